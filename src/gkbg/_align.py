@@ -1,0 +1,593 @@
+# SPDX-License-Identifier: MIT
+"""The one schema alignment: from a `Layout`'s tokens to the cells of the statutory tables.
+
+Every parser ends here, so no format re-implements the statute. The steps:
+
+1. **Sections.** The three tables are found in the token stream by their part headings,
+   block captions, the corner note and first row labels; part 五/六 closes the last one.
+2. **Form.** Each table is read in each form; the labels that only one form prints decide which
+   form the table is in, and how well each form fits the values decides when no label does.
+3. **Cells.** Values are placed by the form's structure, never by counting blindly:
+
+   a. *Row labels.* A row label followed directly by its row's values fixes that row.
+   b. *Reading order.* When the whole table's values number exactly its cells (after reading
+      glued zeros such as ``00`` as two cells, if and only if that makes the count fit), the
+      values are read in the form's order. Text laid out differently (a column printed after its
+      own header, as PDF copy-paste does) yields other candidate readings; the one the text's
+      labels support best wins, and every cell whose placement depends on that choice is marked
+      uncertain. A reading that contradicts a row fixed in (a) is rejected.
+   c. *Trailing cells.* In cell-delimited text, a table whose values all follow its headers is
+      read from its last cells, so blank cells keep their places.
+   d. *Segments.* Otherwise the values between two fixed rows fill the rows in between when
+      their number fits; where it does not, those cells are left unread, with the reason.
+
+A printed number is never changed to make totals agree, and a blank is never read as 0.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING, Literal
+
+import attrs
+
+from gkbg._layout import Layout, Token, TokenKind, token_span
+from gkbg._metadata import extract_metadata
+from gkbg._model import Cell, CellState, Report, Table
+from gkbg._schema import TABLES, TableForm, forms
+from gkbg._text import LabelMatcher, read_value
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+__all__ = ["build_report"]
+
+_SECTION_END = "end"
+
+
+# --------------------------------------------------------------------------------------------
+# Vocabularies, built once from the forms.
+
+
+@functools.cache
+def _section_matcher() -> LabelMatcher:
+    entries: list[tuple[str, str]] = []
+    for form in forms().values():
+        entries.extend((heading, _SECTION_END) for heading in form.parts[4:])
+        for table in form.tables:
+            entries.append((table.heading, table.key))
+            first_block = table.blocks[0]
+            if table.key == "active":
+                entries.extend((b.caption, "active") for b in table.blocks if b.caption)
+            elif table.key == "applications":
+                entries.append((first_block.rows[0].label, table.key))
+                if table.note:
+                    entries.append((table.note, table.key))
+                if first_block.header:
+                    entries.append((first_block.header, table.key))
+            else:
+                entries.append((first_block.rows[0].label, table.key))
+    return LabelMatcher(entries)
+
+
+@functools.cache
+def _role_matcher(variant: str, table_key: str) -> LabelMatcher:
+    """Labels of one table of one form, matched to ``row:<key>``, ``col:<key>`` or ``label``."""
+    table = forms()[variant].table(table_key)
+    primary: list[tuple[str, str]] = []
+    for block in table.blocks:
+        for row in block.rows:
+            primary.extend((label, f"row:{row.key}") for label in (row.label, *row.aliases))
+        for column in block.columns:
+            primary.extend(
+                (label, f"col:{column.key}") for label in (column.label, *column.aliases)
+            )
+    taken = {label for label, _ in primary}
+    others = {table.heading, table.note}
+    for block in table.blocks:
+        others.update((block.caption, block.header))
+        others.update(row.group for row in block.rows)
+        others.update(column.group for column in block.columns)
+    secondary = [(label, "label") for label in others if label and label not in taken]
+    return LabelMatcher([*primary, *secondary])
+
+
+@functools.cache
+def _evidence_matcher(table_key: str) -> LabelMatcher:
+    """Every label of one table across the forms, matched to the forms that print it."""
+    printed_by: dict[str, set[str]] = {}
+    for variant, form in forms().items():
+        table = form.table(table_key)
+        labels = {table.heading, table.note}
+        for block in table.blocks:
+            labels.update((block.caption, block.header))
+            for row in block.rows:
+                labels.update((row.label, row.group, *row.aliases))
+            for column in block.columns:
+                labels.update((column.label, column.group, *column.aliases))
+        for label in labels:
+            if label:
+                printed_by.setdefault(label, set()).add(variant)
+    return LabelMatcher((label, " ".join(sorted(vs))) for label, vs in printed_by.items())
+
+
+def _distinct_forms(table_key: str) -> list[TableForm]:
+    """One form's version of the table per distinct layout (table 四 is the same in all)."""
+    seen: dict[tuple[object, ...], TableForm] = {}
+    for form in forms().values():
+        table = form.table(table_key)
+        shape = tuple(
+            (cell.key, cell.row.label, cell.column.label, cell.kind) for cell in table.cells
+        )
+        seen.setdefault(shape, table)
+    return list(seen.values())
+
+
+# --------------------------------------------------------------------------------------------
+# Step 1: sections.
+
+
+def _find_sections(tokens: Sequence[Token]) -> dict[str, tuple[int, int]]:
+    matcher = _section_matcher()
+    starts: dict[str, int] = {}
+    end = len(tokens)
+    for index, token in enumerate(tokens):
+        if token.kind is not TokenKind.TEXT:
+            continue
+        found = matcher.match(token.text)
+        if found is None:
+            continue
+        target = found.target
+        if target == _SECTION_END:
+            if "applications" in starts or "appeals" in starts:
+                end = index
+                break
+            continue
+        later = TABLES[TABLES.index(target) :]
+        if any(t in starts for t in later):
+            continue
+        earlier = TABLES[: TABLES.index(target)]
+        if target == "appeals" and not any(t in starts for t in earlier):
+            continue
+        starts[target] = index
+    if "appeals" in starts and end == len(tokens):
+        end = _cell_run_end(tokens, starts["appeals"])
+    sections: dict[str, tuple[int, int]] = {}
+    ordered = sorted(starts.items(), key=lambda item: item[1])
+    for position, (key, start) in enumerate(ordered):
+        stop = ordered[position + 1][1] if position + 1 < len(ordered) else end
+        sections[key] = (start, stop)
+    return sections
+
+
+def _cell_run_end(tokens: Sequence[Token], start: int) -> int:
+    """In cell-delimited text, the last table ends at the first narrative token after a cell."""
+    seen_cell = False
+    for index in range(start, len(tokens)):
+        if tokens[index].cell:
+            seen_cell = True
+        elif seen_cell:
+            return index
+    return len(tokens)
+
+
+# --------------------------------------------------------------------------------------------
+# Step 3: cells.
+
+_ItemKind = Literal["label", "value", "empty", "text"]
+
+
+@attrs.frozen
+class _Item:
+    kind: _ItemKind
+    token: Token
+    target: str | None = None
+    part: int = 0
+    parts: int = 1
+
+
+@attrs.frozen
+class _Placed:
+    item: _Item
+    uncertain: tuple[str, ...] = ()
+
+
+@attrs.define
+class _Reading:
+    form: TableForm
+    placed: dict[int, _Placed] = attrs.field(factory=dict)
+    unread: dict[int, str] = attrs.field(factory=dict)
+    evidence: int = 0
+
+    @property
+    def complete(self) -> bool:
+        return len(self.placed) == len(self.form.cells)
+
+
+def _items(tokens: Sequence[Token], form: TableForm) -> list[_Item]:
+    matcher = _role_matcher(form.variant, form.key)
+    items: list[_Item] = []
+    for token in tokens:
+        if token.kind is TokenKind.VALUE:
+            items.append(_Item("value", token))
+        elif token.kind is TokenKind.EMPTY:
+            items.append(_Item("empty", token))
+        else:
+            found = matcher.match(token.text)
+            if found is None:
+                items.append(_Item("text", token))
+            else:
+                items.append(_Item("label", token, found.target))
+    return items
+
+
+def _glued(token: Token) -> int:
+    """How many cells a glued run of zeros (``00``) may stand for; 1 for anything else."""
+    text = token.text
+    return len(text) if len(text) > 1 and set(text) == {"0"} else 1
+
+
+def _split_glued(items: list[_Item], cell_count: int) -> list[_Item]:
+    """Read each ``00`` as two cells when, and only when, that makes the values fit the cells."""
+    values = [item for item in items if item.kind == "value"]
+    extra = sum(_glued(item.token) - 1 for item in values)
+    if extra == 0 or len(values) + extra != cell_count:
+        return items
+    split: list[_Item] = []
+    for item in items:
+        parts = _glued(item.token) if item.kind == "value" else 1
+        if parts == 1:
+            split.append(item)
+        else:
+            split.extend(attrs.evolve(item, part=p, parts=parts) for p in range(parts))
+    return split
+
+
+def _row_offsets(form: TableForm) -> dict[str, tuple[int, int]]:
+    offsets: dict[str, tuple[int, int]] = {}
+    for index, cell in enumerate(form.cells):
+        start, _ = offsets.get(cell.row.key, (index, index))
+        offsets[cell.row.key] = (start, index + 1)
+    return offsets
+
+
+def _read_rows_by_label(items: list[_Item], reading: _Reading, *, cells: bool) -> set[str]:
+    """Step (a): rows whose label is followed directly by their values. Returns their keys."""
+    fixed: set[str] = set()
+    offsets = _row_offsets(reading.form)
+    position = 0
+    for row in reading.form.rows:
+        start, stop = offsets[row.key]
+        width = stop - start
+        for index in range(position, len(items)):
+            item = items[index]
+            if item.kind == "label" and item.target == f"row:{row.key}":
+                slots = _slots_after(items, index, width, cells=cells)
+                if slots is not None:
+                    for offset, slot in enumerate(slots):
+                        reading.placed[start + offset] = _Placed(slot)
+                    fixed.add(row.key)
+                    position = index + 1
+                break
+    return fixed
+
+
+def _slots_after(items: list[_Item], index: int, width: int, *, cells: bool) -> list[_Item] | None:
+    slots: list[_Item] = []
+    for item in items[index + 1 :]:
+        if len(slots) == width:
+            break
+        if item.kind == "value" or (cells and item.kind == "empty"):
+            slots.append(item)
+        elif cells and item.kind == "text" and item.token.cell:
+            slots.append(item)
+        else:
+            break
+    # Padding after a merged header cell looks like a row of blank cells: a row is fixed by its
+    # label only when at least one of its cells holds something.
+    if len(slots) != width or all(slot.kind == "empty" for slot in slots):
+        return None
+    return slots
+
+
+def _block_ranges(form: TableForm) -> list[tuple[int, int]]:
+    ranges: list[tuple[int, int]] = []
+    for index, cell in enumerate(form.cells):
+        if cell.block == len(ranges):
+            ranges.append((index, index + 1))
+        else:
+            ranges[cell.block] = (ranges[cell.block][0], index + 1)
+    return ranges
+
+
+def _deferred_order(
+    form: TableForm, block: int, column: str, scope: Literal["block", "group"]
+) -> list[int]:
+    """Reading order with one column of one block printed after the rest of its scope."""
+    order: list[int] = []
+    for index, (start, stop) in enumerate(_block_ranges(form)):
+        if index != block:
+            order.extend(range(start, stop))
+            continue
+        scopes: list[list[int]] = []
+        last_group: object = object()
+        for cell_index in range(start, stop):
+            cell = form.cells[cell_index]
+            group = cell.row.group if scope == "group" else None
+            if not scopes or group != last_group:
+                scopes.append([])
+                last_group = group
+            scopes[-1].append(cell_index)
+        for members in scopes:
+            order.extend(i for i in members if form.cells[i].column.key != column)
+            order.extend(i for i in members if form.cells[i].column.key == column)
+    return order
+
+
+def _candidate_orders(
+    form: TableForm, items: list[_Item], values: list[int]
+) -> list[tuple[list[int], str | None]]:
+    """The readings worth considering: the form's order, and columns printed late."""
+    candidates: list[tuple[list[int], str | None]] = [(list(range(len(form.cells))), None)]
+    for block, (start, stop) in enumerate(_block_ranges(form)):
+        first_item, last_item = values[start], values[stop - 1]
+        late = {
+            item.target.removeprefix("col:")
+            for item in items[first_item + 1 : last_item]
+            if item.kind == "label" and item.target and item.target.startswith("col:")
+        }
+        columns = {column.key: column for column in form.blocks[block].columns}
+        for key in sorted(late & set(columns)):
+            label = columns[key].label
+            groups = {row.group for row in form.blocks[block].rows}
+            scopes: list[Literal["block", "group"]] = ["block"]
+            if len(groups) > 1:
+                scopes.append("group")
+            for scope in scopes:
+                candidates.append((_deferred_order(form, block, key, scope), label))
+    return candidates
+
+
+def _score(form: TableForm, items: list[_Item], values: list[int], order: list[int]) -> int:
+    """How well the labels next to values agree with a reading."""
+    cell_at = {values[p]: form.cells[order[p]] for p in range(len(order))}
+    first_of_row: dict[str, int] = {}
+    for p in range(len(order)):
+        first_of_row.setdefault(form.cells[order[p]].row.key, values[p])
+    score = 0
+    for index, item in enumerate(items[:-1]):
+        following = items[index + 1]
+        if item.kind != "label" or following.kind != "value" or following.part:
+            continue
+        cell = cell_at.get(index + 1)
+        target = item.target or ""
+        if cell is None:
+            continue
+        if target.startswith("row:"):
+            row = target.removeprefix("row:")
+            score += 1 if cell.row.key == row and first_of_row.get(row) == index + 1 else -1
+        elif target == f"col:{cell.column.key}":
+            score += 1
+    return score
+
+
+def _read_in_order(items: list[_Item], reading: _Reading, fixed: set[str]) -> bool:
+    """Step (b): every value in reading order, choosing among layouts. False if it cannot."""
+    form = reading.form
+    values = [index for index, item in enumerate(items) if item.kind == "value"]
+    if len(values) != len(form.cells):
+        return False
+    scored = []
+    for order, late_label in _candidate_orders(form, items, values):
+        bonus = 1 if late_label else 0
+        scored.append((_score(form, items, values, order) + bonus, order, late_label))
+    best_score = max(score for score, _, _ in scored)
+    best = next(entry for entry in scored if entry[0] == best_score)
+    _, order, late_label = best
+    rivals = [o for s, o, _ in scored if s == best_score and o != order]
+    placement = {order[p]: items[values[p]] for p in range(len(order))}
+    for cell_index, item in placement.items():
+        row = form.cells[cell_index].row.key
+        if row in fixed and reading.placed[cell_index].item != item:
+            return False
+    identity_item = {p: items[values[p]] for p in range(len(order))}
+    for cell_index, item in placement.items():
+        reasons: list[str] = []
+        if late_label and identity_item[cell_index] != item:
+            reasons.append(
+                f"placed by layout: the column {late_label} is printed after its header, "
+                "after the other columns, in the source text"
+            )
+        if any(rival.index(cell_index) != order.index(cell_index) for rival in rivals):
+            reasons.append("two layouts of the source text fit its labels equally well")
+        reading.placed[cell_index] = _Placed(item, tuple(reasons))
+    reading.evidence += best_score
+    return True
+
+
+def _read_trailing(items: list[_Item], reading: _Reading) -> bool:
+    """Step (c): cell-delimited tables whose values all follow the last label."""
+    last_label = max((i for i, item in enumerate(items) if item.kind == "label"), default=-1)
+    tail = [item for item in items[last_label + 1 :] if item.token.cell]
+    count = len(reading.form.cells)
+    if len(tail) < count or any(item.kind != "empty" for item in tail[:-count]):
+        return False
+    for index, item in enumerate(tail[-count:]):
+        reading.placed[index] = _Placed(item)
+    return True
+
+
+def _read_segments(items: list[_Item], reading: _Reading, fixed: set[str]) -> None:
+    """Step (d): fill the rows between fixed rows when the values between them fit."""
+    form = reading.form
+    offsets = _row_offsets(form)
+    rows = [row.key for row in form.rows]
+    label_at = {
+        item.target.removeprefix("row:"): index
+        for index, item in reversed(list(enumerate(items)))
+        if item.kind == "label" and item.target and item.target.startswith("row:")
+    }
+    last_used = {
+        key: max(
+            items.index(reading.placed[i].item) for i in range(*offsets[key]) if i in reading.placed
+        )
+        for key in fixed
+    }
+    run: list[str] = []
+    after = -1
+    for key in [*rows, None]:
+        if key is not None and key not in fixed:
+            run.append(key)
+            continue
+        if run:
+            before = label_at.get(key, len(items)) if key is not None else len(items)
+            _fill_run(items, reading, run, after, before)
+            run = []
+        if key is not None:
+            after = last_used[key]
+
+
+def _fill_run(items: list[_Item], reading: _Reading, run: list[str], after: int, before: int) -> None:
+    form = reading.form
+    offsets = _row_offsets(form)
+    cell_indices = [i for key in run for i in range(*offsets[key])]
+    values = [item for item in items[after + 1 : before] if item.kind == "value"]
+    if len(values) == len(cell_indices):
+        reason = "placed by order: its row label is not next to its values"
+        for cell_index, item in zip(cell_indices, values, strict=True):
+            reading.placed[cell_index] = _Placed(item, (reason,))
+        return
+    labels = ", ".join(form.cells[offsets[key][0]].row.label for key in run)
+    reason = (
+        f"unread: {len(values)} values were found for the {len(cell_indices)} cells "
+        f"of the rows {labels}, so none of them can be placed with certainty"
+    )
+    for cell_index in cell_indices:
+        reading.unread[cell_index] = reason
+
+
+def _align(tokens: Sequence[Token], form: TableForm) -> _Reading:
+    reading = _Reading(form)
+    items = _split_glued(_items(tokens, form), len(form.cells))
+    cells = any(token.cell for token in tokens)
+    fixed = _read_rows_by_label(items, reading, cells=cells)
+    reading.evidence = len(fixed)
+    if len(fixed) == len(form.rows):
+        return reading
+    if _read_in_order(items, reading, fixed):
+        return reading
+    if cells and not fixed and _read_trailing(items, reading):
+        return reading
+    _read_segments(items, reading, fixed)
+    return reading
+
+
+def _cell(form: TableForm, index: int, reading: _Reading) -> Cell:
+    spec = form.cells[index]
+    placed = reading.placed.get(index)
+    if placed is None:
+        reason = reading.unread.get(index, "unread: no value could be placed in this cell")
+        return Cell(spec.key, CellState.UNREAD, uncertain=(reason,))
+    item = placed.item
+    token = item.token
+    reasons = list(placed.uncertain)
+    if item.kind == "empty":
+        return Cell(spec.key, CellState.BLANK, None, "", tuple(reasons), token.location)
+    if item.kind == "text":
+        return Cell(spec.key, CellState.INVALID, None, token.text, tuple(reasons), token.location)
+    text = token.text
+    if item.parts > 1:
+        text = "0"
+        reasons.append(
+            f"printed as {token.text!r}: read as {item.parts} cells of 0 glued together, "
+            "because only then do the values fit the table"
+        )
+    read = read_value(text, spec.kind)
+    if read.note and item.parts == 1:
+        reasons.append(read.note)
+    state = {"value": CellState.VALUE, "blank": CellState.BLANK}.get(read.state, CellState.INVALID)
+    return Cell(spec.key, state, read.value, token.text, tuple(reasons), token.location)
+
+
+# --------------------------------------------------------------------------------------------
+# Step 2 and the report.
+
+
+def _evidence(tokens: Sequence[Token], table_key: str) -> dict[str, int]:
+    matcher = _evidence_matcher(table_key)
+    counts: dict[str, int] = {}
+    for token in tokens:
+        if token.kind is TokenKind.TEXT:
+            found = matcher.match(token.text)
+            if found is not None and " " not in found.target:
+                counts[found.target] = counts.get(found.target, 0) + 1
+    return counts
+
+
+def _read_table(tokens: Sequence[Token], table_key: str, prefer: str | None) -> Table:
+    candidates = _distinct_forms(table_key)
+    evidence = _evidence(tokens, table_key)
+    ranked = []
+    for form in candidates:
+        reading = _align(tokens, form)
+        others = max((n for v, n in evidence.items() if v != form.variant), default=0)
+        fit = (
+            evidence.get(form.variant, 0) - others,
+            reading.complete,
+            len(reading.placed),
+            reading.evidence,
+            form.variant == prefer,
+        )
+        ranked.append((fit, reading))
+    ranked.sort(key=lambda entry: entry[0], reverse=True)
+    reading = ranked[0][1]
+    form = reading.form
+    variant = form.variant
+    if len(candidates) == 1 and prefer is not None:
+        variant = prefer
+    cells = tuple(_cell(form, index, reading) for index in range(len(form.cells)))
+    return Table(table_key, variant, cells)
+
+
+def build_report(layout: Layout) -> Report:
+    """Align a layout to the statutory tables and read the report's metadata."""
+    tokens = layout.tokens
+    sections = _find_sections(tokens)
+    tables: dict[str, Table] = {}
+    prefer: str | None = None
+    for key in ("active", "applications", "appeals"):
+        if key not in sections:
+            tables[key] = Table(key, None)
+            continue
+        start, stop = sections[key]
+        table = _read_table(tokens[start:stop], key, prefer)
+        tables[key] = table
+        prefer = prefer or table.variant
+    variant = next((t.variant for t in tables.values() if t.variant), None)
+    metadata = extract_metadata(layout.text)
+    return Report(
+        tables=tuple(tables[key] for key in TABLES),
+        variant=variant,
+        year=metadata.year,
+        agency=metadata.agency,
+        title=metadata.title,
+        text=_narrative(layout, sections),
+        source=layout.source,
+        format=layout.format,
+    )
+
+
+def _narrative(layout: Layout, sections: dict[str, tuple[int, int]]) -> str:
+    """The document's text with the table sections cut out."""
+    spans = sorted(
+        span
+        for start, stop in sections.values()
+        if (span := token_span(layout.tokens[start:stop])) is not None
+    )
+    pieces: list[str] = []
+    position = 0
+    for start, stop in spans:
+        pieces.append(layout.text[position:start])
+        position = max(position, stop)
+    pieces.append(layout.text[position:])
+    return "\n".join(piece.strip() for piece in pieces if piece.strip())

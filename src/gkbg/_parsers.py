@@ -1,0 +1,301 @@
+# SPDX-License-Identifier: MIT
+"""Parsers, their registry, and `parse`.
+
+A parser turns one source format into a `Layout` (tokens plus text); the schema alignment in
+``gkbg._align`` does the rest. Parsers register by name, in code with `register_parser` or from
+other packages through the ``gkbg.parsers`` entry-point group.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import threading
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from gkbg._align import build_report
+from gkbg._errors import (
+    DocumentError,
+    EmptyDocumentError,
+    GkbgError,
+    NoTablesError,
+    UnknownFormatError,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from gkbg._layout import Layout
+    from gkbg._model import Report
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "Input",
+    "Parser",
+    "ParserRegistry",
+    "default_registry",
+    "parse",
+    "parse_layout",
+    "register_parser",
+]
+
+ENTRY_POINT_GROUP = "gkbg.parsers"
+"""The entry-point group other packages use to ship parsers."""
+
+Source = str | bytes | os.PathLike[str]
+
+
+class Input:
+    """A document's bytes and name, with its text decoded on first use.
+
+    Attributes:
+        data: The document's bytes.
+        name: The file name, or a description such as ``<bytes>``.
+    """
+
+    __slots__ = ("_text", "data", "name")
+
+    def __init__(self, data: bytes, name: str) -> None:
+        """Wrap ``data``; ``name`` is used in error messages."""
+        self.data = data
+        self.name = name
+        self._text: str | None = None
+
+    def text(self) -> str:
+        """The document decoded as text (UTF-8 or GB18030, a BOM decides first).
+
+        Raises:
+            DocumentError: The bytes are binary or in no Chinese text encoding.
+        """
+        if self._text is None:
+            self._text = _decode(self.data, self.name)
+        return self._text
+
+    def is_text(self) -> bool:
+        """Whether the document decodes as text."""
+        try:
+            self.text()
+        except DocumentError:
+            return False
+        return True
+
+
+def _decode(data: bytes, name: str) -> str:
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                          (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise DocumentError(name, f"not valid {encoding} text after its BOM") from exc
+    if b"\x00" in data[:4096]:
+        raise DocumentError(name, "binary data, not text")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise DocumentError(name, "text in an unknown encoding (neither UTF-8 nor GB18030)")
+
+
+@runtime_checkable
+class Parser(Protocol):
+    """What a parser provides.
+
+    Attributes:
+        name: The format name users pass as ``format=`` (``"pipe"``, ``"text"``).
+        description: One line for ``gkbg formats`` and error messages.
+    """
+
+    name: str
+    description: str
+
+    def sniff(self, document: Input) -> float:
+        """How sure the parser is that it can read ``document``: 0 (not at all) to 1."""
+        ...
+
+    def read(self, document: Input) -> Layout:
+        """Turn the document into a layout.
+
+        Raises:
+            DocumentError: The document is not in this format or is damaged.
+        """
+        ...
+
+
+class ParserRegistry:
+    """Parsers by format name. Entry points are loaded on first use, once per process."""
+
+    def __init__(self, parsers: Iterable[Parser] = (), *, entry_points: bool = True) -> None:
+        """Start with ``parsers``; load the ``gkbg.parsers`` entry points if asked to."""
+        self._parsers: dict[str, Parser] = {}
+        self._entry_points = entry_points
+        self._loaded = not entry_points
+        self._lock = threading.Lock()
+        for parser in parsers:
+            self.register(parser)
+
+    def register(self, parser: Parser, *, replace: bool = False) -> None:
+        """Add a parser under its name.
+
+        Raises:
+            TypeError: ``parser`` does not provide `Parser`.
+            ValueError: A parser of that name exists and ``replace`` is false.
+        """
+        if not isinstance(parser, Parser):
+            raise TypeError(f"{parser!r} is not a gkbg parser (needs name, sniff and read)")
+        if parser.name in self._parsers and not replace:
+            raise ValueError(f"a parser named {parser.name!r} is already registered")
+        self._parsers[parser.name] = parser
+
+    def _load_entry_points(self) -> None:
+        with self._lock:
+            if self._loaded:
+                return
+            self._loaded = True
+            for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
+                loaded = entry.load()
+                parser = loaded() if isinstance(loaded, type) else loaded
+                if entry.name in self._parsers:
+                    continue
+                if not isinstance(parser, Parser):
+                    raise GkbgError(
+                        f"entry point {entry.name!r} = {entry.value!r} in group "
+                        f"{ENTRY_POINT_GROUP!r} is not a gkbg parser"
+                    )
+                self._parsers[entry.name] = parser
+
+    def names(self) -> tuple[str, ...]:
+        """Every registered format name."""
+        self._load_entry_points()
+        return tuple(self._parsers)
+
+    def get(self, name: str) -> Parser:
+        """The parser for a format name.
+
+        Raises:
+            UnknownFormatError: No parser has that name; the message lists the known ones.
+        """
+        self._load_entry_points()
+        try:
+            return self._parsers[name]
+        except KeyError:
+            known = ", ".join(self._parsers)
+            raise UnknownFormatError(
+                f"format={name!r}", f"no parser for this format; known formats: {known}"
+            ) from None
+
+    def detect(self, document: Input) -> Parser:
+        """The parser most sure it can read ``document``.
+
+        Raises:
+            UnknownFormatError: No parser recognises the document.
+        """
+        self._load_entry_points()
+        best: tuple[float, Parser] | None = None
+        for parser in self._parsers.values():
+            confidence = parser.sniff(document)
+            if confidence > 0 and (best is None or confidence > best[0]):
+                best = (confidence, parser)
+        if best is None:
+            known = ", ".join(self._parsers)
+            raise UnknownFormatError(
+                document.name, f"not a format gkbg can read (known formats: {known})"
+            )
+        return best[1]
+
+
+_default: ParserRegistry | None = None
+_default_lock = threading.Lock()
+
+
+def default_registry() -> ParserRegistry:
+    """The registry `parse` uses unless given another: the built-in parsers and entry points."""
+    global _default  # noqa: PLW0603 - one lazily built registry per process
+    with _default_lock:
+        if _default is None:
+            from gkbg._text_formats import FlatTextParser, PipeTextParser  # noqa: PLC0415
+
+            _default = ParserRegistry([PipeTextParser(), FlatTextParser()])
+        return _default
+
+
+def register_parser(parser: Parser, *, replace: bool = False) -> None:
+    """Add a parser to the default registry (see `ParserRegistry.register`)."""
+    default_registry().register(parser, replace=replace)
+
+
+_FILE_SUFFIXES = (".txt", ".htm", ".html", ".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx",
+                  ".et", ".json", ".md")
+
+
+def _as_input(source: Source) -> Input:
+    if isinstance(source, bytes):
+        return Input(source, "<bytes>")
+    if isinstance(source, str) and (
+        "\n" in source or len(source) > 1024 or not _names_a_file(source)
+    ):
+        return Input(source.encode("utf-8"), "<text>")
+    path = Path(source)
+    try:
+        return Input(path.read_bytes(), str(path))
+    except FileNotFoundError:
+        raise DocumentError(str(path), "no such file") from None
+    except IsADirectoryError:
+        raise DocumentError(str(path), "is a directory, not a file") from None
+    except OSError as exc:
+        raise DocumentError(str(path), f"cannot be read ({exc.strerror or exc})") from None
+
+
+def _names_a_file(text: str) -> bool:
+    """Whether a one-line string is meant as a path rather than as a document's text."""
+    return Path(text).exists() or text.lower().endswith(_FILE_SUFFIXES)
+
+
+def parse_layout(
+    source: Source, *, format: str | None = None, registry: ParserRegistry | None = None  # noqa: A002
+) -> Layout:
+    """Read a document into its `Layout` (tokens and text), before any alignment.
+
+    Takes the same arguments as `parse`.
+    """
+    document = _as_input(source)
+    if not document.data.strip():
+        raise EmptyDocumentError(document.name, "the document is empty")
+    registry = registry or default_registry()
+    parser = registry.get(format) if format else registry.detect(document)
+    return parser.read(document)
+
+
+def parse(
+    source: Source, *, format: str | None = None, registry: ParserRegistry | None = None  # noqa: A002
+) -> Report:
+    """Read a report's statistical tables and metadata.
+
+    Args:
+        source: A path (`str` or `os.PathLike`), the document's bytes, or its text as `str`. A
+            one-line `str` that names an existing file, or ends in a document suffix such as
+            ``.txt`` or ``.pdf``, is a path; any other `str` is the document's text.
+        format: A format name (``"pipe"``, ``"text"``, or one a plugin registered); by default
+            the format is detected from the content.
+        registry: The parsers to choose from; by default the built-in ones and those installed
+            through the ``gkbg.parsers`` entry points.
+
+    Returns:
+        The report. Cells the parser could not read with certainty say so in `Cell.uncertain`.
+
+    Raises:
+        DocumentError: The document cannot be read; the message names it and the cause. Its
+            subclasses say more: `EmptyDocumentError`, `UnknownFormatError`, `NoTablesError`.
+    """
+    layout = parse_layout(source, format=format, registry=registry)
+    report = build_report(layout)
+    if not any(table.found for table in report.tables):
+        raise NoTablesError(
+            layout.source or "<document>",
+            "none of the three statutory tables (二、主动公开, 三、收到和处理申请, "
+            "四、行政复议和行政诉讼) was found in it",
+        )
+    return report
