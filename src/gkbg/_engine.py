@@ -1,0 +1,392 @@
+# SPDX-License-Identifier: MIT
+"""The engine: one evaluator per rule kind, and `check`.
+
+Relations are evaluated only on printed numbers. A relation one of whose cells is blank,
+a placeholder, invalid or unread is reported as `NotCheckable`, never as a failure.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import regex
+
+from gkbg._findings import CheckResult, Finding, NotCheckable, Severity, Text
+from gkbg._model import Cell, CellState, Report, Value
+from gkbg._rules import FunctionRule, Rule, RuleSet
+from gkbg._schema import CellSpec, Column, Row, TableForm, forms
+from gkbg._text import nfkc
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = ["check"]
+
+Outcome = Finding | NotCheckable
+_Entry = Row | Column
+
+
+class _Fields(dict[str, object]):
+    """Template fields; an unknown field is left as written rather than failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _render(text: Text, fields: Mapping[str, object]) -> Text:
+    values = _Fields(fields)
+    return Text(text.zh.format_map(values), text.en.format_map(values))
+
+
+class _Context:
+    """One report, indexed for the evaluators."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self.cells: dict[str, Cell] = {cell.key: cell for cell in report.iter_cells()}
+
+    def table_form(self, key: str) -> TableForm | None:
+        variant = self.report.table(key).variant
+        return forms()[variant].table(key) if variant in forms() else None
+
+    def spec(self, key: str) -> CellSpec | None:
+        table = key.split(".", 1)[0]
+        variant = self.report.variants.get(table)
+        return _spec_index(variant, table).get(key) if variant in forms() else None
+
+
+@functools.cache
+def _spec_index(variant: str, table: str) -> dict[str, CellSpec]:
+    return {cell.key: cell for cell in forms()[variant].table(table).cells}
+
+
+def _select(selector: str, form: TableForm) -> list[_Entry]:
+    what, _, tag = selector.partition("[")
+    tag = tag.rstrip("]")
+    entries: list[_Entry] = list(form.rows) if what == "rows" else list(form.columns)
+    return [entry for entry in entries if not tag or tag in entry.tags]
+
+
+def _bindings(selectors: Mapping[str, str], form: TableForm) -> Iterator[dict[str, _Entry]]:
+    names = list(selectors)
+    choices = [_select(selectors[name], form) for name in names]
+    for combination in itertools.product(*choices):
+        yield dict(zip(names, combination, strict=True))
+
+
+def _expand(templates: Iterable[str], fixed: dict[str, _Entry], rule: Rule, form: TableForm) -> list[str]:
+    keys: list[str] = []
+    for template in templates:
+        for summed in _bindings(rule.over, form):
+            bound = {**fixed, **summed}
+            keys.append(template.format(**{name: entry.key for name, entry in bound.items()}))
+    return list(dict.fromkeys(keys))
+
+
+def _entry_fields(fixed: dict[str, _Entry]) -> dict[str, object]:
+    fields: dict[str, object] = {}
+    for name, entry in fixed.items():
+        fields[name] = entry.key
+        fields[f"{name}_label"] = entry.label
+        fields[f"{name}_en"] = entry.en
+    return fields
+
+
+def _values(context: _Context, keys: list[str]) -> tuple[list[Value], list[str]] | None:
+    """The numbers of ``keys``, and the keys with none; None when a key is not in the report."""
+    numbers: list[Value] = []
+    missing: list[str] = []
+    for key in keys:
+        cell = context.cells.get(key)
+        if cell is None:
+            return None
+        if cell.value is None:
+            missing.append(key)
+        else:
+            numbers.append(cell.value)
+    return numbers, missing
+
+
+def _total(numbers: list[Value]) -> Value:
+    return sum(numbers, start=0)
+
+
+def _relation(rule: Rule, context: _Context) -> Iterator[Outcome]:
+    """``sum``, ``equation`` and ``compare``."""
+    if rule.table is None:
+        return
+    form = context.table_form(rule.table)
+    if form is None or (rule.variants and form.variant not in rule.variants):
+        return
+    for fixed in _bindings(rule.foreach, form):
+        if rule.kind == "sum":
+            left = _expand([rule.total or ""], fixed, rule, form)
+            right = _expand(rule.items, fixed, rule, form)
+            keys = [*left, *(key for key in right if key not in left)]
+        else:
+            left = _expand(rule.lhs, fixed, rule, form)
+            right = _expand(rule.rhs, fixed, rule, form)
+            keys = [*left, *right]
+        looked_up = _values(context, keys)
+        if looked_up is None:
+            continue
+        _, missing = looked_up
+        if missing:
+            yield NotCheckable(rule.id, tuple(keys), tuple(missing))
+            continue
+        left_value = _total([context.cells[key].value or 0 for key in left])
+        right_value = _total([context.cells[key].value or 0 for key in right])
+        if rule.kind == "sum":
+            expected, actual, holds = right_value, left_value, left_value == right_value
+        elif rule.kind == "equation":
+            expected, actual, holds = left_value, right_value, left_value == right_value
+        else:
+            expected, actual = right_value, left_value
+            holds = {">=": actual >= expected, "<=": actual <= expected, "==": actual == expected}[
+                rule.op
+            ]
+        if holds:
+            continue
+        fields = _entry_fields(fixed) | {
+            "expected": expected,
+            "actual": actual,
+            "difference": actual - expected,
+            "op": rule.op,
+        }
+        yield Finding(
+            rule.id, rule.severity, _render(rule.message, fields), tuple(keys), expected, actual
+        )
+
+
+_INVALID_REASONS = {
+    "text": ("内容不是数字", "the text is not a number"),
+    "negative": ("数量不能为负数", "a count cannot be negative"),
+    "fraction": ("数量应为整数", "a count must be a whole number"),
+    "negative_amount": ("金额不能为负数", "an amount cannot be negative"),
+}
+
+
+def _invalid_reason(cell: Cell, spec: CellSpec) -> str | None:
+    if cell.state is CellState.INVALID:
+        return "text"
+    if cell.value is None:
+        return None
+    if spec.kind == "amount":
+        return "negative_amount" if cell.value < 0 else None
+    if isinstance(cell.value, Decimal) and cell.value != cell.value.to_integral_value():
+        return "fraction"
+    if spec.kind == "count" and cell.value < 0:
+        return "negative"
+    return None
+
+
+def _cells(rule: Rule, context: _Context) -> Iterator[Outcome]:
+    """``cell``: invalid, blank or unread cells."""
+    for cell in context.report.iter_cells():
+        spec = context.spec(cell.key)
+        if spec is None:
+            continue
+        fields: dict[str, object] = {
+            "cell": cell.key,
+            "cell_label": f"{spec.row.label} / {spec.column.label}",
+            "cell_en": f"{spec.row.en} / {spec.column.en}",
+            "raw": cell.raw if cell.raw is not None else "",
+        }
+        if rule.check == "invalid":
+            reason = _invalid_reason(cell, spec)
+            if reason is None:
+                continue
+            zh, en = _INVALID_REASONS[reason]
+            fields |= {"reason_zh": zh, "reason_en": en}
+            actual = cell.value
+        elif rule.check == "blank" and cell.state is CellState.BLANK:
+            actual = None
+        elif rule.check == "unread" and cell.state is CellState.UNREAD:
+            fields |= {"reason_en": "; ".join(cell.uncertain)}
+            actual = None
+        else:
+            continue
+        yield Finding(
+            rule.id, rule.severity, _render(rule.message, fields), (cell.key,), None, actual
+        )
+
+
+def _tables(rule: Rule, context: _Context) -> Iterator[Outcome]:
+    """``table``: a table not found, or a block of it none of whose cells could be read."""
+    report = context.report
+    reference = forms()[report.variant] if report.variant in forms() else None
+    for table in report.tables:
+        if not table.found:
+            heading = reference.table(table.key).heading if reference else table.key
+            title = reference.table(table.key).title_en if reference else table.key
+            fields = {"part_label": f"“{heading}”表", "part_en": f"table {title!r}"}
+            yield Finding(rule.id, rule.severity, _render(rule.message, fields))
+            continue
+        form = context.table_form(table.key)
+        if form is None or len(form.blocks) < 2:
+            continue
+        for index, block in enumerate(form.blocks):
+            keys = [cell.key for cell in form.cells if cell.block == index]
+            if all(context.cells[key].state is CellState.UNREAD for key in keys):
+                caption = block.caption or str(index + 1)
+                fields = {
+                    "part_label": f"“{form.heading}”中{caption}的数据",
+                    "part_en": f"readable data for {caption} in table {form.title_en!r}",
+                }
+                yield Finding(rule.id, rule.severity, _render(rule.message, fields), tuple(keys))
+
+
+_TABLE_NAMES = {"active": ("表二", "table 二"), "applications": ("表三", "table 三"),
+                "appeals": ("表四", "table 四")}
+
+
+def _variant_year(rule: Rule, context: _Context) -> Iterator[Outcome]:
+    report = context.report
+    if report.year is None:
+        return
+    by_variant: dict[str, list[str]] = {}
+    for table in report.tables:
+        if table.variant in forms() and not forms()[table.variant].applies_to(report.year):
+            by_variant.setdefault(table.variant, []).append(table.key)
+    for variant, tables in by_variant.items():
+        form = forms()[variant]
+        years = (
+            f"{form.first_year}–{form.last_year}"
+            if form.last_year is not None
+            else f"{form.first_year}–"
+        )
+        fields = {
+            "year": report.year,
+            "variant": variant,
+            "document": form.document,
+            "years": years,
+            "tables_zh": "、".join(_TABLE_NAMES[t][0] for t in tables),
+            "tables_en": ", ".join(_TABLE_NAMES[t][1] for t in tables),
+        }
+        yield Finding(rule.id, rule.severity, _render(rule.message, fields))
+
+
+def _variant_mixed(rule: Rule, context: _Context) -> Iterator[Outcome]:
+    found = [table for table in context.report.tables if table.variant is not None]
+    if len({table.variant for table in found}) < 2:
+        return
+    fields = {
+        "variants_zh": "；".join(f"{_TABLE_NAMES[t.key][0]}为{t.variant}年版" for t in found),
+        "variants_en": "; ".join(f"{_TABLE_NAMES[t.key][1]}: {t.variant} form" for t in found),
+    }
+    yield Finding(rule.id, rule.severity, _render(rule.message, fields))
+
+
+_SENTENCE_END = regex.compile(r"[。；;！!？?\n]")
+_SPACE = regex.compile(r"\s+")
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+           "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def chinese_number(text: str) -> int | None:
+    """Read ``21``, ``二十一`` or ``一百零五``; None when the text is no number."""
+    if text.isdigit():
+        return int(text)
+    total = 0
+    digit: int | None = None
+    for char in text:
+        if char in _DIGITS:
+            digit = _DIGITS[char]
+        elif char in _UNITS:
+            total += (1 if digit is None else digit) * _UNITS[char]
+            digit = None
+        else:
+            return None
+    return total + (digit or 0)
+
+
+@functools.cache
+def _compiled(pattern: str) -> regex.Pattern[str]:
+    return regex.compile(pattern)
+
+
+def _narrative(rule: Rule, context: _Context) -> Iterator[Outcome]:
+    """``narrative``: numbers stated in the text against the tables."""
+    sentences = [
+        _SPACE.sub("", nfkc(piece)) for piece in _SENTENCE_END.split(context.report.text)
+    ]
+    for statement in rule.statements:
+        looked_up = _values(context, list(statement.cells))
+        if looked_up is None:
+            continue
+        numbers, missing = looked_up
+        seen: set[tuple[str, int]] = set()
+        for sentence in sentences:
+            for pattern in statement.patterns:
+                for match in _compiled(pattern).finditer(sentence):
+                    stated = chinese_number(match["n"])
+                    if stated is None or (sentence, stated) in seen:
+                        continue
+                    seen.add((sentence, stated))
+                    if missing:
+                        yield NotCheckable(rule.id, statement.cells, tuple(missing))
+                        continue
+                    table_value = _total(numbers)
+                    if stated == table_value:
+                        continue
+                    quote = sentence if len(sentence) <= 120 else match[0]
+                    fields = {
+                        "quote": quote,
+                        "stated": stated,
+                        "expected": table_value,
+                        "actual": stated,
+                        "subject_zh": statement.subject.zh,
+                        "subject_en": statement.subject.en,
+                    }
+                    yield Finding(
+                        rule.id, rule.severity, _render(rule.message, fields),
+                        statement.cells, table_value, stated, quote,
+                    )
+
+
+_EVALUATORS: dict[str, Callable[[Rule, _Context], Iterator[Outcome]]] = {
+    "sum": _relation,
+    "equation": _relation,
+    "compare": _relation,
+    "cell": _cells,
+    "table": _tables,
+    "variant_year": _variant_year,
+    "variant_mixed": _variant_mixed,
+    "narrative": _narrative,
+}
+
+
+def check(report: Report, rules: RuleSet | None = None) -> CheckResult:
+    """Run the checks on a report.
+
+    Args:
+        report: What `gkbg.parse` returned (or a report built by hand).
+        rules: The checks to run; by default `RuleSet.default()`: the built-in checks and
+            those installed through the ``gkbg.rules`` entry points.
+
+    Returns:
+        The findings, errors first, and the relations that could not be checked.
+    """
+    rules = RuleSet.default() if rules is None else rules
+    context = _Context(report)
+    findings: list[Finding] = []
+    skipped: list[NotCheckable] = []
+    for rule in rules:
+        if isinstance(rule, Rule):
+            outcomes: Iterable[Outcome] = _EVALUATORS[rule.kind](rule, context)
+        elif isinstance(rule, FunctionRule) or hasattr(rule, "evaluate"):
+            outcomes = rule.evaluate(report)  # type: ignore[union-attr]
+        else:
+            continue
+        for outcome in outcomes:
+            if isinstance(outcome, Finding):
+                findings.append(outcome)
+            else:
+                skipped.append(outcome)
+    findings.sort(key=lambda f: f.severity is not Severity.ERROR)
+    return CheckResult(tuple(findings), tuple(skipped), report.source)

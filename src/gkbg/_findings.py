@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: MIT
+"""What the checks return: findings, and the relations that could not be checked."""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING, Literal
+
+import attrs
+
+from gkbg._model import Value  # noqa: TC001 - resolved at run time by cattrs
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+__all__ = ["CheckResult", "Finding", "NotCheckable", "Severity", "Text"]
+
+
+class Severity(str, enum.Enum):
+    """How serious a finding is: an ``error`` breaks a relation; a ``warning`` deserves a look."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@attrs.frozen
+class Text:
+    """A sentence in Chinese and in English."""
+
+    zh: str
+    en: str
+
+    def __call__(self, lang: Literal["zh", "en"] = "zh") -> str:
+        """The sentence in ``lang``."""
+        return self.zh if lang == "zh" else self.en
+
+
+@attrs.frozen
+class Finding:
+    """One thing a check found wrong with a report.
+
+    Attributes:
+        rule: The check's stable id (``applications.results_total``).
+        severity: ``error`` or ``warning``.
+        message: What is wrong, in Chinese and English.
+        cells: The cell keys involved; for a sum, the total first.
+        expected: What the relation says the (first) cell should hold, when it is a number.
+        actual: What the report printed, when it is a number.
+        quote: For a check of the text, the sentence it read.
+    """
+
+    rule: str
+    severity: Severity
+    message: Text
+    cells: tuple[str, ...] = ()
+    expected: Value | None = None
+    actual: Value | None = None
+    quote: str | None = None
+
+    @property
+    def difference(self) -> Value | None:
+        """``actual - expected`` when both are numbers."""
+        if self.expected is None or self.actual is None:
+            return None
+        return self.actual - self.expected
+
+
+@attrs.frozen
+class NotCheckable:
+    """A relation that could not be evaluated because a cell it needs holds no number.
+
+    Attributes:
+        rule: The check's id.
+        cells: Every cell the relation involves.
+        missing: The ones that hold no number (blank, placeholder, invalid or unread).
+    """
+
+    rule: str
+    cells: tuple[str, ...]
+    missing: tuple[str, ...]
+
+
+@attrs.frozen
+class CheckResult:
+    """The outcome of checking one report: what is wrong, and what could not be checked.
+
+    Iterating over a result yields its findings.
+
+    Attributes:
+        findings: Every finding, errors first, in the order of the checks.
+        not_checkable: Relations skipped because a cell they need is missing.
+        source: The report's source, for display.
+    """
+
+    findings: tuple[Finding, ...] = ()
+    not_checkable: tuple[NotCheckable, ...] = ()
+    source: str | None = None
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self.findings)
+
+    def __len__(self) -> int:
+        return len(self.findings)
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        """The findings of severity ``error``."""
+        return tuple(f for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        """The findings of severity ``warning``."""
+        return tuple(f for f in self.findings if f.severity is Severity.WARNING)
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error (warnings allowed)."""
+        return not self.errors
+
+    def by_rule(self, rule: str) -> tuple[Finding, ...]:
+        """The findings of one check."""
+        return tuple(f for f in self.findings if f.rule == rule)

@@ -1,0 +1,386 @@
+# SPDX-License-Identifier: MIT
+"""Checks as data: `Rule`, rule files, and `RuleSet`.
+
+The built-in checks live in ``gkbg/rules/default.toml``. A user's own checks are either rules of
+the same kinds (written in Python or TOML) or `FunctionRule` objects wrapping a Python function.
+Other packages ship checks through the ``gkbg.rules`` entry-point group.
+"""
+
+from __future__ import annotations
+
+import functools
+import string
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from importlib import metadata, resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
+
+import attrs
+import cattrs
+import regex
+from cattrs.errors import ClassValidationError
+
+from gkbg._errors import RuleError
+from gkbg._findings import Finding, NotCheckable, Severity, Text
+from gkbg._schema import TABLES
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+if TYPE_CHECKING:
+    from gkbg._model import Report
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "KINDS",
+    "Check",
+    "FunctionRule",
+    "Rule",
+    "RuleSet",
+    "Statement",
+]
+
+ENTRY_POINT_GROUP = "gkbg.rules"
+"""The entry-point group other packages use to ship checks."""
+
+KINDS: tuple[str, ...] = (
+    "sum",
+    "equation",
+    "compare",
+    "cell",
+    "table",
+    "variant_year",
+    "variant_mixed",
+    "narrative",
+)
+"""The kinds of declarative rule the engine evaluates."""
+
+_SELECTOR = regex.compile(r"(?P<what>rows|columns)(?:\[(?P<tag>[a-z_][a-z0-9_]*)\])?")
+_ID = regex.compile(r"[a-z0-9_]+(?:\.[a-z0-9_]+)+")
+
+
+@attrs.frozen
+class Statement:
+    """What a ``narrative`` rule looks for in the text, and which cells it compares with.
+
+    Attributes:
+        cells: The cells whose sum the stated number should equal.
+        patterns: Regular expressions (``regex`` syntax) with a group ``n`` for the number; they
+            are matched against each sentence with white space removed.
+        subject: What is counted, for the message.
+    """
+
+    cells: tuple[str, ...]
+    patterns: tuple[str, ...]
+    subject: Text
+
+
+@attrs.frozen(hash=False)
+class Rule:
+    """A declarative check. See ``gkbg/rules/default.toml`` and the checks page of the docs.
+
+    Attributes:
+        id: Stable identifier, two or more dot-separated lower-case words.
+        kind: One of `KINDS`.
+        severity: Of the findings.
+        title: One line saying what the rule checks.
+        message: The finding's message; a template (see the docs for its fields).
+        basis: ``FORM``, ``IMPLIED`` or ``HEUR`` (documentation only).
+        table: The table whose rows and columns ``foreach`` and ``over`` range over.
+        variants: The forms the rule applies to; all when empty.
+        foreach: Placeholders making one instance each, to selectors (``rows[result]``).
+        over: Placeholders summed within an instance, to selectors.
+        total: ``sum``: the total's key template.
+        items: ``sum``: the parts' key templates.
+        lhs: ``equation`` and ``compare``: the left side's key templates.
+        rhs: ``equation`` and ``compare``: the right side's key templates (empty means 0).
+        op: ``compare``: ``>=``, ``<=`` or ``==``.
+        check: ``cell``: ``invalid``, ``blank`` or ``unread``.
+        statements: ``narrative``: what to look for.
+    """
+
+    id: str
+    kind: str
+    severity: Severity
+    title: Text
+    message: Text
+    basis: Literal["FORM", "IMPLIED", "HEUR"] = "IMPLIED"
+    table: str | None = None
+    variants: tuple[str, ...] = ()
+    foreach: Mapping[str, str] = attrs.field(factory=dict)
+    over: Mapping[str, str] = attrs.field(factory=dict)
+    total: str | None = None
+    items: tuple[str, ...] = ()
+    lhs: tuple[str, ...] = ()
+    rhs: tuple[str, ...] = ()
+    op: Literal[">=", "<=", "=="] = "=="
+    check: Literal["invalid", "blank", "unread"] | None = None
+    statements: tuple[Statement, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        _validate(self)
+
+
+def _fail(rule_id: str, key: str, problem: str) -> RuleError:
+    return RuleError(f"rule {rule_id!r}: {key}: {problem}")
+
+
+def _placeholders(template: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(template) if field}
+
+
+def _validate(rule: Rule) -> None:
+    if not _ID.fullmatch(rule.id):
+        raise _fail(rule.id, "id", "must be dot-separated lower-case words, like 'jiangsu.fees'")
+    if rule.kind not in KINDS:
+        raise _fail(rule.id, "kind", f"{rule.kind!r} is not one of {', '.join(KINDS)}")
+    if rule.table is not None and rule.table not in TABLES:
+        raise _fail(rule.id, "table", f"{rule.table!r} is not one of {', '.join(TABLES)}")
+    for name, selectors in (("foreach", rule.foreach), ("over", rule.over)):
+        for placeholder, selector in selectors.items():
+            if not _SELECTOR.fullmatch(selector):
+                raise _fail(
+                    rule.id, f"{name}.{placeholder}",
+                    f"{selector!r} is not a selector such as 'rows' or 'columns[applicant]'",
+                )
+            if rule.table is None:
+                raise _fail(rule.id, name, "selectors need a 'table'")
+    bound = set(rule.foreach) | set(rule.over)
+    templates = [t for t in (rule.total, *rule.items, *rule.lhs, *rule.rhs) if t]
+    for template in templates:
+        unknown = _placeholders(template) - bound
+        if unknown:
+            raise _fail(
+                rule.id, "templates",
+                f"{template!r} uses {', '.join(sorted(unknown))}, bound by neither foreach nor over",
+            )
+    if rule.kind == "sum" and (rule.total is None or not rule.items):
+        raise _fail(rule.id, "total/items", "a sum rule needs a total and items")
+    if rule.kind == "equation" and (not rule.lhs or not rule.rhs):
+        raise _fail(rule.id, "lhs/rhs", "an equation rule needs both sides")
+    if rule.kind == "compare" and not rule.lhs:
+        raise _fail(rule.id, "lhs", "a compare rule needs a left side")
+    if rule.kind == "cell" and rule.check is None:
+        raise _fail(rule.id, "check", "a cell rule needs check = invalid, blank or unread")
+    if rule.kind == "narrative":
+        if not rule.statements:
+            raise _fail(rule.id, "statements", "a narrative rule needs at least one statement")
+        for statement in rule.statements:
+            for pattern in statement.patterns:
+                try:
+                    compiled = regex.compile(pattern)
+                except regex.error as exc:
+                    raise _fail(rule.id, "patterns", f"{pattern!r} is not valid: {exc}") from exc
+                if "n" not in compiled.groupindex:
+                    raise _fail(rule.id, "patterns", f"{pattern!r} has no group (?P<n>…)")
+
+
+@runtime_checkable
+class Check(Protocol):
+    """Anything the engine can run: a `Rule`, a `FunctionRule`, or an object of your own."""
+
+    @property
+    def id(self) -> str:
+        """The check's stable id."""
+        ...
+
+    @property
+    def severity(self) -> Severity:
+        """The severity of its findings."""
+        ...
+
+
+Outcome = Finding | NotCheckable
+
+
+@attrs.frozen
+class FunctionRule:
+    """A check written as a Python function.
+
+    The function receives the `Report` and yields `Finding` and `NotCheckable` objects. It is
+    called once per report; it must not change anything.
+
+    Attributes:
+        id: Stable identifier.
+        severity: The severity its findings should carry (it is the function's job to use it).
+        title: One line saying what it checks.
+        function: ``(report) -> Iterable[Finding | NotCheckable]``.
+    """
+
+    id: str
+    severity: Severity
+    title: Text
+    function: Callable[[Report], Iterable[Outcome]]
+
+    def evaluate(self, report: Report) -> Iterable[Outcome]:
+        """Run the function on ``report``."""
+        return self.function(report)
+
+
+def _rule_converter() -> cattrs.Converter:
+    converter = cattrs.Converter(forbid_extra_keys=True)
+    converter.register_structure_hook(Severity, lambda value, _: Severity(value))
+    return converter
+
+
+@attrs.frozen
+class _RuleFile:
+    rules: tuple[Rule, ...]
+    schema_version: int = 1
+
+
+def _load_toml(text: str, source: str) -> tuple[Rule, ...]:
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleError(f"{source}: not valid TOML: {exc}") from exc
+    try:
+        loaded = _rule_converter().structure(raw, _RuleFile)
+    except RuleError as exc:
+        raise RuleError(f"{source}: {exc}") from exc
+    except (ClassValidationError, ValueError) as exc:
+        if isinstance(exc, ClassValidationError):
+            for inner in exc.exceptions:
+                found = _first_rule_error(inner)
+                if found is not None:
+                    raise RuleError(f"{source}: {found}") from exc
+            detail = "; ".join(cattrs.transform_error(exc))
+        else:
+            detail = str(exc)
+        raise RuleError(f"{source}: not a valid rule file: {detail}") from exc
+    if loaded.schema_version != 1:
+        raise RuleError(f"{source}: schema_version {loaded.schema_version} is not supported (1 is)")
+    return loaded.rules
+
+
+def _first_rule_error(exc: BaseException) -> RuleError | None:
+    if isinstance(exc, RuleError):
+        return exc
+    for inner in getattr(exc, "exceptions", ()):
+        found = _first_rule_error(inner)
+        if found is not None:
+            return found
+    return None
+
+
+class RuleSet:
+    """An ordered, immutable collection of checks with unique ids.
+
+    `RuleSet.default` is what `gkbg.check` uses: the built-in rules and those installed through
+    the ``gkbg.rules`` entry points. Build others with `with_rules`, `without` and `from_toml`.
+    """
+
+    __slots__ = ("_checks",)
+
+    def __init__(self, checks: Iterable[Rule | FunctionRule | Check] = ()) -> None:
+        """Collect ``checks``.
+
+        Raises:
+            RuleError: Two checks share an id.
+        """
+        collected: dict[str, Rule | FunctionRule | Check] = {}
+        for check in checks:
+            if check.id in collected:
+                raise RuleError(f"rule {check.id!r}: defined twice")
+            collected[check.id] = check
+        self._checks = tuple(collected.values())
+
+    def __iter__(self) -> Iterator[Rule | FunctionRule | Check]:
+        return iter(self._checks)
+
+    def __len__(self) -> int:
+        return len(self._checks)
+
+    def __contains__(self, rule_id: object) -> bool:
+        return any(check.id == rule_id for check in self._checks)
+
+    def __repr__(self) -> str:
+        return f"RuleSet({[check.id for check in self._checks]!r})"
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The ids of the checks, in order."""
+        return tuple(check.id for check in self._checks)
+
+    def get(self, rule_id: str) -> Rule | FunctionRule | Check:
+        """One check by id.
+
+        Raises:
+            KeyError: No check has that id.
+        """
+        for check in self._checks:
+            if check.id == rule_id:
+                return check
+        raise KeyError(f"no rule {rule_id!r}")
+
+    def with_rules(self, *checks: Rule | FunctionRule | Check) -> RuleSet:
+        """A new set with ``checks`` added at the end."""
+        return RuleSet((*self._checks, *checks))
+
+    def without(self, *rule_ids: str) -> RuleSet:
+        """A new set without the checks named."""
+        unknown = set(rule_ids) - set(self.ids)
+        if unknown:
+            raise KeyError(f"no rule {', '.join(sorted(unknown))}")
+        return RuleSet(check for check in self._checks if check.id not in rule_ids)
+
+    @classmethod
+    def from_toml(cls, source: str | Path) -> RuleSet:
+        """Rules from a TOML file (a `~pathlib.Path`) or TOML text (a `str`).
+
+        The file holds ``[[rules]]`` tables with the keys documented on the checks page.
+
+        Raises:
+            RuleError: The file is not valid TOML, or a rule is not valid; the message names the
+                file, the rule and the key at fault.
+        """
+        if isinstance(source, Path):
+            try:
+                text = source.read_text(encoding="utf-8")
+            except OSError as exc:
+                raise RuleError(f"{source}: cannot be read ({exc.strerror or exc})") from exc
+            return cls(_load_toml(text, str(source)))
+        return cls(_load_toml(source, "<rules>"))
+
+    @classmethod
+    def builtin(cls) -> RuleSet:
+        """The checks shipped with gkbg, without any plugin."""
+        return _builtin()
+
+    @classmethod
+    def default(cls) -> RuleSet:
+        """The built-in checks followed by those of the ``gkbg.rules`` entry points."""
+        return _default()
+
+
+@functools.cache
+def _builtin() -> RuleSet:
+    text = (resources.files("gkbg") / "rules" / "default.toml").read_text(encoding="utf-8")
+    return RuleSet(_load_toml(text, "gkbg/rules/default.toml"))
+
+
+@functools.cache
+def _default() -> RuleSet:
+    extra: list[Rule | FunctionRule | Check] = []
+    for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        extra.extend(_from_entry_point(entry))
+    return _builtin().with_rules(*extra)
+
+
+def _from_entry_point(entry: metadata.EntryPoint) -> list[Rule | FunctionRule | Check]:
+    loaded = entry.load()
+    if callable(loaded) and not isinstance(loaded, (Rule, FunctionRule, RuleSet)):
+        loaded = loaded()
+    if isinstance(loaded, (Rule, FunctionRule)):
+        return [loaded]
+    items = list(loaded) if isinstance(loaded, Iterable) else [loaded]
+    for item in items:
+        if not isinstance(item, Check):
+            raise RuleError(
+                f"entry point {entry.name!r} = {entry.value!r} in group {ENTRY_POINT_GROUP!r} "
+                f"gave {item!r}, which is not a gkbg check"
+            )
+    return items
