@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
-"""gkbg reads the statistical tables of Chinese government information-disclosure annual
-reports (政府信息公开工作年度报告) and checks their arithmetic.
+"""Read the statistical tables of government information-disclosure annual reports.
+
+gkbg reads the tables of Chinese 政府信息公开工作年度报告 and checks their arithmetic.
 
 >>> import gkbg
 >>> report = gkbg.parse("examples/report-2019.txt")        # doctest: +SKIP

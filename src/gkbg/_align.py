@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 __all__ = ["build_report"]
 
 _SECTION_END = "end"
+_WEAK = "weak:"
 
 
 # --------------------------------------------------------------------------------------------
@@ -66,7 +67,8 @@ def _section_matcher() -> LabelMatcher:
                 if first_block.header:
                     entries.append((first_block.header, table.key))
             else:
-                entries.append((first_block.rows[0].label, table.key))
+                # A bare 行政复议 also occurs in the text: it opens table 四 only after a table.
+                entries.append((first_block.rows[0].label, _WEAK + table.key))
     return LabelMatcher(entries)
 
 
@@ -137,7 +139,8 @@ def _find_sections(tokens: Sequence[Token]) -> dict[str, tuple[int, int]]:
         found = matcher.match(token.text)
         if found is None:
             continue
-        target = found.target
+        target = found.target.removeprefix(_WEAK)
+        weak = found.target.startswith(_WEAK)
         if target == _SECTION_END:
             if "applications" in starts or "appeals" in starts:
                 end = index
@@ -147,7 +150,7 @@ def _find_sections(tokens: Sequence[Token]) -> dict[str, tuple[int, int]]:
         if any(t in starts for t in later):
             continue
         earlier = TABLES[: TABLES.index(target)]
-        if target == "appeals" and not any(t in starts for t in earlier):
+        if weak and not any(t in starts for t in earlier):
             continue
         starts[target] = index
     if "appeals" in starts and end == len(tokens):
@@ -277,9 +280,11 @@ def _slots_after(items: list[_Item], index: int, width: int, *, cells: bool) -> 
     for item in items[index + 1 :]:
         if len(slots) == width:
             break
-        if item.kind == "value" or (cells and item.kind == "empty"):
-            slots.append(item)
-        elif cells and item.kind == "text" and item.token.cell:
+        if (
+            item.kind == "value"
+            or (cells and item.kind == "empty")
+            or (cells and item.kind == "text" and item.token.cell)
+        ):
             slots.append(item)
         else:
             break
@@ -343,8 +348,7 @@ def _candidate_orders(
             scopes: list[Literal["block", "group"]] = ["block"]
             if len(groups) > 1:
                 scopes.append("group")
-            for scope in scopes:
-                candidates.append((_deferred_order(form, block, key, scope), label))
+            candidates.extend((_deferred_order(form, block, key, scope), label) for scope in scopes)
     return candidates
 
 
@@ -447,7 +451,9 @@ def _read_segments(items: list[_Item], reading: _Reading, fixed: set[str]) -> No
             after = last_used[key]
 
 
-def _fill_run(items: list[_Item], reading: _Reading, run: list[str], after: int, before: int) -> None:
+def _fill_run(
+    items: list[_Item], reading: _Reading, run: list[str], after: int, before: int
+) -> None:
     form = reading.form
     offsets = _row_offsets(form)
     cell_indices = [i for key in run for i in range(*offsets[key])]

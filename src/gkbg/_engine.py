@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -17,12 +16,12 @@ import regex
 
 from gkbg._findings import CheckResult, Finding, NotCheckable, Severity, Text
 from gkbg._model import Cell, CellState, Report, Value
-from gkbg._rules import FunctionRule, Rule, RuleSet
+from gkbg._rules import Rule, RuleSet
 from gkbg._schema import CellSpec, Column, Row, TableForm, forms
 from gkbg._text import nfkc
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Iterable, Iterator, Mapping
 
 __all__ = ["check"]
 
@@ -51,12 +50,15 @@ class _Context:
 
     def table_form(self, key: str) -> TableForm | None:
         variant = self.report.table(key).variant
-        return forms()[variant].table(key) if variant in forms() else None
+        known = forms()
+        return known[variant].table(key) if variant is not None and variant in known else None
 
     def spec(self, key: str) -> CellSpec | None:
         table = key.split(".", 1)[0]
         variant = self.report.variants.get(table)
-        return _spec_index(variant, table).get(key) if variant in forms() else None
+        if variant is None or variant not in forms():
+            return None
+        return _spec_index(variant, table).get(key)
 
 
 @functools.cache
@@ -78,7 +80,9 @@ def _bindings(selectors: Mapping[str, str], form: TableForm) -> Iterator[dict[st
         yield dict(zip(names, combination, strict=True))
 
 
-def _expand(templates: Iterable[str], fixed: dict[str, _Entry], rule: Rule, form: TableForm) -> list[str]:
+def _expand(
+    templates: Iterable[str], fixed: dict[str, _Entry], rule: Rule, form: TableForm
+) -> list[str]:
     keys: list[str] = []
     for template in templates:
         for summed in _bindings(rule.over, form):
@@ -218,7 +222,7 @@ def _cells(rule: Rule, context: _Context) -> Iterator[Outcome]:
 def _tables(rule: Rule, context: _Context) -> Iterator[Outcome]:
     """``table``: a table not found, or a block of it none of whose cells could be read."""
     report = context.report
-    reference = forms()[report.variant] if report.variant in forms() else None
+    reference = forms().get(report.variant) if report.variant is not None else None
     for table in report.tables:
         if not table.found:
             heading = reference.table(table.key).heading if reference else table.key
@@ -240,8 +244,11 @@ def _tables(rule: Rule, context: _Context) -> Iterator[Outcome]:
                 yield Finding(rule.id, rule.severity, _render(rule.message, fields), tuple(keys))
 
 
-_TABLE_NAMES = {"active": ("表二", "table 二"), "applications": ("表三", "table 三"),
-                "appeals": ("表四", "table 四")}
+_TABLE_NAMES = {
+    "active": ("表二", "table 二"),
+    "applications": ("表三", "table 三"),
+    "appeals": ("表四", "table 四"),
+}
 
 
 def _variant_year(rule: Rule, context: _Context) -> Iterator[Outcome]:
@@ -250,8 +257,13 @@ def _variant_year(rule: Rule, context: _Context) -> Iterator[Outcome]:
         return
     by_variant: dict[str, list[str]] = {}
     for table in report.tables:
-        if table.variant in forms() and not forms()[table.variant].applies_to(report.year):
-            by_variant.setdefault(table.variant, []).append(table.key)
+        variant = table.variant
+        if (
+            variant is not None
+            and variant in forms()
+            and not forms()[variant].applies_to(report.year)
+        ):
+            by_variant.setdefault(variant, []).append(table.key)
     for variant, tables in by_variant.items():
         form = forms()[variant]
         years = (
@@ -283,8 +295,20 @@ def _variant_mixed(rule: Rule, context: _Context) -> Iterator[Outcome]:
 
 _SENTENCE_END = regex.compile(r"[。；;！!？?\n]")
 _SPACE = regex.compile(r"\s+")
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-           "七": 7, "八": 8, "九": 9}
+_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 
 
@@ -312,9 +336,7 @@ def _compiled(pattern: str) -> regex.Pattern[str]:
 
 def _narrative(rule: Rule, context: _Context) -> Iterator[Outcome]:
     """``narrative``: numbers stated in the text against the tables."""
-    sentences = [
-        _SPACE.sub("", nfkc(piece)) for piece in _SENTENCE_END.split(context.report.text)
-    ]
+    sentences = [_SPACE.sub("", nfkc(piece)) for piece in _SENTENCE_END.split(context.report.text)]
     for statement in rule.statements:
         looked_up = _values(context, list(statement.cells))
         if looked_up is None:
@@ -344,8 +366,13 @@ def _narrative(rule: Rule, context: _Context) -> Iterator[Outcome]:
                         "subject_en": statement.subject.en,
                     }
                     yield Finding(
-                        rule.id, rule.severity, _render(rule.message, fields),
-                        statement.cells, table_value, stated, quote,
+                        rule.id,
+                        rule.severity,
+                        _render(rule.message, fields),
+                        statement.cells,
+                        table_value,
+                        stated,
+                        quote,
                     )
 
 
@@ -379,10 +406,8 @@ def check(report: Report, rules: RuleSet | None = None) -> CheckResult:
     for rule in rules:
         if isinstance(rule, Rule):
             outcomes: Iterable[Outcome] = _EVALUATORS[rule.kind](rule, context)
-        elif isinstance(rule, FunctionRule) or hasattr(rule, "evaluate"):
-            outcomes = rule.evaluate(report)  # type: ignore[union-attr]
         else:
-            continue
+            outcomes = rule.evaluate(report)
         for outcome in outcomes:
             if isinstance(outcome, Finding):
                 findings.append(outcome)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import cattrs
 from cattrs.preconf.json import make_converter
@@ -28,7 +28,7 @@ def _structure_number(value: object, _: object) -> int | Decimal | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise ValueError(f"{value!r} is not a number")
+        raise TypeError(f"{value!r} is not a number")
     if isinstance(value, int):
         return value
     if isinstance(value, str):
@@ -36,7 +36,7 @@ def _structure_number(value: object, _: object) -> int | Decimal | None:
             return Decimal(value)
         except InvalidOperation:
             raise ValueError(f"{value!r} is not a decimal number") from None
-    raise ValueError(f"{value!r} is not an integer or a decimal written as text")
+    raise TypeError(f"{value!r} is not an integer or a decimal written as text")
 
 
 def _unstructure_number(value: int | Decimal | None) -> int | str | None:
@@ -45,16 +45,15 @@ def _unstructure_number(value: int | Decimal | None) -> int | str | None:
     return value
 
 
+def _is_number_type(type_: object) -> bool:
+    return type_ in _NUMBER_TYPES
+
+
 def _make() -> cattrs.Converter:
     made = make_converter()
     made.register_unstructure_hook(Decimal, str)
-    for number_type in _NUMBER_TYPES:
-        made.register_structure_hook_func(
-            lambda t, number_type=number_type: t == number_type, _structure_number
-        )
-        made.register_unstructure_hook_func(
-            lambda t, number_type=number_type: t == number_type, _unstructure_number
-        )
+    made.register_structure_hook_func(_is_number_type, _structure_number)
+    made.register_unstructure_hook_func(_is_number_type, _unstructure_number)
     return made
 
 
@@ -67,7 +66,11 @@ def to_json(obj: object, *, indent: int | None = 2) -> str:
     return json.dumps(converter.unstructure(obj), ensure_ascii=False, indent=indent)
 
 
-def from_json(text: str | bytes, cls: type[T] = Report) -> T:  # type: ignore[assignment]
+@overload
+def from_json(text: str | bytes) -> Report: ...
+@overload
+def from_json(text: str | bytes, cls: type[T]) -> T: ...
+def from_json(text: str | bytes, cls: type[Any] = Report) -> Any:
     """Rebuild an object from `to_json` output; by default a `Report`.
 
     Raises:

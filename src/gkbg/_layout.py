@@ -45,7 +45,7 @@ class Token:
     text: str
     kind: TokenKind
     cell: bool = False
-    location: Location = Location()
+    location: Location = attrs.field(factory=Location)
 
 
 @attrs.frozen

@@ -26,8 +26,9 @@ The title is returned with its whitespace removed.
 
 A candidate is accepted only if it is 2 to 40 Chinese characters, ends in the suffix of a
 public body (人民政府, 局, 委员会, 办, 区, 县, 街道办事处, …) with something more specific
-than 区 or 市 before it, and contains no word that shows it is part of a sentence or a page
-(报告, 情况, 下载, 我局, …). Words are never taken from inside 《…》.
+than 区 or 市 before it (a single character only before a place suffix: 沛县, but not 化局), and
+contains no word that shows it is part of a sentence or a page (报告, 情况, 下载, 我局, …).
+Names are never taken from inside 《…》.
 
 **year** (2008 to 2100), in order of trust:
 
@@ -36,8 +37,8 @@ than 区 or 市 before it, and contains no word that shows it is part of a sente
 3. the year that opens part 一、总体情况 (``2020年,我办…``);
 4. the year written most often as ``20XX年``, when no other year is written as often.
 
-All patterns are compiled once, and every repetition in them is bounded, so matching stays
-linear in the length of the text.
+All patterns are compiled once; none nests repetitions, and every repetition that can
+backtrack is bounded, so reading stays linear in the length of the text.
 """
 
 from __future__ import annotations
@@ -230,13 +231,16 @@ def _is_agency(name: str) -> bool:
         return False
     if name[0] in _BAD_FIRST or any(word in name for word in _NOT_IN_AGENCY):
         return False
-    head = name
+    head, inner = name, ""
     while True:
         suffix = next((s for s in _SUFFIXES if head.endswith(s)), None)
         if suffix is None:
             break
-        head = head[: -len(suffix)]
-    return head != name and head not in _BARE_HEADS
+        head, inner = head[: -len(suffix)], suffix
+    if head == name or head in _BARE_HEADS:
+        return False
+    # One character names a county (沛县) but not a bureau: 化局 is the tail of a split name.
+    return len(head) > 1 or inner in _PLACES
 
 
 def _inside_guillemets(before: str) -> bool:

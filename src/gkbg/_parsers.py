@@ -83,8 +83,11 @@ class Input:
 
 
 def _decode(data: bytes, name: str) -> str:
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                          (codecs.BOM_UTF16_BE, "utf-16-be")):
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
         if data.startswith(bom):
             try:
                 return data[len(bom) :].decode(encoding)
@@ -95,7 +98,7 @@ def _decode(data: bytes, name: str) -> str:
     for encoding in ("utf-8", "gb18030"):
         try:
             return data.decode(encoding)
-        except UnicodeDecodeError:
+        except UnicodeDecodeError:  # noqa: PERF203 - two attempts at most
             continue
     raise DocumentError(name, "text in an unknown encoding (neither UTF-8 nor GB18030)")
 
@@ -201,8 +204,9 @@ class ParserRegistry:
                 best = (confidence, parser)
         if best is None:
             known = ", ".join(self._parsers)
+            what = "text" if document.is_text() else "binary data"
             raise UnknownFormatError(
-                document.name, f"not a format gkbg can read (known formats: {known})"
+                document.name, f"{what} in no format gkbg can read (known formats: {known})"
             )
         return best[1]
 
@@ -227,8 +231,20 @@ def register_parser(parser: Parser, *, replace: bool = False) -> None:
     default_registry().register(parser, replace=replace)
 
 
-_FILE_SUFFIXES = (".txt", ".htm", ".html", ".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx",
-                  ".et", ".json", ".md")
+_FILE_SUFFIXES = (
+    ".txt",
+    ".htm",
+    ".html",
+    ".pdf",
+    ".doc",
+    ".docx",
+    ".wps",
+    ".xls",
+    ".xlsx",
+    ".et",
+    ".json",
+    ".md",
+)
 
 
 def _as_input(source: Source) -> Input:
@@ -255,7 +271,10 @@ def _names_a_file(text: str) -> bool:
 
 
 def parse_layout(
-    source: Source, *, format: str | None = None, registry: ParserRegistry | None = None  # noqa: A002
+    source: Source,
+    *,
+    format: str | None = None,  # noqa: A002 - the name users expect
+    registry: ParserRegistry | None = None,
 ) -> Layout:
     """Read a document into its `Layout` (tokens and text), before any alignment.
 
@@ -270,7 +289,10 @@ def parse_layout(
 
 
 def parse(
-    source: Source, *, format: str | None = None, registry: ParserRegistry | None = None  # noqa: A002
+    source: Source,
+    *,
+    format: str | None = None,  # noqa: A002 - the name users expect
+    registry: ParserRegistry | None = None,
 ) -> Report:
     """Read a report's statistical tables and metadata.
 

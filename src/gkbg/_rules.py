@@ -143,7 +143,8 @@ def _validate(rule: Rule) -> None:
         for placeholder, selector in selectors.items():
             if not _SELECTOR.fullmatch(selector):
                 raise _fail(
-                    rule.id, f"{name}.{placeholder}",
+                    rule.id,
+                    f"{name}.{placeholder}",
                     f"{selector!r} is not a selector such as 'rows' or 'columns[applicant]'",
                 )
             if rule.table is None:
@@ -154,8 +155,10 @@ def _validate(rule: Rule) -> None:
         unknown = _placeholders(template) - bound
         if unknown:
             raise _fail(
-                rule.id, "templates",
-                f"{template!r} uses {', '.join(sorted(unknown))}, bound by neither foreach nor over",
+                rule.id,
+                "templates",
+                f"{template!r} uses {', '.join(sorted(unknown))}, "
+                "bound by neither foreach nor over",
             )
     if rule.kind == "sum" and (rule.total is None or not rule.items):
         raise _fail(rule.id, "total/items", "a sum rule needs a total and items")
@@ -180,7 +183,10 @@ def _validate(rule: Rule) -> None:
 
 @runtime_checkable
 class Check(Protocol):
-    """Anything the engine can run: a `Rule`, a `FunctionRule`, or an object of your own."""
+    """A check written in Python: `FunctionRule`, or an object of your own with these members.
+
+    (Declarative `Rule` objects are evaluated by the engine itself.)
+    """
 
     @property
     def id(self) -> str:
@@ -190,6 +196,10 @@ class Check(Protocol):
     @property
     def severity(self) -> Severity:
         """The severity of its findings."""
+        ...
+
+    def evaluate(self, report: Report) -> Iterable[Finding | NotCheckable]:
+        """Check ``report``; yield findings and the relations that could not be checked."""
         ...
 
 
@@ -378,7 +388,7 @@ def _from_entry_point(entry: metadata.EntryPoint) -> list[Rule | FunctionRule | 
         return [loaded]
     items = list(loaded) if isinstance(loaded, Iterable) else [loaded]
     for item in items:
-        if not isinstance(item, Check):
+        if not isinstance(item, (Rule, FunctionRule, Check)):
             raise RuleError(
                 f"entry point {entry.name!r} = {entry.value!r} in group {ENTRY_POINT_GROUP!r} "
                 f"gave {item!r}, which is not a gkbg check"

@@ -171,7 +171,7 @@ class TableForm:
                 return block
         raise KeyError(row_key)
 
-    def keys(self) -> tuple[str, ...]:
+    def cell_keys(self) -> tuple[str, ...]:
         """The canonical key of every cell, in reading order."""
         return tuple(cell.key for cell in self.cells)
 

@@ -46,7 +46,7 @@ def nfkc(text: str) -> str:
 
 def label_key(text: str) -> str:
     """The comparison key of a label: NFKC, letters and digits only."""
-    return _NOT_WORD.sub("", nfkc(text))
+    return str(_NOT_WORD.sub("", nfkc(text)))
 
 
 @attrs.frozen

@@ -60,8 +60,9 @@ class PipeTextParser:
                         start = offset + index + 1
             elif body.strip():
                 lead = len(body) - len(body.lstrip())
-                writer.add(offset + lead, offset + len(body.rstrip()), cell=False,
-                           kind=TokenKind.TEXT)
+                writer.add(
+                    offset + lead, offset + len(body.rstrip()), cell=False, kind=TokenKind.TEXT
+                )
             offset += len(line)
         if not any(token.cell for token in writer.tokens):
             raise DocumentError(document.name, "no line ends in '|': not pipe-cell text")

@@ -1,0 +1,252 @@
+# SPDX-License-Identifier: MIT
+"""The ``gkbg`` command: ``gkbg check``, ``gkbg parse``, ``gkbg rules``.
+
+Exit status of ``gkbg check``: 0 when no report has an error (warnings allowed), 1 when a
+report has errors, 2 when a file cannot be read (this wins over 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import locale
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, TextIO
+
+from gkbg._engine import check
+from gkbg._errors import GkbgError
+from gkbg._json import converter, to_json
+from gkbg._parsers import default_registry, parse
+from gkbg._rules import Rule, RuleSet
+from gkbg._version import __version__
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from gkbg._findings import CheckResult
+    from gkbg._model import Report
+
+__all__ = ["main"]
+
+Lang = Literal["zh", "en"]
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_UNREADABLE = 2
+
+_WORDS = {
+    "zh": {
+        "error": "错误",
+        "warning": "警告",
+        "errors": "个错误",
+        "warnings": "个警告",
+        "uncertain": "个单元格读取存疑",
+        "unchecked": "项关系因单元格缺失未能检查",
+        "form": "格式",
+        "year": "年度",
+        "agency": "机关",
+        "none": "未注明",
+        "expected": "应为",
+        "found": "实为",
+        "clean": "未发现问题",
+        "cannot": "无法读取",
+    },
+    "en": {
+        "error": "error",
+        "warning": "warning",
+        "errors": "errors",
+        "warnings": "warnings",
+        "uncertain": "cells read with doubt",
+        "unchecked": "relations not checkable (missing cells)",
+        "form": "form",
+        "year": "year",
+        "agency": "agency",
+        "none": "not named",
+        "expected": "expected",
+        "found": "found",
+        "clean": "no findings",
+        "cannot": "cannot read",
+    },
+}
+
+
+def _default_lang() -> Lang:
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    current = locale.getlocale()[0] or ""
+    return "zh" if current.lower().startswith("zh") else "en"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gkbg",
+        description="Read and check the statistical tables of government information-disclosure "
+        "annual reports (政府信息公开工作年度报告).",
+    )
+    parser.add_argument("--version", action="version", version=f"gkbg {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check_cmd = commands.add_parser("check", help="check one or more reports")
+    check_cmd.add_argument("files", nargs="+", metavar="FILE", type=Path)
+    check_cmd.add_argument("--json", action="store_true", help="print JSON for machines")
+    check_cmd.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default=None,
+        help="language of the messages (default: from the locale)",
+    )
+    check_cmd.add_argument(
+        "--rules",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="TOML",
+        help="add the rules of a TOML rule file (may be repeated)",
+    )
+    check_cmd.add_argument(
+        "--format", default=None, help="read every file in this format instead of detecting it"
+    )
+
+    parse_cmd = commands.add_parser("parse", help="print a report's cells as JSON")
+    parse_cmd.add_argument("file", metavar="FILE", type=Path)
+    parse_cmd.add_argument("--format", default=None, help="the format instead of detecting it")
+
+    rules_cmd = commands.add_parser("rules", help="list the checks")
+    rules_cmd.add_argument("--lang", choices=("zh", "en"), default=None)
+
+    commands.add_parser("formats", help="list the formats gkbg can read")
+    return parser
+
+
+def _describe(report: Report, lang: Lang) -> str:
+    words = _WORDS[lang]
+    variants = sorted({v for v in report.variants.values() if v})
+    return (
+        f"{words['form']} {'/'.join(variants) or '?'} · "
+        f"{words['year']} {report.year or words['none']} · "
+        f"{words['agency']} {report.agency or words['none']}"
+    )
+
+
+def _print_result(path: Path, report: Report, result: CheckResult, lang: Lang, out: TextIO) -> None:
+    words = _WORDS[lang]
+    out.write(f"{path}  ({_describe(report, lang)})\n")
+    for finding in result:
+        label = (
+            words[finding.severity.value].upper() if lang == "en" else words[finding.severity.value]
+        )
+        where = finding.cells[0] if finding.cells else ""
+        numbers = ""
+        if finding.expected is not None or finding.actual is not None:
+            numbers = f"  {words['expected']} {finding.expected}  {words['found']} {finding.actual}"
+        out.write(f"  {label:<8} {finding.rule}  {where}{numbers}\n")
+        out.write(f"           {finding.message(lang)}\n")
+    uncertain = len(report.uncertain_cells())
+    summary = [
+        f"{len(result.errors)} {words['errors']}",
+        f"{len(result.warnings)} {words['warnings']}",
+    ]
+    if uncertain:
+        summary.append(f"{uncertain} {words['uncertain']}")
+    if result.not_checkable:
+        summary.append(f"{len(result.not_checkable)} {words['unchecked']}")
+    if not result.findings and not uncertain:
+        summary.append(words["clean"])
+    out.write(f"  {', '.join(summary)}\n")
+
+
+def _rules(paths: Sequence[Path]) -> RuleSet:
+    rules = RuleSet.default()
+    for path in paths:
+        rules = rules.with_rules(*RuleSet.from_toml(path))
+    return rules
+
+
+def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    lang: Lang = args.lang or _default_lang()
+    try:
+        rules = _rules(args.rules)
+    except GkbgError as exc:
+        err.write(f"gkbg: {exc}\n")
+        return EXIT_UNREADABLE
+    status = EXIT_OK
+    records: list[dict[str, object]] = []
+    for path in args.files:
+        try:
+            report = parse(path, format=args.format)
+        except GkbgError as exc:
+            status = EXIT_UNREADABLE
+            if args.json:
+                records.append({"source": str(path), "error": str(exc)})
+            else:
+                err.write(f"gkbg: {_WORDS[lang]['cannot']}: {exc}\n")
+            continue
+        result = check(report, rules)
+        if result.errors and status == EXIT_OK:
+            status = EXIT_FINDINGS
+        if args.json:
+            records.append(
+                {
+                    "source": str(path),
+                    "variant": report.variant,
+                    "variants": report.variants,
+                    "year": report.year,
+                    "agency": report.agency,
+                    "uncertain_cells": [cell.key for cell in report.uncertain_cells()],
+                    **converter.unstructure(result),
+                }
+            )
+        else:
+            _print_result(path, report, result, lang, out)
+    if args.json:
+        out.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+    return status
+
+
+def _parse(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        report = parse(args.file, format=args.format)
+    except GkbgError as exc:
+        err.write(f"gkbg: {exc}\n")
+        return EXIT_UNREADABLE
+    out.write(to_json(report) + "\n")
+    return EXIT_OK
+
+
+def _list_rules(args: argparse.Namespace, out: TextIO) -> int:
+    lang: Lang = args.lang or _default_lang()
+    for rule in RuleSet.default():
+        severity = rule.severity.value
+        title = rule.title(lang) if isinstance(rule, Rule) else getattr(rule, "title", "")
+        out.write(f"{rule.id:<34} {severity:<8} {title}\n")
+    return EXIT_OK
+
+
+def _list_formats(out: TextIO) -> int:
+    registry = default_registry()
+    out.writelines(f"{name:<8} {registry.get(name).description}\n" for name in registry.names())
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+    args = _parser().parse_args(argv)
+    if args.command == "check":
+        return _check(args, sys.stdout, sys.stderr)
+    if args.command == "parse":
+        return _parse(args, sys.stdout, sys.stderr)
+    if args.command == "rules":
+        return _list_rules(args, sys.stdout)
+    return _list_formats(sys.stdout)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

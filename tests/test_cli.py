@@ -1,0 +1,125 @@
+"""The gkbg command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import TYPE_CHECKING
+
+from gkbg.cli import main
+from tests.helpers import SEEDS
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import pytest
+
+YAOHAI = SEEDS[2]
+XINGAN = SEEDS[3]
+
+
+def test_check_reports_errors_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(YAOHAI), "--lang", "en"]) == 1
+    out = capsys.readouterr().out
+    assert (
+        "applications.results_total  applications.total.natural_person  expected 127  found 124"
+        in out
+    )
+    assert "2 errors, 0 warnings" in out
+
+
+def test_check_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(YAOHAI), "--lang", "zh"]) == 1
+    out = capsys.readouterr().out
+    assert "各项办理结果之和为 127，但（七）总计为 124" in out
+
+
+def test_clean_report_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(XINGAN), "--lang", "en"]) == 0
+    assert "0 errors, 0 warnings, no findings" in capsys.readouterr().out
+
+
+def test_unreadable_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    assert main(["check", str(XINGAN), str(empty), "--lang", "en"]) == 2
+    captured = capsys.readouterr()
+    assert f"{empty}: the document is empty" in captured.err
+    assert "Traceback" not in captured.err
+
+
+def test_json_output(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(YAOHAI), "--json"]) == 1
+    (record,) = json.loads(capsys.readouterr().out)
+    assert record["variant"] == "2019"
+    assert record["agency"] == "瑶海区人民政府"
+    rules = [f["rule"] for f in record["findings"]]
+    assert rules == ["applications.results_total", "applications.results_total"]
+    assert record["findings"][0]["expected"] == 127
+    assert "applications.total.natural_person" in record["findings"][0]["cells"]
+
+
+def test_json_names_unreadable_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "gone.txt"
+    assert main(["check", str(missing), "--json"]) == 2
+    (record,) = json.loads(capsys.readouterr().out)
+    assert record == {"source": str(missing), "error": f"{missing}: no such file"}
+
+
+def test_extra_rules_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rules = tmp_path / "mine.toml"
+    rules.write_text(
+        """
+[[rules]]
+id = "mine.no_litigation"
+kind = "compare"
+severity = "error"
+table = "appeals"
+lhs = ["appeals.litigation_direct.total"]
+op = "<="
+rhs = []
+title = { zh = "无诉讼", en = "no litigation" }
+message = { zh = "有{actual}件行政诉讼", en = "{actual} lawsuits" }
+""",
+        encoding="utf-8",
+    )
+    assert main(["check", str(YAOHAI), "--rules", str(rules), "--lang", "en"]) == 1
+    assert "mine.no_litigation" in capsys.readouterr().out
+
+
+def test_bad_rules_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rules = tmp_path / "bad.toml"
+    rules.write_text("[[rules]]\nid = 3\n", encoding="utf-8")
+    assert main(["check", str(XINGAN), "--rules", str(rules)]) == 2
+    assert "bad.toml" in capsys.readouterr().err
+
+
+def test_parse_prints_the_model(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["parse", str(XINGAN)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["variant"] == "2021"
+    assert data["year"] == 2024
+    cells = {c["key"]: c for t in data["tables"] for c in t["cells"]}
+    assert cells["active.licensing.decisions"]["value"] == 282
+
+
+def test_rules_and_formats_listings(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "--lang", "en"]) == 0
+    assert "applications.balance" in capsys.readouterr().out
+    assert main(["formats"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("pipe")
+    assert "\ntext" in out
+
+
+def test_python_dash_m() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "gkbg", "check", str(XINGAN), "--lang", "en"],
+        capture_output=True,
+        text=True,
+        check=False,
+        encoding="utf-8",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "form 2021" in done.stdout

@@ -1,0 +1,354 @@
+"""The rule engine: declarations, validation, custom rules, plugins."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from importlib import metadata
+from typing import TYPE_CHECKING
+
+import pytest
+
+import gkbg
+from gkbg import _rules
+from tests.helpers import pipe_text
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+CATALOGUE = {
+    "applications.balance": "error",
+    "applications.results_total": "error",
+    "applications.row_total": "error",
+    "appeals.group_total": "error",
+    "cell.invalid": "error",
+    "cell.missing": "warning",
+    "cell.unread": "warning",
+    "table.missing": "error",
+    "active.published_within_total": "warning",
+    "active.items_nonnegative": "warning",
+    "report.variant_year": "warning",
+    "report.variant_mixed": "warning",
+    "narrative.received": "warning",
+    "narrative.appeals": "warning",
+}
+
+TITLE = gkbg.Text("标题", "title")
+MESSAGE = gkbg.Text("{row_label}：{actual} {op} {expected}", "{row_en}: {actual} {op} {expected}")
+
+
+def test_builtin_rules_are_the_catalogue() -> None:
+    rules = gkbg.RuleSet.builtin()
+    assert {rule.id: rule.severity.value for rule in rules} == CATALOGUE
+
+
+def test_balance_failure_names_every_cell() -> None:
+    report = gkbg.parse(
+        pipe_text(
+            "2021",
+            {
+                "applications.received.natural_person": 5,
+                "applications.received.total": 5,
+                "applications.granted.natural_person": 3,
+                "applications.granted.total": 3,
+                "applications.total.natural_person": 3,
+                "applications.total.total": 3,
+                "applications.carried_forward.natural_person": 1,
+                "applications.carried_forward.total": 1,
+            },
+        )
+    )
+    balance = gkbg.check(report).by_rule("applications.balance")
+    assert [f.cells for f in balance] == [
+        (
+            "applications.received.natural_person",
+            "applications.carried_over.natural_person",
+            "applications.total.natural_person",
+            "applications.carried_forward.natural_person",
+        ),
+        (
+            "applications.received.total",
+            "applications.carried_over.total",
+            "applications.total.total",
+            "applications.carried_forward.total",
+        ),
+    ]
+    assert (balance[0].expected, balance[0].actual, balance[0].difference) == (5, 4, -1)
+    assert "自然人" in balance[0].message.zh
+    assert "natural persons" in balance[0].message.en
+
+
+def test_row_total_and_group_total() -> None:
+    report = gkbg.parse(
+        pipe_text(
+            "2019",
+            {
+                "applications.denied.third_party.commercial": 2,
+                "appeals.litigation_direct.pending": 1,
+            },
+        )
+    )
+    result = gkbg.check(report)
+    (row,) = result.by_rule("applications.row_total")
+    assert row.cells[0] == "applications.denied.third_party.total"
+    assert (row.expected, row.actual) == (2, 0)
+    (group,) = result.by_rule("appeals.group_total")
+    assert group.cells[0] == "appeals.litigation_direct.total"
+    assert "未经复议直接起诉" in group.message.zh
+
+
+def test_heuristics_of_the_2019_form_are_warnings() -> None:
+    report = gkbg.parse(
+        pipe_text(
+            "2019",
+            {
+                "active.rules.new_published": 4,
+                "active.rules.total_published": 3,
+                "active.fees.prev_items": 2,
+                "active.fees.change": -5,
+            },
+        )
+    )
+    result = gkbg.check(report)
+    assert result.ok
+    assert [f.cells[0] for f in result.by_rule("active.published_within_total")] == [
+        "active.rules.total_published"
+    ]
+    (items,) = result.by_rule("active.items_nonnegative")
+    assert items.actual == -3
+
+
+def test_amounts_are_decimals_and_negative_amounts_invalid() -> None:
+    report = gkbg.parse(pipe_text("2021", {"active.fees.amount": "-7730.28"}))
+    cell = report.cell("active.fees.amount")
+    assert cell.value == Decimal("-7730.28")
+    (finding,) = gkbg.check(report).by_rule("cell.invalid")
+    assert finding.cells == ("active.fees.amount",)
+
+
+def test_narrative_counts_only_clear_statements() -> None:
+    narrative = (
+        "2022年，共收到政府信息公开申请 12 件，其中受理 10 件，办结 9 件。"
+        "本年度发生政府信息公开行政复议案件3件。接受咨询 40 次。"
+    )
+    report = gkbg.parse(
+        pipe_text(
+            "2021",
+            {
+                "applications.received.natural_person": 12,
+                "applications.received.total": 12,
+                "applications.total.natural_person": 12,
+                "applications.total.total": 12,
+                "applications.granted.natural_person": 12,
+                "applications.granted.total": 12,
+            },
+            narrative=narrative,
+        )
+    )
+    result = gkbg.check(report)
+    assert result.by_rule("narrative.received") == ()
+    (appeals,) = result.by_rule("narrative.appeals")
+    assert (appeals.expected, appeals.actual) == (0, 3)
+    assert appeals.quote is not None
+    assert "行政复议案件3件" in appeals.quote
+
+
+def test_chinese_numerals_in_the_text() -> None:
+    report = gkbg.parse(pipe_text("2021", narrative="全年共收到政府信息公开申请二十一件。"))
+    (finding,) = gkbg.check(report).by_rule("narrative.received")
+    assert finding.actual == 21
+
+
+def test_a_user_rule_in_python() -> None:
+    rule = gkbg.Rule(
+        id="example.granted_within_received",
+        kind="compare",
+        severity=gkbg.Severity.WARNING,
+        title=TITLE,
+        message=MESSAGE,
+        table="applications",
+        foreach={"column": "columns"},
+        lhs=("applications.received.{column}",),
+        op=">=",
+        rhs=("applications.granted.{column}",),
+    )
+    rules = gkbg.RuleSet.builtin().with_rules(rule)
+    report = gkbg.parse(
+        pipe_text(
+            "2021",
+            {
+                "applications.granted.social_org": 1,
+                "applications.granted.total": 1,
+                "applications.total.social_org": 1,
+                "applications.total.total": 1,
+            },
+        )
+    )
+    found = gkbg.check(report, rules).by_rule("example.granted_within_received")
+    assert [f.cells for f in found] == [
+        ("applications.received.social_org", "applications.granted.social_org"),
+        ("applications.received.total", "applications.granted.total"),
+    ]
+    assert "example.granted_within_received" in rules
+    assert "example.granted_within_received" not in rules.without("example.granted_within_received")
+
+
+def test_a_function_rule() -> None:
+    def no_litigation(report: gkbg.Report) -> Iterator[gkbg.Finding]:
+        total = report.cells().get("appeals.litigation_direct.total")
+        if total:
+            yield gkbg.Finding(
+                "example.no_litigation",
+                gkbg.Severity.WARNING,
+                gkbg.Text("有行政诉讼", "litigation"),
+                ("appeals.litigation_direct.total",),
+                0,
+                total,
+            )
+
+    rule = gkbg.FunctionRule("example.no_litigation", gkbg.Severity.WARNING, TITLE, no_litigation)
+    report = gkbg.parse(
+        pipe_text(
+            "2021", {"appeals.litigation_direct.upheld": 2, "appeals.litigation_direct.total": 2}
+        )
+    )
+    result = gkbg.check(report, gkbg.RuleSet([rule]))
+    assert [(f.rule, f.actual) for f in result] == [("example.no_litigation", 2)]
+
+
+def test_rules_from_toml(tmp_path: Path) -> None:
+    path = tmp_path / "province.toml"
+    path.write_text(
+        """
+[[rules]]
+id = "province.no_denials"
+kind = "sum"
+severity = "warning"
+basis = "HEUR"
+table = "applications"
+foreach = { column = "columns[applicant]" }
+total = "applications.received.{column}"
+items = ["applications.received.{column}"]
+title = { zh = "示例", en = "example" }
+message = { zh = "{column_label}", en = "{column_en}" }
+""",
+        encoding="utf-8",
+    )
+    rules = gkbg.RuleSet.from_toml(path)
+    assert rules.ids == ("province.no_denials",)
+    rule = rules.get("province.no_denials")
+    assert isinstance(rule, gkbg.Rule)
+    assert rule.over == {}
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        (
+            (
+                '[[rules]]\nid = "x.y"\nkind = "sum"\nseverity = "error"\ntpyo = 1\n'
+                'title = {zh="a", en="b"}\nmessage = {zh="a", en="b"}\n'
+            ),
+            "tpyo",
+        ),
+        (
+            (
+                '[[rules]]\nid = "x.y"\nkind = "product"\nseverity = "error"\n'
+                'title = {zh="a", en="b"}\nmessage = {zh="a", en="b"}\n'
+            ),
+            "rule 'x.y': kind: 'product'",
+        ),
+        (
+            (
+                '[[rules]]\nid = "x.y"\nkind = "sum"\nseverity = "error"\ntable = "applications"\n'
+                'total = "applications.{row}.total"\nitems = ["a.b.c"]\n'
+                'title = {zh="a", en="b"}\nmessage = {zh="a", en="b"}\n'
+            ),
+            "uses row, bound by neither",
+        ),
+        (
+            (
+                '[[rules]]\nid = "x.y"\nkind = "sum"\nseverity = "error"\ntable = "applications"\n'
+                'foreach = {row = "rowz"}\ntotal = "applications.{row}.total"\nitems = ["a.b.c"]\n'
+                'title = {zh="a", en="b"}\nmessage = {zh="a", en="b"}\n'
+            ),
+            "foreach.row: 'rowz'",
+        ),
+        (
+            (
+                '[[rules]]\nid = "x.y"\nkind = "narrative"\nseverity = "error"\n'
+                'statements = [{cells = ["a.b.c"], patterns = ["收到(\\\\d+)件"], '
+                'subject = {zh="a", en="b"}}]\n'
+                'title = {zh="a", en="b"}\nmessage = {zh="a", en="b"}\n'
+            ),
+            "has no group",
+        ),
+        (
+            (
+                '[[rules]]\nid = "Bad Id"\nkind = "sum"\nseverity = "error"\n'
+                'title = {zh="a", en="b"}\nmessage = {zh="a", en="b"}\n'
+            ),
+            "dot-separated",
+        ),
+        (
+            (
+                '[[rules]]\nid = "x.y"\nkind = "sum"\nseverity = "fatal"\n'
+                'title = {zh="a", en="b"}\nmessage = {zh="a", en="b"}\n'
+            ),
+            "severity",
+        ),
+        ("[[rules]\n", "not valid TOML"),
+    ],
+)
+def test_invalid_rule_files_point_at_the_fault(toml: str, message: str) -> None:
+    with pytest.raises(gkbg.RuleError, match=message):
+        gkbg.RuleSet.from_toml(toml)
+
+
+def test_duplicate_ids_are_refused() -> None:
+    rule = gkbg.RuleSet.builtin().get("cell.missing")
+    with pytest.raises(gkbg.RuleError, match="defined twice"):
+        gkbg.RuleSet.builtin().with_rules(rule)
+
+
+class _FakeEntryPoint:
+    def __init__(self, name: str, value: object) -> None:
+        self.name = name
+        self.value = f"plugin:{name}"
+        self._loaded = value
+
+    def load(self) -> object:
+        return self._loaded
+
+
+def test_rules_from_entry_points(monkeypatch: pytest.MonkeyPatch) -> None:
+    extra = gkbg.RuleSet.from_toml("""
+[[rules]]
+id = "plugin.check"
+kind = "cell"
+severity = "warning"
+check = "blank"
+title = { zh = "示例", en = "example" }
+message = { zh = "{cell}", en = "{cell}" }
+""")
+
+    def entry_points(*, group: str) -> list[_FakeEntryPoint]:
+        assert group == "gkbg.rules"
+        return [_FakeEntryPoint("plugin", lambda: extra)]
+
+    monkeypatch.setattr(metadata, "entry_points", entry_points)
+    _rules._default.cache_clear()
+    try:
+        assert gkbg.RuleSet.default().ids[-1] == "plugin.check"
+    finally:
+        _rules._default.cache_clear()
+
+
+def test_a_bad_entry_point_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(metadata, "entry_points", lambda **_: [_FakeEntryPoint("broken", [42])])
+    _rules._default.cache_clear()
+    try:
+        with pytest.raises(gkbg.RuleError, match="'broken'"):
+            gkbg.RuleSet.default()
+    finally:
+        _rules._default.cache_clear()
