@@ -227,3 +227,19 @@ def test_errors_name_the_file(tmp_path: Path) -> None:
         gkbg.parse(empty)
     assert str(empty) in str(info.value)
     assert info.value.source == str(empty)
+
+
+def test_labels_as_the_wild_prints_them() -> None:
+    """Markup, line breaks, ASCII punctuation, shortened labels, ， for 、 and known aliases."""
+    text = pipe_text("2021", {"applications.carried_forward.total": 0})
+    text = (
+        text.replace("本年制发件数 |", "本年制发<br/>件数 |")
+        .replace("（二）部分公开（区分处理的，只计这一情形，不计其他情形） |", "(二)部分公开 |")
+        .replace("逾期不补正、行政机关", "逾期不补正,行政机关")
+        .replace("四、结转下年度继续办理 |", "四、结转下一年度继续办理 |")
+        .replace("商业企业 |", "商业\n企业 |")
+    )
+    report = gkbg.parse(text)
+    assert report.variants == dict.fromkeys(gkbg.TABLES, "2021")
+    assert report.uncertain_cells() == ()
+    assert gkbg.check(report).findings == ()

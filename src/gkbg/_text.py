@@ -26,6 +26,10 @@ __all__ = [
 # Everything that is not a letter or a digit is dropped from a label before comparison, so
 # ASCII or full-width punctuation, quotes, line breaks and spaces inside labels do not matter.
 _NOT_WORD = regex.compile(r"[^\p{L}\p{N}]+")
+# Line-break markup left inside a label by a flattened web page (本年新<br>制作数量).
+_MARKUP = regex.compile(
+    r"<\s{0,3}/?\s{0,3}(?:br|p|span|div|td|th)\b[^<>]{0,100}>", regex.IGNORECASE
+)
 
 _PLACEHOLDERS = frozenset(
     {"/", "／", "\\", "-", "--", "—", "——", "－", "–", "―", "─", "无", "空", "_", "×", "x", "X"}
@@ -45,8 +49,8 @@ def nfkc(text: str) -> str:
 
 
 def label_key(text: str) -> str:
-    """The comparison key of a label: NFKC, letters and digits only."""
-    return str(_NOT_WORD.sub("", nfkc(text)))
+    """The comparison key of a label: NFKC, markup and everything but letters and digits gone."""
+    return str(_NOT_WORD.sub("", _MARKUP.sub("", nfkc(text))))
 
 
 @attrs.frozen
@@ -113,6 +117,7 @@ class LabelMatch:
 
 
 _MIN_PREFIX = 4
+_CACHE_LIMIT = 20_000
 
 
 class LabelMatcher:
@@ -145,6 +150,8 @@ class LabelMatcher:
         if key in self._cache:
             return self._cache[key]
         found = self._match_key(key)
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
         self._cache[key] = found
         return found
 
