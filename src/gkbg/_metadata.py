@@ -324,10 +324,8 @@ def _find_title(lines: list[str]) -> tuple[str | None, str | None, int | None]:
     return found
 
 
-def _title_agency_first(
-    line: str, match: regex.Match[str]
-) -> tuple[int, str, str | None, int] | None:
-    """Judge a ``<year>…报告`` match as the tail of an ``<agency><year>…报告`` title."""
+def _title_prelude(line: str, match: regex.Match[str]) -> tuple[int, int] | None:
+    """The year and the kind of ending of a title match, or None when it is no title."""
     year = _plausible_year(match["year"])
     kind = _end_kind(line, match.end())
     if year is None or kind is None:
@@ -335,6 +333,17 @@ def _title_agency_first(
     before = line[max(0, match.start() - _GUILLEMET_LOOKBACK) : match.start()]
     if _inside_guillemets(before):
         return None
+    return year, kind
+
+
+def _title_agency_first(
+    line: str, match: regex.Match[str]
+) -> tuple[int, str, str | None, int] | None:
+    """Judge a ``<year>…报告`` match as the tail of an ``<agency><year>…报告`` title."""
+    prelude = _title_prelude(line, match)
+    if prelude is None:
+        return None
+    year, kind = prelude
     segment, known = _segment_before(line, match.start())
     agency = _agency_before(segment)
     if agency is None and not (known and not _compact(segment)):
@@ -349,13 +358,10 @@ def _title_year_first(
     line: str, match: regex.Match[str]
 ) -> tuple[int, str, str | None, int] | None:
     """Judge a ``<year>年度<agency>…报告`` match as a title."""
-    year = _plausible_year(match["year"])
-    kind = _end_kind(line, match.end())
-    if year is None or kind is None:
+    prelude = _title_prelude(line, match)
+    if prelude is None:
         return None
-    before = line[max(0, match.start() - _GUILLEMET_LOOKBACK) : match.start()]
-    if _inside_guillemets(before):
-        return None
+    year, kind = prelude
     agency = _compact(match["agency"])
     if agency.endswith("人民"):  # 人民政府信息公开: the 政府 of 人民政府 was read as the report's
         agency += "政府"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import string
-import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from importlib import metadata, resources
 from pathlib import Path
@@ -21,14 +20,10 @@ import cattrs
 import regex
 from cattrs.errors import ClassValidationError
 
+from gkbg._compat import tomllib
 from gkbg._errors import RuleError
 from gkbg._findings import Finding, NotCheckable, Severity, Text
 from gkbg._schema import TABLES
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 if TYPE_CHECKING:
     from gkbg._model import Report

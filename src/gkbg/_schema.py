@@ -9,7 +9,6 @@ generators all read the objects built here.
 from __future__ import annotations
 
 import functools
-import sys
 from importlib import resources
 from typing import TYPE_CHECKING, Literal
 
@@ -17,12 +16,8 @@ import attrs
 import cattrs
 from cattrs.errors import ClassValidationError
 
+from gkbg._compat import tomllib
 from gkbg._errors import FormError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
