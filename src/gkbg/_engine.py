@@ -47,6 +47,7 @@ class _Context:
     def __init__(self, report: Report) -> None:
         self.report = report
         self.cells: dict[str, Cell] = {cell.key: cell for cell in report.iter_cells()}
+        self.variants = report.variants
 
     def table_form(self, key: str) -> TableForm | None:
         variant = self.report.table(key).variant
@@ -55,7 +56,7 @@ class _Context:
 
     def spec(self, key: str) -> CellSpec | None:
         table = key.split(".", 1)[0]
-        variant = self.report.variants.get(table)
+        variant = self.variants.get(table)
         if variant is None or variant not in forms():
             return None
         return _spec_index(variant, table).get(key)
@@ -119,13 +120,12 @@ def _total(numbers: list[Value]) -> Value:
     return sum(numbers, start=0)
 
 
-def _relation(rule: Rule, context: _Context) -> Iterator[Outcome]:
-    """``sum``, ``equation`` and ``compare``."""
-    if rule.table is None:
-        return
-    form = context.table_form(rule.table)
-    if form is None or (rule.variants and form.variant not in rule.variants):
-        return
+@functools.lru_cache(maxsize=4096)
+def _instances(
+    rule: Rule, form: TableForm
+) -> tuple[tuple[dict[str, object], list[str], list[str], list[str]], ...]:
+    """Each instance of a relation rule on one form: message fields, left, right, all keys."""
+    instances = []
     for fixed in _bindings(rule.foreach, form):
         if rule.kind == "sum":
             left = _expand([rule.total or ""], fixed, rule, form)
@@ -135,6 +135,18 @@ def _relation(rule: Rule, context: _Context) -> Iterator[Outcome]:
             left = _expand(rule.lhs, fixed, rule, form)
             right = _expand(rule.rhs, fixed, rule, form)
             keys = [*left, *right]
+        instances.append((_entry_fields(fixed), left, right, keys))
+    return tuple(instances)
+
+
+def _relation(rule: Rule, context: _Context) -> Iterator[Outcome]:
+    """``sum``, ``equation`` and ``compare``."""
+    if rule.table is None:
+        return
+    form = context.table_form(rule.table)
+    if form is None or (rule.variants and form.variant not in rule.variants):
+        return
+    for entry_fields, left, right, keys in _instances(rule, form):
         looked_up = _values(context, keys)
         if looked_up is None:
             continue
@@ -155,7 +167,7 @@ def _relation(rule: Rule, context: _Context) -> Iterator[Outcome]:
             ]
         if holds:
             continue
-        fields = _entry_fields(fixed) | {
+        fields = entry_fields | {
             "expected": expected,
             "actual": actual,
             "difference": actual - expected,
@@ -190,33 +202,38 @@ def _invalid_reason(cell: Cell, spec: CellSpec) -> str | None:
 
 def _cells(rule: Rule, context: _Context) -> Iterator[Outcome]:
     """``cell``: invalid, blank or unread cells."""
-    for cell in context.report.iter_cells():
-        spec = context.spec(cell.key)
-        if spec is None:
+    for table in context.report.tables:
+        if table.variant is None or table.variant not in forms():
             continue
-        fields: dict[str, object] = {
-            "cell": cell.key,
-            "cell_label": f"{spec.row.label} / {spec.column.label}",
-            "cell_en": f"{spec.row.en} / {spec.column.en}",
-            "raw": cell.raw if cell.raw is not None else "",
-        }
-        if rule.check == "invalid":
-            reason = _invalid_reason(cell, spec)
-            if reason is None:
+        specs = _spec_index(table.variant, table.key)
+        for cell in table.cells:
+            spec = specs.get(cell.key)
+            if spec is None:
                 continue
-            zh, en = _INVALID_REASONS[reason]
-            fields |= {"reason_zh": zh, "reason_en": en}
-            actual = cell.value
-        elif rule.check == "blank" and cell.state is CellState.BLANK:
-            actual = None
-        elif rule.check == "unread" and cell.state is CellState.UNREAD:
-            fields |= {"reason_en": "; ".join(cell.uncertain)}
-            actual = None
-        else:
-            continue
-        yield Finding(
-            rule.id, rule.severity, _render(rule.message, fields), (cell.key,), None, actual
-        )
+            extra: dict[str, object]
+            if rule.check == "invalid":
+                reason = _invalid_reason(cell, spec)
+                if reason is None:
+                    continue
+                zh, en = _INVALID_REASONS[reason]
+                extra = {"reason_zh": zh, "reason_en": en}
+                actual = cell.value
+            elif rule.check == "blank" and cell.state is CellState.BLANK:
+                extra, actual = {}, None
+            elif rule.check == "unread" and cell.state is CellState.UNREAD:
+                extra, actual = {"reason_en": "; ".join(cell.uncertain)}, None
+            else:
+                continue
+            fields: dict[str, object] = {
+                "cell": cell.key,
+                "cell_label": f"{spec.row.label} / {spec.column.label}",
+                "cell_en": f"{spec.row.en} / {spec.column.en}",
+                "raw": cell.raw if cell.raw is not None else "",
+                **extra,
+            }
+            yield Finding(
+                rule.id, rule.severity, _render(rule.message, fields), (cell.key,), None, actual
+            )
 
 
 def _tables(rule: Rule, context: _Context) -> Iterator[Outcome]:

@@ -73,9 +73,11 @@ class Statement:
     subject: Text
 
 
-@attrs.frozen(hash=False)
+@attrs.frozen(eq=False)
 class Rule:
     """A declarative check. See ``gkbg/rules/default.toml`` and the checks page of the docs.
+
+    Rules compare and hash by identity, so the engine can cache what it derives from them.
 
     Attributes:
         id: Stable identifier, two or more dot-separated lower-case words.
