@@ -352,3 +352,52 @@ def test_a_bad_entry_point_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
             gkbg.RuleSet.default()
     finally:
         _rules._default.cache_clear()
+
+
+def _rule(**changes: object) -> gkbg.Rule:
+    fields: dict[str, object] = {
+        "id": "example.rule",
+        "kind": "compare",
+        "severity": gkbg.Severity.WARNING,
+        "title": TITLE,
+        "message": MESSAGE,
+        "table": "applications",
+        "foreach": {"column": "columns"},
+        "lhs": ("applications.received.{column}",),
+        "op": ">=",
+        "rhs": ("applications.granted.{column}",),
+    }
+    fields.update(changes)
+    return gkbg.Rule(**fields)  # type: ignore[arg-type]
+
+
+def test_rules_built_in_python_are_validated_like_rule_files() -> None:
+    assert _rule(severity="error").severity is gkbg.Severity.ERROR
+    with pytest.raises(ValueError, match="'fatal' is not a valid Severity"):
+        _rule(severity="fatal")
+    with pytest.raises(gkbg.RuleError, match="op: '<' is not one of"):
+        _rule(op="<")
+    with pytest.raises(gkbg.RuleError, match="table: a compare rule needs the table"):
+        _rule(table=None, foreach={}, lhs=("applications.received.total",), rhs=())
+    with pytest.raises(gkbg.RuleError, match=r"has no cell applications\.recieved\.commercial"):
+        _rule(lhs=("applications.recieved.{column}",))
+    with pytest.raises(gkbg.RuleError, match="variants: no form 2026"):
+        _rule(variants=("2026",))
+    with pytest.raises(gkbg.RuleError, match="foreach, table: not used by a cell rule"):
+        _rule(kind="cell", check="blank", lhs=(), rhs=())
+
+
+def test_a_rule_of_one_form_only() -> None:
+    rule = _rule(
+        id="example.other_2019",
+        variants=("2019",),
+        foreach={},
+        lhs=("applications.other.total",),
+        rhs=("applications.received.total",),
+        op="<=",
+    )
+    assert rule.variants == ("2019",)
+    with pytest.raises(
+        gkbg.RuleError, match=r"2021 form has no cell applications\.other\.total.*variants"
+    ):
+        _rule(lhs=("applications.other.total",), rhs=(), foreach={})

@@ -255,6 +255,8 @@ def _row_offsets(form: TableForm) -> dict[str, tuple[int, int]]:
 
 
 def _read_rows_by_label(items: list[_Item], reading: _Reading, *, cells: bool) -> set[str]:
+    # In a table printed across (table 四) the row labels are headers, and the cells after the
+    # last of them are padding, not a row of blanks.
     """Step (a): rows whose label is followed directly by their values. Returns their keys."""
     fixed: set[str] = set()
     offsets = _row_offsets(reading.form)
@@ -265,7 +267,9 @@ def _read_rows_by_label(items: list[_Item], reading: _Reading, *, cells: bool) -
         for index in range(position, len(items)):
             item = items[index]
             if item.kind == "label" and item.target == f"row:{row.key}":
-                slots = _slots_after(items, index, width, cells=cells)
+                slots = _slots_after(
+                    items, index, width, cells=cells, blank_rows=not reading.form.across
+                )
                 if slots is not None:
                     for offset, slot in enumerate(slots):
                         reading.placed[start + offset] = _Placed(slot)
@@ -275,7 +279,9 @@ def _read_rows_by_label(items: list[_Item], reading: _Reading, *, cells: bool) -
     return fixed
 
 
-def _slots_after(items: list[_Item], index: int, width: int, *, cells: bool) -> list[_Item] | None:
+def _slots_after(
+    items: list[_Item], index: int, width: int, *, cells: bool, blank_rows: bool
+) -> list[_Item] | None:
     slots: list[_Item] = []
     for item in items[index + 1 :]:
         if len(slots) == width:
@@ -288,9 +294,9 @@ def _slots_after(items: list[_Item], index: int, width: int, *, cells: bool) -> 
             slots.append(item)
         else:
             break
-    # Padding after a merged header cell looks like a row of blank cells: a row is fixed by its
-    # label only when at least one of its cells holds something.
-    if len(slots) != width or all(slot.kind == "empty" for slot in slots):
+    # Padding after a merged header cell looks like a row of blank cells: where row labels are
+    # headers, a row is fixed by its label only when at least one of its cells holds something.
+    if len(slots) != width or (not blank_rows and all(slot.kind == "empty" for slot in slots)):
         return None
     return slots
 

@@ -139,6 +139,11 @@ def _instances(
     return tuple(instances)
 
 
+def expand_keys(rule: Rule, form: TableForm) -> list[str]:
+    """Every cell key a relation rule names on one form (for validating rules)."""
+    return [key for *_, keys in _instances(rule, form) for key in keys]
+
+
 def _relation(rule: Rule, context: _Context) -> Iterator[Outcome]:
     """``sum``, ``equation`` and ``compare``."""
     if rule.table is None:

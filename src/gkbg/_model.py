@@ -131,7 +131,8 @@ class Report:
         agency: The publishing body, or None when the report does not name itself.
         title: The title as printed, or None.
         text: The report's text outside the tables (for the narrative checks).
-        source: The file name, or None for bytes and strings.
+        source: The file name; ``<bytes>`` or ``<text>`` for a document given as bytes or
+            text; None for a report built by hand.
         format: The name of the parser that read it (``pipe``, ``text``).
     """
 

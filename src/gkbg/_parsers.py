@@ -161,14 +161,12 @@ class ParserRegistry:
             for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
                 loaded = entry.load()
                 parser = loaded() if isinstance(loaded, type) else loaded
-                if entry.name in self._parsers:
-                    continue
                 if not isinstance(parser, Parser):
                     raise GkbgError(
                         f"entry point {entry.name!r} = {entry.value!r} in group "
                         f"{ENTRY_POINT_GROUP!r} is not a gkbg parser"
                     )
-                self._parsers[entry.name] = parser
+                self._parsers.setdefault(parser.name, parser)
 
     def names(self) -> tuple[str, ...]:
         """Every registered format name."""

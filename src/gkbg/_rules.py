@@ -23,7 +23,7 @@ from cattrs.errors import ClassValidationError
 from gkbg._compat import tomllib
 from gkbg._errors import RuleError
 from gkbg._findings import Finding, NotCheckable, Severity, Text
-from gkbg._schema import TABLES
+from gkbg._schema import TABLES, forms
 
 if TYPE_CHECKING:
     from gkbg._model import Report
@@ -101,7 +101,7 @@ class Rule:
 
     id: str
     kind: str
-    severity: Severity
+    severity: Severity = attrs.field(converter=Severity)
     title: Text
     message: Text
     basis: Literal["FORM", "IMPLIED", "HEUR"] = "IMPLIED"
@@ -127,6 +127,54 @@ def _fail(rule_id: str, key: str, problem: str) -> RuleError:
 
 def _placeholders(template: str) -> set[str]:
     return {field for _, field, _, _ in string.Formatter().parse(template) if field}
+
+
+_RELATIONS = ("sum", "equation", "compare")
+_RELATION_KEYS = ("foreach", "over", "total", "items", "lhs", "rhs")
+
+
+def _validate_kind_keys(rule: Rule) -> None:
+    """Keys that a kind would silently ignore are refused, and relations must fit a form."""
+    if rule.kind not in _RELATIONS:
+        used = [key for key in _RELATION_KEYS if getattr(rule, key)]
+        if used or rule.table is not None or rule.variants:
+            extra = [
+                *used,
+                *(["table"] if rule.table else []),
+                *(["variants"] if rule.variants else []),
+            ]
+            raise _fail(rule.id, ", ".join(extra), f"not used by a {rule.kind} rule")
+        return
+    if rule.table is None:
+        raise _fail(rule.id, "table", f"a {rule.kind} rule needs the table it ranges over")
+    if rule.op not in (">=", "<=", "=="):
+        raise _fail(rule.id, "op", f"{rule.op!r} is not one of >=, <=, ==")
+    unknown_variants = set(rule.variants) - set(forms())
+    if unknown_variants:
+        raise _fail(rule.id, "variants", f"no form {', '.join(sorted(unknown_variants))}")
+    _validate_templates(rule)
+
+
+def _validate_templates(rule: Rule) -> None:
+    """Every key template must name cells of the rule's table in every form it applies to."""
+    from gkbg._engine import expand_keys  # noqa: PLC0415 - the engine imports this module
+
+    problems: list[str] = []
+    for variant, form in forms().items():
+        if rule.table is None or (rule.variants and variant not in rule.variants):
+            continue
+        table = form.table(rule.table)
+        try:
+            keys = expand_keys(rule, table)
+        except (KeyError, ValueError) as exc:
+            problems.append(f"{variant}: {exc}")
+            continue
+        missing = sorted(set(keys) - set(table.cell_keys()))
+        if missing:
+            problems.append(f"the {variant} form has no cell {', '.join(missing[:3])}")
+    if problems:
+        hint = "" if rule.variants else " (limit the rule with 'variants' if it is for one form)"
+        raise _fail(rule.id, "templates", "; ".join(problems) + hint)
 
 
 def _validate(rule: Rule) -> None:
@@ -157,6 +205,7 @@ def _validate(rule: Rule) -> None:
                 f"{template!r} uses {', '.join(sorted(unknown))}, "
                 "bound by neither foreach nor over",
             )
+    _validate_kind_keys(rule)
     if rule.kind == "sum" and (rule.total is None or not rule.items):
         raise _fail(rule.id, "total/items", "a sum rule needs a total and items")
     if rule.kind == "equation" and (not rule.lhs or not rule.rhs):

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Literal, TextIO
 
 from gkbg._engine import check
 from gkbg._errors import GkbgError
+from gkbg._findings import Text
 from gkbg._json import converter, to_json
 from gkbg._parsers import default_registry, parse
-from gkbg._rules import Rule, RuleSet
+from gkbg._rules import RuleSet
 from gkbg._version import __version__
 
 if TYPE_CHECKING:
@@ -221,7 +222,9 @@ def _list_rules(args: argparse.Namespace, out: TextIO) -> int:
     lang: Lang = args.lang or _default_lang()
     for rule in RuleSet.default():
         severity = rule.severity.value
-        title = rule.title(lang) if isinstance(rule, Rule) else getattr(rule, "title", "")
+        title = getattr(rule, "title", "")
+        if isinstance(title, Text):
+            title = title(lang)
         out.write(f"{rule.id:<34} {severity:<8} {title}\n")
     return EXIT_OK
 
