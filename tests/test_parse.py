@@ -243,3 +243,17 @@ def test_labels_as_the_wild_prints_them() -> None:
     assert report.variants == dict.fromkeys(gkbg.TABLES, "2021")
     assert report.uncertain_cells() == ()
     assert gkbg.check(report).findings == ()
+
+
+def test_a_merged_label_written_out_as_empty_cells_does_not_shift_values() -> None:
+    """Conversions lose merges: 一、 followed by two empty cells, then its seven values."""
+    cells = {
+        f"applications.received.{column.key}": index
+        for index, column in enumerate(gkbg.form("2021").table("applications").columns, start=1)
+    }
+    text = pipe_text("2021", cells).replace(
+        "一、本年新收政府信息公开申请数量 |\n", "一、本年新收政府信息公开申请数量 |\n|\n|\n", 1
+    )
+    report = gkbg.parse(text)
+    got = {key: report.cells()[key] for key in cells}
+    assert got == cells

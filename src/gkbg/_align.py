@@ -285,6 +285,10 @@ def _slots_after(
     slots: list[_Item] = []
     for item in items[index + 1 :]:
         if len(slots) == width:
+            # In cell-delimited text, a value right after a full row means the row holds more
+            # cells than the form (a merged label written out as separate cells): ambiguous.
+            if cells and item.kind == "value":
+                return None
             break
         if (
             item.kind == "value"

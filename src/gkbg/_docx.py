@@ -339,13 +339,20 @@ class _Reader:
             content = self._child(node, "sdtContent")
             return iter(()) if content is None else iter(content)
         if name == "mc:AlternateContent":
-            chosen = self._child(node, "mc:Choice") or self._child(node, "mc:Fallback")
+            chosen = self._child(node, "mc:Choice")
+            if chosen is None:
+                chosen = self._child(node, "mc:Fallback")
             return iter(()) if chosen is None else iter(chosen)
         return iter(node)
 
     def _flagged(
         self, node: _Node, wanted: frozenset[str], *, blank: bool = False
     ) -> Iterator[tuple[_Node, bool]]:
+        """The ``wanted`` children of ``node`` (``p``, ``tbl``, ``tr``, ``tc``), in order.
+
+        Those inside content controls and custom XML are included, each paired with whether it
+        only shows a content control's placeholder prompt.
+        """
         for child in self._content(node):
             name = self._name(child)
             if name in wanted:
