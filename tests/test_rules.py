@@ -401,3 +401,8 @@ def test_a_rule_of_one_form_only() -> None:
         gkbg.RuleError, match=r"2021 form has no cell applications\.other\.total.*variants"
     ):
         _rule(lhs=("applications.other.total",), rhs=(), foreach={})
+
+
+def test_a_misspelt_tag_is_refused() -> None:
+    with pytest.raises(gkbg.RuleError, match="no columns tagged 'applicants'"):
+        _rule(foreach={"column": "columns[applicants]"})

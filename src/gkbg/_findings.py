@@ -44,8 +44,11 @@ class Finding:
         severity: ``error`` or ``warning``.
         message: What is wrong, in Chinese and English.
         cells: The cell keys involved; for a sum, the total first.
-        expected: What the relation says the (first) cell should hold, when it is a number.
-        actual: What the report printed, when it is a number.
+        expected: The value the relation calls for: for a sum, the sum of the parts; for an
+            equation, the left side; for a comparison, the bound on the right; for a statement
+            in the text, the table's value. None when the check has no number to give.
+        actual: What the report printed against it: the total, the right side, the left side,
+            the number stated in the text. ``difference`` is ``actual - expected``.
         quote: For a check of the text, the sentence it read.
     """
 

@@ -164,6 +164,11 @@ def _validate_templates(rule: Rule) -> None:
         if rule.table is None or (rule.variants and variant not in rule.variants):
             continue
         table = form.table(rule.table)
+        for name, selector in {**rule.foreach, **rule.over}.items():
+            what, _, tag = selector.rstrip("]").partition("[")
+            entries = table.rows if what == "rows" else table.columns
+            if tag and not any(tag in entry.tags for entry in entries):
+                problems.append(f"the {variant} form has no {what} tagged {tag!r} ({name})")
         try:
             keys = expand_keys(rule, table)
         except (KeyError, ValueError) as exc:

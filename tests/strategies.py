@@ -1,0 +1,520 @@
+# SPDX-License-Identifier: MIT
+"""Hypothesis strategies for reports, derived from the declared relations.
+
+Nothing here names a row, a column or a relation of a particular form. The relations are the
+``sum``, ``equation`` and ``compare`` rules of a `gkbg.RuleSet` expanded over a form's rows and
+columns (`relations`); the generator (`plan`, `consistent_reports`) reads them to decide which
+cells are drawn and which are computed. A relation added to ``rules/default.toml`` or a row
+added to a form file is followed without a change here.
+
+How a consistent report is built, per form:
+
+1. every ``sum`` instance makes its total a computed cell: the sum of its items;
+2. every ``equation`` instance with cells still undecided picks one of them to compute from the
+   others; the cells on the same side are drawn bounded by the other side, so that the computed
+   cell is never negative (``a + b = c + d``: draw ``b`` in ``[0, c + d]``, ``a = c + d - b``);
+3. every ``compare`` instance (``Σ big >= Σ small``) picks an undecided cell of the big side,
+   preferring a signed one, and draws it no lower than the bound the relation sets;
+4. every other cell is drawn freely, with realistic magnitudes;
+5. the cells are drawn or computed in dependency order, and the result is filtered on every
+   relation (which never rejects for the built-in rules: the instances not used in steps 1-3
+   follow from the others).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+import string
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Literal
+
+import attrs
+from hypothesis import assume
+from hypothesis import strategies as st
+
+import gkbg
+from gkbg import Cell, CellSpec, CellState, Report, Rule, RuleSet, Severity, Table, TableForm, Value
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
+
+__all__ = [
+    "SCALES",
+    "Plan",
+    "Relation",
+    "Step",
+    "blank_cell",
+    "consistent_reports",
+    "error_relations",
+    "free_values",
+    "perturbed_reports",
+    "plan",
+    "relations",
+    "values_of",
+    "variants",
+    "with_cell",
+    "years",
+]
+
+RELATION_KINDS: tuple[str, ...] = ("sum", "equation", "compare")
+_SELECTOR = re.compile(r"(?P<what>rows|columns)(?:\[(?P<tag>[a-z_][a-z0-9_]*)\])?")
+
+
+def variants() -> tuple[str, ...]:
+    """Every form shipped with gkbg."""
+    return tuple(gkbg.forms())
+
+
+def years(variant: str) -> range:
+    """Report years the form of ``variant`` applies to (a few of them when it is in force)."""
+    form = gkbg.form(variant)
+    last = form.last_year if form.last_year is not None else form.first_year + 5
+    return range(form.first_year, last + 1)
+
+
+# --- relations ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One instance of a ``sum``, ``equation`` or ``compare`` rule over concrete cell keys.
+
+    The relation reads ``Σ left op Σ right``: for a sum, ``left`` is the total and ``right`` the
+    items; for an equation or a comparison, the two sides as written.
+
+    Attributes:
+        rule: The rule's id.
+        kind: ``sum``, ``equation`` or ``compare``.
+        severity: The severity of the rule's findings.
+        left: The left side's keys.
+        right: The right side's keys.
+        op: ``==`` for sums and equations; the comparison's operator otherwise.
+    """
+
+    rule: str
+    kind: str
+    severity: Severity
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+    op: str = "=="
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Every key, as a finding lists them: for a sum the total first, then the items."""
+        if self.kind == "sum":
+            return (*self.left, *(key for key in self.right if key not in self.left))
+        return (*self.left, *self.right)
+
+    def coefficient(self, key: str) -> int:
+        """How often ``key`` counts on the left minus how often it counts on the right."""
+        return self.left.count(key) - self.right.count(key)
+
+    def holds(self, values: Mapping[str, Value | None]) -> bool:
+        """Whether the arithmetic holds; every key must have a number."""
+        left = _total(values, self.left)
+        right = _total(values, self.right)
+        if self.op == ">=":
+            return left >= right
+        if self.op == "<=":
+            return left <= right
+        return left == right
+
+
+def _total(values: Mapping[str, Value | None], keys: Iterable[str]) -> Value:
+    total: Value = 0
+    for key in keys:
+        value = values[key]
+        if value is None:
+            raise ValueError(f"{key} holds no number")
+        total += value
+    return total
+
+
+def _select(selector: str, form: TableForm) -> list[str]:
+    match = _SELECTOR.fullmatch(selector)
+    if match is None:
+        raise ValueError(f"not a selector: {selector!r}")
+    tag = match["tag"]
+    if match["what"] == "rows":
+        return [row.key for row in form.rows if tag is None or tag in row.tags]
+    return [column.key for column in form.columns if tag is None or tag in column.tags]
+
+
+def _assignments(selectors: Mapping[str, str], form: TableForm) -> Iterator[dict[str, str]]:
+    names = list(selectors)
+    for combination in itertools.product(*(_select(selectors[name], form) for name in names)):
+        yield dict(zip(names, combination, strict=True))
+
+
+def _fill(
+    templates: Sequence[str], fixed: Mapping[str, str], rule: Rule, form: TableForm
+) -> tuple[str, ...]:
+    keys: list[str] = []
+    for template in templates:
+        fields = [field for _, field, _, _ in string.Formatter().parse(template) if field]
+        for summed in _assignments(rule.over, form):
+            bound = {**fixed, **summed}
+            key = template.format(**{field: bound[field] for field in fields})
+            if key not in keys:
+                keys.append(key)
+    return tuple(keys)
+
+
+def _instances(rule: Rule, variant: str) -> Iterator[Relation]:
+    if rule.table is None or (rule.variants and variant not in rule.variants):
+        return
+    form = gkbg.form(variant).table(rule.table)
+    cells = {spec.key for spec in form.cells}
+    for fixed in _assignments(rule.foreach, form):
+        if rule.kind == "sum":
+            left = _fill([rule.total or ""], fixed, rule, form)
+            right = _fill(rule.items, fixed, rule, form)
+            op = "=="
+        else:
+            left = _fill(rule.lhs, fixed, rule, form)
+            right = _fill(rule.rhs, fixed, rule, form)
+            op = rule.op if rule.kind == "compare" else "=="
+        if not set(left + right) <= cells:
+            # A placeholder bound to a column that this row's block does not print: the
+            # instance names cells no report of this form has, and the engine skips it.
+            continue
+        yield Relation(rule.id, rule.kind, rule.severity, left, right, op)
+
+
+@functools.cache
+def relations(
+    variant: str,
+    rules: RuleSet | None = None,
+    *,
+    kinds: tuple[str, ...] = RELATION_KINDS,
+    severities: tuple[Severity, ...] = (Severity.ERROR, Severity.WARNING),
+) -> tuple[Relation, ...]:
+    """The instances of the declarative relation rules that apply to a form.
+
+    Args:
+        variant: The form.
+        rules: The rules; by default `gkbg.RuleSet.builtin`.
+        kinds: The rule kinds to expand.
+        severities: The severities to keep.
+    """
+    rules = RuleSet.builtin() if rules is None else rules
+    return tuple(
+        relation
+        for rule in rules
+        if isinstance(rule, Rule) and rule.kind in kinds and rule.severity in severities
+        for relation in _instances(rule, variant)
+    )
+
+
+def error_relations(variant: str, rules: RuleSet | None = None) -> tuple[Relation, ...]:
+    """The ``sum`` and ``equation`` instances of severity error: what the engine must enforce."""
+    return relations(variant, rules, kinds=("sum", "equation"), severities=(Severity.ERROR,))
+
+
+# --- the generation plan -----------------------------------------------------------------
+
+How = Literal["free", "sum", "derive", "below", "above"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """How one cell gets its value.
+
+    ``free``: drawn. ``sum`` and ``derive``: ``Σ plus - Σ minus``. ``below``: drawn in
+    ``[0, Σ plus - Σ minus]``. ``above``: drawn, and raised to ``Σ plus - Σ minus`` if lower.
+    """
+
+    spec: CellSpec
+    how: How
+    plus: tuple[str, ...] = ()
+    minus: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """The cell's key."""
+        return self.spec.key
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        """The keys whose values this step reads."""
+        return (*self.plus, *self.minus)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A form's cells in the order they are drawn or computed, and the relations they obey."""
+
+    variant: str
+    steps: tuple[Step, ...]
+    relations: tuple[Relation, ...]
+
+
+def _unique(keys: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(keys))
+
+
+@functools.cache
+def plan(variant: str, rules: RuleSet | None = None) -> Plan:
+    """Decide, from the relations, which cells of a form are drawn and which are computed."""
+    specs = {spec.key: spec for spec in gkbg.form(variant).cells()}
+    declared = relations(variant, rules)
+    steps: dict[str, Step] = {}
+    for relation in declared:
+        if relation.kind != "sum":
+            continue
+        if len(relation.left) != 1:
+            # An ``over`` selector that selects nothing leaves no total (and no items).
+            raise ValueError(f"rule {relation.rule}: one total expected, not {relation.left}")
+        (total,) = relation.left
+        if total not in steps and total not in relation.right:
+            steps[total] = Step(specs[total], "sum", relation.right)
+
+    for relation in declared:
+        if relation.kind == "equation" or (relation.kind == "compare" and relation.op == "=="):
+            _solve_equation(relation, specs, steps)
+        elif relation.kind == "compare":
+            big, small = (
+                (relation.left, relation.right)
+                if relation.op == ">="
+                else (relation.right, relation.left)
+            )
+            candidates = _open(big, steps)
+            if not candidates:
+                continue  # left to the final filter
+            signed = [key for key in candidates if specs[key].kind == "signed"]
+            chosen = (signed or candidates)[0]
+            others = tuple(key for key in big if key != chosen)
+            steps[chosen] = Step(specs[chosen], "above", small, others)
+
+    for key, spec in specs.items():
+        steps.setdefault(key, Step(spec, "free"))
+    return Plan(variant, _in_dependency_order(steps, list(specs)), declared)
+
+
+def _open(keys: Iterable[str], steps: Mapping[str, Step]) -> list[str]:
+    """The keys no step decides yet."""
+    return [key for key in _unique(keys) if key not in steps]
+
+
+def _solve_equation(
+    relation: Relation, specs: Mapping[str, CellSpec], steps: dict[str, Step]
+) -> None:
+    """Compute one open cell of ``Σ left = Σ right`` and bound the others on its side."""
+    sides = [(relation.left, relation.right), (relation.right, relation.left)]
+    # Best: a side whose cells are all open, so that each can be bounded by the other side.
+    for side, other in sides:
+        if side and _open(side, steps) == list(_unique(side)):
+            derived, *bounded = _unique(side)
+            drawn: list[str] = []
+            for key in bounded:
+                steps[key] = Step(specs[key], "below", other, tuple(drawn))
+                drawn.append(key)
+            steps[derived] = Step(specs[derived], "derive", other, tuple(bounded))
+            return
+    # Otherwise compute any open cell from the rest; the final filter rejects negative counts.
+    for side, other in sides:
+        candidates = _open(side, steps)
+        if candidates:
+            derived = candidates[0]
+            rest = tuple(key for key in side if key != derived)
+            steps[derived] = Step(specs[derived], "derive", other, rest)
+            return
+    # Every cell is decided already: the instance follows from others (the final filter checks).
+
+
+def _in_dependency_order(steps: Mapping[str, Step], order: Sequence[str]) -> tuple[Step, ...]:
+    done: set[str] = set()
+    ordered: list[Step] = []
+    pending = list(order)
+    while pending:
+        ready = [key for key in pending if set(steps[key].needs) <= done]
+        if not ready:
+            raise ValueError(f"the relations over {pending} depend on each other in a cycle")
+        # Take the first ready cell only, so that cells stay in reading order where possible.
+        key = ready[0]
+        ordered.append(steps[key])
+        done.add(key)
+        pending.remove(key)
+    return tuple(ordered)
+
+
+# --- values ------------------------------------------------------------------------------
+
+
+def _cents(value: Value) -> int:
+    return int((Decimal(value) * 100).to_integral_value())
+
+
+def _amount(cents: int) -> Decimal:
+    return Decimal(cents).scaleb(-2)
+
+
+def _upto(limit: int) -> st.SearchStrategy[int]:
+    """Mostly 0, sometimes small, occasionally anything up to ``limit``."""
+    return st.one_of(st.just(0), st.integers(0, min(limit, 20)), st.integers(0, limit))
+
+
+SCALES: tuple[int, ...] = (0, 20, 5000)
+"""The largest count a report's drawn cells reach: an office that received nothing (every
+cell 0, common in real reports), a small one, a large one."""
+
+
+@functools.cache
+def free_values(kind: str, scale: int = SCALES[-1]) -> st.SearchStrategy[Value]:
+    """A cell's number as reports print them: mostly 0, sometimes small, occasionally large."""
+    if kind == "amount":
+        return _upto(scale * 100).map(_amount)
+    if kind == "signed":
+        small = min(scale, 20)
+        return st.one_of(st.just(0), st.integers(-small, small), st.integers(-scale, scale))
+    return _upto(scale)
+
+
+def _bounded(kind: str, limit: Value) -> st.SearchStrategy[Value]:
+    if kind == "amount":
+        return _upto(_cents(limit)).map(_amount)
+    return _upto(int(limit))
+
+
+def _as_kind(kind: str, value: Value) -> Value:
+    if kind == "amount":
+        return _amount(_cents(value))
+    return int(value)
+
+
+def _nonnegative_ok(kind: str, value: Value) -> bool:
+    return kind == "signed" or value >= 0
+
+
+@st.composite
+def cell_values(draw: st.DrawFn, variant: str, rules: RuleSet | None = None) -> dict[str, Value]:
+    """Every cell of a form, satisfying every relation of ``rules`` (by default the built-in)."""
+    chosen = plan(variant, rules)
+    scale = draw(st.sampled_from(SCALES))
+    values: dict[str, Value] = {}
+    for step in chosen.steps:
+        kind = step.spec.kind
+        if step.how == "free":
+            value = draw(free_values(kind, scale))
+        else:
+            bound = _total(values, step.plus) - _total(values, step.minus)
+            if step.how in {"sum", "derive"}:
+                value = bound
+            elif step.how == "below":
+                assume(bound >= 0)
+                value = draw(_bounded(kind, bound))
+            else:
+                value = max(draw(free_values(kind, scale)), bound)
+            value = _as_kind(kind, value)
+        assume(_nonnegative_ok(kind, value))
+        values[step.key] = value
+    assume(all(relation.holds(values) for relation in chosen.relations))
+    return values
+
+
+# --- reports -----------------------------------------------------------------------------
+
+
+def _raw(value: Value) -> str:
+    return str(value)
+
+
+def report_of(variant: str, values: Mapping[str, Value], year: int) -> Report:
+    """A report of one form whose every cell holds a printed number."""
+    tables = tuple(
+        Table(
+            table.key,
+            variant,
+            tuple(
+                Cell(spec.key, CellState.VALUE, values[spec.key], raw=_raw(values[spec.key]))
+                for spec in table.cells
+            ),
+        )
+        for table in gkbg.form(variant).tables
+    )
+    return Report(tables=tables, variant=variant, year=year, text="")
+
+
+@st.composite
+def _consistent(draw: st.DrawFn, variant: str | None, rules: RuleSet | None) -> Report:
+    chosen = variant if variant is not None else draw(st.sampled_from(variants()))
+    values = draw(cell_values(chosen, rules))
+    year = draw(st.sampled_from(years(chosen)))
+    return report_of(chosen, values, year)
+
+
+def consistent_reports(
+    variant: str | None = None, rules: RuleSet | None = None
+) -> st.SearchStrategy[Report]:
+    """Reports of one form (any when ``variant`` is None), all tables found, every cell a
+    number, satisfying every ``sum``, ``equation`` and ``compare`` rule of ``rules``."""
+    return _consistent(variant, rules)
+
+
+def values_of(report: Report) -> dict[str, Value | None]:
+    """Every cell's number by key."""
+    return report.cells()
+
+
+def with_cell(report: Report, cell: Cell) -> Report:
+    """``report`` with the cell of the same key replaced by ``cell``."""
+    tables = tuple(
+        attrs.evolve(
+            table,
+            cells=tuple(cell if old.key == cell.key else old for old in table.cells),
+        )
+        for table in report.tables
+    )
+    return attrs.evolve(report, tables=tables)
+
+
+def blank_cell(report: Report, key: str) -> Report:
+    """``report`` with one cell left blank (printed as ``/``)."""
+    return with_cell(report, Cell(key, CellState.BLANK, None, raw="/"))
+
+
+def _specs(variant: str) -> dict[str, CellSpec]:
+    return {spec.key: spec for spec in gkbg.form(variant).cells()}
+
+
+def _deltas(kind: str, value: Value) -> st.SearchStrategy[Value]:
+    """A non-zero change that keeps a count or an amount non-negative."""
+    if kind == "amount":
+        lowest = -_cents(value)
+        cents = st.integers(lowest, 10_000) if lowest < 0 else st.integers(1, 10_000)
+        return cents.filter(lambda c: c != 0).map(_amount)
+    lowest_int = -int(value) if kind == "count" else -1_000
+    ups = st.integers(1, 1_000)
+    if lowest_int < 0:
+        return st.one_of(ups, st.integers(lowest_int, -1))
+    return ups
+
+
+@st.composite
+def _perturbed(
+    draw: st.DrawFn, variant: str | None, rules: RuleSet | None
+) -> tuple[Report, str, Value]:
+    report = draw(consistent_reports(variant, rules))
+    assert report.variant is not None
+    involved = _unique(
+        key for relation in error_relations(report.variant, rules) for key in relation.keys
+    )
+    key = draw(st.sampled_from(involved))
+    spec = _specs(report.variant)[key]
+    value = report.cell(key).value
+    assert value is not None
+    delta = draw(_deltas(spec.kind, value))
+    changed = _as_kind(spec.kind, value + delta)
+    cell = Cell(key, CellState.VALUE, changed, raw=_raw(changed))
+    return with_cell(report, cell), key, delta
+
+
+def perturbed_reports(
+    variant: str | None = None, rules: RuleSet | None = None
+) -> st.SearchStrategy[tuple[Report, str, Value]]:
+    """``(report, key, delta)``: a consistent report whose cell ``key``, which takes part in at
+    least one error relation, was changed by ``delta`` (never 0; counts stay >= 0)."""
+    return _perturbed(variant, rules)
