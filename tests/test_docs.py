@@ -45,7 +45,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-PAGES = sorted(DOCS.glob("*.md"))
+PAGES = [*sorted(DOCS.glob("*.md")), ROOT / "README.md"]
 EXAMPLES = DOCS / "examples"
 
 _FENCE = re.compile(r"^(?P<fence>`{3,})(?P<lang>[\w+-]*)[^`]*$")
