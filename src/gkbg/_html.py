@@ -108,6 +108,7 @@ _DOCUMENT_END = regex.compile(r"</\s{0,5}(?:html|body)\s{0,5}>", regex.IGNORECAS
 _SPAN = regex.compile(r"\s{0,20}(\d{1,9})")
 _MAX_COLSPAN = 1000
 _MAX_ROWSPAN = 65534
+_GRID_WORK = 2_000_000
 
 _DROP = frozenset(
     {
@@ -340,22 +341,39 @@ def _rows(table: _Node) -> list[list[_Node]]:
     return rows
 
 
+class _TableTooLargeError(Exception):
+    """A table whose merged cells cover more grid positions than any report table could."""
+
+
 def _grid(rows: list[list[_Node]]) -> Iterator[tuple[int, int, _Node]]:
-    """Each cell with its row and column in the grid, spans from earlier rows accounted for."""
-    covered: dict[int, int] = {}  # column -> the last row a cell from an earlier row spans to
+    """Each cell with its row and column in the grid, spans from earlier rows accounted for.
+
+    Raises:
+        _TableTooLargeError: Placing the cells takes more than `_GRID_WORK` steps (only a
+            hostile page has such spans).
+    """
+    # For each column spanned down into later rows: the last row spanned, and the column just
+    # past the span, so a search for a free column skips a whole span at once.
+    covered: dict[int, tuple[int, int]] = {}
+    work = 0
     for row_index, cells in enumerate(rows):
         column = 0
         for cell in cells:
-            while covered.get(column, -1) >= row_index:
-                column += 1
+            while (span := covered.get(column)) is not None and span[0] >= row_index:
+                column = span[1]
+                work += 1
             width = max(_span(cell, "colspan", _MAX_COLSPAN), 1)
             height = _span(cell, "rowspan", _MAX_ROWSPAN)
             remaining = len(rows) - row_index
             height = remaining if height == 0 else min(max(height, 1), remaining)
             if height > 1:
-                last = row_index + height - 1
-                for spanned in range(column, column + width):
-                    covered[spanned] = max(covered.get(spanned, -1), last)
+                work += width
+                last, past = row_index + height - 1, column + width
+                for spanned in range(column, past):
+                    if covered.get(spanned, (-1, 0))[0] < last:
+                        covered[spanned] = (last, past)
+            if work > _GRID_WORK:
+                raise _TableTooLargeError
             yield row_index, column, cell
             column += width
 
@@ -549,6 +567,10 @@ class HtmlParser:
             reader.flow(root)
         except RecursionError:
             raise DocumentError(document.name, "HTML nested too deeply to be read") from None
+        except _TableTooLargeError:
+            raise DocumentError(
+                document.name, "a table's merged cells span too many positions to be read"
+            ) from None
         reader.finish()
         if not reader.tokens:
             raise EmptyDocumentError(document.name, "the HTML page has no visible text")

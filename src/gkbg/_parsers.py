@@ -218,9 +218,13 @@ def default_registry() -> ParserRegistry:
     global _default  # noqa: PLW0603 - one lazily built registry per process
     with _default_lock:
         if _default is None:
+            from gkbg._docx import DocxParser  # noqa: PLC0415
+            from gkbg._html import HtmlParser  # noqa: PLC0415
             from gkbg._text_formats import FlatTextParser, PipeTextParser  # noqa: PLC0415
 
-            _default = ParserRegistry([PipeTextParser(), FlatTextParser()])
+            _default = ParserRegistry(
+                [HtmlParser(), DocxParser(), PipeTextParser(), FlatTextParser()]
+            )
         return _default
 
 
@@ -298,7 +302,8 @@ def parse(
         source: A path (`str` or `os.PathLike`), the document's bytes, or its text as `str`. A
             one-line `str` that names an existing file, or ends in a document suffix such as
             ``.txt`` or ``.pdf``, is a path; any other `str` is the document's text.
-        format: A format name (``"pipe"``, ``"text"``, or one a plugin registered); by default
+        format: A format name (``"html"``, ``"docx"``, ``"pipe"``, ``"text"``, or one a plugin
+            registered); by default
             the format is detected from the content.
         registry: The parsers to choose from; by default the built-in ones and those installed
             through the ``gkbg.parsers`` entry points.

@@ -1,0 +1,657 @@
+"""HTML pages: the official merged-cell layout, a saved government page, encodings, errors."""
+
+from __future__ import annotations
+
+import codecs
+import random
+from decimal import Decimal
+from html import escape
+from typing import TYPE_CHECKING
+
+import pytest
+
+import gkbg
+from gkbg._html import HtmlParser
+from tests.helpers import FIXTURES, SEEDS, golden, number
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+
+REGISTRY = gkbg.ParserRegistry([HtmlParser()], entry_points=False)
+PAGE = FIXTURES / "html" / "county_2020_gbk.html"
+COLUMNS = tuple(column.key for column in gkbg.form("2021").table("applications").columns)
+JUNK = random.Random(7)  # noqa: S311 - reproducible junk bytes, not secrets
+
+
+def parse(source: bytes | str | Path) -> gkbg.Report:
+    return gkbg.parse(source, format="html", registry=REGISTRY)
+
+
+# --------------------------------------------------------------------------------------------
+# Writing a report as HTML, in the official layout with its merged cells.
+
+
+Spanned = tuple[str, int, int]  # a cell's text, rowspan and colspan
+
+
+def spanned(text: str, *, rowspan: int = 1, colspan: int = 1) -> Spanned:
+    return (text, rowspan, colspan)
+
+
+def td(text: str, *, rowspan: int = 1, colspan: int = 1) -> str:
+    spans = (f' rowspan="{rowspan}"' if rowspan > 1 else "") + (
+        f' colspan="{colspan}"' if colspan > 1 else ""
+    )
+    return f"<td{spans}>{escape(text)}</td>"
+
+
+def render(rows: list[list[Spanned]], *, merged: bool) -> str:
+    """Table rows as HTML: with their spans, or with every covered position an empty cell."""
+    if merged:
+        lines = [
+            "<tr>" + "".join(td(t, rowspan=r, colspan=c) for t, r, c in row) + "</tr>"
+            for row in rows
+        ]
+        return "\n".join(lines)
+    grid: dict[tuple[int, int], str] = {}
+    for row_index, row in enumerate(rows):
+        column = 0
+        for text, rowspan, colspan in row:
+            while (row_index, column) in grid:
+                column += 1
+            for down in range(rowspan):
+                for across in range(colspan):
+                    grid[row_index + down, column + across] = "" if down or across else text
+            column += colspan
+    width = max(column for _, column in grid) + 1
+    return "\n".join(
+        "<tr>" + "".join(td(grid.get((r, c), "")) for c in range(width)) + "</tr>"
+        for r in range(len(rows))
+    )
+
+
+def active_table(table: gkbg.TableForm, cells: Mapping[str, str]) -> list[list[Spanned]]:
+    width = max(len(block.columns) for block in table.blocks)
+    rows: list[list[Spanned]] = []
+    for block in table.blocks:
+        rows.append([spanned(block.caption or "", colspan=width + 1)])
+        last = len(block.columns) - 1
+        pad = width - len(block.columns) + 1
+        rows.append(
+            [
+                spanned(block.header or ""),
+                *(
+                    spanned(column.label, colspan=pad if i == last else 1)
+                    for i, column in enumerate(block.columns)
+                ),
+            ]
+        )
+        rows.extend(
+            [
+                spanned(row.label),
+                *(
+                    spanned(
+                        cells.get(f"active.{row.key}.{column.key}", "0"),
+                        colspan=pad if i == last else 1,
+                    )
+                    for i, column in enumerate(block.columns)
+                ),
+            ]
+            for row in block.rows
+        )
+    return rows
+
+
+def applications_table(table: gkbg.TableForm, cells: Mapping[str, str]) -> list[list[Spanned]]:
+    results = "三、本年度办理结果"
+    columns = table.columns
+    organisations = [column for column in columns if column.group]
+    rows = [
+        [
+            spanned(table.note or "", rowspan=3, colspan=3),
+            spanned("申请人情况", colspan=len(columns)),
+        ],
+        [
+            spanned(columns[0].label, rowspan=2),
+            spanned(organisations[0].group or "", colspan=len(organisations)),
+            spanned(columns[-1].label, rowspan=2),
+        ],
+        [spanned(column.label) for column in organisations],
+    ]
+    under_results = [
+        row for row in table.rows if row.group == results or (row.group or "").startswith("（")
+    ]
+    group_sizes: dict[str, int] = {}
+    for row in under_results:
+        if row.group:
+            group_sizes[row.group] = group_sizes.get(row.group, 0) + 1
+    seen: set[str] = set()
+    for row in table.rows:
+        labels: list[Spanned] = []
+        if row in under_results:
+            if row is under_results[0]:
+                labels.append(spanned(results, rowspan=len(under_results)))
+            if row.group == results:
+                labels.append(spanned(row.label, colspan=2))
+            else:
+                assert row.group is not None
+                if row.group not in seen:
+                    seen.add(row.group)
+                    labels.append(spanned(row.group, rowspan=group_sizes[row.group]))
+                labels.append(spanned(row.label))
+        else:
+            labels.append(spanned(row.label, colspan=3))
+        values = [spanned(cells.get(f"applications.{row.key}.{c.key}", "0")) for c in columns]
+        rows.append([*labels, *values])
+    return rows
+
+
+def appeals_table(table: gkbg.TableForm, cells: Mapping[str, str]) -> list[list[Spanned]]:
+    columns = table.blocks[0].columns
+    return [
+        [spanned("行政复议", colspan=len(columns)), spanned("行政诉讼", colspan=2 * len(columns))],
+        [
+            *(spanned(column.label, rowspan=2) for column in columns),
+            spanned("未经复议直接起诉", colspan=len(columns)),
+            spanned("复议后起诉", colspan=len(columns)),
+        ],
+        [spanned(column.label) for _ in range(2) for column in columns],
+        [spanned(cells.get(spec.key, "0")) for spec in table.cells],
+    ]
+
+
+TABLE_WRITERS = {
+    "active": active_table,
+    "applications": applications_table,
+    "appeals": appeals_table,
+}
+
+
+def html_report(
+    variant: str,
+    cells: Mapping[str, object] | None = None,
+    *,
+    title: str = "某某区人民政府2022年政府信息公开工作年度报告",
+    narrative: str = "本年度工作稳步推进。",
+    headings: bool = True,
+    merged: bool = True,
+) -> str:
+    """A whole report as an HTML page: each table a ``<table>`` in the official layout.
+
+    With ``merged=False`` the merged cells are written out unmerged: the text in the first
+    position, an empty ``<td>`` in every position the span covered.
+    """
+    printed = {key: str(value) for key, value in (cells or {}).items()}
+    form = gkbg.form(variant)
+    body = [f"<h1>{escape(title)}</h1>", "<p>一、总体情况</p>", f"<p>{escape(narrative)}</p>"]
+    for key in gkbg.TABLES:
+        table = form.table(key)
+        if headings or key == "active":
+            body.append(f"<p>{escape(table.heading)}</p>")
+        rows = render(TABLE_WRITERS[key](table, printed), merged=merged)
+        body.append(f'<table border="1">\n{rows}\n</table>')
+    body += [
+        "<p>五、存在的主要问题及改进情况</p><p>无。</p>",
+        "<p>六、其他需要报告的事项</p><p>无。</p>",
+    ]
+    return (
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>'
+        + escape(title)
+        + "</title></head>\n<body>\n"
+        + "\n".join(body)
+        + "\n</body></html>\n"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# 1. The official layout, for both forms, with the values of every seed report.
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=[seed.stem[:3] for seed in SEEDS])
+@pytest.mark.parametrize("headings", [True, False], ids=["headings", "no-headings"])
+def test_official_layout_reads_the_golden_cells(seed: Path, headings: bool) -> None:
+    expected = golden(seed)
+    variant = expected["variant"]
+    wanted = expected["cells"]
+    assert isinstance(variant, str)
+    assert isinstance(wanted, dict)
+    page = html_report(variant, wanted, headings=headings)
+    report = parse(page.encode("utf-8"))
+    assert report.variants == dict.fromkeys(gkbg.TABLES, variant)
+    assert report.cells() == {key: number(value) for key, value in wanted.items()}
+    assert report.uncertain_cells() == ()
+    assert report.format == "html"
+
+
+@pytest.mark.parametrize("variant", ["2019", "2021"])
+@pytest.mark.parametrize("merged", [True, False], ids=["merged", "unmerged"])
+def test_official_layout_with_distinct_values(variant: str, merged: bool) -> None:
+    """Every cell a different number, so a cell read from its neighbour would show.
+
+    Unmerged: the merged cells written out as a label and empty cells, as some editors save.
+    """
+    form = gkbg.form(variant)
+    cells = {spec.key: str(index + 1) for index, spec in enumerate(form.cells())}
+    report = parse(html_report(variant, cells, merged=merged).encode("utf-8"))
+    assert {key: str(value) for key, value in report.cells().items()} == cells
+    assert report.uncertain_cells() == ()
+
+
+def test_one_table_for_all_three_with_heading_rows() -> None:
+    """Some pages print the three tables as one ``<table>``, the part headings as rows."""
+    form = gkbg.form("2021")
+    cells = {cell.key: str(index + 1) for index, cell in enumerate(form.cells())}
+    page = html_report("2021", cells)
+    for key in ("applications", "appeals"):
+        heading = form.table(key).heading
+        page = page.replace(
+            f'</table>\n<p>{heading}</p>\n<table border="1">',
+            f'<tr><td colspan="15">{heading}</td></tr>',
+        )
+    assert page.count("<table") == 1
+    report = parse(page.encode("utf-8"))
+    assert {key: str(value) for key, value in report.cells().items()} == cells
+    assert report.uncertain_cells() == ()
+
+
+# --------------------------------------------------------------------------------------------
+# 2. A saved government page: GBK, navigation, a layout table, scripts, three tables.
+
+
+def expected_page_cells() -> dict[str, gkbg.Value]:
+    rows = {
+        "active": {
+            "rules": "0 0 0",
+            "normative_docs": "5 5 37",
+            "licensing": "120 +3 1568",
+            "other_services": "12 -2 46",
+            "penalty": "35 0 412",
+            "coercion": "8 1 23",
+            "fees": "6 -1",
+            "procurement": "14 356.8",
+        },
+        "applications": {
+            "received": "45 3 0 1 2 0 51",
+            "carried_over": "2 0 0 0 0 0 2",
+            "granted": "20 1 0 0 1 0 22",
+            "partially_granted": "5 0 0 0 0 0 5",
+            "denied.state_secret": "0 0 0 0 0 0 0",
+            "denied.prohibited_by_law": "1 0 0 0 0 0 1",
+            "denied.three_safeties": "0 0 0 0 0 0 0",
+            "denied.third_party": "1 0 0 0 0 0 1",
+            "denied.internal_affairs": "0 0 0 0 0 0 0",
+            "denied.process_info": "2 0 0 0 0 0 2",
+            "denied.enforcement_files": "0 0 0 0 0 0 0",
+            "denied.query_matters": "0 0 0 0 0 0 0",
+            "unavailable.not_held": "8 1 0 0 0 0 9",
+            "unavailable.needs_creation": "1 0 0 0 0 0 1",
+            "unavailable.unclear": "2 0 0 0 0 0 2",
+            "not_processed.complaint": "3 0 0 0 0 0 3",
+            "not_processed.duplicate": "1 0 0 0 0 0 1",
+            "not_processed.publication": "0 0 0 0 0 0 0",
+            "not_processed.excessive": "0 0 0 0 0 0 0",
+            "not_processed.confirmation": "0 0 0 0 0 0 0",
+            "other": "1 0 0 0 1 0 2",
+            "total": "45 2 0 0 2 0 49",
+            "carried_forward": "2 1 0 1 0 0 4",
+        },
+        "appeals": {
+            "reconsideration": "1 0 0 0 1",
+            "litigation_direct": "1 1 0 0 3",  # 1 + 1 is 2: the page prints 3
+            "litigation_after_reconsideration": "0 0 0 0 0",
+        },
+    }
+    expected: dict[str, gkbg.Value] = {}
+    for table in gkbg.form("2019").tables:
+        for block in table.blocks:
+            for row in block.rows:
+                printed = rows[table.key][row.key].split()
+                assert len(printed) == len(block.columns)
+                for column, text in zip(block.columns, printed, strict=True):
+                    value = Decimal(text) if "." in text else int(text)
+                    expected[f"{table.key}.{row.key}.{column.key}"] = value
+    return expected
+
+
+def test_saved_government_page() -> None:
+    data = PAGE.read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    assert REGISTRY.detect(gkbg.Input(data, PAGE.name)).name == "html"
+    report = parse(PAGE)
+    assert report.format == "html"
+    assert report.source == str(PAGE)
+    assert report.variants == dict.fromkeys(gkbg.TABLES, "2019")
+    assert report.cells() == expected_page_cells()
+    assert report.uncertain_cells() == ()
+    assert report.cell("active.procurement.amount").raw == "356.8万元"
+    assert report.cell("applications.received.total").raw == "51"
+    assert report.year == 2020
+    assert report.agency == "某某县人民政府"
+    assert report.title == "某某县人民政府2020年政府信息公开工作年度报告"
+
+
+def test_saved_government_page_findings() -> None:
+    result = gkbg.check(parse(PAGE))
+    assert [(f.rule, f.severity, f.cells[0], f.expected, f.actual) for f in result] == [
+        ("appeals.group_total", gkbg.Severity.ERROR, "appeals.litigation_direct.total", 2, 3)
+    ]
+    assert result.not_checkable == ()
+
+
+def test_saved_government_page_text() -> None:
+    layout = gkbg.parse_layout(PAGE, format="html", registry=REGISTRY)
+    lines = layout.text.splitlines()
+    # Labels broken by <br> read as one label; &nbsp; is white space.
+    assert "信息内容 | 本年新 制作数量 | 本年新 公开数量 | 对外公开 总数量" in lines
+    assert "一、本年新收政府信息公开申请数量 | 45 | 3 | 0 | 1 | 2 | 0 | 51" in lines
+    assert "某某县人民政府2020年政府信息公开工作年度报告" in lines
+    # Scripts, styles, <noscript>, hidden elements, form controls and comments are dropped.
+    dropped_text = ("999", "document.write", "float", "不支持JavaScript", "分享到", "搜索")
+    for dropped in (*dropped_text, "saved from"):
+        assert dropped not in layout.text
+    # The layout table's content cell is read in place, not once more as one cell.
+    assert layout.text.count("本年度共收到政府信息公开申请51件") == 1
+    assert not any(token.cell and "本报告由" in token.text for token in layout.tokens)
+    # Every cell token points at its text.
+    for token in layout.tokens:
+        start, end = token.location.start, token.location.end
+        assert start is not None
+        assert end is not None
+        assert layout.text[start:end] == token.text
+        line = lines[(token.location.line or 0) - 1]
+        column = (token.location.column or 0) - 1
+        assert line[column : column + len(token.text)] == token.text
+    report = gkbg.parse(PAGE, format="html", registry=REGISTRY)
+    assert "本年度共收到政府信息公开申请51件" in report.text
+    assert "一、本年新收政府信息公开申请数量" not in report.text
+
+
+# --------------------------------------------------------------------------------------------
+# 3. Locations in the expanded grid.
+
+
+def test_cell_locations_in_the_expanded_grid() -> None:
+    report = parse(PAGE)
+    # Tables: 0 the page layout, 1 二, 2 三, 3 四, 4 the links.
+    cases = {
+        "active.procurement.amount": (1, 17, 2),
+        "applications.received.natural_person": (2, 3, 3),
+        "applications.denied.third_party.commercial": (2, 10, 4),
+        "applications.other.total": (2, 23, 9),
+        "applications.carried_forward.total": (2, 25, 9),
+        "appeals.reconsideration.upheld": (3, 3, 0),
+        "appeals.litigation_direct.total": (3, 3, 9),
+    }
+    for key, (table, row, column) in cases.items():
+        location = report.cell(key).location
+        assert location is not None
+        assert (location.table_index, location.row_index, location.col_index) == (
+            table,
+            row,
+            column,
+        ), key
+
+
+def test_grid_accounts_for_cells_spanning_down() -> None:
+    page = """<table>
+      <tr><td rowspan="2">A</td><td>B</td><td rowspan="3">C</td><td>D</td></tr>
+      <tr><td colspan="1;">E</td><td>F</td></tr>
+      <tr><td>G</td><td colspan="x">H</td><td>I</td></tr>
+      <tr><td rowspan="0">J</td><td colspan="2">K</td><td>L</td></tr>
+      <tr><td>M</td></tr>
+    </table>"""
+    layout = gkbg.parse_layout(page.encode(), format="html", registry=REGISTRY)
+    grid = {t.text: (t.location.row_index, t.location.col_index) for t in layout.tokens}
+    assert grid == {
+        "A": (0, 0),
+        "B": (0, 1),
+        "C": (0, 2),
+        "D": (0, 3),
+        "E": (1, 1),
+        "F": (1, 3),
+        "G": (2, 0),
+        "H": (2, 1),
+        "I": (2, 3),
+        "J": (3, 0),
+        "K": (3, 1),
+        "L": (3, 3),
+        "M": (4, 1),
+    }
+    assert all(t.cell and t.location.table_index == 0 for t in layout.tokens)
+    assert layout.text.splitlines()[:2] == ["A | B | C | D", "E | F"]
+
+
+def test_cells_without_a_row_and_text_outside_cells() -> None:
+    page = """<table><caption>表一</caption>stray<th>a</th><td>b</td>
+      <tr><td>c</td>tail</tr><thead><th>d</th></thead></table>"""
+    layout = gkbg.parse_layout(page.encode(), format="html", registry=REGISTRY)
+    assert [
+        (t.text, t.cell, t.location.row_index, t.location.col_index) for t in layout.tokens
+    ] == [
+        ("表一", False, None, None),
+        ("a", True, 0, 0),
+        ("b", True, 0, 1),
+        ("c", True, 1, 0),
+        ("d", True, 2, 0),
+    ]
+
+
+def test_nested_table_cells_are_read_once() -> None:
+    page = """<html><body><table><tr><td>左栏</td><td><p>正文开头</p>
+      <table><tr><td>x</td><td>1</td></tr></table><p>正文结尾</p>
+      <table><td>y</td></table></td></tr></table>
+      </body></html>"""
+    layout = gkbg.parse_layout(page.encode(), format="html", registry=REGISTRY)
+    assert [(t.text, t.cell, t.location.table_index) for t in layout.tokens] == [
+        ("左栏", True, 0),
+        ("正文开头", False, None),
+        ("x", True, 1),
+        ("1", True, 1),
+        ("正文结尾", False, None),
+        ("y", True, 2),
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# 4. Encodings and errors.
+
+
+def plain_page(charset: str | None) -> str:
+    cells = {cell.key: str(index % 5) for index, cell in enumerate(gkbg.form("2021").cells())}
+    page = html_report("2021", cells, narrative="本年度工作稳步推进，䶮字在 GBK 之外。")
+    meta = '<meta charset="utf-8">'
+    return page.replace(meta, f'<meta charset="{charset}">' if charset else "")
+
+
+def assert_reads(data: bytes) -> None:
+    report = parse(data)
+    assert report.variants == dict.fromkeys(gkbg.TABLES, "2021")
+    assert report.uncertain_cells() == ()
+    assert report.cell("appeals.litigation_direct.total").value == 199 % 5
+    assert report.agency == "某某区人民政府"
+
+
+def test_utf8_with_bom_wins_over_the_meta() -> None:
+    data = codecs.BOM_UTF8 + plain_page("gbk").encode("utf-8")
+    assert REGISTRY.detect(gkbg.Input(data, "page.html")).name == "html"
+    assert_reads(data)
+
+
+def test_utf16_with_bom() -> None:
+    assert_reads(codecs.BOM_UTF16_LE + plain_page(None).encode("utf-16-le"))
+
+
+def test_gb18030_without_meta() -> None:
+    data = plain_page(None).encode("gb18030")
+    assert_reads(data)
+    assert "䶮字在 GBK 之外" in parse(data).text
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        '<meta charset="gbk">',
+        '<meta http-equiv="Content-Type" content="text/html; charset=gb2312" />',
+        "<META HTTP-EQUIV='content-type' CONTENT='text/html;charset=GBK'>",
+    ],
+)
+def test_gbk_declared_in_a_meta(meta: str) -> None:
+    page = plain_page(None).replace("䶮", "")
+    assert_reads(page.replace("<head>", f"<head>{meta}").encode("gbk"))
+
+
+def test_utf8_page_that_still_declares_gbk() -> None:
+    assert_reads(plain_page("gb2312").encode("utf-8"))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"  \n\t ",
+        codecs.BOM_UTF8,
+        codecs.BOM_UTF8 + b"  \r\n",
+        b"<html><head><title></title></head><body>  </body></html>",
+        b"<!-- nothing but a comment -->",
+        b"<html><body><script>var x = '<table><tr><td>1</td></tr></table>';</script></body></html>",
+        b"<html><body>\x80\x80\xff\xfe</body></html>",  # neither UTF-8 nor GB18030
+        bytes(range(256)) * 4,
+        b"\x89PNG\r\n\x1a\n" + JUNK.randbytes(4096),
+        JUNK.randbytes(2048).replace(b"\x00", b"\x01"),
+    ],
+    ids=[
+        "empty",
+        "white-space",
+        "bom",
+        "bom-and-space",
+        "no-text",
+        "comment",
+        "script",
+        "bad-encoding",
+        "byte-table",
+        "png",
+        "junk",
+    ],
+)
+def test_unreadable_pages_name_the_file(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "年报.html"
+    path.write_bytes(data)
+    with pytest.raises(gkbg.DocumentError) as caught:
+        parse(path)
+    assert str(path) in str(caught.value)
+    assert caught.value.source == str(path)
+    with pytest.raises(gkbg.DocumentError) as direct:
+        HtmlParser().read(gkbg.Input(data, "年报.html"))
+    assert str(direct.value).startswith("年报.html: ")
+
+
+def test_malformed_markup_is_read_as_far_as_it_goes() -> None:
+    cells = {cell.key: "1" for cell in gkbg.form("2021").cells()}
+    page = html_report("2021", cells).replace("</td>", "").replace("</tr>", "")
+    page = page.replace("<body>", "<body><div><span><b>").replace("</html>", "<table><tr")
+    report = parse(page.encode("utf-8"))
+    assert report.cells() == dict.fromkeys(cells, 1)
+
+
+def test_hostile_spans_end_in_a_document_error() -> None:
+    """Every row spanning down to the end: quadratic work for a grid, refused, not hung on."""
+    page = b"<table>" + b'<tr><td rowspan="0">a</td><td>b</td></tr>' * 3000 + b"</table>"
+    with pytest.raises(gkbg.DocumentError, match="span too many positions"):
+        HtmlParser().read(gkbg.Input(page, "hostile.html"))
+
+
+def test_content_after_the_end_of_the_page_is_read() -> None:
+    cells = {cell.key: "2" for cell in gkbg.form("2019").cells()}
+    page = html_report("2019", cells).replace("<p>二、", "</body></html>\n<html><body><p>二、", 1)
+    assert parse(page.encode("utf-8")).cells() == dict.fromkeys(cells, 2)
+
+
+def test_page_without_statutory_tables(tmp_path: Path) -> None:
+    path = tmp_path / "news.html"
+    page = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>新闻</title></head>
+      <body><div class="nav"><a href="/">首页</a></div><p>某某县召开政务公开工作会议。</p>
+      <table><tr><td>中国政府网</td><td>省政府</td></tr><tr><td>1</td><td>2</td></tr></table>
+      </body></html>"""
+    path.write_text(page, encoding="utf-8")
+    with pytest.raises(gkbg.NoTablesError) as caught:
+        parse(path)
+    assert str(path) in str(caught.value)
+
+
+def test_sniff() -> None:
+    sniff = HtmlParser().sniff
+    for data in (
+        b"<!DOCTYPE html><html><body></body></html>",
+        codecs.BOM_UTF8 + b"\r\n  <!doctype HTML>",
+        b"  <HTML><p>x</p>",
+        b"<p>text</p><TABLE><tr><td>1</td></tr></TABLE>",
+        b"<!-- saved from url=(0022)http://example.com/ -->\n<body>",
+        codecs.BOM_UTF16_LE + "<!DOCTYPE html>".encode("utf-16-le"),
+        PAGE.read_bytes(),
+    ):
+        assert sniff(gkbg.Input(data, "x")) == 0.95
+    for data in (
+        b"",
+        b"plain text with no markup",
+        b"<p>" + b"x" * 70000 + b"<table>",
+        b"\x89PNG\r\n\x1a\n",
+        *(seed.read_bytes() for seed in SEEDS),
+    ):
+        assert sniff(gkbg.Input(data, "x")) == 0.0
+
+
+# --------------------------------------------------------------------------------------------
+# 5. Blank cells stay blank.
+
+
+BLANKS = {
+    "applications.received.commercial": ("<td></td>", ""),
+    "applications.granted.research": ("<td>/</td>", "/"),
+    "applications.denied.third_party.total": ("<td>&nbsp;</td>", ""),
+    "applications.unavailable.unclear.social_org": ("<td><span>&nbsp;</span></td>", ""),
+    "applications.other.no_fee.other_org": ("<td>\u3000</td>", ""),
+    "applications.carried_forward.legal_service": ('<td><p class="MsoNormal">&nbsp;</p></td>', ""),
+    "active.licensing.decisions": ('<td colspan="3">—</td>', "—"),
+    "appeals.litigation_direct.pending": ("<td> &#160; </td>", ""),
+}
+
+
+def test_blank_cells_stay_blank_not_zero() -> None:
+    marks = {key: f"MARK{index}" for index, key in enumerate(BLANKS)}
+    cells = {cell.key: "1" for cell in gkbg.form("2021").cells()}
+    cells.update(marks)
+    page = html_report("2021", cells)
+    for key, mark in marks.items():
+        colspan = ' colspan="3"' if key.startswith("active.") else ""
+        assert page.count(f"<td{colspan}>{mark}</td>") == 1
+        page = page.replace(f"<td{colspan}>{mark}</td>", BLANKS[key][0])
+    report = parse(page.encode("utf-8"))
+    for key, (_, raw) in BLANKS.items():
+        cell = report.cell(key)
+        assert cell.state is gkbg.CellState.BLANK, key
+        assert cell.value is None
+        assert cell.raw == raw
+    assert report.uncertain_cells() == ()
+    others = {key: value for key, value in report.cells().items() if key not in BLANKS}
+    assert others == dict.fromkeys(others, 1)
+    result = gkbg.check(report)
+    assert {f.cells[0] for f in result.by_rule("cell.missing")} == set(BLANKS)
+
+
+@pytest.mark.parametrize("row_index", [0, 4, 23])
+def test_a_row_of_empty_cells_reads_as_blank(row_index: int) -> None:
+    row = gkbg.form("2021").table("applications").rows[row_index]
+    cells = {spec.key: "1" for spec in gkbg.form("2021").cells()}
+    cells.update({f"applications.{row.key}.{column}": "" for column in COLUMNS})
+    report = parse(html_report("2021", cells).encode("utf-8"))
+    for column in COLUMNS:
+        read = report.cell(f"applications.{row.key}.{column}")
+        assert read.state is gkbg.CellState.BLANK
+        assert read.value is None
+    others = {
+        k: v for k, v in report.cells().items() if not k.startswith(f"applications.{row.key}.")
+    }
+    assert others == dict.fromkeys(others, 1)
+    assert report.uncertain_cells() == ()
