@@ -49,7 +49,7 @@ import regex
 from gkbg._errors import DocumentError, EmptyDocumentError
 from gkbg._layout import Layout, Token, TokenKind
 from gkbg._model import Location
-from gkbg._text import looks_like_value
+from gkbg._text import BOMS, decode_bom, looks_like_value
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -62,11 +62,6 @@ _SNIFF_BYTES = 65536
 _MARKERS = (b"<table", b"<body")
 _OPENINGS = (b"<!doctype html", b"<html")
 
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 _DECLARED = (
     regex.compile(
         rb"<meta\b[^>]{0,500}?charset\s{0,10}=\s{0,10}[\"']?\s{0,10}([A-Za-z0-9_.:\-]{1,40})",
@@ -239,12 +234,9 @@ def _decode(data: bytes, name: str) -> str:
 
 
 def _decode_text(data: bytes, name: str) -> str:
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data[len(bom) :].decode(encoding)
-            except UnicodeDecodeError as exc:
-                raise DocumentError(name, f"not valid {encoding} text after its BOM") from exc
+    text = decode_bom(data, name)
+    if text is not None:
+        return text
     if b"\x00" in data[:4096]:
         raise DocumentError(name, "binary data, not an HTML page")
     if not data.isascii():
@@ -542,7 +534,7 @@ class HtmlParser:
     def sniff(self, document: Input) -> float:
         """Sure when the bytes open an HTML document or hold a ``<table>`` or ``<body>``."""
         head = document.data[:_SNIFF_BYTES]
-        for bom, encoding in _BOMS:
+        for bom, encoding in BOMS:
             if head.startswith(bom):
                 head = head[len(bom) :].decode(encoding, "ignore").encode("utf-8")
                 break

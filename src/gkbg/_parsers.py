@@ -8,7 +8,6 @@ other packages through the ``gkbg.parsers`` entry-point group.
 
 from __future__ import annotations
 
-import codecs
 import os
 import threading
 from importlib import metadata
@@ -23,6 +22,7 @@ from gkbg._errors import (
     NoTablesError,
     UnknownFormatError,
 )
+from gkbg._text import decode_bom
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -83,16 +83,9 @@ class Input:
 
 
 def _decode(data: bytes, name: str) -> str:
-    for bom, encoding in (
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16-be"),
-    ):
-        if data.startswith(bom):
-            try:
-                return data[len(bom) :].decode(encoding)
-            except UnicodeDecodeError as exc:
-                raise DocumentError(name, f"not valid {encoding} text after its BOM") from exc
+    text = decode_bom(data, name)
+    if text is not None:
+        return text
     if b"\x00" in data[:4096]:
         raise DocumentError(name, "binary data, not text")
     for encoding in ("utf-8", "gb18030"):

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import codecs
 import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Literal
@@ -16,8 +17,10 @@ if TYPE_CHECKING:
     from gkbg._schema import ValueKind
 
 __all__ = [
+    "BOMS",
     "LabelMatcher",
     "ReadValue",
+    "decode_bom",
     "label_key",
     "looks_like_value",
     "read_value",
@@ -41,6 +44,30 @@ _NUMBER = regex.compile(
     r"(?:\.(?P<frac>\d{1,12}))?"
     r"(?P<unit>万元|亿元|元|件|个|项|条|次|宗|起|家|人)?"
 )
+
+
+BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def decode_bom(data: bytes, name: str) -> str | None:
+    """The text after a byte-order mark, or None when ``data`` starts with none.
+
+    Raises:
+        DocumentError: The bytes after the mark are not valid in its encoding.
+    """
+    from gkbg._errors import DocumentError  # noqa: PLC0415 - keeps _text free of cycles
+
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise DocumentError(name, f"not valid {encoding} text after its BOM") from exc
+    return None
 
 
 def nfkc(text: str) -> str:
