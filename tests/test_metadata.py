@@ -287,3 +287,30 @@ def test_results_are_always_plausible(text: str) -> None:
     if metadata.title is not None:
         assert metadata.year is not None
         assert str(metadata.year) in metadata.title
+
+
+def test_title_over_two_lines_qualified_by_the_compiling_office() -> None:
+    """PDF exports (洪泽区 2023): the agency alone on a line; its office compiles the report."""
+    text = (
+        "- 1 -\n洪泽区人民政府\n2023 年政府信息公开工作年度报告\n"
+        "本报告由淮安市洪泽区人民政府办公室根据《中华人民共和\n国政府信息公开条例》要求编制此报告。\n"
+    )
+    found = extract_metadata(text)
+    assert found.year == 2023
+    assert found.agency == "淮安市洪泽区人民政府"
+    assert found.title == "洪泽区人民政府2023年政府信息公开工作年度报告"
+
+
+def test_the_office_of_the_title_agency_gives_the_title_agency() -> None:
+    text = (
+        "淮安市人民政府\n2024 年政府信息公开工作年度报告\n"
+        "本报告由淮安市人民政府办公室根据条例规定编制。\n"
+    )
+    assert extract_metadata(text).agency == "淮安市人民政府"
+
+
+def test_an_office_reporting_for_itself_keeps_its_name() -> None:
+    text = (
+        "某某县人民政府办公室2022年政府信息公开工作年度报告\n本报告由某某县人民政府办公室编制。\n"
+    )
+    assert extract_metadata(text).agency == "某某县人民政府办公室"

@@ -201,11 +201,12 @@ def extract_metadata(text: str) -> Metadata:
         documentation for the rules and their order.
     """
     text = unicodedata.normalize("NFKC", text)
-    lines = [line.rstrip(_BLANK) for line in text.splitlines()]
+    lines = _join_split_titles([line.rstrip(_BLANK) for line in text.splitlines()])
     compact = "\n".join(_compact(line) for line in lines)
 
     title, title_agency, title_year = _find_title(lines)
-    agency = title_agency or _agency_by(compact) or _agency_edition(compact)
+    by = _agency_by(compact)
+    agency = _qualified(title_agency, by) or by or _agency_edition(compact)
     if agency is None:
         agency = _agency_signature(lines)
     year = title_year
@@ -214,6 +215,48 @@ def extract_metadata(text: str) -> Metadata:
     if year is None:
         year = _most_frequent_year(_without_signature_dates(lines))
     return Metadata(title=title, agency=agency, year=year)
+
+
+_OFFICE_SUFFIXES = ("办公室", "办公厅")
+
+
+def _join_split_titles(lines: list[str]) -> list[str]:
+    """Join a title printed over two lines: the agency alone, then ``<year>年…报告``."""
+    joined: list[str] = []
+    skip = False
+    for index, line in enumerate(lines):
+        if skip:
+            skip = False
+            continue
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        head = _compact(line)
+        if (
+            head
+            and len(head) <= _MAX_AGENCY
+            and _is_agency(head)
+            and _TITLE_RE.match(_compact(following))
+        ):
+            joined.append(line.strip(_BLANK) + following.strip(_BLANK))
+            skip = True
+        else:
+            joined.append(line)
+    return joined
+
+
+def _qualified(title_agency: str | None, by: str | None) -> str | None:
+    """The title's agency, or the fuller name of it that 本报告由…办公室 gives.
+
+    The office (办公室) compiles the report of its government: ``本报告由淮安市洪泽区人民政府
+    办公室…编制`` under the title ``洪泽区人民政府…报告`` names 淮安市洪泽区人民政府.
+    """
+    if title_agency is None or by is None:
+        return title_agency
+    for suffix in _OFFICE_SUFFIXES:
+        if by.endswith(suffix) and by != title_agency:
+            government = by.removesuffix(suffix)
+            if government.endswith(title_agency) and _is_agency(government):
+                return government
+    return title_agency
 
 
 def _compact(text: str) -> str:
