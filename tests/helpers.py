@@ -18,6 +18,12 @@ if TYPE_CHECKING:
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
+CORPUS = sorted((FIXTURES / "corpus").glob("*.pdf"))
+# Every real document with a hand-read golden file.
+DOCUMENTS = [
+    *SEEDS,
+    *(doc for doc in CORPUS if (FIXTURES / "golden" / f"{doc.stem}.json").exists()),
+]
 
 
 def golden(seed: Path) -> dict[str, object]:

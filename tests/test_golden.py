@@ -1,4 +1,4 @@
-"""Every real report we have, against its hand-read golden file."""
+"""Every real report we have (seed texts and corpus PDFs), against its hand-read golden file."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 import pytest
 
 import gkbg
-from tests.helpers import SEEDS, golden, number
+from tests.helpers import DOCUMENTS, SEEDS, golden, number
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 
-@pytest.fixture(params=SEEDS, ids=[seed.stem[:3] for seed in SEEDS])
+@pytest.fixture(params=DOCUMENTS, ids=[doc.stem[:20] for doc in DOCUMENTS])
 def seed(request: pytest.FixtureRequest) -> Path:
     path: Path = request.param
     return path

@@ -213,10 +213,11 @@ def default_registry() -> ParserRegistry:
         if _default is None:
             from gkbg._docx import DocxParser  # noqa: PLC0415
             from gkbg._html import HtmlParser  # noqa: PLC0415
+            from gkbg._pdf import PdfParser  # noqa: PLC0415
             from gkbg._text_formats import FlatTextParser, PipeTextParser  # noqa: PLC0415
 
             _default = ParserRegistry(
-                [HtmlParser(), DocxParser(), PipeTextParser(), FlatTextParser()]
+                [HtmlParser(), DocxParser(), PdfParser(), PipeTextParser(), FlatTextParser()]
             )
         return _default
 
@@ -295,9 +296,8 @@ def parse(
         source: A path (`str` or `os.PathLike`), the document's bytes, or its text as `str`. A
             one-line `str` that names an existing file, or ends in a document suffix such as
             ``.txt`` or ``.pdf``, is a path; any other `str` is the document's text.
-        format: A format name (``"html"``, ``"docx"``, ``"pipe"``, ``"text"``, or one a plugin
-            registered); by default
-            the format is detected from the content.
+        format: A format name (``"pdf"``, ``"html"``, ``"docx"``, ``"pipe"``, ``"text"``, or
+            one a plugin registered); by default the format is detected from the content.
         registry: The parsers to choose from; by default the built-in ones and those installed
             through the ``gkbg.parsers`` entry points.
 

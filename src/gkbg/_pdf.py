@@ -1,0 +1,143 @@
+# SPDX-License-Identifier: MIT
+"""PDF files with a text layer, through pypdfium2 (the ``pdf`` extra).
+
+Every page's text layer, as PDFium orders it, becomes the token stream the alignment reads
+(words separated by white space, as with copied text); each token carries its page and its
+bounding box. Page numbers printed between table rows (``- 3 -``, ``第 3 页``) are dropped so
+they are never taken for cell values. A PDF without any text (a scan) is refused with a clear
+error rather than read as an empty report.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+import regex
+
+from gkbg._errors import DocumentError, MissingExtraError
+from gkbg._layout import Layout, Token, TokenKind, TokenWriter
+from gkbg._model import Location
+from gkbg._text import looks_like_value
+
+if TYPE_CHECKING:
+    from gkbg._parsers import Input
+
+__all__ = ["PdfParser"]
+
+_LINE = regex.compile(r"[^\r\n]+")
+_WORD = regex.compile(r"\S+")
+_PAGE_NUMBER = regex.compile(
+    r"[-—–－]\s{0,3}\d{1,4}\s{0,3}[-—–－]"
+    r"|第\s{0,3}\d{1,4}\s{0,3}页(?:\s{0,3}[,，]?\s{0,3}共\s{0,3}\d{1,4}\s{0,3}页)?"
+    r"|\d{1,4}\s{0,3}/\s{0,3}\d{1,4}"
+)
+_UNREADABLE = frozenset("\x00\ufffd")
+
+
+def _pdfium() -> Any:  # noqa: ANN401 - pypdfium2 is an optional, untyped-here dependency
+    try:
+        return importlib.import_module("pypdfium2")
+    except ImportError:
+        raise MissingExtraError(
+            "reading PDF files needs pypdfium2: pip install 'gkbg[pdf]'"
+        ) from None
+
+
+class PdfParser:
+    """Reads the text layer of PDF files (needs ``pip install 'gkbg[pdf]'``)."""
+
+    name = "pdf"
+    description = "PDF with a text layer (needs the pdf extra: pip install 'gkbg[pdf]')"
+
+    def sniff(self, document: Input) -> float:
+        """Sure when the file starts with the PDF signature."""
+        return 0.95 if b"%PDF-" in document.data[:1024] else 0.0
+
+    def read(self, document: Input) -> Layout:
+        """The words of every page, with page numbers and bounding boxes.
+
+        Raises:
+            MissingExtraError: pypdfium2 is not installed.
+            DocumentError: The file is damaged, encrypted, or has no text layer.
+        """
+        pdfium = _pdfium()
+        try:
+            pdf = pdfium.PdfDocument(document.data)
+        except pdfium.PdfiumError as exc:
+            cause = str(exc)
+            if "password" in cause.lower():
+                raise DocumentError(document.name, "encrypted PDF: it needs a password") from None
+            raise DocumentError(document.name, f"damaged or not a PDF ({cause})") from None
+        try:
+            pages = [_page_words(pdf[index]) for index in range(len(pdf))]
+        except pdfium.PdfiumError as exc:
+            raise DocumentError(document.name, f"damaged PDF ({exc})") from None
+        finally:
+            pdf.close()
+        text = "\n".join(page_text for page_text, _ in pages)
+        if not text.strip():
+            raise DocumentError(
+                document.name,
+                "scanned PDF, no text layer: gkbg reads the text of a PDF, so run OCR first",
+            )
+        writer = TokenWriter(text)
+        offset = 0
+        for number, (page_text, words) in enumerate(pages, start=1):
+            for start, end, bbox in words:
+                piece = page_text[start:end]
+                kind = TokenKind.TEXT
+                if looks_like_value(piece) and not _UNREADABLE & set(piece):
+                    kind = TokenKind.VALUE
+                where = writer.location(offset + start, offset + end)
+                location = Location(
+                    start=where.start,
+                    end=where.end,
+                    line=where.line,
+                    column=where.column,
+                    page=number,
+                    bbox=bbox,
+                )
+                writer.tokens.append(Token(piece, kind, cell=False, location=location))
+            offset += len(page_text) + 1
+        return writer.layout(source=document.name, format=self.name)
+
+
+Words = list[tuple[int, int, tuple[float, float, float, float] | None]]
+
+
+def _page_words(page: Any) -> tuple[str, Words]:  # noqa: ANN401 - a pypdfium2 page
+    """A page's text and its words as ``(start, end, bbox)``, page numbers left out."""
+    textpage = page.get_textpage()
+    try:
+        text: str = textpage.get_text_range()
+        height = float(page.get_height())
+        boxes = len(text) == textpage.count_chars()
+        words: Words = []
+        for line in _LINE.finditer(text):
+            if _PAGE_NUMBER.fullmatch(line[0].strip()):
+                continue
+            for word in _WORD.finditer(line[0]):
+                start, end = line.start() + word.start(), line.start() + word.end()
+                words.append((start, end, _bbox(textpage, start, end, height) if boxes else None))
+        return text, words
+    finally:
+        textpage.close()
+        page.close()
+
+
+def _bbox(textpage: Any, start: int, end: int, height: float) -> tuple[float, float, float, float]:  # noqa: ANN401
+    """The box around characters ``start:end``, from the page's top-left corner, in points."""
+    lefts, tops, rights, bottoms = [], [], [], []
+    for index in range(start, end):
+        left, bottom, right, top = textpage.get_charbox(index)
+        lefts.append(left)
+        rights.append(right)
+        tops.append(height - top)
+        bottoms.append(height - bottom)
+    return (
+        round(min(lefts), 2),
+        round(min(tops), 2),
+        round(max(rights), 2),
+        round(max(bottoms), 2),
+    )

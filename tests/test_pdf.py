@@ -1,0 +1,94 @@
+"""PDF files: the real corpus, and files gkbg must refuse clearly."""
+
+from __future__ import annotations
+
+import importlib
+import io
+from typing import TYPE_CHECKING
+
+import pypdfium2 as pdfium
+import pytest
+
+import gkbg
+from tests.helpers import CORPUS
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+HONGZE_2024 = next(doc for doc in CORPUS if doc.stem == "hongze-district-2024")
+
+
+def test_the_corpus_is_detected_as_pdf() -> None:
+    assert len(CORPUS) == 3
+    for document in CORPUS:
+        assert gkbg.parse(document).format == "pdf"
+
+
+def test_a_year_without_golden_file_reads_every_cell() -> None:
+    """洪泽区 2024: the same hybrid form as 2023, every cell printed, consistent."""
+    report = gkbg.parse(HONGZE_2024)
+    assert report.year == 2024
+    assert report.agency == "淮安市洪泽区人民政府"
+    assert report.variants == {"active": "2021", "applications": "2019", "appeals": "2021"}
+    assert all(cell.state is gkbg.CellState.VALUE for cell in report.iter_cells())
+    assert report.uncertain_cells() == ()
+    assert report.cell("applications.total.total").value == 95
+    assert gkbg.check(report).errors == ()
+
+
+def test_cells_carry_page_and_box() -> None:
+    report = gkbg.parse(HONGZE_2024)
+    cell = report.cell("applications.total.total")
+    assert cell.location is not None
+    assert cell.location.page == 4
+    assert cell.location.bbox is not None
+    x0, top, x1, bottom = cell.location.bbox
+    assert 0 < x0 < x1 < 595
+    assert 0 < top < bottom < 842
+    assert cell.location.start is not None
+    assert cell.location.end is not None
+    text = gkbg.parse_layout(HONGZE_2024).text
+    assert text[cell.location.start : cell.location.end] == "95"
+
+
+def test_page_numbers_are_not_values() -> None:
+    report = gkbg.parse(HONGZE_2024)
+    assert "- 4 -" not in {cell.raw for cell in report.iter_cells()}
+    assert report.uncertain_cells() == ()
+
+
+def _blank_pdf() -> bytes:
+    document = pdfium.PdfDocument.new()
+    document.new_page(595, 842)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_pdf_without_text_layer_is_refused(tmp_path: Path) -> None:
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(_blank_pdf())
+    with pytest.raises(gkbg.DocumentError, match="scanned PDF, no text layer") as info:
+        gkbg.parse(scan)
+    assert info.value.source == str(scan)
+
+
+def test_a_damaged_pdf_is_refused(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 50)
+    with pytest.raises(gkbg.DocumentError, match=r"broken\.pdf: damaged or not a PDF"):
+        gkbg.parse(broken)
+
+
+def test_without_the_extra_the_error_names_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = importlib.import_module
+
+    def without_pdfium(name: str, package: str | None = None) -> object:
+        if name == "pypdfium2":
+            raise ImportError(name)
+        return real(name, package)
+
+    monkeypatch.setattr(importlib, "import_module", without_pdfium)
+    with pytest.raises(gkbg.MissingExtraError, match=r"pip install 'gkbg\[pdf\]'") as info:
+        gkbg.parse(CORPUS[0])
+    assert isinstance(info.value, ImportError)
