@@ -109,7 +109,14 @@ def test_rules_and_formats_listings(capsys: pytest.CaptureFixture[str]) -> None:
     assert "applications.balance" in capsys.readouterr().out
     assert main(["formats"]) == 0
     out = capsys.readouterr().out
-    assert [line.split()[0] for line in out.splitlines()] == ["html", "docx", "pdf", "pipe", "text"]
+    assert [line.split()[0] for line in out.splitlines()] == [
+        "html",
+        "docx",
+        "pdf",
+        "legacy",
+        "pipe",
+        "text",
+    ]
 
 
 def test_python_dash_m() -> None:

@@ -196,7 +196,9 @@ def test_gb18030_text_is_decoded() -> None:
 def test_format_can_be_forced() -> None:
     seed = SEEDS[0]
     assert gkbg.parse(seed, format="pipe").format == "pipe"
-    with pytest.raises(gkbg.UnknownFormatError, match="known formats: html, docx, pdf, pipe, text"):
+    with pytest.raises(
+        gkbg.UnknownFormatError, match="known formats: html, docx, pdf, legacy, pipe, text"
+    ):
         gkbg.parse(seed, format="xlsx")
     with pytest.raises(gkbg.DocumentError, match=r"not a Word \.docx file"):
         gkbg.parse(seed, format="docx")

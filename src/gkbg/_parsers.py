@@ -211,13 +211,21 @@ def default_registry() -> ParserRegistry:
     global _default  # noqa: PLW0603 - one lazily built registry per process
     with _default_lock:
         if _default is None:
+            from gkbg._convert import LegacyParser  # noqa: PLC0415
             from gkbg._docx import DocxParser  # noqa: PLC0415
             from gkbg._html import HtmlParser  # noqa: PLC0415
             from gkbg._pdf import PdfParser  # noqa: PLC0415
             from gkbg._text_formats import FlatTextParser, PipeTextParser  # noqa: PLC0415
 
             _default = ParserRegistry(
-                [HtmlParser(), DocxParser(), PdfParser(), PipeTextParser(), FlatTextParser()]
+                [
+                    HtmlParser(),
+                    DocxParser(),
+                    PdfParser(),
+                    LegacyParser(),
+                    PipeTextParser(),
+                    FlatTextParser(),
+                ]
             )
         return _default
 

@@ -1,0 +1,120 @@
+# SPDX-License-Identifier: MIT
+"""Legacy binary files (.doc, .wps, .et, .xls), converted with LibreOffice.
+
+Word 97–2003 and WPS files are OLE compound files that no Python library reads reliably. When
+LibreOffice is installed (``soffice`` on the PATH), gkbg converts them to .docx or .xlsx in a
+private temporary folder and reads the result with the ``docx`` or ``xlsx`` parser; otherwise
+it says how to get LibreOffice. Every cell keeps the location the converted file gives it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import attrs
+
+from gkbg._errors import DocumentError
+
+if TYPE_CHECKING:
+    from gkbg._layout import Layout
+    from gkbg._parsers import Input
+
+__all__ = ["LegacyParser", "find_soffice"]
+
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_WORD_STREAM = "WordDocument".encode("utf-16-le")
+_SHEET_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_TIMEOUT = 180.0
+_INSTALL_HINT = (
+    "install LibreOffice (for example: apt-get install libreoffice-writer-nogui "
+    "libreoffice-calc-nogui) so that 'soffice' is on the PATH, or save the file as .docx or .xlsx"
+)
+
+
+def find_soffice() -> str | None:
+    """The LibreOffice command, or None when it is not installed."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+class LegacyParser:
+    """Reads .doc, .wps, .et and .xls files by converting them with LibreOffice."""
+
+    name = "legacy"
+    description = "Word 97-2003 .doc, WPS .wps/.et and Excel .xls, converted with LibreOffice"
+
+    def sniff(self, document: Input) -> float:
+        """Sure when the file is an OLE compound file (the legacy Office and WPS container)."""
+        return 0.9 if document.data.startswith(OLE_SIGNATURE) else 0.0
+
+    def read(self, document: Input) -> Layout:
+        """Convert the file and read the converted copy.
+
+        Raises:
+            DocumentError: The file is encrypted, not a document LibreOffice converts, the
+                conversion failed or timed out, or LibreOffice is not installed.
+        """
+        data = document.data
+        if not data.startswith(OLE_SIGNATURE):
+            raise DocumentError(document.name, "not a legacy .doc/.wps/.et/.xls file")
+        if _ENCRYPTED_STREAM in data:
+            raise DocumentError(document.name, "encrypted document: it needs a password")
+        spreadsheet = _WORD_STREAM not in data and any(s in data for s in _SHEET_STREAMS)
+        target = "xlsx" if spreadsheet else "docx"
+        soffice = find_soffice()
+        if soffice is None:
+            raise DocumentError(
+                document.name,
+                f"a legacy {'spreadsheet' if spreadsheet else 'Word/WPS'} file: "
+                f"reading it needs LibreOffice; {_INSTALL_HINT}",
+            )
+        converted = _convert(soffice, data, "xls" if spreadsheet else "doc", target, document.name)
+        from gkbg._parsers import Input, default_registry  # noqa: PLC0415 - avoids a cycle
+
+        layout = default_registry().get(target).read(Input(converted, document.name))
+        return attrs.evolve(layout, format=self.name)
+
+
+def _convert(soffice: str, data: bytes, suffix: str, target: str, name: str) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="gkbg-convert-") as folder:
+        work = Path(folder)
+        source = work / f"document.{suffix}"
+        source.write_bytes(data)
+        profile = (work / "profile").as_uri()
+        command = [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(work / "out"),
+            str(source),
+        ]
+        environment = {**os.environ, "HOME": folder}
+        try:
+            subprocess.run(  # noqa: S603 - a fixed command on a file gkbg wrote itself
+                command,
+                check=False,
+                capture_output=True,
+                timeout=_TIMEOUT,
+                env=environment,
+            )
+        except subprocess.TimeoutExpired:
+            raise DocumentError(
+                name, f"LibreOffice did not convert it within {_TIMEOUT:.0f} seconds"
+            ) from None
+        except OSError as exc:
+            raise DocumentError(name, f"LibreOffice could not be run ({exc})") from None
+        result = work / "out" / f"document.{target}"
+        if not result.is_file():
+            raise DocumentError(
+                name, f"LibreOffice could not convert it to .{target}: damaged or not a document"
+            )
+        return result.read_bytes()
