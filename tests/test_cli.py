@@ -112,6 +112,7 @@ def test_rules_and_formats_listings(capsys: pytest.CaptureFixture[str]) -> None:
     assert [line.split()[0] for line in out.splitlines()] == [
         "html",
         "docx",
+        "xlsx",
         "pdf",
         "legacy",
         "pipe",

@@ -216,11 +216,13 @@ def default_registry() -> ParserRegistry:
             from gkbg._html import HtmlParser  # noqa: PLC0415
             from gkbg._pdf import PdfParser  # noqa: PLC0415
             from gkbg._text_formats import FlatTextParser, PipeTextParser  # noqa: PLC0415
+            from gkbg._xlsx import XlsxParser  # noqa: PLC0415
 
             _default = ParserRegistry(
                 [
                     HtmlParser(),
                     DocxParser(),
+                    XlsxParser(),
                     PdfParser(),
                     LegacyParser(),
                     PipeTextParser(),
@@ -304,8 +306,9 @@ def parse(
         source: A path (`str` or `os.PathLike`), the document's bytes, or its text as `str`. A
             one-line `str` that names an existing file, or ends in a document suffix such as
             ``.txt`` or ``.pdf``, is a path; any other `str` is the document's text.
-        format: A format name (``"pdf"``, ``"html"``, ``"docx"``, ``"pipe"``, ``"text"``, or
-            one a plugin registered); by default the format is detected from the content.
+        format: A format name (``"pdf"``, ``"html"``, ``"docx"``, ``"xlsx"``, ``"legacy"``,
+            ``"pipe"``, ``"text"``, or one a plugin registered); by default the format is
+            detected from the content.
         registry: The parsers to choose from; by default the built-in ones and those installed
             through the ``gkbg.parsers`` entry points.
 

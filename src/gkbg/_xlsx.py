@@ -1,0 +1,345 @@
+# SPDX-License-Identifier: MIT
+"""Excel ``.xlsx`` workbooks, through openpyxl (the ``xlsx`` extra).
+
+What is read:
+
+* **Tables.** Every worksheet, in workbook order, is one table: its ``table_index`` is the
+  sheet's index among the worksheets (chart sheets are not counted), whatever the sheet holds.
+  The statutory tables may be on one sheet each or all on one sheet; the schema alignment in
+  ``gkbg._align`` decides which cells are which.
+* **Cells.** Rows are read top to bottom, cells left to right, one cell token per cell. A
+  merged range is one token, at its top-left cell; the positions it covers produce none. Each
+  token's `Location` gives the sheet (``table_index``) and the cell's row and column counted
+  from zero (``A1`` is row 0, column 0), as well as its offsets in `Layout.text`.
+* **Values.** Numbers are printed as stored, without inventing digits: an integer as its
+  digits, a float that is integral as its integer (``3.0`` is ``3``), any other float in plain
+  decimal notation (``0.5``, never ``5E-1``). Text is kept as typed (``"1,234"`` and ``"/"``
+  stay text for the value reader), its line breaks turned into spaces. Booleans print as
+  ``TRUE``/``FALSE``, dates in ISO form. The number format (a percentage, a currency) is not
+  applied: the value is what is read.
+* **Empty cells.** An empty cell is an empty token only inside the used area of its row: from
+  the sheet's leftmost column with content to the row's last cell with content. Empty cells
+  after a row's last value, and rows with nothing in them, produce no token.
+* **Formulas.** A formula is read through the value Excel cached when it last saved the file.
+  A formula with **no cached value** (a workbook written by a program and never recalculated
+  by Excel or WPS) is never taken for blank or for 0: its formula text (``=SUM(B2:B4)``) is the
+  cell's token, so the cell is reported as unreadable rather than silently wrong. Open and
+  save such a file in Excel or WPS to have its values read.
+* **Text.** `Layout.text` has one line per row with content, its cells separated by `` | ``
+  (as the pipe-cell format flattens a table). There is no narrative in a workbook.
+
+Not read: legacy ``.xls`` and WPS ``.et`` files (save them as ``.xlsx``), encrypted
+workbooks, charts, images, comments and text boxes. A damaged, encrypted or non-Excel file is
+refused with a `DocumentError` naming it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import io
+import math
+import zipfile
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from gkbg._errors import DocumentError, MissingExtraError
+from gkbg._layout import Layout, Token, TokenKind, TokenWriter
+from gkbg._text import looks_like_value
+
+if TYPE_CHECKING:
+    from gkbg._parsers import Input
+
+__all__ = ["XlsxParser"]
+
+WORKBOOK_PART = "xl/workbook.xml"
+MAX_MEMBERS = 5000
+"""Workbooks with more zip members than this are refused (a report has a few dozen)."""
+MAX_UNCOMPRESSED = 200 * 1024 * 1024
+"""Workbooks larger than this, uncompressed, are refused."""
+MAX_RATIO = 200
+"""Members compressed more than this many times are refused as a zip bomb."""
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_LINE_BREAKS = str.maketrans({"\r": " ", "\n": " ", "\t": " ", "\v": " ", "\f": " "})
+
+# (start, end, sheet, row, column, formula without a cached value) of each cell token.
+_Span = tuple[int, int, int, int, int, bool]
+
+
+@attrs.frozen
+class _Sheet:
+    """A worksheet as read.
+
+    Attributes:
+        rows: The cells with content, row then column (1-based) to (text, unread formula).
+        covered: The positions merged ranges cover, their top-left cells left out.
+    """
+
+    rows: dict[int, dict[int, tuple[str, bool]]]
+    covered: set[tuple[int, int]]
+
+
+def _openpyxl() -> Any:  # noqa: ANN401 - openpyxl is an optional, untyped-here dependency
+    try:
+        return importlib.import_module("openpyxl")
+    except ImportError:
+        raise MissingExtraError(
+            "reading Excel files needs openpyxl: pip install 'gkbg[xlsx]'"
+        ) from None
+
+
+# --------------------------------------------------------------------------------------------
+# The archive.
+
+
+def _check_archive(data: bytes, name: str) -> None:
+    """Refuse what is no ``.xlsx`` before openpyxl sees it, with the reason."""
+    if data.startswith(_OLE_MAGIC):
+        raise DocumentError(
+            name,
+            "an encrypted workbook or a legacy .xls/.et file, not an .xlsx: "
+            "remove the password or save it as .xlsx",
+        )
+    if not data.startswith(_ZIP_MAGIC):
+        raise DocumentError(name, "not an .xlsx workbook (it is not a zip archive)")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        raise DocumentError(
+            name, f"a damaged or truncated .xlsx: the zip archive cannot be read ({exc})"
+        ) from None
+    if len(infos) > MAX_MEMBERS:
+        raise DocumentError(
+            name,
+            f"the .xlsx archive has {len(infos)} members (more than {MAX_MEMBERS}): "
+            "refused as a possible zip bomb",
+        )
+    names = {info.filename for info in infos}
+    if WORKBOOK_PART not in names:
+        if "word/document.xml" in names:
+            raise DocumentError(name, "a Word document, not an Excel workbook")
+        raise DocumentError(name, f"a zip archive without {WORKBOOK_PART}: not an .xlsx")
+    total = sum(info.file_size for info in infos)
+    if total > MAX_UNCOMPRESSED:
+        raise DocumentError(
+            name,
+            f"the workbook is {total:,} bytes uncompressed, more than "
+            f"{MAX_UNCOMPRESSED // (1024 * 1024)} MB: refused as too large",
+        )
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise DocumentError(name, f"{info.filename} is encrypted in the zip archive")
+        if info.file_size > MAX_RATIO * max(info.compress_size, 1) and info.file_size > 1 << 20:
+            raise DocumentError(
+                name,
+                f"{info.filename} is compressed more than {MAX_RATIO} times: "
+                "refused as a possible zip bomb",
+            )
+
+
+def _load(openpyxl: Any, data: bytes, name: str, *, data_only: bool) -> Any:  # noqa: ANN401 - an openpyxl workbook
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), data_only=data_only)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises anything on a damaged file
+        cause = str(exc) or type(exc).__name__
+        raise DocumentError(
+            name, f"a damaged .xlsx: the workbook cannot be read ({cause})"
+        ) from None
+
+
+# --------------------------------------------------------------------------------------------
+# Values.
+
+
+def _number(value: float) -> str:
+    """A float as plain decimal text, with no digit the stored value does not have."""
+    if not math.isfinite(value):
+        return str(value)
+    if value.is_integer():
+        return str(int(value))
+    text = format(Decimal(repr(value)), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _printed(value: object) -> str:
+    """A cell's value as text."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return _number(value)
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    return str(value).translate(_LINE_BREAKS)
+
+
+def _formula(value: object) -> str:
+    """The text of a formula as openpyxl gives it (a string, or an array formula)."""
+    if isinstance(value, str):
+        return value
+    text = getattr(value, "text", None)
+    return text if isinstance(text, str) and text else "=?"
+
+
+def _covered(sheet: Any) -> set[tuple[int, int]]:  # noqa: ANN401 - an openpyxl worksheet
+    """The positions merged ranges cover, their top-left cells left out."""
+    covered: set[tuple[int, int]] = set()
+    for merged in sheet.merged_cells.ranges:
+        for row in range(merged.min_row, merged.max_row + 1):
+            for column in range(merged.min_col, merged.max_col + 1):
+                covered.add((row, column))
+        covered.discard((merged.min_row, merged.min_col))
+    return covered
+
+
+def _sheet_cells(
+    sheet: Any,  # noqa: ANN401 - an openpyxl worksheet
+    cached: Any,  # noqa: ANN401 - the same worksheet loaded with cached values, or None
+) -> _Sheet:
+    """The sheet's cells with content (row, then column, to text and unread formula).
+
+    With them, the positions merged ranges cover.
+    """
+    covered = _covered(sheet)
+    rows: dict[int, dict[int, tuple[str, bool]]] = {}
+    # Only the cells the file stores (iter_rows would create every position of the range).
+    for (row, column), cell in sheet._cells.items():  # noqa: SLF001 - openpyxl's cell store
+        if (row, column) in covered:
+            continue
+        value = cell.value
+        unread = False
+        if cell.data_type == "f":
+            value = None if cached is None else cached.cell(row=row, column=column).value
+            if value is None:
+                value, unread = _formula(cell.value), True
+        if value is None:
+            continue
+        rows.setdefault(row, {})[column] = (_printed(value), unread)
+    return _Sheet(rows, covered)
+
+
+# --------------------------------------------------------------------------------------------
+# Tokens and text.
+
+
+class _Writer:
+    def __init__(self) -> None:
+        self._pieces: list[str] = []
+        self._length = 0
+        self.spans: list[_Span] = []
+
+    @property
+    def text(self) -> str:
+        return "".join(self._pieces)
+
+    def _write(self, piece: str) -> int:
+        start = self._length
+        self._pieces.append(piece)
+        self._length += len(piece)
+        return start
+
+    def sheet(self, index: int, sheet: _Sheet) -> None:
+        rows = sheet.rows
+        if not rows:
+            return
+        left = min(min(cells) for cells in rows.values())
+        for row in sorted(rows):
+            cells = rows[row]
+            first = True
+            for column in range(left, max(cells) + 1):
+                if (row, column) in sheet.covered:
+                    continue
+                if not first:
+                    self._write(" | ")
+                first = False
+                text, unread = cells.get(column, ("", False))
+                stripped = text.strip()
+                lead = len(text) - len(text.lstrip())
+                start = self._write(text) + lead
+                self.spans.append(
+                    (start, start + len(stripped), index, row - 1, column - 1, unread)
+                )
+            self._write("\n")
+
+
+def _layout(writer: _Writer, *, source: str, format: str) -> Layout:  # noqa: A002
+    text = writer.text
+    locator = TokenWriter(text)
+    tokens: list[Token] = []
+    for start, end, table, row, column, unread in writer.spans:
+        piece = text[start:end]
+        if not piece:
+            kind = TokenKind.EMPTY
+        elif not unread and looks_like_value(piece):
+            kind = TokenKind.VALUE
+        else:
+            kind = TokenKind.TEXT
+        location = attrs.evolve(
+            locator.location(start, end), table_index=table, row_index=row, col_index=column
+        )
+        tokens.append(Token(piece, kind, cell=True, location=location))
+    return Layout(tuple(tokens), text, source, format)
+
+
+# --------------------------------------------------------------------------------------------
+# The parser.
+
+
+class XlsxParser:
+    """Reads Excel ``.xlsx`` workbooks cell by cell (needs ``pip install 'gkbg[xlsx]'``)."""
+
+    name = "xlsx"
+    description = (
+        "Excel .xlsx workbook, every sheet a table, merged cells as one "
+        "(needs the xlsx extra: pip install 'gkbg[xlsx]')"
+    )
+
+    def sniff(self, document: Input) -> float:
+        """Sure when the bytes are a zip archive holding ``xl/workbook.xml``."""
+        data = document.data
+        if not data.startswith(_ZIP_MAGIC):
+            return 0.0
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                archive.getinfo(WORKBOOK_PART)
+        except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError):
+            return 0.0
+        return 0.95
+
+    def read(self, document: Input) -> Layout:
+        """One cell token per cell of every worksheet, merged ranges as one.
+
+        Raises:
+            MissingExtraError: openpyxl is not installed.
+            DocumentError: The file is no .xlsx, is encrypted, damaged, or too large.
+        """
+        openpyxl = _openpyxl()
+        _check_archive(document.data, document.name)
+        # Formulas first: a formula whose cached value is missing must not read as empty.
+        workbook = _load(openpyxl, document.data, document.name, data_only=False)
+        values: Any = None
+        try:
+            sheets = list(workbook.worksheets)
+            if any(
+                cell.data_type == "f"
+                for sheet in sheets
+                for cell in sheet._cells.values()  # noqa: SLF001 - openpyxl's cell store
+            ):
+                values = _load(openpyxl, document.data, document.name, data_only=True)
+            writer = _Writer()
+            for index, sheet in enumerate(sheets):
+                cached = None if values is None else values.worksheets[index]
+                writer.sheet(index, _sheet_cells(sheet, cached))
+        finally:
+            workbook.close()
+            if values is not None:
+                values.close()
+        return _layout(writer, source=document.name, format=self.name)
