@@ -14,6 +14,7 @@ import pytest
 
 import gkbg
 from gkbg import _convert
+from gkbg._compat import OLE_SIGNATURE
 from tests.helpers import SEEDS, golden, number
 from tests.test_html import html_report
 
@@ -113,6 +114,6 @@ def test_without_libreoffice_the_error_says_how_to_get_it(
 
 def test_a_damaged_legacy_file_is_refused(tmp_path: Path) -> None:
     broken = tmp_path / "broken.doc"
-    broken.write_bytes(_convert.OLE_SIGNATURE + b"\x00" * 600)
+    broken.write_bytes(OLE_SIGNATURE + b"\x00" * 600)
     with pytest.raises(gkbg.DocumentError, match=r"broken\.doc: LibreOffice could not convert"):
         gkbg.parse(broken)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from gkbg._compat import OLE_SIGNATURE
 from gkbg._errors import DocumentError
 
 if TYPE_CHECKING:
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
 
 __all__ = ["LegacyParser", "find_soffice"]
 
-OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _WORD_STREAM = "WordDocument".encode("utf-16-le")
 _SHEET_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Protocol, cast
 import attrs
 import lxml.etree  # type: ignore[import-untyped,unused-ignore]
 
+from gkbg._compat import OLE_SIGNATURE, ZIP_SIGNATURE
 from gkbg._errors import DocumentError
 from gkbg._layout import Layout, Token, TokenKind, TokenWriter
 from gkbg._text import looks_like_value
@@ -62,8 +63,6 @@ MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 MAX_RATIO = 200
 """``word/document.xml`` compressed more than this many times is refused as a zip bomb."""
 
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _EOCD = b"PK\x05\x06"
 _EOCD_SIZE = 22
 _ZIP64_LOCATOR = b"PK\x06\x07"
@@ -146,7 +145,7 @@ def _declared_members(data: bytes) -> int | None:
 
 
 def _not_docx(data: bytes, name: str) -> DocumentError:
-    if data.startswith(_OLE_MAGIC):
+    if data.startswith(OLE_SIGNATURE):
         return DocumentError(
             name,
             "an OLE compound file, not a .docx: a legacy Word .doc or WPS .wps document, or an "
@@ -168,7 +167,7 @@ def _what_instead(names: set[str]) -> str:
 
 def _document_xml(data: bytes, name: str) -> bytes:
     """The bytes of ``word/document.xml``, read within the limits."""
-    if not data.startswith(_ZIP_MAGIC):
+    if not data.startswith(ZIP_SIGNATURE):
         raise _not_docx(data, name)
     members = _declared_members(data)
     if members is None:
@@ -514,7 +513,7 @@ class DocxParser:
     def sniff(self, document: Input) -> float:
         """Sure when the bytes are a zip archive holding ``word/document.xml``."""
         data = document.data
-        if not data.startswith(_ZIP_MAGIC):
+        if not data.startswith(ZIP_SIGNATURE):
             return 0.0
         members = _declared_members(data)
         if members is None:

@@ -10,12 +10,12 @@ error rather than read as an empty report.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
 
 import regex
 
-from gkbg._errors import DocumentError, MissingExtraError
+from gkbg._compat import import_extra
+from gkbg._errors import DocumentError
 from gkbg._layout import Layout, Token, TokenKind, TokenWriter
 from gkbg._model import Location
 from gkbg._text import looks_like_value
@@ -36,12 +36,7 @@ _UNREADABLE = frozenset("\x00\ufffd")
 
 
 def _pdfium() -> Any:  # noqa: ANN401 - pypdfium2 is an optional, untyped-here dependency
-    try:
-        return importlib.import_module("pypdfium2")
-    except ImportError:
-        raise MissingExtraError(
-            "reading PDF files needs pypdfium2: pip install 'gkbg[pdf]'"
-        ) from None
+    return import_extra("pypdfium2", extra="pdf", purpose="reading PDF files")
 
 
 class PdfParser:

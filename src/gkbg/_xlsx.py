@@ -36,7 +36,6 @@ refused with a `DocumentError` naming it.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import io
 import math
 import zipfile
@@ -45,7 +44,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from gkbg._errors import DocumentError, MissingExtraError
+from gkbg._compat import OLE_SIGNATURE, ZIP_SIGNATURE, import_extra
+from gkbg._errors import DocumentError
 from gkbg._layout import Layout, Token, TokenKind, TokenWriter
 from gkbg._text import looks_like_value
 
@@ -62,8 +62,6 @@ MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 200
 """Members compressed more than this many times are refused as a zip bomb."""
 
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _LINE_BREAKS = str.maketrans({"\r": " ", "\n": " ", "\t": " ", "\v": " ", "\f": " "})
 
 # (start, end, sheet, row, column, formula without a cached value) of each cell token.
@@ -84,12 +82,7 @@ class _Sheet:
 
 
 def _openpyxl() -> Any:  # noqa: ANN401 - openpyxl is an optional, untyped-here dependency
-    try:
-        return importlib.import_module("openpyxl")
-    except ImportError:
-        raise MissingExtraError(
-            "reading Excel files needs openpyxl: pip install 'gkbg[xlsx]'"
-        ) from None
+    return import_extra("openpyxl", extra="xlsx", purpose="reading Excel files")
 
 
 # --------------------------------------------------------------------------------------------
@@ -98,13 +91,13 @@ def _openpyxl() -> Any:  # noqa: ANN401 - openpyxl is an optional, untyped-here 
 
 def _check_archive(data: bytes, name: str) -> None:
     """Refuse what is no ``.xlsx`` before openpyxl sees it, with the reason."""
-    if data.startswith(_OLE_MAGIC):
+    if data.startswith(OLE_SIGNATURE):
         raise DocumentError(
             name,
             "an encrypted workbook or a legacy .xls/.et file, not an .xlsx: "
             "remove the password or save it as .xlsx",
         )
-    if not data.startswith(_ZIP_MAGIC):
+    if not data.startswith(ZIP_SIGNATURE):
         raise DocumentError(name, "not an .xlsx workbook (it is not a zip archive)")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -305,7 +298,7 @@ class XlsxParser:
     def sniff(self, document: Input) -> float:
         """Sure when the bytes are a zip archive holding ``xl/workbook.xml``."""
         data = document.data
-        if not data.startswith(_ZIP_MAGIC):
+        if not data.startswith(ZIP_SIGNATURE):
             return 0.0
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
