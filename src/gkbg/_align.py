@@ -255,8 +255,6 @@ def _row_offsets(form: TableForm) -> dict[str, tuple[int, int]]:
 
 
 def _read_rows_by_label(items: list[_Item], reading: _Reading, *, cells: bool) -> set[str]:
-    # In a table printed across (table 四) the row labels are headers, and the cells after the
-    # last of them are padding, not a row of blanks.
     """Step (a): rows whose label is followed directly by their values. Returns their keys."""
     fixed: set[str] = set()
     offsets = _row_offsets(reading.form)
@@ -267,6 +265,8 @@ def _read_rows_by_label(items: list[_Item], reading: _Reading, *, cells: bool) -
         for index in range(position, len(items)):
             item = items[index]
             if item.kind == "label" and item.target == f"row:{row.key}":
+                # In a table printed across (table 四) the row labels are headers, and the cells
+                # after the last of them are padding, not a row of blanks.
                 slots = _slots_after(
                     items, index, width, cells=cells, blank_rows=not reading.form.across
                 )

@@ -47,19 +47,11 @@ class _Context:
     def __init__(self, report: Report) -> None:
         self.report = report
         self.cells: dict[str, Cell] = {cell.key: cell for cell in report.iter_cells()}
-        self.variants = report.variants
 
     def table_form(self, key: str) -> TableForm | None:
         variant = self.report.table(key).variant
         known = forms()
         return known[variant].table(key) if variant is not None and variant in known else None
-
-    def spec(self, key: str) -> CellSpec | None:
-        table = key.split(".", 1)[0]
-        variant = self.variants.get(table)
-        if variant is None or variant not in forms():
-            return None
-        return _spec_index(variant, table).get(key)
 
 
 @functools.cache
@@ -101,9 +93,9 @@ def _entry_fields(fixed: dict[str, _Entry]) -> dict[str, object]:
     return fields
 
 
-def _values(context: _Context, keys: list[str]) -> tuple[list[Value], list[str]] | None:
+def _values(context: _Context, keys: Iterable[str]) -> tuple[dict[str, Value], list[str]] | None:
     """The numbers of ``keys``, and the keys with none; None when a key is not in the report."""
-    numbers: list[Value] = []
+    numbers: dict[str, Value] = {}
     missing: list[str] = []
     for key in keys:
         cell = context.cells.get(key)
@@ -112,7 +104,7 @@ def _values(context: _Context, keys: list[str]) -> tuple[list[Value], list[str]]
         if cell.value is None:
             missing.append(key)
         else:
-            numbers.append(cell.value)
+            numbers[key] = cell.value
     return numbers, missing
 
 
@@ -155,12 +147,12 @@ def _relation(rule: Rule, context: _Context) -> Iterator[Outcome]:
         looked_up = _values(context, keys)
         if looked_up is None:
             continue
-        _, missing = looked_up
+        numbers, missing = looked_up
         if missing:
             yield NotCheckable(rule.id, tuple(keys), tuple(missing))
             continue
-        left_value = _total([context.cells[key].value or 0 for key in left])
-        right_value = _total([context.cells[key].value or 0 for key in right])
+        left_value = _total([numbers[key] for key in left])
+        right_value = _total([numbers[key] for key in right])
         if rule.kind == "sum":
             expected, actual, holds = right_value, left_value, left_value == right_value
         elif rule.kind == "equation":
@@ -360,7 +352,7 @@ def _narrative(rule: Rule, context: _Context) -> Iterator[Outcome]:
     """``narrative``: numbers stated in the text against the tables."""
     sentences = [_SPACE.sub("", nfkc(piece)) for piece in _SENTENCE_END.split(context.report.text)]
     for statement in rule.statements:
-        looked_up = _values(context, list(statement.cells))
+        looked_up = _values(context, statement.cells)
         if looked_up is None:
             continue
         numbers, missing = looked_up
@@ -375,7 +367,7 @@ def _narrative(rule: Rule, context: _Context) -> Iterator[Outcome]:
                     if missing:
                         yield NotCheckable(rule.id, statement.cells, tuple(missing))
                         continue
-                    table_value = _total(numbers)
+                    table_value = _total(list(numbers.values()))
                     if stated == table_value:
                         continue
                     quote = sentence if len(sentence) <= 120 else match[0]

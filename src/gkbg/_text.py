@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Literal
 import attrs
 import regex
 
+from gkbg._errors import DocumentError
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
@@ -59,8 +61,6 @@ def decode_bom(data: bytes, name: str) -> str | None:
     Raises:
         DocumentError: The bytes after the mark are not valid in its encoding.
     """
-    from gkbg._errors import DocumentError  # noqa: PLC0415 - keeps _text free of cycles
-
     for bom, encoding in BOMS:
         if data.startswith(bom):
             try:
