@@ -45,8 +45,7 @@ import lxml.etree  # type: ignore[import-untyped,unused-ignore]
 
 from gkbg._compat import OLE_SIGNATURE, ZIP_SIGNATURE
 from gkbg._errors import DocumentError
-from gkbg._layout import Layout, Token, TokenKind, TokenWriter
-from gkbg._text import looks_like_value
+from gkbg._layout import Layout, Token, TokenKind, TokenWriter, token_kind
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -485,12 +484,8 @@ class _Reader:
         tokens: list[Token] = []
         for start, end, cell, table, row, column in self._spans:
             piece = text[start:end]
-            if not piece:
-                kind = TokenKind.EMPTY if cell else TokenKind.TEXT
-            elif cell and looks_like_value(piece):
-                kind = TokenKind.VALUE
-            else:
-                kind = TokenKind.TEXT
+            # A narrative paragraph is never a value, whatever it holds.
+            kind = token_kind(piece, cell=True) if cell else TokenKind.TEXT
             location = writer.location(start, end)
             if cell:
                 location = attrs.evolve(

@@ -47,9 +47,9 @@ import lxml.html  # type: ignore[import-untyped,unused-ignore]
 import regex
 
 from gkbg._errors import DocumentError, EmptyDocumentError
-from gkbg._layout import Layout, Token, TokenKind
+from gkbg._layout import Layout, Token, TokenKind, token_kind
 from gkbg._model import Location
-from gkbg._text import BOMS, decode_bom, looks_like_value
+from gkbg._text import BOMS, decode_bom
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -441,12 +441,7 @@ class _Reader:
             self._write(" | ")
         self._row_open = True
         start, end = self._write(text)
-        if not text:
-            kind = TokenKind.EMPTY
-        elif looks_like_value(text):
-            kind = TokenKind.VALUE
-        else:
-            kind = TokenKind.TEXT
+        kind = token_kind(text, cell=True)
         location = self._location(start, end, (table, row, column))
         self.tokens.append(Token(text, kind, cell=True, location=location))
 

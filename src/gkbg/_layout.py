@@ -19,7 +19,7 @@ from gkbg._text import looks_like_value
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["Layout", "Token", "TokenKind", "TokenWriter"]
+__all__ = ["Layout", "Token", "TokenKind", "TokenWriter", "token_kind"]
 
 
 class TokenKind(str, enum.Enum):
@@ -28,6 +28,13 @@ class TokenKind(str, enum.Enum):
     TEXT = "text"
     VALUE = "value"
     EMPTY = "empty"
+
+
+def token_kind(text: str, *, cell: bool) -> TokenKind:
+    """What a piece of text looks like: a value, other text, or (for a cell) empty."""
+    if not text.strip():
+        return TokenKind.EMPTY if cell else TokenKind.TEXT
+    return TokenKind.VALUE if looks_like_value(text) else TokenKind.TEXT
 
 
 @attrs.frozen
@@ -86,12 +93,7 @@ class TokenWriter:
         """Add ``text[start:end]`` as a token; its kind is guessed from its text unless given."""
         piece = self.text[start:end]
         if kind is None:
-            if not piece.strip():
-                kind = TokenKind.EMPTY if cell else TokenKind.TEXT
-            elif looks_like_value(piece):
-                kind = TokenKind.VALUE
-            else:
-                kind = TokenKind.TEXT
+            kind = token_kind(piece, cell=cell)
         self.tokens.append(Token(piece.strip(), kind, cell, self.location(start, end)))
 
     def layout(self, *, source: str | None, format: str) -> Layout:  # noqa: A002

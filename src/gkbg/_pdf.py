@@ -16,9 +16,8 @@ import regex
 
 from gkbg._compat import import_extra
 from gkbg._errors import DocumentError
-from gkbg._layout import Layout, Token, TokenKind, TokenWriter
+from gkbg._layout import Layout, Token, TokenWriter, token_kind
 from gkbg._model import Location
-from gkbg._text import looks_like_value
 
 if TYPE_CHECKING:
     from gkbg._parsers import Input
@@ -32,7 +31,6 @@ _PAGE_NUMBER = regex.compile(
     r"|第\s{0,3}\d{1,4}\s{0,3}页(?:\s{0,3}[,，]?\s{0,3}共\s{0,3}\d{1,4}\s{0,3}页)?"
     r"|\d{1,4}\s{0,3}/\s{0,3}\d{1,4}"
 )
-_UNREADABLE = frozenset("\x00\ufffd")
 
 
 def _pdfium() -> Any:  # noqa: ANN401 - pypdfium2 is an optional, untyped-here dependency
@@ -81,9 +79,6 @@ class PdfParser:
         for number, (page_text, words) in enumerate(pages, start=1):
             for start, end, bbox in words:
                 piece = page_text[start:end]
-                kind = TokenKind.TEXT
-                if looks_like_value(piece) and not _UNREADABLE & set(piece):
-                    kind = TokenKind.VALUE
                 where = writer.location(offset + start, offset + end)
                 location = Location(
                     start=where.start,
@@ -93,6 +88,7 @@ class PdfParser:
                     page=number,
                     bbox=bbox,
                 )
+                kind = token_kind(piece, cell=False)
                 writer.tokens.append(Token(piece, kind, cell=False, location=location))
             offset += len(page_text) + 1
         return writer.layout(source=document.name, format=self.name)

@@ -46,8 +46,7 @@ import attrs
 
 from gkbg._compat import OLE_SIGNATURE, ZIP_SIGNATURE, import_extra
 from gkbg._errors import DocumentError
-from gkbg._layout import Layout, Token, TokenKind, TokenWriter
-from gkbg._text import looks_like_value
+from gkbg._layout import Layout, Token, TokenKind, TokenWriter, token_kind
 
 if TYPE_CHECKING:
     from gkbg._parsers import Input
@@ -269,12 +268,8 @@ def _layout(writer: _Writer, *, source: str, format: str) -> Layout:  # noqa: A0
     tokens: list[Token] = []
     for start, end, table, row, column, unread in writer.spans:
         piece = text[start:end]
-        if not piece:
-            kind = TokenKind.EMPTY
-        elif not unread and looks_like_value(piece):
-            kind = TokenKind.VALUE
-        else:
-            kind = TokenKind.TEXT
+        # A formula Excel never calculated is text, never a value or a blank.
+        kind = TokenKind.TEXT if unread else token_kind(piece, cell=True)
         location = attrs.evolve(
             locator.location(start, end), table_index=table, row_index=row, col_index=column
         )
