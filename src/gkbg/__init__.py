@@ -25,10 +25,23 @@ from gkbg._errors import (
     RuleError,
     UnknownFormatError,
 )
+from gkbg._export import (
+    CELL_FIELDS,
+    FINDING_FIELDS,
+    cell_records,
+    cells_frame,
+    cells_to_csv,
+    finding_records,
+    findings_frame,
+    findings_to_csv,
+    json_schema,
+    to_xlsx,
+)
 from gkbg._findings import CheckResult, Finding, NotCheckable, Severity, Text
 from gkbg._json import converter, from_json, to_json
 from gkbg._layout import Layout, Token, TokenKind
 from gkbg._model import Cell, CellState, Location, Report, Table, Value
+from gkbg._notebook import result_html, to_html
 from gkbg._parsers import (
     Input,
     Parser,
@@ -43,6 +56,8 @@ from gkbg._schema import TABLES, Block, CellSpec, Column, Form, Row, TableForm, 
 from gkbg._version import __version__
 
 __all__ = [
+    "CELL_FIELDS",
+    "FINDING_FIELDS",
     "TABLES",
     "Block",
     "Cell",
@@ -81,14 +96,24 @@ __all__ = [
     "UnknownFormatError",
     "Value",
     "__version__",
+    "cell_records",
+    "cells_frame",
+    "cells_to_csv",
     "check",
     "converter",
     "default_registry",
+    "finding_records",
+    "findings_frame",
+    "findings_to_csv",
     "form",
     "forms",
     "from_json",
+    "json_schema",
     "parse",
     "parse_layout",
     "register_parser",
+    "result_html",
+    "to_html",
     "to_json",
+    "to_xlsx",
 ]

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import locale
-import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from gkbg._engine import check
 from gkbg._errors import GkbgError
 from gkbg._findings import Text
 from gkbg._json import converter, to_json
+from gkbg._lang import Lang, default_lang
 from gkbg._parsers import default_registry, parse
 from gkbg._rules import RuleSet
 from gkbg._version import __version__
@@ -30,8 +29,6 @@ if TYPE_CHECKING:
     from gkbg._model import Report
 
 __all__ = ["main"]
-
-Lang = Literal["zh", "en"]
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -71,15 +68,6 @@ _WORDS = {
         "cannot": "cannot read",
     },
 }
-
-
-def _default_lang() -> Lang:
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(name)
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    current = locale.getlocale()[0] or ""
-    return "zh" if current.lower().startswith("zh") else "en"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -168,7 +156,7 @@ def _rules(paths: Sequence[Path]) -> RuleSet:
 
 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    lang: Lang = args.lang or _default_lang()
+    lang: Lang = args.lang or default_lang()
     try:
         rules = _rules(args.rules)
     except GkbgError as exc:
@@ -219,7 +207,7 @@ def _parse(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _list_rules(args: argparse.Namespace, out: TextIO) -> int:
-    lang: Lang = args.lang or _default_lang()
+    lang: Lang = args.lang or default_lang()
     for rule in RuleSet.default():
         severity = rule.severity.value
         title = getattr(rule, "title", "")
