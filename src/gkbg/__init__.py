@@ -14,6 +14,15 @@ The statutory forms (2019 and 2021) are data (`gkbg.forms`); so are the checks
 
 from __future__ import annotations
 
+from gkbg._batch import (
+    SUMMARY_FIELDS,
+    BatchSummary,
+    FileResult,
+    batch,
+    batch_file,
+    batch_files,
+    write_batch,
+)
 from gkbg._engine import check
 from gkbg._errors import (
     DocumentError,
@@ -58,7 +67,9 @@ from gkbg._version import __version__
 __all__ = [
     "CELL_FIELDS",
     "FINDING_FIELDS",
+    "SUMMARY_FIELDS",
     "TABLES",
+    "BatchSummary",
     "Block",
     "Cell",
     "CellSpec",
@@ -68,6 +79,7 @@ __all__ = [
     "Column",
     "DocumentError",
     "EmptyDocumentError",
+    "FileResult",
     "Finding",
     "Form",
     "FormError",
@@ -96,6 +108,9 @@ __all__ = [
     "UnknownFormatError",
     "Value",
     "__version__",
+    "batch",
+    "batch_file",
+    "batch_files",
     "cell_records",
     "cells_frame",
     "cells_to_csv",
@@ -116,4 +131,5 @@ __all__ = [
     "to_html",
     "to_json",
     "to_xlsx",
+    "write_batch",
 ]

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: MIT
-"""The ``gkbg`` command: ``gkbg check``, ``gkbg parse``, ``gkbg rules``.
+"""The ``gkbg`` command: ``gkbg check``, ``gkbg batch``, ``gkbg parse``, ``gkbg rules``.
 
-Exit status of ``gkbg check``: 0 when no report has an error (warnings allowed), 1 when a
-report has errors, 2 when a file cannot be read (this wins over 1).
+Exit status of ``gkbg check`` and ``gkbg batch``: 0 when no report has an error (warnings
+allowed), 1 when a report has errors, 2 when a file cannot be read (this wins over 1).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from gkbg._batch import batch
 from gkbg._engine import check
 from gkbg._errors import GkbgError
 from gkbg._findings import Text
@@ -50,6 +51,14 @@ _WORDS = {
         "found": "实为",
         "clean": "未发现问题",
         "cannot": "无法读取",
+        "files": "个文件",
+        "read_now": "本次读取",
+        "done_before": "此前已完成",
+        "read": "已读取",
+        "unreadable": "无法读取",
+        "failed": "意外失败",
+        "with_errors": "份报告有错误",
+        "written": "已写出",
     },
     "en": {
         "error": "error",
@@ -66,6 +75,14 @@ _WORDS = {
         "found": "found",
         "clean": "no findings",
         "cannot": "cannot read",
+        "files": "files",
+        "read_now": "read now",
+        "done_before": "done before",
+        "read": "read",
+        "unreadable": "unreadable",
+        "failed": "failed",
+        "with_errors": "reports with errors",
+        "written": "written",
     },
 }
 
@@ -99,6 +116,24 @@ def _parser() -> argparse.ArgumentParser:
     check_cmd.add_argument(
         "--format", default=None, help="read every file in this format instead of detecting it"
     )
+
+    batch_cmd = commands.add_parser(
+        "batch", help="read and check many files into CSV (and Parquet), resumably"
+    )
+    batch_cmd.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or globs")
+    batch_cmd.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
+    batch_cmd.add_argument(
+        "--jobs", type=int, default=None, metavar="N", help="worker processes (default: all cores)"
+    )
+    batch_cmd.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show a progress bar on stderr (default: when stderr is a terminal)",
+    )
+    batch_cmd.add_argument("--lang", choices=("zh", "en"), default=None)
+    batch_cmd.add_argument("--rules", action="append", default=[], type=Path, metavar="TOML")
+    batch_cmd.add_argument("--format", default=None, help="read every file in this format")
 
     parse_cmd = commands.add_parser("parse", help="print a report's cells as JSON")
     parse_cmd.add_argument("file", metavar="FILE", type=Path)
@@ -196,6 +231,36 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return status
 
 
+def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    lang: Lang = args.lang or default_lang()
+    words = _WORDS[lang]
+    try:
+        rules = _rules(args.rules) if args.rules else None
+    except GkbgError as exc:
+        err.write(f"gkbg: {exc}\n")
+        return EXIT_UNREADABLE
+    summary = batch(
+        args.paths, args.out, jobs=args.jobs, rules=rules, format=args.format,
+        progress=args.progress, stream=err,
+    )  # fmt: skip
+    out.write(
+        f"{summary.read + summary.skipped} {words['files']}: {summary.read} {words['read_now']}, "
+        f"{summary.skipped} {words['done_before']}\n"
+        f"{summary.out}: {summary.files} {words['files']}, {summary.ok} {words['read']}, "
+        f"{summary.unreadable} {words['unreadable']}, {summary.failed} {words['failed']}\n"
+        f"  {summary.with_errors} {words['with_errors']}: {summary.errors} {words['errors']}, "
+        f"{summary.warnings} {words['warnings']}\n"
+    )
+    out.writelines(
+        f"  {words['cannot']}: {error_class}: {message}\n"
+        for _source, error_class, message in summary.problems
+    )
+    out.write(f"  {words['written']}: {', '.join(summary.outputs)}\n")
+    if summary.unreadable or summary.failed:
+        return EXIT_UNREADABLE
+    return EXIT_FINDINGS if summary.with_errors else EXIT_OK
+
+
 def _parse(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         report = parse(args.file, format=args.format)
@@ -232,6 +297,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "check":
         return _check(args, sys.stdout, sys.stderr)
+    if args.command == "batch":
+        return _batch(args, sys.stdout, sys.stderr)
     if args.command == "parse":
         return _parse(args, sys.stdout, sys.stderr)
     if args.command == "rules":
