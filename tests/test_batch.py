@@ -88,6 +88,8 @@ def test_a_mixed_folder_to_csv(corpus: Path, tmp_path: Path) -> None:
     assert all(message.startswith(str(corpus)) for _, message in problems.values())
 
     rows = read_csv(out / "summary.csv")
+    for path in files[:3]:
+        assert list(gkbg.batch_file(path).summary_record()) == list(gkbg.SUMMARY_FIELDS)
     assert [row["source"] for row in rows] == files
     assert [row["status"] for row in rows].count("unreadable") == 3
     formats = {row["format"] for row in rows if row["status"] == "ok"}

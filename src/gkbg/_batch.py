@@ -35,7 +35,7 @@ import attrs
 
 from gkbg._engine import check
 from gkbg._errors import GkbgError
-from gkbg._export import CELL_FIELDS, FINDING_FIELDS, cell_record, finding_record, text_of
+from gkbg._export import CELL_FIELDS, FINDING_FIELDS, cell_record, finding_record
 from gkbg._findings import Finding, Severity
 from gkbg._json import converter
 from gkbg._model import Cell, CellState, Table
@@ -497,10 +497,9 @@ def _write_outputs(folder: Path, *, read: int, skipped: int) -> BatchSummary:
                 "findings": result.finding_records(),
             }
             for name, records in rows.items():
-                fields = outputs[name]
-                writers[name].writerows(
-                    [text_of(record.get(field)) for field in fields] for record in records
-                )
+                # The records hold the fields in order; csv writes None as "" and a number
+                # as its str(), exactly as `text_of` would, only faster.
+                writers[name].writerows(record.values() for record in records)
             results.append(attrs.evolve(result, tables=()))
     written = [f"{name}.csv" for name in outputs]
     written += _write_parquet(folder, list(outputs))
