@@ -283,3 +283,63 @@ def test_the_batch_command(
     status = main(["batch", "examples/yaohai-2019.txt", "--out", str(fresh), "--lang", "en"])
     assert status == 1  # a report with errors
     assert "1 reports with errors: 2 errors, 0 warnings" in capsys.readouterr().out
+
+
+def test_custom_rules_reach_the_workers(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = tmp_path / "mine.toml"
+    rules.write_text(
+        """\
+schema_version = 1
+
+[[rules]]
+id = "mine.nothing_received"
+kind = "compare"
+severity = "warning"
+table = "applications"
+lhs = ["applications.received.total"]
+op = "<="
+rhs = []
+title = { zh = "无申请", en = "no applications" }
+message = { zh = "收到{actual}件申请", en = "{actual} applications received" }
+""",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    args = ["batch", str(corpus / "seeds"), "--out", str(out), "--jobs", "2", "--rules", str(rules)]
+    assert main([*args, "--lang", "en"]) == 1
+    capsys.readouterr()
+    mine = [row for row in read_csv(out / "findings.csv") if row["rule"] == "mine.nothing_received"]
+    reports = [gkbg.parse(path) for path in sorted((corpus / "seeds").glob("*.txt"))]
+    received = [r.cells()["applications.received.total"] for r in reports]
+    assert len(mine) == sum(1 for value in received if value)
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[rules]]\nid = 3\n", encoding="utf-8")
+    assert main(["batch", str(XLSX), "--out", str(out), "--rules", str(bad)]) == 2
+    assert "bad.toml" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("environment", "lang"),
+    [
+        ({"LC_ALL": "zh_CN.UTF-8", "LANG": "en_US.UTF-8"}, "zh"),
+        ({"LC_MESSAGES": "en_GB.UTF-8", "LANG": "zh_CN.UTF-8"}, "en"),
+        ({"LANG": "zh_TW.UTF-8"}, "zh"),
+        ({"LANG": "C.UTF-8"}, "en"),
+    ],
+)
+def test_the_language_follows_the_locale(
+    environment: dict[str, str],
+    lang: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert main(["batch", str(XLSX), "--out", str(tmp_path / "out")]) == 0
+    shown = capsys.readouterr().out
+    assert shown.startswith("1 个文件" if lang == "zh" else "1 files")

@@ -461,11 +461,16 @@ def _write_parquet(folder: Path, names: Sequence[str]) -> list[str]:
     return written
 
 
-def _counts(results: Iterable[FileResult]) -> dict[str, Any]:
-    counts = dict.fromkeys(("files", "ok", "unreadable", "failed", "with_errors"), 0)
-    counts |= {"errors": 0, "warnings": 0}
-    problems: list[tuple[str, str, str]] = []
-    for result in results:
+class _Counts:
+    """The counts of a `BatchSummary`, taken one result at a time (no result is kept)."""
+
+    def __init__(self) -> None:
+        self.counts = dict.fromkeys(("files", "ok", "unreadable", "failed", "with_errors"), 0)
+        self.counts |= {"errors": 0, "warnings": 0}
+        self.problems: list[tuple[str, str, str]] = []
+
+    def add(self, result: FileResult) -> None:
+        counts = self.counts
         counts["files"] += 1
         counts[result.status] += 1
         errors = sum(1 for f in result.findings if f.severity is Severity.ERROR)
@@ -473,15 +478,17 @@ def _counts(results: Iterable[FileResult]) -> dict[str, Any]:
         counts["warnings"] += len(result.findings) - errors
         counts["with_errors"] += bool(errors)
         if result.status != "ok":
-            problems.append((result.source, result.error_class or "", result.error or ""))
-    return {**counts, "problems": tuple(problems)}
+            self.problems.append((result.source, result.error_class or "", result.error or ""))
+
+    def fields(self) -> dict[str, Any]:
+        return {**self.counts, "problems": tuple(self.problems)}
 
 
 def _write_outputs(folder: Path, *, read: int, skipped: int) -> BatchSummary:
     """Write cells, findings and summary afresh from the manifest, in one pass over it."""
     folder.mkdir(parents=True, exist_ok=True)
     outputs = {"summary": SUMMARY_FIELDS, "cells": CELL_FIELDS, "findings": FINDING_FIELDS}
-    results: list[FileResult] = []
+    counts = _Counts()
     with contextlib.ExitStack() as stack:
         writers = {}
         for name, fields in outputs.items():
@@ -500,11 +507,11 @@ def _write_outputs(folder: Path, *, read: int, skipped: int) -> BatchSummary:
                 # The records hold the fields in order; csv writes None as "" and a number
                 # as its str(), exactly as `text_of` would, only faster.
                 writers[name].writerows(record.values() for record in records)
-            results.append(attrs.evolve(result, tables=()))
+            counts.add(result)
     written = [f"{name}.csv" for name in outputs]
     written += _write_parquet(folder, list(outputs))
     return BatchSummary(
-        out=str(folder), read=read, skipped=skipped, outputs=tuple(written), **_counts(results)
+        out=str(folder), read=read, skipped=skipped, outputs=tuple(written), **counts.fields()
     )
 
 
