@@ -7,6 +7,7 @@ import io
 import json
 import os
 import pickle
+import shlex
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -343,3 +344,22 @@ def test_the_language_follows_the_locale(
     assert main(["batch", str(XLSX), "--out", str(tmp_path / "out")]) == 0
     shown = capsys.readouterr().out
     assert shown.startswith("1 个文件" if lang == "zh" else "1 files")
+
+
+def test_the_command_shown_in_the_docs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = FIXTURES.parent.parent
+    page = (root / "docs" / "batch.md").read_text(encoding="utf-8")
+    command = next(
+        line for line in page.splitlines() if line.startswith("gkbg batch tests/fixtures")
+    )
+    shown = page.split(command, 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    words = shlex.split(command)[1:]
+    out = tmp_path / "results"
+    words[words.index("--out") + 1] = str(out)
+    monkeypatch.chdir(root)
+    assert main(words) == 2
+    assert capsys.readouterr().out.replace(str(out), "results") == shown
+    assert main(words) == 2
+    assert capsys.readouterr().out.startswith("13 files: 0 read now, 13 done before\n")
