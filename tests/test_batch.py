@@ -363,3 +363,17 @@ def test_the_command_shown_in_the_docs(
     assert capsys.readouterr().out.replace(str(out), "results") == shown
     assert main(words) == 2
     assert capsys.readouterr().out.startswith("13 files: 0 read now, 13 done before\n")
+
+
+def test_a_record_gkbg_cannot_read_is_an_error_naming_the_manifest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    gkbg.batch([XLSX], out)
+    manifest = out / "manifest.jsonl"
+    with manifest.open("a", encoding="utf-8") as stream:
+        stream.write(json.dumps({"source": "other.pdf", "size": 1, "mtime_ns": 1}) + "\n")
+    with pytest.raises(gkbg.GkbgError, match=r"manifest\.jsonl: the record of other\.pdf"):
+        gkbg.batch([XLSX], out)
+    assert main(["batch", str(XLSX), "--out", str(out)]) == 2
+    assert "delete its line" in capsys.readouterr().err

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 import attrs
+import cattrs
 
 from gkbg._engine import check
 from gkbg._errors import GkbgError
@@ -352,23 +353,36 @@ def _expand(data: dict[str, Any]) -> FileResult:
     return attrs.evolve(result, tables=built)
 
 
-def _lines(folder: Path) -> Iterator[dict[str, Any]]:
+def _records(folder: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Every whole, valid line of the manifest, with its byte offset."""
     manifest = folder / MANIFEST
     if not manifest.exists():
         return
-    with manifest.open(encoding="utf-8") as stream:
+    with manifest.open("rb") as stream:
+        offset = 0
         for line in stream:
-            with contextlib.suppress(json.JSONDecodeError):
+            here, offset = offset, offset + len(line)
+            with contextlib.suppress(ValueError):  # a line cut short, or not ours
                 data = json.loads(line)
                 if isinstance(data, dict) and "source" in data:
-                    yield data
+                    yield here, data
+
+
+def _lines(folder: Path) -> Iterator[dict[str, Any]]:
+    for _, data in _records(folder):
+        yield data
+
+
+def _key_of(data: dict[str, Any]) -> str:
+    key = data.get("key")
+    return key if isinstance(key, str) else os.path.abspath(data["source"])  # noqa: PTH100
 
 
 def _done(folder: Path) -> dict[str, tuple[int | None, int | None]]:
     """Every file the manifest records as done, by absolute path: its size and mtime then."""
     done: dict[str, tuple[int | None, int | None]] = {}
     for data in _lines(folder):
-        key = data.get("key") or os.path.abspath(data["source"])  # noqa: PTH100
+        key = _key_of(data)
         if data.get("status") == "failed":
             done.pop(key, None)
         else:
@@ -382,12 +396,14 @@ class _Manifest:
     def __init__(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / MANIFEST
-        self._stream = path.open("a+", encoding="utf-8")
-        self._stream.seek(0, os.SEEK_END)
-        if self._stream.tell():
-            self._stream.seek(self._stream.tell() - 1)
-            if self._stream.read(1) != "\n":  # a line cut short by a killed run
-                self._stream.write("\n")
+        cut_short = False
+        if path.exists() and path.stat().st_size:
+            with path.open("rb") as existing:
+                existing.seek(-1, os.SEEK_END)
+                cut_short = existing.read(1) != b"\n"  # the last line of a killed run
+        self._stream = path.open("a", encoding="utf-8")
+        if cut_short:
+            self._stream.write("\n")
 
     def add(self, result: FileResult) -> None:
         data = _compact(result)
@@ -400,20 +416,31 @@ class _Manifest:
 
 
 def _latest(folder: Path) -> Iterator[FileResult]:
-    """The last record of every file in the manifest, in the order of their paths."""
+    """The last record of every file in the manifest, in the order of their paths.
+
+    Holds only one offset per file in memory, not the records.
+
+    Raises:
+        GkbgError: A record is JSON but not a record this version of gkbg can read.
+    """
     last: dict[str, int] = {}
-    for index, data in enumerate(_lines(folder)):
-        last[data.get("key") or os.path.abspath(data["source"])] = index  # noqa: PTH100
-    wanted = set(last.values())
-    chosen = [
-        (data.get("key") or data["source"], data)
-        for index, data in enumerate(_lines(folder))
-        if index in wanted
-    ]
-    chosen.sort(key=lambda item: item[0])
-    for _, data in chosen:
-        data.pop("key", None)
-        yield _expand(data)
+    for offset, data in _records(folder):
+        last[_key_of(data)] = offset
+    if not last:
+        return
+    manifest = folder / MANIFEST
+    with manifest.open("rb") as stream:
+        for key in sorted(last):
+            stream.seek(last[key])
+            data = json.loads(stream.readline())
+            data.pop("key", None)
+            try:
+                yield _expand(data)
+            except (cattrs.BaseValidationError, KeyError, ValueError, TypeError) as exc:
+                raise GkbgError(
+                    f"{manifest}: the record of {data.get('source')} cannot be read ({exc}); "
+                    "delete its line to read the file again"
+                ) from exc
 
 
 # --- outputs --------------------------------------------------------------------------------

@@ -239,10 +239,14 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except GkbgError as exc:
         err.write(f"gkbg: {exc}\n")
         return EXIT_UNREADABLE
-    summary = batch(
-        args.paths, args.out, jobs=args.jobs, rules=rules, format=args.format,
-        progress=args.progress, stream=err,
-    )  # fmt: skip
+    try:
+        summary = batch(
+            args.paths, args.out, jobs=args.jobs, rules=rules, format=args.format,
+            progress=args.progress, stream=err,
+        )  # fmt: skip
+    except GkbgError as exc:  # an output folder gkbg cannot use
+        err.write(f"gkbg: {exc}\n")
+        return EXIT_UNREADABLE
     out.write(
         f"{summary.read + summary.skipped} {words['files']}: {summary.read} {words['read_now']}, "
         f"{summary.skipped} {words['done_before']}\n"
