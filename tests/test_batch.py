@@ -74,6 +74,13 @@ def test_batch_files_expands_folders_globs_and_files(corpus: Path, tmp_path: Pat
     assert gkbg.batch_files([corpus, *pdfs, corpus / "corpus"]) == everything
     missing = tmp_path / "no-such-file.pdf"
     assert gkbg.batch_files([missing]) == [str(missing)]
+    typo = str(corpus / "**" / "*.pfd")
+    assert gkbg.batch_files([typo]) == [typo]
+    summary = gkbg.batch([missing, typo], tmp_path / "out", jobs=1)
+    assert {(source, cls) for source, cls, _ in summary.problems} == {
+        (str(missing), "DocumentError"),
+        (typo, "DocumentError"),
+    }
 
 
 def test_a_mixed_folder_to_csv(corpus: Path, tmp_path: Path) -> None:

@@ -265,7 +265,9 @@ def _collect(paths: Iterable[str | os.PathLike[str]]) -> dict[str, str]:
                 if not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         elif not path.exists() and _GLOB & set(text):
-            candidates = sorted(Path(p) for p in glob.glob(text, recursive=True))  # noqa: PTH207
+            matched = glob.glob(text, recursive=True)  # noqa: PTH207 - ** at any depth
+            # A pattern that matches nothing is recorded as a missing file, not dropped.
+            candidates = sorted(Path(p) for p in matched) or [path]
         else:
             candidates = [path]  # a file, or a missing one: recorded as unreadable
         for candidate in candidates:
@@ -292,7 +294,8 @@ def batch_files(
 
     Args:
         paths: Files, folders (every file below them, hidden ones excepted) and glob patterns
-            (``reports/**/*.pdf``; ``**`` matches any depth).
+            (``reports/**/*.pdf``; ``**`` matches any depth). A file that does not exist, or a
+            pattern that matches nothing, is kept: the batch records it as unreadable.
         out: An output folder. Its own files are left out, and so are the files its manifest
             records as done (unchanged since: same size and modification time).
 
