@@ -503,14 +503,15 @@ def _with_grid(form: TableForm, grid: GridReading, order: _Reading) -> _Reading:
             reading.unread[index] = grid.unread[index]
             continue
         fallback = order.placed.get(index)
-        if fallback is None:
-            if index in order.unread:
-                reading.unread[index] = order.unread[index]
-        elif agrees and fallback.item.token not in used:
+        if fallback is not None and agrees and fallback.item.token not in used:
             reasons = (*fallback.uncertain, _GRID_FALLBACK)
             reading.placed[index] = _Placed(fallback.item, reasons)
-        else:
+        elif index in grid.unplaced:
+            reading.unread[index] = grid.unplaced[index]
+        elif fallback is not None:
             reading.unread[index] = _GRID_CONTRADICTED
+        elif index in order.unread:
+            reading.unread[index] = order.unread[index]
     return reading
 
 

@@ -111,13 +111,16 @@ class GridReading:
 
     Attributes:
         placed: The cells the grid places.
-        unread: The cells the grid shows cannot be read (no column, covered by a merge), with
-            the reason; the order-based reading must not fill them.
+        unread: The cells the grid shows cannot be read (covered by a merge), with the reason;
+            the order-based reading must not fill them.
+        unplaced: The cells the grid could not place (no column of theirs in the header above
+            them, a row that does not line up), with the reason; the order-based reading may.
         rows: How many of the form's rows were found by their labels.
     """
 
     placed: dict[int, GridPlacement]
     unread: dict[int, str]
+    unplaced: dict[int, str]
     rows: int
 
 
@@ -223,7 +226,7 @@ class _Candidate:
     token: Token
     exact: bool
     row: tuple[int, int]
-    reason: str = ""
+    reasons: tuple[str, ...] = ()
 
 
 def _grid_rows(tokens: Sequence[Token]) -> list[tuple[tuple[int, int], _Row]]:
@@ -261,14 +264,16 @@ class _GridReader:
         self.row_label_of = {row.key: row.label for row in form.rows}
         self.candidates: dict[int, list[_Candidate]] = {}
         self.unread: dict[int, str] = {}
+        self.unplaced: dict[int, str] = {}
         self.rows: set[str] = set()
 
     # Rows.
 
-    def _is_header(self, cells: _Row, header: _Header | None) -> bool:
+    def _is_header(self, cells: _Row, header: _Header | None, *, in_band: bool) -> bool:
+        """Column labels and no number; after a data row, column labels over the values."""
         if any(t.kind is TokenKind.VALUE for t in cells.values()):
             return False
-        first = header.first if header is not None else 0
+        first = header.first if header is not None and not in_band else 0
         for c, token in cells.items():
             role = self.roles.match(token.text) if token.kind is TokenKind.TEXT else None
             if role is not None and role.target.startswith("col:") and c >= first:
@@ -297,7 +302,7 @@ class _GridReader:
         for (table_index, row_index), cells in _grid_rows(tokens):
             if table_index != table:
                 table, groups, pending = table_index, {}, []
-            if self._is_header(cells, header):
+            if self._is_header(cells, header, in_band=header is None or bool(pending)):
                 pending.append(cells)
                 header = _Header(pending, self.roles)
                 continue
@@ -369,22 +374,23 @@ class _GridReader:
                 )
             )
             self.candidates.setdefault(index, []).append(
-                _Candidate(token, exact=column[1], row=where, reason=reason)
+                _Candidate(token, exact=column[1], row=where, reasons=(reason,) if reason else ())
             )
             placed.add(column[0])
-        width = max(right, default=-1) + 1
         for column_key in self.columns_of[key]:
             if column_key not in placed:
-                self._missing(key, column_key, header, width, where)
+                self._missing(key, column_key, header, right, where)
 
     def _missing(
-        self, key: str, column_key: str, header: _Header, width: int, where: tuple[int, int]
+        self, key: str, column_key: str, header: _Header, cells: _Row, where: tuple[int, int]
     ) -> None:
+        """A cell of an identified row with no token at its column: why, and what to read."""
         index = self.index[key, column_key]
+        width = max(cells, default=-1) + 1
         label = self.label_of[column_key]
         positions = header.positions(column_key, width)
         if not positions:
-            self.unread.setdefault(index, f"unread: the table prints no column {label}")
+            self.unplaced.setdefault(index, f"unread: the table prints no column {label}")
         elif min(positions) >= width:
             token = Token(
                 "",
@@ -396,7 +402,7 @@ class _GridReader:
                 f"read as blank: the row ends before the column {label}, with no cell printed there"
             )
             self.candidates.setdefault(index, []).append(
-                _Candidate(token, exact=False, row=where, reason=reason)
+                _Candidate(token, exact=False, row=where, reasons=(reason,) if reason else ())
             )
         else:
             self.unread.setdefault(
@@ -404,6 +410,20 @@ class _GridReader:
                 f"unread: this row of the source has no cell of its own under the column "
                 f"{label} (it is merged with a neighbour)",
             )
+            left = [c for c in cells if c < min(positions)]
+            if left:
+                self._doubt(
+                    cells[max(left)],
+                    f"the source merges this cell with the one under the column {label}",
+                )
+
+    def _doubt(self, token: Token, reason: str) -> None:
+        """Add a reason for doubt to the placement of ``token``, wherever it was placed."""
+        for candidates in self.candidates.values():
+            for position, candidate in enumerate(candidates):
+                if candidate.token is token:
+                    reasons = (*candidate.reasons, reason)
+                    candidates[position] = attrs.evolve(candidate, reasons=reasons)
 
     def _place_in_order(
         self, key: str, right: _Row, header: _Header, where: tuple[int, int]
@@ -426,7 +446,7 @@ class _GridReader:
             for column_key, token in zip(ordered, cells, strict=True):
                 index = self.index[key, column_key]
                 self.candidates.setdefault(index, []).append(
-                    _Candidate(token, exact=False, row=where, reason=reason)
+                    _Candidate(token, exact=False, row=where, reasons=(reason,) if reason else ())
                 )
             return
         reason = (
@@ -434,7 +454,7 @@ class _GridReader:
             f"header above them, and there are {len(cells)} of them for {len(columns)} columns"
         )
         for column_key in columns:
-            self.unread.setdefault(self.index[key, column_key], reason)
+            self.unplaced.setdefault(self.index[key, column_key], reason)
 
     def _read_across(self, cells: _Row, header: _Header, where: tuple[int, int]) -> bool:
         for token in cells.values():
@@ -452,7 +472,7 @@ class _GridReader:
             self.rows.add(key)
             reason = "" if column[1] else "placed under a header that spans this position"
             self.candidates.setdefault(index, []).append(
-                _Candidate(token, exact=column[1], row=where, reason=reason)
+                _Candidate(token, exact=column[1], row=where, reasons=(reason,) if reason else ())
             )
             placed.add(index)
         if not placed:
@@ -465,7 +485,7 @@ class _GridReader:
             if index is None or index in placed:
                 continue
             placed.add(index)
-            self._missing(key, column[0], header, width, where)
+            self._missing(key, column[0], header, cells, where)
         return True
 
     # Cells.
@@ -475,7 +495,9 @@ class _GridReader:
         for index, candidates in self.candidates.items():
             placed[index] = _resolve(candidates)
             self.unread.pop(index, None)
-        return GridReading(placed, dict(self.unread), len(self.rows))
+            self.unplaced.pop(index, None)
+        unplaced = {i: r for i, r in self.unplaced.items() if i not in self.unread}
+        return GridReading(placed, dict(self.unread), unplaced, len(self.rows))
 
 
 def _resolve(candidates: list[_Candidate]) -> GridPlacement:
@@ -484,7 +506,7 @@ def _resolve(candidates: list[_Candidate]) -> GridPlacement:
     chosen_from = printed or candidates
     exact = [c for c in chosen_from if c.exact]
     chosen = (exact or chosen_from)[0]
-    reasons = [chosen.reason] if chosen.reason else []
+    reasons = list(chosen.reasons)
     if any(not _same(c.token, chosen.token) for c in printed):
         texts = ", ".join(repr(c.token.text) for c in printed)
         reasons.append(
@@ -498,6 +520,6 @@ def read_grid(tokens: Sequence[Token], form: TableForm) -> GridReading | None:
     """Place the cells of ``form`` from the grid tokens among ``tokens``; None without a grid."""
     reader = _GridReader(form)
     reader.read(tokens)
-    if not reader.candidates and not reader.unread:
+    if not reader.candidates and not reader.unread and not reader.unplaced:
         return None
     return reader.result()
