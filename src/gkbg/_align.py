@@ -7,7 +7,10 @@ Every parser ends here, so no format re-implements the statute. The steps:
    block captions, the corner note and first row labels; part 五/六 closes the last one.
 2. **Form.** Each table is read in each form; the labels that only one form prints decide which
    form the table is in, and how well each form fits the values decides when no label does.
-3. **Cells.** Values are placed by the form's structure, never by counting blindly:
+3. **Cells.** Values are placed by the form's structure, never by counting blindly. In a table
+   whose tokens carry their grid position (HTML, DOCX, XLSX), ``gkbg._grid`` places each value
+   at the row and column its labels name; the steps below read the cells it cannot place (each
+   flagged uncertain), and every table of the text formats:
 
    a. *Row labels.* A row label followed directly by its row's values fixes that row.
    b. *Reading order.* When the whole table's values number exactly its cells (after reading

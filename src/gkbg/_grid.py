@@ -496,6 +496,10 @@ class _GridReader:
             placed[index] = _resolve(candidates)
             self.unread.pop(index, None)
             self.unplaced.pop(index, None)
+        for index, spec in enumerate(self.form.cells):
+            if spec.row.key not in self.rows:
+                reason = f"unread: no row of the table's grid is labelled {spec.row.label}"
+                self.unplaced.setdefault(index, reason)
         unplaced = {i: r for i, r in self.unplaced.items() if i not in self.unread}
         return GridReading(placed, dict(self.unread), unplaced, len(self.rows))
 
