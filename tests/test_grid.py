@@ -310,3 +310,22 @@ def test_a_block_without_its_header_falls_back_to_the_reading_order() -> None:
         ),
     )
     assert [c.key for c in report.uncertain_cells()] == ["active.fees.amount"]
+
+
+def test_a_row_that_ends_early_reads_its_last_cells_blank_with_doubt() -> None:
+    pytest.importorskip("openpyxl")
+    from tests.test_xlsx import workbook
+
+    cells = counted("2021")
+    last = gkbg.form("2021").table("appeals").cells[-1].key
+    cells[last] = ""  # Excel stores no cell, so the sheet's row ends one column early
+    report = gkbg.parse(workbook("2021", cells), format="xlsx")
+    cell = report.cell(last)
+    assert (cell.state, cell.value, cell.raw) == (gkbg.CellState.BLANK, None, "")
+    assert cell.uncertain == (
+        "read as blank: the row ends before the column 总计, with no cell printed there",
+    )
+    assert [c.key for c in report.uncertain_cells()] == [last]
+    assert {k: str(v) for k, v in report.cells().items() if k != last} == {
+        k: v for k, v in cells.items() if k != last
+    }

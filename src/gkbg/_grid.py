@@ -30,6 +30,7 @@ What the grid cannot decide is left to the order-based reading in ``gkbg._align`
 
 from __future__ import annotations
 
+import bisect
 import functools
 from typing import TYPE_CHECKING
 
@@ -138,11 +139,16 @@ class _Header:
             {c: t for c, t in row.items() if t.kind is not TokenKind.EMPTY and t.text}
             for row in rows
         ]
+        self._sorted = [sorted(row) for row in self.rows]
         self._roles = roles
         self._columns: dict[int, tuple[str, bool] | None] = {}
         self._row_keys: dict[int, str | None] = {}
-        self.width = max((c for row in self.rows for c in row), default=-1) + 1
-        exact = [c for c in range(self.width) if self._exact(c) not in {None, _OTHER}]
+        # Every grid column a header cell stands at, and the first column after each: a column
+        # of the form starts at one of these.
+        self.cols = sorted({c for row in self.rows for c in row})
+        self._starts = sorted({*self.cols, *(c + 1 for c in self.cols)})
+        self.width = self.cols[-1] + 1 if self.cols else 0
+        exact = [c for c in self.cols if self._exact(c) not in {None, _OTHER}]
         self.first = min(exact, default=self.width)
         self.last = max(exact, default=-1)
 
@@ -168,19 +174,24 @@ class _Header:
             self._columns[c] = self._column(c)
         return self._columns[c]
 
+    def _left(self, row: int, c: int) -> int | None:
+        """The last column at or before ``c`` where header row ``row`` has a cell."""
+        columns = self._sorted[row]
+        position = bisect.bisect_right(columns, c)
+        return columns[position - 1] if position else None
+
     def _column(self, c: int) -> tuple[str, bool] | None:
         exact = self._exact(c)
         if exact is not None:
             return exact, True
-        for row in reversed(self.rows):
-            left = [a for a in row if a < c]
-            if not left:
+        for row in reversed(range(len(self.rows))):
+            a = self._left(row, c)
+            if a is None:
                 continue
-            a = max(left)
             # A header spans to the right only over positions no other header stands at.
-            if any(self._exact(b) is not None for b in range(a + 1, c + 1)):
+            if bisect.bisect_right(self.cols, c) != bisect.bisect_right(self.cols, a):
                 return None
-            role = self.role(row[a]) or ""
+            role = self.role(self.rows[row][a]) or ""
             return (role.removeprefix("col:"), False) if role.startswith("col:") else None
         return None
 
@@ -191,12 +202,11 @@ class _Header:
         return self._row_keys[c]
 
     def _row_key(self, c: int) -> str | None:
-        for row in reversed(self.rows):
-            left = [a for a in row if a <= c]
-            if not left:
+        for row in reversed(range(len(self.rows))):
+            a = self._left(row, c)
+            if a is None:
                 continue
-            a = max(left)
-            role = self.role(row[a]) or ""
+            role = self.role(self.rows[row][a]) or ""
             if role.startswith("row:"):
                 between = (
                     (self.role(other[b]) or "").startswith("row:")
@@ -207,14 +217,17 @@ class _Header:
                 return None if any(between) else role.removeprefix("row:")
         return None
 
-    def positions(self, key: str, width: int) -> list[int]:
-        """The grid columns under the form column ``key``."""
-        found = []
-        for c in range(max(width, self.width)):
+    def first_position(self, key: str) -> int | None:
+        """The first grid column under the form column ``key``, or None when none is."""
+        for c in self._starts:
             column = self.column(c)
             if column is not None and column[0] == key:
-                found.append(c)
-        return found
+                return c
+        return None
+
+    def starts(self, cells: _Row) -> list[int]:
+        """The grid columns where a form column may start, given a row's cells."""
+        return sorted({*self._starts, *cells})
 
 
 # --------------------------------------------------------------------------------------------
@@ -382,21 +395,31 @@ class _GridReader:
                 self._missing(key, column_key, header, right, where)
 
     def _missing(
-        self, key: str, column_key: str, header: _Header, cells: _Row, where: tuple[int, int]
+        self,
+        key: str,
+        column_key: str,
+        header: _Header,
+        cells: _Row,
+        where: tuple[int, int],
+        *,
+        at: int | None = None,
     ) -> None:
-        """A cell of an identified row with no token at its column: why, and what to read."""
+        """A cell of an identified row with no token at its column: why, and what to read.
+
+        ``at`` is the cell's grid column when the header tells it (a table printed across).
+        """
         index = self.index[key, column_key]
         width = max(cells, default=-1) + 1
         label = self.label_of[column_key]
-        positions = header.positions(column_key, width)
-        if not positions:
+        first = header.first_position(column_key) if at is None else at
+        if first is None:
             self.unplaced.setdefault(index, f"unread: the table prints no column {label}")
-        elif min(positions) >= width:
+        elif first >= width:
             token = Token(
                 "",
                 TokenKind.EMPTY,
                 cell=True,
-                location=Location(table_index=where[0], row_index=where[1], col_index=positions[0]),
+                location=Location(table_index=where[0], row_index=where[1], col_index=first),
             )
             reason = (
                 f"read as blank: the row ends before the column {label}, with no cell printed there"
@@ -410,7 +433,7 @@ class _GridReader:
                 f"unread: this row of the source has no cell of its own under the column "
                 f"{label} (it is merged with a neighbour)",
             )
-            left = [c for c in cells if c < min(positions)]
+            left = [c for c in cells if c < first]
             if left:
                 self._doubt(
                     cells[max(left)],
@@ -432,11 +455,11 @@ class _GridReader:
         cells = [
             t for c, t in sorted(right.items()) if c >= header.first or t.kind is TokenKind.VALUE
         ]
-        first_position = {
-            column: min(header.positions(column, header.width), default=header.width + i)
-            for i, column in enumerate(columns)
-        }
-        ordered = sorted(columns, key=lambda column: first_position[column])
+        first_position = {column: header.first_position(column) for column in columns}
+        ordered = sorted(
+            columns,
+            key=lambda column: (first_position[column] is None, first_position[column] or 0),
+        )
         label = self.row_label_of[key]
         if len(cells) == len(columns):
             reason = (
@@ -460,7 +483,6 @@ class _GridReader:
         for token in cells.values():
             if token.kind is TokenKind.TEXT and self.roles.match(token.text) is not None:
                 return False
-        width = max(cells, default=-1) + 1
         placed: set[int] = set()
         for c, token in sorted(cells.items()):
             column, key = header.column(c), header.row_key(c)
@@ -477,7 +499,7 @@ class _GridReader:
             placed.add(index)
         if not placed:
             return False
-        for c in range(max(width, header.width)):
+        for c in header.starts(cells):
             column, key = header.column(c), header.row_key(c)
             if column is None or key is None:
                 continue
@@ -485,7 +507,7 @@ class _GridReader:
             if index is None or index in placed:
                 continue
             placed.add(index)
-            self._missing(key, column[0], header, cells, where)
+            self._missing(key, column[0], header, cells, where, at=c)
         return True
 
     # Cells.
