@@ -329,3 +329,30 @@ def test_a_row_that_ends_early_reads_its_last_cells_blank_with_doubt() -> None:
     assert {k: str(v) for k, v in report.cells().items() if k != last} == {
         k: v for k, v in cells.items() if k != last
     }
+
+
+def test_a_unit_column_between_the_labels_and_the_values() -> None:
+    form = gkbg.form("2021")
+    cells = counted("2021")
+    rows: list[str] = []
+    for block in form.table("active").blocks:
+        rows.append(f'<tr><td colspan="5">{block.caption}</td></tr>')
+        labels = "".join(f"<td>{c.label}</td>" for c in block.columns)
+        rows.append(f"<tr><td>{block.header}</td><td>单位</td>{labels}</tr>")
+        for row in block.rows:
+            unit = "万元" if block.columns[0].kind == "amount" else "件"
+            values = "".join(
+                f"<td><span>{cells[f'active.{row.key}.{c.key}']}</span></td>" for c in block.columns
+            )
+            rows.append(f"<tr><td>{row.label}</td><td>{unit}</td>{values}</tr>")
+    html = page("2021", cells, [])
+    heading = form.table("active").heading
+    text = html.decode()
+    start = text.index("<table", text.index(heading))
+    end = text.index("</table>", start) + len("</table>")
+    active = "<table>" + "".join(rows) + "</table>"
+    report = gkbg.parse((text[:start] + active + text[end:]).encode(), format="html")
+    assert {k: str(v) for k, v in report.cells().items() if k.startswith("active.")} == {
+        k: v for k, v in cells.items() if k.startswith("active.")
+    }
+    assert [c.key for c in report.uncertain_cells() if c.key.startswith("active.")] == []

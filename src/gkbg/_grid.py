@@ -345,10 +345,14 @@ class _GridReader:
         has_value = any(t.kind is TokenKind.VALUE and c >= header.first for c, t in cells.items())
         if not labels:
             return has_value
-        leaf_col, leaf = labels[-1]
-        context = [groups[c] for c in sorted(groups, reverse=True) if c < leaf_col]
-        key = self._identify(leaf, context)
-        if key is None:
+        # The label is the rightmost text that names a row: a 单位 or 说明 column may stand
+        # between it and the values.
+        for leaf_col, leaf in reversed(labels):
+            context = [groups[c] for c in sorted(groups, reverse=True) if c < leaf_col]
+            key = self._identify(leaf, context)
+            if key is not None:
+                break
+        else:
             return has_value
         self.rows.add(key)
         right = {c: t for c, t in cells.items() if c > leaf_col}
