@@ -356,3 +356,31 @@ def test_a_unit_column_between_the_labels_and_the_values() -> None:
         k: v for k, v in cells.items() if k.startswith("active.")
     }
     assert [c.key for c in report.uncertain_cells() if c.key.startswith("active.")] == []
+
+
+def test_table_four_printed_down() -> None:
+    """Some reports turn table 四: its groups as rows, the outcomes as columns."""
+    form = gkbg.form("2021")
+    table = form.table("appeals")
+    cells = counted("2021")
+    columns = table.blocks[0].columns
+    head = "".join(f"<td>{c.label}</td>" for c in columns)
+    rows = [f'<tr><td colspan="2">类别</td>{head}</tr>']
+    for row in table.rows:
+        labels = (
+            f'<td colspan="2">{row.label}</td>'
+            if row.group == row.label
+            else (f'<td rowspan="2">{row.group}</td>' if row.key.endswith("direct") else "")
+            + f"<td>{row.label}</td>"
+        )
+        values = "".join(f"<td>{cells[f'appeals.{row.key}.{c.key}']}</td>" for c in columns)
+        rows.append(f"<tr>{labels}{values}</tr>")
+    text = page("2021", cells, []).decode()
+    start = text.index("<table", text.index(table.heading))
+    end = text.index("</table>", start) + len("</table>")
+    turned = "<table>" + "".join(rows) + "</table>"
+    report = gkbg.parse((text[:start] + turned + text[end:]).encode(), format="html")
+    assert [c.value for c in report.table("appeals").cells] == [
+        int(cells[spec.key]) for spec in table.cells
+    ]
+    assert [c.key for c in report.uncertain_cells() if c.key.startswith("appeals.")] == []

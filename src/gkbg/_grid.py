@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 __all__ = ["GridPlacement", "GridReading", "read_grid", "role_matcher"]
 
 _GROUP = "group:"
-_OTHER = "other"  # a grid column headed by a label that is no column of the form
+_OTHER = "<no form column>"  # a grid column headed by a label that is no column of the form
 
 
 # --------------------------------------------------------------------------------------------
@@ -323,7 +323,7 @@ class _GridReader:
                 pending.append(cells)
                 continue
             where = (table_index, row_index)
-            if self.form.across:
+            if self.form.across and not self._labelled(cells, header):
                 data = self._read_across(cells, header, where)
             else:
                 data = self._read_down(cells, header, groups, where)
@@ -331,6 +331,15 @@ class _GridReader:
                 pending = []
             else:
                 pending.append(cells)
+
+    def _labelled(self, cells: _Row, header: _Header) -> bool:
+        """Whether a row has a row label left of the values (a table printed across, turned)."""
+        for c, token in cells.items():
+            if c < header.first and token.kind is TokenKind.TEXT:
+                found = self.row_labels.match(token.text)
+                if found is not None and not found.target.startswith(_GROUP):
+                    return True
+        return False
 
     def _read_down(
         self, cells: _Row, header: _Header, groups: dict[int, str], where: tuple[int, int]
