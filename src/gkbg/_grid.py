@@ -14,10 +14,11 @@ their labels as the form declares them, never by counting:
   block; a header repeated after a page break replaces the same), also into the next
   ``<table>`` when the table is split over several.
 * **Rows.** In a table printed down (二, 三), a row's label is its rightmost text cell left of the
-  first value column, read with the merged labels to its left (三、本年度办理结果 /
+  first value column that names a row (a 单位 column may follow it), read with the merged
+  labels to its left (三、本年度办理结果 /
   （三）不予公开 / 1.属于国家秘密): the label alone decides when it names one row, the label
   with its group when it does not. In a table printed across (四), the row is the row label
-  over the value's column (行政复议 over 结果维持).
+  over the value's column (行政复议 over 结果维持), or left of it when the table is turned.
 * **Cells.** The token at (row, column) is the cell, whatever it holds: a text where a number
   belongs is that one cell's raw text. Positions the form declares as one cell (a merged
   header over several grid columns, or the same row printed twice) are read once when they
