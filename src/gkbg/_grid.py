@@ -557,9 +557,13 @@ def _resolve(candidates: list[_Candidate]) -> GridPlacement:
 
 
 def read_grid(tokens: Sequence[Token], form: TableForm) -> GridReading | None:
-    """Place the cells of ``form`` from the grid tokens among ``tokens``; None without a grid."""
+    """Place the cells of ``form`` from the grid tokens among ``tokens``.
+
+    None when there is no grid, or no row of the form is found in it: then the grid says
+    nothing about the table.
+    """
     reader = _GridReader(form)
     reader.read(tokens)
-    if not reader.candidates and not reader.unread and not reader.unplaced:
+    if not reader.rows:
         return None
     return reader.result()
