@@ -384,3 +384,38 @@ def test_table_four_printed_down() -> None:
         int(cells[spec.key]) for spec in table.cells
     ]
     assert [c.key for c in report.uncertain_cells() if c.key.startswith("appeals.")] == []
+
+
+def render_copied(rows: list[list[tuple[str, int, int]]]) -> str:
+    """Rows with every merged cell written out, its text copied into each position it covers."""
+    grid: dict[tuple[int, int], str] = {}
+    for row_index, row in enumerate(rows):
+        column = 0
+        for text, rowspan, colspan in row:
+            while (row_index, column) in grid:
+                column += 1
+            for down in range(rowspan):
+                for across in range(colspan):
+                    grid[row_index + down, column + across] = text
+            column += colspan
+    width = max(column for _, column in grid) + 1
+    return "\n".join(
+        "<tr>" + "".join(td(grid.get((r, c), "")) for c in range(width)) + "</tr>"
+        for r in range(len(rows))
+    )
+
+
+@pytest.mark.parametrize("variant", ["2019", "2021"])
+def test_merged_cells_copied_into_every_position_they_cover(variant: str) -> None:
+    """Some HTML exports repeat a merged cell's text in every position: labels and values."""
+    form = gkbg.form(variant)
+    cells = counted(variant)
+    body = ["<p>某某区人民政府2022年政府信息公开工作年度报告</p>"]
+    for key in gkbg.TABLES:
+        table = form.table(key)
+        body.append(f"<p>{table.heading}</p>")
+        rows = render_copied(TABLE_WRITERS[key](table, cells))
+        body.append(f'<table border="1">\n{rows}\n</table>')
+    report = gkbg.parse(("<html><body>" + "\n".join(body) + "</body></html>").encode())
+    assert {key: str(value) for key, value in report.cells().items()} == cells
+    assert report.uncertain_cells() == ()
