@@ -419,3 +419,21 @@ def test_merged_cells_copied_into_every_position_they_cover(variant: str) -> Non
     report = gkbg.parse(("<html><body>" + "\n".join(body) + "</body></html>").encode())
     assert {key: str(value) for key, value in report.cells().items()} == cells
     assert report.uncertain_cells() == ()
+
+
+def test_a_row_one_cell_wider_than_its_header_is_flagged_not_misread() -> None:
+    """A cell inserted before the values (规章 | 空 | 1 | 2 | 3) under a three-column header."""
+    cells = counted("2021")
+    text = page("2021", cells, []).decode()
+    written = text.replace("<tr><td>规章</td>", "<tr><td>规章</td><td></td>", 1)
+    assert written != text
+    report = gkbg.parse(written.encode(), format="html")
+    for column in ("issued", "repealed", "in_force"):
+        cell = report.cell(f"active.rules.{column}")
+        right = cell.value is not None and str(cell.value) == cells[cell.key]
+        assert right or cell.uncertain, cell
+    assert [c.key for c in report.uncertain_cells() if c.table == "active"] == [
+        "active.rules.issued",
+        "active.rules.repealed",
+        "active.rules.in_force",
+    ]

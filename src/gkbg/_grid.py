@@ -40,7 +40,7 @@ import attrs
 from gkbg._layout import Token, TokenKind
 from gkbg._model import Location
 from gkbg._schema import TableForm, forms
-from gkbg._text import LabelMatcher, label_key
+from gkbg._text import LabelMatcher, label_key, nfkc
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -260,7 +260,7 @@ def _grid_rows(tokens: Sequence[Token]) -> list[tuple[tuple[int, int], _Row]]:
 
 
 def _same(a: Token, b: Token) -> bool:
-    return label_key(a.text) == label_key(b.text) and a.text.strip() == b.text.strip()
+    return nfkc(a.text).strip() == nfkc(b.text).strip()
 
 
 class _GridReader:
@@ -379,12 +379,17 @@ class _GridReader:
             if c < header.first:
                 if token.kind is TokenKind.VALUE:
                     return False
-            elif c <= header.last and token.kind is not TokenKind.TEXT and header.column(c) is None:
+            elif header.column(c) is None and (
+                token.kind is TokenKind.VALUE
+                or (c <= header.last and token.kind is TokenKind.EMPTY)
+            ):
+                # A cell under no header at all: the row is laid out differently.
                 return False
         return True
 
     def _place_down(self, key: str, right: _Row, header: _Header, where: tuple[int, int]) -> None:
         placed: set[str] = set()
+        mine: dict[int, list[_Candidate]] = {}
         for c, token in sorted(right.items()):
             column = header.column(c)
             if column is None or column[0] == _OTHER:
@@ -400,10 +405,27 @@ class _GridReader:
                     "position of the source's grid"
                 )
             )
-            self.candidates.setdefault(index, []).append(
-                _Candidate(token, exact=column[1], row=where, reasons=(reason,) if reason else ())
+            candidate = _Candidate(
+                token, exact=column[1], row=where, reasons=(reason,) if reason else ()
             )
+            mine.setdefault(index, []).append(candidate)
             placed.add(column[0])
+        if any(_shifted(candidates) for candidates in mine.values()):
+            # A merged header's positions that disagree (the value under the header blank, a
+            # number beside it; two numbers) mean the row may not line up at all.
+            reason = (
+                f"the cells of the row {self.row_label_of[key]} may not line up with the "
+                "columns of the header above them"
+            )
+            # (A cell whose own positions print different numbers says so itself.)
+            mine = {
+                index: candidates
+                if _differ(candidates)
+                else [attrs.evolve(c, reasons=(*c.reasons, reason)) for c in candidates]
+                for index, candidates in mine.items()
+            }
+        for index, candidates in mine.items():
+            self.candidates.setdefault(index, []).extend(candidates)
         for column_key in self.columns_of[key]:
             if column_key not in placed:
                 self._missing(key, column_key, header, right, where)
@@ -538,6 +560,21 @@ class _GridReader:
                 self.unplaced.setdefault(index, reason)
         unplaced = {i: r for i, r in self.unplaced.items() if i not in self.unread}
         return GridReading(placed, dict(self.unread), unplaced, len(self.rows))
+
+
+def _differ(candidates: list[_Candidate]) -> bool:
+    """Whether positions the form declares as one cell print different things."""
+    printed = [c for c in candidates if c.token.text.strip()]
+    return any(not _same(c.token, printed[0].token) for c in printed)
+
+
+def _shifted(candidates: list[_Candidate]) -> bool:
+    """Whether one row's positions under one form column disagree."""
+    if _differ(candidates):
+        return True
+    printed = [c for c in candidates if c.token.text.strip()]
+    exact = [c for c in candidates if c.exact]
+    return bool(printed) and bool(exact) and not any(c.exact for c in printed)
 
 
 def _resolve(candidates: list[_Candidate]) -> GridPlacement:
