@@ -23,6 +23,7 @@ from gkbg._errors import (
     MissingExtraError,
     NoTablesError,
     RuleError,
+    SeriesError,
     UnknownFormatError,
 )
 from gkbg._findings import CheckResult, Finding, NotCheckable, Severity, Text
@@ -38,8 +39,10 @@ from gkbg._parsers import (
     parse_layout,
     register_parser,
 )
+from gkbg._rollup import check_rollup
 from gkbg._rules import Check, FunctionRule, Rule, RuleSet, Statement
 from gkbg._schema import TABLES, Block, CellSpec, Column, Form, Row, TableForm, form, forms
+from gkbg._series import SeriesResult, check_series
 from gkbg._version import __version__
 
 __all__ = [
@@ -71,6 +74,8 @@ __all__ = [
     "Rule",
     "RuleError",
     "RuleSet",
+    "SeriesError",
+    "SeriesResult",
     "Severity",
     "Statement",
     "Table",
@@ -82,6 +87,8 @@ __all__ = [
     "Value",
     "__version__",
     "check",
+    "check_rollup",
+    "check_series",
     "converter",
     "default_registry",
     "form",

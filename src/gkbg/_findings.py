@@ -50,6 +50,10 @@ class Finding:
         actual: What the report printed against it: the total, the right side, the left side,
             the number stated in the text. ``difference`` is ``actual - expected``.
         quote: For a check of the text, the sentence it read.
+        reports: For a check across reports, the reports compared (their `Report.source`, or
+            agency and year): the previous year's and this year's for a series (the cell keys
+            then start with ``prev.`` and ``this.``), the summary report and then its units'
+            for a roll-up. Empty for a check of one report.
     """
 
     rule: str
@@ -59,6 +63,7 @@ class Finding:
     expected: Value | None = None
     actual: Value | None = None
     quote: str | None = None
+    reports: tuple[str, ...] = ()
 
     @property
     def difference(self) -> Value | None:
