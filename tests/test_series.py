@@ -49,7 +49,7 @@ def test_the_real_pair_repeats_some_text_but_not_half(hongze: list[Report]) -> N
     share, example = text_reuse(hongze[0].text, hongze[1].text)
     assert 0.2 < share < 0.4
     assert example is not None
-    assert "政府信息公开" in example
+    assert example in sentences(hongze[1].text)
 
 
 def test_a_text_copied_from_last_year_is_flagged(hongze: list[Report]) -> None:

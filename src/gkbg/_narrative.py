@@ -2,8 +2,9 @@
 """The ``narrative`` rules: numbers the report's text states, against its tables.
 
 Only clear statements are read. A statement is a match of one of a rule's patterns in one
-sentence of `Report.text` (split at 。；！？ and line breaks, NFKC-normalised, so that full-width
-digits are digits, and with white space removed). A match is *not* read when
+sentence of `Report.text` (split at 。；！？ and at the line breaks around headings;
+NFKC-normalised, so that full-width digits are digits; white space removed). A match is *not*
+read when
 
 - an ``exclude`` pattern of the statement is found in its clause before the number (``备案``:
   cases filed for the record are another measure);
@@ -33,7 +34,14 @@ if TYPE_CHECKING:
 
 __all__ = ["chinese_number", "narrative", "sentences", "statements"]
 
-_SENTENCE_END = regex.compile(r"[。；;！!？?]")
+_SENTENCE_END = regex.compile(
+    # Sentence punctuation; and a line break before a heading (一、 （二） 3.) or after a
+    # title or heading line (…年度报告, …情况, …事项). Other line breaks are where a PDF wrapped
+    # the line, inside a sentence.
+    r"[。；;！!？?]"
+    r"|\n(?=[^\S\n]*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[、.．]\D))"
+    r"|(?<=报告|情况|事项)[^\S\n]*\n"
+)
 _SPACE = regex.compile(r"\s+")
 _CLAUSE_END = regex.compile(r"[，,：:、（）()]")
 _YEAR = regex.compile(
