@@ -263,17 +263,26 @@ _TABLE_NAMES = {
 }
 
 
+def _same_table(key: str, variants: Iterable[str]) -> bool:
+    """Whether the forms print table ``key`` identically (table 四 is the same in both)."""
+    blocks = [forms()[variant].table(key).blocks for variant in variants]
+    return all(block == blocks[0] for block in blocks)
+
+
 def _variant_year(rule: Rule, context: _Context) -> Iterator[Outcome]:
     report = context.report
     if report.year is None:
         return
+    year = report.year
+    in_force = [variant for variant, form in forms().items() if form.applies_to(year)]
     by_variant: dict[str, list[str]] = {}
     for table in report.tables:
         variant = table.variant
         if (
             variant is not None
             and variant in forms()
-            and not forms()[variant].applies_to(report.year)
+            and not forms()[variant].applies_to(year)
+            and not any(_same_table(table.key, (variant, other)) for other in in_force)
         ):
             by_variant.setdefault(variant, []).append(table.key)
     for variant, tables in by_variant.items():
@@ -296,7 +305,11 @@ def _variant_year(rule: Rule, context: _Context) -> Iterator[Outcome]:
 
 def _variant_mixed(rule: Rule, context: _Context) -> Iterator[Outcome]:
     found = [table for table in context.report.tables if table.variant is not None]
-    if len({table.variant for table in found}) < 2:
+    # A table the forms print alike (table 四) mixes nothing, whichever form it is taken for.
+    distinct = {
+        t.variant for t in found if t.variant in forms() and not _same_table(t.key, forms())
+    }
+    if len(distinct) < 2:
         return
     fields = {
         "variants_zh": "；".join(f"{_TABLE_NAMES[t.key][0]}为{t.variant}年版" for t in found),

@@ -49,6 +49,8 @@ SHINGLE = 10
 """Characters in a run of text that counts as repeated (digits masked)."""
 COVERED = 0.9
 """A sentence is repeated when this share of its characters lies in runs of last year's text."""
+SHORTEST = 15
+"""Sentences shorter than this (headings such as （一）主动公开情况) are not counted."""
 
 
 @attrs.frozen
@@ -149,13 +151,14 @@ def _narrative_sentences(text: str) -> list[str]:
     return sentences(kept)
 
 
-def text_reuse(previous: str, current: str) -> tuple[float, str | None]:
+def text_reuse(previous: str, current: str, ignore: Iterable[str] = ()) -> tuple[float, str | None]:
     """The share of ``current``'s characters in sentences repeated from ``previous``.
 
     Both texts are split into sentences (see the narrative checks), page numbers dropped and
     digits masked, so that a sentence copied with new numbers still counts as repeated. A
     sentence is repeated when at least `COVERED` of its characters lie in runs of `SHINGLE`
-    characters that also occur in ``previous``.
+    characters that also occur in ``previous``. Sentences shorter than `SHORTEST` characters
+    (headings) and the sentences of ``ignore`` (the reports' titles) are not counted.
 
     Returns:
         The share (0 to 1; 0 for an empty text) and the longest repeated sentence, as printed
@@ -165,8 +168,11 @@ def text_reuse(previous: str, current: str) -> tuple[float, str | None]:
     runs = {before[i : i + SHINGLE] for i in range(len(before) - SHINGLE + 1)}
     total = repeated = 0
     longest: str | None = None
+    skipped = {_masked(sentence) for text in ignore for sentence in sentences(text)}
     for sentence in _narrative_sentences(current):
         masked = _masked(sentence)
+        if len(masked) < SHORTEST or masked in skipped:
+            continue
         covered = [False] * len(masked)
         for start in range(len(masked) - SHINGLE + 1):
             if masked[start : start + SHINGLE] in runs:
@@ -180,7 +186,8 @@ def text_reuse(previous: str, current: str) -> tuple[float, str | None]:
 
 
 def _text_reuse(rule: Rule, previous: Report, current: Report) -> Iterator[Outcome]:
-    share, example = text_reuse(previous.text, current.text)
+    titles = [report.title for report in (previous, current) if report.title]
+    share, example = text_reuse(previous.text, current.text, titles)
     threshold = rule.threshold if rule.threshold is not None else 1.0
     if share <= threshold or example is None:
         return
