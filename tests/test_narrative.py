@@ -58,6 +58,9 @@ CASES: list[tuple[str, int, int | None, int | None, int | None]] = [
     # Not zero statements: another measure follows.
     ("本年度未收到政府信息公开申请的投诉举报", 2023, None, None, None),
     ("无行政复议纠错案件", 2023, None, None, None),
+    # 有无: whether there were any, not that there were none.
+    ("检查有无行政复议案件", 2023, None, None, None),
+    ("核查是否存在未收到政府信息公开申请的情况", 2023, None, None, None),
     # Other years.
     ("上年收到政府信息公开申请50件", 2023, None, None, None),
     ("2022年共收到政府信息公开申请50件", 2023, None, None, None),
@@ -200,3 +203,32 @@ def test_what_is_no_numeral() -> None:
     assert chinese_number("十百") is None
     assert chinese_number("件") is None
     assert chinese_number("") is None
+
+
+_FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+_TEMPLATES = [
+    ("全年共收到政府信息公开申请{n}件", RECEIVED),
+    ("本年度新收政府信息公开申请{n}件,均已按时答复", RECEIVED),
+    ("2023年,我局共收到依申请公开{n}个", RECEIVED),
+    ("政府信息公开申请总数为{n}件", RECEIVED),
+    ("本年度发生政府信息公开行政复议案件{n}件", RECONSIDERATION),
+    ("因政府信息公开被提起行政诉讼{n}起", LITIGATION),
+]
+
+
+@given(
+    st.sampled_from(_TEMPLATES),
+    st.integers(0, 9999),
+    st.sampled_from(["digits", "full-width", "chinese"]),
+)
+def test_a_clear_statement_is_read_however_the_number_is_written(
+    template: tuple[str, gkbg.Statement], number: int, writing: str
+) -> None:
+    text, statement = template
+    written = {
+        "digits": str(number),
+        "full-width": str(number).translate(_FULL_WIDTH),
+        "chinese": _spoken(number),
+    }[writing]
+    (read,) = sentences(text.format(n=written))
+    assert [count for count, _ in statements(statement, read, 2023)] == [number]

@@ -245,3 +245,17 @@ def test_a_series_rule_at_fault_is_named_with_its_line(change: str, message: str
         gkbg.RuleSet.from_toml(text)
     assert message in str(raised.value)
     assert str(raised.value).startswith("<rules>:7: rule 'province.x': templates:")
+
+
+def test_a_series_result_round_trips_through_json() -> None:
+    first = _report(2022, applications__carried_forward__total=1)
+    second = _report(2023)
+    result = gkbg.check_series([first, second])
+    assert result.findings
+    text = gkbg.to_json(result)
+    assert gkbg.from_json(text, gkbg.SeriesResult) == result
+    # A finding about one report has no "reports" in its JSON.
+    single = gkbg.check(first)
+    assert single.findings
+    assert '"reports"' not in gkbg.to_json(single)
+    assert gkbg.from_json(gkbg.to_json(single), gkbg.CheckResult) == single
