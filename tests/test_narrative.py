@@ -33,6 +33,10 @@ CASES: list[tuple[str, int, int | None, int | None, int | None]] = [
     ("全年无因政府信息公开产生行政复议及行政诉讼件", 2020, None, 0, 0),
     ("政府信息公开行政复议351件,其中结果维持72件,结果纠正64件", 2024, None, 351, None),
     ("政府信息公开行政诉讼46件,其中结果维持25件,结果纠正5件", 2024, None, None, 46),
+    # research/formats.md: the text counts 7 reconsiderations; 诉讼 alone is not read.
+    ("信息公开类行政复议7件,诉讼9件,均获维持", 2022, None, 7, None),
+    # research/peers.md: 宿迁 2024 counts cases filed for the record, not table 四's.
+    ("全市办理政府信息公开行政复议备案案件134件,行政诉讼案件57件", 2024, None, None, None),
     # 受理 and 答复 are other measures (洪泽区 2023, 淮安市 2024).
     ("2023年全区受理政府信息公开申请21件,均在法定期限答复", 2023, None, None, None),
     (

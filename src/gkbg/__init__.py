@@ -9,7 +9,9 @@ gkbg reads the tables of Chinese 政府信息公开工作年度报告 and checks
 ...     print(finding.rule, finding.message.en)
 
 The statutory forms (2019 and 2021) are data (`gkbg.forms`); so are the checks
-(`gkbg.RuleSet`). Parsers register by format name (`gkbg.register_parser`).
+(`gkbg.RuleSet`), those across reports too: `gkbg.check_series` compares one agency's years,
+`gkbg.check_rollup` a region's summary report with its units'. Parsers register by format
+name (`gkbg.register_parser`).
 """
 
 from __future__ import annotations

@@ -134,9 +134,23 @@ def _parser() -> argparse.ArgumentParser:
     rollup_cmd.add_argument("files", nargs="+", metavar="UNIT", type=Path)
     for command in (series_cmd, rollup_cmd):
         command.add_argument("--json", action="store_true", help="print JSON for machines")
-        command.add_argument("--lang", choices=("zh", "en"), default=None)
-        command.add_argument("--rules", action="append", default=[], type=Path, metavar="TOML")
-        command.add_argument("--format", default=None)
+        command.add_argument(
+            "--lang",
+            choices=("zh", "en"),
+            default=None,
+            help="language of the messages (default: from the locale)",
+        )
+        command.add_argument(
+            "--rules",
+            action="append",
+            default=[],
+            type=Path,
+            metavar="TOML",
+            help="add the rules of a TOML rule file (may be repeated)",
+        )
+        command.add_argument(
+            "--format", default=None, help="read every file in this format instead of detecting it"
+        )
 
     parse_cmd = commands.add_parser("parse", help="print a report's cells as JSON")
     parse_cmd.add_argument("file", metavar="FILE", type=Path)
