@@ -259,3 +259,35 @@ def test_a_series_result_round_trips_through_json() -> None:
     assert single.findings
     assert '"reports"' not in gkbg.to_json(single)
     assert gkbg.from_json(gkbg.to_json(single), gkbg.CheckResult) == single
+
+
+def test_a_series_rule_written_in_python() -> None:
+    rule = gkbg.Rule(
+        id="province.no_new_pending_appeals",
+        kind="compare",
+        scope="series",
+        severity=gkbg.Severity.WARNING,
+        table="appeals",
+        foreach={"row": "rows"},
+        lhs=("this.appeals.{row}.pending",),
+        op="<=",
+        rhs=("prev.appeals.{row}.pending",),
+        title=gkbg.Text("尚未审结案件不增加", "pending cases do not grow"),
+        message=gkbg.Text(
+            "{row_label}：{this_year}年尚未审结 {actual} 件，{prev_year}年 {expected} 件。",
+            "{row_en}: {actual} pending in {this_year}, {expected} in {prev_year}.",
+        ),
+    )
+    rules = gkbg.RuleSet.default().with_rules(rule)
+    first = _report(2022)
+    second = _report(
+        2023, appeals__litigation_direct__pending=2, appeals__litigation_direct__total=2
+    )
+    (finding,) = gkbg.check_series([first, second], rules).by_rule(rule.id)
+    assert finding.message.en == "litigation without reconsideration: 2 pending in 2023, 0 in 2022."
+    assert finding.cells == (
+        "this.appeals.litigation_direct.pending",
+        "prev.appeals.litigation_direct.pending",
+    )
+    with pytest.raises(gkbg.RuleError, match="a series relation names the report of each key"):
+        attrs.evolve(rule, lhs=("appeals.{row}.pending",))

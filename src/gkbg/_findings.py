@@ -11,7 +11,7 @@ import attrs
 from gkbg._model import Value  # noqa: TC001 - resolved at run time by cattrs
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Mapping
 
 __all__ = ["CheckResult", "Finding", "NotCheckable", "Severity", "Text"]
 
@@ -33,6 +33,21 @@ class Text:
     def __call__(self, lang: Literal["zh", "en"] = "zh") -> str:
         """The sentence in ``lang``."""
         return self.zh if lang == "zh" else self.en
+
+    def fill(self, fields: Mapping[str, object]) -> Text:
+        """Both sentences as `str.format` templates filled with ``fields``.
+
+        A field that ``fields`` does not give is left as written, braces and all.
+        """
+        values = _Kept(fields)
+        return Text(self.zh.format_map(values), self.en.format_map(values))
+
+
+class _Kept(dict[str, object]):
+    """Template fields; an unknown field is left as written rather than failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
 
 
 @attrs.frozen

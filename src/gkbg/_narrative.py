@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from gkbg._findings import Finding, NotCheckable, Text
+from gkbg._findings import Finding, NotCheckable
 from gkbg._text import nfkc
 
 if TYPE_CHECKING:
@@ -154,15 +154,6 @@ def _fields(quote: str, stated: int, expected: Value, statement: Statement) -> M
     }
 
 
-def _render(text: Text, fields: Mapping[str, object]) -> Text:
-    class _Keep(dict[str, object]):
-        def __missing__(self, key: str) -> str:
-            return "{" + key + "}"
-
-    values = _Keep(fields)
-    return Text(text.zh.format_map(values), text.en.format_map(values))
-
-
 def narrative(rule: Rule, report: Report) -> Iterator[Finding | NotCheckable]:
     """Evaluate a ``narrative`` rule on a report."""
     cells = {cell.key: cell for cell in report.iter_cells()}
@@ -188,7 +179,7 @@ def narrative(rule: Rule, report: Report) -> Iterator[Finding | NotCheckable]:
                 yield Finding(
                     rule.id,
                     rule.severity,
-                    _render(rule.message, _fields(quote, stated, table_value, statement)),
+                    rule.message.fill(_fields(quote, stated, table_value, statement)),
                     statement.cells,
                     table_value,
                     stated,

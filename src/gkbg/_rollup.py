@@ -16,27 +16,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from gkbg._errors import SeriesError
-from gkbg._findings import CheckResult, Finding, NotCheckable, Text
+from gkbg._findings import CheckResult, Finding, NotCheckable
 from gkbg._rules import Rule, RuleSet
 from gkbg._schema import forms
 from gkbg._series import report_name
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping
+    from collections.abc import Iterable, Iterator
 
     from gkbg._model import Report, Value
 
 __all__ = ["check_rollup"]
-
-
-class _Keep(dict[str, object]):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-def _render(text: Text, fields: Mapping[str, object]) -> Text:
-    values = _Keep(fields)
-    return Text(text.zh.format_map(values), text.en.format_map(values))
 
 
 def _labels(report: Report) -> dict[str, tuple[str, str]]:
@@ -79,7 +69,7 @@ def _rollup(
         yield Finding(
             rule.id,
             rule.severity,
-            _render(rule.message, fields),
+            rule.message.fill(fields),
             (key,),
             total,
             value,

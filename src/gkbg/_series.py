@@ -27,14 +27,14 @@ import regex
 
 from gkbg._engine import _EVALUATORS, _Context
 from gkbg._errors import SeriesError
-from gkbg._findings import CheckResult, Finding, NotCheckable, Severity, Text
+from gkbg._findings import CheckResult, Finding, NotCheckable, Severity
 from gkbg._model import Cell, Report, Table
 from gkbg._narrative import sentences
 from gkbg._rules import Rule, RuleSet
 from gkbg._text import nfkc
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
 
 __all__ = ["SeriesResult", "check_series", "report_name", "text_reuse"]
 
@@ -131,16 +131,6 @@ def pair_report(previous: Report, current: Report) -> Report:
     return attrs.evolve(current, tables=tables, text="")
 
 
-class _Keep(dict[str, object]):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-def _render(text: Text, fields: Mapping[str, object]) -> Text:
-    values = _Keep(fields)
-    return Text(text.zh.format_map(values), text.en.format_map(values))
-
-
 def _masked(sentence: str) -> str:
     masked: str = _DIGITS.sub("#", sentence)
     return masked
@@ -196,7 +186,7 @@ def _text_reuse(rule: Rule, previous: Report, current: Report) -> Iterator[Outco
     yield Finding(
         rule.id,
         rule.severity,
-        _render(rule.message, fields),
+        rule.message.fill(fields),
         (),
         Decimal(str(threshold)),
         Decimal(f"{share:.2f}"),
@@ -222,7 +212,7 @@ def _compare(rules: RuleSet, previous: Report, current: Report) -> Iterator[Outc
             outcomes = _EVALUATORS[rule.kind](rule, context)
         for outcome in outcomes:
             if isinstance(outcome, Finding):
-                yield attrs.evolve(outcome, message=_render(outcome.message, fields), reports=names)
+                yield attrs.evolve(outcome, message=outcome.message.fill(fields), reports=names)
             else:
                 yield outcome
 
