@@ -291,3 +291,18 @@ def test_a_series_rule_written_in_python() -> None:
     )
     with pytest.raises(gkbg.RuleError, match="a series relation names the report of each key"):
         attrs.evolve(rule, lhs=("appeals.{row}.pending",))
+
+
+def test_at_the_change_of_form_only_the_carry_over_is_compared() -> None:
+    """A 2020 report in the 2019 form, a 2021 report in the 2021 form."""
+    old = gkbg.parse(
+        pipe_text(
+            "2019",
+            {"applications.carried_forward.total": 4},
+            title="某某区人民政府2020年政府信息公开工作年度报告",
+        )
+    )
+    new = gkbg.parse(pipe_text("2021", title="某某区人民政府2021年政府信息公开工作年度报告"))
+    result = gkbg.check_series([old, new])
+    assert [finding.rule for finding in result] == ["series.carry_over"]
+    assert result.not_checkable == ()
