@@ -9,7 +9,9 @@ gkbg reads the tables of Chinese 政府信息公开工作年度报告 and checks
 ...     print(finding.rule, finding.message.en)
 
 The statutory forms (2019 and 2021) are data (`gkbg.forms`); so are the checks
-(`gkbg.RuleSet`). Parsers register by format name (`gkbg.register_parser`).
+(`gkbg.RuleSet`), those across reports too: `gkbg.check_series` compares one agency's years,
+`gkbg.check_rollup` a region's summary report with its units'. Parsers register by format
+name (`gkbg.register_parser`).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from gkbg._errors import (
     MissingExtraError,
     NoTablesError,
     RuleError,
+    SeriesError,
     UnknownFormatError,
 )
 from gkbg._export import (
@@ -60,8 +63,10 @@ from gkbg._parsers import (
     parse_layout,
     register_parser,
 )
+from gkbg._rollup import check_rollup
 from gkbg._rules import Check, FunctionRule, Rule, RuleSet, Statement
 from gkbg._schema import TABLES, Block, CellSpec, Column, Form, Row, TableForm, form, forms
+from gkbg._series import SeriesResult, check_series
 from gkbg._version import __version__
 
 __all__ = [
@@ -98,6 +103,8 @@ __all__ = [
     "Rule",
     "RuleError",
     "RuleSet",
+    "SeriesError",
+    "SeriesResult",
     "Severity",
     "Statement",
     "Table",
@@ -115,6 +122,8 @@ __all__ = [
     "cells_frame",
     "cells_to_csv",
     "check",
+    "check_rollup",
+    "check_series",
     "converter",
     "default_registry",
     "finding_records",
