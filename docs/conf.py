@@ -1,0 +1,169 @@
+# SPDX-License-Identifier: MIT
+"""Sphinx configuration of the documentation site.
+
+Build it from the repository root (after ``pip install -e ".[docs]"``)::
+
+    sphinx-build -W --keep-going -b html docs docs/_build/html
+
+The pages are the Markdown files of ``docs/``, read by MyST-Parser, whose examples
+``tests/test_docs.py`` runs; the API reference (``reference/api.rst``) comes from the
+docstrings, through autodoc and napoleon (Google style), and the ``gkbg`` command's reference
+from its argument parser (sphinx-argparse).
+"""
+
+from __future__ import annotations
+
+import pkgutil
+import typing
+from pathlib import Path
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.pycode import ModuleAnalyzer
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+
+import gkbg
+
+if typing.TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+project = "gkbg"
+author = "The gkbg developers"
+project_copyright = "the gkbg developers (MIT licence)"
+release = gkbg.__version__
+version = ".".join(release.split(".")[:2])
+
+extensions = [
+    "myst_parser",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+    "sphinxarg.ext",
+]
+
+source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
+root_doc = "index"
+# docs/examples holds example plugin packages (the pages show their files), not pages.
+exclude_patterns = ["_build", "examples", "**/.*"]
+language = "en"
+
+# Markdown: GitHub's heading anchors, so that a link such as checks.md#rule-files works both on
+# GitHub and in the site; links are resolved among pages, labels and Python objects only.
+myst_heading_anchors = 6
+myst_ref_domains = ["std", "py"]
+
+# Docstrings: Google style; `name` in a docstring is a cross-reference to a Python object.
+default_role = "py:obj"
+napoleon_google_docstring = True
+napoleon_numpy_docstring = False
+napoleon_use_rtype = False
+autodoc_member_order = "bysource"
+autodoc_default_options = {"members": True}
+autodoc_typehints = "description"
+autodoc_typehints_description_target = "documented"
+autodoc_typehints_format = "short"
+add_module_names = False
+python_use_unqualified_type_names = True
+
+# Every cross-reference must resolve (the build runs offline, so without intersphinx: the
+# standard library's names are taken as they are, and so are private type aliases).
+nitpicky = True
+nitpick_ignore = [
+    ("py:class", "decimal.Decimal"),
+    ("py:obj", "Decimal"),
+    ("py:class", "collections.abc.Mapping"),
+    ("py:obj", "pathlib.Path"),
+    ("py:obj", "os.PathLike"),
+    ("py:class", "Source"),  # gkbg._parsers: str | bytes | os.PathLike[str]
+    ("py:class", "Outcome"),  # gkbg._rules: Finding | NotCheckable
+    ("py:class", "gkbg._json.T"),  # the class from_json is asked for
+]
+
+html_theme = "furo"
+html_title = f"gkbg {release}"
+
+REPOSITORY = "https://github.com/gkbg/gkbg"
+ROOT = Path(__file__).resolve().parent.parent
+_log = logging.getLogger(__name__)
+
+
+def _attribute_docs() -> dict[str, list[str]]:
+    """The docstrings written under module-level names in gkbg's private modules."""
+    found: dict[str, list[str]] = {}
+    for module in pkgutil.iter_modules(gkbg.__path__, "gkbg."):
+        short = module.name.rpartition(".")[2]
+        if short.startswith("_") and not short.startswith("__"):
+            docs = ModuleAnalyzer.for_module(module.name).find_attr_docs()
+            for (scope, name), lines in docs.items():
+                if not scope:
+                    found.setdefault(name, lines)
+    return found
+
+
+_ATTRIBUTE_DOCS = _attribute_docs()
+
+
+def _data_docstring(  # noqa: PLR0917 - the event's signature
+    app: Sphinx,  # noqa: ARG001 - the event's signature
+    what: str,
+    name: str,
+    obj: object,  # noqa: ARG001
+    options: object,  # noqa: ARG001
+    lines: list[str],
+) -> None:
+    """Document a name gkbg re-exports with the docstring written where it is defined.
+
+    autodoc looks for the docstring of ``gkbg.TABLES`` in ``gkbg/__init__.py``, and without one
+    would show the docstring of ``tuple``.
+    """
+    module, _, attribute = name.rpartition(".")
+    if what != "data" or module != "gkbg":
+        return
+    lines[:] = list(_ATTRIBUTE_DOCS.get(attribute, []))
+    if not lines:
+        _log.warning("%s: no docstring where it is defined", name, type="gkbg", subtype="docs")
+
+
+def _protocol_signature(  # noqa: PLR0917 - the event's signature
+    app: Sphinx,  # noqa: ARG001 - the event's signature
+    what: str,
+    name: str,  # noqa: ARG001
+    obj: object,
+    options: object,  # noqa: ARG001
+    signature: str | None,
+    return_annotation: str | None,
+) -> tuple[str, str | None] | None:
+    """A protocol is not instantiated: show no ``(*args, **kwargs)`` for it."""
+    if what == "class" and getattr(obj, "_is_protocol", False):
+        return "", return_annotation
+    return signature, return_annotation
+
+
+class _RepositoryFolders(SphinxPostTransform):
+    """A Markdown link to a folder of the repository goes to that folder on GitHub.
+
+    On GitHub such links (``../src/gkbg/forms/``) show the folder; links to files outside the
+    pages become downloads, as MyST makes them.
+    """
+
+    default_priority = 8  # before MyST resolves (and complains about) its references
+
+    def run(self, **kwargs: object) -> None:  # noqa: ARG002 - Sphinx's signature
+        for node in list(self.document.findall(addnodes.pending_xref)):
+            if node.get("reftype") != "myst" or node.get("refdomain"):
+                continue
+            _, path = self.env.relfn2path(node["reftarget"], node["refdoc"])
+            folder = Path(path).resolve()
+            if not folder.is_dir() or not folder.is_relative_to(ROOT):
+                continue
+            uri = f"{REPOSITORY}/tree/main/{folder.relative_to(ROOT).as_posix()}"
+            link = nodes.reference("", "", *node.children, refuri=uri, internal=False)
+            node.replace_self(link)
+
+
+def setup(app: Sphinx) -> dict[str, object]:
+    """Connect the hooks above."""
+    app.connect("autodoc-process-docstring", _data_docstring)
+    app.connect("autodoc-process-signature", _protocol_signature)
+    app.add_post_transform(_RepositoryFolders)
+    return {"parallel_read_safe": True}
