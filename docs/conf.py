@@ -81,6 +81,11 @@ nitpick_ignore = [
 
 html_theme = "furo"
 html_title = f"gkbg {release}"
+html_theme_options = {  # "view" and "edit" buttons pointing at the page's source on GitHub
+    "source_repository": "https://github.com/gkbg/gkbg/",
+    "source_branch": "main",
+    "source_directory": "docs/",
+}
 
 REPOSITORY = "https://github.com/gkbg/gkbg"
 ROOT = Path(__file__).resolve().parent.parent
