@@ -17,6 +17,7 @@ import pkgutil
 import typing
 from pathlib import Path
 
+import attrs
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.pycode import ModuleAnalyzer
@@ -129,7 +130,7 @@ def _data_docstring(  # noqa: PLR0917 - the event's signature
         _log.warning("%s: no docstring where it is defined", name, type="gkbg", subtype="docs")
 
 
-def _protocol_signature(  # noqa: PLR0917 - the event's signature
+def _signature(  # noqa: PLR0917 - the event's signature
     app: Sphinx,  # noqa: ARG001 - the event's signature
     what: str,
     name: str,  # noqa: ARG001
@@ -138,9 +139,21 @@ def _protocol_signature(  # noqa: PLR0917 - the event's signature
     signature: str | None,
     return_annotation: str | None,
 ) -> tuple[str, str | None] | None:
-    """A protocol is not instantiated: show no ``(*args, **kwargs)`` for it."""
-    if what == "class" and getattr(obj, "_is_protocol", False):
+    """Class signatures as they are called.
+
+    A protocol is not instantiated: no ``(*args, **kwargs)`` for it. An attrs field whose
+    default comes from a factory shows the call (``foreach=dict()``), not attrs' ``NOTHING``.
+    """
+    if what != "class" or signature is None:
+        return None
+    if getattr(obj, "_is_protocol", False):
         return "", return_annotation
+    if isinstance(obj, type) and attrs.has(obj):
+        for field in attrs.fields(obj):
+            if isinstance(field.default, attrs.Factory):
+                factory = field.default.factory
+                shown = f"{getattr(factory, '__name__', '...')}()"
+                signature = signature.replace(f"{field.alias}=NOTHING", f"{field.alias}={shown}")
     return signature, return_annotation
 
 
@@ -169,6 +182,6 @@ class _RepositoryFolders(SphinxPostTransform):
 def setup(app: Sphinx) -> dict[str, object]:
     """Connect the hooks above."""
     app.connect("autodoc-process-docstring", _data_docstring)
-    app.connect("autodoc-process-signature", _protocol_signature)
+    app.connect("autodoc-process-signature", _signature)
     app.add_post_transform(_RepositoryFolders)
     return {"parallel_read_safe": True}
