@@ -14,6 +14,7 @@ from its argument parser (sphinx-argparse).
 from __future__ import annotations
 
 import pkgutil
+import re
 import typing
 from pathlib import Path
 
@@ -179,9 +180,47 @@ class _RepositoryFolders(SphinxPostTransform):
             node.replace_self(link)
 
 
+class _LinkApiNames(SphinxPostTransform):
+    """Inline code that names a documented object, such as ``gkbg.parse``, links to its entry.
+
+    The pages write ``gkbg.RuleSet.builtin()`` as code, which GitHub shows as it is; in the site
+    it becomes a link to the API reference. Code that names nothing documented stays code, and
+    so does code in headings, in links and in code blocks.
+    """
+
+    default_priority = 20  # after the references are resolved
+
+    _NAME = re.compile(r"(?P<name>gkbg(?:\.\w+)+)(?:\(\))?")
+
+    def run(self, **kwargs: object) -> None:  # noqa: ARG002 - Sphinx's signature
+        objects = self.env.domains["py"].objects
+        for literal in list(self.document.findall(nodes.literal)):
+            match = self._NAME.fullmatch(literal.astext())
+            if match is None or match["name"] not in objects:
+                continue
+            if any(
+                isinstance(up, nodes.reference | nodes.literal_block | nodes.title)
+                for up in _ancestors(literal)
+            ):
+                continue
+            entry = objects[match["name"]]
+            uri = self.app.builder.get_relative_uri(self.env.docname, entry.docname)
+            link = nodes.reference("", "", internal=True, refuri=f"{uri}#{entry.node_id}")
+            literal.replace_self(link)
+            link.append(literal)
+
+
+def _ancestors(node: nodes.Node) -> typing.Iterator[nodes.Node]:
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
 def setup(app: Sphinx) -> dict[str, object]:
     """Connect the hooks above."""
     app.connect("autodoc-process-docstring", _data_docstring)
     app.connect("autodoc-process-signature", _signature)
     app.add_post_transform(_RepositoryFolders)
+    app.add_post_transform(_LinkApiNames)
     return {"parallel_read_safe": True}
