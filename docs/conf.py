@@ -13,8 +13,11 @@ from its argument parser (sphinx-argparse).
 
 from __future__ import annotations
 
+import importlib
 import pkgutil
 import re
+import sys
+import types
 import typing
 from pathlib import Path
 
@@ -67,19 +70,35 @@ autodoc_typehints_format = "short"
 add_module_names = False
 python_use_unqualified_type_names = True
 
-# Every cross-reference must resolve (the build runs offline, so without intersphinx: the
-# standard library's names are taken as they are, and so are private type aliases).
+# Every cross-reference must resolve, except to what has no page here: the standard library
+# (the build runs offline, so without intersphinx) and gkbg's private type aliases, which
+# annotations name (``Source``, ``Outcome``).
 nitpicky = True
-nitpick_ignore = [
-    ("py:class", "decimal.Decimal"),
-    ("py:obj", "Decimal"),
-    ("py:class", "collections.abc.Mapping"),
-    ("py:obj", "pathlib.Path"),
-    ("py:obj", "os.PathLike"),
-    ("py:class", "Source"),  # gkbg._parsers: str | bytes | os.PathLike[str]
-    ("py:class", "Outcome"),  # gkbg._rules: Finding | NotCheckable
-    ("py:class", "gkbg._json.T"),  # the class from_json is asked for
+nitpick_ignore_regex = [
+    (r"py:.*", rf"(?:{'|'.join(sorted(sys.stdlib_module_names))})\..+"),
 ]
+
+
+def _unlinked_names() -> list[tuple[str, str]]:
+    """Short names of standard-library types, and gkbg's private type aliases."""
+    names: set[str] = set()
+    for stdlib in ("builtins", "collections.abc", "decimal", "enum", "os", "pathlib", "typing"):
+        names.update(name for name in dir(importlib.import_module(stdlib)) if name[:1].isupper())
+    for info in pkgutil.walk_packages(gkbg.__path__, "gkbg."):
+        if info.name.rpartition(".")[2] == "__main__":
+            continue
+        try:
+            module = importlib.import_module(info.name)
+        except ImportError:  # an extra's module without the extra: autodoc will say so
+            continue
+        for name, value in vars(module).items():
+            alias = isinstance(value, typing.TypeVar | types.UnionType)
+            if alias or typing.get_origin(value) is not None:
+                names.update((name, f"{info.name}.{name}"))
+    return [(role, name) for name in sorted(names) for role in ("py:class", "py:obj")]
+
+
+nitpick_ignore = _unlinked_names()
 
 html_theme = "furo"
 html_title = f"gkbg {release}"
