@@ -24,6 +24,7 @@ from pathlib import Path
 import attrs
 from docutils import nodes
 from sphinx import addnodes
+from sphinx.ext.napoleon.docstring import GoogleDocstring
 from sphinx.pycode import ModuleAnalyzer
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
@@ -150,6 +151,27 @@ def _data_docstring(  # noqa: PLR0917 - the event's signature
         _log.warning("%s: no docstring where it is defined", name, type="gkbg", subtype="docs")
 
 
+_PROSE = frozenset({"attribute", "data", "property"})
+
+
+def _google_docstring(  # noqa: PLR0917 - the event's signature
+    app: Sphinx,
+    what: str,
+    name: str,
+    obj: object,
+    options: object,
+    lines: list[str],
+) -> None:
+    """Napoleon's reading of Google-style docstrings, without a type made of the first words.
+
+    Napoleon takes what precedes the first colon of an attribute's, a constant's or a
+    property's docstring for its type; gkbg writes prose there (``A cell's number: `int` for
+    counts, ...``) and gives types as annotations. Those docstrings are read as a function's.
+    """
+    kind = "method" if what in _PROSE else what
+    lines[:] = GoogleDocstring(lines, app.config, app, kind, name, obj, options).lines()
+
+
 def _signature(  # noqa: PLR0917 - the event's signature
     app: Sphinx,  # noqa: ARG001 - the event's signature
     what: str,
@@ -238,7 +260,16 @@ def _ancestors(node: nodes.Node) -> typing.Iterator[nodes.Node]:
 
 def setup(app: Sphinx) -> dict[str, object]:
     """Connect the hooks above."""
-    app.connect("autodoc-process-docstring", _data_docstring)
+    napoleon = [
+        listener.id
+        for listener in app.events.listeners["autodoc-process-docstring"]
+        if getattr(listener.handler, "__module__", "") == "sphinx.ext.napoleon"
+    ]
+    if len(napoleon) != 1:
+        raise RuntimeError("docs/conf.py: napoleon's docstring handler has changed; update it")
+    app.disconnect(napoleon[0])
+    app.connect("autodoc-process-docstring", _data_docstring, priority=400)
+    app.connect("autodoc-process-docstring", _google_docstring)
     app.connect("autodoc-process-signature", _signature)
     app.add_post_transform(_RepositoryFolders)
     app.add_post_transform(_LinkApiNames)
