@@ -103,27 +103,30 @@ nitpick_ignore = _unlinked_names()
 
 html_theme = "furo"
 html_title = f"gkbg {release}"
+REPOSITORY = "https://github.com/gkbg/gkbg"
 html_theme_options = {  # "view" and "edit" buttons pointing at the page's source on GitHub
-    "source_repository": "https://github.com/gkbg/gkbg/",
+    "source_repository": f"{REPOSITORY}/",
     "source_branch": "main",
     "source_directory": "docs/",
 }
 
-REPOSITORY = "https://github.com/gkbg/gkbg"
 ROOT = Path(__file__).resolve().parent.parent
 _log = logging.getLogger(__name__)
 
 
 def _attribute_docs() -> dict[str, list[str]]:
-    """The docstrings written under module-level names in gkbg's private modules."""
+    """The docstrings written under the names ``gkbg`` exports, in the modules defining them."""
     found: dict[str, list[str]] = {}
-    for module in pkgutil.iter_modules(gkbg.__path__, "gkbg."):
-        short = module.name.rpartition(".")[2]
-        if short.startswith("_") and not short.startswith("__"):
-            docs = ModuleAnalyzer.for_module(module.name).find_attr_docs()
-            for (scope, name), lines in docs.items():
-                if not scope:
-                    found.setdefault(name, lines)
+    for info in pkgutil.iter_modules(gkbg.__path__, "gkbg."):
+        short = info.name.rpartition(".")[2]
+        if not short.startswith("_") or short.startswith("__"):
+            continue
+        module = importlib.import_module(info.name)
+        docs = ModuleAnalyzer.for_module(info.name).find_attr_docs()
+        for (scope, name), lines in docs.items():
+            exported = name in gkbg.__all__ and getattr(module, name) is getattr(gkbg, name)
+            if not scope and exported:
+                found[name] = lines
     return found
 
 
