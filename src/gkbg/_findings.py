@@ -35,7 +35,7 @@ class Text:
         return self.zh if lang == "zh" else self.en
 
     def fill(self, fields: Mapping[str, object]) -> Text:
-        """Both sentences as `str.format` templates filled with ``fields``.
+        """Both sentences as ``str.format`` templates filled with ``fields``.
 
         A field that ``fields`` does not give is left as written, braces and all.
         """

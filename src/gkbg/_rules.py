@@ -97,7 +97,8 @@ class Rule:
 
     Attributes:
         id: Stable identifier, two or more dot-separated lower-case words.
-        kind: One of `KINDS`.
+        kind: What the rule checks (``sum``, ``equation``, ``compare``, ``cell``, …); the
+            checks page of the docs lists every kind.
         severity: Of the findings.
         title: One line saying what the rule checks.
         message: The finding's message; a template (see the docs for its fields).

@@ -61,7 +61,8 @@ class SeriesResult(CheckResult):
         years: The years of the reports, in order.
         gaps: The years between the first and the last with no report: nothing is compared
             across them.
-        reports: The reports' names (`report_name`), in the order of ``years``.
+        reports: The reports' names (the file name, else the agency and year), in the
+            order of ``years``.
     """
 
     years: tuple[int, ...] = ()
