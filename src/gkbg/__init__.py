@@ -16,6 +16,15 @@ name (`gkbg.register_parser`).
 
 from __future__ import annotations
 
+from gkbg._batch import (
+    SUMMARY_FIELDS,
+    BatchSummary,
+    FileResult,
+    batch,
+    batch_file,
+    batch_files,
+    write_batch,
+)
 from gkbg._engine import check
 from gkbg._errors import (
     DocumentError,
@@ -28,10 +37,23 @@ from gkbg._errors import (
     SeriesError,
     UnknownFormatError,
 )
+from gkbg._export import (
+    CELL_FIELDS,
+    FINDING_FIELDS,
+    cell_records,
+    cells_frame,
+    cells_to_csv,
+    finding_records,
+    findings_frame,
+    findings_to_csv,
+    json_schema,
+    to_xlsx,
+)
 from gkbg._findings import CheckResult, Finding, NotCheckable, Severity, Text
 from gkbg._json import converter, from_json, to_json
 from gkbg._layout import Layout, Token, TokenKind
 from gkbg._model import Cell, CellState, Location, Report, Table, Value
+from gkbg._notebook import result_html, to_html
 from gkbg._parsers import (
     Input,
     Parser,
@@ -48,7 +70,11 @@ from gkbg._series import SeriesResult, check_series
 from gkbg._version import __version__
 
 __all__ = [
+    "CELL_FIELDS",
+    "FINDING_FIELDS",
+    "SUMMARY_FIELDS",
     "TABLES",
+    "BatchSummary",
     "Block",
     "Cell",
     "CellSpec",
@@ -58,6 +84,7 @@ __all__ = [
     "Column",
     "DocumentError",
     "EmptyDocumentError",
+    "FileResult",
     "Finding",
     "Form",
     "FormError",
@@ -88,16 +115,30 @@ __all__ = [
     "UnknownFormatError",
     "Value",
     "__version__",
+    "batch",
+    "batch_file",
+    "batch_files",
+    "cell_records",
+    "cells_frame",
+    "cells_to_csv",
     "check",
     "check_rollup",
     "check_series",
     "converter",
     "default_registry",
+    "finding_records",
+    "findings_frame",
+    "findings_to_csv",
     "form",
     "forms",
     "from_json",
+    "json_schema",
     "parse",
     "parse_layout",
     "register_parser",
+    "result_html",
+    "to_html",
     "to_json",
+    "to_xlsx",
+    "write_batch",
 ]

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
@@ -143,3 +143,15 @@ class CheckResult:
     def by_rule(self, rule: str) -> tuple[Finding, ...]:
         """The findings of one check."""
         return tuple(f for f in self.findings if f.rule == rule)
+
+    def to_pandas(self) -> Any:  # noqa: ANN401 - a pandas.DataFrame
+        """The findings as a pandas DataFrame (``gkbg[pandas]``); see `gkbg.findings_frame`."""
+        from gkbg._export import findings_frame  # noqa: PLC0415 - the export imports this module
+
+        return findings_frame(self)
+
+    def _repr_html_(self) -> str:
+        """The findings as an HTML table (for Jupyter)."""
+        from gkbg._notebook import result_html  # noqa: PLC0415 - the view imports this module
+
+        return result_html(self)

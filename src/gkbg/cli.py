@@ -1,25 +1,25 @@
 # SPDX-License-Identifier: MIT
-"""The ``gkbg`` command: ``gkbg check``, ``check-series``, ``check-rollup``, ``parse``, ``rules``.
+"""The ``gkbg`` command: ``check``, ``check-series``, ``check-rollup``, ``batch``, ``parse``.
 
-Exit status of ``gkbg check``, ``check-series`` and ``check-rollup``: 0 when there is no error
-(warnings allowed), 1 when there are errors, 2 when a file cannot be read or the reports cannot
-be compared (this wins over 1).
+Exit status of ``gkbg check``, ``check-series``, ``check-rollup`` and ``batch``: 0 when there
+is no error (warnings allowed), 1 when there are errors, 2 when a file cannot be read or the
+reports cannot be compared (this wins over 1).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import locale
-import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TextIO
+from typing import TYPE_CHECKING, TextIO
 
+from gkbg._batch import batch
 from gkbg._engine import check
 from gkbg._errors import GkbgError
 from gkbg._findings import Text
 from gkbg._json import converter, to_json
+from gkbg._lang import Lang, default_lang
 from gkbg._parsers import default_registry, parse
 from gkbg._rollup import check_rollup
 from gkbg._rules import RuleSet
@@ -33,8 +33,6 @@ if TYPE_CHECKING:
     from gkbg._model import Report
 
 __all__ = ["main"]
-
-Lang = Literal["zh", "en"]
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -60,6 +58,14 @@ _WORDS = {
         "gap": "缺少{year}年度报告，其前后年度未比较",
         "rollup": "汇总",
         "units": "份所属单位报告",
+        "files": "个文件",
+        "read_now": "本次读取",
+        "done_before": "此前已完成",
+        "read": "已读取",
+        "unreadable": "无法读取",
+        "failed": "意外失败",
+        "with_errors": "份报告有错误",
+        "written": "已写出",
     },
     "en": {
         "error": "error",
@@ -80,17 +86,16 @@ _WORDS = {
         "gap": "no report for {year}: the years around it are not compared",
         "rollup": "summary",
         "units": "units' reports",
+        "files": "files",
+        "read_now": "read now",
+        "done_before": "done before",
+        "read": "read",
+        "unreadable": "unreadable",
+        "failed": "failed",
+        "with_errors": "reports with errors",
+        "written": "written",
     },
 }
-
-
-def _default_lang() -> Lang:
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(name)
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    current = locale.getlocale()[0] or ""
-    return "zh" if current.lower().startswith("zh") else "en"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -152,6 +157,24 @@ def _parser() -> argparse.ArgumentParser:
             "--format", default=None, help="read every file in this format instead of detecting it"
         )
 
+    batch_cmd = commands.add_parser(
+        "batch", help="read and check many files into CSV (and Parquet), resumably"
+    )
+    batch_cmd.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or globs")
+    batch_cmd.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
+    batch_cmd.add_argument(
+        "--jobs", type=int, default=None, metavar="N", help="worker processes (default: all cores)"
+    )
+    batch_cmd.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show a progress bar on stderr (default: when stderr is a terminal)",
+    )
+    batch_cmd.add_argument("--lang", choices=("zh", "en"), default=None)
+    batch_cmd.add_argument("--rules", action="append", default=[], type=Path, metavar="TOML")
+    batch_cmd.add_argument("--format", default=None, help="read every file in this format")
+
     parse_cmd = commands.add_parser("parse", help="print a report's cells as JSON")
     parse_cmd.add_argument("file", metavar="FILE", type=Path)
     parse_cmd.add_argument("--format", default=None, help="the format instead of detecting it")
@@ -208,7 +231,7 @@ def _rules(paths: Sequence[Path]) -> RuleSet:
 
 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    lang: Lang = args.lang or _default_lang()
+    lang: Lang = args.lang or default_lang()
     try:
         rules = _rules(args.rules)
     except GkbgError as exc:
@@ -273,7 +296,7 @@ def _print_findings(result: CheckResult, lang: Lang, out: TextIO) -> None:
 def _read_all(
     args: argparse.Namespace, paths: Sequence[Path], err: TextIO
 ) -> tuple[RuleSet, list[Report]] | None:
-    lang: Lang = args.lang or _default_lang()
+    lang: Lang = args.lang or default_lang()
     try:
         rules = _rules(args.rules)
         reports = [parse(path, format=args.format) for path in paths]
@@ -284,7 +307,7 @@ def _read_all(
 
 
 def _check_series(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    lang: Lang = args.lang or _default_lang()
+    lang: Lang = args.lang or default_lang()
     words = _WORDS[lang]
     read = _read_all(args, args.files, err)
     if read is None:
@@ -306,7 +329,7 @@ def _check_series(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _check_rollup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    lang: Lang = args.lang or _default_lang()
+    lang: Lang = args.lang or default_lang()
     words = _WORDS[lang]
     read = _read_all(args, [args.summary, *args.files], err)
     if read is None:
@@ -324,6 +347,40 @@ def _check_rollup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_FINDINGS if result.errors else EXIT_OK
 
 
+def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    lang: Lang = args.lang or default_lang()
+    words = _WORDS[lang]
+    try:
+        rules = _rules(args.rules) if args.rules else None
+    except GkbgError as exc:
+        err.write(f"gkbg: {exc}\n")
+        return EXIT_UNREADABLE
+    try:
+        summary = batch(
+            args.paths, args.out, jobs=args.jobs, rules=rules, format=args.format,
+            progress=args.progress, stream=err,
+        )  # fmt: skip
+    except GkbgError as exc:  # an output folder gkbg cannot use
+        err.write(f"gkbg: {exc}\n")
+        return EXIT_UNREADABLE
+    out.write(
+        f"{summary.read + summary.skipped} {words['files']}: {summary.read} {words['read_now']}, "
+        f"{summary.skipped} {words['done_before']}\n"
+        f"{summary.out}: {summary.files} {words['files']}, {summary.ok} {words['read']}, "
+        f"{summary.unreadable} {words['unreadable']}, {summary.failed} {words['failed']}\n"
+        f"  {summary.with_errors} {words['with_errors']}: {summary.errors} {words['errors']}, "
+        f"{summary.warnings} {words['warnings']}\n"
+    )
+    out.writelines(
+        f"  {words['cannot']}: {error_class}: {message}\n"
+        for _source, error_class, message in summary.problems
+    )
+    out.write(f"  {words['written']}: {', '.join(summary.outputs)}\n")
+    if summary.unreadable or summary.failed:
+        return EXIT_UNREADABLE
+    return EXIT_FINDINGS if summary.with_errors else EXIT_OK
+
+
 def _parse(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         report = parse(args.file, format=args.format)
@@ -335,7 +392,7 @@ def _parse(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _list_rules(args: argparse.Namespace, out: TextIO) -> int:
-    lang: Lang = args.lang or _default_lang()
+    lang: Lang = args.lang or default_lang()
     for rule in RuleSet.default():
         severity = rule.severity.value
         title = getattr(rule, "title", "")
@@ -364,6 +421,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _check_series(args, sys.stdout, sys.stderr)
     if args.command == "check-rollup":
         return _check_rollup(args, sys.stdout, sys.stderr)
+    if args.command == "batch":
+        return _batch(args, sys.stdout, sys.stderr)
     if args.command == "parse":
         return _parse(args, sys.stdout, sys.stderr)
     if args.command == "rules":
