@@ -16,18 +16,25 @@ from __future__ import annotations
 
 from gkbg._engine import check
 from gkbg._errors import (
+    CorruptDocumentError,
     DocumentError,
     EmptyDocumentError,
+    EncodingError,
+    EncryptedDocumentError,
     FormError,
     GkbgError,
+    LimitExceededError,
     MissingExtraError,
     NoTablesError,
     RuleError,
+    ScannedDocumentError,
     UnknownFormatError,
+    UnsafeDocumentError,
 )
 from gkbg._findings import CheckResult, Finding, NotCheckable, Severity, Text
 from gkbg._json import converter, from_json, to_json
 from gkbg._layout import Layout, Token, TokenKind
+from gkbg._limits import Limits
 from gkbg._model import Cell, CellState, Location, Report, Table, Value
 from gkbg._parsers import (
     Input,
@@ -51,8 +58,11 @@ __all__ = [
     "Check",
     "CheckResult",
     "Column",
+    "CorruptDocumentError",
     "DocumentError",
     "EmptyDocumentError",
+    "EncodingError",
+    "EncryptedDocumentError",
     "Finding",
     "Form",
     "FormError",
@@ -60,6 +70,8 @@ __all__ = [
     "GkbgError",
     "Input",
     "Layout",
+    "LimitExceededError",
+    "Limits",
     "Location",
     "MissingExtraError",
     "NoTablesError",
@@ -71,6 +83,7 @@ __all__ = [
     "Rule",
     "RuleError",
     "RuleSet",
+    "ScannedDocumentError",
     "Severity",
     "Statement",
     "Table",
@@ -79,6 +92,7 @@ __all__ = [
     "Token",
     "TokenKind",
     "UnknownFormatError",
+    "UnsafeDocumentError",
     "Value",
     "__version__",
     "check",
