@@ -54,7 +54,7 @@ from gkbg._errors import (
     UnknownFormatError,
 )
 from gkbg._layout import Layout, Token, TokenKind, token_kind
-from gkbg._limits import NESTING, check_tokens
+from gkbg._limits import MARKUP, NESTING, check_tokens
 from gkbg._model import Location
 from gkbg._text import BOMS, decode_bom
 
@@ -109,6 +109,10 @@ _HIDDEN_STYLE = regex.compile(
 )
 _DOCUMENT_END = regex.compile(r"</\s{0,5}(?:html|body)\s{0,5}>", regex.IGNORECASE)
 _SPAN = regex.compile(r"\s{0,20}(\d{1,9})")
+# A start tag long enough to hold many attributes; `_MAX_ATTRIBUTES` white-space runs in one.
+_LONG_TAG = regex.compile(r"<[A-Za-z][^<>]{4000,}")
+_GAP = regex.compile(r"\s+")
+_MAX_ATTRIBUTES = 1000
 _MAX_COLSPAN = 1000
 _MAX_ROWSPAN = 65534
 _GRID_WORK_PER_TOKEN = 10
@@ -265,12 +269,25 @@ def _decode_text(data: bytes, name: str) -> str:
     )
 
 
+def _check_attributes(text: str, name: str) -> None:
+    """Refuse a tag with more attributes than any page has: libxml2 reads them in square time."""
+    for tag in _LONG_TAG.finditer(text):
+        for gaps, _ in enumerate(_GAP.finditer(tag[0]), start=1):
+            if gaps > _MAX_ATTRIBUTES:
+                raise LimitExceededError(
+                    name,
+                    f"an HTML tag with more than {_MAX_ATTRIBUTES:,} attributes: refused",
+                    MARKUP,
+                )
+
+
 def _parse(text: str, name: str) -> _Node:
     parser = lxml.html.HTMLParser(
         encoding="utf-8", no_network=True, remove_comments=True, remove_pis=True, recover=True
     )
     # libxml2 stops at the end tag that closes the root; browsers read on, so must we.
     text = _DOCUMENT_END.sub("", text)
+    _check_attributes(text, name)
     try:
         root = lxml.etree.fromstring(text.encode("utf-8"), parser)
     except (lxml.etree.LxmlError, ValueError) as exc:

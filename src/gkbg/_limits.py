@@ -15,6 +15,7 @@ from gkbg._errors import LimitExceededError
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "MARKUP",
     "MEMORY",
     "NESTING",
     "Limits",
@@ -34,8 +35,9 @@ class Limits:
     """How large a document may be; anything larger is refused with `LimitExceededError`.
 
     The defaults are far above any real report (a report is a few hundred kilobytes, a few
-    thousand tokens, a few dozen zip members and pages) and keep one document within about
-    a minute and a gigabyte of memory. Raise them with care in a service that takes uploads.
+    dozen pages and zip members, and under a thousand tokens) and keep one document within
+    about a minute and a gigabyte and a half of address space (``docs/robustness.md`` says how
+    that is tested). Raise them with care in a service that takes uploads.
 
     Attributes:
         max_input_bytes: The size of the file or the bytes given to `gkbg.parse` (64 MiB). A
@@ -68,6 +70,10 @@ DEFAULT_LIMITS = Limits()
 NESTING = "nesting"
 """The ``limit`` of a `LimitExceededError` for nesting deeper than libxml2 (256 levels) or
 Python's recursion allows; it is fixed, not a field of `Limits`."""
+
+MARKUP = "markup"
+"""The ``limit`` of a `LimitExceededError` for markup no real document has (an HTML tag with
+more than 1,000 attributes, which libxml2 reads in quadratic time); it is fixed."""
 
 MEMORY = "memory"
 """The ``limit`` of a `LimitExceededError` when memory ran out while reading."""

@@ -276,13 +276,13 @@ def parse_xml(content: bytes, name: str, part: str) -> Any:  # noqa: ANN401 - an
 def holds_member(data: bytes, member: str, limits: Limits) -> bool:
     """Whether ``data`` is a zip archive that lists ``member``, judged cheaply (for sniffing).
 
-    An archive with more members than the limit is judged by whether the member's name occurs
-    in it, so that reading it refuses it with the reason.
+    An archive without a central directory (a truncated one), or with more members than the
+    limit, is judged by whether the member's name occurs in it, so that reading it refuses it
+    with the reason.
     """
     members = declared_members(data, limits)
-    if members is None:
-        return False
-    if members > limits.max_zip_members:
+    if members is None or members > limits.max_zip_members:
+        # No directory (a truncated package), or too large a one: reading says which.
         return member.encode() in data
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:

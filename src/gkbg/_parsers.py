@@ -210,7 +210,14 @@ class ParserRegistry:
                 best = (confidence, parser)
         if best is None:
             known = ", ".join(self._parsers)
-            what = "text" if document.is_text() else "binary data"
+            try:
+                document.text()
+            except EncodingError:
+                raise  # text, in no encoding gkbg reads: say so rather than "binary"
+            except DocumentError:
+                what = "binary data"
+            else:
+                what = "text"
             raise UnknownFormatError(
                 document.name, f"{what} in no format gkbg can read (known formats: {known})"
             )

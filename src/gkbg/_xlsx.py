@@ -70,6 +70,8 @@ _SHEET_NAMESPACES = frozenset(
     }
 )
 
+# What openpyxl builds one object for: cells, rows and shared strings.
+_COUNTED = frozenset({"c", "row", "si"})
 _XML_ERRORS: tuple[type[Exception], ...] = (lxml.etree.LxmlError, ValueError, RecursionError)
 _LINE_BREAKS = str.maketrans({"\r": " ", "\n": " ", "\t": " ", "\v": " ", "\f": " "})
 
@@ -101,9 +103,9 @@ def _openpyxl() -> Any:  # noqa: ANN401 - openpyxl is an optional, untyped-here 
 def _check_archive(data: bytes, name: str, limits: Limits) -> None:
     """Refuse what is no ``.xlsx``, or is hostile, before openpyxl sees it, with the reason.
 
-    Every XML part is read within the limits and refused if it declares a DTD; the cells and
-    the positions merged ranges cover are counted, so that openpyxl never builds more than
-    ``max_tokens`` of them.
+    Every XML part is read within the limits and refused if it declares a DTD; the cells, rows,
+    shared strings and positions merged ranges cover are counted, so that openpyxl never
+    builds more than ``max_tokens`` of them.
     """
     if data.startswith(OLE_SIGNATURE):
         raise EncryptedDocumentError(
@@ -129,7 +131,7 @@ def _check_archive(data: bytes, name: str, limits: Limits) -> None:
 
 
 def _count_cells(content: bytes, name: str, part: str) -> int:
-    """The cells and merged positions a part of the workbook holds, its XML checked."""
+    """The cells, rows, shared strings and merged positions a part holds, its XML checked."""
     reject_dtd(content, name, part)
     count = 0
     try:
@@ -145,7 +147,7 @@ def _count_cells(content: bytes, name: str, part: str) -> int:
             if isinstance(tag, str) and tag.startswith("{"):
                 namespace, _, local = tag[1:].partition("}")
                 if namespace in _SHEET_NAMESPACES:
-                    if local == "c":
+                    if local in _COUNTED:
                         count += 1
                     elif local == "mergeCell":
                         count += _merged_area(element.get("ref") or "", name, part)

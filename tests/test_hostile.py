@@ -1,0 +1,320 @@
+"""Hostile and broken input: the bounded corpus run, the limits, the errors, partial results.
+
+The corpus itself is in ``tests/hostile.py``. The encrypted PDF fixture was made with qpdf
+from a one-page PDF that `tests.hostile.pdf` writes::
+
+    qpdf --encrypt secret owner 256 -- tiny.pdf tests/fixtures/hostile/encrypted.pdf
+    qpdf --encrypt "" owner 256 --modify=none -- tiny.pdf \
+        tests/fixtures/hostile/owner-password-only.pdf
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+import gkbg
+from gkbg import cli
+from tests import hostile
+from tests.helpers import CORPUS, SEEDS, golden
+
+if TYPE_CHECKING:
+    from gkbg._layout import Layout
+
+ROOT = Path(__file__).parent.parent
+ADDRESS_SPACE_MIB = 1536
+"""The address space the corpus run may use (RLIMIT_AS); Python and its libraries take ~150."""
+SECONDS_PER_CASE = 60
+"""The time each case may take (SIGALRM in the child); the whole run gets one more minute."""
+
+
+# --------------------------------------------------------------------------------------------
+# The corpus, in a subprocess whose memory the kernel caps.
+
+
+def test_every_hostile_input_ends_in_a_result_or_a_gkbg_error_within_bounds() -> None:
+    names = list(hostile.CASES)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tests.hostile",
+            str(ADDRESS_SPACE_MIB),
+            str(SECONDS_PER_CASE),
+            *names,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=SECONDS_PER_CASE * len(names) + 60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    records = {record["case"]: record for record in map(json.loads, done.stdout.splitlines())}
+    assert list(records) == names, done.stderr[-3000:]
+    # The kernel enforced the bound on every case.
+    assert {record["address_space_mib"] for record in records.values()} == {ADDRESS_SPACE_MIB}
+    wrong = {
+        name: (record["outcome"], record["message"])
+        for name, record in records.items()
+        if not _expected(hostile.CASES[name][1], record["outcome"])
+    }
+    assert wrong == {}
+
+
+def _expected(expected: str, outcome: str) -> bool:
+    if expected == "*":
+        return outcome == "Report" or hasattr(gkbg, outcome)
+    return outcome in expected.split("|")
+
+
+# --------------------------------------------------------------------------------------------
+# Limits.
+
+
+def test_limits_are_picklable_validated_and_named_in_errors() -> None:
+    limits = gkbg.Limits(max_tokens=1000, max_input_bytes=10_000)
+    assert pickle.loads(pickle.dumps(limits)) == limits
+    assert gkbg.Limits() == gkbg.Limits(max_input_bytes=64 * 1024 * 1024)
+    for bad in (0, -1):
+        with pytest.raises(ValueError, match="max_tokens"):
+            gkbg.Limits(max_tokens=bad)
+    with pytest.raises(gkbg.LimitExceededError) as caught:
+        gkbg.parse(SEEDS[0], limits=gkbg.Limits(max_tokens=100))
+    assert caught.value.limit == "max_tokens"
+    assert caught.value.source == str(SEEDS[0])
+    assert "Limits.max_tokens" in caught.value.reason
+    with pytest.raises(gkbg.LimitExceededError, match="max_input_bytes") as too_large:
+        gkbg.parse(SEEDS[0].read_bytes(), limits=gkbg.Limits(max_input_bytes=1000))
+    assert too_large.value.source == "<bytes>"
+
+
+def test_raising_a_limit_accepts_what_the_default_refuses() -> None:
+    words = b"0 " * 250_000
+    with pytest.raises(gkbg.LimitExceededError):
+        gkbg.parse_layout(words)
+    layout = gkbg.parse_layout(words, limits=gkbg.Limits(max_tokens=300_000))
+    assert len(layout.tokens) == 250_000
+
+
+def test_a_large_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    sparse = tmp_path / "huge.txt"
+    with sparse.open("wb") as stream:
+        stream.truncate(8 * 1024 * 1024 * 1024)  # 8 GiB, no disk used
+    with pytest.raises(gkbg.LimitExceededError, match=r"huge\.txt: the document is 8,589,934,592"):
+        gkbg.parse(sparse)
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_an_endless_device_is_read_no_further_than_the_limit() -> None:
+    limits = gkbg.Limits(max_input_bytes=1 << 20)
+    with pytest.raises(gkbg.LimitExceededError, match="/dev/zero"):
+        gkbg.parse("/dev/zero", limits=limits)
+
+
+def test_limits_reach_the_zip_guard_and_the_pdf_reader() -> None:
+    docx = hostile.TEMPLATE.read_bytes()
+    with pytest.raises(gkbg.LimitExceededError, match="more than 3") as members:
+        gkbg.parse(docx, limits=gkbg.Limits(max_zip_members=3))
+    assert members.value.limit == "max_zip_members"
+    with pytest.raises(gkbg.LimitExceededError) as member:
+        gkbg.parse(docx, limits=gkbg.Limits(max_member_bytes=1000))
+    assert member.value.limit == "max_member_bytes"
+    with pytest.raises(gkbg.LimitExceededError) as pages:
+        gkbg.parse(CORPUS[0], limits=gkbg.Limits(max_pages=2))
+    assert pages.value.limit == "max_pages"
+
+
+# --------------------------------------------------------------------------------------------
+# Errors.
+
+DOCUMENT_ERRORS = [
+    gkbg.EmptyDocumentError,
+    gkbg.UnknownFormatError,
+    gkbg.NoTablesError,
+    gkbg.ScannedDocumentError,
+    gkbg.CorruptDocumentError,
+    gkbg.EncryptedDocumentError,
+    gkbg.EncodingError,
+    gkbg.UnsafeDocumentError,
+]
+
+
+@pytest.mark.parametrize("kind", DOCUMENT_ERRORS)
+def test_document_errors_name_the_file_and_pickle(kind: type[gkbg.DocumentError]) -> None:
+    error = kind("年报.pdf", "the cause")
+    assert isinstance(error, gkbg.DocumentError)
+    assert isinstance(error, gkbg.GkbgError)
+    assert isinstance(error, ValueError)
+    assert str(error) == "年报.pdf: the cause"
+    copy = pickle.loads(pickle.dumps(error))
+    assert (type(copy), copy.source, copy.reason) == (kind, "年报.pdf", "the cause")
+
+
+def test_the_limit_error_keeps_its_limit_and_encoding_errors_are_unicode_errors() -> None:
+    error = gkbg.LimitExceededError("a.docx", "too many members", "max_zip_members")
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.source, copy.reason, copy.limit) == (
+        "a.docx",
+        "too many members",
+        "max_zip_members",
+    )
+    assert isinstance(gkbg.EncodingError("a.txt", "bad"), UnicodeError)
+
+
+def test_a_parser_that_fails_unexpectedly_still_raises_a_gkbg_error() -> None:
+    class Exploding:
+        name = "boom"
+        description = "fails"
+
+        def sniff(self, document: gkbg.Input) -> float:
+            del document
+            return 1.0
+
+        def read(self, document: gkbg.Input) -> Layout:
+            del document
+            raise TypeError("a bug in a plugin")
+
+    registry = gkbg.ParserRegistry([Exploding()], entry_points=False)
+    with pytest.raises(gkbg.CorruptDocumentError, match="boom parser cannot read it") as caught:
+        gkbg.parse(b"anything", registry=registry)
+    assert isinstance(caught.value.__cause__, TypeError)
+
+
+# --------------------------------------------------------------------------------------------
+# XML and HTML: nothing is fetched, nothing is expanded.
+
+
+def test_no_external_entity_is_read(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-VALUE", encoding="utf-8")
+    dtd = f'<!DOCTYPE html [<!ENTITY xxe SYSTEM "{secret.as_uri()}">]>'
+    page = f"{dtd}<html><body><table><tr><td>&xxe;</td><td>1</td></tr></table></body></html>"
+    layout = gkbg.parse_layout(page.encode(), format="html")
+    assert "TOP-SECRET" not in layout.text
+    word = hostile.docx(hostile.para("&xxe;"), prolog=dtd.replace("html", "w:document"))
+    with pytest.raises(gkbg.UnsafeDocumentError, match="DTD"):
+        gkbg.parse_layout(word)
+
+
+def test_html_nested_deeper_than_libxml2_reads_is_refused_not_cut_short() -> None:
+    shallow = b"<html><body>" + b"<div>" * 200 + "二、主动公开".encode()
+    assert "二、主动公开" in gkbg.parse_layout(shallow).text
+    deep = b"<html><body>" + b"<div>" * 300 + "二、主动公开".encode()
+    with pytest.raises(gkbg.LimitExceededError, match="256") as caught:
+        gkbg.parse_layout(deep)
+    assert caught.value.limit == "nesting"
+
+
+# --------------------------------------------------------------------------------------------
+# PDF.
+
+
+def test_an_encrypted_pdf_is_named_as_such() -> None:
+    with pytest.raises(gkbg.EncryptedDocumentError, match=r"encrypted\.pdf: encrypted PDF"):
+        gkbg.parse(hostile.ENCRYPTED_PDF)
+
+
+def test_a_pdf_with_only_an_owner_password_is_read() -> None:
+    layout = gkbg.parse_layout(hostile.OWNER_ONLY_PDF)
+    assert "gkbg encrypted fixture" in layout.text
+
+
+@pytest.mark.parametrize("fraction", [0.02, 0.3, 0.6, 0.95])
+def test_a_truncated_pdf_is_refused_as_damaged(fraction: float, tmp_path: Path) -> None:
+    data = CORPUS[0].read_bytes()
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(data[: int(len(data) * fraction)])
+    with pytest.raises(gkbg.CorruptDocumentError, match=r"cut\.pdf: damaged"):
+        gkbg.parse(cut)
+
+
+def test_a_pdf_without_text_is_a_scan() -> None:
+    with pytest.raises(gkbg.ScannedDocumentError, match="run OCR"):
+        gkbg.parse(hostile.pdf([None]))
+
+
+# --------------------------------------------------------------------------------------------
+# Partial results: what was read is kept.
+
+
+def test_a_missing_table_is_reported_and_every_other_cell_kept() -> None:
+    seed = SEEDS[0]
+    expected = golden(seed)
+    variant = str(expected["variant"])
+    text = seed.read_text(encoding="utf-8")
+    first_label = gkbg.form(variant).table("appeals").blocks[0].rows[0].label
+    cut = text[: text.index(f"\n{first_label} |")]
+    report = gkbg.parse(cut)
+    assert not report.table("appeals").found
+    result = gkbg.check(report)
+    missing = [f for f in result.findings if f.rule == "table.missing"]
+    assert len(missing) == 1
+    assert "appeals" in missing[0].message.en or "四" in missing[0].message.zh
+    cells = report.cells()
+    golden_cells = expected["cells"]
+    assert isinstance(golden_cells, dict)
+    kept = {key: value for key, value in golden_cells.items() if not key.startswith("appeals.")}
+    assert kept
+    assert {key: cells[key] for key in kept} == kept
+
+
+# --------------------------------------------------------------------------------------------
+# The command line: one line per unreadable file, status 2, never a traceback.
+
+
+def test_the_cli_prints_one_line_per_unreadable_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = []
+    for name in ("empty", "docx-billion-laughs", "pdf-truncated", "html-deep-divs", "nul-bytes"):
+        path = tmp_path / f"{name}\nwith a line break.bin"
+        path.write_bytes(hostile.CASES[name][0]())
+        files.append(str(path))
+    files.append(str(hostile.ENCRYPTED_PDF))
+    status = cli.main(["check", *files, "--lang", "en"])
+    captured = capsys.readouterr()
+    assert status == 2
+    lines = captured.err.splitlines()
+    assert len(lines) == len(files)
+    assert all(line.startswith("gkbg: cannot read: ") for line in lines)
+    assert "Traceback" not in captured.err
+    assert "encrypted PDF" in lines[-1]
+
+
+def test_the_cli_turns_an_internal_error_into_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(*args: object, **kwargs: object) -> gkbg.Report:
+        del args, kwargs
+        raise KeyError("a bug\nover two lines")
+
+    monkeypatch.setattr(cli, "parse", broken)
+    assert cli.main(["parse", str(SEEDS[0])]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "internal error (KeyError" in err
+    assert "please report it" in err
+
+
+def test_the_cli_exit_status_from_a_real_process(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.docx"
+    path.write_bytes(hostile.CASES["docx-zip-bomb"][0]())
+    done = subprocess.run(
+        [sys.executable, "-m", "gkbg", "check", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "LANG": "en_US.UTF-8"},
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.count("\n") == 1
+    assert "zip bomb" in done.stderr
