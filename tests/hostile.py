@@ -191,6 +191,17 @@ def pdf(pages: list[str | None], *, page_count: int | None = None) -> bytes:
     return bytes(out)
 
 
+def text_bomb_pdf(lines: int) -> bytes:
+    """A PDF of a few kilobytes whose one compressed page holds ``lines`` x 32,000 characters."""
+    body = "".join(f"BT /F1 1 Tf 72 {700 - i} Td ({'0 ' * 16000}) Tj ET\n" for i in range(lines))
+    stream = zlib.compress(body.encode(), 9)
+    plain = b"BT /F1 12 Tf 72 720 Td (x) Tj ET"
+    page = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(plain), plain)
+    bomb = b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream)
+    # The cross-reference offsets no longer fit; PDFium rebuilds them, as readers do.
+    return pdf(["x"]).replace(page, bomb)
+
+
 def seed_text(index: int = 0) -> str:
     return SEEDS[index].read_text(encoding="utf-8")
 
@@ -255,18 +266,19 @@ CASES: dict[str, Case] = {
         "EncodingError",
     ),
     "utf16-without-bom": (lambda: seed_text(2).encode("utf-16-le"), "UnknownFormatError"),
-    # Text that is large, or built to make patterns backtrack.
+    # Text that is large, or built to make patterns backtrack (just under max_text_chars).
     "many-words": (lambda: b"0 " * 300_000, "LimitExceededError"),
     "many-pipe-cells": (lambda: b"0 |\n" * 250_000, "LimitExceededError"),
-    "one-long-word": (utf8(lambda: "政府信息公开工作年度报告" * 400_000), "NoTablesError"),
-    "long-line-of-spaces": (lambda: b"x" + b" " * 5_000_000 + b"|x", "NoTablesError"),
-    "years": (utf8(lambda: "2019年度" * 200_000), "NoTablesError"),
+    "one-long-word": (utf8(lambda: "政府信息公开工作年度报告" * 75_000), "NoTablesError"),
+    "long-line-of-spaces": (lambda: b"x" + b" " * 900_000 + b"|x", "NoTablesError"),
+    "over-the-text-limit": (utf8(lambda: "政" * 1_100_000), "LimitExceededError"),
+    "years": (utf8(lambda: "2019年度" * 150_000), "NoTablesError"),
     "page-numbers": (utf8(lambda: "第 1 页 共 9 页 - 3 - 1/2 " * 20_000), "NoTablesError"),
     "markup-in-labels": (
-        utf8(lambda: "<br <p <span " * 100_000 + " |\n" * 20),
+        utf8(lambda: "<br <p <span " * 69_000 + " |\n" * 20),
         "NoTablesError",
     ),
-    "digit-groups": (utf8(lambda: "1,234,567,8" * 100_000 + " |\n" * 20), "NoTablesError"),
+    "digit-groups": (utf8(lambda: "1,234,567,8" * 80_000 + " |\n" * 20), "NoTablesError"),
     "headings-repeated": (
         utf8(lambda: "二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n" * 20_000),
         "Report",  # the tables' headings, every cell missing
@@ -395,6 +407,8 @@ CASES: dict[str, Case] = {
     "pdf-scanned": (lambda: pdf([None, None]), "ScannedDocumentError"),
     "pdf-too-many-pages": (lambda: pdf([None], page_count=5000), "LimitExceededError"),
     "pdf-no-tables": (lambda: pdf(["Annual report", "nothing else"]), "NoTablesError"),
+    "pdf-text-bomb": (lambda: text_bomb_pdf(100), "LimitExceededError"),
+    "pdf-text-just-under-the-limit": (lambda: text_bomb_pdf(31), "LimitExceededError"),
     "pdf-flipped-bytes": (lambda: flipped(CORPUS[0].read_bytes(), every=2000), "*"),
     # Legacy.
     "ole-encrypted": (lambda: ole("EncryptedPackage", "EncryptionInfo"), "EncryptedDocumentError"),

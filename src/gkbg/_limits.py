@@ -19,6 +19,7 @@ __all__ = [
     "MEMORY",
     "NESTING",
     "Limits",
+    "check_text",
     "check_tokens",
     "exceeded",
     "size_text",
@@ -43,6 +44,8 @@ class Limits:
         max_input_bytes: The size of the file or the bytes given to `gkbg.parse` (64 MiB). A
             file is measured before it is read, so a larger one is never loaded.
         max_tokens: Words, narrative blocks and table cells in the document (200,000).
+        max_text_chars: Characters of text in the document as read (1,000,000); a PDF's text
+            layer is measured before its words are read.
         max_zip_members: Members of a ``.docx``/``.xlsx`` zip package (2,000).
         max_member_bytes: The uncompressed size of one member read from a package (50 MiB).
         max_package_bytes: The uncompressed size of all the members of a package (200 MiB).
@@ -54,6 +57,7 @@ class Limits:
 
     max_input_bytes: int = attrs.field(default=64 * _MIB, validator=_COUNT)
     max_tokens: int = attrs.field(default=200_000, validator=_COUNT)
+    max_text_chars: int = attrs.field(default=1_000_000, validator=_COUNT)
     max_zip_members: int = attrs.field(default=2000, validator=_COUNT)
     max_member_bytes: int = attrs.field(default=50 * _MIB, validator=_COUNT)
     max_package_bytes: int = attrs.field(default=200 * _MIB, validator=_COUNT)
@@ -87,6 +91,21 @@ def size_text(size: int) -> str:
 def exceeded(name: str, field: str, reason: str) -> LimitExceededError:
     """The error for ``reason`` (which says by how much) going over ``Limits.<field>``."""
     return LimitExceededError(name, f"{reason} (the limit is Limits.{field})", field)
+
+
+def check_text(length: int, name: str, limits: Limits) -> None:
+    """Refuse a document whose text has more than ``limits.max_text_chars`` characters.
+
+    Raises:
+        LimitExceededError: ``length`` is over the limit.
+    """
+    if length > limits.max_text_chars:
+        raise exceeded(
+            name,
+            "max_text_chars",
+            f"the document's text has {length:,} characters, more than "
+            f"{limits.max_text_chars:,}: refused as too large",
+        )
 
 
 def check_tokens(count: int, name: str, limits: Limits) -> None:

@@ -30,6 +30,7 @@ from gkbg._limits import (
     MEMORY,
     NESTING,
     Limits,
+    check_text,
     check_tokens,
     exceeded,
     size_text,
@@ -357,6 +358,7 @@ def parse_layout(
             f"the {parser.name} parser cannot read it ({type(exc).__name__}: {exc})",
         ) from exc
     check_tokens(len(layout.tokens), document.name, limits)
+    check_text(len(layout.text), document.name, limits)
     return layout
 
 

@@ -17,7 +17,7 @@ import regex
 from gkbg._compat import import_extra
 from gkbg._errors import CorruptDocumentError, EncryptedDocumentError, ScannedDocumentError
 from gkbg._layout import Layout, Token, TokenWriter, token_kind
-from gkbg._limits import check_tokens, exceeded
+from gkbg._limits import check_text, check_tokens, exceeded
 from gkbg._model import Location
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ class PdfParser:
             EncryptedDocumentError: The PDF needs a password.
             CorruptDocumentError: It is damaged or truncated.
             ScannedDocumentError: It has no text layer.
-            LimitExceededError: It has too many pages or words.
+            LimitExceededError: It has too many pages, characters or words.
         """
         pdfium = _pdfium()
         pdf = _open(pdfium, document)
@@ -103,7 +103,8 @@ def _open(pdfium: Any, document: Input) -> Any:  # noqa: ANN401 - pypdfium2 obje
     Raises:
         EncryptedDocumentError: It needs a password (or uses a security handler PDFium lacks).
         CorruptDocumentError: It is damaged, truncated, or no PDF.
-        LimitExceededError: It has more pages than ``max_pages``.
+        LimitExceededError: It has more pages than ``max_pages``, or more characters of text
+            than ``max_text_chars``.
     """
     name = document.name
     try:
@@ -115,14 +116,41 @@ def _open(pdfium: Any, document: Input) -> Any:  # noqa: ANN401 - pypdfium2 obje
                 name, "encrypted PDF: it needs a password; save an unprotected copy"
             ) from None
         raise CorruptDocumentError(name, f"damaged or not a PDF ({exc})") from None
-    pages = len(pdf)
-    limit = document.limits.max_pages
-    if pages > limit:
+    try:
+        _check_size(pdf, document)
+    except pdfium.PdfiumError as exc:
         pdf.close()
-        raise exceeded(
-            name, "max_pages", f"the PDF has {pages:,} pages (more than {limit:,}): refused"
-        )
+        raise CorruptDocumentError(name, f"damaged PDF ({exc})") from None
+    except BaseException:
+        pdf.close()
+        raise
     return pdf
+
+
+def _check_size(pdf: Any, document: Input) -> None:  # noqa: ANN401 - a pypdfium2 document
+    """Refuse a PDF with more pages, or more characters of text, than the limits allow.
+
+    The characters are counted by PDFium before any word is read, so that a small file whose
+    compressed pages hold millions of characters costs no more than counting them.
+    """
+    name, limits = document.name, document.limits
+    pages = len(pdf)
+    if pages > limits.max_pages:
+        raise exceeded(
+            name,
+            "max_pages",
+            f"the PDF has {pages:,} pages (more than {limits.max_pages:,}): refused",
+        )
+    characters = 0
+    for index in range(pages):
+        page = pdf[index]
+        textpage = page.get_textpage()
+        try:
+            characters += int(textpage.count_chars())
+        finally:
+            textpage.close()
+            page.close()
+        check_text(characters, name, limits)
 
 
 Words = list[tuple[int, int, tuple[float, float, float, float] | None]]
