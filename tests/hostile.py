@@ -12,6 +12,7 @@ memory bound is enforced by the kernel, not by a measurement.
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
 import random
@@ -24,9 +25,12 @@ import time
 import zipfile
 import zlib
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import regex
 
 import gkbg
+from gkbg import _align
 from gkbg._convert import find_soffice
 from tests.helpers import CORPUS, FIXTURES, SEEDS
 
@@ -421,6 +425,85 @@ CASES: dict[str, Case] = {
 }
 """Every hostile case and its outcome; ``"*"`` means any `GkbgError` or a report will do (the
 damage is random, so whether the file is still readable is not known in advance)."""
+
+
+# --------------------------------------------------------------------------------------------
+# Every regular expression gkbg uses, on text built from its own characters.
+
+REGEX_MODULES = (
+    "gkbg._engine",
+    "gkbg._html",
+    "gkbg._metadata",
+    "gkbg._pdf",
+    "gkbg._rules",
+    "gkbg._text",
+    "gkbg._text_formats",
+    "gkbg._xlsx",
+)
+REGEX_TEXT_LENGTH = 50_000
+
+
+def patterns() -> dict[str, tuple[regex.Pattern[Any], bool]]:
+    """Every pattern gkbg compiles, by where it is, and whether it is only ever fullmatched.
+
+    The module-level patterns, the label matchers' fuzzy patterns (which are only ever
+    fullmatched against one label-sized key) and the default rules' narrative patterns.
+    """
+    found: dict[str, tuple[regex.Pattern[Any], bool]] = {}
+    for module_name in REGEX_MODULES:
+        module = importlib.import_module(module_name)
+        for name, value in vars(module).items():
+            values = value if isinstance(value, tuple) else (value,)
+            for index, item in enumerate(values):
+                if isinstance(item, regex.Pattern):
+                    found[f"{module_name}.{name}[{index}]"] = (item, False)
+    matchers = [_align._section_matcher()]
+    for variant, form in gkbg.forms().items():
+        for table in form.tables:
+            matchers += [
+                _align._role_matcher(variant, table.key),
+                _align._evidence_matcher(table.key),
+            ]
+    for matcher in matchers:
+        for label, _, pattern in matcher._fuzzy:
+            found[f"label:{label}"] = (pattern, True)
+    for rule in gkbg.RuleSet.default():
+        for number, statement in enumerate(getattr(rule, "statements", ())):
+            for index, source in enumerate(statement.patterns):
+                found[f"rule:{rule.id}[{number}.{index}]"] = (regex.compile(source), False)
+    return found
+
+
+def adversarial(pattern: regex.Pattern[Any]) -> list[Any]:
+    """Texts built to make ``pattern`` backtrack: its own characters, repeated, then a misfit."""
+    source = pattern.pattern
+    text = source if isinstance(source, str) else source.decode("latin-1")
+    characters = "".join(dict.fromkeys(char for char in text if char not in "\\()[]{}?*+|^$"))
+    # All of them in turn, each of the first twenty alone, and what gkbg's patterns look for.
+    pieces = [characters or "x", *characters[:20], "0", " ", "年", "0,", "<br ", "\u3000"]
+    texts = [
+        (piece * (REGEX_TEXT_LENGTH // len(piece) + 1))[:REGEX_TEXT_LENGTH] + "\x00"
+        for piece in pieces
+    ]
+    if isinstance(source, bytes):
+        return [t.encode("utf-8", "replace") for t in texts]
+    return texts
+
+
+def regex_outcome(pattern: regex.Pattern[Any], *, fullmatch_only: bool, seconds: float) -> str:
+    """Run ``pattern`` over its adversarial texts as gkbg does: "ok", or "Timeout".
+
+    The ``regex`` module's own timeout stops a pattern that backtracks catastrophically.
+    """
+    try:
+        for text in adversarial(pattern):
+            pattern.fullmatch(text[:200] if fullmatch_only else text, timeout=seconds)
+            if not fullmatch_only:
+                for _ in pattern.finditer(text, timeout=seconds):
+                    pass
+    except TimeoutError:
+        return "Timeout"
+    return "ok"
 
 
 # --------------------------------------------------------------------------------------------

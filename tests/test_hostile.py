@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+import regex
 
 import gkbg
 from gkbg import cli
@@ -73,6 +74,33 @@ def _expected(expected: str, outcome: str) -> bool:
     if expected == "*":
         return outcome == "Report" or hasattr(gkbg, outcome)
     return outcome in expected.split("|")
+
+
+# --------------------------------------------------------------------------------------------
+# Regular expressions: every pattern gkbg uses stays linear on text built against it.
+
+PATTERNS = hostile.patterns()
+
+
+@pytest.mark.parametrize("where", list(PATTERNS))
+def test_every_pattern_stays_linear_on_adversarial_text(where: str) -> None:
+    pattern, fullmatch_only = PATTERNS[where]
+    assert hostile.regex_outcome(pattern, fullmatch_only=fullmatch_only, seconds=20) == "ok"
+
+
+def test_the_pattern_audit_catches_catastrophic_backtracking() -> None:
+    exponential = regex.compile(r"(a|aa)+b")
+    assert hostile.regex_outcome(exponential, fullmatch_only=False, seconds=1) == "Timeout"
+
+
+def test_the_pattern_audit_sees_every_module_and_rule() -> None:
+    modules = {where.rpartition(".")[0] for where in PATTERNS if where.startswith("gkbg.")}
+    assert modules == set(hostile.REGEX_MODULES)
+    narrative = [rule for rule in gkbg.RuleSet.default() if getattr(rule, "statements", ())]
+    assert narrative
+    for rule in narrative:
+        assert any(where.startswith(f"rule:{rule.id}[") for where in PATTERNS)
+    assert any(where.startswith("label:") for where in PATTERNS)
 
 
 # --------------------------------------------------------------------------------------------
