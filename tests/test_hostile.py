@@ -197,23 +197,49 @@ def test_the_limit_error_keeps_its_limit_and_encoding_errors_are_unicode_errors(
     assert isinstance(gkbg.EncodingError("a.txt", "bad"), UnicodeError)
 
 
-def test_a_parser_that_fails_unexpectedly_still_raises_a_gkbg_error() -> None:
-    class Exploding:
-        name = "boom"
-        description = "fails"
+class Failing:
+    """A plugin parser that fails with a given exception."""
 
-        def sniff(self, document: gkbg.Input) -> float:
-            del document
-            return 1.0
+    name = "boom"
+    description = "fails"
 
-        def read(self, document: gkbg.Input) -> Layout:
-            del document
-            raise TypeError("a bug in a plugin")
+    def __init__(self, failure: BaseException) -> None:
+        self.failure = failure
 
-    registry = gkbg.ParserRegistry([Exploding()], entry_points=False)
-    with pytest.raises(gkbg.CorruptDocumentError, match="boom parser cannot read it") as caught:
+    def sniff(self, document: gkbg.Input) -> float:
+        del document
+        return 1.0
+
+    def read(self, document: gkbg.Input) -> Layout:
+        del document
+        raise self.failure
+
+
+@pytest.mark.parametrize(
+    ("failure", "kind", "limit"),
+    [
+        (TypeError("a bug in a plugin"), gkbg.CorruptDocumentError, None),
+        (RecursionError("maximum recursion depth exceeded"), gkbg.LimitExceededError, "nesting"),
+        (MemoryError(), gkbg.LimitExceededError, "memory"),
+    ],
+)
+def test_a_parser_that_fails_unexpectedly_still_raises_a_gkbg_error(
+    failure: BaseException, kind: type[gkbg.DocumentError], limit: str | None
+) -> None:
+    registry = gkbg.ParserRegistry([Failing(failure)], entry_points=False)
+    with pytest.raises(kind) as caught:
         gkbg.parse(b"anything", registry=registry)
-    assert isinstance(caught.value.__cause__, TypeError)
+    assert caught.value.source == "<bytes>"
+    assert getattr(caught.value, "limit", None) == limit
+    if kind is gkbg.CorruptDocumentError:
+        assert "boom parser cannot read it (TypeError: a bug in a plugin)" in caught.value.reason
+        assert caught.value.__cause__ is failure
+
+
+def test_an_interrupt_is_not_turned_into_an_error() -> None:
+    registry = gkbg.ParserRegistry([Failing(KeyboardInterrupt())], entry_points=False)
+    with pytest.raises(KeyboardInterrupt):
+        gkbg.parse(b"anything", registry=registry)
 
 
 # --------------------------------------------------------------------------------------------
