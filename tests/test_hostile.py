@@ -68,6 +68,13 @@ def test_every_hostile_input_ends_in_a_result_or_a_gkbg_error_within_bounds() ->
         if not _expected(hostile.CASES[name][1], record["outcome"])
     }
     assert wrong == {}
+    # Every error names the file it is about, then the cause.
+    unnamed = [
+        name
+        for name, record in records.items()
+        if record["outcome"] != "Report" and f"{name}.bin: " not in record["message"]
+    ]
+    assert unnamed == []
 
 
 def _expected(expected: str, outcome: str) -> bool:
