@@ -249,6 +249,14 @@ def test_an_interrupt_is_not_turned_into_an_error() -> None:
         gkbg.parse(b"anything", registry=registry)
 
 
+def test_text_damaged_by_a_stray_byte_is_refused_with_its_offset() -> None:
+    data = SEEDS[0].read_bytes()
+    damaged = data[:3000] + b"\xff" + data[3000:]
+    with pytest.raises(gkbg.EncodingError, match="byte 3,000 is not UTF-8"):
+        gkbg.parse(damaged)
+    assert gkbg.parse(data).agency  # the undamaged text reads
+
+
 # --------------------------------------------------------------------------------------------
 # XML and HTML: nothing is fetched, nothing is expanded.
 

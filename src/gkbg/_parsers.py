@@ -104,12 +104,16 @@ def _decode(data: bytes, name: str) -> str:
         return text
     if b"\x00" in data[:4096]:
         raise UnknownFormatError(name, "binary data, not text")
+    failures: list[str] = []
     for encoding in ("utf-8", "gb18030"):
         try:
             return data.decode(encoding)
-        except UnicodeDecodeError:  # noqa: PERF203 - two attempts at most
-            continue
-    raise EncodingError(name, "text in an unknown encoding (neither UTF-8 nor GB18030)")
+        except UnicodeDecodeError as exc:  # noqa: PERF203 - two attempts at most
+            failures.append(f"byte {exc.start:,} is not {encoding.upper()}")
+    raise EncodingError(
+        name,
+        "text in an unknown encoding (neither UTF-8 nor GB18030: " + "; ".join(failures) + ")",
+    )
 
 
 @runtime_checkable
