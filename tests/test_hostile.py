@@ -15,8 +15,10 @@ import os
 import pickle
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
+from unittest import mock
 
 import pytest
 import regex
@@ -165,6 +167,37 @@ def test_limits_reach_the_zip_guard_and_the_pdf_reader() -> None:
     with pytest.raises(gkbg.LimitExceededError) as pages:
         gkbg.parse(CORPUS[0], limits=gkbg.Limits(max_pages=2))
     assert pages.value.limit == "max_pages"
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs /proc to see processes")
+def test_a_conversion_that_hangs_is_stopped_at_its_limit(tmp_path: Path) -> None:
+    """The converter and the helper it started are both killed (soffice starts soffice.bin)."""
+    helper_pid = tmp_path / "helper.pid"
+    hanging = tmp_path / "soffice"
+    hanging.write_text(
+        f"#!/bin/sh\nsleep 60 &\necho $! > {helper_pid}\nsleep 60\n", encoding="utf-8"
+    )
+    hanging.chmod(0o755)
+    with (
+        mock.patch("gkbg._convert.find_soffice", return_value=str(hanging)),
+        pytest.raises(gkbg.LimitExceededError, match=r"within 0\.5 seconds") as caught,
+    ):
+        gkbg.parse(hostile.ole("WordDocument"), limits=gkbg.Limits(conversion_seconds=0.5))
+    assert caught.value.limit == "conversion_seconds"
+    pid = int(helper_pid.read_text(encoding="utf-8"))
+    for _ in range(100):
+        if not Path(f"/proc/{pid}").exists() or "Z" in _state(pid):
+            break
+        time.sleep(0.05)
+    assert not Path(f"/proc/{pid}").exists() or "Z" in _state(pid)
+
+
+def _state(pid: int) -> str:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    except OSError:
+        return "gone"
+    return next(line for line in status.splitlines() if line.startswith("State:"))
 
 
 # --------------------------------------------------------------------------------------------

@@ -9,8 +9,10 @@ it says how to get LibreOffice. Every cell keeps the location the converted file
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -90,6 +92,36 @@ class LegacyParser:
         return attrs.evolve(layout, format=self.name)
 
 
+def _run(command: list[str], environment: dict[str, str], name: str, limits: Limits) -> None:
+    """Run LibreOffice in a session of its own; on timeout, kill the session, helpers and all.
+
+    ``soffice`` is a wrapper that starts ``soffice.bin``: killing the wrapper alone would leave
+    the converter running, so the whole process group is killed.
+    """
+    try:
+        process = subprocess.Popen(  # noqa: S603 - a fixed command on a file gkbg wrote itself
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=environment,
+            start_new_session=True,
+        )
+    except OSError as exc:
+        raise DocumentError(name, f"LibreOffice could not be run ({exc})") from None
+    try:
+        process.wait(timeout=limits.conversion_seconds)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        raise exceeded(
+            name,
+            "conversion_seconds",
+            f"LibreOffice did not convert it within {limits.conversion_seconds:g} seconds",
+        ) from None
+
+
 def _convert(  # noqa: PLR0917 - one private call site
     soffice: str, data: bytes, suffix: str, target: str, name: str, limits: Limits
 ) -> bytes:
@@ -110,22 +142,7 @@ def _convert(  # noqa: PLR0917 - one private call site
             str(source),
         ]
         environment = {**os.environ, "HOME": folder}
-        try:
-            subprocess.run(  # noqa: S603 - a fixed command on a file gkbg wrote itself
-                command,
-                check=False,
-                capture_output=True,
-                timeout=limits.conversion_seconds,
-                env=environment,
-            )
-        except subprocess.TimeoutExpired:
-            raise exceeded(
-                name,
-                "conversion_seconds",
-                f"LibreOffice did not convert it within {limits.conversion_seconds:g} seconds",
-            ) from None
-        except OSError as exc:
-            raise DocumentError(name, f"LibreOffice could not be run ({exc})") from None
+        _run(command, environment, name, limits)
         result = work / "out" / f"document.{target}"
         if not result.is_file():
             raise CorruptDocumentError(
