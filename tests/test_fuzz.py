@@ -7,6 +7,9 @@ parser is fuzzed without LibreOffice (conversion is exercised in ``test_convert.
 
 from __future__ import annotations
 
+import contextlib
+import io
+import zipfile
 from typing import TYPE_CHECKING
 from unittest import mock
 
@@ -109,6 +112,36 @@ def test_every_parser_survives_random_bytes(parser_name: str) -> None:
     @given(prefixes, st.binary(max_size=4096))
     def fuzz(prefix: bytes, data: bytes) -> None:
         _read(parser_name, prefix + data)
+
+    fuzz()
+
+
+def _rezipped(package: bytes, member: str, content: bytes) -> bytes:
+    """``package`` with one member's content replaced, the archive itself intact."""
+    with zipfile.ZipFile(io.BytesIO(package)) as source:
+        members = {info.filename: source.read(info) for info in source.infolist()}
+    members[member] = content
+    return hostile.zip_bytes(members)
+
+
+@pytest.mark.parametrize(
+    ("parser_name", "member"),
+    [("docx", "word/document.xml"), ("xlsx", "xl/worksheets/sheet1.xml")],
+)
+def test_packages_survive_their_xml_damaged(parser_name: str, member: str) -> None:
+    """Damage inside a sound archive reaches the XML parser and the reader behind it."""
+    package = ORIGINALS[parser_name]()
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        xml = archive.read(member)
+
+    @FUZZ
+    @given(damaged(xml))
+    def fuzz(content: bytes) -> None:
+        data = _rezipped(package, member, content)
+        layout: gkbg.Layout | None = None
+        with contextlib.suppress(gkbg.GkbgError):
+            layout = gkbg.default_registry().get(parser_name).read(gkbg.Input(data, "fuzz"))
+        assert layout is None or isinstance(layout, gkbg.Layout)
 
     fuzz()
 
