@@ -406,6 +406,20 @@ def test_the_cli_turns_an_internal_error_into_one_line(
     assert "please report it" in err
 
 
+def test_the_cli_turns_a_failing_check_into_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(*args: object, **kwargs: object) -> gkbg.CheckResult:
+        del args, kwargs
+        raise ZeroDivisionError("a bug in a check")
+
+    monkeypatch.setattr(cli, "check", broken)
+    assert cli.main(["check", str(SEEDS[0]), str(SEEDS[1])]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 2
+    assert all("internal error while checking (ZeroDivisionError" in line for line in lines)
+
+
 def test_the_cli_exit_status_from_a_real_process(tmp_path: Path) -> None:
     path = tmp_path / "bomb.docx"
     path.write_bytes(hostile.CASES["docx-zip-bomb"][0]())

@@ -201,7 +201,19 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             else:
                 err.write(f"gkbg: {_WORDS[lang]['cannot']}: {report}\n")
             continue
-        result = check(report, rules)
+        try:
+            result = check(report, rules)
+        except Exception as exc:  # noqa: BLE001 - one line per file, never a traceback
+            status = EXIT_UNREADABLE
+            reason = _one_line(
+                f"{path}: internal error while checking ({type(exc).__name__}: {exc}); "
+                "please report it"
+            )
+            if args.json:
+                records.append({"source": str(path), "error": reason})
+            else:
+                err.write(f"gkbg: {reason}\n")
+            continue
         if result.errors and status == EXIT_OK:
             status = EXIT_FINDINGS
         if args.json:
