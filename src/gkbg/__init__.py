@@ -27,15 +27,21 @@ from gkbg._batch import (
 )
 from gkbg._engine import check
 from gkbg._errors import (
+    CorruptDocumentError,
     DocumentError,
     EmptyDocumentError,
+    EncodingError,
+    EncryptedDocumentError,
     FormError,
     GkbgError,
+    LimitExceededError,
     MissingExtraError,
     NoTablesError,
     RuleError,
+    ScannedDocumentError,
     SeriesError,
     UnknownFormatError,
+    UnsafeDocumentError,
 )
 from gkbg._export import (
     CELL_FIELDS,
@@ -52,6 +58,7 @@ from gkbg._export import (
 from gkbg._findings import CheckResult, Finding, NotCheckable, Severity, Text
 from gkbg._json import converter, from_json, to_json
 from gkbg._layout import Layout, Token, TokenKind
+from gkbg._limits import Limits
 from gkbg._model import Cell, CellState, Location, Report, Table, Value
 from gkbg._notebook import result_html, to_html
 from gkbg._parsers import (
@@ -82,8 +89,11 @@ __all__ = [
     "Check",
     "CheckResult",
     "Column",
+    "CorruptDocumentError",
     "DocumentError",
     "EmptyDocumentError",
+    "EncodingError",
+    "EncryptedDocumentError",
     "FileResult",
     "Finding",
     "Form",
@@ -92,6 +102,8 @@ __all__ = [
     "GkbgError",
     "Input",
     "Layout",
+    "LimitExceededError",
+    "Limits",
     "Location",
     "MissingExtraError",
     "NoTablesError",
@@ -103,6 +115,7 @@ __all__ = [
     "Rule",
     "RuleError",
     "RuleSet",
+    "ScannedDocumentError",
     "SeriesError",
     "SeriesResult",
     "Severity",
@@ -113,6 +126,7 @@ __all__ = [
     "Token",
     "TokenKind",
     "UnknownFormatError",
+    "UnsafeDocumentError",
     "Value",
     "__version__",
     "batch",

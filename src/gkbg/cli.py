@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -223,6 +224,21 @@ def _print_result(path: Path, report: Report, result: CheckResult, lang: Lang, o
     out.write(f"  {', '.join(summary)}\n")
 
 
+def _one_line(text: str) -> str:
+    """``text`` with its line breaks and other control characters turned into spaces."""
+    return "".join(" " if unicodedata.category(char)[0] == "C" else char for char in text)
+
+
+def _read(path: Path, format: str | None) -> Report | str:  # noqa: A002 - the option's name
+    """The report in ``path``, or why it cannot be read, in one line."""
+    try:
+        return parse(path, format=format)
+    except GkbgError as exc:
+        return _one_line(str(exc))
+    except Exception as exc:  # noqa: BLE001 - one line per file, never a traceback
+        return _one_line(f"{path}: internal error ({type(exc).__name__}: {exc}); please report it")
+
+
 def _rules(paths: Sequence[Path]) -> RuleSet:
     rules = RuleSet.default()
     for path in paths:
@@ -235,21 +251,32 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         rules = _rules(args.rules)
     except GkbgError as exc:
-        err.write(f"gkbg: {exc}\n")
+        err.write(f"gkbg: {_one_line(str(exc))}\n")
         return EXIT_UNREADABLE
     status = EXIT_OK
     records: list[dict[str, object]] = []
     for path in args.files:
-        try:
-            report = parse(path, format=args.format)
-        except GkbgError as exc:
+        report = _read(path, args.format)
+        if isinstance(report, str):
             status = EXIT_UNREADABLE
             if args.json:
-                records.append({"source": str(path), "error": str(exc)})
+                records.append({"source": str(path), "error": report})
             else:
-                err.write(f"gkbg: {_WORDS[lang]['cannot']}: {exc}\n")
+                err.write(f"gkbg: {_WORDS[lang]['cannot']}: {report}\n")
             continue
-        result = check(report, rules)
+        try:
+            result = check(report, rules)
+        except Exception as exc:  # noqa: BLE001 - one line per file, never a traceback
+            status = EXIT_UNREADABLE
+            reason = _one_line(
+                f"{path}: internal error while checking ({type(exc).__name__}: {exc}); "
+                "please report it"
+            )
+            if args.json:
+                records.append({"source": str(path), "error": reason})
+            else:
+                err.write(f"gkbg: {reason}\n")
+            continue
         if result.errors and status == EXIT_OK:
             status = EXIT_FINDINGS
         if args.json:
@@ -382,10 +409,9 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _parse(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    try:
-        report = parse(args.file, format=args.format)
-    except GkbgError as exc:
-        err.write(f"gkbg: {exc}\n")
+    report = _read(args.file, args.format)
+    if isinstance(report, str):
+        err.write(f"gkbg: {report}\n")
         return EXIT_UNREADABLE
     out.write(to_json(report) + "\n")
     return EXIT_OK
