@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+import attrs
 import regex
 
 from gkbg._findings import CheckResult, Finding, NotCheckable, Severity, Text
@@ -42,11 +44,48 @@ def _render(text: Text, fields: Mapping[str, object]) -> Text:
 
 
 class _Context:
-    """One report, indexed for the evaluators."""
+    """One report, indexed for the evaluators (each index built on first use)."""
 
     def __init__(self, report: Report) -> None:
         self.report = report
-        self.cells: dict[str, Cell] = {cell.key: cell for cell in report.iter_cells()}
+        self.values: dict[str, Value | None] = {
+            cell.key: cell.value for table in report.tables for cell in table.cells
+        }
+
+    @functools.cached_property
+    def cells(self) -> dict[str, Cell]:
+        return {cell.key: cell for cell in self.report.iter_cells()}
+
+    @functools.cached_property
+    def notable(self) -> dict[str, list[Cell]]:
+        """By table, the cells a ``cell`` rule may report: all but whole numbers >= 0."""
+        return {
+            table.key: [
+                cell
+                for cell in table.cells
+                if not (type(cell.value) is int and cell.value >= 0)
+                or cell.state is not CellState.VALUE
+            ]
+            for table in self.report.tables
+        }
+
+    @functools.cached_property
+    def sentences(self) -> list[str]:
+        """The report's text cut into sentences, NFKC-normalised, white space removed."""
+        return _sentences(self.report.text, self.normalised)
+
+    @functools.cached_property
+    def normalised(self) -> str:
+        """The report's text NFKC-normalised, white space but line breaks removed."""
+        normalised: str = _SPACE_IN_LINE.sub("", nfkc(self.report.text))
+        return normalised
+
+    @functools.cached_property
+    def joined(self) -> str:
+        """The sentences, one per line (without cutting the text when it need not be)."""
+        if _cut_whole(self.report.text, self.normalised):
+            return self.normalised.translate(_ENDS_TO_NEWLINE)
+        return "\n".join(self.sentences)
 
     def table_form(self, key: str) -> TableForm | None:
         variant = self.report.table(key).variant
@@ -97,14 +136,15 @@ def _values(context: _Context, keys: Iterable[str]) -> tuple[dict[str, Value], l
     """The numbers of ``keys``, and the keys with none; None when a key is not in the report."""
     numbers: dict[str, Value] = {}
     missing: list[str] = []
+    values = context.values
     for key in keys:
-        cell = context.cells.get(key)
-        if cell is None:
+        value = values.get(key, _ABSENT)
+        if value is _ABSENT:
             return None
-        if cell.value is None:
+        if value is None:
             missing.append(key)
         else:
-            numbers[key] = cell.value
+            numbers[key] = value  # type: ignore[assignment]
     return numbers, missing
 
 
@@ -136,6 +176,56 @@ def expand_keys(rule: Rule, form: TableForm) -> list[str]:
     return [key for *_, keys in _instances(rule, form) for key in keys]
 
 
+_ABSENT = object()
+_OPERATORS: dict[str, Callable[[Value, Value], bool]] = {
+    ">=": operator.ge,
+    "<=": operator.le,
+    "==": operator.eq,
+}
+
+
+@attrs.frozen(eq=False)
+class _Step:
+    """One instance of a relation rule, compiled: its keys in order and how to read them."""
+
+    fields: dict[str, object]
+    keys: tuple[str, ...]
+    get: Callable[[Mapping[str, Value | None]], tuple[Value | None, ...]]
+    left: tuple[int, ...]
+    right: tuple[int, ...]
+
+
+def _getter(
+    keys: tuple[str, ...],
+) -> Callable[[Mapping[str, Value | None]], tuple[Value | None, ...]]:
+    if len(keys) == 1:
+        one = operator.itemgetter(keys[0])
+        return lambda values: (one(values),)
+    return operator.itemgetter(*keys)
+
+
+@functools.lru_cache(maxsize=4096)
+def _plan(rule: Rule, variant: str, table: str) -> tuple[_Step, ...]:
+    """A relation rule compiled for one table of one form.
+
+    Each instance becomes its key tuple, a getter reading them all at once, and the positions
+    of its two sides in that tuple, so evaluating it is a lookup and two sums.
+    """
+    steps = []
+    for fields, left, right, keys in _instances(rule, forms()[variant].table(table)):
+        position = {key: index for index, key in enumerate(keys)}
+        steps.append(
+            _Step(
+                fields,
+                tuple(keys),
+                _getter(tuple(keys)),
+                tuple(position[key] for key in left),
+                tuple(position[key] for key in right),
+            )
+        )
+    return tuple(steps)
+
+
 def _relation(rule: Rule, context: _Context) -> Iterator[Outcome]:
     """``sum``, ``equation`` and ``compare``."""
     if rule.table is None:
@@ -143,35 +233,39 @@ def _relation(rule: Rule, context: _Context) -> Iterator[Outcome]:
     form = context.table_form(rule.table)
     if form is None or (rule.variants and form.variant not in rule.variants):
         return
-    for entry_fields, left, right, keys in _instances(rule, form):
-        looked_up = _values(context, keys)
-        if looked_up is None:
+    values = context.values
+    kind = rule.kind
+    compare = _OPERATORS[rule.op]
+    for step in _plan(rule, form.variant, form.key):
+        try:
+            numbers = step.get(values)
+        except KeyError:
             continue
-        numbers, missing = looked_up
-        if missing:
-            yield NotCheckable(rule.id, tuple(keys), tuple(missing))
+        if None in numbers:
+            missing = tuple(key for key, n in zip(step.keys, numbers, strict=True) if n is None)
+            yield NotCheckable(rule.id, step.keys, missing)
             continue
-        left_value = _total([numbers[key] for key in left])
-        right_value = _total([numbers[key] for key in right])
-        if rule.kind == "sum":
-            expected, actual, holds = right_value, left_value, left_value == right_value
-        elif rule.kind == "equation":
-            expected, actual, holds = left_value, right_value, left_value == right_value
+        left_value: Value = sum([numbers[i] for i in step.left], start=0)  # type: ignore[misc]
+        right_value: Value = sum([numbers[i] for i in step.right], start=0)  # type: ignore[misc]
+        if kind == "sum":
+            expected, actual = right_value, left_value
+            holds = left_value == right_value
+        elif kind == "equation":
+            expected, actual = left_value, right_value
+            holds = left_value == right_value
         else:
             expected, actual = right_value, left_value
-            holds = {">=": actual >= expected, "<=": actual <= expected, "==": actual == expected}[
-                rule.op
-            ]
+            holds = compare(actual, expected)
         if holds:
             continue
-        fields = entry_fields | {
+        fields = step.fields | {
             "expected": expected,
             "actual": actual,
             "difference": actual - expected,
             "op": rule.op,
         }
         yield Finding(
-            rule.id, rule.severity, _render(rule.message, fields), tuple(keys), expected, actual
+            rule.id, rule.severity, _render(rule.message, fields), step.keys, expected, actual
         )
 
 
@@ -203,7 +297,7 @@ def _cells(rule: Rule, context: _Context) -> Iterator[Outcome]:
         if table.variant is None or table.variant not in forms():
             continue
         specs = _spec_index(table.variant, table.key)
-        for cell in table.cells:
+        for cell in context.notable[table.key]:
             spec = specs.get(cell.key)
             if spec is None:
                 continue
@@ -233,6 +327,16 @@ def _cells(rule: Rule, context: _Context) -> Iterator[Outcome]:
             )
 
 
+@functools.cache
+def _block_keys(variant: str, table: str) -> tuple[tuple[str, ...], ...]:
+    """The cell keys of each block of one table of one form."""
+    form = forms()[variant].table(table)
+    return tuple(
+        tuple(cell.key for cell in form.cells if cell.block == index)
+        for index in range(len(form.blocks))
+    )
+
+
 def _tables(rule: Rule, context: _Context) -> Iterator[Outcome]:
     """``table``: a table not found, or a block of it none of whose cells could be read."""
     report = context.report
@@ -247,15 +351,18 @@ def _tables(rule: Rule, context: _Context) -> Iterator[Outcome]:
         form = context.table_form(table.key)
         if form is None or len(form.blocks) < 2:
             continue
-        for index, block in enumerate(form.blocks):
-            keys = [cell.key for cell in form.cells if cell.block == index]
+        for index, (block, keys) in enumerate(
+            zip(form.blocks, _block_keys(form.variant, form.key), strict=True)
+        ):
+            if any(context.values[key] is not None for key in keys):
+                continue  # a cell with a number was read: the shortcut of the test below
             if all(context.cells[key].state is CellState.UNREAD for key in keys):
                 caption = block.caption or str(index + 1)
                 fields = {
                     "part_label": f"“{form.heading}”中{caption}的数据",
                     "part_en": f"readable data for {caption} in table {form.title_en!r}",
                 }
-                yield Finding(rule.id, rule.severity, _render(rule.message, fields), tuple(keys))
+                yield Finding(rule.id, rule.severity, _render(rule.message, fields), keys)
 
 
 _TABLE_NAMES = {
@@ -307,8 +414,33 @@ def _variant_mixed(rule: Rule, context: _Context) -> Iterator[Outcome]:
     yield Finding(rule.id, rule.severity, _render(rule.message, fields))
 
 
-_SENTENCE_END = regex.compile(r"[。；;！!？?\n]")
+_ENDS = "。；;！!？?\n"
+_SENTENCE_END = regex.compile(f"[{_ENDS}]")
 _SPACE = regex.compile(r"\s+")
+_SPACE_IN_LINE = regex.compile(r"[^\S\n]+")
+_ENDS_TO_NEWLINE = str.maketrans(dict.fromkeys(_ENDS, "\n"))
+
+
+def _cut_whole(text: str, normalised: str) -> bool:
+    """Whether NFKC made no sentence end out of another character."""
+    return sum(map(text.count, _ENDS)) == sum(map(normalised.count, _ENDS))
+
+
+def _sentences(text: str, normalised: str) -> list[str]:
+    """``text`` cut at sentence ends, each piece NFKC-normalised with white space removed.
+
+    ``normalised`` is the whole text normalised so, white space but line breaks removed.
+    Cutting it gives the same pieces as normalising piece by piece, because NFKC maps each
+    sentence end to one and never joins characters across one; the exception is a character
+    that NFKC turns into a sentence end (``｡``, ``﹖``): when the normalised text has more
+    sentence ends than the text, the text is cut first.
+    """
+    if _cut_whole(text, normalised):
+        pieces: list[str] = _SENTENCE_END.split(normalised)
+        return pieces
+    return [_SPACE.sub("", nfkc(piece)) for piece in _SENTENCE_END.split(text)]
+
+
 _DIGITS = {
     "零": 0,
     "〇": 0,
@@ -348,17 +480,53 @@ def _compiled(pattern: str) -> regex.Pattern[str]:
     return regex.compile(pattern)
 
 
+# What lets a pattern's match depend on the text around it (anchors, lookaround, word
+# boundaries, possessive and atomic groups), so that it might match a sentence on its own but
+# not where that sentence stands in the whole text. ``[^`` is caught with ``^``: over-cautious.
+_CONTEXT = (
+    "^",
+    "$",
+    "\\A",
+    "\\Z",
+    "\\z",
+    "\\G",
+    "\\b",
+    "\\B",
+    "\\m",
+    "\\M",
+    "(?<",
+    "(?=",
+    "(?!",
+    "(?>",
+    "++",
+    "*+",
+    "?+",
+    "}+",
+)
+
+
+@functools.cache
+def _context_free(pattern: str) -> bool:
+    return not any(marker in pattern for marker in _CONTEXT)
+
+
+def _may_occur(pattern: str, context: _Context) -> bool:
+    """False only when ``pattern`` matches no sentence: it matches nowhere in their join."""
+    return not _context_free(pattern) or _compiled(pattern).search(context.joined) is not None
+
+
 def _narrative(rule: Rule, context: _Context) -> Iterator[Outcome]:
     """``narrative``: numbers stated in the text against the tables."""
-    sentences = [_SPACE.sub("", nfkc(piece)) for piece in _SENTENCE_END.split(context.report.text)]
+    sentences = context.sentences
     for statement in rule.statements:
         looked_up = _values(context, statement.cells)
         if looked_up is None:
             continue
         numbers, missing = looked_up
+        patterns = [p for p in statement.patterns if _may_occur(p, context)]
         seen: set[tuple[str, int]] = set()
-        for sentence in sentences:
-            for pattern in statement.patterns:
+        for sentence in sentences if patterns else ():
+            for pattern in patterns:
                 for match in _compiled(pattern).finditer(sentence):
                     stated = chinese_number(match["n"])
                     if stated is None or (sentence, stated) in seen:
