@@ -113,6 +113,7 @@ def _evidence_matcher(table_key: str) -> LabelMatcher:
     return LabelMatcher((label, " ".join(sorted(vs))) for label, vs in printed_by.items())
 
 
+@functools.cache
 def _distinct_forms(table_key: str) -> list[TableForm]:
     """One form's version of the table per distinct layout (table 四 is the same in all)."""
     seen: dict[tuple[object, ...], TableForm] = {}
@@ -246,6 +247,7 @@ def _split_glued(items: list[_Item], cell_count: int) -> list[_Item]:
     return split
 
 
+@functools.cache
 def _row_offsets(form: TableForm) -> dict[str, tuple[int, int]]:
     offsets: dict[str, tuple[int, int]] = {}
     for index, cell in enumerate(form.cells):
@@ -305,6 +307,7 @@ def _slots_after(
     return slots
 
 
+@functools.cache
 def _block_ranges(form: TableForm) -> list[tuple[int, int]]:
     ranges: list[tuple[int, int]] = []
     for index, cell in enumerate(form.cells):
@@ -441,9 +444,12 @@ def _read_segments(items: list[_Item], reading: _Reading, fixed: set[str]) -> No
         for index, item in reversed(list(enumerate(items)))
         if item.kind == "label" and item.target and item.target.startswith("row:")
     }
+    position = {id(item): index for index, item in enumerate(items)}
     last_used = {
         key: max(
-            items.index(reading.placed[i].item) for i in range(*offsets[key]) if i in reading.placed
+            position[id(reading.placed[i].item)]
+            for i in range(*offsets[key])
+            if i in reading.placed
         )
         for key in fixed
     }

@@ -84,7 +84,7 @@ class _Context:
     def joined(self) -> str:
         """The sentences, one per line (without cutting the text when it need not be)."""
         if _cut_whole(self.report.text, self.normalised):
-            return self.normalised.translate(_ENDS_TO_NEWLINE)
+            return str(_SENTENCE_END.sub("\n", self.normalised))
         return "\n".join(self.sentences)
 
     def table_form(self, key: str) -> TableForm | None:
@@ -418,7 +418,6 @@ _ENDS = "。；;！!？?\n"
 _SENTENCE_END = regex.compile(f"[{_ENDS}]")
 _SPACE = regex.compile(r"\s+")
 _SPACE_IN_LINE = regex.compile(r"[^\S\n]+")
-_ENDS_TO_NEWLINE = str.maketrans(dict.fromkeys(_ENDS, "\n"))
 
 
 def _cut_whole(text: str, normalised: str) -> bool:
