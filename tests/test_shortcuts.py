@@ -16,16 +16,17 @@ from typing import Any
 
 import lxml.etree  # type: ignore[import-untyped,unused-ignore]
 import regex
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gkbg
-from gkbg import Rule, RuleSet
-from gkbg._engine import _SENTENCE_END, _SPACE, _Context, _may_occur, _sentences
+from gkbg import Report, Rule, RuleSet, Value, _engine
+from gkbg._engine import _SENTENCE_END, _SPACE, _SPACE_IN_LINE, _candidates, _Context
 from gkbg._html import _parse, _rows
-from gkbg._model import Report, Table
+from gkbg._model import Table
 from gkbg._text import nfkc, normalize_nfkc
 from gkbg._text_formats import _CELL_LINE, _MIN_CELL_LINES, _cell_lines
+from tests.strategies import perturbed_reports
 
 # Pieces of report text: the words the built-in patterns look for, numbers in both scripts,
 # sentence ends, white space of every kind, and characters NFKC turns into a sentence end.
@@ -91,24 +92,33 @@ def _patterns() -> list[str]:
 def test_sentences_are_those_of_cutting_first(text: str) -> None:
     context = _Context(_report(text))
     assert context.sentences == _plain_sentences(text)
-    assert _sentences(text, context.normalised) == _plain_sentences(text)
     assert context.joined == "\n".join(_plain_sentences(text))
 
 
 @given(texts)
-def test_a_pattern_is_skipped_only_when_it_matches_no_sentence(text: str) -> None:
+def test_every_sentence_a_pattern_matches_is_a_candidate(text: str) -> None:
     context = _Context(_report(text))
-    for pattern in [*_patterns(), r"(?P<n>\d+)件", r"^(?P<n>\d+)", r"(?<!共)(?P<n>\d+)"]:
+    sentences = _plain_sentences(text)
+    patterns = [*_patterns(), r"(?P<n>\d+)件", r"件(?P<n>\d*)", r"(?P<n>\d+)\n?共"]
+    for pattern in patterns:
         compiled = regex.compile(pattern)
-        matches = any(compiled.search(sentence) for sentence in _plain_sentences(text))
-        if matches:
-            assert _may_occur(pattern, context)
+        matched = [i for i, sentence in enumerate(sentences) if compiled.search(sentence)]
+        assert set(matched) <= set(_candidates([pattern], context))
 
 
-def test_a_pattern_with_an_anchor_is_never_skipped() -> None:
-    context = _Context(_report("共12件。"))
-    assert _may_occur(r"^(?P<n>\d+)", context)
-    assert not _may_occur(r"收到(?P<n>\d+)件", context)
+def test_white_space_in_a_line_is_regex_white_space_but_the_line_break() -> None:
+    spaces = regex.compile(r"[^\S\n]")
+    for code in range(0x110000):
+        char = chr(code)
+        assert (spaces.match(char) is None) == (_SPACE_IN_LINE.match(char) is None), hex(code)
+
+
+def test_a_pattern_needing_context_makes_every_sentence_a_candidate() -> None:
+    context = _Context(_report("共12件。收到3件。无"))
+    assert list(_candidates([r"^(?P<n>\d+)"], context)) == [0, 1, 2]
+    assert list(_candidates([r"(?r)(?P<n>\d+)件"], context)) == [0, 1, 2]
+    assert list(_candidates([r"收到(?P<n>\d+)件"], context)) == [1]
+    assert list(_candidates([r"没有(?P<n>\d+)"], context)) == []
 
 
 # --------------------------------------------------------------------------------------------
@@ -212,3 +222,32 @@ _NFKC_PIECES = [
 @given(st.lists(st.sampled_from(_NFKC_PIECES) | st.characters(), max_size=30).map("".join))
 def test_fast_nfkc_is_nfkc(text: str) -> None:
     assert normalize_nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+# --------------------------------------------------------------------------------------------
+# Relations: the compiled program against the evaluation instance by instance.
+
+
+def _unprogrammed(rule: Rule, variant: str, table: str) -> _engine._Program:
+    def unreadable(_: object) -> tuple[Value | None, ...]:
+        raise KeyError(rule.id)
+
+    del variant, table
+    return _engine._Program(unreadable, lambda _: [])
+
+
+@settings(max_examples=30, deadline=None)
+@given(perturbed_reports())
+def test_the_compiled_relations_find_what_each_instance_finds(
+    perturbed: tuple[Report, str, Value],
+) -> None:
+    report, _, _ = perturbed
+    compiled = gkbg.check(report)
+    original = _engine._program
+    _engine._program = _unprogrammed  # type: ignore[assignment]
+    try:
+        plain = gkbg.check(report)
+    finally:
+        _engine._program = original
+    assert compiled == plain
+    assert compiled.errors

@@ -7,11 +7,13 @@ a placeholder, invalid or unread is reported as `NotCheckable`, never as a failu
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import operator
+import re
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import attrs
 import regex
@@ -23,7 +25,7 @@ from gkbg._schema import CellSpec, Column, Row, TableForm, forms
 from gkbg._text import nfkc
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Mapping
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 __all__ = ["check"]
 
@@ -59,20 +61,15 @@ class _Context:
     @functools.cached_property
     def notable(self) -> dict[str, list[Cell]]:
         """By table, the cells a ``cell`` rule may report: all but whole numbers >= 0."""
+        value = CellState.VALUE
         return {
             table.key: [
                 cell
                 for cell in table.cells
-                if not (type(cell.value) is int and cell.value >= 0)
-                or cell.state is not CellState.VALUE
+                if cell.state is not value or type(cell.value) is not int or cell.value < 0
             ]
             for table in self.report.tables
         }
-
-    @functools.cached_property
-    def sentences(self) -> list[str]:
-        """The report's text cut into sentences, NFKC-normalised, white space removed."""
-        return _sentences(self.report.text, self.normalised)
 
     @functools.cached_property
     def normalised(self) -> str:
@@ -81,10 +78,27 @@ class _Context:
         return normalised
 
     @functools.cached_property
+    def whole(self) -> bool:
+        """Whether the sentences can be cut out of `normalised` (see `_cut_whole`)."""
+        return _cut_whole(self.report.text, self.normalised)
+
+    @functools.cached_property
+    def sentences(self) -> list[str]:
+        """The report's text cut into sentences, NFKC-normalised, white space removed."""
+        if self.whole:
+            return _SENTENCE_END.split(self.normalised)
+        return [_SPACE.sub("", nfkc(piece)) for piece in _SENTENCE_END.split(self.report.text)]
+
+    @functools.cached_property
+    def sentence_starts(self) -> list[int]:
+        """Where each sentence starts in `joined`."""
+        return [0, *itertools.accumulate(len(sentence) + 1 for sentence in self.sentences[:-1])]
+
+    @functools.cached_property
     def joined(self) -> str:
         """The sentences, one per line (without cutting the text when it need not be)."""
-        if _cut_whole(self.report.text, self.normalised):
-            return str(_SENTENCE_END.sub("\n", self.normalised))
+        if self.whole:
+            return _SENTENCE_END.sub("\n", self.normalised)
         return "\n".join(self.sentences)
 
     def table_form(self, key: str) -> TableForm | None:
@@ -198,6 +212,8 @@ class _Step:
 def _getter(
     keys: tuple[str, ...],
 ) -> Callable[[Mapping[str, Value | None]], tuple[Value | None, ...]]:
+    if not keys:
+        return lambda _: ()
     if len(keys) == 1:
         one = operator.itemgetter(keys[0])
         return lambda values: (one(values),)
@@ -226,8 +242,61 @@ def _plan(rule: Rule, variant: str, table: str) -> tuple[_Step, ...]:
     return tuple(steps)
 
 
+@attrs.frozen(eq=False)
+class _Program:
+    """A relation rule's instances on one form as one function of plain numbers.
+
+    Attributes:
+        get: Reads the numbers of every cell the instances name, in one call.
+        failing: Given those numbers (all present), the indices of the instances that fail.
+    """
+
+    get: Callable[[Mapping[str, Value | None]], tuple[Value | None, ...]]
+    failing: Callable[[tuple[Value, ...]], list[int]]
+
+
+def _side(positions: Iterable[int]) -> str:
+    # The order of `sum(..., start=0)`, so that Decimal amounts round exactly as there.
+    return " + ".join(["0", *(f"v[{position}]" for position in positions)])
+
+
+@functools.lru_cache(maxsize=4096)
+def _program(rule: Rule, variant: str, table: str) -> _Program:
+    """The instances of `_plan` compiled into straight-line code over one tuple of numbers.
+
+    The generated code holds nothing but tuple indices and the rule's operator, one test per
+    instance, in the instances' order; it is what `_relation` would compute, instance by
+    instance, for a report in which every cell the rule names holds a number.
+    """
+    steps = _plan(rule, variant, table)
+    union = tuple(dict.fromkeys(key for step in steps for key in step.keys))
+    position = {key: index for index, key in enumerate(union)}
+    operator_text = {">=": ">=", "<=": "<=", "==": "=="}[rule.op]
+    lines = ["def failing(v):", "    bad = []"]
+    for index, step in enumerate(steps):
+        left = _side(position[step.keys[i]] for i in step.left)
+        right = _side(position[step.keys[i]] for i in step.right)
+        if rule.kind == "compare":
+            test = f"not (({left}) {operator_text} ({right}))"
+        else:
+            test = f"({left}) != ({right})"
+        lines.append(f"    if {test}:")
+        lines.append(f"        bad.append({index})")
+    lines.append("    return bad")
+    namespace: dict[str, object] = {}
+    code = compile("\n".join(lines), f"<gkbg relation {rule.id} {variant}>", "exec")
+    exec(code, namespace)  # noqa: S102 - generated from integers and a fixed operator only
+    failing = cast("Callable[[tuple[Value, ...]], list[int]]", namespace["failing"])
+    return _Program(_getter(union), failing)
+
+
 def _relation(rule: Rule, context: _Context) -> Iterator[Outcome]:
-    """``sum``, ``equation`` and ``compare``."""
+    """``sum``, ``equation`` and ``compare``.
+
+    When every cell the rule names holds a number, its compiled program says which instances
+    fail, and only those are evaluated again to build their findings; otherwise (a cell
+    missing or blank) every instance is evaluated in turn.
+    """
     if rule.table is None:
         return
     form = context.table_form(rule.table)
@@ -236,7 +305,16 @@ def _relation(rule: Rule, context: _Context) -> Iterator[Outcome]:
     values = context.values
     kind = rule.kind
     compare = _OPERATORS[rule.op]
-    for step in _plan(rule, form.variant, form.key):
+    steps = _plan(rule, form.variant, form.key)
+    program = _program(rule, form.variant, form.key)
+    try:
+        numbers_all = program.get(values)
+    except KeyError:
+        numbers_all = (None,)
+    if None not in numbers_all:
+        failing = program.failing(numbers_all)  # type: ignore[arg-type]
+        steps = tuple(steps[index] for index in failing)
+    for step in steps:
         try:
             numbers = step.get(values)
         except KeyError:
@@ -415,29 +493,25 @@ def _variant_mixed(rule: Rule, context: _Context) -> Iterator[Outcome]:
 
 
 _ENDS = "。；;！!？?\n"
-_SENTENCE_END = regex.compile(f"[{_ENDS}]")
+_SENTENCE_END = re.compile(f"[{_ENDS}]")
 _SPACE = regex.compile(r"\s+")
-_SPACE_IN_LINE = regex.compile(r"[^\S\n]+")
+# White space but the line break, as ``regex`` reads ``\s`` (``[^\S\n]``); written out for the
+# ``re`` module, which is faster at it.
+_SPACE_IN_LINE = re.compile(
+    "[\t\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+"
+)
 
 
 def _cut_whole(text: str, normalised: str) -> bool:
-    """Whether NFKC made no sentence end out of another character."""
-    return sum(map(text.count, _ENDS)) == sum(map(normalised.count, _ENDS))
+    """Whether the sentences of ``text`` are those of its normalised form.
 
-
-def _sentences(text: str, normalised: str) -> list[str]:
-    """``text`` cut at sentence ends, each piece NFKC-normalised with white space removed.
-
-    ``normalised`` is the whole text normalised so, white space but line breaks removed.
+    ``normalised`` is the whole text NFKC-normalised, white space but line breaks removed.
     Cutting it gives the same pieces as normalising piece by piece, because NFKC maps each
     sentence end to one and never joins characters across one; the exception is a character
-    that NFKC turns into a sentence end (``｡``, ``﹖``): when the normalised text has more
-    sentence ends than the text, the text is cut first.
+    that NFKC turns into a sentence end (``｡``, ``﹖``), which makes the normalised text hold more
+    sentence ends than the text.
     """
-    if _cut_whole(text, normalised):
-        pieces: list[str] = _SENTENCE_END.split(normalised)
-        return pieces
-    return [_SPACE.sub("", nfkc(piece)) for piece in _SENTENCE_END.split(text)]
+    return sum(map(text.count, _ENDS)) == sum(map(normalised.count, _ENDS))
 
 
 _DIGITS = {
@@ -506,26 +580,39 @@ _CONTEXT = (
 
 @functools.cache
 def _context_free(pattern: str) -> bool:
-    return not any(marker in pattern for marker in _CONTEXT)
+    return not any(marker in pattern for marker in _CONTEXT) and not (
+        _compiled(pattern).flags & regex.REVERSE
+    )
 
 
-def _may_occur(pattern: str, context: _Context) -> bool:
-    """False only when ``pattern`` matches no sentence: it matches nowhere in their join."""
-    return not _context_free(pattern) or _compiled(pattern).search(context.joined) is not None
+def _candidates(patterns: Sequence[str], context: _Context) -> Sequence[int]:
+    """The indices of the sentences one of ``patterns`` may match, in order.
+
+    A match of a context-free pattern in a sentence is a match at the same place in the
+    sentences joined by line breaks, so the sentences where the join has a match starting (at
+    any position: overlapped) include every sentence with a match. When a pattern is not
+    context-free, every sentence is a candidate.
+    """
+    if not all(_context_free(pattern) for pattern in patterns):
+        return range(len(context.sentences))
+    found: set[int] = set()
+    for pattern in patterns:
+        for match in _compiled(pattern).finditer(context.joined, overlapped=True):
+            found.add(bisect.bisect_right(context.sentence_starts, match.start()) - 1)
+    return sorted(found)
 
 
 def _narrative(rule: Rule, context: _Context) -> Iterator[Outcome]:
     """``narrative``: numbers stated in the text against the tables."""
-    sentences = context.sentences
     for statement in rule.statements:
         looked_up = _values(context, statement.cells)
         if looked_up is None:
             continue
         numbers, missing = looked_up
-        patterns = [p for p in statement.patterns if _may_occur(p, context)]
         seen: set[tuple[str, int]] = set()
-        for sentence in sentences if patterns else ():
-            for pattern in patterns:
+        for index in _candidates(statement.patterns, context):
+            sentence = context.sentences[index]
+            for pattern in statement.patterns:
                 for match in _compiled(pattern).finditer(sentence):
                     stated = chinese_number(match["n"])
                     if stated is None or (sentence, stated) in seen:
