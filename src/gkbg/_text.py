@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Literal
@@ -78,20 +79,20 @@ def decode_bom(data: bytes, name: str) -> str | None:
 # space and the ellipsis. Each decomposes to ASCII, so writing its decomposition in its place
 # leaves the text's NFKC unchanged; a text with no other such character is then in NFKC
 # already, which `unicodedata.normalize` checks quickly instead of normalising it in full.
-_COMMON_COMPATIBILITY = regex.compile(r"[\u3000\u2026\uff01-\uff5e]")
+_COMMON_COMPATIBILITY = re.compile(r"[\u3000\u2026\uff01-\uff5e]")
 _DECOMPOSED = {
     char: unicodedata.normalize("NFKC", char)
     for char in ("\u3000", "\u2026", *map(chr, range(0xFF01, 0xFF5F)))
 }
 
 
-def _decomposed(match: regex.Match[str]) -> str:
+def _decomposed(match: re.Match[str]) -> str:
     return _DECOMPOSED[match[0]]
 
 
 def normalize_nfkc(text: str) -> str:
     """``unicodedata.normalize("NFKC", text)``, fast for Chinese text."""
-    if text.isascii():
+    if text.isascii() or unicodedata.is_normalized("NFKC", text):
         return text
     return unicodedata.normalize("NFKC", _COMMON_COMPATIBILITY.sub(_decomposed, text))
 
