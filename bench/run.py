@@ -3,8 +3,9 @@
 
 Run from the repository root (with the ``test`` extra installed, for pypdfium2)::
 
-    python bench/run.py            # about two minutes
-    python bench/run.py --quick    # fewer repetitions, for a first look
+    python bench/run.py                    # a few minutes
+    python bench/run.py --quick            # fewer repetitions, for a first look
+    python bench/run.py --profile county   # cProfile of parse and check of one document
 
 What it measures, on the documents bundled under ``tests/fixtures`` and ``examples`` and on
 larger pages built from them (the same report with its narrative grown ten and a hundred
@@ -350,14 +351,43 @@ def verdicts(rows: list[Row], linear: list[tuple[str, float]], rates: list[float
     return out
 
 
+def profile(documents: list[Document], name: str, repeat: int) -> int:
+    """Print where parse and check of one document spend their time (cProfile)."""
+    import cProfile  # noqa: PLC0415 - only for this option
+    import pstats  # noqa: PLC0415
+
+    chosen = [document for document in documents if document.name.startswith(name)]
+    if not chosen:
+        print(f"no document named {name}…; the documents are:")
+        print("\n".join(f"  {document.name}" for document in documents))
+        return 2
+    data = chosen[0].data
+    parse_and_check(data)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(repeat):
+        parse_and_check(data)
+    profiler.disable()
+    print(f"{chosen[0].name}: parse and check, {repeat} times")
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     parser.add_argument("--repeat", type=int, help="runs per measurement (default 40, quick 8)")
+    parser.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="instead, profile parse and check of the document whose name starts with NAME",
+    )
     args = parser.parse_args(argv)
     repeat = args.repeat or (8 if args.quick else 40)
 
     documents = _documents()
+    if args.profile:
+        return profile(documents, args.profile, repeat)
     html = next(doc for doc in documents if doc.group == "html")
     text = next(doc for doc in documents if doc.group == "text")
     # The same report with its narrative grown, for the linearity targets.
