@@ -29,7 +29,9 @@ A printed number is never changed to make totals agree, and a blank is never rea
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 from typing import TYPE_CHECKING, Literal
 
 import attrs
@@ -95,6 +97,7 @@ def _evidence_matcher(table_key: str) -> LabelMatcher:
     return LabelMatcher((label, " ".join(sorted(vs))) for label, vs in printed_by.items())
 
 
+@functools.cache
 def _distinct_forms(table_key: str) -> list[TableForm]:
     """One form's version of the table per distinct layout (table 四 is the same in all)."""
     seen: dict[tuple[object, ...], TableForm] = {}
@@ -228,6 +231,7 @@ def _split_glued(items: list[_Item], cell_count: int) -> list[_Item]:
     return split
 
 
+@functools.cache
 def _row_offsets(form: TableForm) -> dict[str, tuple[int, int]]:
     offsets: dict[str, tuple[int, int]] = {}
     for index, cell in enumerate(form.cells):
@@ -240,24 +244,30 @@ def _read_rows_by_label(items: list[_Item], reading: _Reading, *, cells: bool) -
     """Step (a): rows whose label is followed directly by their values. Returns their keys."""
     fixed: set[str] = set()
     offsets = _row_offsets(reading.form)
+    # Where each label stands, so that finding a row's first label after a position is a
+    # binary search rather than a scan of every item for every row.
+    labelled: dict[str | None, list[int]] = {}
+    for index, item in enumerate(items):
+        if item.kind == "label":
+            labelled.setdefault(item.target, []).append(index)
     position = 0
     for row in reading.form.rows:
         start, stop = offsets[row.key]
         width = stop - start
-        for index in range(position, len(items)):
-            item = items[index]
-            if item.kind == "label" and item.target == f"row:{row.key}":
-                # In a table printed across (table 四) the row labels are headers, and the cells
-                # after the last of them are padding, not a row of blanks.
-                slots = _slots_after(
-                    items, index, width, cells=cells, blank_rows=not reading.form.across
-                )
-                if slots is not None:
-                    for offset, slot in enumerate(slots):
-                        reading.placed[start + offset] = _Placed(slot)
-                    fixed.add(row.key)
-                    position = index + 1
-                break
+        at = labelled.get(f"row:{row.key}", [])
+        first = bisect.bisect_left(at, position)
+        if first < len(at):
+            index = at[first]
+            # In a table printed across (table 四) the row labels are headers, and the cells
+            # after the last of them are padding, not a row of blanks.
+            slots = _slots_after(
+                items, index, width, cells=cells, blank_rows=not reading.form.across
+            )
+            if slots is not None:
+                for offset, slot in enumerate(slots):
+                    reading.placed[start + offset] = _Placed(slot)
+                fixed.add(row.key)
+                position = index + 1
     return fixed
 
 
@@ -265,7 +275,7 @@ def _slots_after(
     items: list[_Item], index: int, width: int, *, cells: bool, blank_rows: bool
 ) -> list[_Item] | None:
     slots: list[_Item] = []
-    for item in items[index + 1 :]:
+    for item in itertools.islice(items, index + 1, None):
         if len(slots) == width:
             # In cell-delimited text, a value right after a full row means the row holds more
             # cells than the form (a merged label written out as separate cells): ambiguous.
@@ -287,6 +297,7 @@ def _slots_after(
     return slots
 
 
+@functools.cache
 def _block_ranges(form: TableForm) -> list[tuple[int, int]]:
     ranges: list[tuple[int, int]] = []
     for index, cell in enumerate(form.cells):
@@ -423,9 +434,12 @@ def _read_segments(items: list[_Item], reading: _Reading, fixed: set[str]) -> No
         for index, item in reversed(list(enumerate(items)))
         if item.kind == "label" and item.target and item.target.startswith("row:")
     }
+    position = {id(item): index for index, item in enumerate(items)}
     last_used = {
         key: max(
-            items.index(reading.placed[i].item) for i in range(*offsets[key]) if i in reading.placed
+            position[id(reading.placed[i].item)]
+            for i in range(*offsets[key])
+            if i in reading.placed
         )
         for key in fixed
     }

@@ -36,6 +36,7 @@ password-protected Word document, which needs converting to ``.docx`` first) wit
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Protocol, cast
 
 import attrs
@@ -143,8 +144,12 @@ def _parse_xml(content: bytes, name: str) -> tuple[_Node, str]:
 # Elements.
 
 
+@functools.lru_cache(maxsize=1024)
 def _split(tag: object) -> tuple[str | None, str | None]:
-    """An element's namespace and local name; (None, None) for comments and the like."""
+    """An element's namespace and local name; (None, None) for comments and the like.
+
+    A document uses a few dozen tags, each many times: each is split once.
+    """
     if not isinstance(tag, str):
         return None, None
     if tag.startswith("{"):

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
+
+import attrs
 
 from gkbg._findings import CheckResult, Finding, NotCheckable, Severity, Text
 from gkbg._model import Cell, CellState, Report, Value
@@ -40,11 +43,30 @@ def _render(text: Text, fields: Mapping[str, object]) -> Text:
 
 
 class _Context:
-    """One report, indexed for the evaluators."""
+    """One report, indexed for the evaluators (each index built on first use)."""
 
     def __init__(self, report: Report) -> None:
         self.report = report
-        self.cells: dict[str, Cell] = {cell.key: cell for cell in report.iter_cells()}
+        self.values: dict[str, Value | None] = {
+            cell.key: cell.value for table in report.tables for cell in table.cells
+        }
+
+    @functools.cached_property
+    def cells(self) -> dict[str, Cell]:
+        return {cell.key: cell for cell in self.report.iter_cells()}
+
+    @functools.cached_property
+    def notable(self) -> dict[str, list[Cell]]:
+        """By table, the cells a ``cell`` rule may report: all but whole numbers >= 0."""
+        value = CellState.VALUE
+        return {
+            table.key: [
+                cell
+                for cell in table.cells
+                if cell.state is not value or type(cell.value) is not int or cell.value < 0
+            ]
+            for table in self.report.tables
+        }
 
     def table_form(self, key: str) -> TableForm | None:
         variant = self.report.table(key).variant
@@ -95,14 +117,15 @@ def _values(context: _Context, keys: Iterable[str]) -> tuple[dict[str, Value], l
     """The numbers of ``keys``, and the keys with none; None when a key is not in the report."""
     numbers: dict[str, Value] = {}
     missing: list[str] = []
+    values = context.values
     for key in keys:
-        cell = context.cells.get(key)
-        if cell is None:
+        value = values.get(key, _ABSENT)
+        if value is _ABSENT:
             return None
-        if cell.value is None:
+        if value is None:
             missing.append(key)
         else:
-            numbers[key] = cell.value
+            numbers[key] = value  # type: ignore[assignment]
     return numbers, missing
 
 
@@ -134,42 +157,160 @@ def expand_keys(rule: Rule, form: TableForm) -> list[str]:
     return [key for *_, keys in _instances(rule, form) for key in keys]
 
 
+_ABSENT = object()
+_OPERATORS: dict[str, Callable[[Value, Value], bool]] = {
+    ">=": operator.ge,
+    "<=": operator.le,
+    "==": operator.eq,
+}
+
+
+@attrs.frozen(eq=False)
+class _Step:
+    """One instance of a relation rule, compiled: its keys in order and how to read them."""
+
+    fields: dict[str, object]
+    keys: tuple[str, ...]
+    get: Callable[[Mapping[str, Value | None]], tuple[Value | None, ...]]
+    left: tuple[int, ...]
+    right: tuple[int, ...]
+
+
+def _getter(
+    keys: tuple[str, ...],
+) -> Callable[[Mapping[str, Value | None]], tuple[Value | None, ...]]:
+    if not keys:
+        return lambda _: ()
+    if len(keys) == 1:
+        one = operator.itemgetter(keys[0])
+        return lambda values: (one(values),)
+    return operator.itemgetter(*keys)
+
+
+@functools.lru_cache(maxsize=4096)
+def _plan(rule: Rule, variant: str, table: str) -> tuple[_Step, ...]:
+    """A relation rule compiled for one table of one form.
+
+    Each instance becomes its key tuple, a getter reading them all at once, and the positions
+    of its two sides in that tuple, so evaluating it is a lookup and two sums.
+    """
+    steps = []
+    for fields, left, right, keys in _instances(rule, forms()[variant].table(table)):
+        position = {key: index for index, key in enumerate(keys)}
+        steps.append(
+            _Step(
+                fields,
+                tuple(keys),
+                _getter(tuple(keys)),
+                tuple(position[key] for key in left),
+                tuple(position[key] for key in right),
+            )
+        )
+    return tuple(steps)
+
+
+@attrs.frozen(eq=False)
+class _Program:
+    """A relation rule's instances on one form as one function of plain numbers.
+
+    Attributes:
+        get: Reads the numbers of every cell the instances name, in one call.
+        failing: Given those numbers (all present), the indices of the instances that fail.
+    """
+
+    get: Callable[[Mapping[str, Value | None]], tuple[Value | None, ...]]
+    failing: Callable[[tuple[Value, ...]], list[int]]
+
+
+def _side(positions: Iterable[int]) -> str:
+    # The order of `sum(..., start=0)`, so that Decimal amounts round exactly as there.
+    return " + ".join(["0", *(f"v[{position}]" for position in positions)])
+
+
+@functools.lru_cache(maxsize=4096)
+def _program(rule: Rule, variant: str, table: str) -> _Program:
+    """The instances of `_plan` compiled into straight-line code over one tuple of numbers.
+
+    The generated code holds nothing but tuple indices and the rule's operator, one test per
+    instance, in the instances' order; it is what `_relation` would compute, instance by
+    instance, for a report in which every cell the rule names holds a number.
+    """
+    steps = _plan(rule, variant, table)
+    union = tuple(dict.fromkeys(key for step in steps for key in step.keys))
+    position = {key: index for index, key in enumerate(union)}
+    operator_text = {">=": ">=", "<=": "<=", "==": "=="}[rule.op]
+    lines = ["def failing(v):", "    bad = []"]
+    for index, step in enumerate(steps):
+        left = _side(position[step.keys[i]] for i in step.left)
+        right = _side(position[step.keys[i]] for i in step.right)
+        if rule.kind == "compare":
+            test = f"not (({left}) {operator_text} ({right}))"
+        else:
+            test = f"({left}) != ({right})"
+        lines.append(f"    if {test}:")
+        lines.append(f"        bad.append({index})")
+    lines.append("    return bad")
+    namespace: dict[str, object] = {}
+    code = compile("\n".join(lines), f"<gkbg relation {rule.id} {variant}>", "exec")
+    exec(code, namespace)  # noqa: S102 - generated from integers and a fixed operator only
+    failing = cast("Callable[[tuple[Value, ...]], list[int]]", namespace["failing"])
+    return _Program(_getter(union), failing)
+
+
 def _relation(rule: Rule, context: _Context) -> Iterator[Outcome]:
-    """``sum``, ``equation`` and ``compare``."""
+    """``sum``, ``equation`` and ``compare``.
+
+    When every cell the rule names holds a number, its compiled program says which instances
+    fail, and only those are evaluated again to build their findings; otherwise (a cell
+    missing or blank) every instance is evaluated in turn.
+    """
     if rule.table is None:
         return
     form = context.table_form(rule.table)
     if form is None or (rule.variants and form.variant not in rule.variants):
         return
-    for entry_fields, left, right, keys in _instances(rule, form):
-        looked_up = _values(context, keys)
-        if looked_up is None:
+    values = context.values
+    kind = rule.kind
+    compare = _OPERATORS[rule.op]
+    steps = _plan(rule, form.variant, form.key)
+    program = _program(rule, form.variant, form.key)
+    try:
+        numbers_all = program.get(values)
+    except KeyError:
+        numbers_all = (None,)
+    if None not in numbers_all:
+        failing = program.failing(numbers_all)  # type: ignore[arg-type]
+        steps = tuple(steps[index] for index in failing)
+    for step in steps:
+        try:
+            numbers = step.get(values)
+        except KeyError:
             continue
-        numbers, missing = looked_up
-        if missing:
-            yield NotCheckable(rule.id, tuple(keys), tuple(missing))
+        if None in numbers:
+            missing = tuple(key for key, n in zip(step.keys, numbers, strict=True) if n is None)
+            yield NotCheckable(rule.id, step.keys, missing)
             continue
-        left_value = _total([numbers[key] for key in left])
-        right_value = _total([numbers[key] for key in right])
-        if rule.kind == "sum":
-            expected, actual, holds = right_value, left_value, left_value == right_value
-        elif rule.kind == "equation":
-            expected, actual, holds = left_value, right_value, left_value == right_value
+        left_value: Value = sum([numbers[i] for i in step.left], start=0)  # type: ignore[misc]
+        right_value: Value = sum([numbers[i] for i in step.right], start=0)  # type: ignore[misc]
+        if kind == "sum":
+            expected, actual = right_value, left_value
+            holds = left_value == right_value
+        elif kind == "equation":
+            expected, actual = left_value, right_value
+            holds = left_value == right_value
         else:
             expected, actual = right_value, left_value
-            holds = {">=": actual >= expected, "<=": actual <= expected, "==": actual == expected}[
-                rule.op
-            ]
+            holds = compare(actual, expected)
         if holds:
             continue
-        fields = entry_fields | {
+        fields = step.fields | {
             "expected": expected,
             "actual": actual,
             "difference": actual - expected,
             "op": rule.op,
         }
         yield Finding(
-            rule.id, rule.severity, _render(rule.message, fields), tuple(keys), expected, actual
+            rule.id, rule.severity, _render(rule.message, fields), step.keys, expected, actual
         )
 
 
@@ -201,7 +342,7 @@ def _cells(rule: Rule, context: _Context) -> Iterator[Outcome]:
         if table.variant is None or table.variant not in forms():
             continue
         specs = _spec_index(table.variant, table.key)
-        for cell in table.cells:
+        for cell in context.notable[table.key]:
             spec = specs.get(cell.key)
             if spec is None:
                 continue
@@ -231,6 +372,16 @@ def _cells(rule: Rule, context: _Context) -> Iterator[Outcome]:
             )
 
 
+@functools.cache
+def _block_keys(variant: str, table: str) -> tuple[tuple[str, ...], ...]:
+    """The cell keys of each block of one table of one form."""
+    form = forms()[variant].table(table)
+    return tuple(
+        tuple(cell.key for cell in form.cells if cell.block == index)
+        for index in range(len(form.blocks))
+    )
+
+
 def _tables(rule: Rule, context: _Context) -> Iterator[Outcome]:
     """``table``: a table not found, or a block of it none of whose cells could be read."""
     report = context.report
@@ -245,15 +396,18 @@ def _tables(rule: Rule, context: _Context) -> Iterator[Outcome]:
         form = context.table_form(table.key)
         if form is None or len(form.blocks) < 2:
             continue
-        for index, block in enumerate(form.blocks):
-            keys = [cell.key for cell in form.cells if cell.block == index]
+        for index, (block, keys) in enumerate(
+            zip(form.blocks, _block_keys(form.variant, form.key), strict=True)
+        ):
+            if any(context.values[key] is not None for key in keys):
+                continue  # a cell with a number was read: the shortcut of the test below
             if all(context.cells[key].state is CellState.UNREAD for key in keys):
                 caption = block.caption or str(index + 1)
                 fields = {
                     "part_label": f"“{form.heading}”中{caption}的数据",
                     "part_en": f"readable data for {caption} in table {form.title_en!r}",
                 }
-                yield Finding(rule.id, rule.severity, _render(rule.message, fields), tuple(keys))
+                yield Finding(rule.id, rule.severity, _render(rule.message, fields), keys)
 
 
 _TABLE_NAMES = {

@@ -40,10 +40,10 @@ closed too early, two pages saved into one file) is still read.
 from __future__ import annotations
 
 import codecs
+import functools
 from typing import TYPE_CHECKING, Protocol, cast
 
 import lxml.etree  # type: ignore[import-untyped,unused-ignore]
-import lxml.html  # type: ignore[import-untyped,unused-ignore]
 import regex
 
 from gkbg._errors import (
@@ -116,6 +116,7 @@ _MAX_ATTRIBUTES = 1000
 _MAX_COLSPAN = 1000
 _MAX_ROWSPAN = 65534
 _GRID_WORK_PER_TOKEN = 10
+_CELLS = frozenset({"td", "th"})
 
 _DROP = frozenset(
     {
@@ -282,7 +283,9 @@ def _check_attributes(text: str, name: str) -> None:
 
 
 def _parse(text: str, name: str) -> _Node:
-    parser = lxml.html.HTMLParser(
+    # lxml.etree's HTML parser, not lxml.html's: the same tree, without the Python-level lookup
+    # of an element class that lxml.html runs for every element it hands out.
+    parser = lxml.etree.HTMLParser(
         encoding="utf-8", no_network=True, remove_comments=True, remove_pis=True, recover=True
     )
     # libxml2 stops at the end tag that closes the root; browsers read on, so must we.
@@ -312,25 +315,23 @@ def _tag(node: _Node) -> str | None:
 
 
 def _skipped(node: _Node) -> bool:
-    tag = _tag(node)
-    if tag is None or tag in _DROP:
+    tag = node.tag
+    if not isinstance(tag, str) or tag.lower() in _DROP:
         return True
     if node.get("hidden") is not None:
         return True
     style = node.get("style")
-    return style is not None and _HIDDEN_STYLE.search(style) is not None
+    return style is not None and _hiding(style)
+
+
+@functools.lru_cache(maxsize=4096)
+def _hiding(style: str) -> bool:
+    """Whether a ``style`` attribute hides its element (pages repeat a few styles)."""
+    return _HIDDEN_STYLE.search(style) is not None
 
 
 def _collapse(text: str) -> str:
     return str(_SPACE.sub(" ", text)).strip()
-
-
-def _nearest(node: _Node, *tags: str) -> _Node | None:
-    """The closest ancestor with one of ``tags``."""
-    parent = node.getparent()
-    while parent is not None and _tag(parent) not in tags:
-        parent = parent.getparent()
-    return parent
 
 
 def _span(node: _Node, attribute: str, limit: int) -> int:
@@ -342,23 +343,41 @@ def _span(node: _Node, attribute: str, limit: int) -> int:
 def _rows(table: _Node) -> list[list[_Node]]:
     """The table's own rows (not those of tables nested in it), each its own cells.
 
+    A row is a ``<tr>`` whose nearest enclosing table is this one; its cells are the ``<td>``
+    and ``<th>`` whose nearest enclosing ``<tr>`` or table is that row, in document order.
     Cells standing in the table with no ``<tr>`` around them (the parser does not add the row
-    a browser would) form a row of their own, as in a browser.
+    a browser would) form a row of their own, as in a browser. One walk of the table's tree,
+    not entering nested tables, finds them all.
     """
     rows: list[list[_Node]] = []
     loose: list[_Node] | None = None
-    for node in table.iter("tr", "td", "th"):
-        if _tag(node) == "tr":
-            if _nearest(node, "table") is table:
+
+    def walk(node: _Node, row: list[_Node] | None) -> None:
+        nonlocal loose
+        for child in node:
+            tag = child.tag
+            if not isinstance(tag, str):
+                continue
+            tag = tag.lower()
+            if tag == "table":
+                continue
+            if tag == "tr":
                 loose = None
-                rows.append(
-                    [c for c in node.iter("td", "th") if _nearest(c, "tr", "table") is node]
-                )
-        elif _nearest(node, "tr", "table") is table:
-            if loose is None:
-                loose = []
-                rows.append(loose)
-            loose.append(node)
+                cells: list[_Node] = []
+                rows.append(cells)
+                walk(child, cells)
+                continue
+            if tag in _CELLS:
+                if row is not None:
+                    row.append(child)
+                else:
+                    if loose is None:
+                        loose = []
+                        rows.append(loose)
+                    loose.append(child)
+            walk(child, row)
+
+    walk(table, None)
     return rows
 
 
@@ -539,7 +558,7 @@ def _cell_text(node: _Node, pieces: list[str]) -> None:
         pieces.append(node.text)
     for child in node:
         if not _skipped(child):
-            tag = _tag(child)
+            tag = child.tag.lower()  # type: ignore[attr-defined] # a str: not skipped
             spaced = tag == "br" or tag in _BLOCK
             if spaced:
                 pieces.append(" ")

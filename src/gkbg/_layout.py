@@ -90,15 +90,16 @@ class TokenWriter:
         self._source = source
         self._limits = limits
         self._line_starts = [0]
-        self._line_starts.extend(i + 1 for i, ch in enumerate(text) if ch == "\n")
+        end = text.find("\n")
+        while end >= 0:
+            self._line_starts.append(end + 1)
+            end = text.find("\n", end + 1)
         self.tokens: list[Token] = []
 
     def location(self, start: int, end: int) -> Location:
         """The location of ``text[start:end]``."""
         line = bisect.bisect_right(self._line_starts, start)
-        return Location(
-            start=start, end=end, line=line, column=start - self._line_starts[line - 1] + 1
-        )
+        return Location(start, end, line, start - self._line_starts[line - 1] + 1)
 
     def add(self, start: int, end: int, *, cell: bool, kind: TokenKind | None = None) -> None:
         """Add ``text[start:end]`` as a token; its kind is guessed from its text unless given."""

@@ -43,11 +43,13 @@ backtrack is bounded, so reading stays linear in the length of the text.
 
 from __future__ import annotations
 
-import unicodedata
+import functools
 from collections import Counter
 
 import attrs
 import regex
+
+from gkbg._text import normalize_nfkc
 
 __all__ = ["Metadata", "extract_metadata"]
 
@@ -200,7 +202,7 @@ def extract_metadata(text: str) -> Metadata:
         The metadata. A field is ``None`` when no rule finds it; see the module
         documentation for the rules and their order.
     """
-    text = unicodedata.normalize("NFKC", text)
+    text = normalize_nfkc(text)
     lines = _join_split_titles([line.rstrip(_BLANK) for line in text.splitlines()])
     compact = "\n".join(_compact(line) for line in lines)
 
@@ -218,23 +220,25 @@ def extract_metadata(text: str) -> Metadata:
 
 
 _OFFICE_SUFFIXES = ("办公室", "办公厅")
+_CACHE_SIZE = 4096
 
 
 def _join_split_titles(lines: list[str]) -> list[str]:
     """Join a title printed over two lines: the agency alone, then ``<year>年…报告``."""
     joined: list[str] = []
     skip = False
+    heads = [_compact(line) for line in lines]
     for index, line in enumerate(lines):
         if skip:
             skip = False
             continue
         following = lines[index + 1] if index + 1 < len(lines) else ""
-        head = _compact(line)
+        head = heads[index]
         if (
             head
             and len(head) <= _MAX_AGENCY
             and _is_agency(head)
-            and _TITLE_RE.match(_compact(following))
+            and _TITLE_RE.match(heads[index + 1] if index + 1 < len(lines) else "")
         ):
             joined.append(line.strip(_BLANK) + following.strip(_BLANK))
             skip = True
@@ -268,6 +272,7 @@ def _plausible_year(digits: str) -> int | None:
     return year if _MIN_YEAR <= year <= _MAX_YEAR else None
 
 
+@functools.lru_cache(maxsize=_CACHE_SIZE)
 def _is_agency(name: str) -> bool:
     """Whether ``name`` (without whitespace) can be taken as the name of a public body."""
     if not _MIN_AGENCY <= len(name) <= _MAX_AGENCY or _HAN_NAME_RE.fullmatch(name) is None:

@@ -127,7 +127,7 @@ class CellSpec:
         return self.column.kind
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class TableForm:
     """One statutory table as one form prints it.
 

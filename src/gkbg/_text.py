@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import codecs
+import functools
+import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Literal
@@ -25,6 +27,7 @@ __all__ = [
     "decode_bom",
     "label_key",
     "looks_like_value",
+    "normalize_nfkc",
     "read_value",
 ]
 
@@ -47,6 +50,8 @@ _NUMBER = regex.compile(
     r"(?P<unit>万元|亿元|元|件|个|项|条|次|宗|起|家|人)?"
 )
 
+# Cell texts repeat (``0``, ``/``, small numbers): what they read as is remembered.
+_VALUE_CACHE = 4096
 
 BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -70,9 +75,31 @@ def decode_bom(data: bytes, name: str) -> str | None:
     return None
 
 
+# The compatibility characters Chinese text is full of: full-width ASCII, the ideographic
+# space and the ellipsis. Each decomposes to ASCII, so writing its decomposition in its place
+# leaves the text's NFKC unchanged; a text with no other such character is then in NFKC
+# already, which `unicodedata.normalize` checks quickly instead of normalising it in full.
+_COMMON_COMPATIBILITY = re.compile(r"[\u3000\u2026\uff01-\uff5e]")
+_DECOMPOSED = {
+    char: unicodedata.normalize("NFKC", char)
+    for char in ("\u3000", "\u2026", *map(chr, range(0xFF01, 0xFF5F)))
+}
+
+
+def _decomposed(match: re.Match[str]) -> str:
+    return _DECOMPOSED[match[0]]
+
+
+def normalize_nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, fast for Chinese text."""
+    if text.isascii() or unicodedata.is_normalized("NFKC", text):
+        return text
+    return unicodedata.normalize("NFKC", _COMMON_COMPATIBILITY.sub(_decomposed, text))
+
+
 def nfkc(text: str) -> str:
     """NFKC-normalise, and map the minus signs NFKC leaves alone to ``-``."""
-    return unicodedata.normalize("NFKC", text).replace("−", "-").replace("‐", "-")
+    return normalize_nfkc(text).replace("−", "-").replace("‐", "-")
 
 
 def label_key(text: str) -> str:
@@ -95,12 +122,14 @@ class ReadValue:
     note: str = ""
 
 
+@functools.lru_cache(maxsize=_VALUE_CACHE)
 def looks_like_value(text: str) -> bool:
     """Whether a piece of text is a cell value: a number (with sign or unit) or a placeholder."""
     stripped = nfkc(text).strip()
     return stripped in _PLACEHOLDERS or _NUMBER.fullmatch(stripped) is not None
 
 
+@functools.lru_cache(maxsize=_VALUE_CACHE)
 def read_value(text: str, kind: ValueKind) -> ReadValue:
     """Read a cell's text as a number of ``kind``, keeping blank and invalid apart.
 
@@ -170,16 +199,23 @@ class LabelMatcher:
             if len(key) >= 6
         ]
         self._cache: dict[str, LabelMatch | None] = {}
+        self._by_text: dict[str, LabelMatch | None] = {}
 
     def match(self, text: str) -> LabelMatch | None:
         """The vocabulary entry ``text`` stands for, or None when none or several fit."""
+        if text in self._by_text:
+            return self._by_text[text]
         key = label_key(text)
         if key in self._cache:
-            return self._cache[key]
-        found = self._match_key(key)
-        if len(self._cache) >= _CACHE_LIMIT:
-            self._cache.clear()
-        self._cache[key] = found
+            found = self._cache[key]
+        else:
+            found = self._match_key(key)
+            if len(self._cache) >= _CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[key] = found
+        if len(self._by_text) >= _CACHE_LIMIT:
+            self._by_text.clear()
+        self._by_text[text] = found
         return found
 
     def _match_key(self, key: str) -> LabelMatch | None:

@@ -29,8 +29,18 @@ _CJK = regex.compile(r"\p{Han}")
 _MIN_CELL_LINES = 10
 
 
+# A line (as `str.splitlines` cuts lines) ending in ``|``: the ``|`` and the break after it.
+_CELL_LINE_END = regex.compile(r"\|[ \t]*(?=\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]|\Z)")
+
+
 def _cell_lines(text: str) -> int:
-    return sum(1 for line in text.splitlines() if _CELL_LINE.search(line))
+    """How many lines end in ``|``, counted up to `_MIN_CELL_LINES`."""
+    count = 0
+    for _ in _CELL_LINE_END.finditer(text):
+        count += 1
+        if count >= _MIN_CELL_LINES:
+            break
+    return count
 
 
 class PipeTextParser:

@@ -1,0 +1,444 @@
+# SPDX-License-Identifier: MIT
+"""The gkbg benchmark: time per report by format, against the bare engines, and the targets.
+
+Run from the repository root (with the ``test`` extra installed, for pypdfium2)::
+
+    python bench/run.py                    # a few minutes
+    python bench/run.py --quick            # fewer repetitions, for a first look
+    python bench/run.py --profile county   # cProfile of parse and check of one document
+
+What it measures, on the documents bundled under ``tests/fixtures`` and ``examples`` and on
+larger pages built from them (the same report with its narrative grown ten and a hundred
+times):
+
+* per format: the median time of `gkbg.parse` and of `gkbg.check` per report, the reports per
+  second one core manages (parse and check), and the peak memory (traced Python allocations)
+  of one parse and check;
+* in the same loop, the bare engine on the same input: ``lxml.html.fromstring`` of the same
+  HTML bytes, and pypdfium2's character extraction of the same PDF (each page's text and every
+  character's box), so that the ratios are taken under the same load;
+* the cost of a page ten times larger, against the page itself;
+* the throughput of parse and check over a batch of documents with 1, 2, ... worker processes.
+
+It then prints each target and whether it is MET. Every timing is the median of many runs, and
+every ratio is taken between timings interleaved in one loop, because the machine may be shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import itertools
+import os
+import platform
+import statistics
+import sys
+import time
+import tracemalloc
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+import lxml.html  # type: ignore[import-untyped,unused-ignore]
+
+import gkbg
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+
+# The targets of issue 8.
+HTML_RATIO = 2.0  # parse + check within 2x lxml.html.fromstring of the same page
+PDF_RATIO = 3.0  # parse + check within 3x pypdfium2's character extraction
+TEXT_RATE = 2000.0  # text formats: reports per second per core
+CHECK_MICROSECONDS = 50.0  # check() alone, per report
+LINEAR_RATIO = 10.0  # a page ten times larger costs at most ten times more
+BATCH_GROWTH = 1.1  # each added worker (up to the cores) adds at least 10% throughput
+
+# A paragraph of the kind the narrative parts of a report hold, to grow pages with.
+NARRATIVE = (
+    "本机关坚持以人民为中心的发展思想，深入贯彻落实《中华人民共和国政府信息公开条例》，"
+    "紧紧围绕中心工作，持续深化政务公开，不断提升政府信息公开的质量和实效。"
+    "全年通过政府网站、政务新媒体和新闻发布会等渠道主动公开各类政府信息，"
+    "及时回应社会关切，切实保障人民群众的知情权、参与权、表达权和监督权。"
+    "同时进一步规范依申请公开工作流程，健全登记、审核、办理、答复和归档等环节的工作制度，"
+    "加强工作人员业务培训，提高依法答复水平。"
+)
+
+
+class Document(NamedTuple):
+    """One benchmark input."""
+
+    name: str
+    group: str  # the format group the targets speak of: text, html, pdf, docx
+    data: bytes
+
+
+def _documents() -> list[Document]:
+    documents: list[Document] = []
+    texts = sorted((FIXTURES / "seeds").glob("*.txt")) + sorted((ROOT / "examples").glob("*.txt"))
+    documents.extend(Document(path.name, "text", path.read_bytes()) for path in texts)
+    documents.extend(
+        Document(path.name, "html", path.read_bytes())
+        for path in sorted((FIXTURES / "html").glob("*.html"))
+    )
+    documents.extend(
+        Document(path.name, "pdf", path.read_bytes())
+        for path in sorted((FIXTURES / "corpus").glob("*.pdf"))
+    )
+    documents.extend(
+        Document(path.name, "docx", path.read_bytes())
+        for path in sorted((FIXTURES / "docx").glob("*.docx"))
+    )
+    return documents
+
+
+def grown_html(data: bytes, paragraphs: int) -> bytes:
+    """The HTML page with ``paragraphs`` more narrative paragraphs before its first table."""
+    text = data.decode("gb18030")
+    marker = text.index("<h1")
+    padding = "".join(f"<p>{NARRATIVE}</p>\n" for _ in range(paragraphs))
+    return (text[:marker] + padding + text[marker:]).encode("gb18030")
+
+
+def grown_text(data: bytes, paragraphs: int) -> bytes:
+    """A text report with ``paragraphs`` more narrative lines after its first line."""
+    text = data.decode("utf-8")
+    first, _, rest = text.partition("\n")
+    padding = "".join(f"{NARRATIVE}\n" for _ in range(paragraphs))
+    return (first + "\n" + padding + rest).encode("utf-8")
+
+
+def _clock(function: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
+
+
+def interleaved(
+    functions: Sequence[Callable[[], object]], repeat: int
+) -> tuple[list[float], list[float], list[list[float]]]:
+    """Run the functions in turn ``repeat`` times: each one's median and fastest time, and
+    every run's times (one list per round, the functions in order)."""
+    times: list[list[float]] = [[] for _ in functions]
+    for function in functions:  # warm up: caches, imports, lazy vocabularies
+        function()
+    gc.collect()
+    rounds: list[list[float]] = []
+    for _ in range(repeat):
+        rounds.append([_clock(function) for function in functions])
+        for index, seconds in enumerate(rounds[-1]):
+            times[index].append(seconds)
+    return [statistics.median(ts) for ts in times], [min(ts) for ts in times], rounds
+
+
+def peak_memory(function: Callable[[], object]) -> int:
+    """The peak of traced Python allocations while ``function`` runs, in bytes."""
+    function()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        function()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak
+
+
+def bare_pdf(data: bytes) -> int:
+    """pypdfium2's character extraction: every page's text and every character's box."""
+    import pypdfium2  # noqa: PLC0415 - the pdf extra
+
+    pdf = pypdfium2.PdfDocument(data)
+    count = 0
+    try:
+        for index in range(len(pdf)):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            text = textpage.get_text_range()
+            for char in range(textpage.count_chars()):
+                textpage.get_charbox(char)
+            count += len(text)
+            textpage.close()
+            page.close()
+    finally:
+        pdf.close()
+    return count
+
+
+def _without_text_checks() -> gkbg.RuleSet:
+    """The default checks but those that read the report's text (kind ``narrative``)."""
+    return gkbg.RuleSet(
+        rule for rule in gkbg.RuleSet.default() if getattr(rule, "kind", None) != "narrative"
+    )
+
+
+def parse_and_check(data: bytes) -> int:
+    """What a batch does per document; returns the number of findings."""
+    return len(gkbg.check(gkbg.parse(data)))
+
+
+class Row(NamedTuple):
+    """One document's figures."""
+
+    name: str
+    group: str
+    size: int
+    parse: float
+    check: float
+    check_tables: float  # check() without the checks of the text
+    bare: float | None
+    ratio: float | None  # the median over the rounds of (parse + check) / bare
+    peak: int
+    fastest: float  # the fastest parse plus the fastest check: what an idle core would take
+
+
+def measure(document: Document, repeat: int) -> Row:
+    """Time one document: parse, check, and the bare engine, interleaved."""
+    data = document.data
+    report = gkbg.parse(data)
+    tables_only = _without_text_checks()
+    functions: list[Callable[[], object]] = [
+        lambda: gkbg.parse(data),
+        lambda: gkbg.check(report),
+        lambda: gkbg.check(report, tables_only),
+    ]
+    if document.group == "html":
+        functions.append(lambda: lxml.html.fromstring(data))
+    elif document.group == "pdf":
+        functions.append(lambda: bare_pdf(data))
+    timings, fastest, rounds = interleaved(functions, repeat)
+    bare = timings[3] if len(timings) > 3 else None
+    # Each round's ratio, parse and check against the bare engine run just after them; their
+    # median is steadier under a changing load than the ratio of the medians.
+    ratio = statistics.median((r[0] + r[1]) / r[3] for r in rounds) if bare else None
+    peak = peak_memory(lambda: gkbg.check(gkbg.parse(data)))
+    parse, check, tables = timings[:3]
+    fast = fastest[0] + fastest[1]
+    return Row(
+        document.name, document.group, len(data), parse, check, tables, bare, ratio, peak, fast
+    )
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1e3:8.2f}"  # milliseconds, eight wide
+
+
+def print_rows(rows: list[Row]) -> None:
+    print(
+        f"{'document':32} {'format':6} {'KiB':>7} {'parse ms':>8} {'check µs':>8} "
+        f"{'tables µs':>9} {'reports/s':>9} {'bare ms':>8} {'ratio':>6} {'peak MiB':>8}"
+    )
+    for row in rows:
+        total = row.parse + row.check
+        bare = f"{_ms(row.bare)}" if row.bare else f"{'':8}"
+        ratio = f"{row.ratio:6.2f}" if row.ratio else f"{'':6}"
+        print(
+            f"{row.name[:32]:32} {row.group:6} {row.size / 1024:7.1f} {row.parse * 1e3:8.2f} "
+            f"{row.check * 1e6:8.0f} {row.check_tables * 1e6:9.0f} {1 / total:9.0f} {bare} "
+            f"{ratio} {row.peak / 2**20:8.2f}"
+        )
+
+
+def print_formats(rows: list[Row]) -> None:
+    print(
+        f"\n{'format':6} {'reports':>7} {'parse ms':>8} {'check µs':>8} {'tables µs':>9} "
+        f"{'reports/s/core':>14} {'fastest':>7} {'peak MiB':>8}"
+    )
+    for group in dict.fromkeys(row.group for row in rows):
+        members = [row for row in rows if row.group == group]
+        parse = statistics.median(row.parse for row in members)
+        check = statistics.median(row.check for row in members)
+        tables = statistics.median(row.check_tables for row in members)
+        rate = statistics.median(1 / (row.parse + row.check) for row in members)
+        fastest = statistics.median(1 / row.fastest for row in members)
+        peak = max(row.peak for row in members)
+        print(
+            f"{group:6} {len(members):7} {parse * 1e3:8.2f} {check * 1e6:8.0f} "
+            f"{tables * 1e6:9.0f} {rate:14.0f} {fastest:7.0f} {peak / 2**20:8.2f}"
+        )
+    print(
+        "(medians over the documents of the medians of the runs; fastest: reports/s from each "
+        "document's fastest run, near what an idle core does; peak: the largest)"
+    )
+
+
+def batch(documents: list[bytes], workers: int) -> float:
+    """Reports per second over ``documents`` with ``workers`` processes (pool start excluded)."""
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(parse_and_check, documents[: workers * 2]))  # start and warm the workers
+        start = time.perf_counter()
+        list(pool.map(parse_and_check, documents, chunksize=4))
+        elapsed = time.perf_counter() - start
+    return len(documents) / elapsed
+
+
+class Verdict(NamedTuple):
+    """One target."""
+
+    target: str
+    measured: str
+    met: bool
+    note: str = ""
+
+
+def verdicts(rows: list[Row], linear: list[tuple[str, float]], rates: list[float]) -> list[Verdict]:
+    """Each target of the issue, measured."""
+    out: list[Verdict] = []
+    html = [row for row in rows if row.group == "html" and row.ratio]
+    if html:
+        worst = max(row.ratio or 0 for row in html)
+        out.append(
+            Verdict(
+                f"HTML parse+check within {HTML_RATIO:g}x lxml.html.fromstring",
+                f"{worst:.2f}x (worst page)",
+                worst <= HTML_RATIO,
+            )
+        )
+    pdf = [row for row in rows if row.group == "pdf" and row.ratio]
+    if pdf:
+        worst = max(row.ratio or 0 for row in pdf)
+        out.append(
+            Verdict(
+                f"PDF parse+check within {PDF_RATIO:g}x pypdfium2 character extraction",
+                f"{worst:.2f}x (worst file)",
+                worst <= PDF_RATIO,
+            )
+        )
+    text = [row for row in rows if row.group == "text" and not row.name.startswith("grown")]
+    if text:
+        rate = statistics.median(1 / (row.parse + row.check) for row in text)
+        slowest = min(1 / (row.parse + row.check) for row in text)
+        out.append(
+            Verdict(
+                f"text formats at {TEXT_RATE:g} reports/s per core",
+                f"{rate:.0f}/s median, {slowest:.0f}/s slowest",
+                slowest >= TEXT_RATE,
+            )
+        )
+    for what, checks in (
+        ("check()", [row.check for row in rows]),
+        ("check() of the tables alone", [row.check_tables for row in rows]),
+    ):
+        median_check = statistics.median(checks) * 1e6
+        out.append(
+            Verdict(
+                f"{what} under {CHECK_MICROSECONDS:g} µs per report",
+                f"{median_check:.0f} µs median, {max(checks) * 1e6:.0f} µs slowest",
+                max(checks) * 1e6 < CHECK_MICROSECONDS,
+            )
+        )
+    for what, ratio in linear:
+        out.append(
+            Verdict(
+                f"linear cost: {what} 10x larger costs <= {LINEAR_RATIO:g}x",
+                f"{ratio:.2f}x",
+                ratio <= LINEAR_RATIO,
+            )
+        )
+    if len(rates) > 1:
+        growth = [later / earlier for earlier, later in itertools.pairwise(rates)]
+        out.append(
+            Verdict(
+                "batch throughput grows with workers",
+                " → ".join(f"{rate:.0f}/s" for rate in rates),
+                all(step >= BATCH_GROWTH for step in growth),
+                f"{len(rates)} workers on {os.cpu_count()} cores, shared with other work",
+            )
+        )
+    return out
+
+
+def profile(documents: list[Document], name: str, repeat: int) -> int:
+    """Print where parse and check of one document spend their time (cProfile)."""
+    import cProfile  # noqa: PLC0415 - only for this option
+    import pstats  # noqa: PLC0415
+
+    chosen = [document for document in documents if document.name.startswith(name)]
+    if not chosen:
+        print(f"no document named {name}…; the documents are:")
+        print("\n".join(f"  {document.name}" for document in documents))
+        return 2
+    data = chosen[0].data
+    parse_and_check(data)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(repeat):
+        parse_and_check(data)
+    profiler.disable()
+    print(f"{chosen[0].name}: parse and check, {repeat} times")
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument("--repeat", type=int, help="runs per measurement (default 40, quick 8)")
+    parser.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="instead, profile parse and check of the document whose name starts with NAME",
+    )
+    args = parser.parse_args(argv)
+    repeat = args.repeat or (8 if args.quick else 40)
+
+    documents = _documents()
+    if args.profile:
+        return profile(documents, args.profile, repeat)
+    html = next(doc for doc in documents if doc.group == "html")
+    text = next(doc for doc in documents if doc.group == "text")
+    # The same report with its narrative grown, for the linearity targets.
+    grown = [
+        Document("grown html x1 (+10 paragraphs)", "html", grown_html(html.data, 10)),
+        Document("grown html x10", "html", b""),
+        Document("grown text x1 (+10 paragraphs)", "text", grown_text(text.data, 10)),
+        Document("grown text x10", "text", b""),
+    ]
+    grown[1] = grown[1]._replace(
+        data=grown_html(html.data, 10 * len(grown[0].data) // len(NARRATIVE.encode("gb18030")))
+    )
+    grown[3] = grown[3]._replace(
+        data=grown_text(text.data, 10 * len(grown[2].data) // len(NARRATIVE.encode()))
+    )
+
+    cores = os.cpu_count() or 1
+    print(
+        f"gkbg {gkbg.__version__}, Python {platform.python_version()}, {platform.machine()}, "
+        f"{cores} cores (load average {os.getloadavg()[0]:.1f}), {repeat} runs per figure"
+    )
+    rows = [measure(document, repeat) for document in documents]
+    rows_grown = [measure(document, max(repeat // 4, 3)) for document in grown]
+    print()
+    print_rows(rows + rows_grown)
+    print_formats(rows)
+
+    linear = []
+    pairs = (
+        ("HTML page", rows_grown[0], rows_grown[1]),
+        ("text report", rows_grown[2], rows_grown[3]),
+    )
+    for what, small, large in pairs:
+        size = large.size / small.size
+        cost = (large.parse + large.check) / (small.parse + small.check)
+        linear.append((f"{what} ({size:.1f}x the bytes)", cost * 10 / size))
+
+    texts = [doc.data for doc in documents if doc.group in ("text", "html")]
+    work = texts * max(1, (120 if args.quick else 400) // len(texts))
+    rates = [batch(work, workers) for workers in range(1, max(cores, 2) + 1)]
+    print(f"\nbatch of {len(work)} text and HTML reports: ", end="")
+    print(", ".join(f"{n} worker{'s' if n > 1 else ''} {r:.0f}/s" for n, r in enumerate(rates, 1)))
+
+    print("\ntargets")
+    results = verdicts(rows, linear, rates)
+    for verdict in results:
+        state = "MET    " if verdict.met else "NOT MET"
+        note = f"  ({verdict.note})" if verdict.note else ""
+        print(f"  {state}  {verdict.target}: {verdict.measured}{note}")
+    return 0 if all(verdict.met for verdict in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
