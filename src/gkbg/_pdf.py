@@ -1,40 +1,63 @@
 # SPDX-License-Identifier: MIT
 """PDF files with a text layer, through pypdfium2 (the ``pdf`` extra).
 
-Every page's text layer, as PDFium orders it, becomes the token stream the alignment reads
-(words separated by white space, as with copied text); each token carries its page and its
-bounding box. Page numbers printed between table rows (``- 3 -``, ``第 3 页``) are dropped so
-they are never taken for cell values. A PDF without any text (a scan) is refused with a clear
-error rather than read as an empty report.
+The page is rebuilt from its geometry, not from the order in which the producer wrote it:
+
+* every printed character with its box (PDFium's text page; characters PDFium made up, such as
+  the spaces and line breaks it guesses, are left out), and every straight horizontal or
+  vertical stroke and thin filled bar of the page's drawings as a ruling line;
+* ruling lines that touch make a table, rebuilt as a grid by `gkbg._pdf_geometry`: each cell,
+  merged cells once, becomes one cell token with its page, its box and its table, row and
+  column in the grid, in row-major order, as the HTML and DOCX parsers emit theirs. A table
+  that ends a page and goes on at the top of the next with the same columns is one table;
+* the other characters are lines of narrative, read top to bottom and left to right, one text
+  token per word; lines that are only a page number (``- 3 -``, ``第 3 页``) are dropped.
+
+`Layout.text` is the narrative's lines and, for each table row, its cells joined by `` | ``.
+A PDF without any text (a scan) is refused with a clear error rather than read as empty.
 """
 
 from __future__ import annotations
 
+import ctypes
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import regex
 
 from gkbg._compat import import_extra
 from gkbg._errors import DocumentError
 from gkbg._layout import Layout, Token, TokenWriter, token_kind
 from gkbg._model import Location
+from gkbg._pdf_geometry import Char, Grid, Line, Rule, find_grids, group_lines
 
 if TYPE_CHECKING:
     from gkbg._parsers import Input
 
 __all__ = ["PdfParser"]
 
-_LINE = regex.compile(r"[^\r\n]+")
-_WORD = regex.compile(r"\S+")
 _PAGE_NUMBER = regex.compile(
     r"[-—–－]\s{0,3}\d{1,4}\s{0,3}[-—–－]"
     r"|第\s{0,3}\d{1,4}\s{0,3}页(?:\s{0,3}[,，]?\s{0,3}共\s{0,3}\d{1,4}\s{0,3}页)?"
     r"|\d{1,4}\s{0,3}/\s{0,3}\d{1,4}"
 )
+# A filled shape thinner than this is drawn as a ruling line (Word exports borders so).
+_BAR = 2.5
+# Columns of a table's two parts on consecutive pages line up within this many points.
+_ALIGNED = 3.0
+_MAX_DEPTH = 8
 
 
 def _pdfium() -> Any:  # noqa: ANN401 - pypdfium2 is an optional, untyped-here dependency
     return import_extra("pypdfium2", extra="pdf", purpose="reading PDF files")
+
+
+@attrs.frozen
+class _Page:
+    """What one page holds, in reading order: narrative lines and tables."""
+
+    number: int
+    items: tuple[Line | Grid, ...]
 
 
 class PdfParser:
@@ -48,7 +71,7 @@ class PdfParser:
         return 0.95 if b"%PDF-" in document.data[:1024] else 0.0
 
     def read(self, document: Input) -> Layout:
-        """The words of every page, with page numbers and bounding boxes.
+        """Narrative words and table cells of every page, with page numbers and boxes.
 
         Raises:
             MissingExtraError: pypdfium2 is not installed.
@@ -63,72 +86,296 @@ class PdfParser:
                 raise DocumentError(document.name, "encrypted PDF: it needs a password") from None
             raise DocumentError(document.name, f"damaged or not a PDF ({cause})") from None
         try:
-            pages = [_page_words(pdf[index]) for index in range(len(pdf))]
+            pages = [_read_page(pdf[index], index + 1) for index in range(len(pdf))]
         except pdfium.PdfiumError as exc:
             raise DocumentError(document.name, f"damaged PDF ({exc})") from None
         finally:
             pdf.close()
-        text = "\n".join(page_text for page_text, _ in pages)
-        if not text.strip():
+        if not any(page.items for page in pages):
             raise DocumentError(
                 document.name,
                 "scanned PDF, no text layer: gkbg reads the text of a PDF, so run OCR first",
             )
-        writer = TokenWriter(text)
-        offset = 0
-        for number, (page_text, words) in enumerate(pages, start=1):
-            for start, end, bbox in words:
-                piece = page_text[start:end]
-                where = writer.location(offset + start, offset + end)
-                location = Location(
-                    start=where.start,
-                    end=where.end,
-                    line=where.line,
-                    column=where.column,
-                    page=number,
-                    bbox=bbox,
-                )
-                kind = token_kind(piece, cell=False)
-                writer.tokens.append(Token(piece, kind, cell=False, location=location))
-            offset += len(page_text) + 1
-        return writer.layout(source=document.name, format=self.name)
+        return _write(pages, document.name, self.name)
 
 
-Words = list[tuple[int, int, tuple[float, float, float, float] | None]]
+# --------------------------------------------------------------------------------------------
+# One page: characters and ruling lines out of PDFium.
 
 
-def _page_words(page: Any) -> tuple[str, Words]:  # noqa: ANN401 - a pypdfium2 page
-    """A page's text and its words as ``(start, end, bbox)``, page numbers left out."""
+def _read_page(page: Any, number: int) -> _Page:  # noqa: ANN401 - a pypdfium2 page
+    try:
+        height = float(page.get_height())
+        chars = _chars(page, height)
+        rules = _rules(page, height)
+    finally:
+        page.close()
+    grids = find_grids(rules, chars)
+    loose = [c for c in chars if not any(grid.holds(c) for grid in grids)]
+    lines = [line for line in group_lines(loose) if not _PAGE_NUMBER.fullmatch(line.text.strip())]
+    items: list[Line | Grid] = [*lines, *grids]
+    items.sort(key=lambda item: item.top if isinstance(item, Line) else item.ys[0])
+    return _Page(number, tuple(items))
+
+
+def _chars(page: Any, height: float) -> list[Char]:  # noqa: ANN401 - a pypdfium2 page
+    """The page's printed characters, each with its box (see `_char_box`)."""
+    raw = _pdfium().raw
     textpage = page.get_textpage()
     try:
-        text: str = textpage.get_text_range()
-        height = float(page.get_height())
-        boxes = len(text) == textpage.count_chars()
-        words: Words = []
-        for line in _LINE.finditer(text):
-            if _PAGE_NUMBER.fullmatch(line[0].strip()):
+        chars: list[Char] = []
+        for index in range(textpage.count_chars()):
+            if raw.FPDFText_IsGenerated(textpage.raw, index):
                 continue
-            for word in _WORD.finditer(line[0]):
-                start, end = line.start() + word.start(), line.start() + word.end()
-                words.append((start, end, _bbox(textpage, start, end, height) if boxes else None))
-        return text, words
+            code = raw.FPDFText_GetUnicode(textpage.raw, index)
+            if code in {0, 0xFFFE, 0xFFFF} or 0xD800 <= code <= 0xDFFF:
+                continue
+            text = chr(code)
+            if text in {"\r", "\n"}:
+                continue
+            box = _char_box(textpage.get_charbox(index), textpage.get_charbox(index, loose=True))
+            if box is not None:
+                left, bottom, right, top = box
+                chars.append(Char(text, left, height - top, right, height - bottom))
+        return chars
     finally:
         textpage.close()
-        page.close()
 
 
-def _bbox(textpage: Any, start: int, end: int, height: float) -> tuple[float, float, float, float]:  # noqa: ANN401
-    """The box around characters ``start:end``, from the page's top-left corner, in points."""
-    lefts, tops, rights, bottoms = [], [], [], []
-    for index in range(start, end):
-        left, bottom, right, top = textpage.get_charbox(index)
-        lefts.append(left)
-        rights.append(right)
-        tops.append(height - top)
-        bottoms.append(height - bottom)
-    return (
-        round(min(lefts), 2),
-        round(min(tops), 2),
-        round(max(rights), 2),
-        round(max(bottoms), 2),
+Box = tuple[float, float, float, float]
+
+
+def _char_box(tight: Box, loose: Box) -> Box | None:
+    """A character's box: the font's box, else the glyph's own.
+
+    The font's box (the character's advance and the line's height) lines a line's characters
+    up and does not cut words at narrow punctuation; but PDFium gives some rotated or scaled
+    glyphs an implausibly large one, and then the glyph's own box is taken.
+    """
+    left, bottom, right, top = tight
+    if right < left or top < bottom:
+        return None
+    size = max(right - left, top - bottom)
+    l_left, l_bottom, l_right, l_top = loose
+    sane = (
+        l_left <= left + 0.5
+        and l_right >= right - 0.5
+        and l_bottom <= bottom + 0.5
+        and l_top >= top - 0.5
+        and l_right - l_left <= 3 * size + 4
+        and l_top - l_bottom <= 3 * size + 4
     )
+    return loose if sane else tight
+
+
+def _rules(page: Any, height: float) -> list[Rule]:  # noqa: ANN401 - a pypdfium2 page
+    """Straight horizontal and vertical lines of the page's drawings, forms included."""
+    raw = _pdfium().raw
+    rules: list[Rule] = []
+    identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    count = raw.FPDFPage_CountObjects(page.raw)
+    objects = [raw.FPDFPage_GetObject(page.raw, i) for i in range(count)]
+    _walk(raw, objects, identity, height, rules, 0)
+    return rules
+
+
+Matrix = tuple[float, float, float, float, float, float]
+
+
+def _multiply(inner: Matrix, outer: Matrix) -> Matrix:
+    a, b, c, d, e, f = inner
+    p, q, r, s, t, u = outer
+    return (
+        a * p + b * r,
+        a * q + b * s,
+        c * p + d * r,
+        c * q + d * s,
+        e * p + f * r + t,
+        e * q + f * s + u,
+    )
+
+
+def _matrix(raw: Any, handle: Any) -> Matrix:  # noqa: ANN401 - ctypes handles
+    matrix = raw.FS_MATRIX()
+    if not raw.FPDFPageObj_GetMatrix(handle, ctypes.byref(matrix)):
+        return (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    return (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+
+
+def _walk(  # noqa: PLR0917 - a recursive helper
+    raw: Any,  # noqa: ANN401
+    objects: list[Any],
+    outer: Matrix,
+    height: float,
+    rules: list[Rule],
+    depth: int,
+) -> None:
+    for handle in objects:
+        kind = raw.FPDFPageObj_GetType(handle)
+        if kind == raw.FPDF_PAGEOBJ_FORM and depth < _MAX_DEPTH:
+            matrix = _multiply(_matrix(raw, handle), outer)
+            inner = [
+                raw.FPDFFormObj_GetObject(handle, i)
+                for i in range(raw.FPDFFormObj_CountObjects(handle))
+            ]
+            _walk(raw, inner, matrix, height, rules, depth + 1)
+        elif kind == raw.FPDF_PAGEOBJ_PATH:
+            _path_rules(raw, handle, _multiply(_matrix(raw, handle), outer), height, rules)
+
+
+def _path_rules(
+    raw: Any,  # noqa: ANN401
+    handle: Any,  # noqa: ANN401
+    matrix: Matrix,
+    height: float,
+    rules: list[Rule],
+) -> None:
+    """The ruling lines of one path: its straight axis-parallel strokes, or itself as a bar."""
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    if not raw.FPDFPath_GetDrawMode(handle, ctypes.byref(fill), ctypes.byref(stroke)):
+        return
+    points: list[tuple[float, float, int, bool]] = []
+    x, y = ctypes.c_float(), ctypes.c_float()
+    a, b, c, d, e, f = matrix
+    for index in range(raw.FPDFPath_CountSegments(handle)):
+        segment = raw.FPDFPath_GetPathSegment(handle, index)
+        if not raw.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y)):
+            return
+        px, py = a * x.value + c * y.value + e, b * x.value + d * y.value + f
+        points.append(
+            (
+                px,
+                height - py,
+                raw.FPDFPathSegment_GetType(segment),
+                bool(raw.FPDFPathSegment_GetClose(segment)),
+            )
+        )
+    if not points:
+        return
+    if stroke.value:
+        _stroke_rules(raw, points, rules)
+    elif fill.value:
+        xs = [p[0] for p in points]
+        ys = [p[1] for p in points]
+        width, tall = max(xs) - min(xs), max(ys) - min(ys)
+        if tall <= _BAR < width:
+            rules.append(Rule.across((min(ys) + max(ys)) / 2, min(xs), max(xs)))
+        elif width <= _BAR < tall:
+            rules.append(Rule.down((min(xs) + max(xs)) / 2, min(ys), max(ys)))
+
+
+def _stroke_rules(
+    raw: Any,  # noqa: ANN401
+    points: list[tuple[float, float, int, bool]],
+    rules: list[Rule],
+) -> None:
+    start: tuple[float, float] | None = None
+    previous: tuple[float, float] | None = None
+    for px, py, kind, close in points:
+        if kind == raw.FPDF_SEGMENT_MOVETO or previous is None:
+            start = previous = (px, py)
+            continue
+        if kind == raw.FPDF_SEGMENT_LINETO:
+            _segment_rule(previous, (px, py), rules)
+        previous = (px, py)
+        if close and start is not None:
+            _segment_rule(previous, start, rules)
+            previous = start
+
+
+def _segment_rule(p: tuple[float, float], q: tuple[float, float], rules: list[Rule]) -> None:
+    (x0, y0), (x1, y1) = p, q
+    if abs(y1 - y0) <= 0.5 < abs(x1 - x0):
+        rules.append(Rule.across((y0 + y1) / 2, min(x0, x1), max(x0, x1)))
+    elif abs(x1 - x0) <= 0.5 < abs(y1 - y0):
+        rules.append(Rule.down((x0 + x1) / 2, min(y0, y1), max(y0, y1)))
+
+
+# --------------------------------------------------------------------------------------------
+# The pages as tokens.
+
+
+@attrs.define
+class _Writer:
+    lines: list[str] = attrs.field(factory=list)
+    # Per token: line index, start and end in the line, and what to make of it.
+    pending: list[tuple[int, int, int, str, bool, Location, tuple[str, ...]]] = attrs.field(
+        factory=list
+    )
+
+    def line(self, pieces: list[tuple[str, bool, Location, tuple[str, ...]]], sep: str) -> None:
+        text = ""
+        for piece, cell, location, uncertain in pieces:
+            if text:
+                text += sep
+            start = len(text)
+            text += piece
+            self.pending.append(
+                (len(self.lines), start, len(text), piece, cell, location, uncertain)
+            )
+        self.lines.append(text)
+
+
+def _write(pages: list[_Page], source: str, format_name: str) -> Layout:
+    writer = _Writer()
+    table_index = -1
+    row_offset = 0
+    last: Grid | None = None
+    for page in pages:
+        for position, item in enumerate(page.items):
+            if isinstance(item, Line):
+                last = None
+                writer.line(
+                    [
+                        (word, False, Location(page=page.number, bbox=_round(box)), ())
+                        for word, box in item.words
+                    ],
+                    " ",
+                )
+                continue
+            if position == 0 and last is not None and _continues(last, item):
+                row_offset += len(last.ys) - 1
+            else:
+                table_index += 1
+                row_offset = 0
+            _write_grid(writer, item, page.number, table_index, row_offset)
+            last = item
+    text = "\n".join(writer.lines)
+    tokens = TokenWriter(text)
+    line_starts = [0]
+    for line in writer.lines:
+        line_starts.append(line_starts[-1] + len(line) + 1)
+    for line_index, start, end, piece, cell, location, uncertain in writer.pending:
+        where = tokens.location(line_starts[line_index] + start, line_starts[line_index] + end)
+        located = attrs.evolve(
+            location, start=where.start, end=where.end, line=where.line, column=where.column
+        )
+        kind = token_kind(piece, cell=cell)
+        tokens.tokens.append(Token(piece, kind, cell=cell, location=located, uncertain=uncertain))
+    return tokens.layout(source=source, format=format_name)
+
+
+def _write_grid(writer: _Writer, grid: Grid, page: int, table: int, row_offset: int) -> None:
+    rows: dict[int, list[tuple[str, bool, Location, tuple[str, ...]]]] = {}
+    for cell in grid.cells:
+        location = Location(
+            page=page,
+            bbox=cell.bbox,
+            table_index=table,
+            row_index=row_offset + cell.row,
+            col_index=cell.col,
+        )
+        rows.setdefault(cell.row, []).append((cell.text, True, location, cell.uncertain))
+    for row in sorted(rows):
+        writer.line(rows[row], " | ")
+
+
+def _continues(previous: Grid, grid: Grid) -> bool:
+    """Whether ``grid`` (first on its page) goes on with the table that ended the page before."""
+    return len(previous.xs) == len(grid.xs) and all(
+        abs(a - b) <= _ALIGNED for a, b in zip(previous.xs, grid.xs, strict=True)
+    )
+
+
+def _round(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    return (round(box[0], 2), round(box[1], 2), round(box[2], 2), round(box[3], 2))

@@ -1,0 +1,449 @@
+# SPDX-License-Identifier: MIT
+"""Page geometry for the PDF parser: characters and ruling lines to lines, words and grids.
+
+Pure geometry, with no PDF library in it, so that it can be tested on its own. Coordinates are
+points from the page's top-left corner (``y`` grows downwards).
+
+* **Lines.** Characters are grouped into lines by their vertical extent, and each line is read
+  left to right, so the order in which the producer wrote the characters does not matter. A
+  gap wider than a third of the line's height, or a space character, separates two words.
+* **Tables.** Horizontal and vertical ruling lines that touch form one table. The positions of
+  its lines give the table's grid; two neighbouring grid positions belong to one (merged) cell
+  when no ruling line separates them. Every character inside the table goes to the cell that
+  holds its centre; a cell's lines of text are joined, so a label wrapped over several lines,
+  or a header printed one character per line, is one cell.
+"""
+
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from typing import TYPE_CHECKING
+
+import attrs
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+__all__ = ["Char", "Grid", "GridCell", "Line", "Rule", "find_grids", "group_lines"]
+
+Box = tuple[float, float, float, float]
+
+# Two ruling lines closer than this are one line (a double border, a line drawn twice).
+_SNAP = 3.0
+# A ruling line reaches another when it ends at most this far from it.
+_REACH = 3.0
+# Shorter strokes are not ruling lines (tick marks, bits of underlining).
+_MIN_RULE = 4.0
+# A word ends at a gap wider than this fraction of the line's height.
+_WORD_GAP = 0.35
+
+
+@attrs.frozen
+class Char:
+    """One printed character and its box.
+
+    Attributes:
+        text: The character.
+        x0: Left edge.
+        top: Top edge (of the font's line box, so that a line's characters line up).
+        x1: Right edge.
+        bottom: Bottom edge.
+    """
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def cx(self) -> float:
+        """Horizontal centre."""
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        """Vertical centre."""
+        return (self.top + self.bottom) / 2
+
+
+@attrs.frozen
+class Rule:
+    """A horizontal or vertical ruling line.
+
+    Attributes:
+        horizontal: True for a horizontal line.
+        at: Its ``y`` (horizontal) or ``x`` (vertical).
+        start: Where it starts along its direction (the smaller coordinate).
+        end: Where it ends.
+    """
+
+    horizontal: bool
+    at: float
+    start: float
+    end: float
+
+    @classmethod
+    def across(cls, at: float, start: float, end: float) -> Rule:
+        """A horizontal line at ``y = at`` from ``x = start`` to ``end``."""
+        return cls(horizontal=True, at=at, start=start, end=end)
+
+    @classmethod
+    def down(cls, at: float, start: float, end: float) -> Rule:
+        """A vertical line at ``x = at`` from ``y = start`` to ``end``."""
+        return cls(horizontal=False, at=at, start=start, end=end)
+
+
+@attrs.frozen
+class Line:
+    """Characters on one line, left to right.
+
+    Attributes:
+        chars: The characters (spaces the producer printed included).
+        words: The line's words, each as ``(text, box)``.
+    """
+
+    chars: tuple[Char, ...]
+    words: tuple[tuple[str, Box], ...]
+
+    @property
+    def text(self) -> str:
+        """The words separated by single spaces."""
+        return " ".join(word for word, _ in self.words)
+
+    @property
+    def top(self) -> float:
+        """The line's top edge."""
+        return min(c.top for c in self.chars)
+
+    @property
+    def bottom(self) -> float:
+        """The line's bottom edge."""
+        return max(c.bottom for c in self.chars)
+
+
+@attrs.frozen
+class GridCell:
+    """One cell of a reconstructed table (merged cells once, at their top-left position).
+
+    Attributes:
+        row: The first grid row it covers.
+        col: The first grid column it covers.
+        rows: How many grid rows it covers.
+        cols: How many grid columns it covers.
+        text: Its text, lines joined.
+        bbox: Its box, from the ruling lines around it.
+        lines: How many lines of text it holds.
+        uncertain: Why its reading is doubtful (empty when it is not).
+    """
+
+    row: int
+    col: int
+    rows: int
+    cols: int
+    text: str
+    bbox: Box
+    lines: int = 0
+    uncertain: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Grid:
+    """A table rebuilt from its ruling lines.
+
+    Attributes:
+        xs: The column boundaries, left to right.
+        ys: The row boundaries, top to bottom.
+        cells: The cells in row-major order of their top-left positions.
+    """
+
+    xs: tuple[float, ...]
+    ys: tuple[float, ...]
+    cells: tuple[GridCell, ...]
+
+    @property
+    def bbox(self) -> Box:
+        """The table's outer box."""
+        return (self.xs[0], self.ys[0], self.xs[-1], self.ys[-1])
+
+    def holds(self, char: Char) -> bool:
+        """Whether the character's centre is inside the table."""
+        return self.xs[0] <= char.cx <= self.xs[-1] and self.ys[0] <= char.cy <= self.ys[-1]
+
+
+# --------------------------------------------------------------------------------------------
+# Lines and words.
+
+
+def _is_space(text: str) -> bool:
+    return not text.strip() or text in {"\u00a0", "\u3000", "\u200b"}
+
+
+def group_lines(chars: Iterable[Char]) -> list[Line]:
+    """The characters as lines, top to bottom, each read left to right.
+
+    A character joins the line whose vertical band holds its centre; lines are then sorted by
+    their top edge. Duplicate characters drawn over each other (fake bold) are kept once.
+    """
+    bands: list[list[Char]] = []
+    extents: list[tuple[float, float]] = []
+    for char in sorted(chars, key=lambda c: (c.cy, c.x0)):
+        if bands:
+            top, bottom = extents[-1]
+            if top <= char.cy <= bottom:
+                bands[-1].append(char)
+                extents[-1] = (min(top, char.top), max(bottom, char.bottom))
+                continue
+        bands.append([char])
+        extents.append((char.top, char.bottom))
+    lines = [_line(band) for band in bands]
+    return [line for line in lines if line.words]
+
+
+def _line(band: list[Char]) -> Line:
+    ordered = _dedupe(sorted(band, key=lambda c: (c.x0, c.x1)))
+    height = max(c.bottom for c in ordered) - min(c.top for c in ordered)
+    words: list[tuple[str, Box]] = []
+    current: list[Char] = []
+
+    def close() -> None:
+        if current:
+            text = "".join(c.text for c in current)
+            box = (
+                min(c.x0 for c in current),
+                min(c.top for c in current),
+                max(c.x1 for c in current),
+                max(c.bottom for c in current),
+            )
+            words.append((text, box))
+            current.clear()
+
+    for char in ordered:
+        if _is_space(char.text):
+            close()
+            continue
+        if current and char.x0 - current[-1].x1 > _WORD_GAP * height:
+            close()
+        current.append(char)
+    close()
+    return Line(tuple(ordered), tuple(words))
+
+
+def _dedupe(chars: list[Char]) -> list[Char]:
+    """Drop a character printed again over itself (how some producers fake bold type)."""
+    kept: list[Char] = []
+    for char in chars:
+        if kept and any(
+            k.text == char.text
+            and abs(k.x0 - char.x0) < 1.0
+            and abs(k.top - char.top) < 1.0
+            and abs(k.x1 - char.x1) < 1.0
+            for k in kept[-3:]
+        ):
+            continue
+        kept.append(char)
+    return kept
+
+
+def _wide(text: str) -> bool:
+    """Whether a character is CJK (wide), so that no space is wanted next to it."""
+    return unicodedata.east_asian_width(text) in {"W", "F"}
+
+
+def join_lines(lines: Sequence[Line]) -> str:
+    """A cell's lines as one text: CJK lines run on, other breaks become a space."""
+    text = ""
+    for line in lines:
+        piece = line.text
+        if text and not (_wide(text[-1]) or _wide(piece[0])):
+            text += " "
+        text += piece
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# Ruling lines to tables.
+
+
+def _merge_rules(rules: Iterable[Rule]) -> list[Rule]:
+    """Join collinear pieces of the same line (a border drawn cell by cell) into one."""
+    merged: list[Rule] = []
+    for horizontal in (True, False):
+        clusters: list[list[Rule]] = []
+        for rule in sorted((r for r in rules if r.horizontal == horizontal), key=lambda r: r.at):
+            if clusters and rule.at - clusters[-1][-1].at <= _SNAP / 2:
+                clusters[-1].append(rule)
+            else:
+                clusters.append([rule])
+        for cluster in clusters:
+            at = sum(r.at for r in cluster) / len(cluster)
+            pieces: list[Rule] = []
+            for rule in sorted(cluster, key=lambda r: r.start):
+                if pieces and rule.start <= pieces[-1].end + _REACH:
+                    pieces[-1] = attrs.evolve(pieces[-1], end=max(pieces[-1].end, rule.end))
+                else:
+                    pieces.append(attrs.evolve(rule, at=at))
+            merged.extend(pieces)
+    return [rule for rule in merged if rule.end - rule.start >= _MIN_RULE]
+
+
+def _touch(h: Rule, v: Rule) -> bool:
+    return h.start - _REACH <= v.at <= h.end + _REACH and v.start - _REACH <= h.at <= v.end + _REACH
+
+
+def _components(rules: list[Rule]) -> list[list[Rule]]:
+    """Ruling lines grouped by touching (each group one table)."""
+    parent = list(range(len(rules)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    horizontal = [i for i, r in enumerate(rules) if r.horizontal]
+    vertical = [i for i, r in enumerate(rules) if not r.horizontal]
+    for h in horizontal:
+        for v in vertical:
+            if _touch(rules[h], rules[v]):
+                parent[find(h)] = find(v)
+    groups: dict[int, list[Rule]] = {}
+    for index, rule in enumerate(rules):
+        groups.setdefault(find(index), []).append(rule)
+    return list(groups.values())
+
+
+def _snap(values: Iterable[float]) -> list[float]:
+    """Positions closer than `_SNAP` merged into their mean."""
+    clusters: list[list[float]] = []
+    for value in sorted(values):
+        if clusters and value - clusters[-1][-1] <= _SNAP:
+            clusters[-1].append(value)
+        else:
+            clusters.append([value])
+    return [sum(c) / len(c) for c in clusters]
+
+
+def _covers(rules: Sequence[Rule], at: float, point: float) -> bool:
+    """Whether a ruling line at ``at`` runs through ``point`` along its direction."""
+    return any(abs(r.at - at) <= _SNAP and r.start <= point <= r.end for r in rules)
+
+
+def find_grids(rules: Iterable[Rule], chars: Sequence[Char]) -> list[Grid]:
+    """The ruled tables on a page, top to bottom, with the page's characters placed in them.
+
+    Every group of touching ruling lines with at least two horizontal and two vertical lines,
+    enclosing at least two cells, is a table.
+    """
+    grids: list[Grid] = []
+    for component in _components(_merge_rules(rules)):
+        horizontal = [r for r in component if r.horizontal]
+        vertical = [r for r in component if not r.horizontal]
+        if len(horizontal) < 2 or len(vertical) < 2:
+            continue
+        xs = _snap(
+            [r.at for r in vertical]
+            + [min(r.start for r in horizontal), max(r.end for r in horizontal)]
+        )
+        ys = _snap(
+            [r.at for r in horizontal]
+            + [min(r.start for r in vertical), max(r.end for r in vertical)]
+        )
+        if len(xs) < 2 or len(ys) < 2:
+            continue
+        grid = _grid(xs, ys, horizontal, vertical, chars)
+        if len(grid.cells) >= 2:
+            grids.append(grid)
+    grids.sort(key=lambda g: (g.ys[0], g.xs[0]))
+    return grids
+
+
+def _grid(
+    xs: list[float],
+    ys: list[float],
+    horizontal: list[Rule],
+    vertical: list[Rule],
+    chars: Sequence[Char],
+) -> Grid:
+    rows, cols = len(ys) - 1, len(xs) - 1
+    parent = list(range(rows * cols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(rows):
+        middle = (ys[r] + ys[r + 1]) / 2
+        for c in range(cols - 1):
+            if not _covers(vertical, xs[c + 1], middle):
+                parent[find(r * cols + c + 1)] = find(r * cols + c)
+    for c in range(cols):
+        middle = (xs[c] + xs[c + 1]) / 2
+        for r in range(rows - 1):
+            if not _covers(horizontal, ys[r + 1], middle):
+                parent[find((r + 1) * cols + c)] = find(r * cols + c)
+    members: dict[int, list[int]] = {}
+    for slot in range(rows * cols):
+        members.setdefault(find(slot), []).append(slot)
+    placed: dict[int, list[Char]] = {}
+    crossing: set[int] = set()
+    for char in chars:
+        if _is_space(char.text):
+            continue
+        if not (xs[0] <= char.cx <= xs[-1] and ys[0] <= char.cy <= ys[-1]):
+            continue
+        c = min(max(bisect.bisect_right(xs, char.cx) - 1, 0), cols - 1)
+        r = min(max(bisect.bisect_right(ys, char.cy) - 1, 0), rows - 1)
+        root = find(r * cols + c)
+        placed.setdefault(root, []).append(char)
+        if _crosses(char, xs[c], xs[c + 1]):
+            crossing.add(root)
+    cells: list[GridCell] = []
+    for root, slots in members.items():
+        cells.append(_cell(slots, cols, xs, ys, placed.get(root, []), crossing=root in crossing))
+    cells.sort(key=lambda cell: (cell.row, cell.col))
+    return Grid(tuple(xs), tuple(ys), tuple(cells))
+
+
+def _crosses(char: Char, left: float, right: float) -> bool:
+    """Whether most of a character sticks out of its column (text running over a border)."""
+    width = char.x1 - char.x0
+    inside = min(char.x1, right) - max(char.x0, left)
+    return width > 0 and inside < width * 0.6
+
+
+def _cell(
+    slots: list[int],
+    cols: int,
+    xs: list[float],
+    ys: list[float],
+    chars: list[Char],
+    *,
+    crossing: bool,
+) -> GridCell:
+    rows_of = [slot // cols for slot in slots]
+    cols_of = [slot % cols for slot in slots]
+    r0, r1, c0, c1 = min(rows_of), max(rows_of), min(cols_of), max(cols_of)
+    reasons: list[str] = []
+    if len(slots) != (r1 - r0 + 1) * (c1 - c0 + 1):
+        reasons.append(
+            "the ruling lines around this cell do not enclose a rectangle, "
+            "so which text belongs to it is uncertain"
+        )
+    if crossing:
+        reasons.append("its text runs over the cell's ruling line")
+    lines = group_lines(chars)
+    bbox = (round(xs[c0], 2), round(ys[r0], 2), round(xs[c1 + 1], 2), round(ys[r1 + 1], 2))
+    return GridCell(
+        row=r0,
+        col=c0,
+        rows=r1 - r0 + 1,
+        cols=c1 - c0 + 1,
+        text=join_lines(lines),
+        bbox=bbox,
+        lines=len(lines),
+        uncertain=tuple(reasons),
+    )
