@@ -29,7 +29,18 @@ from gkbg._compat import import_extra
 from gkbg._errors import DocumentError
 from gkbg._layout import Layout, Token, TokenWriter, token_kind
 from gkbg._model import Location
-from gkbg._pdf_geometry import Char, Grid, Line, Rule, find_grids, group_lines
+from gkbg._pdf_geometry import (
+    Char,
+    Grid,
+    Line,
+    Rule,
+    continued_columns,
+    find_grids,
+    group_lines,
+    join_split_row,
+    regrid,
+)
+from gkbg._text import looks_like_value
 
 if TYPE_CHECKING:
     from gkbg._parsers import Input
@@ -295,68 +306,102 @@ def _segment_rule(p: tuple[float, float], q: tuple[float, float], rules: list[Ru
 # The pages as tokens.
 
 
+@attrs.frozen
+class _Piece:
+    """A token to be: its text, whether it is a cell, where it is, and any doubt about it."""
+
+    text: str
+    cell: bool
+    location: Location
+    uncertain: tuple[str, ...] = ()
+
+
 @attrs.define
 class _Writer:
-    lines: list[str] = attrs.field(factory=list)
-    # Per token: line index, start and end in the line, and what to make of it.
-    pending: list[tuple[int, int, int, str, bool, Location, tuple[str, ...]]] = attrs.field(
-        factory=list
-    )
+    """Lays the pieces out as lines of `Layout.text`, remembering where each one went."""
 
-    def line(self, pieces: list[tuple[str, bool, Location, tuple[str, ...]]], sep: str) -> None:
+    lines: list[str] = attrs.field(factory=list)
+    placed: list[tuple[int, int, _Piece]] = attrs.field(factory=list)  # (line, start, piece)
+
+    def line(self, pieces: list[_Piece], separator: str) -> None:
         text = ""
-        for piece, cell, location, uncertain in pieces:
+        for piece in pieces:
             if text:
-                text += sep
-            start = len(text)
-            text += piece
-            self.pending.append(
-                (len(self.lines), start, len(text), piece, cell, location, uncertain)
-            )
+                text += separator
+            self.placed.append((len(self.lines), len(text), piece))
+            text += piece.text
         self.lines.append(text)
+
+    def layout(self, source: str, format_name: str) -> Layout:
+        text = "\n".join(self.lines)
+        writer = TokenWriter(text)
+        starts = [0]
+        for line in self.lines:
+            starts.append(starts[-1] + len(line) + 1)
+        for line_index, column, piece in self.placed:
+            start = starts[line_index] + column
+            where = writer.location(start, start + len(piece.text))
+            location = attrs.evolve(
+                piece.location,
+                start=where.start,
+                end=where.end,
+                line=where.line,
+                column=where.column,
+            )
+            kind = token_kind(piece.text, cell=piece.cell)
+            token = Token(piece.text, kind, piece.cell, location, piece.uncertain)
+            writer.tokens.append(token)
+        return writer.layout(source=source, format=format_name)
 
 
 def _write(pages: list[_Page], source: str, format_name: str) -> Layout:
     writer = _Writer()
+    for page, item, table, row_offset in _join_pages(pages):
+        if isinstance(item, Line):
+            words = [
+                _Piece(w, cell=False, location=Location(page=page, bbox=_round(b)))
+                for w, b in item.words
+            ]
+            writer.line(words, " ")
+        else:
+            _write_grid(writer, item, page, table, row_offset)
+    return writer.layout(source, format_name)
+
+
+def _join_pages(pages: list[_Page]) -> list[tuple[int, Line | Grid, int, int]]:
+    """Every item with its page, and each table with its index and first row in the table.
+
+    A table that ends a page and one that opens the next with the same columns are one table;
+    a row the page break cut in two is joined (`join_split_row`).
+    """
+    items: list[tuple[int, Line | Grid, int, int]] = []
     table_index = -1
-    row_offset = 0
-    last: Grid | None = None
+    ends_page: int | None = None  # the index in ``items`` of a table that ended a page
     for page in pages:
         for position, item in enumerate(page.items):
             if isinstance(item, Line):
-                last = None
-                writer.line(
-                    [
-                        (word, False, Location(page=page.number, bbox=_round(box)), ())
-                        for word, box in item.words
-                    ],
-                    " ",
-                )
+                items.append((page.number, item, -1, 0))
                 continue
-            if position == 0 and last is not None and _continues(last, item):
-                row_offset += len(last.ys) - 1
+            grid, columns = item, None
+            previous = items[ends_page] if ends_page is not None and position == 0 else None
+            if previous is not None and isinstance(previous[1], Grid):
+                columns = continued_columns(previous[1], grid, _ALIGNED)
+            if previous is not None and isinstance(previous[1], Grid) and columns is not None:
+                above, grid = regrid(previous[1], columns), regrid(grid, columns)
+                above, grid = join_split_row(above, grid, looks_like_value)
+                items[-1] = (previous[0], above, previous[2], previous[3])
+                row_offset = previous[3] + len(above.ys) - 1
             else:
                 table_index += 1
                 row_offset = 0
-            _write_grid(writer, item, page.number, table_index, row_offset)
-            last = item
-    text = "\n".join(writer.lines)
-    tokens = TokenWriter(text)
-    line_starts = [0]
-    for line in writer.lines:
-        line_starts.append(line_starts[-1] + len(line) + 1)
-    for line_index, start, end, piece, cell, location, uncertain in writer.pending:
-        where = tokens.location(line_starts[line_index] + start, line_starts[line_index] + end)
-        located = attrs.evolve(
-            location, start=where.start, end=where.end, line=where.line, column=where.column
-        )
-        kind = token_kind(piece, cell=cell)
-        tokens.tokens.append(Token(piece, kind, cell=cell, location=located, uncertain=uncertain))
-    return tokens.layout(source=source, format=format_name)
+            items.append((page.number, grid, table_index, row_offset))
+        last = items[-1] if items else None
+        ends_page = len(items) - 1 if last is not None and isinstance(last[1], Grid) else None
+    return items
 
 
 def _write_grid(writer: _Writer, grid: Grid, page: int, table: int, row_offset: int) -> None:
-    rows: dict[int, list[tuple[str, bool, Location, tuple[str, ...]]]] = {}
+    rows: dict[int, list[_Piece]] = {}
     for cell in grid.cells:
         location = Location(
             page=page,
@@ -365,16 +410,11 @@ def _write_grid(writer: _Writer, grid: Grid, page: int, table: int, row_offset: 
             row_index=row_offset + cell.row,
             col_index=cell.col,
         )
-        rows.setdefault(cell.row, []).append((cell.text, True, location, cell.uncertain))
+        rows.setdefault(cell.row, []).append(
+            _Piece(cell.text, cell=True, location=location, uncertain=cell.uncertain)
+        )
     for row in sorted(rows):
         writer.line(rows[row], " | ")
-
-
-def _continues(previous: Grid, grid: Grid) -> bool:
-    """Whether ``grid`` (first on its page) goes on with the table that ended the page before."""
-    return len(previous.xs) == len(grid.xs) and all(
-        abs(a - b) <= _ALIGNED for a, b in zip(previous.xs, grid.xs, strict=True)
-    )
 
 
 def _round(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:

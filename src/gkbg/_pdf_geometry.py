@@ -6,7 +6,8 @@ points from the page's top-left corner (``y`` grows downwards).
 
 * **Lines.** Characters are grouped into lines by their vertical extent, and each line is read
   left to right, so the order in which the producer wrote the characters does not matter. A
-  gap wider than a third of the line's height, or a space character, separates two words.
+  gap wider than a third of the line's height between CJK characters, or an eighth next to any
+  other character, or a space character, separates two words.
 * **Tables.** Horizontal and vertical ruling lines that touch form one table. The positions of
   its lines give the table's grid; two neighbouring grid positions belong to one (merged) cell
   when no ruling line separates them. Every character inside the table goes to the cell that
@@ -17,15 +18,28 @@ points from the page's top-left corner (``y`` grows downwards).
 from __future__ import annotations
 
 import bisect
+import itertools
 import unicodedata
 from typing import TYPE_CHECKING
 
 import attrs
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
 
-__all__ = ["Char", "Grid", "GridCell", "Line", "Rule", "find_grids", "group_lines"]
+__all__ = [
+    "Char",
+    "Grid",
+    "GridCell",
+    "Line",
+    "Rule",
+    "continued_columns",
+    "find_grids",
+    "group_lines",
+    "join_split_row",
+    "join_texts",
+    "regrid",
+]
 
 Box = tuple[float, float, float, float]
 
@@ -35,8 +49,11 @@ _SNAP = 3.0
 _REACH = 3.0
 # Shorter strokes are not ruling lines (tick marks, bits of underlining).
 _MIN_RULE = 4.0
-# A word ends at a gap wider than this fraction of the line's height.
+# A word ends at a gap between two CJK characters wider than this fraction of the line's height
+# (justified text spreads CJK characters apart), or at a gap next to any other character (the
+# digits of two numbers in neighbouring columns of a borderless table) wider than the second.
 _WORD_GAP = 0.35
+_NARROW_GAP = 0.12
 
 
 @attrs.frozen
@@ -223,8 +240,11 @@ def _line(band: list[Char]) -> Line:
         if _is_space(char.text):
             close()
             continue
-        if current and char.x0 - current[-1].x1 > _WORD_GAP * height:
-            close()
+        if current:
+            gap = char.x0 - current[-1].x1
+            both_wide = _wide(char.text) and _wide(current[-1].text)
+            if gap > (_WORD_GAP if both_wide else _NARROW_GAP) * height:
+                close()
         current.append(char)
     close()
     return Line(tuple(ordered), tuple(words))
@@ -251,11 +271,12 @@ def _wide(text: str) -> bool:
     return unicodedata.east_asian_width(text) in {"W", "F"}
 
 
-def join_lines(lines: Sequence[Line]) -> str:
+def join_texts(*pieces: str) -> str:
     """A cell's lines as one text: CJK lines run on, other breaks become a space."""
     text = ""
-    for line in lines:
-        piece = line.text
+    for piece in pieces:
+        if not piece:
+            continue
         if text and not (_wide(text[-1]) or _wide(piece[0])):
             text += " "
         text += piece
@@ -389,6 +410,7 @@ def _grid(
     for slot in range(rows * cols):
         members.setdefault(find(slot), []).append(slot)
     placed: dict[int, list[Char]] = {}
+    root_of: dict[int, int] = {}
     crossing: set[int] = set()
     for char in chars:
         if _is_space(char.text):
@@ -399,8 +421,21 @@ def _grid(
         r = min(max(bisect.bisect_right(ys, char.cy) - 1, 0), rows - 1)
         root = find(r * cols + c)
         placed.setdefault(root, []).append(char)
+        root_of[id(char)] = root
         if _crosses(char, xs[c], xs[c + 1]):
             crossing.add(root)
+    # A word whose characters fall into two cells ran over the line between them.
+    inside = [char for chars_of in placed.values() for char in chars_of]
+    for line in group_lines(inside):
+        height = line.bottom - line.top
+        for left, right in itertools.pairwise(line.chars):
+            if (
+                right.x0 - left.x1 <= _NARROW_GAP * height
+                and id(left) in root_of
+                and id(right) in root_of
+                and root_of[id(left)] != root_of[id(right)]
+            ):
+                crossing.update((root_of[id(left)], root_of[id(right)]))
     cells: list[GridCell] = []
     for root, slots in members.items():
         cells.append(_cell(slots, cols, xs, ys, placed.get(root, []), crossing=root in crossing))
@@ -442,8 +477,93 @@ def _cell(
         col=c0,
         rows=r1 - r0 + 1,
         cols=c1 - c0 + 1,
-        text=join_lines(lines),
+        text=join_texts(*(line.text for line in lines)),
         bbox=bbox,
         lines=len(lines),
         uncertain=tuple(reasons),
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Tables across page breaks.
+
+_SPLIT_ROW = "a row broken over a page break: its two parts were joined, values from both"
+
+
+def continued_columns(previous: Grid, grid: Grid, tolerance: float) -> tuple[float, ...] | None:
+    """The columns of one table printed in two parts, or None when they are two tables.
+
+    The parts of one table on two pages share their left and right edges, and the column
+    boundaries of one part are among those of the other (a part may lack the boundaries only
+    its rows divide). The answer is the finer part's boundaries.
+    """
+    coarse, fine = sorted((previous.xs, grid.xs), key=len)
+    if abs(coarse[0] - fine[0]) > tolerance or abs(coarse[-1] - fine[-1]) > tolerance:
+        return None
+    if all(any(abs(x - y) <= tolerance for y in fine) for x in coarse):
+        return fine
+    return None
+
+
+def regrid(grid: Grid, xs: tuple[float, ...]) -> Grid:
+    """The same table with its cells' columns counted on the finer boundaries ``xs``."""
+    if xs == grid.xs:
+        return grid
+
+    def nearest(x: float) -> int:
+        return min(range(len(xs)), key=lambda i: abs(xs[i] - x))
+
+    cells = []
+    for cell in grid.cells:
+        first, past = nearest(grid.xs[cell.col]), nearest(grid.xs[cell.col + cell.cols])
+        cells.append(attrs.evolve(cell, col=first, cols=max(past - first, 1)))
+    return Grid(xs, grid.ys, tuple(cells))
+
+
+def join_split_row(
+    previous: Grid, grid: Grid, looks_like_value: Callable[[str], bool]
+) -> tuple[Grid, Grid]:
+    """Join the cells a page break cut in two: the bottom of ``previous``, the top of ``grid``.
+
+    A cell at the bottom of the first part and the cell at the top of the second part that
+    spans the same columns are one cell cut by the page break when no such pair holds a value
+    on both sides, and at least one pair has text on one side only (the rest of a cell the
+    break ran through, or a label's last line with the row's values left above it). Their
+    texts are joined, first part first, into the first part's cell; the second part's cell is
+    dropped. When values come from both parts the joined row is flagged uncertain.
+    """
+    last = len(previous.ys) - 1
+    bottom = {(c.col, c.cols): c for c in previous.cells if c.row + c.rows == last}
+    top = {(c.col, c.cols): c for c in grid.cells if c.row == 0}
+    pairs = [(bottom[key], top[key]) for key in bottom.keys() & top.keys()]
+    if not pairs:
+        return previous, grid
+    values_above = values_below = one_sided = False
+    for upper, lower in pairs:
+        upper_value, lower_value = looks_like_value(upper.text), looks_like_value(lower.text)
+        if upper_value and lower_value:
+            return previous, grid
+        values_above = values_above or upper_value
+        values_below = values_below or lower_value
+        one_sided = one_sided or (bool(upper.text) != bool(lower.text))
+    if not one_sided:
+        return previous, grid
+    reasons = (_SPLIT_ROW,) if values_above and values_below else ()
+    joined: dict[tuple[int, int], GridCell] = {}
+    for upper, lower in pairs:
+        text = join_texts(upper.text, lower.text)
+        joined[upper.col, upper.cols] = attrs.evolve(
+            upper,
+            text=text,
+            lines=upper.lines + lower.lines,
+            uncertain=(*upper.uncertain, *lower.uncertain, *reasons),
+        )
+    dropped = {id(lower) for _, lower in pairs}
+    first = attrs.evolve(
+        previous,
+        cells=tuple(
+            joined.get((c.col, c.cols), c) if c.row + c.rows == last else c for c in previous.cells
+        ),
+    )
+    second = attrs.evolve(grid, cells=tuple(c for c in grid.cells if id(c) not in dropped))
+    return first, second
