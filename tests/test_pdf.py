@@ -51,6 +51,37 @@ def test_cells_carry_page_and_box() -> None:
     assert text[cell.location.start : cell.location.end] == "95"
 
 
+def test_table_cells_are_grid_tokens_in_row_major_order() -> None:
+    """Like HTML and DOCX: one cell token per cell, with its table, row and column."""
+    layout = gkbg.parse_layout(HONGZE_2024)
+    cells = [token for token in layout.tokens if token.cell]
+    assert cells
+    for token in cells:
+        where = token.location
+        assert where.page is not None
+        assert where.bbox is not None
+        assert where.table_index is not None
+        assert where.row_index is not None
+        assert where.col_index is not None
+    order = [(t.location.table_index, t.location.row_index, t.location.col_index) for t in cells]
+    assert order == sorted(order)
+    assert not any(token.uncertain for token in layout.tokens)
+
+
+def test_a_vertical_label_over_a_page_break_is_one_cell() -> None:
+    """三、本年度办理结果 is printed one character per line beside rows on pages 3 and 4."""
+    layout = gkbg.parse_layout(HONGZE_2024)
+    (label,) = [t for t in layout.tokens if t.cell and t.text == "三、本年度办理结果"]
+    report = gkbg.parse(HONGZE_2024)
+    first = report.cell("applications.granted.natural_person").location
+    last = report.cell("applications.carried_forward.total").location
+    assert first is not None
+    assert last is not None
+    assert (label.location.page, first.page, last.page) == (3, 3, 4)
+    assert label.location.table_index == first.table_index == last.table_index
+    assert label.location.row_index == first.row_index
+
+
 def test_page_numbers_are_not_values() -> None:
     report = gkbg.parse(HONGZE_2024)
     assert "- 4 -" not in {cell.raw for cell in report.iter_cells()}

@@ -57,6 +57,8 @@ _BAR = 2.5
 # Columns of a table's two parts on consecutive pages line up within this many points.
 _ALIGNED = 3.0
 _MAX_DEPTH = 8
+# No character of a report is set larger than this (in points): a bigger font box is wrong.
+_MAX_LINE = 36.0
 
 
 def _pdfium() -> Any:  # noqa: ANN401 - pypdfium2 is an optional, untyped-here dependency
@@ -166,15 +168,15 @@ def _char_box(tight: Box, loose: Box) -> Box | None:
     left, bottom, right, top = tight
     if right < left or top < bottom:
         return None
-    size = max(right - left, top - bottom)
+    limit = max(3 * max(right - left, top - bottom) + 4, _MAX_LINE)
     l_left, l_bottom, l_right, l_top = loose
     sane = (
         l_left <= left + 0.5
         and l_right >= right - 0.5
         and l_bottom <= bottom + 0.5
         and l_top >= top - 0.5
-        and l_right - l_left <= 3 * size + 4
-        and l_top - l_bottom <= 3 * size + 4
+        and l_right - l_left <= limit
+        and l_top - l_bottom <= limit
     )
     return loose if sane else tight
 

@@ -200,27 +200,41 @@ def _is_space(text: str) -> bool:
 def group_lines(chars: Iterable[Char]) -> list[Line]:
     """The characters as lines, top to bottom, each read left to right.
 
-    A character joins the line whose vertical band holds its centre; lines are then sorted by
-    their top edge. Duplicate characters drawn over each other (fake bold) are kept once.
+    A character joins the line when its centre is within half a character's height (its own or
+    the line's) of the line's centre; lines are then read left to right. Duplicate characters
+    drawn over each other (fake bold) are kept once.
     """
     bands: list[list[Char]] = []
-    extents: list[tuple[float, float]] = []
+    centres: list[float] = []  # of each band: the mean centre and height of its characters
+    heights: list[float] = []
     for char in sorted(chars, key=lambda c: (c.cy, c.x0)):
-        if bands:
-            top, bottom = extents[-1]
-            if top <= char.cy <= bottom:
-                bands[-1].append(char)
-                extents[-1] = (min(top, char.top), max(bottom, char.bottom))
-                continue
+        if bands and abs(char.cy - centres[-1]) <= max(_height(char), heights[-1]) / 2:
+            band = bands[-1]
+            band.append(char)
+            centres[-1] += (char.cy - centres[-1]) / len(band)
+            heights[-1] += (_height(char) - heights[-1]) / len(band)
+            continue
         bands.append([char])
-        extents.append((char.top, char.bottom))
+        centres.append(char.cy)
+        heights.append(_height(char))
     lines = [_line(band) for band in bands]
     return [line for line in lines if line.words]
 
 
+def _height(char: Char) -> float:
+    return char.bottom - char.top
+
+
+def _gap_ends_word(left: Char, right: Char) -> bool:
+    """Whether the space between two characters on a line separates two words."""
+    gap = right.x0 - left.x1
+    height = min(_height(left), _height(right))
+    both_wide = _wide(left.text) and _wide(right.text)
+    return gap > (_WORD_GAP if both_wide else _NARROW_GAP) * height
+
+
 def _line(band: list[Char]) -> Line:
     ordered = _dedupe(sorted(band, key=lambda c: (c.x0, c.x1)))
-    height = max(c.bottom for c in ordered) - min(c.top for c in ordered)
     words: list[tuple[str, Box]] = []
     current: list[Char] = []
 
@@ -240,11 +254,8 @@ def _line(band: list[Char]) -> Line:
         if _is_space(char.text):
             close()
             continue
-        if current:
-            gap = char.x0 - current[-1].x1
-            both_wide = _wide(char.text) and _wide(current[-1].text)
-            if gap > (_WORD_GAP if both_wide else _NARROW_GAP) * height:
-                close()
+        if current and _gap_ends_word(current[-1], char):
+            close()
         current.append(char)
     close()
     return Line(tuple(ordered), tuple(words))
@@ -422,20 +433,19 @@ def _grid(
         root = find(r * cols + c)
         placed.setdefault(root, []).append(char)
         root_of[id(char)] = root
-        if _crosses(char, xs[c], xs[c + 1]):
+    for root, chars_of in placed.items():
+        columns = [slot % cols for slot in members[root]]
+        left, right = xs[min(columns)], xs[max(columns) + 1]
+        if any(_crosses(char, left, right) for char in chars_of):
             crossing.add(root)
-    # A word whose characters fall into two cells ran over the line between them.
+    # Characters that touch across the line between two cells are text that ran over it.
     inside = [char for chars_of in placed.values() for char in chars_of]
     for line in group_lines(inside):
-        height = line.bottom - line.top
-        for left, right in itertools.pairwise(line.chars):
-            if (
-                right.x0 - left.x1 <= _NARROW_GAP * height
-                and id(left) in root_of
-                and id(right) in root_of
-                and root_of[id(left)] != root_of[id(right)]
-            ):
-                crossing.update((root_of[id(left)], root_of[id(right)]))
+        for one, two in itertools.pairwise(line.chars):
+            touching = two.x0 - one.x1 <= _NARROW_GAP * min(_height(one), _height(two))
+            roots = root_of.get(id(one)), root_of.get(id(two))
+            if touching and None not in roots and roots[0] != roots[1]:
+                crossing.update(root for root in roots if root is not None)
     cells: list[GridCell] = []
     for root, slots in members.items():
         cells.append(_cell(slots, cols, xs, ys, placed.get(root, []), crossing=root in crossing))
