@@ -12,6 +12,7 @@ from gkbg._pdf_geometry import (
     GridCell,
     Rule,
     continued_columns,
+    drop_repeated_header,
     find_grids,
     group_lines,
     join_split_row,
@@ -155,6 +156,19 @@ def test_a_joined_row_with_values_from_both_parts_is_uncertain() -> None:
     first, _ = join_split_row(above, below, looks_like_value)
     assert [c.text for c in first.cells] == ["3.危及安全", "5", "2"]
     assert all(cell.uncertain for cell in first.cells)
+
+
+def test_heading_rows_repeated_at_the_top_of_the_next_part_are_dropped() -> None:
+    heading = [["信息内容", "本年", "上年"], ["", "件数", "件数"]]
+    first = _part([*heading, ["规章", "1", "2"]])
+    second = _part([*heading, ["行政规范性文件", "3", "4"]], top=40.0)
+    rest = drop_repeated_header(first, second, looks_like_value)
+    assert [(c.row, c.text) for c in rest.cells] == [(0, "行政规范性文件"), (0, "3"), (0, "4")]
+    assert rest.ys == second.ys[2:]
+    # Rows of numbers that happen to repeat are data, not headings.
+    numbers = _part([["1", "2", "3"], ["规章", "1", "2"]])
+    again = _part([["1", "2", "3"], ["规章", "5", "6"]], top=40.0)
+    assert drop_repeated_header(numbers, again, looks_like_value) == again
 
 
 def test_a_part_without_some_column_lines_goes_on_in_the_finer_grid() -> None:

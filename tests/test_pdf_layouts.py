@@ -35,7 +35,7 @@ pytestmark = pytest.mark.skipif(
     reason="LibreOffice (soffice) is not installed; CI installs it",
 )
 VARIANTS = ("2019", "2021")
-LAYOUTS = ("narrow", "vertical", "pagebreak", "borderless")
+LAYOUTS = ("narrow", "vertical", "pagebreak", "borderless", "pagebreak_repeated")
 # Borderless tables with headers one character per line even for row labels, which gkbg reads
 # as lines of words: some cells can only be flagged uncertain, but none may be read wrong.
 HARD = ("borderless_vertical", "borderless_narrow")
@@ -84,7 +84,12 @@ def report_page(variant: str, cells: Mapping[str, int], layout: str) -> str:
             rows.append("<tr>" + "".join(cells_html) + "</tr>")
         border = "0" if "borderless" in features else "1"
         width = ' width="420"' if "narrow" in features else ""
-        body.append(f'<table border="{border}" cellspacing="0"{width}>\n' + "\n".join(rows))
+        body.append(f'<table border="{border}" cellspacing="0"{width}>')
+        if "repeated" in features and key == "applications":
+            # Heading rows LibreOffice repeats at the top of every page the table runs over.
+            body += ["<thead>", *rows[:3], "</thead><tbody>", *rows[3:], "</tbody>"]
+        else:
+            body += rows
         body.append("</table>")
     body += ["<p>五、存在的主要问题及改进情况</p><p>无。</p>"]
     body += ["<p>六、其他需要报告的事项</p><p>无。</p>"]
@@ -252,6 +257,13 @@ def test_a_table_over_a_page_break_is_one_table(made: dict[str, Path]) -> None:
     assert last.row_index > first.row_index
     assert "- 3 -" in _text_layer(path)
     assert "- 3 -" not in gkbg.parse_layout(path).text
+
+
+def test_heading_rows_repeated_on_the_next_page_are_read_once(made: dict[str, Path]) -> None:
+    for name in IMPORTS:
+        path = made[f"{name}-2021-pagebreak_repeated"]
+        assert _text_layer(path).count("申请人情况") == 2
+        assert [t.text for t in gkbg.parse_layout(path).tokens].count("申请人情况") == 1
 
 
 def test_the_rewritten_copy_has_its_text_in_columns(made: dict[str, Path]) -> None:

@@ -35,6 +35,7 @@ from gkbg._pdf_geometry import (
     Line,
     Rule,
     continued_columns,
+    drop_repeated_header,
     find_grids,
     group_lines,
     join_split_row,
@@ -373,12 +374,14 @@ def _write(pages: list[_Page], source: str, format_name: str) -> Layout:
 def _join_pages(pages: list[_Page]) -> list[tuple[int, Line | Grid, int, int]]:
     """Every item with its page, and each table with its index and first row in the table.
 
-    A table that ends a page and one that opens the next with the same columns are one table;
-    a row the page break cut in two is joined (`join_split_row`).
+    A table that ends a page and one that opens the next with the same columns are one table:
+    the heading rows the second part repeats are dropped, and a row the page break cut in two
+    is joined (`join_split_row`).
     """
     items: list[tuple[int, Line | Grid, int, int]] = []
     table_index = -1
     ends_page: int | None = None  # the index in ``items`` of a table that ended a page
+    first_part: dict[int, int] = {}  # the index in ``items`` of each table's first part
     for page in pages:
         for position, item in enumerate(page.items):
             if isinstance(item, Line):
@@ -390,12 +393,14 @@ def _join_pages(pages: list[_Page]) -> list[tuple[int, Line | Grid, int, int]]:
                 columns = continued_columns(previous[1], grid, _ALIGNED)
             if previous is not None and isinstance(previous[1], Grid) and columns is not None:
                 above, grid = regrid(previous[1], columns), regrid(grid, columns)
+                grid = _without_repeated_header(items[first_part[previous[2]]][1], grid)
                 above, grid = join_split_row(above, grid, looks_like_value)
                 items[-1] = (previous[0], above, previous[2], previous[3])
                 row_offset = previous[3] + len(above.ys) - 1
             else:
                 table_index += 1
                 row_offset = 0
+                first_part[table_index] = len(items)
             items.append((page.number, grid, table_index, row_offset))
         last = items[-1] if items else None
         ends_page = len(items) - 1 if last is not None and isinstance(last[1], Grid) else None
@@ -417,6 +422,15 @@ def _write_grid(writer: _Writer, grid: Grid, page: int, table: int, row_offset: 
         )
     for row in sorted(rows):
         writer.line(rows[row], " | ")
+
+
+def _without_repeated_header(first: Line | Grid, grid: Grid) -> Grid:
+    if not isinstance(first, Grid):
+        return grid
+    columns = continued_columns(first, grid, _ALIGNED)
+    if columns != grid.xs:
+        return grid
+    return drop_repeated_header(regrid(first, columns), grid, looks_like_value)
 
 
 def _round(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:

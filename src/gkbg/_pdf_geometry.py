@@ -34,6 +34,7 @@ __all__ = [
     "Line",
     "Rule",
     "continued_columns",
+    "drop_repeated_header",
     "find_grids",
     "group_lines",
     "join_split_row",
@@ -577,3 +578,35 @@ def join_split_row(
     )
     second = attrs.evolve(grid, cells=tuple(c for c in grid.cells if id(c) not in dropped))
     return first, second
+
+
+def drop_repeated_header(
+    previous: Grid, grid: Grid, looks_like_value: Callable[[str], bool]
+) -> Grid:
+    """``grid`` without the heading rows it repeats from the table's first part.
+
+    Word and LibreOffice repeat a table's heading rows at the top of every page it runs over;
+    the first rows of the second part that print the same cells, with text that is not a
+    number, as the first rows of the first part are dropped (cells that reach below them
+    keep them).
+    """
+
+    def row(part: Grid, index: int) -> tuple[tuple[int, int, int, str], ...]:
+        return tuple((c.col, c.cols, c.rows, c.text) for c in part.cells if c.row == index)
+
+    count = 0
+    while count < min(len(previous.ys), len(grid.ys)) - 2:
+        signature = row(grid, count)
+        if not signature or signature != row(previous, count):
+            break
+        if not any(text and not looks_like_value(text) for *_, text in signature):
+            break
+        count += 1
+    while count and any(c.row < count < c.row + c.rows for c in grid.cells):
+        count -= 1
+    if not count:
+        return grid
+    cells = tuple(
+        attrs.evolve(cell, row=cell.row - count) for cell in grid.cells if cell.row >= count
+    )
+    return Grid(grid.xs, grid.ys[count:], cells)
