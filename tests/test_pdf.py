@@ -88,6 +88,47 @@ def test_page_numbers_are_not_values() -> None:
     assert report.uncertain_cells() == ()
 
 
+def _with_a_turned_page_number() -> bytes:
+    """洪泽区 2024 with the page number of page 4 printed turned by 90 degrees."""
+    pdf = pdfium.PdfDocument(HONGZE_2024)
+    try:
+        page = pdf[3]
+        texts = [obj for obj in page.get_objects(max_depth=0) if obj.type == 1]
+        number = min(texts, key=lambda obj: obj.get_bounds()[1])  # lowest on the page
+        left, bottom, _, _ = number.get_bounds()
+        turn = pdfium.PdfMatrix().translate(-left, -bottom).rotate(90).translate(left, bottom)
+        number.transform(turn)
+        page.gen_content()
+        buffer = io.BytesIO()
+        pdf.save(buffer)
+        return buffer.getvalue()
+    finally:
+        pdf.close()
+
+
+def test_turned_text_makes_the_whole_document_read_in_text_order() -> None:
+    """The geometry of a page with turned text is not trusted: every page is read as words."""
+    data = _with_a_turned_page_number()
+    layout = gkbg.parse_layout(data)
+    assert not any(token.cell for token in layout.tokens)
+    report = gkbg.parse(data)
+    geometric = gkbg.parse(HONGZE_2024).cells()
+    uncertain = {cell.key for cell in report.uncertain_cells()}
+    assert {k: v for k, v in report.cells().items() if k not in uncertain} == {
+        k: v for k, v in geometric.items() if k not in uncertain
+    }
+    assert len(uncertain) < 40
+
+
+def test_the_text_order_reading_reads_the_corpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gkbg._pdf, "_turned", lambda _angle: True)
+    report = gkbg.parse(HONGZE_2024)
+    assert not any(token.cell for token in gkbg.parse_layout(HONGZE_2024).tokens)
+    assert report.uncertain_cells() == ()
+    monkeypatch.undo()
+    assert report.cells() == gkbg.parse(HONGZE_2024).cells()
+
+
 def _blank_pdf() -> bytes:
     document = pdfium.PdfDocument.new()
     document.new_page(595, 842)

@@ -20,6 +20,7 @@ A PDF without any text (a scan) is refused with a clear error rather than read a
 from __future__ import annotations
 
 import ctypes
+import math
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -58,6 +59,8 @@ _BAR = 2.5
 # Columns of a table's two parts on consecutive pages line up within this many points.
 _ALIGNED = 3.0
 _MAX_DEPTH = 8
+# A character turned by more than this (radians) is not upright.
+_UPRIGHT = 0.02
 # No character of a report is set larger than this (in points): a bigger font box is wrong.
 _MAX_LINE = 36.0
 
@@ -100,7 +103,7 @@ class PdfParser:
                 raise DocumentError(document.name, "encrypted PDF: it needs a password") from None
             raise DocumentError(document.name, f"damaged or not a PDF ({cause})") from None
         try:
-            pages = [_read_page(pdf[index], index + 1) for index in range(len(pdf))]
+            pages = _read_pages(pdf)
         except pdfium.PdfiumError as exc:
             raise DocumentError(document.name, f"damaged PDF ({exc})") from None
         finally:
@@ -117,10 +120,22 @@ class PdfParser:
 # One page: characters and ruling lines out of PDFium.
 
 
-def _read_page(page: Any, number: int) -> _Page:  # noqa: ANN401 - a pypdfium2 page
+def _read_page(page: Any, number: int, *, geometry: bool) -> _Page | None:  # noqa: ANN401
+    """One page's lines and tables; None when its geometry cannot be trusted (see `_chars`).
+
+    Without ``geometry`` the page is read in PDFium's text order, as lines of words.
+    """
     try:
         height = float(page.get_height())
-        chars = _chars(page, height)
+        textpage = page.get_textpage()
+        try:
+            if not geometry:
+                return _Page(number, tuple(_text_order_lines(textpage, height)))
+            chars = _chars(textpage, height)
+            if chars is None:
+                return None
+        finally:
+            textpage.close()
         rules = _rules(page, height)
     finally:
         page.close()
@@ -132,28 +147,100 @@ def _read_page(page: Any, number: int) -> _Page:  # noqa: ANN401 - a pypdfium2 p
     return _Page(number, tuple(items))
 
 
-def _chars(page: Any, height: float) -> list[Char]:  # noqa: ANN401 - a pypdfium2 page
-    """The page's printed characters, each with its box (see `_char_box`)."""
-    raw = _pdfium().raw
-    textpage = page.get_textpage()
-    try:
-        chars: list[Char] = []
-        for index in range(textpage.count_chars()):
-            if raw.FPDFText_IsGenerated(textpage.raw, index):
-                continue
-            code = raw.FPDFText_GetUnicode(textpage.raw, index)
-            if code in {0, 0xFFFE, 0xFFFF} or 0xD800 <= code <= 0xDFFF:
-                continue
-            text = chr(code)
-            if text in {"\r", "\n"}:
-                continue
+def _read_pages(pdf: Any) -> list[_Page]:  # noqa: ANN401 - a pypdfium2 document
+    """Every page, rebuilt from its geometry or, failing that, in PDFium's text order.
+
+    When the geometry of one page cannot be trusted, every page is read in text order: one
+    reading for the whole document, so that a table is never read half as cells, half as words.
+    """
+    pages: list[_Page] = []
+    for index in range(len(pdf)):
+        page = _read_page(pdf[index], index + 1, geometry=True)
+        if page is None:
+            break
+        pages.append(page)
+    else:
+        return pages
+    pages = []
+    for index in range(len(pdf)):
+        page = _read_page(pdf[index], index + 1, geometry=False)
+        assert page is not None  # noqa: S101 - a text-order reading always gives a page
+        pages.append(page)
+    return pages
+
+
+def _chars(textpage: Any, height: float) -> list[Char] | None:  # noqa: ANN401 - a text page
+    """The page's printed characters, each with its box (see `_char_box`).
+
+    None when some printed character has no usable box or is turned (rotated text): then the
+    page's geometry cannot be trusted, and the page is read in PDFium's text order instead.
+    """
+    pdfium = _pdfium()
+    raw = pdfium.raw
+    chars: list[Char] = []
+    for index in range(textpage.count_chars()):
+        if raw.FPDFText_IsGenerated(textpage.raw, index):
+            continue
+        code = raw.FPDFText_GetUnicode(textpage.raw, index)
+        if code in {0, 0xFFFE, 0xFFFF} or 0xD800 <= code <= 0xDFFF:
+            continue
+        text = chr(code)
+        if text in {"\r", "\n"}:
+            continue
+        try:
             box = _char_box(textpage.get_charbox(index), textpage.get_charbox(index, loose=True))
-            if box is not None:
-                left, bottom, right, top = box
-                chars.append(Char(text, left, height - top, right, height - bottom))
-        return chars
-    finally:
-        textpage.close()
+        except pdfium.PdfiumError:
+            box = None
+        printed = bool(text.strip())
+        if printed and (box is None or _turned(raw.FPDFText_GetCharAngle(textpage.raw, index))):
+            return None
+        if box is not None:
+            left, bottom, right, top = box
+            chars.append(Char(text, left, height - top, right, height - bottom))
+    return chars
+
+
+def _turned(angle: float) -> bool:
+    """Whether a character's angle (radians, -1 when unknown) is not upright."""
+    return angle > _UPRIGHT and abs(angle - 2 * math.pi) > _UPRIGHT
+
+
+_LINE = regex.compile(r"[^\r\n]+")
+_WORD = regex.compile(r"\S+")
+
+
+def _text_order_lines(textpage: Any, height: float) -> list[Line]:  # noqa: ANN401
+    """The page's lines and words in PDFium's order, page numbers left out (no tables)."""
+    text: str = textpage.get_text_range()
+    boxes = len(text) == textpage.count_chars()
+    lines: list[Line] = []
+    for line in _LINE.finditer(text):
+        if _PAGE_NUMBER.fullmatch(line[0].strip()):
+            continue
+        words = []
+        for word in _WORD.finditer(line[0]):
+            start, end = line.start() + word.start(), line.start() + word.end()
+            box = _span_box(textpage, start, end, height) if boxes else None
+            words.append((word[0], box))
+        if words:
+            lines.append(Line((), tuple(words)))
+    return lines
+
+
+def _span_box(textpage: Any, start: int, end: int, height: float) -> Box | None:  # noqa: ANN401
+    """The box around characters ``start:end``, from the page's top-left corner."""
+    found = []
+    for index in range(start, end):
+        try:
+            found.append(textpage.get_charbox(index))
+        except _pdfium().PdfiumError:  # noqa: PERF203 - a rare, damaged character
+            return None
+    return (
+        min(b[0] for b in found),
+        height - max(b[3] for b in found),
+        max(b[2] for b in found),
+        height - min(b[1] for b in found),
+    )
 
 
 Box = tuple[float, float, float, float]
@@ -433,5 +520,7 @@ def _without_repeated_header(first: Line | Grid, grid: Grid) -> Grid:
     return drop_repeated_header(regrid(first, columns), grid, looks_like_value)
 
 
-def _round(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+def _round(box: Box | None) -> Box | None:
+    if box is None:
+        return None
     return (round(box[0], 2), round(box[1], 2), round(box[2], 2), round(box[3], 2))

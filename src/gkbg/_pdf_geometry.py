@@ -118,12 +118,13 @@ class Line:
     """Characters on one line, left to right.
 
     Attributes:
-        chars: The characters (spaces the producer printed included).
-        words: The line's words, each as ``(text, box)``.
+        chars: The characters (spaces the producer printed included); none for a line read in
+            the producer's text order.
+        words: The line's words, each as ``(text, box)`` (the box None when unknown).
     """
 
     chars: tuple[Char, ...]
-    words: tuple[tuple[str, Box], ...]
+    words: tuple[tuple[str, Box | None], ...]
 
     @property
     def text(self) -> str:
@@ -132,13 +133,13 @@ class Line:
 
     @property
     def top(self) -> float:
-        """The line's top edge."""
-        return min(c.top for c in self.chars)
+        """The line's top edge (0 when unknown)."""
+        return min((c.top for c in self.chars), default=0.0)
 
     @property
     def bottom(self) -> float:
-        """The line's bottom edge."""
-        return max(c.bottom for c in self.chars)
+        """The line's bottom edge (0 when unknown)."""
+        return max((c.bottom for c in self.chars), default=0.0)
 
 
 @attrs.frozen
@@ -236,7 +237,7 @@ def _gap_ends_word(left: Char, right: Char) -> bool:
 
 def _line(band: list[Char]) -> Line:
     ordered = _dedupe(sorted(band, key=lambda c: (c.x0, c.x1)))
-    words: list[tuple[str, Box]] = []
+    words: list[tuple[str, Box | None]] = []
     current: list[Char] = []
 
     def close() -> None:
