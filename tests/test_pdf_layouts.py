@@ -13,6 +13,7 @@ These tests need LibreOffice (``soffice``) and a CJK font (CI installs both).
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from html import escape
 from typing import TYPE_CHECKING
@@ -35,12 +36,20 @@ pytestmark = pytest.mark.skipif(
     reason="LibreOffice (soffice) is not installed; CI installs it",
 )
 VARIANTS = ("2019", "2021")
-LAYOUTS = ("narrow", "vertical", "pagebreak", "borderless", "pagebreak_repeated")
+LAYOUTS = (
+    "narrow",
+    "vertical",
+    "pagebreak",
+    "borderless",
+    "pagebreak_repeated",
+    "pagebreak_header",
+)
 # Borderless tables with headers one character per line even for row labels, which gkbg reads
 # as lines of words: some cells can only be flagged uncertain, but none may be read wrong.
 HARD = ("borderless_vertical", "borderless_narrow")
 IMPORTS = {"web": (), "writer": ("--infilter=HTML (StarWriter)",)}
 FILLER = "本年度工作稳步推进，政务公开水平持续提升。"
+HEADER = '<div title="header"><p>某某区政务公开工作年度报告（第一稿）</p></div>'
 FOOTER = (
     '<div title="footer"><p align="center">- '
     "<sdfield type=PAGE subtype=RANDOM format=PAGE>1</sdfield> -</p></div>"
@@ -93,6 +102,8 @@ def report_page(variant: str, cells: Mapping[str, int], layout: str) -> str:
         body.append("</table>")
     body += ["<p>五、存在的主要问题及改进情况</p><p>无。</p>"]
     body += ["<p>六、其他需要报告的事项</p><p>无。</p>"]
+    if "header" in features:
+        body.append(HEADER)
     if "pagebreak" in features:
         body.append(FOOTER)
     return '<!DOCTYPE html>\n<html><head><meta charset="utf-8"></head>\n<body>\n' + (
@@ -241,8 +252,12 @@ def test_header_cells_one_character_per_line_are_one_cell(made: dict[str, Path])
     assert "自\r\n然\r\n人" in _text_layer(path)
 
 
-def test_a_table_over_a_page_break_is_one_table(made: dict[str, Path]) -> None:
-    path = made["web-2021-pagebreak"]
+@pytest.mark.parametrize("layout", ["pagebreak", "pagebreak_header"])
+@pytest.mark.parametrize("name", list(IMPORTS))
+def test_a_table_over_a_page_break_is_one_table(
+    made: dict[str, Path], name: str, layout: str
+) -> None:
+    path = made[f"{name}-2021-{layout}"]
     report = gkbg.parse(path)
     first = report.cell("applications.received.natural_person").location
     last = report.cell("applications.carried_forward.total").location
@@ -255,8 +270,13 @@ def test_a_table_over_a_page_break_is_one_table(made: dict[str, Path]) -> None:
     assert first.row_index is not None
     assert last.row_index is not None
     assert last.row_index > first.row_index
-    assert "- 3 -" in _text_layer(path)
-    assert "- 3 -" not in gkbg.parse_layout(path).text
+    page_number = re.compile(r"- \d -")
+    assert page_number.search(_text_layer(path))
+    text = gkbg.parse_layout(path).text
+    assert not page_number.search(text)
+    if layout == "pagebreak_header":  # on every page, so dropped from the text
+        assert _text_layer(path).count("第一稿") > 1
+        assert "第一稿" not in text
 
 
 def test_heading_rows_repeated_on_the_next_page_are_read_once(made: dict[str, Path]) -> None:

@@ -160,13 +160,41 @@ def _read_pages(pdf: Any) -> list[_Page]:  # noqa: ANN401 - a pypdfium2 document
             break
         pages.append(page)
     else:
-        return pages
+        return _without_running_lines(pages)
     pages = []
     for index in range(len(pdf)):
         page = _read_page(pdf[index], index + 1, geometry=False)
         assert page is not None  # noqa: S101 - a text-order reading always gives a page
         pages.append(page)
     return pages
+
+
+def _without_running_lines(pages: list[_Page]) -> list[_Page]:
+    """The pages without their running headers and footers.
+
+    A running line is the first or last thing on at least two pages, with the same text at
+    the same height; dropped, it no longer stands between the two parts of a table that runs
+    over a page break.
+    """
+    seen: dict[str, list[float]] = {}
+    for page in pages:
+        for line in {id(i): i for i in (page.items[:1] + page.items[-1:])}.values():
+            if isinstance(line, Line):
+                seen.setdefault(line.text.replace(" ", ""), []).append(line.top)
+    running = {
+        text for text, tops in seen.items() if len(tops) >= 2 and max(tops) - min(tops) <= _ALIGNED
+    }
+    if not running:
+        return pages
+    trimmed = []
+    for page in pages:
+        items = list(page.items)
+        for end in (0, -1):
+            edge = items[end] if items else None
+            if isinstance(edge, Line) and edge.text.replace(" ", "") in running:
+                del items[end]
+        trimmed.append(_Page(page.number, tuple(items)))
+    return trimmed
 
 
 def _chars(textpage: Any, height: float) -> list[Char] | None:  # noqa: ANN401 - a text page
