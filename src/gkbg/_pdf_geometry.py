@@ -18,6 +18,7 @@ points from the page's top-left corner (``y`` grows downwards).
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import unicodedata
 from typing import TYPE_CHECKING
@@ -67,6 +68,8 @@ class Char:
         top: Top edge (of the font's line box, so that a line's characters line up).
         x1: Right edge.
         bottom: Bottom edge.
+        cx: Horizontal centre.
+        cy: Vertical centre.
     """
 
     text: str
@@ -74,15 +77,15 @@ class Char:
     top: float
     x1: float
     bottom: float
+    cx: float = attrs.field(init=False, eq=False, repr=False)
+    cy: float = attrs.field(init=False, eq=False, repr=False)
 
-    @property
-    def cx(self) -> float:
-        """Horizontal centre."""
+    @cx.default
+    def _centre_x(self) -> float:
         return (self.x0 + self.x1) / 2
 
-    @property
-    def cy(self) -> float:
-        """Vertical centre."""
+    @cy.default
+    def _centre_y(self) -> float:
         return (self.top + self.bottom) / 2
 
 
@@ -279,6 +282,7 @@ def _dedupe(chars: list[Char]) -> list[Char]:
     return kept
 
 
+@functools.lru_cache(maxsize=4096)
 def _wide(text: str) -> bool:
     """Whether a character is CJK (wide), so that no space is wanted next to it."""
     return unicodedata.east_asian_width(text) in {"W", "F"}
