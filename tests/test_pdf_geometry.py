@@ -150,6 +150,14 @@ def test_whole_rows_either_side_of_a_page_break_stay_apart() -> None:
     assert join_split_row(above, below, looks_like_value) == (above, below)
 
 
+def test_a_numbered_label_under_the_break_opens_a_row_of_its_own() -> None:
+    """Rows left blank either side of the break: 4. opens a new row, not the rest of 3."""
+    above = _part([["3.危及“三安全一稳定”", "1", ""]])
+    for label in ("4.保护第三方合法权益", "（五）不予处理", "四、结转下年度继续办理"):
+        below = _part([[label, "", ""]], top=40.0)
+        assert join_split_row(above, below, looks_like_value) == (above, below)
+
+
 def test_a_joined_row_with_values_from_both_parts_is_uncertain() -> None:
     above = _part([["3.危及", "5", ""]])
     below = _part([["安全", "", "2"]], top=40.0)

@@ -9,9 +9,14 @@ The page is rebuilt from its geometry, not from the order in which the producer 
 * ruling lines that touch make a table, rebuilt as a grid by `gkbg._pdf_geometry`: each cell,
   merged cells once, becomes one cell token with its page, its box and its table, row and
   column in the grid, in row-major order, as the HTML and DOCX parsers emit theirs. A table
-  that ends a page and goes on at the top of the next with the same columns is one table;
+  that ends a page and goes on at the top of the next with the same columns is one table (its
+  repeated heading rows read once, a row the break cut in two joined);
 * the other characters are lines of narrative, read top to bottom and left to right, one text
-  token per word; lines that are only a page number (``- 3 -``, ``第 3 页``) are dropped.
+  token per word; lines that are only a page number (``- 3 -``, ``第 3 页``) and running
+  headers and footers are dropped.
+
+When a page has turned text or a character without a usable box, its geometry cannot be
+trusted, and the whole document is read instead as the words of PDFium's text order.
 
 `Layout.text` is the narrative's lines and, for each table row, its cells joined by `` | ``.
 A PDF without any text (a scan) is refused with a clear error rather than read as empty.
@@ -108,12 +113,16 @@ class PdfParser:
             raise DocumentError(document.name, f"damaged PDF ({exc})") from None
         finally:
             pdf.close()
-        if not any(page.items for page in pages):
+        if not any(_has_text(item) for page in pages for item in page.items):
             raise DocumentError(
                 document.name,
                 "scanned PDF, no text layer: gkbg reads the text of a PDF, so run OCR first",
             )
         return _write(pages, document.name, self.name)
+
+
+def _has_text(item: Line | Grid) -> bool:
+    return isinstance(item, Line) or any(cell.text for cell in item.cells)
 
 
 # --------------------------------------------------------------------------------------------

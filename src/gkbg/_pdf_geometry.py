@@ -24,6 +24,7 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 import attrs
+import regex
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -504,6 +505,10 @@ def _cell(
 # Tables across page breaks.
 
 _SPLIT_ROW = "a row broken over a page break: its two parts were joined, values from both"
+# The numbering that opens a row label: 一、 （三） 2. 3、
+_ITEM = regex.compile(
+    r"\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.、．])"
+)
 
 
 def continued_columns(previous: Grid, grid: Grid, tolerance: float) -> tuple[float, ...] | None:
@@ -544,9 +549,11 @@ def join_split_row(
     A cell at the bottom of the first part and the cell at the top of the second part that
     spans the same columns are one cell cut by the page break when no such pair holds a value
     on both sides, and at least one pair has text on one side only (the rest of a cell the
-    break ran through, or a label's last line with the row's values left above it). Their
-    texts are joined, first part first, into the first part's cell; the second part's cell is
-    dropped. When values come from both parts the joined row is flagged uncertain.
+    break ran through, or a label's last line with the row's values left above it), and no
+    cell under the break opens with a label's numbering (一、 （三） 2.), which starts a row of
+    its own. Their texts are joined, first part first, into the first part's cell; the second
+    part's cell is dropped. When values come from both parts the joined row is flagged
+    uncertain.
     """
     last = len(previous.ys) - 1
     bottom = {(c.col, c.cols): c for c in previous.cells if c.row + c.rows == last}
@@ -559,6 +566,8 @@ def join_split_row(
         upper_value, lower_value = looks_like_value(upper.text), looks_like_value(lower.text)
         if upper_value and lower_value:
             return previous, grid
+        if upper.text and _ITEM.match(lower.text):
+            return previous, grid  # a numbered label under the break opens a row of its own
         values_above = values_above or upper_value
         values_below = values_below or lower_value
         one_sided = one_sided or (bool(upper.text) != bool(lower.text))
