@@ -117,6 +117,15 @@ def test_text_running_over_a_ruling_line_is_uncertain() -> None:
     assert [cell.uncertain for cell in grid.cells] == [(), ()]
 
 
+def test_a_frame_around_the_page_is_no_table() -> None:
+    frame = ruled([20.0, 575.0], [20.0, 60.0, 820.0])  # a border with a line under the header
+    table = ruled([50.0, 150.0, 200.0], [100.0, 120.0, 140.0])
+    chars = [*write("某某区人民政府", 30, 30), *write("规章", 55, 105), *write("3", 160, 105)]
+    (grid,) = find_grids(frame + table, chars)
+    assert grid.bbox == (50.0, 100.0, 200.0, 140.0)
+    assert [c.text for c in grid.cells] == ["规章", "3", "", ""]
+
+
 def test_lines_that_do_not_touch_are_no_table() -> None:
     rules = [Rule.across(100, 50, 250), Rule.across(300, 50, 250), Rule.down(400, 50, 90)]
     assert find_grids(rules, write("无。", 60, 105)) == []

@@ -4,7 +4,7 @@
 Pure geometry, with no PDF library in it, so that it can be tested on its own. Coordinates are
 points from the page's top-left corner (``y`` grows downwards).
 
-* **Lines.** Characters are grouped into lines by their vertical extent, and each line is read
+* **Lines.** Characters are grouped into lines by their vertical centres, and each line is read
   left to right, so the order in which the producer wrote the characters does not matter. A
   gap wider than a third of the line's height between CJK characters, or an eighth next to any
   other character, or a space character, separates two words.
@@ -13,6 +13,8 @@ points from the page's top-left corner (``y`` grows downwards).
   when no ruling line separates them. Every character inside the table goes to the cell that
   holds its centre; a cell's lines of text are joined, so a label wrapped over several lines,
   or a header printed one character per line, is one cell.
+* **Page breaks.** The two parts of a table on two pages are put on one grid, the heading rows
+  the second part repeats are dropped, and a row the break cut in two is joined.
 """
 
 from __future__ import annotations
@@ -373,7 +375,7 @@ def find_grids(rules: Iterable[Rule], chars: Sequence[Char]) -> list[Grid]:
     """The ruled tables on a page, top to bottom, with the page's characters placed in them.
 
     Every group of touching ruling lines with at least two horizontal and two vertical lines,
-    enclosing at least two cells, is a table.
+    enclosing at least two cells, is a table, unless it encloses another table (a frame).
     """
     grids: list[Grid] = []
     for component in _components(_merge_rules(rules)):
@@ -394,8 +396,21 @@ def find_grids(rules: Iterable[Rule], chars: Sequence[Char]) -> list[Grid]:
         grid = _grid(xs, ys, horizontal, vertical, chars)
         if len(grid.cells) >= 2:
             grids.append(grid)
+    # Lines around other tables are a frame (a page border), not a table of their own.
+    grids = [g for g in grids if not any(o is not g and _inside(o, g) for o in grids)]
     grids.sort(key=lambda g: (g.ys[0], g.xs[0]))
     return grids
+
+
+def _inside(inner: Grid, outer: Grid) -> bool:
+    x0, top, x1, bottom = inner.bbox
+    ox0, otop, ox1, obottom = outer.bbox
+    return (
+        ox0 - _SNAP <= x0
+        and x1 <= ox1 + _SNAP
+        and otop - _SNAP <= top
+        and bottom <= obottom + _SNAP
+    )
 
 
 def _grid(
