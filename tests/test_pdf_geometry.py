@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gkbg._pdf import _char_box
+from gkbg._pdf import _char_box, _under_ruled
 from gkbg._pdf_geometry import (
     Char,
     Grid,
@@ -124,6 +124,18 @@ def test_a_frame_around_the_page_is_no_table() -> None:
     (grid,) = find_grids(frame + table, chars)
     assert grid.bbox == (50.0, 100.0, 200.0, 140.0)
     assert [c.text for c in grid.cells] == ["规章", "3", "", ""]
+
+
+def test_a_table_ruled_by_rows_only_is_read_as_lines() -> None:
+    """Lines between rows and around the table, none between columns: no cells to trust."""
+    rows = ruled([50.0, 300.0], [100.0, 120.0, 140.0])
+    chars = [*write("规章", 55, 105), *write("1", 150, 105), *write("2", 200, 105)]
+    chars += [*write("行政规范性文件", 55, 125), *write("3", 150, 125), *write("4", 200, 125)]
+    (grid,) = find_grids(rows, chars)
+    assert [c.text for c in grid.cells] == ["规章 1 2", "行政规范性文件 3 4"]
+    assert _under_ruled(grid)
+    (columns,) = find_grids(ruled([50.0, 140.0, 190.0, 300.0], [100.0, 120.0, 140.0]), chars)
+    assert not _under_ruled(columns)
 
 
 def test_lines_that_do_not_touch_are_no_table() -> None:

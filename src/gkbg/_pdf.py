@@ -148,12 +148,21 @@ def _read_page(page: Any, number: int, *, geometry: bool) -> _Page | None:  # no
         rules = _rules(page, height)
     finally:
         page.close()
-    grids = find_grids(rules, chars)
+    grids = [grid for grid in find_grids(rules, chars) if not _under_ruled(grid)]
     loose = [c for c in chars if not any(grid.holds(c) for grid in grids)]
     lines = [line for line in group_lines(loose) if not _PAGE_NUMBER.fullmatch(line.text.strip())]
     items: list[Line | Grid] = [*lines, *grids]
     items.sort(key=lambda item: item.top if isinstance(item, Line) else item.ys[0])
     return _Page(number, tuple(items))
+
+
+def _under_ruled(grid: Grid) -> bool:
+    """Whether a table's lines miss some of its columns: a cell holds two numbers or more.
+
+    Such a table (rows ruled, columns not) is read as lines of words instead, as a table drawn
+    without lines is, rather than as cells that each hold a whole row.
+    """
+    return any(sum(map(looks_like_value, cell.text.split())) >= 2 for cell in grid.cells)
 
 
 def _read_pages(pdf: Any) -> list[_Page]:  # noqa: ANN401 - a pypdfium2 document
