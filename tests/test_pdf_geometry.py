@@ -17,6 +17,7 @@ from gkbg._pdf_geometry import (
     group_lines,
     join_split_row,
     regrid,
+    stack_columns,
 )
 from gkbg._text import looks_like_value
 
@@ -64,6 +65,17 @@ def test_words_split_at_spaces_and_at_gaps_between_columns() -> None:
 def test_fake_bold_characters_are_read_once() -> None:
     chars = write("规章", 50, 40) + write("规章", 50.3, 40.2)
     assert [line.text for line in group_lines(chars)] == ["规章"]
+
+
+def test_a_header_one_character_per_line_is_one_word() -> None:
+    """Outside ruled tables: 自/然/人 stacked beside a label that spans the lines."""
+    chars = [*write("自", 200, 100), *write("申请人情况", 50, 112), *write("然", 200, 112)]
+    chars += [*write("人", 200, 124), *write("总", 240, 112), *write("计", 240, 124)]
+    lines = stack_columns(group_lines(chars))
+    assert [line.text for line in lines] == ["自然人", "申请人情况 总计"]
+    # Single characters that do not stand under each other stay as they are.
+    apart = group_lines([*write("无", 50, 100), *write("是", 120, 112)])
+    assert stack_columns(apart) == apart
 
 
 def test_a_ruled_grid_with_merged_cells() -> None:

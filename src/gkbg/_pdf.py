@@ -12,8 +12,8 @@ The page is rebuilt from its geometry, not from the order in which the producer 
   that ends a page and goes on at the top of the next with the same columns is one table (its
   repeated heading rows read once, a row the break cut in two joined);
 * the other characters are lines of narrative, read top to bottom and left to right, one text
-  token per word; lines that are only a page number (``- 3 -``, ``第 3 页``) and running
-  headers and footers are dropped.
+  token per word (characters stacked one per line make one word); lines that are only a page
+  number (``- 3 -``, ``第 3 页``) and running headers and footers are dropped.
 
 When a page has turned text or a character without a usable box, its geometry cannot be
 trusted, and the whole document is read instead as the words of PDFium's text order.
@@ -46,6 +46,7 @@ from gkbg._pdf_geometry import (
     group_lines,
     join_split_row,
     regrid,
+    stack_columns,
 )
 from gkbg._text import looks_like_value
 
@@ -151,6 +152,7 @@ def _read_page(page: Any, number: int, *, geometry: bool) -> _Page | None:  # no
     grids = [grid for grid in find_grids(rules, chars) if not _under_ruled(grid)]
     loose = [c for c in chars if not any(grid.holds(c) for grid in grids)]
     lines = [line for line in group_lines(loose) if not _PAGE_NUMBER.fullmatch(line.text.strip())]
+    lines = stack_columns(lines)
     items: list[Line | Grid] = [*lines, *grids]
     items.sort(key=lambda item: item.top if isinstance(item, Line) else item.ys[0])
     return _Page(number, tuple(items))

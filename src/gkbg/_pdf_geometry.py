@@ -44,6 +44,7 @@ __all__ = [
     "join_split_row",
     "join_texts",
     "regrid",
+    "stack_columns",
 ]
 
 Box = tuple[float, float, float, float]
@@ -639,3 +640,72 @@ def drop_repeated_header(
         attrs.evolve(cell, row=cell.row - count) for cell in grid.cells if cell.row >= count
     )
     return Grid(grid.xs, grid.ys[count:], cells)
+
+
+# --------------------------------------------------------------------------------------------
+# Text printed one character per line, outside ruled tables.
+
+
+def stack_columns(lines: list[Line]) -> list[Line]:
+    """Lines with each column of stacked single CJK characters made one word.
+
+    A header or label printed one character per line in a table without lines shows up as
+    one-character words at the same place on consecutive lines. Each such stack of two
+    characters or more becomes one word, top to bottom, on the line of its first character.
+    """
+    singles: list[list[int]] = [
+        [i for i, (word, _) in enumerate(line.words) if len(word) == 1 and _wide(word)]
+        for line in lines
+    ]
+    taken: set[tuple[int, int]] = set()
+    stacked: dict[tuple[int, int], tuple[str, Box]] = {}
+    for start, indices in enumerate(singles):
+        for index in indices:
+            if (start, index) in taken:
+                continue
+            chain = [(start, index)]
+            while (below := _stacked_below(lines, singles, *chain[-1], taken)) is not None:
+                chain.append(below)
+            if len(chain) < 2:
+                continue
+            taken.update(chain)
+            boxes = [box for r, c in chain if (box := lines[r].words[c][1]) is not None]
+            box = (
+                min(b[0] for b in boxes),
+                min(b[1] for b in boxes),
+                max(b[2] for b in boxes),
+                max(b[3] for b in boxes),
+            )
+            stacked[start, index] = ("".join(lines[r].words[c][0] for r, c in chain), box)
+    if not stacked:
+        return lines
+    result: list[Line] = []
+    for row, line in enumerate(lines):
+        words: list[tuple[str, Box | None]] = []
+        for col, word in enumerate(line.words):
+            if (row, col) in stacked:
+                words.append(stacked[row, col])
+            elif (row, col) not in taken:
+                words.append(word)
+        if words:
+            result.append(Line(line.chars, tuple(words)))
+    return result
+
+
+def _stacked_below(
+    lines: list[Line], singles: list[list[int]], row: int, col: int, taken: set[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """The single character right under word ``col`` of line ``row``, if there is one."""
+    box = lines[row].words[col][1]
+    if box is None or row + 1 >= len(lines):
+        return None
+    x0, _, x1, bottom = box
+    height = box[3] - box[1]
+    for index in singles[row + 1]:
+        other = lines[row + 1].words[index][1]
+        if other is None or (row + 1, index) in taken:
+            continue
+        centre, other_centre = (x0 + x1) / 2, (other[0] + other[2]) / 2
+        if abs(centre - other_centre) <= height / 4 and other[1] - bottom <= height / 2:
+            return row + 1, index
+    return None
