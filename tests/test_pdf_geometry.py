@@ -229,3 +229,44 @@ def test_an_implausible_font_box_gives_way_to_the_glyph_box() -> None:
     assert _char_box(tight, (85.5, 194.7, 284.5, 393.7)) == tight
     loose = (85.5, 217.0, 96.0, 227.5)
     assert _char_box(tight, loose) == loose
+
+
+@st.composite
+def ruled_tables(draw: st.DrawFn) -> tuple[list[Rule], list[Char], list[list[str]]]:
+    """A fully ruled table of random size with a number or a label in each cell."""
+    widths = draw(st.lists(st.integers(30, 120), min_size=2, max_size=8))
+    heights = draw(st.lists(st.integers(16, 40), min_size=2, max_size=12))
+    xs = [50.0]
+    for width in widths:
+        xs.append(xs[-1] + width)
+    ys = [80.0]
+    for height in heights:
+        ys.append(ys[-1] + height)
+    text = st.one_of(
+        st.integers(0, 99_999).map(str),
+        st.sampled_from(["规章", "行政许可", "其他", "", "/", "结果维持"]),
+    )
+    cells = [[draw(text) for _ in widths] for _ in heights]
+    chars = []
+    for r, row in enumerate(cells):
+        for c, value in enumerate(row):
+            fits = (
+                value
+                if len(value) * SIZE <= widths[c] - 6
+                else value[: int((widths[c] - 6) // SIZE)]
+            )
+            row[c] = fits
+            chars += write(fits, xs[c] + 3, ys[r] + 3)
+    shuffled = draw(st.permutations(chars))
+    return ruled(xs, ys), shuffled, cells
+
+
+@settings(max_examples=60, deadline=None)
+@given(ruled_tables())
+def test_every_cell_of_a_ruled_table_is_read_whatever_the_text_order(
+    table: tuple[list[Rule], list[Char], list[list[str]]],
+) -> None:
+    rules, chars, cells = table
+    (grid,) = find_grids(rules, chars)
+    assert [[c.text for c in grid.cells if c.row == r] for r in range(len(cells))] == cells
+    assert all(cell.uncertain == () for cell in grid.cells)
