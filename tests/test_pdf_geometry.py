@@ -150,6 +150,14 @@ def test_a_table_ruled_by_rows_only_is_read_as_lines() -> None:
     assert not _under_ruled(columns)
 
 
+def test_a_dense_drawing_is_no_table() -> None:
+    """Thousands of crossing lines (a chart, or a hostile file) are not read as a table."""
+    steps = [50.0 + 2.5 * i for i in range(2100)]
+    rules = [Rule.across(y, 50.0, 5300.0) for y in steps]
+    rules += [Rule.down(x, 50.0, 5300.0) for x in steps]
+    assert find_grids(rules, write("12", 60, 60)) == []
+
+
 def test_lines_that_do_not_touch_are_no_table() -> None:
     rules = [Rule.across(100, 50, 250), Rule.across(300, 50, 250), Rule.down(400, 50, 90)]
     assert find_grids(rules, write("无。", 60, 105)) == []

@@ -55,6 +55,10 @@ _SNAP = 3.0
 _REACH = 3.0
 # Shorter strokes are not ruling lines (tick marks, bits of underlining).
 _MIN_RULE = 4.0
+# More lines than this on a page, or more grid positions than this in a table, are a drawing
+# (a chart, a map, a hostile file), not tables: the page is read as lines of words.
+_MAX_RULES = 4000
+_MAX_SLOTS = 40_000
 # A word ends at a gap between two CJK characters wider than this fraction of the line's height
 # (justified text spreads CJK characters apart), or at a gap next to any other character (the
 # digits of two numbers in neighbouring columns of a borderless table) wider than the second.
@@ -376,10 +380,14 @@ def find_grids(rules: Iterable[Rule], chars: Sequence[Char]) -> list[Grid]:
     """The ruled tables on a page, top to bottom, with the page's characters placed in them.
 
     Every group of touching ruling lines with at least two horizontal and two vertical lines,
-    enclosing at least two cells, is a table, unless it encloses another table (a frame).
+    enclosing at least two cells, is a table, unless it encloses another table (a frame) or is
+    too large to be one (`_MAX_RULES`, `_MAX_SLOTS`).
     """
     grids: list[Grid] = []
-    for component in _components(_merge_rules(rules)):
+    merged = _merge_rules(rules)
+    if len(merged) > _MAX_RULES:
+        return grids  # a drawing, not tables: the page is read as lines
+    for component in _components(merged):
         horizontal = [r for r in component if r.horizontal]
         vertical = [r for r in component if not r.horizontal]
         if len(horizontal) < 2 or len(vertical) < 2:
@@ -392,7 +400,7 @@ def find_grids(rules: Iterable[Rule], chars: Sequence[Char]) -> list[Grid]:
             [r.at for r in horizontal]
             + [min(r.start for r in vertical), max(r.end for r in vertical)]
         )
-        if len(xs) < 2 or len(ys) < 2:
+        if len(xs) < 2 or len(ys) < 2 or (len(xs) - 1) * (len(ys) - 1) > _MAX_SLOTS:
             continue
         grid = _grid(xs, ys, horizontal, vertical, chars)
         if len(grid.cells) >= 2:
