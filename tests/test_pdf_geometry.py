@@ -185,6 +185,14 @@ def test_a_row_broken_by_a_page_break_is_joined() -> None:
     assert all(cell.uncertain == () for cell in (*first.cells, *second.cells))
 
 
+def test_a_heading_row_cut_by_a_page_break_is_joined() -> None:
+    above = _part([["信息内容", "12", "34"], ["行政复", "行政诉", "其"]])
+    below = _part([["议", "讼", "他"], ["规章", "1", "2"]], top=40.0)
+    first, second = join_split_row(above, below, looks_like_value)
+    assert [c.text for c in first.cells][-3:] == ["行政复议", "行政诉讼", "其他"]
+    assert [c.text for c in second.cells] == ["规章", "1", "2"]
+
+
 def test_whole_rows_either_side_of_a_page_break_stay_apart() -> None:
     above = _part([["4.保护第三方合法权益", "60", "61"]])
     below = _part([["5.属于三类内部事务信息", "67", "68"]], top=40.0)

@@ -573,7 +573,8 @@ def join_split_row(
     A cell at the bottom of the first part and the cell at the top of the second part that
     spans the same columns are one cell cut by the page break when no such pair holds a value
     on both sides, and at least one pair has text on one side only (the rest of a cell the
-    break ran through, or a label's last line with the row's values left above it), and no
+    break ran through, or a label's last line with the row's values left above it) or the two
+    rows are cells of the same widths with no number in them (a heading row cut in two), and no
     cell under the break opens with a label's numbering (一、 （三） 2.), which starts a row of
     its own. Their texts are joined, first part first, into the first part's cell; the second
     part's cell is dropped. When values come from both parts the joined row is flagged
@@ -595,7 +596,9 @@ def join_split_row(
         values_above = values_above or upper_value
         values_below = values_below or lower_value
         one_sided = one_sided or (bool(upper.text) != bool(lower.text))
-    if not one_sided:
+    # A heading row cut in two has text on both sides of every cell, and no numbers.
+    heading = bottom.keys() == top.keys() and not (values_above or values_below)
+    if not (one_sided or heading):
         return previous, grid
     reasons = (_SPLIT_ROW,) if values_above and values_below else ()
     joined: dict[tuple[int, int], GridCell] = {}
