@@ -15,6 +15,7 @@ __all__ = [
     "MissingExtraError",
     "NoTablesError",
     "RuleError",
+    "SeriesError",
     "UnknownFormatError",
 ]
 
@@ -62,3 +63,11 @@ class FormError(GkbgError, ValueError):
 
 class RuleError(GkbgError, ValueError):
     """A rule definition is not valid; the message names the rule and the key at fault."""
+
+
+class SeriesError(GkbgError, ValueError):
+    """Reports that cannot be compared with each other; the message names them.
+
+    A series mixing agencies, with two reports of one year or a report without a year; a
+    roll-up without units.
+    """
