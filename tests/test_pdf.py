@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ctypes
 import importlib
 import io
 from typing import TYPE_CHECKING
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
 import pytest
 
 import gkbg
@@ -51,10 +53,142 @@ def test_cells_carry_page_and_box() -> None:
     assert text[cell.location.start : cell.location.end] == "95"
 
 
+def test_table_cells_are_grid_tokens_in_row_major_order() -> None:
+    """Like HTML and DOCX: one cell token per cell, with its table, row and column."""
+    layout = gkbg.parse_layout(HONGZE_2024)
+    cells = [token for token in layout.tokens if token.cell]
+    assert cells
+    for token in cells:
+        where = token.location
+        assert where.page is not None
+        assert where.bbox is not None
+        assert where.table_index is not None
+        assert where.row_index is not None
+        assert where.col_index is not None
+    order = [(t.location.table_index, t.location.row_index, t.location.col_index) for t in cells]
+    assert order == sorted(order)
+    assert not any(token.uncertain for token in layout.tokens)
+
+
+def test_a_vertical_label_over_a_page_break_is_one_cell() -> None:
+    """三、本年度办理结果 is printed one character per line beside rows on pages 3 and 4."""
+    layout = gkbg.parse_layout(HONGZE_2024)
+    (label,) = [t for t in layout.tokens if t.cell and t.text == "三、本年度办理结果"]
+    report = gkbg.parse(HONGZE_2024)
+    first = report.cell("applications.granted.natural_person").location
+    last = report.cell("applications.carried_forward.total").location
+    assert first is not None
+    assert last is not None
+    assert (label.location.page, first.page, last.page) == (3, 3, 4)
+    assert label.location.table_index == first.table_index == last.table_index
+    assert label.location.row_index == first.row_index
+
+
 def test_page_numbers_are_not_values() -> None:
     report = gkbg.parse(HONGZE_2024)
     assert "- 4 -" not in {cell.raw for cell in report.iter_cells()}
     assert report.uncertain_cells() == ()
+
+
+def _with_a_turned_page_number() -> bytes:
+    """洪泽区 2024 with the page number of page 4 printed turned by 90 degrees."""
+    pdf = pdfium.PdfDocument(HONGZE_2024)
+    try:
+        page = pdf[3]
+        texts = [obj for obj in page.get_objects(max_depth=0) if obj.type == 1]
+        number = min(texts, key=lambda obj: obj.get_bounds()[1])  # lowest on the page
+        left, bottom, _, _ = number.get_bounds()
+        turn = pdfium.PdfMatrix().translate(-left, -bottom).rotate(90).translate(left, bottom)
+        number.transform(turn)
+        page.gen_content()
+        buffer = io.BytesIO()
+        pdf.save(buffer)
+        return buffer.getvalue()
+    finally:
+        pdf.close()
+
+
+def test_turned_text_makes_the_whole_document_read_in_text_order() -> None:
+    """The geometry of a page with turned text is not trusted: every page is read as words."""
+    data = _with_a_turned_page_number()
+    layout = gkbg.parse_layout(data)
+    assert not any(token.cell for token in layout.tokens)
+    report = gkbg.parse(data)
+    geometric = gkbg.parse(HONGZE_2024).cells()
+    uncertain = {cell.key for cell in report.uncertain_cells()}
+    assert {k: v for k, v in report.cells().items() if k not in uncertain} == {
+        k: v for k, v in geometric.items() if k not in uncertain
+    }
+    assert len(uncertain) < 40
+
+
+def test_the_text_order_reading_reads_the_corpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gkbg._pdf, "_turned", lambda _angle: True)
+    report = gkbg.parse(HONGZE_2024)
+    assert not any(token.cell for token in gkbg.parse_layout(HONGZE_2024).tokens)
+    assert report.uncertain_cells() == ()
+    monkeypatch.undo()
+    assert report.cells() == gkbg.parse(HONGZE_2024).cells()
+
+
+def _drawn_table(cells: list[list[str]], *, bars: bool) -> bytes:
+    """A PDF written by hand: the table's text column by column, its lines drawn as a
+    rectangle round every cell (as many producers do) or as thin filled bars (as Word does).
+    """
+    document = pdfium.PdfDocument.new()
+    page = document.new_page(595, 842)
+    left, top, width, height = 60.0, 100.0, 60.0, 20.0
+    rows, cols = len(cells), len(cells[0])
+    shapes = []
+    if bars:
+        bottom = 842 - top - rows * height
+        shapes += [
+            (left, 842 - top - r * height - 0.25, cols * width, 0.5) for r in range(rows + 1)
+        ]
+        shapes += [(left + c * width - 0.25, bottom, 0.5, rows * height) for c in range(cols + 1)]
+    else:
+        shapes += [
+            (left + c * width, 842 - top - (r + 1) * height, width, height)
+            for r in range(rows)
+            for c in range(cols)
+        ]
+    for x, y, w, h in shapes:
+        shape = pdfium_raw.FPDFPageObj_CreateNewRect(x, y, w, h)
+        pdfium_raw.FPDFPageObj_SetFillColor(shape, 0, 0, 0, 255)
+        pdfium_raw.FPDFPageObj_SetStrokeColor(shape, 0, 0, 0, 255)
+        pdfium_raw.FPDFPath_SetDrawMode(shape, int(bars), int(not bars))
+        pdfium_raw.FPDFPage_InsertObject(page.raw, shape)
+    buffers = []
+    for c in range(cols):
+        for r in range(rows):
+            text = pdfium_raw.FPDFPageObj_NewTextObj(document.raw, b"Helvetica", 10.0)
+            encoded = ctypes.create_string_buffer((cells[r][c] + "\0").encode("utf-16-le"))
+            buffers.append(encoded)
+            pdfium_raw.FPDFText_SetText(text, ctypes.cast(encoded, ctypes.POINTER(ctypes.c_ushort)))
+            x, y = left + c * width + 4, 842 - top - (r + 1) * height + 6
+            pdfium_raw.FPDFPageObj_Transform(text, 1, 0, 0, 1, x, y)
+            pdfium_raw.FPDFPage_InsertObject(page.raw, text)
+    pdfium_raw.FPDFPage_GenerateContent(page.raw)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    document.close()
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("bars", [False, True], ids=["cell-rectangles", "filled-bars"])
+def test_a_table_written_column_by_column_is_read_row_by_row(bars: bool) -> None:
+    cells = [["Item", "Issued", "Repealed"], ["Rules", "1", "2"], ["Docs", "3", "40"]]
+    data = _drawn_table(cells, bars=bars)
+    pdf = pdfium.PdfDocument(data)
+    stream_order = pdf[0].get_textpage().get_text_range().split()
+    pdf.close()
+    assert stream_order == ["Item", "Rules", "Docs", "Issued", "1", "3", "Repealed", "2", "40"]
+    tokens = [t for t in gkbg.parse_layout(data).tokens if t.cell]
+    assert [t.text for t in tokens] == [text for row in cells for text in row]
+    assert [(t.location.row_index, t.location.col_index) for t in tokens] == [
+        (r, c) for r in range(3) for c in range(3)
+    ]
+    assert tokens[4].location.bbox == (120.0, 120.0, 180.0, 140.0)
 
 
 def _blank_pdf() -> bytes:

@@ -556,7 +556,7 @@ def _cell(form: TableForm, index: int, reading: _Reading) -> Cell:
         return Cell(spec.key, CellState.UNREAD, uncertain=(reason,))
     item = placed.item
     token = item.token
-    reasons = list(placed.uncertain)
+    reasons = [*token.uncertain, *placed.uncertain]
     if item.kind == "empty":
         return Cell(spec.key, CellState.BLANK, None, "", tuple(reasons), token.location)
     if item.kind == "text":

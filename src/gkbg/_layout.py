@@ -50,12 +50,15 @@ class Token:
         cell: True when the source marks the token as one whole table cell (HTML, Word and
             pipe text do; flattened text does not). Only cell tokens can be empty.
         location: Where the token is in the source.
+        uncertain: Why the parser doubts its reading of the token (a PDF cell whose text runs
+            over its ruling lines, say); carried over to the cell it is placed in.
     """
 
     text: str
     kind: TokenKind
     cell: bool = False
     location: Location = attrs.field(factory=Location)
+    uncertain: tuple[str, ...] = ()
 
 
 @attrs.frozen

@@ -1,17 +1,34 @@
 # SPDX-License-Identifier: MIT
 """PDF files with a text layer, through pypdfium2 (the ``pdf`` extra).
 
-Every page's text layer, as PDFium orders it, becomes the token stream the alignment reads
-(words separated by white space, as with copied text); each token carries its page and its
-bounding box. Page numbers printed between table rows (``- 3 -``, ``第 3 页``) are dropped so
-they are never taken for cell values. A PDF without any text (a scan) is refused with a clear
-error rather than read as an empty report.
+The page is rebuilt from its geometry, not from the order in which the producer wrote it:
+
+* every printed character with its box (PDFium's text page; characters PDFium made up, such as
+  the spaces and line breaks it guesses, are left out), and every straight horizontal or
+  vertical stroke and thin filled bar of the page's drawings as a ruling line;
+* ruling lines that touch make a table, rebuilt as a grid by `gkbg._pdf_geometry`: each cell,
+  merged cells once, becomes one cell token with its page, its box and its table, row and
+  column in the grid, in row-major order, as the HTML and DOCX parsers emit theirs. A table
+  that ends a page and goes on at the top of the next with the same columns is one table (its
+  repeated heading rows read once, a row the break cut in two joined);
+* the other characters are lines of narrative, read top to bottom and left to right, one text
+  token per word (characters stacked one per line make one word); lines that are only a page
+  number (``- 3 -``, ``第 3 页``) and running headers and footers are dropped.
+
+When a page has turned text or a character without a usable box, its geometry cannot be
+trusted, and the whole document is read instead as the words of PDFium's text order.
+
+`Layout.text` is the narrative's lines and, for each table row, its cells joined by `` | ``.
+A PDF without any text (a scan) is refused with a clear error rather than read as empty.
 """
 
 from __future__ import annotations
 
+import ctypes
+import math
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import regex
 
 from gkbg._compat import import_extra
@@ -19,19 +36,40 @@ from gkbg._errors import CorruptDocumentError, EncryptedDocumentError, ScannedDo
 from gkbg._layout import Layout, Token, TokenWriter, token_kind
 from gkbg._limits import check_text, check_tokens, exceeded
 from gkbg._model import Location
+from gkbg._pdf_geometry import (
+    Char,
+    Grid,
+    Line,
+    Rule,
+    continued_columns,
+    drop_repeated_header,
+    find_grids,
+    group_lines,
+    join_split_row,
+    regrid,
+    stack_columns,
+)
+from gkbg._text import looks_like_value
 
 if TYPE_CHECKING:
     from gkbg._parsers import Input
 
 __all__ = ["PdfParser"]
 
-_LINE = regex.compile(r"[^\r\n]+")
-_WORD = regex.compile(r"\S+")
 _PAGE_NUMBER = regex.compile(
     r"[-—–－]\s{0,3}\d{1,4}\s{0,3}[-—–－]"
     r"|第\s{0,3}\d{1,4}\s{0,3}页(?:\s{0,3}[,，]?\s{0,3}共\s{0,3}\d{1,4}\s{0,3}页)?"
     r"|\d{1,4}\s{0,3}/\s{0,3}\d{1,4}"
 )
+# A filled shape thinner than this is drawn as a ruling line (Word exports borders so).
+_BAR = 2.5
+# Columns of a table's two parts on consecutive pages line up within this many points.
+_ALIGNED = 3.0
+_MAX_DEPTH = 8
+# A character turned by more than this (radians) is not upright.
+_UPRIGHT = 0.02
+# No character of a report is set larger than this (in points): a bigger font box is wrong.
+_MAX_LINE = 36.0
 
 
 # PDFium's FPDF_ERR_PASSWORD and FPDF_ERR_SECURITY.
@@ -40,6 +78,14 @@ _PASSWORD_ERRORS = frozenset({4, 6})
 
 def _pdfium() -> Any:  # noqa: ANN401 - pypdfium2 is an optional, untyped-here dependency
     return import_extra("pypdfium2", extra="pdf", purpose="reading PDF files")
+
+
+@attrs.frozen
+class _Page:
+    """What one page holds, in reading order: narrative lines and tables."""
+
+    number: int
+    items: tuple[Line | Grid, ...]
 
 
 class PdfParser:
@@ -53,7 +99,7 @@ class PdfParser:
         return 0.95 if b"%PDF-" in document.data[:1024] else 0.0
 
     def read(self, document: Input) -> Layout:
-        """The words of every page, with page numbers and bounding boxes.
+        """Narrative words and table cells of every page, with page numbers and boxes.
 
         Raises:
             MissingExtraError: pypdfium2 is not installed.
@@ -65,36 +111,19 @@ class PdfParser:
         pdfium = _pdfium()
         pdf = _open(pdfium, document)
         try:
-            pages = [_page_words(pdf[index]) for index in range(len(pdf))]
+            pages = _read_pages(pdf)
         except pdfium.PdfiumError as exc:
             raise CorruptDocumentError(document.name, f"damaged PDF ({exc})") from None
         finally:
             pdf.close()
-        check_tokens(sum(len(words) for _, words in pages), document.name, document.limits)
-        text = "\n".join(page_text for page_text, _ in pages)
-        if not text.strip():
+        if not any(_has_text(item) for page in pages for item in page.items):
             raise ScannedDocumentError(
                 document.name,
                 "scanned PDF, no text layer: gkbg reads the text of a PDF, so run OCR first",
             )
-        writer = TokenWriter(text)
-        offset = 0
-        for number, (page_text, words) in enumerate(pages, start=1):
-            for start, end, bbox in words:
-                piece = page_text[start:end]
-                where = writer.location(offset + start, offset + end)
-                location = Location(
-                    start=where.start,
-                    end=where.end,
-                    line=where.line,
-                    column=where.column,
-                    page=number,
-                    bbox=bbox,
-                )
-                kind = token_kind(piece, cell=False)
-                writer.tokens.append(Token(piece, kind, cell=False, location=location))
-            offset += len(page_text) + 1
-        return writer.layout(source=document.name, format=self.name)
+        layout = _write(pages, document.name, self.name)
+        check_tokens(len(layout.tokens), document.name, document.limits)
+        return layout
 
 
 def _open(pdfium: Any, document: Input) -> Any:  # noqa: ANN401 - pypdfium2 objects
@@ -153,41 +182,453 @@ def _check_size(pdf: Any, document: Input) -> None:  # noqa: ANN401 - a pypdfium
         check_text(characters, name, limits)
 
 
-Words = list[tuple[int, int, tuple[float, float, float, float] | None]]
+def _has_text(item: Line | Grid) -> bool:
+    return isinstance(item, Line) or any(cell.text for cell in item.cells)
 
 
-def _page_words(page: Any) -> tuple[str, Words]:  # noqa: ANN401 - a pypdfium2 page
-    """A page's text and its words as ``(start, end, bbox)``, page numbers left out."""
-    textpage = page.get_textpage()
+# --------------------------------------------------------------------------------------------
+# One page: characters and ruling lines out of PDFium.
+
+
+def _read_page(page: Any, number: int, *, geometry: bool) -> _Page | None:  # noqa: ANN401
+    """One page's lines and tables; None when its geometry cannot be trusted (see `_chars`).
+
+    Without ``geometry`` the page is read in PDFium's text order, as lines of words.
+    """
     try:
-        text: str = textpage.get_text_range()
         height = float(page.get_height())
-        boxes = len(text) == textpage.count_chars()
-        words: Words = []
-        for line in _LINE.finditer(text):
-            if _PAGE_NUMBER.fullmatch(line[0].strip()):
-                continue
-            for word in _WORD.finditer(line[0]):
-                start, end = line.start() + word.start(), line.start() + word.end()
-                words.append((start, end, _bbox(textpage, start, end, height) if boxes else None))
-        return text, words
+        textpage = page.get_textpage()
+        try:
+            if not geometry:
+                return _Page(number, tuple(_text_order_lines(textpage, height)))
+            chars = _chars(textpage, height)
+            if chars is None:
+                return None
+        finally:
+            textpage.close()
+        rules = _rules(page, height)
     finally:
-        textpage.close()
         page.close()
+    grids = [grid for grid in find_grids(rules, chars) if not _under_ruled(grid)]
+    loose = [c for c in chars if not any(grid.holds(c) for grid in grids)]
+    lines = [line for line in group_lines(loose) if not _PAGE_NUMBER.fullmatch(line.text.strip())]
+    lines = stack_columns(lines)
+    items: list[Line | Grid] = [*lines, *grids]
+    items.sort(key=lambda item: item.top if isinstance(item, Line) else item.ys[0])
+    return _Page(number, tuple(items))
 
 
-def _bbox(textpage: Any, start: int, end: int, height: float) -> tuple[float, float, float, float]:  # noqa: ANN401
-    """The box around characters ``start:end``, from the page's top-left corner, in points."""
-    lefts, tops, rights, bottoms = [], [], [], []
+def _under_ruled(grid: Grid) -> bool:
+    """Whether a table's lines miss some of its columns: a cell holds two numbers or more.
+
+    Such a table (rows ruled, columns not) is read as lines of words instead, as a table drawn
+    without lines is, rather than as cells that each hold a whole row.
+    """
+    return any(sum(map(looks_like_value, cell.text.split())) >= 2 for cell in grid.cells)
+
+
+def _read_pages(pdf: Any) -> list[_Page]:  # noqa: ANN401 - a pypdfium2 document
+    """Every page, rebuilt from its geometry or, failing that, in PDFium's text order.
+
+    When the geometry of one page cannot be trusted, every page is read in text order: one
+    reading for the whole document, so that a table is never read half as cells, half as words.
+    """
+    pages: list[_Page] = []
+    for index in range(len(pdf)):
+        page = _read_page(pdf[index], index + 1, geometry=True)
+        if page is None:
+            break
+        pages.append(page)
+    else:
+        return _without_running_lines(pages)
+    pages = []
+    for index in range(len(pdf)):
+        page = _read_page(pdf[index], index + 1, geometry=False)
+        assert page is not None  # noqa: S101 - a text-order reading always gives a page
+        pages.append(page)
+    return pages
+
+
+def _without_running_lines(pages: list[_Page]) -> list[_Page]:
+    """The pages without their running headers and footers.
+
+    A running line is the first or last thing on at least two pages, with the same text at
+    the same height; dropped, it no longer stands between the two parts of a table that runs
+    over a page break.
+    """
+    seen: dict[str, list[float]] = {}
+    for page in pages:
+        for line in {id(i): i for i in (page.items[:1] + page.items[-1:])}.values():
+            if isinstance(line, Line):
+                seen.setdefault(line.text.replace(" ", ""), []).append(line.top)
+    running = {
+        text for text, tops in seen.items() if len(tops) >= 2 and max(tops) - min(tops) <= _ALIGNED
+    }
+    if not running:
+        return pages
+    trimmed = []
+    for page in pages:
+        items = list(page.items)
+        for end in (0, -1):
+            edge = items[end] if items else None
+            if isinstance(edge, Line) and edge.text.replace(" ", "") in running:
+                del items[end]
+        trimmed.append(_Page(page.number, tuple(items)))
+    return trimmed
+
+
+def _chars(textpage: Any, height: float) -> list[Char] | None:  # noqa: ANN401 - a text page
+    """The page's printed characters, each with its box (see `_char_box`).
+
+    None when some printed character has no usable box or is turned (rotated text): then the
+    page's geometry cannot be trusted, and the page is read in PDFium's text order instead.
+    """
+    pdfium = _pdfium()
+    raw = pdfium.raw
+    chars: list[Char] = []
+    for index in range(textpage.count_chars()):
+        if raw.FPDFText_IsGenerated(textpage.raw, index):
+            continue
+        code = raw.FPDFText_GetUnicode(textpage.raw, index)
+        if code in {0, 0xFFFE, 0xFFFF} or 0xD800 <= code <= 0xDFFF:
+            continue
+        text = chr(code)
+        if text in {"\r", "\n"}:
+            continue
+        try:
+            box = _char_box(textpage.get_charbox(index), textpage.get_charbox(index, loose=True))
+        except pdfium.PdfiumError:
+            box = None
+        printed = bool(text.strip())
+        if printed and (box is None or _turned(raw.FPDFText_GetCharAngle(textpage.raw, index))):
+            return None
+        if box is not None:
+            left, bottom, right, top = box
+            chars.append(Char(text, left, height - top, right, height - bottom))
+    return chars
+
+
+def _turned(angle: float) -> bool:
+    """Whether a character's angle (radians, -1 when unknown) is not upright."""
+    return angle > _UPRIGHT and abs(angle - 2 * math.pi) > _UPRIGHT
+
+
+_LINE = regex.compile(r"[^\r\n]+")
+_WORD = regex.compile(r"\S+")
+
+
+def _text_order_lines(textpage: Any, height: float) -> list[Line]:  # noqa: ANN401
+    """The page's lines and words in PDFium's order, page numbers left out (no tables)."""
+    text: str = textpage.get_text_range()
+    boxes = len(text) == textpage.count_chars()
+    lines: list[Line] = []
+    for line in _LINE.finditer(text):
+        if _PAGE_NUMBER.fullmatch(line[0].strip()):
+            continue
+        words = []
+        for word in _WORD.finditer(line[0]):
+            start, end = line.start() + word.start(), line.start() + word.end()
+            box = _span_box(textpage, start, end, height) if boxes else None
+            words.append((word[0], box))
+        if words:
+            lines.append(Line((), tuple(words)))
+    return lines
+
+
+def _span_box(textpage: Any, start: int, end: int, height: float) -> Box | None:  # noqa: ANN401
+    """The box around characters ``start:end``, from the page's top-left corner."""
+    found = []
     for index in range(start, end):
-        left, bottom, right, top = textpage.get_charbox(index)
-        lefts.append(left)
-        rights.append(right)
-        tops.append(height - top)
-        bottoms.append(height - bottom)
+        try:
+            found.append(textpage.get_charbox(index))
+        except _pdfium().PdfiumError:  # noqa: PERF203 - a rare, damaged character
+            return None
     return (
-        round(min(lefts), 2),
-        round(min(tops), 2),
-        round(max(rights), 2),
-        round(max(bottoms), 2),
+        min(b[0] for b in found),
+        height - max(b[3] for b in found),
+        max(b[2] for b in found),
+        height - min(b[1] for b in found),
     )
+
+
+Box = tuple[float, float, float, float]
+
+
+def _char_box(tight: Box, loose: Box) -> Box | None:
+    """A character's box: the font's box, else the glyph's own.
+
+    The font's box (the character's advance and the line's height) lines a line's characters
+    up and does not cut words at narrow punctuation; but PDFium gives some rotated or scaled
+    glyphs an implausibly large one, and then the glyph's own box is taken.
+    """
+    left, bottom, right, top = tight
+    if right < left or top < bottom:
+        return None
+    limit = max(3 * max(right - left, top - bottom) + 4, _MAX_LINE)
+    l_left, l_bottom, l_right, l_top = loose
+    sane = (
+        l_left <= left + 0.5
+        and l_right >= right - 0.5
+        and l_bottom <= bottom + 0.5
+        and l_top >= top - 0.5
+        and l_right - l_left <= limit
+        and l_top - l_bottom <= limit
+    )
+    return loose if sane else tight
+
+
+def _rules(page: Any, height: float) -> list[Rule]:  # noqa: ANN401 - a pypdfium2 page
+    """Straight horizontal and vertical lines of the page's drawings, forms included."""
+    raw = _pdfium().raw
+    rules: list[Rule] = []
+    identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    count = raw.FPDFPage_CountObjects(page.raw)
+    objects = [raw.FPDFPage_GetObject(page.raw, i) for i in range(count)]
+    _walk(raw, objects, identity, height, rules, 0)
+    return rules
+
+
+Matrix = tuple[float, float, float, float, float, float]
+
+
+def _multiply(inner: Matrix, outer: Matrix) -> Matrix:
+    a, b, c, d, e, f = inner
+    p, q, r, s, t, u = outer
+    return (
+        a * p + b * r,
+        a * q + b * s,
+        c * p + d * r,
+        c * q + d * s,
+        e * p + f * r + t,
+        e * q + f * s + u,
+    )
+
+
+def _matrix(raw: Any, handle: Any) -> Matrix:  # noqa: ANN401 - ctypes handles
+    matrix = raw.FS_MATRIX()
+    if not raw.FPDFPageObj_GetMatrix(handle, ctypes.byref(matrix)):
+        return (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    return (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+
+
+def _walk(  # noqa: PLR0917 - a recursive helper
+    raw: Any,  # noqa: ANN401
+    objects: list[Any],
+    outer: Matrix,
+    height: float,
+    rules: list[Rule],
+    depth: int,
+) -> None:
+    for handle in objects:
+        kind = raw.FPDFPageObj_GetType(handle)
+        if kind == raw.FPDF_PAGEOBJ_FORM and depth < _MAX_DEPTH:
+            matrix = _multiply(_matrix(raw, handle), outer)
+            inner = [
+                raw.FPDFFormObj_GetObject(handle, i)
+                for i in range(raw.FPDFFormObj_CountObjects(handle))
+            ]
+            _walk(raw, inner, matrix, height, rules, depth + 1)
+        elif kind == raw.FPDF_PAGEOBJ_PATH:
+            _path_rules(raw, handle, _multiply(_matrix(raw, handle), outer), height, rules)
+
+
+def _path_rules(
+    raw: Any,  # noqa: ANN401
+    handle: Any,  # noqa: ANN401
+    matrix: Matrix,
+    height: float,
+    rules: list[Rule],
+) -> None:
+    """The ruling lines of one path: its straight axis-parallel strokes, or itself as a bar."""
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    if not raw.FPDFPath_GetDrawMode(handle, ctypes.byref(fill), ctypes.byref(stroke)):
+        return
+    points: list[tuple[float, float, int, bool]] = []
+    x, y = ctypes.c_float(), ctypes.c_float()
+    a, b, c, d, e, f = matrix
+    for index in range(raw.FPDFPath_CountSegments(handle)):
+        segment = raw.FPDFPath_GetPathSegment(handle, index)
+        if not raw.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y)):
+            return
+        px, py = a * x.value + c * y.value + e, b * x.value + d * y.value + f
+        points.append(
+            (
+                px,
+                height - py,
+                raw.FPDFPathSegment_GetType(segment),
+                bool(raw.FPDFPathSegment_GetClose(segment)),
+            )
+        )
+    if not points:
+        return
+    if stroke.value:
+        _stroke_rules(raw, points, rules)
+    elif fill.value:
+        xs = [p[0] for p in points]
+        ys = [p[1] for p in points]
+        width, tall = max(xs) - min(xs), max(ys) - min(ys)
+        if tall <= _BAR < width:
+            rules.append(Rule.across((min(ys) + max(ys)) / 2, min(xs), max(xs)))
+        elif width <= _BAR < tall:
+            rules.append(Rule.down((min(xs) + max(xs)) / 2, min(ys), max(ys)))
+
+
+def _stroke_rules(
+    raw: Any,  # noqa: ANN401
+    points: list[tuple[float, float, int, bool]],
+    rules: list[Rule],
+) -> None:
+    start: tuple[float, float] | None = None
+    previous: tuple[float, float] | None = None
+    for px, py, kind, close in points:
+        if kind == raw.FPDF_SEGMENT_MOVETO or previous is None:
+            start = previous = (px, py)
+            continue
+        if kind == raw.FPDF_SEGMENT_LINETO:
+            _segment_rule(previous, (px, py), rules)
+        previous = (px, py)
+        if close and start is not None:
+            _segment_rule(previous, start, rules)
+            previous = start
+
+
+def _segment_rule(p: tuple[float, float], q: tuple[float, float], rules: list[Rule]) -> None:
+    (x0, y0), (x1, y1) = p, q
+    if abs(y1 - y0) <= 0.5 < abs(x1 - x0):
+        rules.append(Rule.across((y0 + y1) / 2, min(x0, x1), max(x0, x1)))
+    elif abs(x1 - x0) <= 0.5 < abs(y1 - y0):
+        rules.append(Rule.down((x0 + x1) / 2, min(y0, y1), max(y0, y1)))
+
+
+# --------------------------------------------------------------------------------------------
+# The pages as tokens.
+
+
+@attrs.frozen
+class _Piece:
+    """A token to be: its text, whether it is a cell, where it is, and any doubt about it."""
+
+    text: str
+    cell: bool
+    location: Location
+    uncertain: tuple[str, ...] = ()
+
+
+@attrs.define
+class _Writer:
+    """Lays the pieces out as lines of `Layout.text`, remembering where each one went."""
+
+    lines: list[str] = attrs.field(factory=list)
+    placed: list[tuple[int, int, _Piece]] = attrs.field(factory=list)  # (line, start, piece)
+
+    def line(self, pieces: list[_Piece], separator: str) -> None:
+        text = ""
+        for piece in pieces:
+            if text:
+                text += separator
+            self.placed.append((len(self.lines), len(text), piece))
+            text += piece.text
+        self.lines.append(text)
+
+    def layout(self, source: str, format_name: str) -> Layout:
+        text = "\n".join(self.lines)
+        writer = TokenWriter(text)
+        starts = [0]
+        for line in self.lines:
+            starts.append(starts[-1] + len(line) + 1)
+        for line_index, column, piece in self.placed:
+            start = starts[line_index] + column
+            where = writer.location(start, start + len(piece.text))
+            location = attrs.evolve(
+                piece.location,
+                start=where.start,
+                end=where.end,
+                line=where.line,
+                column=where.column,
+            )
+            kind = token_kind(piece.text, cell=piece.cell)
+            token = Token(piece.text, kind, piece.cell, location, piece.uncertain)
+            writer.tokens.append(token)
+        return writer.layout(source=source, format=format_name)
+
+
+def _write(pages: list[_Page], source: str, format_name: str) -> Layout:
+    writer = _Writer()
+    for page, item, table, row_offset in _join_pages(pages):
+        if isinstance(item, Line):
+            words = [
+                _Piece(w, cell=False, location=Location(page=page, bbox=_round(b)))
+                for w, b in item.words
+            ]
+            writer.line(words, " ")
+        else:
+            _write_grid(writer, item, page, table, row_offset)
+    return writer.layout(source, format_name)
+
+
+def _join_pages(pages: list[_Page]) -> list[tuple[int, Line | Grid, int, int]]:
+    """Every item with its page, and each table with its index and first row in the table.
+
+    A table that ends a page and one that opens the next with the same columns are one table:
+    the heading rows the second part repeats are dropped, and a row the page break cut in two
+    is joined (`join_split_row`).
+    """
+    items: list[tuple[int, Line | Grid, int, int]] = []
+    table_index = -1
+    ends_page: int | None = None  # the index in ``items`` of a table that ended a page
+    first_part: dict[int, int] = {}  # the index in ``items`` of each table's first part
+    for page in pages:
+        for position, item in enumerate(page.items):
+            if isinstance(item, Line):
+                items.append((page.number, item, -1, 0))
+                continue
+            grid, columns = item, None
+            previous = items[ends_page] if ends_page is not None and position == 0 else None
+            if previous is not None and isinstance(previous[1], Grid):
+                columns = continued_columns(previous[1], grid, _ALIGNED)
+            if previous is not None and isinstance(previous[1], Grid) and columns is not None:
+                above, grid = regrid(previous[1], columns), regrid(grid, columns)
+                grid = _without_repeated_header(items[first_part[previous[2]]][1], grid)
+                above, grid = join_split_row(above, grid, looks_like_value)
+                items[-1] = (previous[0], above, previous[2], previous[3])
+                row_offset = previous[3] + len(above.ys) - 1
+            else:
+                table_index += 1
+                row_offset = 0
+                first_part[table_index] = len(items)
+            items.append((page.number, grid, table_index, row_offset))
+        last = items[-1] if items else None
+        ends_page = len(items) - 1 if last is not None and isinstance(last[1], Grid) else None
+    return items
+
+
+def _write_grid(writer: _Writer, grid: Grid, page: int, table: int, row_offset: int) -> None:
+    rows: dict[int, list[_Piece]] = {}
+    for cell in grid.cells:
+        location = Location(
+            page=page,
+            bbox=cell.bbox,
+            table_index=table,
+            row_index=row_offset + cell.row,
+            col_index=cell.col,
+        )
+        rows.setdefault(cell.row, []).append(
+            _Piece(cell.text, cell=True, location=location, uncertain=cell.uncertain)
+        )
+    for row in sorted(rows):
+        writer.line(rows[row], " | ")
+
+
+def _without_repeated_header(first: Line | Grid, grid: Grid) -> Grid:
+    if not isinstance(first, Grid):
+        return grid
+    columns = continued_columns(first, grid, _ALIGNED)
+    if columns != grid.xs:
+        return grid
+    return drop_repeated_header(regrid(first, columns), grid, looks_like_value)
+
+
+def _round(box: Box | None) -> Box | None:
+    if box is None:
+        return None
+    return (round(box[0], 2), round(box[1], 2), round(box[2], 2), round(box[3], 2))

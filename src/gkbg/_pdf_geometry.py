@@ -1,0 +1,722 @@
+# SPDX-License-Identifier: MIT
+"""Page geometry for the PDF parser: characters and ruling lines to lines, words and grids.
+
+Pure geometry, with no PDF library in it, so that it can be tested on its own. Coordinates are
+points from the page's top-left corner (``y`` grows downwards).
+
+* **Lines.** Characters are grouped into lines by their vertical centres, and each line is read
+  left to right, so the order in which the producer wrote the characters does not matter. A
+  gap wider than a third of the line's height between CJK characters, or an eighth next to any
+  other character, or a space character, separates two words.
+* **Tables.** Horizontal and vertical ruling lines that touch form one table. The positions of
+  its lines give the table's grid; two neighbouring grid positions belong to one (merged) cell
+  when no ruling line separates them. Every character inside the table goes to the cell that
+  holds its centre; a cell's lines of text are joined, so a label wrapped over several lines,
+  or a header printed one character per line, is one cell.
+* **Page breaks.** The two parts of a table on two pages are put on one grid, the heading rows
+  the second part repeats are dropped, and a row the break cut in two is joined.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import itertools
+import unicodedata
+from typing import TYPE_CHECKING
+
+import attrs
+import regex
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+
+__all__ = [
+    "Char",
+    "Grid",
+    "GridCell",
+    "Line",
+    "Rule",
+    "continued_columns",
+    "drop_repeated_header",
+    "find_grids",
+    "group_lines",
+    "join_split_row",
+    "join_texts",
+    "regrid",
+    "stack_columns",
+]
+
+Box = tuple[float, float, float, float]
+
+# Two ruling lines closer than this are one line (a double border, a line drawn twice).
+_SNAP = 3.0
+# A ruling line reaches another when it ends at most this far from it.
+_REACH = 3.0
+# Shorter strokes are not ruling lines (tick marks, bits of underlining).
+_MIN_RULE = 4.0
+# More lines than this on a page, or more grid positions than this in a table, are a drawing
+# (a chart, a map, a hostile file), not tables: the page is read as lines of words.
+_MAX_RULES = 4000
+_MAX_SLOTS = 40_000
+# A word ends at a gap between two CJK characters wider than this fraction of the line's height
+# (justified text spreads CJK characters apart), or at a gap next to any other character (the
+# digits of two numbers in neighbouring columns of a borderless table) wider than the second.
+_WORD_GAP = 0.35
+_NARROW_GAP = 0.12
+
+
+@attrs.frozen
+class Char:
+    """One printed character and its box.
+
+    Attributes:
+        text: The character.
+        x0: Left edge.
+        top: Top edge (of the font's line box, so that a line's characters line up).
+        x1: Right edge.
+        bottom: Bottom edge.
+        cx: Horizontal centre.
+        cy: Vertical centre.
+    """
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    cx: float = attrs.field(init=False, eq=False, repr=False)
+    cy: float = attrs.field(init=False, eq=False, repr=False)
+
+    @cx.default
+    def _centre_x(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @cy.default
+    def _centre_y(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@attrs.frozen
+class Rule:
+    """A horizontal or vertical ruling line.
+
+    Attributes:
+        horizontal: True for a horizontal line.
+        at: Its ``y`` (horizontal) or ``x`` (vertical).
+        start: Where it starts along its direction (the smaller coordinate).
+        end: Where it ends.
+    """
+
+    horizontal: bool
+    at: float
+    start: float
+    end: float
+
+    @classmethod
+    def across(cls, at: float, start: float, end: float) -> Rule:
+        """A horizontal line at ``y = at`` from ``x = start`` to ``end``."""
+        return cls(horizontal=True, at=at, start=start, end=end)
+
+    @classmethod
+    def down(cls, at: float, start: float, end: float) -> Rule:
+        """A vertical line at ``x = at`` from ``y = start`` to ``end``."""
+        return cls(horizontal=False, at=at, start=start, end=end)
+
+
+@attrs.frozen
+class Line:
+    """Characters on one line, left to right.
+
+    Attributes:
+        chars: The characters (spaces the producer printed included); none for a line read in
+            the producer's text order.
+        words: The line's words, each as ``(text, box)`` (the box None when unknown).
+    """
+
+    chars: tuple[Char, ...]
+    words: tuple[tuple[str, Box | None], ...]
+
+    @property
+    def text(self) -> str:
+        """The words separated by single spaces."""
+        return " ".join(word for word, _ in self.words)
+
+    @property
+    def top(self) -> float:
+        """The line's top edge (0 when unknown)."""
+        return min((c.top for c in self.chars), default=0.0)
+
+    @property
+    def bottom(self) -> float:
+        """The line's bottom edge (0 when unknown)."""
+        return max((c.bottom for c in self.chars), default=0.0)
+
+
+@attrs.frozen
+class GridCell:
+    """One cell of a reconstructed table (merged cells once, at their top-left position).
+
+    Attributes:
+        row: The first grid row it covers.
+        col: The first grid column it covers.
+        rows: How many grid rows it covers.
+        cols: How many grid columns it covers.
+        text: Its text, lines joined.
+        bbox: Its box, from the ruling lines around it.
+        lines: How many lines of text it holds.
+        uncertain: Why its reading is doubtful (empty when it is not).
+    """
+
+    row: int
+    col: int
+    rows: int
+    cols: int
+    text: str
+    bbox: Box
+    lines: int = 0
+    uncertain: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Grid:
+    """A table rebuilt from its ruling lines.
+
+    Attributes:
+        xs: The column boundaries, left to right.
+        ys: The row boundaries, top to bottom.
+        cells: The cells in row-major order of their top-left positions.
+    """
+
+    xs: tuple[float, ...]
+    ys: tuple[float, ...]
+    cells: tuple[GridCell, ...]
+
+    @property
+    def bbox(self) -> Box:
+        """The table's outer box."""
+        return (self.xs[0], self.ys[0], self.xs[-1], self.ys[-1])
+
+    def holds(self, char: Char) -> bool:
+        """Whether the character's centre is inside the table."""
+        return self.xs[0] <= char.cx <= self.xs[-1] and self.ys[0] <= char.cy <= self.ys[-1]
+
+
+# --------------------------------------------------------------------------------------------
+# Lines and words.
+
+
+def _is_space(text: str) -> bool:
+    return not text.strip() or text in {"\u00a0", "\u3000", "\u200b"}
+
+
+def group_lines(chars: Iterable[Char]) -> list[Line]:
+    """The characters as lines, top to bottom, each read left to right.
+
+    A character joins the line when its centre is within half a character's height (its own or
+    the line's) of the line's centre; lines are then read left to right. Duplicate characters
+    drawn over each other (fake bold) are kept once.
+    """
+    bands: list[list[Char]] = []
+    centres: list[float] = []  # of each band: the mean centre and height of its characters
+    heights: list[float] = []
+    for char in sorted(chars, key=lambda c: (c.cy, c.x0)):
+        if bands and abs(char.cy - centres[-1]) <= max(_height(char), heights[-1]) / 2:
+            band = bands[-1]
+            band.append(char)
+            centres[-1] += (char.cy - centres[-1]) / len(band)
+            heights[-1] += (_height(char) - heights[-1]) / len(band)
+            continue
+        bands.append([char])
+        centres.append(char.cy)
+        heights.append(_height(char))
+    lines = [_line(band) for band in bands]
+    return [line for line in lines if line.words]
+
+
+def _height(char: Char) -> float:
+    return char.bottom - char.top
+
+
+def _gap_ends_word(left: Char, right: Char) -> bool:
+    """Whether the space between two characters on a line separates two words."""
+    gap = right.x0 - left.x1
+    height = min(_height(left), _height(right))
+    both_wide = _wide(left.text) and _wide(right.text)
+    return gap > (_WORD_GAP if both_wide else _NARROW_GAP) * height
+
+
+def _line(band: list[Char]) -> Line:
+    ordered = _dedupe(sorted(band, key=lambda c: (c.x0, c.x1)))
+    words: list[tuple[str, Box | None]] = []
+    current: list[Char] = []
+
+    def close() -> None:
+        if current:
+            text = "".join(c.text for c in current)
+            box = (
+                min(c.x0 for c in current),
+                min(c.top for c in current),
+                max(c.x1 for c in current),
+                max(c.bottom for c in current),
+            )
+            words.append((text, box))
+            current.clear()
+
+    for char in ordered:
+        if _is_space(char.text):
+            close()
+            continue
+        if current and _gap_ends_word(current[-1], char):
+            close()
+        current.append(char)
+    close()
+    return Line(tuple(ordered), tuple(words))
+
+
+def _dedupe(chars: list[Char]) -> list[Char]:
+    """Drop a character printed again over itself (how some producers fake bold type)."""
+    kept: list[Char] = []
+    for char in chars:
+        if kept and any(
+            k.text == char.text
+            and abs(k.x0 - char.x0) < 1.0
+            and abs(k.top - char.top) < 1.0
+            and abs(k.x1 - char.x1) < 1.0
+            for k in kept[-3:]
+        ):
+            continue
+        kept.append(char)
+    return kept
+
+
+@functools.lru_cache(maxsize=4096)
+def _wide(text: str) -> bool:
+    """Whether a character is CJK (wide), so that no space is wanted next to it."""
+    return unicodedata.east_asian_width(text) in {"W", "F"}
+
+
+def join_texts(*pieces: str) -> str:
+    """A cell's lines as one text: CJK lines run on, other breaks become a space."""
+    text = ""
+    for piece in pieces:
+        if not piece:
+            continue
+        if text and not (_wide(text[-1]) or _wide(piece[0])):
+            text += " "
+        text += piece
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# Ruling lines to tables.
+
+
+def _merge_rules(rules: Iterable[Rule]) -> list[Rule]:
+    """Join collinear pieces of the same line (a border drawn cell by cell) into one."""
+    merged: list[Rule] = []
+    for horizontal in (True, False):
+        clusters: list[list[Rule]] = []
+        for rule in sorted((r for r in rules if r.horizontal == horizontal), key=lambda r: r.at):
+            if clusters and rule.at - clusters[-1][-1].at <= _SNAP / 2:
+                clusters[-1].append(rule)
+            else:
+                clusters.append([rule])
+        for cluster in clusters:
+            at = sum(r.at for r in cluster) / len(cluster)
+            pieces: list[Rule] = []
+            for rule in sorted(cluster, key=lambda r: r.start):
+                if pieces and rule.start <= pieces[-1].end + _REACH:
+                    pieces[-1] = attrs.evolve(pieces[-1], end=max(pieces[-1].end, rule.end))
+                else:
+                    pieces.append(attrs.evolve(rule, at=at))
+            merged.extend(pieces)
+    return [rule for rule in merged if rule.end - rule.start >= _MIN_RULE]
+
+
+def _touch(h: Rule, v: Rule) -> bool:
+    return h.start - _REACH <= v.at <= h.end + _REACH and v.start - _REACH <= h.at <= v.end + _REACH
+
+
+def _components(rules: list[Rule]) -> list[list[Rule]]:
+    """Ruling lines grouped by touching (each group one table)."""
+    parent = list(range(len(rules)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    horizontal = [i for i, r in enumerate(rules) if r.horizontal]
+    vertical = [i for i, r in enumerate(rules) if not r.horizontal]
+    for h in horizontal:
+        for v in vertical:
+            if _touch(rules[h], rules[v]):
+                parent[find(h)] = find(v)
+    groups: dict[int, list[Rule]] = {}
+    for index, rule in enumerate(rules):
+        groups.setdefault(find(index), []).append(rule)
+    return list(groups.values())
+
+
+def _snap(values: Iterable[float]) -> list[float]:
+    """Positions closer than `_SNAP` merged into their mean."""
+    clusters: list[list[float]] = []
+    for value in sorted(values):
+        if clusters and value - clusters[-1][-1] <= _SNAP:
+            clusters[-1].append(value)
+        else:
+            clusters.append([value])
+    return [sum(c) / len(c) for c in clusters]
+
+
+def _covers(rules: Sequence[Rule], at: float, point: float) -> bool:
+    """Whether a ruling line at ``at`` runs through ``point`` along its direction."""
+    return any(abs(r.at - at) <= _SNAP and r.start <= point <= r.end for r in rules)
+
+
+def find_grids(rules: Iterable[Rule], chars: Sequence[Char]) -> list[Grid]:
+    """The ruled tables on a page, top to bottom, with the page's characters placed in them.
+
+    Every group of touching ruling lines with at least two horizontal and two vertical lines,
+    enclosing at least two cells, is a table, unless it encloses another table (a frame) or is
+    too large to be one (`_MAX_RULES`, `_MAX_SLOTS`).
+    """
+    grids: list[Grid] = []
+    merged = _merge_rules(rules)
+    if len(merged) > _MAX_RULES:
+        return grids  # a drawing, not tables: the page is read as lines
+    for component in _components(merged):
+        horizontal = [r for r in component if r.horizontal]
+        vertical = [r for r in component if not r.horizontal]
+        if len(horizontal) < 2 or len(vertical) < 2:
+            continue
+        xs = _snap(
+            [r.at for r in vertical]
+            + [min(r.start for r in horizontal), max(r.end for r in horizontal)]
+        )
+        ys = _snap(
+            [r.at for r in horizontal]
+            + [min(r.start for r in vertical), max(r.end for r in vertical)]
+        )
+        if len(xs) < 2 or len(ys) < 2 or (len(xs) - 1) * (len(ys) - 1) > _MAX_SLOTS:
+            continue
+        grid = _grid(xs, ys, horizontal, vertical, chars)
+        if len(grid.cells) >= 2:
+            grids.append(grid)
+    # Lines around other tables are a frame (a page border), not a table of their own.
+    grids = [g for g in grids if not any(o is not g and _inside(o, g) for o in grids)]
+    grids.sort(key=lambda g: (g.ys[0], g.xs[0]))
+    return grids
+
+
+def _inside(inner: Grid, outer: Grid) -> bool:
+    x0, top, x1, bottom = inner.bbox
+    ox0, otop, ox1, obottom = outer.bbox
+    return (
+        ox0 - _SNAP <= x0
+        and x1 <= ox1 + _SNAP
+        and otop - _SNAP <= top
+        and bottom <= obottom + _SNAP
+    )
+
+
+def _grid(
+    xs: list[float],
+    ys: list[float],
+    horizontal: list[Rule],
+    vertical: list[Rule],
+    chars: Sequence[Char],
+) -> Grid:
+    rows, cols = len(ys) - 1, len(xs) - 1
+    parent = list(range(rows * cols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(rows):
+        middle = (ys[r] + ys[r + 1]) / 2
+        for c in range(cols - 1):
+            if not _covers(vertical, xs[c + 1], middle):
+                parent[find(r * cols + c + 1)] = find(r * cols + c)
+    for c in range(cols):
+        middle = (xs[c] + xs[c + 1]) / 2
+        for r in range(rows - 1):
+            if not _covers(horizontal, ys[r + 1], middle):
+                parent[find((r + 1) * cols + c)] = find(r * cols + c)
+    members: dict[int, list[int]] = {}
+    for slot in range(rows * cols):
+        members.setdefault(find(slot), []).append(slot)
+    placed: dict[int, list[Char]] = {}
+    root_of: dict[int, int] = {}
+    crossing: set[int] = set()
+    for char in chars:
+        if _is_space(char.text):
+            continue
+        if not (xs[0] <= char.cx <= xs[-1] and ys[0] <= char.cy <= ys[-1]):
+            continue
+        c = min(max(bisect.bisect_right(xs, char.cx) - 1, 0), cols - 1)
+        r = min(max(bisect.bisect_right(ys, char.cy) - 1, 0), rows - 1)
+        root = find(r * cols + c)
+        placed.setdefault(root, []).append(char)
+        root_of[id(char)] = root
+    for root, chars_of in placed.items():
+        columns = [slot % cols for slot in members[root]]
+        left, right = xs[min(columns)], xs[max(columns) + 1]
+        if any(_crosses(char, left, right) for char in chars_of):
+            crossing.add(root)
+    # Characters that touch across the line between two cells are text that ran over it.
+    inside = [char for chars_of in placed.values() for char in chars_of]
+    for line in group_lines(inside):
+        for one, two in itertools.pairwise(line.chars):
+            touching = two.x0 - one.x1 <= _NARROW_GAP * min(_height(one), _height(two))
+            roots = root_of.get(id(one)), root_of.get(id(two))
+            if touching and None not in roots and roots[0] != roots[1]:
+                crossing.update(root for root in roots if root is not None)
+    cells: list[GridCell] = []
+    for root, slots in members.items():
+        cells.append(_cell(slots, cols, xs, ys, placed.get(root, []), crossing=root in crossing))
+    cells.sort(key=lambda cell: (cell.row, cell.col))
+    return Grid(tuple(xs), tuple(ys), tuple(cells))
+
+
+def _crosses(char: Char, left: float, right: float) -> bool:
+    """Whether most of a character sticks out of its column (text running over a border)."""
+    width = char.x1 - char.x0
+    inside = min(char.x1, right) - max(char.x0, left)
+    return width > 0 and inside < width * 0.6
+
+
+def _cell(
+    slots: list[int],
+    cols: int,
+    xs: list[float],
+    ys: list[float],
+    chars: list[Char],
+    *,
+    crossing: bool,
+) -> GridCell:
+    rows_of = [slot // cols for slot in slots]
+    cols_of = [slot % cols for slot in slots]
+    r0, r1, c0, c1 = min(rows_of), max(rows_of), min(cols_of), max(cols_of)
+    reasons: list[str] = []
+    if len(slots) != (r1 - r0 + 1) * (c1 - c0 + 1):
+        reasons.append(
+            "the ruling lines around this cell do not enclose a rectangle, "
+            "so which text belongs to it is uncertain"
+        )
+    if crossing:
+        reasons.append("its text runs over the cell's ruling line")
+    lines = group_lines(chars)
+    bbox = (round(xs[c0], 2), round(ys[r0], 2), round(xs[c1 + 1], 2), round(ys[r1 + 1], 2))
+    return GridCell(
+        row=r0,
+        col=c0,
+        rows=r1 - r0 + 1,
+        cols=c1 - c0 + 1,
+        text=join_texts(*(line.text for line in lines)),
+        bbox=bbox,
+        lines=len(lines),
+        uncertain=tuple(reasons),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Tables across page breaks.
+
+_SPLIT_ROW = "a row broken over a page break: its two parts were joined, values from both"
+# The numbering that opens a row label: 一、 （三） 2. 3、
+_ITEM = regex.compile(
+    r"(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.、．])"
+)
+
+
+def continued_columns(previous: Grid, grid: Grid, tolerance: float) -> tuple[float, ...] | None:
+    """The columns of one table printed in two parts, or None when they are two tables.
+
+    The parts of one table on two pages share their left and right edges, and the column
+    boundaries of one part are among those of the other (a part may lack the boundaries only
+    its rows divide). The answer is the finer part's boundaries.
+    """
+    coarse, fine = sorted((previous.xs, grid.xs), key=len)
+    if abs(coarse[0] - fine[0]) > tolerance or abs(coarse[-1] - fine[-1]) > tolerance:
+        return None
+    if all(any(abs(x - y) <= tolerance for y in fine) for x in coarse):
+        return fine
+    return None
+
+
+def regrid(grid: Grid, xs: tuple[float, ...]) -> Grid:
+    """The same table with its cells' columns counted on the finer boundaries ``xs``."""
+    if xs == grid.xs:
+        return grid
+
+    def nearest(x: float) -> int:
+        return min(range(len(xs)), key=lambda i: abs(xs[i] - x))
+
+    cells = []
+    for cell in grid.cells:
+        first, past = nearest(grid.xs[cell.col]), nearest(grid.xs[cell.col + cell.cols])
+        cells.append(attrs.evolve(cell, col=first, cols=max(past - first, 1)))
+    return Grid(xs, grid.ys, tuple(cells))
+
+
+def join_split_row(
+    previous: Grid, grid: Grid, looks_like_value: Callable[[str], bool]
+) -> tuple[Grid, Grid]:
+    """Join the cells a page break cut in two: the bottom of ``previous``, the top of ``grid``.
+
+    A cell at the bottom of the first part and the cell at the top of the second part that
+    spans the same columns are one cell cut by the page break when no such pair holds a value
+    on both sides, and at least one pair has text on one side only (the rest of a cell the
+    break ran through, or a label's last line with the row's values left above it) or the two
+    rows are cells of the same widths with no number in them (a heading row cut in two), and no
+    cell under the break opens with a label's numbering (一、 （三） 2.), which starts a row of
+    its own. Their texts are joined, first part first, into the first part's cell; the second
+    part's cell is dropped. When values come from both parts the joined row is flagged
+    uncertain.
+    """
+    last = len(previous.ys) - 1
+    bottom = {(c.col, c.cols): c for c in previous.cells if c.row + c.rows == last}
+    top = {(c.col, c.cols): c for c in grid.cells if c.row == 0}
+    pairs = [(bottom[key], top[key]) for key in bottom.keys() & top.keys()]
+    if not pairs:
+        return previous, grid
+    values_above = values_below = one_sided = False
+    for upper, lower in pairs:
+        upper_value, lower_value = looks_like_value(upper.text), looks_like_value(lower.text)
+        if upper_value and lower_value:
+            return previous, grid
+        if upper.text and _ITEM.match(lower.text.lstrip()):
+            return previous, grid  # a numbered label under the break opens a row of its own
+        values_above = values_above or upper_value
+        values_below = values_below or lower_value
+        one_sided = one_sided or (bool(upper.text) != bool(lower.text))
+    # A heading row cut in two has text on both sides of every cell, and no numbers.
+    heading = bottom.keys() == top.keys() and not (values_above or values_below)
+    if not (one_sided or heading):
+        return previous, grid
+    reasons = (_SPLIT_ROW,) if values_above and values_below else ()
+    joined: dict[tuple[int, int], GridCell] = {}
+    for upper, lower in pairs:
+        text = join_texts(upper.text, lower.text)
+        joined[upper.col, upper.cols] = attrs.evolve(
+            upper,
+            text=text,
+            lines=upper.lines + lower.lines,
+            uncertain=(*upper.uncertain, *lower.uncertain, *reasons),
+        )
+    dropped = {id(lower) for _, lower in pairs}
+    first = attrs.evolve(
+        previous,
+        cells=tuple(
+            joined.get((c.col, c.cols), c) if c.row + c.rows == last else c for c in previous.cells
+        ),
+    )
+    second = attrs.evolve(grid, cells=tuple(c for c in grid.cells if id(c) not in dropped))
+    return first, second
+
+
+def drop_repeated_header(
+    previous: Grid, grid: Grid, looks_like_value: Callable[[str], bool]
+) -> Grid:
+    """``grid`` without the heading rows it repeats from the table's first part.
+
+    Word and LibreOffice repeat a table's heading rows at the top of every page it runs over;
+    the first rows of the second part that print the same cells, with text that is not a
+    number, as the first rows of the first part are dropped (cells that reach below them
+    keep them).
+    """
+
+    def row(part: Grid, index: int) -> tuple[tuple[int, int, int, str], ...]:
+        return tuple((c.col, c.cols, c.rows, c.text) for c in part.cells if c.row == index)
+
+    count = 0
+    while count < min(len(previous.ys), len(grid.ys)) - 2:
+        signature = row(grid, count)
+        if not signature or signature != row(previous, count):
+            break
+        if not any(text and not looks_like_value(text) for *_, text in signature):
+            break
+        count += 1
+    while count and any(c.row < count < c.row + c.rows for c in grid.cells):
+        count -= 1
+    if not count:
+        return grid
+    cells = tuple(
+        attrs.evolve(cell, row=cell.row - count) for cell in grid.cells if cell.row >= count
+    )
+    return Grid(grid.xs, grid.ys[count:], cells)
+
+
+# --------------------------------------------------------------------------------------------
+# Text printed one character per line, outside ruled tables.
+
+
+def stack_columns(lines: list[Line]) -> list[Line]:
+    """Lines with each column of stacked single CJK characters made one word.
+
+    A header or label printed one character per line in a table without lines shows up as
+    one-character words at the same place on consecutive lines. Each such stack of two
+    characters or more becomes one word, top to bottom, on the line of its first character.
+    """
+    singles: list[list[int]] = [
+        [i for i, (word, _) in enumerate(line.words) if len(word) == 1 and _wide(word)]
+        for line in lines
+    ]
+    taken: set[tuple[int, int]] = set()
+    stacked: dict[tuple[int, int], tuple[str, Box]] = {}
+    for start, indices in enumerate(singles):
+        for index in indices:
+            if (start, index) in taken:
+                continue
+            chain = [(start, index)]
+            while (below := _stacked_below(lines, singles, *chain[-1], taken)) is not None:
+                chain.append(below)
+            if len(chain) < 2:
+                continue
+            taken.update(chain)
+            boxes = [box for r, c in chain if (box := lines[r].words[c][1]) is not None]
+            box = (
+                min(b[0] for b in boxes),
+                min(b[1] for b in boxes),
+                max(b[2] for b in boxes),
+                max(b[3] for b in boxes),
+            )
+            stacked[start, index] = ("".join(lines[r].words[c][0] for r, c in chain), box)
+    if not stacked:
+        return lines
+    result: list[Line] = []
+    for row, line in enumerate(lines):
+        words: list[tuple[str, Box | None]] = []
+        for col, word in enumerate(line.words):
+            if (row, col) in stacked:
+                words.append(stacked[row, col])
+            elif (row, col) not in taken:
+                words.append(word)
+        if words:
+            result.append(Line(line.chars, tuple(words)))
+    return result
+
+
+def _stacked_below(
+    lines: list[Line], singles: list[list[int]], row: int, col: int, taken: set[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """The single character right under word ``col`` of line ``row``, if there is one."""
+    box = lines[row].words[col][1]
+    if box is None or row + 1 >= len(lines):
+        return None
+    x0, _, x1, bottom = box
+    height = box[3] - box[1]
+    for index in singles[row + 1]:
+        other = lines[row + 1].words[index][1]
+        if other is None or (row + 1, index) in taken:
+            continue
+        centre, other_centre = (x0 + x1) / 2, (other[0] + other[2]) / 2
+        if abs(centre - other_centre) <= height / 4 and other[1] - bottom <= height / 2:
+            return row + 1, index
+    return None

@@ -1,0 +1,288 @@
+"""The PDF parser's page geometry on its own: lines, ruled grids, tables over page breaks."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gkbg._pdf import _char_box, _under_ruled
+from gkbg._pdf_geometry import (
+    Char,
+    Grid,
+    GridCell,
+    Rule,
+    continued_columns,
+    drop_repeated_header,
+    find_grids,
+    group_lines,
+    join_split_row,
+    regrid,
+    stack_columns,
+)
+from gkbg._text import looks_like_value
+
+SIZE = 10.0
+
+
+def write(text: str, x: float, top: float) -> list[Char]:
+    """Characters of ``text`` side by side from ``(x, top)``, each one em wide."""
+    chars = []
+    for ch in text:
+        width = SIZE if ord(ch) > 0x2E80 else SIZE / 2
+        chars.append(Char(ch, x, top, x + width, top + SIZE))
+        x += width
+    return chars
+
+
+def ruled(xs: list[float], ys: list[float]) -> list[Rule]:
+    """A full grid of ruling lines, each drawn as one line."""
+    return [Rule.across(y, xs[0], xs[-1]) for y in ys] + [Rule.down(x, ys[0], ys[-1]) for x in xs]
+
+
+PAGE = [
+    *write("一、总体情况", 50, 40),
+    *write("本年新收申请 95 件。", 50, 60),
+    *write("二、主动公开", 50, 80),
+]
+
+
+@settings(max_examples=50)
+@given(st.permutations(PAGE))
+def test_lines_do_not_depend_on_the_order_characters_come_in(chars: list[Char]) -> None:
+    assert [line.text for line in group_lines(chars)] == [
+        "一、总体情况",
+        "本年新收申请 95 件。",
+        "二、主动公开",
+    ]
+
+
+def test_words_split_at_spaces_and_at_gaps_between_columns() -> None:
+    chars = [*write("行政许可", 50, 40), *write("12", 93, 40), *write("7", 106, 40)]
+    (line,) = group_lines(chars)
+    assert [word for word, _ in line.words] == ["行政许可", "12", "7"]
+
+
+def test_fake_bold_characters_are_read_once() -> None:
+    chars = write("规章", 50, 40) + write("规章", 50.3, 40.2)
+    assert [line.text for line in group_lines(chars)] == ["规章"]
+
+
+def test_a_header_one_character_per_line_is_one_word() -> None:
+    """Outside ruled tables: 自/然/人 stacked beside a label that spans the lines."""
+    chars = [*write("自", 200, 100), *write("申请人情况", 50, 112), *write("然", 200, 112)]
+    chars += [*write("人", 200, 124), *write("总", 240, 112), *write("计", 240, 124)]
+    lines = stack_columns(group_lines(chars))
+    assert [line.text for line in lines] == ["自然人", "申请人情况 总计"]
+    # Single characters that do not stand under each other stay as they are.
+    apart = group_lines([*write("无", 50, 100), *write("是", 120, 112)])
+    assert stack_columns(apart) == apart
+
+
+def test_a_ruled_grid_with_merged_cells() -> None:
+    xs, ys = [50.0, 150.0, 200.0, 250.0], [100.0, 120.0, 140.0, 160.0]
+    rules = ruled(xs, ys)
+    # Row 0: one cell across the two value columns (no line at x=200 in that row).
+    rules = [r for r in rules if not (not r.horizontal and r.at == 200.0)]
+    rules.append(Rule.down(200.0, 120.0, 160.0))
+    # Column 0: one cell over rows 1 and 2, its label wrapped over two lines.
+    rules = [r for r in rules if not (r.horizontal and r.at == 140.0)]
+    rules.append(Rule.across(140.0, 150.0, 250.0))
+    chars = [
+        *write("申请人情况", 160, 105),
+        *write("三、本年度", 55, 125),
+        *write("办理结果", 55, 137),
+        *write("5", 170, 125),
+        *write("6", 220, 125),
+        *write("7", 170, 145),
+        *write("8", 220, 145),
+    ]
+    (grid,) = find_grids(rules, chars)
+    cells = [(c.row, c.col, c.rows, c.cols, c.text) for c in grid.cells]
+    assert cells == [
+        (0, 0, 1, 1, ""),
+        (0, 1, 1, 2, "申请人情况"),
+        (1, 0, 2, 1, "三、本年度办理结果"),
+        (1, 1, 1, 1, "5"),
+        (1, 2, 1, 1, "6"),
+        (2, 1, 1, 1, "7"),
+        (2, 2, 1, 1, "8"),
+    ]
+    assert all(cell.uncertain == () for cell in grid.cells)
+    assert grid.cells[2].bbox == (50.0, 120.0, 150.0, 160.0)
+
+
+def test_a_border_drawn_cell_by_cell_is_one_line() -> None:
+    xs, ys = [50.0, 100.0, 150.0], [100.0, 120.0]
+    pieces = [Rule.across(y, x, x + 50) for y in ys for x in xs[:-1]]
+    pieces += [Rule.down(x, ys[0], ys[1]) for x in xs]
+    (grid,) = find_grids(pieces, [*write("1", 60, 105), *write("2", 110, 105)])
+    assert [c.text for c in grid.cells] == ["1", "2"]
+
+
+def test_text_running_over_a_ruling_line_is_uncertain() -> None:
+    xs, ys = [50.0, 100.0, 150.0], [100.0, 120.0]
+    for start in (85.0, 87.5):  # the line between two digits, or through one
+        (grid,) = find_grids(ruled(xs, ys), write("12345", start, 105))
+        assert [bool(cell.uncertain) for cell in grid.cells] == [True, True]
+        assert "runs over" in grid.cells[0].uncertain[0]
+    (grid,) = find_grids(ruled(xs, ys), write("123", 60, 105) + write("45", 103, 105))
+    assert [cell.uncertain for cell in grid.cells] == [(), ()]
+
+
+def test_a_frame_around_the_page_is_no_table() -> None:
+    frame = ruled([20.0, 575.0], [20.0, 60.0, 820.0])  # a border with a line under the header
+    table = ruled([50.0, 150.0, 200.0], [100.0, 120.0, 140.0])
+    chars = [*write("某某区人民政府", 30, 30), *write("规章", 55, 105), *write("3", 160, 105)]
+    (grid,) = find_grids(frame + table, chars)
+    assert grid.bbox == (50.0, 100.0, 200.0, 140.0)
+    assert [c.text for c in grid.cells] == ["规章", "3", "", ""]
+
+
+def test_a_table_ruled_by_rows_only_is_read_as_lines() -> None:
+    """Lines between rows and around the table, none between columns: no cells to trust."""
+    rows = ruled([50.0, 300.0], [100.0, 120.0, 140.0])
+    chars = [*write("规章", 55, 105), *write("1", 150, 105), *write("2", 200, 105)]
+    chars += [*write("行政规范性文件", 55, 125), *write("3", 150, 125), *write("4", 200, 125)]
+    (grid,) = find_grids(rows, chars)
+    assert [c.text for c in grid.cells] == ["规章 1 2", "行政规范性文件 3 4"]
+    assert _under_ruled(grid)
+    (columns,) = find_grids(ruled([50.0, 140.0, 190.0, 300.0], [100.0, 120.0, 140.0]), chars)
+    assert not _under_ruled(columns)
+
+
+def test_a_dense_drawing_is_no_table() -> None:
+    """Thousands of crossing lines (a chart, or a hostile file) are not read as a table."""
+    steps = [50.0 + 2.5 * i for i in range(2100)]
+    rules = [Rule.across(y, 50.0, 5300.0) for y in steps]
+    rules += [Rule.down(x, 50.0, 5300.0) for x in steps]
+    assert find_grids(rules, write("12", 60, 60)) == []
+
+
+def test_lines_that_do_not_touch_are_no_table() -> None:
+    rules = [Rule.across(100, 50, 250), Rule.across(300, 50, 250), Rule.down(400, 50, 90)]
+    assert find_grids(rules, write("无。", 60, 105)) == []
+
+
+def _part(rows: list[list[str]], top: float = 100.0) -> Grid:
+    xs = [50.0, 150.0, 200.0, 250.0]
+    ys = [top + 20.0 * i for i in range(len(rows) + 1)]
+    chars = [
+        ch
+        for r, row in enumerate(rows)
+        for c, text in enumerate(row)
+        for ch in write(text, xs[c] + 3, ys[r] + 5)
+    ]
+    (grid,) = find_grids(ruled(xs, ys), chars)
+    return grid
+
+
+def test_a_row_broken_by_a_page_break_is_joined() -> None:
+    above = _part([["4.保护第三方", "60", "61"], ["5.属于三类", "67", "68"]])
+    below = _part([["内部事务信息", "", ""], ["6.属于四类", "74", "75"]], top=40.0)
+    first, second = join_split_row(above, below, looks_like_value)
+    assert [c.text for c in first.cells][-3:] == ["5.属于三类内部事务信息", "67", "68"]
+    assert [c.text for c in second.cells] == ["6.属于四类", "74", "75"]
+    assert all(cell.uncertain == () for cell in (*first.cells, *second.cells))
+
+
+def test_a_heading_row_cut_by_a_page_break_is_joined() -> None:
+    above = _part([["信息内容", "12", "34"], ["行政复", "行政诉", "其"]])
+    below = _part([["议", "讼", "他"], ["规章", "1", "2"]], top=40.0)
+    first, second = join_split_row(above, below, looks_like_value)
+    assert [c.text for c in first.cells][-3:] == ["行政复议", "行政诉讼", "其他"]
+    assert [c.text for c in second.cells] == ["规章", "1", "2"]
+
+
+def test_whole_rows_either_side_of_a_page_break_stay_apart() -> None:
+    above = _part([["4.保护第三方合法权益", "60", "61"]])
+    below = _part([["5.属于三类内部事务信息", "67", "68"]], top=40.0)
+    assert join_split_row(above, below, looks_like_value) == (above, below)
+
+
+def test_a_numbered_label_under_the_break_opens_a_row_of_its_own() -> None:
+    """Rows left blank either side of the break: 4. opens a new row, not the rest of 3."""
+    above = _part([["3.危及“三安全一稳定”", "1", ""]])
+    for label in ("4.保护第三方合法权益", "（五）不予处理", "四、结转下年度继续办理"):
+        below = _part([[label, "", ""]], top=40.0)
+        assert join_split_row(above, below, looks_like_value) == (above, below)
+
+
+def test_a_joined_row_with_values_from_both_parts_is_uncertain() -> None:
+    above = _part([["3.危及", "5", ""]])
+    below = _part([["安全", "", "2"]], top=40.0)
+    first, _ = join_split_row(above, below, looks_like_value)
+    assert [c.text for c in first.cells] == ["3.危及安全", "5", "2"]
+    assert all(cell.uncertain for cell in first.cells)
+
+
+def test_heading_rows_repeated_at_the_top_of_the_next_part_are_dropped() -> None:
+    heading = [["信息内容", "本年", "上年"], ["", "件数", "件数"]]
+    first = _part([*heading, ["规章", "1", "2"]])
+    second = _part([*heading, ["行政规范性文件", "3", "4"]], top=40.0)
+    rest = drop_repeated_header(first, second, looks_like_value)
+    assert [(c.row, c.text) for c in rest.cells] == [(0, "行政规范性文件"), (0, "3"), (0, "4")]
+    assert rest.ys == second.ys[2:]
+    # Rows of numbers that happen to repeat are data, not headings.
+    numbers = _part([["1", "2", "3"], ["规章", "1", "2"]])
+    again = _part([["1", "2", "3"], ["规章", "5", "6"]], top=40.0)
+    assert drop_repeated_header(numbers, again, looks_like_value) == again
+
+
+def test_a_part_without_some_column_lines_goes_on_in_the_finer_grid() -> None:
+    cell = GridCell(row=0, col=1, rows=1, cols=1, text="行政诉讼", bbox=(150, 40, 250, 60))
+    coarse = Grid((50.0, 150.0, 250.0), (40.0, 60.0), (cell,))
+    fine = Grid((50.0, 150.0, 200.0, 250.0), (100.0, 120.0), ())
+    assert continued_columns(coarse, fine, 3.0) == fine.xs
+    assert continued_columns(fine, coarse, 3.0) == fine.xs
+    assert continued_columns(fine, Grid((60.0, 250.0), (0.0, 1.0), ()), 3.0) is None
+    assert continued_columns(fine, Grid((50.0, 170.0, 250.0), (0.0, 1.0), ()), 3.0) is None
+    (spread,) = regrid(coarse, fine.xs).cells
+    assert (spread.col, spread.cols) == (1, 2)
+
+
+def test_an_implausible_font_box_gives_way_to_the_glyph_box() -> None:
+    tight = (86.0, 218.5, 95.1, 226.0)
+    assert _char_box(tight, (85.5, 194.7, 284.5, 393.7)) == tight
+    loose = (85.5, 217.0, 96.0, 227.5)
+    assert _char_box(tight, loose) == loose
+
+
+@st.composite
+def ruled_tables(draw: st.DrawFn) -> tuple[list[Rule], list[Char], list[list[str]]]:
+    """A fully ruled table of random size with a number or a label in each cell."""
+    widths = draw(st.lists(st.integers(30, 120), min_size=2, max_size=8))
+    heights = draw(st.lists(st.integers(16, 40), min_size=2, max_size=12))
+    xs = [50.0]
+    for width in widths:
+        xs.append(xs[-1] + width)
+    ys = [80.0]
+    for height in heights:
+        ys.append(ys[-1] + height)
+    text = st.one_of(
+        st.integers(0, 99_999).map(str),
+        st.sampled_from(["规章", "行政许可", "其他", "", "/", "结果维持"]),
+    )
+    cells = [[draw(text) for _ in widths] for _ in heights]
+    chars = []
+    for r, row in enumerate(cells):
+        for c, value in enumerate(row):
+            fits = (
+                value
+                if len(value) * SIZE <= widths[c] - 6
+                else value[: int((widths[c] - 6) // SIZE)]
+            )
+            row[c] = fits
+            chars += write(fits, xs[c] + 3, ys[r] + 3)
+    shuffled = draw(st.permutations(chars))
+    return ruled(xs, ys), shuffled, cells
+
+
+@settings(max_examples=60, deadline=None)
+@given(ruled_tables())
+def test_every_cell_of_a_ruled_table_is_read_whatever_the_text_order(
+    table: tuple[list[Rule], list[Char], list[list[str]]],
+) -> None:
+    rules, chars, cells = table
+    (grid,) = find_grids(rules, chars)
+    assert [[c.text for c in grid.cells if c.row == r] for r in range(len(cells))] == cells
+    assert all(cell.uncertain == () for cell in grid.cells)

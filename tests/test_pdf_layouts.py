@@ -1,0 +1,294 @@
+"""PDF tables in the layouts real reports use, made by LibreOffice from HTML we wrote.
+
+Each report has a different number in every cell, so a value read from a neighbouring cell
+shows. Layouts: labels wrapped over two or three lines in narrow columns, header cells printed
+one character per line, tables running over page breaks with page numbers in the footer,
+borderless tables; each through LibreOffice's Writer/Web and Writer HTML import (which lay
+pages out differently). A copy with the text of every page rewritten column by column shows
+that the reading does not depend on the order of the producer's content stream.
+
+These tests need LibreOffice (``soffice``) and a CJK font (CI installs both).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from html import escape
+from typing import TYPE_CHECKING
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
+import pytest
+
+import gkbg
+from gkbg import _convert
+from tests.test_html import TABLE_WRITERS
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+
+SOFFICE = _convert.find_soffice()
+pytestmark = pytest.mark.skipif(
+    SOFFICE is None and not os.environ.get("CI"),
+    reason="LibreOffice (soffice) is not installed; CI installs it",
+)
+VARIANTS = ("2019", "2021")
+LAYOUTS = (
+    "narrow",
+    "vertical",
+    "pagebreak",
+    "borderless",
+    "pagebreak_repeated",
+    "pagebreak_header",
+)
+# Borderless tables with headers one character per line even for row labels, which gkbg reads
+# as lines of words: some cells can only be flagged uncertain, but none may be read wrong.
+HARD = ("borderless_vertical", "borderless_narrow")
+IMPORTS = {"web": (), "writer": ("--infilter=HTML (StarWriter)",)}
+FILLER = "本年度工作稳步推进，政务公开水平持续提升。"
+HEADER = '<div title="header"><p>某某区政务公开工作年度报告（第一稿）</p></div>'
+FOOTER = (
+    '<div title="footer"><p align="center">- '
+    "<sdfield type=PAGE subtype=RANDOM format=PAGE>1</sdfield> -</p></div>"
+)
+
+
+def distinct_cells(variant: str) -> dict[str, int]:
+    return {spec.key: index + 1 for index, spec in enumerate(gkbg.form(variant).cells())}
+
+
+def report_page(variant: str, cells: Mapping[str, int], layout: str) -> str:
+    """A report as HTML in one of the layouts (or several, joined by ``_``)."""
+    features = set(layout.split("_"))
+    printed = {key: str(value) for key, value in cells.items()}
+    values = set(printed.values())
+    form = gkbg.form(variant)
+    body = [
+        "<p>某某区人民政府2022年政府信息公开工作年度报告</p>",
+        "<p>一、总体情况</p>",
+        "<p>本报告中所列数据的统计期限自2022年1月1日起至2022年12月31日止。</p>",
+    ]
+    if "pagebreak" in features:
+        body += [f"<p>{FILLER}</p>"] * 38  # pushes table 三 over a page break
+    for key in gkbg.TABLES:
+        table = form.table(key)
+        body.append(f"<p>{escape(table.heading)}</p>")
+        rows = []
+        for row in TABLE_WRITERS[key](table, printed):
+            cells_html = []
+            for text, rowspan, colspan in row:
+                spans = (f' rowspan="{rowspan}"' if rowspan > 1 else "") + (
+                    f' colspan="{colspan}"' if colspan > 1 else ""
+                )
+                label = text not in values
+                if "narrow" in features and label and len(text) > 6:
+                    spans += ' width="60"'
+                content = escape(text)
+                if "vertical" in features and label and key != "active" and 2 <= len(text) <= 8:
+                    content = "<br>".join(escape(ch) for ch in text)
+                cells_html.append(f"<td{spans}>{content}</td>")
+            rows.append("<tr>" + "".join(cells_html) + "</tr>")
+        border = "0" if "borderless" in features else "1"
+        width = ' width="420"' if "narrow" in features else ""
+        body.append(f'<table border="{border}" cellspacing="0"{width}>')
+        if "repeated" in features and key == "applications":
+            # Heading rows LibreOffice repeats at the top of every page the table runs over.
+            body += ["<thead>", *rows[:3], "</thead><tbody>", *rows[3:], "</tbody>"]
+        else:
+            body += rows
+        body.append("</table>")
+    body += ["<p>五、存在的主要问题及改进情况</p><p>无。</p>"]
+    body += ["<p>六、其他需要报告的事项</p><p>无。</p>"]
+    if "header" in features:
+        body.append(HEADER)
+    if "pagebreak" in features:
+        body.append(FOOTER)
+    return '<!DOCTYPE html>\n<html><head><meta charset="utf-8"></head>\n<body>\n' + (
+        "\n".join(body) + "\n</body></html>\n"
+    )
+
+
+def convert(folder: Path, options: tuple[str, ...], sources: list[Path]) -> None:
+    assert SOFFICE is not None, "LibreOffice is needed for these tests"
+    subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            *options,
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            *map(str, sources),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+        env={**os.environ, "HOME": str(folder)},
+    )
+
+
+def column_by_column(source: Path, target: Path) -> None:
+    """Rewrite every page's content stream with its text in columns, left to right."""
+    pdf = pdfium.PdfDocument(source)
+    try:
+        for index in range(len(pdf)):
+            page = pdf[index]
+            texts = [
+                obj
+                for obj in page.get_objects(max_depth=0)
+                if obj.type == pdfium_raw.FPDF_PAGEOBJ_TEXT
+            ]
+            boxes = {id(obj): obj.get_bounds() for obj in texts}
+            for obj in texts:
+                page.remove_obj(obj)
+            # Left to right, each column from the top down (PDF's y grows upwards).
+            for obj in sorted(texts, key=lambda o: (round(boxes[id(o)][0] / 4), -boxes[id(o)][3])):
+                page.insert_obj(obj)
+            page.gen_content()
+        pdf.save(target)
+    finally:
+        pdf.close()
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every report as a PDF, named ``<import>-<variant>-<layout>``."""
+    made: dict[str, Path] = {}
+    for name, options in IMPORTS.items():
+        folder = tmp_path_factory.mktemp(name)
+        pages = []
+        for variant in VARIANTS:
+            for layout in (*LAYOUTS, *HARD):
+                page = folder / f"{name}-{variant}-{layout}.html"
+                page.write_text(
+                    report_page(variant, distinct_cells(variant), layout), encoding="utf-8"
+                )
+                pages.append(page)
+        convert(folder, options, pages)
+        for page in pages:
+            made[page.stem] = page.with_suffix(".pdf")
+        for variant in VARIANTS:
+            for layout in ("narrow", "pagebreak"):
+                source = made[f"{name}-{variant}-{layout}"]
+                target = folder / f"{name}-{variant}-{layout}-columns.pdf"
+                column_by_column(source, target)
+                made[target.stem] = target
+    return made
+
+
+CASES = [
+    f"{name}-{variant}-{layout}"
+    for name in IMPORTS
+    for variant in VARIANTS
+    for layout in (*LAYOUTS, "narrow-columns", "pagebreak-columns")
+]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_every_cell_is_read_exactly(made: dict[str, Path], case: str) -> None:
+    variant = case.split("-")[1]
+    report = gkbg.parse(made[case])
+    assert report.format == "pdf"
+    assert report.variants == dict.fromkeys(gkbg.TABLES, variant)
+    assert report.year == 2022
+    assert report.cells() == distinct_cells(variant)
+    assert report.uncertain_cells() == ()
+
+
+@pytest.mark.parametrize(
+    "case",
+    [f"{name}-{variant}-{layout}" for name in IMPORTS for variant in VARIANTS for layout in HARD],
+)
+def test_cells_that_cannot_be_placed_are_flagged_never_wrong(
+    made: dict[str, Path], case: str
+) -> None:
+    variant = case.split("-")[1]
+    report = gkbg.parse(made[case])
+    assert report.variants == dict.fromkeys(gkbg.TABLES, variant)
+    uncertain = {cell.key for cell in report.uncertain_cells()}
+    got = report.cells()
+    wrong = {
+        key: (got.get(key), value)
+        for key, value in distinct_cells(variant).items()
+        if key not in uncertain and got.get(key) != value
+    }
+    assert wrong == {}
+    assert len(uncertain) < len(got) / 3  # most cells are still read
+
+
+def _text_layer(path: Path) -> str:
+    """The text of every page in PDFium's own order, as the previous parser read it."""
+    pdf = pdfium.PdfDocument(path)
+    try:
+        return "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    finally:
+        pdf.close()
+
+
+def _cell_texts(path: Path) -> set[str]:
+    return {token.text for token in gkbg.parse_layout(path).tokens if token.cell}
+
+
+def test_wrapped_labels_are_one_cell(made: dict[str, Path]) -> None:
+    path = made["writer-2021-narrow"]
+    note = gkbg.form("2021").table("applications").note
+    label = "5.属于三类内部事务信息"
+    assert note is not None
+    assert note.replace(" ", "") in {text.replace(" ", "") for text in _cell_texts(path)}
+    assert label in _cell_texts(path)
+    layer = _text_layer(path)
+    assert "5.属于三类\r\n内部事务信\r\n" in layer  # over three lines, values in between
+
+
+def test_header_cells_one_character_per_line_are_one_cell(made: dict[str, Path]) -> None:
+    path = made["web-2021-vertical"]
+    assert {"自然人", "行政复议", "结果维持"} <= _cell_texts(path)
+    assert "自\r\n然\r\n人" in _text_layer(path)
+
+
+@pytest.mark.parametrize("layout", ["pagebreak", "pagebreak_header"])
+@pytest.mark.parametrize("name", list(IMPORTS))
+def test_a_table_over_a_page_break_is_one_table(
+    made: dict[str, Path], name: str, layout: str
+) -> None:
+    path = made[f"{name}-2021-{layout}"]
+    report = gkbg.parse(path)
+    first = report.cell("applications.received.natural_person").location
+    last = report.cell("applications.carried_forward.total").location
+    assert first is not None
+    assert last is not None
+    assert first.page is not None
+    assert last.page is not None
+    assert last.page > first.page
+    assert first.table_index == last.table_index
+    assert first.row_index is not None
+    assert last.row_index is not None
+    assert last.row_index > first.row_index
+    page_number = re.compile(r"- \d -")
+    assert page_number.search(_text_layer(path))
+    text = gkbg.parse_layout(path).text
+    assert not page_number.search(text)
+    if layout == "pagebreak_header":  # on every page, so dropped from the text
+        assert _text_layer(path).count("第一稿") > 1
+        assert "第一稿" not in text
+
+
+def test_heading_rows_repeated_on_the_next_page_are_read_once(made: dict[str, Path]) -> None:
+    for name in IMPORTS:
+        path = made[f"{name}-2021-pagebreak_repeated"]
+        assert _text_layer(path).count("申请人情况") == 2
+        assert [t.text for t in gkbg.parse_layout(path).tokens].count("申请人情况") == 1
+
+
+def test_the_rewritten_copy_has_its_text_in_columns(made: dict[str, Path]) -> None:
+    original = _text_layer(made["web-2021-pagebreak"]).replace("\r\n", " ")
+    rewritten = _text_layer(made["web-2021-pagebreak-columns"]).replace("\r\n", " ")
+    row = "一、本年新收政府信息公开申请数量 11 12 13"
+    assert row in original
+    assert row not in rewritten
