@@ -7,13 +7,16 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING
 
+import pytest
+
+from gkbg._lang import count
 from gkbg.cli import main
 from tests.helpers import SEEDS
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    import pytest
+    from gkbg._lang import Lang
 
 YAOHAI = SEEDS[2]
 XINGAN = SEEDS[3]
@@ -130,3 +133,51 @@ def test_python_dash_m() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "form 2021" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("number", "what", "lang", "shown"),
+    [
+        (1, "errors", "en", "1 error"),
+        (0, "errors", "en", "0 errors"),
+        (2, "errors", "en", "2 errors"),
+        (1, "warnings", "en", "1 warning"),
+        (1, "files", "en", "1 file"),
+        (2, "files", "en", "2 files"),
+        (1, "uncertain", "en", "1 cell read with doubt"),
+        (1, "unchecked", "en", "1 relation not checkable (missing cells)"),
+        (1, "units", "en", "1 unit's report"),
+        (3, "units", "en", "3 units' reports"),
+        (1, "with_errors", "en", "1 report with errors"),
+        (1, "errors", "zh", "1 个错误"),
+        (2, "errors", "zh", "2 个错误"),
+    ],
+)
+def test_counts_are_singular_for_one(number: int, what: str, lang: Lang, shown: str) -> None:
+    assert count(number, what, lang) == shown
+
+
+def test_one_warning_is_singular(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = XINGAN.read_text(encoding="utf-8")
+    row = "二、上年结转政府信息公开申请数量 |\n"
+    assert row + "0 |" in text
+    edited = tmp_path / "edited.txt"
+    edited.write_text(text.replace(row + "0 |", row + "/ |"), encoding="utf-8")
+    assert main(["check", str(edited), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "  0 errors, 1 warning, 2 relations not checkable (missing cells)\n" in out
+    assert main(["check", str(edited), "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    assert "  0 个错误，1 个警告，2 项关系因单元格缺失未能检查\n" in out
+
+
+def test_chinese_severity_is_aligned_with_the_message(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    main(["check", str(YAOHAI), "--lang", "zh"])
+    lines = capsys.readouterr().out.splitlines()
+    label = next(line for line in lines if line.startswith("  错误"))
+    message = lines[lines.index(label) + 1]
+    indent = len(message) - len(message.lstrip())
+    # 错误 is two characters wide each: the rule id starts in the column the message does
+    assert label.index("applications") + len("错误") == indent

@@ -14,7 +14,7 @@ import html
 from typing import TYPE_CHECKING
 
 from gkbg._findings import CheckResult, Severity
-from gkbg._lang import Lang, default_lang
+from gkbg._lang import Lang, count, default_lang, join
 from gkbg._model import CellState
 from gkbg._schema import forms
 
@@ -49,10 +49,6 @@ _WORDS = {
         "agency": "机关",
         "none": "未注明",
         "not_found": "未找到此表",
-        "errors": "个错误",
-        "warnings": "个警告",
-        "uncertain": "个单元格读取存疑",
-        "unchecked": "项关系因单元格缺失未能检查",
         "clean": "未发现问题",
         "severity": "级别",
         "rule": "检查",
@@ -71,10 +67,6 @@ _WORDS = {
         "agency": "agency",
         "none": "not named",
         "not_found": "table not found",
-        "errors": "errors",
-        "warnings": "warnings",
-        "uncertain": "cells read with doubt",
-        "unchecked": "relations not checkable (missing cells)",
         "clean": "no findings",
         "severity": "severity",
         "rule": "check",
@@ -288,14 +280,14 @@ def _summary(report: Report, result: CheckResult, lang: Lang) -> str:
     words = _WORDS[lang]
     variants = sorted({v for v in report.variants.values() if v})
     parts = [
-        f"{len(result.errors)} {words['errors']}",
-        f"{len(result.warnings)} {words['warnings']}",
+        count(len(result.errors), "errors", lang),
+        count(len(result.warnings), "warnings", lang),
     ]
     uncertain = len(report.uncertain_cells())
     if uncertain:
-        parts.append(f"{uncertain} {words['uncertain']}")
+        parts.append(count(uncertain, "uncertain", lang))
     if result.not_checkable:
-        parts.append(f"{len(result.not_checkable)} {words['unchecked']}")
+        parts.append(count(len(result.not_checkable), "unchecked", lang))
     if not result.findings and not uncertain:
         parts.append(words["clean"])
     return (
@@ -303,7 +295,7 @@ def _summary(report: Report, result: CheckResult, lang: Lang) -> str:
         f"{_e(words['form'])} {_e('/'.join(variants) or '?')} · "
         f"{_e(words['year'])} {_e(report.year or words['none'])} · "
         f"{_e(words['agency'])} {_e(report.agency or words['none'])}<br>"
-        f"{_e(', '.join(parts))}</p>"
+        f"{_e(join(parts, lang))}</p>"
     )
 
 
@@ -363,9 +355,13 @@ def result_html(result: CheckResult, *, lang: Lang | None = None) -> str:
         )
         tds = "".join(f"<td>{_e(field)}</td>" for field in fields)
         rows.append(f'<tr class="gkbg-{finding.severity.value}">{tds}</tr>')
-    summary = f"{len(result.errors)} {words['errors']}, {len(result.warnings)} {words['warnings']}"
+    parts = [
+        count(len(result.errors), "errors", chosen),
+        count(len(result.warnings), "warnings", chosen),
+    ]
     if result.not_checkable:
-        summary += f", {len(result.not_checkable)} {words['unchecked']}"
+        parts.append(count(len(result.not_checkable), "unchecked", chosen))
+    summary = join(parts, chosen)
     title = f"{_e(result.source)}: " if result.source else ""
     return (
         f'{_STYLE}<div class="gkbg"><p>{title}{_e(summary)}</p>'

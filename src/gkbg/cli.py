@@ -20,7 +20,7 @@ from gkbg._engine import check
 from gkbg._errors import GkbgError
 from gkbg._findings import Text
 from gkbg._json import converter, to_json
-from gkbg._lang import Lang, default_lang
+from gkbg._lang import Lang, count, default_lang, join
 from gkbg._parsers import default_registry, parse
 from gkbg._rollup import check_rollup
 from gkbg._rules import RuleSet
@@ -30,6 +30,7 @@ from gkbg._version import __version__
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from gkbg._batch import BatchSummary
     from gkbg._findings import CheckResult
     from gkbg._model import Report
 
@@ -43,10 +44,6 @@ _WORDS = {
     "zh": {
         "error": "错误",
         "warning": "警告",
-        "errors": "个错误",
-        "warnings": "个警告",
-        "uncertain": "个单元格读取存疑",
-        "unchecked": "项关系因单元格缺失未能检查",
         "form": "格式",
         "year": "年度",
         "agency": "机关",
@@ -58,23 +55,12 @@ _WORDS = {
         "series": "系列",
         "gap": "缺少{year}年度报告，其前后年度未比较",
         "rollup": "汇总",
-        "units": "份所属单位报告",
-        "files": "个文件",
-        "read_now": "本次读取",
-        "done_before": "此前已完成",
-        "read": "已读取",
-        "unreadable": "无法读取",
-        "failed": "意外失败",
-        "with_errors": "份报告有错误",
         "written": "已写出",
+        "colon": "：",
     },
     "en": {
         "error": "error",
         "warning": "warning",
-        "errors": "errors",
-        "warnings": "warnings",
-        "uncertain": "cells read with doubt",
-        "unchecked": "relations not checkable (missing cells)",
         "form": "form",
         "year": "year",
         "agency": "agency",
@@ -86,15 +72,8 @@ _WORDS = {
         "series": "series",
         "gap": "no report for {year}: the years around it are not compared",
         "rollup": "summary",
-        "units": "units' reports",
-        "files": "files",
-        "read_now": "read now",
-        "done_before": "done before",
-        "read": "read",
-        "unreadable": "unreadable",
-        "failed": "failed",
-        "with_errors": "reports with errors",
         "written": "written",
+        "colon": ": ",
     },
 }
 
@@ -197,6 +176,12 @@ def _describe(report: Report, lang: Lang) -> str:
     )
 
 
+def _pad(text: str, width: int) -> str:
+    """``text`` padded with spaces to ``width`` columns, a wide (Chinese) character counting two."""
+    used = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    return text + " " * max(width - used, 0)
+
+
 def _print_result(path: Path, report: Report, result: CheckResult, lang: Lang, out: TextIO) -> None:
     words = _WORDS[lang]
     out.write(f"{path}  ({_describe(report, lang)})\n")
@@ -208,20 +193,20 @@ def _print_result(path: Path, report: Report, result: CheckResult, lang: Lang, o
         numbers = ""
         if finding.expected is not None or finding.actual is not None:
             numbers = f"  {words['expected']} {finding.expected}  {words['found']} {finding.actual}"
-        out.write(f"  {label:<8} {finding.rule}  {where}{numbers}\n")
+        out.write(f"  {_pad(label, 8)} {finding.rule}  {where}{numbers}\n")
         out.write(f"           {finding.message(lang)}\n")
     uncertain = len(report.uncertain_cells())
     summary = [
-        f"{len(result.errors)} {words['errors']}",
-        f"{len(result.warnings)} {words['warnings']}",
+        count(len(result.errors), "errors", lang),
+        count(len(result.warnings), "warnings", lang),
     ]
     if uncertain:
-        summary.append(f"{uncertain} {words['uncertain']}")
+        summary.append(count(uncertain, "uncertain", lang))
     if result.not_checkable:
-        summary.append(f"{len(result.not_checkable)} {words['unchecked']}")
+        summary.append(count(len(result.not_checkable), "unchecked", lang))
     if not result.findings and not uncertain:
         summary.append(words["clean"])
-    out.write(f"  {', '.join(summary)}\n")
+    out.write(f"  {join(summary, lang)}\n")
 
 
 def _one_line(text: str) -> str:
@@ -307,17 +292,17 @@ def _print_findings(result: CheckResult, lang: Lang, out: TextIO) -> None:
         numbers = ""
         if finding.expected is not None or finding.actual is not None:
             numbers = f"  {words['expected']} {finding.expected}  {words['found']} {finding.actual}"
-        out.write(f"  {label:<8} {finding.rule}  {where}{numbers}\n")
+        out.write(f"  {_pad(label, 8)} {finding.rule}  {where}{numbers}\n")
         out.write(f"           {finding.message(lang)}\n")
     summary = [
-        f"{len(result.errors)} {words['errors']}",
-        f"{len(result.warnings)} {words['warnings']}",
+        count(len(result.errors), "errors", lang),
+        count(len(result.warnings), "warnings", lang),
     ]
     if result.not_checkable:
-        summary.append(f"{len(result.not_checkable)} {words['unchecked']}")
+        summary.append(count(len(result.not_checkable), "unchecked", lang))
     if not result.findings:
         summary.append(words["clean"])
-    out.write(f"  {', '.join(summary)}\n")
+    out.write(f"  {join(summary, lang)}\n")
 
 
 def _read_all(
@@ -368,10 +353,30 @@ def _check_rollup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         out.write(
             f"{words['rollup']} {args.summary} ({_describe(summary, lang)}), "
-            f"{len(units)} {words['units']}\n"
+            f"{count(len(units), 'units', lang)}\n"
         )
         _print_findings(result, lang, out)
     return EXIT_FINDINGS if result.errors else EXIT_OK
+
+
+def _batch_summary(summary: BatchSummary, lang: Lang) -> str:
+    """The three lines ``gkbg batch`` ends with: files seen, files in the output, findings."""
+    files = summary.read + summary.skipped
+    if lang == "zh":
+        return (
+            f"{files} 个文件：本次读取 {summary.read} 个，此前已完成 {summary.skipped} 个\n"
+            f"{summary.out}：共 {summary.files} 个文件，已读取 {summary.ok} 个，"
+            f"无法读取 {summary.unreadable} 个，意外失败 {summary.failed} 个\n"
+            f"  {summary.with_errors} 份报告有错误：{count(summary.errors, 'errors', lang)}，"
+            f"{count(summary.warnings, 'warnings', lang)}\n"
+        )
+    return (
+        f"{count(files, 'files', lang)}: {summary.read} read now, {summary.skipped} done before\n"
+        f"{summary.out}: {count(summary.files, 'files', lang)}, {summary.ok} read, "
+        f"{summary.unreadable} unreadable, {summary.failed} failed\n"
+        f"  {count(summary.with_errors, 'with_errors', lang)}: "
+        f"{count(summary.errors, 'errors', lang)}, {count(summary.warnings, 'warnings', lang)}\n"
+    )
 
 
 def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -390,19 +395,12 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except GkbgError as exc:  # an output folder gkbg cannot use
         err.write(f"gkbg: {exc}\n")
         return EXIT_UNREADABLE
-    out.write(
-        f"{summary.read + summary.skipped} {words['files']}: {summary.read} {words['read_now']}, "
-        f"{summary.skipped} {words['done_before']}\n"
-        f"{summary.out}: {summary.files} {words['files']}, {summary.ok} {words['read']}, "
-        f"{summary.unreadable} {words['unreadable']}, {summary.failed} {words['failed']}\n"
-        f"  {summary.with_errors} {words['with_errors']}: {summary.errors} {words['errors']}, "
-        f"{summary.warnings} {words['warnings']}\n"
-    )
+    out.write(_batch_summary(summary, lang))
     out.writelines(
-        f"  {words['cannot']}: {error_class}: {message}\n"
+        f"  {words['cannot']}{words['colon']}{error_class}: {message}\n"
         for _source, error_class, message in summary.problems
     )
-    out.write(f"  {words['written']}: {', '.join(summary.outputs)}\n")
+    out.write(f"  {words['written']}{words['colon']}{', '.join(summary.outputs)}\n")
     if summary.unreadable or summary.failed:
         return EXIT_UNREADABLE
     return EXIT_FINDINGS if summary.with_errors else EXIT_OK
