@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from gkbg._lang import count
-from gkbg.cli import main
+from gkbg.cli import _parser, main
 from tests.helpers import SEEDS
 
 if TYPE_CHECKING:
@@ -181,3 +182,24 @@ def test_chinese_severity_is_aligned_with_the_message(
     indent = len(message) - len(message.lstrip())
     # 错误 is two characters wide each: the rule id starts in the column the message does
     assert label.index("applications") + len("错误") == indent
+
+
+def test_every_command_and_option_is_explained() -> None:
+    parser = _parser()
+    (commands,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    names = {choice.dest for choice in commands._choices_actions}
+    assert names == set(commands.choices)
+    for choice in commands._choices_actions:
+        assert choice.help, choice.dest
+    for name, command in commands.choices.items():
+        assert command.description, name
+        for action in command._actions:
+            assert action.help, (name, action.dest)
+
+
+def test_help_names_the_exit_status(capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("check", "check-series", "check-rollup", "batch", "parse"):
+        with pytest.raises(SystemExit) as exit_:
+            main([name, "--help"])
+        assert exit_.value.code == 0
+        assert "Exit status: 0" in " ".join(capsys.readouterr().out.split()), name

@@ -78,70 +78,106 @@ _WORDS = {
 }
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="gkbg",
-        description="Read and check the statistical tables of government information-disclosure "
-        "annual reports (政府信息公开工作年度报告).",
-    )
-    parser.add_argument("--version", action="version", version=f"gkbg {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+_EXIT_STATUS = (
+    "Exit status: 0 when no report has an error (warnings are allowed), 1 when one has, "
+    "2 when a file cannot be read or a --rules file is not valid (2 wins over 1)."
+)
 
-    check_cmd = commands.add_parser("check", help="check one or more reports")
-    check_cmd.add_argument("files", nargs="+", metavar="FILE", type=Path)
-    check_cmd.add_argument("--json", action="store_true", help="print JSON for machines")
-    check_cmd.add_argument(
+
+def _add_common(command: argparse.ArgumentParser, *, json_help: str | None) -> None:
+    """The options ``check``, ``check-series``, ``check-rollup`` and ``batch`` share."""
+    if json_help is not None:
+        command.add_argument("--json", action="store_true", help=json_help)
+    command.add_argument(
         "--lang",
         choices=("zh", "en"),
         default=None,
-        help="language of the messages (default: from the locale)",
+        help="language of the messages: zh (Chinese) or en (English); default: from the "
+        "locale (LC_ALL, LC_MESSAGES, LANG)",
     )
-    check_cmd.add_argument(
+    command.add_argument(
         "--rules",
         action="append",
         default=[],
         type=Path,
         metavar="TOML",
-        help="add the rules of a TOML rule file (may be repeated)",
+        help="add the checks of a TOML rule file to the built-in ones (may be repeated)",
+    )
+    command.add_argument(
+        "--format",
+        default=None,
+        metavar="NAME",
+        help="read every file in this format instead of detecting it (see: gkbg formats)",
+    )
+
+
+def _subcommand(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    summary: str,
+    epilog: str | None = None,
+) -> argparse.ArgumentParser:
+    return commands.add_parser(
+        name, help=summary, description=summary[0].upper() + summary[1:] + ".", epilog=epilog
+    )
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gkbg",
+        description="Read and check the statistical tables of government information-disclosure "
+        "annual reports (政府信息公开工作年度报告).",
+        epilog="Run 'gkbg COMMAND --help' for the options of a command. "
+        "Documentation: docs/index.md in the repository.",
+    )
+    parser.add_argument("--version", action="version", version=f"gkbg {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check_cmd = _subcommand(
+        commands, "check", "check one or more reports and print the findings", _EXIT_STATUS
     )
     check_cmd.add_argument(
-        "--format", default=None, help="read every file in this format instead of detecting it"
-    )
+        "files", nargs="+", metavar="FILE", type=Path,
+        help="a report: PDF, HTML, DOCX, XLSX, text (legacy DOC, WPS, ET with LibreOffice)",
+    )  # fmt: skip
+    _add_common(check_cmd, json_help="print one JSON record per file instead of text")
 
-    series_cmd = commands.add_parser(
-        "check-series", help="check one agency's reports of several years against each other"
+    series_cmd = _subcommand(
+        commands,
+        "check-series",
+        "check one agency's reports of several years against each other",
+        _EXIT_STATUS,
     )
-    rollup_cmd = commands.add_parser(
-        "check-rollup", help="check a region's summary report against its units' reports"
+    series_cmd.add_argument(
+        "files", nargs="+", metavar="FILE", type=Path, help="the agency's reports, in any order"
     )
-    series_cmd.add_argument("files", nargs="+", metavar="FILE", type=Path)
-    rollup_cmd.add_argument("summary", metavar="SUMMARY", type=Path)
-    rollup_cmd.add_argument("files", nargs="+", metavar="UNIT", type=Path)
-    for command in (series_cmd, rollup_cmd):
-        command.add_argument("--json", action="store_true", help="print JSON for machines")
-        command.add_argument(
-            "--lang",
-            choices=("zh", "en"),
-            default=None,
-            help="language of the messages (default: from the locale)",
-        )
-        command.add_argument(
-            "--rules",
-            action="append",
-            default=[],
-            type=Path,
-            metavar="TOML",
-            help="add the rules of a TOML rule file (may be repeated)",
-        )
-        command.add_argument(
-            "--format", default=None, help="read every file in this format instead of detecting it"
-        )
+    _add_common(series_cmd, json_help="print the result as JSON instead of text")
+    rollup_cmd = _subcommand(
+        commands,
+        "check-rollup",
+        "check a region's summary report against its units' reports",
+        _EXIT_STATUS,
+    )
+    rollup_cmd.add_argument("summary", metavar="SUMMARY", type=Path, help="the summary report")
+    rollup_cmd.add_argument(
+        "files", nargs="+", metavar="UNIT", type=Path, help="the reports of its units"
+    )
+    _add_common(rollup_cmd, json_help="print the result as JSON instead of text")
 
-    batch_cmd = commands.add_parser(
-        "batch", help="read and check many files into CSV (and Parquet), resumably"
+    batch_cmd = _subcommand(
+        commands,
+        "batch",
+        "read and check many files into CSV (and Parquet) files, resumably",
+        "Run it again with the same --out to read only the files not done yet. " + _EXIT_STATUS,
     )
-    batch_cmd.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or globs")
-    batch_cmd.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
+    batch_cmd.add_argument(
+        "paths", nargs="+", metavar="PATH", help="files, folders (read recursively) or globs"
+    )
+    batch_cmd.add_argument(
+        "--out", required=True, type=Path, metavar="DIR",
+        help="output folder for summary.csv, cells.csv and findings.csv (and .parquet files "
+        "when pyarrow is installed); created if needed",
+    )  # fmt: skip
     batch_cmd.add_argument(
         "--jobs", type=int, default=None, metavar="N", help="worker processes (default: all cores)"
     )
@@ -151,18 +187,29 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="show a progress bar on stderr (default: when stderr is a terminal)",
     )
-    batch_cmd.add_argument("--lang", choices=("zh", "en"), default=None)
-    batch_cmd.add_argument("--rules", action="append", default=[], type=Path, metavar="TOML")
-    batch_cmd.add_argument("--format", default=None, help="read every file in this format")
+    _add_common(batch_cmd, json_help=None)
 
-    parse_cmd = commands.add_parser("parse", help="print a report's cells as JSON")
-    parse_cmd.add_argument("file", metavar="FILE", type=Path)
-    parse_cmd.add_argument("--format", default=None, help="the format instead of detecting it")
+    parse_cmd = _subcommand(
+        commands,
+        "parse",
+        "print every cell of a report, and its form, year and agency, as JSON",
+        "Exit status: 0, or 2 when the file cannot be read.",
+    )
+    parse_cmd.add_argument("file", metavar="FILE", type=Path, help="a report")
+    parse_cmd.add_argument(
+        "--format",
+        default=None,
+        metavar="NAME",
+        help="read the file in this format instead of detecting it (see: gkbg formats)",
+    )
 
-    rules_cmd = commands.add_parser("rules", help="list the checks")
-    rules_cmd.add_argument("--lang", choices=("zh", "en"), default=None)
+    rules_cmd = _subcommand(commands, "rules", "list the checks: id, severity and title")
+    rules_cmd.add_argument(
+        "--lang", choices=("zh", "en"), default=None,
+        help="language of the titles (default: from the locale)",
+    )  # fmt: skip
 
-    commands.add_parser("formats", help="list the formats gkbg can read")
+    _subcommand(commands, "formats", "list the formats gkbg can read, by name")
     return parser
 
 
