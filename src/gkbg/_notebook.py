@@ -40,6 +40,8 @@ _STYLE = """<style>
 .gkbg td.gkbg-warning { background: #fff2a8; }
 .gkbg td.gkbg-error { background: #f8b4b4; font-weight: bold; }
 .gkbg caption { text-align: left; font-weight: bold; padding: 0.2em 0; }
+.gkbg table.gkbg-findings td { text-align: left; }
+.gkbg table.gkbg-findings td.gkbg-number { text-align: right; }
 </style>"""
 
 _WORDS = {
@@ -60,6 +62,7 @@ _WORDS = {
         "warning": "警告",
         "doubt": "读取存疑",
         "unread": "未能读取",
+        "more": "{first} 等 {count} 个单元格",
     },
     "en": {
         "form": "form",
@@ -78,6 +81,7 @@ _WORDS = {
         "warning": "warning",
         "doubt": "read with doubt",
         "unread": "not read",
+        "more": "{first} and {others} more",
     },
 }
 
@@ -336,6 +340,14 @@ def to_html(report: Report, result: CheckResult | None = None, *, lang: Lang | N
     return "\n".join(parts)
 
 
+def _cells_td(cells: Sequence[str], words: Mapping[str, str]) -> str:
+    """The cells a finding involves: the first by its key, the others counted, all on hover."""
+    if len(cells) <= 1:
+        return f"<td>{_e(' '.join(cells))}</td>"
+    shown = words["more"].format(first=cells[0], count=len(cells), others=len(cells) - 1)
+    return f'<td title="{_e(" ".join(cells))}">{_e(shown)}</td>'
+
+
 def result_html(result: CheckResult, *, lang: Lang | None = None) -> str:
     """A check result's findings as an HTML table, every text escaped."""
     chosen: Lang = lang or default_lang()
@@ -345,15 +357,14 @@ def result_html(result: CheckResult, *, lang: Lang | None = None) -> str:
     )
     rows = []
     for finding in result.findings:
-        fields = (
-            words[finding.severity.value],
-            finding.rule,
-            " ".join(finding.cells),
-            "" if finding.expected is None else finding.expected,
-            "" if finding.actual is None else finding.actual,
-            finding.message(chosen),
+        expected = "" if finding.expected is None else finding.expected
+        actual = "" if finding.actual is None else finding.actual
+        tds = (
+            f"<td>{_e(words[finding.severity.value])}</td><td>{_e(finding.rule)}</td>"
+            f"{_cells_td(finding.cells, words)}"
+            f'<td class="gkbg-number">{_e(expected)}</td>'
+            f'<td class="gkbg-number">{_e(actual)}</td><td>{_e(finding.message(chosen))}</td>'
         )
-        tds = "".join(f"<td>{_e(field)}</td>" for field in fields)
         rows.append(f'<tr class="gkbg-{finding.severity.value}">{tds}</tr>')
     parts = [
         count(len(result.errors), "errors", chosen),
@@ -365,5 +376,5 @@ def result_html(result: CheckResult, *, lang: Lang | None = None) -> str:
     title = f"{_e(result.source)}: " if result.source else ""
     return (
         f'{_STYLE}<div class="gkbg"><p>{title}{_e(summary)}</p>'
-        f"<table><tr>{head}</tr>\n" + "\n".join(rows) + "\n</table></div>"
+        f'<table class="gkbg-findings"><tr>{head}</tr>\n' + "\n".join(rows) + "\n</table></div>"
     )
