@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import subprocess
 import sys
@@ -203,3 +204,27 @@ def test_help_names_the_exit_status(capsys: pytest.CaptureFixture[str]) -> None:
             main([name, "--help"])
         assert exit_.value.code == 0
         assert "Exit status: 0" in " ".join(capsys.readouterr().out.split()), name
+
+
+class _ClosedPipe(io.StringIO):
+    """Standard output whose reader has gone away, as after ``gkbg ... | head -1``."""
+
+    def __init__(self, descriptor: int) -> None:
+        super().__init__()
+        self.descriptor = descriptor
+
+    def write(self, _text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def fileno(self) -> int:
+        return self.descriptor
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with (tmp_path / "stdout").open("w") as target:
+        monkeypatch.setattr(sys, "stdout", _ClosedPipe(target.fileno()))
+        assert main(["parse", str(XINGAN)]) == 141
+        assert main(["check", str(XINGAN), "--lang", "en"]) == 141
+    assert capsys.readouterr().err == ""
