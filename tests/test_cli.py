@@ -13,7 +13,7 @@ import pytest
 
 from gkbg._lang import count
 from gkbg.cli import _parser, main
-from tests.helpers import SEEDS
+from tests.helpers import FIXTURES, SEEDS
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -228,3 +228,26 @@ def test_a_reader_that_stops_early_gets_no_traceback(
         assert main(["parse", str(XINGAN)]) == 141
         assert main(["check", str(XINGAN), "--lang", "en"]) == 141
     assert capsys.readouterr().err == ""
+
+
+def test_unreadable_inputs_are_one_line_and_status_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")  # gkbg parse has no --lang
+    # not-a-report.pdf: a meeting notice in a real PDF with a text layer, made with
+    #   soffice --headless --convert-to pdf not-a-report.txt
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    cases = {
+        tmp_path / "no-such-report.txt": "no such file",
+        tmp_path: "is a directory, not a file",
+        empty: "the document is empty",
+        FIXTURES / "hostile" / "not-a-report.pdf": "none of the three statutory tables",
+    }
+    for path, reason in cases.items():
+        for command in ("check", "parse"):
+            assert main([command, str(path)]) == 2, (command, path)
+            captured = capsys.readouterr()
+            assert captured.out == ""
+            (line,) = captured.err.splitlines()
+            assert line.startswith(f"gkbg: cannot read: {path}: {reason}"), line

@@ -458,7 +458,7 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _parse(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     report = _read(args.file, args.format)
     if isinstance(report, str):
-        err.write(f"gkbg: {report}\n")
+        err.write(f"gkbg: {_WORDS[default_lang()]['cannot']}: {report}\n")
         return EXIT_UNREADABLE
     out.write(to_json(report) + "\n")
     return EXIT_OK
