@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+import gkbg
 from gkbg._lang import count
 from gkbg.cli import _parser, main
 from tests.helpers import FIXTURES, SEEDS
@@ -251,3 +252,16 @@ def test_unreadable_inputs_are_one_line_and_status_2(
             assert captured.out == ""
             (line,) = captured.err.splitlines()
             assert line.startswith(f"gkbg: cannot read: {path}: {reason}"), line
+
+
+def test_rules_in_chinese_name_the_severity_in_chinese(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["rules", "--lang", "zh"]) == 0
+    chinese = capsys.readouterr().out.splitlines()
+    assert main(["rules", "--lang", "en"]) == 0
+    english = capsys.readouterr().out.splitlines()
+    assert len(chinese) == len(english) == len(gkbg.RuleSet.default().ids)
+    for zh, en in zip(chinese, english, strict=True):
+        rule, severity = en.split()[:2]
+        assert zh.split()[:2] == [rule, {"error": "错误", "warning": "警告"}[severity]]

@@ -467,11 +467,11 @@ def _parse(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _list_rules(args: argparse.Namespace, out: TextIO) -> int:
     lang: Lang = args.lang or default_lang()
     for rule in RuleSet.default():
-        severity = rule.severity.value
+        severity = _WORDS[lang][rule.severity.value] if lang == "zh" else rule.severity.value
         title = getattr(rule, "title", "")
         if isinstance(title, Text):
             title = title(lang)
-        out.write(f"{rule.id:<34} {severity:<8} {title}\n")
+        out.write(f"{rule.id:<34} {_pad(severity, 8)} {title}\n")
     return EXIT_OK
 
 
