@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import io
 import json
 import subprocess
@@ -265,3 +266,23 @@ def test_rules_in_chinese_name_the_severity_in_chinese(
     for zh, en in zip(chinese, english, strict=True):
         rule, severity = en.split()[:2]
         assert zh.split()[:2] == [rule, {"error": "错误", "warning": "警告"}[severity]]
+
+
+def test_a_missing_extra_names_the_file(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real = importlib.import_module
+
+    def without_pdfium(name: str, package: str | None = None) -> object:
+        if name == "pypdfium2":
+            raise ImportError(name)
+        return real(name, package)
+
+    monkeypatch.setattr(importlib, "import_module", without_pdfium)
+    pdf = min((FIXTURES / "corpus").glob("*.pdf"))
+    assert main(["check", str(pdf), str(XINGAN), "--lang", "en"]) == 2
+    captured = capsys.readouterr()
+    (line,) = captured.err.splitlines()
+    assert line.startswith(f"gkbg: cannot read: {pdf}: reading PDF files needs pypdfium2"), line
+    assert "pip install 'gkbg[pdf]'" in line
+    assert f"{XINGAN}  (form 2021" in captured.out

@@ -268,7 +268,9 @@ def _read(path: Path, format: str | None) -> Report | str:  # noqa: A002 - the o
     try:
         return parse(path, format=format)
     except GkbgError as exc:
-        return _one_line(str(exc))
+        reason = str(exc)
+        # a missing extra or a bad --format says what is wrong, but not with which file
+        return _one_line(reason if reason.startswith(str(path)) else f"{path}: {reason}")
     except Exception as exc:  # noqa: BLE001 - one line per file, never a traceback
         return _one_line(f"{path}: internal error ({type(exc).__name__}: {exc}); please report it")
 
