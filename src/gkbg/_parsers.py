@@ -269,11 +269,17 @@ def _as_input(source: Source) -> Input:
         raise DocumentError(str(path), "is a directory, not a file") from None
     except OSError as exc:
         raise DocumentError(str(path), f"cannot be read ({exc.strerror or exc})") from None
+    except ValueError:  # a NUL character in the name
+        raise DocumentError(repr(str(path)), "not a valid file name") from None
 
 
 def _names_a_file(text: str) -> bool:
     """Whether a one-line string is meant as a path rather than as a document's text."""
-    return Path(text).exists() or text.lower().endswith(_FILE_SUFFIXES)
+    try:
+        exists = Path(text).exists()
+    except (OSError, ValueError):  # a name too long for the system, a NUL character
+        exists = False
+    return exists or text.lower().endswith(_FILE_SUFFIXES)
 
 
 def parse_layout(
