@@ -14,6 +14,7 @@ The statutory forms (2019 and 2021) are data (`gkbg.forms`); so are the checks
 
 from __future__ import annotations
 
+from gkbg import render
 from gkbg._engine import check
 from gkbg._errors import (
     DocumentError,
@@ -90,5 +91,6 @@ __all__ = [
     "parse",
     "parse_layout",
     "register_parser",
+    "render",
     "to_json",
 ]
