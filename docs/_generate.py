@@ -333,6 +333,11 @@ def _side(rule: gkbg.Rule, templates: Sequence[str]) -> str:
 def _relation(rule: gkbg.Rule) -> str:
     assert rule.table is not None  # noqa: S101 - relation rules are validated to need a table
     lead = f"In {_table_name(rule.table)}"
+    if rule.scope == "series":
+        lead = (
+            "Between the report of one year (keys `this.…`) and the agency's report of the year "
+            f"before (keys `prev.…`), in {_table_name(rule.table)} as this year's report prints it"
+        )
     if rule.foreach:
         each = " and ".join(
             _selection(rule, name, selector) for name, selector in rule.foreach.items()
@@ -384,16 +389,41 @@ def _meaning(rule: gkbg.Rule) -> str:
             f"({spans}). Not checked when the report names no year."
         )
     if rule.kind == "variant_mixed":
-        return "Every table found must be printed in the same form."
+        return (
+            "Every table found must be printed in the same form. A report mixing the forms for a "
+            "year of the newer form also gets `report.variant_year` for its outdated tables: "
+            "one says the tables disagree, the other which of them is outdated."
+        )
+    if rule.kind == "text_reuse":
+        share = f"{rule.threshold:.0%}" if rule.threshold is not None else "?"
+        return (
+            "The sentences of a report's text (digits masked, so that a sentence copied with "
+            "new numbers still counts) that repeat the agency's report of the year before must "
+            f"not make up more than {share} of the text. A sentence repeats when 90% of its "
+            "characters lie in runs of 10 characters that last year's text also has."
+        )
+    if rule.kind == "rollup":
+        return (
+            "Every cell of a region's summary report must equal the sum of the same cell in "
+            "the reports of its units (`gkbg.check_rollup`). A cell that the summary or any "
+            "unit leaves blank, or does not have, is not checkable: it is never summed as 0. "
+            "Coverage differs in practice, so a difference is a warning."
+        )
     lines = []
     for statement in rule.statements:
         cells = " + ".join(_code(cell) for cell in statement.cells)
         count = len(statement.patterns)
+        zero = len(statement.zero)
+        stated = f"{count} pattern{'s' if count > 1 else ''}"
+        if zero:
+            stated += f" and {zero} pattern{'s' if zero > 1 else ''} of a zero statement"
         lines.append(
             f"A number the report's text states about {statement.subject.en} "
-            f"({statement.subject.zh}), found by {count} pattern{'s' if count > 1 else ''}, "
-            f"must equal {cells}."
+            f"({statement.subject.zh}), found by {stated}, must equal {cells}."
         )
+        if statement.exclude:
+            words = "、".join(statement.exclude)
+            lines.append(f"A statement with {words} in its clause before the number is not read.")
     return " ".join(lines)
 
 
@@ -404,6 +434,10 @@ def _patterns(rule: gkbg.Rule) -> str:
         out.append(f"{statement.subject.en}:\n\n```text\n")
         out.extend(f"{pattern}\n" for pattern in statement.patterns)
         out.append("```\n\n")
+        if statement.zero:
+            out.append(f"{statement.subject.en}, none:\n\n```text\n")
+            out.extend(f"{pattern}\n" for pattern in statement.zero)
+            out.append("```\n\n")
     out.append("</details>\n\n")
     return "".join(out)
 
@@ -412,6 +446,13 @@ def _forms_of(rule: gkbg.Rule | gkbg.FunctionRule | gkbg.Check) -> str:
     if isinstance(rule, gkbg.Rule) and rule.variants:
         return ", ".join(f"{variant} form" for variant in rule.variants) + " only"
     return "all forms"
+
+
+_SCOPES = {
+    "report": "one report (`gkbg.check`)",
+    "series": "two years (`gkbg.check_series`)",
+    "rollup": "summary and units (`gkbg.check_rollup`)",
+}
 
 
 def render_checks() -> str:
@@ -423,17 +464,19 @@ def render_checks() -> str:
             rule.severity.value,
             rule.basis,
             rule.kind,
+            _SCOPES[rule.scope].split(" (")[0],
             _forms_of(rule),
             rule.title.en,
         ]
         for rule in rules
     ]
-    out = [_md_table(["id", "severity", "basis", "kind", "forms", "checks that"], summary), "\n"]
+    headers = ["id", "severity", "basis", "kind", "compares", "forms", "checks that"]
+    out = [_md_table(headers, summary), "\n"]
     for rule in rules:
         out.append(f"### {_code(rule.id)}\n\n")
         out.append(
             f"**{rule.severity.value}** · basis {rule.basis} · kind {_code(rule.kind)} · "
-            f"{_forms_of(rule)}\n\n"
+            f"{_forms_of(rule)} · {_SCOPES[rule.scope]}\n\n"
         )
         out.append(f"{rule.title.zh} — *{rule.title.en}*\n\n")
         out.append(f"{_meaning(rule)}\n\n")

@@ -11,6 +11,8 @@ Conventions the pages follow (and these tests enforce):
   shows them); a line ``...`` stands for any number of lines. ``$ echo $?`` shows the exit status
   of the command before it; a command not followed by ``$ echo $?`` must exit with 0. Other
   commands (installation, say) go in ```` ```sh ```` blocks, which are not run.
+- Blocks of MyST directives (```` ```{toctree} ````) are for the Sphinx site (``docs/conf.py``)
+  and are not run.
 - A block whose first line is ``# docs/<path>`` is the text of that file in the repository, and
   must be identical to it (the example plugin packages under ``docs/examples/``).
 - The sections of ``forms.md`` and ``checks.md`` written by ``docs/_generate.py`` are up to date.

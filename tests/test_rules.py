@@ -31,6 +31,11 @@ CATALOGUE = {
     "report.variant_mixed": "warning",
     "narrative.received": "warning",
     "narrative.appeals": "warning",
+    "series.carry_over": "error",
+    "series.in_force": "warning",
+    "series.items": "warning",
+    "series.text_reuse": "warning",
+    "rollup.sum": "warning",
 }
 
 TITLE = gkbg.Text("标题", "title")

@@ -9,27 +9,59 @@ gkbg reads the tables of Chinese 政府信息公开工作年度报告 and checks
 ...     print(finding.rule, finding.message.en)
 
 The statutory forms (2019 and 2021) are data (`gkbg.forms`); so are the checks
-(`gkbg.RuleSet`). Parsers register by format name (`gkbg.register_parser`).
+(`gkbg.RuleSet`), those across reports too: `gkbg.check_series` compares one agency's years,
+`gkbg.check_rollup` a region's summary report with its units'. Parsers register by format
+name (`gkbg.register_parser`).
 """
 
 from __future__ import annotations
 
-from gkbg import render
+from gkbg import render as render  # the public module gkbg.render
+from gkbg._batch import (
+    SUMMARY_FIELDS,
+    BatchSummary,
+    FileResult,
+    batch,
+    batch_file,
+    batch_files,
+    write_batch,
+)
 from gkbg._engine import check
 from gkbg._errors import (
+    CorruptDocumentError,
     DocumentError,
     EmptyDocumentError,
+    EncodingError,
+    EncryptedDocumentError,
     FormError,
     GkbgError,
+    LimitExceededError,
     MissingExtraError,
     NoTablesError,
     RuleError,
+    ScannedDocumentError,
+    SeriesError,
     UnknownFormatError,
+    UnsafeDocumentError,
+)
+from gkbg._export import (
+    CELL_FIELDS,
+    FINDING_FIELDS,
+    cell_records,
+    cells_frame,
+    cells_to_csv,
+    finding_records,
+    findings_frame,
+    findings_to_csv,
+    json_schema,
+    to_xlsx,
 )
 from gkbg._findings import CheckResult, Finding, NotCheckable, Severity, Text
 from gkbg._json import converter, from_json, to_json
 from gkbg._layout import Layout, Token, TokenKind
+from gkbg._limits import Limits
 from gkbg._model import Cell, CellState, Location, Report, Table, Value
+from gkbg._notebook import result_html, to_html
 from gkbg._parsers import (
     Input,
     Parser,
@@ -39,12 +71,18 @@ from gkbg._parsers import (
     parse_layout,
     register_parser,
 )
+from gkbg._rollup import check_rollup
 from gkbg._rules import Check, FunctionRule, Rule, RuleSet, Statement
 from gkbg._schema import TABLES, Block, CellSpec, Column, Form, Row, TableForm, form, forms
+from gkbg._series import SeriesResult, check_series
 from gkbg._version import __version__
 
 __all__ = [
+    "CELL_FIELDS",
+    "FINDING_FIELDS",
+    "SUMMARY_FIELDS",
     "TABLES",
+    "BatchSummary",
     "Block",
     "Cell",
     "CellSpec",
@@ -52,8 +90,12 @@ __all__ = [
     "Check",
     "CheckResult",
     "Column",
+    "CorruptDocumentError",
     "DocumentError",
     "EmptyDocumentError",
+    "EncodingError",
+    "EncryptedDocumentError",
+    "FileResult",
     "Finding",
     "Form",
     "FormError",
@@ -61,6 +103,8 @@ __all__ = [
     "GkbgError",
     "Input",
     "Layout",
+    "LimitExceededError",
+    "Limits",
     "Location",
     "MissingExtraError",
     "NoTablesError",
@@ -72,6 +116,9 @@ __all__ = [
     "Rule",
     "RuleError",
     "RuleSet",
+    "ScannedDocumentError",
+    "SeriesError",
+    "SeriesResult",
     "Severity",
     "Statement",
     "Table",
@@ -80,17 +127,33 @@ __all__ = [
     "Token",
     "TokenKind",
     "UnknownFormatError",
+    "UnsafeDocumentError",
     "Value",
     "__version__",
+    "batch",
+    "batch_file",
+    "batch_files",
+    "cell_records",
+    "cells_frame",
+    "cells_to_csv",
     "check",
+    "check_rollup",
+    "check_series",
     "converter",
     "default_registry",
+    "finding_records",
+    "findings_frame",
+    "findings_to_csv",
     "form",
     "forms",
     "from_json",
+    "json_schema",
     "parse",
     "parse_layout",
     "register_parser",
-    "render",
+    "result_html",
+    "to_html",
     "to_json",
+    "to_xlsx",
+    "write_batch",
 ]

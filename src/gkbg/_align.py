@@ -7,7 +7,10 @@ Every parser ends here, so no format re-implements the statute. The steps:
    block captions, the corner note and first row labels; part 五/六 closes the last one.
 2. **Form.** Each table is read in each form; the labels that only one form prints decide which
    form the table is in, and how well each form fits the values decides when no label does.
-3. **Cells.** Values are placed by the form's structure, never by counting blindly:
+3. **Cells.** Values are placed by the form's structure, never by counting blindly. In a table
+   whose tokens carry their grid position (HTML, DOCX, XLSX), ``gkbg._grid`` places each value
+   at the row and column its labels name; the steps below read the cells it cannot place (each
+   flagged uncertain), and every table of the text formats:
 
    a. *Row labels.* A row label followed directly by its row's values fixes that row.
    b. *Reading order.* When the whole table's values number exactly its cells (after reading
@@ -31,6 +34,7 @@ from typing import TYPE_CHECKING, Literal
 
 import attrs
 
+from gkbg._grid import GridReading, read_grid, role_matcher
 from gkbg._layout import Layout, Token, TokenKind, token_span
 from gkbg._metadata import extract_metadata
 from gkbg._model import Cell, CellState, Report, Table
@@ -70,28 +74,6 @@ def _section_matcher() -> LabelMatcher:
                 # A bare 行政复议 also occurs in the text: it opens table 四 only after a table.
                 entries.append((first_block.rows[0].label, _WEAK + table.key))
     return LabelMatcher(entries)
-
-
-@functools.cache
-def _role_matcher(variant: str, table_key: str) -> LabelMatcher:
-    """Labels of one table of one form, matched to ``row:<key>``, ``col:<key>`` or ``label``."""
-    table = forms()[variant].table(table_key)
-    primary: list[tuple[str, str]] = []
-    for block in table.blocks:
-        for row in block.rows:
-            primary.extend((label, f"row:{row.key}") for label in (row.label, *row.aliases))
-        for column in block.columns:
-            primary.extend(
-                (label, f"col:{column.key}") for label in (column.label, *column.aliases)
-            )
-    taken = {label for label, _ in primary}
-    others = {table.heading, table.note}
-    for block in table.blocks:
-        others.update((block.caption, block.header))
-        others.update(row.group for row in block.rows)
-        others.update(column.group for column in block.columns)
-    secondary = [(label, "label") for label in others if label and label not in taken]
-    return LabelMatcher([*primary, *secondary])
 
 
 @functools.cache
@@ -208,7 +190,7 @@ class _Reading:
 
 
 def _items(tokens: Sequence[Token], form: TableForm) -> list[_Item]:
-    matcher = _role_matcher(form.variant, form.key)
+    matcher = role_matcher(form.variant, form.key)
     items: list[_Item] = []
     for token in tokens:
         if token.kind is TokenKind.VALUE:
@@ -482,7 +464,61 @@ def _fill_run(
         reading.unread[cell_index] = reason
 
 
+_GRID_FALLBACK = (
+    "placed by the reading order: the table's grid does not say which row and column this "
+    "value is in"
+)
+_GRID_CONTRADICTED = (
+    "unread: the table's grid does not place this cell, and reading the table in order "
+    "contradicts the cells the grid places"
+)
+
+
 def _align(tokens: Sequence[Token], form: TableForm) -> _Reading:
+    reading = _align_in_order(tokens, form)
+    grid = read_grid(tokens, form)
+    if grid is None:
+        return reading
+    return _with_grid(form, grid, reading)
+
+
+def _item(token: Token) -> _Item:
+    if token.kind is TokenKind.VALUE:
+        return _Item("value", token)
+    return _Item("empty" if token.kind is TokenKind.EMPTY else "text", token)
+
+
+def _with_grid(form: TableForm, grid: GridReading, order: _Reading) -> _Reading:
+    """The grid's placements; the order-based reading only where the grid says nothing."""
+    reading = _Reading(form, evidence=grid.rows)
+    for index, placement in grid.placed.items():
+        reading.placed[index] = _Placed(_item(placement.token), placement.reasons)
+    agrees = all(
+        order.placed[index].item.token == placement.token
+        for index, placement in grid.placed.items()
+        if index in order.placed
+    )
+    used = {placement.token for placement in grid.placed.values()}
+    for index in range(len(form.cells)):
+        if index in reading.placed:
+            continue
+        if index in grid.unread:
+            reading.unread[index] = grid.unread[index]
+            continue
+        fallback = order.placed.get(index)
+        if fallback is not None and agrees and fallback.item.token not in used:
+            reasons = (*fallback.uncertain, _GRID_FALLBACK)
+            reading.placed[index] = _Placed(fallback.item, reasons)
+        elif index in grid.unplaced:
+            reading.unread[index] = grid.unplaced[index]
+        elif fallback is not None:
+            reading.unread[index] = _GRID_CONTRADICTED
+        elif index in order.unread:
+            reading.unread[index] = order.unread[index]
+    return reading
+
+
+def _align_in_order(tokens: Sequence[Token], form: TableForm) -> _Reading:
     reading = _Reading(form)
     items = _split_glued(_items(tokens, form), len(form.cells))
     cells = any(token.cell for token in tokens)

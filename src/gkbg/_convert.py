@@ -9,8 +9,10 @@ it says how to get LibreOffice. Every cell keeps the location the converted file
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -19,10 +21,17 @@ from typing import TYPE_CHECKING
 import attrs
 
 from gkbg._compat import OLE_SIGNATURE
-from gkbg._errors import DocumentError
+from gkbg._errors import (
+    CorruptDocumentError,
+    DocumentError,
+    EncryptedDocumentError,
+    UnknownFormatError,
+)
+from gkbg._limits import exceeded, size_text
 
 if TYPE_CHECKING:
     from gkbg._layout import Layout
+    from gkbg._limits import Limits
     from gkbg._parsers import Input
 
 __all__ = ["LegacyParser", "find_soffice"]
@@ -30,7 +39,6 @@ __all__ = ["LegacyParser", "find_soffice"]
 _WORD_STREAM = "WordDocument".encode("utf-16-le")
 _SHEET_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
-_TIMEOUT = 180.0
 _INSTALL_HINT = (
     "install LibreOffice (for example: apt-get install libreoffice-writer-nogui "
     "libreoffice-calc-nogui) so that 'soffice' is on the PATH, or save the file as .docx or .xlsx"
@@ -56,14 +64,16 @@ class LegacyParser:
         """Convert the file and read the converted copy.
 
         Raises:
-            DocumentError: The file is encrypted, not a document LibreOffice converts, the
-                conversion failed or timed out, or LibreOffice is not installed.
+            EncryptedDocumentError: The file needs a password.
+            CorruptDocumentError: LibreOffice could not convert it.
+            LimitExceededError: The conversion took longer than ``conversion_seconds``.
+            DocumentError: LibreOffice is not installed.
         """
         data = document.data
         if not data.startswith(OLE_SIGNATURE):
-            raise DocumentError(document.name, "not a legacy .doc/.wps/.et/.xls file")
+            raise UnknownFormatError(document.name, "not a legacy .doc/.wps/.et/.xls file")
         if _ENCRYPTED_STREAM in data:
-            raise DocumentError(document.name, "encrypted document: it needs a password")
+            raise EncryptedDocumentError(document.name, "encrypted document: it needs a password")
         spreadsheet = _WORD_STREAM not in data and any(s in data for s in _SHEET_STREAMS)
         target = "xlsx" if spreadsheet else "docx"
         soffice = find_soffice()
@@ -73,14 +83,48 @@ class LegacyParser:
                 f"a legacy {'spreadsheet' if spreadsheet else 'Word/WPS'} file: "
                 f"reading it needs LibreOffice; {_INSTALL_HINT}",
             )
-        converted = _convert(soffice, data, "xls" if spreadsheet else "doc", target, document.name)
+        suffix = "xls" if spreadsheet else "doc"
+        converted = _convert(soffice, data, suffix, target, document.name, document.limits)
         from gkbg._parsers import Input, default_registry  # noqa: PLC0415 - avoids a cycle
 
-        layout = default_registry().get(target).read(Input(converted, document.name))
+        copy = Input(converted, document.name, document.limits)
+        layout = default_registry().get(target).read(copy)
         return attrs.evolve(layout, format=self.name)
 
 
-def _convert(soffice: str, data: bytes, suffix: str, target: str, name: str) -> bytes:
+def _run(command: list[str], environment: dict[str, str], name: str, limits: Limits) -> None:
+    """Run LibreOffice in a session of its own; on timeout, kill the session, helpers and all.
+
+    ``soffice`` is a wrapper that starts ``soffice.bin``: killing the wrapper alone would leave
+    the converter running, so the whole process group is killed.
+    """
+    try:
+        process = subprocess.Popen(  # noqa: S603 - a fixed command on a file gkbg wrote itself
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=environment,
+            start_new_session=True,
+        )
+    except OSError as exc:
+        raise DocumentError(name, f"LibreOffice could not be run ({exc})") from None
+    try:
+        process.wait(timeout=limits.conversion_seconds)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        raise exceeded(
+            name,
+            "conversion_seconds",
+            f"LibreOffice did not convert it within {limits.conversion_seconds:g} seconds",
+        ) from None
+
+
+def _convert(  # noqa: PLR0917 - private call sites only
+    soffice: str, data: bytes, suffix: str, target: str, name: str, limits: Limits
+) -> bytes:
     with tempfile.TemporaryDirectory(prefix="gkbg-convert-") as folder:
         work = Path(folder)
         source = work / f"document.{suffix}"
@@ -98,23 +142,18 @@ def _convert(soffice: str, data: bytes, suffix: str, target: str, name: str) -> 
             str(source),
         ]
         environment = {**os.environ, "HOME": folder}
-        try:
-            subprocess.run(  # noqa: S603 - a fixed command on a file gkbg wrote itself
-                command,
-                check=False,
-                capture_output=True,
-                timeout=_TIMEOUT,
-                env=environment,
-            )
-        except subprocess.TimeoutExpired:
-            raise DocumentError(
-                name, f"LibreOffice did not convert it within {_TIMEOUT:.0f} seconds"
-            ) from None
-        except OSError as exc:
-            raise DocumentError(name, f"LibreOffice could not be run ({exc})") from None
+        _run(command, environment, name, limits)
         result = work / "out" / f"document.{target}"
         if not result.is_file():
-            raise DocumentError(
+            raise CorruptDocumentError(
                 name, f"LibreOffice could not convert it to .{target}: damaged or not a document"
+            )
+        size = result.stat().st_size
+        if size > limits.max_input_bytes:
+            raise exceeded(
+                name,
+                "max_input_bytes",
+                f"converted to .{target}, it is {size:,} bytes, more than "
+                f"{size_text(limits.max_input_bytes)}: refused as too large",
             )
         return result.read_bytes()

@@ -25,51 +25,42 @@ What is read from its body, in document order:
 
 Headers, footers, footnotes, comments and the other parts of the package are not read.
 
-The archive is opened defensively: a package of more than 2,000 members, a ``document.xml``
-larger than 50 MB or compressed more than 200 times, a DTD (entity declarations) in the XML,
-a damaged archive and malformed XML are refused with a `DocumentError` naming the file. So is
-an OLE compound file (a legacy ``.doc``/``.wps``, or a password-protected Word document),
-which needs converting to ``.docx`` first.
+The archive is opened within the `gkbg.Limits` of the call by the zip guard all packages
+share (``gkbg._package``: member count, uncompressed size, compression ratio), and the XML is
+parsed without DTDs or entities. A package over a limit is refused with a
+`LimitExceededError`, a DTD with an `UnsafeDocumentError`, a damaged archive or malformed XML
+with a `CorruptDocumentError`, an OLE compound file (a legacy ``.doc``/``.wps``, or a
+password-protected Word document, which needs converting to ``.docx`` first) with a
+`DocumentError`; each names the file.
 """
 
 from __future__ import annotations
 
-import io
-import struct
-import zipfile
-import zlib
 from typing import TYPE_CHECKING, Protocol, cast
 
 import attrs
-import lxml.etree  # type: ignore[import-untyped,unused-ignore]
 
 from gkbg._compat import OLE_SIGNATURE, ZIP_SIGNATURE
-from gkbg._errors import DocumentError
+from gkbg._errors import (
+    CorruptDocumentError,
+    DocumentError,
+    LimitExceededError,
+    UnknownFormatError,
+)
 from gkbg._layout import Layout, Token, TokenKind, TokenWriter, token_kind
+from gkbg._limits import NESTING, check_tokens
+from gkbg._package import Package, holds_member, parse_xml
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from gkbg._limits import Limits
     from gkbg._parsers import Input
 
 __all__ = ["DocxParser"]
 
 DOCUMENT_PART = "word/document.xml"
-MAX_MEMBERS = 2000
-"""Packages with more members than this are refused (a Word document has a few dozen)."""
-MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
-"""``word/document.xml`` larger than this, uncompressed, is refused."""
-MAX_RATIO = 200
-"""``word/document.xml`` compressed more than this many times is refused as a zip bomb."""
-
-_EOCD = b"PK\x05\x06"
-_EOCD_SIZE = 22
-_ZIP64_LOCATOR = b"PK\x06\x07"
-_ZIP64_EOCD = b"PK\x06\x06"
-_MAX_CENTRAL_DIRECTORY = MAX_MEMBERS * 2048
 _MAX_SPAN = 1000
-# A document type declaration, in the encodings an XML file may use.
-_DOCTYPES = tuple("<!DOCTYPE".encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be"))
 
 _W_NAMESPACES = frozenset(
     {
@@ -89,20 +80,6 @@ _FALSE = frozenset({"0", "false", "off"})
 # Characters that would start a new line in `Layout.text` (str.splitlines splits on all).
 _LINE_BREAKS = str.maketrans(dict.fromkeys("\t\n\v\f\r\x1c\x1d\x1e\x85\u2028\u2029", " "))
 
-_XML_ERRORS: tuple[type[Exception], ...] = (lxml.etree.LxmlError, ValueError, RecursionError)
-_ZIP_ERRORS: tuple[type[Exception], ...] = (
-    zipfile.BadZipFile,
-    zlib.error,
-    EOFError,
-    OSError,
-    NotImplementedError,
-    RuntimeError,
-    ValueError,
-    struct.error,
-)
-
-_SNIFF_ERRORS: tuple[type[Exception], ...] = (KeyError, *_ZIP_ERRORS)
-
 
 class _Node(Protocol):
     """The part of an lxml element this module uses (lxml ships no type information)."""
@@ -119,39 +96,15 @@ class _Node(Protocol):
 # The package.
 
 
-def _declared_members(data: bytes) -> int | None:
-    """The member count the archive's end record declares, or None when there is no record.
-
-    Read before `zipfile` builds its directory, so that a directory of millions of entries is
-    refused without being read. A central directory larger than 2 KB per allowed member counts
-    as too many members, whatever count it declares.
-    """
-    position = data.rfind(_EOCD, max(0, len(data) - _EOCD_SIZE - 0xFFFF))
-    if position < 0 or position + _EOCD_SIZE > len(data):
-        return None
-    count, size = (int(field) for field in struct.unpack_from("<HI", data, position + 10))
-    if size > _MAX_CENTRAL_DIRECTORY:
-        return max(count, MAX_MEMBERS + 1)
-    if count != 0xFFFF:
-        return count
-    locator = position - 20
-    if locator >= 0 and data[locator : locator + 4] == _ZIP64_LOCATOR:
-        (offset,) = struct.unpack_from("<Q", data, locator + 8)
-        if offset + 56 <= len(data) and data[offset : offset + 4] == _ZIP64_EOCD:
-            (count64,) = struct.unpack_from("<Q", data, offset + 32)
-            return int(count64)
-    return int(count)
-
-
 def _not_docx(data: bytes, name: str) -> DocumentError:
     if data.startswith(OLE_SIGNATURE):
-        return DocumentError(
+        return UnknownFormatError(
             name,
             "an OLE compound file, not a .docx: a legacy Word .doc or WPS .wps document, or an "
             "encrypted (password-protected) Word document; convert it to an unencrypted .docx "
             "first (for example with LibreOffice: soffice --headless --convert-to docx)",
         )
-    return DocumentError(name, "not a Word .docx file (a .docx is a zip archive; this is not)")
+    return UnknownFormatError(name, "not a Word .docx file (a .docx is a zip archive; this is not)")
 
 
 def _what_instead(names: set[str]) -> str:
@@ -164,98 +117,25 @@ def _what_instead(names: set[str]) -> str:
     return f"a zip archive without {DOCUMENT_PART}: not a Word .docx document"
 
 
-def _document_xml(data: bytes, name: str) -> bytes:
+def _document_xml(data: bytes, name: str, limits: Limits) -> bytes:
     """The bytes of ``word/document.xml``, read within the limits."""
     if not data.startswith(ZIP_SIGNATURE):
         raise _not_docx(data, name)
-    members = _declared_members(data)
-    if members is None:
-        raise DocumentError(
-            name, "a damaged or truncated .docx: the zip archive has no central directory"
-        )
-    _check_members(members, name)
+    package = Package(data, name, kind=".docx", limits=limits)
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return _read_document(archive, name)
-    except DocumentError:
-        raise
-    except _ZIP_ERRORS as exc:
-        raise DocumentError(
-            name, f"a damaged or truncated .docx: the zip archive cannot be read ({exc})"
-        ) from None
-
-
-def _check_members(members: int, name: str) -> None:
-    if members > MAX_MEMBERS:
-        raise DocumentError(
-            name,
-            f"the .docx archive has {members} members (more than {MAX_MEMBERS}): "
-            "refused as a possible zip bomb",
-        )
-
-
-def _read_document(archive: zipfile.ZipFile, name: str) -> bytes:
-    infos = archive.infolist()
-    _check_members(len(infos), name)
-    try:
-        info = archive.getinfo(DOCUMENT_PART)
+        return package.read(DOCUMENT_PART)
     except KeyError:
-        raise DocumentError(name, _what_instead({i.filename for i in infos})) from None
-    if info.flag_bits & 0x1:
-        raise DocumentError(
-            name, f"{DOCUMENT_PART} is encrypted in the zip archive; it cannot be read"
-        )
-    _check_size(info.file_size, info.compress_size, name)
-    # Read no more than the limit allows, whatever the archive declares.
-    with archive.open(info) as stream:
-        content = stream.read(MAX_DOCUMENT_BYTES + 1)
-    _check_size(len(content), info.compress_size, name)
-    return content
-
-
-def _check_size(size: int, compressed: int, name: str) -> None:
-    if size > MAX_DOCUMENT_BYTES:
-        raise DocumentError(
-            name,
-            f"{DOCUMENT_PART} is {size:,} bytes uncompressed, more than "
-            f"{MAX_DOCUMENT_BYTES // (1024 * 1024)} MB: refused as too large",
-        )
-    if size > MAX_RATIO * max(compressed, 1):
-        raise DocumentError(
-            name,
-            f"{DOCUMENT_PART} is compressed {size // max(compressed, 1):,} times (more than "
-            f"{MAX_RATIO}): refused as a possible zip bomb",
-        )
-
-
-def _dtd_error(name: str) -> DocumentError:
-    return DocumentError(
-        name,
-        f"{DOCUMENT_PART} declares a DTD (entity declarations), which Word never writes: "
-        "refused as possibly hostile (entity expansion)",
-    )
+        raise UnknownFormatError(name, _what_instead(set(package.names))) from None
+    finally:
+        package.close()
 
 
 def _parse_xml(content: bytes, name: str) -> tuple[_Node, str]:
     """The document element and the WordprocessingML namespace it uses."""
-    if any(marker in content for marker in _DOCTYPES):
-        raise _dtd_error(name)
-    parser = lxml.etree.XMLParser(
-        resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False
-    )
-    try:
-        root = lxml.etree.fromstring(content, parser)
-    except _XML_ERRORS as exc:
-        raise DocumentError(name, f"{DOCUMENT_PART} is not well-formed XML ({exc})") from None
-    if root is None:
-        raise DocumentError(name, f"{DOCUMENT_PART} is empty")
-    docinfo = root.getroottree().docinfo
-    if docinfo.internalDTD is not None or docinfo.doctype:
-        raise _dtd_error(name)
-    node = cast("_Node", root)
+    node = cast("_Node", parse_xml(content, name, DOCUMENT_PART))
     namespace, local = _split(node.tag)
     if local != "document" or namespace not in _W_NAMESPACES:
-        raise DocumentError(name, f"{DOCUMENT_PART} is not a WordprocessingML document")
+        raise CorruptDocumentError(name, f"{DOCUMENT_PART} is not a WordprocessingML document")
     return node, namespace
 
 
@@ -283,7 +163,7 @@ class _Reader:
         self._line_open = False
         self._tables = 0
         # (start, end, cell, table, row, column) of each token, offsets into the text.
-        self._spans: list[tuple[int, int, bool, int | None, int | None, int | None]] = []
+        self.spans: list[tuple[int, int, bool, int | None, int | None, int | None]] = []
 
     # ---- names and attributes
 
@@ -415,14 +295,14 @@ class _Reader:
         start = self._write(text)
         self._write("\n")
         if text.strip():
-            self._spans.append((*self._span(text, start), False, None, None, None))
+            self.spans.append((*self._span(text, start), False, None, None, None))
 
     def _cell(self, text: str, table: int, row: int, column: int) -> None:
         if self._line_open:
             self._write(" | ")
         start = self._write(text)
         self._line_open = True
-        self._spans.append((*self._span(text, start), True, table, row, column))
+        self.spans.append((*self._span(text, start), True, table, row, column))
 
     # ---- structure
 
@@ -482,7 +362,7 @@ class _Reader:
         text = "".join(self._pieces)
         writer = TokenWriter(text)
         tokens: list[Token] = []
-        for start, end, cell, table, row, column in self._spans:
+        for start, end, cell, table, row, column in self.spans:
             piece = text[start:end]
             # A narrative paragraph is never a value, whatever it holds.
             kind = token_kind(piece, cell=True) if cell else TokenKind.TEXT
@@ -510,18 +390,7 @@ class DocxParser:
         data = document.data
         if not data.startswith(ZIP_SIGNATURE):
             return 0.0
-        members = _declared_members(data)
-        if members is None:
-            return 0.0
-        if members > MAX_MEMBERS:
-            # Too many members to list cheaply; `read` refuses it with the reason.
-            return 0.95 if DOCUMENT_PART.encode() in data else 0.0
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                archive.getinfo(DOCUMENT_PART)
-        except _SNIFF_ERRORS:
-            return 0.0
-        return 0.95
+        return 0.95 if holds_member(data, DOCUMENT_PART, document.limits) else 0.0
 
     def read(self, document: Input) -> Layout:
         """Tokens for the body's paragraphs and table cells, in document order.
@@ -529,16 +398,17 @@ class DocxParser:
         Raises:
             DocumentError: The file is no .docx, is damaged, or exceeds the limits.
         """
-        content = _document_xml(document.data, document.name)
+        content = _document_xml(document.data, document.name, document.limits)
         root, namespace = _parse_xml(content, document.name)
         reader = _Reader(namespace)
         body = next((child for child in root if _split(child.tag) == (namespace, "body")), None)
         if body is None:
-            raise DocumentError(document.name, f"{DOCUMENT_PART} has no body")
+            raise CorruptDocumentError(document.name, f"{DOCUMENT_PART} has no body")
         try:
             reader.body(body)
         except RecursionError:
-            raise DocumentError(
-                document.name, f"{DOCUMENT_PART} nests tables or containers too deeply"
+            raise LimitExceededError(
+                document.name, f"{DOCUMENT_PART} nests tables or containers too deeply", NESTING
             ) from None
+        check_tokens(len(reader.spans), document.name, document.limits)
         return reader.layout(source=document.name, format=self.name)

@@ -12,13 +12,11 @@ import itertools
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-import regex
-
 from gkbg._findings import CheckResult, Finding, NotCheckable, Severity, Text
 from gkbg._model import Cell, CellState, Report, Value
+from gkbg._narrative import narrative
 from gkbg._rules import Rule, RuleSet
 from gkbg._schema import CellSpec, Column, Row, TableForm, forms
-from gkbg._text import nfkc
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -265,17 +263,26 @@ _TABLE_NAMES = {
 }
 
 
+def _same_table(key: str, variants: Iterable[str]) -> bool:
+    """Whether the forms print table ``key`` identically (table 四 is the same in both)."""
+    blocks = [forms()[variant].table(key).blocks for variant in variants]
+    return all(block == blocks[0] for block in blocks)
+
+
 def _variant_year(rule: Rule, context: _Context) -> Iterator[Outcome]:
     report = context.report
     if report.year is None:
         return
+    year = report.year
+    in_force = [variant for variant, form in forms().items() if form.applies_to(year)]
     by_variant: dict[str, list[str]] = {}
     for table in report.tables:
         variant = table.variant
         if (
             variant is not None
             and variant in forms()
-            and not forms()[variant].applies_to(report.year)
+            and not forms()[variant].applies_to(year)
+            and not any(_same_table(table.key, (variant, other)) for other in in_force)
         ):
             by_variant.setdefault(variant, []).append(table.key)
     for variant, tables in by_variant.items():
@@ -298,7 +305,11 @@ def _variant_year(rule: Rule, context: _Context) -> Iterator[Outcome]:
 
 def _variant_mixed(rule: Rule, context: _Context) -> Iterator[Outcome]:
     found = [table for table in context.report.tables if table.variant is not None]
-    if len({table.variant for table in found}) < 2:
+    # A table the forms print alike (table 四) mixes nothing, whichever form it is taken for.
+    distinct = {
+        t.variant for t in found if t.variant in forms() and not _same_table(t.key, forms())
+    }
+    if len(distinct) < 2:
         return
     fields = {
         "variants_zh": "；".join(f"{_TABLE_NAMES[t.key][0]}为{t.variant}年版" for t in found),
@@ -307,87 +318,9 @@ def _variant_mixed(rule: Rule, context: _Context) -> Iterator[Outcome]:
     yield Finding(rule.id, rule.severity, _render(rule.message, fields))
 
 
-_SENTENCE_END = regex.compile(r"[。；;！!？?\n]")
-_SPACE = regex.compile(r"\s+")
-_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_UNITS = {"十": 10, "百": 100, "千": 1000}
-
-
-def chinese_number(text: str) -> int | None:
-    """Read ``21``, ``二十一`` or ``一百零五``; None when the text is no number."""
-    if text.isdigit():
-        return int(text)
-    total = 0
-    digit: int | None = None
-    for char in text:
-        if char in _DIGITS:
-            digit = _DIGITS[char]
-        elif char in _UNITS:
-            total += (1 if digit is None else digit) * _UNITS[char]
-            digit = None
-        else:
-            return None
-    return total + (digit or 0)
-
-
-@functools.cache
-def _compiled(pattern: str) -> regex.Pattern[str]:
-    return regex.compile(pattern)
-
-
 def _narrative(rule: Rule, context: _Context) -> Iterator[Outcome]:
-    """``narrative``: numbers stated in the text against the tables."""
-    sentences = [_SPACE.sub("", nfkc(piece)) for piece in _SENTENCE_END.split(context.report.text)]
-    for statement in rule.statements:
-        looked_up = _values(context, statement.cells)
-        if looked_up is None:
-            continue
-        numbers, missing = looked_up
-        seen: set[tuple[str, int]] = set()
-        for sentence in sentences:
-            for pattern in statement.patterns:
-                for match in _compiled(pattern).finditer(sentence):
-                    stated = chinese_number(match["n"])
-                    if stated is None or (sentence, stated) in seen:
-                        continue
-                    seen.add((sentence, stated))
-                    if missing:
-                        yield NotCheckable(rule.id, statement.cells, tuple(missing))
-                        continue
-                    table_value = _total(list(numbers.values()))
-                    if stated == table_value:
-                        continue
-                    quote = sentence if len(sentence) <= 120 else match[0]
-                    fields = {
-                        "quote": quote,
-                        "stated": stated,
-                        "expected": table_value,
-                        "actual": stated,
-                        "subject_zh": statement.subject.zh,
-                        "subject_en": statement.subject.en,
-                    }
-                    yield Finding(
-                        rule.id,
-                        rule.severity,
-                        _render(rule.message, fields),
-                        statement.cells,
-                        table_value,
-                        stated,
-                        quote,
-                    )
+    """``narrative``: numbers stated in the text against the tables (see `gkbg._narrative`)."""
+    return narrative(rule, context.report)
 
 
 _EVALUATORS: dict[str, Callable[[Rule, _Context], Iterator[Outcome]]] = {
@@ -418,6 +351,8 @@ def check(report: Report, rules: RuleSet | None = None) -> CheckResult:
     findings: list[Finding] = []
     skipped: list[NotCheckable] = []
     for rule in rules:
+        if isinstance(rule, Rule) and rule.scope != "report":
+            continue  # gkbg.check_series and gkbg.check_rollup run these
         if isinstance(rule, Rule):
             outcomes: Iterable[Outcome] = _EVALUATORS[rule.kind](rule, context)
         else:

@@ -3,19 +3,42 @@
 
 Findings about a report (a total that does not add up) are never exceptions: they are data,
 returned by `gkbg.check`. Exceptions are for input gkbg cannot read and for misuse.
+
+Every error about a document is a `DocumentError` (also a `ValueError`), whose message names
+the document and the cause; its subclasses say what kind of cause it is, so that a service
+can answer an upload without parsing messages:
+
+* `EmptyDocumentError`: no text at all.
+* `UnknownFormatError`: no parser reads it (an unsupported format, or binary junk).
+* `NoTablesError`: text, but none of the three statutory tables.
+* `ScannedDocumentError`: a PDF without a text layer (a scan; it needs OCR).
+* `CorruptDocumentError`: damaged, truncated or malformed.
+* `EncryptedDocumentError`: protected by a password.
+* `EncodingError`: text in no encoding gkbg reads (also a `UnicodeError`).
+* `UnsafeDocumentError`: markup no office program writes and that only serves an attack (an
+  XML document type declaration with entities).
+* `LimitExceededError`: over one of the `gkbg.Limits` (input size, zip members, compression
+  ratio, tokens, nesting); its ``limit`` names the limit.
 """
 
 from __future__ import annotations
 
 __all__ = [
+    "CorruptDocumentError",
     "DocumentError",
     "EmptyDocumentError",
+    "EncodingError",
+    "EncryptedDocumentError",
     "FormError",
     "GkbgError",
+    "LimitExceededError",
     "MissingExtraError",
     "NoTablesError",
     "RuleError",
+    "ScannedDocumentError",
+    "SeriesError",
     "UnknownFormatError",
+    "UnsafeDocumentError",
 ]
 
 
@@ -36,7 +59,7 @@ class DocumentError(GkbgError, ValueError):
         self.source = source
         self.reason = reason
 
-    def __reduce__(self) -> tuple[type[DocumentError], tuple[str, str]]:
+    def __reduce__(self) -> tuple[type[DocumentError], tuple[str, ...]]:
         return (type(self), (self.source, self.reason))
 
 
@@ -52,6 +75,42 @@ class NoTablesError(DocumentError):
     """The document has text but none of the three statutory tables was found in it."""
 
 
+class ScannedDocumentError(DocumentError):
+    """A PDF without a text layer (a scan or pictures of pages): it needs OCR first."""
+
+
+class CorruptDocumentError(DocumentError):
+    """The file is damaged, truncated or malformed: it is not what its format requires."""
+
+
+class EncryptedDocumentError(DocumentError):
+    """The file is protected by a password (an encrypted PDF, Office or zip file)."""
+
+
+class EncodingError(DocumentError, UnicodeError):
+    """The text is in no encoding gkbg reads (UTF-8, GB18030, or what a BOM names)."""
+
+
+class UnsafeDocumentError(DocumentError):
+    """The file holds markup that serves only an attack, such as XML entity declarations."""
+
+
+class LimitExceededError(DocumentError):
+    """The document is over one of the `gkbg.Limits` (too large, or a possible bomb).
+
+    Attributes:
+        limit: The name of the `gkbg.Limits` field that was exceeded, such as
+            ``"max_input_bytes"``; pass a `gkbg.Limits` with a larger value to accept it.
+    """
+
+    def __init__(self, source: str, reason: str, limit: str) -> None:
+        super().__init__(source, reason)
+        self.limit = limit
+
+    def __reduce__(self) -> tuple[type[DocumentError], tuple[str, ...]]:
+        return (type(self), (self.source, self.reason, self.limit))
+
+
 class MissingExtraError(GkbgError, ImportError):
     """An optional dependency is needed; the message says which extra installs it."""
 
@@ -62,3 +121,11 @@ class FormError(GkbgError, ValueError):
 
 class RuleError(GkbgError, ValueError):
     """A rule definition is not valid; the message names the rule and the key at fault."""
+
+
+class SeriesError(GkbgError, ValueError):
+    """Reports that cannot be compared with each other; the message names them.
+
+    A series mixing agencies, with two reports of one year or a report without a year; a
+    roll-up without units.
+    """

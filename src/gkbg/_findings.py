@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
 from gkbg._model import Value  # noqa: TC001 - resolved at run time by cattrs
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Mapping
 
 __all__ = ["CheckResult", "Finding", "NotCheckable", "Severity", "Text"]
 
@@ -34,6 +34,21 @@ class Text:
         """The sentence in ``lang``."""
         return self.zh if lang == "zh" else self.en
 
+    def fill(self, fields: Mapping[str, object]) -> Text:
+        """Both sentences as ``str.format`` templates filled with ``fields``.
+
+        A field that ``fields`` does not give is left as written, braces and all.
+        """
+        values = _Kept(fields)
+        return Text(self.zh.format_map(values), self.en.format_map(values))
+
+
+class _Kept(dict[str, object]):
+    """Template fields; an unknown field is left as written rather than failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
 
 @attrs.frozen
 class Finding:
@@ -50,6 +65,10 @@ class Finding:
         actual: What the report printed against it: the total, the right side, the left side,
             the number stated in the text. ``difference`` is ``actual - expected``.
         quote: For a check of the text, the sentence it read.
+        reports: For a check across reports, the reports compared (their `Report.source`, or
+            agency and year): the previous year's and this year's for a series (the cell keys
+            then start with ``prev.`` and ``this.``), the summary report and then its units'
+            for a roll-up. Empty for a check of one report.
     """
 
     rule: str
@@ -59,6 +78,7 @@ class Finding:
     expected: Value | None = None
     actual: Value | None = None
     quote: str | None = None
+    reports: tuple[str, ...] = ()
 
     @property
     def difference(self) -> Value | None:
@@ -123,3 +143,15 @@ class CheckResult:
     def by_rule(self, rule: str) -> tuple[Finding, ...]:
         """The findings of one check."""
         return tuple(f for f in self.findings if f.rule == rule)
+
+    def to_pandas(self) -> Any:  # noqa: ANN401 - a pandas.DataFrame
+        """The findings as a pandas DataFrame (``gkbg[pandas]``); see `gkbg.findings_frame`."""
+        from gkbg._export import findings_frame  # noqa: PLC0415 - the export imports this module
+
+        return findings_frame(self)
+
+    def _repr_html_(self) -> str:
+        """The findings as an HTML table (for Jupyter)."""
+        from gkbg._notebook import result_html  # noqa: PLC0415 - the view imports this module
+
+        return result_html(self)

@@ -46,14 +46,22 @@ import lxml.etree  # type: ignore[import-untyped,unused-ignore]
 import lxml.html  # type: ignore[import-untyped,unused-ignore]
 import regex
 
-from gkbg._errors import DocumentError, EmptyDocumentError
+from gkbg._errors import (
+    CorruptDocumentError,
+    EmptyDocumentError,
+    EncodingError,
+    LimitExceededError,
+    UnknownFormatError,
+)
 from gkbg._layout import Layout, Token, TokenKind, token_kind
+from gkbg._limits import MARKUP, NESTING, check_tokens
 from gkbg._model import Location
 from gkbg._text import BOMS, decode_bom
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from gkbg._limits import Limits
     from gkbg._parsers import Input
 
 __all__ = ["HtmlParser"]
@@ -101,9 +109,13 @@ _HIDDEN_STYLE = regex.compile(
 )
 _DOCUMENT_END = regex.compile(r"</\s{0,5}(?:html|body)\s{0,5}>", regex.IGNORECASE)
 _SPAN = regex.compile(r"\s{0,20}(\d{1,9})")
+# A start tag long enough to hold many attributes; `_MAX_ATTRIBUTES` white-space runs in one.
+_LONG_TAG = regex.compile(r"<[A-Za-z][^<>]{4000,}")
+_GAP = regex.compile(r"\s+")
+_MAX_ATTRIBUTES = 1000
 _MAX_COLSPAN = 1000
 _MAX_ROWSPAN = 65534
-_GRID_WORK = 2_000_000
+_GRID_WORK_PER_TOKEN = 10
 
 _DROP = frozenset(
     {
@@ -229,7 +241,7 @@ def _decode(data: bytes, name: str) -> str:
     text = _decode_text(data, name)
     sample = text[:_SNIFF_BYTES]
     if len(_CONTROL.findall(sample)) > len(sample) // 100:
-        raise DocumentError(name, "binary data, not an HTML page")
+        raise UnknownFormatError(name, "binary data, not an HTML page")
     return text
 
 
@@ -238,7 +250,7 @@ def _decode_text(data: bytes, name: str) -> str:
     if text is not None:
         return text
     if b"\x00" in data[:4096]:
-        raise DocumentError(name, "binary data, not an HTML page")
+        raise UnknownFormatError(name, "binary data, not an HTML page")
     if not data.isascii():
         try:
             return data.decode("utf-8")
@@ -252,9 +264,21 @@ def _decode_text(data: bytes, name: str) -> str:
         except UnicodeDecodeError:  # noqa: PERF203 - three attempts at most
             continue
     said = f"it declares {declared}, but " if declared not in {None, "utf-8", "gb18030"} else ""
-    raise DocumentError(
+    raise EncodingError(
         name, f"HTML in an unknown encoding ({said}it is neither UTF-8 nor GB18030)"
     )
+
+
+def _check_attributes(text: str, name: str) -> None:
+    """Refuse a tag with more attributes than any page has: libxml2 reads them in square time."""
+    for tag in _LONG_TAG.finditer(text):
+        for gaps, _ in enumerate(_GAP.finditer(tag[0]), start=1):
+            if gaps > _MAX_ATTRIBUTES:
+                raise LimitExceededError(
+                    name,
+                    f"an HTML tag with more than {_MAX_ATTRIBUTES:,} attributes: refused",
+                    MARKUP,
+                )
 
 
 def _parse(text: str, name: str) -> _Node:
@@ -263,10 +287,15 @@ def _parse(text: str, name: str) -> _Node:
     )
     # libxml2 stops at the end tag that closes the root; browsers read on, so must we.
     text = _DOCUMENT_END.sub("", text)
+    _check_attributes(text, name)
     try:
         root = lxml.etree.fromstring(text.encode("utf-8"), parser)
     except (lxml.etree.LxmlError, ValueError) as exc:
-        raise DocumentError(name, f"malformed HTML that cannot be parsed ({exc})") from None
+        raise CorruptDocumentError(name, f"malformed HTML that cannot be parsed ({exc})") from None
+    # libxml2 drops what lies deeper than 256 elements, and says so only in its log: a page
+    # read without it would lose text silently.
+    if any(entry.type_name == "ERR_RESOURCE_LIMIT" for entry in parser.error_log):
+        raise LimitExceededError(name, "HTML nested more than 256 elements deep: refused", NESTING)
     if root is None:
         raise EmptyDocumentError(name, "the HTML page has no elements")
     return cast("_Node", root)
@@ -337,11 +366,11 @@ class _TableTooLargeError(Exception):
     """A table whose merged cells cover more grid positions than any report table could."""
 
 
-def _grid(rows: list[list[_Node]]) -> Iterator[tuple[int, int, _Node]]:
+def _grid(rows: list[list[_Node]], budget: int) -> Iterator[tuple[int, int, _Node]]:
     """Each cell with its row and column in the grid, spans from earlier rows accounted for.
 
     Raises:
-        _TableTooLargeError: Placing the cells takes more than `_GRID_WORK` steps (only a
+        _TableTooLargeError: Placing the cells takes more than ``budget`` steps (only a
             hostile page has such spans).
     """
     # For each column spanned down into later rows: the last row spanned, and the column just
@@ -364,7 +393,7 @@ def _grid(rows: list[list[_Node]]) -> Iterator[tuple[int, int, _Node]]:
                 for spanned in range(column, past):
                     if covered.get(spanned, (-1, 0))[0] < last:
                         covered[spanned] = (last, past)
-            if work > _GRID_WORK:
+            if work > budget:
                 raise _TableTooLargeError
             yield row_index, column, cell
             column += width
@@ -377,7 +406,9 @@ def _grid(rows: list[list[_Node]]) -> Iterator[tuple[int, int, _Node]]:
 class _Reader:
     """Walks the tree once, writing tokens and the text they point into."""
 
-    def __init__(self) -> None:
+    def __init__(self, name: str, limits: Limits) -> None:
+        self._name = name
+        self._limits = limits
         self.tokens: list[Token] = []
         self._parts: list[str] = []
         self._offset = 0
@@ -430,6 +461,7 @@ class _Reader:
         if not text:
             return
         self._end_row()
+        check_tokens(len(self.tokens) + 1, self._name, self._limits)
         start, end = self._write(text)
         self.tokens.append(
             Token(text, TokenKind.TEXT, cell=False, location=self._location(start, end))
@@ -437,6 +469,7 @@ class _Reader:
         self._newline()
 
     def _cell(self, text: str, table: int, row: int, column: int) -> None:
+        check_tokens(len(self.tokens) + 1, self._name, self._limits)
         if self._row_open:
             self._write(" | ")
         self._row_open = True
@@ -483,7 +516,8 @@ class _Reader:
                 self.flow(child)
         rows = _rows(table)
         last_row = -1
-        for row, column, cell in _grid(rows):
+        budget = _GRID_WORK_PER_TOKEN * self._limits.max_tokens
+        for row, column, cell in _grid(rows, budget):
             if row != last_row:
                 self._end_row()
                 last_row = row
@@ -542,21 +576,28 @@ class HtmlParser:
         """Decode the page, parse it and turn it into tokens.
 
         Raises:
-            DocumentError: The bytes are binary, in no known encoding, or hold no markup.
+            UnknownFormatError: The bytes are binary.
+            EncodingError: They are in no known encoding.
+            CorruptDocumentError: They hold no markup lxml can parse.
+            LimitExceededError: The page nests elements more than 256 deep, or is too large.
             EmptyDocumentError: The page has no visible text.
         """
         text = _decode(document.data, document.name)
         if not text.strip():
             raise EmptyDocumentError(document.name, "the HTML page is empty")
         root = _parse(text, document.name)
-        reader = _Reader()
+        reader = _Reader(document.name, document.limits)
         try:
             reader.flow(root)
         except RecursionError:
-            raise DocumentError(document.name, "HTML nested too deeply to be read") from None
+            raise LimitExceededError(
+                document.name, "HTML nested too deeply to be read", NESTING
+            ) from None
         except _TableTooLargeError:
-            raise DocumentError(
-                document.name, "a table's merged cells span too many positions to be read"
+            raise LimitExceededError(
+                document.name,
+                "a table's merged cells span too many positions to be read",
+                "max_tokens",
             ) from None
         reader.finish()
         if not reader.tokens:

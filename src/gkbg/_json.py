@@ -12,9 +12,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar, overload
 
 import cattrs
+from cattrs.gen import make_dict_unstructure_fn, override
 from cattrs.preconf.json import make_converter
 
 from gkbg._errors import GkbgError
+from gkbg._findings import Finding
 from gkbg._model import Report
 
 __all__ = ["converter", "from_json", "to_json"]
@@ -54,6 +56,10 @@ def _make() -> cattrs.Converter:
     made.register_unstructure_hook(Decimal, str)
     made.register_structure_hook_func(_is_number_type, _structure_number)
     made.register_unstructure_hook_func(_is_number_type, _unstructure_number)
+    # Only a check across reports names the reports it compared.
+    made.register_unstructure_hook(
+        Finding, make_dict_unstructure_fn(Finding, made, reports=override(omit_if_default=True))
+    )
     return made
 
 

@@ -13,11 +13,14 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from gkbg._limits import check_tokens
 from gkbg._model import Location
 from gkbg._text import looks_like_value
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from gkbg._limits import Limits
 
 __all__ = ["Layout", "Token", "TokenKind", "TokenWriter", "token_kind"]
 
@@ -73,11 +76,19 @@ class Layout:
 
 
 class TokenWriter:
-    """Builds tokens from a decoded text, computing line and column from character offsets."""
+    """Builds tokens from a decoded text, computing line and column from character offsets.
 
-    def __init__(self, text: str) -> None:
+    Given ``limits``, `add` refuses a token beyond ``limits.max_tokens`` with a
+    `LimitExceededError` naming ``source``.
+    """
+
+    def __init__(
+        self, text: str, *, source: str = "<document>", limits: Limits | None = None
+    ) -> None:
         """Index the line starts of ``text``."""
         self.text = text
+        self._source = source
+        self._limits = limits
         self._line_starts = [0]
         self._line_starts.extend(i + 1 for i, ch in enumerate(text) if ch == "\n")
         self.tokens: list[Token] = []
@@ -91,6 +102,8 @@ class TokenWriter:
 
     def add(self, start: int, end: int, *, cell: bool, kind: TokenKind | None = None) -> None:
         """Add ``text[start:end]`` as a token; its kind is guessed from its text unless given."""
+        if self._limits is not None:
+            check_tokens(len(self.tokens) + 1, self._source, self._limits)
         piece = self.text[start:end]
         if kind is None:
             kind = token_kind(piece, cell=cell)

@@ -17,6 +17,7 @@ from gkbg._schema import TABLES
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from typing import Any
 
 __all__ = ["Cell", "CellState", "Location", "Report", "Table", "Value"]
 
@@ -185,3 +186,20 @@ class Report:
     def uncertain_cells(self) -> tuple[Cell, ...]:
         """The cells the parser is not sure of, with the reasons in `Cell.uncertain`."""
         return tuple(cell for cell in self.iter_cells() if cell.uncertain)
+
+    def to_pandas(self, *, wide: bool = False) -> Any:  # noqa: ANN401 - a pandas.DataFrame
+        """The cells as a pandas DataFrame (needs ``gkbg[pandas]``); see `gkbg.cells_frame`.
+
+        Args:
+            wide: False for the long form (one row per cell, with its official labels, value,
+                printed text and doubts); True for one row with a column per cell key.
+        """
+        from gkbg._export import cells_frame  # noqa: PLC0415 - the export imports the model
+
+        return cells_frame(self, wide=wide)
+
+    def _repr_html_(self) -> str:
+        """The three tables in their form's layout, failing cells marked (for Jupyter)."""
+        from gkbg._notebook import to_html  # noqa: PLC0415 - the view imports the model
+
+        return to_html(self)

@@ -16,11 +16,24 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from gkbg._align import build_report
 from gkbg._errors import (
+    CorruptDocumentError,
     DocumentError,
     EmptyDocumentError,
+    EncodingError,
     GkbgError,
+    LimitExceededError,
     NoTablesError,
     UnknownFormatError,
+)
+from gkbg._limits import (
+    DEFAULT_LIMITS,
+    MEMORY,
+    NESTING,
+    Limits,
+    check_text,
+    check_tokens,
+    exceeded,
+    size_text,
 )
 from gkbg._text import decode_bom
 
@@ -53,21 +66,24 @@ class Input:
     Attributes:
         data: The document's bytes.
         name: The file name, or a description such as ``<bytes>``.
+        limits: The limits to read it within (parsers pass them on to what they call).
     """
 
-    __slots__ = ("_text", "data", "name")
+    __slots__ = ("_text", "data", "limits", "name")
 
-    def __init__(self, data: bytes, name: str) -> None:
+    def __init__(self, data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> None:
         """Wrap ``data``; ``name`` is used in error messages."""
         self.data = data
         self.name = name
+        self.limits = limits
         self._text: str | None = None
 
     def text(self) -> str:
         """The document decoded as text (UTF-8 or GB18030, a BOM decides first).
 
         Raises:
-            DocumentError: The bytes are binary or in no Chinese text encoding.
+            UnknownFormatError: The bytes are binary, not text.
+            EncodingError: The bytes are in no Chinese text encoding.
         """
         if self._text is None:
             self._text = _decode(self.data, self.name)
@@ -87,13 +103,17 @@ def _decode(data: bytes, name: str) -> str:
     if text is not None:
         return text
     if b"\x00" in data[:4096]:
-        raise DocumentError(name, "binary data, not text")
+        raise UnknownFormatError(name, "binary data, not text")
+    failures: list[str] = []
     for encoding in ("utf-8", "gb18030"):
         try:
             return data.decode(encoding)
-        except UnicodeDecodeError:  # noqa: PERF203 - two attempts at most
-            continue
-    raise DocumentError(name, "text in an unknown encoding (neither UTF-8 nor GB18030)")
+        except UnicodeDecodeError as exc:  # noqa: PERF203 - two attempts at most
+            failures.append(f"byte {exc.start:,} is not {encoding.upper()}")
+    raise EncodingError(
+        name,
+        "text in an unknown encoding (neither UTF-8 nor GB18030: " + "; ".join(failures) + ")",
+    )
 
 
 @runtime_checkable
@@ -195,7 +215,14 @@ class ParserRegistry:
                 best = (confidence, parser)
         if best is None:
             known = ", ".join(self._parsers)
-            what = "text" if document.is_text() else "binary data"
+            try:
+                document.text()
+            except EncodingError:
+                raise  # text, in no encoding gkbg reads: say so rather than "binary"
+            except DocumentError:
+                what = "binary data"
+            else:
+                what = "text"
             raise UnknownFormatError(
                 document.name, f"{what} in no format gkbg can read (known formats: {known})"
             )
@@ -253,24 +280,49 @@ _FILE_SUFFIXES = (
 )
 
 
-def _as_input(source: Source) -> Input:
+def _as_input(source: Source, limits: Limits) -> Input:
     if isinstance(source, bytes):
-        return Input(source, "<bytes>")
+        _check_size(len(source), "<bytes>", limits)
+        return Input(source, "<bytes>", limits)
     if isinstance(source, str) and (
         "\n" in source or len(source) > 1024 or not _names_a_file(source)
     ):
-        return Input(source.encode("utf-8"), "<text>")
+        data = source.encode("utf-8")
+        _check_size(len(data), "<text>", limits)
+        return Input(data, "<text>", limits)
     path = Path(source)
+    return Input(_read_file(path, limits), str(path), limits)
+
+
+def _check_size(size: int, name: str, limits: Limits) -> None:
+    if size > limits.max_input_bytes:
+        raise exceeded(
+            name,
+            "max_input_bytes",
+            f"the document is {size:,} bytes, more than {size_text(limits.max_input_bytes)}: "
+            "refused as too large",
+        )
+
+
+def _read_file(path: Path, limits: Limits) -> bytes:
+    """The file's bytes; a file over the limit is refused before it is read."""
+    name = str(path)
+    if "\x00" in name:  # no system takes it; open() would raise ValueError
+        raise DocumentError(repr(name), "not a valid file name")
     try:
-        return Input(path.read_bytes(), str(path))
+        with path.open("rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            _check_size(size, name, limits)
+            # Never more than the limit, even from a file that grows or is a device.
+            data = stream.read(limits.max_input_bytes + 1)
     except FileNotFoundError:
-        raise DocumentError(str(path), "no such file") from None
+        raise DocumentError(name, "no such file") from None
     except IsADirectoryError:
-        raise DocumentError(str(path), "is a directory, not a file") from None
+        raise DocumentError(name, "is a directory, not a file") from None
     except OSError as exc:
-        raise DocumentError(str(path), f"cannot be read ({exc.strerror or exc})") from None
-    except ValueError:  # a NUL character in the name
-        raise DocumentError(repr(str(path)), "not a valid file name") from None
+        raise DocumentError(name, f"cannot be read ({exc.strerror or exc})") from None
+    _check_size(len(data), name, limits)
+    return data
 
 
 def _names_a_file(text: str) -> bool:
@@ -287,17 +339,37 @@ def parse_layout(
     *,
     format: str | None = None,  # noqa: A002 - the name users expect
     registry: ParserRegistry | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Layout:
     """Read a document into its `Layout` (tokens and text), before any alignment.
 
     Takes the same arguments as `parse`.
     """
-    document = _as_input(source)
+    document = _as_input(source, limits)
     if not document.data.strip():
         raise EmptyDocumentError(document.name, "the document is empty")
     registry = registry or default_registry()
     parser = registry.get(format) if format else registry.detect(document)
-    return parser.read(document)
+    try:
+        layout = parser.read(document)
+    except GkbgError:
+        raise
+    except RecursionError:
+        raise LimitExceededError(document.name, "nested too deeply to be read", NESTING) from None
+    except MemoryError:
+        raise LimitExceededError(
+            document.name, "not enough memory to read it: refused as too large", MEMORY
+        ) from None
+    except Exception as exc:
+        # A parser (or the library under it) failed on input it should have refused: the
+        # caller still gets a `GkbgError`, and the cause stays chained for a bug report.
+        raise CorruptDocumentError(
+            document.name,
+            f"the {parser.name} parser cannot read it ({type(exc).__name__}: {exc})",
+        ) from exc
+    check_tokens(len(layout.tokens), document.name, limits)
+    check_text(len(layout.text), document.name, limits)
+    return layout
 
 
 def parse(
@@ -305,6 +377,7 @@ def parse(
     *,
     format: str | None = None,  # noqa: A002 - the name users expect
     registry: ParserRegistry | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Report:
     """Read a report's statistical tables and metadata.
 
@@ -317,15 +390,18 @@ def parse(
             detected from the content.
         registry: The parsers to choose from; by default the built-in ones and those installed
             through the ``gkbg.parsers`` entry points.
+        limits: How large the document may be (`Limits`); by default `Limits()`.
 
     Returns:
         The report. Cells the parser could not read with certainty say so in `Cell.uncertain`.
 
     Raises:
         DocumentError: The document cannot be read; the message names it and the cause. Its
-            subclasses say more: `EmptyDocumentError`, `UnknownFormatError`, `NoTablesError`.
+            subclasses say more: `EmptyDocumentError`, `UnknownFormatError`, `NoTablesError`,
+            `ScannedDocumentError`, `CorruptDocumentError`, `EncryptedDocumentError`,
+            `EncodingError`, `UnsafeDocumentError`, `LimitExceededError`.
     """
-    layout = parse_layout(source, format=format, registry=registry)
+    layout = parse_layout(source, format=format, registry=registry, limits=limits)
     report = build_report(layout)
     if not any(table.found for table in report.tables):
         raise NoTablesError(

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 import regex
 
 from gkbg._compat import import_extra
-from gkbg._errors import DocumentError
+from gkbg._errors import CorruptDocumentError, EncryptedDocumentError, ScannedDocumentError
 from gkbg._layout import Layout, Token, TokenWriter, token_kind
+from gkbg._limits import check_text, check_tokens, exceeded
 from gkbg._model import Location
 
 if TYPE_CHECKING:
@@ -31,6 +32,10 @@ _PAGE_NUMBER = regex.compile(
     r"|第\s{0,3}\d{1,4}\s{0,3}页(?:\s{0,3}[,，]?\s{0,3}共\s{0,3}\d{1,4}\s{0,3}页)?"
     r"|\d{1,4}\s{0,3}/\s{0,3}\d{1,4}"
 )
+
+
+# PDFium's FPDF_ERR_PASSWORD and FPDF_ERR_SECURITY.
+_PASSWORD_ERRORS = frozenset({4, 6})
 
 
 def _pdfium() -> Any:  # noqa: ANN401 - pypdfium2 is an optional, untyped-here dependency
@@ -52,25 +57,23 @@ class PdfParser:
 
         Raises:
             MissingExtraError: pypdfium2 is not installed.
-            DocumentError: The file is damaged, encrypted, or has no text layer.
+            EncryptedDocumentError: The PDF needs a password.
+            CorruptDocumentError: It is damaged or truncated.
+            ScannedDocumentError: It has no text layer.
+            LimitExceededError: It has too many pages, characters or words.
         """
         pdfium = _pdfium()
-        try:
-            pdf = pdfium.PdfDocument(document.data)
-        except pdfium.PdfiumError as exc:
-            cause = str(exc)
-            if "password" in cause.lower():
-                raise DocumentError(document.name, "encrypted PDF: it needs a password") from None
-            raise DocumentError(document.name, f"damaged or not a PDF ({cause})") from None
+        pdf = _open(pdfium, document)
         try:
             pages = [_page_words(pdf[index]) for index in range(len(pdf))]
         except pdfium.PdfiumError as exc:
-            raise DocumentError(document.name, f"damaged PDF ({exc})") from None
+            raise CorruptDocumentError(document.name, f"damaged PDF ({exc})") from None
         finally:
             pdf.close()
+        check_tokens(sum(len(words) for _, words in pages), document.name, document.limits)
         text = "\n".join(page_text for page_text, _ in pages)
         if not text.strip():
-            raise DocumentError(
+            raise ScannedDocumentError(
                 document.name,
                 "scanned PDF, no text layer: gkbg reads the text of a PDF, so run OCR first",
             )
@@ -92,6 +95,62 @@ class PdfParser:
                 writer.tokens.append(Token(piece, kind, cell=False, location=location))
             offset += len(page_text) + 1
         return writer.layout(source=document.name, format=self.name)
+
+
+def _open(pdfium: Any, document: Input) -> Any:  # noqa: ANN401 - pypdfium2 objects
+    """The PDF opened by PDFium, its page count within the limits.
+
+    Raises:
+        EncryptedDocumentError: It needs a password (or uses a security handler PDFium lacks).
+        CorruptDocumentError: It is damaged, truncated, or no PDF.
+        LimitExceededError: It has more pages than ``max_pages``, or more characters of text
+            than ``max_text_chars``.
+    """
+    name = document.name
+    try:
+        pdf = pdfium.PdfDocument(document.data)
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code in _PASSWORD_ERRORS or "password" in str(exc).lower():
+            raise EncryptedDocumentError(
+                name, "encrypted PDF: it needs a password; save an unprotected copy"
+            ) from None
+        raise CorruptDocumentError(name, f"damaged or not a PDF ({exc})") from None
+    try:
+        _check_size(pdf, document)
+    except pdfium.PdfiumError as exc:
+        pdf.close()
+        raise CorruptDocumentError(name, f"damaged PDF ({exc})") from None
+    except BaseException:
+        pdf.close()
+        raise
+    return pdf
+
+
+def _check_size(pdf: Any, document: Input) -> None:  # noqa: ANN401 - a pypdfium2 document
+    """Refuse a PDF with more pages, or more characters of text, than the limits allow.
+
+    The characters are counted by PDFium before any word is read, so that a small file whose
+    compressed pages hold millions of characters costs no more than counting them.
+    """
+    name, limits = document.name, document.limits
+    pages = len(pdf)
+    if pages > limits.max_pages:
+        raise exceeded(
+            name,
+            "max_pages",
+            f"the PDF has {pages:,} pages (more than {limits.max_pages:,}): refused",
+        )
+    characters = 0
+    for index in range(pages):
+        page = pdf[index]
+        textpage = page.get_textpage()
+        try:
+            characters += int(textpage.count_chars())
+        finally:
+            textpage.close()
+            page.close()
+        check_text(characters, name, limits)
 
 
 Words = list[tuple[int, int, tuple[float, float, float, float] | None]]

@@ -50,8 +50,18 @@ KINDS: tuple[str, ...] = (
     "variant_year",
     "variant_mixed",
     "narrative",
+    "text_reuse",
+    "rollup",
 )
 """The kinds of declarative rule the engine evaluates."""
+
+SCOPES: tuple[str, ...] = ("report", "series", "rollup")
+"""What a rule looks at: one report (`gkbg.check`), two consecutive years of one agency
+(`gkbg.check_series`), or a region's report and its units' (`gkbg.check_rollup`)."""
+
+SERIES_PREFIXES: tuple[str, ...] = ("prev.", "this.")
+"""The prefixes of the key templates of a series relation: the previous year's report, and
+this year's."""
 
 _SELECTOR = regex.compile(r"(?P<what>rows|columns)(?:\[(?P<tag>[a-z_][a-z0-9_]*)\])?")
 _ID = regex.compile(r"[a-z0-9_]+(?:\.[a-z0-9_]+)+")
@@ -66,11 +76,17 @@ class Statement:
         patterns: Regular expressions (``regex`` syntax) with a group ``n`` for the number; they
             are matched against each sentence with white space removed.
         subject: What is counted, for the message.
+        zero: Regular expressions whose match states that the count is 0
+            (``未收到政府信息公开申请``).
+        exclude: Regular expressions that, found in the clause of a match before the number,
+            mean the number counts something else (``备案``, ``上年``): the match is not read.
     """
 
     cells: tuple[str, ...]
     patterns: tuple[str, ...]
     subject: Text
+    zero: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
 
 
 @attrs.frozen(eq=False)
@@ -81,7 +97,8 @@ class Rule:
 
     Attributes:
         id: Stable identifier, two or more dot-separated lower-case words.
-        kind: One of `KINDS`.
+        kind: What the rule checks (``sum``, ``equation``, ``compare``, ``cell``, …); the
+            checks page of the docs lists every kind.
         severity: Of the findings.
         title: One line saying what the rule checks.
         message: The finding's message; a template (see the docs for its fields).
@@ -97,6 +114,10 @@ class Rule:
         op: ``compare``: ``>=``, ``<=`` or ``==``.
         check: ``cell``: ``invalid``, ``blank`` or ``unread``.
         statements: ``narrative``: what to look for.
+        scope: ``report`` (the default), ``series`` (the relation's templates start with
+            ``prev.`` or ``this.``) or ``rollup``.
+        threshold: ``text_reuse``: the share of this year's text (0 to 1) repeated from the
+            previous year's above which the rule fires.
     """
 
     id: str
@@ -116,6 +137,8 @@ class Rule:
     op: Literal[">=", "<=", "=="] = "=="
     check: Literal["invalid", "blank", "unread"] | None = None
     statements: tuple[Statement, ...] = ()
+    scope: Literal["report", "series", "rollup"] = "report"
+    threshold: float | None = None
 
     def __attrs_post_init__(self) -> None:
         _validate(self)
@@ -174,12 +197,46 @@ def _validate_templates(rule: Rule) -> None:
         except (KeyError, ValueError) as exc:
             problems.append(f"{variant}: {exc}")
             continue
+        if rule.scope == "series":
+            keys = [key.split(".", 1)[1] for key in keys]
         missing = sorted(set(keys) - set(table.cell_keys()))
         if missing:
             problems.append(f"the {variant} form has no cell {', '.join(missing[:3])}")
     if problems:
         hint = "" if rule.variants else " (limit the rule with 'variants' if it is for one form)"
         raise _fail(rule.id, "templates", "; ".join(problems) + hint)
+
+
+_SCOPE_OF_KIND = {"text_reuse": "series", "rollup": "rollup"}
+
+
+def _validate_scope(rule: Rule, templates: list[str]) -> None:
+    """A kind runs in one scope; the templates of a series relation say which report they read."""
+    if rule.scope not in SCOPES:
+        raise _fail(rule.id, "scope", f"{rule.scope!r} is not one of {', '.join(SCOPES)}")
+    needed = _SCOPE_OF_KIND.get(rule.kind)
+    if needed is None and rule.kind not in _RELATIONS and rule.scope != "report":
+        raise _fail(rule.id, "scope", f"a {rule.kind} rule checks one report (scope 'report')")
+    if needed is not None and rule.scope != needed:
+        raise _fail(rule.id, "scope", f"a {rule.kind} rule needs scope = {needed!r}")
+    if rule.kind in _RELATIONS and rule.scope == "rollup":
+        raise _fail(rule.id, "scope", "a relation runs on one report or on a series")
+    if (rule.threshold is not None) != (rule.kind == "text_reuse"):
+        raise _fail(rule.id, "threshold", "a text_reuse rule, and only it, needs a threshold")
+    if rule.threshold is not None and not 0 < rule.threshold <= 1:
+        raise _fail(rule.id, "threshold", f"{rule.threshold!r} is not a share in (0, 1]")
+    if rule.scope != "series" or rule.kind not in _RELATIONS:
+        return
+    for template in templates:
+        if not template.startswith(SERIES_PREFIXES):
+            raise _fail(
+                rule.id,
+                "templates",
+                f"{template!r}: a series relation names the report of each key: "
+                "'prev.applications.…' or 'this.applications.…'",
+            )
+    if not any(template.startswith("prev.") for template in templates):
+        raise _fail(rule.id, "templates", "a series relation needs a key of the previous year")
 
 
 def _validate(rule: Rule) -> None:
@@ -210,6 +267,7 @@ def _validate(rule: Rule) -> None:
                 f"{template!r} uses {', '.join(sorted(unknown))}, "
                 "bound by neither foreach nor over",
             )
+    _validate_scope(rule, templates)
     _validate_kind_keys(rule)
     if rule.kind == "sum" and (rule.total is None or not rule.items):
         raise _fail(rule.id, "total/items", "a sum rule needs a total and items")
@@ -223,13 +281,18 @@ def _validate(rule: Rule) -> None:
         if not rule.statements:
             raise _fail(rule.id, "statements", "a narrative rule needs at least one statement")
         for statement in rule.statements:
-            for pattern in statement.patterns:
-                try:
-                    compiled = regex.compile(pattern)
-                except regex.error as exc:
-                    raise _fail(rule.id, "patterns", f"{pattern!r} is not valid: {exc}") from exc
-                if "n" not in compiled.groupindex:
-                    raise _fail(rule.id, "patterns", f"{pattern!r} has no group (?P<n>…)")
+            for key, patterns in (
+                ("patterns", statement.patterns),
+                ("zero", statement.zero),
+                ("exclude", statement.exclude),
+            ):
+                for pattern in patterns:
+                    try:
+                        compiled = regex.compile(pattern)
+                    except regex.error as exc:
+                        raise _fail(rule.id, key, f"{pattern!r} is not valid: {exc}") from exc
+                    if key == "patterns" and "n" not in compiled.groupindex:
+                        raise _fail(rule.id, key, f"{pattern!r} has no group (?P<n>…)")
 
 
 @runtime_checkable
@@ -293,6 +356,71 @@ class _RuleFile:
     schema_version: int = 1
 
 
+_RULE_HEADER = regex.compile(r"\s*\[\[\s*rules\s*\]\]")
+_FAULT = regex.compile(
+    r"rule '(?P<id>[^']*)': (?P<key>[a-z_./, ]+?): (?P<problem>.*)", regex.DOTALL
+)
+_CATTRS_AT = regex.compile(r"@ \$\.rules\[(?P<index>\d+)\](?:\.(?P<key>[a-z_]+))?")
+_EXTRA = regex.compile(r"extra fields found \((?P<keys>[^)]*)\)")
+_TEMPLATE_KEYS = ("total", "items", "lhs", "rhs")
+
+
+def _rule_spans(lines: list[str]) -> list[tuple[int, int]]:
+    """The line ranges (0-based, end exclusive) of the ``[[rules]]`` tables of a file."""
+    starts = [number for number, line in enumerate(lines) if _RULE_HEADER.match(line)]
+    return list(zip(starts, [*starts[1:], len(lines)], strict=True))
+
+
+def _key_line(lines: list[str], span: tuple[int, int], keys: list[str], hint: str) -> int:
+    """The 1-based line of the first of ``keys`` set in ``span``; its header line if none is."""
+    start, end = span
+    for key in keys:
+        setting = regex.compile(rf"\s*{regex.escape(key)}\s*=")
+        found = [n for n in range(start, end) if setting.match(lines[n])]
+        if hint:
+            # A multi-line value: the line holding the text the message quotes.
+            for number in found:
+                stop = next((n for n in found if n > number), end)
+                for inner in range(number, stop):
+                    if hint in lines[inner]:
+                        return inner + 1
+        if found:
+            return found[0] + 1
+    return start + 1
+
+
+def _line_of_fault(text: str, message: str) -> int | None:
+    """The line of a rule file that a `RuleError` or a cattrs error message points at."""
+    lines = text.splitlines()
+    spans = _rule_spans(lines)
+    fault = _FAULT.search(message)
+    if fault is not None:
+        wanted = regex.compile(rf"\s*id\s*=\s*[\"']{regex.escape(fault['id'])}[\"']")
+        span = next((sp for sp in spans if any(wanted.match(lines[n]) for n in range(*sp))), None)
+        if span is None:
+            return None
+        keys = [part.split(".")[0] for part in regex.split(r"[,/] ?", fault["key"].strip())]
+        if keys == ["templates"]:
+            keys = list(_TEMPLATE_KEYS)
+        quoted = regex.match(r"'([^']*)'", fault["problem"])
+        return _key_line(lines, span, keys, quoted[1] if quoted else "")
+    located = _CATTRS_AT.search(message)
+    if located is None or int(located["index"]) >= len(spans):
+        return None
+    span = spans[int(located["index"])]
+    extra = _EXTRA.search(message)
+    if extra is not None:
+        keys = [key.strip() for key in extra["keys"].split(",")]
+    else:
+        keys = [located["key"]] if located["key"] else []
+    return _key_line(lines, span, keys, "")
+
+
+def _at(source: str, text: str, message: str) -> str:
+    line = _line_of_fault(text, message)
+    return f"{source}:{line}" if line is not None else source
+
+
 def _load_toml(text: str, source: str) -> tuple[Rule, ...]:
     try:
         raw = tomllib.loads(text)
@@ -301,17 +429,20 @@ def _load_toml(text: str, source: str) -> tuple[Rule, ...]:
     try:
         loaded = _rule_converter().structure(raw, _RuleFile)
     except RuleError as exc:
-        raise RuleError(f"{source}: {exc}") from exc
+        raise RuleError(f"{_at(source, text, str(exc))}: {exc}") from exc
     except (ClassValidationError, ValueError) as exc:
         if isinstance(exc, ClassValidationError):
             for inner in exc.exceptions:
                 found = _first_rule_error(inner)
                 if found is not None:
-                    raise RuleError(f"{source}: {found}") from exc
-            detail = "; ".join(cattrs.transform_error(exc))
+                    raise RuleError(f"{_at(source, text, str(found))}: {found}") from exc
+            messages = cattrs.transform_error(exc)
+            detail = "; ".join(messages)
+            where = _at(source, text, messages[0]) if messages else source
         else:
             detail = str(exc)
-        raise RuleError(f"{source}: not a valid rule file: {detail}") from exc
+            where = source
+        raise RuleError(f"{where}: not a valid rule file: {detail}") from exc
     if loaded.schema_version != 1:
         raise RuleError(f"{source}: schema_version {loaded.schema_version} is not supported (1 is)")
     return loaded.rules

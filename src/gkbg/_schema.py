@@ -88,7 +88,14 @@ class Row:
 
 @attrs.frozen
 class Block:
-    """A rectangular part of a table: rows times columns, under one caption and header."""
+    """A rectangular part of a table: rows times columns, under one caption and header.
+
+    Attributes:
+        columns: The columns, in printing order.
+        rows: The rows, in printing order.
+        caption: The label printed beside the block (``第二十条第（一）项``), if any.
+        header: The header over the block's row labels (``信息内容``), if any.
+    """
 
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
@@ -98,7 +105,15 @@ class Block:
 
 @attrs.frozen
 class CellSpec:
-    """One cell of a form: where it sits and how its text is read."""
+    """One cell of a form: where it sits and how its text is read.
+
+    Attributes:
+        key: The canonical cell key (``applications.received.total``).
+        table: The table's key (``applications``).
+        block: The 0-based index of the cell's block in the table.
+        row: The cell's row.
+        column: The cell's column.
+    """
 
     key: str
     table: str

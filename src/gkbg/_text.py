@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Literal
 import attrs
 import regex
 
-from gkbg._errors import DocumentError
+from gkbg._errors import EncodingError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -59,14 +59,14 @@ def decode_bom(data: bytes, name: str) -> str | None:
     """The text after a byte-order mark, or None when ``data`` starts with none.
 
     Raises:
-        DocumentError: The bytes after the mark are not valid in its encoding.
+        EncodingError: The bytes after the mark are not valid in its encoding.
     """
     for bom, encoding in BOMS:
         if data.startswith(bom):
             try:
                 return data[len(bom) :].decode(encoding)
             except UnicodeDecodeError as exc:
-                raise DocumentError(name, f"not valid {encoding} text after its BOM") from exc
+                raise EncodingError(name, f"not valid {encoding} text after its BOM") from exc
     return None
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from gkbg._errors import DocumentError
+from gkbg._errors import UnknownFormatError
 from gkbg._layout import TokenKind, TokenWriter
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ class PipeTextParser:
     def read(self, document: Input) -> Layout:
         """Cells from the lines that end in ``|``; every other line is one narrative token."""
         text = document.text()
-        writer = TokenWriter(text)
+        writer = TokenWriter(text, source=document.name, limits=document.limits)
         offset = 0
         for line in text.splitlines(keepends=True):
             body = line.rstrip("\r\n")
@@ -65,7 +65,7 @@ class PipeTextParser:
                 )
             offset += len(line)
         if not any(token.cell for token in writer.tokens):
-            raise DocumentError(document.name, "no line ends in '|': not pipe-cell text")
+            raise UnknownFormatError(document.name, "no line ends in '|': not pipe-cell text")
         return writer.layout(source=document.name, format=self.name)
 
 
@@ -84,7 +84,7 @@ class FlatTextParser:
     def read(self, document: Input) -> Layout:
         """Every run of non-space characters is a token."""
         text = document.text()
-        writer = TokenWriter(text)
+        writer = TokenWriter(text, source=document.name, limits=document.limits)
         for match in _WORD.finditer(text):
             writer.add(match.start(), match.end(), cell=False)
         return writer.layout(source=document.name, format=self.name)

@@ -38,29 +38,41 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-import zipfile
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import attrs
+import lxml.etree  # type: ignore[import-untyped,unused-ignore]
+import regex
 
 from gkbg._compat import OLE_SIGNATURE, ZIP_SIGNATURE, import_extra
-from gkbg._errors import DocumentError
+from gkbg._errors import (
+    CorruptDocumentError,
+    DocumentError,
+    EncryptedDocumentError,
+    UnknownFormatError,
+)
 from gkbg._layout import Layout, Token, TokenKind, TokenWriter, token_kind
+from gkbg._limits import check_tokens
+from gkbg._package import Package, holds_member, reject_dtd, xml_failure
 
 if TYPE_CHECKING:
+    from gkbg._limits import Limits
     from gkbg._parsers import Input
 
 __all__ = ["XlsxParser"]
 
 WORKBOOK_PART = "xl/workbook.xml"
-MAX_MEMBERS = 5000
-"""Workbooks with more zip members than this are refused (a report has a few dozen)."""
-MAX_UNCOMPRESSED = 200 * 1024 * 1024
-"""Workbooks larger than this, uncompressed, are refused."""
-MAX_RATIO = 200
-"""Members compressed more than this many times are refused as a zip bomb."""
+_SHEET_NAMESPACES = frozenset(
+    {
+        "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+        "http://purl.oclc.org/ooxml/spreadsheetml/main",  # ISO 29500 Strict
+    }
+)
 
+# What openpyxl builds one object for: cells, rows and shared strings.
+_COUNTED = frozenset({"c", "row", "si"})
+_XML_ERRORS: tuple[type[Exception], ...] = (lxml.etree.LxmlError, ValueError, RecursionError)
 _LINE_BREAKS = str.maketrans({"\r": " ", "\n": " ", "\t": " ", "\v": " ", "\f": " "})
 
 # (start, end, sheet, row, column, formula without a cached value) of each cell token.
@@ -88,50 +100,86 @@ def _openpyxl() -> Any:  # noqa: ANN401 - openpyxl is an optional, untyped-here 
 # The archive.
 
 
-def _check_archive(data: bytes, name: str) -> None:
-    """Refuse what is no ``.xlsx`` before openpyxl sees it, with the reason."""
+def _check_archive(data: bytes, name: str, limits: Limits) -> None:
+    """Refuse what is no ``.xlsx``, or is hostile, before openpyxl sees it, with the reason.
+
+    Every XML part is read within the limits and refused if it declares a DTD; the cells, rows,
+    shared strings and positions merged ranges cover are counted, so that openpyxl never
+    builds more than ``max_tokens`` of them.
+    """
     if data.startswith(OLE_SIGNATURE):
-        raise DocumentError(
+        raise EncryptedDocumentError(
             name,
             "an encrypted workbook or a legacy .xls/.et file, not an .xlsx: "
             "remove the password or save it as .xlsx",
         )
     if not data.startswith(ZIP_SIGNATURE):
-        raise DocumentError(name, "not an .xlsx workbook (it is not a zip archive)")
+        raise UnknownFormatError(name, "not an .xlsx workbook (it is not a zip archive)")
+    package = Package(data, name, kind=".xlsx", limits=limits)
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-        raise DocumentError(
-            name, f"a damaged or truncated .xlsx: the zip archive cannot be read ({exc})"
-        ) from None
-    if len(infos) > MAX_MEMBERS:
-        raise DocumentError(
-            name,
-            f"the .xlsx archive has {len(infos)} members (more than {MAX_MEMBERS}): "
-            "refused as a possible zip bomb",
-        )
-    names = {info.filename for info in infos}
-    if WORKBOOK_PART not in names:
-        if "word/document.xml" in names:
-            raise DocumentError(name, "a Word document, not an Excel workbook")
-        raise DocumentError(name, f"a zip archive without {WORKBOOK_PART}: not an .xlsx")
-    total = sum(info.file_size for info in infos)
-    if total > MAX_UNCOMPRESSED:
-        raise DocumentError(
-            name,
-            f"the workbook is {total:,} bytes uncompressed, more than "
-            f"{MAX_UNCOMPRESSED // (1024 * 1024)} MB: refused as too large",
-        )
-    for info in infos:
-        if info.flag_bits & 0x1:
-            raise DocumentError(name, f"{info.filename} is encrypted in the zip archive")
-        if info.file_size > MAX_RATIO * max(info.compress_size, 1) and info.file_size > 1 << 20:
-            raise DocumentError(
-                name,
-                f"{info.filename} is compressed more than {MAX_RATIO} times: "
-                "refused as a possible zip bomb",
-            )
+        if WORKBOOK_PART not in package.names:
+            if "word/document.xml" in package.names:
+                raise UnknownFormatError(name, "a Word document, not an Excel workbook")
+            raise UnknownFormatError(name, f"a zip archive without {WORKBOOK_PART}: not an .xlsx")
+        cells = 0
+        for member in sorted(package.names):
+            if member.endswith((".xml", ".rels", ".vml")):
+                cells += _count_cells(package.read(member), name, member)
+                check_tokens(cells, name, limits)
+    finally:
+        package.close()
+
+
+def _count_cells(content: bytes, name: str, part: str) -> int:
+    """The cells, rows, shared strings and merged positions a part holds, its XML checked."""
+    reject_dtd(content, name, part)
+    count = 0
+    try:
+        for _, element in lxml.etree.iterparse(
+            io.BytesIO(content),
+            events=("end",),
+            resolve_entities=False,
+            no_network=True,
+            huge_tree=False,
+            load_dtd=False,
+        ):
+            tag = element.tag
+            if isinstance(tag, str) and tag.startswith("{"):
+                namespace, _, local = tag[1:].partition("}")
+                if namespace in _SHEET_NAMESPACES:
+                    if local in _COUNTED:
+                        count += 1
+                    elif local == "mergeCell":
+                        count += _merged_area(element.get("ref") or "", name, part)
+            element.clear()
+    except DocumentError:
+        raise
+    except _XML_ERRORS as exc:
+        raise xml_failure(exc, name, part, damaged="a damaged .xlsx: ") from None
+    return count
+
+
+_CORNER = regex.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
+
+
+def _corner(ref: str) -> tuple[int, int] | None:
+    """The column and row of an ``A1`` reference, or None."""
+    match = _CORNER.fullmatch(ref.strip())
+    if match is None:
+        return None
+    column = 0
+    for letter in match[1].upper():
+        column = column * 26 + ord(letter) - ord("A") + 1
+    return column, int(match[2])
+
+
+def _merged_area(ref: str, name: str, part: str) -> int:
+    """How many positions a merged range (``A1:C3``) covers."""
+    first, _, last = ref.partition(":")
+    start, end = _corner(first), _corner(last or first)
+    if start is None or end is None:
+        raise CorruptDocumentError(name, f"{part} merges cells {ref[:40]!r}, not a cell range")
+    return (abs(end[0] - start[0]) + 1) * (abs(end[1] - start[1]) + 1)
 
 
 def _load(openpyxl: Any, data: bytes, name: str, *, data_only: bool) -> Any:  # noqa: ANN401 - an openpyxl workbook
@@ -139,7 +187,7 @@ def _load(openpyxl: Any, data: bytes, name: str, *, data_only: bool) -> Any:  # 
         return openpyxl.load_workbook(io.BytesIO(data), data_only=data_only)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises anything on a damaged file
         cause = str(exc) or type(exc).__name__
-        raise DocumentError(
+        raise CorruptDocumentError(
             name, f"a damaged .xlsx: the workbook cannot be read ({cause})"
         ) from None
 
@@ -295,22 +343,19 @@ class XlsxParser:
         data = document.data
         if not data.startswith(ZIP_SIGNATURE):
             return 0.0
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                archive.getinfo(WORKBOOK_PART)
-        except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError):
-            return 0.0
-        return 0.95
+        return 0.95 if holds_member(data, WORKBOOK_PART, document.limits) else 0.0
 
     def read(self, document: Input) -> Layout:
         """One cell token per cell of every worksheet, merged ranges as one.
 
         Raises:
             MissingExtraError: openpyxl is not installed.
-            DocumentError: The file is no .xlsx, is encrypted, damaged, or too large.
+            DocumentError: The file is no .xlsx (`UnknownFormatError`), is encrypted
+                (`EncryptedDocumentError`), damaged (`CorruptDocumentError`), hostile
+                (`UnsafeDocumentError`) or too large (`LimitExceededError`).
         """
         openpyxl = _openpyxl()
-        _check_archive(document.data, document.name)
+        _check_archive(document.data, document.name, document.limits)
         # Formulas first: a formula whose cached value is missing must not read as empty.
         workbook = _load(openpyxl, document.data, document.name, data_only=False)
         values: Any = None

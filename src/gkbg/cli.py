@@ -1,26 +1,30 @@
 # SPDX-License-Identifier: MIT
-"""The ``gkbg`` command: ``gkbg check``, ``gkbg parse``, ``gkbg rules``.
+"""The ``gkbg`` command: ``check``, ``check-series``, ``check-rollup``, ``batch``, ``parse``.
 
-Exit status of ``gkbg check``: 0 when no report has an error (warnings allowed), 1 when a
-report has errors, 2 when a file cannot be read (this wins over 1).
+Exit status of ``gkbg check``, ``check-series``, ``check-rollup`` and ``batch``: 0 when there
+is no error (warnings allowed), 1 when there are errors, 2 when a file cannot be read or the
+reports cannot be compared (this wins over 1).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import locale
-import os
 import sys
+import unicodedata
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TextIO
+from typing import TYPE_CHECKING, TextIO
 
+from gkbg._batch import batch
 from gkbg._engine import check
 from gkbg._errors import GkbgError
 from gkbg._findings import Text
 from gkbg._json import converter, to_json
+from gkbg._lang import Lang, default_lang
 from gkbg._parsers import default_registry, parse
+from gkbg._rollup import check_rollup
 from gkbg._rules import RuleSet
+from gkbg._series import check_series
 from gkbg._version import __version__
 
 if TYPE_CHECKING:
@@ -30,8 +34,6 @@ if TYPE_CHECKING:
     from gkbg._model import Report
 
 __all__ = ["main"]
-
-Lang = Literal["zh", "en"]
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -53,6 +55,18 @@ _WORDS = {
         "found": "实为",
         "clean": "未发现问题",
         "cannot": "无法读取",
+        "series": "系列",
+        "gap": "缺少{year}年度报告，其前后年度未比较",
+        "rollup": "汇总",
+        "units": "份所属单位报告",
+        "files": "个文件",
+        "read_now": "本次读取",
+        "done_before": "此前已完成",
+        "read": "已读取",
+        "unreadable": "无法读取",
+        "failed": "意外失败",
+        "with_errors": "份报告有错误",
+        "written": "已写出",
     },
     "en": {
         "error": "error",
@@ -69,17 +83,20 @@ _WORDS = {
         "found": "found",
         "clean": "no findings",
         "cannot": "cannot read",
+        "series": "series",
+        "gap": "no report for {year}: the years around it are not compared",
+        "rollup": "summary",
+        "units": "units' reports",
+        "files": "files",
+        "read_now": "read now",
+        "done_before": "done before",
+        "read": "read",
+        "unreadable": "unreadable",
+        "failed": "failed",
+        "with_errors": "reports with errors",
+        "written": "written",
     },
 }
-
-
-def _default_lang() -> Lang:
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(name)
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    current = locale.getlocale()[0] or ""
-    return "zh" if current.lower().startswith("zh") else "en"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -111,6 +128,53 @@ def _parser() -> argparse.ArgumentParser:
     check_cmd.add_argument(
         "--format", default=None, help="read every file in this format instead of detecting it"
     )
+
+    series_cmd = commands.add_parser(
+        "check-series", help="check one agency's reports of several years against each other"
+    )
+    rollup_cmd = commands.add_parser(
+        "check-rollup", help="check a region's summary report against its units' reports"
+    )
+    series_cmd.add_argument("files", nargs="+", metavar="FILE", type=Path)
+    rollup_cmd.add_argument("summary", metavar="SUMMARY", type=Path)
+    rollup_cmd.add_argument("files", nargs="+", metavar="UNIT", type=Path)
+    for command in (series_cmd, rollup_cmd):
+        command.add_argument("--json", action="store_true", help="print JSON for machines")
+        command.add_argument(
+            "--lang",
+            choices=("zh", "en"),
+            default=None,
+            help="language of the messages (default: from the locale)",
+        )
+        command.add_argument(
+            "--rules",
+            action="append",
+            default=[],
+            type=Path,
+            metavar="TOML",
+            help="add the rules of a TOML rule file (may be repeated)",
+        )
+        command.add_argument(
+            "--format", default=None, help="read every file in this format instead of detecting it"
+        )
+
+    batch_cmd = commands.add_parser(
+        "batch", help="read and check many files into CSV (and Parquet), resumably"
+    )
+    batch_cmd.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or globs")
+    batch_cmd.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
+    batch_cmd.add_argument(
+        "--jobs", type=int, default=None, metavar="N", help="worker processes (default: all cores)"
+    )
+    batch_cmd.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show a progress bar on stderr (default: when stderr is a terminal)",
+    )
+    batch_cmd.add_argument("--lang", choices=("zh", "en"), default=None)
+    batch_cmd.add_argument("--rules", action="append", default=[], type=Path, metavar="TOML")
+    batch_cmd.add_argument("--format", default=None, help="read every file in this format")
 
     parse_cmd = commands.add_parser("parse", help="print a report's cells as JSON")
     parse_cmd.add_argument("file", metavar="FILE", type=Path)
@@ -160,6 +224,21 @@ def _print_result(path: Path, report: Report, result: CheckResult, lang: Lang, o
     out.write(f"  {', '.join(summary)}\n")
 
 
+def _one_line(text: str) -> str:
+    """``text`` with its line breaks and other control characters turned into spaces."""
+    return "".join(" " if unicodedata.category(char)[0] == "C" else char for char in text)
+
+
+def _read(path: Path, format: str | None) -> Report | str:  # noqa: A002 - the option's name
+    """The report in ``path``, or why it cannot be read, in one line."""
+    try:
+        return parse(path, format=format)
+    except GkbgError as exc:
+        return _one_line(str(exc))
+    except Exception as exc:  # noqa: BLE001 - one line per file, never a traceback
+        return _one_line(f"{path}: internal error ({type(exc).__name__}: {exc}); please report it")
+
+
 def _rules(paths: Sequence[Path]) -> RuleSet:
     rules = RuleSet.default()
     for path in paths:
@@ -168,25 +247,36 @@ def _rules(paths: Sequence[Path]) -> RuleSet:
 
 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    lang: Lang = args.lang or _default_lang()
+    lang: Lang = args.lang or default_lang()
     try:
         rules = _rules(args.rules)
     except GkbgError as exc:
-        err.write(f"gkbg: {exc}\n")
+        err.write(f"gkbg: {_one_line(str(exc))}\n")
         return EXIT_UNREADABLE
     status = EXIT_OK
     records: list[dict[str, object]] = []
     for path in args.files:
-        try:
-            report = parse(path, format=args.format)
-        except GkbgError as exc:
+        report = _read(path, args.format)
+        if isinstance(report, str):
             status = EXIT_UNREADABLE
             if args.json:
-                records.append({"source": str(path), "error": str(exc)})
+                records.append({"source": str(path), "error": report})
             else:
-                err.write(f"gkbg: {_WORDS[lang]['cannot']}: {exc}\n")
+                err.write(f"gkbg: {_WORDS[lang]['cannot']}: {report}\n")
             continue
-        result = check(report, rules)
+        try:
+            result = check(report, rules)
+        except Exception as exc:  # noqa: BLE001 - one line per file, never a traceback
+            status = EXIT_UNREADABLE
+            reason = _one_line(
+                f"{path}: internal error while checking ({type(exc).__name__}: {exc}); "
+                "please report it"
+            )
+            if args.json:
+                records.append({"source": str(path), "error": reason})
+            else:
+                err.write(f"gkbg: {reason}\n")
+            continue
         if result.errors and status == EXIT_OK:
             status = EXIT_FINDINGS
         if args.json:
@@ -208,18 +298,127 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return status
 
 
-def _parse(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def _print_findings(result: CheckResult, lang: Lang, out: TextIO) -> None:
+    words = _WORDS[lang]
+    for finding in result:
+        severity = words[finding.severity.value]
+        label = severity.upper() if lang == "en" else severity
+        where = "  ".join(finding.cells[:2])
+        numbers = ""
+        if finding.expected is not None or finding.actual is not None:
+            numbers = f"  {words['expected']} {finding.expected}  {words['found']} {finding.actual}"
+        out.write(f"  {label:<8} {finding.rule}  {where}{numbers}\n")
+        out.write(f"           {finding.message(lang)}\n")
+    summary = [
+        f"{len(result.errors)} {words['errors']}",
+        f"{len(result.warnings)} {words['warnings']}",
+    ]
+    if result.not_checkable:
+        summary.append(f"{len(result.not_checkable)} {words['unchecked']}")
+    if not result.findings:
+        summary.append(words["clean"])
+    out.write(f"  {', '.join(summary)}\n")
+
+
+def _read_all(
+    args: argparse.Namespace, paths: Sequence[Path], err: TextIO
+) -> tuple[RuleSet, list[Report]] | None:
+    lang: Lang = args.lang or default_lang()
     try:
-        report = parse(args.file, format=args.format)
+        rules = _rules(args.rules)
+        reports = [parse(path, format=args.format) for path in paths]
+    except GkbgError as exc:
+        err.write(f"gkbg: {_WORDS[lang]['cannot']}: {exc}\n")
+        return None
+    return rules, reports
+
+
+def _check_series(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    lang: Lang = args.lang or default_lang()
+    words = _WORDS[lang]
+    read = _read_all(args, args.files, err)
+    if read is None:
+        return EXIT_UNREADABLE
+    rules, reports = read
+    try:
+        result = check_series(reports, rules)
     except GkbgError as exc:
         err.write(f"gkbg: {exc}\n")
+        return EXIT_UNREADABLE
+    if args.json:
+        out.write(json.dumps(converter.unstructure(result), ensure_ascii=False, indent=2) + "\n")
+    else:
+        years = ", ".join(str(year) for year in result.years)
+        out.write(f"{words['series']} {result.source or words['none']}: {years}\n")
+        out.writelines(f"  {words['gap'].format(year=year)}\n" for year in result.gaps)
+        _print_findings(result, lang, out)
+    return EXIT_FINDINGS if result.errors else EXIT_OK
+
+
+def _check_rollup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    lang: Lang = args.lang or default_lang()
+    words = _WORDS[lang]
+    read = _read_all(args, [args.summary, *args.files], err)
+    if read is None:
+        return EXIT_UNREADABLE
+    rules, (summary, *units) = read
+    result = check_rollup(summary, units, rules)
+    if args.json:
+        out.write(json.dumps(converter.unstructure(result), ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(
+            f"{words['rollup']} {args.summary} ({_describe(summary, lang)}), "
+            f"{len(units)} {words['units']}\n"
+        )
+        _print_findings(result, lang, out)
+    return EXIT_FINDINGS if result.errors else EXIT_OK
+
+
+def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    lang: Lang = args.lang or default_lang()
+    words = _WORDS[lang]
+    try:
+        rules = _rules(args.rules) if args.rules else None
+    except GkbgError as exc:
+        err.write(f"gkbg: {exc}\n")
+        return EXIT_UNREADABLE
+    try:
+        summary = batch(
+            args.paths, args.out, jobs=args.jobs, rules=rules, format=args.format,
+            progress=args.progress, stream=err,
+        )  # fmt: skip
+    except GkbgError as exc:  # an output folder gkbg cannot use
+        err.write(f"gkbg: {exc}\n")
+        return EXIT_UNREADABLE
+    out.write(
+        f"{summary.read + summary.skipped} {words['files']}: {summary.read} {words['read_now']}, "
+        f"{summary.skipped} {words['done_before']}\n"
+        f"{summary.out}: {summary.files} {words['files']}, {summary.ok} {words['read']}, "
+        f"{summary.unreadable} {words['unreadable']}, {summary.failed} {words['failed']}\n"
+        f"  {summary.with_errors} {words['with_errors']}: {summary.errors} {words['errors']}, "
+        f"{summary.warnings} {words['warnings']}\n"
+    )
+    out.writelines(
+        f"  {words['cannot']}: {error_class}: {message}\n"
+        for _source, error_class, message in summary.problems
+    )
+    out.write(f"  {words['written']}: {', '.join(summary.outputs)}\n")
+    if summary.unreadable or summary.failed:
+        return EXIT_UNREADABLE
+    return EXIT_FINDINGS if summary.with_errors else EXIT_OK
+
+
+def _parse(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    report = _read(args.file, args.format)
+    if isinstance(report, str):
+        err.write(f"gkbg: {report}\n")
         return EXIT_UNREADABLE
     out.write(to_json(report) + "\n")
     return EXIT_OK
 
 
 def _list_rules(args: argparse.Namespace, out: TextIO) -> int:
-    lang: Lang = args.lang or _default_lang()
+    lang: Lang = args.lang or default_lang()
     for rule in RuleSet.default():
         severity = rule.severity.value
         title = getattr(rule, "title", "")
@@ -244,6 +443,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "check":
         return _check(args, sys.stdout, sys.stderr)
+    if args.command == "check-series":
+        return _check_series(args, sys.stdout, sys.stderr)
+    if args.command == "check-rollup":
+        return _check_rollup(args, sys.stdout, sys.stderr)
+    if args.command == "batch":
+        return _batch(args, sys.stdout, sys.stderr)
     if args.command == "parse":
         return _parse(args, sys.stdout, sys.stderr)
     if args.command == "rules":

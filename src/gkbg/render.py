@@ -16,7 +16,7 @@ The layout is derived from the form (`gkbg.forms`), never written out by hand:
 - a table printed ``across`` (table 四) puts its rows side by side: the row groups and labels
   become header rows above the columns, and the values are one physical row.
 
-A cell prints its text as the report has it (`Cell.raw`), or its number when it has no text;
+A cell prints its text as the report has it (`gkbg.Cell.raw`), or its number when it has no text;
 a cell with neither prints empty.
 """
 
@@ -32,6 +32,7 @@ import lxml.etree  # type: ignore[import-untyped,unused-ignore]
 
 from gkbg._convert import _convert, find_soffice
 from gkbg._errors import GkbgError
+from gkbg._limits import Limits
 from gkbg._schema import TABLES, form, forms
 
 if TYPE_CHECKING:
@@ -515,6 +516,6 @@ def pdf(report: Report, *, labels: Callable[[str], str] | None = None) -> bytes:
         raise RenderError("rendering PDF needs LibreOffice ('soffice' on the PATH)")
     word = docx(report, labels=labels)
     try:
-        return _convert(soffice, word, "docx", "pdf", "<rendered report>")
+        return _convert(soffice, word, "docx", "pdf", "<rendered report>", Limits())
     except GkbgError as exc:
         raise RenderError(str(exc)) from exc

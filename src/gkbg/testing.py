@@ -236,7 +236,10 @@ def relations(
     return tuple(
         relation
         for rule in rules
-        if isinstance(rule, Rule) and rule.kind in kinds and rule.severity in severities
+        if isinstance(rule, Rule)
+        and rule.scope == "report"  # series and roll-up relations compare several reports
+        and rule.kind in kinds
+        and rule.severity in severities
         for relation in _instances(rule, variant)
     )
 

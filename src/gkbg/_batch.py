@@ -1,0 +1,716 @@
+# SPDX-License-Identifier: MIT
+"""Batch runs: read and check thousands of reports in worker processes, resumably.
+
+`batch_file` reads and checks one file and returns a `FileResult`: plain, picklable data that
+holds either the cells and findings or the error that made the file unreadable. It never
+raises for a bad file, so the same function runs under `batch` (a process pool), under
+``dask.bag`` on a cluster, or in any other executor.
+
+`batch` runs `batch_file` over many files and records each finished file in
+``OUT/manifest.jsonl``, one JSON line per file, keyed by the file's absolute path, size and
+modification time: a rerun skips every file whose three are unchanged, and reads again a file
+that changed, moved or failed with an unexpected error. After every run the outputs are written
+afresh from the manifest: ``cells.csv``, ``findings.csv`` and ``summary.csv`` (and the same as
+Parquet when pyarrow is installed).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import csv
+import glob
+import importlib
+import json
+import multiprocessing
+import os
+import sys
+import threading
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, TextIO
+
+import attrs
+import cattrs
+
+from gkbg._engine import check
+from gkbg._errors import GkbgError
+from gkbg._export import CELL_FIELDS, FINDING_FIELDS, cell_record, finding_record
+from gkbg._findings import Finding, Severity
+from gkbg._json import converter
+from gkbg._model import Cell, CellState, Table
+from gkbg._parsers import parse
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Sequence
+
+    from gkbg._rules import RuleSet
+
+__all__ = [
+    "SUMMARY_FIELDS",
+    "BatchSummary",
+    "FileResult",
+    "batch",
+    "batch_file",
+    "batch_files",
+    "write_batch",
+]
+
+Status = Literal["ok", "unreadable", "failed"]
+
+MANIFEST = "manifest.jsonl"
+"""The name of the manifest in the output folder."""
+
+SUMMARY_FIELDS: tuple[str, ...] = (
+    "source",
+    "status",
+    "error_class",
+    "error",
+    "format",
+    "variant",
+    "year",
+    "agency",
+    "cells",
+    "uncertain",
+    "errors",
+    "warnings",
+    "not_checkable",
+    "size",
+    "mtime_ns",
+)
+"""The fields of ``summary.csv``: one row per file."""
+
+
+@attrs.frozen
+class FileResult:
+    """What a batch learned from one file: its cells and findings, or why it could not be read.
+
+    Attributes:
+        source: The path as given.
+        size: The file's size in bytes when it was read (None when it could not be examined).
+        mtime_ns: Its modification time in nanoseconds (None likewise).
+        status: ``ok``; ``unreadable`` when gkbg refused the file (a `GkbgError`: not a
+            report, no tables, damaged, a missing extra); ``failed`` on an unexpected error
+            (a bug: please report it), which a rerun tries again.
+        error_class: The name of the exception's class, for a file not read.
+        error: The exception's message, for a file not read.
+        format: The parser that read the file.
+        variant: The report's form.
+        year: The report year.
+        agency: The publishing body.
+        tables: The three tables with their cells (without their locations, to keep results
+            small).
+        findings: What the checks found.
+        not_checkable: How many relations could not be checked for a missing cell.
+    """
+
+    source: str
+    size: int | None
+    mtime_ns: int | None
+    status: Status
+    error_class: str | None = None
+    error: str | None = None
+    format: str | None = None
+    variant: str | None = None
+    year: int | None = None
+    agency: str | None = None
+    tables: tuple[Table, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    not_checkable: int = 0
+
+    @property
+    def key(self) -> str:
+        """The absolute path that identifies the file in the manifest."""
+        return os.path.abspath(self.source)  # noqa: PTH100 - keeps a relative path's meaning
+
+    def cells(self) -> Iterator[Cell]:
+        """Every cell read, in reading order."""
+        for table in self.tables:
+            yield from table.cells
+
+    def summary_record(self) -> dict[str, Any]:
+        """The file's row of ``summary.csv`` (`SUMMARY_FIELDS`)."""
+        cells = list(self.cells())
+        return {
+            "source": self.source,
+            "status": self.status,
+            "error_class": self.error_class,
+            "error": self.error,
+            "format": self.format,
+            "variant": self.variant,
+            "year": self.year,
+            "agency": self.agency,
+            "cells": len(cells) if self.status == "ok" else None,
+            "uncertain": sum(1 for c in cells if c.uncertain) if self.status == "ok" else None,
+            "errors": sum(1 for f in self.findings if f.severity is Severity.ERROR),
+            "warnings": sum(1 for f in self.findings if f.severity is Severity.WARNING),
+            "not_checkable": self.not_checkable,
+            "size": self.size,
+            "mtime_ns": self.mtime_ns,
+        }
+
+    def cell_records(self) -> Iterator[dict[str, Any]]:
+        """The file's rows of ``cells.csv`` (`gkbg.CELL_FIELDS`)."""
+        for table in self.tables:
+            for cell in table.cells:
+                yield cell_record(cell, source=self.source, variant=table.variant)
+
+    def finding_records(self) -> Iterator[dict[str, Any]]:
+        """The file's rows of ``findings.csv`` (`gkbg.FINDING_FIELDS`)."""
+        for finding in self.findings:
+            yield finding_record(finding, source=self.source)
+
+
+@attrs.frozen
+class BatchSummary:
+    """What a batch run did, and what its output folder now holds.
+
+    Attributes:
+        out: The output folder.
+        files: How many files the output folder's manifest holds (this run's and earlier ones).
+        read: How many files this run read.
+        skipped: How many of this run's files were already done and were not read again.
+        ok: Files read (of ``files``).
+        unreadable: Files gkbg refused, with a `GkbgError` (of ``files``).
+        failed: Files that failed with an unexpected error (of ``files``).
+        with_errors: Reports with at least one error finding.
+        errors: Error findings in all.
+        warnings: Warning findings in all.
+        problems: ``(source, error class, message)`` of every file not read.
+        outputs: The files written, in the output folder.
+    """
+
+    out: str
+    files: int
+    read: int
+    skipped: int
+    ok: int
+    unreadable: int
+    failed: int
+    with_errors: int
+    errors: int
+    warnings: int
+    problems: tuple[tuple[str, str, str], ...] = ()
+    outputs: tuple[str, ...] = ()
+
+
+def _stat(path: Path) -> tuple[int | None, int | None]:
+    try:
+        info = path.stat()
+    except OSError:
+        return None, None
+    return info.st_size, info.st_mtime_ns
+
+
+def _bare(table: Table) -> Table:
+    return attrs.evolve(
+        table, cells=tuple(attrs.evolve(cell, location=None) for cell in table.cells)
+    )
+
+
+def batch_file(
+    path: str | os.PathLike[str],
+    *,
+    rules: RuleSet | None = None,
+    format: str | None = None,  # noqa: A002 - the name `gkbg.parse` uses
+) -> FileResult:
+    """Read and check one file, for a batch: never raises for a file that cannot be read.
+
+    Args:
+        path: The file.
+        rules: The checks; by default `RuleSet.default()`.
+        format: The format to read it in; by default detected from the content.
+
+    Returns:
+        The cells and findings, or the class and message of the error that stopped the file.
+    """
+    source = os.fspath(path)
+    size, mtime_ns = _stat(Path(source))
+    try:
+        report = parse(Path(source), format=format)
+        result = check(report, rules)
+    except GkbgError as exc:
+        return FileResult(source, size, mtime_ns, "unreadable", type(exc).__name__, str(exc))
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop a batch of thousands
+        return FileResult(source, size, mtime_ns, "failed", type(exc).__name__, str(exc))
+    return FileResult(
+        source,
+        size,
+        mtime_ns,
+        "ok",
+        format=report.format,
+        variant=report.variant,
+        year=report.year,
+        agency=report.agency,
+        tables=tuple(_bare(table) for table in report.tables),
+        findings=result.findings,
+        not_checkable=len(result.not_checkable),
+    )
+
+
+_GLOB = frozenset("*?[")
+
+
+def _collect(paths: Iterable[str | os.PathLike[str]]) -> dict[str, str]:
+    """Absolute path to the path as shown, for every file the entries name."""
+    found: dict[str, str] = {}
+    for entry in paths:
+        text = os.fspath(entry)
+        path = Path(text)
+        if path.is_dir():
+            candidates = sorted(
+                p
+                for p in path.rglob("*")
+                if not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        elif not path.exists() and _GLOB & set(text):
+            matched = glob.glob(text, recursive=True)  # noqa: PTH207 - ** at any depth
+            # A pattern that matches nothing is recorded as a missing file, not dropped.
+            candidates = sorted(Path(p) for p in matched) or [path]
+        else:
+            candidates = [path]  # a file, or a missing one: recorded as unreadable
+        for candidate in candidates:
+            if not candidate.is_dir():
+                found.setdefault(os.path.abspath(candidate), str(candidate))  # noqa: PTH100
+    return found
+
+
+def _pending(found: dict[str, str], out: Path) -> dict[str, str]:
+    """The files not done yet in ``out``, leaving out the files of ``out`` itself."""
+    folder = os.path.abspath(out) + os.sep  # noqa: PTH100
+    done = _done(out)
+    return {
+        key: shown
+        for key, shown in found.items()
+        if not key.startswith(folder) and done.get(key, (-1, -1)) != _stat(Path(key))
+    }
+
+
+def batch_files(
+    paths: Iterable[str | os.PathLike[str]], *, out: str | os.PathLike[str] | None = None
+) -> list[str]:
+    """The files a batch over ``paths`` reads, sorted, each once.
+
+    Args:
+        paths: Files, folders (every file below them, hidden ones excepted) and glob patterns
+            (``reports/**/*.pdf``; ``**`` matches any depth). A file that does not exist, or a
+            pattern that matches nothing, is kept: the batch records it as unreadable.
+        out: An output folder. Its own files are left out, and so are the files its manifest
+            records as done (unchanged since: same size and modification time).
+
+    Returns:
+        The paths, as strings, relative when given relative.
+    """
+    found = _collect(paths)
+    if out is not None:
+        found = _pending(found, Path(out))
+    return sorted(found.values())
+
+
+# --- the manifest ---------------------------------------------------------------------------
+
+
+def _compact(result: FileResult) -> dict[str, Any]:
+    data: dict[str, Any] = converter.unstructure(result)
+    data["tables"] = [
+        {
+            "key": table.key,
+            "variant": table.variant,
+            "cells": [
+                [c.key, c.state.value, converter.unstructure(c.value), c.raw, list(c.uncertain)]
+                for c in table.cells
+            ],
+        }
+        for table in result.tables
+    ]
+    return data
+
+
+def _number(value: object) -> int | Decimal | None:
+    if value is None or isinstance(value, int):
+        return value
+    return Decimal(str(value))
+
+
+def _expand(data: dict[str, Any]) -> FileResult:
+    tables = data.pop("tables")
+    result = converter.structure(data, FileResult)
+    built = tuple(
+        Table(
+            table["key"],
+            table["variant"],
+            tuple(
+                Cell(
+                    key,
+                    CellState(state),
+                    _number(value),
+                    raw,
+                    tuple(uncertain),
+                )
+                for key, state, value, raw, uncertain in table["cells"]
+            ),
+        )
+        for table in tables
+    )
+    return attrs.evolve(result, tables=built)
+
+
+def _records(folder: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Every whole, valid line of the manifest, with its byte offset."""
+    manifest = folder / MANIFEST
+    if not manifest.exists():
+        return
+    with manifest.open("rb") as stream:
+        offset = 0
+        for line in stream:
+            here, offset = offset, offset + len(line)
+            with contextlib.suppress(ValueError):  # a line cut short, or not ours
+                data = json.loads(line)
+                if isinstance(data, dict) and "source" in data:
+                    yield here, data
+
+
+def _lines(folder: Path) -> Iterator[dict[str, Any]]:
+    for _, data in _records(folder):
+        yield data
+
+
+def _key_of(data: dict[str, Any]) -> str:
+    key = data.get("key")
+    return key if isinstance(key, str) else os.path.abspath(data["source"])  # noqa: PTH100
+
+
+def _done(folder: Path) -> dict[str, tuple[int | None, int | None]]:
+    """Every file the manifest records as done, by absolute path: its size and mtime then."""
+    done: dict[str, tuple[int | None, int | None]] = {}
+    for data in _lines(folder):
+        key = _key_of(data)
+        if data.get("status") == "failed":
+            done.pop(key, None)
+        else:
+            done[key] = (data.get("size"), data.get("mtime_ns"))
+    return done
+
+
+class _Manifest:
+    """Appends one JSON line per finished file, flushed at once, so a killed run loses none."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / MANIFEST
+        cut_short = False
+        if path.exists() and path.stat().st_size:
+            with path.open("rb") as existing:
+                existing.seek(-1, os.SEEK_END)
+                cut_short = existing.read(1) != b"\n"  # the last line of a killed run
+        self._stream = path.open("a", encoding="utf-8")
+        if cut_short:
+            self._stream.write("\n")
+
+    def add(self, result: FileResult) -> None:
+        data = _compact(result)
+        data["key"] = result.key
+        self._stream.write(json.dumps(data, ensure_ascii=False) + "\n")
+        self._stream.flush()
+
+    def close(self) -> None:
+        self._stream.close()
+
+
+def _latest(folder: Path) -> Iterator[FileResult]:
+    """The last record of every file in the manifest, in the order of their paths.
+
+    Holds only one offset per file in memory, not the records.
+
+    Raises:
+        GkbgError: A record is JSON but not a record this version of gkbg can read.
+    """
+    last: dict[str, int] = {}
+    for offset, data in _records(folder):
+        last[_key_of(data)] = offset
+    if not last:
+        return
+    manifest = folder / MANIFEST
+    with manifest.open("rb") as stream:
+        for key in sorted(last):
+            stream.seek(last[key])
+            data = json.loads(stream.readline())
+            data.pop("key", None)
+            try:
+                yield _expand(data)
+            except (cattrs.BaseValidationError, KeyError, ValueError, TypeError) as exc:
+                raise GkbgError(
+                    f"{manifest}: the record of {data.get('source')} cannot be read ({exc}); "
+                    "delete its line to read the file again"
+                ) from exc
+
+
+# --- outputs --------------------------------------------------------------------------------
+
+
+def _write_parquet(folder: Path, names: Sequence[str]) -> list[str]:
+    """The CSV outputs again as Parquet, numbers as exact decimals, when pyarrow is installed."""
+    try:
+        pa = importlib.import_module("pyarrow")
+        pc = importlib.import_module("pyarrow.compute")
+        pcsv = importlib.import_module("pyarrow.csv")
+        pq = importlib.import_module("pyarrow.parquet")
+    except ImportError:
+        return []
+    numeric = {"cells": {"value"}, "findings": {"expected", "actual", "difference"}}
+    integer = {
+        "summary": {"year", "cells", "uncertain", "errors", "warnings", "not_checkable", "size"}
+        | {"mtime_ns"}
+    }
+    written = []
+    for name in names:
+        source = folder / f"{name}.csv"
+        with source.open(encoding="utf-8-sig", newline="") as stream:
+            header = stream.readline().strip().split(",")
+        table = pcsv.read_csv(
+            source,
+            convert_options=pcsv.ConvertOptions(
+                column_types=dict.fromkeys(header, pa.string()),
+                strings_can_be_null=True,
+                null_values=[""],
+            ),
+        )
+        for index, column in enumerate(table.column_names):
+            data = table.column(column)
+            if column in numeric.get(name, ()):
+                scale = max(
+                    (len(text.partition(".")[2]) for text in data.to_pylist() if text), default=0
+                )
+                data = pc.cast(data, pa.decimal128(38, scale))
+            elif column in integer.get(name, ()):
+                data = pc.cast(data, pa.int64())
+            table = table.set_column(index, column, data)
+        pq.write_table(table, folder / f"{name}.parquet")
+        written.append(f"{name}.parquet")
+    return written
+
+
+class _Counts:
+    """The counts of a `BatchSummary`, taken one result at a time (no result is kept)."""
+
+    def __init__(self) -> None:
+        self.counts = dict.fromkeys(("files", "ok", "unreadable", "failed", "with_errors"), 0)
+        self.counts |= {"errors": 0, "warnings": 0}
+        self.problems: list[tuple[str, str, str]] = []
+
+    def add(self, result: FileResult) -> None:
+        counts = self.counts
+        counts["files"] += 1
+        counts[result.status] += 1
+        errors = sum(1 for f in result.findings if f.severity is Severity.ERROR)
+        counts["errors"] += errors
+        counts["warnings"] += len(result.findings) - errors
+        counts["with_errors"] += bool(errors)
+        if result.status != "ok":
+            self.problems.append((result.source, result.error_class or "", result.error or ""))
+
+    def fields(self) -> dict[str, Any]:
+        return {**self.counts, "problems": tuple(self.problems)}
+
+
+def _write_outputs(folder: Path, *, read: int, skipped: int) -> BatchSummary:
+    """Write cells, findings and summary afresh from the manifest, in one pass over it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    outputs = {"summary": SUMMARY_FIELDS, "cells": CELL_FIELDS, "findings": FINDING_FIELDS}
+    counts = _Counts()
+    with contextlib.ExitStack() as stack:
+        writers = {}
+        for name, fields in outputs.items():
+            stream = stack.enter_context(
+                (folder / f"{name}.csv").open("w", encoding="utf-8-sig", newline="")
+            )
+            writers[name] = csv.writer(stream)
+            writers[name].writerow(fields)
+        for result in _latest(folder):
+            rows = {
+                "summary": (result.summary_record(),),
+                "cells": result.cell_records(),
+                "findings": result.finding_records(),
+            }
+            for name, records in rows.items():
+                # The records hold the fields in order; csv writes None as "" and a number
+                # as its str(), exactly as `text_of` would, only faster.
+                writers[name].writerows(record.values() for record in records)
+            counts.add(result)
+    written = [f"{name}.csv" for name in outputs]
+    written += _write_parquet(folder, list(outputs))
+    return BatchSummary(
+        out=str(folder), read=read, skipped=skipped, outputs=tuple(written), **counts.fields()
+    )
+
+
+def write_batch(results: Iterable[FileResult], out: str | os.PathLike[str]) -> BatchSummary:
+    """Record results made elsewhere (on a Dask cluster, say) in ``out`` and write its outputs.
+
+    The results join the manifest of ``out`` exactly as `batch` records its own, so `batch`
+    and `batch_files` with ``out=`` skip them afterwards.
+
+    Returns:
+        The summary of everything ``out`` now holds.
+    """
+    folder = Path(out)
+    manifest = _Manifest(folder)
+    count = 0
+    try:
+        for result in results:
+            manifest.add(result)
+            count += 1
+    finally:
+        manifest.close()
+    return _write_outputs(folder, read=count, skipped=0)
+
+
+# --- running --------------------------------------------------------------------------------
+
+
+class _Progress:
+    """A progress bar on a text stream, rewritten in place, at most ten times a second."""
+
+    def __init__(self, total: int, stream: TextIO | None) -> None:
+        self.total = total
+        self.stream = stream
+        self.done = 0
+        self.unreadable = 0
+        self._shown = 0.0
+
+    def step(self, result: FileResult) -> None:
+        self.done += 1
+        self.unreadable += result.status != "ok"
+        now = time.monotonic()
+        if self.stream is not None and (now - self._shown >= 0.1 or self.done == self.total):
+            self._shown = now
+            width = 30
+            filled = width * self.done // self.total if self.total else width
+            bar = "#" * filled + "." * (width - filled)
+            self.stream.write(
+                f"\rgkbg batch [{bar}] {self.done}/{self.total} files, {self.unreadable} not read"
+            )
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.stream is not None and self.total:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(rules: RuleSet | None, format: str | None) -> None:  # noqa: A002
+    _WORKER["rules"] = rules
+    _WORKER["format"] = format
+
+
+def _work(path: str) -> FileResult:
+    return batch_file(path, rules=_WORKER.get("rules"), format=_WORKER.get("format"))
+
+
+def _start_method() -> str:
+    """How to start workers: ``fork`` when the parent has one thread, else ``spawn``.
+
+    ``fork`` is fast and works from any script; a threaded parent must not fork.
+    """
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
+def _run_pool(
+    todo: Sequence[str],
+    jobs: int,
+    rules: RuleSet | None,
+    format: str | None,  # noqa: A002
+) -> Iterator[FileResult]:
+    context = multiprocessing.get_context(_start_method())
+    with concurrent.futures.ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(rules, format)
+    ) as pool:
+        pending: dict[concurrent.futures.Future[FileResult], str] = {}
+        queue = iter(todo)
+        window = jobs * 4
+        broken = False
+        while True:
+            for path in queue if not broken else ():
+                pending[pool.submit(_work, path)] = path
+                if len(pending) >= window:
+                    break
+            if not pending:
+                return
+            finished, _ = concurrent.futures.wait(
+                pending, return_when=concurrent.futures.FIRST_COMPLETED
+            )
+            for future in finished:
+                path = pending.pop(future)
+                try:
+                    yield future.result()
+                except Exception as exc:  # noqa: BLE001 - a worker died (a crash in a library)
+                    # The files not yet started stay out of the manifest: a rerun reads them.
+                    broken = broken or isinstance(exc, concurrent.futures.BrokenExecutor)
+                    size, mtime_ns = _stat(Path(path))
+                    yield FileResult(path, size, mtime_ns, "failed", type(exc).__name__, str(exc))
+
+
+def _cores() -> int:
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity else (os.cpu_count() or 1)
+
+
+def batch(
+    paths: Iterable[str | os.PathLike[str]],
+    out: str | os.PathLike[str],
+    *,
+    jobs: int | None = None,
+    rules: RuleSet | None = None,
+    format: str | None = None,  # noqa: A002 - the name `gkbg.parse` uses
+    progress: bool | None = None,
+    stream: TextIO | None = None,
+) -> BatchSummary:
+    """Read and check many files in worker processes, write cells, findings and a summary.
+
+    A file that cannot be read is recorded (its error class and message) and skipped; the run
+    goes on. A rerun with the same ``out`` skips the files already done (see the module notes
+    on the manifest) and rewrites the outputs for all of them.
+
+    Args:
+        paths: Files, folders and glob patterns (see `batch_files`).
+        out: The output folder (created when needed).
+        jobs: Worker processes; by default one per core. With 1 the files are read in this
+            process.
+        rules: The checks; by default `RuleSet.default()`. Custom checks must be picklable
+            (module-level functions) to reach the workers.
+        format: Read every file in this format instead of detecting it.
+        progress: Show a progress bar on ``stream``; by default only when it is a terminal.
+        stream: Where the progress bar goes; by default standard error.
+
+    Returns:
+        The counts of the run and of the output folder.
+    """
+    folder = Path(out)
+    chosen = _collect(paths)
+    todo = sorted(_pending(chosen, folder).values())
+    skipped = len(chosen) - len(todo)
+    stream = sys.stderr if stream is None else stream
+    show = stream.isatty() if progress is None else progress
+    bar = _Progress(len(todo), stream if show else None)
+    workers = max(1, jobs or _cores())
+    manifest = _Manifest(folder)
+    try:
+        if workers == 1 or len(todo) <= 1:
+            results: Iterator[FileResult] = (
+                batch_file(path, rules=rules, format=format) for path in todo
+            )
+        else:
+            results = _run_pool(todo, min(workers, len(todo)), rules, format)
+        for result in results:
+            manifest.add(result)
+            bar.step(result)
+    finally:
+        manifest.close()
+        bar.close()
+    return _write_outputs(folder, read=len(todo), skipped=skipped)

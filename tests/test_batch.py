@@ -1,0 +1,386 @@
+"""Batch runs: mixed formats, unreadable files, worker processes, resuming, outputs, pickling."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import pickle
+import shlex
+import shutil
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import gkbg
+from gkbg import _batch
+from gkbg.cli import main
+from tests.helpers import FIXTURES, golden, number
+
+XLSX = FIXTURES / "xlsx" / "000_446c7f06a5526eef.xlsx"
+# One real document of every format the fixtures hold.
+MIXED = [
+    *sorted((FIXTURES / "seeds").glob("*.txt")),
+    *sorted((FIXTURES / "corpus").glob("*.pdf")),
+    FIXTURES / "html" / "county_2020_gbk.html",
+    FIXTURES / "docx" / "form-2021-template.docx",
+    XLSX,
+]
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A folder of mixed formats, in subfolders, with files gkbg cannot read among them."""
+    folder = tmp_path / "corpus"
+    for document in MIXED:
+        target = folder / document.parent.name / document.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(document, target)
+    (folder / "broken").mkdir()
+    (folder / "broken" / "empty.txt").write_bytes(b"")
+    (folder / "broken" / "notes.txt").write_text("会议纪要，没有任何表格。\n", encoding="utf-8")
+    (folder / "broken" / "truncated.docx").write_bytes(
+        (FIXTURES / "docx" / "form-2021-template.docx").read_bytes()[:500]
+    )
+    (folder / ".hidden").mkdir()
+    (folder / ".hidden" / "skip.txt").write_text("not a report", encoding="utf-8")
+    return folder
+
+
+def test_the_xlsx_fixture_reads_to_its_golden_cells() -> None:
+    report = gkbg.parse(XLSX)
+    wanted = golden(FIXTURES / "seeds" / f"{XLSX.stem}.txt")["cells"]
+    assert isinstance(wanted, dict)
+    assert report.cells() == {key: number(value) for key, value in wanted.items()}
+    assert report.format == "xlsx"
+
+
+def test_batch_files_expands_folders_globs_and_files(corpus: Path, tmp_path: Path) -> None:
+    everything = gkbg.batch_files([corpus])
+    assert len(everything) == len(MIXED) + 3
+    assert not any(".hidden" in path for path in everything)
+    assert everything == sorted(everything)
+    pdfs = gkbg.batch_files([str(corpus / "**" / "*.pdf")])
+    assert [Path(p).name for p in pdfs] == [p.name for p in MIXED if p.suffix == ".pdf"]
+    # Each file once, however often it is named.
+    assert gkbg.batch_files([corpus, *pdfs, corpus / "corpus"]) == everything
+    missing = tmp_path / "no-such-file.pdf"
+    assert gkbg.batch_files([missing]) == [str(missing)]
+    typo = str(corpus / "**" / "*.pfd")
+    assert gkbg.batch_files([typo]) == [typo]
+    summary = gkbg.batch([missing, typo], tmp_path / "out", jobs=1)
+    assert {(source, cls) for source, cls, _ in summary.problems} == {
+        (str(missing), "DocumentError"),
+        (typo, "DocumentError"),
+    }
+
+
+def test_a_mixed_folder_to_csv(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    summary = gkbg.batch([corpus], out, jobs=2)
+    files = gkbg.batch_files([corpus])
+    assert (summary.files, summary.read, summary.skipped) == (len(files), len(files), 0)
+    assert (summary.ok, summary.unreadable, summary.failed) == (len(MIXED), 3, 0)
+    problems = {Path(source).name: (cls, message) for source, cls, message in summary.problems}
+    assert problems["empty.txt"][0] == "EmptyDocumentError"
+    assert problems["notes.txt"][0] == "NoTablesError"
+    assert problems["truncated.docx"][0] == "UnknownFormatError"
+    assert all(message.startswith(str(corpus)) for _, message in problems.values())
+
+    rows = read_csv(out / "summary.csv")
+    for path in files[:3]:
+        assert list(gkbg.batch_file(path).summary_record()) == list(gkbg.SUMMARY_FIELDS)
+    assert [row["source"] for row in rows] == files
+    assert [row["status"] for row in rows].count("unreadable") == 3
+    formats = {row["format"] for row in rows if row["status"] == "ok"}
+    assert formats == {"pipe", "text", "pdf", "html", "docx", "xlsx"}
+
+    cells = read_csv(out / "cells.csv")
+    findings = read_csv(out / "findings.csv")
+    for path in files:
+        name = Path(path).name
+        if name in problems:
+            assert not [row for row in cells if row["source"] == path]
+            continue
+        report = gkbg.parse(Path(path))
+        mine = [row for row in cells if row["source"] == path]
+        assert [(r["key"], r["value"], r["raw"]) for r in mine] == [
+            (c.key, "" if c.value is None else str(c.value), c.raw or "")
+            for c in report.iter_cells()
+        ]
+        result = gkbg.check(report)
+        assert [r["rule"] for r in findings if r["source"] == path] == [
+            f.rule for f in result.findings
+        ]
+    assert summary.errors == sum(1 for row in findings if row["severity"] == "error")
+    assert summary.outputs[:3] == ("summary.csv", "cells.csv", "findings.csv")
+
+
+def test_rerun_skips_what_is_done_and_rereads_what_changed(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = gkbg.batch([corpus], out, jobs=1)
+    cells_before = (out / "cells.csv").read_bytes()
+    again = gkbg.batch([corpus], out, jobs=1)
+    assert (again.read, again.skipped, again.files) == (0, first.files, first.files)
+    assert (out / "cells.csv").read_bytes() == cells_before
+    assert gkbg.batch_files([corpus], out=out) == []
+
+    changed = corpus / "seeds" / MIXED[0].name
+    info = changed.stat()
+    os.utime(changed, ns=(info.st_atime_ns, info.st_mtime_ns + 10**9))
+    assert gkbg.batch_files([corpus], out=out) == [str(changed)]
+    third = gkbg.batch([corpus], out, jobs=1)
+    assert (third.read, third.skipped, third.files) == (1, first.files - 1, first.files)
+    assert (out / "cells.csv").read_bytes() == cells_before  # the latest record of each file
+
+
+def test_a_run_killed_mid_line_resumes(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    gkbg.batch([corpus], out, jobs=1)
+    expected = (out / "cells.csv").read_bytes()
+    manifest = out / "manifest.jsonl"
+    lines = manifest.read_text(encoding="utf-8").splitlines(keepends=True)
+    # The last file's line was cut short, the one before it never written.
+    manifest.write_text("".join(lines[:-2]) + lines[-1][: len(lines[-1]) // 2], encoding="utf-8")
+    resumed = gkbg.batch([corpus], out, jobs=1)
+    assert resumed.read == 2
+    assert (out / "cells.csv").read_bytes() == expected
+    assert all(json.loads(line) for line in manifest.read_text(encoding="utf-8").splitlines()[:-3])
+
+
+def test_an_unexpected_error_is_recorded_and_retried(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    victim = corpus / "seeds" / MIXED[1].name
+    real = gkbg.parse
+
+    def parse(source: Path, **kwargs: Any) -> gkbg.Report:
+        if source == victim:
+            message = "a parser bug"
+            raise RuntimeError(message)
+        return real(source, **kwargs)
+
+    monkeypatch.setattr("gkbg._batch.parse", parse)
+    summary = gkbg.batch([corpus], out, jobs=1)
+    assert summary.failed == 1
+    assert (str(victim), "RuntimeError", "a parser bug") in summary.problems
+    monkeypatch.setattr("gkbg._batch.parse", real)
+    again = gkbg.batch([corpus], out, jobs=1)
+    assert (again.read, again.failed) == (1, 0)
+
+
+def test_the_progress_bar() -> None:
+    stream = io.StringIO()
+    bar = _batch._Progress(3, stream)
+    for _ in range(3):
+        bar.step(gkbg.batch_file(XLSX))
+    bar.close()
+    shown = stream.getvalue()
+    assert shown.startswith("\rgkbg batch [")
+    assert shown.endswith("] 3/3 files, 0 not read\n")
+
+
+def test_progress_only_on_a_terminal_or_when_asked(tmp_path: Path) -> None:
+    quiet = io.StringIO()
+    gkbg.batch([XLSX], tmp_path / "a", stream=quiet)
+    assert quiet.getvalue() == ""
+    loud = io.StringIO()
+    gkbg.batch([XLSX], tmp_path / "b", stream=loud, progress=True)
+    assert "1/1 files" in loud.getvalue()
+
+
+def test_the_outputs_exclude_themselves(corpus: Path) -> None:
+    out = corpus / "out"
+    gkbg.batch([corpus], out, jobs=1)
+    again = gkbg.batch([corpus], out, jobs=1)
+    assert again.read == 0
+    assert not any(source.startswith(str(out)) for source, _, _ in again.problems)
+
+
+def test_parquet_holds_exact_decimals(tmp_path: Path) -> None:
+    pq: Any = pytest.importorskip("pyarrow.parquet")
+    out = tmp_path / "out"
+    amounts = FIXTURES / "html" / "county_2020_gbk.html"
+    summary = gkbg.batch([amounts, XLSX], out, jobs=1)
+    assert "cells.parquet" in summary.outputs
+    table = pq.read_table(out / "cells.parquet").to_pylist()
+    csv_rows = read_csv(out / "cells.csv")
+    assert len(table) == len(csv_rows)
+    for row, text in zip(table, csv_rows, strict=True):
+        assert row["key"] == text["key"]
+        if text["value"]:
+            assert row["value"] == Decimal(text["value"])
+        else:
+            assert row["value"] is None
+    assert any(isinstance(c.value, Decimal) for c in gkbg.parse(amounts).iter_cells())
+    summary_rows = pq.read_table(out / "summary.parquet").to_pylist()
+    assert [r["cells"] for r in summary_rows] == [198, 200]
+
+
+def test_results_and_errors_are_picklable(corpus: Path) -> None:
+    for path in gkbg.batch_files([corpus]):
+        result = gkbg.batch_file(path)
+        assert pickle.loads(pickle.dumps(result)) == result
+    summary = gkbg.write_batch([gkbg.batch_file(XLSX)], corpus.parent / "out")
+    assert pickle.loads(pickle.dumps(summary)) == summary
+    report = gkbg.parse(XLSX)
+    assert pickle.loads(pickle.dumps(report)) == report
+    assert pickle.loads(pickle.dumps(gkbg.check(report))) == gkbg.check(report)
+    errors = [
+        gkbg.DocumentError("a.pdf", "damaged"),
+        gkbg.EmptyDocumentError("a.txt", "empty"),
+        gkbg.UnknownFormatError("a.bin", "unknown"),
+        gkbg.NoTablesError("a.txt", "no tables"),
+        gkbg.MissingExtraError("needs pypdfium2: pip install 'gkbg[pdf]'"),
+        gkbg.FormError("gkbg/forms/x.toml: bad"),
+        gkbg.RuleError("rule x: bad"),
+        gkbg.GkbgError("bad"),
+    ]
+    for error in errors:
+        back = pickle.loads(pickle.dumps(error))
+        assert (type(back), str(back)) == (type(error), str(error))
+
+
+def test_write_batch_joins_the_manifest(corpus: Path, tmp_path: Path) -> None:
+    files = gkbg.batch_files([corpus])
+    elsewhere = [gkbg.batch_file(path) for path in files[:4]]
+    out = tmp_path / "out"
+    summary = gkbg.write_batch(elsewhere, out)
+    assert (summary.files, summary.read) == (4, 4)
+    assert gkbg.batch_files([corpus], out=out) == files[4:]
+    rest = gkbg.batch([corpus], out, jobs=1)
+    assert (rest.read, rest.skipped, rest.files) == (len(files) - 4, 4, len(files))
+    reference = tmp_path / "reference"
+    gkbg.batch([corpus], reference, jobs=1)
+    for name in ("cells.csv", "findings.csv"):
+        assert (out / name).read_bytes() == (reference / name).read_bytes()
+
+
+def test_the_batch_command(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    status = main(["batch", str(corpus), "--out", str(out), "--jobs", "2", "--lang", "en"])
+    shown = capsys.readouterr()
+    assert status == 2  # files gkbg cannot read
+    total = len(MIXED) + 3
+    assert shown.out.startswith(f"{total} files: {total} read now, 0 done before\n")
+    assert f"{out}: {total} files, {len(MIXED)} read, 3 unreadable, 0 failed\n" in shown.out
+    assert "  cannot read: EmptyDocumentError: " in shown.out
+    assert "  written: summary.csv, cells.csv, findings.csv" in shown.out
+    assert shown.err == ""  # no progress bar when stderr is not a terminal
+    status = main(["batch", str(corpus / "seeds"), "--out", str(out), "--lang", "zh", "--progress"])
+    shown = capsys.readouterr()
+    assert status == 2
+    assert shown.out.startswith("5 个文件: 0 本次读取, 5 此前已完成\n")
+    assert "  已写出: summary.csv" in shown.out
+    fresh = tmp_path / "fresh"
+    status = main(["batch", str(XLSX), "--out", str(fresh), "--progress", "--lang", "en"])
+    shown = capsys.readouterr()
+    assert status == 0
+    assert "1/1 files, 0 not read\n" in shown.err
+    status = main(["batch", "examples/yaohai-2019.txt", "--out", str(fresh), "--lang", "en"])
+    assert status == 1  # a report with errors
+    assert "1 reports with errors: 2 errors, 0 warnings" in capsys.readouterr().out
+
+
+def test_custom_rules_reach_the_workers(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = tmp_path / "mine.toml"
+    rules.write_text(
+        """\
+schema_version = 1
+
+[[rules]]
+id = "mine.nothing_received"
+kind = "compare"
+severity = "warning"
+table = "applications"
+lhs = ["applications.received.total"]
+op = "<="
+rhs = []
+title = { zh = "无申请", en = "no applications" }
+message = { zh = "收到{actual}件申请", en = "{actual} applications received" }
+""",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    args = ["batch", str(corpus / "seeds"), "--out", str(out), "--jobs", "2", "--rules", str(rules)]
+    assert main([*args, "--lang", "en"]) == 1
+    capsys.readouterr()
+    mine = [row for row in read_csv(out / "findings.csv") if row["rule"] == "mine.nothing_received"]
+    reports = [gkbg.parse(path) for path in sorted((corpus / "seeds").glob("*.txt"))]
+    received = [r.cells()["applications.received.total"] for r in reports]
+    assert len(mine) == sum(1 for value in received if value)
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[rules]]\nid = 3\n", encoding="utf-8")
+    assert main(["batch", str(XLSX), "--out", str(out), "--rules", str(bad)]) == 2
+    assert "bad.toml" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("environment", "lang"),
+    [
+        ({"LC_ALL": "zh_CN.UTF-8", "LANG": "en_US.UTF-8"}, "zh"),
+        ({"LC_MESSAGES": "en_GB.UTF-8", "LANG": "zh_CN.UTF-8"}, "en"),
+        ({"LANG": "zh_TW.UTF-8"}, "zh"),
+        ({"LANG": "C.UTF-8"}, "en"),
+    ],
+)
+def test_the_language_follows_the_locale(
+    environment: dict[str, str],
+    lang: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert main(["batch", str(XLSX), "--out", str(tmp_path / "out")]) == 0
+    shown = capsys.readouterr().out
+    assert shown.startswith("1 个文件" if lang == "zh" else "1 files")
+
+
+def test_the_command_shown_in_the_docs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = FIXTURES.parent.parent
+    page = (root / "docs" / "batch.md").read_text(encoding="utf-8")
+    command = next(
+        line for line in page.splitlines() if line.startswith("gkbg batch tests/fixtures")
+    )
+    shown = page.split(command, 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    words = shlex.split(command)[1:]
+    out = tmp_path / "results"
+    words[words.index("--out") + 1] = str(out)
+    monkeypatch.chdir(root)
+    assert main(words) == 2
+    assert capsys.readouterr().out.replace(str(out), "results") == shown
+    assert main(words) == 2
+    assert capsys.readouterr().out.startswith("13 files: 0 read now, 13 done before\n")
+
+
+def test_a_record_gkbg_cannot_read_is_an_error_naming_the_manifest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    gkbg.batch([XLSX], out)
+    manifest = out / "manifest.jsonl"
+    with manifest.open("a", encoding="utf-8") as stream:
+        stream.write(json.dumps({"source": "other.pdf", "size": 1, "mtime_ns": 1}) + "\n")
+    with pytest.raises(gkbg.GkbgError, match=r"manifest\.jsonl: the record of other\.pdf"):
+        gkbg.batch([XLSX], out)
+    assert main(["batch", str(XLSX), "--out", str(out)]) == 2
+    assert "delete its line" in capsys.readouterr().err

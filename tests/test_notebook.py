@@ -1,0 +1,193 @@
+"""HTML views for notebooks: the tables in their form's layout, findings marked, text escaped."""
+
+from __future__ import annotations
+
+import html.parser
+from typing import TYPE_CHECKING
+
+import attrs
+import pytest
+
+import gkbg
+from tests.test_export import with_cell
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+
+@attrs.define
+class Grid:
+    """A parsed HTML table: its spans laid out on a grid, and its data cells."""
+
+    key: str
+    form: str
+    rows: list[list[tuple[str, str, dict[str, str]]]] = attrs.field(factory=list)
+
+    def widths(self) -> list[int]:
+        """How many grid columns each row covers, rowspans from above included."""
+        covered: dict[tuple[int, int], bool] = {}
+        widths = []
+        for r, row in enumerate(self.rows):
+            c = 0
+            for _tag, _text, attributes in row:
+                while covered.get((r, c)):
+                    c += 1
+                rowspan = int(attributes.get("rowspan", "1"))
+                colspan = int(attributes.get("colspan", "1"))
+                for dr in range(rowspan):
+                    for dc in range(colspan):
+                        covered[(r + dr, c + dc)] = True
+                c += colspan
+            widths.append(max([c, *(cc + 1 for (rr, cc) in covered if rr == r)]))
+        return widths
+
+    def data(self) -> Iterator[tuple[str, dict[str, str]]]:
+        for row in self.rows:
+            for tag, text, attributes in row:
+                if tag == "td":
+                    yield text, attributes
+
+
+class _Tables(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.grids: list[Grid] = []
+        self.texts: list[str] = []
+        self._cell: tuple[str, dict[str, str]] | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {name: value or "" for name, value in attrs}
+        if tag == "table" and "data-table" in attributes:
+            self.grids.append(Grid(attributes["data-table"], attributes["data-form"]))
+        elif tag == "tr" and self.grids:
+            self.grids[-1].rows.append([])
+        elif tag in {"td", "th"} and self.grids:
+            self._cell, self._text = (tag, attributes), []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in {"td", "th"} and self._cell is not None:
+            self.grids[-1].rows[-1].append((self._cell[0], "".join(self._text), self._cell[1]))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        self.texts.append(data)
+        if self._cell is not None:
+            self._text.append(data)
+
+
+def tables(markup: str) -> _Tables:
+    parser = _Tables()
+    parser.feed(markup)
+    parser.close()
+    return parser
+
+
+@pytest.fixture(scope="module", params=["examples/yaohai-2019.txt", "examples/xingan-2024.txt"])
+def report(request: pytest.FixtureRequest) -> gkbg.Report:
+    return gkbg.parse(request.param)
+
+
+def test_every_table_in_its_forms_layout(report: gkbg.Report) -> None:
+    parsed = tables(report._repr_html_())
+    assert [grid.key for grid in parsed.grids] == list(gkbg.TABLES)
+    for grid in parsed.grids:
+        spec = gkbg.form(grid.form).table(grid.key)
+        # Rowspans and colspans make a rectangle: the merged headers are consistent.
+        assert len(set(grid.widths())) == 1, grid.key
+        # One data cell per cell of the form, in reading order (table 四: all in one row).
+        titles = [attributes["title"].split("\n")[0] for _, attributes in grid.data()]
+        assert titles == list(spec.cell_keys())
+        headers = {text for row in grid.rows for tag, text, _ in row if tag == "th"}
+        for block in spec.blocks:
+            assert {row.label for row in block.rows} <= headers
+            assert {column.label for column in block.columns} <= headers
+            assert {c.group for c in block.columns if c.group} <= headers
+            assert {r.group for r in block.rows if r.group} <= headers
+            if block.caption:
+                assert block.caption in headers
+        if spec.note:
+            assert spec.note in headers
+
+
+def test_the_values_shown_are_the_cells(report: gkbg.Report) -> None:
+    for grid in tables(gkbg.to_html(report, lang="en")).grids:
+        for text, attributes in grid.data():
+            cell = report.cell(attributes["title"].split("\n")[0])
+            if cell.state is gkbg.CellState.VALUE:
+                assert text == str(cell.value)
+            elif cell.state is gkbg.CellState.UNREAD:
+                assert text == "?"
+            else:
+                assert text == (cell.raw or "")
+            assert f"gkbg-{cell.state.value}" in attributes["class"].split()
+
+
+def test_failing_cells_are_marked_with_the_message() -> None:
+    report = gkbg.parse("examples/yaohai-2019.txt")
+    result = gkbg.check(report)
+    data = {
+        attributes["title"].split("\n")[0]: attributes
+        for grid in tables(gkbg.to_html(report, result, lang="en")).grids
+        for _, attributes in grid.data()
+    }
+    for finding in result.findings:
+        about = data[finding.cells[0]]
+        assert "gkbg-error" in about["class"].split()
+        assert finding.message.en in about["title"]
+        for part in finding.cells[1:]:
+            assert "gkbg-involved" in data[part]["class"].split()
+            assert finding.message.en in data[part]["title"]
+    marked = {key for f in result.findings for key in f.cells}
+    for key, attributes in data.items():
+        if key not in marked:
+            assert not {"gkbg-error", "gkbg-involved"} & set(attributes["class"].split())
+    for cell in report.uncertain_cells():
+        assert "gkbg-uncertain" in data[cell.key]["class"].split()
+        assert all(reason in data[cell.key]["title"] for reason in cell.uncertain)
+    zh = gkbg.to_html(report, result, lang="zh")
+    assert result.findings[0].message.zh in zh
+
+
+def test_report_text_is_escaped() -> None:
+    report = gkbg.parse("examples/xingan-2024.txt")
+    evil = '<script>alert("x")</script>'
+    key = "applications.received.research"
+    hostile = with_cell(
+        attrs.evolve(report, agency=evil, title=evil, source=evil),
+        key,
+        state=gkbg.CellState.INVALID,
+        value=None,
+        raw=f'"><img src=x onerror=alert(1)>{evil}',
+        uncertain=(evil,),
+    )
+    for markup in (hostile._repr_html_(), gkbg.check(hostile)._repr_html_()):
+        assert "<script" not in markup
+        assert "<img" not in markup
+    parsed = tables(hostile._repr_html_())
+    cell = next(
+        (text, a) for g in parsed.grids for text, a in g.data() if a["title"].startswith(key)
+    )
+    assert cell[0] == f'"><img src=x onerror=alert(1)>{evil}'
+    assert evil in cell[1]["title"]
+    assert evil in "".join(parsed.texts)
+
+
+def test_a_table_not_found_is_said() -> None:
+    report = gkbg.parse("examples/xingan-2024.txt")
+    tables_ = tuple(gkbg.Table(t.key, None) if t.key == "appeals" else t for t in report.tables)
+    partial = attrs.evolve(report, tables=tables_)
+    markup = gkbg.to_html(partial, lang="en")
+    assert [g.key for g in tables(markup).grids] == ["active", "applications"]
+    assert "四、政府信息公开行政复议、行政诉讼情况: table not found" in markup
+
+
+def test_findings_as_html() -> None:
+    result = gkbg.check(gkbg.parse("examples/yaohai-2019.txt"))
+    markup = gkbg.result_html(result, lang="en")
+    assert markup == gkbg.result_html(result, lang="en")
+    assert markup.count('<tr class="gkbg-error">') == len(result.errors) == 2
+    for finding in result.findings:
+        assert finding.message.en in markup
+    assert "2 errors, 0 warnings" in markup
+    assert result.findings[0].message.zh in gkbg.result_html(result, lang="zh")
