@@ -192,12 +192,6 @@ def test_pdf_round_trip(report: gkbg.Report, style: LabelStyle | None) -> None:
 
 
 @pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) is not installed")
-@pytest.mark.xfail(
-    strict=True,
-    reason="PDF: a row label broken after three characters and wrapped in its narrow column "
-    "comes out in four words (4. / 无 / 正当理由大量反复 / 申请) that the alignment does not join; "
-    "its row and the rows after it are left unread (never misread)",
-)
 def test_pdf_with_labels_broken_early_reads_every_cell() -> None:
     report = gkbg.parse("examples/yaohai-2019.txt")
     parsed = gkbg.parse(render.pdf(report, labels=LabelStyle(break_after=3)))
