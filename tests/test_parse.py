@@ -213,6 +213,11 @@ def test_format_can_be_forced() -> None:
         ("这是一段与政府信息公开无关的文字。\n第二段。", gkbg.NoTablesError, "none of the three"),
         (Path("no/such/report.txt"), gkbg.DocumentError, "no such file"),
         ("missing-report.pdf", gkbg.DocumentError, "no such file"),
+        # Found by fuzzing: names the system cannot take are errors of the document, too.
+        ("报" * 300 + ".txt", gkbg.DocumentError, "cannot be read"),
+        ("报" * 300, gkbg.NoTablesError, "none of the three"),
+        ("report\x00.txt", gkbg.DocumentError, "not a valid file name"),
+        ("report\x00", gkbg.UnknownFormatError, "binary data"),
     ],
 )
 def test_unreadable_input_gives_a_clear_error(

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: MIT
 """Properties of the rule engine, on reports generated from the declared relations.
 
-The generators in `strategies` read the rules and the forms; the expected outcomes below are
-computed from the same expansion of the rules (`strategies.relations`), independently of the
+The generators in `gkbg.testing` read the rules and the forms; the expected outcomes below are
+computed from the same expansion of the rules (`gkbg.testing.relations`), independently of the
 engine's own evaluation.
 """
 
@@ -12,6 +12,7 @@ import pickle
 from decimal import Decimal
 
 import attrs
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -28,13 +29,17 @@ from gkbg import (
     Text,
     Value,
 )
-from tests.strategies import (
+from gkbg.testing import (
+    Blanked,
+    Invalid,
     blank_cell,
-    consistent_reports,
+    blanked_reports,
     error_relations,
-    perturbed_reports,
+    invalid_reports,
+    mixed_reports,
     plan,
     relations,
+    reports,
     values_of,
     variants,
     with_cell,
@@ -126,7 +131,7 @@ def test_the_plan_decides_every_cell_once_after_what_it_reads() -> None:
 
 
 @SOME
-@given(consistent_reports())
+@given(reports())
 def test_consistent_report_has_no_finding(report: Report) -> None:
     result = _check(report)
     assert result.findings == ()
@@ -135,7 +140,7 @@ def test_consistent_report_has_no_finding(report: Report) -> None:
 
 
 @FEW
-@given(consistent_reports(rules=EXTENDED))
+@given(reports(rules=EXTENDED))
 def test_generator_follows_added_relations(report: Report) -> None:
     result = _check(report, EXTENDED)
     assert result.findings == ()
@@ -147,8 +152,13 @@ def test_generator_follows_added_relations(report: Report) -> None:
 # --- 2. one changed cell is caught, and only where it matters ------------------------------
 
 
+def _one_change(invalid: Invalid) -> tuple[Report, str, Value]:
+    ((key, delta),) = invalid.changes
+    return invalid.report, key, delta
+
+
 @SOME
-@given(perturbed_reports())
+@given(invalid_reports(max_changes=1).map(_one_change))
 def test_perturbed_report_reports_every_broken_relation(
     perturbed: tuple[Report, str, Value],
 ) -> None:
@@ -174,11 +184,67 @@ def test_perturbed_report_reports_every_broken_relation(
     assert result.not_checkable == ()
 
 
+@SOME
+@given(invalid_reports())
+def test_changed_cells_break_exactly_the_relations_they_count_in(invalid: Invalid) -> None:
+    result = _check(invalid.report)
+    relation_rules = {relation.rule for relation in relations(_variant(invalid.report))}
+    found = {
+        (finding.rule, finding.severity, finding.cells)
+        for finding in result.findings
+        if finding.rule in relation_rules
+    }
+    assert found == {(r.rule, r.severity, r.keys) for r in invalid.broken}
+    # Nothing but the relations fails: no cell is invalid, blank or unread.
+    assert {finding.rule for finding in result.findings} <= relation_rules
+    for finding in result.findings:
+        assert set(finding.cells) & set(invalid.keys), finding
+    assert not result.ok
+
+
+@FEW
+@given(reports(valid=False))
+def test_invalid_reports_have_errors(report: Report) -> None:
+    assert _check(report).errors
+
+
+@FEW
+@given(mixed_reports())
+def test_mixed_forms_warn_but_have_no_error(report: Report) -> None:
+    result = _check(report)
+    assert result.errors == ()
+    assert result.not_checkable == ()
+    assert "report.variant_mixed" in {finding.rule for finding in result.warnings}
+    assert {finding.rule for finding in result.findings} <= {
+        "report.variant_mixed",
+        "report.variant_year",
+    }
+
+
+@FEW
+@given(blanked_reports())
+def test_blank_cells_are_warned_about_and_make_their_relations_not_checkable(
+    blanked: Blanked,
+) -> None:
+    report = blanked.report
+    result = _check(report)
+    assert result.errors == ()
+    assert sorted(f.cells for f in result.findings if f.rule == "cell.missing") == sorted(
+        (key,) for key in blanked.keys
+    )
+    expected = {
+        (relation.rule, relation.keys, tuple(k for k in relation.keys if k in blanked.keys))
+        for relation in relations(_variant(report))
+        if set(relation.keys) & set(blanked.keys)
+    }
+    assert {(n.rule, n.cells, n.missing) for n in result.not_checkable} == expected
+
+
 # --- 3. a blank cell makes its relations not checkable, never wrong ------------------------
 
 
 @SOME
-@given(consistent_reports(), st.data())
+@given(reports(), st.data())
 def test_blank_cell_is_not_checkable_and_never_an_error(
     report: Report, data: st.DataObject
 ) -> None:
@@ -238,8 +304,8 @@ def _reports(draw: st.DrawFn) -> Report:
         st.sampled_from(["consistent", "perturbed", "blank", "negative_amount", "decorated"])
     )
     if choice == "perturbed":
-        return draw(perturbed_reports())[0]
-    report = draw(consistent_reports())
+        return draw(reports(valid=False))
+    report = draw(reports())
     if choice == "blank":
         key = draw(st.sampled_from([cell.key for cell in report.iter_cells()]))
         return blank_cell(report, key)
@@ -267,7 +333,7 @@ def _typed_numbers(result: CheckResult) -> list[tuple[type, str, type, str]]:
 
 
 @FEW
-@given(consistent_reports(), st.data())
+@given(reports(), st.data())
 def test_decimal_amounts_survive_round_trips(report: Report, data: st.DataObject) -> None:
     # A negative amount is an invalid cell: its Decimal travels in the report and the finding.
     amounts = [spec.key for spec in gkbg.form(_variant(report)).cells() if spec.kind == "amount"]
@@ -327,3 +393,15 @@ def test_pickle_round_trip(report: Report) -> None:
     assert isinstance(restored_result, CheckResult)
     assert restored_result == result
     assert _typed_numbers(restored_result) == _typed_numbers(result)
+
+
+def test_the_testing_module_names_its_extra_without_hypothesis(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib
+    import sys
+
+    monkeypatch.setitem(sys.modules, "hypothesis", None)
+    monkeypatch.delitem(sys.modules, "gkbg.testing")
+    with pytest.raises(gkbg.MissingExtraError, match=r"gkbg\[testing\]"):
+        importlib.import_module("gkbg.testing")

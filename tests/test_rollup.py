@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 import gkbg
 from gkbg import Cell, CellState, Report
+from gkbg.testing import blank_cell, report_of, reports, with_cell
 from tests.helpers import FIXTURES
-from tests.strategies import blank_cell, consistent_reports, report_of, with_cell
 
 
 @st.composite
@@ -19,8 +19,7 @@ def region(draw: st.DrawFn, variant: str) -> tuple[Report, list[Report]]:
     """Two to four units' reports, and a summary report that is exactly their sum."""
     count = draw(st.integers(2, 4))
     units = [
-        attrs.evolve(draw(consistent_reports(variant)), source=f"unit{index}.txt")
-        for index in range(count)
+        attrs.evolve(draw(reports(variant)), source=f"unit{index}.txt") for index in range(count)
     ]
     sums = {
         key: sum((unit.cells()[key] or 0 for unit in units), start=0) for key in units[0].cells()

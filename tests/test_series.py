@@ -14,8 +14,8 @@ import gkbg
 from gkbg import Cell, CellState, Report, Rule
 from gkbg._narrative import sentences
 from gkbg._series import text_reuse
+from gkbg.testing import _assignments, _fill, reports, with_cell
 from tests.helpers import FIXTURES, pipe_text
-from tests.strategies import _assignments, _fill, consistent_reports, with_cell
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -111,8 +111,8 @@ def _series_keys(report: Report) -> Iterator[str]:
 
 @st.composite
 def series(draw: st.DrawFn, variant: str) -> tuple[Report, Report]:
-    previous = draw(consistent_reports(variant))
-    current = draw(consistent_reports(variant))
+    previous = draw(reports(variant))
+    current = draw(reports(variant))
     year = previous.year
     assert year is not None
     previous = attrs.evolve(previous, agency="某县人民政府", source="a.txt")

@@ -17,11 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gkbg
-from gkbg import Report, Rule, Value, _engine
+from gkbg import Rule, Value, _engine
 from gkbg._html import _parse, _rows
 from gkbg._text import normalize_nfkc
 from gkbg._text_formats import _CELL_LINE, _MIN_CELL_LINES, _cell_lines
-from tests.strategies import perturbed_reports
+from gkbg.testing import Invalid, invalid_reports
 
 # --------------------------------------------------------------------------------------------
 # Pipe text: lines ending in ``|``.
@@ -139,11 +139,9 @@ def _unprogrammed(rule: Rule, variant: str, table: str) -> _engine._Program:
 
 
 @settings(max_examples=30, deadline=None)
-@given(perturbed_reports())
-def test_the_compiled_relations_find_what_each_instance_finds(
-    perturbed: tuple[Report, str, Value],
-) -> None:
-    report, _, _ = perturbed
+@given(invalid_reports())
+def test_the_compiled_relations_find_what_each_instance_finds(invalid: Invalid) -> None:
+    report = invalid.report
     compiled = gkbg.check(report)
     original = _engine._program
     _engine._program = _unprogrammed  # type: ignore[assignment]

@@ -16,6 +16,7 @@ name (`gkbg.register_parser`).
 
 from __future__ import annotations
 
+from gkbg import render as render  # the public module gkbg.render
 from gkbg._batch import (
     SUMMARY_FIELDS,
     BatchSummary,

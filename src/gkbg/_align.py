@@ -582,11 +582,17 @@ def _cell(form: TableForm, index: int, reading: _Reading) -> Cell:
 def _evidence(tokens: Sequence[Token], table_key: str) -> dict[str, int]:
     matcher = _evidence_matcher(table_key)
     counts: dict[str, int] = {}
+    previous: Token | None = None
     for token in tokens:
         if token.kind is TokenKind.TEXT:
-            found = matcher.match(token.text)
+            # A label broken over two tokens (行政 / 规范性文件) is evidence for the label it
+            # makes whole, not for the label its second piece happens to be in another form.
+            joined = matcher.match(previous.text + token.text) if previous is not None else None
+            whole = joined is not None and joined.edits == 0 and not joined.partial
+            found = joined if whole else matcher.match(token.text)
             if found is not None and " " not in found.target:
                 counts[found.target] = counts.get(found.target, 0) + 1
+        previous = token
     return counts
 
 

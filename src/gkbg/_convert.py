@@ -122,7 +122,7 @@ def _run(command: list[str], environment: dict[str, str], name: str, limits: Lim
         ) from None
 
 
-def _convert(  # noqa: PLR0917 - one private call site
+def _convert(  # noqa: PLR0917 - private call sites only
     soffice: str, data: bytes, suffix: str, target: str, name: str, limits: Limits
 ) -> bytes:
     with tempfile.TemporaryDirectory(prefix="gkbg-convert-") as folder:

@@ -307,6 +307,8 @@ def _check_size(size: int, name: str, limits: Limits) -> None:
 def _read_file(path: Path, limits: Limits) -> bytes:
     """The file's bytes; a file over the limit is refused before it is read."""
     name = str(path)
+    if "\x00" in name:  # no system takes it; open() would raise ValueError
+        raise DocumentError(repr(name), "not a valid file name")
     try:
         with path.open("rb") as stream:
             size = os.fstat(stream.fileno()).st_size
@@ -325,7 +327,11 @@ def _read_file(path: Path, limits: Limits) -> bytes:
 
 def _names_a_file(text: str) -> bool:
     """Whether a one-line string is meant as a path rather than as a document's text."""
-    return Path(text).exists() or text.lower().endswith(_FILE_SUFFIXES)
+    try:
+        exists = Path(text).exists()
+    except (OSError, ValueError):  # a name too long for the system, a NUL character
+        exists = False
+    return exists or text.lower().endswith(_FILE_SUFFIXES)
 
 
 def parse_layout(

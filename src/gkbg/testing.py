@@ -1,13 +1,16 @@
 # SPDX-License-Identifier: MIT
-"""Hypothesis strategies for reports, derived from the declared relations.
+"""Hypothesis strategies for reports, derived from the declared forms and relations.
+
+``pip install 'gkbg[testing]'`` installs hypothesis; importing this module without it raises
+`gkbg.MissingExtraError` naming the extra.
 
 Nothing here names a row, a column or a relation of a particular form. The relations are the
 ``sum``, ``equation`` and ``compare`` rules of a `gkbg.RuleSet` expanded over a form's rows and
-columns (`relations`); the generator (`plan`, `consistent_reports`) reads them to decide which
-cells are drawn and which are computed. A relation added to ``rules/default.toml`` or a row
-added to a form file is followed without a change here.
+columns (`relations`); the generator (`plan`, `reports`) reads them to decide which cells are
+drawn and which are computed. A relation added to ``rules/default.toml`` or a row added to a
+form file is followed without a change here.
 
-How a consistent report is built, per form:
+How a valid report is built, per form:
 
 1. every ``sum`` instance makes its total a computed cell: the sum of its items;
 2. every ``equation`` instance with cells still undecided picks one of them to compute from the
@@ -15,10 +18,19 @@ How a consistent report is built, per form:
    cell is never negative (``a + b = c + d``: draw ``b`` in ``[0, c + d]``, ``a = c + d - b``);
 3. every ``compare`` instance (``Σ big >= Σ small``) picks an undecided cell of the big side,
    preferring a signed one, and draws it no lower than the bound the relation sets;
-4. every other cell is drawn freely, with realistic magnitudes;
+4. every other cell is drawn freely, with realistic magnitudes (zeros dominate, a few cells
+   reach the thousands);
 5. the cells are drawn or computed in dependency order, and the result is filtered on every
    relation (which never rejects for the built-in rules: the instances not used in steps 1-3
    follow from the others).
+
+Example:
+    >>> from hypothesis import given
+    >>> import gkbg
+    >>> from gkbg.testing import reports
+    >>> @given(reports(variant="2021"))
+    ... def test_valid_reports_pass(report):
+    ...     assert not gkbg.check(report).errors
 """
 
 from __future__ import annotations
@@ -32,27 +44,46 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
 import attrs
-from hypothesis import assume
-from hypothesis import strategies as st
 
-import gkbg
-from gkbg import Cell, CellSpec, CellState, Report, Rule, RuleSet, Severity, Table, TableForm, Value
+from gkbg._compat import import_extra
+
+import_extra("hypothesis", extra="testing", purpose="gkbg.testing")
+
+from hypothesis import assume  # noqa: E402 - after the check that names the extra
+from hypothesis import strategies as st  # noqa: E402
+
+from gkbg._findings import Severity  # noqa: E402
+from gkbg._model import Cell, CellState, Report, Table, Value  # noqa: E402
+from gkbg._rules import Rule, RuleSet  # noqa: E402
+from gkbg._schema import TABLES as _TABLES  # noqa: E402
+from gkbg._schema import CellSpec, TableForm, forms  # noqa: E402
+from gkbg._schema import form as _form  # noqa: E402
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 __all__ = [
+    "AGENCIES",
+    "PLACEHOLDERS",
     "SCALES",
+    "Blanked",
+    "Invalid",
+    "LabelStyle",
     "Plan",
     "Relation",
     "Step",
     "blank_cell",
-    "consistent_reports",
+    "blanked_reports",
+    "cell_values",
     "error_relations",
     "free_values",
-    "perturbed_reports",
+    "invalid_reports",
+    "label_styles",
+    "mixed_reports",
     "plan",
     "relations",
+    "report_of",
+    "reports",
     "values_of",
     "variants",
     "with_cell",
@@ -65,14 +96,15 @@ _SELECTOR = re.compile(r"(?P<what>rows|columns)(?:\[(?P<tag>[a-z_][a-z0-9_]*)\])
 
 def variants() -> tuple[str, ...]:
     """Every form shipped with gkbg."""
-    return tuple(gkbg.forms())
+    return tuple(forms())
 
 
 def years(variant: str) -> range:
     """Report years the form of ``variant`` applies to (a few of them when it is in force)."""
-    form = gkbg.form(variant)
-    last = form.last_year if form.last_year is not None else form.first_year + 5
-    return range(form.first_year, last + 1)
+    declared = _form(variant)
+    first = declared.first_year
+    last = declared.last_year if declared.last_year is not None else first + 5
+    return range(first, last + 1)
 
 
 # --- relations ---------------------------------------------------------------------------
@@ -166,7 +198,7 @@ def _fill(
 def _instances(rule: Rule, variant: str) -> Iterator[Relation]:
     if rule.table is None or (rule.variants and variant not in rule.variants):
         return
-    form = gkbg.form(variant).table(rule.table)
+    form = _form(variant).table(rule.table)
     cells = {spec.key for spec in form.cells}
     for fixed in _assignments(rule.foreach, form):
         if rule.kind == "sum":
@@ -204,7 +236,10 @@ def relations(
     return tuple(
         relation
         for rule in rules
-        if isinstance(rule, Rule) and rule.kind in kinds and rule.severity in severities
+        if isinstance(rule, Rule)
+        and rule.scope == "report"  # series and roll-up relations compare several reports
+        and rule.kind in kinds
+        and rule.severity in severities
         for relation in _instances(rule, variant)
     )
 
@@ -259,7 +294,7 @@ def _unique(keys: Iterable[str]) -> tuple[str, ...]:
 @functools.cache
 def plan(variant: str, rules: RuleSet | None = None) -> Plan:
     """Decide, from the relations, which cells of a form are drawn and which are computed."""
-    specs = {spec.key: spec for spec in gkbg.form(variant).cells()}
+    specs = {spec.key: spec for spec in _form(variant).cells()}
     declared = relations(variant, rules)
     steps: dict[str, Step] = {}
     for relation in declared:
@@ -407,7 +442,12 @@ def cell_values(draw: st.DrawFn, variant: str, rules: RuleSet | None = None) -> 
                 assume(bound >= 0)
                 value = draw(_bounded(kind, bound))
             else:
-                value = max(draw(free_values(kind, scale)), bound)
+                # No lower than the bound: often well above it, often just above it (a
+                # change of -12 on 15 items last year), so that signed cells go negative.
+                above = draw(free_values("count" if kind == "signed" else kind, scale))
+                value = draw(
+                    st.sampled_from((max(draw(free_values(kind, scale)), bound), bound + above))
+                )
             value = _as_kind(kind, value)
         assume(_nonnegative_ok(kind, value))
         values[step.key] = value
@@ -417,41 +457,75 @@ def cell_values(draw: st.DrawFn, variant: str, rules: RuleSet | None = None) -> 
 
 # --- reports -----------------------------------------------------------------------------
 
+AGENCIES: tuple[str, ...] = (
+    "瑶海区人民政府",
+    "兴安区人民政府办公室",
+    "淮安市人民政府",
+    "北京市门头沟区科学技术和信息化局",
+    "延边州政务服务和数字化建设管理局",
+)
+"""Publishing bodies the generated reports name, as real reports print them."""
+
+PLACEHOLDERS: tuple[str, ...] = ("", "/", "／", "-", "—", "——", "无")
+"""What a blank cell prints in the wild: nothing, a slash, a dash, 无. Never 0."""
+
 
 def _raw(value: Value) -> str:
     return str(value)
 
 
-def report_of(variant: str, values: Mapping[str, Value], year: int) -> Report:
-    """A report of one form whose every cell holds a printed number."""
+def report_of(
+    variant: str | Mapping[str, str],
+    values: Mapping[str, Value],
+    year: int | None = None,
+    agency: str | None = None,
+) -> Report:
+    """A report whose every cell holds a printed number.
+
+    Args:
+        variant: The form of every table, or each table's form by table key.
+        values: Every cell's number by key.
+        year: The report year.
+        agency: The publishing body.
+    """
+    chosen = dict.fromkeys(_TABLES, variant) if isinstance(variant, str) else variant
     tables = tuple(
         Table(
-            table.key,
-            variant,
+            key,
+            chosen[key],
             tuple(
                 Cell(spec.key, CellState.VALUE, values[spec.key], raw=_raw(values[spec.key]))
-                for spec in table.cells
+                for spec in _form(chosen[key]).table(key).cells
             ),
         )
-        for table in gkbg.form(variant).tables
+        for key in _TABLES
     )
-    return Report(tables=tables, variant=variant, year=year, text="")
+    return Report(tables=tables, variant=chosen[_TABLES[0]], year=year, agency=agency, text="")
 
 
 @st.composite
-def _consistent(draw: st.DrawFn, variant: str | None, rules: RuleSet | None) -> Report:
+def _valid(draw: st.DrawFn, variant: str | None, rules: RuleSet | None) -> Report:
     chosen = variant if variant is not None else draw(st.sampled_from(variants()))
     values = draw(cell_values(chosen, rules))
     year = draw(st.sampled_from(years(chosen)))
-    return report_of(chosen, values, year)
+    return report_of(chosen, values, year, draw(st.sampled_from(AGENCIES)))
 
 
-def consistent_reports(
-    variant: str | None = None, rules: RuleSet | None = None
+def reports(
+    variant: str | None = None, *, valid: bool = True, rules: RuleSet | None = None
 ) -> st.SearchStrategy[Report]:
-    """Reports of one form (any when ``variant`` is None), all tables found, every cell a
-    number, satisfying every ``sum``, ``equation`` and ``compare`` rule of ``rules``."""
-    return _consistent(variant, rules)
+    """Reports of one form (any form when ``variant`` is None), every cell a printed number.
+
+    Args:
+        variant: ``"2019"``, ``"2021"``, or None for any form.
+        valid: True: every ``sum``, ``equation`` and ``compare`` relation of ``rules`` holds,
+            so `gkbg.check` finds nothing. False: one to three cells of such a report changed
+            so that at least one error relation breaks (`invalid_reports` says which).
+        rules: The rules whose relations decide the numbers; by default the built-in ones.
+    """
+    if valid:
+        return _valid(variant, rules)
+    return invalid_reports(variant, rules=rules).map(lambda invalid: invalid.report)
 
 
 def values_of(report: Report) -> dict[str, Value | None]:
@@ -471,13 +545,13 @@ def with_cell(report: Report, cell: Cell) -> Report:
     return attrs.evolve(report, tables=tables)
 
 
-def blank_cell(report: Report, key: str) -> Report:
-    """``report`` with one cell left blank (printed as ``/``)."""
-    return with_cell(report, Cell(key, CellState.BLANK, None, raw="/"))
+def blank_cell(report: Report, key: str, raw: str = "/") -> Report:
+    """``report`` with one cell left blank (printed as ``raw``, by default ``/``)."""
+    return with_cell(report, Cell(key, CellState.BLANK, None, raw=raw))
 
 
 def _specs(variant: str) -> dict[str, CellSpec]:
-    return {spec.key: spec for spec in gkbg.form(variant).cells()}
+    return {spec.key: spec for spec in _form(variant).cells()}
 
 
 def _deltas(kind: str, value: Value) -> st.SearchStrategy[Value]:
@@ -493,28 +567,190 @@ def _deltas(kind: str, value: Value) -> st.SearchStrategy[Value]:
     return ups
 
 
+@attrs.frozen
+class Invalid:
+    """A valid report with some cells changed, and the relations the changes broke.
+
+    Attributes:
+        report: The changed report.
+        changes: ``(key, delta)`` for every changed cell: its printed number moved by
+            ``delta`` (never 0; counts and amounts stay >= 0).
+        broken: Every relation instance (of any severity) that no longer holds.
+    """
+
+    report: Report
+    changes: tuple[tuple[str, Value], ...]
+    broken: tuple[Relation, ...]
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The changed cells' keys."""
+        return tuple(key for key, _ in self.changes)
+
+
 @st.composite
-def _perturbed(
-    draw: st.DrawFn, variant: str | None, rules: RuleSet | None
-) -> tuple[Report, str, Value]:
-    report = draw(consistent_reports(variant, rules))
-    assert report.variant is not None
-    involved = _unique(
-        key for relation in error_relations(report.variant, rules) for key in relation.keys
+def _invalid(
+    draw: st.DrawFn, variant: str | None, rules: RuleSet | None, max_changes: int
+) -> Invalid:
+    chosen = variant if variant is not None else draw(st.sampled_from(variants()))
+    values = draw(cell_values(chosen, rules))
+    report = report_of(
+        chosen, values, draw(st.sampled_from(years(chosen))), draw(st.sampled_from(AGENCIES))
     )
-    key = draw(st.sampled_from(involved))
-    spec = _specs(report.variant)[key]
-    value = report.cell(key).value
-    assert value is not None
-    delta = draw(_deltas(spec.kind, value))
-    changed = _as_kind(spec.kind, value + delta)
-    cell = Cell(key, CellState.VALUE, changed, raw=_raw(changed))
-    return with_cell(report, cell), key, delta
+    involved = _unique(key for relation in error_relations(chosen, rules) for key in relation.keys)
+    keys = draw(st.lists(st.sampled_from(involved), min_size=1, max_size=max_changes, unique=True))
+    specs = _specs(chosen)
+    changes: list[tuple[str, Value]] = []
+    for key in keys:
+        kind = specs[key].kind
+        delta = draw(_deltas(kind, values[key]))
+        changed = _as_kind(kind, values[key] + delta)
+        report = with_cell(report, Cell(key, CellState.VALUE, changed, raw=_raw(changed)))
+        changes.append((key, delta))
+    broken = tuple(r for r in relations(chosen, rules) if not r.holds(values_of(report)))
+    # Two changes in one relation may cancel out: keep only reports an error relation rejects.
+    assume(any(r.severity is Severity.ERROR for r in broken))
+    return Invalid(report, tuple(changes), broken)
 
 
-def perturbed_reports(
-    variant: str | None = None, rules: RuleSet | None = None
-) -> st.SearchStrategy[tuple[Report, str, Value]]:
-    """``(report, key, delta)``: a consistent report whose cell ``key``, which takes part in at
-    least one error relation, was changed by ``delta`` (never 0; counts stay >= 0)."""
-    return _perturbed(variant, rules)
+def invalid_reports(
+    variant: str | None = None, *, rules: RuleSet | None = None, max_changes: int = 3
+) -> st.SearchStrategy[Invalid]:
+    """Valid reports with 1 to ``max_changes`` cells changed so that an error relation breaks.
+
+    Only cells that take part in an error relation are changed. `Invalid.broken` lists every
+    relation instance that no longer holds, computed from the relations, not by the engine.
+    """
+    return _invalid(variant, rules, max_changes)
+
+
+@attrs.frozen
+class Blanked:
+    """A valid report with some cells left blank, each printing a placeholder.
+
+    Attributes:
+        report: The report.
+        keys: The blank cells' keys.
+    """
+
+    report: Report
+    keys: tuple[str, ...]
+
+
+@st.composite
+def _blanked(
+    draw: st.DrawFn, variant: str | None, rules: RuleSet | None, max_blanks: int
+) -> Blanked:
+    report = draw(_valid(variant, rules))
+    every = [cell.key for cell in report.iter_cells()]
+    keys = draw(st.lists(st.sampled_from(every), min_size=1, max_size=max_blanks, unique=True))
+    for key in keys:
+        report = blank_cell(report, key, draw(st.sampled_from(PLACEHOLDERS)))
+    return Blanked(report, tuple(keys))
+
+
+def blanked_reports(
+    variant: str | None = None, *, rules: RuleSet | None = None, max_blanks: int = 3
+) -> st.SearchStrategy[Blanked]:
+    """Valid reports with 1 to ``max_blanks`` cells blank (an empty cell or a placeholder)."""
+    return _blanked(variant, rules, max_blanks)
+
+
+@functools.cache
+def _printed_alike(table: str) -> bool:
+    """Whether every form prints ``table`` with the same blocks, heading and note."""
+    printed = {
+        (found.heading, found.blocks, found.note, found.across)
+        for found in (_form(variant).table(table) for variant in variants())
+    }
+    return len(printed) == 1
+
+
+@st.composite
+def _mixed(draw: st.DrawFn, rules: RuleSet | None) -> Report:
+    chosen: dict[str, str] = {}
+    for key in _TABLES:
+        if chosen and _printed_alike(key):
+            # Nothing printed tells the forms of this table apart: it is in the report's form.
+            chosen[key] = chosen[_TABLES[0]]
+        else:
+            chosen[key] = draw(st.sampled_from(variants()))
+    assume(len(set(chosen.values())) > 1)
+    values: dict[str, Value] = {}
+    for variant in sorted(set(chosen.values())):
+        drawn = draw(cell_values(variant, rules))
+        values.update(
+            (spec.key, drawn[spec.key])
+            for key, table_variant in chosen.items()
+            if table_variant == variant
+            for spec in _form(variant).table(key).cells
+        )
+    year = draw(st.sampled_from(years(chosen[_TABLES[0]])))
+    return report_of(chosen, values, year, draw(st.sampled_from(AGENCIES)))
+
+
+def mixed_reports(rules: RuleSet | None = None) -> st.SearchStrategy[Report]:
+    """Reports whose tables are printed in different forms, each table's relations holding.
+
+    Real reports do this (a 2021 report with table 二 of the 2019 form); `gkbg.check` warns
+    (``report.variant_mixed``) but finds no error. A table that every form prints alike (table
+    四) is in the report's form (table 二's), since nothing printed tells its forms apart.
+    """
+    return _mixed(rules)
+
+
+# --- labels as reports print them ------------------------------------------------------------
+
+_TO_ASCII = str.maketrans({"（": "(", "）": ")", "，": ",", "：": ":", "；": ";", "．": "."})
+_TO_FULL = str.maketrans({"(": "（", ")": "）", ",": "，", ":": "：", ";": "；", ".": "．"})
+_TRAILING_NOTE = re.compile(r"[（(][^（）()]*[）)]$")
+_MIN_SHORTENED = 4
+
+
+@attrs.frozen
+class LabelStyle:
+    """How a report prints the form's labels, as the reports of the wild do.
+
+    Call it on a label to get the label so printed; pass it as ``labels=`` to the renderers of
+    `gkbg.render`.
+
+    Attributes:
+        punctuation: ``form`` as the form prints it, ``ascii`` (``(一)``, ``1.``) or ``full``
+            (``（一）``, ``1．``) throughout.
+        comma: ``，`` printed for ``、`` (``一，本年新收…``).
+        break_after: A line break after this many characters of every longer label (0: none).
+        shorten: A trailing parenthetical dropped (``（二）部分公开``).
+    """
+
+    punctuation: Literal["form", "ascii", "full"] = "form"
+    comma: bool = False
+    break_after: int = 0
+    shorten: bool = False
+
+    def __call__(self, label: str) -> str:
+        """``label`` as this style prints it."""
+        printed = label
+        if self.shorten:
+            short = _TRAILING_NOTE.sub("", printed)
+            if len(short) >= _MIN_SHORTENED:
+                printed = short
+        if self.punctuation == "ascii":
+            printed = printed.translate(_TO_ASCII)
+        elif self.punctuation == "full":
+            printed = printed.translate(_TO_FULL)
+        if self.comma:
+            printed = printed.replace("、", "，")
+        if 0 < self.break_after < len(printed):
+            printed = f"{printed[: self.break_after]}\n{printed[self.break_after :]}"
+        return printed
+
+
+def label_styles() -> st.SearchStrategy[LabelStyle]:
+    """Label styles: punctuation, ``，`` for ``、``, line breaks inside labels, shortened labels."""
+    return st.builds(
+        LabelStyle,
+        punctuation=st.sampled_from(("form", "ascii", "full")),
+        comma=st.booleans(),
+        break_after=st.one_of(st.just(0), st.integers(2, 8)),
+        shorten=st.booleans(),
+    )
