@@ -281,8 +281,8 @@ def test_the_batch_command(
     status = main(["batch", str(corpus / "seeds"), "--out", str(out), "--lang", "zh", "--progress"])
     shown = capsys.readouterr()
     assert status == 2
-    assert shown.out.startswith("5 个文件: 0 本次读取, 5 此前已完成\n")
-    assert "  已写出: summary.csv" in shown.out
+    assert shown.out.startswith("5 个文件：本次读取 0 个，此前已完成 5 个\n")
+    assert "  已写出：summary.csv" in shown.out
     fresh = tmp_path / "fresh"
     status = main(["batch", str(XLSX), "--out", str(fresh), "--progress", "--lang", "en"])
     shown = capsys.readouterr()
@@ -290,7 +290,7 @@ def test_the_batch_command(
     assert "1/1 files, 0 not read\n" in shown.err
     status = main(["batch", "examples/yaohai-2019.txt", "--out", str(fresh), "--lang", "en"])
     assert status == 1  # a report with errors
-    assert "1 reports with errors: 2 errors, 0 warnings" in capsys.readouterr().out
+    assert "1 report with errors: 2 errors, 0 warnings" in capsys.readouterr().out
 
 
 def test_custom_rules_reach_the_workers(
@@ -350,7 +350,7 @@ def test_the_language_follows_the_locale(
         monkeypatch.setenv(name, value)
     assert main(["batch", str(XLSX), "--out", str(tmp_path / "out")]) == 0
     shown = capsys.readouterr().out
-    assert shown.startswith("1 个文件" if lang == "zh" else "1 files")
+    assert shown.startswith("1 个文件" if lang == "zh" else "1 file: ")
 
 
 def test_the_command_shown_in_the_docs(

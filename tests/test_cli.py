@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import argparse
+import importlib
+import io
 import json
 import subprocess
 import sys
 from typing import TYPE_CHECKING
 
-from gkbg.cli import main
-from tests.helpers import SEEDS
+import pytest
+
+import gkbg
+from gkbg._lang import count
+from gkbg.cli import _parser, main
+from tests.helpers import FIXTURES, SEEDS
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    import pytest
+    from gkbg._lang import Lang
 
 YAOHAI = SEEDS[2]
 XINGAN = SEEDS[3]
@@ -130,3 +137,152 @@ def test_python_dash_m() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "form 2021" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("number", "what", "lang", "shown"),
+    [
+        (1, "errors", "en", "1 error"),
+        (0, "errors", "en", "0 errors"),
+        (2, "errors", "en", "2 errors"),
+        (1, "warnings", "en", "1 warning"),
+        (1, "files", "en", "1 file"),
+        (2, "files", "en", "2 files"),
+        (1, "uncertain", "en", "1 cell read with doubt"),
+        (1, "unchecked", "en", "1 relation not checkable (missing cells)"),
+        (1, "units", "en", "1 unit's report"),
+        (3, "units", "en", "3 units' reports"),
+        (1, "with_errors", "en", "1 report with errors"),
+        (1, "errors", "zh", "1 个错误"),
+        (2, "errors", "zh", "2 个错误"),
+    ],
+)
+def test_counts_are_singular_for_one(number: int, what: str, lang: Lang, shown: str) -> None:
+    assert count(number, what, lang) == shown
+
+
+def test_one_warning_is_singular(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = XINGAN.read_text(encoding="utf-8")
+    row = "二、上年结转政府信息公开申请数量 |\n"
+    assert row + "0 |" in text
+    edited = tmp_path / "edited.txt"
+    edited.write_text(text.replace(row + "0 |", row + "/ |"), encoding="utf-8")
+    assert main(["check", str(edited), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "  0 errors, 1 warning, 2 relations not checkable (missing cells)\n" in out
+    assert main(["check", str(edited), "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    assert "  0 个错误，1 个警告，2 项关系因单元格缺失未能检查\n" in out
+
+
+def test_chinese_severity_is_aligned_with_the_message(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    main(["check", str(YAOHAI), "--lang", "zh"])
+    lines = capsys.readouterr().out.splitlines()
+    label = next(line for line in lines if line.startswith("  错误"))
+    message = lines[lines.index(label) + 1]
+    indent = len(message) - len(message.lstrip())
+    # 错误 is two characters wide each: the rule id starts in the column the message does
+    assert label.index("applications") + len("错误") == indent
+
+
+def test_every_command_and_option_is_explained() -> None:
+    parser = _parser()
+    (commands,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    names = {choice.dest for choice in commands._choices_actions}
+    assert names == set(commands.choices)
+    for choice in commands._choices_actions:
+        assert choice.help, choice.dest
+    for name, command in commands.choices.items():
+        assert command.description, name
+        for action in command._actions:
+            assert action.help, (name, action.dest)
+
+
+def test_help_names_the_exit_status(capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("check", "check-series", "check-rollup", "batch", "parse"):
+        with pytest.raises(SystemExit) as exit_:
+            main([name, "--help"])
+        assert exit_.value.code == 0
+        assert "Exit status: 0" in " ".join(capsys.readouterr().out.split()), name
+
+
+class _ClosedPipe(io.StringIO):
+    """Standard output whose reader has gone away, as after ``gkbg ... | head -1``."""
+
+    def __init__(self, descriptor: int) -> None:
+        super().__init__()
+        self.descriptor = descriptor
+
+    def write(self, _text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def fileno(self) -> int:
+        return self.descriptor
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with (tmp_path / "stdout").open("w") as target:
+        monkeypatch.setattr(sys, "stdout", _ClosedPipe(target.fileno()))
+        assert main(["parse", str(XINGAN)]) == 141
+        assert main(["check", str(XINGAN), "--lang", "en"]) == 141
+    assert capsys.readouterr().err == ""
+
+
+def test_unreadable_inputs_are_one_line_and_status_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")  # gkbg parse has no --lang
+    # not-a-report.pdf: a meeting notice in a real PDF with a text layer, made with
+    #   soffice --headless --convert-to pdf not-a-report.txt
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    cases = {
+        tmp_path / "no-such-report.txt": "no such file",
+        tmp_path: "is a directory, not a file",
+        empty: "the document is empty",
+        FIXTURES / "hostile" / "not-a-report.pdf": "none of the three statutory tables",
+    }
+    for path, reason in cases.items():
+        for command in ("check", "parse"):
+            assert main([command, str(path)]) == 2, (command, path)
+            captured = capsys.readouterr()
+            assert captured.out == ""
+            (line,) = captured.err.splitlines()
+            assert line.startswith(f"gkbg: cannot read: {path}: {reason}"), line
+
+
+def test_rules_in_chinese_name_the_severity_in_chinese(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["rules", "--lang", "zh"]) == 0
+    chinese = capsys.readouterr().out.splitlines()
+    assert main(["rules", "--lang", "en"]) == 0
+    english = capsys.readouterr().out.splitlines()
+    assert len(chinese) == len(english) == len(gkbg.RuleSet.default().ids)
+    for zh, en in zip(chinese, english, strict=True):
+        rule, severity = en.split()[:2]
+        assert zh.split()[:2] == [rule, {"error": "错误", "warning": "警告"}[severity]]
+
+
+def test_a_missing_extra_names_the_file(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real = importlib.import_module
+
+    def without_pdfium(name: str, package: str | None = None) -> object:
+        if name == "pypdfium2":
+            raise ImportError(name)
+        return real(name, package)
+
+    monkeypatch.setattr(importlib, "import_module", without_pdfium)
+    pdf = min((FIXTURES / "corpus").glob("*.pdf"))
+    assert main(["check", str(pdf), str(XINGAN), "--lang", "en"]) == 2
+    captured = capsys.readouterr()
+    (line,) = captured.err.splitlines()
+    assert line.startswith(f"gkbg: cannot read: {pdf}: reading PDF files needs pypdfium2"), line
+    assert "pip install 'gkbg[pdf]'" in line
+    assert f"{XINGAN}  (form 2021" in captured.out

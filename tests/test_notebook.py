@@ -191,3 +191,18 @@ def test_findings_as_html() -> None:
         assert finding.message.en in markup
     assert "2 errors, 0 warnings" in markup
     assert result.findings[0].message.zh in gkbg.result_html(result, lang="zh")
+
+
+def test_a_finding_shows_its_first_cell_and_all_on_hover() -> None:
+    result = gkbg.check(gkbg.parse("examples/yaohai-2019.txt"))
+    finding = result.findings[0]
+    assert len(finding.cells) > 1
+    english = gkbg.result_html(result, lang="en")
+    every = " ".join(finding.cells)
+    shown = f"{finding.cells[0]} and {len(finding.cells) - 1} more"
+    assert f'<td title="{every}">{shown}</td>' in english
+    chinese = gkbg.result_html(result, lang="zh")
+    assert (
+        f'<td title="{every}">{finding.cells[0]} 等 {len(finding.cells)} 个单元格</td>' in chinese
+    )
+    assert f'<td class="gkbg-number">{finding.expected}</td>' in english

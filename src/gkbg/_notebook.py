@@ -14,7 +14,7 @@ import html
 from typing import TYPE_CHECKING
 
 from gkbg._findings import CheckResult, Severity
-from gkbg._lang import Lang, default_lang
+from gkbg._lang import Lang, count, default_lang, join
 from gkbg._model import CellState
 from gkbg._schema import forms
 
@@ -40,6 +40,8 @@ _STYLE = """<style>
 .gkbg td.gkbg-warning { background: #fff2a8; }
 .gkbg td.gkbg-error { background: #f8b4b4; font-weight: bold; }
 .gkbg caption { text-align: left; font-weight: bold; padding: 0.2em 0; }
+.gkbg table.gkbg-findings td { text-align: left; }
+.gkbg table.gkbg-findings td.gkbg-number { text-align: right; }
 </style>"""
 
 _WORDS = {
@@ -49,10 +51,6 @@ _WORDS = {
         "agency": "机关",
         "none": "未注明",
         "not_found": "未找到此表",
-        "errors": "个错误",
-        "warnings": "个警告",
-        "uncertain": "个单元格读取存疑",
-        "unchecked": "项关系因单元格缺失未能检查",
         "clean": "未发现问题",
         "severity": "级别",
         "rule": "检查",
@@ -64,6 +62,7 @@ _WORDS = {
         "warning": "警告",
         "doubt": "读取存疑",
         "unread": "未能读取",
+        "more": "{first} 等 {count} 个单元格",
     },
     "en": {
         "form": "form",
@@ -71,10 +70,6 @@ _WORDS = {
         "agency": "agency",
         "none": "not named",
         "not_found": "table not found",
-        "errors": "errors",
-        "warnings": "warnings",
-        "uncertain": "cells read with doubt",
-        "unchecked": "relations not checkable (missing cells)",
         "clean": "no findings",
         "severity": "severity",
         "rule": "check",
@@ -86,6 +81,7 @@ _WORDS = {
         "warning": "warning",
         "doubt": "read with doubt",
         "unread": "not read",
+        "more": "{first} and {others} more",
     },
 }
 
@@ -288,14 +284,14 @@ def _summary(report: Report, result: CheckResult, lang: Lang) -> str:
     words = _WORDS[lang]
     variants = sorted({v for v in report.variants.values() if v})
     parts = [
-        f"{len(result.errors)} {words['errors']}",
-        f"{len(result.warnings)} {words['warnings']}",
+        count(len(result.errors), "errors", lang),
+        count(len(result.warnings), "warnings", lang),
     ]
     uncertain = len(report.uncertain_cells())
     if uncertain:
-        parts.append(f"{uncertain} {words['uncertain']}")
+        parts.append(count(uncertain, "uncertain", lang))
     if result.not_checkable:
-        parts.append(f"{len(result.not_checkable)} {words['unchecked']}")
+        parts.append(count(len(result.not_checkable), "unchecked", lang))
     if not result.findings and not uncertain:
         parts.append(words["clean"])
     return (
@@ -303,7 +299,7 @@ def _summary(report: Report, result: CheckResult, lang: Lang) -> str:
         f"{_e(words['form'])} {_e('/'.join(variants) or '?')} · "
         f"{_e(words['year'])} {_e(report.year or words['none'])} · "
         f"{_e(words['agency'])} {_e(report.agency or words['none'])}<br>"
-        f"{_e(', '.join(parts))}</p>"
+        f"{_e(join(parts, lang))}</p>"
     )
 
 
@@ -344,6 +340,14 @@ def to_html(report: Report, result: CheckResult | None = None, *, lang: Lang | N
     return "\n".join(parts)
 
 
+def _cells_td(cells: Sequence[str], words: Mapping[str, str]) -> str:
+    """The cells a finding involves: the first by its key, the others counted, all on hover."""
+    if len(cells) <= 1:
+        return f"<td>{_e(' '.join(cells))}</td>"
+    shown = words["more"].format(first=cells[0], count=len(cells), others=len(cells) - 1)
+    return f'<td title="{_e(" ".join(cells))}">{_e(shown)}</td>'
+
+
 def result_html(result: CheckResult, *, lang: Lang | None = None) -> str:
     """A check result's findings as an HTML table, every text escaped."""
     chosen: Lang = lang or default_lang()
@@ -353,21 +357,24 @@ def result_html(result: CheckResult, *, lang: Lang | None = None) -> str:
     )
     rows = []
     for finding in result.findings:
-        fields = (
-            words[finding.severity.value],
-            finding.rule,
-            " ".join(finding.cells),
-            "" if finding.expected is None else finding.expected,
-            "" if finding.actual is None else finding.actual,
-            finding.message(chosen),
+        expected = "" if finding.expected is None else finding.expected
+        actual = "" if finding.actual is None else finding.actual
+        tds = (
+            f"<td>{_e(words[finding.severity.value])}</td><td>{_e(finding.rule)}</td>"
+            f"{_cells_td(finding.cells, words)}"
+            f'<td class="gkbg-number">{_e(expected)}</td>'
+            f'<td class="gkbg-number">{_e(actual)}</td><td>{_e(finding.message(chosen))}</td>'
         )
-        tds = "".join(f"<td>{_e(field)}</td>" for field in fields)
         rows.append(f'<tr class="gkbg-{finding.severity.value}">{tds}</tr>')
-    summary = f"{len(result.errors)} {words['errors']}, {len(result.warnings)} {words['warnings']}"
+    parts = [
+        count(len(result.errors), "errors", chosen),
+        count(len(result.warnings), "warnings", chosen),
+    ]
     if result.not_checkable:
-        summary += f", {len(result.not_checkable)} {words['unchecked']}"
+        parts.append(count(len(result.not_checkable), "unchecked", chosen))
+    summary = join(parts, chosen)
     title = f"{_e(result.source)}: " if result.source else ""
     return (
         f'{_STYLE}<div class="gkbg"><p>{title}{_e(summary)}</p>'
-        f"<table><tr>{head}</tr>\n" + "\n".join(rows) + "\n</table></div>"
+        f'<table class="gkbg-findings"><tr>{head}</tr>\n' + "\n".join(rows) + "\n</table></div>"
     )

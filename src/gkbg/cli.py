@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import unicodedata
 from pathlib import Path
@@ -20,7 +21,7 @@ from gkbg._engine import check
 from gkbg._errors import GkbgError
 from gkbg._findings import Text
 from gkbg._json import converter, to_json
-from gkbg._lang import Lang, default_lang
+from gkbg._lang import Lang, count, default_lang, join
 from gkbg._parsers import default_registry, parse
 from gkbg._rollup import check_rollup
 from gkbg._rules import RuleSet
@@ -30,6 +31,7 @@ from gkbg._version import __version__
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from gkbg._batch import BatchSummary
     from gkbg._findings import CheckResult
     from gkbg._model import Report
 
@@ -38,15 +40,12 @@ __all__ = ["main"]
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_UNREADABLE = 2
+EXIT_BROKEN_PIPE = 141
 
 _WORDS = {
     "zh": {
         "error": "错误",
         "warning": "警告",
-        "errors": "个错误",
-        "warnings": "个警告",
-        "uncertain": "个单元格读取存疑",
-        "unchecked": "项关系因单元格缺失未能检查",
         "form": "格式",
         "year": "年度",
         "agency": "机关",
@@ -58,23 +57,12 @@ _WORDS = {
         "series": "系列",
         "gap": "缺少{year}年度报告，其前后年度未比较",
         "rollup": "汇总",
-        "units": "份所属单位报告",
-        "files": "个文件",
-        "read_now": "本次读取",
-        "done_before": "此前已完成",
-        "read": "已读取",
-        "unreadable": "无法读取",
-        "failed": "意外失败",
-        "with_errors": "份报告有错误",
         "written": "已写出",
+        "colon": "：",
     },
     "en": {
         "error": "error",
         "warning": "warning",
-        "errors": "errors",
-        "warnings": "warnings",
-        "uncertain": "cells read with doubt",
-        "unchecked": "relations not checkable (missing cells)",
         "form": "form",
         "year": "year",
         "agency": "agency",
@@ -86,17 +74,54 @@ _WORDS = {
         "series": "series",
         "gap": "no report for {year}: the years around it are not compared",
         "rollup": "summary",
-        "units": "units' reports",
-        "files": "files",
-        "read_now": "read now",
-        "done_before": "done before",
-        "read": "read",
-        "unreadable": "unreadable",
-        "failed": "failed",
-        "with_errors": "reports with errors",
         "written": "written",
+        "colon": ": ",
     },
 }
+
+
+_EXIT_STATUS = (
+    "Exit status: 0 when no report has an error (warnings are allowed), 1 when one has, "
+    "2 when a file cannot be read or a --rules file is not valid (2 wins over 1)."
+)
+
+
+def _add_common(command: argparse.ArgumentParser, *, json_help: str | None) -> None:
+    """The options ``check``, ``check-series``, ``check-rollup`` and ``batch`` share."""
+    if json_help is not None:
+        command.add_argument("--json", action="store_true", help=json_help)
+    command.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default=None,
+        help="language of the messages: zh (Chinese) or en (English); default: from the "
+        "locale (LC_ALL, LC_MESSAGES, LANG)",
+    )
+    command.add_argument(
+        "--rules",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="TOML",
+        help="add the checks of a TOML rule file to the built-in ones (may be repeated)",
+    )
+    command.add_argument(
+        "--format",
+        default=None,
+        metavar="NAME",
+        help="read every file in this format instead of detecting it (see: gkbg formats)",
+    )
+
+
+def _subcommand(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    summary: str,
+    epilog: str | None = None,
+) -> argparse.ArgumentParser:
+    return commands.add_parser(
+        name, help=summary, description=summary[0].upper() + summary[1:] + ".", epilog=epilog
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -104,65 +129,57 @@ def _parser() -> argparse.ArgumentParser:
         prog="gkbg",
         description="Read and check the statistical tables of government information-disclosure "
         "annual reports (政府信息公开工作年度报告).",
+        epilog="Run 'gkbg COMMAND --help' for the options of a command. "
+        "Documentation: docs/index.md in the repository.",
     )
     parser.add_argument("--version", action="version", version=f"gkbg {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    check_cmd = commands.add_parser("check", help="check one or more reports")
-    check_cmd.add_argument("files", nargs="+", metavar="FILE", type=Path)
-    check_cmd.add_argument("--json", action="store_true", help="print JSON for machines")
-    check_cmd.add_argument(
-        "--lang",
-        choices=("zh", "en"),
-        default=None,
-        help="language of the messages (default: from the locale)",
+    check_cmd = _subcommand(
+        commands, "check", "check one or more reports and print the findings", _EXIT_STATUS
     )
     check_cmd.add_argument(
-        "--rules",
-        action="append",
-        default=[],
-        type=Path,
-        metavar="TOML",
-        help="add the rules of a TOML rule file (may be repeated)",
-    )
-    check_cmd.add_argument(
-        "--format", default=None, help="read every file in this format instead of detecting it"
-    )
+        "files", nargs="+", metavar="FILE", type=Path,
+        help="a report: PDF, HTML, DOCX, XLSX, text (legacy DOC, WPS, ET with LibreOffice)",
+    )  # fmt: skip
+    _add_common(check_cmd, json_help="print one JSON record per file instead of text")
 
-    series_cmd = commands.add_parser(
-        "check-series", help="check one agency's reports of several years against each other"
+    series_cmd = _subcommand(
+        commands,
+        "check-series",
+        "check one agency's reports of several years against each other",
+        _EXIT_STATUS,
     )
-    rollup_cmd = commands.add_parser(
-        "check-rollup", help="check a region's summary report against its units' reports"
+    series_cmd.add_argument(
+        "files", nargs="+", metavar="FILE", type=Path, help="the agency's reports, in any order"
     )
-    series_cmd.add_argument("files", nargs="+", metavar="FILE", type=Path)
-    rollup_cmd.add_argument("summary", metavar="SUMMARY", type=Path)
-    rollup_cmd.add_argument("files", nargs="+", metavar="UNIT", type=Path)
-    for command in (series_cmd, rollup_cmd):
-        command.add_argument("--json", action="store_true", help="print JSON for machines")
-        command.add_argument(
-            "--lang",
-            choices=("zh", "en"),
-            default=None,
-            help="language of the messages (default: from the locale)",
-        )
-        command.add_argument(
-            "--rules",
-            action="append",
-            default=[],
-            type=Path,
-            metavar="TOML",
-            help="add the rules of a TOML rule file (may be repeated)",
-        )
-        command.add_argument(
-            "--format", default=None, help="read every file in this format instead of detecting it"
-        )
+    _add_common(series_cmd, json_help="print the result as JSON instead of text")
+    rollup_cmd = _subcommand(
+        commands,
+        "check-rollup",
+        "check a region's summary report against its units' reports",
+        _EXIT_STATUS,
+    )
+    rollup_cmd.add_argument("summary", metavar="SUMMARY", type=Path, help="the summary report")
+    rollup_cmd.add_argument(
+        "files", nargs="+", metavar="UNIT", type=Path, help="the reports of its units"
+    )
+    _add_common(rollup_cmd, json_help="print the result as JSON instead of text")
 
-    batch_cmd = commands.add_parser(
-        "batch", help="read and check many files into CSV (and Parquet), resumably"
+    batch_cmd = _subcommand(
+        commands,
+        "batch",
+        "read and check many files into CSV (and Parquet) files, resumably",
+        "Run it again with the same --out to read only the files not done yet. " + _EXIT_STATUS,
     )
-    batch_cmd.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or globs")
-    batch_cmd.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
+    batch_cmd.add_argument(
+        "paths", nargs="+", metavar="PATH", help="files, folders (read recursively) or globs"
+    )
+    batch_cmd.add_argument(
+        "--out", required=True, type=Path, metavar="DIR",
+        help="output folder for summary.csv, cells.csv and findings.csv (and .parquet files "
+        "when pyarrow is installed); created if needed",
+    )  # fmt: skip
     batch_cmd.add_argument(
         "--jobs", type=int, default=None, metavar="N", help="worker processes (default: all cores)"
     )
@@ -172,18 +189,29 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="show a progress bar on stderr (default: when stderr is a terminal)",
     )
-    batch_cmd.add_argument("--lang", choices=("zh", "en"), default=None)
-    batch_cmd.add_argument("--rules", action="append", default=[], type=Path, metavar="TOML")
-    batch_cmd.add_argument("--format", default=None, help="read every file in this format")
+    _add_common(batch_cmd, json_help=None)
 
-    parse_cmd = commands.add_parser("parse", help="print a report's cells as JSON")
-    parse_cmd.add_argument("file", metavar="FILE", type=Path)
-    parse_cmd.add_argument("--format", default=None, help="the format instead of detecting it")
+    parse_cmd = _subcommand(
+        commands,
+        "parse",
+        "print every cell of a report, and its form, year and agency, as JSON",
+        "Exit status: 0, or 2 when the file cannot be read.",
+    )
+    parse_cmd.add_argument("file", metavar="FILE", type=Path, help="a report")
+    parse_cmd.add_argument(
+        "--format",
+        default=None,
+        metavar="NAME",
+        help="read the file in this format instead of detecting it (see: gkbg formats)",
+    )
 
-    rules_cmd = commands.add_parser("rules", help="list the checks")
-    rules_cmd.add_argument("--lang", choices=("zh", "en"), default=None)
+    rules_cmd = _subcommand(commands, "rules", "list the checks: id, severity and title")
+    rules_cmd.add_argument(
+        "--lang", choices=("zh", "en"), default=None,
+        help="language of the titles (default: from the locale)",
+    )  # fmt: skip
 
-    commands.add_parser("formats", help="list the formats gkbg can read")
+    _subcommand(commands, "formats", "list the formats gkbg can read, by name")
     return parser
 
 
@@ -197,6 +225,12 @@ def _describe(report: Report, lang: Lang) -> str:
     )
 
 
+def _pad(text: str, width: int) -> str:
+    """``text`` padded with spaces to ``width`` columns, a wide (Chinese) character counting two."""
+    used = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    return text + " " * max(width - used, 0)
+
+
 def _print_result(path: Path, report: Report, result: CheckResult, lang: Lang, out: TextIO) -> None:
     words = _WORDS[lang]
     out.write(f"{path}  ({_describe(report, lang)})\n")
@@ -208,20 +242,20 @@ def _print_result(path: Path, report: Report, result: CheckResult, lang: Lang, o
         numbers = ""
         if finding.expected is not None or finding.actual is not None:
             numbers = f"  {words['expected']} {finding.expected}  {words['found']} {finding.actual}"
-        out.write(f"  {label:<8} {finding.rule}  {where}{numbers}\n")
+        out.write(f"  {_pad(label, 8)} {finding.rule}  {where}{numbers}\n")
         out.write(f"           {finding.message(lang)}\n")
     uncertain = len(report.uncertain_cells())
     summary = [
-        f"{len(result.errors)} {words['errors']}",
-        f"{len(result.warnings)} {words['warnings']}",
+        count(len(result.errors), "errors", lang),
+        count(len(result.warnings), "warnings", lang),
     ]
     if uncertain:
-        summary.append(f"{uncertain} {words['uncertain']}")
+        summary.append(count(uncertain, "uncertain", lang))
     if result.not_checkable:
-        summary.append(f"{len(result.not_checkable)} {words['unchecked']}")
+        summary.append(count(len(result.not_checkable), "unchecked", lang))
     if not result.findings and not uncertain:
         summary.append(words["clean"])
-    out.write(f"  {', '.join(summary)}\n")
+    out.write(f"  {join(summary, lang)}\n")
 
 
 def _one_line(text: str) -> str:
@@ -234,7 +268,9 @@ def _read(path: Path, format: str | None) -> Report | str:  # noqa: A002 - the o
     try:
         return parse(path, format=format)
     except GkbgError as exc:
-        return _one_line(str(exc))
+        reason = str(exc)
+        # a missing extra or a bad --format says what is wrong, but not with which file
+        return _one_line(reason if reason.startswith(str(path)) else f"{path}: {reason}")
     except Exception as exc:  # noqa: BLE001 - one line per file, never a traceback
         return _one_line(f"{path}: internal error ({type(exc).__name__}: {exc}); please report it")
 
@@ -307,17 +343,17 @@ def _print_findings(result: CheckResult, lang: Lang, out: TextIO) -> None:
         numbers = ""
         if finding.expected is not None or finding.actual is not None:
             numbers = f"  {words['expected']} {finding.expected}  {words['found']} {finding.actual}"
-        out.write(f"  {label:<8} {finding.rule}  {where}{numbers}\n")
+        out.write(f"  {_pad(label, 8)} {finding.rule}  {where}{numbers}\n")
         out.write(f"           {finding.message(lang)}\n")
     summary = [
-        f"{len(result.errors)} {words['errors']}",
-        f"{len(result.warnings)} {words['warnings']}",
+        count(len(result.errors), "errors", lang),
+        count(len(result.warnings), "warnings", lang),
     ]
     if result.not_checkable:
-        summary.append(f"{len(result.not_checkable)} {words['unchecked']}")
+        summary.append(count(len(result.not_checkable), "unchecked", lang))
     if not result.findings:
         summary.append(words["clean"])
-    out.write(f"  {', '.join(summary)}\n")
+    out.write(f"  {join(summary, lang)}\n")
 
 
 def _read_all(
@@ -368,10 +404,30 @@ def _check_rollup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         out.write(
             f"{words['rollup']} {args.summary} ({_describe(summary, lang)}), "
-            f"{len(units)} {words['units']}\n"
+            f"{count(len(units), 'units', lang)}\n"
         )
         _print_findings(result, lang, out)
     return EXIT_FINDINGS if result.errors else EXIT_OK
+
+
+def _batch_summary(summary: BatchSummary, lang: Lang) -> str:
+    """The three lines ``gkbg batch`` ends with: files seen, files in the output, findings."""
+    files = summary.read + summary.skipped
+    if lang == "zh":
+        return (
+            f"{files} 个文件：本次读取 {summary.read} 个，此前已完成 {summary.skipped} 个\n"
+            f"{summary.out}：共 {summary.files} 个文件，已读取 {summary.ok} 个，"
+            f"无法读取 {summary.unreadable} 个，意外失败 {summary.failed} 个\n"
+            f"  {summary.with_errors} 份报告有错误：{count(summary.errors, 'errors', lang)}，"
+            f"{count(summary.warnings, 'warnings', lang)}\n"
+        )
+    return (
+        f"{count(files, 'files', lang)}: {summary.read} read now, {summary.skipped} done before\n"
+        f"{summary.out}: {count(summary.files, 'files', lang)}, {summary.ok} read, "
+        f"{summary.unreadable} unreadable, {summary.failed} failed\n"
+        f"  {count(summary.with_errors, 'with_errors', lang)}: "
+        f"{count(summary.errors, 'errors', lang)}, {count(summary.warnings, 'warnings', lang)}\n"
+    )
 
 
 def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -390,19 +446,12 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except GkbgError as exc:  # an output folder gkbg cannot use
         err.write(f"gkbg: {exc}\n")
         return EXIT_UNREADABLE
-    out.write(
-        f"{summary.read + summary.skipped} {words['files']}: {summary.read} {words['read_now']}, "
-        f"{summary.skipped} {words['done_before']}\n"
-        f"{summary.out}: {summary.files} {words['files']}, {summary.ok} {words['read']}, "
-        f"{summary.unreadable} {words['unreadable']}, {summary.failed} {words['failed']}\n"
-        f"  {summary.with_errors} {words['with_errors']}: {summary.errors} {words['errors']}, "
-        f"{summary.warnings} {words['warnings']}\n"
-    )
+    out.write(_batch_summary(summary, lang))
     out.writelines(
-        f"  {words['cannot']}: {error_class}: {message}\n"
+        f"  {words['cannot']}{words['colon']}{error_class}: {message}\n"
         for _source, error_class, message in summary.problems
     )
-    out.write(f"  {words['written']}: {', '.join(summary.outputs)}\n")
+    out.write(f"  {words['written']}{words['colon']}{', '.join(summary.outputs)}\n")
     if summary.unreadable or summary.failed:
         return EXIT_UNREADABLE
     return EXIT_FINDINGS if summary.with_errors else EXIT_OK
@@ -411,7 +460,7 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _parse(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     report = _read(args.file, args.format)
     if isinstance(report, str):
-        err.write(f"gkbg: {report}\n")
+        err.write(f"gkbg: {_WORDS[default_lang()]['cannot']}: {report}\n")
         return EXIT_UNREADABLE
     out.write(to_json(report) + "\n")
     return EXIT_OK
@@ -420,11 +469,11 @@ def _parse(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _list_rules(args: argparse.Namespace, out: TextIO) -> int:
     lang: Lang = args.lang or default_lang()
     for rule in RuleSet.default():
-        severity = rule.severity.value
+        severity = _WORDS[lang][rule.severity.value] if lang == "zh" else rule.severity.value
         title = getattr(rule, "title", "")
         if isinstance(title, Text):
             title = title(lang)
-        out.write(f"{rule.id:<34} {severity:<8} {title}\n")
+        out.write(f"{rule.id:<34} {_pad(severity, 8)} {title}\n")
     return EXIT_OK
 
 
@@ -434,13 +483,7 @@ def _list_formats(out: TextIO) -> int:
     return EXIT_OK
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            reconfigure(errors="replace")
-    args = _parser().parse_args(argv)
+def _run(args: argparse.Namespace) -> int:
     if args.command == "check":
         return _check(args, sys.stdout, sys.stderr)
     if args.command == "check-series":
@@ -454,6 +497,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "rules":
         return _list_rules(args, sys.stdout)
     return _list_formats(sys.stdout)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status.
+
+    When the program reading the output stops early (``gkbg check ... | head``), the command
+    stops quietly with status 141, as a Unix tool stopped by ``SIGPIPE`` does.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+    args = _parser().parse_args(argv)
+    try:
+        status = _run(args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the rest of the output, and Python's flush at exit, go nowhere instead of failing
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    return status
 
 
 if __name__ == "__main__":  # pragma: no cover
