@@ -422,7 +422,8 @@ _TABLE_NAMES = {
 }
 
 
-def _same_table(key: str, variants: Iterable[str]) -> bool:
+@functools.cache
+def _same_table(key: str, variants: tuple[str, ...]) -> bool:
     """Whether the forms print table ``key`` identically (table 四 is the same in both)."""
     blocks = [forms()[variant].table(key).blocks for variant in variants]
     return all(block == blocks[0] for block in blocks)
@@ -466,7 +467,7 @@ def _variant_mixed(rule: Rule, context: _Context) -> Iterator[Outcome]:
     found = [table for table in context.report.tables if table.variant is not None]
     # A table the forms print alike (table 四) mixes nothing, whichever form it is taken for.
     distinct = {
-        t.variant for t in found if t.variant in forms() and not _same_table(t.key, forms())
+        t.variant for t in found if t.variant in forms() and not _same_table(t.key, tuple(forms()))
     }
     if len(distinct) < 2:
         return
