@@ -25,6 +25,7 @@ from gkbg._narrative import (
     _MAKES_JOIN,
     _SENTENCE_END,
     _SPACE,
+    _SPECIAL,
     Sentences,
     _other_year,
     _Sentence,
@@ -237,3 +238,20 @@ def test_narrative_finds_what_reading_every_sentence_finds(text: str, year: int 
     for rule in RuleSet.builtin():
         if isinstance(rule, Rule) and rule.kind == "narrative":
             assert list(narrative(rule, report)) == list(narrative(rule, report, text=_Every(text)))
+
+
+@given(
+    st.lists(st.sampled_from(_SENTENCE_PIECES), max_size=20).map("".join),
+    st.sampled_from(["年", "上年", "年年", "，", "收到3", "", "备案", "(件"]),
+    st.data(),
+)
+def test_a_literal_is_in_a_clause_as_its_pattern_is(
+    sentence: str, literal: str, data: st.DataObject
+) -> None:
+    read = _Sentence(sentence)
+    start = data.draw(st.integers(0, len(sentence)))
+    end = data.draw(st.integers(start, len(sentence)))
+    clause = sentence[start:end]
+    assert read.holds(literal, start, end) == (literal in clause)
+    if _SPECIAL.isdisjoint(literal):
+        assert (regex.search(literal, clause) is not None) == (literal in clause)

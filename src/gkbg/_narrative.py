@@ -311,6 +311,19 @@ class _Sentence:
         self.clause_ends = [match.end() for match in _CLAUSE_END.finditer(sentence)]
         self.years = list(_YEAR.finditer(sentence))
         self.year_ends = [match.end() for match in self.years]
+        self.found: dict[str, list[int]] = {}
+
+    def holds(self, literal: str, start: int, end: int) -> bool:
+        """``literal in sentence[start:end]`` (``start <= end``), each literal found once."""
+        if literal not in self.found:
+            at, starts = self.sentence.find(literal), []
+            while at >= 0:
+                starts.append(at)
+                at = self.sentence.find(literal, at + 1)
+            self.found[literal] = starts
+        starts = self.found[literal]
+        index = bisect.bisect_left(starts, start)
+        return index < len(starts) and starts[index] + len(literal) <= end
 
     def clause_start(self, position: int) -> int:
         """Where the clause holding ``position`` starts (after the last clause end before it)."""
@@ -346,10 +359,15 @@ def statements(statement: Statement, sentence: str, year: int | None) -> Iterato
     if not found:
         return
     read = _Sentence(sentence)
-    excludes = [_compiled(pattern) for pattern in statement.exclude]
+    # A pattern of no special character matches itself only: looked up without a copy of the
+    # clause, so that many matches in one long clause cost no more than one each.
+    literals = [pattern for pattern in statement.exclude if _SPECIAL.isdisjoint(pattern)]
+    excludes = [_compiled(p) for p in statement.exclude if not _SPECIAL.isdisjoint(p)]
     for start, number_at, number, matched in sorted(found):
-        clause = sentence[read.clause_start(start) : number_at]
-        if any(pattern.search(clause) for pattern in excludes):
+        clause_start = read.clause_start(start)
+        if any(read.holds(literal, clause_start, number_at) for literal in literals):
+            continue
+        if excludes and any(p.search(sentence[clause_start:number_at]) for p in excludes):
             continue
         if read.other_year(start, year):
             continue
