@@ -17,7 +17,7 @@ import attrs
 
 from gkbg._findings import CheckResult, Finding, NotCheckable, Severity, Text
 from gkbg._model import Cell, CellState, Report, Value
-from gkbg._narrative import narrative
+from gkbg._narrative import Sentences, narrative
 from gkbg._rules import Rule, RuleSet
 from gkbg._schema import CellSpec, Column, Row, TableForm, forms
 
@@ -67,6 +67,11 @@ class _Context:
             ]
             for table in self.report.tables
         }
+
+    @functools.cached_property
+    def sentences(self) -> Sentences:
+        """The report's text cut into sentences, once for all the narrative rules."""
+        return Sentences(self.report.text)
 
     def table_form(self, key: str) -> TableForm | None:
         variant = self.report.table(key).variant
@@ -417,7 +422,8 @@ _TABLE_NAMES = {
 }
 
 
-def _same_table(key: str, variants: Iterable[str]) -> bool:
+@functools.cache
+def _same_table(key: str, variants: tuple[str, ...]) -> bool:
     """Whether the forms print table ``key`` identically (table 四 is the same in both)."""
     blocks = [forms()[variant].table(key).blocks for variant in variants]
     return all(block == blocks[0] for block in blocks)
@@ -461,7 +467,7 @@ def _variant_mixed(rule: Rule, context: _Context) -> Iterator[Outcome]:
     found = [table for table in context.report.tables if table.variant is not None]
     # A table the forms print alike (table 四) mixes nothing, whichever form it is taken for.
     distinct = {
-        t.variant for t in found if t.variant in forms() and not _same_table(t.key, forms())
+        t.variant for t in found if t.variant in forms() and not _same_table(t.key, tuple(forms()))
     }
     if len(distinct) < 2:
         return
@@ -474,7 +480,7 @@ def _variant_mixed(rule: Rule, context: _Context) -> Iterator[Outcome]:
 
 def _narrative(rule: Rule, context: _Context) -> Iterator[Outcome]:
     """``narrative``: numbers stated in the text against the tables (see `gkbg._narrative`)."""
-    return narrative(rule, context.report)
+    return narrative(rule, context.report, context.cells, context.sentences)
 
 
 _EVALUATORS: dict[str, Callable[[Rule, _Context], Iterator[Outcome]]] = {

@@ -283,28 +283,45 @@ def _chars(textpage: Any, height: float) -> list[Char] | None:  # noqa: ANN401 -
     None when some printed character has no usable box or is turned (rotated text): then the
     page's geometry cannot be trusted, and the page is read in PDFium's text order instead.
     """
-    pdfium = _pdfium()
-    raw = pdfium.raw
+    raw = _pdfium().raw
+    handle = textpage.raw
+    # PDFium's functions called directly, into buffers made once: the calls
+    # ``textpage.get_charbox`` makes, without two sets of ctypes values per character.
+    generated, unicode, angle = (
+        raw.FPDFText_IsGenerated,
+        raw.FPDFText_GetUnicode,
+        raw.FPDFText_GetCharAngle,
+    )
+    char_box, loose_box = raw.FPDFText_GetCharBox, raw.FPDFText_GetLooseCharBox
+    left, right, bottom, top = (
+        ctypes.c_double(),
+        ctypes.c_double(),
+        ctypes.c_double(),
+        ctypes.c_double(),
+    )
+    rect = raw.FS_RECTF()
     chars: list[Char] = []
     for index in range(textpage.count_chars()):
-        if raw.FPDFText_IsGenerated(textpage.raw, index):
+        if generated(handle, index):
             continue
-        code = raw.FPDFText_GetUnicode(textpage.raw, index)
+        code = unicode(handle, index)
         if code in {0, 0xFFFE, 0xFFFF} or 0xD800 <= code <= 0xDFFF:
             continue
         text = chr(code)
         if text in {"\r", "\n"}:
             continue
-        try:
-            box = _char_box(textpage.get_charbox(index), textpage.get_charbox(index, loose=True))
-        except pdfium.PdfiumError:
-            box = None
+        box = None
+        if char_box(handle, index, left, right, bottom, top) and loose_box(handle, index, rect):
+            box = _char_box(
+                (left.value, bottom.value, right.value, top.value),
+                (rect.left, rect.bottom, rect.right, rect.top),
+            )
         printed = bool(text.strip())
-        if printed and (box is None or _turned(raw.FPDFText_GetCharAngle(textpage.raw, index))):
+        if printed and (box is None or _turned(angle(handle, index))):
             return None
         if box is not None:
-            left, bottom, right, top = box
-            chars.append(Char(text, left, height - top, right, height - bottom))
+            box_left, box_bottom, box_right, box_top = box
+            chars.append(Char(text, box_left, height - box_top, box_right, height - box_bottom))
     return chars
 
 
