@@ -50,6 +50,9 @@ HARD = ("borderless_vertical", "borderless_narrow")
 # Tables without lines in three widths, every ninth cell left blank: only where the columns
 # stand tells a blank cell from none.
 BLANKS = ("borderless", "borderless_narrow", "borderless_compact")
+# With labels one character per line too (their digits stand apart, like values): flagged,
+# never wrong.
+HARD_BLANKS = ("borderless_vertical",)
 IMPORTS = {"web": (), "writer": ("--infilter=HTML (StarWriter)",)}
 FILLER = "本年度工作稳步推进，政务公开水平持续提升。"
 HEADER = '<div title="header"><p>某某区政务公开工作年度报告（第一稿）</p></div>'
@@ -183,7 +186,7 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
                     report_page(variant, distinct_cells(variant), layout), encoding="utf-8"
                 )
                 pages.append(page)
-            for layout in BLANKS:
+            for layout in (*BLANKS, *HARD_BLANKS):
                 page = folder / f"{name}-{variant}-{layout}-blanks.html"
                 page.write_text(
                     report_page(variant, with_blanks(variant), layout), encoding="utf-8"
@@ -268,6 +271,31 @@ def test_blank_cells_of_tables_without_lines_keep_their_places(
     rows = {key.rsplit(".", 1)[0] for key in uncertain if not key.startswith("appeals.")}
     assert not any(key.startswith("active.") for key in uncertain)
     assert len(rows) <= 3
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        f"{name}-{variant}-{layout}"
+        for name in IMPORTS
+        for variant in VARIANTS
+        for layout in HARD_BLANKS
+    ],
+)
+def test_blank_cells_beside_labels_one_character_per_line_are_never_wrong(
+    made: dict[str, Path], case: str
+) -> None:
+    variant = case.split("-")[1]
+    report = gkbg.parse(made[f"{case}-blanks"])
+    uncertain = {cell.key for cell in report.uncertain_cells()}
+    got = report.cells()
+    wrong = {
+        key: (got.get(key), value)
+        for key, value in with_blanks(variant).items()
+        if key not in uncertain and got.get(key) != (value if value != "" else None)
+    }
+    assert wrong == {}
+    assert len(uncertain) < len(got) / 4
 
 
 def turned(source: Path, target: Path, *, rotate: int, content: bool) -> None:

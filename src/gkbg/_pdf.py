@@ -38,7 +38,7 @@ import regex
 
 from gkbg._compat import import_extra
 from gkbg._errors import CorruptDocumentError, EncryptedDocumentError, ScannedDocumentError
-from gkbg._layout import Layout, Token, TokenWriter, token_kind
+from gkbg._layout import Layout, Token, TokenKind, TokenWriter, token_kind
 from gkbg._limits import check_text, check_tokens, exceeded
 from gkbg._model import Location
 from gkbg._pdf_geometry import (
@@ -581,6 +581,7 @@ class _Piece:
     cell: bool
     location: Location
     uncertain: tuple[str, ...] = ()
+    label: bool = False  # a row label: text, even when it looks like a number
 
 
 @attrs.define
@@ -615,7 +616,7 @@ class _Writer:
                 line=where.line,
                 column=where.column,
             )
-            kind = token_kind(piece.text, cell=piece.cell)
+            kind = TokenKind.TEXT if piece.label else token_kind(piece.text, cell=piece.cell)
             token = Token(piece.text, kind, piece.cell, location, piece.uncertain)
             writer.tokens.append(token)
         return writer.layout(source=source, format=format_name)
@@ -640,7 +641,7 @@ def _write(pages: list[_Page], source: str, format_name: str) -> Layout:
 def _write_loose_row(writer: _Writer, row: LooseRow, page: int) -> None:
     """A row of a table without lines: its labels as text, then one cell per column."""
     pieces = [
-        _Piece(text, cell=False, location=Location(page=page, bbox=_round(box)))
+        _Piece(text, cell=False, location=Location(page=page, bbox=_round(box)), label=True)
         for text, box in row.labels
     ]
     pieces += [

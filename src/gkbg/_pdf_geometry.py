@@ -818,9 +818,14 @@ def _region_end(lines: list[Line], start: int, looks_like_value: Callable[[str],
     last_value = start
     for index in range(start, len(lines)):
         line = lines[index]
-        first = _values_of(line, looks_like_value)
+        first = (
+            _values_of(line, looks_like_value)
+            if index == start
+            else _row_values(line, boundary, looks_like_value)
+        )
         if first is not None:
-            boundary = min(boundary, _box(line.words[first])[0])
+            if len(line.words) - first >= 2 or boundary == math.inf:
+                boundary = min(boundary, _box(line.words[first])[0])
             end = last_value = index + 1
             continue
         if max(_box(word)[2] for word in line.words) > boundary:
@@ -832,6 +837,18 @@ def _region_end(lines: list[Line], start: int, looks_like_value: Callable[[str],
     while end > last_value and lines[end - 1].top > reach:
         end -= 1
     return end
+
+
+def _row_values(line: Line, boundary: float, looks_like_value: Callable[[str], bool]) -> int | None:
+    """Where a row's values start, or None when the line holds none right of ``boundary``.
+
+    Numbers left of where a table's columns start are bits of labels (the 1 of a label
+    1.属于国家秘密 printed one character per line), not values.
+    """
+    first = _values_of(line, looks_like_value)
+    if first is None or all(_box(w)[2] <= boundary for w in line.words[first:]):
+        return None
+    return first
 
 
 def _box(word: tuple[str, Box | None]) -> Box:
@@ -852,9 +869,17 @@ def _rebuild(
     The lines ``above`` the region join its first row's label when they are near it and
     left of its columns, and are kept as they are otherwise.
     """
+    starts_of = [
+        _box(line.words[first])[0]
+        for line in region
+        if (first := _values_of(line, looks_like_value)) is not None
+        and len(line.words) - first >= 2
+    ]
+    if not starts_of:
+        return None
     value_lines: list[tuple[Line, int]] = []
     for line in region:
-        first = _values_of(line, looks_like_value)
+        first = _row_values(line, min(starts_of), looks_like_value)
         if first is not None:
             value_lines.append((line, first))
     columns = _columns([_box(w) for line, first in value_lines for w in line.words[first:]])
@@ -891,8 +916,9 @@ def _rebuild(
             kept.append(line)
         else:
             words.extend(_boxed(w) for w in line.words)
+    rows_by_id = {id(line) for line, _ in value_lines}
     for line in region:
-        if _values_of(line, looks_like_value) is not None:
+        if id(line) in rows_by_id:
             continue
         if any(_box(w)[2] > boundary for w in line.words):
             return None
