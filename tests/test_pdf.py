@@ -123,7 +123,7 @@ def test_turned_text_makes_the_whole_document_read_in_text_order() -> None:
 
 
 def test_the_text_order_reading_reads_the_corpus(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(gkbg._pdf, "_turned", lambda _angle: True)
+    monkeypatch.setattr(gkbg._pdf, "_quarter", lambda _angle: None)
     report = gkbg.parse(HONGZE_2024)
     assert not any(token.cell for token in gkbg.parse_layout(HONGZE_2024).tokens)
     assert report.uncertain_cells() == ()

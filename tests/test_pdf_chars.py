@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 """The PDF reader's characters, read through PDFium's functions directly, are those that
-pypdfium2's ``get_charbox`` gives: the plain reading is written out here as the definition."""
+pypdfium2's ``get_charbox`` gives: the plain reading is written out here as the definition,
+turned upright as the reader turns it."""
 
 from __future__ import annotations
 
@@ -10,14 +11,15 @@ from typing import Any
 import pypdfium2 as pdfium
 import pytest
 
-from gkbg._pdf import _char_box, _chars, _turned
-from gkbg._pdf_geometry import Char
+from gkbg._pdf import _char_box, _chars, _Frame, _quarter, _unrotated_size
+from gkbg._pdf_geometry import Box, Char
 from tests.helpers import CORPUS, FIXTURES
 
 
-def _plain_chars(textpage: Any, height: float) -> list[Char] | None:
+def _plain_chars(textpage: Any, width: float, height: float) -> tuple[list[Char], _Frame] | None:
     raw = pdfium.raw
-    chars: list[Char] = []
+    found: list[tuple[str, Box]] = []
+    quarters: set[int] = set()
     for index in range(textpage.count_chars()):
         if raw.FPDFText_IsGenerated(textpage.raw, index):
             continue
@@ -31,14 +33,17 @@ def _plain_chars(textpage: Any, height: float) -> list[Char] | None:
             box = _char_box(textpage.get_charbox(index), textpage.get_charbox(index, loose=True))
         except pdfium.PdfiumError:
             box = None
-        if text.strip() and (
-            box is None or _turned(raw.FPDFText_GetCharAngle(textpage.raw, index))
-        ):
-            return None
+        if text.strip():
+            quarter = _quarter(raw.FPDFText_GetCharAngle(textpage.raw, index))
+            if box is None or quarter is None:
+                return None
+            quarters.add(quarter)
+            if len(quarters) > 1:
+                return None
         if box is not None:
-            left, bottom, right, top = box
-            chars.append(Char(text, left, height - top, right, height - bottom))
-    return chars
+            found.append((text, box))
+    frame = _Frame(quarters.pop() if quarters else 0, width, height)
+    return [Char(text, *frame.box(box)) for text, box in found], frame
 
 
 # Every PDF of the fixtures that opens without a password.
@@ -52,8 +57,8 @@ def test_the_characters_are_those_of_get_charbox(path: Path) -> None:
         for index in range(len(pdf)):
             page = pdf[index]
             textpage = page.get_textpage()
-            height = float(page.get_height())
-            assert _chars(textpage, height) == _plain_chars(textpage, height)
+            width, height = _unrotated_size(page)
+            assert _chars(textpage, width, height) == _plain_chars(textpage, width, height)
             textpage.close()
             page.close()
     finally:

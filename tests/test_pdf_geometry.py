@@ -10,12 +10,15 @@ from gkbg._pdf_geometry import (
     Char,
     Grid,
     GridCell,
+    Line,
+    LooseRow,
     Rule,
     continued_columns,
     drop_repeated_header,
     find_grids,
     group_lines,
     join_split_row,
+    loose_rows,
     regrid,
     stack_columns,
 )
@@ -286,3 +289,103 @@ def test_every_cell_of_a_ruled_table_is_read_whatever_the_text_order(
     (grid,) = find_grids(rules, chars)
     assert [[c.text for c in grid.cells if c.row == r] for r in range(len(cells))] == cells
     assert all(cell.uncertain == () for cell in grid.cells)
+
+
+# Tables printed without ruling lines.
+
+
+def loose(chars: list[Char]) -> list[Line | LooseRow]:
+    return loose_rows(group_lines(chars), looks_like_value)
+
+
+def row_texts(items: list[Line | LooseRow]) -> list[tuple[list[str], list[str]] | str]:
+    return [
+        ([t for t, _ in item.labels], [t for t, _ in item.cells])
+        if isinstance(item, LooseRow) and item.cells
+        else item.text
+        for item in items
+    ]
+
+
+def test_a_table_without_lines_keeps_its_blank_cells_in_place() -> None:
+    chars = [
+        *write("信息内容", 50, 40),
+        *write("制发", 150, 40),
+        *write("废止", 200, 40),
+        *write("有效", 250, 40),
+        *write("规章", 50, 60),
+        *write("11", 150, 60),
+        *write("12", 200, 60),
+        *write("13", 250, 60),
+        *write("行政规范性文件", 50, 80),
+        *write("14", 150, 80),
+        *write("16", 250, 80),
+        *write("三、收到和处理", 50, 110),
+    ]
+    assert row_texts(loose(chars)) == [
+        "信息内容 制发 废止 有效",
+        (["规章"], ["11", "12", "13"]),
+        (["行政规范性文件"], ["14", "", "16"]),
+        "三、收到和处理",
+    ]
+
+
+def test_a_label_wrapped_around_its_values_is_one_label() -> None:
+    chars = [
+        *write("1.属于国家秘密", 50, 40),
+        *write("21", 200, 40),
+        *write("22", 250, 40),
+        *write("2.其他法律行政", 50, 56),
+        *write("23", 200, 62),
+        *write("24", 250, 62),
+        *write("法规禁止公开", 50, 68),
+        *write("3.危及稳定", 50, 90),
+        *write("26", 250, 90),
+    ]
+    assert row_texts(loose(chars)) == [
+        (["1.属于国家秘密"], ["21", "22"]),
+        (["2.其他法律行政法规禁止公开"], ["23", "24"]),
+        (["3.危及稳定"], ["", "26"]),
+    ]
+
+
+def test_a_value_over_two_columns_leaves_the_lines_as_they_are() -> None:
+    chars = [
+        *write("规章", 50, 60),
+        *write("11", 150, 60),
+        *write("12", 200, 60),
+        *write("行政规范性文件", 50, 80),
+        *write("1234567890", 160, 80),
+    ]
+    assert row_texts(loose(chars)) == ["规章 11 12", "行政规范性文件 1234567890"]
+
+
+def test_a_label_reaching_into_the_columns_leaves_the_lines_as_they_are() -> None:
+    chars = [
+        *write("规章", 50, 60),
+        *write("11", 150, 60),
+        *write("12", 200, 60),
+        *write("行政规范性文件和其他类", 50, 80),
+        *write("14", 200, 80),
+    ]
+    assert row_texts(loose(chars)) == ["规章 11 12", "行政规范性文件和其他类 14"]
+
+
+def test_columns_too_close_to_tell_apart_leave_the_lines_as_they_are() -> None:
+    chars = [*write("规章", 50, 60), *write("11", 150, 60), *write("12", 161.5, 60)]
+    chars += [*write("行政许可", 50, 80), *write("13", 150, 80)]
+    assert row_texts(loose(chars)) == ["规章 11 12", "行政许可 13"]
+
+
+def test_a_label_line_as_near_to_two_rows_belongs_to_neither() -> None:
+    chars = [
+        *write("规章", 50, 40),
+        *write("11", 150, 40),
+        *write("12", 200, 40),
+        *write("备注", 50, 60),
+        *write("行政许可", 50, 80),
+        *write("13", 150, 80),
+        *write("14", 200, 80),
+    ]
+    items = loose(chars)
+    assert row_texts(items) == [(["规章"], ["11", "12"]), "备注", (["行政许可"], ["13", "14"])]

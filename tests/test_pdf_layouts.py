@@ -47,6 +47,12 @@ LAYOUTS = (
 # Borderless tables with headers one character per line even for row labels, which gkbg reads
 # as lines of words: some cells can only be flagged uncertain, but none may be read wrong.
 HARD = ("borderless_vertical", "borderless_narrow")
+# Tables without lines in three widths, every ninth cell left blank: only where the columns
+# stand tells a blank cell from none.
+BLANKS = ("borderless", "borderless_narrow", "borderless_compact")
+# With labels one character per line too (their digits stand apart, like values): flagged,
+# never wrong.
+HARD_BLANKS = ("borderless_vertical",)
 IMPORTS = {"web": (), "writer": ("--infilter=HTML (StarWriter)",)}
 FILLER = "本年度工作稳步推进，政务公开水平持续提升。"
 HEADER = '<div title="header"><p>某某区政务公开工作年度报告（第一稿）</p></div>'
@@ -60,7 +66,15 @@ def distinct_cells(variant: str) -> dict[str, int]:
     return {spec.key: index + 1 for index, spec in enumerate(gkbg.form(variant).cells())}
 
 
-def report_page(variant: str, cells: Mapping[str, int], layout: str) -> str:
+def with_blanks(variant: str) -> dict[str, int | str]:
+    """Every ninth cell of `distinct_cells` printed blank."""
+    return {
+        key: "" if index % 9 == 4 else value
+        for index, (key, value) in enumerate(distinct_cells(variant).items())
+    }
+
+
+def report_page(variant: str, cells: Mapping[str, int | str], layout: str) -> str:
     """A report as HTML in one of the layouts (or several, joined by ``_``)."""
     features = set(layout.split("_"))
     printed = {key: str(value) for key, value in cells.items()}
@@ -93,6 +107,8 @@ def report_page(variant: str, cells: Mapping[str, int], layout: str) -> str:
             rows.append("<tr>" + "".join(cells_html) + "</tr>")
         border = "0" if "borderless" in features else "1"
         width = ' width="420"' if "narrow" in features else ""
+        if "compact" in features:
+            width = ' width="360"'
         body.append(f'<table border="{border}" cellspacing="0"{width}>')
         if "repeated" in features and key == "applications":
             # Heading rows LibreOffice repeats at the top of every page the table runs over.
@@ -170,6 +186,12 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
                     report_page(variant, distinct_cells(variant), layout), encoding="utf-8"
                 )
                 pages.append(page)
+            for layout in (*BLANKS, *HARD_BLANKS):
+                page = folder / f"{name}-{variant}-{layout}-blanks.html"
+                page.write_text(
+                    report_page(variant, with_blanks(variant), layout), encoding="utf-8"
+                )
+                pages.append(page)
         convert(folder, options, pages)
         for page in pages:
             made[page.stem] = page.with_suffix(".pdf")
@@ -220,6 +242,110 @@ def test_cells_that_cannot_be_placed_are_flagged_never_wrong(
     }
     assert wrong == {}
     assert len(uncertain) < len(got) / 3  # most cells are still read
+
+
+@pytest.mark.parametrize(
+    "case",
+    [f"{name}-{variant}-{layout}" for name in IMPORTS for variant in VARIANTS for layout in BLANKS],
+)
+def test_blank_cells_of_tables_without_lines_keep_their_places(
+    made: dict[str, Path], case: str
+) -> None:
+    variant = case.split("-")[1]
+    report = gkbg.parse(made[f"{case}-blanks"])
+    assert report.variants == dict.fromkeys(gkbg.TABLES, variant)
+    uncertain = {cell.key for cell in report.uncertain_cells()}
+    expected = with_blanks(variant)
+    got = report.cells()
+    wrong = {
+        key: (got.get(key), value)
+        for key, value in expected.items()
+        if key not in uncertain and got.get(key) != (value if value != "" else None)
+    }
+    assert wrong == {}
+    blank = [key for key, value in expected.items() if value == "" and key not in uncertain]
+    assert blank
+    assert all(report.cell(key).state is gkbg.CellState.BLANK for key in blank)
+    # Tables 二 and 三 are read but for a few rows whose labels wrap round their values.
+    # (Table 四's one row of values, with a blank, needs its columns from the header.)
+    rows = {key.rsplit(".", 1)[0] for key in uncertain if not key.startswith("appeals.")}
+    assert not any(key.startswith("active.") for key in uncertain)
+    assert len(rows) <= 3
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        f"{name}-{variant}-{layout}"
+        for name in IMPORTS
+        for variant in VARIANTS
+        for layout in HARD_BLANKS
+    ],
+)
+def test_blank_cells_beside_labels_one_character_per_line_are_never_wrong(
+    made: dict[str, Path], case: str
+) -> None:
+    variant = case.split("-")[1]
+    report = gkbg.parse(made[f"{case}-blanks"])
+    uncertain = {cell.key for cell in report.uncertain_cells()}
+    got = report.cells()
+    wrong = {
+        key: (got.get(key), value)
+        for key, value in with_blanks(variant).items()
+        if key not in uncertain and got.get(key) != (value if value != "" else None)
+    }
+    assert wrong == {}
+    assert len(uncertain) < len(got) / 4
+
+
+def turned(source: Path, target: Path, *, rotate: int, content: bool) -> None:
+    """Set every page's /Rotate; with ``content``, draw the page turned the other way first.
+
+    With ``content`` the page is a landscape page drawn turned: its text stands on its side in
+    the page's own coordinates, and /Rotate turns it upright on screen, as some producers
+    write landscape pages.
+    """
+    pdf = pdfium.PdfDocument(source)
+    try:
+        for index in range(len(pdf)):
+            page = pdf[index]
+            width, height = page.get_width(), page.get_height()
+            if content:
+                if rotate == 90:  # drawn a quarter turn anticlockwise onto a landscape page
+                    turn = pdfium.PdfMatrix(0, 1, -1, 0, height, 0)
+                else:  # a quarter turn clockwise
+                    turn = pdfium.PdfMatrix(0, -1, 1, 0, 0, width)
+                for obj in list(page.get_objects(max_depth=0)):
+                    obj.transform(turn)
+                page.gen_content()
+                page.set_mediabox(0, 0, height, width)
+            page.set_rotation(rotate)
+        pdf.save(target)
+    finally:
+        pdf.close()
+
+
+@pytest.mark.parametrize(
+    ("rotate", "content"), [(90, False), (180, False), (270, False), (90, True), (270, True)]
+)
+@pytest.mark.parametrize("case", ["web-2021-pagebreak", "writer-2019-borderless"])
+def test_pages_turned_by_rotate_are_read_in_place(
+    made: dict[str, Path], tmp_path: Path, case: str, rotate: int, *, content: bool
+) -> None:
+    target = tmp_path / f"{case}-{rotate}-{content}.pdf"
+    turned(made[case], target, rotate=rotate, content=content)
+    report = gkbg.parse(target)
+    assert report.cells() == distinct_cells(case.split("-")[1])
+    assert report.uncertain_cells() == ()
+    tokens = gkbg.parse_layout(target).tokens
+    assert any(token.cell for token in tokens)  # read from the geometry, not in text order
+    # Boxes in the upright page, as before it was turned.
+    before = {t.text: t.location.bbox for t in gkbg.parse_layout(made[case]).tokens}
+    after = {t.text: t.location.bbox for t in tokens}
+    label = "二、上年结转政府信息公开申请数量"
+    assert before[label] is not None
+    assert after[label] is not None
+    assert after[label] == pytest.approx(before[label], abs=0.05)
 
 
 def _text_layer(path: Path) -> str:

@@ -13,10 +13,15 @@ The page is rebuilt from its geometry, not from the order in which the producer 
   repeated heading rows read once, a row the break cut in two joined);
 * the other characters are lines of narrative, read top to bottom and left to right, one text
   token per word (characters stacked one per line make one word); lines that are only a page
-  number (``- 3 -``, ``第 3 页``) and running headers and footers are dropped.
+  number (``- 3 -``, ``第 3 页``) and running headers and footers are dropped;
+* a table drawn without lines has its columns rebuilt from where its values stand
+  (`gkbg._pdf_geometry.loose_rows`, when they are self-consistent): each row is its label
+  words, then one cell token per column, empty where the row prints nothing.
 
-When a page has turned text or a character without a usable box, its geometry cannot be
-trusted, and the whole document is read instead as the words of PDFium's text order.
+A page whose text is all turned by the same quarter turn (a landscape page drawn on its side)
+is turned back first. When a page has text turned otherwise (by different angles, or not by a
+quarter turn) or a character without a usable box, its geometry cannot be trusted, and the
+whole document is read instead as the words of PDFium's text order.
 
 `Layout.text` is the narrative's lines and, for each table row, its cells joined by `` | ``.
 A PDF without any text (a scan) is refused with a clear error rather than read as empty.
@@ -33,19 +38,21 @@ import regex
 
 from gkbg._compat import import_extra
 from gkbg._errors import CorruptDocumentError, EncryptedDocumentError, ScannedDocumentError
-from gkbg._layout import Layout, Token, TokenWriter, token_kind
+from gkbg._layout import Layout, Token, TokenKind, TokenWriter, token_kind
 from gkbg._limits import check_text, check_tokens, exceeded
 from gkbg._model import Location
 from gkbg._pdf_geometry import (
     Char,
     Grid,
     Line,
+    LooseRow,
     Rule,
     continued_columns,
     drop_repeated_header,
     find_grids,
     group_lines,
     join_split_row,
+    loose_rows,
     regrid,
     stack_columns,
 )
@@ -66,7 +73,10 @@ _BAR = 2.5
 # Columns of a table's two parts on consecutive pages line up within this many points.
 _ALIGNED = 3.0
 _MAX_DEPTH = 8
-# A character turned by more than this (radians) is not upright.
+# Quarter turns of a page's text.
+_HALF = 2
+_THREE_QUARTERS = 3
+# A character turned by more than this (radians) from a quarter turn is turned at random.
 _UPRIGHT = 0.02
 # No character of a report is set larger than this (in points): a bigger font box is wrong.
 _MAX_LINE = 36.0
@@ -85,7 +95,7 @@ class _Page:
     """What one page holds, in reading order: narrative lines and tables."""
 
     number: int
-    items: tuple[Line | Grid, ...]
+    items: tuple[Line | LooseRow | Grid, ...]
 
 
 class PdfParser:
@@ -182,8 +192,8 @@ def _check_size(pdf: Any, document: Input) -> None:  # noqa: ANN401 - a pypdfium
         check_text(characters, name, limits)
 
 
-def _has_text(item: Line | Grid) -> bool:
-    return isinstance(item, Line) or any(cell.text for cell in item.cells)
+def _has_text(item: Line | LooseRow | Grid) -> bool:
+    return not isinstance(item, Grid) or any(cell.text for cell in item.cells)
 
 
 # --------------------------------------------------------------------------------------------
@@ -196,26 +206,68 @@ def _read_page(page: Any, number: int, *, geometry: bool) -> _Page | None:  # no
     Without ``geometry`` the page is read in PDFium's text order, as lines of words.
     """
     try:
-        height = float(page.get_height())
+        width, height = _unrotated_size(page)
         textpage = page.get_textpage()
         try:
             if not geometry:
                 return _Page(number, tuple(_text_order_lines(textpage, height)))
-            chars = _chars(textpage, height)
-            if chars is None:
+            found = _chars(textpage, width, height)
+            if found is None:
                 return None
+            chars, frame = found
         finally:
             textpage.close()
-        rules = _rules(page, height)
+        rules = _rules(page, frame)
     finally:
         page.close()
     grids = [grid for grid in find_grids(rules, chars) if not _under_ruled(grid)]
     loose = [c for c in chars if not any(grid.holds(c) for grid in grids)]
     lines = [line for line in group_lines(loose) if not _PAGE_NUMBER.fullmatch(line.text.strip())]
-    lines = stack_columns(lines)
-    items: list[Line | Grid] = [*lines, *grids]
-    items.sort(key=lambda item: item.top if isinstance(item, Line) else item.ys[0])
+    items: list[Line | LooseRow | Grid] = [*loose_rows(stack_columns(lines), looks_like_value)]
+    items.extend(grids)
+    items.sort(key=lambda item: item.ys[0] if isinstance(item, Grid) else item.top)
     return _Page(number, tuple(items))
+
+
+def _unrotated_size(page: Any) -> tuple[float, float]:  # noqa: ANN401 - a pypdfium2 page
+    """The page's width and height as its content is drawn, before its /Rotate turns it.
+
+    PDFium gives characters and drawings in the page's own coordinates; a page turned by
+    /Rotate (a landscape page) only displays them turned.
+    """
+    width, height = float(page.get_width()), float(page.get_height())
+    return (height, width) if page.get_rotation() % 180 else (width, height)
+
+
+@attrs.frozen
+class _Frame:
+    """The page turned so that its text stands upright, coordinates from its top-left corner.
+
+    Attributes:
+        quarter: How many quarter turns clockwise the page's text is turned by (PDFium's
+            character angle).
+        width: The page's width in its own coordinates.
+        height: Its height.
+    """
+
+    quarter: int
+    width: float
+    height: float
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        """A point of the page (``y`` up) in the upright frame (``y`` down)."""
+        if self.quarter == 1:
+            return self.height - y, self.width - x
+        if self.quarter == _HALF:
+            return self.width - x, y
+        if self.quarter == _THREE_QUARTERS:
+            return y, x
+        return x, self.height - y
+
+    def box(self, box: Box) -> Box:
+        """A box of the page (left, bottom, right, top) as (x0, top, x1, bottom) upright."""
+        (ax, ay), (bx, by) = self.point(box[0], box[1]), self.point(box[2], box[3])
+        return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
 
 
 def _under_ruled(grid: Grid) -> bool:
@@ -277,11 +329,17 @@ def _without_running_lines(pages: list[_Page]) -> list[_Page]:
     return trimmed
 
 
-def _chars(textpage: Any, height: float) -> list[Char] | None:  # noqa: ANN401 - a text page
-    """The page's printed characters, each with its box (see `_char_box`).
+def _chars(
+    textpage: Any,  # noqa: ANN401 - a pypdfium2 text page
+    width: float,
+    height: float,
+) -> tuple[list[Char], _Frame] | None:
+    """The page's printed characters, each with its box (see `_char_box`), upright.
 
-    None when some printed character has no usable box or is turned (rotated text): then the
-    page's geometry cannot be trusted, and the page is read in PDFium's text order instead.
+    A page whose text is all turned by the same quarter turn (a landscape page drawn turned)
+    is read turned back. None when some printed character has no usable box, or the text is
+    turned by different angles or by no quarter turn: then the page's geometry cannot be
+    trusted, and the page is read in PDFium's text order instead.
     """
     raw = _pdfium().raw
     handle = textpage.raw
@@ -300,7 +358,8 @@ def _chars(textpage: Any, height: float) -> list[Char] | None:  # noqa: ANN401 -
         ctypes.c_double(),
     )
     rect = raw.FS_RECTF()
-    chars: list[Char] = []
+    found: list[tuple[str, Box]] = []
+    quarters: set[int] = set()
     for index in range(textpage.count_chars()):
         if generated(handle, index):
             continue
@@ -316,18 +375,28 @@ def _chars(textpage: Any, height: float) -> list[Char] | None:  # noqa: ANN401 -
                 (left.value, bottom.value, right.value, top.value),
                 (rect.left, rect.bottom, rect.right, rect.top),
             )
-        printed = bool(text.strip())
-        if printed and (box is None or _turned(angle(handle, index))):
-            return None
+        if text.strip():
+            quarter = _quarter(angle(handle, index))
+            if box is None or quarter is None:
+                return None
+            quarters.add(quarter)
+            if len(quarters) > 1:
+                return None
         if box is not None:
-            box_left, box_bottom, box_right, box_top = box
-            chars.append(Char(text, box_left, height - box_top, box_right, height - box_bottom))
-    return chars
+            found.append((text, box))
+    frame = _Frame(quarters.pop() if quarters else 0, width, height)
+    return [Char(text, *frame.box(box)) for text, box in found], frame
 
 
-def _turned(angle: float) -> bool:
-    """Whether a character's angle (radians, -1 when unknown) is not upright."""
-    return angle > _UPRIGHT and abs(angle - 2 * math.pi) > _UPRIGHT
+def _quarter(angle: float) -> int | None:
+    """How many quarter turns a character's angle (radians, -1 when unknown) is; None if odd."""
+    if angle < 0:
+        return 0
+    turns = angle / (math.pi / 2)
+    nearest = round(turns)
+    if abs(turns - nearest) * math.pi / 2 > _UPRIGHT:
+        return None
+    return nearest % 4
 
 
 _LINE = regex.compile(r"[^\r\n]+")
@@ -394,14 +463,14 @@ def _char_box(tight: Box, loose: Box) -> Box | None:
     return loose if sane else tight
 
 
-def _rules(page: Any, height: float) -> list[Rule]:  # noqa: ANN401 - a pypdfium2 page
+def _rules(page: Any, frame: _Frame) -> list[Rule]:  # noqa: ANN401 - a pypdfium2 page
     """Straight horizontal and vertical lines of the page's drawings, forms included."""
     raw = _pdfium().raw
     rules: list[Rule] = []
     identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
     count = raw.FPDFPage_CountObjects(page.raw)
     objects = [raw.FPDFPage_GetObject(page.raw, i) for i in range(count)]
-    _walk(raw, objects, identity, height, rules, 0)
+    _walk(raw, objects, identity, frame, rules, 0)
     return rules
 
 
@@ -432,7 +501,7 @@ def _walk(  # noqa: PLR0917 - a recursive helper
     raw: Any,  # noqa: ANN401
     objects: list[Any],
     outer: Matrix,
-    height: float,
+    frame: _Frame,
     rules: list[Rule],
     depth: int,
 ) -> None:
@@ -444,16 +513,16 @@ def _walk(  # noqa: PLR0917 - a recursive helper
                 raw.FPDFFormObj_GetObject(handle, i)
                 for i in range(raw.FPDFFormObj_CountObjects(handle))
             ]
-            _walk(raw, inner, matrix, height, rules, depth + 1)
+            _walk(raw, inner, matrix, frame, rules, depth + 1)
         elif kind == raw.FPDF_PAGEOBJ_PATH:
-            _path_rules(raw, handle, _multiply(_matrix(raw, handle), outer), height, rules)
+            _path_rules(raw, handle, _multiply(_matrix(raw, handle), outer), frame, rules)
 
 
 def _path_rules(
     raw: Any,  # noqa: ANN401
     handle: Any,  # noqa: ANN401
     matrix: Matrix,
-    height: float,
+    frame: _Frame,
     rules: list[Rule],
 ) -> None:
     """The ruling lines of one path: its straight axis-parallel strokes, or itself as a bar."""
@@ -467,11 +536,11 @@ def _path_rules(
         segment = raw.FPDFPath_GetPathSegment(handle, index)
         if not raw.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y)):
             return
-        px, py = a * x.value + c * y.value + e, b * x.value + d * y.value + f
+        px, py = frame.point(a * x.value + c * y.value + e, b * x.value + d * y.value + f)
         points.append(
             (
                 px,
-                height - py,
+                py,
                 raw.FPDFPathSegment_GetType(segment),
                 bool(raw.FPDFPathSegment_GetClose(segment)),
             )
@@ -529,6 +598,7 @@ class _Piece:
     cell: bool
     location: Location
     uncertain: tuple[str, ...] = ()
+    label: bool = False  # a row label: text, even when it looks like a number
 
 
 @attrs.define
@@ -563,7 +633,7 @@ class _Writer:
                 line=where.line,
                 column=where.column,
             )
-            kind = token_kind(piece.text, cell=piece.cell)
+            kind = TokenKind.TEXT if piece.label else token_kind(piece.text, cell=piece.cell)
             token = Token(piece.text, kind, piece.cell, location, piece.uncertain)
             writer.tokens.append(token)
         return writer.layout(source=source, format=format_name)
@@ -578,25 +648,40 @@ def _write(pages: list[_Page], source: str, format_name: str) -> Layout:
                 for w, b in item.words
             ]
             writer.line(words, " ")
+        elif isinstance(item, LooseRow):
+            _write_loose_row(writer, item, page)
         else:
             _write_grid(writer, item, page, table, row_offset)
     return writer.layout(source, format_name)
 
 
-def _join_pages(pages: list[_Page]) -> list[tuple[int, Line | Grid, int, int]]:
+def _write_loose_row(writer: _Writer, row: LooseRow, page: int) -> None:
+    """A row of a table without lines: its labels as text, then one cell per column."""
+    pieces = [
+        _Piece(text, cell=False, location=Location(page=page, bbox=_round(box)), label=True)
+        for text, box in row.labels
+    ]
+    pieces += [
+        _Piece(text, cell=True, location=Location(page=page, bbox=_round(box)))
+        for text, box in row.cells
+    ]
+    writer.line(pieces, " | ")
+
+
+def _join_pages(pages: list[_Page]) -> list[tuple[int, Line | LooseRow | Grid, int, int]]:
     """Every item with its page, and each table with its index and first row in the table.
 
     A table that ends a page and one that opens the next with the same columns are one table:
     the heading rows the second part repeats are dropped, and a row the page break cut in two
     is joined (`join_split_row`).
     """
-    items: list[tuple[int, Line | Grid, int, int]] = []
+    items: list[tuple[int, Line | LooseRow | Grid, int, int]] = []
     table_index = -1
     ends_page: int | None = None  # the index in ``items`` of a table that ended a page
     first_part: dict[int, int] = {}  # the index in ``items`` of each table's first part
     for page in pages:
         for position, item in enumerate(page.items):
-            if isinstance(item, Line):
+            if not isinstance(item, Grid):
                 items.append((page.number, item, -1, 0))
                 continue
             grid, columns = item, None
@@ -636,7 +721,7 @@ def _write_grid(writer: _Writer, grid: Grid, page: int, table: int, row_offset: 
         writer.line(rows[row], " | ")
 
 
-def _without_repeated_header(first: Line | Grid, grid: Grid) -> Grid:
+def _without_repeated_header(first: Line | LooseRow | Grid, grid: Grid) -> Grid:
     if not isinstance(first, Grid):
         return grid
     columns = continued_columns(first, grid, _ALIGNED)

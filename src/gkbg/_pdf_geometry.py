@@ -13,6 +13,8 @@ points from the page's top-left corner (``y`` grows downwards).
   when no ruling line separates them. Every character inside the table goes to the cell that
   holds its centre; a cell's lines of text are joined, so a label wrapped over several lines,
   or a header printed one character per line, is one cell.
+* **Tables without lines.** The x-extents of the values that end a run of lines, merged
+  across its rows, are its columns; taken only when self-consistent (`loose_rows`).
 * **Page breaks.** The two parts of a table on two pages are put on one grid, the heading rows
   the second part repeats are dropped, and a row the break cut in two is joined.
 """
@@ -22,6 +24,7 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
+import math
 import unicodedata
 from typing import TYPE_CHECKING
 
@@ -36,6 +39,7 @@ __all__ = [
     "Grid",
     "GridCell",
     "Line",
+    "LooseRow",
     "Rule",
     "continued_columns",
     "drop_repeated_header",
@@ -43,6 +47,7 @@ __all__ = [
     "group_lines",
     "join_split_row",
     "join_texts",
+    "loose_rows",
     "regrid",
     "stack_columns",
 ]
@@ -720,3 +725,289 @@ def _stacked_below(
         if abs(centre - other_centre) <= height / 4 and other[1] - bottom <= height / 2:
             return row + 1, index
     return None
+
+
+# --------------------------------------------------------------------------------------------
+# Tables printed without ruling lines.
+
+# Two columns of a table without lines are told apart by a gap of at least this fraction of
+# the line's height; closer, which column a value is in is not clear.
+_COLUMN_GAP = 0.25
+# A line of a wrapped row label belongs to the row whose values stand within this many line
+# heights of it, and to none when two rows are about as near (within the second fraction).
+_LABEL_REACH = 1.3
+_LABEL_TIE = 0.25
+# More value columns than this are no table of a report (a page of numbers, a hostile file).
+_MAX_COLUMNS = 60
+# Label lines start at the same place when their left edges are this close (in points).
+_LABEL_ALIGN = 4.0
+
+
+@attrs.frozen
+class LooseRow:
+    """One row of a table printed without ruling lines, rebuilt from where its words stand.
+
+    Attributes:
+        labels: The row's label texts, one for each column of labels (left to right), each
+            with its box: a label wrapped over several lines is one text.
+        cells: One ``(text, box)`` for each value column of the table, the text empty where
+            the row prints nothing in that column.
+        top: The top edge of the row's values.
+    """
+
+    labels: tuple[tuple[str, Box], ...]
+    cells: tuple[tuple[str, Box], ...]
+    top: float
+
+    @property
+    def text(self) -> str:
+        """The labels and cells separated by `` | ``."""
+        return " | ".join([*(text for text, _ in self.labels), *(text for text, _ in self.cells)])
+
+
+def loose_rows(lines: list[Line], looks_like_value: Callable[[str], bool]) -> list[Line | LooseRow]:
+    """The lines with every table printed without lines rebuilt as rows of cells.
+
+    A table region is a run of *value lines* (lines that end with one or more values) and the
+    lines of their wrapped labels between them. Its value columns are the x-extents of the
+    values, merged across its rows. The region is rebuilt only when that is self-consistent:
+    no two values of a row fall in one column, no label reaches into the columns, the columns
+    stand clearly apart, and there are two of them at least; each row then has one cell per
+    column, empty where it prints nothing, and its labels (the words left of the columns,
+    from its own line and the label lines nearest to it). Otherwise the lines are kept as
+    they are.
+    """
+    result: list[Line | LooseRow] = []
+    index = 0
+    while index < len(lines):
+        if _values_of(lines[index], looks_like_value) is None:
+            result.append(lines[index])
+            index += 1
+            continue
+        end = _region_end(lines, index, looks_like_value)
+        # The first lines of the first row's label may stand above its values.
+        before = 0
+        while before < min(len(result), 2) and isinstance(result[-1 - before], Line):
+            before += 1
+        above = [item for item in result[len(result) - before :] if isinstance(item, Line)]
+        rows = _rebuild(above, lines[index:end], looks_like_value)
+        if rows is None:  # read as the lines they are
+            result.extend(lines[index:end])
+            index = end
+            continue
+        del result[len(result) - before :]
+        result.extend(rows)
+        index = end
+    return result
+
+
+def _values_of(line: Line, looks_like_value: Callable[[str], bool]) -> int | None:
+    """Where the run of values that ends the line starts (None when it ends with text)."""
+    start = len(line.words)
+    while start and looks_like_value(line.words[start - 1][0]):
+        start -= 1
+    if start == len(line.words) or any(box is None for _, box in line.words):
+        return None
+    return start
+
+
+def _region_end(lines: list[Line], start: int, looks_like_value: Callable[[str], bool]) -> int:
+    """The end of the region of value lines and label lines that starts at ``start``."""
+    boundary = math.inf
+    end = start
+    last_value = start
+    for index in range(start, len(lines)):
+        line = lines[index]
+        first = (
+            _values_of(line, looks_like_value)
+            if index == start
+            else _row_values(line, boundary, looks_like_value)
+        )
+        if first is not None:
+            if len(line.words) - first >= 2 or boundary == math.inf:
+                boundary = min(boundary, _box(line.words[first])[0])
+            end = last_value = index + 1
+            continue
+        if max(_box(word)[2] for word in line.words) > boundary:
+            break
+        end = index + 1
+    # Label lines after the last row's values belong to it only when close to it.
+    height = _line_height(lines[last_value - 1])
+    reach = lines[last_value - 1].bottom + _LABEL_REACH * height
+    while end > last_value and lines[end - 1].top > reach:
+        end -= 1
+    return end
+
+
+def _row_values(line: Line, boundary: float, looks_like_value: Callable[[str], bool]) -> int | None:
+    """Where a row's values start, or None when the line holds none right of ``boundary``.
+
+    Numbers left of where a table's columns start are bits of labels (the 1 of a label
+    1.属于国家秘密 printed one character per line), not values.
+    """
+    first = _values_of(line, looks_like_value)
+    if first is None or all(_box(w)[2] <= boundary for w in line.words[first:]):
+        return None
+    return first
+
+
+def _box(word: tuple[str, Box | None]) -> Box:
+    box = word[1]
+    assert box is not None  # noqa: S101 - lines of a region all have boxes (`_values_of`)
+    return box
+
+
+def _line_height(line: Line) -> float:
+    return max(line.bottom - line.top, 1.0)
+
+
+def _rebuild(
+    above: list[Line], region: list[Line], looks_like_value: Callable[[str], bool]
+) -> list[Line | LooseRow] | None:
+    """The region as rows, or None when its columns are not self-consistent.
+
+    The lines ``above`` the region join its first row's label when they are near it and
+    left of its columns, and are kept as they are otherwise.
+    """
+    starts_of = [
+        _box(line.words[first])[0]
+        for line in region
+        if (first := _values_of(line, looks_like_value)) is not None
+        and len(line.words) - first >= 2
+    ]
+    if not starts_of:
+        return None
+    value_lines: list[tuple[Line, int]] = []
+    for line in region:
+        first = _row_values(line, min(starts_of), looks_like_value)
+        if first is not None:
+            value_lines.append((line, first))
+    columns = _columns([_box(w) for line, first in value_lines for w in line.words[first:]])
+    if columns is None or not 2 <= len(columns) <= _MAX_COLUMNS:
+        return None
+    starts = [x0 for x0, _ in columns]
+    boundary = columns[0][0]
+    height = min(_line_height(line) for line, _ in value_lines)
+    for left, right in itertools.pairwise(columns):
+        if right[0] - left[1] < _COLUMN_GAP * height:
+            return None
+    # Every label left of the columns; every value row with one value at most per column.
+    cells_of: list[list[tuple[str, Box] | None]] = []
+    for line, first in value_lines:
+        if any(_box(w)[2] > boundary for w in line.words[:first]):
+            return None
+        cells: list[tuple[str, Box] | None] = [None] * len(columns)
+        for word in line.words[first:]:
+            col = bisect.bisect_right(starts, _box(word)[0]) - 1
+            if cells[col] is not None:
+                return None
+            cells[col] = (word[0], _box(word))
+        cells_of.append(cells)
+    rows_at = [line for line, _ in value_lines]
+    words = [_boxed(w) for line, first in value_lines for w in line.words[:first]]
+    kept: list[Line | LooseRow] = []
+    reach = value_lines[0][0].top - (_LABEL_REACH + 1) * height
+    for line in above:
+        if (
+            _values_of(line, looks_like_value) is not None
+            or any(box is None or box[2] > boundary for _, box in line.words)
+            or line.top < reach
+        ):
+            kept.append(line)
+        else:
+            words.extend(_boxed(w) for w in line.words)
+    rows_by_id = {id(line) for line, _ in value_lines}
+    for line in region:
+        if id(line) in rows_by_id:
+            continue
+        if any(_box(w)[2] > boundary for w in line.words):
+            return None
+        words.extend(_boxed(w) for w in line.words)
+    labels: list[list[tuple[str, Box]]] = [[] for _ in value_lines]
+    for word in words:
+        row = _row_of(word[1], rows_at)
+        if row is None:
+            kept.append(LooseRow((word,), (), word[1][1]))
+        else:
+            labels[row].append(word)
+    label_starts = _label_starts([box for row in labels for _, box in row])
+    rows: list[Line | LooseRow] = kept
+    for (line, _), cells, row_labels in zip(value_lines, cells_of, labels, strict=True):
+        top, bottom = line.top, line.bottom
+        filled = tuple(
+            cell if cell is not None else ("", (x0, top, x1, bottom))
+            for cell, (x0, x1) in zip(cells, columns, strict=True)
+        )
+        rows.append(LooseRow(_join_labels(row_labels, label_starts), filled, top))
+    rows.sort(key=lambda item: item.top)
+    return rows
+
+
+def _columns(boxes: list[Box]) -> list[tuple[float, float]] | None:
+    """The x-extents of the boxes merged where they overlap, left to right."""
+    if not boxes:
+        return None
+    merged: list[list[float]] = []
+    for x0, _, x1, _ in sorted(boxes):
+        if merged and x0 <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], x1)
+        else:
+            merged.append([x0, x1])
+    return [(x0, x1) for x0, x1 in merged]
+
+
+def _boxed(word: tuple[str, Box | None]) -> tuple[str, Box]:
+    return word[0], _box(word)
+
+
+def _row_of(box: Box, rows: list[Line]) -> int | None:
+    """The value row a label word belongs to, if that is clear.
+
+    A word that stands over the centre of one row or more (a label printed one character per
+    line beside several rows) belongs to the first of them; any other to the row whose centre
+    is nearest to its own, when no other row is about as near; one above the first row or
+    below the last only when it is near it.
+    """
+    top, bottom = box[1], box[3]
+    centres = [(row.top + row.bottom) / 2 for row in rows]
+    covered = [index for index, centre in enumerate(centres) if top <= centre <= bottom]
+    if covered:
+        return covered[0]
+    centre = (top + bottom) / 2
+    height = min(max(bottom - top, 1.0), _line_height(rows[0]))
+    distances = sorted((abs(c - centre), index) for index, c in enumerate(centres))
+    nearest, index = distances[0]
+    outside = not centres[0] <= centre <= centres[-1]
+    if outside and nearest > _LABEL_REACH * height:
+        return None
+    if len(distances) > 1 and distances[1][0] - nearest < _LABEL_TIE * height:
+        return None
+    return index
+
+
+def _label_starts(boxes: list[Box]) -> list[float]:
+    """The left edges at which the region's columns of labels start."""
+    starts: list[float] = []
+    for x0 in sorted(box[0] for box in boxes):
+        if not starts or x0 - starts[-1] > _LABEL_ALIGN:
+            starts.append(x0)
+    return starts
+
+
+def _join_labels(words: list[tuple[str, Box]], starts: list[float]) -> tuple[tuple[str, Box], ...]:
+    """A row's label words as one text for each column of labels, top to bottom."""
+    by_column: dict[int, list[tuple[str, Box]]] = {}
+    for word in words:
+        column = bisect.bisect_right(starts, word[1][0] + _LABEL_ALIGN) - 1
+        by_column.setdefault(column, []).append(word)
+    joined = []
+    for column in sorted(by_column):
+        pieces = sorted(by_column[column], key=lambda w: (w[1][1], w[1][0]))
+        box = (
+            min(b[0] for _, b in pieces),
+            min(b[1] for _, b in pieces),
+            max(b[2] for _, b in pieces),
+            max(b[3] for _, b in pieces),
+        )
+        joined.append((join_texts(*(text for text, _ in pieces)), box))
+    return tuple(joined)
