@@ -7,14 +7,19 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
+
 import gkbg
+from gkbg import _convert
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
@@ -24,6 +29,39 @@ DOCUMENTS = [
     *SEEDS,
     *(doc for doc in CORPUS if (FIXTURES / "golden" / f"{doc.stem}.json").exists()),
 ]
+
+
+SOFFICE = _convert.find_soffice()
+needs_soffice = pytest.mark.skipif(
+    SOFFICE is None and not os.environ.get("CI"),
+    reason="LibreOffice (soffice) is not installed; CI installs it",
+)
+"""Skip a test module without LibreOffice, except under CI, which must run it."""
+
+
+def soffice(
+    folder: Path, target: str, sources: Iterable[Path], options: Iterable[str] = ()
+) -> None:
+    """Convert ``sources`` with LibreOffice to ``target`` in ``folder``, with its own profile."""
+    assert SOFFICE is not None, "LibreOffice is needed for these tests"
+    subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            *options,
+            "--convert-to",
+            target,
+            "--outdir",
+            str(folder),
+            *map(str, sources),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+        env={**os.environ, "HOME": str(folder)},
+    )
 
 
 def golden(seed: Path) -> dict[str, object]:

@@ -6,8 +6,6 @@ reason; under CI (``CI`` set) they run regardless, so a machine without LibreOff
 
 from __future__ import annotations
 
-import os
-import subprocess
 from typing import TYPE_CHECKING
 
 import pytest
@@ -15,41 +13,16 @@ import pytest
 import gkbg
 from gkbg import _convert
 from gkbg._compat import OLE_SIGNATURE
-from tests.helpers import SEEDS, golden, number
+from tests.helpers import SEEDS, golden, needs_soffice, number, soffice
 from tests.test_html import html_report
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-SOFFICE = _convert.find_soffice()
-pytestmark = pytest.mark.skipif(
-    SOFFICE is None and not os.environ.get("CI"),
-    reason="LibreOffice (soffice) is not installed; CI installs it",
-)
+pytestmark = needs_soffice
 # One report of each form, from the golden values of real reports.
 REPORTS = [seed for seed in SEEDS if seed.stem[:3] in {"002", "003"}]
 FILTERS = {"docx": "docx:MS Word 2007 XML", "pdf": "pdf", "doc": "doc:MS Word 97"}
-
-
-def _soffice(folder: Path, target: str, *sources: Path) -> None:
-    assert SOFFICE is not None, "LibreOffice is needed for these tests"
-    subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            target,
-            "--outdir",
-            str(folder),
-            *map(str, sources),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-        env={**os.environ, "HOME": str(folder)},
-    )
 
 
 @pytest.fixture(scope="module")
@@ -72,9 +45,9 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str],
             html_report(variant, cells, title=title, narrative=period), encoding="utf-8"
         )
         pages.append(page)
-    _soffice(folder, FILTERS["docx"], *pages)
-    _soffice(folder, FILTERS["pdf"], *pages)
-    _soffice(folder, FILTERS["doc"], *(folder / f"{page.stem}.docx" for page in pages))
+    soffice(folder, FILTERS["docx"], pages)
+    soffice(folder, FILTERS["pdf"], pages)
+    soffice(folder, FILTERS["doc"], (folder / f"{page.stem}.docx" for page in pages))
     return {
         (seed.stem, suffix): folder / f"{seed.stem}.{suffix}"
         for seed in REPORTS

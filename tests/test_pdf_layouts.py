@@ -12,9 +12,7 @@ These tests need LibreOffice (``soffice``) and a CJK font (CI installs both).
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -23,18 +21,14 @@ import pypdfium2.raw as pdfium_raw
 import pytest
 
 import gkbg
-from gkbg import _convert
+from tests.helpers import needs_soffice, soffice
 from tests.test_html import TABLE_WRITERS
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from pathlib import Path
 
-SOFFICE = _convert.find_soffice()
-pytestmark = pytest.mark.skipif(
-    SOFFICE is None and not os.environ.get("CI"),
-    reason="LibreOffice (soffice) is not installed; CI installs it",
-)
+pytestmark = needs_soffice
 VARIANTS = ("2019", "2021")
 LAYOUTS = (
     "narrow",
@@ -127,28 +121,6 @@ def report_page(variant: str, cells: Mapping[str, int | str], layout: str) -> st
     )
 
 
-def convert(folder: Path, options: tuple[str, ...], sources: list[Path]) -> None:
-    assert SOFFICE is not None, "LibreOffice is needed for these tests"
-    subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-            "--headless",
-            "--norestore",
-            *options,
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder),
-            *map(str, sources),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-        env={**os.environ, "HOME": str(folder)},
-    )
-
-
 def column_by_column(source: Path, target: Path) -> None:
     """Rewrite every page's content stream with its text in columns, left to right."""
     pdf = pdfium.PdfDocument(source)
@@ -192,7 +164,7 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
                     report_page(variant, with_blanks(variant), layout), encoding="utf-8"
                 )
                 pages.append(page)
-        convert(folder, options, pages)
+        soffice(folder, "pdf", pages, options)
         for page in pages:
             made[page.stem] = page.with_suffix(".pdf")
         for variant in VARIANTS:
