@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, cast
 
 import attrs
 
-from gkbg._findings import CheckResult, Finding, NotCheckable, Severity, Text
+from gkbg._findings import CheckResult, Finding, NotCheckable, Severity
 from gkbg._model import Cell, CellState, Report, Value
 from gkbg._narrative import Sentences, narrative
 from gkbg._rules import Rule, RuleSet
@@ -28,18 +28,6 @@ __all__ = ["check"]
 
 Outcome = Finding | NotCheckable
 _Entry = Row | Column
-
-
-class _Fields(dict[str, object]):
-    """Template fields; an unknown field is left as written rather than failing."""
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-def _render(text: Text, fields: Mapping[str, object]) -> Text:
-    values = _Fields(fields)
-    return Text(text.zh.format_map(values), text.en.format_map(values))
 
 
 class _Context:
@@ -315,7 +303,7 @@ def _relation(rule: Rule, context: _Context) -> Iterator[Outcome]:
             "op": rule.op,
         }
         yield Finding(
-            rule.id, rule.severity, _render(rule.message, fields), step.keys, expected, actual
+            rule.id, rule.severity, rule.message.fill(fields), step.keys, expected, actual
         )
 
 
@@ -373,7 +361,7 @@ def _cells(rule: Rule, context: _Context) -> Iterator[Outcome]:
                 **extra,
             }
             yield Finding(
-                rule.id, rule.severity, _render(rule.message, fields), (cell.key,), None, actual
+                rule.id, rule.severity, rule.message.fill(fields), (cell.key,), None, actual
             )
 
 
@@ -396,7 +384,7 @@ def _tables(rule: Rule, context: _Context) -> Iterator[Outcome]:
             heading = reference.table(table.key).heading if reference else table.key
             title = reference.table(table.key).title_en if reference else table.key
             fields = {"part_label": f"“{heading}”表", "part_en": f"table {title!r}"}
-            yield Finding(rule.id, rule.severity, _render(rule.message, fields))
+            yield Finding(rule.id, rule.severity, rule.message.fill(fields))
             continue
         form = context.table_form(table.key)
         if form is None or len(form.blocks) < 2:
@@ -412,7 +400,7 @@ def _tables(rule: Rule, context: _Context) -> Iterator[Outcome]:
                     "part_label": f"“{form.heading}”中{caption}的数据",
                     "part_en": f"readable data for {caption} in table {form.title_en!r}",
                 }
-                yield Finding(rule.id, rule.severity, _render(rule.message, fields), keys)
+                yield Finding(rule.id, rule.severity, rule.message.fill(fields), keys)
 
 
 _TABLE_NAMES = {
@@ -460,7 +448,7 @@ def _variant_year(rule: Rule, context: _Context) -> Iterator[Outcome]:
             "tables_zh": "、".join(_TABLE_NAMES[t][0] for t in tables),
             "tables_en": ", ".join(_TABLE_NAMES[t][1] for t in tables),
         }
-        yield Finding(rule.id, rule.severity, _render(rule.message, fields))
+        yield Finding(rule.id, rule.severity, rule.message.fill(fields))
 
 
 def _variant_mixed(rule: Rule, context: _Context) -> Iterator[Outcome]:
@@ -475,7 +463,7 @@ def _variant_mixed(rule: Rule, context: _Context) -> Iterator[Outcome]:
         "variants_zh": "；".join(f"{_TABLE_NAMES[t.key][0]}为{t.variant}年版" for t in found),
         "variants_en": "; ".join(f"{_TABLE_NAMES[t.key][1]}: {t.variant} form" for t in found),
     }
-    yield Finding(rule.id, rule.severity, _render(rule.message, fields))
+    yield Finding(rule.id, rule.severity, rule.message.fill(fields))
 
 
 def _narrative(rule: Rule, context: _Context) -> Iterator[Outcome]:
