@@ -17,6 +17,8 @@ times):
 * in the same loop, the bare engine on the same input: ``lxml.html.fromstring`` of the same
   HTML bytes, and pypdfium2's character extraction of the same PDF (each page's text and every
   character's box), so that the ratios are taken under the same load;
+* the model floor: building the same `Report` from its values with the model's constructors,
+  which is what any parser must at least spend on its result;
 * the cost of a page ten times larger, against the page itself;
 * the throughput of parse and check over a batch of documents with 1, 2, ... worker processes.
 
@@ -39,6 +41,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+import attrs
 import lxml.html  # type: ignore[import-untyped,unused-ignore]
 
 import gkbg
@@ -175,6 +178,43 @@ def _without_text_checks() -> gkbg.RuleSet:
     )
 
 
+def model_floor(report: gkbg.Report) -> Callable[[], gkbg.Report]:
+    """A function that builds a copy of ``report`` from its field values, with the public
+    constructors and nothing else: the cost of the data model alone, which no parser can go
+    below while it returns a `Report` of `Cell`s that each have a `Location`."""
+    fields = [
+        (
+            table.key,
+            table.variant,
+            [
+                (
+                    (cell.key, cell.state, cell.value, cell.raw, cell.uncertain),
+                    attrs.astuple(cell.location, recurse=False) if cell.location else None,
+                )
+                for cell in table.cells
+            ],
+        )
+        for table in report.tables
+    ]
+    rest = (report.variant, report.year, report.agency, report.title, report.text)
+    cell, location, table = gkbg.Cell, gkbg.Location, gkbg.Table
+
+    def build() -> gkbg.Report:
+        tables = tuple(
+            table(
+                key,
+                variant,
+                tuple(
+                    cell(*values, location(*where) if where else None) for values, where in cells
+                ),
+            )
+            for key, variant, cells in fields
+        )
+        return gkbg.Report(tables, *rest, source=report.source, format=report.format)
+
+    return build
+
+
 def parse_and_check(data: bytes) -> int:
     """What a batch does per document; returns the number of findings."""
     return len(gkbg.check(gkbg.parse(data)))
@@ -193,6 +233,7 @@ class Row(NamedTuple):
     ratio: float | None  # the median over the rounds of (parse + check) / bare
     peak: int
     fastest: float  # the fastest parse plus the fastest check: what an idle core would take
+    floor: float  # building the same Report from its values with the model's constructors
 
 
 def measure(document: Document, repeat: int) -> Row:
@@ -200,25 +241,38 @@ def measure(document: Document, repeat: int) -> Row:
     data = document.data
     report = gkbg.parse(data)
     tables_only = _without_text_checks()
+    floor = model_floor(report)
+    assert floor() == report, "the model floor must build the very report parse returns"
     functions: list[Callable[[], object]] = [
         lambda: gkbg.parse(data),
         lambda: gkbg.check(report),
         lambda: gkbg.check(report, tables_only),
+        floor,
     ]
     if document.group == "html":
         functions.append(lambda: lxml.html.fromstring(data))
     elif document.group == "pdf":
         functions.append(lambda: bare_pdf(data))
     timings, fastest, rounds = interleaved(functions, repeat)
-    bare = timings[3] if len(timings) > 3 else None
+    bare = timings[4] if len(timings) > 4 else None
     # Each round's ratio, parse and check against the bare engine run just after them; their
     # median is steadier under a changing load than the ratio of the medians.
-    ratio = statistics.median((r[0] + r[1]) / r[3] for r in rounds) if bare else None
+    ratio = statistics.median((r[0] + r[1]) / r[4] for r in rounds) if bare else None
     peak = peak_memory(lambda: gkbg.check(gkbg.parse(data)))
-    parse, check, tables = timings[:3]
+    parse, check, tables, floor_time = timings[:4]
     fast = fastest[0] + fastest[1]
     return Row(
-        document.name, document.group, len(data), parse, check, tables, bare, ratio, peak, fast
+        document.name,
+        document.group,
+        len(data),
+        parse,
+        check,
+        tables,
+        bare,
+        ratio,
+        peak,
+        fast,
+        floor_time,
     )
 
 
@@ -229,7 +283,8 @@ def _ms(seconds: float) -> str:
 def print_rows(rows: list[Row]) -> None:
     print(
         f"{'document':32} {'format':6} {'KiB':>7} {'parse ms':>8} {'check µs':>8} "
-        f"{'tables µs':>9} {'reports/s':>9} {'bare ms':>8} {'ratio':>6} {'peak MiB':>8}"
+        f"{'tables µs':>9} {'model µs':>8} {'reports/s':>9} {'bare ms':>8} {'ratio':>6} "
+        f"{'peak MiB':>8}"
     )
     for row in rows:
         total = row.parse + row.check
@@ -237,7 +292,8 @@ def print_rows(rows: list[Row]) -> None:
         ratio = f"{row.ratio:6.2f}" if row.ratio else f"{'':6}"
         print(
             f"{row.name[:32]:32} {row.group:6} {row.size / 1024:7.1f} {row.parse * 1e3:8.2f} "
-            f"{row.check * 1e6:8.0f} {row.check_tables * 1e6:9.0f} {1 / total:9.0f} {bare} "
+            f"{row.check * 1e6:8.0f} {row.check_tables * 1e6:9.0f} {row.floor * 1e6:8.0f} "
+            f"{1 / total:9.0f} {bare} "
             f"{ratio} {row.peak / 2**20:8.2f}"
         )
 
@@ -311,11 +367,14 @@ def verdicts(rows: list[Row], linear: list[tuple[str, float]], rates: list[float
     if text:
         rate = statistics.median(1 / (row.parse + row.check) for row in text)
         slowest = min(1 / (row.parse + row.check) for row in text)
+        floor = statistics.median(row.floor for row in text)
         out.append(
             Verdict(
                 f"text formats at {TEXT_RATE:g} reports/s per core",
                 f"{rate:.0f}/s median, {slowest:.0f}/s slowest",
                 slowest >= TEXT_RATE,
+                f"building the model objects alone: {floor * 1e6:.0f} µs a report, "
+                f"{1 / floor:.0f}/s",
             )
         )
     for what, checks in (
