@@ -431,10 +431,15 @@ def _grid(rows: list[list[_Node]], budget: int) -> Iterator[tuple[int, int, _Nod
             while (span := covered.get(column)) is not None and span[0] >= row_index:
                 column = span[1]
                 work += 1
-            width = max(_span(cell, "colspan", _MAX_COLSPAN), 1)
-            height = _span(cell, "rowspan", _MAX_ROWSPAN)
-            remaining = len(rows) - row_index
-            height = remaining if height == 0 else min(max(height, 1), remaining)
+            # Most cells span nothing: no attribute, one column and one row.
+            width = (
+                1 if cell.get("colspan") is None else max(_span(cell, "colspan", _MAX_COLSPAN), 1)
+            )
+            height = 1
+            if cell.get("rowspan") is not None:
+                height = _span(cell, "rowspan", _MAX_ROWSPAN)
+                remaining = len(rows) - row_index
+                height = remaining if height == 0 else min(max(height, 1), remaining)
             if height > 1:
                 work += width
                 last, past = row_index + height - 1, column + width
@@ -480,7 +485,7 @@ class _Tree:
 
     Attributes:
         mark: The character marking block boundaries; the page's own text does not hold it.
-        skipped: The nodes `_skipped` is true of, found by one XPath.
+        skipped: The nodes `_skipped` is true of, found by tag and by two XPaths.
         holds_table: The elements with a table inside them.
         slow: The elements whose text cannot be taken in one call: those with a table, a
             skipped node, a ``<br>`` with content, a row or a cell inside them (the elements
@@ -715,11 +720,13 @@ class _Reader:
             return
         self._end_row()
         self._check_tokens()
-        start, end = self._write(text)
-        self.tokens.append(
-            Token(text, TokenKind.TEXT, cell=False, location=self._location(start, end))
-        )
-        self._newline()
+        start = self._offset
+        end = start + len(text)
+        location = Location(start, end, self._line, start - self._line_start + 1)
+        self.tokens.append(Token(text, TokenKind.TEXT, cell=False, location=location))
+        self._parts += (text, "\n")
+        self._offset = self._line_start = end + 1
+        self._line += 1
 
     def _check_tokens(self) -> None:
         if len(self.tokens) >= self._limits.max_tokens:
@@ -770,15 +777,40 @@ class _Reader:
         if block:
             self._flush()
         tree = self._tree
-        if tree is not None and node not in tree.slow:
-            self._inline.append(_text_of(node))
-        else:
+        inline = self._inline
+        if tree is None:
             if node.text:
-                self._inline.append(node.text)
+                inline.append(node.text)
             for child in node:
                 self.flow(child)
                 if child.tail:
-                    self._inline.append(child.tail)
+                    inline.append(child.tail)
+        elif node not in tree.slow:
+            inline.append(_text_of(node))
+        else:
+            if node.text:
+                inline.append(node.text)
+            slow, skipped = tree.slow, tree.skipped
+            for child in node:
+                child_tag = child.tag
+                # What `flow` does with a child read in one call, without the call. (Tags
+                # are lower case: libxml2 lowers ASCII letters, and `_prepare` made sure no
+                # other letter lowers to one.)
+                if (
+                    child in slow
+                    or child in skipped
+                    or not isinstance(child_tag, str)
+                    or child_tag in {"table", "br"}
+                ):
+                    self.flow(child)
+                elif child_tag in _BLOCK:
+                    self._flush()
+                    inline.append(_text_of(child))
+                    self._flush()
+                else:
+                    inline.append(_text_of(child))
+                if child.tail:
+                    inline.append(child.tail)
         if block:
             self._flush()
 
