@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import re
 from typing import TYPE_CHECKING, Protocol, cast
 
 import lxml.etree  # type: ignore[import-untyped,unused-ignore]
@@ -102,8 +103,12 @@ _GB = frozenset(
 # Code pages a Chinese report cannot be in; a page that declares one was mislabelled.
 _SINGLE_BYTE = frozenset({"ascii", "latin-1", "iso8859-1", "cp1252"})
 
-_CONTROL = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# The control characters no text holds, as UTF-8 bytes: ASCII, so a byte of them is a character.
+_CONTROL = bytes([*range(0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
 _SPACE = regex.compile(r"[\s\u00a0\u3000\u200b\u200c\u200d\u2060\ufeff]+")
+# The characters where `_SPACE` and `str.isspace` differ: in a text without them, `_collapse`
+# is what `str.split` and a join do.
+_ODD_SPACES = ("\x1c", "\x1d", "\x1e", "\x1f", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
 _HIDDEN_STYLE = regex.compile(
     r"display\s{0,5}:\s{0,5}none|visibility\s{0,5}:\s{0,5}hidden", regex.IGNORECASE
 )
@@ -111,12 +116,18 @@ _DOCUMENT_END = regex.compile(r"</\s{0,5}(?:html|body)\s{0,5}>", regex.IGNORECAS
 _SPAN = regex.compile(r"\s{0,20}(\d{1,9})")
 # A start tag long enough to hold many attributes; `_MAX_ATTRIBUTES` white-space runs in one.
 _LONG_TAG = regex.compile(r"<[A-Za-z][^<>]{4000,}")
+# The same in UTF-8 bytes: a character is one byte or more, none of them ``<`` or ``>``, so a
+# page without a match of it holds no match of `_LONG_TAG`.
+_LONG_TAG_BYTES = re.compile(rb"<[A-Za-z][^<>]{4000,}")
 _GAP = regex.compile(r"\s+")
 _MAX_ATTRIBUTES = 1000
 _MAX_COLSPAN = 1000
 _MAX_ROWSPAN = 65534
 _GRID_WORK_PER_TOKEN = 10
 _CELLS = frozenset({"td", "th"})
+# Characters that mark, in the text of the tree, where a block element or a ``<br>`` begins and
+# ends (see `_Tree`); the first the page's text does not hold is used.
+_MARKS = tuple(chr(code) for code in range(0xE000, 0xE010))
 
 _DROP = frozenset(
     {
@@ -209,7 +220,11 @@ class _Node(Protocol):
 
     def iter(self, *tags: str) -> Iterator[_Node]: ...
 
+    def iterancestors(self, *tags: str) -> Iterator[_Node]: ...
+
     def __iter__(self) -> Iterator[_Node]: ...
+
+    def __len__(self) -> int: ...
 
 
 # --------------------------------------------------------------------------------------------
@@ -241,7 +256,8 @@ def _declared_encoding(data: bytes) -> str | None:
 def _decode(data: bytes, name: str) -> str:
     text = _decode_text(data, name)
     sample = text[:_SNIFF_BYTES]
-    if len(_CONTROL.findall(sample)) > len(sample) // 100:
+    encoded = sample.encode("utf-8", "surrogatepass")
+    if len(encoded) - len(encoded.translate(None, _CONTROL)) > len(sample) // 100:
         raise UnknownFormatError(name, "binary data, not an HTML page")
     return text
 
@@ -283,6 +299,11 @@ def _check_attributes(text: str, name: str) -> None:
 
 
 def _parse(text: str, name: str) -> _Node:
+    return _markup(text, name)[0]
+
+
+def _markup(text: str, name: str) -> tuple[_Node, str]:
+    """The page's tree, and the text it was parsed from."""
     # lxml.etree's HTML parser, not lxml.html's: the same tree, without the Python-level lookup
     # of an element class that lxml.html runs for every element it hands out.
     parser = lxml.etree.HTMLParser(
@@ -290,9 +311,11 @@ def _parse(text: str, name: str) -> _Node:
     )
     # libxml2 stops at the end tag that closes the root; browsers read on, so must we.
     text = _DOCUMENT_END.sub("", text)
-    _check_attributes(text, name)
+    markup = text.encode("utf-8")
+    if _LONG_TAG_BYTES.search(markup) is not None:
+        _check_attributes(text, name)
     try:
-        root = lxml.etree.fromstring(text.encode("utf-8"), parser)
+        root = lxml.etree.fromstring(markup, parser)
     except (lxml.etree.LxmlError, ValueError) as exc:
         raise CorruptDocumentError(name, f"malformed HTML that cannot be parsed ({exc})") from None
     # libxml2 drops what lies deeper than 256 elements, and says so only in its log: a page
@@ -301,7 +324,7 @@ def _parse(text: str, name: str) -> _Node:
         raise LimitExceededError(name, "HTML nested more than 256 elements deep: refused", NESTING)
     if root is None:
         raise EmptyDocumentError(name, "the HTML page has no elements")
-    return cast("_Node", root)
+    return cast("_Node", root), text
 
 
 # --------------------------------------------------------------------------------------------
@@ -334,9 +357,15 @@ def _collapse(text: str) -> str:
     return str(_SPACE.sub(" ", text)).strip()
 
 
+def _collapse_split(text: str) -> str:
+    """`_collapse` of a text that holds none of `_ODD_SPACES`."""
+    return " ".join(text.split())
+
+
 def _span(node: _Node, attribute: str, limit: int) -> int:
     """A ``rowspan``/``colspan`` as browsers read it: leading digits, else 1; 0 kept."""
-    match = _SPAN.match(node.get(attribute) or "")
+    value = node.get(attribute)
+    match = None if value is None else _SPAN.match(value)
     return min(int(match.group(1)), limit) if match else 1
 
 
@@ -402,10 +431,15 @@ def _grid(rows: list[list[_Node]], budget: int) -> Iterator[tuple[int, int, _Nod
             while (span := covered.get(column)) is not None and span[0] >= row_index:
                 column = span[1]
                 work += 1
-            width = max(_span(cell, "colspan", _MAX_COLSPAN), 1)
-            height = _span(cell, "rowspan", _MAX_ROWSPAN)
-            remaining = len(rows) - row_index
-            height = remaining if height == 0 else min(max(height, 1), remaining)
+            # Most cells span nothing: no attribute, one column and one row.
+            width = (
+                1 if cell.get("colspan") is None else max(_span(cell, "colspan", _MAX_COLSPAN), 1)
+            )
+            height = 1
+            if cell.get("rowspan") is not None:
+                height = _span(cell, "rowspan", _MAX_ROWSPAN)
+                remaining = len(rows) - row_index
+                height = remaining if height == 0 else min(max(height, 1), remaining)
             if height > 1:
                 work += width
                 last, past = row_index + height - 1, column + width
@@ -419,15 +453,204 @@ def _grid(rows: list[list[_Node]], budget: int) -> Iterator[tuple[int, int, _Nod
 
 
 # --------------------------------------------------------------------------------------------
+# One pass over the tree, so that the reader need not visit every element.
+
+# The nodes `_skipped` is true of whatever their attributes: dropped elements and non-elements.
+_DROPPED = (
+    *sorted(_DROP),
+    lxml.etree.Comment,
+    lxml.etree.ProcessingInstruction,
+    lxml.etree.Entity,
+)
+_STYLES = lxml.etree.XPath("//@style", smart_strings=False)
+_STYLED = lxml.etree.XPath("//@style[. = $style]/..")
+_HIDDEN = lxml.etree.XPath("//@hidden/..")
+_STRUCTURE = ("table", "tr", "td", "th")
+_SECTIONS = frozenset({"tbody", "thead", "tfoot"})
+# The elements whose boundaries are marked; a table's own elements are not (see `_Tree`).
+_MARKED = (*sorted(_BLOCK - set(_STRUCTURE)), "br")
+
+
+class _UnmarkableError(Exception):
+    """A text to be marked holds a character lxml refuses to write (a control character)."""
+
+
+class _Tree:
+    """What the reader needs to know of the parsed page before reading it.
+
+    The page's text, as lxml gives it for a whole subtree in one call, holds a `mark` where
+    each block element and each ``<br>`` begins and ends (the reader ends a narrative block,
+    or puts a space in a cell's text, at exactly those places), so the text of a subtree
+    holding no table and nothing skipped is read in one call, not element by element.
+
+    Attributes:
+        mark: The character marking block boundaries; the page's own text does not hold it.
+        skipped: The nodes `_skipped` is true of, found by tag and by two XPaths.
+        holds_table: The elements with a table inside them.
+        slow: The elements whose text cannot be taken in one call: those with a table, a
+            skipped node, a ``<br>`` with content, a row or a cell inside them (the elements
+            of tables are not marked: they are read one by one).
+        rows: Each table's rows, as `_rows` finds them, found for every table in one walk.
+        collapse: `_collapse`, or a faster equivalent of it for this tree's text.
+    """
+
+    __slots__ = ("collapse", "holds_table", "mark", "rows", "skipped", "slow")
+
+    def __init__(self, root: _Node, mark: str, *, odd_spaces: bool = True) -> None:
+        self.mark = mark
+        self.collapse = _collapse if odd_spaces else _collapse_split
+        self.skipped: set[_Node] = {node for node in root.iter(*_DROPPED) if _skipped(node)}
+        self.skipped.update(_HIDDEN(root))
+        # Pages repeat a few styles: each is looked at once.
+        for style in set(_STYLES(root)):
+            if _hiding(style):
+                self.skipped.update(_STYLED(root, style=style))
+        self.holds_table: set[_Node] = set()
+        self.slow: set[_Node] = set()
+        self.rows: dict[_Node, list[list[_Node]]] = {}
+        for node in self.skipped:
+            _mark_ancestors(node, self.slow)
+        self._walk_tables(root)
+        for node in root.iter("br"):
+            if node not in self.skipped and (node.text is not None or len(node)):
+                _mark_ancestors(node, self.slow)
+        # A mark is read only in the text of an element read in one call, which is not slow,
+        # nor is anything inside it (so nothing inside it is skipped): the elements of a slow
+        # one are read one by one, their boundaries found as the plain walk finds them.
+        slow = self.slow
+        try:
+            for node in root.iter(*_MARKED):
+                parent = node.getparent()
+                if parent is None or parent in slow:
+                    continue
+                tail = node.tail
+                if (
+                    len(parent) == 1
+                    and (tail is None or tail.isspace())
+                    and parent.tag in _BLOCK
+                    and (parent.text is None or parent.text.isspace())
+                ):
+                    # The only element in a block, white space apart (a cell's paragraph):
+                    # it begins and ends where the block does, so its marks change nothing.
+                    continue
+                if node.tag != "br":
+                    node.text = mark + (node.text or "")
+                node.tail = mark + (tail or "")
+        except ValueError:  # lxml writes no control character into a text
+            raise _UnmarkableError from None
+
+    def _walk_tables(self, root: _Node) -> None:
+        """Find every table's rows, as `_rows` does, from the table elements alone.
+
+        A row belongs to its nearest enclosing table, a cell to its nearest enclosing row or
+        table (a cell with no row around it forms a row of its own, until the table's next
+        row); the nearest is most often the parent (or the grandparent past a ``<tbody>``).
+        """
+        slow = self.slow
+        tables: dict[_Node, tuple[list[list[_Node]], list[list[_Node] | None]]] = {}
+        rows_of: dict[_Node, list[_Node]] = {}  # each row's cells
+        for node in root.iter(*_STRUCTURE):
+            tag = node.tag
+            if tag == "table":
+                _mark_ancestors(node, self.holds_table)
+                _mark_ancestors(node, slow)
+                rows: list[list[_Node]] = []
+                self.rows[node] = rows
+                tables[node] = (rows, [None])  # the rows, and the row of its loose cells
+                continue
+            parent = node.getparent()
+            if parent is None:
+                continue
+            if parent not in slow:
+                _mark_ancestors(node, slow)
+            if tag == "tr":
+                cells: list[_Node] = []
+                rows_of[node] = cells
+                grandparent = parent.getparent() if parent.tag in _SECTIONS else None
+                if parent.tag == "table":
+                    table: _Node | None = parent
+                elif grandparent is not None and grandparent.tag == "table":
+                    table = grandparent
+                else:
+                    table = next(node.iterancestors("table"), None)
+                if table is not None:
+                    rows, loose = tables[table]
+                    loose[0] = None
+                    rows.append(cells)
+                continue
+            owner = parent if parent.tag == "tr" else next(node.iterancestors("tr", "table"), None)
+            if owner is None:
+                continue
+            if owner.tag == "tr":
+                rows_of[owner].append(node)
+                continue
+            rows, loose = tables[owner]
+            row = loose[0]
+            if row is None:
+                row = loose[0] = []
+                rows.append(row)
+            row.append(node)
+
+
+def _mark_ancestors(node: _Node, marked: set[_Node]) -> None:
+    """Add the node's ancestors to ``marked``, which holds the ancestors of all it holds."""
+    for parent in node.iterancestors():
+        if parent in marked:
+            return
+        marked.add(parent)
+
+
+def _prepare(root: _Node, source: str) -> _Tree | None:
+    """The `_Tree` of the tree parsed from ``source``, or None to visit every element.
+
+    None is returned when the tree's text holds every candidate mark, or when the page may hold
+    a tag that only Python's `str.lower` makes a known one (``K``, the Kelvin sign, lowers to
+    ``k``; libxml2 lowers ASCII letters only), which lxml's search by tag would miss.
+
+    Raises:
+        _UnmarkableError: A text to mark holds a control character; the tree is then left
+            marked in part, and must be parsed again to be read.
+    """
+    if "\u212a" in source:
+        return None
+    # Only a character reference puts in the tree's text a character the page does not hold.
+    # (Searched for in the text, not in bytes: a search for a character of three UTF-8 bytes
+    # is slow in Chinese, whose characters are three bytes too.)
+    text = lxml.etree.tostring(root, method="text", encoding=str) if "&#" in source else ""
+    odd_spaces = any(space in source or space in text for space in _ODD_SPACES)
+    for mark in _MARKS:
+        if mark not in source and mark not in text:
+            return _Tree(root, mark, odd_spaces=odd_spaces)
+    return None
+
+
+_TOSTRING_TEXT = functools.partial(
+    lxml.etree.tostring, method="text", encoding=str, with_tail=False
+)
+
+
+def _text_of(node: _Node) -> str:
+    """All the text inside the element, in document order."""
+    if not len(node):
+        return node.text or ""
+    return cast("str", _TOSTRING_TEXT(node))
+
+
+# --------------------------------------------------------------------------------------------
 # Tokens and text.
 
 
 class _Reader:
-    """Walks the tree once, writing tokens and the text they point into."""
+    """Walks the tree once, writing tokens and the text they point into.
 
-    def __init__(self, name: str, limits: Limits) -> None:
+    Given the tree's `_Tree`, the reader takes the text of whole subtrees at once and finds
+    what is skipped and each table's rows there; without one, it visits every element.
+    """
+
+    def __init__(self, name: str, limits: Limits, tree: _Tree | None = None) -> None:
         self._name = name
         self._limits = limits
+        self._tree = tree
         self.tokens: list[Token] = []
         self._parts: list[str] = []
         self._offset = 0
@@ -474,34 +697,73 @@ class _Reader:
         )
 
     def _flush(self) -> None:
-        """Write the narrative text gathered so far as one block."""
-        text = _collapse("".join(self._inline))
-        self._inline.clear()
+        """Write the narrative text gathered so far as one block (a block per mark in it)."""
+        inline = self._inline
+        if not inline:
+            return
+        gathered = "".join(inline)
+        inline.clear()
+        tree = self._tree
+        if tree is not None and tree.mark in gathered:
+            for piece in gathered.split(tree.mark):
+                if piece:
+                    self._block(piece)
+        else:
+            self._block(gathered)
+
+    def _block(self, piece: str) -> None:
+        if piece.isspace():  # all of it is white space `_collapse` drops
+            return
+        tree = self._tree
+        text = _collapse(piece) if tree is None else tree.collapse(piece)
         if not text:
             return
         self._end_row()
-        check_tokens(len(self.tokens) + 1, self._name, self._limits)
-        start, end = self._write(text)
-        self.tokens.append(
-            Token(text, TokenKind.TEXT, cell=False, location=self._location(start, end))
-        )
-        self._newline()
+        self._check_tokens()
+        start = self._offset
+        end = start + len(text)
+        location = Location(start, end, self._line, start - self._line_start + 1)
+        self.tokens.append(Token(text, TokenKind.TEXT, cell=False, location=location))
+        self._parts += (text, "\n")
+        self._offset = self._line_start = end + 1
+        self._line += 1
+
+    def _check_tokens(self) -> None:
+        if len(self.tokens) >= self._limits.max_tokens:
+            check_tokens(len(self.tokens) + 1, self._name, self._limits)
 
     def _cell(self, text: str, table: int, row: int, column: int) -> None:
-        check_tokens(len(self.tokens) + 1, self._name, self._limits)
+        self._check_tokens()
+        parts = self._parts
         if self._row_open:
-            self._write(" | ")
+            parts.append(" | ")
+            self._offset += 3
         self._row_open = True
-        start, end = self._write(text)
-        kind = token_kind(text, cell=True)
-        location = self._location(start, end, (table, row, column))
-        self.tokens.append(Token(text, kind, cell=True, location=location))
+        start = self._offset
+        parts.append(text)
+        end = self._offset = start + len(text)
+        location = Location(
+            start=start,
+            end=end,
+            line=self._line,
+            column=start - self._line_start + 1,
+            table_index=table,
+            row_index=row,
+            col_index=column,
+        )
+        self.tokens.append(Token(text, token_kind(text, cell=True), cell=True, location=location))
 
     # Walking.
 
+    def _skips(self, node: _Node) -> bool:
+        tree = self._tree
+        if tree is None:
+            return _skipped(node)
+        return node in tree.skipped or not isinstance(node.tag, str)
+
     def flow(self, node: _Node) -> None:
         """Read an element outside any table cell (or inside a cell that holds a table)."""
-        if _skipped(node):
+        if self._skips(node):
             return
         tag = _tag(node)
         if tag == "table":
@@ -514,12 +776,41 @@ class _Reader:
         block = tag in _BLOCK
         if block:
             self._flush()
-        if node.text:
-            self._inline.append(node.text)
-        for child in node:
-            self.flow(child)
-            if child.tail:
-                self._inline.append(child.tail)
+        tree = self._tree
+        inline = self._inline
+        if tree is None:
+            if node.text:
+                inline.append(node.text)
+            for child in node:
+                self.flow(child)
+                if child.tail:
+                    inline.append(child.tail)
+        elif node not in tree.slow:
+            inline.append(_text_of(node))
+        else:
+            if node.text:
+                inline.append(node.text)
+            slow, skipped = tree.slow, tree.skipped
+            for child in node:
+                child_tag = child.tag
+                # What `flow` does with a child read in one call, without the call. (Tags
+                # are lower case: libxml2 lowers ASCII letters, and `_prepare` made sure no
+                # other letter lowers to one.)
+                if (
+                    child in slow
+                    or child in skipped
+                    or not isinstance(child_tag, str)
+                    or child_tag in {"table", "br"}
+                ):
+                    self.flow(child)
+                elif child_tag in _BLOCK:
+                    self._flush()
+                    inline.append(_text_of(child))
+                    self._flush()
+                else:
+                    inline.append(_text_of(child))
+                if child.tail:
+                    inline.append(child.tail)
         if block:
             self._flush()
 
@@ -533,22 +824,33 @@ class _Reader:
         for child in table:
             if _tag(child) == "caption":
                 self.flow(child)
-        rows = _rows(table)
+        tree = self._tree
+        rows = _rows(table) if tree is None else tree.rows[table]
         last_row = -1
         budget = _GRID_WORK_PER_TOKEN * self._limits.max_tokens
         for row, column, cell in _grid(rows, budget):
             if row != last_row:
                 self._end_row()
                 last_row = row
-            if _skipped(cell):
+            if self._skips(cell):
                 continue
-            if next(cell.iter("table"), None) is not None:
+            if (
+                next(cell.iter("table"), None) is not None
+                if tree is None
+                else cell in tree.holds_table
+            ):
                 self._end_row()
                 self.flow(cell)
                 continue
-            pieces: list[str] = []
-            _cell_text(cell, pieces)
-            self._cell(_collapse("".join(pieces)), index, row, column)
+            if tree is not None and cell not in tree.slow:
+                text = _text_of(cell).replace(tree.mark, " ")
+            else:
+                pieces: list[str] = []
+                _cell_text(cell, pieces)
+                text = "".join(pieces)
+                if tree is not None:
+                    text = text.replace(tree.mark, " ")
+            self._cell(_collapse(text) if tree is None else tree.collapse(text), index, row, column)
         self._end_row()
 
 
@@ -604,8 +906,13 @@ class HtmlParser:
         text = _decode(document.data, document.name)
         if not text.strip():
             raise EmptyDocumentError(document.name, "the HTML page is empty")
-        root = _parse(text, document.name)
-        reader = _Reader(document.name, document.limits)
+        root, source = _markup(text, document.name)
+        try:
+            tree = _prepare(root, source)
+        except _UnmarkableError:
+            root, _ = _markup(text, document.name)
+            tree = None
+        reader = _Reader(document.name, document.limits, tree)
         try:
             reader.flow(root)
         except RecursionError:
