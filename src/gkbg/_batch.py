@@ -27,6 +27,7 @@ import os
 import sys
 import threading
 import time
+import warnings
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
@@ -35,17 +36,16 @@ import attrs
 import cattrs
 
 from gkbg._engine import check
-from gkbg._errors import GkbgError
+from gkbg._errors import GkbgError, PluginWarning
 from gkbg._export import CELL_FIELDS, FINDING_FIELDS, cell_record, finding_record
 from gkbg._findings import Finding, Severity
 from gkbg._json import converter
 from gkbg._model import Cell, CellState, Table
-from gkbg._parsers import parse
+from gkbg._parsers import default_registry, parse
+from gkbg._rules import RuleSet
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
-
-    from gkbg._rules import RuleSet
 
 __all__ = [
     "SUMMARY_FIELDS",
@@ -603,6 +603,8 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(rules: RuleSet | None, format: str | None) -> None:  # noqa: A002
+    # the parent has loaded the plugins first and warned of any left out: once is enough
+    warnings.simplefilter("ignore", PluginWarning)
     _WORKER["rules"] = rules
     _WORKER["format"] = format
 
@@ -699,6 +701,10 @@ def batch(
     show = stream.isatty() if progress is None else progress
     bar = _Progress(len(todo), stream if show else None)
     workers = max(1, jobs or _cores())
+    # Plugins load here first, so that one left out is named once, not once per worker.
+    default_registry().names()
+    if rules is None:
+        RuleSet.default()
     manifest = _Manifest(folder)
     try:
         if workers == 1 or len(todo) <= 1:

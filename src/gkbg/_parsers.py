@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import threading
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -23,6 +22,7 @@ from gkbg._errors import (
     GkbgError,
     LimitExceededError,
     NoTablesError,
+    PluginError,
     UnknownFormatError,
 )
 from gkbg._limits import (
@@ -35,6 +35,7 @@ from gkbg._limits import (
     exceeded,
     size_text,
 )
+from gkbg._plugins import load_plugins
 from gkbg._text import decode_bom
 
 if TYPE_CHECKING:
@@ -150,6 +151,7 @@ class ParserRegistry:
         self._entry_points = entry_points
         self._loaded = not entry_points
         self._lock = threading.Lock()
+        self._broken: list[PluginError] = []
         for parser in parsers:
             self.register(parser)
 
@@ -171,15 +173,15 @@ class ParserRegistry:
             if self._loaded:
                 return
             self._loaded = True
-            for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
-                loaded = entry.load()
-                parser = loaded() if isinstance(loaded, type) else loaded
-                if not isinstance(parser, Parser):
-                    raise GkbgError(
-                        f"entry point {entry.name!r} = {entry.value!r} in group "
-                        f"{ENTRY_POINT_GROUP!r} is not a gkbg parser"
-                    )
+            parsers, self._broken = load_plugins(ENTRY_POINT_GROUP, _parser_of)
+            for parser in parsers:
                 self._parsers.setdefault(parser.name, parser)
+
+    @property
+    def broken(self) -> tuple[PluginError, ...]:
+        """The ``gkbg.parsers`` entry points left out because they cannot be used, and why."""
+        self._load_entry_points()
+        return tuple(self._broken)
 
     def names(self) -> tuple[str, ...]:
         """Every registered format name."""
@@ -190,12 +192,16 @@ class ParserRegistry:
         """The parser for a format name.
 
         Raises:
-            UnknownFormatError: No parser has that name; the message lists the known ones.
+            UnknownFormatError: No parser has that name; the message lists the known ones, or
+                names the plugin that would provide it and why it cannot be used.
         """
         self._load_entry_points()
         try:
             return self._parsers[name]
         except KeyError:
+            for error in self._broken:
+                if error.name == name:
+                    raise UnknownFormatError(f"format={name!r}", str(error)) from None
             known = ", ".join(self._parsers)
             raise UnknownFormatError(
                 f"format={name!r}", f"no parser for this format; known formats: {known}"
@@ -227,6 +233,17 @@ class ParserRegistry:
                 document.name, f"{what} in no format gkbg can read (known formats: {known})"
             )
         return best[1]
+
+
+def _parser_of(loaded: object) -> list[Parser]:
+    """The parser an entry point gives: a parser class (instantiated) or a parser."""
+    parser = loaded() if isinstance(loaded, type) else loaded
+    if not isinstance(parser, Parser):
+        raise GkbgError(
+            f"it gives {parser!r}, which is not a gkbg parser (needs name, description, sniff "
+            "and read)"
+        )
+    return [parser]
 
 
 _default: ParserRegistry | None = None

@@ -13,12 +13,13 @@ import json
 import os
 import sys
 import unicodedata
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from gkbg._batch import batch
 from gkbg._engine import check
-from gkbg._errors import GkbgError
+from gkbg._errors import GkbgError, PluginWarning
 from gkbg._findings import Text
 from gkbg._json import converter, to_json
 from gkbg._lang import Lang, count, default_lang, join
@@ -499,11 +500,30 @@ def _run(args: argparse.Namespace) -> int:
     return _list_formats(sys.stdout)
 
 
+def _show_warning(  # noqa: PLR0917 - the signature of warnings.showwarning
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    """Show a left-out plugin as one ``gkbg: warning:`` line; any other warning as Python does."""
+    if isinstance(message, PluginWarning):
+        (file or sys.stderr).write(f"gkbg: warning: {_one_line(str(message))}\n")
+    else:
+        _python_showwarning(message, category, filename, lineno, file, line)
+
+
+_python_showwarning = warnings.showwarning
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status.
 
     When the program reading the output stops early (``gkbg check ... | head``), the command
-    stops quietly with status 141, as a Unix tool stopped by ``SIGPIPE`` does.
+    stops quietly with status 141, as a Unix tool stopped by ``SIGPIPE`` does. A plugin that
+    cannot be used is left out with a ``gkbg: warning:`` line on stderr naming it.
     """
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
@@ -511,7 +531,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             reconfigure(errors="replace")
     args = _parser().parse_args(argv)
     try:
-        status = _run(args)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            status = _run(args)
         sys.stdout.flush()
     except BrokenPipeError:
         # the rest of the output, and Python's flush at exit, go nowhere instead of failing
