@@ -10,6 +10,7 @@ import pytest
 
 import gkbg
 from gkbg._compat import EXTRAS, extra_installed, import_extra, tomllib
+from gkbg.cli import main
 from tests.helpers import FIXTURES
 
 ROOT = FIXTURES.parent.parent
@@ -45,6 +46,41 @@ def _without(monkeypatch: pytest.MonkeyPatch, *modules: str) -> None:
         return real(name, package)
 
     monkeypatch.setattr(importlib, "import_module", import_module)
+
+
+def _formats(capsys: pytest.CaptureFixture[str]) -> dict[str, str]:
+    assert main(["formats"]) == 0
+    return {line.split()[0]: line for line in capsys.readouterr().out.splitlines()}
+
+
+def test_formats_say_that_an_installed_extra_is_installed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    lines = _formats(capsys)
+    for name, parser in ((n, gkbg.default_registry().get(n)) for n in lines):
+        extra = getattr(parser, "extra", None)
+        if extra is None:
+            assert "extra" not in lines[name], lines[name]
+        else:
+            assert lines[name].endswith(f"(the {extra} extra: installed)"), lines[name]
+            assert "needs" not in lines[name]
+    assert {"pdf", "xlsx"} <= {n for n, line in lines.items() if "extra: installed" in line}
+
+
+def test_formats_say_that_a_missing_extra_is_missing(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _without(monkeypatch, "openpyxl")
+    lines = _formats(capsys)
+    assert lines["xlsx"].endswith(
+        "(needs the xlsx extra, not installed: pip install 'gkbg[xlsx]', or "
+        f"pip install '{_requirement('xlsx')}')"
+    ), lines["xlsx"]
+    assert lines["pdf"].endswith("(the pdf extra: installed)")
+    _without(monkeypatch, "openpyxl", "pypdfium2")
+    lines = _formats(capsys)
+    assert "needs the xlsx extra, not installed" in lines["xlsx"]
+    assert f"pip install '{_requirement('pdf')}'" in lines["pdf"]
 
 
 @pytest.mark.parametrize("extra", sorted(EXTRAS))

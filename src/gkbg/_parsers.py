@@ -124,6 +124,9 @@ class Parser(Protocol):
     Attributes:
         name: The format name users pass as ``format=`` (``"pipe"``, ``"text"``).
         description: One line for ``gkbg formats`` and error messages.
+
+    A parser that needs one of gkbg's extras may also name it in an ``extra`` attribute
+    (``extra = "pdf"``): ``gkbg formats`` then says whether it is installed.
     """
 
     name: str

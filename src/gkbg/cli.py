@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from gkbg._batch import batch
+from gkbg._compat import EXTRAS, extra_installed, install_hint
 from gkbg._engine import check
 from gkbg._errors import GkbgError, PluginWarning
 from gkbg._findings import Text
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from gkbg._batch import BatchSummary
     from gkbg._findings import CheckResult
     from gkbg._model import Report
+    from gkbg._parsers import Parser
 
 __all__ = ["main"]
 
@@ -478,9 +480,21 @@ def _list_rules(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _needs(parser: Parser) -> str:
+    """Whether the extra a parser needs is installed, as the listing of formats says it."""
+    extra = getattr(parser, "extra", None)
+    if not isinstance(extra, str) or extra not in EXTRAS:
+        return ""
+    if extra_installed(extra):
+        return f" (the {extra} extra: installed)"
+    return f" (needs the {extra} extra, not installed: {install_hint(EXTRAS[extra], extra)})"
+
+
 def _list_formats(out: TextIO) -> int:
     registry = default_registry()
-    out.writelines(f"{name:<8} {registry.get(name).description}\n" for name in registry.names())
+    for name in registry.names():
+        parser = registry.get(name)
+        out.write(f"{name:<8} {parser.description}{_needs(parser)}\n")
     return EXIT_OK
 
 
