@@ -73,10 +73,10 @@ from gkbg._parsers import (
     parse_layout,
     register_parser,
 )
-from gkbg._rollup import check_rollup
+from gkbg._rollup import RollupFunctionRule, check_rollup
 from gkbg._rules import Check, FunctionRule, Rule, RuleSet, Statement
 from gkbg._schema import TABLES, Block, CellSpec, Column, Form, Row, TableForm, form, forms
-from gkbg._series import SeriesResult, check_series
+from gkbg._series import SeriesFunctionRule, SeriesResult, check_series
 from gkbg._version import __version__
 
 __all__ = [
@@ -116,12 +116,14 @@ __all__ = [
     "PluginError",
     "PluginWarning",
     "Report",
+    "RollupFunctionRule",
     "Row",
     "Rule",
     "RuleError",
     "RuleSet",
     "ScannedDocumentError",
     "SeriesError",
+    "SeriesFunctionRule",
     "SeriesResult",
     "Severity",
     "Statement",
