@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 import gkbg
@@ -384,3 +385,78 @@ def test_a_record_gkbg_cannot_read_is_an_error_naming_the_manifest(
         gkbg.batch([XLSX], out)
     assert main(["batch", str(XLSX), "--out", str(out)]) == 2
     assert "delete its line" in capsys.readouterr().err
+
+
+MINE = """\
+[[rules]]
+id = "mine.nothing_received"
+kind = "compare"
+severity = "warning"
+table = "applications"
+lhs = ["applications.received.total"]
+op = "<="
+rhs = []
+title = { zh = "无申请", en = "no applications" }
+message = { zh = "收到{actual}件申请", en = "{actual} applications received" }
+"""
+
+
+def test_a_resumed_run_with_other_rules_or_format_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seeds = sorted((FIXTURES / "seeds").glob("*.txt"))
+    out = tmp_path / "out"
+    first = gkbg.batch(seeds[:2], out, jobs=1)
+    recorded = json.loads((out / "batch.json").read_text(encoding="utf-8"))
+    assert recorded["gkbg"] == gkbg.__version__
+    assert recorded["checks"] == len(gkbg.RuleSet.default())
+    assert recorded["format"] is None
+    # the same options resume
+    assert gkbg.batch(seeds, out, jobs=1).skipped == first.files
+    mine = gkbg.RuleSet.default().with_rules(*gkbg.RuleSet.from_toml(MINE))
+    fewer = gkbg.RuleSet.default().without("cell.missing")
+    changed = gkbg.RuleSet(
+        attrs.evolve(rule, severity=gkbg.Severity.ERROR)
+        if isinstance(rule, gkbg.Rule) and rule.id == "cell.missing"
+        else rule
+        for rule in gkbg.RuleSet.default()
+    )
+    options: dict[str, Any]
+    for options, said in (
+        ({"rules": mine}, "other checks"),
+        ({"rules": fewer}, "other checks"),
+        ({"rules": changed}, "other checks"),
+        ({"format": "pipe"}, "--format pipe"),
+    ):
+        with pytest.raises(gkbg.GkbgError, match=said) as refused:
+            gkbg.batch(seeds, out, jobs=1, **options)
+        assert "Start afresh with --fresh" in str(refused.value)
+        with pytest.raises(gkbg.GkbgError, match=said):
+            gkbg.write_batch([], out, **options)
+    # nothing was mixed in: the folder still holds the first results only
+    assert len(read_csv(out / "summary.csv")) == len(seeds)
+    # on the command line: one line, status 2, then --fresh starts afresh
+    rules = tmp_path / "mine.toml"
+    rules.write_text(MINE, encoding="utf-8")
+    command = ["batch", *map(str, seeds[:1]), "--out", str(out), "--rules", str(rules)]
+    assert main([*command, "--lang", "en"]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"gkbg: {out}: its results were made with other checks (")
+    assert line.endswith("or give another --out")
+    assert main([*command, "--lang", "en", "--fresh"]) == 0
+    assert capsys.readouterr().out.startswith("1 file: 1 read now, 0 done before\n")
+    assert [row["source"] for row in read_csv(out / "summary.csv")] == [str(seeds[0])]
+    assert main([*command, "--lang", "en"]) == 0, "resuming with the same rules"
+
+
+def test_a_folder_from_a_gkbg_that_recorded_no_options_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    gkbg.batch([XLSX], out, jobs=1)
+    (out / "batch.json").unlink()
+    with pytest.raises(gkbg.GkbgError, match="a gkbg that did not record its version"):
+        gkbg.batch([XLSX], out, jobs=1)
+    assert gkbg.batch([XLSX], out, jobs=1, fresh=True).read == 1
+    other = json.loads((out / "batch.json").read_text(encoding="utf-8")) | {"gkbg": "0.0.1"}
+    (out / "batch.json").write_text(json.dumps(other), encoding="utf-8")
+    with pytest.raises(gkbg.GkbgError, match=f"made with gkbg 0.0.1, not {gkbg.__version__}"):
+        gkbg.batch([XLSX], out, jobs=1)

@@ -20,6 +20,7 @@ import concurrent.futures
 import contextlib
 import csv
 import glob
+import hashlib
 import importlib
 import json
 import multiprocessing
@@ -42,7 +43,8 @@ from gkbg._findings import Finding, Severity
 from gkbg._json import converter
 from gkbg._model import Cell, CellState, Table
 from gkbg._parsers import default_registry, parse
-from gkbg._rules import RuleSet
+from gkbg._rules import Rule, RuleSet
+from gkbg._version import __version__
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
@@ -61,6 +63,9 @@ Status = Literal["ok", "unreadable", "failed"]
 
 MANIFEST = "manifest.jsonl"
 """The name of the manifest in the output folder."""
+
+SETTINGS = "batch.json"
+"""The name of the file, in the output folder, that records what its results were made with."""
 
 SUMMARY_FIELDS: tuple[str, ...] = (
     "source",
@@ -308,6 +313,99 @@ def batch_files(
     return sorted(found.values())
 
 
+# --- what the results were made with --------------------------------------------------------
+
+
+def _check_identity(check: object) -> object:
+    """What identifies a check in a fingerprint: a rule's every field; a function's name."""
+    if isinstance(check, Rule):
+        return converter.unstructure(check)
+    function = getattr(check, "function", check)
+    kind = type(check)
+    return {
+        "id": getattr(check, "id", None),
+        "type": f"{kind.__module__}.{kind.__qualname__}",
+        "function": ".".join(
+            str(getattr(function, name, "")) for name in ("__module__", "__qualname__")
+        ),
+    }
+
+
+def _fingerprint(rules: RuleSet | None = None, format: str | None = None) -> dict[str, Any]:  # noqa: A002
+    """What a batch's results depend on: the gkbg version, the checks and the format option.
+
+    A check written in Python is known by its id and its function's name, not its code.
+    """
+    rules = RuleSet.default() if rules is None else rules
+    identities = json.dumps(
+        [_check_identity(check) for check in rules],
+        ensure_ascii=False,
+        sort_keys=True,
+        default=str,
+    )
+    return {
+        "gkbg": __version__,
+        "checks": len(rules),
+        "rules": hashlib.sha256(identities.encode("utf-8")).hexdigest()[:16],
+        "format": format,
+    }
+
+
+def _differences(recorded: dict[str, Any], wanted: dict[str, Any]) -> list[str]:
+    said: list[str] = []
+    if recorded.get("gkbg") != wanted["gkbg"]:
+        said.append(f"gkbg {recorded.get('gkbg')}, not {wanted['gkbg']}")
+    if (recorded.get("rules"), recorded.get("checks")) != (wanted["rules"], wanted["checks"]):
+        said.append(
+            f"other checks ({recorded.get('checks')} checks, fingerprint {recorded.get('rules')}; "
+            f"now {wanted['checks']}, {wanted['rules']})"
+        )
+    if recorded.get("format") != wanted["format"]:
+        said.append(
+            f"{_format_option(recorded.get('format'))}, not {_format_option(wanted['format'])}"
+        )
+    return said
+
+
+def _format_option(format: object) -> str:  # noqa: A002
+    return f"--format {format}" if format else "the format detected in each file"
+
+
+def _settled(folder: Path, wanted: dict[str, Any], *, fresh: bool) -> None:
+    """Make sure the results in ``folder`` were made as ``wanted``; record it for a new folder.
+
+    Raises:
+        GkbgError: The folder holds results made otherwise (another gkbg, other checks,
+            another format), or by a gkbg that did not record how.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    settings = folder / SETTINGS
+    manifest = folder / MANIFEST
+    if fresh:
+        manifest.unlink(missing_ok=True)
+        settings.unlink(missing_ok=True)
+    has_results = next(_records(folder), None) is not None
+    try:
+        recorded = json.loads(settings.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        recorded = None
+    except ValueError:
+        recorded = {}
+    if has_results:
+        if recorded is None:
+            said = ["a gkbg that did not record its version, checks and options"]
+        else:
+            said = _differences(recorded if isinstance(recorded, dict) else {}, wanted)
+        if said:
+            raise GkbgError(
+                f"{folder}: its results were made with {'; '.join(said)}: resuming would mix "
+                f"them with results made otherwise. Start afresh with --fresh (gkbg.batch(..., "
+                "fresh=True)), which reads every file again, or give another --out"
+            )
+    if recorded != wanted:
+        settings.write_text(json.dumps(wanted, indent=2) + "\n", encoding="utf-8")
+
+
 # --- the manifest ---------------------------------------------------------------------------
 
 
@@ -545,16 +643,35 @@ def _write_outputs(folder: Path, *, read: int, skipped: int) -> BatchSummary:
     )
 
 
-def write_batch(results: Iterable[FileResult], out: str | os.PathLike[str]) -> BatchSummary:
+def write_batch(
+    results: Iterable[FileResult],
+    out: str | os.PathLike[str],
+    *,
+    rules: RuleSet | None = None,
+    format: str | None = None,  # noqa: A002 - the name `gkbg.parse` uses
+    fresh: bool = False,
+) -> BatchSummary:
     """Record results made elsewhere (on a Dask cluster, say) in ``out`` and write its outputs.
 
     The results join the manifest of ``out`` exactly as `batch` records its own, so `batch`
     and `batch_files` with ``out=`` skip them afterwards.
 
+    Args:
+        results: What `batch_file` returned for each file.
+        out: The output folder (created when needed).
+        rules: The checks the results were made with, as given to `batch_file`.
+        format: The format they were read in, as given to `batch_file`.
+        fresh: Forget the results already in ``out``.
+
     Returns:
         The summary of everything ``out`` now holds.
+
+    Raises:
+        GkbgError: ``out`` holds results made with another gkbg, other checks or another
+            format (see `batch`).
     """
     folder = Path(out)
+    _settled(folder, _fingerprint(rules, format), fresh=fresh)
     manifest = _Manifest(folder)
     count = 0
     try:
@@ -672,12 +789,15 @@ def batch(
     format: str | None = None,  # noqa: A002 - the name `gkbg.parse` uses
     progress: bool | None = None,
     stream: TextIO | None = None,
+    fresh: bool = False,
 ) -> BatchSummary:
     """Read and check many files in worker processes, write cells, findings and a summary.
 
     A file that cannot be read is recorded (its error class and message) and skipped; the run
     goes on. A rerun with the same ``out`` skips the files already done (see the module notes
-    on the manifest) and rewrites the outputs for all of them.
+    on the manifest) and rewrites the outputs for all of them. The folder records what its
+    results were made with (``batch.json``: the gkbg version, a fingerprint of the checks, the
+    format); a rerun with others is refused rather than mixing results.
 
     Args:
         paths: Files, folders and glob patterns (see `batch_files`).
@@ -689,11 +809,20 @@ def batch(
         format: Read every file in this format instead of detecting it.
         progress: Show a progress bar on ``stream``; by default only when it is a terminal.
         stream: Where the progress bar goes; by default standard error.
+        fresh: Forget the results already in ``out`` and read every file again.
 
     Returns:
         The counts of the run and of the output folder.
+
+    Raises:
+        GkbgError: ``out`` cannot be used: it holds results made with another gkbg, other
+            checks or another ``format`` (the message says to start afresh with ``fresh``),
+            or a manifest record this gkbg cannot read.
     """
     folder = Path(out)
+    # Plugins load here first, so that one left out is named once, not once per worker.
+    default_registry().names()
+    _settled(folder, _fingerprint(rules, format), fresh=fresh)
     chosen = _collect(paths)
     todo = sorted(_pending(chosen, folder).values())
     skipped = len(chosen) - len(todo)
@@ -701,10 +830,6 @@ def batch(
     show = stream.isatty() if progress is None else progress
     bar = _Progress(len(todo), stream if show else None)
     workers = max(1, jobs or _cores())
-    # Plugins load here first, so that one left out is named once, not once per worker.
-    default_registry().names()
-    if rules is None:
-        RuleSet.default()
     manifest = _Manifest(folder)
     try:
         if workers == 1 or len(todo) <= 1:

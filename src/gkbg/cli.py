@@ -173,7 +173,8 @@ def _parser() -> argparse.ArgumentParser:
         commands,
         "batch",
         "read and check many files into CSV (and Parquet) files, resumably",
-        "Run it again with the same --out to read only the files not done yet. " + _EXIT_STATUS,
+        "Run it again with the same --out to read only the files not done yet; with other "
+        "--rules or --format, or another gkbg, it refuses unless given --fresh. " + _EXIT_STATUS,
     )
     batch_cmd.add_argument(
         "paths", nargs="+", metavar="PATH", help="files, folders (read recursively) or globs"
@@ -185,6 +186,12 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     batch_cmd.add_argument(
         "--jobs", type=int, default=None, metavar="N", help="worker processes (default: all cores)"
+    )
+    batch_cmd.add_argument(
+        "--fresh",
+        action="store_true",
+        help="forget the results already in --out and read every file again (needed when the "
+        "rules, the --format or gkbg itself changed since they were made)",
     )
     batch_cmd.add_argument(
         "--progress",
@@ -444,10 +451,10 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         summary = batch(
             args.paths, args.out, jobs=args.jobs, rules=rules, format=args.format,
-            progress=args.progress, stream=err,
+            progress=args.progress, stream=err, fresh=args.fresh,
         )  # fmt: skip
     except GkbgError as exc:  # an output folder gkbg cannot use
-        err.write(f"gkbg: {exc}\n")
+        err.write(f"gkbg: {_one_line(str(exc))}\n")
         return EXIT_UNREADABLE
     out.write(_batch_summary(summary, lang))
     out.writelines(
