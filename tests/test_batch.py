@@ -460,3 +460,32 @@ def test_a_folder_from_a_gkbg_that_recorded_no_options_is_refused(tmp_path: Path
     (out / "batch.json").write_text(json.dumps(other), encoding="utf-8")
     with pytest.raises(gkbg.GkbgError, match=f"made with gkbg 0.0.1, not {gkbg.__version__}"):
         gkbg.batch([XLSX], out, jobs=1)
+
+
+def test_a_run_that_reads_nothing_keeps_the_outputs(tmp_path: Path) -> None:
+    seeds = sorted((FIXTURES / "seeds").glob("*.txt"))
+    out = tmp_path / "out"
+    first = gkbg.batch(seeds, out, jobs=1)
+    written = {name: (out / name).stat().st_mtime_ns for name in first.outputs}
+    for name in first.outputs:  # an old time, that a rewrite would change
+        os.utime(out / name, ns=(10**18, 10**18))
+    settings = json.loads((out / "batch.json").read_text(encoding="utf-8"))
+    settings["written"]["state"] = _batch._state(out)
+    (out / "batch.json").write_text(json.dumps(settings), encoding="utf-8")
+    again = gkbg.batch(seeds, out, jobs=1)
+    assert {name: (out / name).stat().st_mtime_ns for name in first.outputs} == dict.fromkeys(
+        written, 10**18
+    ), "nothing rewritten"
+    assert attrs.evolve(again, read=first.read, skipped=first.skipped) == first
+    assert (again.read, again.skipped) == (0, len(seeds))
+    # an output changed since (or lost) is written afresh
+    (out / "cells.csv").write_text("edited", encoding="utf-8")
+    third = gkbg.batch(seeds, out, jobs=1)
+    assert attrs.evolve(third, read=first.read, skipped=first.skipped) == first
+    assert len(read_csv(out / "cells.csv")) == sum(len(gkbg.parse(path).cells()) for path in seeds)
+    (out / "findings.csv").unlink()
+    gkbg.batch(seeds, out, jobs=1)
+    assert (out / "findings.csv").exists()
+    # a file read anew rewrites them
+    gkbg.batch([*seeds, XLSX], out, jobs=1)
+    assert XLSX.name in (out / "summary.csv").read_text(encoding="utf-8-sig")

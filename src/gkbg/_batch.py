@@ -402,8 +402,63 @@ def _settled(folder: Path, wanted: dict[str, Any], *, fresh: bool) -> None:
                 f"them with results made otherwise. Start afresh with --fresh (gkbg.batch(..., "
                 "fresh=True)), which reads every file again, or give another --out"
             )
-    if recorded != wanted:
-        settings.write_text(json.dumps(wanted, indent=2) + "\n", encoding="utf-8")
+    if not isinstance(recorded, dict) or any(recorded.get(k) != v for k, v in wanted.items()):
+        _save_settings(folder, wanted)
+
+
+def _save_settings(folder: Path, settings: dict[str, Any]) -> None:
+    """Write ``batch.json`` whole or not at all (a killed run leaves the previous one)."""
+    target = folder / SETTINGS
+    partial = target.with_name(f".{SETTINGS}.partial")
+    partial.write_text(json.dumps(settings, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    partial.replace(target)
+
+
+def _settings(folder: Path) -> dict[str, Any]:
+    try:
+        recorded = json.loads((folder / SETTINGS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return recorded if isinstance(recorded, dict) else {}
+
+
+def _state(folder: Path) -> dict[str, Any]:
+    """What the outputs are made of: the manifest's size and time, and each output's size."""
+    state: dict[str, Any] = {}
+    for name in (MANIFEST, *(f"{n}.csv" for n in _OUTPUTS), *(f"{n}.parquet" for n in _OUTPUTS)):
+        try:
+            info = (folder / name).stat()
+        except OSError:
+            continue
+        state[name] = [info.st_size, info.st_mtime_ns]
+    return state
+
+
+def _unchanged_outputs(folder: Path, *, read: int, skipped: int) -> BatchSummary | None:
+    """The summary of the outputs as last written, when nothing changed since: None otherwise.
+
+    The outputs are reused only when this run read no file and the manifest and every output
+    are as they were when they were written (same size and modification time).
+    """
+    written = _settings(folder).get("written")
+    if read or not isinstance(written, dict) or written.get("state") != _state(folder):
+        return None
+    try:
+        fields = dict(written["summary"])
+        fields["problems"] = tuple(tuple(problem) for problem in fields["problems"])
+        fields["outputs"] = tuple(fields["outputs"])
+        return BatchSummary(out=str(folder), read=read, skipped=skipped, **fields)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _record_outputs(folder: Path, summary: BatchSummary) -> None:
+    fields = attrs.asdict(summary)
+    for name in ("out", "read", "skipped"):
+        del fields[name]
+    settings = _settings(folder)
+    settings["written"] = {"state": _state(folder), "summary": fields}
+    _save_settings(folder, settings)
 
 
 # --- the manifest ---------------------------------------------------------------------------
@@ -612,8 +667,23 @@ class _Counts:
         return {**self.counts, "problems": tuple(self.problems)}
 
 
+_OUTPUTS = ("summary", "cells", "findings")
+
+
 def _write_outputs(folder: Path, *, read: int, skipped: int) -> BatchSummary:
-    """Write cells, findings and summary afresh from the manifest, in one pass over it."""
+    """Write cells, findings and summary afresh from the manifest, in one pass over it.
+
+    When this run read nothing and nothing changed since they were last written, they are kept.
+    """
+    unchanged = _unchanged_outputs(folder, read=read, skipped=skipped)
+    if unchanged is not None:
+        return unchanged
+    summary = _rewrite_outputs(folder, read=read, skipped=skipped)
+    _record_outputs(folder, summary)
+    return summary
+
+
+def _rewrite_outputs(folder: Path, *, read: int, skipped: int) -> BatchSummary:
     folder.mkdir(parents=True, exist_ok=True)
     outputs = {"summary": SUMMARY_FIELDS, "cells": CELL_FIELDS, "findings": FINDING_FIELDS}
     counts = _Counts()
