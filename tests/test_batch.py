@@ -489,3 +489,37 @@ def test_a_run_that_reads_nothing_keeps_the_outputs(tmp_path: Path) -> None:
     # a file read anew rewrites them
     gkbg.batch([*seeds, XLSX], out, jobs=1)
     assert XLSX.name in (out / "summary.csv").read_text(encoding="utf-8-sig")
+
+
+def test_a_resumed_run_makes_the_rows_of_its_new_files_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seeds = sorted((FIXTURES / "seeds").glob("*.txt"))
+    out = tmp_path / "out"
+    gkbg.batch(seeds[1:3], out, jobs=1)
+    made: list[str] = []
+    real = _batch._read_record
+
+    def read_record(*args: Any) -> gkbg.FileResult:
+        result = real(*args)
+        made.append(Path(result.source).name)
+        return result
+
+    monkeypatch.setattr(_batch, "_read_record", read_record)
+    gkbg.batch([*seeds, XLSX], out, jobs=1)
+    added = {path.name for path in [seeds[0], *seeds[3:], XLSX]}
+    assert sorted(made) == sorted(added), "the rows of the files done before are copied"
+    reference = tmp_path / "reference"
+    gkbg.batch([*seeds, XLSX], reference, jobs=1)
+    for name in ("summary.csv", "cells.csv", "findings.csv"):
+        assert (out / name).read_bytes() == (reference / name).read_bytes(), name
+    # an output edited since it was written: every row is made afresh, from the manifest
+    (out / "cells.csv").write_bytes((out / "cells.csv").read_bytes()[:-100])
+    made.clear()
+    changed = tmp_path / "changed.txt"
+    shutil.copy(seeds[0], changed)
+    gkbg.batch([*seeds, XLSX, changed], out, jobs=1)
+    assert len(made) == len(seeds) + 2
+    gkbg.batch([*seeds, XLSX, changed], reference, jobs=1)
+    for name in ("summary.csv", "cells.csv", "findings.csv"):
+        assert (out / name).read_bytes() == (reference / name).read_bytes(), name

@@ -22,6 +22,7 @@ import csv
 import glob
 import hashlib
 import importlib
+import io
 import json
 import multiprocessing
 import os
@@ -31,7 +32,7 @@ import time
 import warnings
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, TextIO
 
 import attrs
 import cattrs
@@ -422,6 +423,9 @@ def _settings(folder: Path) -> dict[str, Any]:
     return recorded if isinstance(recorded, dict) else {}
 
 
+_OUTPUTS = ("summary", "cells", "findings")
+
+
 def _state(folder: Path) -> dict[str, Any]:
     """What the outputs are made of: the manifest's size and time, and each output's size."""
     state: dict[str, Any] = {}
@@ -452,13 +456,33 @@ def _unchanged_outputs(folder: Path, *, read: int, skipped: int) -> BatchSummary
         return None
 
 
-def _record_outputs(folder: Path, summary: BatchSummary) -> None:
+def _record_outputs(folder: Path, summary: BatchSummary, index: dict[str, list[Any]]) -> None:
     fields = attrs.asdict(summary)
     for name in ("out", "read", "skipped"):
         del fields[name]
     settings = _settings(folder)
-    settings["written"] = {"state": _state(folder), "summary": fields}
+    settings["written"] = {"state": _state(folder), "summary": fields, "rows": index}
     _save_settings(folder, settings)
+
+
+def _previous_rows(folder: Path) -> tuple[int, dict[str, list[Any]]] | None:
+    """Where the outputs as last written hold each file's rows, and how far they read the manifest.
+
+    None when an output changed since they were written (or is gone), or the manifest is shorter.
+    """
+    written = _settings(folder).get("written")
+    if not isinstance(written, dict):
+        return None
+    state, rows = written.get("state"), written.get("rows")
+    now = _state(folder)
+    if not isinstance(state, dict) or not isinstance(rows, dict) or MANIFEST not in state:
+        return None
+    if any(now.get(f"{name}.csv") != state.get(f"{name}.csv") for name in _OUTPUTS):
+        return None
+    size = state[MANIFEST][0]
+    if not isinstance(size, int) or now.get(MANIFEST, [-1])[0] < size:
+        return None
+    return size, rows
 
 
 # --- the manifest ---------------------------------------------------------------------------
@@ -509,13 +533,14 @@ def _expand(data: dict[str, Any]) -> FileResult:
     return attrs.evolve(result, tables=built)
 
 
-def _records(folder: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Every whole, valid line of the manifest, with its byte offset."""
+def _records(folder: Path, start: int = 0) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Every whole, valid line of the manifest from byte ``start`` on, with its byte offset."""
     manifest = folder / MANIFEST
     if not manifest.exists():
         return
     with manifest.open("rb") as stream:
-        offset = 0
+        stream.seek(start)
+        offset = start
         for line in stream:
             here, offset = offset, offset + len(line)
             with contextlib.suppress(ValueError):  # a line cut short, or not ours
@@ -571,32 +596,27 @@ class _Manifest:
         self._stream.close()
 
 
-def _latest(folder: Path) -> Iterator[FileResult]:
-    """The last record of every file in the manifest, in the order of their paths.
+def _latest_offsets(folder: Path, start: int = 0) -> dict[str, int]:
+    """The offset of the last record of every file in the manifest from byte ``start`` on."""
+    return {_key_of(data): offset for offset, data in _records(folder, start)}
 
-    Holds only one offset per file in memory, not the records.
+
+def _read_record(stream: BinaryIO, offset: int, manifest: Path) -> FileResult:
+    """The record at ``offset`` of the manifest open as ``stream``.
 
     Raises:
-        GkbgError: A record is JSON but not a record this version of gkbg can read.
+        GkbgError: The record is JSON but not a record this version of gkbg can read.
     """
-    last: dict[str, int] = {}
-    for offset, data in _records(folder):
-        last[_key_of(data)] = offset
-    if not last:
-        return
-    manifest = folder / MANIFEST
-    with manifest.open("rb") as stream:
-        for key in sorted(last):
-            stream.seek(last[key])
-            data = json.loads(stream.readline())
-            data.pop("key", None)
-            try:
-                yield _expand(data)
-            except (cattrs.BaseValidationError, KeyError, ValueError, TypeError) as exc:
-                raise GkbgError(
-                    f"{manifest}: the record of {data.get('source')} cannot be read ({exc}); "
-                    "delete its line to read the file again"
-                ) from exc
+    stream.seek(offset)
+    data = json.loads(stream.readline())
+    data.pop("key", None)
+    try:
+        return _expand(data)
+    except (cattrs.BaseValidationError, KeyError, ValueError, TypeError) as exc:
+        raise GkbgError(
+            f"{manifest}: the record of {data.get('source')} cannot be read ({exc}); "
+            "delete its line to read the file again"
+        ) from exc
 
 
 # --- outputs --------------------------------------------------------------------------------
@@ -652,65 +672,107 @@ class _Counts:
         self.counts |= {"errors": 0, "warnings": 0}
         self.problems: list[tuple[str, str, str]] = []
 
-    def add(self, result: FileResult) -> None:
+    @staticmethod
+    def tally(result: FileResult) -> list[Any]:
+        """What one result adds: status, errors, warnings, and source, class and message."""
+        errors = sum(1 for f in result.findings if f.severity is Severity.ERROR)
+        return [
+            result.status,
+            errors,
+            len(result.findings) - errors,
+            result.source,
+            result.error_class or "",
+            result.error or "",
+        ]
+
+    def add_tally(self, tally: list[Any]) -> None:
+        status, errors, warnings, source, error_class, error = tally
         counts = self.counts
         counts["files"] += 1
-        counts[result.status] += 1
-        errors = sum(1 for f in result.findings if f.severity is Severity.ERROR)
+        counts[status] += 1
         counts["errors"] += errors
-        counts["warnings"] += len(result.findings) - errors
+        counts["warnings"] += warnings
         counts["with_errors"] += bool(errors)
-        if result.status != "ok":
-            self.problems.append((result.source, result.error_class or "", result.error or ""))
+        if status != "ok":
+            self.problems.append((source, error_class, error))
 
     def fields(self) -> dict[str, Any]:
         return {**self.counts, "problems": tuple(self.problems)}
 
 
-_OUTPUTS = ("summary", "cells", "findings")
-
-
 def _write_outputs(folder: Path, *, read: int, skipped: int) -> BatchSummary:
-    """Write cells, findings and summary afresh from the manifest, in one pass over it.
+    """Write cells, findings and summary from the manifest, sorted by path.
 
     When this run read nothing and nothing changed since they were last written, they are kept.
+    Otherwise the rows of a file recorded since are made from its record, and those of the
+    other files are copied from the outputs as last written, when these are unchanged since
+    (``batch.json`` records where each file's rows are); else every row is made afresh.
     """
     unchanged = _unchanged_outputs(folder, read=read, skipped=skipped)
     if unchanged is not None:
         return unchanged
-    summary = _rewrite_outputs(folder, read=read, skipped=skipped)
-    _record_outputs(folder, summary)
+    folder.mkdir(parents=True, exist_ok=True)
+    previous = _previous_rows(folder)
+    start = previous[0] if previous else 0
+    old: dict[str, list[Any]] = previous[1] if previous else {}
+    new = _latest_offsets(folder, start)
+    manifest = folder / MANIFEST
+    index: dict[str, list[Any]] = {}
+    counts = _Counts()
+    names = {"summary": SUMMARY_FIELDS, "cells": CELL_FIELDS, "findings": FINDING_FIELDS}
+    with contextlib.ExitStack() as stack:
+        records = stack.enter_context(manifest.open("rb")) if new else None
+        earlier = (
+            {name: stack.enter_context((folder / f"{name}.csv").open("rb")) for name in names}
+            if old
+            else {}
+        )
+        targets = {
+            name: stack.enter_context((folder / f".{name}.csv.partial").open("wb"))
+            for name in names
+        }
+        for name, fields in names.items():
+            targets[name].write(_csv_bytes([fields], bom=True))
+        for key in sorted(old.keys() | new.keys()):
+            if key in new:
+                assert records is not None  # noqa: S101 - opened when there are new records
+                result = _read_record(records, new[key], manifest)
+                chunks = {
+                    "summary": _csv_bytes([result.summary_record().values()]),
+                    "cells": _csv_bytes(r.values() for r in result.cell_records()),
+                    "findings": _csv_bytes(r.values() for r in result.finding_records()),
+                }
+                tally = _Counts.tally(result)
+            else:
+                spans, tally = old[key][:6], old[key][6]
+                chunks = {}
+                for position, name in enumerate(names):
+                    earlier[name].seek(spans[2 * position])
+                    chunks[name] = earlier[name].read(spans[2 * position + 1])
+            spans = []
+            for name in names:
+                spans += [targets[name].tell(), len(chunks[name])]
+                targets[name].write(chunks[name])
+            index[key] = [*spans, tally]
+            counts.add_tally(tally)
+    for name in names:
+        (folder / f".{name}.csv.partial").replace(folder / f"{name}.csv")
+    written = [f"{name}.csv" for name in names]
+    written += _write_parquet(folder, list(names))
+    summary = BatchSummary(
+        out=str(folder), read=read, skipped=skipped, outputs=tuple(written), **counts.fields()
+    )
+    _record_outputs(folder, summary, index)
     return summary
 
 
-def _rewrite_outputs(folder: Path, *, read: int, skipped: int) -> BatchSummary:
-    folder.mkdir(parents=True, exist_ok=True)
-    outputs = {"summary": SUMMARY_FIELDS, "cells": CELL_FIELDS, "findings": FINDING_FIELDS}
-    counts = _Counts()
-    with contextlib.ExitStack() as stack:
-        writers = {}
-        for name, fields in outputs.items():
-            stream = stack.enter_context(
-                (folder / f"{name}.csv").open("w", encoding="utf-8-sig", newline="")
-            )
-            writers[name] = csv.writer(stream)
-            writers[name].writerow(fields)
-        for result in _latest(folder):
-            rows = {
-                "summary": (result.summary_record(),),
-                "cells": result.cell_records(),
-                "findings": result.finding_records(),
-            }
-            for name, records in rows.items():
-                # The records hold the fields in order; csv writes None as "" and a number
-                # as its str(), exactly as `text_of` would, only faster.
-                writers[name].writerows(record.values() for record in records)
-            counts.add(result)
-    written = [f"{name}.csv" for name in outputs]
-    written += _write_parquet(folder, list(outputs))
-    return BatchSummary(
-        out=str(folder), read=read, skipped=skipped, outputs=tuple(written), **counts.fields()
-    )
+def _csv_bytes(rows: Iterable[Iterable[Any]], *, bom: bool = False) -> bytes:
+    """CSV rows as the outputs hold them: UTF-8 (with a BOM first), lines ended by CRLF."""
+    buffer = io.StringIO(newline="")
+    # The records hold the fields in order; csv writes None as "" and a number as its str(),
+    # exactly as `text_of` would, only faster.
+    csv.writer(buffer).writerows(rows)
+    return ("\ufeff" if bom else "").encode() + buffer.getvalue().encode("utf-8")
 
 
 def write_batch(
