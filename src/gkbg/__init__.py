@@ -60,6 +60,7 @@ from gkbg._export import (
 )
 from gkbg._findings import CheckResult, Finding, NotCheckable, Severity, Text
 from gkbg._json import converter, from_json, to_json
+from gkbg._lang import reason_zh
 from gkbg._layout import Layout, Token, TokenKind
 from gkbg._limits import Limits
 from gkbg._model import Cell, CellState, Location, Report, Table, Value
@@ -156,6 +157,7 @@ __all__ = [
     "json_schema",
     "parse",
     "parse_layout",
+    "reason_zh",
     "register_parser",
     "result_html",
     "to_html",
