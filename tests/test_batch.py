@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 import gkbg
@@ -384,3 +385,141 @@ def test_a_record_gkbg_cannot_read_is_an_error_naming_the_manifest(
         gkbg.batch([XLSX], out)
     assert main(["batch", str(XLSX), "--out", str(out)]) == 2
     assert "delete its line" in capsys.readouterr().err
+
+
+MINE = """\
+[[rules]]
+id = "mine.nothing_received"
+kind = "compare"
+severity = "warning"
+table = "applications"
+lhs = ["applications.received.total"]
+op = "<="
+rhs = []
+title = { zh = "无申请", en = "no applications" }
+message = { zh = "收到{actual}件申请", en = "{actual} applications received" }
+"""
+
+
+def test_a_resumed_run_with_other_rules_or_format_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seeds = sorted((FIXTURES / "seeds").glob("*.txt"))
+    out = tmp_path / "out"
+    first = gkbg.batch(seeds[:2], out, jobs=1)
+    recorded = json.loads((out / "batch.json").read_text(encoding="utf-8"))
+    assert recorded["gkbg"] == gkbg.__version__
+    assert recorded["checks"] == len(gkbg.RuleSet.default())
+    assert recorded["format"] is None
+    # the same options resume
+    assert gkbg.batch(seeds, out, jobs=1).skipped == first.files
+    mine = gkbg.RuleSet.default().with_rules(*gkbg.RuleSet.from_toml(MINE))
+    fewer = gkbg.RuleSet.default().without("cell.missing")
+    changed = gkbg.RuleSet(
+        attrs.evolve(rule, severity=gkbg.Severity.ERROR)
+        if isinstance(rule, gkbg.Rule) and rule.id == "cell.missing"
+        else rule
+        for rule in gkbg.RuleSet.default()
+    )
+    options: dict[str, Any]
+    for options, said in (
+        ({"rules": mine}, "other checks"),
+        ({"rules": fewer}, "other checks"),
+        ({"rules": changed}, "other checks"),
+        ({"format": "pipe"}, "--format pipe"),
+    ):
+        with pytest.raises(gkbg.GkbgError, match=said) as refused:
+            gkbg.batch(seeds, out, jobs=1, **options)
+        assert "Start afresh with --fresh" in str(refused.value)
+        with pytest.raises(gkbg.GkbgError, match=said):
+            gkbg.write_batch([], out, **options)
+    # nothing was mixed in: the folder still holds the first results only
+    assert len(read_csv(out / "summary.csv")) == len(seeds)
+    # on the command line: one line, status 2, then --fresh starts afresh
+    rules = tmp_path / "mine.toml"
+    rules.write_text(MINE, encoding="utf-8")
+    command = ["batch", *map(str, seeds[:1]), "--out", str(out), "--rules", str(rules)]
+    assert main([*command, "--lang", "en"]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"gkbg: {out}: its results were made with other checks (")
+    assert line.endswith("or give another --out")
+    assert main([*command, "--lang", "en", "--fresh"]) == 0
+    assert capsys.readouterr().out.startswith("1 file: 1 read now, 0 done before\n")
+    assert [row["source"] for row in read_csv(out / "summary.csv")] == [str(seeds[0])]
+    assert main([*command, "--lang", "en"]) == 0, "resuming with the same rules"
+
+
+def test_a_folder_from_a_gkbg_that_recorded_no_options_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    gkbg.batch([XLSX], out, jobs=1)
+    (out / "batch.json").unlink()
+    with pytest.raises(gkbg.GkbgError, match="a gkbg that did not record its version"):
+        gkbg.batch([XLSX], out, jobs=1)
+    assert gkbg.batch([XLSX], out, jobs=1, fresh=True).read == 1
+    other = json.loads((out / "batch.json").read_text(encoding="utf-8")) | {"gkbg": "0.0.1"}
+    (out / "batch.json").write_text(json.dumps(other), encoding="utf-8")
+    with pytest.raises(gkbg.GkbgError, match=f"made with gkbg 0.0.1, not {gkbg.__version__}"):
+        gkbg.batch([XLSX], out, jobs=1)
+
+
+def test_a_run_that_reads_nothing_keeps_the_outputs(tmp_path: Path) -> None:
+    seeds = sorted((FIXTURES / "seeds").glob("*.txt"))
+    out = tmp_path / "out"
+    first = gkbg.batch(seeds, out, jobs=1)
+    written = {name: (out / name).stat().st_mtime_ns for name in first.outputs}
+    for name in first.outputs:  # an old time, that a rewrite would change
+        os.utime(out / name, ns=(10**18, 10**18))
+    settings = json.loads((out / "batch.json").read_text(encoding="utf-8"))
+    settings["written"]["state"] = _batch._state(out)
+    (out / "batch.json").write_text(json.dumps(settings), encoding="utf-8")
+    again = gkbg.batch(seeds, out, jobs=1)
+    assert {name: (out / name).stat().st_mtime_ns for name in first.outputs} == dict.fromkeys(
+        written, 10**18
+    ), "nothing rewritten"
+    assert attrs.evolve(again, read=first.read, skipped=first.skipped) == first
+    assert (again.read, again.skipped) == (0, len(seeds))
+    # an output changed since (or lost) is written afresh
+    (out / "cells.csv").write_text("edited", encoding="utf-8")
+    third = gkbg.batch(seeds, out, jobs=1)
+    assert attrs.evolve(third, read=first.read, skipped=first.skipped) == first
+    assert len(read_csv(out / "cells.csv")) == sum(len(gkbg.parse(path).cells()) for path in seeds)
+    (out / "findings.csv").unlink()
+    gkbg.batch(seeds, out, jobs=1)
+    assert (out / "findings.csv").exists()
+    # a file read anew rewrites them
+    gkbg.batch([*seeds, XLSX], out, jobs=1)
+    assert XLSX.name in (out / "summary.csv").read_text(encoding="utf-8-sig")
+
+
+def test_a_resumed_run_makes_the_rows_of_its_new_files_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seeds = sorted((FIXTURES / "seeds").glob("*.txt"))
+    out = tmp_path / "out"
+    gkbg.batch(seeds[1:3], out, jobs=1)
+    made: list[str] = []
+    real = _batch._read_record
+
+    def read_record(*args: Any) -> gkbg.FileResult:
+        result = real(*args)
+        made.append(Path(result.source).name)
+        return result
+
+    monkeypatch.setattr(_batch, "_read_record", read_record)
+    gkbg.batch([*seeds, XLSX], out, jobs=1)
+    added = {path.name for path in [seeds[0], *seeds[3:], XLSX]}
+    assert sorted(made) == sorted(added), "the rows of the files done before are copied"
+    reference = tmp_path / "reference"
+    gkbg.batch([*seeds, XLSX], reference, jobs=1)
+    for name in ("summary.csv", "cells.csv", "findings.csv"):
+        assert (out / name).read_bytes() == (reference / name).read_bytes(), name
+    # an output edited since it was written: every row is made afresh, from the manifest
+    (out / "cells.csv").write_bytes((out / "cells.csv").read_bytes()[:-100])
+    made.clear()
+    changed = tmp_path / "changed.txt"
+    shutil.copy(seeds[0], changed)
+    gkbg.batch([*seeds, XLSX, changed], out, jobs=1)
+    assert len(made) == len(seeds) + 2
+    gkbg.batch([*seeds, XLSX, changed], reference, jobs=1)
+    for name in ("summary.csv", "cells.csv", "findings.csv"):
+        assert (out / name).read_bytes() == (reference / name).read_bytes(), name

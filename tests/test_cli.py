@@ -284,5 +284,5 @@ def test_a_missing_extra_names_the_file(
     captured = capsys.readouterr()
     (line,) = captured.err.splitlines()
     assert line.startswith(f"gkbg: cannot read: {pdf}: reading PDF files needs pypdfium2"), line
-    assert "pip install 'gkbg[pdf]'" in line
+    assert "pip install 'gkbg[pdf]', or pip install 'pypdfium2" in line
     assert f"{XINGAN}  (form 2021" in captured.out

@@ -78,3 +78,29 @@ def test_a_city_against_one_of_its_districts_only_warns() -> None:
     lacking = set(city.cells()) - set(district.cells())
     assert lacking
     assert lacking <= {key for skipped in result.not_checkable for key in skipped.cells}
+
+
+def _units_counted(summary: Report, units: tuple[Report, ...]) -> list[gkbg.Finding]:
+    """A function check of a roll-up: the summary says how many units it covers."""
+    if summary.cell("active.rules.issued").value != len(units):
+        text = gkbg.Text(zh="单位数不符", en=f"{len(units)} units")
+        return [gkbg.Finding("province.units", gkbg.Severity.WARNING, text, ())]
+    return []
+
+
+UNITS = gkbg.RollupFunctionRule(
+    "province.units", gkbg.Severity.WARNING, gkbg.Text(zh="单位数", en="units"), _units_counted
+)
+
+
+def test_a_rollup_check_written_as_a_function_runs_in_check_rollup() -> None:
+    report = gkbg.parse(FIXTURES.parent.parent / "examples" / "xingan-2024.txt")
+    summary, *units = (attrs.evolve(report, source=name) for name in ("city", "a", "b"))
+    rules = gkbg.RuleSet.builtin().with_rules(UNITS)
+    summary = with_cell(summary, Cell("active.rules.issued", CellState.VALUE, 3, "3"))
+    (finding,) = gkbg.check_rollup(summary, units, rules).by_rule("province.units")
+    assert finding.message.en == "2 units"
+    assert finding.reports == ("city", "a", "b")
+    assert not gkbg.check(summary, rules).by_rule("province.units")
+    two = with_cell(summary, Cell("active.rules.issued", CellState.VALUE, 2, "2"))
+    assert not gkbg.check_rollup(two, units, rules).by_rule("province.units")

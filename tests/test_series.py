@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import pickle
 from typing import TYPE_CHECKING
 
 import attrs
@@ -306,3 +307,37 @@ def test_at_the_change_of_form_only_the_carry_over_is_compared() -> None:
     result = gkbg.check_series([old, new])
     assert [finding.rule for finding in result] == ["series.carry_over"]
     assert result.not_checkable == ()
+
+
+def _grew_fivefold(previous: Report, current: Report) -> Iterator[gkbg.Finding]:
+    """A function check across years: applications received more than five times last year's."""
+    key = "applications.received.total"
+    before, now = previous.cell(key).value, current.cell(key).value
+    if isinstance(before, int) and isinstance(now, int) and now > 5 * before:
+        text = gkbg.Text(zh=f"申请数 {now} 超过上年 {before} 的五倍", en=f"{now} > 5 × {before}")
+        yield gkbg.Finding("province.fivefold", gkbg.Severity.WARNING, text, (key,), before, now)
+
+
+FIVEFOLD = gkbg.SeriesFunctionRule(
+    "province.fivefold",
+    gkbg.Severity.WARNING,
+    gkbg.Text(zh="申请数激增", en="applications surge"),
+    _grew_fivefold,
+)
+
+
+def test_a_series_check_written_as_a_function_runs_in_check_series() -> None:
+    first = _report(2022, applications__received__total=2)
+    second = _report(2023, applications__received__total=11)
+    rules = gkbg.RuleSet.default().with_rules(FIVEFOLD)
+    (finding,) = gkbg.check_series([second, first], rules).by_rule("province.fivefold")
+    assert (finding.expected, finding.actual) == (2, 11)
+    assert finding.reports == ("2022.txt", "2023.txt"), "the pair is named"
+    assert finding.message.en == "11 > 5 × 2"
+    # not about one report alone, and not when the growth is within bounds
+    assert not gkbg.check(second, rules).by_rule("province.fivefold")
+    third = _report(2024, applications__received__total=12)
+    assert not gkbg.check_series([second, third], rules).by_rule("province.fivefold")
+    assert gkbg.check_series([first, second], rules) == gkbg.check_series(
+        [first, second], pickle.loads(pickle.dumps(rules))
+    )

@@ -38,6 +38,8 @@ from gkbg._errors import (
     LimitExceededError,
     MissingExtraError,
     NoTablesError,
+    PluginError,
+    PluginWarning,
     RuleError,
     ScannedDocumentError,
     SeriesError,
@@ -58,6 +60,7 @@ from gkbg._export import (
 )
 from gkbg._findings import CheckResult, Finding, NotCheckable, Severity, Text
 from gkbg._json import converter, from_json, to_json
+from gkbg._lang import reason_zh
 from gkbg._layout import Layout, Token, TokenKind
 from gkbg._limits import Limits
 from gkbg._model import Cell, CellState, Location, Report, Table, Value
@@ -71,10 +74,10 @@ from gkbg._parsers import (
     parse_layout,
     register_parser,
 )
-from gkbg._rollup import check_rollup
+from gkbg._rollup import RollupFunctionRule, check_rollup
 from gkbg._rules import Check, FunctionRule, Rule, RuleSet, Statement
 from gkbg._schema import TABLES, Block, CellSpec, Column, Form, Row, TableForm, form, forms
-from gkbg._series import SeriesResult, check_series
+from gkbg._series import SeriesFunctionRule, SeriesResult, check_series
 from gkbg._version import __version__
 
 __all__ = [
@@ -111,13 +114,17 @@ __all__ = [
     "NotCheckable",
     "Parser",
     "ParserRegistry",
+    "PluginError",
+    "PluginWarning",
     "Report",
+    "RollupFunctionRule",
     "Row",
     "Rule",
     "RuleError",
     "RuleSet",
     "ScannedDocumentError",
     "SeriesError",
+    "SeriesFunctionRule",
     "SeriesResult",
     "Severity",
     "Statement",
@@ -150,6 +157,7 @@ __all__ = [
     "json_schema",
     "parse",
     "parse_layout",
+    "reason_zh",
     "register_parser",
     "result_html",
     "to_html",

@@ -20,32 +20,35 @@ import concurrent.futures
 import contextlib
 import csv
 import glob
+import hashlib
 import importlib
+import io
 import json
 import multiprocessing
 import os
 import sys
 import threading
 import time
+import warnings
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, TextIO
 
 import attrs
 import cattrs
 
 from gkbg._engine import check
-from gkbg._errors import GkbgError
+from gkbg._errors import GkbgError, PluginWarning
 from gkbg._export import CELL_FIELDS, FINDING_FIELDS, cell_record, finding_record
 from gkbg._findings import Finding, Severity
 from gkbg._json import converter
 from gkbg._model import Cell, CellState, Table
-from gkbg._parsers import parse
+from gkbg._parsers import default_registry, parse
+from gkbg._rules import Rule, RuleSet
+from gkbg._version import __version__
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
-
-    from gkbg._rules import RuleSet
 
 __all__ = [
     "SUMMARY_FIELDS",
@@ -61,6 +64,9 @@ Status = Literal["ok", "unreadable", "failed"]
 
 MANIFEST = "manifest.jsonl"
 """The name of the manifest in the output folder."""
+
+SETTINGS = "batch.json"
+"""The name of the file, in the output folder, that records what its results were made with."""
 
 SUMMARY_FIELDS: tuple[str, ...] = (
     "source",
@@ -308,6 +314,177 @@ def batch_files(
     return sorted(found.values())
 
 
+# --- what the results were made with --------------------------------------------------------
+
+
+def _check_identity(check: object) -> object:
+    """What identifies a check in a fingerprint: a rule's every field; a function's name."""
+    if isinstance(check, Rule):
+        return converter.unstructure(check)
+    function = getattr(check, "function", check)
+    kind = type(check)
+    return {
+        "id": getattr(check, "id", None),
+        "type": f"{kind.__module__}.{kind.__qualname__}",
+        "function": ".".join(
+            str(getattr(function, name, "")) for name in ("__module__", "__qualname__")
+        ),
+    }
+
+
+def _fingerprint(rules: RuleSet | None = None, format: str | None = None) -> dict[str, Any]:  # noqa: A002
+    """What a batch's results depend on: the gkbg version, the checks and the format option.
+
+    A check written in Python is known by its id and its function's name, not its code.
+    """
+    rules = RuleSet.default() if rules is None else rules
+    identities = json.dumps(
+        [_check_identity(check) for check in rules],
+        ensure_ascii=False,
+        sort_keys=True,
+        default=str,
+    )
+    return {
+        "gkbg": __version__,
+        "checks": len(rules),
+        "rules": hashlib.sha256(identities.encode("utf-8")).hexdigest()[:16],
+        "format": format,
+    }
+
+
+def _differences(recorded: dict[str, Any], wanted: dict[str, Any]) -> list[str]:
+    said: list[str] = []
+    if recorded.get("gkbg") != wanted["gkbg"]:
+        said.append(f"gkbg {recorded.get('gkbg')}, not {wanted['gkbg']}")
+    if (recorded.get("rules"), recorded.get("checks")) != (wanted["rules"], wanted["checks"]):
+        said.append(
+            f"other checks ({recorded.get('checks')} checks, fingerprint {recorded.get('rules')}; "
+            f"now {wanted['checks']}, {wanted['rules']})"
+        )
+    if recorded.get("format") != wanted["format"]:
+        said.append(
+            f"{_format_option(recorded.get('format'))}, not {_format_option(wanted['format'])}"
+        )
+    return said
+
+
+def _format_option(format: object) -> str:  # noqa: A002
+    return f"--format {format}" if format else "the format detected in each file"
+
+
+def _settled(folder: Path, wanted: dict[str, Any], *, fresh: bool) -> None:
+    """Make sure the results in ``folder`` were made as ``wanted``; record it for a new folder.
+
+    Raises:
+        GkbgError: The folder holds results made otherwise (another gkbg, other checks,
+            another format), or by a gkbg that did not record how.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    settings = folder / SETTINGS
+    manifest = folder / MANIFEST
+    if fresh:
+        manifest.unlink(missing_ok=True)
+        settings.unlink(missing_ok=True)
+    has_results = next(_records(folder), None) is not None
+    try:
+        recorded = json.loads(settings.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        recorded = None
+    except ValueError:
+        recorded = {}
+    if has_results:
+        if recorded is None:
+            said = ["a gkbg that did not record its version, checks and options"]
+        else:
+            said = _differences(recorded if isinstance(recorded, dict) else {}, wanted)
+        if said:
+            raise GkbgError(
+                f"{folder}: its results were made with {'; '.join(said)}: resuming would mix "
+                f"them with results made otherwise. Start afresh with --fresh (gkbg.batch(..., "
+                "fresh=True)), which reads every file again, or give another --out"
+            )
+    if not isinstance(recorded, dict) or any(recorded.get(k) != v for k, v in wanted.items()):
+        _save_settings(folder, wanted)
+
+
+def _save_settings(folder: Path, settings: dict[str, Any]) -> None:
+    """Write ``batch.json`` whole or not at all (a killed run leaves the previous one)."""
+    target = folder / SETTINGS
+    partial = target.with_name(f".{SETTINGS}.partial")
+    partial.write_text(json.dumps(settings, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    partial.replace(target)
+
+
+def _settings(folder: Path) -> dict[str, Any]:
+    try:
+        recorded = json.loads((folder / SETTINGS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return recorded if isinstance(recorded, dict) else {}
+
+
+_OUTPUTS = ("summary", "cells", "findings")
+
+
+def _state(folder: Path) -> dict[str, Any]:
+    """What the outputs are made of: the manifest's size and time, and each output's size."""
+    state: dict[str, Any] = {}
+    for name in (MANIFEST, *(f"{n}.csv" for n in _OUTPUTS), *(f"{n}.parquet" for n in _OUTPUTS)):
+        try:
+            info = (folder / name).stat()
+        except OSError:
+            continue
+        state[name] = [info.st_size, info.st_mtime_ns]
+    return state
+
+
+def _unchanged_outputs(folder: Path, *, read: int, skipped: int) -> BatchSummary | None:
+    """The summary of the outputs as last written, when nothing changed since: None otherwise.
+
+    The outputs are reused only when this run read no file and the manifest and every output
+    are as they were when they were written (same size and modification time).
+    """
+    written = _settings(folder).get("written")
+    if read or not isinstance(written, dict) or written.get("state") != _state(folder):
+        return None
+    try:
+        fields = dict(written["summary"])
+        fields["problems"] = tuple(tuple(problem) for problem in fields["problems"])
+        fields["outputs"] = tuple(fields["outputs"])
+        return BatchSummary(out=str(folder), read=read, skipped=skipped, **fields)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _record_outputs(folder: Path, summary: BatchSummary, index: dict[str, list[Any]]) -> None:
+    fields = attrs.asdict(summary)
+    for name in ("out", "read", "skipped"):
+        del fields[name]
+    settings = _settings(folder)
+    settings["written"] = {"state": _state(folder), "summary": fields, "rows": index}
+    _save_settings(folder, settings)
+
+
+def _previous_rows(folder: Path) -> tuple[int, dict[str, list[Any]]] | None:
+    """Where the outputs as last written hold each file's rows, and how far they read the manifest.
+
+    None when an output changed since they were written (or is gone), or the manifest is shorter.
+    """
+    written = _settings(folder).get("written")
+    if not isinstance(written, dict):
+        return None
+    state, rows = written.get("state"), written.get("rows")
+    now = _state(folder)
+    if not isinstance(state, dict) or not isinstance(rows, dict) or MANIFEST not in state:
+        return None
+    if any(now.get(f"{name}.csv") != state.get(f"{name}.csv") for name in _OUTPUTS):
+        return None
+    size = state[MANIFEST][0]
+    if not isinstance(size, int) or now.get(MANIFEST, [-1])[0] < size:
+        return None
+    return size, rows
+
+
 # --- the manifest ---------------------------------------------------------------------------
 
 
@@ -356,13 +533,14 @@ def _expand(data: dict[str, Any]) -> FileResult:
     return attrs.evolve(result, tables=built)
 
 
-def _records(folder: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Every whole, valid line of the manifest, with its byte offset."""
+def _records(folder: Path, start: int = 0) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Every whole, valid line of the manifest from byte ``start`` on, with its byte offset."""
     manifest = folder / MANIFEST
     if not manifest.exists():
         return
     with manifest.open("rb") as stream:
-        offset = 0
+        stream.seek(start)
+        offset = start
         for line in stream:
             here, offset = offset, offset + len(line)
             with contextlib.suppress(ValueError):  # a line cut short, or not ours
@@ -418,32 +596,27 @@ class _Manifest:
         self._stream.close()
 
 
-def _latest(folder: Path) -> Iterator[FileResult]:
-    """The last record of every file in the manifest, in the order of their paths.
+def _latest_offsets(folder: Path, start: int = 0) -> dict[str, int]:
+    """The offset of the last record of every file in the manifest from byte ``start`` on."""
+    return {_key_of(data): offset for offset, data in _records(folder, start)}
 
-    Holds only one offset per file in memory, not the records.
+
+def _read_record(stream: BinaryIO, offset: int, manifest: Path) -> FileResult:
+    """The record at ``offset`` of the manifest open as ``stream``.
 
     Raises:
-        GkbgError: A record is JSON but not a record this version of gkbg can read.
+        GkbgError: The record is JSON but not a record this version of gkbg can read.
     """
-    last: dict[str, int] = {}
-    for offset, data in _records(folder):
-        last[_key_of(data)] = offset
-    if not last:
-        return
-    manifest = folder / MANIFEST
-    with manifest.open("rb") as stream:
-        for key in sorted(last):
-            stream.seek(last[key])
-            data = json.loads(stream.readline())
-            data.pop("key", None)
-            try:
-                yield _expand(data)
-            except (cattrs.BaseValidationError, KeyError, ValueError, TypeError) as exc:
-                raise GkbgError(
-                    f"{manifest}: the record of {data.get('source')} cannot be read ({exc}); "
-                    "delete its line to read the file again"
-                ) from exc
+    stream.seek(offset)
+    data = json.loads(stream.readline())
+    data.pop("key", None)
+    try:
+        return _expand(data)
+    except (cattrs.BaseValidationError, KeyError, ValueError, TypeError) as exc:
+        raise GkbgError(
+            f"{manifest}: the record of {data.get('source')} cannot be read ({exc}); "
+            "delete its line to read the file again"
+        ) from exc
 
 
 # --- outputs --------------------------------------------------------------------------------
@@ -499,62 +672,138 @@ class _Counts:
         self.counts |= {"errors": 0, "warnings": 0}
         self.problems: list[tuple[str, str, str]] = []
 
-    def add(self, result: FileResult) -> None:
+    @staticmethod
+    def tally(result: FileResult) -> list[Any]:
+        """What one result adds: status, errors, warnings, and source, class and message."""
+        errors = sum(1 for f in result.findings if f.severity is Severity.ERROR)
+        return [
+            result.status,
+            errors,
+            len(result.findings) - errors,
+            result.source,
+            result.error_class or "",
+            result.error or "",
+        ]
+
+    def add_tally(self, tally: list[Any]) -> None:
+        status, errors, warnings, source, error_class, error = tally
         counts = self.counts
         counts["files"] += 1
-        counts[result.status] += 1
-        errors = sum(1 for f in result.findings if f.severity is Severity.ERROR)
+        counts[status] += 1
         counts["errors"] += errors
-        counts["warnings"] += len(result.findings) - errors
+        counts["warnings"] += warnings
         counts["with_errors"] += bool(errors)
-        if result.status != "ok":
-            self.problems.append((result.source, result.error_class or "", result.error or ""))
+        if status != "ok":
+            self.problems.append((source, error_class, error))
 
     def fields(self) -> dict[str, Any]:
         return {**self.counts, "problems": tuple(self.problems)}
 
 
 def _write_outputs(folder: Path, *, read: int, skipped: int) -> BatchSummary:
-    """Write cells, findings and summary afresh from the manifest, in one pass over it."""
+    """Write cells, findings and summary from the manifest, sorted by path.
+
+    When this run read nothing and nothing changed since they were last written, they are kept.
+    Otherwise the rows of a file recorded since are made from its record, and those of the
+    other files are copied from the outputs as last written, when these are unchanged since
+    (``batch.json`` records where each file's rows are); else every row is made afresh.
+    """
+    unchanged = _unchanged_outputs(folder, read=read, skipped=skipped)
+    if unchanged is not None:
+        return unchanged
     folder.mkdir(parents=True, exist_ok=True)
-    outputs = {"summary": SUMMARY_FIELDS, "cells": CELL_FIELDS, "findings": FINDING_FIELDS}
+    previous = _previous_rows(folder)
+    start = previous[0] if previous else 0
+    old: dict[str, list[Any]] = previous[1] if previous else {}
+    new = _latest_offsets(folder, start)
+    manifest = folder / MANIFEST
+    index: dict[str, list[Any]] = {}
     counts = _Counts()
+    names = {"summary": SUMMARY_FIELDS, "cells": CELL_FIELDS, "findings": FINDING_FIELDS}
     with contextlib.ExitStack() as stack:
-        writers = {}
-        for name, fields in outputs.items():
-            stream = stack.enter_context(
-                (folder / f"{name}.csv").open("w", encoding="utf-8-sig", newline="")
-            )
-            writers[name] = csv.writer(stream)
-            writers[name].writerow(fields)
-        for result in _latest(folder):
-            rows = {
-                "summary": (result.summary_record(),),
-                "cells": result.cell_records(),
-                "findings": result.finding_records(),
-            }
-            for name, records in rows.items():
-                # The records hold the fields in order; csv writes None as "" and a number
-                # as its str(), exactly as `text_of` would, only faster.
-                writers[name].writerows(record.values() for record in records)
-            counts.add(result)
-    written = [f"{name}.csv" for name in outputs]
-    written += _write_parquet(folder, list(outputs))
-    return BatchSummary(
+        records = stack.enter_context(manifest.open("rb")) if new else None
+        earlier = (
+            {name: stack.enter_context((folder / f"{name}.csv").open("rb")) for name in names}
+            if old
+            else {}
+        )
+        targets = {
+            name: stack.enter_context((folder / f".{name}.csv.partial").open("wb"))
+            for name in names
+        }
+        for name, fields in names.items():
+            targets[name].write(_csv_bytes([fields], bom=True))
+        for key in sorted(old.keys() | new.keys()):
+            if key in new:
+                assert records is not None  # noqa: S101 - opened when there are new records
+                result = _read_record(records, new[key], manifest)
+                chunks = {
+                    "summary": _csv_bytes([result.summary_record().values()]),
+                    "cells": _csv_bytes(r.values() for r in result.cell_records()),
+                    "findings": _csv_bytes(r.values() for r in result.finding_records()),
+                }
+                tally = _Counts.tally(result)
+            else:
+                spans, tally = old[key][:6], old[key][6]
+                chunks = {}
+                for position, name in enumerate(names):
+                    earlier[name].seek(spans[2 * position])
+                    chunks[name] = earlier[name].read(spans[2 * position + 1])
+            spans = []
+            for name in names:
+                spans += [targets[name].tell(), len(chunks[name])]
+                targets[name].write(chunks[name])
+            index[key] = [*spans, tally]
+            counts.add_tally(tally)
+    for name in names:
+        (folder / f".{name}.csv.partial").replace(folder / f"{name}.csv")
+    written = [f"{name}.csv" for name in names]
+    written += _write_parquet(folder, list(names))
+    summary = BatchSummary(
         out=str(folder), read=read, skipped=skipped, outputs=tuple(written), **counts.fields()
     )
+    _record_outputs(folder, summary, index)
+    return summary
 
 
-def write_batch(results: Iterable[FileResult], out: str | os.PathLike[str]) -> BatchSummary:
+def _csv_bytes(rows: Iterable[Iterable[Any]], *, bom: bool = False) -> bytes:
+    """CSV rows as the outputs hold them: UTF-8 (with a BOM first), lines ended by CRLF."""
+    buffer = io.StringIO(newline="")
+    # The records hold the fields in order; csv writes None as "" and a number as its str(),
+    # exactly as `text_of` would, only faster.
+    csv.writer(buffer).writerows(rows)
+    return ("\ufeff" if bom else "").encode() + buffer.getvalue().encode("utf-8")
+
+
+def write_batch(
+    results: Iterable[FileResult],
+    out: str | os.PathLike[str],
+    *,
+    rules: RuleSet | None = None,
+    format: str | None = None,  # noqa: A002 - the name `gkbg.parse` uses
+    fresh: bool = False,
+) -> BatchSummary:
     """Record results made elsewhere (on a Dask cluster, say) in ``out`` and write its outputs.
 
     The results join the manifest of ``out`` exactly as `batch` records its own, so `batch`
     and `batch_files` with ``out=`` skip them afterwards.
 
+    Args:
+        results: What `batch_file` returned for each file.
+        out: The output folder (created when needed).
+        rules: The checks the results were made with, as given to `batch_file`.
+        format: The format they were read in, as given to `batch_file`.
+        fresh: Forget the results already in ``out``.
+
     Returns:
         The summary of everything ``out`` now holds.
+
+    Raises:
+        GkbgError: ``out`` holds results made with another gkbg, other checks or another
+            format (see `batch`).
     """
     folder = Path(out)
+    _settled(folder, _fingerprint(rules, format), fresh=fresh)
     manifest = _Manifest(folder)
     count = 0
     try:
@@ -603,6 +852,8 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(rules: RuleSet | None, format: str | None) -> None:  # noqa: A002
+    # the parent has loaded the plugins first and warned of any left out: once is enough
+    warnings.simplefilter("ignore", PluginWarning)
     _WORKER["rules"] = rules
     _WORKER["format"] = format
 
@@ -670,12 +921,15 @@ def batch(
     format: str | None = None,  # noqa: A002 - the name `gkbg.parse` uses
     progress: bool | None = None,
     stream: TextIO | None = None,
+    fresh: bool = False,
 ) -> BatchSummary:
     """Read and check many files in worker processes, write cells, findings and a summary.
 
     A file that cannot be read is recorded (its error class and message) and skipped; the run
     goes on. A rerun with the same ``out`` skips the files already done (see the module notes
-    on the manifest) and rewrites the outputs for all of them.
+    on the manifest) and rewrites the outputs for all of them. The folder records what its
+    results were made with (``batch.json``: the gkbg version, a fingerprint of the checks, the
+    format); a rerun with others is refused rather than mixing results.
 
     Args:
         paths: Files, folders and glob patterns (see `batch_files`).
@@ -687,11 +941,20 @@ def batch(
         format: Read every file in this format instead of detecting it.
         progress: Show a progress bar on ``stream``; by default only when it is a terminal.
         stream: Where the progress bar goes; by default standard error.
+        fresh: Forget the results already in ``out`` and read every file again.
 
     Returns:
         The counts of the run and of the output folder.
+
+    Raises:
+        GkbgError: ``out`` cannot be used: it holds results made with another gkbg, other
+            checks or another ``format`` (the message says to start afresh with ``fresh``),
+            or a manifest record this gkbg cannot read.
     """
     folder = Path(out)
+    # Plugins load here first, so that one left out is named once, not once per worker.
+    default_registry().names()
+    _settled(folder, _fingerprint(rules, format), fresh=fresh)
     chosen = _collect(paths)
     todo = sorted(_pending(chosen, folder).values())
     skipped = len(chosen) - len(todo)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, cast
 import attrs
 
 from gkbg._findings import CheckResult, Finding, NotCheckable, Severity
+from gkbg._lang import reasons_zh
 from gkbg._model import Cell, CellState, Report, Value
 from gkbg._narrative import Sentences, narrative
 from gkbg._rules import Rule, RuleSet
@@ -350,7 +351,9 @@ def _cells(rule: Rule, context: _Context) -> Iterator[Outcome]:
             elif rule.check == "blank" and cell.state is CellState.BLANK:
                 extra, actual = {}, None
             elif rule.check == "unread" and cell.state is CellState.UNREAD:
-                extra, actual = {"reason_en": "; ".join(cell.uncertain)}, None
+                reasons = cell.uncertain
+                extra = {"reason_en": "; ".join(reasons), "reason_zh": reasons_zh(reasons)}
+                actual = None
             else:
                 continue
             fields: dict[str, object] = {

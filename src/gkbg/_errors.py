@@ -34,6 +34,8 @@ __all__ = [
     "LimitExceededError",
     "MissingExtraError",
     "NoTablesError",
+    "PluginError",
+    "PluginWarning",
     "RuleError",
     "ScannedDocumentError",
     "SeriesError",
@@ -113,6 +115,54 @@ class LimitExceededError(DocumentError):
 
 class MissingExtraError(GkbgError, ImportError):
     """An optional dependency is needed; the message says which extra installs it."""
+
+
+class PluginError(GkbgError):
+    """An entry point of the ``gkbg.parsers`` or ``gkbg.rules`` group cannot be used.
+
+    Its import failed, or it gave something that is not a parser (a check). The message names the
+    entry point, the distribution that declares it and the cause.
+
+    Attributes:
+        group: The entry-point group, ``"gkbg.parsers"`` or ``"gkbg.rules"``.
+        name: The entry point's name.
+        value: What it points at, such as ``"gkbg_tsv:TsvParser"``.
+        distribution: The distribution that declares it, with its version (``"gkbg-tsv 0.1"``),
+            or ``"an unknown distribution"``.
+        cause: What went wrong, in a sentence.
+    """
+
+    def __init__(self, group: str, name: str, value: str, distribution: str, cause: str) -> None:
+        super().__init__(
+            f"plugin {name!r} = {value!r} of {distribution} (entry-point group {group!r}) "
+            f"is not used: {cause}"
+        )
+        self.group = group
+        self.name = name
+        self.value = value
+        self.distribution = distribution
+        self.cause = cause
+
+    def __reduce__(self) -> tuple[type[PluginError], tuple[str, ...]]:
+        return (type(self), (self.group, self.name, self.value, self.distribution, self.cause))
+
+
+class PluginWarning(UserWarning):
+    """A plugin was left out because it cannot be used; its `PluginError` says why.
+
+    gkbg goes on without it, so that one broken package does not stop every check. To stop
+    instead, turn the warning into an error: ``warnings.simplefilter("error", gkbg.PluginWarning)``.
+
+    Attributes:
+        error: The `PluginError` naming the entry point, its distribution and the cause.
+    """
+
+    def __init__(self, error: PluginError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+    def __reduce__(self) -> tuple[type[PluginWarning], tuple[PluginError]]:
+        return (type(self), (self.error,))
 
 
 class FormError(GkbgError, ValueError):

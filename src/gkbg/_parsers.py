@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import threading
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+import attrs
 
 from gkbg._align import build_report
 from gkbg._errors import (
@@ -23,6 +24,7 @@ from gkbg._errors import (
     GkbgError,
     LimitExceededError,
     NoTablesError,
+    PluginError,
     UnknownFormatError,
 )
 from gkbg._limits import (
@@ -35,6 +37,8 @@ from gkbg._limits import (
     exceeded,
     size_text,
 )
+from gkbg._plugins import load_plugins
+from gkbg._schema import forms
 from gkbg._text import decode_bom
 
 if TYPE_CHECKING:
@@ -123,6 +127,9 @@ class Parser(Protocol):
     Attributes:
         name: The format name users pass as ``format=`` (``"pipe"``, ``"text"``).
         description: One line for ``gkbg formats`` and error messages.
+
+    A parser that needs one of gkbg's extras may also name it in an ``extra`` attribute
+    (``extra = "pdf"``): ``gkbg formats`` then says whether it is installed.
     """
 
     name: str
@@ -150,6 +157,7 @@ class ParserRegistry:
         self._entry_points = entry_points
         self._loaded = not entry_points
         self._lock = threading.Lock()
+        self._broken: list[PluginError] = []
         for parser in parsers:
             self.register(parser)
 
@@ -171,15 +179,15 @@ class ParserRegistry:
             if self._loaded:
                 return
             self._loaded = True
-            for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
-                loaded = entry.load()
-                parser = loaded() if isinstance(loaded, type) else loaded
-                if not isinstance(parser, Parser):
-                    raise GkbgError(
-                        f"entry point {entry.name!r} = {entry.value!r} in group "
-                        f"{ENTRY_POINT_GROUP!r} is not a gkbg parser"
-                    )
+            parsers, self._broken = load_plugins(ENTRY_POINT_GROUP, _parser_of)
+            for parser in parsers:
                 self._parsers.setdefault(parser.name, parser)
+
+    @property
+    def broken(self) -> tuple[PluginError, ...]:
+        """The ``gkbg.parsers`` entry points left out because they cannot be used, and why."""
+        self._load_entry_points()
+        return tuple(self._broken)
 
     def names(self) -> tuple[str, ...]:
         """Every registered format name."""
@@ -190,12 +198,16 @@ class ParserRegistry:
         """The parser for a format name.
 
         Raises:
-            UnknownFormatError: No parser has that name; the message lists the known ones.
+            UnknownFormatError: No parser has that name; the message lists the known ones, or
+                names the plugin that would provide it and why it cannot be used.
         """
         self._load_entry_points()
         try:
             return self._parsers[name]
         except KeyError:
+            for error in self._broken:
+                if error.name == name:
+                    raise UnknownFormatError(f"format={name!r}", str(error)) from None
             known = ", ".join(self._parsers)
             raise UnknownFormatError(
                 f"format={name!r}", f"no parser for this format; known formats: {known}"
@@ -227,6 +239,17 @@ class ParserRegistry:
                 document.name, f"{what} in no format gkbg can read (known formats: {known})"
             )
         return best[1]
+
+
+def _parser_of(loaded: object) -> list[Parser]:
+    """The parser an entry point gives: a parser class (instantiated) or a parser."""
+    parser = loaded() if isinstance(loaded, type) else loaded
+    if not isinstance(parser, Parser):
+        raise GkbgError(
+            f"it gives {parser!r}, which is not a gkbg parser (needs name, description, sniff "
+            "and read)"
+        )
+    return [parser]
 
 
 _default: ParserRegistry | None = None
@@ -372,6 +395,45 @@ def parse_layout(
     return layout
 
 
+def _printed_alike(table_key: str) -> bool:
+    """Whether every form prints the table alike (table 四): same cells, labels and kinds."""
+    shapes = {
+        tuple(
+            (cell.key, cell.row.label, cell.column.label, cell.kind)
+            for cell in form.table(table_key).cells
+        )
+        for form in forms().values()
+    }
+    return len(shapes) == 1
+
+
+def _form_in_force(year: int | None) -> str | None:
+    """The form for reports of ``year``; for no year, the form in force now."""
+    if year is None:
+        current = [variant for variant, form in forms().items() if form.last_year is None]
+        return current[-1] if current else None
+    return next((variant for variant, form in forms().items() if form.applies_to(year)), None)
+
+
+def _form_of_shared_tables(report: Report) -> Report:
+    """A report whose only tables every form prints alike takes the form of its year.
+
+    Nothing printed tells the form of such a report (table 四 alone): rather than the first
+    form, it is the form in force for the report year, or, for a report naming no year, the
+    form in force now.
+    """
+    found = [table for table in report.tables if table.found]
+    if not found or not all(_printed_alike(table.key) for table in found):
+        return report
+    variant = _form_in_force(report.year)
+    if variant is None:
+        return report
+    tables = tuple(
+        attrs.evolve(table, variant=variant) if table.found else table for table in report.tables
+    )
+    return attrs.evolve(report, tables=tables, variant=variant)
+
+
 def parse(
     source: Source,
     *,
@@ -402,7 +464,7 @@ def parse(
             `EncodingError`, `UnsafeDocumentError`, `LimitExceededError`.
     """
     layout = parse_layout(source, format=format, registry=registry, limits=limits)
-    report = build_report(layout)
+    report = _form_of_shared_tables(build_report(layout))
     if not any(table.found for table in report.tables):
         raise NoTablesError(
             layout.source or "<document>",

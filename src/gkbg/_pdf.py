@@ -102,7 +102,8 @@ class PdfParser:
     """Reads the text layer of PDF files (needs ``pip install 'gkbg[pdf]'``)."""
 
     name = "pdf"
-    description = "PDF with a text layer (needs the pdf extra: pip install 'gkbg[pdf]')"
+    description = "PDF with a text layer"
+    extra = "pdf"
 
     def sniff(self, document: Input) -> float:
         """Sure when the file starts with the PDF signature."""

@@ -15,18 +15,50 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import attrs
+
 from gkbg._errors import SeriesError
-from gkbg._findings import CheckResult, Finding, NotCheckable
+from gkbg._findings import CheckResult, Finding, NotCheckable, Severity
 from gkbg._rules import Rule, RuleSet
 from gkbg._schema import forms
-from gkbg._series import report_name
+from gkbg._series import named, report_name
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
 
+    from gkbg._findings import Text
     from gkbg._model import Report, Value
 
-__all__ = ["check_rollup"]
+__all__ = ["RollupFunctionRule", "check_rollup"]
+
+Outcome = Finding | NotCheckable
+
+
+@attrs.frozen
+class RollupFunctionRule:
+    """A check of a summary report against its units' reports, written as a Python function.
+
+    `gkbg.check_rollup` calls the function once, as ``function(summary, units)`` (``units`` a
+    tuple of reports); it yields `Finding` and `NotCheckable` objects. A finding that names no
+    reports (`Finding.reports`) is given the summary report's and the units'. It goes into a
+    `RuleSet` like any check; `gkbg.check`, which sees one report at a time, finds nothing
+    with it.
+
+    Attributes:
+        id: Stable identifier.
+        severity: The severity its findings should carry (it is the function's job to use it).
+        title: One line saying what it checks.
+        function: ``(summary, units) -> Iterable[Finding | NotCheckable]``.
+    """
+
+    id: str
+    severity: Severity
+    title: Text
+    function: Callable[[Report, tuple[Report, ...]], Iterable[Outcome]]
+
+    def evaluate(self, report: Report) -> Iterable[Outcome]:  # noqa: ARG002 - one report
+        """Nothing: a check across reports has no finding about one report alone."""
+        return ()
 
 
 def _labels(report: Report) -> dict[str, tuple[str, str]]:
@@ -86,7 +118,7 @@ def check_rollup(
         parent: The region's summary report.
         children: The reports of the units it covers.
         rules: The checks; by default `RuleSet.default()`. Only the rules of scope ``rollup``
-            are run here.
+            and the `RollupFunctionRule` checks are run here.
 
     Returns:
         A warning for every cell whose summary differs from the units' sum (`Finding.reports`
@@ -102,10 +134,15 @@ def check_rollup(
         raise SeriesError(f"{report_name(parent)}: a roll-up needs the reports of its units")
     findings: list[Finding] = []
     skipped: list[NotCheckable] = []
+    names = (report_name(parent), *(report_name(unit) for unit in units))
     for rule in rules:
-        if not isinstance(rule, Rule) or rule.kind != "rollup":
+        if isinstance(rule, RollupFunctionRule):
+            outcomes: Iterable[Outcome] = named(rule.function(parent, units), names)
+        elif isinstance(rule, Rule) and rule.kind == "rollup":
+            outcomes = _rollup(rule, parent, units)
+        else:
             continue
-        for outcome in _rollup(rule, parent, units):
+        for outcome in outcomes:
             if isinstance(outcome, Finding):
                 findings.append(outcome)
             else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import string
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
@@ -23,6 +23,7 @@ from cattrs.errors import ClassValidationError
 from gkbg._compat import tomllib
 from gkbg._errors import RuleError
 from gkbg._findings import Finding, NotCheckable, Severity, Text
+from gkbg._plugins import load_plugins
 from gkbg._schema import TABLES, forms
 
 if TYPE_CHECKING:
@@ -556,23 +557,18 @@ def _builtin() -> RuleSet:
 
 @functools.cache
 def _default() -> RuleSet:
-    extra: list[Rule | FunctionRule | Check] = []
-    for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
-        extra.extend(_from_entry_point(entry))
+    extra, _broken = load_plugins(ENTRY_POINT_GROUP, _from_entry_point)
     return _builtin().with_rules(*extra)
 
 
-def _from_entry_point(entry: metadata.EntryPoint) -> list[Rule | FunctionRule | Check]:
-    loaded = entry.load()
+def _from_entry_point(loaded: object) -> list[Rule | FunctionRule | Check]:
     if callable(loaded) and not isinstance(loaded, (Rule, FunctionRule, RuleSet)):
         loaded = loaded()
     if isinstance(loaded, (Rule, FunctionRule)):
         return [loaded]
-    items = list(loaded) if isinstance(loaded, Iterable) else [loaded]
-    for item in items:
+    checks: list[Rule | FunctionRule | Check] = []
+    for item in list(loaded) if isinstance(loaded, Iterable) else [loaded]:
         if not isinstance(item, (Rule, FunctionRule, Check)):
-            raise RuleError(
-                f"entry point {entry.name!r} = {entry.value!r} in group {ENTRY_POINT_GROUP!r} "
-                f"gave {item!r}, which is not a gkbg check"
-            )
-    return items
+            raise RuleError(f"it gives {item!r}, which is not a gkbg check")
+        checks.append(item)
+    return checks

@@ -34,9 +34,18 @@ from gkbg._rules import Rule, RuleSet
 from gkbg._text import nfkc
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
 
-__all__ = ["SeriesResult", "check_series", "report_name", "text_reuse"]
+    from gkbg._findings import Text
+
+__all__ = [
+    "SeriesFunctionRule",
+    "SeriesResult",
+    "check_series",
+    "named",
+    "report_name",
+    "text_reuse",
+]
 
 Outcome = Finding | NotCheckable
 
@@ -205,6 +214,9 @@ def _compare(rules: RuleSet, previous: Report, current: Report) -> Iterator[Outc
         "this_report": names[1],
     }
     for rule in rules:
+        if isinstance(rule, SeriesFunctionRule):
+            yield from named(rule.function(previous, current), names)
+            continue
         if not isinstance(rule, Rule) or rule.scope != "series":
             continue
         if rule.kind == "text_reuse":
@@ -216,6 +228,42 @@ def _compare(rules: RuleSet, previous: Report, current: Report) -> Iterator[Outc
                 yield attrs.evolve(outcome, message=outcome.message.fill(fields), reports=names)
             else:
                 yield outcome
+
+
+def named(outcomes: Iterable[Outcome], names: tuple[str, ...]) -> Iterator[Outcome]:
+    """``outcomes``, each finding that names no reports given ``names``."""
+    for outcome in outcomes:
+        if isinstance(outcome, Finding) and not outcome.reports:
+            yield attrs.evolve(outcome, reports=names)
+        else:
+            yield outcome
+
+
+@attrs.frozen
+class SeriesFunctionRule:
+    """A check across two years of one agency, written as a Python function.
+
+    `gkbg.check_series` calls the function once for every report and the report of the year
+    before it, as ``function(previous, current)``; it yields `Finding` and `NotCheckable`
+    objects. A finding that names no reports (`Finding.reports`) is given the two. It goes into
+    a `RuleSet` like any check; `gkbg.check`, which sees one report at a time, finds nothing
+    with it.
+
+    Attributes:
+        id: Stable identifier.
+        severity: The severity its findings should carry (it is the function's job to use it).
+        title: One line saying what it checks.
+        function: ``(previous, current) -> Iterable[Finding | NotCheckable]``.
+    """
+
+    id: str
+    severity: Severity
+    title: Text
+    function: Callable[[Report, Report], Iterable[Outcome]]
+
+    def evaluate(self, report: Report) -> Iterable[Outcome]:  # noqa: ARG002 - one report
+        """Nothing: a check across years has no finding about one report alone."""
+        return ()
 
 
 def _gaps(years: Sequence[int]) -> tuple[int, ...]:
@@ -230,7 +278,8 @@ def check_series(reports: Iterable[Report], rules: RuleSet | None = None) -> Ser
     Args:
         reports: The reports, in any order (`gkbg.parse` results).
         rules: The checks; by default `RuleSet.default()`. Only the rules of scope ``series``
-            are run here (`gkbg.check` runs those of scope ``report``).
+            and the `SeriesFunctionRule` checks are run here (`gkbg.check` runs those of scope
+            ``report`` and the `FunctionRule` checks).
 
     Returns:
         The findings, errors first, each naming the two reports (`Finding.reports`) and the

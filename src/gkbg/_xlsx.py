@@ -333,10 +333,8 @@ class XlsxParser:
     """Reads Excel ``.xlsx`` workbooks cell by cell (needs ``pip install 'gkbg[xlsx]'``)."""
 
     name = "xlsx"
-    description = (
-        "Excel .xlsx workbook, every sheet a table, merged cells as one "
-        "(needs the xlsx extra: pip install 'gkbg[xlsx]')"
-    )
+    description = "Excel .xlsx workbook, every sheet a table, merged cells as one"
+    extra = "xlsx"
 
     def sniff(self, document: Input) -> float:
         """Sure when the bytes are a zip archive holding ``xl/workbook.xml``."""

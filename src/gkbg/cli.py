@@ -13,12 +13,14 @@ import json
 import os
 import sys
 import unicodedata
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from gkbg._batch import batch
+from gkbg._compat import EXTRAS, extra_installed, install_hint
 from gkbg._engine import check
-from gkbg._errors import GkbgError
+from gkbg._errors import GkbgError, PluginWarning
 from gkbg._findings import Text
 from gkbg._json import converter, to_json
 from gkbg._lang import Lang, count, default_lang, join
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     from gkbg._batch import BatchSummary
     from gkbg._findings import CheckResult
     from gkbg._model import Report
+    from gkbg._parsers import Parser
 
 __all__ = ["main"]
 
@@ -170,7 +173,8 @@ def _parser() -> argparse.ArgumentParser:
         commands,
         "batch",
         "read and check many files into CSV (and Parquet) files, resumably",
-        "Run it again with the same --out to read only the files not done yet. " + _EXIT_STATUS,
+        "Run it again with the same --out to read only the files not done yet; with other "
+        "--rules or --format, or another gkbg, it refuses unless given --fresh. " + _EXIT_STATUS,
     )
     batch_cmd.add_argument(
         "paths", nargs="+", metavar="PATH", help="files, folders (read recursively) or globs"
@@ -182,6 +186,12 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     batch_cmd.add_argument(
         "--jobs", type=int, default=None, metavar="N", help="worker processes (default: all cores)"
+    )
+    batch_cmd.add_argument(
+        "--fresh",
+        action="store_true",
+        help="forget the results already in --out and read every file again (needed when the "
+        "rules, the --format or gkbg itself changed since they were made)",
     )
     batch_cmd.add_argument(
         "--progress",
@@ -441,10 +451,10 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         summary = batch(
             args.paths, args.out, jobs=args.jobs, rules=rules, format=args.format,
-            progress=args.progress, stream=err,
+            progress=args.progress, stream=err, fresh=args.fresh,
         )  # fmt: skip
     except GkbgError as exc:  # an output folder gkbg cannot use
-        err.write(f"gkbg: {exc}\n")
+        err.write(f"gkbg: {_one_line(str(exc))}\n")
         return EXIT_UNREADABLE
     out.write(_batch_summary(summary, lang))
     out.writelines(
@@ -477,9 +487,21 @@ def _list_rules(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _needs(parser: Parser) -> str:
+    """Whether the extra a parser needs is installed, as the listing of formats says it."""
+    extra = getattr(parser, "extra", None)
+    if not isinstance(extra, str) or extra not in EXTRAS:
+        return ""
+    if extra_installed(extra):
+        return f" (the {extra} extra: installed)"
+    return f" (needs the {extra} extra, not installed: {install_hint(EXTRAS[extra], extra)})"
+
+
 def _list_formats(out: TextIO) -> int:
     registry = default_registry()
-    out.writelines(f"{name:<8} {registry.get(name).description}\n" for name in registry.names())
+    for name in registry.names():
+        parser = registry.get(name)
+        out.write(f"{name:<8} {parser.description}{_needs(parser)}\n")
     return EXIT_OK
 
 
@@ -499,11 +521,30 @@ def _run(args: argparse.Namespace) -> int:
     return _list_formats(sys.stdout)
 
 
+def _show_warning(  # noqa: PLR0917 - the signature of warnings.showwarning
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    """Show a left-out plugin as one ``gkbg: warning:`` line; any other warning as Python does."""
+    if isinstance(message, PluginWarning):
+        (file or sys.stderr).write(f"gkbg: warning: {_one_line(str(message))}\n")
+    else:
+        _python_showwarning(message, category, filename, lineno, file, line)
+
+
+_python_showwarning = warnings.showwarning
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status.
 
     When the program reading the output stops early (``gkbg check ... | head``), the command
-    stops quietly with status 141, as a Unix tool stopped by ``SIGPIPE`` does.
+    stops quietly with status 141, as a Unix tool stopped by ``SIGPIPE`` does. A plugin that
+    cannot be used is left out with a ``gkbg: warning:`` line on stderr naming it.
     """
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
@@ -511,7 +552,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             reconfigure(errors="replace")
     args = _parser().parse_args(argv)
     try:
-        status = _run(args)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            status = _run(args)
         sys.stdout.flush()
     except BrokenPipeError:
         # the rest of the output, and Python's flush at exit, go nowhere instead of failing
