@@ -420,12 +420,22 @@ def _chars(
         if code in _UNPRINTED or 0xD800 <= code <= 0xDFFF:
             continue
         text = chr(code)
-        box = None
+        box: Box | None = None
         if char_box(handle, index, *refs) and loose_box(handle, index, rect_ref):
-            box = _char_box(
-                (left.value, bottom.value, right.value, top.value),
-                (rect.left, rect.bottom, rect.right, rect.top),
-            )
+            # `_char_box`, written out.
+            x0, y0, x1, y1 = left.value, bottom.value, right.value, top.value
+            if not (x1 < x0 or y1 < y0):
+                limit = max(3 * max(x1 - x0, y1 - y0) + 4, _MAX_LINE)
+                lx0, ly0, lx1, ly1 = rect.left, rect.bottom, rect.right, rect.top
+                sane = (
+                    lx0 <= x0 + 0.5
+                    and lx1 >= x1 - 0.5
+                    and ly0 <= y0 + 0.5
+                    and ly1 >= y1 - 0.5
+                    and lx1 - lx0 <= limit
+                    and ly1 - ly0 <= limit
+                )
+                box = (lx0, ly0, lx1, ly1) if sane else (x0, y0, x1, y1)
         if not text.isspace():
             turn = angle(handle, index)
             if turn not in quarters:
@@ -437,8 +447,20 @@ def _chars(
         if box is not None:
             found.append((text, box))
     frame = _Frame(turned or 0, width, height)
-    upright = frame.box
-    return [Char(text, *upright(box)) for text, box in found], frame
+    if frame.quarter:
+        upright = frame.box
+        return [Char(text, *upright(box)) for text, box in found], frame
+    # `_Frame.box` of an upright page, written out.
+    return [
+        Char(
+            text,
+            min(x0, x1),
+            min(height - y0, height - y1),
+            max(x0, x1),
+            max(height - y0, height - y1),
+        )
+        for text, (x0, y0, x1, y1) in found
+    ], frame
 
 
 # Character codes that are no printed character, and the line breaks PDFium reports.
@@ -724,13 +746,17 @@ class _Writer:
             starts.append(starts[-1] + len(line) + 1)
         for line_index, column, piece in self.placed:
             start = starts[line_index] + column
-            where = writer.location(start, start + len(piece.text))
-            location = attrs.evolve(
-                piece.location,
-                start=where.start,
-                end=where.end,
-                line=where.line,
-                column=where.column,
+            where, at = writer.location(start, start + len(piece.text)), piece.location
+            location = Location(  # ``at`` with the place in the text set (attrs.evolve, faster)
+                where.start,
+                where.end,
+                where.line,
+                where.column,
+                at.page,
+                at.bbox,
+                at.table_index,
+                at.row_index,
+                at.col_index,
             )
             kind = TokenKind.TEXT if piece.label else token_kind(piece.text, cell=piece.cell)
             token = Token(piece.text, kind, piece.cell, location, piece.uncertain)
