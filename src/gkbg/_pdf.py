@@ -268,7 +268,13 @@ def _read_page(
     finally:
         page.close()
     grids = [grid for grid in find_grids(rules, chars) if not _under_ruled(grid)]
-    loose = [c for c in chars if not any(grid.holds(c) for grid in grids)]
+    # The characters no table holds (`Grid.holds`).
+    boxes = [(grid.xs[0], grid.xs[-1], grid.ys[0], grid.ys[-1]) for grid in grids]
+    loose = [
+        c
+        for c in chars
+        if not any(x0 <= c.cx <= x1 and top <= c.cy <= bottom for x0, x1, top, bottom in boxes)
+    ]
     lines = [line for line in group_lines(loose) if not _PAGE_NUMBER.fullmatch(line.text.strip())]
     items: list[Line | LooseRow | Grid] = [*loose_rows(stack_columns(lines), looks_like_value)]
     items.extend(grids)
@@ -323,7 +329,10 @@ def _under_ruled(grid: Grid) -> bool:
     Such a table (rows ruled, columns not) is read as lines of words instead, as a table drawn
     without lines is, rather than as cells that each hold a whole row.
     """
-    return any(sum(map(looks_like_value, cell.text.split())) >= 2 for cell in grid.cells)
+    return any(
+        len(words := cell.text.split()) >= 2 and sum(map(looks_like_value, words)) >= 2
+        for cell in grid.cells
+    )
 
 
 def _read_pages(pdf: Any, document: Input) -> list[_Page]:  # noqa: ANN401 - pypdfium2
@@ -570,6 +579,7 @@ class _PathCalls:
     segment_point: Any
     segment_type: Any
     segment_close: Any
+    matrix_type: Any
     form: int
     path: int
     move_to: int
@@ -592,6 +602,7 @@ def _path_calls() -> _PathCalls:
         segment_point=_unchecked("FPDFPathSegment_GetPoint"),
         segment_type=_unchecked("FPDFPathSegment_GetType"),
         segment_close=_unchecked("FPDFPathSegment_GetClose"),
+        matrix_type=raw.FS_MATRIX,
         form=raw.FPDF_PAGEOBJ_FORM,
         path=raw.FPDF_PAGEOBJ_PATH,
         move_to=raw.FPDF_SEGMENT_MOVETO,
@@ -616,7 +627,7 @@ def _multiply(inner: Matrix, outer: Matrix) -> Matrix:
 
 
 def _matrix(calls: _PathCalls, handle: ctypes.c_void_p) -> Matrix:
-    matrix = _pdfium().raw.FS_MATRIX()
+    matrix = calls.matrix_type()
     if not calls.get_matrix(handle, ctypes.byref(matrix)):
         return (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
     return (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)

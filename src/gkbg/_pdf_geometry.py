@@ -228,6 +228,12 @@ def group_lines(chars: Iterable[Char]) -> list[Line]:
     the line's) of the line's centre; lines are then read left to right. Duplicate characters
     drawn over each other (fake bold) are kept once.
     """
+    lines = [_line(band) for band in _bands(chars)]
+    return [line for line in lines if line.words]
+
+
+def _bands(chars: Iterable[Char]) -> list[list[Char]]:
+    """The characters of each line (see `group_lines`), top to bottom, in no set order."""
     bands: list[list[Char]] = []
     band: list[Char] = []
     centre = height = 0.0  # of the last band: the mean centre and height of its characters
@@ -241,8 +247,7 @@ def group_lines(chars: Iterable[Char]) -> list[Line]:
         band = [char]
         bands.append(band)
         centre, height = char.cy, tall
-    lines = [_line(band) for band in bands]
-    return [line for line in lines if line.words]
+    return bands
 
 
 def _height(char: Char) -> float:
@@ -347,10 +352,12 @@ def _merge_rules(rules: Iterable[Rule]) -> list[Rule]:
             at = sum(r.at for r in cluster) / len(cluster)
             pieces: list[Rule] = []
             for rule in sorted(cluster, key=lambda r: r.start):
+                # (Rules made field by field: attrs.evolve, faster.)
                 if pieces and rule.start <= pieces[-1].end + _REACH:
-                    pieces[-1] = attrs.evolve(pieces[-1], end=max(pieces[-1].end, rule.end))
+                    last = pieces[-1]
+                    pieces[-1] = Rule(last.horizontal, last.at, last.start, max(last.end, rule.end))
                 else:
-                    pieces.append(attrs.evolve(rule, at=at))
+                    pieces.append(Rule(rule.horizontal, at, rule.start, rule.end))
             merged.extend(pieces)
     return [rule for rule in merged if rule.end - rule.start >= _MIN_RULE]
 
@@ -482,9 +489,9 @@ def _grid(
     root_of: dict[int, int] = {}
     crossing: set[int] = set()
     for char in chars:
-        if _is_space(char.text):
-            continue
         if not (xs[0] <= char.cx <= xs[-1] and ys[0] <= char.cy <= ys[-1]):
+            continue
+        if _is_space(char.text):
             continue
         c = min(max(bisect.bisect_right(xs, char.cx) - 1, 0), cols - 1)
         r = min(max(bisect.bisect_right(ys, char.cy) - 1, 0), rows - 1)
@@ -497,9 +504,11 @@ def _grid(
         if any(_crosses(char, left, right) for char in chars_of):
             crossing.add(root)
     # Characters that touch across the line between two cells are text that ran over it.
+    # (No space is placed, so each band is a line with words: its characters are those of
+    # `group_lines`, without the words made of them.)
     inside = [char for chars_of in placed.values() for char in chars_of]
-    for line in group_lines(inside):
-        for one, two in itertools.pairwise(line.chars):
+    for band in _bands(inside):
+        for one, two in itertools.pairwise(_dedupe(sorted(band, key=_BY_LEFT))):
             touching = two.x0 - one.x1 <= _NARROW_GAP * min(_height(one), _height(two))
             roots = root_of.get(id(one)), root_of.get(id(two))
             if touching and None not in roots and roots[0] != roots[1]:
@@ -585,10 +594,23 @@ def regrid(grid: Grid, xs: tuple[float, ...]) -> Grid:
     def nearest(x: float) -> int:
         return min(range(len(xs)), key=lambda i: abs(xs[i] - x))
 
+    at = [nearest(x) for x in grid.xs]  # each boundary's nearest, found once
     cells = []
     for cell in grid.cells:
-        first, past = nearest(grid.xs[cell.col]), nearest(grid.xs[cell.col + cell.cols])
-        cells.append(attrs.evolve(cell, col=first, cols=max(past - first, 1)))
+        first, past = at[cell.col], at[cell.col + cell.cols]
+        # The cell with its columns changed (attrs.evolve, written out: faster).
+        cells.append(
+            GridCell(
+                cell.row,
+                first,
+                cell.rows,
+                max(past - first, 1),
+                cell.text,
+                cell.bbox,
+                cell.lines,
+                cell.uncertain,
+            )
+        )
     return Grid(xs, grid.ys, tuple(cells))
 
 
