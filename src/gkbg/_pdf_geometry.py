@@ -302,7 +302,17 @@ def _dedupe(chars: list[Char]) -> list[Char]:
     """Drop a character printed again over itself (how some producers fake bold type)."""
     kept: list[Char] = []
     for char in chars:
-        text, x0, top, x1 = char.text, char.x0, char.top, char.x1
+        text = char.text
+        # Only a character of the same text can be its double: the others are not looked at.
+        count = len(kept)
+        if not (
+            (count and kept[-1].text == text)
+            or (count > 1 and kept[-2].text == text)
+            or (count > 2 and kept[-3].text == text)
+        ):
+            kept.append(char)
+            continue
+        x0, top, x1 = char.x0, char.top, char.x1
         for k in kept[-3:]:
             if (
                 k.text == text
