@@ -45,7 +45,7 @@ class Limits:
             file is measured before it is read, so a larger one is never loaded.
         max_tokens: Words, narrative blocks and table cells in the document (200,000).
         max_text_chars: Characters of text in the document as read (1,000,000); a PDF's text
-            layer is measured before its words are read.
+            layer is measured page by page, each page before its words are read.
         max_zip_members: Members of a ``.docx``/``.xlsx`` zip package (2,000).
         max_member_bytes: The uncompressed size of one member read from a package (50 MiB).
         max_package_bytes: The uncompressed size of all the members of a package (200 MiB).

@@ -30,6 +30,7 @@ A PDF without any text (a scan) is refused with a clear error rather than read a
 from __future__ import annotations
 
 import ctypes
+import functools
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -90,6 +91,39 @@ def _pdfium() -> Any:  # noqa: ANN401 - pypdfium2 is an optional, untyped-here d
     return import_extra("pypdfium2", extra="pdf", purpose="reading PDF files")
 
 
+@functools.cache
+def _unchecked(name: str) -> Any:  # noqa: ANN401 - a ctypes function
+    """PDFium's function ``name``, called without ctypes' conversion of each argument.
+
+    pypdfium2 declares every argument's type, and ctypes then checks and converts each one on
+    every call: that doubles the cost of the calls made for every character and every path
+    segment. When the function takes only pointers, ``int`` and ``unsigned long`` values, its
+    undeclared twin is as safe, given what it is called with: a Python ``int`` for each
+    ``int``, a `ctypes.c_ulong` for each ``unsigned long``, and for each pointer a
+    `ctypes.c_void_p` (`_handle`) or a `ctypes.byref` of a buffer of the declared type. A
+    pointer it returns comes back as a plain address (`_handle` makes it an argument again). A
+    function that takes anything else is returned as declared.
+    """
+    declared = getattr(_pdfium().raw, name)
+    if not all(
+        argument in {ctypes.c_int, ctypes.c_ulong} or issubclass(argument, ctypes._Pointer)  # noqa: SLF001
+        for argument in declared.argtypes
+    ):
+        return declared
+    unchecked = type(declared)(ctypes.cast(declared, ctypes.c_void_p).value)
+    result = declared.restype
+    is_pointer = result is not None and issubclass(result, ctypes._Pointer)  # noqa: SLF001
+    unchecked.restype = ctypes.c_void_p if is_pointer else result
+    return unchecked
+
+
+def _handle(pointer: Any) -> ctypes.c_void_p:  # noqa: ANN401 - a ctypes pointer or address
+    """A PDFium handle (a ctypes pointer, or an address `_unchecked` returned) to pass on."""
+    if isinstance(pointer, int):
+        return ctypes.c_void_p(pointer)
+    return ctypes.cast(pointer, ctypes.c_void_p)
+
+
 @attrs.frozen
 class _Page:
     """What one page holds, in reading order: narrative lines and tables."""
@@ -122,7 +156,7 @@ class PdfParser:
         pdfium = _pdfium()
         pdf = _open(pdfium, document)
         try:
-            pages = _read_pages(pdf)
+            pages = _read_pages(pdf, document)
         except pdfium.PdfiumError as exc:
             raise CorruptDocumentError(document.name, f"damaged PDF ({exc})") from None
         finally:
@@ -143,8 +177,7 @@ def _open(pdfium: Any, document: Input) -> Any:  # noqa: ANN401 - pypdfium2 obje
     Raises:
         EncryptedDocumentError: It needs a password (or uses a security handler PDFium lacks).
         CorruptDocumentError: It is damaged, truncated, or no PDF.
-        LimitExceededError: It has more pages than ``max_pages``, or more characters of text
-            than ``max_text_chars``.
+        LimitExceededError: It has more pages than ``max_pages``.
     """
     name = document.name
     try:
@@ -156,41 +189,49 @@ def _open(pdfium: Any, document: Input) -> Any:  # noqa: ANN401 - pypdfium2 obje
                 name, "encrypted PDF: it needs a password; save an unprotected copy"
             ) from None
         raise CorruptDocumentError(name, f"damaged or not a PDF ({exc})") from None
-    try:
-        _check_size(pdf, document)
-    except pdfium.PdfiumError as exc:
-        pdf.close()
-        raise CorruptDocumentError(name, f"damaged PDF ({exc})") from None
-    except BaseException:
-        pdf.close()
-        raise
-    return pdf
-
-
-def _check_size(pdf: Any, document: Input) -> None:  # noqa: ANN401 - a pypdfium2 document
-    """Refuse a PDF with more pages, or more characters of text, than the limits allow.
-
-    The characters are counted by PDFium before any word is read, so that a small file whose
-    compressed pages hold millions of characters costs no more than counting them.
-    """
-    name, limits = document.name, document.limits
     pages = len(pdf)
-    if pages > limits.max_pages:
+    if pages > document.limits.max_pages:
+        pdf.close()
         raise exceeded(
             name,
             "max_pages",
-            f"the PDF has {pages:,} pages (more than {limits.max_pages:,}): refused",
+            f"the PDF has {pages:,} pages (more than {document.limits.max_pages:,}): refused",
         )
-    characters = 0
-    for index in range(pages):
+    return pdf
+
+
+@attrs.define
+class _Counter:
+    """The characters of the pages loaded so far, against ``max_text_chars``.
+
+    Each page is counted when PDFium has made its text page, before any of its characters is
+    read, so that a small file whose compressed pages hold millions of characters costs no
+    more than counting them.
+    """
+
+    document: Input
+    characters: int = 0
+
+    def load(self, pdf: Any, index: int) -> tuple[Any, Any]:  # noqa: ANN401 - pypdfium2
+        """Page ``index`` and its text page, once the characters so far are within the limit.
+
+        Raises:
+            LimitExceededError: The pages so far hold more than ``max_text_chars`` characters.
+        """
         page = pdf[index]
-        textpage = page.get_textpage()
         try:
-            characters += int(textpage.count_chars())
-        finally:
+            textpage = page.get_textpage()
+        except BaseException:
+            page.close()
+            raise
+        try:
+            self.characters += int(textpage.count_chars())
+            check_text(self.characters, self.document.name, self.document.limits)
+        except BaseException:
             textpage.close()
             page.close()
-        check_text(characters, name, limits)
+            raise
+        return page, textpage
 
 
 def _has_text(item: Line | LooseRow | Grid) -> bool:
@@ -201,15 +242,21 @@ def _has_text(item: Line | LooseRow | Grid) -> bool:
 # One page: characters and ruling lines out of PDFium.
 
 
-def _read_page(page: Any, number: int, *, geometry: bool) -> _Page | None:  # noqa: ANN401
+def _read_page(
+    loaded: tuple[Any, Any],
+    number: int,
+    *,
+    geometry: bool,
+) -> _Page | None:
     """One page's lines and tables; None when its geometry cannot be trusted (see `_chars`).
 
-    Without ``geometry`` the page is read in PDFium's text order, as lines of words.
+    ``loaded`` is the page and its text page (`_Counter.load`), both closed here. Without
+    ``geometry`` the page is read in PDFium's text order, as lines of words.
     """
+    page, textpage = loaded
     try:
-        width, height = _unrotated_size(page)
-        textpage = page.get_textpage()
         try:
+            width, height = _unrotated_size(page)
             if not geometry:
                 return _Page(number, tuple(_text_order_lines(textpage, height)))
             found = _chars(textpage, width, height)
@@ -222,7 +269,13 @@ def _read_page(page: Any, number: int, *, geometry: bool) -> _Page | None:  # no
     finally:
         page.close()
     grids = [grid for grid in find_grids(rules, chars) if not _under_ruled(grid)]
-    loose = [c for c in chars if not any(grid.holds(c) for grid in grids)]
+    # The characters no table holds (`Grid.holds`).
+    boxes = [(grid.xs[0], grid.xs[-1], grid.ys[0], grid.ys[-1]) for grid in grids]
+    loose = [
+        c
+        for c in chars
+        if not any(x0 <= c.cx <= x1 and top <= c.cy <= bottom for x0, x1, top, bottom in boxes)
+    ]
     lines = [line for line in group_lines(loose) if not _PAGE_NUMBER.fullmatch(line.text.strip())]
     items: list[Line | LooseRow | Grid] = [*loose_rows(stack_columns(lines), looks_like_value)]
     items.extend(grids)
@@ -277,26 +330,34 @@ def _under_ruled(grid: Grid) -> bool:
     Such a table (rows ruled, columns not) is read as lines of words instead, as a table drawn
     without lines is, rather than as cells that each hold a whole row.
     """
-    return any(sum(map(looks_like_value, cell.text.split())) >= 2 for cell in grid.cells)
+    return any(
+        len(words := cell.text.split()) >= 2 and sum(map(looks_like_value, words)) >= 2
+        for cell in grid.cells
+    )
 
 
-def _read_pages(pdf: Any) -> list[_Page]:  # noqa: ANN401 - a pypdfium2 document
+def _read_pages(pdf: Any, document: Input) -> list[_Page]:  # noqa: ANN401 - pypdfium2
     """Every page, rebuilt from its geometry or, failing that, in PDFium's text order.
 
     When the geometry of one page cannot be trusted, every page is read in text order: one
     reading for the whole document, so that a table is never read half as cells, half as words.
+
+    Raises:
+        LimitExceededError: The pages hold more than ``max_text_chars`` characters.
     """
     pages: list[_Page] = []
+    counter = _Counter(document)
     for index in range(len(pdf)):
-        page = _read_page(pdf[index], index + 1, geometry=True)
+        page = _read_page(counter.load(pdf, index), index + 1, geometry=True)
         if page is None:
             break
         pages.append(page)
     else:
         return _without_running_lines(pages)
     pages = []
+    counter = _Counter(document)
     for index in range(len(pdf)):
-        page = _read_page(pdf[index], index + 1, geometry=False)
+        page = _read_page(counter.load(pdf, index), index + 1, geometry=False)
         assert page is not None  # noqa: S101 - a text-order reading always gives a page
         pages.append(page)
     return pages
@@ -342,51 +403,78 @@ def _chars(
     turned by different angles or by no quarter turn: then the page's geometry cannot be
     trusted, and the page is read in PDFium's text order instead.
     """
-    raw = _pdfium().raw
-    handle = textpage.raw
-    # PDFium's functions called directly, into buffers made once: the calls
-    # ``textpage.get_charbox`` makes, without two sets of ctypes values per character.
+    handle = _handle(textpage.raw)
     generated, unicode, angle = (
-        raw.FPDFText_IsGenerated,
-        raw.FPDFText_GetUnicode,
-        raw.FPDFText_GetCharAngle,
+        _unchecked("FPDFText_IsGenerated"),
+        _unchecked("FPDFText_GetUnicode"),
+        _unchecked("FPDFText_GetCharAngle"),
     )
-    char_box, loose_box = raw.FPDFText_GetCharBox, raw.FPDFText_GetLooseCharBox
+    char_box, loose_box = _unchecked("FPDFText_GetCharBox"), _unchecked("FPDFText_GetLooseCharBox")
+    # The boxes are read into buffers made once.
     left, right, bottom, top = (
         ctypes.c_double(),
         ctypes.c_double(),
         ctypes.c_double(),
         ctypes.c_double(),
     )
-    rect = raw.FS_RECTF()
+    rect = _pdfium().raw.FS_RECTF()
+    refs = ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top)
+    rect_ref = ctypes.byref(rect)
     found: list[tuple[str, Box]] = []
-    quarters: set[int] = set()
+    quarters: dict[float, int | None] = {}  # each angle's quarter turns (`_quarter`)
+    turned: int | None = None  # the quarter turns of the page's printed characters
     for index in range(textpage.count_chars()):
         if generated(handle, index):
             continue
         code = unicode(handle, index)
-        if code in {0, 0xFFFE, 0xFFFF} or 0xD800 <= code <= 0xDFFF:
+        if code in _UNPRINTED or 0xD800 <= code <= 0xDFFF:
             continue
         text = chr(code)
-        if text in {"\r", "\n"}:
-            continue
-        box = None
-        if char_box(handle, index, left, right, bottom, top) and loose_box(handle, index, rect):
-            box = _char_box(
-                (left.value, bottom.value, right.value, top.value),
-                (rect.left, rect.bottom, rect.right, rect.top),
-            )
-        if text.strip():
-            quarter = _quarter(angle(handle, index))
-            if box is None or quarter is None:
+        box: Box | None = None
+        if char_box(handle, index, *refs) and loose_box(handle, index, rect_ref):
+            # `_char_box`, written out.
+            x0, y0, x1, y1 = left.value, bottom.value, right.value, top.value
+            if not (x1 < x0 or y1 < y0):
+                limit = max(3 * max(x1 - x0, y1 - y0) + 4, _MAX_LINE)
+                lx0, ly0, lx1, ly1 = rect.left, rect.bottom, rect.right, rect.top
+                sane = (
+                    lx0 <= x0 + 0.5
+                    and lx1 >= x1 - 0.5
+                    and ly0 <= y0 + 0.5
+                    and ly1 >= y1 - 0.5
+                    and lx1 - lx0 <= limit
+                    and ly1 - ly0 <= limit
+                )
+                box = (lx0, ly0, lx1, ly1) if sane else (x0, y0, x1, y1)
+        if not text.isspace():
+            turn = angle(handle, index)
+            if turn not in quarters:
+                quarters[turn] = _quarter(turn)
+            quarter = quarters[turn]
+            if box is None or quarter is None or (turned is not None and quarter != turned):
                 return None
-            quarters.add(quarter)
-            if len(quarters) > 1:
-                return None
+            turned = quarter
         if box is not None:
             found.append((text, box))
-    frame = _Frame(quarters.pop() if quarters else 0, width, height)
-    return [Char(text, *frame.box(box)) for text, box in found], frame
+    frame = _Frame(turned or 0, width, height)
+    if frame.quarter:
+        upright = frame.box
+        return [Char(text, *upright(box)) for text, box in found], frame
+    # `_Frame.box` of an upright page, written out.
+    return [
+        Char(
+            text,
+            min(x0, x1),
+            min(height - y0, height - y1),
+            max(x0, x1),
+            max(height - y0, height - y1),
+        )
+        for text, (x0, y0, x1, y1) in found
+    ], frame
+
+
+# Character codes that are no printed character, and the line breaks PDFium reports.
+_UNPRINTED = frozenset({0, 0xFFFE, 0xFFFF, ord("\r"), ord("\n")})
 
 
 def _quarter(angle: float) -> int | None:
@@ -466,13 +554,61 @@ def _char_box(tight: Box, loose: Box) -> Box | None:
 
 def _rules(page: Any, frame: _Frame) -> list[Rule]:  # noqa: ANN401 - a pypdfium2 page
     """Straight horizontal and vertical lines of the page's drawings, forms included."""
-    raw = _pdfium().raw
+    calls = _path_calls()
     rules: list[Rule] = []
     identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-    count = raw.FPDFPage_CountObjects(page.raw)
-    objects = [raw.FPDFPage_GetObject(page.raw, i) for i in range(count)]
-    _walk(raw, objects, identity, frame, rules, 0)
+    handle = _handle(page.raw)
+    count = calls.count_objects(handle)
+    objects = [calls.get_object(handle, i) for i in range(count)]
+    _walk(calls, objects, identity, frame, rules, 0)
     return rules
+
+
+@attrs.frozen
+class _PathCalls:
+    """PDFium's functions that read a page's drawings (`_unchecked`), and its constants."""
+
+    count_objects: Any
+    get_object: Any
+    object_type: Any
+    count_form_objects: Any
+    get_form_object: Any
+    get_matrix: Any
+    draw_mode: Any
+    count_segments: Any
+    get_segment: Any
+    segment_point: Any
+    segment_type: Any
+    segment_close: Any
+    matrix_type: Any
+    form: int
+    path: int
+    move_to: int
+    line_to: int
+
+
+@functools.cache
+def _path_calls() -> _PathCalls:
+    raw = _pdfium().raw
+    return _PathCalls(
+        count_objects=_unchecked("FPDFPage_CountObjects"),
+        get_object=_unchecked("FPDFPage_GetObject"),
+        object_type=_unchecked("FPDFPageObj_GetType"),
+        count_form_objects=_unchecked("FPDFFormObj_CountObjects"),
+        get_form_object=_unchecked("FPDFFormObj_GetObject"),
+        get_matrix=_unchecked("FPDFPageObj_GetMatrix"),
+        draw_mode=_unchecked("FPDFPath_GetDrawMode"),
+        count_segments=_unchecked("FPDFPath_CountSegments"),
+        get_segment=_unchecked("FPDFPath_GetPathSegment"),
+        segment_point=_unchecked("FPDFPathSegment_GetPoint"),
+        segment_type=_unchecked("FPDFPathSegment_GetType"),
+        segment_close=_unchecked("FPDFPathSegment_GetClose"),
+        matrix_type=raw.FS_MATRIX,
+        form=raw.FPDF_PAGEOBJ_FORM,
+        path=raw.FPDF_PAGEOBJ_PATH,
+        move_to=raw.FPDF_SEGMENT_MOVETO,
+        line_to=raw.FPDF_SEGMENT_LINETO,
+    )
 
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -491,65 +627,61 @@ def _multiply(inner: Matrix, outer: Matrix) -> Matrix:
     )
 
 
-def _matrix(raw: Any, handle: Any) -> Matrix:  # noqa: ANN401 - ctypes handles
-    matrix = raw.FS_MATRIX()
-    if not raw.FPDFPageObj_GetMatrix(handle, ctypes.byref(matrix)):
+def _matrix(calls: _PathCalls, handle: ctypes.c_void_p) -> Matrix:
+    matrix = calls.matrix_type()
+    if not calls.get_matrix(handle, ctypes.byref(matrix)):
         return (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
     return (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
 
 
 def _walk(  # noqa: PLR0917 - a recursive helper
-    raw: Any,  # noqa: ANN401
-    objects: list[Any],
+    calls: _PathCalls,
+    objects: list[int | None],
     outer: Matrix,
     frame: _Frame,
     rules: list[Rule],
     depth: int,
 ) -> None:
-    for handle in objects:
-        kind = raw.FPDFPageObj_GetType(handle)
-        if kind == raw.FPDF_PAGEOBJ_FORM and depth < _MAX_DEPTH:
-            matrix = _multiply(_matrix(raw, handle), outer)
-            inner = [
-                raw.FPDFFormObj_GetObject(handle, i)
-                for i in range(raw.FPDFFormObj_CountObjects(handle))
-            ]
-            _walk(raw, inner, matrix, frame, rules, depth + 1)
-        elif kind == raw.FPDF_PAGEOBJ_PATH:
-            _path_rules(raw, handle, _multiply(_matrix(raw, handle), outer), frame, rules)
+    for address in objects:
+        handle = _handle(address)
+        kind = calls.object_type(handle)
+        if kind == calls.form and depth < _MAX_DEPTH:
+            matrix = _multiply(_matrix(calls, handle), outer)
+            count = calls.count_form_objects(handle)
+            inner = [calls.get_form_object(handle, ctypes.c_ulong(i)) for i in range(count)]
+            _walk(calls, inner, matrix, frame, rules, depth + 1)
+        elif kind == calls.path:
+            _path_rules(calls, handle, _multiply(_matrix(calls, handle), outer), frame, rules)
 
 
 def _path_rules(
-    raw: Any,  # noqa: ANN401
-    handle: Any,  # noqa: ANN401
+    calls: _PathCalls,
+    handle: ctypes.c_void_p,
     matrix: Matrix,
     frame: _Frame,
     rules: list[Rule],
 ) -> None:
     """The ruling lines of one path: its straight axis-parallel strokes, or itself as a bar."""
     fill, stroke = ctypes.c_int(), ctypes.c_int()
-    if not raw.FPDFPath_GetDrawMode(handle, ctypes.byref(fill), ctypes.byref(stroke)):
+    if not calls.draw_mode(handle, ctypes.byref(fill), ctypes.byref(stroke)):
         return
     points: list[tuple[float, float, int, bool]] = []
     x, y = ctypes.c_float(), ctypes.c_float()
+    x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
     a, b, c, d, e, f = matrix
-    for index in range(raw.FPDFPath_CountSegments(handle)):
-        segment = raw.FPDFPath_GetPathSegment(handle, index)
-        if not raw.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y)):
+    point = frame.point
+    get_segment, segment_point = calls.get_segment, calls.segment_point
+    segment_type, segment_close = calls.segment_type, calls.segment_close
+    for index in range(calls.count_segments(handle)):
+        segment = ctypes.c_void_p(get_segment(handle, index))
+        if not segment_point(segment, x_ref, y_ref):
             return
-        px, py = frame.point(a * x.value + c * y.value + e, b * x.value + d * y.value + f)
-        points.append(
-            (
-                px,
-                py,
-                raw.FPDFPathSegment_GetType(segment),
-                bool(raw.FPDFPathSegment_GetClose(segment)),
-            )
-        )
+        px, py = point(a * x.value + c * y.value + e, b * x.value + d * y.value + f)
+        points.append((px, py, segment_type(segment), bool(segment_close(segment))))
     if not points:
         return
     if stroke.value:
-        _stroke_rules(raw, points, rules)
+        _stroke_rules(calls, points, rules)
     elif fill.value:
         xs = [p[0] for p in points]
         ys = [p[1] for p in points]
@@ -561,17 +693,17 @@ def _path_rules(
 
 
 def _stroke_rules(
-    raw: Any,  # noqa: ANN401
+    calls: _PathCalls,
     points: list[tuple[float, float, int, bool]],
     rules: list[Rule],
 ) -> None:
     start: tuple[float, float] | None = None
     previous: tuple[float, float] | None = None
     for px, py, kind, close in points:
-        if kind == raw.FPDF_SEGMENT_MOVETO or previous is None:
+        if kind == calls.move_to or previous is None:
             start = previous = (px, py)
             continue
-        if kind == raw.FPDF_SEGMENT_LINETO:
+        if kind == calls.line_to:
             _segment_rule(previous, (px, py), rules)
         previous = (px, py)
         if close and start is not None:
@@ -626,13 +758,17 @@ class _Writer:
             starts.append(starts[-1] + len(line) + 1)
         for line_index, column, piece in self.placed:
             start = starts[line_index] + column
-            where = writer.location(start, start + len(piece.text))
-            location = attrs.evolve(
-                piece.location,
-                start=where.start,
-                end=where.end,
-                line=where.line,
-                column=where.column,
+            where, at = writer.location(start, start + len(piece.text)), piece.location
+            location = Location(  # ``at`` with the place in the text set (attrs.evolve, faster)
+                where.start,
+                where.end,
+                where.line,
+                where.column,
+                at.page,
+                at.bbox,
+                at.table_index,
+                at.row_index,
+                at.col_index,
             )
             kind = TokenKind.TEXT if piece.label else token_kind(piece.text, cell=piece.cell)
             token = Token(piece.text, kind, piece.cell, location, piece.uncertain)

@@ -25,6 +25,7 @@ import bisect
 import functools
 import itertools
 import math
+import operator
 import unicodedata
 from typing import TYPE_CHECKING
 
@@ -211,8 +212,13 @@ class Grid:
 # Lines and words.
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_space(text: str) -> bool:
     return not text.strip() or text in {"\u00a0", "\u3000", "\u200b"}
+
+
+_BY_CENTRE = operator.attrgetter("cy", "x0")
+_BY_LEFT = operator.attrgetter("x0", "x1")
 
 
 def group_lines(chars: Iterable[Char]) -> list[Line]:
@@ -222,76 +228,101 @@ def group_lines(chars: Iterable[Char]) -> list[Line]:
     the line's) of the line's centre; lines are then read left to right. Duplicate characters
     drawn over each other (fake bold) are kept once.
     """
-    bands: list[list[Char]] = []
-    centres: list[float] = []  # of each band: the mean centre and height of its characters
-    heights: list[float] = []
-    for char in sorted(chars, key=lambda c: (c.cy, c.x0)):
-        if bands and abs(char.cy - centres[-1]) <= max(_height(char), heights[-1]) / 2:
-            band = bands[-1]
-            band.append(char)
-            centres[-1] += (char.cy - centres[-1]) / len(band)
-            heights[-1] += (_height(char) - heights[-1]) / len(band)
-            continue
-        bands.append([char])
-        centres.append(char.cy)
-        heights.append(_height(char))
-    lines = [_line(band) for band in bands]
+    lines = [_line(band) for band in _bands(chars)]
     return [line for line in lines if line.words]
+
+
+def _bands(chars: Iterable[Char]) -> list[list[Char]]:
+    """The characters of each line (see `group_lines`), top to bottom, in no set order."""
+    bands: list[list[Char]] = []
+    band: list[Char] = []
+    centre = height = 0.0  # of the last band: the mean centre and height of its characters
+    for char in sorted(chars, key=_BY_CENTRE):
+        tall = char.bottom - char.top
+        if bands and abs(char.cy - centre) <= max(tall, height) / 2:
+            band.append(char)
+            centre += (char.cy - centre) / len(band)
+            height += (tall - height) / len(band)
+            continue
+        band = [char]
+        bands.append(band)
+        centre, height = char.cy, tall
+    return bands
 
 
 def _height(char: Char) -> float:
     return char.bottom - char.top
 
 
-def _gap_ends_word(left: Char, right: Char) -> bool:
-    """Whether the space between two characters on a line separates two words."""
-    gap = right.x0 - left.x1
-    height = min(_height(left), _height(right))
-    both_wide = _wide(left.text) and _wide(right.text)
-    return gap > (_WORD_GAP if both_wide else _NARROW_GAP) * height
-
-
 def _line(band: list[Char]) -> Line:
-    ordered = _dedupe(sorted(band, key=lambda c: (c.x0, c.x1)))
+    """One band's characters left to right, and its words (see the module's docstring)."""
+    ordered = _dedupe(sorted(band, key=_BY_LEFT))
     words: list[tuple[str, Box | None]] = []
     current: list[Char] = []
-
-    def close() -> None:
-        if current:
-            text = "".join(c.text for c in current)
-            box = (
-                min(c.x0 for c in current),
-                min(c.top for c in current),
-                max(c.x1 for c in current),
-                max(c.bottom for c in current),
-            )
-            words.append((text, box))
-            current.clear()
-
+    last: Char | None = None  # the last character of ``current``
     for char in ordered:
         if _is_space(char.text):
-            close()
+            if current:
+                words.append(_word(current))
+                current = []
+                last = None
             continue
-        if current and _gap_ends_word(current[-1], char):
-            close()
+        if last is not None:
+            # Whether the gap between the two characters separates two words.
+            gap = char.x0 - last.x1
+            height = min(last.bottom - last.top, char.bottom - char.top)
+            both_wide = _wide(last.text) and _wide(char.text)
+            if gap > (_WORD_GAP if both_wide else _NARROW_GAP) * height:
+                words.append(_word(current))
+                current = []
         current.append(char)
-    close()
+        last = char
+    if current:
+        words.append(_word(current))
     return Line(tuple(ordered), tuple(words))
+
+
+def _word(chars: list[Char]) -> tuple[str, Box]:
+    """The text of a word's characters, and the box around them."""
+    if len(chars) == 1:
+        char = chars[0]
+        return char.text, (char.x0, char.top, char.x1, char.bottom)
+    return (
+        "".join([c.text for c in chars]),
+        (
+            min([c.x0 for c in chars]),
+            min([c.top for c in chars]),
+            max([c.x1 for c in chars]),
+            max([c.bottom for c in chars]),
+        ),
+    )
 
 
 def _dedupe(chars: list[Char]) -> list[Char]:
     """Drop a character printed again over itself (how some producers fake bold type)."""
     kept: list[Char] = []
     for char in chars:
-        if kept and any(
-            k.text == char.text
-            and abs(k.x0 - char.x0) < 1.0
-            and abs(k.top - char.top) < 1.0
-            and abs(k.x1 - char.x1) < 1.0
-            for k in kept[-3:]
+        text = char.text
+        # Only a character of the same text can be its double: the others are not looked at.
+        count = len(kept)
+        if not (
+            (count and kept[-1].text == text)
+            or (count > 1 and kept[-2].text == text)
+            or (count > 2 and kept[-3].text == text)
         ):
+            kept.append(char)
             continue
-        kept.append(char)
+        x0, top, x1 = char.x0, char.top, char.x1
+        for k in kept[-3:]:
+            if (
+                k.text == text
+                and abs(k.x0 - x0) < 1.0
+                and abs(k.top - top) < 1.0
+                and abs(k.x1 - x1) < 1.0
+            ):
+                break
+        else:
+            kept.append(char)
     return kept
 
 
@@ -331,10 +362,12 @@ def _merge_rules(rules: Iterable[Rule]) -> list[Rule]:
             at = sum(r.at for r in cluster) / len(cluster)
             pieces: list[Rule] = []
             for rule in sorted(cluster, key=lambda r: r.start):
+                # (Rules made field by field: attrs.evolve, faster.)
                 if pieces and rule.start <= pieces[-1].end + _REACH:
-                    pieces[-1] = attrs.evolve(pieces[-1], end=max(pieces[-1].end, rule.end))
+                    last = pieces[-1]
+                    pieces[-1] = Rule(last.horizontal, last.at, last.start, max(last.end, rule.end))
                 else:
-                    pieces.append(attrs.evolve(rule, at=at))
+                    pieces.append(Rule(rule.horizontal, at, rule.start, rule.end))
             merged.extend(pieces)
     return [rule for rule in merged if rule.end - rule.start >= _MIN_RULE]
 
@@ -376,9 +409,12 @@ def _snap(values: Iterable[float]) -> list[float]:
     return [sum(c) / len(c) for c in clusters]
 
 
-def _covers(rules: Sequence[Rule], at: float, point: float) -> bool:
-    """Whether a ruling line at ``at`` runs through ``point`` along its direction."""
-    return any(abs(r.at - at) <= _SNAP and r.start <= point <= r.end for r in rules)
+def _near(rules: Sequence[Rule], at: float) -> list[tuple[float, float]]:
+    """Where the ruling lines at ``at`` (within `_SNAP`) start and end.
+
+    A ruling line runs through a point at ``at`` when the point is between its ends.
+    """
+    return [(r.start, r.end) for r in rules if abs(r.at - at) <= _SNAP]
 
 
 def find_grids(rules: Iterable[Rule], chars: Sequence[Char]) -> list[Grid]:
@@ -443,15 +479,18 @@ def _grid(
             i = parent[i]
         return i
 
+    # Two neighbouring grid positions are one cell unless a ruling line runs between them.
+    downs = [_near(vertical, xs[c + 1]) for c in range(cols - 1)]
     for r in range(rows):
         middle = (ys[r] + ys[r + 1]) / 2
         for c in range(cols - 1):
-            if not _covers(vertical, xs[c + 1], middle):
+            if not any(start <= middle <= end for start, end in downs[c]):
                 parent[find(r * cols + c + 1)] = find(r * cols + c)
+    acrosses = [_near(horizontal, ys[r + 1]) for r in range(rows - 1)]
     for c in range(cols):
         middle = (xs[c] + xs[c + 1]) / 2
         for r in range(rows - 1):
-            if not _covers(horizontal, ys[r + 1], middle):
+            if not any(start <= middle <= end for start, end in acrosses[r]):
                 parent[find((r + 1) * cols + c)] = find(r * cols + c)
     members: dict[int, list[int]] = {}
     for slot in range(rows * cols):
@@ -460,9 +499,9 @@ def _grid(
     root_of: dict[int, int] = {}
     crossing: set[int] = set()
     for char in chars:
-        if _is_space(char.text):
-            continue
         if not (xs[0] <= char.cx <= xs[-1] and ys[0] <= char.cy <= ys[-1]):
+            continue
+        if _is_space(char.text):
             continue
         c = min(max(bisect.bisect_right(xs, char.cx) - 1, 0), cols - 1)
         r = min(max(bisect.bisect_right(ys, char.cy) - 1, 0), rows - 1)
@@ -475,9 +514,11 @@ def _grid(
         if any(_crosses(char, left, right) for char in chars_of):
             crossing.add(root)
     # Characters that touch across the line between two cells are text that ran over it.
+    # (No space is placed, so each band is a line with words: its characters are those of
+    # `group_lines`, without the words made of them.)
     inside = [char for chars_of in placed.values() for char in chars_of]
-    for line in group_lines(inside):
-        for one, two in itertools.pairwise(line.chars):
+    for band in _bands(inside):
+        for one, two in itertools.pairwise(_dedupe(sorted(band, key=_BY_LEFT))):
             touching = two.x0 - one.x1 <= _NARROW_GAP * min(_height(one), _height(two))
             roots = root_of.get(id(one)), root_of.get(id(two))
             if touching and None not in roots and roots[0] != roots[1]:
@@ -563,10 +604,23 @@ def regrid(grid: Grid, xs: tuple[float, ...]) -> Grid:
     def nearest(x: float) -> int:
         return min(range(len(xs)), key=lambda i: abs(xs[i] - x))
 
+    at = [nearest(x) for x in grid.xs]  # each boundary's nearest, found once
     cells = []
     for cell in grid.cells:
-        first, past = nearest(grid.xs[cell.col]), nearest(grid.xs[cell.col + cell.cols])
-        cells.append(attrs.evolve(cell, col=first, cols=max(past - first, 1)))
+        first, past = at[cell.col], at[cell.col + cell.cols]
+        # The cell with its columns changed (attrs.evolve, written out: faster).
+        cells.append(
+            GridCell(
+                cell.row,
+                first,
+                cell.rows,
+                max(past - first, 1),
+                cell.text,
+                cell.bbox,
+                cell.lines,
+                cell.uncertain,
+            )
+        )
     return Grid(xs, grid.ys, tuple(cells))
 
 
