@@ -3,9 +3,12 @@
 
 Each property compares a shortcut with the plain computation it replaces, written out here as the
 definition: the pipe and flat tokenisers with the per-character and per-word loops around
-`TokenWriter.add`; the alignment that reads only the forms the labels leave in the running with
-the one that reads every candidate form; the metadata's one substitution over all lines with
-`_compact` line by line; the grid reader's early exit with the full reader.
+`TokenWriter.add` (token limit included); the alignment that reads only the forms the labels leave
+in the running with the one that reads every candidate form; the alignment's items with items
+built one by one; glued zeros, and the grid's judgement of a cell's positions, with their plain
+definitions; the grid reader's early exit with the full reader; the metadata's one substitution
+over all lines, its search for split titles and its skipping of lines without 年 and 报 with the
+line-by-line work.
 """
 
 from __future__ import annotations
@@ -19,7 +22,14 @@ from hypothesis import strategies as st
 
 import gkbg
 from gkbg import render
-from gkbg._align import _best_reading, _distinct_forms, _find_sections, _glued, _items
+from gkbg._align import (
+    _best_reading,
+    _distinct_forms,
+    _find_sections,
+    _glued,
+    _Item,
+    _items,
+)
 from gkbg._errors import LimitExceededError
 from gkbg._grid import (
     GridPlacement,
@@ -31,6 +41,7 @@ from gkbg._grid import (
     _same,
     _shifted,
     read_grid,
+    role_matcher,
 )
 from gkbg._layout import Token, TokenKind, TokenWriter
 from gkbg._limits import Limits
@@ -52,6 +63,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from gkbg._layout import Layout
+    from gkbg._schema import TableForm
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -395,11 +407,27 @@ def test_a_line_without_nian_or_bao_holds_no_title(line: str) -> None:
         assert _TITLE_YEAR_FIRST_RE.search(without) is None
 
 
-def test_items_of_a_real_table_name_every_token_once() -> None:
-    layout = gkbg.parse_layout(FIXTURES / "seeds" / "000_446c7f06a5526eef.txt")
-    start, stop = _find_sections(layout.tokens)["active"]
-    tokens = layout.tokens[start:stop]
-    for form in _distinct_forms("active"):
-        items = _items(tokens, form)
-        assert [item.token for item in items] == list(tokens)
-        assert {item.kind for item in items} <= {"label", "value", "empty", "text"}
+def _plain_items(tokens: Sequence[Token], form: TableForm) -> list[_Item]:
+    matcher = role_matcher(form.variant, form.key)
+    items: list[_Item] = []
+    for token in tokens:
+        if token.kind is TokenKind.VALUE:
+            items.append(_Item("value", token))
+        elif token.kind is TokenKind.EMPTY:
+            items.append(_Item("empty", token))
+        else:
+            found = matcher.match(token.text)
+            items.append(
+                _Item("text", token) if found is None else _Item("label", token, found.target)
+            )
+    return items
+
+
+@pytest.mark.parametrize("path", REAL, ids=lambda p: p.name)
+def test_items_are_those_built_one_by_one(path: Path) -> None:
+    tokens = gkbg.parse_layout(path).tokens
+    for key in TABLES:
+        for form in _distinct_forms(key):
+            items = _items(tokens, form)
+            assert items == _plain_items(tokens, form)
+            assert all(type(item) is _Item for item in items)

@@ -45,7 +45,7 @@ from gkbg._schema import TABLES, TableForm, forms
 from gkbg._text import LabelMatcher, read_value
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from gkbg._schema import Row, ValueKind
 
@@ -178,6 +178,11 @@ class _Item(NamedTuple):
     parts: int = 1
 
 
+_new_item: Callable[[tuple[str, Token, str | None, int, int]], _Item] = functools.partial(
+    tuple.__new__, _Item
+)
+
+
 class _Placed(NamedTuple):
     item: _Item
     uncertain: tuple[str, ...] = ()
@@ -200,18 +205,19 @@ def _items(tokens: Sequence[Token], form: TableForm) -> list[_Item]:
     value, empty = TokenKind.VALUE, TokenKind.EMPTY
     items: list[_Item] = []
     append = items.append
+    new = _new_item  # one C call per item: _Item(kind, token, target), defaults written out
     for token in tokens:
         kind = token.kind
         if kind is value:
-            append(_Item("value", token))
+            append(new(("value", token, None, 0, 1)))
         elif kind is empty:
-            append(_Item("empty", token))
+            append(new(("empty", token, None, 0, 1)))
         else:
             found = match(token.text)
             if found is None:
-                append(_Item("text", token))
+                append(new(("text", token, None, 0, 1)))
             else:
-                append(_Item("label", token, found.target))
+                append(new(("label", token, found.target, 0, 1)))
     return items
 
 
@@ -526,7 +532,7 @@ def _with_grid(form: TableForm, grid: GridReading, order: _Reading) -> _Reading:
         for index, placement in grid.placed.items()
         if index in order.placed
     )
-    used = {placement.token for placement in grid.placed.values()}
+    used: set[Token] | None = None  # the tokens the grid places, gathered when first needed
     for index in range(len(form.cells)):
         if index in reading.placed:
             continue
@@ -534,7 +540,12 @@ def _with_grid(form: TableForm, grid: GridReading, order: _Reading) -> _Reading:
             reading.unread[index] = grid.unread[index]
             continue
         fallback = order.placed.get(index)
-        if fallback is not None and agrees and fallback.item.token not in used:
+        fits = False
+        if fallback is not None and agrees:
+            if used is None:
+                used = {placement.token for placement in grid.placed.values()}
+            fits = fallback.item.token not in used
+        if fits and fallback is not None:
             reasons = (*fallback.uncertain, _GRID_FALLBACK)
             reading.placed[index] = _Placed(fallback.item, reasons)
         elif index in grid.unplaced:
