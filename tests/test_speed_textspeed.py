@@ -2,13 +2,13 @@
 """The shortcuts the text formats and the alignment take for speed give what the plain work gives.
 
 Each property compares a shortcut with the plain computation it replaces, written out here as the
-definition: the pipe and flat tokenisers with the per-character and per-word loops around
-`TokenWriter.add` (token limit included); the alignment that reads only the forms the labels leave
-in the running with the one that reads every candidate form; the alignment's items with items
-built one by one; glued zeros, and the grid's judgement of a cell's positions, with their plain
-definitions; the grid reader's early exit with the full reader; the metadata's one substitution
-over all lines, its search for split titles and its skipping of lines without 年 and 报 with the
-line-by-line work.
+definition: the line starts of `TokenWriter`; the pipe and flat tokenisers with the per-character
+and per-word loops around `TokenWriter.add` (token limit included); the alignment that reads only
+the forms the labels leave in the running with the one that reads every candidate form; the
+alignment's items with items built one by one; glued zeros, and the grid's judgement of a cell's
+positions, with their plain definitions; the grid reader's early exit with the full reader; the
+metadata's one substitution over all lines, its search for split titles and its skipping of lines
+without 年 and 报 with the line-by-line work.
 """
 
 from __future__ import annotations
@@ -144,6 +144,16 @@ _PIECES = [
 ]
 texts = st.lists(st.sampled_from(_PIECES), max_size=80).map("".join)
 LIMITS = Limits()
+
+
+@given(texts)
+def test_line_starts_are_those_found_one_by_one(text: str) -> None:
+    starts = [0]
+    end = text.find("\n")
+    while end >= 0:
+        starts.append(end + 1)
+        end = text.find("\n", end + 1)
+    assert TokenWriter(text)._line_starts == starts
 
 
 @given(texts)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import enum
+import itertools
 import operator
 from typing import TYPE_CHECKING
 
@@ -79,6 +80,9 @@ class Layout:
     format: str | None = None
 
 
+_ONE = 1
+
+
 class TokenWriter:
     """Builds tokens from a decoded text, computing line and column from character offsets.
 
@@ -93,11 +97,11 @@ class TokenWriter:
         self.text = text
         self._source = source
         self._limits = limits
-        self._line_starts = [0]
-        end = text.find("\n")
-        while end >= 0:
-            self._line_starts.append(end + 1)
-            end = text.find("\n", end + 1)
+        # Each line starts one past the end of the one before: the running sum of the lengths
+        # of the lines before it, each with its "\n".
+        lines = text.split("\n")
+        del lines[-1]
+        self._line_starts = [0, *itertools.accumulate(map(_ONE.__add__, map(len, lines)))]
         self.tokens: list[Token] = []
 
     def location(self, start: int, end: int) -> Location:
