@@ -32,7 +32,8 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
-from typing import TYPE_CHECKING, Literal
+import operator
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import attrs
 
@@ -44,7 +45,9 @@ from gkbg._schema import TABLES, TableForm, forms
 from gkbg._text import LabelMatcher, read_value
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
+
+    from gkbg._schema import Row, ValueKind
 
 __all__ = ["build_report"]
 
@@ -165,8 +168,9 @@ def _cell_run_end(tokens: Sequence[Token], start: int) -> int:
 _ItemKind = Literal["label", "value", "empty", "text"]
 
 
-@attrs.frozen
-class _Item:
+class _Item(NamedTuple):
+    """A token as one form's alignment sees it (a tuple: one is made per token and form)."""
+
     kind: _ItemKind
     token: Token
     target: str | None = None
@@ -174,8 +178,12 @@ class _Item:
     parts: int = 1
 
 
-@attrs.frozen
-class _Placed:
+_new_item: Callable[[tuple[str, Token, str | None, int, int]], _Item] = functools.partial(
+    tuple.__new__, _Item
+)
+
+
+class _Placed(NamedTuple):
     item: _Item
     uncertain: tuple[str, ...] = ()
 
@@ -193,32 +201,37 @@ class _Reading:
 
 
 def _items(tokens: Sequence[Token], form: TableForm) -> list[_Item]:
-    matcher = role_matcher(form.variant, form.key)
+    match = role_matcher(form.variant, form.key).match
+    value, empty = TokenKind.VALUE, TokenKind.EMPTY
     items: list[_Item] = []
+    append = items.append
+    new = _new_item  # one C call per item: _Item(kind, token, target), defaults written out
     for token in tokens:
-        if token.kind is TokenKind.VALUE:
-            items.append(_Item("value", token))
-        elif token.kind is TokenKind.EMPTY:
-            items.append(_Item("empty", token))
+        kind = token.kind
+        if kind is value:
+            append(new(("value", token, None, 0, 1)))
+        elif kind is empty:
+            append(new(("empty", token, None, 0, 1)))
         else:
-            found = matcher.match(token.text)
+            found = match(token.text)
             if found is None:
-                items.append(_Item("text", token))
+                append(new(("text", token, None, 0, 1)))
             else:
-                items.append(_Item("label", token, found.target))
+                append(new(("label", token, found.target, 0, 1)))
     return items
 
 
 def _glued(token: Token) -> int:
     """How many cells a glued run of zeros (``00``) may stand for; 1 for anything else."""
     text = token.text
-    return len(text) if len(text) > 1 and set(text) == {"0"} else 1
+    # All zeros: nothing is left when the zeros are stripped from both ends.
+    return len(text) if len(text) > 1 and not text.strip("0") else 1
 
 
 def _split_glued(items: list[_Item], cell_count: int) -> list[_Item]:
     """Read each ``00`` as two cells when, and only when, that makes the values fit the cells."""
-    values = [item for item in items if item.kind == "value"]
-    extra = sum(_glued(item.token) - 1 for item in values)
+    values = [item.token for item in items if item.kind == "value"]
+    extra = sum(_glued(token) - 1 for token in values if len(token.text) > 1)
     if extra == 0 or len(values) + extra != cell_count:
         return items
     split: list[_Item] = []
@@ -227,8 +240,14 @@ def _split_glued(items: list[_Item], cell_count: int) -> list[_Item]:
         if parts == 1:
             split.append(item)
         else:
-            split.extend(attrs.evolve(item, part=p, parts=parts) for p in range(parts))
+            split.extend(item._replace(part=p, parts=parts) for p in range(parts))
     return split
+
+
+@functools.cache
+def _form_rows(form: TableForm) -> tuple[Row, ...]:
+    """``form.rows``, built once per form."""
+    return form.rows
 
 
 @functools.cache
@@ -251,7 +270,7 @@ def _read_rows_by_label(items: list[_Item], reading: _Reading, *, cells: bool) -
         if item.kind == "label":
             labelled.setdefault(item.target, []).append(index)
     position = 0
-    for row in reading.form.rows:
+    for row in _form_rows(reading.form):
         start, stop = offsets[row.key]
         width = stop - start
         at = labelled.get(f"row:{row.key}", [])
@@ -428,7 +447,7 @@ def _read_segments(items: list[_Item], reading: _Reading, fixed: set[str]) -> No
     """Step (d): fill the rows between fixed rows when the values between them fit."""
     form = reading.form
     offsets = _row_offsets(form)
-    rows = [row.key for row in form.rows]
+    rows = [row.key for row in _form_rows(form)]
     label_at = {
         item.target.removeprefix("row:"): index
         for index, item in reversed(list(enumerate(items)))
@@ -507,12 +526,13 @@ def _with_grid(form: TableForm, grid: GridReading, order: _Reading) -> _Reading:
     reading = _Reading(form, evidence=grid.rows)
     for index, placement in grid.placed.items():
         reading.placed[index] = _Placed(_item(placement.token), placement.reasons)
+    # (A token is equal to itself: comparing the fields is needed only for two tokens.)
     agrees = all(
-        order.placed[index].item.token == placement.token
+        (token := order.placed[index].item.token) is placement.token or token == placement.token
         for index, placement in grid.placed.items()
         if index in order.placed
     )
-    used = {placement.token for placement in grid.placed.values()}
+    used: set[Token] | None = None  # the tokens the grid places, gathered when first needed
     for index in range(len(form.cells)):
         if index in reading.placed:
             continue
@@ -520,7 +540,12 @@ def _with_grid(form: TableForm, grid: GridReading, order: _Reading) -> _Reading:
             reading.unread[index] = grid.unread[index]
             continue
         fallback = order.placed.get(index)
-        if fallback is not None and agrees and fallback.item.token not in used:
+        fits = False
+        if fallback is not None and agrees:
+            if used is None:
+                used = {placement.token for placement in grid.placed.values()}
+            fits = fallback.item.token not in used
+        if fits and fallback is not None:
             reasons = (*fallback.uncertain, _GRID_FALLBACK)
             reading.placed[index] = _Placed(fallback.item, reasons)
         elif index in grid.unplaced:
@@ -532,13 +557,16 @@ def _with_grid(form: TableForm, grid: GridReading, order: _Reading) -> _Reading:
     return reading
 
 
+_IS_CELL = operator.attrgetter("cell")
+
+
 def _align_in_order(tokens: Sequence[Token], form: TableForm) -> _Reading:
     reading = _Reading(form)
     items = _split_glued(_items(tokens, form), len(form.cells))
-    cells = any(token.cell for token in tokens)
+    cells = any(map(_IS_CELL, tokens))
     fixed = _read_rows_by_label(items, reading, cells=cells)
     reading.evidence = len(fixed)
-    if len(fixed) == len(form.rows):
+    if len(fixed) == len(_form_rows(form)):
         return reading
     if _read_in_order(items, reading, fixed):
         return reading
@@ -548,31 +576,51 @@ def _align_in_order(tokens: Sequence[Token], form: TableForm) -> _Reading:
     return reading
 
 
-def _cell(form: TableForm, index: int, reading: _Reading) -> Cell:
-    spec = form.cells[index]
-    placed = reading.placed.get(index)
+_STATES = {"value": CellState.VALUE, "blank": CellState.BLANK}
+
+
+@functools.cache
+def _cell_specs(form: TableForm) -> tuple[tuple[str, ValueKind], ...]:
+    """Each cell's key and kind, in the form's order."""
+    return tuple((spec.key, spec.kind) for spec in form.cells)
+
+
+def _cells(reading: _Reading) -> tuple[Cell, ...]:
+    placed, unread = reading.placed, reading.unread
+    return tuple(
+        [
+            _cell(key, kind, placed.get(index), unread, index)
+            for index, (key, kind) in enumerate(_cell_specs(reading.form))
+        ]
+    )
+
+
+def _cell(
+    key: str, kind: ValueKind, placed: _Placed | None, unread: dict[int, str], index: int
+) -> Cell:
     if placed is None:
-        reason = reading.unread.get(index, "unread: no value could be placed in this cell")
-        return Cell(spec.key, CellState.UNREAD, uncertain=(reason,))
+        reason = unread.get(index, "unread: no value could be placed in this cell")
+        return Cell(key, CellState.UNREAD, uncertain=(reason,))
     item = placed.item
     token = item.token
-    reasons = [*token.uncertain, *placed.uncertain]
+    reasons = (*token.uncertain, *placed.uncertain)
     if item.kind == "empty":
-        return Cell(spec.key, CellState.BLANK, None, "", tuple(reasons), token.location)
+        return Cell(key, CellState.BLANK, None, "", reasons, token.location)
     if item.kind == "text":
-        return Cell(spec.key, CellState.INVALID, None, token.text, tuple(reasons), token.location)
+        return Cell(key, CellState.INVALID, None, token.text, reasons, token.location)
     text = token.text
     if item.parts > 1:
         text = "0"
-        reasons.append(
+        glued = (
             f"printed as {token.text!r}: read as {item.parts} cells of 0 glued together, "
             "because only then do the values fit the table"
         )
-    read = read_value(text, spec.kind)
+        reasons = (*reasons, glued)
+    read = read_value(text, kind)
     if read.note and item.parts == 1:
-        reasons.append(read.note)
-    state = {"value": CellState.VALUE, "blank": CellState.BLANK}.get(read.state, CellState.INVALID)
-    return Cell(spec.key, state, read.value, token.text, tuple(reasons), token.location)
+        reasons = (*reasons, read.note)
+    state = _STATES.get(read.state, CellState.INVALID)
+    return Cell(key, state, read.value, token.text, reasons, token.location)
 
 
 # --------------------------------------------------------------------------------------------
@@ -596,15 +644,33 @@ def _evidence(tokens: Sequence[Token], table_key: str) -> dict[str, int]:
     return counts
 
 
-def _read_table(tokens: Sequence[Token], table_key: str, prefer: str | None) -> Table:
-    candidates = _distinct_forms(table_key)
-    evidence = _evidence(tokens, table_key)
-    ranked = []
+def _best_reading(
+    tokens: Sequence[Token],
+    candidates: Sequence[TableForm],
+    prefer: str | None,
+    *,
+    every_form: bool = False,
+) -> _Reading:
+    """The reading of the candidate form that fits the tokens best.
+
+    The forms are ranked by the labels only one form prints, then by how completely and how
+    well each form's reading places the values. A form whose labels already rank it below
+    another cannot win on its reading, so it is not read, unless ``every_form`` asks for the
+    full search (the definition the shortcut is tested against).
+    """
+    evidence = _evidence(tokens, candidates[0].key)
+    margins = []
     for form in candidates:
-        reading = _align(tokens, form)
         others = max((n for v, n in evidence.items() if v != form.variant), default=0)
+        margins.append(evidence.get(form.variant, 0) - others)
+    best_margin = max(margins)
+    ranked = []
+    for form, margin in zip(candidates, margins, strict=True):
+        if margin < best_margin and not every_form:
+            continue
+        reading = _align(tokens, form)
         fit = (
-            evidence.get(form.variant, 0) - others,
+            margin,
             reading.complete,
             len(reading.placed),
             reading.evidence,
@@ -612,13 +678,17 @@ def _read_table(tokens: Sequence[Token], table_key: str, prefer: str | None) -> 
         )
         ranked.append((fit, reading))
     ranked.sort(key=lambda entry: entry[0], reverse=True)
-    reading = ranked[0][1]
+    return ranked[0][1]
+
+
+def _read_table(tokens: Sequence[Token], table_key: str, prefer: str | None) -> Table:
+    candidates = _distinct_forms(table_key)
+    reading = _best_reading(tokens, candidates, prefer)
     form = reading.form
     variant = form.variant
     if len(candidates) == 1 and prefer is not None:
         variant = prefer
-    cells = tuple(_cell(form, index, reading) for index in range(len(form.cells)))
-    return Table(table_key, variant, cells)
+    return Table(table_key, variant, _cells(reading))
 
 
 def build_report(layout: Layout) -> Report:

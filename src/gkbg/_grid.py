@@ -260,7 +260,27 @@ def _grid_rows(tokens: Sequence[Token]) -> list[tuple[tuple[int, int], _Row]]:
 
 
 def _same(a: Token, b: Token) -> bool:
-    return nfkc(a.text).strip() == nfkc(b.text).strip()
+    # The same text reads the same; only different texts need normalising to compare.
+    return a.text == b.text or nfkc(a.text).strip() == nfkc(b.text).strip()
+
+
+_FormMaps = tuple[
+    dict[tuple[str, str], int], dict[str, tuple[str, ...]], dict[str, str], dict[str, str]
+]
+
+
+@functools.cache
+def _form_maps(form: TableForm) -> _FormMaps:
+    """A form's cell index by row and column, each row's columns, and the labels (read only)."""
+    index = {(spec.row.key, spec.column.key): i for i, spec in enumerate(form.cells)}
+    columns_of = {
+        row.key: tuple(column.key for column in block.columns)
+        for block in form.blocks
+        for row in block.rows
+    }
+    label_of = {column.key: column.label for column in form.columns}
+    row_label_of = {row.key: row.label for row in form.rows}
+    return index, columns_of, label_of, row_label_of
 
 
 class _GridReader:
@@ -268,14 +288,7 @@ class _GridReader:
         self.form = form
         self.roles = role_matcher(form.variant, form.key)
         self.row_labels = _row_matcher(form.variant, form.key)
-        self.index = {(spec.row.key, spec.column.key): i for i, spec in enumerate(form.cells)}
-        self.columns_of = {
-            row.key: tuple(column.key for column in block.columns)
-            for block in form.blocks
-            for row in block.rows
-        }
-        self.label_of = {column.key: column.label for column in form.columns}
-        self.row_label_of = {row.key: row.label for row in form.rows}
+        self.index, self.columns_of, self.label_of, self.row_label_of = _form_maps(form)
         self.candidates: dict[int, list[_Candidate]] = {}
         self.unread: dict[int, str] = {}
         self.unplaced: dict[int, str] = {}
@@ -308,12 +321,12 @@ class _GridReader:
                 return found.target
         return None
 
-    def read(self, tokens: Sequence[Token]) -> None:
+    def read(self, rows: list[tuple[tuple[int, int], _Row]]) -> None:
         header: _Header | None = None
         pending: list[_Row] = []
         groups: dict[int, str] = {}
         table: int | None = None
-        for (table_index, row_index), cells in _grid_rows(tokens):
+        for (table_index, row_index), cells in rows:
             if table_index != table:
                 table, groups, pending = table_index, {}, []
             if self._is_header(cells, header, in_band=header is None or bool(pending)):
@@ -564,12 +577,16 @@ class _GridReader:
 
 def _differ(candidates: list[_Candidate]) -> bool:
     """Whether positions the form declares as one cell print different things."""
+    if len(candidates) == 1:
+        return False  # one position prints one thing (the common case: no merged header)
     printed = [c for c in candidates if c.token.text.strip()]
     return any(not _same(c.token, printed[0].token) for c in printed)
 
 
 def _shifted(candidates: list[_Candidate]) -> bool:
     """Whether one row's positions under one form column disagree."""
+    if len(candidates) == 1:
+        return False  # one position: printed and exact are the same one candidate
     if _differ(candidates):
         return True
     printed = [c for c in candidates if c.token.text.strip()]
@@ -579,6 +596,9 @@ def _shifted(candidates: list[_Candidate]) -> bool:
 
 def _resolve(candidates: list[_Candidate]) -> GridPlacement:
     """One cell from the positions of the source that the form declares as that one cell."""
+    if len(candidates) == 1:
+        (chosen,) = candidates
+        return GridPlacement(chosen.token, tuple(dict.fromkeys(chosen.reasons)))
     printed = [c for c in candidates if c.token.text.strip()]
     chosen_from = printed or candidates
     exact = [c for c in chosen_from if c.exact]
@@ -599,8 +619,11 @@ def read_grid(tokens: Sequence[Token], form: TableForm) -> GridReading | None:
     None when there is no grid, or no row of the form is found in it: then the grid says
     nothing about the table.
     """
+    rows = _grid_rows(tokens)
+    if not rows:  # no token has a grid position (the text formats): no row can be found
+        return None
     reader = _GridReader(form)
-    reader.read(tokens)
+    reader.read(rows)
     if not reader.rows:
         return None
     return reader.result()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import bisect
 import enum
+import itertools
+import operator
 from typing import TYPE_CHECKING
 
 import attrs
@@ -18,7 +20,7 @@ from gkbg._model import Location
 from gkbg._text import looks_like_value
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
     from gkbg._limits import Limits
 
@@ -78,6 +80,9 @@ class Layout:
     format: str | None = None
 
 
+_ONE = 1
+
+
 class TokenWriter:
     """Builds tokens from a decoded text, computing line and column from character offsets.
 
@@ -92,11 +97,11 @@ class TokenWriter:
         self.text = text
         self._source = source
         self._limits = limits
-        self._line_starts = [0]
-        end = text.find("\n")
-        while end >= 0:
-            self._line_starts.append(end + 1)
-            end = text.find("\n", end + 1)
+        # Each line starts one past the end of the one before: the running sum of the lengths
+        # of the lines before it, each with its "\n".
+        lines = text.split("\n")
+        del lines[-1]
+        self._line_starts = [0, *itertools.accumulate(map(_ONE.__add__, map(len, lines)))]
         self.tokens: list[Token] = []
 
     def location(self, start: int, end: int) -> Location:
@@ -113,15 +118,68 @@ class TokenWriter:
             kind = token_kind(piece, cell=cell)
         self.tokens.append(Token(piece.strip(), kind, cell, self.location(start, end)))
 
+    def add_spans(self, spans: Iterable[tuple[int, int, bool, TokenKind | None]]) -> None:
+        """Add a token for each ``(start, end, cell, kind)``, in order: what `add` would add.
+
+        One call for a document's tokens rather than one per token.
+        """
+        text = self.text
+        line_starts = self._line_starts
+        tokens = self.tokens
+        append = tokens.append
+        limits = self._limits
+        value, other, empty = TokenKind.VALUE, TokenKind.TEXT, TokenKind.EMPTY
+        for start, end, cell, given in spans:
+            if limits is not None and len(tokens) >= limits.max_tokens:
+                check_tokens(len(tokens) + 1, self._source, limits)
+            piece = text[start:end]
+            stripped = piece.strip()
+            kind = given
+            if kind is None:
+                if stripped:
+                    kind = value if looks_like_value(piece) else other
+                else:
+                    kind = empty if cell else other
+            line = bisect.bisect_right(line_starts, start)
+            location = Location(start, end, line, start - line_starts[line - 1] + 1)
+            append(Token(stripped, kind, cell, location))
+
+    def add_words(self, spans: Iterable[tuple[int, int]]) -> None:
+        """Add the text of each ``(start, end)`` span, in order, as a token that is no cell.
+
+        Each token is the one `add` would add for its span.
+        """
+        text = self.text
+        line_starts = self._line_starts
+        tokens = self.tokens
+        append = tokens.append
+        limits = self._limits
+        value, other = TokenKind.VALUE, TokenKind.TEXT
+        for start, end in spans:
+            if limits is not None and len(tokens) >= limits.max_tokens:
+                check_tokens(len(tokens) + 1, self._source, limits)
+            piece = text[start:end]
+            stripped = piece.strip()
+            kind = value if stripped and looks_like_value(piece) else other
+            line = bisect.bisect_right(line_starts, start)
+            location = Location(start, end, line, start - line_starts[line - 1] + 1)
+            append(Token(stripped, kind, cell=False, location=location))
+
     def layout(self, *, source: str | None, format: str) -> Layout:  # noqa: A002
         """The finished layout."""
         return Layout(tuple(self.tokens), self.text, source, format)
 
 
+_LOCATION = operator.attrgetter("location")
+_START = operator.attrgetter("start")
+_END = operator.attrgetter("end")
+
+
 def token_span(tokens: Sequence[Token]) -> tuple[int, int] | None:
     """The character span covered by ``tokens`` in the decoded text, when they have offsets."""
-    starts = [t.location.start for t in tokens if t.location.start is not None]
-    ends = [t.location.end for t in tokens if t.location.end is not None]
+    locations = list(map(_LOCATION, tokens))
+    starts = [start for start in map(_START, locations) if start is not None]
+    ends = [end for end in map(_END, locations) if end is not None]
     if not starts or not ends:
         return None
     return min(starts), max(ends)

@@ -44,6 +44,7 @@ backtrack is bounded, so reading stays linear in the length of the text.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections import Counter
 
 import attrs
@@ -203,8 +204,8 @@ def extract_metadata(text: str) -> Metadata:
         documentation for the rules and their order.
     """
     text = normalize_nfkc(text)
-    lines = _join_split_titles([line.rstrip(_BLANK) for line in text.splitlines()])
-    compact = "\n".join(_compact(line) for line in lines)
+    lines, compacts = _join_split_titles([line.rstrip(_BLANK) for line in text.splitlines()])
+    compact = "\n".join(compacts)
 
     title, title_agency, title_year = _find_title(lines)
     by = _agency_by(compact)
@@ -223,28 +224,53 @@ _OFFICE_SUFFIXES = ("办公室", "办公厅")
 _CACHE_SIZE = 4096
 
 
-def _join_split_titles(lines: list[str]) -> list[str]:
-    """Join a title printed over two lines: the agency alone, then ``<year>年…报告``."""
+def _join_split_titles(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Join a title printed over two lines: the agency alone, then ``<year>年…报告``.
+
+    Returns the lines and each line without whitespace (`_compact` of it).
+    """
+    heads = _compact_lines(lines)
+    # A title starts with its year, so only a line before one that starts with 2 can be joined
+    # to the next. The second line of a join starts with a digit, so it is no agency and never
+    # starts a join itself.
+    years = itertools.compress(range(len(heads)), map(str.startswith, heads, itertools.repeat("2")))
+    joins = [
+        index - 1
+        for index in years
+        if index
+        and (head := heads[index - 1])
+        and len(head) <= _MAX_AGENCY
+        and _is_agency(head)
+        and _TITLE_RE.match(heads[index])
+    ]
+    if not joins:
+        return lines, heads
     joined: list[str] = []
-    skip = False
-    heads = [_compact(line) for line in lines]
-    for index, line in enumerate(lines):
-        if skip:
-            skip = False
-            continue
-        following = lines[index + 1] if index + 1 < len(lines) else ""
-        head = heads[index]
-        if (
-            head
-            and len(head) <= _MAX_AGENCY
-            and _is_agency(head)
-            and _TITLE_RE.match(heads[index + 1] if index + 1 < len(lines) else "")
-        ):
-            joined.append(line.strip(_BLANK) + following.strip(_BLANK))
-            skip = True
-        else:
-            joined.append(line)
-    return joined
+    compacts: list[str] = []
+    position = 0
+    for index in joins:
+        joined.extend(lines[position:index])
+        compacts.extend(heads[position:index])
+        title = lines[index].strip(_BLANK) + lines[index + 1].strip(_BLANK)
+        joined.append(title)
+        compacts.append(_compact(title))
+        position = index + 2
+    joined.extend(lines[position:])
+    compacts.extend(heads[position:])
+    return joined, compacts
+
+
+_JOINER = "\x00"  # not white space, so a match of _SPACE_RE never spans it
+
+
+def _compact_lines(lines: list[str]) -> list[str]:
+    """``[_compact(line) for line in lines]``, in one substitution when no line holds NUL."""
+    if not lines:
+        return []
+    whole = _JOINER.join(lines)
+    if whole.count(_JOINER) != max(len(lines) - 1, 0):
+        return [_compact(line) for line in lines]
+    return _compact(whole).split(_JOINER)
 
 
 def _qualified(title_agency: str | None, by: str | None) -> str | None:
@@ -357,6 +383,8 @@ def _find_title(lines: list[str]) -> tuple[str | None, str | None, int | None]:
     best: tuple[int, int] | None = None
     found: tuple[str | None, str | None, int | None] = (None, None, None)
     for line in lines:
+        if "年" not in line or "报" not in line:
+            continue  # both patterns need 年 and 报 (报告, 年报): no title in this line
         for match in _TITLE_RE.finditer(line):
             candidate = _title_agency_first(line, match)
             if candidate is not None:

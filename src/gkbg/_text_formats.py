@@ -18,6 +18,8 @@ from gkbg._errors import UnknownFormatError
 from gkbg._layout import TokenKind, TokenWriter
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from gkbg._layout import Layout
     from gkbg._parsers import Input
 
@@ -59,24 +61,32 @@ class PipeTextParser:
         """Cells from the lines that end in ``|``; every other line is one narrative token."""
         text = document.text()
         writer = TokenWriter(text, source=document.name, limits=document.limits)
-        offset = 0
-        for line in text.splitlines(keepends=True):
-            body = line.rstrip("\r\n")
-            if _CELL_LINE.search(body):
-                start = offset
-                for index, char in enumerate(body):
-                    if char == "|":
-                        writer.add(start, offset + index, cell=True)
-                        start = offset + index + 1
-            elif body.strip():
-                lead = len(body) - len(body.lstrip())
-                writer.add(
-                    offset + lead, offset + len(body.rstrip()), cell=False, kind=TokenKind.TEXT
-                )
-            offset += len(line)
+        writer.add_spans(_pipe_spans(text))
         if not any(token.cell for token in writer.tokens):
             raise UnknownFormatError(document.name, "no line ends in '|': not pipe-cell text")
         return writer.layout(source=document.name, format=self.name)
+
+
+def _pipe_spans(text: str) -> Iterator[tuple[int, int, bool, TokenKind | None]]:
+    """The tokens of pipe-cell text in order, as ``(start, end, cell, kind)``.
+
+    A line ending in ``|`` holds a cell before each ``|``; any other line that is not blank is
+    one narrative token, without the white space around it.
+    """
+    offset = 0
+    search = _CELL_LINE.search
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        if search(body):
+            start = offset
+            for piece in body.split("|")[:-1]:
+                end = start + len(piece)
+                yield start, end, True, None
+                start = end + 1
+        elif body.strip():
+            lead = len(body) - len(body.lstrip())
+            yield offset + lead, offset + len(body.rstrip()), False, TokenKind.TEXT
+        offset += len(line)
 
 
 class FlatTextParser:
@@ -95,6 +105,5 @@ class FlatTextParser:
         """Every run of non-space characters is a token."""
         text = document.text()
         writer = TokenWriter(text, source=document.name, limits=document.limits)
-        for match in _WORD.finditer(text):
-            writer.add(match.start(), match.end(), cell=False)
+        writer.add_words(match.span() for match in _WORD.finditer(text))
         return writer.layout(source=document.name, format=self.name)
