@@ -8,6 +8,7 @@ other packages through the ``gkbg.parsers`` entry-point group.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from pathlib import Path
@@ -395,6 +396,7 @@ def parse_layout(
     return layout
 
 
+@functools.cache  # the forms are loaded once (`forms`)
 def _printed_alike(table_key: str) -> bool:
     """Whether every form prints the table alike (table 四): same cells, labels and kinds."""
     shapes = {
