@@ -17,7 +17,7 @@ import attrs
 
 from gkbg._findings import CheckResult, Finding, NotCheckable, Severity
 from gkbg._model import Cell, CellState, Report, Value
-from gkbg._narrative import Sentences, narrative
+from gkbg._narrative import RawSentences, narrative
 from gkbg._rules import Rule, RuleSet
 from gkbg._schema import CellSpec, Column, Row, TableForm, forms
 
@@ -57,9 +57,9 @@ class _Context:
         }
 
     @functools.cached_property
-    def sentences(self) -> Sentences:
-        """The report's text cut into sentences, once for all the narrative rules."""
-        return Sentences(self.report.text)
+    def sentences(self) -> RawSentences:
+        """The report's text, cut around the candidates once for all the narrative rules."""
+        return RawSentences(self.report.text)
 
     def table_form(self, key: str) -> TableForm | None:
         variant = self.report.table(key).variant
@@ -468,7 +468,7 @@ def _variant_mixed(rule: Rule, context: _Context) -> Iterator[Outcome]:
 
 def _narrative(rule: Rule, context: _Context) -> Iterator[Outcome]:
     """``narrative``: numbers stated in the text against the tables (see `gkbg._narrative`)."""
-    return narrative(rule, context.report, context.cells, context.sentences)
+    return narrative(rule, context.report, context.values, context.sentences)
 
 
 _EVALUATORS: dict[str, Callable[[Rule, _Context], Iterator[Outcome]]] = {
