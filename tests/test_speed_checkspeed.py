@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING
 
 import attrs
 import regex
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import gkbg
 from gkbg import Rule, RuleSet
 from gkbg._engine import _Context
+from gkbg._findings import Text, _Kept
 from gkbg._narrative import (
     RawSentences,
     Sentences,
@@ -286,3 +287,55 @@ def test_the_real_reports_are_read_by_position_as_looked_up() -> None:
     for report in [*_reports(), *(gkbg.parse(path) for path in template)]:
         assert _Context(report).canonical
         _same_checks(report)
+
+
+# --------------------------------------------------------------------------------------------
+# Messages: a template all of whose fields are given is filled from the fields themselves.
+
+_TEMPLATE_PIECES = [
+    "表三",
+    "{a}",
+    "{b}",
+    "{a!r}",
+    "{b:>4}",
+    "{a.real}",
+    "{b[0]}",
+    "{a:{b}}",
+    "{0}",
+    "{}",
+    "{{",
+    "}}",
+    "{",
+    "}",
+    "{raw}",
+    " ",
+]
+
+
+def _plain_fill(template: str, fields: dict[str, object]) -> str | type[Exception]:
+    try:
+        return template.format_map(_Kept(fields))
+    except Exception as exc:  # noqa: BLE001 - the error is what is compared
+        return type(exc)
+
+
+@given(
+    st.lists(st.sampled_from(_TEMPLATE_PIECES), max_size=6).map("".join),
+    st.lists(st.sampled_from(_TEMPLATE_PIECES), max_size=6).map("".join),
+    st.dictionaries(
+        st.sampled_from(["a", "b", "raw", "c"]),
+        st.one_of(st.integers(-3, 30), st.text("ab{}", max_size=3), st.none()),
+    ),
+)
+@example("{a:{b}}", "{a}", {"a": 1})
+@example("{a.real}{b[0]}", "{raw!r:>6}", {"a": 2, "b": "xy", "raw": ""})
+def test_a_message_is_filled_as_its_plain_fill(zh: str, en: str, fields: dict[str, object]) -> None:
+    plain = (_plain_fill(zh, fields), _plain_fill(en, fields))
+    errors = [outcome for outcome in plain if isinstance(outcome, type)]
+    try:
+        filled = Text(zh, en).fill(fields)
+    except Exception as exc:  # noqa: BLE001 - the error is what is compared
+        outcome: object = type(exc)
+    else:
+        outcome = (filled.zh, filled.en)
+    assert outcome == (errors[0] if errors else plain)
