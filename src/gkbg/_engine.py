@@ -453,6 +453,13 @@ def _cells(rule: Rule, context: _Context) -> Iterator[Outcome]:
 
 
 @functools.cache
+def _block_positions(variant: str, table: str) -> tuple[tuple[int, ...], ...]:
+    """The positions in the form of the cells of each block of one table of one form."""
+    positions = _positions(variant, table)
+    return tuple(tuple(positions[key] for key in keys) for keys in _block_keys(variant, table))
+
+
+@functools.cache
 def _block_keys(variant: str, table: str) -> tuple[tuple[str, ...], ...]:
     """The cell keys of each block of one table of one form."""
     form = forms()[variant].table(table)
@@ -480,16 +487,24 @@ def _tables(rule: Rule, context: _Context) -> Iterator[Outcome]:
         block_keys = _block_keys(form.variant, form.key)
         if column is not None and None not in column and all(block_keys):
             continue  # every block has a cell with a number: the shortcut of the test below
+        block_positions = _block_positions(form.variant, form.key)
         for index, (block, keys) in enumerate(zip(form.blocks, block_keys, strict=True)):
-            if any(context.values[key] is not None for key in keys):
+            if column is not None:  # the cells by their positions in the form, as looked up
+                at = block_positions[index]
+                if any(column[i] is not None for i in at):
+                    continue
+                if not all(table.cells[i].state is CellState.UNREAD for i in at):
+                    continue
+            elif any(context.values[key] is not None for key in keys):
                 continue  # a cell with a number was read: the shortcut of the test below
-            if all(context.cells[key].state is CellState.UNREAD for key in keys):
-                caption = block.caption or str(index + 1)
-                fields = {
-                    "part_label": f"“{form.heading}”中{caption}的数据",
-                    "part_en": f"readable data for {caption} in table {form.title_en!r}",
-                }
-                yield Finding(rule.id, rule.severity, rule.message.fill(fields), keys)
+            elif not all(context.cells[key].state is CellState.UNREAD for key in keys):
+                continue
+            caption = block.caption or str(index + 1)
+            fields = {
+                "part_label": f"“{form.heading}”中{caption}的数据",
+                "part_en": f"readable data for {caption} in table {form.title_en!r}",
+            }
+            yield Finding(rule.id, rule.severity, rule.message.fill(fields), keys)
 
 
 _TABLE_NAMES = {
