@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import itertools
 import operator
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, cast
 
@@ -18,27 +19,68 @@ import attrs
 from gkbg._findings import CheckResult, Finding, NotCheckable, Severity
 from gkbg._lang import reasons_zh
 from gkbg._model import Cell, CellState, Report, Value
-from gkbg._narrative import Sentences, narrative
+from gkbg._narrative import RawSentences, narrative
 from gkbg._rules import Rule, RuleSet
 from gkbg._schema import CellSpec, Column, Row, TableForm, forms
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Mapping
+    from collections.abc import Callable, Iterable, Iterator
 
 __all__ = ["check"]
 
 Outcome = Finding | NotCheckable
 _Entry = Row | Column
+_Index = str | int
+_Indexed = Mapping[str, "Value | None"] | tuple["Value | None", ...]
+
+
+@functools.cache
+def _form_keys(variant: str, table: str) -> list[str]:
+    return list(forms()[variant].table(table).cell_keys())
+
+
+@functools.cache
+def _positions(variant: str, table: str) -> dict[str, int]:
+    return {key: index for index, key in enumerate(_form_keys(variant, table))}
 
 
 class _Context:
-    """One report, indexed for the evaluators (each index built on first use)."""
+    """One report, indexed for the evaluators (each index built on first use).
+
+    A table whose cells are its form's, in the form's order (as every parser gives them), is
+    read once into the tuple of its values (`columns`), which the evaluators index by the
+    cells' positions in the form. When every table holding cells is such a table
+    (`canonical`), that is what looking the keys up in `values` gives, since the keys of the
+    forms' tables differ; otherwise (a report built by hand, a pair of reports of a series)
+    the evaluators look the keys up.
+    """
 
     def __init__(self, report: Report) -> None:
         self.report = report
-        self.values: dict[str, Value | None] = {
-            cell.key: cell.value for table in report.tables for cell in table.cells
-        }
+        known = forms()
+        self.forms: dict[str, TableForm] = {}
+        self.columns: dict[str, tuple[Value | None, ...]] = {}
+        self.canonical = True
+        for table in report.tables:
+            variant = table.variant
+            if variant is not None and variant in known:
+                self.forms[table.key] = known[variant].table(table.key)
+                cells = table.cells
+                if [cell.key for cell in cells] == _form_keys(variant, table.key):
+                    self.columns[table.key] = tuple([cell.value for cell in cells])
+                    continue
+            if table.cells:
+                self.canonical = False
+
+    def column(self, key: str) -> tuple[Value | None, ...] | None:
+        """The values of table ``key`` in its form's order, when the report is canonical."""
+        return self.columns.get(key) if self.canonical else None
+
+    @functools.cached_property
+    def values(self) -> Mapping[str, Value | None]:
+        if self.canonical:
+            return _ColumnValues(self)
+        return {cell.key: cell.value for table in self.report.tables for cell in table.cells}
 
     @functools.cached_property
     def cells(self) -> dict[str, Cell]:
@@ -48,24 +90,47 @@ class _Context:
     def notable(self) -> dict[str, list[Cell]]:
         """By table, the cells a ``cell`` rule may report: all but whole numbers >= 0."""
         value = CellState.VALUE
-        return {
-            table.key: [
+        notable: dict[str, list[Cell]] = {}
+        for table in self.report.tables:
+            notable[table.key] = [
                 cell
                 for cell in table.cells
                 if cell.state is not value or type(cell.value) is not int or cell.value < 0
             ]
-            for table in self.report.tables
-        }
+        return notable
 
     @functools.cached_property
-    def sentences(self) -> Sentences:
-        """The report's text cut into sentences, once for all the narrative rules."""
-        return Sentences(self.report.text)
+    def sentences(self) -> RawSentences:
+        """The report's text, cut around the candidates once for all the narrative rules."""
+        return RawSentences(self.report.text)
 
     def table_form(self, key: str) -> TableForm | None:
-        variant = self.report.table(key).variant
-        known = forms()
-        return known[variant].table(key) if variant is not None and variant in known else None
+        return self.forms.get(key)
+
+
+class _ColumnValues(Mapping[str, "Value | None"]):
+    """`_Context.values` of a canonical report: each key's value, read from `columns`."""
+
+    def __init__(self, context: _Context) -> None:
+        self.tables = {
+            key: (_positions(context.forms[key].variant, key), column)
+            for key, column in context.columns.items()
+        }
+
+    def __getitem__(self, key: str) -> Value | None:
+        found = self.tables.get(key.partition(".")[0])
+        if found is not None:
+            position = found[0].get(key)
+            if position is not None:
+                return found[1][position]
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        for positions, _ in self.tables.values():
+            yield from positions
+
+    def __len__(self) -> int:
+        return sum(len(positions) for positions, _ in self.tables.values())
 
 
 @functools.cache
@@ -168,17 +233,29 @@ class _Step:
     get: Callable[[Mapping[str, Value | None]], tuple[Value | None, ...]]
     left: tuple[int, ...]
     right: tuple[int, ...]
+    at: Callable[[tuple[Value | None, ...]], tuple[Value | None, ...]] | None = None
 
 
-def _getter(
-    keys: tuple[str, ...],
-) -> Callable[[Mapping[str, Value | None]], tuple[Value | None, ...]]:
+def _getter(keys: tuple[_Index, ...]) -> Callable[[_Indexed], tuple[Value | None, ...]]:
     if not keys:
         return lambda _: ()
     if len(keys) == 1:
         one = operator.itemgetter(keys[0])
         return lambda values: (one(values),)
     return operator.itemgetter(*keys)
+
+
+def _positional(
+    keys: tuple[str, ...], variant: str, table: str
+) -> Callable[[tuple[Value | None, ...]], tuple[Value | None, ...]] | None:
+    """A getter of ``keys`` from the values of one table in its form's order.
+
+    None when a key is no cell of that table.
+    """
+    positions = _positions(variant, table)
+    if not all(key in positions for key in keys):
+        return None
+    return _getter(tuple(positions[key] for key in keys))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -198,6 +275,7 @@ def _plan(rule: Rule, variant: str, table: str) -> tuple[_Step, ...]:
                 _getter(tuple(keys)),
                 tuple(position[key] for key in left),
                 tuple(position[key] for key in right),
+                _positional(tuple(keys), variant, table),
             )
         )
     return tuple(steps)
@@ -210,10 +288,12 @@ class _Program:
     Attributes:
         get: Reads the numbers of every cell the instances name, in one call.
         failing: Given those numbers (all present), the indices of the instances that fail.
+        at: `get` from the values of the table in its form's order (`_Context.columns`).
     """
 
     get: Callable[[Mapping[str, Value | None]], tuple[Value | None, ...]]
     failing: Callable[[tuple[Value, ...]], list[int]]
+    at: Callable[[tuple[Value | None, ...]], tuple[Value | None, ...]] | None = None
 
 
 def _side(positions: Iterable[int]) -> str:
@@ -248,7 +328,7 @@ def _program(rule: Rule, variant: str, table: str) -> _Program:
     code = compile("\n".join(lines), f"<gkbg relation {rule.id} {variant}>", "exec")
     exec(code, namespace)  # noqa: S102 - generated from integers and a fixed operator only
     failing = cast("Callable[[tuple[Value, ...]], list[int]]", namespace["failing"])
-    return _Program(_getter(union), failing)
+    return _Program(_getter(union), failing, _positional(union, variant, table))
 
 
 def _relation(rule: Rule, context: _Context) -> Iterator[Outcome]:
@@ -263,23 +343,30 @@ def _relation(rule: Rule, context: _Context) -> Iterator[Outcome]:
     form = context.table_form(rule.table)
     if form is None or (rule.variants and form.variant not in rule.variants):
         return
-    values = context.values
     kind = rule.kind
     compare = _OPERATORS[rule.op]
     steps = _plan(rule, form.variant, form.key)
     program = _program(rule, form.variant, form.key)
-    try:
-        numbers_all = program.get(values)
-    except KeyError:
-        numbers_all = (None,)
+    column = context.column(form.key)
+    if column is not None and program.at is not None:
+        numbers_all = program.at(column)
+    else:
+        column = None
+        try:
+            numbers_all = program.get(context.values)
+        except KeyError:
+            numbers_all = (None,)
     if None not in numbers_all:
         failing = program.failing(numbers_all)  # type: ignore[arg-type]
         steps = tuple(steps[index] for index in failing)
     for step in steps:
-        try:
-            numbers = step.get(values)
-        except KeyError:
-            continue
+        if column is not None and step.at is not None:
+            numbers = step.at(column)
+        else:
+            try:
+                numbers = step.get(context.values)
+            except KeyError:
+                continue
         if None in numbers:
             missing = tuple(key for key, n in zip(step.keys, numbers, strict=True) if n is None)
             yield NotCheckable(rule.id, step.keys, missing)
@@ -369,6 +456,13 @@ def _cells(rule: Rule, context: _Context) -> Iterator[Outcome]:
 
 
 @functools.cache
+def _block_positions(variant: str, table: str) -> tuple[tuple[int, ...], ...]:
+    """The positions in the form of the cells of each block of one table of one form."""
+    positions = _positions(variant, table)
+    return tuple(tuple(positions[key] for key in keys) for keys in _block_keys(variant, table))
+
+
+@functools.cache
 def _block_keys(variant: str, table: str) -> tuple[tuple[str, ...], ...]:
     """The cell keys of each block of one table of one form."""
     form = forms()[variant].table(table)
@@ -392,18 +486,28 @@ def _tables(rule: Rule, context: _Context) -> Iterator[Outcome]:
         form = context.table_form(table.key)
         if form is None or len(form.blocks) < 2:
             continue
-        for index, (block, keys) in enumerate(
-            zip(form.blocks, _block_keys(form.variant, form.key), strict=True)
-        ):
-            if any(context.values[key] is not None for key in keys):
+        column = context.column(form.key)
+        block_keys = _block_keys(form.variant, form.key)
+        if column is not None and None not in column and all(block_keys):
+            continue  # every block has a cell with a number: the shortcut of the test below
+        block_positions = _block_positions(form.variant, form.key)
+        for index, (block, keys) in enumerate(zip(form.blocks, block_keys, strict=True)):
+            if column is not None:  # the cells by their positions in the form, as looked up
+                at = block_positions[index]
+                if any(column[i] is not None for i in at):
+                    continue
+                if not all(table.cells[i].state is CellState.UNREAD for i in at):
+                    continue
+            elif any(context.values[key] is not None for key in keys):
                 continue  # a cell with a number was read: the shortcut of the test below
-            if all(context.cells[key].state is CellState.UNREAD for key in keys):
-                caption = block.caption or str(index + 1)
-                fields = {
-                    "part_label": f"“{form.heading}”中{caption}的数据",
-                    "part_en": f"readable data for {caption} in table {form.title_en!r}",
-                }
-                yield Finding(rule.id, rule.severity, rule.message.fill(fields), keys)
+            elif not all(context.cells[key].state is CellState.UNREAD for key in keys):
+                continue
+            caption = block.caption or str(index + 1)
+            fields = {
+                "part_label": f"“{form.heading}”中{caption}的数据",
+                "part_en": f"readable data for {caption} in table {form.title_en!r}",
+            }
+            yield Finding(rule.id, rule.severity, rule.message.fill(fields), keys)
 
 
 _TABLE_NAMES = {
@@ -471,7 +575,7 @@ def _variant_mixed(rule: Rule, context: _Context) -> Iterator[Outcome]:
 
 def _narrative(rule: Rule, context: _Context) -> Iterator[Outcome]:
     """``narrative``: numbers stated in the text against the tables (see `gkbg._narrative`)."""
-    return narrative(rule, context.report, context.cells, context.sentences)
+    return narrative(rule, context.report, context.values, context.sentences)
 
 
 _EVALUATORS: dict[str, Callable[[Rule, _Context], Iterator[Outcome]]] = {

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import enum
+import functools
+import string
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
@@ -39,8 +41,32 @@ class Text:
 
         A field that ``fields`` does not give is left as written, braces and all.
         """
+        zh, en = _names(self.zh), _names(self.en)
+        if type(fields) is dict and zh is not None and en is not None:
+            keys = fields.keys()
+            if zh <= keys and en <= keys:
+                # Every field is given: the templates read ``fields`` as they read its copy.
+                return Text(self.zh.format_map(fields), self.en.format_map(fields))
         values = _Kept(fields)
         return Text(self.zh.format_map(values), self.en.format_map(values))
+
+
+@functools.lru_cache(maxsize=4096)
+def _names(template: str) -> frozenset[str] | None:
+    """The keys ``template.format_map`` looks up (None: a template read the plain way)."""
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError:
+        return None
+    names = set()
+    for _, field, spec, _ in parsed:
+        if field is None:
+            continue
+        name = field.split(".", 1)[0].split("[", 1)[0]
+        if not name or name.isdigit() or (spec and "{" in spec):
+            return None  # positional, or a field in a field
+        names.add(name)
+    return frozenset(names)
 
 
 class _Kept(dict[str, object]):

@@ -20,29 +20,46 @@ from __future__ import annotations
 
 import bisect
 import functools
-from typing import TYPE_CHECKING
+import sys
+import unicodedata
+from typing import TYPE_CHECKING, cast
 
+import attrs
 import regex
 
 from gkbg._findings import Finding, NotCheckable
 from gkbg._text import nfkc
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping
+    from collections.abc import Callable, Iterable, Iterator, Mapping
 
-    from gkbg._model import Cell, Report, Value
+    from gkbg._model import Report, Value
     from gkbg._rules import Rule, Statement
 
-__all__ = ["Sentences", "chinese_number", "narrative", "required_chars", "sentences", "statements"]
+__all__ = [
+    "RawSentences",
+    "Sentences",
+    "chinese_number",
+    "narrative",
+    "required_chars",
+    "required_clauses",
+    "sentences",
+    "statements",
+]
 
-_SENTENCE_END = regex.compile(
-    # Sentence punctuation; and a line break before a heading (一、 （二） 3.) or after a
-    # title or heading line (…年度报告, …情况, …事项). Other line breaks are where a PDF wrapped
-    # the line, inside a sentence.
-    r"[。；;！!？?]"
-    r"|\n(?=[^\S\n]*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[、.．]\D))"
-    r"|(?<=报告|情况|事项)[^\S\n]*\n"
-)
+# Sentence punctuation; and a line break before a heading (一、 （二） 3.) or after a title or
+# heading line (…年度报告, …情况, …事项). Other line breaks are where a PDF wrapped the line,
+# inside a sentence.
+_ENDS = "。；;！!？?"
+_HEADING = r"[^\S\n]*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[、.．]\D)"
+_TITLE = "报告|情况|事项"
+_SENTENCE_END = regex.compile(rf"[{_ENDS}]|\n(?={_HEADING})|(?<={_TITLE})[^\S\n]*\n")
+# The same cuts one at a time: a cut is a character of _ENDS, or a line break _BREAK matches
+# at (the white space before it that _SENTENCE_END also removes is removed from every
+# sentence anyway).
+_CUT_NEXT = regex.compile(rf"[{_ENDS}\n]")
+_CUT_BEFORE = regex.compile(rf"(?r)[{_ENDS}\n]")
+_BREAK = regex.compile(rf"\n(?={_HEADING})|(?<=(?:{_TITLE})[^\S\n]*)\n")
 _SPACE = regex.compile(r"\s+")
 _CLAUSE_END = regex.compile(r"[，,：:、（）()]")
 _YEAR = regex.compile(
@@ -125,6 +142,20 @@ _SPECIAL = frozenset("\\^$.|?*+()[]{}")
 _QUANTIFIER_BRACE = regex.compile(r"\{(\d*)(?:(,)(\d*))?\}")
 
 
+Clauses = frozenset[frozenset[str]]
+"""What every match of a pattern holds: for each clause, at least one of its characters."""
+
+_MOST_CLAUSES = 64
+
+
+def _either(first: Clauses, second: Clauses) -> Clauses:
+    """The clauses every match of one of two alternatives holds."""
+    joined = {one | other for one in first for other in second}
+    kept = sorted(joined, key=lambda clause: (len(clause), sorted(clause)))[:_MOST_CLAUSES]
+    # A clause holding another says nothing more: only the smallest are kept.
+    return frozenset(c for c in kept if not any(other < c for other in kept))
+
+
 class _Reader:
     """A reader of the plain subset of regular expressions the built-in patterns use."""
 
@@ -135,15 +166,15 @@ class _Reader:
     def peek(self, length: int = 1) -> str:
         return self.pattern[self.at : self.at + length]
 
-    def alternatives(self) -> frozenset[str]:
+    def alternatives(self) -> Clauses:
         required = self.sequence()
         while self.peek() == "|":
             self.at += 1
-            required &= self.sequence()
+            required = _either(required, self.sequence())
         return required
 
-    def sequence(self) -> frozenset[str]:
-        required: frozenset[str] = frozenset()
+    def sequence(self) -> Clauses:
+        required: Clauses = frozenset()
         while self.at < len(self.pattern) and self.peek() not in "|)":
             atom = self.atom()
             if self.quantifier() == 0:
@@ -169,7 +200,7 @@ class _Reader:
             self.at += 1
         return fewest
 
-    def atom(self) -> frozenset[str]:
+    def atom(self) -> Clauses:
         char = self.peek()
         if char == "(":
             return self.group()
@@ -181,16 +212,16 @@ class _Reader:
             if escaped in _ESCAPED_CLASS:
                 return frozenset()
             if escaped and escaped.isascii() and not escaped.isalnum() and escaped != "\n":
-                return frozenset(escaped)
+                return frozenset([frozenset(escaped)])
             raise _Unsupported
         self.at += 1
         if char in (".", "^", "$"):
             return frozenset()
         if char in _SPECIAL:
             raise _Unsupported
-        return frozenset(char)
+        return frozenset([frozenset(char)])
 
-    def group(self) -> frozenset[str]:
+    def group(self) -> Clauses:
         rest = self.pattern[self.at :]
         zero_width = False
         if rest.startswith(("(?=", "(?!")):
@@ -216,25 +247,28 @@ class _Reader:
         self.at += 1
         return frozenset() if zero_width else required
 
-    def char_class(self) -> frozenset[str]:
+    def char_class(self) -> Clauses:
         end = self.pattern.find("]", self.at + 2)
         inside = self.pattern[self.at + 1 : end]
         if end < 0 or any(char in inside for char in "[]\\"):
             raise _Unsupported
         self.at = end + 1
         if len(inside) == 1 and inside not in "^-":
-            return frozenset(inside)
-        return frozenset()
+            return frozenset([frozenset(inside)])
+        if inside.startswith("^") or "-" in inside:
+            return frozenset()  # a negated class, or one with ranges: read as anything
+        return frozenset([frozenset(inside)])
 
 
 @functools.cache
-def required_chars(pattern: str) -> frozenset[str]:
-    """Characters every match of ``pattern`` contains (none known: the empty set).
+def required_clauses(pattern: str) -> Clauses:
+    """What every match of ``pattern`` holds: one character at least of each clause.
 
-    Read from the pattern: a literal character is required, so is what a group, a repeat of at
-    least once, or every alternative requires; lookarounds match nothing. Patterns beyond the
-    plain subset the built-in patterns use (flags, sets in sets, back references, ...) require
-    nothing.
+    Read from the pattern: a literal character is a clause, a class of characters (without
+    ranges) another; a group, a repeat of at least once, requires what its content requires,
+    and alternatives what the one or the other requires (each clause of the one joined with
+    each of the other); lookarounds match nothing. Patterns beyond the plain subset the
+    built-in patterns use (flags, sets in sets, back references, ...) require nothing.
     """
     reader = _Reader(pattern)
     try:
@@ -244,6 +278,17 @@ def required_chars(pattern: str) -> frozenset[str]:
     if reader.at != len(pattern):  # an unmatched ``)``
         return frozenset()
     return required
+
+
+@functools.cache
+def required_chars(pattern: str) -> frozenset[str]:
+    """Characters every match of ``pattern`` contains (none known: the empty set).
+
+    They are the clauses of `required_clauses` of one character.
+    """
+    return frozenset(
+        char for clause in required_clauses(pattern) if len(clause) == 1 for char in clause
+    )
 
 
 class Sentences:
@@ -286,6 +331,211 @@ class Sentences:
                 if all(char in sentence for char in others):
                     found.add(index)
                 at = joined.find(rarest, self.starts[index] + len(sentence))
+        return sorted(found)
+
+
+# --------------------------------------------------------------------------------------------
+# The text cut only around what a pattern may match.
+
+
+def _every_character() -> str:
+    """Every code point but the surrogates (which NFKD leaves alone), in order, as one string."""
+    size = sys.maxunicode + 1
+    codes = bytearray(4 * size)  # UTF-32-LE: the code point's three low bytes, then 0
+    codes[0::4] = bytes(range(256)) * (size // 256)
+    codes[1::4] = b"".join(bytes([byte]) * 256 for byte in range(256)) * (size // 65536)
+    codes[2::4] = b"".join(bytes([byte]) * 65536 for byte in range(size // 65536))
+    low, high = 4 * 0xD800, 4 * 0xE000
+    return (codes[:low] + codes[high:]).decode("utf-32-le")
+
+
+@functools.cache
+def _decompositions() -> tuple[tuple[str, str], ...]:
+    """Every character NFKD changes, with what NFKD makes of it.
+
+    A string in NFKD holds no such character (NFKD of a string is its characters' NFKD,
+    reordered; a character NFKD changes is in no character's NFKD), so the strings of
+    characters found in NFKD are passed over whole, and only the rest is halved down to
+    single characters.
+    """
+    everything = _every_character()
+    found: list[tuple[str, str]] = []
+    spans = [(0, len(everything))]
+    while spans:
+        low, high = spans.pop()
+        if unicodedata.is_normalized("NFKD", everything[low:high]):
+            continue
+        if high - low > 32:  # small enough to look at one by one
+            middle = (low + high) // 2
+            spans.extend([(middle, high), (low, middle)])
+            continue
+        for char in everything[low:high]:
+            decomposed = unicodedata.normalize("NFKD", char)
+            if decomposed != char:
+                found.append((char, decomposed))
+    return tuple(found)
+
+
+def _keyable(char: str) -> bool:
+    """Whether a sentence holds ``char`` only if its text holds one of `_forms` of it.
+
+    NFKC is NFKD followed by composition; a character without a canonical decomposition is
+    made by no composition, so it is in a sentence only if it is in the NFKD of one of the
+    characters of the text. The minus signs `gkbg._text.nfkc` maps to ``-`` are left out,
+    and so are white space (in no sentence) and the sentence ends (in no piece of the text).
+    """
+    return (
+        unicodedata.normalize("NFD", char) == char
+        and char not in "-\u2212\u2010\n"
+        and char not in _ENDS
+        and _SPACE.fullmatch(char) is None
+    )
+
+
+@functools.cache
+def _forms(char: str) -> tuple[str, ...]:
+    """``char`` and every character whose NFKD holds it (full-width forms, ...), but ends."""
+    others = (other for other, decomposed in _decompositions() if char in decomposed)
+    return tuple(form for form in (char, *others) if form not in _ENDS)
+
+
+@attrs.frozen
+class _Prefilter:
+    """What a pattern's matches need, for looking them up in the raw text.
+
+    Attributes:
+        clauses: Its `required_clauses`.
+        keys: The characters of its clauses of one character that are `_keyable`.
+        raw: Whether a piece of the text holds one of the forms at least of each clause all
+            of whose characters are `_keyable`, as the piece holding a match does.
+    """
+
+    clauses: Clauses
+    keys: tuple[str, ...]
+    raw: Callable[[str], object]
+
+
+@functools.cache
+def _prefilter(pattern: str) -> _Prefilter | None:
+    """How to look up ``pattern``'s candidates in the raw text; None: every sentence is one."""
+    clauses = required_clauses(pattern)
+    keys = sorted(next(iter(c)) for c in clauses if len(c) == 1 and _keyable(next(iter(c))))
+    if not keys:
+        return None
+    tests = sorted(
+        (tuple(form for char in sorted(clause) for form in _forms(char)))
+        for clause in clauses
+        if all(map(_keyable, clause))
+    )
+    # One ``in`` per form, in straight-line code: the clauses of fewest forms first.
+    code = " and ".join(
+        "(" + " or ".join(f"{form!r} in piece" for form in forms) + ")"
+        for forms in sorted(tests, key=len)
+    )
+    namespace: dict[str, object] = {}
+    exec(f"def holds(piece):\n    return {code or True}", namespace)  # noqa: S102 - str literals
+    raw = cast("Callable[[str], object]", namespace["holds"])
+    return _Prefilter(clauses, tuple(keys), raw)
+
+
+class RawSentences:
+    """A report's text, cut into sentences only around what a pattern may match.
+
+    The sentences are those of `sentences`, keyed by where their piece of the text starts,
+    so that the keys are in the sentences' order. A sentence a pattern matches holds one
+    character at least of each of the clauses `required_clauses` finds, so its piece of the
+    text holds one of the `_forms` of them; the pieces around a character of a clause of one
+    (the one found last in the text) are cut, and those holding a form of each clause are
+    the candidates. A text that holds none of the characters costs one search for each.
+    """
+
+    def __init__(self, text: str) -> None:
+        """Keep ``text``; nothing is cut yet."""
+        self.text = text
+        self.sentences: dict[int, str] = {}
+        self._pieces: dict[int, int] = {}  # the pieces cut so far: start to end
+        self._starts: list[int] = []  # their starts, in order
+        self._first: dict[str, int] = {}
+        self._whole = False
+
+    def _first_of(self, char: str) -> int:
+        """Where the text first holds one of the forms of ``char`` (-1: nowhere)."""
+        if char not in self._first:
+            found = [at for at in map(self.text.find, _forms(char)) if at >= 0]
+            self._first[char] = min(found, default=-1)
+        return self._first[char]
+
+    def _piece(self, at: int) -> tuple[int, int]:
+        """The piece of the text holding position ``at``, which is no cut."""
+        index = bisect.bisect_right(self._starts, at) - 1
+        if index >= 0:
+            start = self._starts[index]
+            if at < self._pieces[start]:
+                return start, self._pieces[start]
+        text = self.text
+        start = at
+        while (cut := _CUT_BEFORE.search(text, 0, start)) is not None:
+            start = cut.start()
+            if text[start] != "\n" or _BREAK.match(text, start):
+                start += 1
+                break
+        else:
+            start = 0
+        end = at
+        while (cut := _CUT_NEXT.search(text, end)) is not None:
+            end = cut.start()
+            if text[end] != "\n" or _BREAK.match(text, end):
+                break
+            end += 1
+        else:
+            end = len(text)
+        self._pieces[start] = end
+        bisect.insort(self._starts, start)
+        return start, end
+
+    def _sentence(self, start: int) -> str:
+        """The sentence of the piece starting at ``start``."""
+        if start not in self.sentences:
+            piece = self.text[start : self._pieces[start]]
+            self.sentences[start] = _SPACE.sub("", nfkc(piece))
+        return self.sentences[start]
+
+    def _every(self) -> list[int]:
+        """Every sentence: the whole text cut, as `sentences` cuts it."""
+        if not self._whole:
+            text, start = self.text, 0
+            for cut in (*_SENTENCE_END.finditer(text), None):
+                end = len(text) if cut is None else cut.start()
+                self._pieces.setdefault(start, end)
+                self._sentence(start)
+                start = len(text) if cut is None else cut.end()
+            self._starts = sorted(self._pieces)
+            self._whole = True
+        return [start for start in self._starts if self.sentences[start]]
+
+    def candidates(self, patterns: Iterable[str]) -> Iterable[int]:
+        """The keys of the sentences one of ``patterns`` may match, in order."""
+        found: set[int] = set()
+        text = self.text
+        for pattern in patterns:
+            prefilter = _prefilter(pattern)
+            if prefilter is None:
+                return self._every()
+            firsts = [(self._first_of(char), char) for char in prefilter.keys]
+            if any(at < 0 for at, _ in firsts):
+                continue  # a character it needs is nowhere in the text
+            _, key = max(firsts)
+            for form in _forms(key):
+                at = text.find(form)
+                while at >= 0:
+                    start, end = self._piece(at)
+                    at = text.find(form, end)
+                    if start in found:
+                        continue
+                    if prefilter.raw(text[start:end]):
+                        found.add(start)
+        for start in found:
+            self._sentence(start)
         return sorted(found)
 
 
@@ -388,21 +638,21 @@ def _fields(quote: str, stated: int, expected: Value, statement: Statement) -> M
 def narrative(
     rule: Rule,
     report: Report,
-    cells: Mapping[str, Cell] | None = None,
-    text: Sentences | None = None,
+    values: Mapping[str, Value | None] | None = None,
+    text: Sentences | RawSentences | None = None,
 ) -> Iterator[Finding | NotCheckable]:
     """Evaluate a ``narrative`` rule on a report.
 
-    ``cells`` (the report's cells by key) and ``text`` (its sentences) are built when not given.
+    ``values`` (`Report.cells`) and ``text`` (its sentences) are built when not given.
     """
-    if cells is None:
-        cells = {cell.key: cell for cell in report.iter_cells()}
+    if values is None:
+        values = report.cells()
     if text is None:
-        text = Sentences(report.text)
+        text = RawSentences(report.text)
     for statement in rule.statements:
-        if any(key not in cells for key in statement.cells):
+        if any(key not in values for key in statement.cells):
             continue
-        missing = tuple(key for key in statement.cells if cells[key].value is None)
+        missing = tuple(key for key in statement.cells if values[key] is None)
         seen: set[tuple[str, int]] = set()
         for index in text.candidates((*statement.patterns, *statement.zero)):
             sentence = text.sentences[index]
@@ -413,7 +663,7 @@ def narrative(
                 if missing:
                     yield NotCheckable(rule.id, statement.cells, missing)
                     continue
-                numbers = [cells[key].value for key in statement.cells]
+                numbers = [values[key] for key in statement.cells]
                 table_value: Value = sum((n for n in numbers if n is not None), start=0)
                 if stated == table_value:
                     continue
