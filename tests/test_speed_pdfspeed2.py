@@ -200,3 +200,19 @@ def test_the_tables_of_every_page_are_the_plain_tables(
 @given(_char_lists())
 def test_the_line_texts_are_those_of_the_lines(chars: list[Char]) -> None:
     assert _line_texts(chars) == [line.text for line in group_lines(chars)]
+
+
+# --------------------------------------------------------------------------------------------
+# The characters outside the tables of a page.
+
+
+@settings(max_examples=300, deadline=None)
+@given(_char_lists(), st.lists(_tables(), max_size=3))
+def test_the_characters_outside_the_tables_are_those_no_table_holds(
+    chars: list[Char],
+    tables: list[tuple[list[float], list[float], list[Rule], list[Rule], list[Char]]],
+) -> None:
+    grids = [Grid(tuple(xs), tuple(ys), ()) for xs, ys, *_ in tables]
+    assert _pdf._outside(chars, grids) == [
+        char for char in chars if not any(grid.holds(char) for grid in grids)
+    ]
