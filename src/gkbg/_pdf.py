@@ -101,8 +101,8 @@ def _unchecked(name: str) -> Any:  # noqa: ANN401 - a ctypes function
     undeclared twin is as safe, given what it is called with: a Python ``int`` for each
     ``int``, a `ctypes.c_ulong` for each ``unsigned long``, and for each pointer a
     `ctypes.c_void_p` (`_handle`) or a `ctypes.byref` of a buffer of the declared type. A
-    pointer it returns comes back as a plain address (`_handle` makes it an argument again). A
-    function that takes anything else is returned as declared.
+    pointer it returns comes back as an `_Address`, which is passed on as it is. A function
+    that takes anything else is returned as declared.
     """
     declared = getattr(_pdfium().raw, name)
     if not all(
@@ -113,12 +113,23 @@ def _unchecked(name: str) -> Any:  # noqa: ANN401 - a ctypes function
     unchecked = type(declared)(ctypes.cast(declared, ctypes.c_void_p).value)
     result = declared.restype
     is_pointer = result is not None and issubclass(result, ctypes._Pointer)  # noqa: SLF001
-    unchecked.restype = ctypes.c_void_p if is_pointer else result
+    unchecked.restype = _Address if is_pointer else result
     return unchecked
 
 
+class _Address(ctypes.c_void_p):
+    """A pointer PDFium returned, as an argument of the next call without a conversion.
+
+    ctypes gives the result of a function declared to return `ctypes.c_void_p` as a Python
+    ``int``, which has to be wrapped again to be passed on (a bare ``int`` is passed as a C
+    ``int``, cut to 32 bits); a subclass's result is given as the object itself.
+    """
+
+
 def _handle(pointer: Any) -> ctypes.c_void_p:  # noqa: ANN401 - a ctypes pointer or address
-    """A PDFium handle (a ctypes pointer, or an address `_unchecked` returned) to pass on."""
+    """A PDFium handle (a ctypes pointer, an address, or an `_Address`) to pass on."""
+    if isinstance(pointer, ctypes.c_void_p):
+        return pointer
     if isinstance(pointer, int):
         return ctypes.c_void_p(pointer)
     return ctypes.cast(pointer, ctypes.c_void_p)
@@ -269,18 +280,25 @@ def _read_page(
     finally:
         page.close()
     grids = [grid for grid in find_grids(rules, chars) if not _under_ruled(grid)]
-    # The characters no table holds (`Grid.holds`).
-    boxes = [(grid.xs[0], grid.xs[-1], grid.ys[0], grid.ys[-1]) for grid in grids]
-    loose = [
-        c
-        for c in chars
-        if not any(x0 <= c.cx <= x1 and top <= c.cy <= bottom for x0, x1, top, bottom in boxes)
-    ]
+    loose = _outside(chars, grids)
     lines = [line for line in group_lines(loose) if not _PAGE_NUMBER.fullmatch(line.text.strip())]
     items: list[Line | LooseRow | Grid] = [*loose_rows(stack_columns(lines), looks_like_value)]
     items.extend(grids)
     items.sort(key=lambda item: item.ys[0] if isinstance(item, Grid) else item.top)
     return _Page(number, tuple(items))
+
+
+def _outside(chars: list[Char], grids: list[Grid]) -> list[Char]:
+    """The characters no table holds (`Grid.holds`), in their order.
+
+    Those outside the first table, of them those outside the second, and so on: one test of
+    each character against each table, without a loop over the tables for each character.
+    """
+    loose = chars
+    for grid in grids:
+        x0, x1, top, bottom = grid.xs[0], grid.xs[-1], grid.ys[0], grid.ys[-1]
+        loose = [c for c in loose if not (x0 <= c.cx <= x1 and top <= c.cy <= bottom)]
+    return loose
 
 
 def _unrotated_size(page: Any) -> tuple[float, float]:  # noqa: ANN401 - a pypdfium2 page
@@ -636,22 +654,22 @@ def _matrix(calls: _PathCalls, handle: ctypes.c_void_p) -> Matrix:
 
 def _walk(  # noqa: PLR0917 - a recursive helper
     calls: _PathCalls,
-    objects: list[int | None],
+    objects: list[ctypes.c_void_p],
     outer: Matrix,
     frame: _Frame,
     rules: list[Rule],
     depth: int,
 ) -> None:
-    for address in objects:
-        handle = _handle(address)
-        kind = calls.object_type(handle)
-        if kind == calls.form and depth < _MAX_DEPTH:
+    object_type, form, path = calls.object_type, calls.form, calls.path
+    for handle in objects:  # `_Address` values, passed on as they are
+        kind = object_type(handle)
+        if kind == path:
+            _path_rules(calls, handle, _multiply(_matrix(calls, handle), outer), frame, rules)
+        elif kind == form and depth < _MAX_DEPTH:
             matrix = _multiply(_matrix(calls, handle), outer)
             count = calls.count_form_objects(handle)
             inner = [calls.get_form_object(handle, ctypes.c_ulong(i)) for i in range(count)]
             _walk(calls, inner, matrix, frame, rules, depth + 1)
-        elif kind == calls.path:
-            _path_rules(calls, handle, _multiply(_matrix(calls, handle), outer), frame, rules)
 
 
 def _path_rules(
@@ -665,6 +683,9 @@ def _path_rules(
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     if not calls.draw_mode(handle, ctypes.byref(fill), ctypes.byref(stroke)):
         return
+    stroked = bool(stroke.value)
+    if not (stroked or fill.value):
+        return  # neither stroked nor filled: nothing drawn, no line
     points: list[tuple[float, float, int, bool]] = []
     x, y = ctypes.c_float(), ctypes.c_float()
     x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
@@ -673,16 +694,20 @@ def _path_rules(
     get_segment, segment_point = calls.get_segment, calls.segment_point
     segment_type, segment_close = calls.segment_type, calls.segment_close
     for index in range(calls.count_segments(handle)):
-        segment = ctypes.c_void_p(get_segment(handle, index))
+        segment = get_segment(handle, index)
         if not segment_point(segment, x_ref, y_ref):
             return
         px, py = point(a * x.value + c * y.value + e, b * x.value + d * y.value + f)
-        points.append((px, py, segment_type(segment), bool(segment_close(segment))))
+        # A filled path's bar is its points' extent: the kinds of its segments are not read.
+        if stroked:
+            points.append((px, py, segment_type(segment), bool(segment_close(segment))))
+        else:
+            points.append((px, py, 0, False))
     if not points:
         return
-    if stroke.value:
+    if stroked:
         _stroke_rules(calls, points, rules)
-    elif fill.value:
+    else:
         xs = [p[0] for p in points]
         ys = [p[1] for p in points]
         width, tall = max(xs) - min(xs), max(ys) - min(ys)

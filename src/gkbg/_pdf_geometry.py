@@ -250,20 +250,21 @@ def _bands(chars: Iterable[Char]) -> list[list[Char]]:
     return bands
 
 
-def _height(char: Char) -> float:
-    return char.bottom - char.top
-
-
 def _line(band: list[Char]) -> Line:
     """One band's characters left to right, and its words (see the module's docstring)."""
     ordered = _dedupe(sorted(band, key=_BY_LEFT))
-    words: list[tuple[str, Box | None]] = []
+    return Line(tuple(ordered), tuple([_word(chars) for chars in _split(ordered)]))
+
+
+def _split(ordered: list[Char]) -> list[list[Char]]:
+    """The characters of each word of a line's characters, left to right (spaces left out)."""
+    words: list[list[Char]] = []
     current: list[Char] = []
     last: Char | None = None  # the last character of ``current``
     for char in ordered:
         if _is_space(char.text):
             if current:
-                words.append(_word(current))
+                words.append(current)
                 current = []
                 last = None
             continue
@@ -273,13 +274,23 @@ def _line(band: list[Char]) -> Line:
             height = min(last.bottom - last.top, char.bottom - char.top)
             both_wide = _wide(last.text) and _wide(char.text)
             if gap > (_WORD_GAP if both_wide else _NARROW_GAP) * height:
-                words.append(_word(current))
+                words.append(current)
                 current = []
         current.append(char)
         last = char
     if current:
-        words.append(_word(current))
-    return Line(tuple(ordered), tuple(words))
+        words.append(current)
+    return words
+
+
+def _line_texts(chars: Iterable[Char]) -> list[str]:
+    """`Line.text` of each of `group_lines`, without the lines' characters and boxes."""
+    texts = []
+    for band in _bands(chars):
+        words = _split(_dedupe(sorted(band, key=_BY_LEFT)))
+        if words:
+            texts.append(" ".join(["".join([c.text for c in word]) for word in words]))
+    return texts
 
 
 def _word(chars: list[Char]) -> tuple[str, Box]:
@@ -492,49 +503,52 @@ def _grid(
         for r in range(rows - 1):
             if not any(start <= middle <= end for start, end in acrosses[r]):
                 parent[find((r + 1) * cols + c)] = find(r * cols + c)
+    roots = [find(slot) for slot in range(rows * cols)]  # each position's cell, found once
     members: dict[int, list[int]] = {}
-    for slot in range(rows * cols):
-        members.setdefault(find(slot), []).append(slot)
+    for slot, root in enumerate(roots):
+        members.setdefault(root, []).append(slot)
     placed: dict[int, list[Char]] = {}
     root_of: dict[int, int] = {}
     crossing: set[int] = set()
+    x_first, x_last, y_first, y_last = xs[0], xs[-1], ys[0], ys[-1]
     for char in chars:
-        if not (xs[0] <= char.cx <= xs[-1] and ys[0] <= char.cy <= ys[-1]):
+        cx, cy = char.cx, char.cy
+        if not (x_first <= cx <= x_last and y_first <= cy <= y_last):
             continue
         if _is_space(char.text):
             continue
-        c = min(max(bisect.bisect_right(xs, char.cx) - 1, 0), cols - 1)
-        r = min(max(bisect.bisect_right(ys, char.cy) - 1, 0), rows - 1)
-        root = find(r * cols + c)
+        # A centre inside the table is at or right of the first boundary, so its column is 0
+        # or more; only a centre on the last boundary finds the column past the last.
+        c = bisect.bisect_right(xs, cx) - 1
+        r = bisect.bisect_right(ys, cy) - 1
+        root = roots[(r if r < rows else rows - 1) * cols + (c if c < cols else cols - 1)]
         placed.setdefault(root, []).append(char)
         root_of[id(char)] = root
     for root, chars_of in placed.items():
         columns = [slot % cols for slot in members[root]]
         left, right = xs[min(columns)], xs[max(columns) + 1]
-        if any(_crosses(char, left, right) for char in chars_of):
-            crossing.add(root)
+        for char in chars_of:
+            # Most of the character sticks out of its column (text running over a border).
+            width = char.x1 - char.x0
+            if width > 0 and min(char.x1, right) - max(char.x0, left) < width * 0.6:
+                crossing.add(root)
+                break
     # Characters that touch across the line between two cells are text that ran over it.
     # (No space is placed, so each band is a line with words: its characters are those of
     # `group_lines`, without the words made of them.)
     inside = [char for chars_of in placed.values() for char in chars_of]
     for band in _bands(inside):
         for one, two in itertools.pairwise(_dedupe(sorted(band, key=_BY_LEFT))):
-            touching = two.x0 - one.x1 <= _NARROW_GAP * min(_height(one), _height(two))
-            roots = root_of.get(id(one)), root_of.get(id(two))
-            if touching and None not in roots and roots[0] != roots[1]:
-                crossing.update(root for root in roots if root is not None)
+            height = min(one.bottom - one.top, two.bottom - two.top)
+            touching = two.x0 - one.x1 <= _NARROW_GAP * height
+            pair = root_of.get(id(one)), root_of.get(id(two))
+            if touching and None not in pair and pair[0] != pair[1]:
+                crossing.update(root for root in pair if root is not None)
     cells: list[GridCell] = []
     for root, slots in members.items():
         cells.append(_cell(slots, cols, xs, ys, placed.get(root, []), crossing=root in crossing))
     cells.sort(key=lambda cell: (cell.row, cell.col))
     return Grid(tuple(xs), tuple(ys), tuple(cells))
-
-
-def _crosses(char: Char, left: float, right: float) -> bool:
-    """Whether most of a character sticks out of its column (text running over a border)."""
-    width = char.x1 - char.x0
-    inside = min(char.x1, right) - max(char.x0, left)
-    return width > 0 and inside < width * 0.6
 
 
 def _cell(
@@ -546,9 +560,13 @@ def _cell(
     *,
     crossing: bool,
 ) -> GridCell:
-    rows_of = [slot // cols for slot in slots]
-    cols_of = [slot % cols for slot in slots]
-    r0, r1, c0, c1 = min(rows_of), max(rows_of), min(cols_of), max(cols_of)
+    if len(slots) == 1:  # one grid position
+        r0, c0 = divmod(slots[0], cols)
+        r1, c1 = r0, c0
+    else:
+        rows_of = [slot // cols for slot in slots]
+        cols_of = [slot % cols for slot in slots]
+        r0, r1, c0, c1 = min(rows_of), max(rows_of), min(cols_of), max(cols_of)
     reasons: list[str] = []
     if len(slots) != (r1 - r0 + 1) * (c1 - c0 + 1):
         reasons.append(
@@ -557,14 +575,16 @@ def _cell(
         )
     if crossing:
         reasons.append("its text runs over the cell's ruling line")
-    lines = group_lines(chars)
+    # The text of `group_lines` (none for an empty cell, one character for a cell of one
+    # character: no space character is placed in a cell), without its words' boxes.
+    lines = _line_texts(chars) if len(chars) > 1 else [char.text for char in chars]
     bbox = (round(xs[c0], 2), round(ys[r0], 2), round(xs[c1 + 1], 2), round(ys[r1 + 1], 2))
     return GridCell(
         row=r0,
         col=c0,
         rows=r1 - r0 + 1,
         cols=c1 - c0 + 1,
-        text=join_texts(*(line.text for line in lines)),
+        text=join_texts(*lines),
         bbox=bbox,
         lines=len(lines),
         uncertain=tuple(reasons),
