@@ -47,7 +47,7 @@ from gkbg._text import LabelMatcher, read_value
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from gkbg._schema import Row, ValueKind
+    from gkbg._schema import ValueKind
 
 __all__ = ["build_report"]
 
@@ -245,12 +245,6 @@ def _split_glued(items: list[_Item], cell_count: int) -> list[_Item]:
 
 
 @functools.cache
-def _form_rows(form: TableForm) -> tuple[Row, ...]:
-    """``form.rows``, built once per form."""
-    return form.rows
-
-
-@functools.cache
 def _row_offsets(form: TableForm) -> dict[str, tuple[int, int]]:
     offsets: dict[str, tuple[int, int]] = {}
     for index, cell in enumerate(form.cells):
@@ -270,7 +264,7 @@ def _read_rows_by_label(items: list[_Item], reading: _Reading, *, cells: bool) -
         if item.kind == "label":
             labelled.setdefault(item.target, []).append(index)
     position = 0
-    for row in _form_rows(reading.form):
+    for row in reading.form.rows:
         start, stop = offsets[row.key]
         width = stop - start
         at = labelled.get(f"row:{row.key}", [])
@@ -447,7 +441,7 @@ def _read_segments(items: list[_Item], reading: _Reading, fixed: set[str]) -> No
     """Step (d): fill the rows between fixed rows when the values between them fit."""
     form = reading.form
     offsets = _row_offsets(form)
-    rows = [row.key for row in _form_rows(form)]
+    rows = [row.key for row in form.rows]
     label_at = {
         item.target.removeprefix("row:"): index
         for index, item in reversed(list(enumerate(items)))
@@ -508,11 +502,14 @@ _GRID_CONTRADICTED = (
 
 
 def _align(tokens: Sequence[Token], form: TableForm) -> _Reading:
-    reading = _align_in_order(tokens, form)
     grid = read_grid(tokens, form)
     if grid is None:
-        return reading
-    return _with_grid(form, grid, reading)
+        return _align_in_order(tokens, form)
+    # The order-based reading only fills the cells the grid neither places nor shows unread:
+    # when there are none (the common case for a grid), it is not needed.
+    if all(index in grid.placed or index in grid.unread for index in range(len(form.cells))):
+        return _with_grid(form, grid, _Reading(form))
+    return _with_grid(form, grid, _align_in_order(tokens, form))
 
 
 def _item(token: Token) -> _Item:
@@ -566,7 +563,7 @@ def _align_in_order(tokens: Sequence[Token], form: TableForm) -> _Reading:
     cells = any(map(_IS_CELL, tokens))
     fixed = _read_rows_by_label(items, reading, cells=cells)
     reading.evidence = len(fixed)
-    if len(fixed) == len(_form_rows(form)):
+    if len(fixed) == len(form.rows):
         return reading
     if _read_in_order(items, reading, fixed):
         return reading
