@@ -4,7 +4,8 @@
 Each test compares a shortcut with the plain computation it replaces, written out here as the
 definition: the rows, columns and cell kinds a form derives once when it is built, with the
 same derived from its blocks on each use; the alignment that makes the order-based reading only
-when the grid leaves it a cell, with the one that always makes both.
+when the grid leaves it a cell, with the one that always makes both; the grid's cells of each
+row as one range, with the cells' rows one by one; a cell's lone position, never shifted.
 """
 
 from __future__ import annotations
@@ -25,18 +26,21 @@ from gkbg._align import (
     _align_in_order,
     _distinct_forms,
     _find_sections,
+    _Item,
+    _item,
     _Reading,
     _with_grid,
 )
 from gkbg._errors import FormError
-from gkbg._grid import read_grid
+from gkbg._grid import _Candidate, _form_maps, _resolve, _shifted, read_grid
+from gkbg._layout import Token, TokenKind
 from gkbg._schema import TABLES, Column, Row, TableForm, load_form
 from gkbg.testing import label_styles, mixed_reports, reports
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from gkbg._layout import Token
+    from gkbg._align import _ItemKind
 
 FORMS = [(variant, key) for variant in gkbg.forms() for key in TABLES]
 
@@ -164,3 +168,40 @@ def test_rendered_reports_align_as_with_both_readings(
     kept = data.draw(st.lists(st.integers(0, last), max_size=len(tokens)))
     if tokens:
         _same_alignment(tuple(tokens[i] for i in kept))
+
+
+# --------------------------------------------------------------------------------------------
+# The grid: each row's cells as one range; a lone position never shifted; items by kind.
+
+
+@pytest.mark.parametrize(("variant", "key"), FORMS)
+def test_row_spans_are_the_rows_of_the_cells_one_by_one(variant: str, key: str) -> None:
+    table = _table(variant, key)
+    *_, spans = _form_maps(table)
+    by_span = [(index, row_key) for row_key, indices in spans for index in indices]
+    assert by_span == [(index, spec.row.key) for index, spec in enumerate(table.cells)]
+
+
+lone = st.builds(
+    _Candidate,
+    st.builds(Token, st.sampled_from(["", " ", "0", "1", "x"]), st.sampled_from(TokenKind)),
+    st.booleans(),
+    st.just((0, 1)),
+    st.lists(st.sampled_from(["a", "b"]), max_size=3).map(tuple),
+)
+
+
+@given(lone)
+def test_a_lone_position_is_never_shifted_and_keeps_its_reasons(candidate: _Candidate) -> None:
+    # What `_place_down` and `_resolve` take for granted when a cell has one position.
+    assert not _shifted([candidate])
+    assert _resolve([candidate]).reasons == tuple(dict.fromkeys(candidate.reasons))
+
+
+@pytest.mark.parametrize("kind", list(TokenKind))
+def test_grid_items_are_those_built_by_name(kind: TokenKind) -> None:
+    token = Token("1" if kind is TokenKind.VALUE else "", kind, cell=True)
+    names: dict[TokenKind, _ItemKind] = {TokenKind.VALUE: "value", TokenKind.EMPTY: "empty"}
+    name = names.get(kind, "text")
+    assert _item(token) == _Item(name, token)
+    assert type(_item(token)) is _Item

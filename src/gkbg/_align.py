@@ -513,9 +513,10 @@ def _align(tokens: Sequence[Token], form: TableForm) -> _Reading:
 
 
 def _item(token: Token) -> _Item:
-    if token.kind is TokenKind.VALUE:
-        return _Item("value", token)
-    return _Item("empty" if token.kind is TokenKind.EMPTY else "text", token)
+    kind = token.kind
+    if kind is TokenKind.VALUE:
+        return _new_item(("value", token, None, 0, 1))
+    return _new_item(("empty" if kind is TokenKind.EMPTY else "text", token, None, 0, 1))
 
 
 def _with_grid(form: TableForm, grid: GridReading, order: _Reading) -> _Reading:
