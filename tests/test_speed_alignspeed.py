@@ -4,7 +4,8 @@
 Each test compares a shortcut with the plain computation it replaces, written out here as the
 definition: the rows, columns and cell kinds a form derives once when it is built, with the
 same derived from its blocks on each use; the alignment that makes the order-based reading only
-when the grid leaves it a cell, with the one that always makes both; the grid's cells of each
+when the grid leaves it a cell, and compares the two readings only when it uses the second,
+with the one that always makes and compares both; the grid's cells of each
 row as one range, with the cells' rows one by one; a cell's lone position, never shifted.
 """
 
@@ -22,17 +23,19 @@ from hypothesis import strategies as st
 import gkbg
 from gkbg import render
 from gkbg._align import (
+    _GRID_CONTRADICTED,
+    _GRID_FALLBACK,
     _align,
     _align_in_order,
     _distinct_forms,
     _find_sections,
     _Item,
     _item,
+    _Placed,
     _Reading,
-    _with_grid,
 )
 from gkbg._errors import FormError
-from gkbg._grid import _Candidate, _form_maps, _resolve, _shifted, read_grid
+from gkbg._grid import GridReading, _Candidate, _form_maps, _resolve, _shifted, read_grid
 from gkbg._layout import Token, TokenKind
 from gkbg._schema import TABLES, Column, Row, TableForm, load_form
 from gkbg.testing import label_styles, mixed_reports, reports
@@ -43,6 +46,11 @@ if TYPE_CHECKING:
     from gkbg._align import _ItemKind
 
 FORMS = [(variant, key) for variant in gkbg.forms() for key in TABLES]
+_ITEM_KIND: dict[TokenKind, _ItemKind] = {
+    TokenKind.VALUE: "value",
+    TokenKind.EMPTY: "empty",
+    TokenKind.TEXT: "text",
+}
 
 
 def _table(variant: str, key: str) -> TableForm:
@@ -116,13 +124,44 @@ SOME = settings(
 )
 
 
+def _plain_with_grid(form: TableForm, grid: GridReading, order: _Reading) -> _Reading:
+    """The grid's placements, the order-based reading's where the grid says nothing."""
+    reading = _Reading(form, evidence=grid.rows)
+    for index, placement in grid.placed.items():
+        item = _Item(_ITEM_KIND[placement.token.kind], placement.token)
+        reading.placed[index] = _Placed(item, placement.reasons)
+    agrees = all(
+        order.placed[index].item.token == placement.token
+        for index, placement in grid.placed.items()
+        if index in order.placed
+    )
+    used = {placement.token for placement in grid.placed.values()}
+    for index in range(len(form.cells)):
+        if index in reading.placed:
+            continue
+        if index in grid.unread:
+            reading.unread[index] = grid.unread[index]
+            continue
+        fallback = order.placed.get(index)
+        if fallback is not None and agrees and fallback.item.token not in used:
+            reasons = (*fallback.uncertain, _GRID_FALLBACK)
+            reading.placed[index] = _Placed(fallback.item, reasons)
+        elif index in grid.unplaced:
+            reading.unread[index] = grid.unplaced[index]
+        elif fallback is not None:
+            reading.unread[index] = _GRID_CONTRADICTED
+        elif index in order.unread:
+            reading.unread[index] = order.unread[index]
+    return reading
+
+
 def _plain_align(tokens: Sequence[Token], form: TableForm) -> _Reading:
     """Both readings, always: the grid's where it speaks, the order-based one elsewhere."""
     reading = _align_in_order(tokens, form)
     grid = read_grid(tokens, form)
     if grid is None:
         return reading
-    return _with_grid(form, grid, reading)
+    return _plain_with_grid(form, grid, reading)
 
 
 def _same_alignment(tokens: Sequence[Token]) -> None:
@@ -201,7 +240,5 @@ def test_a_lone_position_is_never_shifted_and_keeps_its_reasons(candidate: _Cand
 @pytest.mark.parametrize("kind", list(TokenKind))
 def test_grid_items_are_those_built_by_name(kind: TokenKind) -> None:
     token = Token("1" if kind is TokenKind.VALUE else "", kind, cell=True)
-    names: dict[TokenKind, _ItemKind] = {TokenKind.VALUE: "value", TokenKind.EMPTY: "empty"}
-    name = names.get(kind, "text")
-    assert _item(token) == _Item(name, token)
+    assert _item(token) == _Item(_ITEM_KIND[kind], token)
     assert type(_item(token)) is _Item

@@ -524,13 +524,10 @@ def _with_grid(form: TableForm, grid: GridReading, order: _Reading) -> _Reading:
     reading = _Reading(form, evidence=grid.rows)
     for index, placement in grid.placed.items():
         reading.placed[index] = _Placed(_item(placement.token), placement.reasons)
-    # (A token is equal to itself: comparing the fields is needed only for two tokens.)
-    agrees = all(
-        (token := order.placed[index].item.token) is placement.token or token == placement.token
-        for index, placement in grid.placed.items()
-        if index in order.placed
-    )
-    used: set[Token] | None = None  # the tokens the grid places, gathered when first needed
+    # Whether the two readings agree where both place a cell, and the tokens the grid places:
+    # both needed only for a cell the order-based reading fills, so found when first needed.
+    agrees: bool | None = None
+    used: set[Token] | None = None
     for index in range(len(form.cells)):
         if index in reading.placed:
             continue
@@ -539,6 +536,8 @@ def _with_grid(form: TableForm, grid: GridReading, order: _Reading) -> _Reading:
             continue
         fallback = order.placed.get(index)
         fits = False
+        if fallback is not None and agrees is None:
+            agrees = _agree(grid, order)
         if fallback is not None and agrees:
             if used is None:
                 used = {placement.token for placement in grid.placed.values()}
@@ -553,6 +552,16 @@ def _with_grid(form: TableForm, grid: GridReading, order: _Reading) -> _Reading:
         elif index in order.unread:
             reading.unread[index] = order.unread[index]
     return reading
+
+
+def _agree(grid: GridReading, order: _Reading) -> bool:
+    """Whether the order-based reading places the grid's token wherever it places a cell."""
+    # (A token is equal to itself: comparing the fields is needed only for two tokens.)
+    return all(
+        (token := order.placed[index].item.token) is placement.token or token == placement.token
+        for index, placement in grid.placed.items()
+        if index in order.placed
+    )
 
 
 _IS_CELL = operator.attrgetter("cell")
