@@ -47,7 +47,7 @@ from gkbg._text import LabelMatcher, read_value
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from gkbg._schema import Row, ValueKind
+    from gkbg._schema import ValueKind
 
 __all__ = ["build_report"]
 
@@ -245,12 +245,6 @@ def _split_glued(items: list[_Item], cell_count: int) -> list[_Item]:
 
 
 @functools.cache
-def _form_rows(form: TableForm) -> tuple[Row, ...]:
-    """``form.rows``, built once per form."""
-    return form.rows
-
-
-@functools.cache
 def _row_offsets(form: TableForm) -> dict[str, tuple[int, int]]:
     offsets: dict[str, tuple[int, int]] = {}
     for index, cell in enumerate(form.cells):
@@ -270,7 +264,7 @@ def _read_rows_by_label(items: list[_Item], reading: _Reading, *, cells: bool) -
         if item.kind == "label":
             labelled.setdefault(item.target, []).append(index)
     position = 0
-    for row in _form_rows(reading.form):
+    for row in reading.form.rows:
         start, stop = offsets[row.key]
         width = stop - start
         at = labelled.get(f"row:{row.key}", [])
@@ -447,7 +441,7 @@ def _read_segments(items: list[_Item], reading: _Reading, fixed: set[str]) -> No
     """Step (d): fill the rows between fixed rows when the values between them fit."""
     form = reading.form
     offsets = _row_offsets(form)
-    rows = [row.key for row in _form_rows(form)]
+    rows = [row.key for row in form.rows]
     label_at = {
         item.target.removeprefix("row:"): index
         for index, item in reversed(list(enumerate(items)))
@@ -508,17 +502,21 @@ _GRID_CONTRADICTED = (
 
 
 def _align(tokens: Sequence[Token], form: TableForm) -> _Reading:
-    reading = _align_in_order(tokens, form)
     grid = read_grid(tokens, form)
     if grid is None:
-        return reading
-    return _with_grid(form, grid, reading)
+        return _align_in_order(tokens, form)
+    # The order-based reading only fills the cells the grid neither places nor shows unread:
+    # when there are none (the common case for a grid), it is not needed.
+    if all(index in grid.placed or index in grid.unread for index in range(len(form.cells))):
+        return _with_grid(form, grid, _Reading(form))
+    return _with_grid(form, grid, _align_in_order(tokens, form))
 
 
 def _item(token: Token) -> _Item:
-    if token.kind is TokenKind.VALUE:
-        return _Item("value", token)
-    return _Item("empty" if token.kind is TokenKind.EMPTY else "text", token)
+    kind = token.kind
+    if kind is TokenKind.VALUE:
+        return _new_item(("value", token, None, 0, 1))
+    return _new_item(("empty" if kind is TokenKind.EMPTY else "text", token, None, 0, 1))
 
 
 def _with_grid(form: TableForm, grid: GridReading, order: _Reading) -> _Reading:
@@ -526,13 +524,10 @@ def _with_grid(form: TableForm, grid: GridReading, order: _Reading) -> _Reading:
     reading = _Reading(form, evidence=grid.rows)
     for index, placement in grid.placed.items():
         reading.placed[index] = _Placed(_item(placement.token), placement.reasons)
-    # (A token is equal to itself: comparing the fields is needed only for two tokens.)
-    agrees = all(
-        (token := order.placed[index].item.token) is placement.token or token == placement.token
-        for index, placement in grid.placed.items()
-        if index in order.placed
-    )
-    used: set[Token] | None = None  # the tokens the grid places, gathered when first needed
+    # Whether the two readings agree where both place a cell, and the tokens the grid places:
+    # both needed only for a cell the order-based reading fills, so found when first needed.
+    agrees: bool | None = None
+    used: set[Token] | None = None
     for index in range(len(form.cells)):
         if index in reading.placed:
             continue
@@ -541,6 +536,8 @@ def _with_grid(form: TableForm, grid: GridReading, order: _Reading) -> _Reading:
             continue
         fallback = order.placed.get(index)
         fits = False
+        if fallback is not None and agrees is None:
+            agrees = _agree(grid, order)
         if fallback is not None and agrees:
             if used is None:
                 used = {placement.token for placement in grid.placed.values()}
@@ -557,6 +554,16 @@ def _with_grid(form: TableForm, grid: GridReading, order: _Reading) -> _Reading:
     return reading
 
 
+def _agree(grid: GridReading, order: _Reading) -> bool:
+    """Whether the order-based reading places the grid's token wherever it places a cell."""
+    # (A token is equal to itself: comparing the fields is needed only for two tokens.)
+    return all(
+        (token := order.placed[index].item.token) is placement.token or token == placement.token
+        for index, placement in grid.placed.items()
+        if index in order.placed
+    )
+
+
 _IS_CELL = operator.attrgetter("cell")
 
 
@@ -566,7 +573,7 @@ def _align_in_order(tokens: Sequence[Token], form: TableForm) -> _Reading:
     cells = any(map(_IS_CELL, tokens))
     fixed = _read_rows_by_label(items, reading, cells=cells)
     reading.evidence = len(fixed)
-    if len(fixed) == len(_form_rows(form)):
+    if len(fixed) == len(form.rows):
         return reading
     if _read_in_order(items, reading, fixed):
         return reading

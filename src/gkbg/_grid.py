@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import bisect
 import functools
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import attrs
 
@@ -99,9 +99,11 @@ def _row_matcher(variant: str, table_key: str) -> LabelMatcher:
 # Results.
 
 
-@attrs.frozen
-class GridPlacement:
-    """The token the grid places in a cell, and why the placement may be wrong."""
+class GridPlacement(NamedTuple):
+    """The token the grid places in a cell, and why the placement may be wrong.
+
+    (A tuple: one is made for every cell a grid places.)
+    """
 
     token: Token
     reasons: tuple[str, ...] = ()
@@ -235,8 +237,12 @@ class _Header:
 # Reading the grid.
 
 
-@attrs.frozen
-class _Candidate:
+class _Candidate(NamedTuple):
+    """A token at one position of the source that the form declares as (part of) a cell.
+
+    (A tuple: one is made for every cell of every grid row.)
+    """
+
     token: Token
     exact: bool
     row: tuple[int, int]
@@ -265,14 +271,27 @@ def _same(a: Token, b: Token) -> bool:
 
 
 _FormMaps = tuple[
-    dict[tuple[str, str], int], dict[str, tuple[str, ...]], dict[str, str], dict[str, str]
+    dict[tuple[str, str], int],
+    dict[str, tuple[str, ...]],
+    dict[str, str],
+    dict[str, str],
+    tuple[tuple[str, range], ...],
 ]
 
 
 @functools.cache
 def _form_maps(form: TableForm) -> _FormMaps:
-    """A form's cell index by row and column, each row's columns, and the labels (read only)."""
+    """A form's cell index by row and column, each row's columns and cells, and the labels.
+
+    The cells of each row are given as the row's key with their indices, in the form's order
+    (all read only).
+    """
     index = {(spec.row.key, spec.column.key): i for i, spec in enumerate(form.cells)}
+    # A row's cells are consecutive in `TableForm.cells` (row by row, column by column).
+    spans: dict[str, range] = {}
+    for i, spec in enumerate(form.cells):
+        start = spans[spec.row.key].start if spec.row.key in spans else i
+        spans[spec.row.key] = range(start, i + 1)
     columns_of = {
         row.key: tuple(column.key for column in block.columns)
         for block in form.blocks
@@ -280,7 +299,7 @@ def _form_maps(form: TableForm) -> _FormMaps:
     }
     label_of = {column.key: column.label for column in form.columns}
     row_label_of = {row.key: row.label for row in form.rows}
-    return index, columns_of, label_of, row_label_of
+    return index, columns_of, label_of, row_label_of, tuple(spans.items())
 
 
 class _GridReader:
@@ -288,7 +307,8 @@ class _GridReader:
         self.form = form
         self.roles = role_matcher(form.variant, form.key)
         self.row_labels = _row_matcher(form.variant, form.key)
-        self.index, self.columns_of, self.label_of, self.row_label_of = _form_maps(form)
+        maps = _form_maps(form)
+        self.index, self.columns_of, self.label_of, self.row_label_of, self.spans = maps
         self.candidates: dict[int, list[_Candidate]] = {}
         self.unread: dict[int, str] = {}
         self.unplaced: dict[int, str] = {}
@@ -365,9 +385,8 @@ class _GridReader:
             groups[c] = token.text
             for deeper in [d for d in groups if d > c]:
                 del groups[deeper]
-        has_value = any(t.kind is TokenKind.VALUE and c >= header.first for c, t in cells.items())
         if not labels:
-            return has_value
+            return self._has_value(cells, header)
         # The label is the rightmost text that names a row: a 单位 or 说明 column may stand
         # between it and the values.
         for leaf_col, leaf in reversed(labels):
@@ -376,7 +395,7 @@ class _GridReader:
             if key is not None:
                 break
         else:
-            return has_value
+            return self._has_value(cells, header)
         self.rows.add(key)
         right = {c: t for c, t in cells.items() if c > leaf_col}
         if self._lines_up(right, header, leaf_col):
@@ -384,6 +403,11 @@ class _GridReader:
         else:
             self._place_in_order(key, right, header, where)
         return True
+
+    @staticmethod
+    def _has_value(cells: _Row, header: _Header) -> bool:
+        """Whether a row has a value under the header's columns."""
+        return any(t.kind is TokenKind.VALUE and c >= header.first for c, t in cells.items())
 
     def _lines_up(self, right: _Row, header: _Header, leaf_col: int) -> bool:
         if leaf_col >= header.first:
@@ -403,27 +427,35 @@ class _GridReader:
     def _place_down(self, key: str, right: _Row, header: _Header, where: tuple[int, int]) -> None:
         placed: set[str] = set()
         mine: dict[int, list[_Candidate]] = {}
+        shared = False  # whether any cell has more than one position in the row
+        index_of = self.index.get
         for c, token in sorted(right.items()):
             column = header.column(c)
-            if column is None or column[0] == _OTHER:
+            if column is None:
                 continue
-            index = self.index.get((key, column[0]))
+            column_key, exact = column
+            if column_key == _OTHER:
+                continue
+            index = index_of((key, column_key))
             if index is None:
                 continue
-            reason = (
-                ""
-                if column[1]
-                else (
-                    f"placed under the header {self.label_of[column[0]]}, which spans this "
-                    "position of the source's grid"
+            reasons: tuple[str, ...] = ()
+            if not exact:
+                label = self.label_of[column_key]
+                reason = (
+                    f"placed under the header {label}, which spans this position of the "
+                    "source's grid"
                 )
-            )
-            candidate = _Candidate(
-                token, exact=column[1], row=where, reasons=(reason,) if reason else ()
-            )
-            mine.setdefault(index, []).append(candidate)
-            placed.add(column[0])
-        if any(_shifted(candidates) for candidates in mine.values()):
+                reasons = (reason,)
+            candidate = _Candidate(token, exact, where, reasons)
+            if index in mine:
+                mine[index].append(candidate)
+                shared = True
+            else:
+                mine[index] = [candidate]
+            placed.add(column_key)
+        # (One position per cell, the common case, is never shifted.)
+        if shared and any(_shifted(candidates) for candidates in mine.values()):
             # A merged header's positions that disagree (the value under the header blank, a
             # number beside it; two numbers) mean the row may not line up at all.
             reason = (
@@ -434,7 +466,7 @@ class _GridReader:
             mine = {
                 index: candidates
                 if _differ(candidates)
-                else [attrs.evolve(c, reasons=(*c.reasons, reason)) for c in candidates]
+                else [c._replace(reasons=(*c.reasons, reason)) for c in candidates]
                 for index, candidates in mine.items()
             }
         for index, candidates in mine.items():
@@ -495,7 +527,7 @@ class _GridReader:
             for position, candidate in enumerate(candidates):
                 if candidate.token is token:
                     reasons = (*candidate.reasons, reason)
-                    candidates[position] = attrs.evolve(candidate, reasons=reasons)
+                    candidates[position] = candidate._replace(reasons=reasons)
 
     def _place_in_order(
         self, key: str, right: _Row, header: _Header, where: tuple[int, int]
@@ -567,10 +599,11 @@ class _GridReader:
             placed[index] = _resolve(candidates)
             self.unread.pop(index, None)
             self.unplaced.pop(index, None)
-        for index, spec in enumerate(self.form.cells):
-            if spec.row.key not in self.rows:
-                reason = f"unread: no row of the table's grid is labelled {spec.row.label}"
-                self.unplaced.setdefault(index, reason)
+        for key, indices in self.spans:
+            if key not in self.rows:
+                reason = f"unread: no row of the table's grid is labelled {self.row_label_of[key]}"
+                for index in indices:
+                    self.unplaced.setdefault(index, reason)
         unplaced = {i: r for i, r in self.unplaced.items() if i not in self.unread}
         return GridReading(placed, dict(self.unread), unplaced, len(self.rows))
 
@@ -598,6 +631,9 @@ def _resolve(candidates: list[_Candidate]) -> GridPlacement:
     """One cell from the positions of the source that the form declares as that one cell."""
     if len(candidates) == 1:
         (chosen,) = candidates
+        # Fewer than two reasons hold no repeat.
+        if len(chosen.reasons) < 2:
+            return GridPlacement(chosen.token, chosen.reasons)
         return GridPlacement(chosen.token, tuple(dict.fromkeys(chosen.reasons)))
     printed = [c for c in candidates if c.token.text.strip()]
     chosen_from = printed or candidates

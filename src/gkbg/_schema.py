@@ -113,6 +113,7 @@ class CellSpec:
         block: The 0-based index of the cell's block in the table.
         row: The cell's row.
         column: The cell's column.
+        kind: How the cell's text is read (the column's kind).
     """
 
     key: str
@@ -120,11 +121,11 @@ class CellSpec:
     block: int
     row: Row
     column: Column
+    # Read for every cell of every report: taken from the column once, when the form is built.
+    kind: ValueKind = attrs.field(init=False, eq=False, repr=False)
 
-    @property
-    def kind(self) -> ValueKind:
-        """How the cell's text is read (the column's kind)."""
-        return self.column.kind
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "kind", self.column.kind)
 
 
 @attrs.frozen(cache_hash=True)
@@ -140,6 +141,8 @@ class TableForm:
         note: A note printed in the table (the corner note of table 三).
         across: True when the rows are printed side by side in one physical row (table 四).
         cells: Every cell in reading order (block by block, row by row, column by column).
+        rows: Every row of the table, in printing order.
+        columns: Every distinct column of the table (the first of each key), in printing order.
     """
 
     key: str
@@ -149,7 +152,10 @@ class TableForm:
     blocks: tuple[Block, ...]
     note: str | None = None
     across: bool = False
+    # Derived from the blocks once, when the form is built (the form is frozen), not on each use.
     cells: tuple[CellSpec, ...] = attrs.field(init=False, eq=False, repr=False)
+    rows: tuple[Row, ...] = attrs.field(init=False, eq=False, repr=False)
+    columns: tuple[Column, ...] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         cells = tuple(
@@ -159,20 +165,12 @@ class TableForm:
             for column in block.columns
         )
         object.__setattr__(self, "cells", cells)
-
-    @property
-    def rows(self) -> tuple[Row, ...]:
-        """Every row of the table, in printing order."""
-        return tuple(row for block in self.blocks for row in block.rows)
-
-    @property
-    def columns(self) -> tuple[Column, ...]:
-        """Every distinct column of the table, in printing order."""
+        object.__setattr__(self, "rows", tuple(row for block in self.blocks for row in block.rows))
         seen: dict[str, Column] = {}
         for block in self.blocks:
             for column in block.columns:
                 seen.setdefault(column.key, column)
-        return tuple(seen.values())
+        object.__setattr__(self, "columns", tuple(seen.values()))
 
     def block_of(self, row_key: str) -> Block:
         """The block that holds a row."""
