@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import sys
 import unicodedata
 from typing import TYPE_CHECKING, cast
@@ -339,14 +340,14 @@ class Sentences:
 
 
 def _every_character() -> str:
-    """Every code point but the surrogates (which NFKD leaves alone), in order, as one string."""
+    """Every code point, in order, as one string (the surrogates too: NFKD leaves them alone)."""
     size = sys.maxunicode + 1
-    codes = bytearray(4 * size)  # UTF-32-LE: the code point's three low bytes, then 0
-    codes[0::4] = bytes(range(256)) * (size // 256)
-    codes[1::4] = b"".join(bytes([byte]) * 256 for byte in range(256)) * (size // 65536)
+    plane = bytearray(4 * 65536)  # UTF-32-LE: the code point's three low bytes, then 0
+    plane[0::4] = bytes(range(256)) * 256
+    plane[1::4] = b"".join(bytes([byte]) * 256 for byte in range(256))
+    codes = plane * (size // 65536)
     codes[2::4] = b"".join(bytes([byte]) * 65536 for byte in range(size // 65536))
-    low, high = 4 * 0xD800, 4 * 0xE000
-    return (codes[:low] + codes[high:]).decode("utf-32-le")
+    return codes.decode("utf-32-le", "surrogatepass")
 
 
 @functools.cache
@@ -393,9 +394,28 @@ def _keyable(char: str) -> bool:
 
 
 @functools.cache
+def _decomposed() -> tuple[str, list[int]]:
+    """What NFKD makes of each of `_decompositions`, joined by NUL, and where each starts."""
+    made = [decomposed for _, decomposed in _decompositions()]
+    return "\0".join(made), list(itertools.accumulate((len(m) + 1 for m in made), initial=0))
+
+
+@functools.cache
 def _forms(char: str) -> tuple[str, ...]:
-    """``char`` and every character whose NFKD holds it (full-width forms, ...), but ends."""
-    others = (other for other, decomposed in _decompositions() if char in decomposed)
+    """``char`` and every character whose NFKD holds it (full-width forms, ...), but ends.
+
+    Those characters are found by searching the joined NFKD of every character NFKD changes.
+    """
+    decompositions = _decompositions()
+    joined, starts = _decomposed()
+    others = []
+    at = joined.find(char)
+    while at >= 0:
+        index = bisect.bisect_right(starts, at) - 1
+        other, decomposed = decompositions[index]
+        if char in decomposed:  # not the NUL after it
+            others.append(other)
+        at = joined.find(char, starts[index + 1])
     return tuple(form for form in (char, *others) if form not in _ENDS)
 
 
@@ -406,12 +426,15 @@ class _Prefilter:
     Attributes:
         clauses: Its `required_clauses`.
         keys: The characters of its clauses of one character that are `_keyable`.
+        forms: The `_forms` of each of ``keys``: a piece holding a match holds one of the
+            forms of each key at least.
         raw: Whether a piece of the text holds one of the forms at least of each clause all
             of whose characters are `_keyable`, as the piece holding a match does.
     """
 
     clauses: Clauses
     keys: tuple[str, ...]
+    forms: tuple[tuple[str, ...], ...]
     raw: Callable[[str], object]
 
 
@@ -435,7 +458,7 @@ def _prefilter(pattern: str) -> _Prefilter | None:
     namespace: dict[str, object] = {}
     exec(f"def holds(piece):\n    return {code or True}", namespace)  # noqa: S102 - str literals
     raw = cast("Callable[[str], object]", namespace["holds"])
-    return _Prefilter(clauses, tuple(keys), raw)
+    return _Prefilter(clauses, tuple(keys), tuple(_forms(key) for key in keys), raw)
 
 
 class RawSentences:
@@ -444,9 +467,10 @@ class RawSentences:
     The sentences are those of `sentences`, keyed by where their piece of the text starts,
     so that the keys are in the sentences' order. A sentence a pattern matches holds one
     character at least of each of the clauses `required_clauses` finds, so its piece of the
-    text holds one of the `_forms` of them; the pieces around a character of a clause of one
-    (the one found last in the text) are cut, and those holding a form of each clause are
-    the candidates. A text that holds none of the characters costs one search for each.
+    text holds one of the `_forms` of them; the pieces around the forms of a character of a
+    clause of one (the one whose forms the text holds fewest of) are cut, and those holding a
+    form of each clause are the candidates. The candidates are those pieces whichever
+    character is chosen; the rarest only cuts the fewest pieces.
     """
 
     def __init__(self, text: str) -> None:
@@ -455,15 +479,14 @@ class RawSentences:
         self.sentences: dict[int, str] = {}
         self._pieces: dict[int, int] = {}  # the pieces cut so far: start to end
         self._starts: list[int] = []  # their starts, in order
-        self._first: dict[str, int] = {}
+        self._counts: dict[tuple[str, ...], int] = {}
         self._whole = False
 
-    def _first_of(self, char: str) -> int:
-        """Where the text first holds one of the forms of ``char`` (-1: nowhere)."""
-        if char not in self._first:
-            found = [at for at in map(self.text.find, _forms(char)) if at >= 0]
-            self._first[char] = min(found, default=-1)
-        return self._first[char]
+    def _count(self, forms: tuple[str, ...]) -> int:
+        """How often the text holds one of ``forms`` (characters)."""
+        if forms not in self._counts:
+            self._counts[forms] = sum(map(self.text.count, forms))
+        return self._counts[forms]
 
     def _piece(self, at: int) -> tuple[int, int]:
         """The piece of the text holding position ``at``, which is no cut."""
@@ -521,11 +544,12 @@ class RawSentences:
             prefilter = _prefilter(pattern)
             if prefilter is None:
                 return self._every()
-            firsts = [(self._first_of(char), char) for char in prefilter.keys]
-            if any(at < 0 for at, _ in firsts):
-                continue  # a character it needs is nowhere in the text
-            _, key = max(firsts)
-            for form in _forms(key):
+            # The pieces around the forms of the key the text holds fewest of are cut.
+            counts = list(map(self._count, prefilter.forms))
+            fewest = min(counts)
+            if not fewest:
+                continue  # a clause it needs is nowhere in the text
+            for form in prefilter.forms[counts.index(fewest)]:
                 at = text.find(form)
                 while at >= 0:
                     start, end = self._piece(at)
