@@ -11,15 +11,15 @@ import os
 import subprocess
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 import gkbg
-from gkbg import _convert
+from gkbg import _convert, render
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
@@ -147,3 +147,12 @@ def number(value: object) -> int | Decimal:
         return Decimal(str(value))
     assert isinstance(value, (int, Decimal))
     return value
+
+
+# A report rendered by `gkbg.render` in each text-like layout, with a label style (or None),
+# for the properties that compare a shortcut with the plain reading of the rendered page.
+RENDERERS: dict[str, Callable[[gkbg.Report, Any], str]] = {
+    "pipe": lambda report, style: render.text(report, "pipe", labels=style),
+    "flat": lambda report, style: render.text(report, "flat", labels=style),
+    "html": lambda report, style: render.html(report, labels=style),
+}

@@ -21,7 +21,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import gkbg
-from gkbg import render
 from gkbg._align import (
     _GRID_CONTRADICTED,
     _GRID_FALLBACK,
@@ -39,6 +38,7 @@ from gkbg._grid import GridReading, _Candidate, _form_maps, _resolve, _shifted, 
 from gkbg._layout import Token, TokenKind
 from gkbg._schema import TABLES, Column, Row, TableForm, load_form
 from gkbg.testing import label_styles, mixed_reports, reports
+from tests.helpers import RENDERERS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -182,23 +182,17 @@ def test_real_documents_align_as_with_both_readings(path: Path) -> None:
     _same_alignment(layout.tokens)
 
 
-_RENDERERS = {
-    "pipe": lambda report, style: render.text(report, "pipe", labels=style),
-    "html": lambda report, style: render.html(report, labels=style),
-}
-
-
 @SOME
 @given(
     st.one_of(reports(), mixed_reports()),
     st.one_of(st.none(), label_styles()),
-    st.sampled_from(sorted(_RENDERERS)),
+    st.sampled_from(sorted(RENDERERS)),
     st.data(),
 )
 def test_rendered_reports_align_as_with_both_readings(
     report: gkbg.Report, style: object, renderer: str, data: st.DataObject
 ) -> None:
-    tokens = gkbg.parse_layout(_RENDERERS[renderer](report, style)).tokens
+    tokens = gkbg.parse_layout(RENDERERS[renderer](report, style)).tokens
     _same_alignment(tokens)
     # Tokens lost or repeated: grids with holes, rows the grid cannot find, cells left over.
     last = max(len(tokens) - 1, 0)

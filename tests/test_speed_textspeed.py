@@ -21,7 +21,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import gkbg
-from gkbg import render
 from gkbg._align import (
     _best_reading,
     _distinct_forms,
@@ -58,6 +57,7 @@ from gkbg._metadata import (
 from gkbg._schema import TABLES
 from gkbg._text_formats import _CELL_LINE, _WORD, FlatTextParser, PipeTextParser
 from gkbg.testing import label_styles, mixed_reports, reports
+from tests.helpers import RENDERERS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -221,24 +221,17 @@ def test_real_documents_read_as_with_every_form(path: Path) -> None:
     _same_readings(gkbg.parse_layout(path))
 
 
-_RENDERERS = {
-    "pipe": lambda report, style: render.text(report, "pipe", labels=style),
-    "flat": lambda report, style: render.text(report, "flat", labels=style),
-    "html": lambda report, style: render.html(report, labels=style),
-}
-
-
 @SOME
 @given(
     st.one_of(reports(), mixed_reports()),
     st.one_of(st.none(), label_styles()),
-    st.sampled_from(sorted(_RENDERERS)),
+    st.sampled_from(sorted(RENDERERS)),
     st.data(),
 )
 def test_rendered_reports_read_as_with_every_form(
     report: gkbg.Report, style: object, renderer: str, data: st.DataObject
 ) -> None:
-    layout = gkbg.parse_layout(_RENDERERS[renderer](report, style))
+    layout = gkbg.parse_layout(RENDERERS[renderer](report, style))
     _same_readings(layout)
     # Tokens lost or repeated: labels missing, values out of place, ties between the forms.
     tokens = layout.tokens
