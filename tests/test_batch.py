@@ -299,20 +299,7 @@ def test_custom_rules_reach_the_workers(
 ) -> None:
     rules = tmp_path / "mine.toml"
     rules.write_text(
-        """\
-schema_version = 1
-
-[[rules]]
-id = "mine.nothing_received"
-kind = "compare"
-severity = "warning"
-table = "applications"
-lhs = ["applications.received.total"]
-op = "<="
-rhs = []
-title = { zh = "无申请", en = "no applications" }
-message = { zh = "收到{actual}件申请", en = "{actual} applications received" }
-""",
+        "schema_version = 1\n\n" + MINE,
         encoding="utf-8",
     )
     out = tmp_path / "out"
