@@ -1,12 +1,12 @@
 # SPDX-License-Identifier: MIT
-"""The PDF reader's second round of shortcuts gives what the plain computations give.
+"""The PDF reader's placing of characters in cells and lines gives what the plain code gives.
 
 The plain placement of a table's characters in its cells is written out here as the
 definition (each position's cell looked up with the union-find, the column and row clamped
 into the grid, a cell's text from its `group_lines`), and compared with the reader's on
 generated tables and on every page of every PDF of the fixtures. The ruling lines the reader
 reads without the kinds of a filled path's segments are compared with the plain reading in
-tests/test_speed_pdfspeed.py.
+tests/test_speed_pdf.py.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ from gkbg._pdf_geometry import (
     group_lines,
     join_texts,
 )
-from tests.test_speed_pdfspeed import DOCUMENTS, _pages
-from tests.test_speed_pdfspeed import _chars as _char_lists
+from tests.test_speed_pdf import DOCUMENTS, _pages
+from tests.test_speed_pdf import _chars as _char_lists
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""The second round of `gkbg.check` shortcuts gives what the plain computation gives (issue 8).
+"""The narrative checks' choice of search keys gives what the plain computation gives (issue 8).
 
 `RawSentences.candidates` cuts the pieces around the forms of the required character the
 text holds fewest of: whichever character is chosen, the candidates are the pieces of the
@@ -19,7 +19,7 @@ from gkbg._narrative import (
     _prefilter,
     required_clauses,
 )
-from tests.test_speed_checkspeed import _reports, _statement_patterns, texts
+from tests.test_speed_check import _reports, _statement_patterns, texts
 
 
 def _plain(text: str, group: tuple[str, ...]) -> list[int]:
