@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import gkbg
-from gkbg._parsers import _printed_alike
+from gkbg._align import _printed_alike, build_report
 from tests.helpers import pipe_text
 
 ALIKE = [key for key in gkbg.TABLES if _printed_alike(key)]
@@ -45,3 +45,10 @@ def test_a_table_that_tells_the_form_still_decides() -> None:
     report = gkbg.parse(pipe_text("2019", {}, title="某县人民政府2023年政府信息公开工作年度报告"))
     assert report.year == 2023
     assert report.variants == dict.fromkeys(gkbg.TABLES, "2019"), "printed in the old form"
+
+
+@pytest.mark.parametrize("year", [2020, 2024])
+def test_the_two_steps_of_parse_give_the_same_form(year: int) -> None:
+    text = _only("appeals", "2019", f"某县人民政府{year}年政府信息公开工作年度报告")
+    layout = gkbg.parse_layout(text)
+    assert build_report(layout) == gkbg.parse(text)

@@ -714,7 +714,7 @@ def build_report(layout: Layout) -> Report:
         prefer = prefer or table.variant
     variant = next((t.variant for t in tables.values() if t.variant), None)
     metadata = extract_metadata(layout.text)
-    return Report(
+    report = Report(
         tables=tuple(tables[key] for key in TABLES),
         variant=variant,
         year=metadata.year,
@@ -724,6 +724,47 @@ def build_report(layout: Layout) -> Report:
         source=layout.source,
         format=layout.format,
     )
+    return _form_of_shared_tables(report)
+
+
+@functools.cache  # the forms are loaded once (`forms`)
+def _printed_alike(table_key: str) -> bool:
+    """Whether every form prints the table alike (table 四): same cells, labels and kinds."""
+    shapes = {
+        tuple(
+            (cell.key, cell.row.label, cell.column.label, cell.kind)
+            for cell in form.table(table_key).cells
+        )
+        for form in forms().values()
+    }
+    return len(shapes) == 1
+
+
+def _form_in_force(year: int | None) -> str | None:
+    """The form for reports of ``year``; for no year, the form in force now."""
+    if year is None:
+        current = [variant for variant, form in forms().items() if form.last_year is None]
+        return current[-1] if current else None
+    return next((variant for variant, form in forms().items() if form.applies_to(year)), None)
+
+
+def _form_of_shared_tables(report: Report) -> Report:
+    """A report whose only tables every form prints alike takes the form of its year.
+
+    Nothing printed tells the form of such a report (table 四 alone): rather than the first
+    form, it is the form in force for the report year, or, for a report naming no year, the
+    form in force now.
+    """
+    found = [table for table in report.tables if table.found]
+    if not found or not all(_printed_alike(table.key) for table in found):
+        return report
+    variant = _form_in_force(report.year)
+    if variant is None:
+        return report
+    tables = tuple(
+        attrs.evolve(table, variant=variant) if table.found else table for table in report.tables
+    )
+    return attrs.evolve(report, tables=tables, variant=variant)
 
 
 def _narrative(layout: Layout, sections: dict[str, tuple[int, int]]) -> str:

@@ -8,13 +8,10 @@ other packages through the ``gkbg.parsers`` entry-point group.
 
 from __future__ import annotations
 
-import functools
 import os
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
-
-import attrs
 
 from gkbg._align import build_report
 from gkbg._errors import (
@@ -39,7 +36,6 @@ from gkbg._limits import (
     size_text,
 )
 from gkbg._plugins import load_plugins
-from gkbg._schema import forms
 from gkbg._text import decode_bom
 
 if TYPE_CHECKING:
@@ -396,46 +392,6 @@ def parse_layout(
     return layout
 
 
-@functools.cache  # the forms are loaded once (`forms`)
-def _printed_alike(table_key: str) -> bool:
-    """Whether every form prints the table alike (table 四): same cells, labels and kinds."""
-    shapes = {
-        tuple(
-            (cell.key, cell.row.label, cell.column.label, cell.kind)
-            for cell in form.table(table_key).cells
-        )
-        for form in forms().values()
-    }
-    return len(shapes) == 1
-
-
-def _form_in_force(year: int | None) -> str | None:
-    """The form for reports of ``year``; for no year, the form in force now."""
-    if year is None:
-        current = [variant for variant, form in forms().items() if form.last_year is None]
-        return current[-1] if current else None
-    return next((variant for variant, form in forms().items() if form.applies_to(year)), None)
-
-
-def _form_of_shared_tables(report: Report) -> Report:
-    """A report whose only tables every form prints alike takes the form of its year.
-
-    Nothing printed tells the form of such a report (table 四 alone): rather than the first
-    form, it is the form in force for the report year, or, for a report naming no year, the
-    form in force now.
-    """
-    found = [table for table in report.tables if table.found]
-    if not found or not all(_printed_alike(table.key) for table in found):
-        return report
-    variant = _form_in_force(report.year)
-    if variant is None:
-        return report
-    tables = tuple(
-        attrs.evolve(table, variant=variant) if table.found else table for table in report.tables
-    )
-    return attrs.evolve(report, tables=tables, variant=variant)
-
-
 def parse(
     source: Source,
     *,
@@ -466,7 +422,7 @@ def parse(
             `EncodingError`, `UnsafeDocumentError`, `LimitExceededError`.
     """
     layout = parse_layout(source, format=format, registry=registry, limits=limits)
-    report = _form_of_shared_tables(build_report(layout))
+    report = build_report(layout)
     if not any(table.found for table in report.tables):
         raise NoTablesError(
             layout.source or "<document>",
