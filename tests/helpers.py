@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 import gkbg
-from gkbg import _convert, render
+from gkbg import render
+from gkbg.core import office as _office
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
@@ -31,7 +32,7 @@ DOCUMENTS = [
 ]
 
 
-SOFFICE = _convert.find_soffice()
+SOFFICE = _office.find_soffice()
 needs_soffice = pytest.mark.skipif(
     SOFFICE is None and not os.environ.get("CI"),
     reason="LibreOffice (soffice) is not installed; CI installs it",

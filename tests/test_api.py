@@ -8,7 +8,7 @@ from importlib import metadata
 import pytest
 
 import gkbg
-from gkbg import _parsers
+from gkbg.read import registry as _parsers
 from tests.helpers import SEEDS
 
 
@@ -50,7 +50,7 @@ def test_forms_are_data() -> None:
 
 
 def test_a_broken_form_file_is_named() -> None:
-    from gkbg._schema import load_form
+    from gkbg.core.schema import load_form
 
     with pytest.raises(gkbg.FormError, match=r"new\.toml: not a valid form"):
         load_form('variant = "2026"\n', source="new.toml")

@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING
 import pytest
 
 import gkbg
-from gkbg._lang import count
 from gkbg.cli import _parser, main
+from gkbg.core.lang import count
 from tests.helpers import FIXTURES, SEEDS
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from gkbg._lang import Lang
+    from gkbg.core.lang import Lang
 
 YAOHAI = SEEDS[2]
 XINGAN = SEEDS[3]

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 import gkbg
-from gkbg import _convert
-from gkbg._compat import OLE_SIGNATURE
+from gkbg.core.compat import OLE_SIGNATURE
+from gkbg.read import legacy as _convert
 from tests.helpers import SEEDS, golden, needs_soffice, number, soffice
 from tests.test_html import html_report
 

@@ -36,8 +36,9 @@ from typing import NamedTuple
 import pytest
 
 import gkbg
-from gkbg import _parsers, _rules
+from gkbg.checks import rules as _rules
 from gkbg.cli import main
+from gkbg.read import registry as _parsers
 
 if sys.version_info >= (3, 11):
     import tomllib

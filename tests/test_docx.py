@@ -16,8 +16,8 @@ import lxml.etree  # type: ignore[import-untyped,unused-ignore]
 import pytest
 
 import gkbg
-from gkbg._docx import DocxParser
-from gkbg._text_formats import FlatTextParser, PipeTextParser
+from gkbg.read.docx import DocxParser
+from gkbg.read.plaintext import FlatTextParser, PipeTextParser
 from tests.helpers import FIXTURES, SEEDS, golden, number
 
 if TYPE_CHECKING:

@@ -9,8 +9,8 @@ from importlib import metadata
 import pytest
 
 import gkbg
-from gkbg._compat import EXTRAS, extra_installed, import_extra, tomllib
 from gkbg.cli import main
+from gkbg.core.compat import EXTRAS, extra_installed, import_extra, tomllib
 from tests.helpers import FIXTURES
 
 ROOT = FIXTURES.parent.parent

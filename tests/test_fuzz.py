@@ -72,7 +72,7 @@ def damaged(draw: st.DrawFn, original: bytes) -> bytes:
 def _read(parser_name: str, data: bytes) -> None:
     parser = gkbg.default_registry().get(parser_name)
     document = gkbg.Input(data, f"fuzz.{parser_name}")
-    with mock.patch("gkbg._convert.find_soffice", return_value=None):
+    with mock.patch("gkbg.read.legacy.find_soffice", return_value=None):
         confidence = parser.sniff(document)
         assert 0.0 <= confidence <= 1.0
         try:

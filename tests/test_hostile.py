@@ -31,7 +31,7 @@ from tests import hostile
 from tests.helpers import CORPUS, SEEDS, golden
 
 if TYPE_CHECKING:
-    from gkbg._layout import Layout
+    from gkbg.read.layout import Layout
 
 ROOT = Path(__file__).parent.parent
 ADDRESS_SPACE_MIB = 1536
@@ -189,7 +189,7 @@ def test_a_conversion_that_hangs_is_stopped_at_its_limit(tmp_path: Path) -> None
     )
     hanging.chmod(0o755)
     with (
-        mock.patch("gkbg._convert.find_soffice", return_value=str(hanging)),
+        mock.patch("gkbg.read.legacy.find_soffice", return_value=str(hanging)),
         pytest.raises(gkbg.LimitExceededError, match=r"within 0\.5 seconds") as caught,
     ):
         gkbg.parse(hostile.ole("WordDocument"), limits=gkbg.Limits(conversion_seconds=0.5))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 import gkbg
-from gkbg._html import HtmlParser
+from gkbg.read.html import HtmlParser
 from tests.helpers import FIXTURES, SEEDS, golden, number
 
 if TYPE_CHECKING:

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Tests for `gkbg._metadata`: title, agency and year read from a report's text."""
+"""Tests for `gkbg.align.metadata`: title, agency and year read from a report's text."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gkbg._metadata import Metadata, extract_metadata
+from gkbg.align.metadata import Metadata, extract_metadata
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))

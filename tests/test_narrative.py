@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import gkbg
-from gkbg._narrative import chinese_number, sentences, statements
+from gkbg.checks.narrative import chinese_number, sentences, statements
 from tests.helpers import FIXTURES, pipe_text
 
 RULES = gkbg.RuleSet.builtin()

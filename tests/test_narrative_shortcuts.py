@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 import gkbg
 from gkbg import Rule, RuleSet
-from gkbg._narrative import (
+from gkbg.checks.narrative import (
     _CLAUSE_END,
     _JOIN,
     _MAKES_JOIN,
@@ -33,7 +33,7 @@ from gkbg._narrative import (
     required_chars,
     sentences,
 )
-from gkbg._text import nfkc
+from gkbg.core.text import nfkc
 from tests.helpers import SEEDS
 
 if TYPE_CHECKING:

@@ -12,6 +12,7 @@ import pypdfium2.raw as pdfium_raw
 import pytest
 
 import gkbg
+from gkbg.read.pdf import reader as pdf_reader
 from tests.helpers import CORPUS
 
 if TYPE_CHECKING:
@@ -123,7 +124,7 @@ def test_turned_text_makes_the_whole_document_read_in_text_order() -> None:
 
 
 def test_the_text_order_reading_reads_the_corpus(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(gkbg._pdf, "_quarter", lambda _angle: None)
+    monkeypatch.setattr(pdf_reader, "_quarter", lambda _angle: None)
     report = gkbg.parse(HONGZE_2024)
     assert not any(token.cell for token in gkbg.parse_layout(HONGZE_2024).tokens)
     assert report.uncertain_cells() == ()

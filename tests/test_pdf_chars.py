@@ -11,8 +11,8 @@ from typing import Any
 import pypdfium2 as pdfium
 import pytest
 
-from gkbg._pdf import _char_box, _chars, _Frame, _quarter, _unrotated_size
-from gkbg._pdf_geometry import Box, Char
+from gkbg.read.pdf.geometry import Box, Char
+from gkbg.read.pdf.reader import _char_box, _chars, _Frame, _quarter, _unrotated_size
 from tests.helpers import CORPUS, FIXTURES
 
 

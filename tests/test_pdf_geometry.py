@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gkbg._pdf import _char_box, _under_ruled
-from gkbg._pdf_geometry import (
+from gkbg.core.text import looks_like_value
+from gkbg.read.pdf.geometry import (
     Char,
     Grid,
     GridCell,
@@ -22,7 +22,7 @@ from gkbg._pdf_geometry import (
     regrid,
     stack_columns,
 )
-from gkbg._text import looks_like_value
+from gkbg.read.pdf.reader import _char_box, _under_ruled
 
 SIZE = 10.0
 

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 import pytest
 
 import gkbg
-from gkbg import _parsers, _rules
+from gkbg.checks import rules as _rules
 from gkbg.cli import main
+from gkbg.read import registry as _parsers
 from tests.helpers import SEEDS
 
 if TYPE_CHECKING:

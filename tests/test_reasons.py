@@ -8,7 +8,7 @@ import re
 import pytest
 
 import gkbg
-from gkbg._lang import _REASONS, reason_zh, reasons_zh
+from gkbg.core.lang import _REASONS, reason_zh, reasons_zh
 from tests.helpers import FIXTURES, SEEDS
 
 GRID = FIXTURES / "grid"

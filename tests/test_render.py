@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 import gkbg
 from gkbg import render
-from gkbg._convert import find_soffice
+from gkbg.core.office import find_soffice
 from gkbg.testing import (
     Invalid,
     LabelStyle,

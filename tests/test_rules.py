@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 import gkbg
-from gkbg import _rules
+from gkbg.checks import rules as _rules
 from tests.helpers import pipe_text
 
 if TYPE_CHECKING:

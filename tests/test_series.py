@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 import gkbg
 from gkbg import Cell, CellState, Report, Rule
-from gkbg._narrative import sentences
-from gkbg._series import text_reuse
+from gkbg.checks.narrative import sentences
+from gkbg.checks.series import text_reuse
 from gkbg.testing import _assignments, _fill, reports, with_cell
 from tests.helpers import FIXTURES, pipe_text
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import gkbg
-from gkbg._align import _printed_alike, build_report
+from gkbg.align.report import _printed_alike, build_report
 from tests.helpers import pipe_text
 
 ALIKE = [key for key in gkbg.TABLES if _printed_alike(key)]

@@ -17,10 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gkbg
-from gkbg import Rule, Value, _engine
-from gkbg._html import _parse, _rows
-from gkbg._text import normalize_nfkc
-from gkbg._text_formats import _CELL_LINE, _MIN_CELL_LINES, _cell_lines
+from gkbg import Rule, Value
+from gkbg.checks import engine as _engine
+from gkbg.core.text import normalize_nfkc
+from gkbg.read.html import _parse, _rows
+from gkbg.read.plaintext import _CELL_LINE, _MIN_CELL_LINES, _cell_lines
 from gkbg.testing import Invalid, invalid_reports
 
 # --------------------------------------------------------------------------------------------

@@ -21,7 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import gkbg
-from gkbg._align import (
+from gkbg.align.grid import GridReading, _Candidate, _form_maps, _resolve, _shifted, read_grid
+from gkbg.align.report import (
     _GRID_CONTRADICTED,
     _GRID_FALLBACK,
     _align,
@@ -33,17 +34,16 @@ from gkbg._align import (
     _Placed,
     _Reading,
 )
-from gkbg._errors import FormError
-from gkbg._grid import GridReading, _Candidate, _form_maps, _resolve, _shifted, read_grid
-from gkbg._layout import Token, TokenKind
-from gkbg._schema import TABLES, Column, Row, TableForm, load_form
+from gkbg.core.errors import FormError
+from gkbg.core.schema import TABLES, Column, Row, TableForm, load_form
+from gkbg.read.layout import Token, TokenKind
 from gkbg.testing import label_styles, mixed_reports, reports
 from tests.helpers import RENDERERS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from gkbg._align import _ItemKind
+    from gkbg.align.report import _ItemKind
 
 FORMS = [(variant, key) for variant in gkbg.forms() for key in TABLES]
 _ITEM_KIND: dict[TokenKind, _ItemKind] = {

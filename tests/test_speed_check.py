@@ -21,9 +21,8 @@ from hypothesis import strategies as st
 
 import gkbg
 from gkbg import Rule, RuleSet
-from gkbg._engine import _Context
-from gkbg._findings import Text, _Kept
-from gkbg._narrative import (
+from gkbg.checks.engine import _Context
+from gkbg.checks.narrative import (
     RawSentences,
     Sentences,
     _decompositions,
@@ -34,7 +33,8 @@ from gkbg._narrative import (
     required_clauses,
     sentences,
 )
-from gkbg._text import nfkc
+from gkbg.core.lang import Text, _Kept
+from gkbg.core.text import nfkc
 from gkbg.testing import blanked_reports, mixed_reports, reports, with_cell
 from tests.helpers import CORPUS, FIXTURES, SEEDS
 from tests.test_narrative_shortcuts import _PIECES, patterns

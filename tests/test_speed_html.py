@@ -20,7 +20,9 @@ from hypothesis import strategies as st
 
 import gkbg
 from gkbg import render
-from gkbg._html import (
+from gkbg.core.limits import DEFAULT_LIMITS
+from gkbg.read.base import Input
+from gkbg.read.html import (
     _CONTROL,
     _LONG_TAG,
     _LONG_TAG_BYTES,
@@ -37,12 +39,10 @@ from gkbg._html import (
     _rows,
     _UnmarkableError,
 )
-from gkbg._limits import DEFAULT_LIMITS
-from gkbg._parsers import Input
 from tests.helpers import FIXTURES, SEEDS
 
 if TYPE_CHECKING:
-    from gkbg._layout import Token
+    from gkbg.read.layout import Token
 
 _NAME = "<test>"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gkbg._narrative import (
+from gkbg.checks.narrative import (
     _ENDS,
     RawSentences,
     _decompositions,

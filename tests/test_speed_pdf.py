@@ -23,9 +23,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gkbg
-from gkbg import _pdf
-from gkbg._model import Location
-from gkbg._pdf_geometry import _NARROW_GAP, _SNAP, _WORD_GAP, Char, Line, Rule, _near, group_lines
+from gkbg.core.model import Location
+from gkbg.read.pdf import reader as _pdf
+from gkbg.read.pdf.geometry import (
+    _NARROW_GAP,
+    _SNAP,
+    _WORD_GAP,
+    Char,
+    Line,
+    Rule,
+    _near,
+    group_lines,
+)
 from tests import hostile
 from tests.helpers import CORPUS, FIXTURES
 from tests.test_pdf import _drawn_table
@@ -33,7 +42,7 @@ from tests.test_pdf import _drawn_table
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from gkbg._pdf_geometry import Box
+    from gkbg.read.pdf.geometry import Box
 
 # Every PDF of the fixtures that opens without a password, and two tables drawn by hand.
 _PDFS = sorted({*CORPUS, *FIXTURES.rglob("*.pdf")} - {FIXTURES / "hostile" / "encrypted.pdf"})

@@ -19,8 +19,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gkbg import _pdf, _pdf_geometry
-from gkbg._pdf_geometry import (
+from gkbg.read.pdf import geometry as _pdf_geometry
+from gkbg.read.pdf import reader as _pdf
+from gkbg.read.pdf.geometry import (
     _BY_LEFT,
     _NARROW_GAP,
     Char,

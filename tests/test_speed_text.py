@@ -21,16 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import gkbg
-from gkbg._align import (
-    _best_reading,
-    _distinct_forms,
-    _find_sections,
-    _glued,
-    _Item,
-    _items,
-)
-from gkbg._errors import LimitExceededError
-from gkbg._grid import (
+from gkbg.align.grid import (
     GridPlacement,
     _Candidate,
     _differ,
@@ -42,9 +33,7 @@ from gkbg._grid import (
     read_grid,
     role_matcher,
 )
-from gkbg._layout import Token, TokenKind, TokenWriter
-from gkbg._limits import Limits
-from gkbg._metadata import (
+from gkbg.align.metadata import (
     _BLANK,
     _MAX_AGENCY,
     _TITLE_RE,
@@ -54,16 +43,27 @@ from gkbg._metadata import (
     _is_agency,
     _join_split_titles,
 )
-from gkbg._schema import TABLES
-from gkbg._text_formats import _CELL_LINE, _WORD, FlatTextParser, PipeTextParser
+from gkbg.align.report import (
+    _best_reading,
+    _distinct_forms,
+    _find_sections,
+    _glued,
+    _Item,
+    _items,
+)
+from gkbg.core.errors import LimitExceededError
+from gkbg.core.limits import Limits
+from gkbg.core.schema import TABLES
+from gkbg.read.layout import Token, TokenKind, TokenWriter
+from gkbg.read.plaintext import _CELL_LINE, _WORD, FlatTextParser, PipeTextParser
 from gkbg.testing import label_styles, mixed_reports, reports
 from tests.helpers import RENDERERS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from gkbg._layout import Layout
-    from gkbg._schema import TableForm
+    from gkbg.core.schema import TableForm
+    from gkbg.read.layout import Layout
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 import gkbg
-from gkbg._xlsx import XlsxParser
+from gkbg.read.xlsx import XlsxParser
 from tests.helpers import SEEDS, golden, number
 from tests.test_html import TABLE_WRITERS, Spanned
 

@@ -26,8 +26,13 @@ from gkbg._batch import (
     batch_files,
     write_batch,
 )
-from gkbg._engine import check
-from gkbg._errors import (
+from gkbg.align.report import parse
+from gkbg.checks.engine import check
+from gkbg.checks.findings import CheckResult, Finding, NotCheckable, Severity
+from gkbg.checks.rollup import RollupFunctionRule, check_rollup
+from gkbg.checks.rules import Check, FunctionRule, Rule, RuleSet, Statement
+from gkbg.checks.series import SeriesFunctionRule, SeriesResult, check_series
+from gkbg.core.errors import (
     CorruptDocumentError,
     DocumentError,
     EmptyDocumentError,
@@ -46,7 +51,17 @@ from gkbg._errors import (
     UnknownFormatError,
     UnsafeDocumentError,
 )
-from gkbg._export import (
+from gkbg.core.lang import Text, reason_zh
+from gkbg.core.limits import Limits
+from gkbg.core.model import Cell, CellState, Location, Report, Table, Value
+from gkbg.core.schema import TABLES, Block, CellSpec, Column, Form, Row, TableForm, form, forms
+from gkbg.core.version import __version__
+from gkbg.read.base import Input, Parser
+from gkbg.read.layout import Layout, Token, TokenKind
+from gkbg.read.registry import ParserRegistry, default_registry, parse_layout, register_parser
+from gkbg.write.json import converter, from_json, to_json
+from gkbg.write.notebook import result_html, to_html
+from gkbg.write.records import (
     CELL_FIELDS,
     FINDING_FIELDS,
     cell_records,
@@ -58,27 +73,6 @@ from gkbg._export import (
     json_schema,
     to_xlsx,
 )
-from gkbg._findings import CheckResult, Finding, NotCheckable, Severity, Text
-from gkbg._json import converter, from_json, to_json
-from gkbg._lang import reason_zh
-from gkbg._layout import Layout, Token, TokenKind
-from gkbg._limits import Limits
-from gkbg._model import Cell, CellState, Location, Report, Table, Value
-from gkbg._notebook import result_html, to_html
-from gkbg._parsers import (
-    Input,
-    Parser,
-    ParserRegistry,
-    default_registry,
-    parse,
-    parse_layout,
-    register_parser,
-)
-from gkbg._rollup import RollupFunctionRule, check_rollup
-from gkbg._rules import Check, FunctionRule, Rule, RuleSet, Statement
-from gkbg._schema import TABLES, Block, CellSpec, Column, Form, Row, TableForm, form, forms
-from gkbg._series import SeriesFunctionRule, SeriesResult, check_series
-from gkbg._version import __version__
 
 __all__ = [
     "CELL_FIELDS",

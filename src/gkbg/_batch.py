@@ -37,15 +37,16 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Literal, TextIO
 import attrs
 import cattrs
 
-from gkbg._engine import check
-from gkbg._errors import GkbgError, PluginWarning
-from gkbg._export import CELL_FIELDS, FINDING_FIELDS, cell_record, finding_record
-from gkbg._findings import Finding, Severity
-from gkbg._json import converter
-from gkbg._model import Cell, CellState, Table
-from gkbg._parsers import default_registry, parse
-from gkbg._rules import Rule, RuleSet
-from gkbg._version import __version__
+from gkbg.align.report import parse
+from gkbg.checks.engine import check
+from gkbg.checks.findings import Finding, Severity
+from gkbg.checks.rules import Rule, RuleSet
+from gkbg.core.errors import GkbgError, PluginWarning
+from gkbg.core.model import Cell, CellState, Table
+from gkbg.core.version import __version__
+from gkbg.read.registry import default_registry
+from gkbg.write.json import converter
+from gkbg.write.records import CELL_FIELDS, FINDING_FIELDS, cell_record, finding_record
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence

@@ -18,25 +18,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from gkbg._batch import batch
-from gkbg._compat import EXTRAS, extra_installed, install_hint
-from gkbg._engine import check
-from gkbg._errors import GkbgError, PluginWarning
-from gkbg._findings import Text
-from gkbg._json import converter, to_json
-from gkbg._lang import Lang, count, default_lang, join
-from gkbg._parsers import default_registry, parse
-from gkbg._rollup import check_rollup
-from gkbg._rules import RuleSet
-from gkbg._series import check_series
-from gkbg._version import __version__
+from gkbg.align.report import parse
+from gkbg.checks.engine import check
+from gkbg.checks.rollup import check_rollup
+from gkbg.checks.rules import RuleSet
+from gkbg.checks.series import check_series
+from gkbg.core.compat import EXTRAS, extra_installed, install_hint
+from gkbg.core.errors import GkbgError, PluginWarning
+from gkbg.core.lang import Lang, Text, count, default_lang, join
+from gkbg.core.version import __version__
+from gkbg.read.registry import default_registry
+from gkbg.write.json import converter, to_json
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from gkbg._batch import BatchSummary
-    from gkbg._findings import CheckResult
-    from gkbg._model import Report
-    from gkbg._parsers import Parser
+    from gkbg.checks.findings import CheckResult
+    from gkbg.core.model import Report
+    from gkbg.read.base import Parser
 
 __all__ = ["main"]
 

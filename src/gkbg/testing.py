@@ -45,19 +45,19 @@ from typing import TYPE_CHECKING, Literal
 
 import attrs
 
-from gkbg._compat import import_extra
+from gkbg.core.compat import import_extra
 
 import_extra("hypothesis", extra="testing", purpose="gkbg.testing")
 
 from hypothesis import assume  # noqa: E402 - after the check that names the extra
 from hypothesis import strategies as st  # noqa: E402
 
-from gkbg._findings import Severity  # noqa: E402
-from gkbg._model import Cell, CellState, Report, Table, Value  # noqa: E402
-from gkbg._rules import Rule, RuleSet  # noqa: E402
-from gkbg._schema import TABLES as _TABLES  # noqa: E402
-from gkbg._schema import CellSpec, TableForm, forms  # noqa: E402
-from gkbg._schema import form as _form  # noqa: E402
+from gkbg.checks.findings import Severity  # noqa: E402
+from gkbg.checks.rules import Rule, RuleSet  # noqa: E402
+from gkbg.core.model import Cell, CellState, Report, Table, Value  # noqa: E402
+from gkbg.core.schema import TABLES as _TABLES  # noqa: E402
+from gkbg.core.schema import CellSpec, TableForm, forms  # noqa: E402
+from gkbg.core.schema import form as _form  # noqa: E402
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping, Sequence

@@ -1,0 +1,665 @@
+# SPDX-License-Identifier: MIT
+"""Grid placement: the cells of a table whose parser gives every cell its row and column.
+
+HTML, DOCX and XLSX (and any parser that fills `Location.table_index`, ``row_index`` and
+``col_index``) hand the alignment a true grid: one token per cell, none for the positions a
+merged cell covers. Here each value is placed at its (row, column) of the form, both found by
+their labels as the form declares them, never by counting:
+
+* **Columns.** Rows holding column labels and no number are a *header*. A grid column belongs
+  to the form column whose label stands lowest above it (法人或其他组织 over 商业企业 is
+  商业企业); a grid column with no header of its own lies under the merged header to its left
+  (本年处理决定数量 spanning three grid columns). A column headed by anything else (序号,
+  备注, 单位) is ignored. A header stays in force until the next one (table 二 repeats one per
+  block; a header repeated after a page break replaces the same), also into the next
+  ``<table>`` when the table is split over several.
+* **Rows.** In a table printed down (二, 三), a row's label is its rightmost text cell left of the
+  first value column that names a row (a 单位 column may follow it), read with the merged
+  labels to its left (三、本年度办理结果 /
+  （三）不予公开 / 1.属于国家秘密): the label alone decides when it names one row, the label
+  with its group when it does not. In a table printed across (四), the row is the row label
+  over the value's column (行政复议 over 结果维持), or left of it when the table is turned.
+* **Cells.** The token at (row, column) is the cell, whatever it holds: a text where a number
+  belongs is that one cell's raw text. Positions the form declares as one cell (a merged
+  header over several grid columns, or the same row printed twice) are read once when they
+  print the same, or one value and blanks; when they print different values the first is read
+  and the cell flagged uncertain. A row whose cells do not line up with the header is read in
+  the header's column order when their number fits (flagged uncertain), else left alone.
+
+What the grid cannot decide is left to the order-based reading in ``gkbg.align.report``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+from typing import TYPE_CHECKING, NamedTuple
+
+import attrs
+
+from gkbg.core.model import Location
+from gkbg.core.schema import TableForm, forms
+from gkbg.core.text import LabelMatcher, label_key, nfkc
+from gkbg.read.layout import Token, TokenKind
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+__all__ = ["GridPlacement", "GridReading", "read_grid", "role_matcher"]
+
+_GROUP = "group:"
+_OTHER = "<no form column>"  # a grid column headed by a label that is no column of the form
+
+
+# --------------------------------------------------------------------------------------------
+# Vocabularies, built once per form from its declaration.
+
+
+@functools.cache
+def role_matcher(variant: str, table_key: str) -> LabelMatcher:
+    """Labels of one table of one form, matched to ``row:<key>``, ``col:<key>`` or ``label``."""
+    table = forms()[variant].table(table_key)
+    primary: list[tuple[str, str]] = []
+    for block in table.blocks:
+        for row in block.rows:
+            primary.extend((label, f"row:{row.key}") for label in (row.label, *row.aliases))
+        for column in block.columns:
+            primary.extend(
+                (label, f"col:{column.key}") for label in (column.label, *column.aliases)
+            )
+    taken = {label for label, _ in primary}
+    others = {table.heading, table.note}
+    for block in table.blocks:
+        others.update((block.caption, block.header))
+        others.update(row.group for row in block.rows)
+        others.update(column.group for column in block.columns)
+    secondary = [(label, "label") for label in others if label and label not in taken]
+    return LabelMatcher([*primary, *secondary])
+
+
+@functools.cache
+def _row_matcher(variant: str, table_key: str) -> LabelMatcher:
+    """Row labels, alone and after their group, matched to the row key; groups to themselves."""
+    table = forms()[variant].table(table_key)
+    entries: list[tuple[str, str]] = []
+    groups: set[str] = set()
+    for row in table.rows:
+        for label in (row.label, *row.aliases):
+            entries.append((label, row.key))
+            if row.group:
+                entries.append((row.group + label, row.key))
+        if row.group:
+            groups.add(row.group)
+    taken = {label_key(label) for label, _ in entries}
+    entries.extend((group, _GROUP + group) for group in groups if label_key(group) not in taken)
+    return LabelMatcher(entries)
+
+
+# --------------------------------------------------------------------------------------------
+# Results.
+
+
+class GridPlacement(NamedTuple):
+    """The token the grid places in a cell, and why the placement may be wrong.
+
+    (A tuple: one is made for every cell a grid places.)
+    """
+
+    token: Token
+    reasons: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class GridReading:
+    """What the grid says about a table's cells, by index into `TableForm.cells`.
+
+    Attributes:
+        placed: The cells the grid places.
+        unread: The cells the grid shows cannot be read (covered by a merge), with the reason;
+            the order-based reading must not fill them.
+        unplaced: The cells the grid could not place (no column of theirs in the header above
+            them, a row that does not line up), with the reason; the order-based reading may.
+        rows: How many of the form's rows were found by their labels.
+    """
+
+    placed: dict[int, GridPlacement]
+    unread: dict[int, str]
+    unplaced: dict[int, str]
+    rows: int
+
+
+# --------------------------------------------------------------------------------------------
+# The header in force.
+
+_Row = dict[int, Token]
+
+
+class _Header:
+    """The header rows in force, and what they say about each grid column."""
+
+    def __init__(self, rows: Sequence[_Row], roles: LabelMatcher) -> None:
+        self.rows = [
+            {c: t for c, t in row.items() if t.kind is not TokenKind.EMPTY and t.text}
+            for row in rows
+        ]
+        self._sorted = [sorted(row) for row in self.rows]
+        self._roles = roles
+        self._columns: dict[int, tuple[str, bool] | None] = {}
+        self._row_keys: dict[int, str | None] = {}
+        # Every grid column a header cell stands at, and the first column after each: a column
+        # of the form starts at one of these.
+        self.cols = sorted({c for row in self.rows for c in row})
+        self._starts = sorted({*self.cols, *(c + 1 for c in self.cols)})
+        self.width = self.cols[-1] + 1 if self.cols else 0
+        exact = [c for c in self.cols if self._exact(c) not in {None, _OTHER}]
+        self.first = min(exact, default=self.width)
+        self.last = max(exact, default=-1)
+
+    def role(self, token: Token) -> str | None:
+        if token.kind is not TokenKind.TEXT:
+            return None
+        found = self._roles.match(token.text)
+        return None if found is None else found.target
+
+    def _exact(self, c: int) -> str | None:
+        stack = [row[c] for row in self.rows if c in row]
+        if not stack:
+            return None
+        role = self.role(stack[-1]) or ""
+        return role.removeprefix("col:") if role.startswith("col:") else _OTHER
+
+    def column(self, c: int) -> tuple[str, bool] | None:
+        """The form column over grid column ``c`` and whether its own header names it.
+
+        ``(_OTHER, True)`` for a column headed by something that is no form column.
+        """
+        if c not in self._columns:
+            self._columns[c] = self._column(c)
+        return self._columns[c]
+
+    def _left(self, row: int, c: int) -> int | None:
+        """The last column at or before ``c`` where header row ``row`` has a cell."""
+        columns = self._sorted[row]
+        position = bisect.bisect_right(columns, c)
+        return columns[position - 1] if position else None
+
+    def _column(self, c: int) -> tuple[str, bool] | None:
+        exact = self._exact(c)
+        if exact is not None:
+            return exact, True
+        for row in reversed(range(len(self.rows))):
+            a = self._left(row, c)
+            if a is None:
+                continue
+            # A header spans to the right only over positions no other header stands at.
+            if bisect.bisect_right(self.cols, c) != bisect.bisect_right(self.cols, a):
+                return None
+            role = self.role(self.rows[row][a]) or ""
+            return (role.removeprefix("col:"), False) if role.startswith("col:") else None
+        return None
+
+    def row_key(self, c: int) -> str | None:
+        """In a table printed across: the form row whose label stands over grid column ``c``."""
+        if c not in self._row_keys:
+            self._row_keys[c] = self._row_key(c)
+        return self._row_keys[c]
+
+    def _row_key(self, c: int) -> str | None:
+        for row in reversed(range(len(self.rows))):
+            a = self._left(row, c)
+            if a is None:
+                continue
+            role = self.role(self.rows[row][a]) or ""
+            if role.startswith("row:"):
+                between = (
+                    (self.role(other[b]) or "").startswith("row:")
+                    for other in self.rows
+                    for b in other
+                    if a < b <= c
+                )
+                return None if any(between) else role.removeprefix("row:")
+        return None
+
+    def first_position(self, key: str) -> int | None:
+        """The first grid column under the form column ``key``, or None when none is."""
+        for c in self._starts:
+            column = self.column(c)
+            if column is not None and column[0] == key:
+                return c
+        return None
+
+    def starts(self, cells: _Row) -> list[int]:
+        """The grid columns where a form column may start, given a row's cells."""
+        return sorted({*self._starts, *cells})
+
+
+# --------------------------------------------------------------------------------------------
+# Reading the grid.
+
+
+class _Candidate(NamedTuple):
+    """A token at one position of the source that the form declares as (part of) a cell.
+
+    (A tuple: one is made for every cell of every grid row.)
+    """
+
+    token: Token
+    exact: bool
+    row: tuple[int, int]
+    reasons: tuple[str, ...] = ()
+
+
+def _grid_rows(tokens: Sequence[Token]) -> list[tuple[tuple[int, int], _Row]]:
+    rows: dict[tuple[int, int], _Row] = {}
+    for token in tokens:
+        location = token.location
+        if (
+            not token.cell
+            or location.table_index is None
+            or location.row_index is None
+            or location.col_index is None
+        ):
+            continue
+        row = rows.setdefault((location.table_index, location.row_index), {})
+        row.setdefault(location.col_index, token)
+    return list(rows.items())
+
+
+def _same(a: Token, b: Token) -> bool:
+    # The same text reads the same; only different texts need normalising to compare.
+    return a.text == b.text or nfkc(a.text).strip() == nfkc(b.text).strip()
+
+
+_FormMaps = tuple[
+    dict[tuple[str, str], int],
+    dict[str, tuple[str, ...]],
+    dict[str, str],
+    dict[str, str],
+    tuple[tuple[str, range], ...],
+]
+
+
+@functools.cache
+def _form_maps(form: TableForm) -> _FormMaps:
+    """A form's cell index by row and column, each row's columns and cells, and the labels.
+
+    The cells of each row are given as the row's key with their indices, in the form's order
+    (all read only).
+    """
+    index = {(spec.row.key, spec.column.key): i for i, spec in enumerate(form.cells)}
+    # A row's cells are consecutive in `TableForm.cells` (row by row, column by column).
+    spans: dict[str, range] = {}
+    for i, spec in enumerate(form.cells):
+        start = spans[spec.row.key].start if spec.row.key in spans else i
+        spans[spec.row.key] = range(start, i + 1)
+    columns_of = {
+        row.key: tuple(column.key for column in block.columns)
+        for block in form.blocks
+        for row in block.rows
+    }
+    label_of = {column.key: column.label for column in form.columns}
+    row_label_of = {row.key: row.label for row in form.rows}
+    return index, columns_of, label_of, row_label_of, tuple(spans.items())
+
+
+class _GridReader:
+    def __init__(self, form: TableForm) -> None:
+        self.form = form
+        self.roles = role_matcher(form.variant, form.key)
+        self.row_labels = _row_matcher(form.variant, form.key)
+        maps = _form_maps(form)
+        self.index, self.columns_of, self.label_of, self.row_label_of, self.spans = maps
+        self.candidates: dict[int, list[_Candidate]] = {}
+        self.unread: dict[int, str] = {}
+        self.unplaced: dict[int, str] = {}
+        self.rows: set[str] = set()
+
+    # Rows.
+
+    def _is_header(self, cells: _Row, header: _Header | None, *, in_band: bool) -> bool:
+        """Column labels and no number; after a data row, column labels over the values."""
+        if any(t.kind is TokenKind.VALUE for t in cells.values()):
+            return False
+        first = header.first if header is not None and not in_band else 0
+        for c, token in cells.items():
+            role = self.roles.match(token.text) if token.kind is TokenKind.TEXT else None
+            if role is not None and role.target.startswith("col:") and c >= first:
+                return True
+        return False
+
+    def _identify(self, leaf: Token, context: list[str]) -> str | None:
+        found = self.row_labels.match(leaf.text)
+        if found is not None and not found.target.startswith(_GROUP):
+            return found.target
+        for group in context:
+            found = self.row_labels.match(group + leaf.text)
+            if found is not None and not found.target.startswith(_GROUP):
+                return found.target
+        if len(context) > 1:
+            found = self.row_labels.match("".join(reversed(context)) + leaf.text)
+            if found is not None and not found.target.startswith(_GROUP):
+                return found.target
+        return None
+
+    def read(self, rows: list[tuple[tuple[int, int], _Row]]) -> None:
+        header: _Header | None = None
+        pending: list[_Row] = []
+        groups: dict[int, str] = {}
+        table: int | None = None
+        for (table_index, row_index), cells in rows:
+            if table_index != table:
+                table, groups, pending = table_index, {}, []
+            if self._is_header(cells, header, in_band=header is None or bool(pending)):
+                pending.append(cells)
+                header = _Header(pending, self.roles)
+                continue
+            if header is None:
+                pending.append(cells)
+                continue
+            where = (table_index, row_index)
+            if self.form.across and not self._labelled(cells, header):
+                data = self._read_across(cells, header, where)
+            else:
+                data = self._read_down(cells, header, groups, where)
+            if data:
+                pending = []
+            else:
+                pending.append(cells)
+
+    def _labelled(self, cells: _Row, header: _Header) -> bool:
+        """Whether a row has a row label left of the values (a table printed across, turned)."""
+        for c, token in cells.items():
+            if c < header.first and token.kind is TokenKind.TEXT:
+                found = self.row_labels.match(token.text)
+                if found is not None and not found.target.startswith(_GROUP):
+                    return True
+        return False
+
+    def _read_down(
+        self, cells: _Row, header: _Header, groups: dict[int, str], where: tuple[int, int]
+    ) -> bool:
+        labels = sorted(
+            (c, t) for c, t in cells.items() if c < header.first and t.kind is TokenKind.TEXT
+        )
+        for c, token in labels:
+            groups[c] = token.text
+            for deeper in [d for d in groups if d > c]:
+                del groups[deeper]
+        if not labels:
+            return self._has_value(cells, header)
+        # The label is the rightmost text that names a row: a 单位 or 说明 column may stand
+        # between it and the values.
+        for leaf_col, leaf in reversed(labels):
+            context = [groups[c] for c in sorted(groups, reverse=True) if c < leaf_col]
+            key = self._identify(leaf, context)
+            if key is not None:
+                break
+        else:
+            return self._has_value(cells, header)
+        self.rows.add(key)
+        right = {c: t for c, t in cells.items() if c > leaf_col}
+        if self._lines_up(right, header, leaf_col):
+            self._place_down(key, right, header, where)
+        else:
+            self._place_in_order(key, right, header, where)
+        return True
+
+    @staticmethod
+    def _has_value(cells: _Row, header: _Header) -> bool:
+        """Whether a row has a value under the header's columns."""
+        return any(t.kind is TokenKind.VALUE and c >= header.first for c, t in cells.items())
+
+    def _lines_up(self, right: _Row, header: _Header, leaf_col: int) -> bool:
+        if leaf_col >= header.first:
+            return False
+        for c, token in right.items():
+            if c < header.first:
+                if token.kind is TokenKind.VALUE:
+                    return False
+            elif header.column(c) is None and (
+                token.kind is TokenKind.VALUE
+                or (c <= header.last and token.kind is TokenKind.EMPTY)
+            ):
+                # A cell under no header at all: the row is laid out differently.
+                return False
+        return True
+
+    def _place_down(self, key: str, right: _Row, header: _Header, where: tuple[int, int]) -> None:
+        placed: set[str] = set()
+        mine: dict[int, list[_Candidate]] = {}
+        shared = False  # whether any cell has more than one position in the row
+        index_of = self.index.get
+        for c, token in sorted(right.items()):
+            column = header.column(c)
+            if column is None:
+                continue
+            column_key, exact = column
+            if column_key == _OTHER:
+                continue
+            index = index_of((key, column_key))
+            if index is None:
+                continue
+            reasons: tuple[str, ...] = ()
+            if not exact:
+                label = self.label_of[column_key]
+                reason = (
+                    f"placed under the header {label}, which spans this position of the "
+                    "source's grid"
+                )
+                reasons = (reason,)
+            candidate = _Candidate(token, exact, where, reasons)
+            if index in mine:
+                mine[index].append(candidate)
+                shared = True
+            else:
+                mine[index] = [candidate]
+            placed.add(column_key)
+        # (One position per cell, the common case, is never shifted.)
+        if shared and any(_shifted(candidates) for candidates in mine.values()):
+            # A merged header's positions that disagree (the value under the header blank, a
+            # number beside it; two numbers) mean the row may not line up at all.
+            reason = (
+                f"the cells of the row {self.row_label_of[key]} may not line up with the "
+                "columns of the header above them"
+            )
+            # (A cell whose own positions print different numbers says so itself.)
+            mine = {
+                index: candidates
+                if _differ(candidates)
+                else [c._replace(reasons=(*c.reasons, reason)) for c in candidates]
+                for index, candidates in mine.items()
+            }
+        for index, candidates in mine.items():
+            self.candidates.setdefault(index, []).extend(candidates)
+        for column_key in self.columns_of[key]:
+            if column_key not in placed:
+                self._missing(key, column_key, header, right, where)
+
+    def _missing(
+        self,
+        key: str,
+        column_key: str,
+        header: _Header,
+        cells: _Row,
+        where: tuple[int, int],
+        *,
+        at: int | None = None,
+    ) -> None:
+        """A cell of an identified row with no token at its column: why, and what to read.
+
+        ``at`` is the cell's grid column when the header tells it (a table printed across).
+        """
+        index = self.index[key, column_key]
+        width = max(cells, default=-1) + 1
+        label = self.label_of[column_key]
+        first = header.first_position(column_key) if at is None else at
+        if first is None:
+            self.unplaced.setdefault(index, f"unread: the table prints no column {label}")
+        elif first >= width:
+            token = Token(
+                "",
+                TokenKind.EMPTY,
+                cell=True,
+                location=Location(table_index=where[0], row_index=where[1], col_index=first),
+            )
+            reason = (
+                f"read as blank: the row ends before the column {label}, with no cell printed there"
+            )
+            self.candidates.setdefault(index, []).append(
+                _Candidate(token, exact=False, row=where, reasons=(reason,) if reason else ())
+            )
+        else:
+            self.unread.setdefault(
+                index,
+                f"unread: this row of the source has no cell of its own under the column "
+                f"{label} (it is merged with a neighbour)",
+            )
+            left = [c for c in cells if c < first]
+            if left:
+                self._doubt(
+                    cells[max(left)],
+                    f"the source merges this cell with the one under the column {label}",
+                )
+
+    def _doubt(self, token: Token, reason: str) -> None:
+        """Add a reason for doubt to the placement of ``token``, wherever it was placed."""
+        for candidates in self.candidates.values():
+            for position, candidate in enumerate(candidates):
+                if candidate.token is token:
+                    reasons = (*candidate.reasons, reason)
+                    candidates[position] = candidate._replace(reasons=reasons)
+
+    def _place_in_order(
+        self, key: str, right: _Row, header: _Header, where: tuple[int, int]
+    ) -> None:
+        columns = self.columns_of[key]
+        cells = [
+            t for c, t in sorted(right.items()) if c >= header.first or t.kind is TokenKind.VALUE
+        ]
+        first_position = {column: header.first_position(column) for column in columns}
+        ordered = sorted(
+            columns,
+            key=lambda column: (first_position[column] is None, first_position[column] or 0),
+        )
+        label = self.row_label_of[key]
+        if len(cells) == len(columns):
+            reason = (
+                f"placed by order: the cells of the row {label} do not line up with the "
+                "columns of the header above them"
+            )
+            for column_key, token in zip(ordered, cells, strict=True):
+                index = self.index[key, column_key]
+                self.candidates.setdefault(index, []).append(
+                    _Candidate(token, exact=False, row=where, reasons=(reason,) if reason else ())
+                )
+            return
+        reason = (
+            f"unread: the cells of the row {label} do not line up with the columns of the "
+            f"header above them, and there are {len(cells)} of them for {len(columns)} columns"
+        )
+        for column_key in columns:
+            self.unplaced.setdefault(self.index[key, column_key], reason)
+
+    def _read_across(self, cells: _Row, header: _Header, where: tuple[int, int]) -> bool:
+        for token in cells.values():
+            if token.kind is TokenKind.TEXT and self.roles.match(token.text) is not None:
+                return False
+        placed: set[int] = set()
+        for c, token in sorted(cells.items()):
+            column, key = header.column(c), header.row_key(c)
+            if column is None or key is None:
+                continue
+            index = self.index.get((key, column[0]))
+            if index is None:
+                continue
+            self.rows.add(key)
+            reason = "" if column[1] else "placed under a header that spans this position"
+            self.candidates.setdefault(index, []).append(
+                _Candidate(token, exact=column[1], row=where, reasons=(reason,) if reason else ())
+            )
+            placed.add(index)
+        if not placed:
+            return False
+        for c in header.starts(cells):
+            column, key = header.column(c), header.row_key(c)
+            if column is None or key is None:
+                continue
+            index = self.index.get((key, column[0]))
+            if index is None or index in placed:
+                continue
+            placed.add(index)
+            self._missing(key, column[0], header, cells, where, at=c)
+        return True
+
+    # Cells.
+
+    def result(self) -> GridReading:
+        placed: dict[int, GridPlacement] = {}
+        for index, candidates in self.candidates.items():
+            placed[index] = _resolve(candidates)
+            self.unread.pop(index, None)
+            self.unplaced.pop(index, None)
+        for key, indices in self.spans:
+            if key not in self.rows:
+                reason = f"unread: no row of the table's grid is labelled {self.row_label_of[key]}"
+                for index in indices:
+                    self.unplaced.setdefault(index, reason)
+        unplaced = {i: r for i, r in self.unplaced.items() if i not in self.unread}
+        return GridReading(placed, dict(self.unread), unplaced, len(self.rows))
+
+
+def _differ(candidates: list[_Candidate]) -> bool:
+    """Whether positions the form declares as one cell print different things."""
+    if len(candidates) == 1:
+        return False  # one position prints one thing (the common case: no merged header)
+    printed = [c for c in candidates if c.token.text.strip()]
+    return any(not _same(c.token, printed[0].token) for c in printed)
+
+
+def _shifted(candidates: list[_Candidate]) -> bool:
+    """Whether one row's positions under one form column disagree."""
+    if len(candidates) == 1:
+        return False  # one position: printed and exact are the same one candidate
+    if _differ(candidates):
+        return True
+    printed = [c for c in candidates if c.token.text.strip()]
+    exact = [c for c in candidates if c.exact]
+    return bool(printed) and bool(exact) and not any(c.exact for c in printed)
+
+
+def _resolve(candidates: list[_Candidate]) -> GridPlacement:
+    """One cell from the positions of the source that the form declares as that one cell."""
+    if len(candidates) == 1:
+        (chosen,) = candidates
+        # Fewer than two reasons hold no repeat.
+        if len(chosen.reasons) < 2:
+            return GridPlacement(chosen.token, chosen.reasons)
+        return GridPlacement(chosen.token, tuple(dict.fromkeys(chosen.reasons)))
+    printed = [c for c in candidates if c.token.text.strip()]
+    chosen_from = printed or candidates
+    exact = [c for c in chosen_from if c.exact]
+    chosen = (exact or chosen_from)[0]
+    reasons = list(chosen.reasons)
+    if any(not _same(c.token, chosen.token) for c in printed):
+        texts = ", ".join(repr(c.token.text) for c in printed)
+        reasons.append(
+            f"the source prints {texts} in positions the form declares as this one cell; "
+            f"read {chosen.token.text!r}, the first"
+        )
+    return GridPlacement(chosen.token, tuple(dict.fromkeys(reasons)))
+
+
+def read_grid(tokens: Sequence[Token], form: TableForm) -> GridReading | None:
+    """Place the cells of ``form`` from the grid tokens among ``tokens``.
+
+    None when there is no grid, or no row of the form is found in it: then the grid says
+    nothing about the table.
+    """
+    rows = _grid_rows(tokens)
+    if not rows:  # no token has a grid position (the text formats): no row can be found
+        return None
+    reader = _GridReader(form)
+    reader.read(rows)
+    if not reader.rows:
+        return None
+    return reader.result()

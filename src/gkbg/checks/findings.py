@@ -1,0 +1,128 @@
+# SPDX-License-Identifier: MIT
+"""What the checks return: findings, and the relations that could not be checked."""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from gkbg.core.lang import Text  # noqa: TC001 - resolved at run time by cattrs
+from gkbg.core.model import Value  # noqa: TC001 - resolved at run time by cattrs
+from gkbg.core.views import VIEWS
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+__all__ = ["CheckResult", "Finding", "NotCheckable", "Severity"]
+
+
+class Severity(str, enum.Enum):
+    """How serious a finding is: an ``error`` breaks a relation; a ``warning`` deserves a look."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@attrs.frozen
+class Finding:
+    """One thing a check found wrong with a report.
+
+    Attributes:
+        rule: The check's stable id (``applications.results_total``).
+        severity: ``error`` or ``warning``.
+        message: What is wrong, in Chinese and English.
+        cells: The cell keys involved; for a sum, the total first.
+        expected: The value the relation calls for: for a sum, the sum of the parts; for an
+            equation, the left side; for a comparison, the bound on the right; for a statement
+            in the text, the table's value. None when the check has no number to give.
+        actual: What the report printed against it: the total, the right side, the left side,
+            the number stated in the text. ``difference`` is ``actual - expected``.
+        quote: For a check of the text, the sentence it read.
+        reports: For a check across reports, the reports compared (their `Report.source`, or
+            agency and year): the previous year's and this year's for a series (the cell keys
+            then start with ``prev.`` and ``this.``), the summary report and then its units'
+            for a roll-up. Empty for a check of one report.
+    """
+
+    rule: str
+    severity: Severity
+    message: Text
+    cells: tuple[str, ...] = ()
+    expected: Value | None = None
+    actual: Value | None = None
+    quote: str | None = None
+    reports: tuple[str, ...] = ()
+
+    @property
+    def difference(self) -> Value | None:
+        """``actual - expected`` when both are numbers."""
+        if self.expected is None or self.actual is None:
+            return None
+        return self.actual - self.expected
+
+
+@attrs.frozen
+class NotCheckable:
+    """A relation that could not be evaluated because a cell it needs holds no number.
+
+    Attributes:
+        rule: The check's id.
+        cells: Every cell the relation involves.
+        missing: The ones that hold no number (blank, placeholder, invalid or unread).
+    """
+
+    rule: str
+    cells: tuple[str, ...]
+    missing: tuple[str, ...]
+
+
+@attrs.frozen
+class CheckResult:
+    """The outcome of checking one report: what is wrong, and what could not be checked.
+
+    Iterating over a result yields its findings.
+
+    Attributes:
+        findings: Every finding, errors first, in the order of the checks.
+        not_checkable: Relations skipped because a cell they need is missing.
+        source: The report's source, for display.
+    """
+
+    findings: tuple[Finding, ...] = ()
+    not_checkable: tuple[NotCheckable, ...] = ()
+    source: str | None = None
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self.findings)
+
+    def __len__(self) -> int:
+        return len(self.findings)
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        """The findings of severity ``error``."""
+        return tuple(f for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        """The findings of severity ``warning``."""
+        return tuple(f for f in self.findings if f.severity is Severity.WARNING)
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error (warnings allowed)."""
+        return not self.errors
+
+    def by_rule(self, rule: str) -> tuple[Finding, ...]:
+        """The findings of one check."""
+        return tuple(f for f in self.findings if f.rule == rule)
+
+    def to_pandas(self) -> Any:  # noqa: ANN401 - a pandas.DataFrame
+        """The findings as a pandas DataFrame (``gkbg[pandas]``); see `gkbg.findings_frame`."""
+        return VIEWS.findings_frame(self)
+
+    def _repr_html_(self) -> str:
+        """The findings as an HTML table (for Jupyter)."""
+        return VIEWS.result_html(self)

@@ -1,0 +1,84 @@
+# SPDX-License-Identifier: MIT
+"""What a relation rule means on a form: its instances, and the cell keys each one names.
+
+A relation rule (``sum``, ``equation``, ``compare``) is written once with selectors
+(``rows[tag]``, ``columns``) and ``{name}`` templates; on a form it expands to one instance per
+``foreach`` binding, each summing its ``over`` bindings. The engine evaluates the instances, rule
+files are validated against their keys, and `gkbg.testing` computes the cells they fix.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Mapping
+
+    from gkbg.checks.rules import Rule
+    from gkbg.core.schema import Column, Row, TableForm
+
+__all__ = ["bindings", "entry_fields", "expand", "expand_keys", "instances", "select"]
+
+
+def select(selector: str, form: TableForm) -> list[Row | Column]:
+    """The rows or columns a selector (``rows``, ``rows[tag]``, ``columns[tag]``) names."""
+    what, _, tag = selector.partition("[")
+    tag = tag.rstrip("]")
+    entries: list[Row | Column] = list(form.rows) if what == "rows" else list(form.columns)
+    return [entry for entry in entries if not tag or tag in entry.tags]
+
+
+def bindings(selectors: Mapping[str, str], form: TableForm) -> Iterator[dict[str, Row | Column]]:
+    """Every assignment of a row or column to each name, each from its selector's entries."""
+    names = list(selectors)
+    choices = [select(selectors[name], form) for name in names]
+    for combination in itertools.product(*choices):
+        yield dict(zip(names, combination, strict=True))
+
+
+def expand(
+    templates: Iterable[str], fixed: dict[str, Row | Column], rule: Rule, form: TableForm
+) -> list[str]:
+    """The cell keys of ``templates`` under ``fixed``, for every binding of the rule's ``over``."""
+    keys: list[str] = []
+    for template in templates:
+        for summed in bindings(rule.over, form):
+            bound = {**fixed, **summed}
+            keys.append(template.format(**{name: entry.key for name, entry in bound.items()}))
+    return list(dict.fromkeys(keys))
+
+
+def entry_fields(fixed: dict[str, Row | Column]) -> dict[str, object]:
+    """A message's fields for a binding: each name's key, ``_label`` and ``_en``."""
+    fields: dict[str, object] = {}
+    for name, entry in fixed.items():
+        fields[name] = entry.key
+        fields[f"{name}_label"] = entry.label
+        fields[f"{name}_en"] = entry.en
+    return fields
+
+
+@functools.lru_cache(maxsize=4096)
+def instances(
+    rule: Rule, form: TableForm
+) -> tuple[tuple[dict[str, object], list[str], list[str], list[str]], ...]:
+    """Each instance of a relation rule on one form: message fields, left, right, all keys."""
+    instances = []
+    for fixed in bindings(rule.foreach, form):
+        if rule.kind == "sum":
+            left = expand([rule.total or ""], fixed, rule, form)
+            right = expand(rule.items, fixed, rule, form)
+            keys = [*left, *(key for key in right if key not in left)]
+        else:
+            left = expand(rule.lhs, fixed, rule, form)
+            right = expand(rule.rhs, fixed, rule, form)
+            keys = [*left, *right]
+        instances.append((entry_fields(fixed), left, right, keys))
+    return tuple(instances)
+
+
+def expand_keys(rule: Rule, form: TableForm) -> list[str]:
+    """Every cell key a relation rule names on one form (for validating rules)."""
+    return [key for *_, keys in instances(rule, form) for key in keys]

@@ -1,0 +1,123 @@
+# SPDX-License-Identifier: MIT
+"""The limits that bound the time and memory gkbg spends on one document.
+
+Every document is untrusted. `Limits` says how large a document, its zip package and its
+token stream may be; `gkbg.parse(..., limits=gkbg.Limits(...))` changes them for one call.
+Whatever goes over a limit is refused with a `LimitExceededError` whose ``limit`` names the
+field, so a service can tell a user which limit their file broke.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from gkbg.core.errors import LimitExceededError
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "MARKUP",
+    "MEMORY",
+    "NESTING",
+    "Limits",
+    "check_text",
+    "check_tokens",
+    "exceeded",
+    "size_text",
+]
+
+_MIB = 1024 * 1024
+
+
+_COUNT = [attrs.validators.instance_of(int), attrs.validators.gt(0)]
+
+
+@attrs.frozen(kw_only=True)
+class Limits:
+    """How large a document may be; anything larger is refused with `LimitExceededError`.
+
+    The defaults are far above any real report (a report is a few hundred kilobytes, a few
+    dozen pages and zip members, and under a thousand tokens) and keep one document within
+    about a minute and a gigabyte and a half of address space (``docs/robustness.md`` says how
+    that is tested). Raise them with care in a service that takes uploads.
+
+    Attributes:
+        max_input_bytes: The size of the file or the bytes given to `gkbg.parse` (64 MiB). A
+            file is measured before it is read, so a larger one is never loaded.
+        max_tokens: Words, narrative blocks and table cells in the document (200,000).
+        max_text_chars: Characters of text in the document as read (1,000,000); a PDF's text
+            layer is measured page by page, each page before its words are read.
+        max_zip_members: Members of a ``.docx``/``.xlsx`` zip package (2,000).
+        max_member_bytes: The uncompressed size of one member read from a package (50 MiB).
+        max_package_bytes: The uncompressed size of all the members of a package (200 MiB).
+        max_compression_ratio: How many times a member of more than 1 MiB may be compressed
+            (200); more is refused as a zip bomb.
+        max_pages: Pages of a PDF (2,000).
+        conversion_seconds: How long LibreOffice may take to convert a legacy file (180).
+    """
+
+    max_input_bytes: int = attrs.field(default=64 * _MIB, validator=_COUNT)
+    max_tokens: int = attrs.field(default=200_000, validator=_COUNT)
+    max_text_chars: int = attrs.field(default=1_000_000, validator=_COUNT)
+    max_zip_members: int = attrs.field(default=2000, validator=_COUNT)
+    max_member_bytes: int = attrs.field(default=50 * _MIB, validator=_COUNT)
+    max_package_bytes: int = attrs.field(default=200 * _MIB, validator=_COUNT)
+    max_compression_ratio: int = attrs.field(default=200, validator=_COUNT)
+    max_pages: int = attrs.field(default=2000, validator=_COUNT)
+    conversion_seconds: float = attrs.field(
+        default=180.0, converter=float, validator=attrs.validators.gt(0.0)
+    )
+
+
+DEFAULT_LIMITS = Limits()
+"""The limits `gkbg.parse` applies unless given others."""
+
+NESTING = "nesting"
+"""The ``limit`` of a `LimitExceededError` for nesting deeper than libxml2 (256 levels) or
+Python's recursion allows; it is fixed, not a field of `Limits`."""
+
+MARKUP = "markup"
+"""The ``limit`` of a `LimitExceededError` for markup no real document has (an HTML tag with
+more than 1,000 attributes, which libxml2 reads in quadratic time); it is fixed."""
+
+MEMORY = "memory"
+"""The ``limit`` of a `LimitExceededError` when memory ran out while reading."""
+
+
+def size_text(size: int) -> str:
+    """A size for a message: ``50 MB`` from a mebibyte up, else in bytes."""
+    return f"{size / _MIB:,.0f} MB" if size >= _MIB else f"{size:,} bytes"
+
+
+def exceeded(name: str, field: str, reason: str) -> LimitExceededError:
+    """The error for ``reason`` (which says by how much) going over ``Limits.<field>``."""
+    return LimitExceededError(name, f"{reason} (the limit is Limits.{field})", field)
+
+
+def check_text(length: int, name: str, limits: Limits) -> None:
+    """Refuse a document whose text has more than ``limits.max_text_chars`` characters.
+
+    Raises:
+        LimitExceededError: ``length`` is over the limit.
+    """
+    if length > limits.max_text_chars:
+        raise exceeded(
+            name,
+            "max_text_chars",
+            f"the document's text has {length:,} characters, more than "
+            f"{limits.max_text_chars:,}: refused as too large",
+        )
+
+
+def check_tokens(count: int, name: str, limits: Limits) -> None:
+    """Refuse a document with more than ``limits.max_tokens`` tokens.
+
+    Raises:
+        LimitExceededError: ``count`` is over the limit.
+    """
+    if count > limits.max_tokens:
+        raise exceeded(
+            name,
+            "max_tokens",
+            f"the document has more than {limits.max_tokens:,} tokens (words, paragraphs and "
+            "table cells): refused as too large",
+        )

@@ -1,0 +1,419 @@
+# SPDX-License-Identifier: MIT
+"""Word ``.docx``: the statistical tables as agencies fill the official Word template.
+
+Only ``word/document.xml`` is read, with lxml straight from the zip archive (no python-docx).
+What is read from its body, in document order:
+
+* **Table cells.** Every ``w:tbl`` becomes one cell token per *origin* cell, row by row: a cell
+  merged across columns (``w:gridSpan``, or the legacy ``w:hMerge``) is one token, and the cells
+  a vertical merge covers below its first cell (``w:vMerge`` continuing one that starts above)
+  give no token at all. Each token's `Location` gives the table's index in document order
+  (``table_index``), the row's index in the table (``row_index``) and the cell's first column
+  in the table's grid (``col_index``, counting ``w:gridBefore`` and the spans before it), as
+  well as its offsets in `Layout.text`. A cell's text is the text of its paragraphs joined by
+  a space. A table nested in a cell is read as a table of its own, right after the cell that
+  holds it; its text is not part of that cell's text.
+* **Narrative.** Every paragraph outside tables is one narrative token.
+* **Containers.** Paragraphs, tables, rows and cells inside content controls (``w:sdt``) and
+  custom XML are read in place; a content control still showing its placeholder prompt reads
+  as empty.
+* **Text.** ``w:t`` runs, inserted text (``w:ins``) included; ``w:br``, ``w:cr`` and ``w:tab``
+  read as a space. Deleted and moved-away text (``w:del``, ``w:moveFrom``), field codes,
+  hidden runs (``w:vanish``), drawings and text boxes are not read. `Layout.text` is the
+  visible text: one line per paragraph and one line per table row, its cells separated by
+  `` | `` (as the pipe-cell format flattens a table).
+
+Headers, footers, footnotes, comments and the other parts of the package are not read.
+
+The archive is opened within the `gkbg.Limits` of the call by the zip guard all packages
+share (``gkbg.read.package``: member count, uncompressed size, compression ratio), and the XML is
+parsed without DTDs or entities. A package over a limit is refused with a
+`LimitExceededError`, a DTD with an `UnsafeDocumentError`, a damaged archive or malformed XML
+with a `CorruptDocumentError`, an OLE compound file (a legacy ``.doc``/``.wps``, or a
+password-protected Word document, which needs converting to ``.docx`` first) with a
+`DocumentError`; each names the file.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING, Protocol, cast
+
+import attrs
+
+from gkbg.core.compat import OLE_SIGNATURE, ZIP_SIGNATURE
+from gkbg.core.errors import (
+    CorruptDocumentError,
+    DocumentError,
+    LimitExceededError,
+    UnknownFormatError,
+)
+from gkbg.core.limits import NESTING, check_tokens
+from gkbg.read.layout import Layout, Token, TokenKind, TokenWriter, token_kind
+from gkbg.read.package import Package, holds_member, parse_xml
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from gkbg.core.limits import Limits
+    from gkbg.read.base import Input
+
+__all__ = ["DocxParser"]
+
+DOCUMENT_PART = "word/document.xml"
+_MAX_SPAN = 1000
+
+_W_NAMESPACES = frozenset(
+    {
+        "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+        "http://purl.oclc.org/ooxml/wordprocessingml/main",  # ISO 29500 Strict
+    }
+)
+_MC_NAMESPACE = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+
+# Containers read in place: inline (in a paragraph) and block-level (around paragraphs, tables,
+# rows and cells). Anything else that is no run, paragraph or table is not read.
+_INLINE_CONTAINERS = frozenset(
+    {"hyperlink", "smartTag", "customXml", "ins", "moveTo", "fldSimple", "dir", "bdo"}
+)
+_BLOCK_CONTAINERS = frozenset({"customXml", "ins", "moveTo"})
+_FALSE = frozenset({"0", "false", "off"})
+# Characters that would start a new line in `Layout.text` (str.splitlines splits on all).
+_LINE_BREAKS = str.maketrans(dict.fromkeys("\t\n\v\f\r\x1c\x1d\x1e\x85\u2028\u2029", " "))
+
+
+class _Node(Protocol):
+    """The part of an lxml element this module uses (lxml ships no type information)."""
+
+    tag: object
+    text: str | None
+
+    def get(self, key: str, default: str | None = None) -> str | None: ...
+
+    def __iter__(self) -> Iterator[_Node]: ...
+
+
+# --------------------------------------------------------------------------------------------
+# The package.
+
+
+def _not_docx(data: bytes, name: str) -> DocumentError:
+    if data.startswith(OLE_SIGNATURE):
+        return UnknownFormatError(
+            name,
+            "an OLE compound file, not a .docx: a legacy Word .doc or WPS .wps document, or an "
+            "encrypted (password-protected) Word document; convert it to an unencrypted .docx "
+            "first (for example with LibreOffice: soffice --headless --convert-to docx)",
+        )
+    return UnknownFormatError(name, "not a Word .docx file (a .docx is a zip archive; this is not)")
+
+
+def _what_instead(names: set[str]) -> str:
+    if "xl/workbook.xml" in names:
+        return "an Excel workbook, not a Word document"
+    if "ppt/presentation.xml" in names:
+        return "a PowerPoint presentation, not a Word document"
+    if "content.xml" in names and "mimetype" in names:
+        return "an OpenDocument file (.odt or similar), not a Word .docx; save it as .docx"
+    return f"a zip archive without {DOCUMENT_PART}: not a Word .docx document"
+
+
+def _document_xml(data: bytes, name: str, limits: Limits) -> bytes:
+    """The bytes of ``word/document.xml``, read within the limits."""
+    if not data.startswith(ZIP_SIGNATURE):
+        raise _not_docx(data, name)
+    package = Package(data, name, kind=".docx", limits=limits)
+    try:
+        return package.read(DOCUMENT_PART)
+    except KeyError:
+        raise UnknownFormatError(name, _what_instead(set(package.names))) from None
+    finally:
+        package.close()
+
+
+def _parse_xml(content: bytes, name: str) -> tuple[_Node, str]:
+    """The document element and the WordprocessingML namespace it uses."""
+    node = cast("_Node", parse_xml(content, name, DOCUMENT_PART))
+    namespace, local = _split(node.tag)
+    if local != "document" or namespace not in _W_NAMESPACES:
+        raise CorruptDocumentError(name, f"{DOCUMENT_PART} is not a WordprocessingML document")
+    return node, namespace
+
+
+# --------------------------------------------------------------------------------------------
+# Elements.
+
+
+@functools.lru_cache(maxsize=1024)
+def _split(tag: object) -> tuple[str | None, str | None]:
+    """An element's namespace and local name; (None, None) for comments and the like.
+
+    A document uses a few dozen tags, each many times: each is split once.
+    """
+    if not isinstance(tag, str):
+        return None, None
+    if tag.startswith("{"):
+        namespace, _, local = tag[1:].partition("}")
+        return namespace, local
+    return "", tag
+
+
+class _Reader:
+    """Walks the body, writing `Layout.text` and collecting one token per paragraph or cell."""
+
+    def __init__(self, namespace: str) -> None:
+        self._ns = namespace
+        self._pieces: list[str] = []
+        self._length = 0
+        self._line_open = False
+        self._tables = 0
+        # (start, end, cell, table, row, column) of each token, offsets into the text.
+        self.spans: list[tuple[int, int, bool, int | None, int | None, int | None]] = []
+
+    # ---- names and attributes
+
+    def _name(self, node: _Node) -> str | None:
+        """The local name of a WordprocessingML element.
+
+        ``mc:<name>`` for markup-compatibility elements, None for anything else.
+        """
+        namespace, local = _split(node.tag)
+        if namespace == self._ns:
+            return local
+        if namespace == _MC_NAMESPACE:
+            return f"mc:{local}"
+        return None
+
+    def _child(self, node: _Node, name: str) -> _Node | None:
+        return next((child for child in node if self._name(child) == name), None)
+
+    def _property(self, node: _Node, props: str, name: str) -> _Node | None:
+        container = self._child(node, props)
+        return None if container is None else self._child(container, name)
+
+    def _val(self, node: _Node) -> str | None:
+        return node.get(f"{{{self._ns}}}val")
+
+    def _int(self, node: _Node | None, default: int) -> int:
+        if node is None:
+            return default
+        try:
+            value = int(self._val(node) or default)
+        except ValueError:
+            return default
+        return min(max(value, 0), _MAX_SPAN)
+
+    def _on(self, node: _Node | None) -> bool:
+        """Whether a toggle property (``<w:vanish/>``) is present and not switched off."""
+        return node is not None and (self._val(node) or "true").lower() not in _FALSE
+
+    def _placeholder(self, sdt: _Node) -> bool:
+        """Whether a content control shows its placeholder prompt instead of content."""
+        return self._on(self._property(sdt, "sdtPr", "showingPlcHdr"))
+
+    def _content(self, node: _Node) -> Iterator[_Node]:
+        """The children of a container.
+
+        For ``w:sdt``, those of its ``w:sdtContent``; for ``mc:AlternateContent``, those of its
+        first choice.
+        """
+        name = self._name(node)
+        if name == "sdt":
+            content = self._child(node, "sdtContent")
+            return iter(()) if content is None else iter(content)
+        if name == "mc:AlternateContent":
+            chosen = self._child(node, "mc:Choice")
+            if chosen is None:
+                chosen = self._child(node, "mc:Fallback")
+            return iter(()) if chosen is None else iter(chosen)
+        return iter(node)
+
+    def _flagged(
+        self, node: _Node, wanted: frozenset[str], *, blank: bool = False
+    ) -> Iterator[tuple[_Node, bool]]:
+        """The ``wanted`` children of ``node`` (``p``, ``tbl``, ``tr``, ``tc``), in order.
+
+        Those inside content controls and custom XML are included, each paired with whether it
+        only shows a content control's placeholder prompt.
+        """
+        for child in self._content(node):
+            name = self._name(child)
+            if name in wanted:
+                yield child, blank
+            elif name == "sdt":
+                yield from self._flagged(child, wanted, blank=blank or self._placeholder(child))
+            elif name in _BLOCK_CONTAINERS or name == "mc:AlternateContent":
+                yield from self._flagged(child, wanted, blank=blank)
+
+    # ---- text
+
+    def _paragraph_text(self, paragraph: _Node) -> str:
+        pieces: list[str] = []
+        self._inline(paragraph, pieces)
+        return "".join(pieces).translate(_LINE_BREAKS)
+
+    def _inline(self, node: _Node, pieces: list[str]) -> None:
+        for child in self._content(node):
+            name = self._name(child)
+            if name == "r":
+                if not self._on(self._property(child, "rPr", "vanish")):
+                    self._run(child, pieces)
+            elif name == "sdt":
+                if not self._placeholder(child):
+                    self._inline(child, pieces)
+            elif name in _INLINE_CONTAINERS:
+                self._inline(child, pieces)
+
+    def _run(self, run: _Node, pieces: list[str]) -> None:
+        for child in run:
+            name = self._name(child)
+            if name == "t":
+                pieces.append(child.text or "")
+            elif name in {"br", "cr", "tab", "ptab"}:
+                pieces.append(" ")
+            elif name == "noBreakHyphen":
+                pieces.append("-")
+
+    # ---- writing
+
+    def _write(self, text: str) -> int:
+        start = self._length
+        self._pieces.append(text)
+        self._length += len(text)
+        return start
+
+    def _end_line(self) -> None:
+        if self._line_open:
+            self._write("\n")
+            self._line_open = False
+
+    def _span(self, text: str, start: int) -> tuple[int, int]:
+        """The offsets of ``text`` (written at ``start``) without its surrounding white space."""
+        stripped = text.strip()
+        if not stripped:
+            return start, start
+        lead = len(text) - len(text.lstrip())
+        return start + lead, start + lead + len(stripped)
+
+    def _paragraph(self, text: str) -> None:
+        self._end_line()
+        start = self._write(text)
+        self._write("\n")
+        if text.strip():
+            self.spans.append((*self._span(text, start), False, None, None, None))
+
+    def _cell(self, text: str, table: int, row: int, column: int) -> None:
+        if self._line_open:
+            self._write(" | ")
+        start = self._write(text)
+        self._line_open = True
+        self.spans.append((*self._span(text, start), True, table, row, column))
+
+    # ---- structure
+
+    def body(self, body: _Node) -> None:
+        """Read the paragraphs and tables of the document's body."""
+        for child, blank in self._flagged(body, frozenset({"p", "tbl"})):
+            if self._name(child) == "p":
+                self._paragraph("" if blank else self._paragraph_text(child))
+            else:
+                self._table(child, blank=blank)
+
+    def _table(self, table: _Node, *, blank: bool) -> None:
+        index = self._tables
+        self._tables += 1
+        merging: set[int] = set()  # grid columns where a vertical merge runs on from above
+        rows = (
+            (row, row_blank)
+            for row, row_blank in self._flagged(table, frozenset({"tr"}), blank=blank)
+            if self._property(row, "trPr", "del") is None  # a row deleted as a tracked change
+        )
+        for row_index, (row, row_blank) in enumerate(rows):
+            self._end_line()
+            column = self._int(self._property(row, "trPr", "gridBefore"), 0)
+            continuing: set[int] = set()
+            for cell, cell_blank in self._flagged(row, frozenset({"tc"}), blank=row_blank):
+                span = max(1, self._int(self._property(cell, "tcPr", "gridSpan"), 1))
+                vmerge = self._property(cell, "tcPr", "vMerge")
+                hmerge = self._property(cell, "tcPr", "hMerge")
+                continues = vmerge is not None and self._val(vmerge) in {None, "continue"}
+                if continues and column in merging:
+                    continuing.add(column)
+                elif hmerge is None or self._val(hmerge) == "restart":
+                    self._cell_content(cell, index, row_index, column, blank=cell_blank)
+                    if vmerge is not None:
+                        continuing.add(column)
+                column += span
+            merging = continuing
+            self._end_line()
+
+    def _cell_content(self, cell: _Node, table: int, row: int, column: int, *, blank: bool) -> None:
+        texts: list[str] = []
+        nested: list[tuple[_Node, bool]] = []
+        for child, child_blank in self._flagged(cell, frozenset({"p", "tbl"}), blank=blank):
+            if self._name(child) == "tbl":
+                nested.append((child, child_blank))
+            elif not child_blank:
+                text = self._paragraph_text(child).strip()
+                if text:
+                    texts.append(text)
+        self._cell(" ".join(texts), table, row, column)
+        for inner, inner_blank in nested:
+            self._end_line()
+            self._table(inner, blank=inner_blank)
+
+    def layout(self, *, source: str, format: str) -> Layout:  # noqa: A002
+        """The finished layout."""
+        text = "".join(self._pieces)
+        writer = TokenWriter(text)
+        tokens: list[Token] = []
+        for start, end, cell, table, row, column in self.spans:
+            piece = text[start:end]
+            # A narrative paragraph is never a value, whatever it holds.
+            kind = token_kind(piece, cell=True) if cell else TokenKind.TEXT
+            location = writer.location(start, end)
+            if cell:
+                location = attrs.evolve(
+                    location, table_index=table, row_index=row, col_index=column
+                )
+            tokens.append(Token(piece, kind, cell, location))
+        return Layout(tuple(tokens), text, source, format)
+
+
+# --------------------------------------------------------------------------------------------
+# The parser.
+
+
+class DocxParser:
+    """Reads Word ``.docx`` files: their tables cell by cell, and their paragraphs."""
+
+    name = "docx"
+    description = "Word .docx document (tables read cell by cell, merged cells as one)"
+
+    def sniff(self, document: Input) -> float:
+        """Sure when the bytes are a zip archive holding ``word/document.xml``."""
+        data = document.data
+        if not data.startswith(ZIP_SIGNATURE):
+            return 0.0
+        return 0.95 if holds_member(data, DOCUMENT_PART, document.limits) else 0.0
+
+    def read(self, document: Input) -> Layout:
+        """Tokens for the body's paragraphs and table cells, in document order.
+
+        Raises:
+            DocumentError: The file is no .docx, is damaged, or exceeds the limits.
+        """
+        content = _document_xml(document.data, document.name, document.limits)
+        root, namespace = _parse_xml(content, document.name)
+        reader = _Reader(namespace)
+        body = next((child for child in root if _split(child.tag) == (namespace, "body")), None)
+        if body is None:
+            raise CorruptDocumentError(document.name, f"{DOCUMENT_PART} has no body")
+        try:
+            reader.body(body)
+        except RecursionError:
+            raise LimitExceededError(
+                document.name, f"{DOCUMENT_PART} nests tables or containers too deeply", NESTING
+            ) from None
+        check_tokens(len(reader.spans), document.name, document.limits)
+        return reader.layout(source=document.name, format=self.name)

@@ -1,0 +1,185 @@
+# SPDX-License-Identifier: MIT
+"""The intermediate form every parser produces: a stream of tokens plus the document's text.
+
+A parser's only job is to turn its format into a `Layout`. Which token is which cell is decided
+once, for every format, by the schema alignment in ``gkbg.align.report``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import enum
+import itertools
+import operator
+from typing import TYPE_CHECKING
+
+import attrs
+
+from gkbg.core.limits import check_tokens
+from gkbg.core.model import Location
+from gkbg.core.text import looks_like_value
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from gkbg.core.limits import Limits
+
+__all__ = ["Layout", "Token", "TokenKind", "TokenWriter", "token_kind"]
+
+
+class TokenKind(str, enum.Enum):
+    """What a token looks like: a value (number or placeholder), other text, or an empty cell."""
+
+    TEXT = "text"
+    VALUE = "value"
+    EMPTY = "empty"
+
+
+def token_kind(text: str, *, cell: bool) -> TokenKind:
+    """What a piece of text looks like: a value, other text, or (for a cell) empty."""
+    if not text.strip():
+        return TokenKind.EMPTY if cell else TokenKind.TEXT
+    return TokenKind.VALUE if looks_like_value(text) else TokenKind.TEXT
+
+
+@attrs.frozen
+class Token:
+    """A piece of the document in reading order.
+
+    Attributes:
+        text: The text as printed.
+        kind: What it looks like.
+        cell: True when the source marks the token as one whole table cell (HTML, Word and
+            pipe text do; flattened text does not). Only cell tokens can be empty.
+        location: Where the token is in the source.
+        uncertain: Why the parser doubts its reading of the token (a PDF cell whose text runs
+            over its ruling lines, say); carried over to the cell it is placed in.
+    """
+
+    text: str
+    kind: TokenKind
+    cell: bool = False
+    location: Location = attrs.field(factory=Location)
+    uncertain: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Layout:
+    """A document as a parser hands it to the alignment.
+
+    Attributes:
+        tokens: The document's tokens in reading order, narrative and tables alike.
+        text: The document's whole text, for metadata (title, agency, year).
+        source: The file name, or None.
+        format: The parser's name.
+    """
+
+    tokens: tuple[Token, ...]
+    text: str
+    source: str | None = None
+    format: str | None = None
+
+
+_ONE = 1
+
+
+class TokenWriter:
+    """Builds tokens from a decoded text, computing line and column from character offsets.
+
+    Given ``limits``, `add` refuses a token beyond ``limits.max_tokens`` with a
+    `LimitExceededError` naming ``source``.
+    """
+
+    def __init__(
+        self, text: str, *, source: str = "<document>", limits: Limits | None = None
+    ) -> None:
+        """Index the line starts of ``text``."""
+        self.text = text
+        self._source = source
+        self._limits = limits
+        # Each line starts one past the end of the one before: the running sum of the lengths
+        # of the lines before it, each with its "\n".
+        lines = text.split("\n")
+        del lines[-1]
+        self._line_starts = [0, *itertools.accumulate(map(_ONE.__add__, map(len, lines)))]
+        self.tokens: list[Token] = []
+
+    def location(self, start: int, end: int) -> Location:
+        """The location of ``text[start:end]``."""
+        line = bisect.bisect_right(self._line_starts, start)
+        return Location(start, end, line, start - self._line_starts[line - 1] + 1)
+
+    def add(self, start: int, end: int, *, cell: bool, kind: TokenKind | None = None) -> None:
+        """Add ``text[start:end]`` as a token; its kind is guessed from its text unless given."""
+        if self._limits is not None:
+            check_tokens(len(self.tokens) + 1, self._source, self._limits)
+        piece = self.text[start:end]
+        if kind is None:
+            kind = token_kind(piece, cell=cell)
+        self.tokens.append(Token(piece.strip(), kind, cell, self.location(start, end)))
+
+    def add_spans(self, spans: Iterable[tuple[int, int, bool, TokenKind | None]]) -> None:
+        """Add a token for each ``(start, end, cell, kind)``, in order: what `add` would add.
+
+        One call for a document's tokens rather than one per token.
+        """
+        text = self.text
+        line_starts = self._line_starts
+        tokens = self.tokens
+        append = tokens.append
+        limits = self._limits
+        value, other, empty = TokenKind.VALUE, TokenKind.TEXT, TokenKind.EMPTY
+        for start, end, cell, given in spans:
+            if limits is not None and len(tokens) >= limits.max_tokens:
+                check_tokens(len(tokens) + 1, self._source, limits)
+            piece = text[start:end]
+            stripped = piece.strip()
+            kind = given
+            if kind is None:
+                if stripped:
+                    kind = value if looks_like_value(piece) else other
+                else:
+                    kind = empty if cell else other
+            line = bisect.bisect_right(line_starts, start)
+            location = Location(start, end, line, start - line_starts[line - 1] + 1)
+            append(Token(stripped, kind, cell, location))
+
+    def add_words(self, spans: Iterable[tuple[int, int]]) -> None:
+        """Add the text of each ``(start, end)`` span, in order, as a token that is no cell.
+
+        Each token is the one `add` would add for its span.
+        """
+        text = self.text
+        line_starts = self._line_starts
+        tokens = self.tokens
+        append = tokens.append
+        limits = self._limits
+        value, other = TokenKind.VALUE, TokenKind.TEXT
+        for start, end in spans:
+            if limits is not None and len(tokens) >= limits.max_tokens:
+                check_tokens(len(tokens) + 1, self._source, limits)
+            piece = text[start:end]
+            stripped = piece.strip()
+            kind = value if stripped and looks_like_value(piece) else other
+            line = bisect.bisect_right(line_starts, start)
+            location = Location(start, end, line, start - line_starts[line - 1] + 1)
+            append(Token(stripped, kind, cell=False, location=location))
+
+    def layout(self, *, source: str | None, format: str) -> Layout:  # noqa: A002
+        """The finished layout."""
+        return Layout(tuple(self.tokens), self.text, source, format)
+
+
+_LOCATION = operator.attrgetter("location")
+_START = operator.attrgetter("start")
+_END = operator.attrgetter("end")
+
+
+def token_span(tokens: Sequence[Token]) -> tuple[int, int] | None:
+    """The character span covered by ``tokens`` in the decoded text, when they have offsets."""
+    locations = list(map(_LOCATION, tokens))
+    starts = [start for start in map(_START, locations) if start is not None]
+    ends = [end for end in map(_END, locations) if end is not None]
+    if not starts or not ends:
+        return None
+    return min(starts), max(ends)

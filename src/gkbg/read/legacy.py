@@ -1,0 +1,79 @@
+# SPDX-License-Identifier: MIT
+"""Legacy binary files (.doc, .wps, .et, .xls), converted with LibreOffice.
+
+Word 97–2003 and WPS files are OLE compound files that no Python library reads reliably. When
+LibreOffice is installed (``soffice`` on the PATH), gkbg converts them to .docx or .xlsx in a
+private temporary folder and reads the result with the ``docx`` or ``xlsx`` parser; otherwise
+it says how to get LibreOffice. Every cell keeps the location the converted file gives it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import attrs
+
+from gkbg.core.compat import OLE_SIGNATURE
+from gkbg.core.errors import (
+    DocumentError,
+    EncryptedDocumentError,
+    UnknownFormatError,
+)
+from gkbg.core.office import convert, find_soffice
+from gkbg.read.base import Input
+from gkbg.read.docx import DocxParser
+from gkbg.read.xlsx import XlsxParser
+
+if TYPE_CHECKING:
+    from gkbg.read.layout import Layout
+
+__all__ = ["LegacyParser"]
+
+_WORD_STREAM = "WordDocument".encode("utf-16-le")
+_SHEET_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_INSTALL_HINT = (
+    "install LibreOffice (for example: apt-get install libreoffice-writer-nogui "
+    "libreoffice-calc-nogui) so that 'soffice' is on the PATH, or save the file as .docx or .xlsx"
+)
+
+
+class LegacyParser:
+    """Reads .doc, .wps, .et and .xls files by converting them with LibreOffice."""
+
+    name = "legacy"
+    description = "Word 97-2003 .doc, WPS .wps/.et and Excel .xls, converted with LibreOffice"
+
+    def sniff(self, document: Input) -> float:
+        """Sure when the file is an OLE compound file (the legacy Office and WPS container)."""
+        return 0.9 if document.data.startswith(OLE_SIGNATURE) else 0.0
+
+    def read(self, document: Input) -> Layout:
+        """Convert the file and read the converted copy.
+
+        Raises:
+            EncryptedDocumentError: The file needs a password.
+            CorruptDocumentError: LibreOffice could not convert it.
+            LimitExceededError: The conversion took longer than ``conversion_seconds``.
+            DocumentError: LibreOffice is not installed.
+        """
+        data = document.data
+        if not data.startswith(OLE_SIGNATURE):
+            raise UnknownFormatError(document.name, "not a legacy .doc/.wps/.et/.xls file")
+        if _ENCRYPTED_STREAM in data:
+            raise EncryptedDocumentError(document.name, "encrypted document: it needs a password")
+        spreadsheet = _WORD_STREAM not in data and any(s in data for s in _SHEET_STREAMS)
+        target = "xlsx" if spreadsheet else "docx"
+        soffice = find_soffice()
+        if soffice is None:
+            raise DocumentError(
+                document.name,
+                f"a legacy {'spreadsheet' if spreadsheet else 'Word/WPS'} file: "
+                f"reading it needs LibreOffice; {_INSTALL_HINT}",
+            )
+        suffix = "xls" if spreadsheet else "doc"
+        converted = convert(soffice, data, suffix, target, document.name, document.limits)
+        copy = Input(converted, document.name, document.limits)
+        reader = XlsxParser() if spreadsheet else DocxParser()
+        layout = reader.read(copy)
+        return attrs.evolve(layout, format=self.name)

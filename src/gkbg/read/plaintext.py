@@ -1,0 +1,109 @@
+# SPDX-License-Identifier: MIT
+"""The two plain-text formats.
+
+``pipe``: an HTML table flattened to text one cell per line, each cell followed by `` |``, with
+runs of ``|`` where merged cells were (the form the seed reports 000, 001, 003 and 004 take).
+
+``text``: text as copy-paste from a PDF or Word file produces it: words separated by spaces and
+line breaks, labels and numbers in whatever order the layout engine emitted them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import regex
+
+from gkbg.core.errors import UnknownFormatError
+from gkbg.read.layout import TokenKind, TokenWriter
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from gkbg.read.base import Input
+    from gkbg.read.layout import Layout
+
+__all__ = ["FlatTextParser", "PipeTextParser"]
+
+_CELL_LINE = regex.compile(r"\|[ \t]*$")
+_WORD = regex.compile(r"\S+")
+_CJK = regex.compile(r"\p{Han}")
+_MIN_CELL_LINES = 10
+
+
+# A line (as `str.splitlines` cuts lines) ending in ``|``: the ``|`` and the break after it.
+_CELL_LINE_END = regex.compile(r"\|[ \t]*(?=\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]|\Z)")
+
+
+def _cell_lines(text: str) -> int:
+    """How many lines end in ``|``, counted up to `_MIN_CELL_LINES`."""
+    count = 0
+    for _ in _CELL_LINE_END.finditer(text):
+        count += 1
+        if count >= _MIN_CELL_LINES:
+            break
+    return count
+
+
+class PipeTextParser:
+    """Reads pipe-cell text: one table cell per line, ``|`` after each cell."""
+
+    name = "pipe"
+    description = "text with one table cell per line, each followed by ' |'"
+
+    def sniff(self, document: Input) -> float:
+        """Sure when many lines end in ``|``."""
+        if not document.is_text():
+            return 0.0
+        return 0.9 if _cell_lines(document.text()) >= _MIN_CELL_LINES else 0.0
+
+    def read(self, document: Input) -> Layout:
+        """Cells from the lines that end in ``|``; every other line is one narrative token."""
+        text = document.text()
+        writer = TokenWriter(text, source=document.name, limits=document.limits)
+        writer.add_spans(_pipe_spans(text))
+        if not any(token.cell for token in writer.tokens):
+            raise UnknownFormatError(document.name, "no line ends in '|': not pipe-cell text")
+        return writer.layout(source=document.name, format=self.name)
+
+
+def _pipe_spans(text: str) -> Iterator[tuple[int, int, bool, TokenKind | None]]:
+    """The tokens of pipe-cell text in order, as ``(start, end, cell, kind)``.
+
+    A line ending in ``|`` holds a cell before each ``|``; any other line that is not blank is
+    one narrative token, without the white space around it.
+    """
+    offset = 0
+    search = _CELL_LINE.search
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        if search(body):
+            start = offset
+            for piece in body.split("|")[:-1]:
+                end = start + len(piece)
+                yield start, end, True, None
+                start = end + 1
+        elif body.strip():
+            lead = len(body) - len(body.lstrip())
+            yield offset + lead, offset + len(body.rstrip()), False, TokenKind.TEXT
+        offset += len(line)
+
+
+class FlatTextParser:
+    """Reads flattened text: words separated by white space, in any order."""
+
+    name = "text"
+    description = "plain text as copied from a PDF or Word file"
+
+    def sniff(self, document: Input) -> float:
+        """Fairly sure for any text with Chinese characters in it; it is the fallback."""
+        if not document.is_text():
+            return 0.0
+        return 0.5 if _CJK.search(document.text()) else 0.1
+
+    def read(self, document: Input) -> Layout:
+        """Every run of non-space characters is a token."""
+        text = document.text()
+        writer = TokenWriter(text, source=document.name, limits=document.limits)
+        writer.add_words(match.span() for match in _WORD.finditer(text))
+        return writer.layout(source=document.name, format=self.name)

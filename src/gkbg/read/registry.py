@@ -1,0 +1,304 @@
+# SPDX-License-Identifier: MIT
+"""The parsers by format name: the built-in readers, plugins, and `parse_layout`.
+
+Parsers register by name, in code with `register_parser` or from other packages through the
+``gkbg.parsers`` entry-point group. `parse_layout` turns a path, bytes or text into a `Layout`;
+``gkbg.align.report.parse`` goes on to the `Report`.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from gkbg.core.errors import (
+    CorruptDocumentError,
+    DocumentError,
+    EmptyDocumentError,
+    EncodingError,
+    GkbgError,
+    LimitExceededError,
+    PluginError,
+    UnknownFormatError,
+)
+from gkbg.core.limits import (
+    DEFAULT_LIMITS,
+    MEMORY,
+    NESTING,
+    Limits,
+    check_text,
+    check_tokens,
+    exceeded,
+    size_text,
+)
+from gkbg.core.plugins import load_plugins
+from gkbg.read.base import Input, Parser
+from gkbg.read.docx import DocxParser
+from gkbg.read.html import HtmlParser
+from gkbg.read.legacy import LegacyParser
+from gkbg.read.pdf.reader import PdfParser
+from gkbg.read.plaintext import FlatTextParser, PipeTextParser
+from gkbg.read.xlsx import XlsxParser
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from gkbg.read.layout import Layout
+
+__all__ = [
+    "BUILTIN_PARSERS",
+    "ENTRY_POINT_GROUP",
+    "ParserRegistry",
+    "Source",
+    "default_registry",
+    "parse_layout",
+    "register_parser",
+]
+
+ENTRY_POINT_GROUP = "gkbg.parsers"
+"""The entry-point group other packages use to ship parsers."""
+
+Source = str | bytes | os.PathLike[str]
+
+
+class ParserRegistry:
+    """Parsers by format name. Entry points are loaded on first use, once per process."""
+
+    def __init__(self, parsers: Iterable[Parser] = (), *, entry_points: bool = True) -> None:
+        """Start with ``parsers``; load the ``gkbg.parsers`` entry points if asked to."""
+        self._parsers: dict[str, Parser] = {}
+        self._entry_points = entry_points
+        self._loaded = not entry_points
+        self._lock = threading.Lock()
+        self._broken: list[PluginError] = []
+        for parser in parsers:
+            self.register(parser)
+
+    def register(self, parser: Parser, *, replace: bool = False) -> None:
+        """Add a parser under its name.
+
+        Raises:
+            TypeError: ``parser`` does not provide `Parser`.
+            ValueError: A parser of that name exists and ``replace`` is false.
+        """
+        if not isinstance(parser, Parser):
+            raise TypeError(f"{parser!r} is not a gkbg parser (needs name, sniff and read)")
+        if parser.name in self._parsers and not replace:
+            raise ValueError(f"a parser named {parser.name!r} is already registered")
+        self._parsers[parser.name] = parser
+
+    def _load_entry_points(self) -> None:
+        with self._lock:
+            if self._loaded:
+                return
+            self._loaded = True
+            parsers, self._broken = load_plugins(ENTRY_POINT_GROUP, _parser_of)
+            for parser in parsers:
+                self._parsers.setdefault(parser.name, parser)
+
+    @property
+    def broken(self) -> tuple[PluginError, ...]:
+        """The ``gkbg.parsers`` entry points left out because they cannot be used, and why."""
+        self._load_entry_points()
+        return tuple(self._broken)
+
+    def names(self) -> tuple[str, ...]:
+        """Every registered format name."""
+        self._load_entry_points()
+        return tuple(self._parsers)
+
+    def get(self, name: str) -> Parser:
+        """The parser for a format name.
+
+        Raises:
+            UnknownFormatError: No parser has that name; the message lists the known ones, or
+                names the plugin that would provide it and why it cannot be used.
+        """
+        self._load_entry_points()
+        try:
+            return self._parsers[name]
+        except KeyError:
+            for error in self._broken:
+                if error.name == name:
+                    raise UnknownFormatError(f"format={name!r}", str(error)) from None
+            known = ", ".join(self._parsers)
+            raise UnknownFormatError(
+                f"format={name!r}", f"no parser for this format; known formats: {known}"
+            ) from None
+
+    def detect(self, document: Input) -> Parser:
+        """The parser most sure it can read ``document``.
+
+        Raises:
+            UnknownFormatError: No parser recognises the document.
+        """
+        self._load_entry_points()
+        best: tuple[float, Parser] | None = None
+        for parser in self._parsers.values():
+            confidence = parser.sniff(document)
+            if confidence > 0 and (best is None or confidence > best[0]):
+                best = (confidence, parser)
+        if best is None:
+            known = ", ".join(self._parsers)
+            try:
+                document.text()
+            except EncodingError:
+                raise  # text, in no encoding gkbg reads: say so rather than "binary"
+            except DocumentError:
+                what = "binary data"
+            else:
+                what = "text"
+            raise UnknownFormatError(
+                document.name, f"{what} in no format gkbg can read (known formats: {known})"
+            )
+        return best[1]
+
+
+def _parser_of(loaded: object) -> list[Parser]:
+    """The parser an entry point gives: a parser class (instantiated) or a parser."""
+    parser = loaded() if isinstance(loaded, type) else loaded
+    if not isinstance(parser, Parser):
+        raise GkbgError(
+            f"it gives {parser!r}, which is not a gkbg parser (needs name, description, sniff "
+            "and read)"
+        )
+    return [parser]
+
+
+BUILTIN_PARSERS: tuple[type[Parser], ...] = (
+    HtmlParser,
+    DocxParser,
+    XlsxParser,
+    PdfParser,
+    LegacyParser,
+    PipeTextParser,
+    FlatTextParser,
+)
+"""The built-in readers, in the order `ParserRegistry.detect` breaks a tie between them."""
+
+_default: ParserRegistry | None = None
+_default_lock = threading.Lock()
+
+
+def default_registry() -> ParserRegistry:
+    """The registry `parse` uses unless given another: the built-in parsers and entry points."""
+    global _default  # noqa: PLW0603 - one lazily built registry per process
+    with _default_lock:
+        if _default is None:
+            _default = ParserRegistry(parser() for parser in BUILTIN_PARSERS)
+        return _default
+
+
+def register_parser(parser: Parser, *, replace: bool = False) -> None:
+    """Add a parser to the default registry (see `ParserRegistry.register`)."""
+    default_registry().register(parser, replace=replace)
+
+
+_FILE_SUFFIXES = (
+    ".txt",
+    ".htm",
+    ".html",
+    ".pdf",
+    ".doc",
+    ".docx",
+    ".wps",
+    ".xls",
+    ".xlsx",
+    ".et",
+    ".json",
+    ".md",
+)
+
+
+def _as_input(source: Source, limits: Limits) -> Input:
+    if isinstance(source, bytes):
+        _check_size(len(source), "<bytes>", limits)
+        return Input(source, "<bytes>", limits)
+    if isinstance(source, str) and (
+        "\n" in source or len(source) > 1024 or not _names_a_file(source)
+    ):
+        data = source.encode("utf-8")
+        _check_size(len(data), "<text>", limits)
+        return Input(data, "<text>", limits)
+    path = Path(source)
+    return Input(_read_file(path, limits), str(path), limits)
+
+
+def _check_size(size: int, name: str, limits: Limits) -> None:
+    if size > limits.max_input_bytes:
+        raise exceeded(
+            name,
+            "max_input_bytes",
+            f"the document is {size:,} bytes, more than {size_text(limits.max_input_bytes)}: "
+            "refused as too large",
+        )
+
+
+def _read_file(path: Path, limits: Limits) -> bytes:
+    """The file's bytes; a file over the limit is refused before it is read."""
+    name = str(path)
+    if "\x00" in name:  # no system takes it; open() would raise ValueError
+        raise DocumentError(repr(name), "not a valid file name")
+    try:
+        with path.open("rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            _check_size(size, name, limits)
+            # Never more than the limit, even from a file that grows or is a device.
+            data = stream.read(limits.max_input_bytes + 1)
+    except FileNotFoundError:
+        raise DocumentError(name, "no such file") from None
+    except IsADirectoryError:
+        raise DocumentError(name, "is a directory, not a file") from None
+    except OSError as exc:
+        raise DocumentError(name, f"cannot be read ({exc.strerror or exc})") from None
+    _check_size(len(data), name, limits)
+    return data
+
+
+def _names_a_file(text: str) -> bool:
+    """Whether a one-line string is meant as a path rather than as a document's text."""
+    try:
+        exists = Path(text).exists()
+    except (OSError, ValueError):  # a name too long for the system, a NUL character
+        exists = False
+    return exists or text.lower().endswith(_FILE_SUFFIXES)
+
+
+def parse_layout(
+    source: Source,
+    *,
+    format: str | None = None,  # noqa: A002 - the name users expect
+    registry: ParserRegistry | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Layout:
+    """Read a document into its `Layout` (tokens and text), before any alignment.
+
+    Takes the same arguments as `parse`.
+    """
+    document = _as_input(source, limits)
+    if not document.data.strip():
+        raise EmptyDocumentError(document.name, "the document is empty")
+    registry = registry or default_registry()
+    parser = registry.get(format) if format else registry.detect(document)
+    try:
+        layout = parser.read(document)
+    except GkbgError:
+        raise
+    except RecursionError:
+        raise LimitExceededError(document.name, "nested too deeply to be read", NESTING) from None
+    except MemoryError:
+        raise LimitExceededError(
+            document.name, "not enough memory to read it: refused as too large", MEMORY
+        ) from None
+    except Exception as exc:
+        # A parser (or the library under it) failed on input it should have refused: the
+        # caller still gets a `GkbgError`, and the cause stays chained for a bug report.
+        raise CorruptDocumentError(
+            document.name,
+            f"the {parser.name} parser cannot read it ({type(exc).__name__}: {exc})",
+        ) from exc
+    check_tokens(len(layout.tokens), document.name, limits)
+    check_text(len(layout.text), document.name, limits)
+    return layout

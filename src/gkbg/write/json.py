@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: MIT
+"""JSON through one cattrs converter: `to_json`, `from_json`, `converter`.
+
+Decimals travel as text (``"7730.28"``) so that no amount is ever a binary float; counts stay
+JSON integers. Everything round-trips: ``from_json(to_json(report)) == report``.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar, overload
+
+import cattrs
+from cattrs.gen import make_dict_unstructure_fn, override
+from cattrs.preconf.json import make_converter
+
+from gkbg.checks.findings import Finding
+from gkbg.core.errors import GkbgError
+from gkbg.core.model import Report
+
+__all__ = ["converter", "from_json", "to_json"]
+
+T = TypeVar("T")
+
+_NUMBER_TYPES: tuple[object, ...] = (int | Decimal, int | Decimal | None, Decimal, Decimal | None)
+
+
+def _structure_number(value: object, _: object) -> int | Decimal | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise TypeError(f"{value!r} is not a number")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            raise ValueError(f"{value!r} is not a decimal number") from None
+    raise TypeError(f"{value!r} is not an integer or a decimal written as text")
+
+
+def _unstructure_number(value: int | Decimal | None) -> int | str | None:
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _is_number_type(type_: object) -> bool:
+    return type_ in _NUMBER_TYPES
+
+
+def _make() -> cattrs.Converter:
+    made = make_converter()
+    made.register_unstructure_hook(Decimal, str)
+    made.register_structure_hook_func(_is_number_type, _structure_number)
+    made.register_unstructure_hook_func(_is_number_type, _unstructure_number)
+    # Only a check across reports names the reports it compared.
+    made.register_unstructure_hook(
+        Finding, make_dict_unstructure_fn(Finding, made, reports=override(omit_if_default=True))
+    )
+    return made
+
+
+converter: cattrs.Converter = _make()
+"""The converter behind `to_json` and `from_json`; use it to (un)structure gkbg objects."""
+
+
+def to_json(obj: object, *, indent: int | None = 2) -> str:
+    """Serialise a `Report`, `CheckResult`, `Finding` (or a list of them) to JSON text."""
+    return json.dumps(converter.unstructure(obj), ensure_ascii=False, indent=indent)
+
+
+@overload
+def from_json(text: str | bytes) -> Report: ...
+@overload
+def from_json(text: str | bytes, cls: type[T]) -> T: ...
+def from_json(text: str | bytes, cls: type[Any] = Report) -> Any:
+    """Rebuild an object from `to_json` output; by default a `Report`.
+
+    Raises:
+        GkbgError: The text is not JSON, or not JSON of ``cls``.
+    """
+    try:
+        data: Any = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise GkbgError(f"not JSON: {exc}") from exc
+    try:
+        return converter.structure(data, cls)
+    except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
+        detail = (
+            "; ".join(cattrs.transform_error(exc))
+            if isinstance(exc, cattrs.BaseValidationError)
+            else str(exc)
+        )
+        raise GkbgError(f"not a gkbg {cls.__name__} in JSON: {detail}") from exc

@@ -1,0 +1,521 @@
+# SPDX-License-Identifier: MIT
+"""Write a report in the official layout: HTML, pipe or flat text, Word .docx, PDF.
+
+Agencies can produce their report tables from data, and tests can feed what gkbg writes back
+to `gkbg.parse`. Every renderer writes a whole report: the title with the year and the agency,
+the six part headings, a sentence of narrative, and the three tables in the layout the form
+prints them, with its merged cells.
+
+The layout is derived from the form (`gkbg.forms`), never written out by hand:
+
+- a block's caption spans the table; a block's header is the corner above the row labels, or,
+  when the table has a note, the note is the corner and the header spans the columns;
+- columns sharing a ``group`` sit under one spanning header cell;
+- rows sharing a ``group`` sit beside one label spanning them; a group whose rows all lie
+  within another group's rows is nested inside it;
+- a table printed ``across`` (table 四) puts its rows side by side: the row groups and labels
+  become header rows above the columns, and the values are one physical row.
+
+A cell prints its text as the report has it (`gkbg.Cell.raw`), or its number when it has no text;
+a cell with neither prints empty.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from html import escape
+from typing import TYPE_CHECKING, Literal
+
+import attrs
+import lxml.etree  # type: ignore[import-untyped,unused-ignore]
+
+from gkbg.core.errors import GkbgError
+from gkbg.core.limits import Limits
+from gkbg.core.office import convert, find_soffice
+from gkbg.core.schema import TABLES, form, forms
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from gkbg.core.model import Cell, Report
+    from gkbg.core.schema import Block, Row, TableForm
+
+__all__ = ["Placed", "RenderError", "docx", "grid", "html", "pdf", "text"]
+
+
+class RenderError(GkbgError, RuntimeError):
+    """A report could not be rendered (no form known for it, or no converter for PDF)."""
+
+
+@attrs.frozen
+class Placed:
+    """One cell of a rendered table's grid, at its top-left position.
+
+    Attributes:
+        row: 0-based row of the grid.
+        col: 0-based column of the grid.
+        text: What the cell prints; a label may hold line breaks (a line feed).
+        rowspan: Rows the cell covers.
+        colspan: Columns the cell covers.
+        key: The cell key when this is a value cell, None for labels.
+    """
+
+    row: int
+    col: int
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+    key: str | None = None
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def _printed(cell: Cell | None) -> str:
+    if cell is None:
+        return ""
+    if cell.raw is not None:
+        return cell.raw
+    return "" if cell.value is None else str(cell.value)
+
+
+def _group_parents(rows: Sequence[Row]) -> dict[str, str | None]:
+    """Each row group's enclosing group: the smallest whose rows strictly contain its rows."""
+    spans: dict[str, tuple[int, int]] = {}
+    for index, row in enumerate(rows):
+        if row.group is not None:
+            first, _ = spans.get(row.group, (index, index))
+            spans[row.group] = (first, index)
+    parents: dict[str, str | None] = {}
+    for group, (first, last) in spans.items():
+        enclosing = [
+            (other_last - other_first, other)
+            for other, (other_first, other_last) in spans.items()
+            if other != group
+            and other_first <= first
+            and last <= other_last
+            and (other_first, other_last) != (first, last)
+        ]
+        parents[group] = min(enclosing)[1] if enclosing else None
+    return parents
+
+
+def _path(row: Row, parents: dict[str, str | None]) -> list[str]:
+    """The labels beside a row, outermost first: its groups, then its own label."""
+    path = [row.label]
+    group = row.group
+    while group is not None:
+        if group != path[0]:
+            path.insert(0, group)
+        group = parents.get(group)
+    return path
+
+
+def _rows_under(rows: Sequence[Row], parents: dict[str, str | None], label: str) -> int:
+    return sum(1 for row in rows if label in _path(row, parents)[:-1])
+
+
+@attrs.frozen
+class _Frame:
+    """What every block of a table printed down the page shares."""
+
+    table: TableForm
+    cells: dict[str, Cell]
+    labels: Callable[[str], str]
+    depth: int
+    width: int
+    placed: list[Placed]
+
+
+def _down_table(
+    table: TableForm, cells: dict[str, Cell], labels: Callable[[str], str]
+) -> list[Placed]:
+    depth = max(
+        len(_path(row, _group_parents(block.rows))) for block in table.blocks for row in block.rows
+    )
+    width = max(len(block.columns) for block in table.blocks)
+    frame = _Frame(table, cells, labels, depth, width, [])
+    top = 0
+    for block in table.blocks:
+        if block.caption:
+            frame.placed.append(Placed(top, 0, labels(block.caption), colspan=depth + width))
+            top += 1
+        top = _header(frame, block, top)
+        top = _body(frame, block, top)
+    return frame.placed
+
+
+def _header(frame: _Frame, block: Block, top: int) -> int:
+    labels, placed, depth, width = frame.labels, frame.placed, frame.depth, frame.width
+    grouped = any(column.group for column in block.columns)
+    column_rows = 2 if grouped else 1
+    pad = width - len(block.columns)
+    if frame.table.note is not None:
+        spanning = 1 if block.header else 0
+        placed.append(Placed(top, 0, labels(frame.table.note), spanning + column_rows, depth))
+        if block.header:
+            placed.append(Placed(top, depth, labels(block.header), colspan=width))
+        start = top + spanning
+    else:
+        placed.append(Placed(top, 0, labels(block.header or ""), column_rows, depth))
+        start = top
+    col = depth
+    seen: set[str] = set()
+    for index, column in enumerate(block.columns):
+        span = 1 + (pad if index == len(block.columns) - 1 else 0)
+        if column.group is None:
+            placed.append(Placed(start, col, labels(column.label), column_rows, span))
+        else:
+            if column.group not in seen:
+                seen.add(column.group)
+                size = sum(1 for other in block.columns if other.group == column.group)
+                placed.append(Placed(start, col, labels(column.group), colspan=size))
+            placed.append(Placed(start + 1, col, labels(column.label), colspan=span))
+        col += span
+    return start + column_rows
+
+
+def _body(frame: _Frame, block: Block, top: int) -> int:
+    labels, placed, depth = frame.labels, frame.placed, frame.depth
+    parents = _group_parents(block.rows)
+    started: set[str] = set()
+    pad = frame.width - len(block.columns)
+    for offset, row in enumerate(block.rows):
+        path = _path(row, parents)
+        for level, label in enumerate(path[:-1]):
+            if label not in started:
+                started.add(label)
+                size = _rows_under(block.rows, parents, label)
+                placed.append(Placed(top + offset, level, labels(label), rowspan=size))
+        level = len(path) - 1
+        placed.append(Placed(top + offset, level, labels(row.label), colspan=depth - level))
+        col = depth
+        for index, column in enumerate(block.columns):
+            span = 1 + (pad if index == len(block.columns) - 1 else 0)
+            key = f"{frame.table.key}.{row.key}.{column.key}"
+            printed = _printed(frame.cells.get(key))
+            placed.append(Placed(top + offset, col, printed, colspan=span, key=key))
+            col += span
+    return top + len(block.rows)
+
+
+def _across_table(
+    table: TableForm, cells: dict[str, Cell], labels: Callable[[str], str]
+) -> list[Placed]:
+    placed: list[Placed] = []
+    col = 0
+    values: list[Placed] = []
+    for block in table.blocks:
+        parents = _group_parents(block.rows)
+        paths = [_path(row, parents) for row in block.rows]
+        depth = max(len(path) for path in paths)
+        width = len(block.columns)
+        started: set[str] = set()
+        for row, path in zip(block.rows, paths, strict=True):
+            for level, label in enumerate(path[:-1]):
+                if label not in started:
+                    started.add(label)
+                    size = _rows_under(block.rows, parents, label)
+                    placed.append(Placed(level, col, labels(label), colspan=size * width))
+            level = len(path) - 1
+            placed.append(Placed(level, col, labels(row.label), colspan=width))
+            for index, column in enumerate(block.columns):
+                placed.append(
+                    Placed(level + 1, col + index, labels(column.label), rowspan=depth - level)
+                )
+                key = f"{table.key}.{row.key}.{column.key}"
+                values.append(Placed(depth + 1, col + index, _printed(cells.get(key)), key=key))
+            col += width
+    return placed + values
+
+
+def grid(report: Report, table: str, *, labels: Callable[[str], str] | None = None) -> list[Placed]:
+    """The cells of one table of ``report`` in its form's layout, by row and column.
+
+    Args:
+        report: The report.
+        table: ``active``, ``applications`` or ``appeals``.
+        labels: Applied to every label the form gives (headings, captions, row and column
+            labels), to print them differently; by default they print as the form has them.
+
+    Raises:
+        RenderError: The table was not found in the report, or its form is unknown.
+    """
+    found = report.table(table)
+    if found.variant is None or found.variant not in forms():
+        raise RenderError(f"table {table!r} has no known form ({found.variant!r}): not rendered")
+    declared = form(found.variant).table(table)
+    cells = {cell.key: cell for cell in found.cells}
+    write = _across_table if declared.across else _down_table
+    placed = write(declared, cells, labels or _same)
+    return sorted(placed, key=lambda cell: (cell.row, cell.col))
+
+
+def _rows(placed: Sequence[Placed]) -> list[list[Placed]]:
+    count = max(cell.row + cell.rowspan for cell in placed)
+    rows: list[list[Placed]] = [[] for _ in range(count)]
+    for cell in placed:
+        rows[cell.row].append(cell)
+    return rows
+
+
+def _width(placed: Sequence[Placed]) -> int:
+    return max(cell.col + cell.colspan for cell in placed)
+
+
+# --- the report around the tables -------------------------------------------------------
+
+
+def _title(report: Report) -> str:
+    year = f"{report.year}年" if report.year is not None else ""
+    return f"{report.agency or ''}{year}政府信息公开工作年度报告"
+
+
+def _narrative(report: Report) -> str:
+    if report.year is None:
+        return "本报告根据《中华人民共和国政府信息公开条例》编制。"
+    return (
+        "本报告根据《中华人民共和国政府信息公开条例》编制，所列数据的统计期限自"
+        f"{report.year}年1月1日起至{report.year}年12月31日止。"
+    )
+
+
+Piece = tuple[Literal["title", "heading", "paragraph", "table"], str]
+
+
+def _pieces(report: Report, labels: Callable[[str], str]) -> list[Piece]:
+    """The report's parts in order: title, headings, paragraphs and tables (by key)."""
+    known = [
+        variant
+        for variant in (report.variant, *(table.variant for table in report.tables))
+        if variant is not None and variant in forms()
+    ]
+    if not known:
+        raise RenderError("the report has no table of a known form: nothing to render")
+    parts = form(known[0]).parts
+    pieces: list[Piece] = [("title", _title(report)), ("heading", labels(parts[0]))]
+    pieces.append(("paragraph", _narrative(report)))
+    for key in TABLES:
+        found = report.table(key)
+        if found.variant is None or found.variant not in forms():
+            continue
+        pieces.append(("heading", labels(form(found.variant).table(key).heading)))
+        pieces.append(("table", key))
+    for heading in parts[len(TABLES) + 1 :]:
+        pieces += [("heading", labels(heading)), ("paragraph", "无。")]
+    return pieces
+
+
+# --- HTML -----------------------------------------------------------------------------------
+
+
+def _html_text(text: str) -> str:
+    return "<br>".join(escape(line) for line in text.split("\n"))
+
+
+def html(report: Report, *, labels: Callable[[str], str] | None = None) -> str:
+    """The report as an HTML page, each table a ``<table>`` with ``rowspan`` and ``colspan``.
+
+    Raises:
+        RenderError: No table of the report has a known form.
+    """
+    chosen = labels or _same
+    body: list[str] = []
+    for kind, content in _pieces(report, chosen):
+        if kind == "title":
+            body.append(f"<h1>{escape(content)}</h1>")
+        elif kind in {"heading", "paragraph"}:
+            body.append(f"<p>{_html_text(content)}</p>")
+        else:
+            lines = ['<table border="1">']
+            for row in _rows(grid(report, content, labels=chosen)):
+                tds = "".join(
+                    "<td"
+                    + (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "")
+                    + (f' colspan="{cell.colspan}"' if cell.colspan > 1 else "")
+                    + f">{_html_text(cell.text)}</td>"
+                    for cell in row
+                )
+                lines.append(f"<tr>{tds}</tr>")
+            lines.append("</table>")
+            body.append("\n".join(lines))
+    title = escape(_title(report))
+    return (
+        f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{title}</title></head>\n'
+        "<body>\n" + "\n".join(body) + "\n</body></html>\n"
+    )
+
+
+# --- text -----------------------------------------------------------------------------------
+
+
+def text(
+    report: Report,
+    style: Literal["pipe", "flat"] = "pipe",
+    *,
+    labels: Callable[[str], str] | None = None,
+) -> str:
+    """The report as text.
+
+    ``pipe``: the tables as a web page's table flattened to text, one cell per line with ``|``
+    after it (a line break inside a label prints as ``<br>``, as flattened pages keep it).
+    ``flat``: as copying out of a PDF gives it, one table row per line, cells separated by a
+    space. Flat text has no cell boundaries, so an empty cell prints nothing at all.
+
+    Raises:
+        RenderError: No table of the report has a known form.
+        ValueError: ``style`` is neither ``pipe`` nor ``flat``.
+    """
+    if style not in {"pipe", "flat"}:
+        raise ValueError(f"style must be 'pipe' or 'flat', not {style!r}")
+    chosen = labels or _same
+    lines: list[str] = []
+    for kind, content in _pieces(report, chosen):
+        if kind != "table":
+            lines.append(content)
+            continue
+        for row in _rows(grid(report, content, labels=chosen)):
+            if style == "pipe":
+                lines.extend(f"{cell.text.replace(chr(10), '<br>')} |" for cell in row)
+            else:
+                printed = " ".join(cell.text for cell in row if cell.text)
+                if printed:
+                    lines.append(printed)
+    return "\n".join(lines) + "\n"
+
+
+# --- DOCX -----------------------------------------------------------------------------------
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" '
+    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/word/document.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+    "</Types>"
+)
+_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/officeDocument" Target="word/document.xml"/>'
+    "</Relationships>"
+)
+
+
+def _w(name: str) -> str:
+    return f"{{{_W}}}{name}"
+
+
+def _sub(parent: object, name: str, **attributes: str) -> object:
+    element = lxml.etree.SubElement(parent, _w(name))
+    for attribute, value in attributes.items():
+        element.set(_w(attribute), value)
+    return element
+
+
+def _paragraph(parent: object, content: str, *, bold: bool = False, small: bool = False) -> None:
+    paragraph = _sub(parent, "p")
+    run = _sub(paragraph, "r")
+    if bold or small:
+        run_properties = _sub(run, "rPr")
+        if bold:
+            _sub(run_properties, "b")
+        if small:  # 8 points: fifteen columns of four-digit numbers fit on the page
+            _sub(run_properties, "sz", val="16")
+    for index, line in enumerate(content.split("\n")):
+        if index:
+            _sub(run, "br")
+        node = _sub(run, "t")
+        node.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")  # type: ignore[attr-defined]
+        node.text = line  # type: ignore[attr-defined]
+
+
+def _docx_table(parent: object, placed: Sequence[Placed]) -> None:
+    width = _width(placed)
+    table = _sub(parent, "tbl")
+    properties = _sub(table, "tblPr")
+    _sub(properties, "tblW", w="5000", type="pct")
+    borders = _sub(properties, "tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        _sub(borders, side, val="single", sz="4", space="0", color="000000")
+    columns = _sub(table, "tblGrid")
+    for _ in range(width):
+        _sub(columns, "gridCol", w=str(9000 // width))
+    origin = {(cell.row, cell.col): cell for cell in placed}
+    covering: dict[tuple[int, int], Placed] = {}
+    for cell in placed:
+        for down in range(1, cell.rowspan):
+            covering[cell.row + down, cell.col] = cell
+    for row in range(max(cell.row + cell.rowspan for cell in placed)):
+        tr = _sub(table, "tr")
+        col = 0
+        while col < width:
+            here = origin.get((row, col))
+            above = covering.get((row, col))
+            found = here or above
+            if found is None:
+                col += 1  # a position spanned from the left
+                continue
+            cell = found
+            tc = _sub(tr, "tc")
+            tc_properties = _sub(tc, "tcPr")
+            if cell.colspan > 1:
+                _sub(tc_properties, "gridSpan", val=str(cell.colspan))
+            if here is not None and cell.rowspan > 1:
+                _sub(tc_properties, "vMerge", val="restart")
+            elif above is not None:
+                _sub(tc_properties, "vMerge")
+            _paragraph(tc, cell.text if here is not None else "", small=True)
+            col += cell.colspan
+
+
+def docx(report: Report, *, labels: Callable[[str], str] | None = None) -> bytes:
+    """The report as a Word ``.docx`` file: merged cells with ``gridSpan`` and ``vMerge``.
+
+    Raises:
+        RenderError: No table of the report has a known form.
+    """
+    chosen = labels or _same
+    document = lxml.etree.Element(_w("document"), nsmap={"w": _W})
+    body = _sub(document, "body")
+    for kind, content in _pieces(report, chosen):
+        if kind == "table":
+            _docx_table(body, grid(report, content, labels=chosen))
+        else:
+            _paragraph(body, content, bold=kind != "paragraph")
+    # A landscape A4 page with narrow margins, as agencies print the wide table 四.
+    section = _sub(body, "sectPr")
+    _sub(section, "pgSz", w="16838", h="11906", orient="landscape")
+    _sub(section, "pgMar", top="720", right="720", bottom="720", left="720")
+    xml = lxml.etree.tostring(document, xml_declaration=True, encoding="UTF-8", standalone=True)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        archive.writestr("_rels/.rels", _RELS)
+        archive.writestr("word/document.xml", xml)
+    return buffer.getvalue()
+
+
+# --- PDF ------------------------------------------------------------------------------------
+
+
+def pdf(report: Report, *, labels: Callable[[str], str] | None = None) -> bytes:
+    """The report as PDF: the `docx` rendering converted by LibreOffice (``soffice``).
+
+    Raises:
+        RenderError: LibreOffice is not installed, or the conversion failed.
+    """
+    soffice = find_soffice()
+    if soffice is None:
+        raise RenderError("rendering PDF needs LibreOffice ('soffice' on the PATH)")
+    word = docx(report, labels=labels)
+    try:
+        return convert(soffice, word, "docx", "pdf", "<rendered report>", Limits())
+    except GkbgError as exc:
+        raise RenderError(str(exc)) from exc
