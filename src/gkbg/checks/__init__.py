@@ -1,2 +1,2 @@
 # SPDX-License-Identifier: MIT
-"""Reports to a ``CheckResult``: rules as data, an evaluator per kind; one report, series, rollup."""
+"""Reports to a ``CheckResult``: rules as data, evaluators by kind; one report, series, roll-up."""

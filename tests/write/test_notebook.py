@@ -9,7 +9,7 @@ import attrs
 import pytest
 
 import gkbg
-from tests.test_export import with_cell
+from tests.write.test_records import with_cell
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -35,9 +35,9 @@ from gkbg.read.pdf.geometry import (
     _near,
     group_lines,
 )
-from tests import hostile
 from tests.helpers import CORPUS, FIXTURES
-from tests.test_pdf import _drawn_table
+from tests.hostile import hostile
+from tests.read.pdf.test_reader import _drawn_table
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

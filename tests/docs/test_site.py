@@ -33,7 +33,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 if TYPE_CHECKING:
     import types
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 API = ROOT / "docs" / "reference" / "api.rst"
 EXTRAS = ROOT / "docs" / "extras.md"
 

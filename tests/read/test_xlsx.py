@@ -13,7 +13,7 @@ import pytest
 import gkbg
 from gkbg.read.xlsx import XlsxParser
 from tests.helpers import SEEDS, golden, number
-from tests.test_html import TABLE_WRITERS, Spanned
+from tests.read.test_html import TABLE_WRITERS, Spanned
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

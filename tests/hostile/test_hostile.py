@@ -1,7 +1,7 @@
 """Hostile and broken input: the bounded corpus run, the limits, the errors, partial results.
 
 The corpus itself is in ``tests/hostile.py``. The encrypted PDF fixture was made with qpdf
-from a one-page PDF that `tests.hostile.pdf` writes::
+from a one-page PDF that `tests.hostile.hostile.pdf` writes::
 
     qpdf --encrypt secret owner 256 -- tiny.pdf tests/fixtures/hostile/encrypted.pdf
     qpdf --encrypt "" owner 256 --modify=none -- tiny.pdf \
@@ -27,13 +27,13 @@ import regex
 
 import gkbg
 from gkbg import cli
-from tests import hostile
 from tests.helpers import CORPUS, SEEDS, golden
+from tests.hostile import hostile
 
 if TYPE_CHECKING:
     from gkbg.read.layout import Layout
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parent.parent.parent
 ADDRESS_SPACE_MIB = 1536
 """The address space the corpus run may use (RLIMIT_AS); Python and its libraries take ~150."""
 SECONDS_PER_CASE = 60
@@ -50,7 +50,7 @@ def test_every_hostile_input_ends_in_a_result_or_a_gkbg_error_within_bounds() ->
         [
             sys.executable,
             "-m",
-            "tests.hostile",
+            "tests.hostile.hostile",
             str(ADDRESS_SPACE_MIB),
             str(SECONDS_PER_CASE),
             *names,

@@ -65,7 +65,7 @@ if TYPE_CHECKING:
     from gkbg.core.schema import TableForm
     from gkbg.read.layout import Layout
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 REAL = sorted(
     [

@@ -14,7 +14,7 @@ import gkbg
 from gkbg.core.compat import OLE_SIGNATURE
 from gkbg.read import legacy as _convert
 from tests.helpers import SEEDS, golden, needs_soffice, number, soffice
-from tests.test_html import html_report
+from tests.read.test_html import html_report
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -9,7 +9,7 @@ import pytest
 
 import gkbg
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples"
 
 
 def test_the_tour_notebook_runs() -> None:

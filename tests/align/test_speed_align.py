@@ -101,7 +101,7 @@ def test_derived_attributes_are_not_read_from_a_form_file() -> None:
 # --------------------------------------------------------------------------------------------
 # The alignment: the order-based reading is made only when the grid leaves a cell to it.
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 REAL = sorted(
     [

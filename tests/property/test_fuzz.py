@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import gkbg
-from tests import hostile
 from tests.helpers import CORPUS, FIXTURES, SEEDS
+from tests.hostile import hostile
 
 if TYPE_CHECKING:
     from collections.abc import Callable

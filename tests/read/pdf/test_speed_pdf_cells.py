@@ -36,8 +36,8 @@ from gkbg.read.pdf.geometry import (
     group_lines,
     join_texts,
 )
-from tests.test_speed_pdf import DOCUMENTS, _pages
-from tests.test_speed_pdf import _chars as _char_lists
+from tests.read.pdf.test_speed_pdf import DOCUMENTS, _pages
+from tests.read.pdf.test_speed_pdf import _chars as _char_lists
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

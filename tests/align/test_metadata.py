@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from gkbg.align.metadata import Metadata, extract_metadata
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
 
 

@@ -19,7 +19,7 @@ from gkbg.checks.narrative import (
     _prefilter,
     required_clauses,
 )
-from tests.test_speed_check import _reports, _statement_patterns, texts
+from tests.checks.test_speed_check import _reports, _statement_patterns, texts
 
 
 def _plain(text: str, group: tuple[str, ...]) -> list[int]:

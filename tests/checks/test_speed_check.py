@@ -36,13 +36,13 @@ from gkbg.checks.narrative import (
 from gkbg.core.lang import Text, _Kept
 from gkbg.core.text import nfkc
 from gkbg.testing import blanked_reports, mixed_reports, reports, with_cell
+from tests.checks.test_narrative_shortcuts import _PIECES, patterns
 from tests.helpers import CORPUS, FIXTURES, SEEDS
-from tests.test_narrative_shortcuts import _PIECES, patterns
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.txt"))
+EXAMPLES = sorted((Path(__file__).parent.parent.parent / "examples").glob("*.txt"))
 
 # Besides the pieces of report text: other forms of the characters the patterns require
 # (a Kangxi radical, a compatibility ideograph, an enclosed ideograph, full-width digits),

@@ -22,7 +22,7 @@ import pytest
 
 import gkbg
 from tests.helpers import needs_soffice, soffice
-from tests.test_html import TABLE_WRITERS
+from tests.read.test_html import TABLE_WRITERS
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -7,7 +7,7 @@ SIGALRM timer, and prints one JSON line per case; ``tests/test_hostile.py`` runs
 subprocess whose address space is capped with ``resource.setrlimit(RLIMIT_AS)``, so that the
 memory bound is enforced by the kernel, not by a measurement.
 
-    python -m tests.hostile [MEBIBYTES] [SECONDS_PER_CASE]
+    python -m tests.hostile.hostile [MEBIBYTES] [SECONDS_PER_CASE]
 """
 
 from __future__ import annotations
