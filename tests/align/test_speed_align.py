@@ -22,17 +22,14 @@ from hypothesis import strategies as st
 
 import gkbg
 from gkbg.align.grid import GridReading, _Candidate, _form_maps, _resolve, _shifted, read_grid
+from gkbg.align.order import Item, Placed, Reading, read_by_order
 from gkbg.align.report import (
     _GRID_CONTRADICTED,
     _GRID_FALLBACK,
     _align,
-    _align_in_order,
     _distinct_forms,
     _find_sections,
-    _Item,
     _item,
-    _Placed,
-    _Reading,
 )
 from gkbg.core.errors import FormError
 from gkbg.core.schema import TABLES, Column, Row, TableForm, load_form
@@ -43,10 +40,10 @@ from tests.helpers import RENDERERS
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from gkbg.align.report import _ItemKind
+    from gkbg.align.order import ItemKind
 
 FORMS = [(variant, key) for variant in gkbg.forms() for key in TABLES]
-_ITEM_KIND: dict[TokenKind, _ItemKind] = {
+_ITEM_KIND: dict[TokenKind, ItemKind] = {
     TokenKind.VALUE: "value",
     TokenKind.EMPTY: "empty",
     TokenKind.TEXT: "text",
@@ -124,12 +121,12 @@ SOME = settings(
 )
 
 
-def _plain_with_grid(form: TableForm, grid: GridReading, order: _Reading) -> _Reading:
+def _plain_with_grid(form: TableForm, grid: GridReading, order: Reading) -> Reading:
     """The grid's placements, the order-based reading's where the grid says nothing."""
-    reading = _Reading(form, evidence=grid.rows)
+    reading = Reading(form, evidence=grid.rows)
     for index, placement in grid.placed.items():
-        item = _Item(_ITEM_KIND[placement.token.kind], placement.token)
-        reading.placed[index] = _Placed(item, placement.reasons)
+        item = Item(_ITEM_KIND[placement.token.kind], placement.token)
+        reading.placed[index] = Placed(item, placement.reasons)
     agrees = all(
         order.placed[index].item.token == placement.token
         for index, placement in grid.placed.items()
@@ -145,7 +142,7 @@ def _plain_with_grid(form: TableForm, grid: GridReading, order: _Reading) -> _Re
         fallback = order.placed.get(index)
         if fallback is not None and agrees and fallback.item.token not in used:
             reasons = (*fallback.uncertain, _GRID_FALLBACK)
-            reading.placed[index] = _Placed(fallback.item, reasons)
+            reading.placed[index] = Placed(fallback.item, reasons)
         elif index in grid.unplaced:
             reading.unread[index] = grid.unplaced[index]
         elif fallback is not None:
@@ -155,9 +152,9 @@ def _plain_with_grid(form: TableForm, grid: GridReading, order: _Reading) -> _Re
     return reading
 
 
-def _plain_align(tokens: Sequence[Token], form: TableForm) -> _Reading:
+def _plain_align(tokens: Sequence[Token], form: TableForm) -> Reading:
     """Both readings, always: the grid's where it speaks, the order-based one elsewhere."""
-    reading = _align_in_order(tokens, form)
+    reading = read_by_order(tokens, form)
     grid = read_grid(tokens, form)
     if grid is None:
         return reading
@@ -234,5 +231,5 @@ def test_a_lone_position_is_never_shifted_and_keeps_its_reasons(candidate: _Cand
 @pytest.mark.parametrize("kind", list(TokenKind))
 def test_grid_items_are_those_built_by_name(kind: TokenKind) -> None:
     token = Token("1" if kind is TokenKind.VALUE else "", kind, cell=True)
-    assert _item(token) == _Item(_ITEM_KIND[kind], token)
-    assert type(_item(token)) is _Item
+    assert _item(token) == Item(_ITEM_KIND[kind], token)
+    assert type(_item(token)) is Item

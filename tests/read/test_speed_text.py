@@ -43,14 +43,8 @@ from gkbg.align.metadata import (
     _is_agency,
     _join_split_titles,
 )
-from gkbg.align.report import (
-    _best_reading,
-    _distinct_forms,
-    _find_sections,
-    _glued,
-    _Item,
-    _items,
-)
+from gkbg.align.order import Item, _glued, _items
+from gkbg.align.report import _best_reading, _distinct_forms, _find_sections
 from gkbg.core.errors import LimitExceededError
 from gkbg.core.limits import Limits
 from gkbg.core.schema import TABLES
@@ -410,18 +404,18 @@ def test_a_line_without_nian_or_bao_holds_no_title(line: str) -> None:
         assert _TITLE_YEAR_FIRST_RE.search(without) is None
 
 
-def _plain_items(tokens: Sequence[Token], form: TableForm) -> list[_Item]:
+def _plain_items(tokens: Sequence[Token], form: TableForm) -> list[Item]:
     matcher = role_matcher(form.variant, form.key)
-    items: list[_Item] = []
+    items: list[Item] = []
     for token in tokens:
         if token.kind is TokenKind.VALUE:
-            items.append(_Item("value", token))
+            items.append(Item("value", token))
         elif token.kind is TokenKind.EMPTY:
-            items.append(_Item("empty", token))
+            items.append(Item("empty", token))
         else:
             found = matcher.match(token.text)
             items.append(
-                _Item("text", token) if found is None else _Item("label", token, found.target)
+                Item("text", token) if found is None else Item("label", token, found.target)
             )
     return items
 
@@ -433,4 +427,4 @@ def test_items_are_those_built_one_by_one(path: Path) -> None:
         for form in _distinct_forms(key):
             items = _items(tokens, form)
             assert items == _plain_items(tokens, form)
-            assert all(type(item) is _Item for item in items)
+            assert all(type(item) is Item for item in items)
