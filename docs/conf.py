@@ -117,9 +117,10 @@ _log = logging.getLogger(__name__)
 def _attribute_docs() -> dict[str, list[str]]:
     """The docstrings written under the names ``gkbg`` exports, in the modules defining them."""
     found: dict[str, list[str]] = {}
-    for info in pkgutil.iter_modules(gkbg.__path__, "gkbg."):
+    for info in pkgutil.walk_packages(gkbg.__path__, "gkbg."):
         short = info.name.rpartition(".")[2]
-        if not short.startswith("_") or short.startswith("__"):
+        internal = "." in info.name.removeprefix("gkbg.") or short.startswith("_")
+        if info.ispkg or not internal or short.startswith("__"):
             continue
         module = importlib.import_module(info.name)
         docs = ModuleAnalyzer.for_module(info.name).find_attr_docs()

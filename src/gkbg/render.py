@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: MIT
 """Write a report in the official layout: HTML, pipe or flat text, Word .docx, PDF.
 
-The public name of `gkbg.write.render`, where the renderers live (see that module for the
-layout rules).
+The public name of the renderers, which live in ``gkbg/write/render.py`` with the output stage
+(that module's docstring gives the rules of the official layout).
 """
 
 from __future__ import annotations
