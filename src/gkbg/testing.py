@@ -51,6 +51,7 @@ from hypothesis import assume  # noqa: E402 - after the check that names the ext
 from hypothesis import strategies as st  # noqa: E402
 
 from gkbg.checks.findings import Severity  # noqa: E402
+from gkbg.checks.kinds import RELATIONS  # noqa: E402
 from gkbg.checks.relations import checked_instances  # noqa: E402
 from gkbg.checks.rules import Rule, RuleSet  # noqa: E402
 from gkbg.core.model import Cell, CellState, Report, Table, Value  # noqa: E402
@@ -89,7 +90,7 @@ __all__ = [
     "years",
 ]
 
-RELATION_KINDS: tuple[str, ...] = ("sum", "equation", "compare")
+RELATION_KINDS: tuple[str, ...] = RELATIONS
 """The rule kinds whose instances the generated reports satisfy: ``sum``, ``equation``,
 ``compare``."""
 

@@ -18,16 +18,16 @@ from typing import TYPE_CHECKING
 import attrs
 
 from gkbg.checks.findings import CheckResult, Finding, NotCheckable, Severity
+from gkbg.checks.kinds import KIND_TABLE
 from gkbg.checks.rules import Rule, RuleSet
 from gkbg.checks.series import named, report_name
 from gkbg.core.errors import SeriesError
-from gkbg.core.schema import forms
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Callable, Iterable
 
     from gkbg.core.lang import Text
-    from gkbg.core.model import Report, Value
+    from gkbg.core.model import Report
 
 __all__ = ["RollupFunctionRule", "check_rollup"]
 
@@ -61,54 +61,6 @@ class RollupFunctionRule:
         return ()
 
 
-def _labels(report: Report) -> dict[str, tuple[str, str]]:
-    labels: dict[str, tuple[str, str]] = {}
-    for table in report.tables:
-        if table.variant is None or table.variant not in forms():
-            continue
-        for spec in forms()[table.variant].table(table.key).cells:
-            labels[spec.key] = (
-                f"{spec.row.label} / {spec.column.label}",
-                f"{spec.row.en} / {spec.column.en}",
-            )
-    return labels
-
-
-def _rollup(
-    rule: Rule, parent: Report, children: tuple[Report, ...]
-) -> Iterator[Finding | NotCheckable]:
-    units = [child.cells() for child in children]
-    names = (report_name(parent), *(report_name(child) for child in children))
-    labels = _labels(parent)
-    for key, value in parent.cells().items():
-        numbers = [unit.get(key) for unit in units]
-        if value is None or any(number is None for number in numbers):
-            yield NotCheckable(rule.id, (key,), (key,))
-            continue
-        total: Value = sum((number for number in numbers if number is not None), start=0)
-        if total == value:
-            continue
-        label_zh, label_en = labels.get(key, (key, key))
-        fields = {
-            "cell": key,
-            "cell_label": label_zh,
-            "cell_en": label_en,
-            "units": len(children),
-            "expected": total,
-            "actual": value,
-            "difference": value - total,
-        }
-        yield Finding(
-            rule.id,
-            rule.severity,
-            rule.message.fill(fields),
-            (key,),
-            total,
-            value,
-            reports=names,
-        )
-
-
 def check_rollup(
     parent: Report, children: Iterable[Report], rules: RuleSet | None = None
 ) -> CheckResult:
@@ -137,12 +89,15 @@ def check_rollup(
     names = (report_name(parent), *(report_name(unit) for unit in units))
     for rule in rules:
         if isinstance(rule, RollupFunctionRule):
-            outcomes: Iterable[Outcome] = named(rule.function(parent, units), names)
-        elif isinstance(rule, Rule) and rule.kind == "rollup":
-            outcomes = _rollup(rule, parent, units)
+            outcomes: Iterable[Outcome] = rule.function(parent, units)
+        elif isinstance(rule, Rule) and rule.scope == "rollup":
+            evaluate = KIND_TABLE[rule.kind].rollup
+            if evaluate is None:
+                continue  # not a kind of this scope: a rule of it is refused when made
+            outcomes = evaluate(rule, parent, units)
         else:
             continue
-        for outcome in outcomes:
+        for outcome in named(outcomes, names):
             if isinstance(outcome, Finding):
                 findings.append(outcome)
             else:
