@@ -13,21 +13,16 @@ not summed as 0 but reported as not checkable.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
 
 import attrs
 
-from gkbg.checks.findings import CheckResult, Finding, NotCheckable, Severity
+from gkbg.checks.findings import CheckResult, Finding, NotCheckable
 from gkbg.checks.kinds import KIND_TABLE
-from gkbg.checks.rules import Rule, RuleSet
+from gkbg.checks.rules import BaseFunctionRule, Rule, RuleSet
 from gkbg.checks.series import named, report_name
 from gkbg.core.errors import SeriesError
-
-if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
-
-    from gkbg.core.lang import Text
-    from gkbg.core.model import Report
+from gkbg.core.model import Report
 
 __all__ = ["RollupFunctionRule", "check_rollup"]
 
@@ -35,7 +30,9 @@ Outcome = Finding | NotCheckable
 
 
 @attrs.frozen
-class RollupFunctionRule:
+class RollupFunctionRule(
+    BaseFunctionRule[Callable[[Report, tuple[Report, ...]], Iterable[Outcome]]]
+):
     """A check of a summary report against its units' reports, written as a Python function.
 
     `gkbg.check_rollup` calls the function once, as ``function(summary, units)`` (``units`` a
@@ -50,15 +47,6 @@ class RollupFunctionRule:
         title: One line saying what it checks.
         function: ``(summary, units) -> Iterable[Finding | NotCheckable]``.
     """
-
-    id: str
-    severity: Severity
-    title: Text
-    function: Callable[[Report, tuple[Report, ...]], Iterable[Outcome]]
-
-    def evaluate(self, report: Report) -> Iterable[Outcome]:  # noqa: ARG002 - one report
-        """Nothing: a check across reports has no finding about one report alone."""
-        return ()
 
 
 def check_rollup(

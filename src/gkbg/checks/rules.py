@@ -12,7 +12,7 @@ import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
+from typing import Generic, Literal, Protocol, TypeVar, runtime_checkable
 
 import attrs
 import cattrs
@@ -24,14 +24,13 @@ from gkbg.checks.kinds import KIND_TABLE, validate
 from gkbg.core.compat import tomllib
 from gkbg.core.errors import RuleError
 from gkbg.core.lang import Text  # noqa: TC001 - resolved at run time by cattrs
+from gkbg.core.model import Report
 from gkbg.core.plugins import load_plugins
-
-if TYPE_CHECKING:
-    from gkbg.core.model import Report
 
 __all__ = [
     "ENTRY_POINT_GROUP",
     "KINDS",
+    "BaseFunctionRule",
     "Check",
     "FunctionRule",
     "Rule",
@@ -146,10 +145,38 @@ class Check(Protocol):
 
 
 Outcome = Finding | NotCheckable
+_Function = TypeVar("_Function", bound=Callable[..., Iterable[Outcome]])
 
 
 @attrs.frozen
-class FunctionRule:
+class BaseFunctionRule(Generic[_Function]):
+    """A check written as a Python function: the shape its three classes share.
+
+    `FunctionRule` (one report, `gkbg.check`), `gkbg.SeriesFunctionRule` (a report and the
+    report of the year before, `gkbg.check_series`) and `gkbg.RollupFunctionRule` (a summary
+    report and its units', `gkbg.check_rollup`) say what the function is given and which
+    function calls it; with the others it finds nothing. An entry point of the ``gkbg.rules``
+    group may give any of them.
+
+    Attributes:
+        id: Stable identifier.
+        severity: The severity its findings should carry (it is the function's job to use it).
+        title: One line saying what it checks.
+        function: What checks the reports; it yields `Finding` and `NotCheckable` objects.
+    """
+
+    id: str
+    severity: Severity
+    title: Text
+    function: _Function
+
+    def evaluate(self, report: Report) -> Iterable[Outcome]:  # noqa: ARG002 - one report
+        """Nothing: a check across reports has no finding about one report alone."""
+        return ()
+
+
+@attrs.frozen
+class FunctionRule(BaseFunctionRule[Callable[[Report], Iterable[Outcome]]]):
     """A check written as a Python function.
 
     The function receives the `Report` and yields `Finding` and `NotCheckable` objects. It is
@@ -161,11 +188,6 @@ class FunctionRule:
         title: One line saying what it checks.
         function: ``(report) -> Iterable[Finding | NotCheckable]``.
     """
-
-    id: str
-    severity: Severity
-    title: Text
-    function: Callable[[Report], Iterable[Outcome]]
 
     def evaluate(self, report: Report) -> Iterable[Outcome]:
         """Run the function on ``report``."""
@@ -389,9 +411,9 @@ def _default() -> RuleSet:
 
 
 def _from_entry_point(loaded: object) -> list[Rule | FunctionRule | Check]:
-    if callable(loaded) and not isinstance(loaded, (Rule, FunctionRule, RuleSet)):
+    if callable(loaded) and not isinstance(loaded, (Rule, BaseFunctionRule, RuleSet)):
         loaded = loaded()
-    if isinstance(loaded, (Rule, FunctionRule)):
+    if isinstance(loaded, (Rule, BaseFunctionRule)):
         return [loaded]
     checks: list[Rule | FunctionRule | Check] = []
     for item in list(loaded) if isinstance(loaded, Iterable) else [loaded]:

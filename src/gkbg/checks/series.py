@@ -19,6 +19,7 @@ the same engine as the single-report relations; and the ``text_reuse`` rule.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 import attrs
@@ -28,15 +29,13 @@ from gkbg.checks.context import Context, Pair
 from gkbg.checks.findings import CheckResult, Finding, NotCheckable, Severity
 from gkbg.checks.kinds import KIND_TABLE
 from gkbg.checks.reuse import text_reuse
-from gkbg.checks.rules import Rule, RuleSet
+from gkbg.checks.rules import BaseFunctionRule, Rule, RuleSet
 from gkbg.core.errors import SeriesError
 from gkbg.core.model import Cell, Report, Table
 from gkbg.core.text import nfkc
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Sequence
-
-    from gkbg.core.lang import Text
+    from collections.abc import Iterator, Sequence
 
 __all__ = [
     "SeriesFunctionRule",
@@ -166,7 +165,7 @@ def named(outcomes: Iterable[Outcome], names: tuple[str, ...]) -> Iterator[Outco
 
 
 @attrs.frozen
-class SeriesFunctionRule:
+class SeriesFunctionRule(BaseFunctionRule[Callable[[Report, Report], Iterable[Outcome]]]):
     """A check across two years of one agency, written as a Python function.
 
     `gkbg.check_series` calls the function once for every report and the report of the year
@@ -181,15 +180,6 @@ class SeriesFunctionRule:
         title: One line saying what it checks.
         function: ``(previous, current) -> Iterable[Finding | NotCheckable]``.
     """
-
-    id: str
-    severity: Severity
-    title: Text
-    function: Callable[[Report, Report], Iterable[Outcome]]
-
-    def evaluate(self, report: Report) -> Iterable[Outcome]:  # noqa: ARG002 - one report
-        """Nothing: a check across years has no finding about one report alone."""
-        return ()
 
 
 def _gaps(years: Sequence[int]) -> tuple[int, ...]:
