@@ -36,9 +36,7 @@ Example:
 from __future__ import annotations
 
 import functools
-import itertools
 import re
-import string
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
@@ -53,10 +51,12 @@ from hypothesis import assume  # noqa: E402 - after the check that names the ext
 from hypothesis import strategies as st  # noqa: E402
 
 from gkbg.checks.findings import Severity  # noqa: E402
+from gkbg.checks.kinds import RELATIONS  # noqa: E402
+from gkbg.checks.relations import checked_instances  # noqa: E402
 from gkbg.checks.rules import Rule, RuleSet  # noqa: E402
 from gkbg.core.model import Cell, CellState, Report, Table, Value  # noqa: E402
 from gkbg.core.schema import TABLES as _TABLES  # noqa: E402
-from gkbg.core.schema import CellSpec, TableForm, forms  # noqa: E402
+from gkbg.core.schema import CellSpec, forms  # noqa: E402
 from gkbg.core.schema import form as _form  # noqa: E402
 
 if TYPE_CHECKING:
@@ -90,8 +90,9 @@ __all__ = [
     "years",
 ]
 
-RELATION_KINDS: tuple[str, ...] = ("sum", "equation", "compare")
-_SELECTOR = re.compile(r"(?P<what>rows|columns)(?:\[(?P<tag>[a-z_][a-z0-9_]*)\])?")
+RELATION_KINDS: tuple[str, ...] = RELATIONS
+"""The rule kinds whose instances the generated reports satisfy: ``sum``, ``equation``,
+``compare``."""
 
 
 def variants() -> tuple[str, ...]:
@@ -165,55 +166,10 @@ def _total(values: Mapping[str, Value | None], keys: Iterable[str]) -> Value:
     return total
 
 
-def _select(selector: str, form: TableForm) -> list[str]:
-    match = _SELECTOR.fullmatch(selector)
-    if match is None:
-        raise ValueError(f"not a selector: {selector!r}")
-    tag = match["tag"]
-    if match["what"] == "rows":
-        return [row.key for row in form.rows if tag is None or tag in row.tags]
-    return [column.key for column in form.columns if tag is None or tag in column.tags]
-
-
-def _assignments(selectors: Mapping[str, str], form: TableForm) -> Iterator[dict[str, str]]:
-    names = list(selectors)
-    for combination in itertools.product(*(_select(selectors[name], form) for name in names)):
-        yield dict(zip(names, combination, strict=True))
-
-
-def _fill(
-    templates: Sequence[str], fixed: Mapping[str, str], rule: Rule, form: TableForm
-) -> tuple[str, ...]:
-    keys: list[str] = []
-    for template in templates:
-        fields = [field for _, field, _, _ in string.Formatter().parse(template) if field]
-        for summed in _assignments(rule.over, form):
-            bound = {**fixed, **summed}
-            key = template.format(**{field: bound[field] for field in fields})
-            if key not in keys:
-                keys.append(key)
-    return tuple(keys)
-
-
 def _instances(rule: Rule, variant: str) -> Iterator[Relation]:
-    if rule.table is None or (rule.variants and variant not in rule.variants):
-        return
-    form = _form(variant).table(rule.table)
-    cells = {spec.key for spec in form.cells}
-    for fixed in _assignments(rule.foreach, form):
-        if rule.kind == "sum":
-            left = _fill([rule.total or ""], fixed, rule, form)
-            right = _fill(rule.items, fixed, rule, form)
-            op = "=="
-        else:
-            left = _fill(rule.lhs, fixed, rule, form)
-            right = _fill(rule.rhs, fixed, rule, form)
-            op = rule.op if rule.kind == "compare" else "=="
-        if not set(left + right) <= cells:
-            # A placeholder bound to a column that this row's block does not print: the
-            # instance names cells no report of this form has, and the engine skips it.
-            continue
-        yield Relation(rule.id, rule.kind, rule.severity, left, right, op)
+    op = rule.op if rule.kind == "compare" else "=="
+    for _, left, right, _ in checked_instances(rule, variant):
+        yield Relation(rule.id, rule.kind, rule.severity, tuple(left), tuple(right), op)
 
 
 @functools.cache

@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 import gkbg
 from gkbg import Cell, CellState, Report, Rule
 from gkbg.checks.narrative import sentences
+from gkbg.checks.relations import bindings, expand
 from gkbg.checks.series import text_reuse
-from gkbg.testing import _assignments, _fill, reports, with_cell
+from gkbg.testing import reports, with_cell
 from tests.helpers import FIXTURES, pipe_text
 
 if TYPE_CHECKING:
@@ -81,9 +82,9 @@ def _link(previous: Report, current: Report) -> Report:
         if table.variant is None or (rule.variants and table.variant not in rule.variants):
             continue
         form = gkbg.form(table.variant).table(rule.table)
-        for fixed in _assignments(rule.foreach, form):
-            left = _fill(rule.lhs, fixed, rule, form)
-            right = _fill(rule.rhs, fixed, rule, form)
+        for fixed in bindings(rule.foreach, form):
+            left = expand(rule.lhs, fixed, rule, form)
+            right = expand(rule.rhs, fixed, rule, form)
             if not all(key in values for key in (*left, *right)):
                 continue
             solved, *others = right
@@ -104,8 +105,8 @@ def _series_keys(report: Report) -> Iterator[str]:
         if table.variant is None or (rule.variants and table.variant not in rule.variants):
             continue
         form = gkbg.form(table.variant).table(rule.table)
-        for fixed in _assignments(rule.foreach, form):
-            for key in _fill((*rule.lhs, *rule.rhs), fixed, rule, form):
+        for fixed in bindings(rule.foreach, form):
+            for key in expand((*rule.lhs, *rule.rhs), fixed, rule, form):
                 if key.startswith("this."):
                     yield key.removeprefix("this.")
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import gkbg
 from gkbg import Rule, Value
-from gkbg.checks import engine as _engine
+from gkbg.checks import evaluators as _evaluators
 from gkbg.core.text import normalize_nfkc
 from gkbg.read.html import _parse, _rows
 from gkbg.read.plaintext import _CELL_LINE, _MIN_CELL_LINES, _cell_lines
@@ -131,12 +131,12 @@ def test_fast_nfkc_is_nfkc(text: str) -> None:
 # Relations: the compiled program against the evaluation instance by instance.
 
 
-def _unprogrammed(rule: Rule, variant: str, table: str) -> _engine._Program:
+def _unprogrammed(rule: Rule, variant: str, table: str) -> _evaluators._Program:
     def unreadable(_: object) -> tuple[Value | None, ...]:
         raise KeyError(rule.id)
 
     del variant, table
-    return _engine._Program(unreadable, lambda _: [])
+    return _evaluators._Program(unreadable, lambda _: [])
 
 
 @settings(max_examples=30, deadline=None)
@@ -144,11 +144,11 @@ def _unprogrammed(rule: Rule, variant: str, table: str) -> _engine._Program:
 def test_the_compiled_relations_find_what_each_instance_finds(invalid: Invalid) -> None:
     report = invalid.report
     compiled = gkbg.check(report)
-    original = _engine._program
-    _engine._program = _unprogrammed  # type: ignore[assignment]
+    original = _evaluators._program
+    _evaluators._program = _unprogrammed  # type: ignore[assignment]
     try:
         plain = gkbg.check(report)
     finally:
-        _engine._program = original
+        _evaluators._program = original
     assert compiled == plain
     assert compiled.errors

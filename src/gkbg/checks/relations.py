@@ -4,7 +4,8 @@
 A relation rule (``sum``, ``equation``, ``compare``) is written once with selectors
 (``rows[tag]``, ``columns``) and ``{name}`` templates; on a form it expands to one instance per
 ``foreach`` binding, each summing its ``over`` bindings. The engine evaluates the instances, rule
-files are validated against their keys, and `gkbg.testing` computes the cells they fix.
+files are validated against their keys, and `gkbg.testing` computes the cells they fix (from
+`checked_instances`: the instances the engine evaluates on a report of a form).
 """
 
 from __future__ import annotations
@@ -13,13 +14,29 @@ import functools
 import itertools
 from typing import TYPE_CHECKING
 
+from gkbg.core.schema import forms
+
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
 
     from gkbg.checks.rules import Rule
     from gkbg.core.schema import Column, Row, TableForm
 
-__all__ = ["bindings", "entry_fields", "expand", "expand_keys", "instances", "select"]
+__all__ = [
+    "Instance",
+    "applies",
+    "bindings",
+    "checked_instances",
+    "entry_fields",
+    "expand",
+    "expand_keys",
+    "instances",
+    "select",
+]
+
+Instance = tuple[dict[str, object], list[str], list[str], list[str]]
+"""One instance of a relation rule: its message fields, its left side's keys (a sum's total),
+its right side's keys (a sum's items), and all its keys, as a finding lists them."""
 
 
 def select(selector: str, form: TableForm) -> list[Row | Column]:
@@ -61,9 +78,7 @@ def entry_fields(fixed: dict[str, Row | Column]) -> dict[str, object]:
 
 
 @functools.lru_cache(maxsize=4096)
-def instances(
-    rule: Rule, form: TableForm
-) -> tuple[tuple[dict[str, object], list[str], list[str], list[str]], ...]:
+def instances(rule: Rule, form: TableForm) -> tuple[Instance, ...]:
     """Each instance of a relation rule on one form: message fields, left, right, all keys."""
     instances = []
     for fixed in bindings(rule.foreach, form):
@@ -82,3 +97,23 @@ def instances(
 def expand_keys(rule: Rule, form: TableForm) -> list[str]:
     """Every cell key a relation rule names on one form (for validating rules)."""
     return [key for *_, keys in instances(rule, form) for key in keys]
+
+
+def applies(rule: Rule, variant: str) -> bool:
+    """Whether a relation rule applies to its table printed in the form ``variant``."""
+    return rule.table is not None and (not rule.variants or variant in rule.variants)
+
+
+@functools.lru_cache(maxsize=4096)
+def checked_instances(rule: Rule, variant: str) -> tuple[Instance, ...]:
+    """The instances of a relation rule on a report of one form, as the engine evaluates them.
+
+    Empty when the rule does not apply to the form; an instance naming a key that is no cell of
+    the form (a placeholder bound to a column its row's block does not print) is left out: on a
+    report of that form, the engine skips it.
+    """
+    if rule.table is None or not applies(rule, variant):
+        return ()
+    table = forms()[variant].table(rule.table)
+    cells = set(table.cell_keys())
+    return tuple(instance for instance in instances(rule, table) if set(instance[3]) <= cells)

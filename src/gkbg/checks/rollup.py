@@ -13,21 +13,16 @@ not summed as 0 but reported as not checkable.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
 
 import attrs
 
-from gkbg.checks.findings import CheckResult, Finding, NotCheckable, Severity
-from gkbg.checks.rules import Rule, RuleSet
+from gkbg.checks.findings import CheckResult, Finding, NotCheckable
+from gkbg.checks.kinds import KIND_TABLE
+from gkbg.checks.rules import BaseFunctionRule, Rule, RuleSet
 from gkbg.checks.series import named, report_name
 from gkbg.core.errors import SeriesError
-from gkbg.core.schema import forms
-
-if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
-
-    from gkbg.core.lang import Text
-    from gkbg.core.model import Report, Value
+from gkbg.core.model import Report
 
 __all__ = ["RollupFunctionRule", "check_rollup"]
 
@@ -35,7 +30,9 @@ Outcome = Finding | NotCheckable
 
 
 @attrs.frozen
-class RollupFunctionRule:
+class RollupFunctionRule(
+    BaseFunctionRule[Callable[[Report, tuple[Report, ...]], Iterable[Outcome]]]
+):
     """A check of a summary report against its units' reports, written as a Python function.
 
     `gkbg.check_rollup` calls the function once, as ``function(summary, units)`` (``units`` a
@@ -50,63 +47,6 @@ class RollupFunctionRule:
         title: One line saying what it checks.
         function: ``(summary, units) -> Iterable[Finding | NotCheckable]``.
     """
-
-    id: str
-    severity: Severity
-    title: Text
-    function: Callable[[Report, tuple[Report, ...]], Iterable[Outcome]]
-
-    def evaluate(self, report: Report) -> Iterable[Outcome]:  # noqa: ARG002 - one report
-        """Nothing: a check across reports has no finding about one report alone."""
-        return ()
-
-
-def _labels(report: Report) -> dict[str, tuple[str, str]]:
-    labels: dict[str, tuple[str, str]] = {}
-    for table in report.tables:
-        if table.variant is None or table.variant not in forms():
-            continue
-        for spec in forms()[table.variant].table(table.key).cells:
-            labels[spec.key] = (
-                f"{spec.row.label} / {spec.column.label}",
-                f"{spec.row.en} / {spec.column.en}",
-            )
-    return labels
-
-
-def _rollup(
-    rule: Rule, parent: Report, children: tuple[Report, ...]
-) -> Iterator[Finding | NotCheckable]:
-    units = [child.cells() for child in children]
-    names = (report_name(parent), *(report_name(child) for child in children))
-    labels = _labels(parent)
-    for key, value in parent.cells().items():
-        numbers = [unit.get(key) for unit in units]
-        if value is None or any(number is None for number in numbers):
-            yield NotCheckable(rule.id, (key,), (key,))
-            continue
-        total: Value = sum((number for number in numbers if number is not None), start=0)
-        if total == value:
-            continue
-        label_zh, label_en = labels.get(key, (key, key))
-        fields = {
-            "cell": key,
-            "cell_label": label_zh,
-            "cell_en": label_en,
-            "units": len(children),
-            "expected": total,
-            "actual": value,
-            "difference": value - total,
-        }
-        yield Finding(
-            rule.id,
-            rule.severity,
-            rule.message.fill(fields),
-            (key,),
-            total,
-            value,
-            reports=names,
-        )
 
 
 def check_rollup(
@@ -137,12 +77,15 @@ def check_rollup(
     names = (report_name(parent), *(report_name(unit) for unit in units))
     for rule in rules:
         if isinstance(rule, RollupFunctionRule):
-            outcomes: Iterable[Outcome] = named(rule.function(parent, units), names)
-        elif isinstance(rule, Rule) and rule.kind == "rollup":
-            outcomes = _rollup(rule, parent, units)
+            outcomes: Iterable[Outcome] = rule.function(parent, units)
+        elif isinstance(rule, Rule) and rule.scope == "rollup":
+            evaluate = KIND_TABLE[rule.kind].rollup
+            if evaluate is None:
+                continue  # not a kind of this scope: a rule of it is refused when made
+            outcomes = evaluate(rule, parent, units)
         else:
             continue
-        for outcome in outcomes:
+        for outcome in named(outcomes, names):
             if isinstance(outcome, Finding):
                 findings.append(outcome)
             else:

@@ -9,11 +9,10 @@ Other packages ship checks through the ``gkbg.rules`` entry-point group.
 from __future__ import annotations
 
 import functools
-import string
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
+from typing import Generic, Literal, Protocol, TypeVar, runtime_checkable
 
 import attrs
 import cattrs
@@ -21,19 +20,17 @@ import regex
 from cattrs.errors import ClassValidationError
 
 from gkbg.checks.findings import Finding, NotCheckable, Severity
-from gkbg.checks.relations import expand_keys
+from gkbg.checks.kinds import KIND_TABLE, validate
 from gkbg.core.compat import tomllib
 from gkbg.core.errors import RuleError
 from gkbg.core.lang import Text  # noqa: TC001 - resolved at run time by cattrs
+from gkbg.core.model import Report
 from gkbg.core.plugins import load_plugins
-from gkbg.core.schema import TABLES, forms
-
-if TYPE_CHECKING:
-    from gkbg.core.model import Report
 
 __all__ = [
     "ENTRY_POINT_GROUP",
     "KINDS",
+    "BaseFunctionRule",
     "Check",
     "FunctionRule",
     "Rule",
@@ -44,30 +41,8 @@ __all__ = [
 ENTRY_POINT_GROUP = "gkbg.rules"
 """The entry-point group other packages use to ship checks."""
 
-KINDS: tuple[str, ...] = (
-    "sum",
-    "equation",
-    "compare",
-    "cell",
-    "table",
-    "variant_year",
-    "variant_mixed",
-    "narrative",
-    "text_reuse",
-    "rollup",
-)
-"""The kinds of declarative rule the engine evaluates."""
-
-SCOPES: tuple[str, ...] = ("report", "series", "rollup")
-"""What a rule looks at: one report (`gkbg.check`), two consecutive years of one agency
-(`gkbg.check_series`), or a region's report and its units' (`gkbg.check_rollup`)."""
-
-SERIES_PREFIXES: tuple[str, ...] = ("prev.", "this.")
-"""The prefixes of the key templates of a series relation: the previous year's report, and
-this year's."""
-
-_SELECTOR = regex.compile(r"(?P<what>rows|columns)(?:\[(?P<tag>[a-z_][a-z0-9_]*)\])?")
-_ID = regex.compile(r"[a-z0-9_]+(?:\.[a-z0-9_]+)+")
+KINDS: tuple[str, ...] = tuple(KIND_TABLE)
+"""The kinds of declarative rule the engine evaluates (`gkbg.checks.kinds`)."""
 
 
 @attrs.frozen
@@ -144,156 +119,7 @@ class Rule:
     threshold: float | None = None
 
     def __attrs_post_init__(self) -> None:
-        _validate(self)
-
-
-def _fail(rule_id: str, key: str, problem: str) -> RuleError:
-    return RuleError(f"rule {rule_id!r}: {key}: {problem}")
-
-
-def _placeholders(template: str) -> set[str]:
-    return {field for _, field, _, _ in string.Formatter().parse(template) if field}
-
-
-_RELATIONS = ("sum", "equation", "compare")
-_RELATION_KEYS = ("foreach", "over", "total", "items", "lhs", "rhs")
-
-
-def _validate_kind_keys(rule: Rule) -> None:
-    """Keys that a kind would silently ignore are refused, and relations must fit a form."""
-    if rule.kind not in _RELATIONS:
-        used = [key for key in _RELATION_KEYS if getattr(rule, key)]
-        if used or rule.table is not None or rule.variants:
-            extra = [
-                *used,
-                *(["table"] if rule.table else []),
-                *(["variants"] if rule.variants else []),
-            ]
-            raise _fail(rule.id, ", ".join(extra), f"not used by a {rule.kind} rule")
-        return
-    if rule.table is None:
-        raise _fail(rule.id, "table", f"a {rule.kind} rule needs the table it ranges over")
-    if rule.op not in (">=", "<=", "=="):
-        raise _fail(rule.id, "op", f"{rule.op!r} is not one of >=, <=, ==")
-    unknown_variants = set(rule.variants) - set(forms())
-    if unknown_variants:
-        raise _fail(rule.id, "variants", f"no form {', '.join(sorted(unknown_variants))}")
-    _validate_templates(rule)
-
-
-def _validate_templates(rule: Rule) -> None:
-    """Every key template must name cells of the rule's table in every form it applies to."""
-    problems: list[str] = []
-    for variant, form in forms().items():
-        if rule.table is None or (rule.variants and variant not in rule.variants):
-            continue
-        table = form.table(rule.table)
-        for name, selector in {**rule.foreach, **rule.over}.items():
-            what, _, tag = selector.rstrip("]").partition("[")
-            entries = table.rows if what == "rows" else table.columns
-            if tag and not any(tag in entry.tags for entry in entries):
-                problems.append(f"the {variant} form has no {what} tagged {tag!r} ({name})")
-        try:
-            keys = expand_keys(rule, table)
-        except (KeyError, ValueError) as exc:
-            problems.append(f"{variant}: {exc}")
-            continue
-        if rule.scope == "series":
-            keys = [key.split(".", 1)[1] for key in keys]
-        missing = sorted(set(keys) - set(table.cell_keys()))
-        if missing:
-            problems.append(f"the {variant} form has no cell {', '.join(missing[:3])}")
-    if problems:
-        hint = "" if rule.variants else " (limit the rule with 'variants' if it is for one form)"
-        raise _fail(rule.id, "templates", "; ".join(problems) + hint)
-
-
-_SCOPE_OF_KIND = {"text_reuse": "series", "rollup": "rollup"}
-
-
-def _validate_scope(rule: Rule, templates: list[str]) -> None:
-    """A kind runs in one scope; the templates of a series relation say which report they read."""
-    if rule.scope not in SCOPES:
-        raise _fail(rule.id, "scope", f"{rule.scope!r} is not one of {', '.join(SCOPES)}")
-    needed = _SCOPE_OF_KIND.get(rule.kind)
-    if needed is None and rule.kind not in _RELATIONS and rule.scope != "report":
-        raise _fail(rule.id, "scope", f"a {rule.kind} rule checks one report (scope 'report')")
-    if needed is not None and rule.scope != needed:
-        raise _fail(rule.id, "scope", f"a {rule.kind} rule needs scope = {needed!r}")
-    if rule.kind in _RELATIONS and rule.scope == "rollup":
-        raise _fail(rule.id, "scope", "a relation runs on one report or on a series")
-    if (rule.threshold is not None) != (rule.kind == "text_reuse"):
-        raise _fail(rule.id, "threshold", "a text_reuse rule, and only it, needs a threshold")
-    if rule.threshold is not None and not 0 < rule.threshold <= 1:
-        raise _fail(rule.id, "threshold", f"{rule.threshold!r} is not a share in (0, 1]")
-    if rule.scope != "series" or rule.kind not in _RELATIONS:
-        return
-    for template in templates:
-        if not template.startswith(SERIES_PREFIXES):
-            raise _fail(
-                rule.id,
-                "templates",
-                f"{template!r}: a series relation names the report of each key: "
-                "'prev.applications.…' or 'this.applications.…'",
-            )
-    if not any(template.startswith("prev.") for template in templates):
-        raise _fail(rule.id, "templates", "a series relation needs a key of the previous year")
-
-
-def _validate(rule: Rule) -> None:
-    if not _ID.fullmatch(rule.id):
-        raise _fail(rule.id, "id", "must be dot-separated lower-case words, like 'jiangsu.fees'")
-    if rule.kind not in KINDS:
-        raise _fail(rule.id, "kind", f"{rule.kind!r} is not one of {', '.join(KINDS)}")
-    if rule.table is not None and rule.table not in TABLES:
-        raise _fail(rule.id, "table", f"{rule.table!r} is not one of {', '.join(TABLES)}")
-    for name, selectors in (("foreach", rule.foreach), ("over", rule.over)):
-        for placeholder, selector in selectors.items():
-            if not _SELECTOR.fullmatch(selector):
-                raise _fail(
-                    rule.id,
-                    f"{name}.{placeholder}",
-                    f"{selector!r} is not a selector such as 'rows' or 'columns[applicant]'",
-                )
-            if rule.table is None:
-                raise _fail(rule.id, name, "selectors need a 'table'")
-    bound = set(rule.foreach) | set(rule.over)
-    templates = [t for t in (rule.total, *rule.items, *rule.lhs, *rule.rhs) if t]
-    for template in templates:
-        unknown = _placeholders(template) - bound
-        if unknown:
-            raise _fail(
-                rule.id,
-                "templates",
-                f"{template!r} uses {', '.join(sorted(unknown))}, "
-                "bound by neither foreach nor over",
-            )
-    _validate_scope(rule, templates)
-    _validate_kind_keys(rule)
-    if rule.kind == "sum" and (rule.total is None or not rule.items):
-        raise _fail(rule.id, "total/items", "a sum rule needs a total and items")
-    if rule.kind == "equation" and (not rule.lhs or not rule.rhs):
-        raise _fail(rule.id, "lhs/rhs", "an equation rule needs both sides")
-    if rule.kind == "compare" and not rule.lhs:
-        raise _fail(rule.id, "lhs", "a compare rule needs a left side")
-    if rule.kind == "cell" and rule.check is None:
-        raise _fail(rule.id, "check", "a cell rule needs check = invalid, blank or unread")
-    if rule.kind == "narrative":
-        if not rule.statements:
-            raise _fail(rule.id, "statements", "a narrative rule needs at least one statement")
-        for statement in rule.statements:
-            for key, patterns in (
-                ("patterns", statement.patterns),
-                ("zero", statement.zero),
-                ("exclude", statement.exclude),
-            ):
-                for pattern in patterns:
-                    try:
-                        compiled = regex.compile(pattern)
-                    except regex.error as exc:
-                        raise _fail(rule.id, key, f"{pattern!r} is not valid: {exc}") from exc
-                    if key == "patterns" and "n" not in compiled.groupindex:
-                        raise _fail(rule.id, key, f"{pattern!r} has no group (?P<n>…)")
+        validate(self)
 
 
 @runtime_checkable
@@ -319,10 +145,38 @@ class Check(Protocol):
 
 
 Outcome = Finding | NotCheckable
+_Function = TypeVar("_Function", bound=Callable[..., Iterable[Outcome]])
 
 
 @attrs.frozen
-class FunctionRule:
+class BaseFunctionRule(Generic[_Function]):
+    """A check written as a Python function: the shape its three classes share.
+
+    `FunctionRule` (one report, `gkbg.check`), `gkbg.SeriesFunctionRule` (a report and the
+    report of the year before, `gkbg.check_series`) and `gkbg.RollupFunctionRule` (a summary
+    report and its units', `gkbg.check_rollup`) say what the function is given and which
+    function calls it; with the others it finds nothing. An entry point of the ``gkbg.rules``
+    group may give any of them.
+
+    Attributes:
+        id: Stable identifier.
+        severity: The severity its findings should carry (it is the function's job to use it).
+        title: One line saying what it checks.
+        function: What checks the reports; it yields `Finding` and `NotCheckable` objects.
+    """
+
+    id: str
+    severity: Severity
+    title: Text
+    function: _Function
+
+    def evaluate(self, report: Report) -> Iterable[Outcome]:  # noqa: ARG002 - one report
+        """Nothing: a check across reports has no finding about one report alone."""
+        return ()
+
+
+@attrs.frozen
+class FunctionRule(BaseFunctionRule[Callable[[Report], Iterable[Outcome]]]):
     """A check written as a Python function.
 
     The function receives the `Report` and yields `Finding` and `NotCheckable` objects. It is
@@ -334,11 +188,6 @@ class FunctionRule:
         title: One line saying what it checks.
         function: ``(report) -> Iterable[Finding | NotCheckable]``.
     """
-
-    id: str
-    severity: Severity
-    title: Text
-    function: Callable[[Report], Iterable[Outcome]]
 
     def evaluate(self, report: Report) -> Iterable[Outcome]:
         """Run the function on ``report``."""
@@ -562,9 +411,9 @@ def _default() -> RuleSet:
 
 
 def _from_entry_point(loaded: object) -> list[Rule | FunctionRule | Check]:
-    if callable(loaded) and not isinstance(loaded, (Rule, FunctionRule, RuleSet)):
+    if callable(loaded) and not isinstance(loaded, (Rule, BaseFunctionRule, RuleSet)):
         loaded = loaded()
-    if isinstance(loaded, (Rule, FunctionRule)):
+    if isinstance(loaded, (Rule, BaseFunctionRule)):
         return [loaded]
     checks: list[Rule | FunctionRule | Check] = []
     for item in list(loaded) if isinstance(loaded, Iterable) else [loaded]:

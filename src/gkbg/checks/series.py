@@ -19,24 +19,23 @@ the same engine as the single-report relations; and the ``text_reuse`` rule.
 from __future__ import annotations
 
 import itertools
-from decimal import Decimal
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 import attrs
 import regex
 
-from gkbg.checks.engine import _EVALUATORS, _Context
+from gkbg.checks.context import Context, Pair
 from gkbg.checks.findings import CheckResult, Finding, NotCheckable, Severity
-from gkbg.checks.narrative import sentences
-from gkbg.checks.rules import Rule, RuleSet
+from gkbg.checks.kinds import KIND_TABLE
+from gkbg.checks.reuse import text_reuse
+from gkbg.checks.rules import BaseFunctionRule, Rule, RuleSet
 from gkbg.core.errors import SeriesError
 from gkbg.core.model import Cell, Report, Table
 from gkbg.core.text import nfkc
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Sequence
-
-    from gkbg.core.lang import Text
+    from collections.abc import Iterator, Sequence
 
 __all__ = [
     "SeriesFunctionRule",
@@ -50,16 +49,6 @@ __all__ = [
 Outcome = Finding | NotCheckable
 
 _SPACE = regex.compile(r"\s+")
-_DIGITS = regex.compile(r"\d+")
-_PAGE_NUMBER = regex.compile(
-    r"^\s*(?:[-—－]\s*\d+\s*[-—－]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)\s*$"
-)
-SHINGLE = 10
-"""Characters in a run of text that counts as repeated (digits masked)."""
-COVERED = 0.9
-"""A sentence is repeated when this share of its characters lies in runs of last year's text."""
-SHORTEST = 15
-"""Sentences shorter than this (headings such as （一）主动公开情况) are not counted."""
 
 
 @attrs.frozen
@@ -141,71 +130,8 @@ def pair_report(previous: Report, current: Report) -> Report:
     return attrs.evolve(current, tables=tables, text="")
 
 
-def _masked(sentence: str) -> str:
-    masked: str = _DIGITS.sub("#", sentence)
-    return masked
-
-
-def _narrative_sentences(text: str) -> list[str]:
-    kept = "\n".join(line for line in text.splitlines() if not _PAGE_NUMBER.match(line))
-    return sentences(kept)
-
-
-def text_reuse(previous: str, current: str, ignore: Iterable[str] = ()) -> tuple[float, str | None]:
-    """The share of ``current``'s characters in sentences repeated from ``previous``.
-
-    Both texts are split into sentences (see the narrative checks), page numbers dropped and
-    digits masked, so that a sentence copied with new numbers still counts as repeated. A
-    sentence is repeated when at least `COVERED` of its characters lie in runs of `SHINGLE`
-    characters that also occur in ``previous``. Sentences shorter than `SHORTEST` characters
-    (headings) and the sentences of ``ignore`` (the reports' titles) are not counted.
-
-    Returns:
-        The share (0 to 1; 0 for an empty text) and the longest repeated sentence, as printed
-        in ``current`` (None when none is repeated).
-    """
-    before = "".join(_masked(s) for s in _narrative_sentences(previous))
-    runs = {before[i : i + SHINGLE] for i in range(len(before) - SHINGLE + 1)}
-    total = repeated = 0
-    longest: str | None = None
-    skipped = {_masked(sentence) for text in ignore for sentence in sentences(text)}
-    for sentence in _narrative_sentences(current):
-        masked = _masked(sentence)
-        if len(masked) < SHORTEST or masked in skipped:
-            continue
-        covered = [False] * len(masked)
-        for start in range(len(masked) - SHINGLE + 1):
-            if masked[start : start + SHINGLE] in runs:
-                covered[start : start + SHINGLE] = [True] * SHINGLE
-        total += len(masked)
-        if masked and sum(covered) >= COVERED * len(masked):
-            repeated += len(masked)
-            if longest is None or len(sentence) > len(longest):
-                longest = sentence
-    return (repeated / total if total else 0.0), longest
-
-
-def _text_reuse(rule: Rule, previous: Report, current: Report) -> Iterator[Outcome]:
-    titles = [report.title for report in (previous, current) if report.title]
-    share, example = text_reuse(previous.text, current.text, titles)
-    threshold = rule.threshold if rule.threshold is not None else 1.0
-    if share <= threshold or example is None:
-        return
-    quote = example if len(example) <= 80 else example[:80] + "…"
-    fields = {"share": f"{share:.0%}", "limit": f"{threshold:.0%}", "quote": quote}
-    yield Finding(
-        rule.id,
-        rule.severity,
-        rule.message.fill(fields),
-        (),
-        Decimal(str(threshold)),
-        Decimal(f"{share:.2f}"),
-        example,
-    )
-
-
 def _compare(rules: RuleSet, previous: Report, current: Report) -> Iterator[Outcome]:
-    context = _Context(pair_report(previous, current))
+    pair = Pair(previous, current, Context(pair_report(previous, current)))
     names = (report_name(previous), report_name(current))
     fields = {
         "prev_year": previous.year,
@@ -219,11 +145,10 @@ def _compare(rules: RuleSet, previous: Report, current: Report) -> Iterator[Outc
             continue
         if not isinstance(rule, Rule) or rule.scope != "series":
             continue
-        if rule.kind == "text_reuse":
-            outcomes: Iterable[Outcome] = _text_reuse(rule, previous, current)
-        else:
-            outcomes = _EVALUATORS[rule.kind](rule, context)
-        for outcome in outcomes:
+        evaluate = KIND_TABLE[rule.kind].series
+        if evaluate is None:
+            continue  # not a kind of this scope: a rule of it is refused when made
+        for outcome in evaluate(rule, pair):
             if isinstance(outcome, Finding):
                 yield attrs.evolve(outcome, message=outcome.message.fill(fields), reports=names)
             else:
@@ -240,7 +165,7 @@ def named(outcomes: Iterable[Outcome], names: tuple[str, ...]) -> Iterator[Outco
 
 
 @attrs.frozen
-class SeriesFunctionRule:
+class SeriesFunctionRule(BaseFunctionRule[Callable[[Report, Report], Iterable[Outcome]]]):
     """A check across two years of one agency, written as a Python function.
 
     `gkbg.check_series` calls the function once for every report and the report of the year
@@ -255,15 +180,6 @@ class SeriesFunctionRule:
         title: One line saying what it checks.
         function: ``(previous, current) -> Iterable[Finding | NotCheckable]``.
     """
-
-    id: str
-    severity: Severity
-    title: Text
-    function: Callable[[Report, Report], Iterable[Outcome]]
-
-    def evaluate(self, report: Report) -> Iterable[Outcome]:  # noqa: ARG002 - one report
-        """Nothing: a check across years has no finding about one report alone."""
-        return ()
 
 
 def _gaps(years: Sequence[int]) -> tuple[int, ...]:
