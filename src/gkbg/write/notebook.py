@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING
 
 from gkbg.checks.engine import check
 from gkbg.checks.findings import CheckResult, Severity
-from gkbg.core.lang import Lang, count, default_lang, join
+from gkbg.core.lang import Lang, default_lang
 from gkbg.core.model import CellState
 from gkbg.core.schema import forms
 from gkbg.core.views import VIEWS
+from gkbg.write.summary import summary_line
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -53,7 +54,6 @@ _WORDS = {
         "agency": "机关",
         "none": "未注明",
         "not_found": "未找到此表",
-        "clean": "未发现问题",
         "severity": "级别",
         "rule": "检查",
         "cells": "单元格",
@@ -72,7 +72,6 @@ _WORDS = {
         "agency": "agency",
         "none": "not named",
         "not_found": "table not found",
-        "clean": "no findings",
         "severity": "severity",
         "rule": "check",
         "cells": "cells",
@@ -285,23 +284,12 @@ def _across_table(
 def _summary(report: Report, result: CheckResult, lang: Lang) -> str:
     words = _WORDS[lang]
     variants = sorted({v for v in report.variants.values() if v})
-    parts = [
-        count(len(result.errors), "errors", lang),
-        count(len(result.warnings), "warnings", lang),
-    ]
-    uncertain = len(report.uncertain_cells())
-    if uncertain:
-        parts.append(count(uncertain, "uncertain", lang))
-    if result.not_checkable:
-        parts.append(count(len(result.not_checkable), "unchecked", lang))
-    if not result.findings and not uncertain:
-        parts.append(words["clean"])
     return (
         f"<p><b>{_e(report.title or report.source or '')}</b><br>"
         f"{_e(words['form'])} {_e('/'.join(variants) or '?')} · "
         f"{_e(words['year'])} {_e(report.year or words['none'])} · "
         f"{_e(words['agency'])} {_e(report.agency or words['none'])}<br>"
-        f"{_e(join(parts, lang))}</p>"
+        f"{_e(summary_line(result, lang, report=report))}</p>"
     )
 
 
@@ -366,13 +354,7 @@ def result_html(result: CheckResult, *, lang: Lang | None = None) -> str:
             f'<td class="gkbg-number">{_e(actual)}</td><td>{_e(finding.message(chosen))}</td>'
         )
         rows.append(f'<tr class="gkbg-{finding.severity.value}">{tds}</tr>')
-    parts = [
-        count(len(result.errors), "errors", chosen),
-        count(len(result.warnings), "warnings", chosen),
-    ]
-    if result.not_checkable:
-        parts.append(count(len(result.not_checkable), "unchecked", chosen))
-    summary = join(parts, chosen)
+    summary = summary_line(result, chosen)
     title = f"{_e(result.source)}: " if result.source else ""
     return (
         f'{_STYLE}<div class="gkbg"><p>{title}{_e(summary)}</p>'
