@@ -510,3 +510,20 @@ def test_a_resumed_run_makes_the_rows_of_its_new_files_only(
     gkbg.batch([*seeds, XLSX, changed], reference, jobs=1)
     for name in ("summary.csv", "cells.csv", "findings.csv"):
         assert (out / name).read_bytes() == (reference / name).read_bytes(), name
+
+
+def test_batch_csv_is_what_cells_to_csv_and_findings_to_csv_write(tmp_path: Path) -> None:
+    """One CSV writer: a batch's rows of a file are the rows the CSV exports write for it."""
+    seed = FIXTURES / "seeds" / "000_446c7f06a5526eef.txt"
+    out = tmp_path / "out"
+    gkbg.batch([seed], out, jobs=1)
+    report = gkbg.parse(seed)
+    result = gkbg.check(report)
+    assert report.source == str(seed)
+    assert result.findings
+    cells = gkbg.cells_to_csv(report, tmp_path / "cells.csv").read_bytes()
+    findings = gkbg.findings_to_csv(result, tmp_path / "findings.csv").read_bytes()
+    assert (out / "cells.csv").read_bytes() == cells
+    assert (out / "findings.csv").read_bytes() == findings
+    assert cells.startswith("\ufeffsource,variant,".encode())
+    assert b"\r\n" in cells

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import html
 import importlib
 import io
 import json
@@ -15,6 +16,7 @@ import pytest
 import gkbg
 from gkbg.cli import _parser, main
 from gkbg.core.lang import count
+from gkbg.write.summary import summary_line
 from tests.helpers import FIXTURES, SEEDS
 
 if TYPE_CHECKING:
@@ -286,3 +288,22 @@ def test_a_missing_extra_names_the_file(
     assert line.startswith(f"gkbg: cannot read: {pdf}: reading PDF files needs pypdfium2"), line
     assert "pip install 'gkbg[pdf]', or pip install 'pypdfium2" in line
     assert f"{XINGAN}  (form 2021" in captured.out
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("path", [YAOHAI, XINGAN], ids=["errors", "clean"])
+def test_the_command_and_the_html_views_sum_up_alike(
+    path: Path, lang: Lang, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One summary line: the command prints it, the HTML views show it."""
+    report = gkbg.parse(path)
+    result = gkbg.check(report)
+    line = summary_line(result, lang, report=report)
+    main(["check", str(path), "--lang", lang])
+    assert capsys.readouterr().out.endswith(f"\n  {line}\n")
+    assert f"<br>{html.escape(line)}</p>" in gkbg.to_html(report, result, lang=lang)
+    assert f"{html.escape(summary_line(result, lang))}</p>" in gkbg.result_html(result, lang=lang)
+    if lang == "en":
+        expected = "2 errors, 0 warnings" if path == YAOHAI else "0 errors, 0 warnings"
+        assert line.startswith(expected)
+        assert line.endswith("no findings") == (path == XINGAN)

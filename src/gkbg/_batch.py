@@ -18,11 +18,9 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
-import csv
 import glob
 import hashlib
 import importlib
-import io
 import json
 import multiprocessing
 import os
@@ -46,7 +44,7 @@ from gkbg.core.model import Cell, CellState, Table
 from gkbg.core.version import __version__
 from gkbg.read.registry import default_registry
 from gkbg.write.json import converter
-from gkbg.write.records import CELL_FIELDS, FINDING_FIELDS, cell_record, finding_record
+from gkbg.write.records import CELL_FIELDS, FINDING_FIELDS, cell_record, csv_bytes, finding_record
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
@@ -733,15 +731,15 @@ def _write_outputs(folder: Path, *, read: int, skipped: int) -> BatchSummary:
             for name in names
         }
         for name, fields in names.items():
-            targets[name].write(_csv_bytes([fields], bom=True))
+            targets[name].write(csv_bytes([fields], bom=True))
         for key in sorted(old.keys() | new.keys()):
             if key in new:
                 assert records is not None  # noqa: S101 - opened when there are new records
                 result = _read_record(records, new[key], manifest)
                 chunks = {
-                    "summary": _csv_bytes([result.summary_record().values()]),
-                    "cells": _csv_bytes(r.values() for r in result.cell_records()),
-                    "findings": _csv_bytes(r.values() for r in result.finding_records()),
+                    "summary": csv_bytes([result.summary_record().values()]),
+                    "cells": csv_bytes(r.values() for r in result.cell_records()),
+                    "findings": csv_bytes(r.values() for r in result.finding_records()),
                 }
                 tally = _Counts.tally(result)
             else:
@@ -765,15 +763,6 @@ def _write_outputs(folder: Path, *, read: int, skipped: int) -> BatchSummary:
     )
     _record_outputs(folder, summary, index)
     return summary
-
-
-def _csv_bytes(rows: Iterable[Iterable[Any]], *, bom: bool = False) -> bytes:
-    """CSV rows as the outputs hold them: UTF-8 (with a BOM first), lines ended by CRLF."""
-    buffer = io.StringIO(newline="")
-    # The records hold the fields in order; csv writes None as "" and a number as its str(),
-    # exactly as `text_of` would, only faster.
-    csv.writer(buffer).writerows(rows)
-    return ("\ufeff" if bom else "").encode() + buffer.getvalue().encode("utf-8")
 
 
 def write_batch(

@@ -25,10 +25,11 @@ from gkbg.checks.rules import RuleSet
 from gkbg.checks.series import check_series
 from gkbg.core.compat import EXTRAS, extra_installed, install_hint
 from gkbg.core.errors import GkbgError, PluginWarning
-from gkbg.core.lang import Lang, Text, count, default_lang, join
+from gkbg.core.lang import Lang, Text, count, default_lang
 from gkbg.core.version import __version__
 from gkbg.read.registry import default_registry
 from gkbg.write.json import converter, to_json
+from gkbg.write.summary import summary_line
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -55,7 +56,6 @@ _WORDS = {
         "none": "未注明",
         "expected": "应为",
         "found": "实为",
-        "clean": "未发现问题",
         "cannot": "无法读取",
         "series": "系列",
         "gap": "缺少{year}年度报告，其前后年度未比较",
@@ -72,7 +72,6 @@ _WORDS = {
         "none": "not named",
         "expected": "expected",
         "found": "found",
-        "clean": "no findings",
         "cannot": "cannot read",
         "series": "series",
         "gap": "no report for {year}: the years around it are not compared",
@@ -254,18 +253,7 @@ def _print_result(path: Path, report: Report, result: CheckResult, lang: Lang, o
             numbers = f"  {words['expected']} {finding.expected}  {words['found']} {finding.actual}"
         out.write(f"  {_pad(label, 8)} {finding.rule}  {where}{numbers}\n")
         out.write(f"           {finding.message(lang)}\n")
-    uncertain = len(report.uncertain_cells())
-    summary = [
-        count(len(result.errors), "errors", lang),
-        count(len(result.warnings), "warnings", lang),
-    ]
-    if uncertain:
-        summary.append(count(uncertain, "uncertain", lang))
-    if result.not_checkable:
-        summary.append(count(len(result.not_checkable), "unchecked", lang))
-    if not result.findings and not uncertain:
-        summary.append(words["clean"])
-    out.write(f"  {join(summary, lang)}\n")
+    out.write(f"  {summary_line(result, lang, report=report)}\n")
 
 
 def _one_line(text: str) -> str:
@@ -355,15 +343,7 @@ def _print_findings(result: CheckResult, lang: Lang, out: TextIO) -> None:
             numbers = f"  {words['expected']} {finding.expected}  {words['found']} {finding.actual}"
         out.write(f"  {_pad(label, 8)} {finding.rule}  {where}{numbers}\n")
         out.write(f"           {finding.message(lang)}\n")
-    summary = [
-        count(len(result.errors), "errors", lang),
-        count(len(result.warnings), "warnings", lang),
-    ]
-    if result.not_checkable:
-        summary.append(count(len(result.not_checkable), "unchecked", lang))
-    if not result.findings:
-        summary.append(words["clean"])
-    out.write(f"  {join(summary, lang)}\n")
+    out.write(f"  {summary_line(result, lang)}\n")
 
 
 def _read_all(

@@ -17,7 +17,9 @@ import pytest
 
 import gkbg
 from gkbg.read.docx import DocxParser
+from gkbg.read.package import sniff_package
 from gkbg.read.plaintext import FlatTextParser, PipeTextParser
+from gkbg.read.xlsx import XlsxParser
 from tests.helpers import FIXTURES, SEEDS, golden, number
 
 if TYPE_CHECKING:
@@ -674,3 +676,27 @@ def test_hostile_and_broken_files(case: str, tmp_path: Path) -> None:
     assert caught.value.source == str(path)
     assert str(path) in str(caught.value)
     assert cause in caught.value.reason
+
+
+def test_docx_and_xlsx_sniff_as_one_package_sniff() -> None:
+    """Both package parsers sniff alike: a zip archive that lists their own member."""
+    word = zip_bytes({"word/document.xml": b"<w:document/>"})
+    excel = zip_bytes({"xl/workbook.xml": b"<workbook/>"})
+    samples = (
+        word,
+        excel,
+        word[:40],
+        b"plain text",
+        OLE,
+        TEMPLATE.read_bytes(),
+        TEMPLATE.read_bytes()[:2000],
+        too_many_members(),
+    )
+    for parser, member in ((DocxParser(), "word/document.xml"), (XlsxParser(), "xl/workbook.xml")):
+        for data in samples:
+            document = gkbg.Input(data, "a.bin")
+            assert parser.sniff(document) == sniff_package(document, member)
+    assert DocxParser().sniff(gkbg.Input(word, "a")) == XlsxParser().sniff(gkbg.Input(excel, "a"))
+    assert DocxParser().sniff(gkbg.Input(excel, "a")) == 0.0
+    assert XlsxParser().sniff(gkbg.Input(word, "a")) == 0.0
+    assert DocxParser().sniff(gkbg.Input(word, "a")) == 0.95

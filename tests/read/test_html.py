@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 import gkbg
+from gkbg.read import html as html_reader
 from gkbg.read.html import HtmlParser
 from tests.helpers import FIXTURES, SEEDS, golden, number
 
@@ -655,3 +656,43 @@ def test_a_row_of_empty_cells_reads_as_blank(row_index: int) -> None:
     }
     assert others == dict.fromkeys(others, 1)
     assert report.uncertain_cells() == ()
+
+
+# --------------------------------------------------------------------------------------------
+# One decoding for every reader of text.
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        codecs.BOM_UTF8 + plain_page(None).encode("utf-8"),
+        codecs.BOM_UTF16_LE + plain_page(None).encode("utf-16-le"),
+        plain_page(None).encode("utf-8"),
+        plain_page(None).encode("gb18030"),
+        plain_page("gbk").encode("utf-8"),
+        plain_page("gbk").encode("gb18030"),
+    ],
+    ids=["utf8-bom", "utf16-bom", "utf8", "gb18030", "utf8-declaring-gbk", "gbk-declared"],
+)
+def test_a_page_decodes_as_any_text_does(data: bytes) -> None:
+    """What a page declares only decides between encodings the bytes are valid in."""
+    page = gkbg.Input(data, "page.html").text()
+    assert html_reader._decode(data, "page.html") == page
+    assert "䶮字在 GBK 之外" in page
+
+
+def test_a_declared_codec_of_no_text_is_passed_over() -> None:
+    assert_reads(plain_page("base64").encode("gb18030"))
+    assert_reads(plain_page("rot13").encode("utf-8"))
+
+
+def test_an_undecodable_page_says_what_was_tried() -> None:
+    data = plain_page("shift_jis").encode("utf-8") + b"\x80\x80\xff\xfe"
+    with pytest.raises(gkbg.EncodingError) as caught:
+        parse(data)
+    reason = caught.value.reason
+    assert reason.startswith("an HTML page in an unknown encoding (it declares shift_jis, but ")
+    assert "is not UTF-8" in reason
+    assert "is not GB18030" in reason
+    with pytest.raises(gkbg.EncodingError, match=r"^.*text in an unknown encoding \(neither"):
+        gkbg.Input(data, "page.txt").text()

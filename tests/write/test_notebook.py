@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import html.parser
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import attrs
 import pytest
 
 import gkbg
+import gkbg.testing
+from gkbg import render
 from tests.write.test_records import with_cell
 
 if TYPE_CHECKING:
@@ -206,3 +209,60 @@ def test_a_finding_shows_its_first_cell_and_all_on_hover() -> None:
         f'<td title="{every}">{finding.cells[0]} 等 {len(finding.cells)} 个单元格</td>' in chinese
     )
     assert f'<td class="gkbg-number">{finding.expected}</td>' in english
+
+
+def _covered(rows: list[list[tuple[str, str, dict[str, str]]]]) -> dict[tuple[int, int], str]:
+    """What each position of an HTML table's grid shows: a label's text, a data cell's key."""
+    covered: dict[tuple[int, int], str] = {}
+    for r, row in enumerate(rows):
+        c = 0
+        for tag, text, attributes in row:
+            while (r, c) in covered:
+                c += 1
+            shown = attributes["title"].split("\n")[0] if tag == "td" else text
+            for dr in range(int(attributes.get("rowspan", "1"))):
+                for dc in range(int(attributes.get("colspan", "1"))):
+                    covered[r + dr, c + dc] = f"{r},{c}:{shown}"
+            c += int(attributes.get("colspan", "1"))
+    return covered
+
+
+def _placed(placed: list[render.Placed]) -> dict[tuple[int, int], str]:
+    return {
+        (cell.row + dr, cell.col + dc): f"{cell.row},{cell.col}:{cell.key or cell.text}"
+        for cell in placed
+        for dr in range(cell.rowspan)
+        for dc in range(cell.colspan)
+    }
+
+
+@pytest.mark.parametrize("variant", ["2019", "2021"])
+def test_the_tables_are_drawn_as_the_renderers_print_them(variant: str) -> None:
+    """One layout: the notebook's merged cells are those of `gkbg.render.grid`, the form's."""
+    values: dict[str, gkbg.Value] = {
+        spec.key: Decimal(0) if spec.kind == "amount" else 0 for spec in gkbg.form(variant).cells()
+    }
+    report = gkbg.testing.report_of(variant, values, gkbg.form(variant).first_year, "某某局")
+    for grid in tables(gkbg.to_html(report, lang="zh")).grids:
+        placed = render.grid(report, grid.key)
+        assert _covered(grid.rows) == _placed(placed), grid.key
+        beside = {cell.text for cell in placed if cell.row_label}
+        row_labels = {
+            text for row in grid.rows for tag, text, a in row if a.get("class") == "gkbg-row"
+        }
+        assert row_labels == beside
+        spec = gkbg.form(variant).table(grid.key)
+        if spec.across:
+            assert not beside
+        else:
+            names = {row.label for row in spec.rows} | {row.group for row in spec.rows}
+            assert beside == names - {None}
+
+
+def test_table_four_merges_its_headers_as_the_official_form() -> None:
+    """行政复议 heads five columns whose labels reach down past 行政诉讼's two kinds of suit."""
+    report = gkbg.parse("examples/xingan-2024.txt")
+    markup = gkbg.to_html(report, lang="zh")
+    assert '<tr><th colspan="5">行政复议</th><th colspan="10">行政诉讼</th></tr>' in markup
+    assert '<th rowspan="2">结果维持</th>' in markup
+    assert '<th colspan="5">未经复议直接起诉</th><th colspan="5">复议后起诉</th></tr>' in markup

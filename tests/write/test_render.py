@@ -32,6 +32,7 @@ from gkbg.testing import (
     report_of,
     reports,
 )
+from gkbg.write import render as write_render
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -342,3 +343,42 @@ def _mutated(draw: st.DrawFn) -> bytes:
 @given(_mutated())
 def test_damaged_renderings_end_in_a_report_or_an_error(data: bytes) -> None:
     _parse_or_error(data)
+
+
+# --- row groups within row groups -----------------------------------------------------------
+
+
+def _row(key: str, group: str | None) -> gkbg.Row:
+    return attrs.evolve(gkbg.form("2021").table("active").rows[0], key=key, label=key, group=group)
+
+
+def test_a_row_group_sits_within_the_smallest_group_printed_around_it() -> None:
+    rows = [
+        _row("a1", "A"),
+        _row("b1", "B"),
+        _row("c1", "C"),
+        _row("c2", "C"),
+        _row("b2", "B"),
+        _row("d1", "D"),
+        _row("a2", "A"),
+        _row("e1", None),
+    ]
+    parents = write_render._group_parents(rows)
+    assert parents == {"A": None, "B": "A", "C": "B", "D": "A"}
+    assert write_render._path(rows[2], parents) == ["A", "B", "C", "c1"]
+    assert write_render._path(rows[7], parents) == ["e1"]
+
+
+@pytest.mark.parametrize("variant", ["2019", "2021"])
+def test_the_forms_nest_the_result_groups_within_the_results(variant: str) -> None:
+    table = gkbg.form(variant).table("applications")
+    (block,) = table.blocks
+    parents = write_render._group_parents(block.rows)
+    results = "三、本年度办理结果"
+    nested = {group for group, parent in parents.items() if parent is not None}
+    assert nested == {row.group for row in block.rows if row.key.partition(".")[1]}
+    assert set(parents.values()) == {None, results}
+    for spec in gkbg.form(variant).tables:
+        for other in spec.blocks:
+            if other is not block:
+                assert set(write_render._group_parents(other.rows).values()) <= {None}

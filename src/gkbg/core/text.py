@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import codecs
 import functools
 import re
 import unicodedata
@@ -13,18 +12,14 @@ from typing import TYPE_CHECKING, Literal
 import attrs
 import regex
 
-from gkbg.core.errors import EncodingError
-
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from gkbg.core.schema import ValueKind
 
 __all__ = [
-    "BOMS",
     "LabelMatcher",
     "ReadValue",
-    "decode_bom",
     "label_key",
     "looks_like_value",
     "normalize_nfkc",
@@ -52,28 +47,6 @@ _NUMBER = regex.compile(
 
 # Cell texts repeat (``0``, ``/``, small numbers): what they read as is remembered.
 _VALUE_CACHE = 4096
-
-BOMS = (
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-
-
-def decode_bom(data: bytes, name: str) -> str | None:
-    """The text after a byte-order mark, or None when ``data`` starts with none.
-
-    Raises:
-        EncodingError: The bytes after the mark are not valid in its encoding.
-    """
-    for bom, encoding in BOMS:
-        if data.startswith(bom):
-            try:
-                return data[len(bom) :].decode(encoding)
-            except UnicodeDecodeError as exc:
-                raise EncodingError(name, f"not valid {encoding} text after its BOM") from exc
-    return None
-
 
 # The compatibility characters Chinese text is full of: full-width ASCII, the ideographic
 # space and the ellipsis. Each decomposes to ASCII, so writing its decomposition in its place

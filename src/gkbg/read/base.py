@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: MIT
-"""What every reader imports: a document's bytes as `Input`, and the `Parser` protocol.
+"""What every reader imports: a document's bytes as `Input`, the `Parser` protocol, `decode`.
+
+`decode` is the one way a document's bytes become text, for every reader of text.
 
 A reader turns one source format into a `Layout` (tokens plus text); ``gkbg.align`` does the
 rest. Readers import this module and `gkbg.read.layout`, never the registry that lists them.
@@ -7,16 +9,28 @@ rest. Readers import this module and `gkbg.read.layout`, never the registry that
 
 from __future__ import annotations
 
+import codecs
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from gkbg.core.errors import DocumentError, EncodingError, UnknownFormatError
 from gkbg.core.limits import DEFAULT_LIMITS, Limits
-from gkbg.core.text import decode_bom
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from gkbg.read.layout import Layout
 
-__all__ = ["Input", "Parser"]
+__all__ = ["BOMS", "Input", "Parser", "decode", "decode_bom"]
+
+BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+"""The byte-order marks a text document may open with, and the encoding each says."""
+
+# A NUL byte this early is binary data: no text encoding of Chinese writes one without a BOM.
+_BINARY_PROBE = 4096
 
 
 class Input:
@@ -45,7 +59,7 @@ class Input:
             EncodingError: The bytes are in no Chinese text encoding.
         """
         if self._text is None:
-            self._text = _decode(self.data, self.name)
+            self._text = decode(self.data, self.name)
         return self._text
 
     def is_text(self) -> bool:
@@ -57,22 +71,82 @@ class Input:
         return True
 
 
-def _decode(data: bytes, name: str) -> str:
+def decode_bom(data: bytes, name: str) -> str | None:
+    """The text after a byte-order mark, or None when ``data`` starts with none.
+
+    Raises:
+        EncodingError: The bytes after the mark are not valid in its encoding.
+    """
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise EncodingError(name, f"not valid {encoding} text after its BOM") from exc
+    return None
+
+
+def decode(
+    data: bytes,
+    name: str,
+    *,
+    what: str = "text",
+    declares: Callable[[bytes], str | None] | None = None,
+) -> str:
+    """A document's bytes as text: a BOM decides first, then UTF-8, then GB18030.
+
+    Every reader of text decodes this way (`Input.text`, the HTML reader).
+
+    Args:
+        data: The bytes.
+        name: The document's name, for the errors.
+        what: What the document should be, for the errors (``text``, ``an HTML page``).
+        declares: Finds the Python codec of the encoding the document declares (an HTML
+            page's ``<meta charset>``), or None. Bytes that are valid UTF-8 with non-ASCII
+            text in them are UTF-8 whatever they declare (a page re-encoded without its
+            declaration being updated); otherwise the declared encoding is tried first. A
+            codec that decodes no text (``base64``) is passed over.
+
+    Raises:
+        UnknownFormatError: The bytes are binary (a NUL byte among the first 4,096).
+        EncodingError: The bytes are not valid after their BOM, or in no encoding tried.
+    """
     text = decode_bom(data, name)
     if text is not None:
         return text
-    if b"\x00" in data[:4096]:
-        raise UnknownFormatError(name, "binary data, not text")
-    failures: list[str] = []
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError as exc:  # noqa: PERF203 - two attempts at most
-            failures.append(f"byte {exc.start:,} is not {encoding.upper()}")
+    if b"\x00" in data[:_BINARY_PROBE]:
+        raise UnknownFormatError(name, f"binary data, not {what}")
+    failures: dict[str, str] = {}
+    if declares is not None and not data.isascii():
+        text = _attempt(data, "utf-8", failures)
+        if text is not None:
+            return text
+    declared = declares(data) if declares is not None else None
+    for encoding in dict.fromkeys([*([declared] if declared else []), "utf-8", "gb18030"]):
+        if encoding not in failures:
+            text = _attempt(data, encoding, failures)
+            if text is not None:
+                return text
+    said = (
+        f"it declares {declared}, but it is " if declared not in {None, "utf-8", "gb18030"} else ""
+    )
     raise EncodingError(
         name,
-        "text in an unknown encoding (neither UTF-8 nor GB18030: " + "; ".join(failures) + ")",
+        f"{what} in an unknown encoding ({said}neither UTF-8 nor GB18030: "
+        + "; ".join(failures.values())
+        + ")",
     )
+
+
+def _attempt(data: bytes, encoding: str, failures: dict[str, str]) -> str | None:
+    """``data`` decoded as ``encoding``, or None with why not recorded in ``failures``."""
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        failures[encoding] = f"byte {exc.start:,} is not {encoding.upper()}"
+    except (UnicodeError, LookupError):  # a codec of bytes to bytes, or a failing one
+        failures[encoding] = f"{encoding} decodes no text"
+    return None
 
 
 @runtime_checkable

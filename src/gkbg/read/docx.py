@@ -50,7 +50,7 @@ from gkbg.core.errors import (
 )
 from gkbg.core.limits import NESTING, check_tokens
 from gkbg.read.layout import Layout, Token, TokenKind, TokenWriter, token_kind
-from gkbg.read.package import Package, holds_member, parse_xml
+from gkbg.read.package import Package, parse_xml, sniff_package
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -392,10 +392,7 @@ class DocxParser:
 
     def sniff(self, document: Input) -> float:
         """Sure when the bytes are a zip archive holding ``word/document.xml``."""
-        data = document.data
-        if not data.startswith(ZIP_SIGNATURE):
-            return 0.0
-        return 0.95 if holds_member(data, DOCUMENT_PART, document.limits) else 0.0
+        return sniff_package(document, DOCUMENT_PART)
 
     def read(self, document: Input) -> Layout:
         """Tokens for the body's paragraphs and table cells, in document order.

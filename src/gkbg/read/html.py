@@ -50,13 +50,12 @@ import regex
 from gkbg.core.errors import (
     CorruptDocumentError,
     EmptyDocumentError,
-    EncodingError,
     LimitExceededError,
     UnknownFormatError,
 )
 from gkbg.core.limits import MARKUP, NESTING, check_tokens
 from gkbg.core.model import Location
-from gkbg.core.text import BOMS, decode_bom
+from gkbg.read.base import BOMS, decode
 from gkbg.read.layout import Layout, Token, TokenKind, token_kind
 
 if TYPE_CHECKING:
@@ -254,36 +253,12 @@ def _declared_encoding(data: bytes) -> str | None:
 
 
 def _decode(data: bytes, name: str) -> str:
-    text = _decode_text(data, name)
+    text = decode(data, name, what="an HTML page", declares=_declared_encoding)
     sample = text[:_SNIFF_BYTES]
     encoded = sample.encode("utf-8", "surrogatepass")
     if len(encoded) - len(encoded.translate(None, _CONTROL)) > len(sample) // 100:
         raise UnknownFormatError(name, "binary data, not an HTML page")
     return text
-
-
-def _decode_text(data: bytes, name: str) -> str:
-    text = decode_bom(data, name)
-    if text is not None:
-        return text
-    if b"\x00" in data[:4096]:
-        raise UnknownFormatError(name, "binary data, not an HTML page")
-    if not data.isascii():
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-    declared = _declared_encoding(data)
-    candidates = [declared] if declared else []
-    for encoding in dict.fromkeys([*candidates, "utf-8", "gb18030"]):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:  # noqa: PERF203 - three attempts at most
-            continue
-    said = f"it declares {declared}, but " if declared not in {None, "utf-8", "gb18030"} else ""
-    raise EncodingError(
-        name, f"HTML in an unknown encoding ({said}it is neither UTF-8 nor GB18030)"
-    )
 
 
 def _check_attributes(text: str, name: str) -> None:

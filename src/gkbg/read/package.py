@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import lxml.etree  # type: ignore[import-untyped,unused-ignore]
 
+from gkbg.core.compat import ZIP_SIGNATURE
 from gkbg.core.errors import (
     CorruptDocumentError,
     DocumentError,
@@ -39,6 +40,7 @@ from gkbg.core.limits import NESTING, exceeded, size_text
 
 if TYPE_CHECKING:
     from gkbg.core.limits import Limits
+    from gkbg.read.base import Input
 
 __all__ = [
     "ZIP_ERRORS",
@@ -47,6 +49,7 @@ __all__ = [
     "holds_member",
     "parse_xml",
     "reject_dtd",
+    "sniff_package",
     "xml_failure",
     "xml_parser",
 ]
@@ -290,3 +293,16 @@ def holds_member(data: bytes, member: str, limits: Limits) -> bool:
     except ZIP_ERRORS:
         return False
     return True
+
+
+def sniff_package(document: Input, member: str) -> float:
+    """How sure a package parser is of ``document``: sure when it is a zip holding ``member``.
+
+    The sniff of every parser of a zip package (``word/document.xml`` for a ``.docx``,
+    ``xl/workbook.xml`` for an ``.xlsx``): 0.95 when the bytes open a zip archive that lists
+    ``member`` (judged by `holds_member`, within the document's limits), else 0.
+    """
+    data = document.data
+    if not data.startswith(ZIP_SIGNATURE):
+        return 0.0
+    return 0.95 if holds_member(data, member, document.limits) else 0.0

@@ -54,7 +54,7 @@ from gkbg.core.errors import (
 )
 from gkbg.core.limits import check_tokens
 from gkbg.read.layout import Layout, Token, TokenKind, TokenWriter, token_kind
-from gkbg.read.package import Package, holds_member, reject_dtd, xml_failure
+from gkbg.read.package import Package, reject_dtd, sniff_package, xml_failure
 
 if TYPE_CHECKING:
     from gkbg.core.limits import Limits
@@ -338,10 +338,7 @@ class XlsxParser:
 
     def sniff(self, document: Input) -> float:
         """Sure when the bytes are a zip archive holding ``xl/workbook.xml``."""
-        data = document.data
-        if not data.startswith(ZIP_SIGNATURE):
-            return 0.0
-        return 0.95 if holds_member(data, WORKBOOK_PART, document.limits) else 0.0
+        return sniff_package(document, WORKBOOK_PART)
 
     def read(self, document: Input) -> Layout:
         """One cell token per cell of every worksheet, merged ranges as one.

@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: MIT
 """HTML views of reports and findings, for Jupyter (``_repr_html_``) and for web pages.
 
-The tables are drawn in the layout of the form each was printed in: the captions, the merged
-headers of the columns and the merged labels of the rows all come from the form's declaration
-(`gkbg.forms`), never from a copy here. A cell a finding involves is highlighted and carries the
-finding's message in its ``title`` (shown on hover); a cell read with doubt carries the reasons.
-Everything taken from a report is escaped: report text is untrusted.
+The tables are drawn in the layout of the form each was printed in, the one the renderers
+print (`gkbg.render.grid`): the captions, the merged headers of the columns and the merged
+labels of the rows all come from the form's declaration (`gkbg.forms`), never from a copy
+here. A cell a finding involves is highlighted and carries the finding's message in its
+``title`` (shown on hover); a cell read with doubt carries the reasons. Everything taken from
+a report is escaped: report text is untrusted.
 """
 
 from __future__ import annotations
@@ -15,17 +16,19 @@ from typing import TYPE_CHECKING
 
 from gkbg.checks.engine import check
 from gkbg.checks.findings import CheckResult, Severity
-from gkbg.core.lang import Lang, count, default_lang, join
+from gkbg.core.lang import Lang, default_lang
 from gkbg.core.model import CellState
 from gkbg.core.schema import forms
 from gkbg.core.views import VIEWS
+from gkbg.write.render import by_row, grid
+from gkbg.write.summary import summary_line
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from gkbg.checks.findings import Finding
     from gkbg.core.model import Cell, Report, Table
-    from gkbg.core.schema import Block, Row, TableForm
+    from gkbg.write.render import Placed
 
 __all__ = ["result_html", "to_html"]
 
@@ -53,7 +56,6 @@ _WORDS = {
         "agency": "机关",
         "none": "未注明",
         "not_found": "未找到此表",
-        "clean": "未发现问题",
         "severity": "级别",
         "rule": "检查",
         "cells": "单元格",
@@ -72,7 +74,6 @@ _WORDS = {
         "agency": "agency",
         "none": "not named",
         "not_found": "table not found",
-        "clean": "no findings",
         "severity": "severity",
         "rule": "check",
         "cells": "cells",
@@ -93,11 +94,8 @@ def _e(text: object) -> str:
 
 
 def _th(text: str, *, rowspan: int = 1, colspan: int = 1, cls: str | None = None) -> str:
-    spans = (f' rowspan="{rowspan}"' if rowspan > 1 else "") + (
-        f' colspan="{colspan}"' if colspan > 1 else ""
-    )
     klass = f' class="{cls}"' if cls else ""
-    return f"<th{spans}{klass}>{_e(text)}</th>"
+    return f"<th{_spans(rowspan, colspan)}{klass}>{_e(text)}</th>"
 
 
 def _marks(result: CheckResult) -> dict[str, list[Finding]]:
@@ -109,9 +107,22 @@ def _marks(result: CheckResult) -> dict[str, list[Finding]]:
     return marks
 
 
-def _td(cell: Cell | None, findings: Sequence[Finding], lang: Lang, *, colspan: int = 1) -> str:
+def _spans(rowspan: int, colspan: int) -> str:
+    return (f' rowspan="{rowspan}"' if rowspan > 1 else "") + (
+        f' colspan="{colspan}"' if colspan > 1 else ""
+    )
+
+
+def _td(
+    cell: Cell | None,
+    findings: Sequence[Finding],
+    lang: Lang,
+    *,
+    rowspan: int = 1,
+    colspan: int = 1,
+) -> str:
     words = _WORDS[lang]
-    span = f' colspan="{colspan}"' if colspan > 1 else ""
+    span = _spans(rowspan, colspan)
     if cell is None:
         return f'<td{span} class="gkbg-absent"></td>'
     classes = [f"gkbg-{cell.state.value}"]
@@ -142,166 +153,43 @@ def _td(cell: Cell | None, findings: Sequence[Finding], lang: Lang, *, colspan: 
     return f'<td{span} class="{" ".join(classes)}" title="{title}">{_e(shown)}</td>'
 
 
-def _parents(rows: Sequence[Row]) -> dict[str, str]:
-    """Which row groups sit inside another group: those printed between its first and last row.
-
-    In table 三, ``（三）不予公开`` … ``（六）其他处理`` are printed between ``（一）予以公开`` and
-    ``（七）总计``, both of group ``三、本年度办理结果``: they are its subgroups.
-    """
-    spans: dict[str, tuple[int, int]] = {}
-    for index, row in enumerate(rows):
-        if row.group is not None:
-            first, _ = spans.get(row.group, (index, index))
-            spans[row.group] = (first, index)
-    parents: dict[str, str] = {}
-    for group, (first, last) in spans.items():
-        for other, (outer_first, outer_last) in spans.items():
-            if other != group and outer_first < first and last < outer_last:
-                parents[group] = other
-    return parents
-
-
-def _runs(values: Sequence[str | None], start: int) -> int:
-    """How many items from ``start`` on share the value at ``start``."""
-    end = start
-    while end < len(values) and values[end] == values[start]:
-        end += 1
-    return end - start
-
-
-def _label_cells(rows: Sequence[Row], parents: Mapping[str, str], depth: int) -> list[list[str]]:
-    """The row-label cells of each row: merged groups, subgroups, then the label."""
-    tops = [parents.get(row.group, row.group) if row.group else None for row in rows]
-    subs = [row.group if row.group in parents else None for row in rows]
-    cells: list[list[str]] = []
-    for index, row in enumerate(rows):
-        out: list[str] = []
-        used = 0
-        if tops[index] is not None:
-            used = 1
-            if index == 0 or tops[index - 1] != tops[index]:
-                out.append(_th(tops[index] or "", rowspan=_runs(tops, index), cls="gkbg-row"))
-        if subs[index] is not None:
-            used = 2
-            if index == 0 or subs[index - 1] != subs[index]:
-                out.append(_th(subs[index] or "", rowspan=_runs(subs, index), cls="gkbg-row"))
-        out.append(_th(row.label, colspan=depth - used, cls="gkbg-row"))
-        cells.append(out)
-    return cells
-
-
-def _column_headers(block: Block, width: int) -> list[str]:
-    """One or two header rows: spanning column groups over the column labels."""
-    columns = block.columns
-    extra = width - len(columns)
-    grouped = any(column.group for column in columns)
-    top: list[str] = []
-    bottom: list[str] = []
-    index = 0
-    while index < len(columns):
-        column = columns[index]
-        last = index == len(columns) - 1
-        span = 1 + (extra if last else 0)
-        if column.group is None:
-            top.append(_th(column.label, rowspan=2 if grouped else 1, colspan=span))
-            index += 1
-            continue
-        run = _runs([c.group for c in columns], index)
-        top.append(_th(column.group, colspan=run + (extra if index + run == len(columns) else 0)))
-        bottom.extend(_th(c.label) for c in columns[index : index + run])
-        index += run
-    return ["".join(top), "".join(bottom)] if grouped else ["".join(top)]
-
-
-def _down_table(
-    table: Table, spec: TableForm, marks: Mapping[str, list[Finding]], lang: Lang
+def _table(
+    placed: Sequence[Placed], table: Table, marks: Mapping[str, list[Finding]], lang: Lang
 ) -> str:
-    rows_all = spec.rows
-    parents = _parents(rows_all)
-    depth = 1 + any(row.group for row in rows_all) + bool(parents)
-    width = max(len(block.columns) for block in spec.blocks)
+    """The rows of a table drawn from its grid in the form's layout (`gkbg.render.grid`)."""
     cells = {cell.key: cell for cell in table.cells}
-    lines: list[str] = []
-    for number, block in enumerate(spec.blocks):
-        if block.caption:
-            lines.append(f"<tr>{_th(block.caption, colspan=depth + width)}</tr>")
-        headers = _column_headers(block, width)
-        corner = spec.note if spec.note and number == 0 else block.header
-        if spec.note and block.header and number == 0:
-            headers.insert(0, _th(block.header, colspan=width))
-        lines.append(
-            f"<tr>{_th(corner or '', rowspan=len(headers), colspan=depth)}{headers[0]}</tr>"
-        )
-        lines.extend(f"<tr>{header}</tr>" for header in headers[1:])
-        labels = _label_cells(block.rows, _parents(block.rows) or parents, depth)
-        for row, label in zip(block.rows, labels, strict=True):
-            values = []
-            for index, column in enumerate(block.columns):
-                key = f"{spec.key}.{row.key}.{column.key}"
-                span = 1 + (width - len(block.columns) if index == len(block.columns) - 1 else 0)
-                values.append(_td(cells.get(key), marks.get(key, ()), lang, colspan=span))
-            lines.append(f"<tr>{''.join(label)}{''.join(values)}</tr>")
-    return "\n".join(lines)
-
-
-def _across_table(
-    table: Table, spec: TableForm, marks: Mapping[str, list[Finding]], lang: Lang
-) -> str:
-    """A table whose rows are printed side by side (table 四): groups over rows over columns."""
-    cells = {cell.key: cell for cell in table.cells}
-    lines: list[str] = []
-    for block in spec.blocks:
-        rows, columns = block.rows, block.columns
-        width = len(columns)
-        groups = [row.group for row in rows]
-        if any(groups):
-            top: list[str] = []
-            middle: list[str] = []
-            index = 0
-            while index < len(rows):
-                run = _runs(groups, index)
-                group = groups[index]
-                if group is None or (run == 1 and group == rows[index].label):
-                    top.append(_th(rows[index].label, rowspan=2, colspan=width))
-                else:
-                    top.append(_th(group, colspan=width * run))
-                    middle.extend(
-                        _th(row.label, colspan=width) for row in rows[index : index + run]
-                    )
-                index += run
-            lines.extend((f"<tr>{''.join(top)}</tr>", f"<tr>{''.join(middle)}</tr>"))
-        else:
-            lines.append(f"<tr>{''.join(_th(row.label, colspan=width) for row in rows)}</tr>")
-        lines.append(f"<tr>{''.join(_th(c.label) for c in columns * len(rows))}</tr>")
-        values = [
-            _td(cells.get(key), marks.get(key, ()), lang)
-            for row in rows
-            for key in (f"{spec.key}.{row.key}.{column.key}" for column in columns)
+    lines = []
+    for row in by_row(placed):
+        drawn = [
+            _th(
+                spot.text,
+                rowspan=spot.rowspan,
+                colspan=spot.colspan,
+                cls="gkbg-row" if spot.row_label else None,
+            )
+            if spot.key is None
+            else _td(
+                cells.get(spot.key),
+                marks.get(spot.key, ()),
+                lang,
+                rowspan=spot.rowspan,
+                colspan=spot.colspan,
+            )
+            for spot in row
         ]
-        lines.append(f"<tr>{''.join(values)}</tr>")
+        lines.append(f"<tr>{''.join(drawn)}</tr>")
     return "\n".join(lines)
 
 
 def _summary(report: Report, result: CheckResult, lang: Lang) -> str:
     words = _WORDS[lang]
     variants = sorted({v for v in report.variants.values() if v})
-    parts = [
-        count(len(result.errors), "errors", lang),
-        count(len(result.warnings), "warnings", lang),
-    ]
-    uncertain = len(report.uncertain_cells())
-    if uncertain:
-        parts.append(count(uncertain, "uncertain", lang))
-    if result.not_checkable:
-        parts.append(count(len(result.not_checkable), "unchecked", lang))
-    if not result.findings and not uncertain:
-        parts.append(words["clean"])
     return (
         f"<p><b>{_e(report.title or report.source or '')}</b><br>"
         f"{_e(words['form'])} {_e('/'.join(variants) or '?')} · "
         f"{_e(words['year'])} {_e(report.year or words['none'])} · "
         f"{_e(words['agency'])} {_e(report.agency or words['none'])}<br>"
-        f"{_e(join(parts, lang))}</p>"
+        f"{_e(summary_line(result, lang, report=report))}</p>"
     )
 
 
@@ -331,10 +219,10 @@ def to_html(report: Report, result: CheckResult | None = None, *, lang: Lang | N
             continue
         spec = form.table(table.key)
         caption = spec.heading if chosen == "zh" else f"{spec.heading} ({spec.title_en})"
-        draw = _across_table if spec.across else _down_table
+        drawn = _table(grid(report, table.key), table, marks, chosen)
         parts.append(
             f'<table data-table="{_e(table.key)}" data-form="{_e(form.variant)}">'
-            f"<caption>{_e(caption)}</caption>\n{draw(table, spec, marks, chosen)}\n</table>"
+            f"<caption>{_e(caption)}</caption>\n{drawn}\n</table>"
         )
     parts.append("</div>")
     return "\n".join(parts)
@@ -366,13 +254,7 @@ def result_html(result: CheckResult, *, lang: Lang | None = None) -> str:
             f'<td class="gkbg-number">{_e(actual)}</td><td>{_e(finding.message(chosen))}</td>'
         )
         rows.append(f'<tr class="gkbg-{finding.severity.value}">{tds}</tr>')
-    parts = [
-        count(len(result.errors), "errors", chosen),
-        count(len(result.warnings), "warnings", chosen),
-    ]
-    if result.not_checkable:
-        parts.append(count(len(result.not_checkable), "unchecked", chosen))
-    summary = join(parts, chosen)
+    summary = summary_line(result, chosen)
     title = f"{_e(result.source)}: " if result.source else ""
     return (
         f'{_STYLE}<div class="gkbg"><p>{title}{_e(summary)}</p>'

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import io
 import typing
 from decimal import Decimal
 from pathlib import Path
@@ -78,6 +79,8 @@ FINDING_FIELDS: tuple[str, ...] = (
     "quote",
 )
 """The fields of a finding record, in column order."""
+
+_BOM = "\ufeff".encode()
 
 UNCERTAIN_SEPARATOR = "；"
 """Joins the reasons a cell is uncertain into one text field."""
@@ -168,29 +171,32 @@ def finding_records(results: CheckResult | Iterable[CheckResult]) -> list[dict[s
     ]
 
 
-def text_of(value: object) -> str:
-    """A record's field as CSV text: numbers exactly as held, None as the empty string."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+def csv_bytes(rows: Iterable[Iterable[Any]], *, bom: bool = False) -> bytes:
+    """Rows as gkbg writes CSV: UTF-8 (a byte-order mark first when ``bom``), lines ended by CRLF.
+
+    The one CSV writer, for `cells_to_csv`, `findings_to_csv` and the outputs of `gkbg.batch`.
+    A field of a record is a `str`, an `int`, a `Decimal` or None: a number is written exactly
+    as held (its `str`), None as the empty string.
+
+    Args:
+        rows: The rows, each its fields in column order.
+        bom: Whether to start with a byte-order mark (the header of a file: Excel needs it to
+            read Chinese).
+    """
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer).writerows(rows)
+    return (_BOM if bom else b"") + buffer.getvalue().encode("utf-8")
 
 
 def write_csv(records: Iterable[Mapping[str, Any]], fields: Sequence[str], path: Path) -> int:
-    """Write records as UTF-8 CSV (with a byte-order mark, so that Excel reads the Chinese).
+    """Write records as a CSV file (`csv_bytes`): a header of ``fields``, then one row each.
 
     Returns:
         The number of records written.
     """
-    count = 0
-    with path.open("w", encoding="utf-8-sig", newline="") as stream:
-        writer = csv.writer(stream)
-        writer.writerow(fields)
-        for record in records:
-            writer.writerow([text_of(record.get(field)) for field in fields])
-            count += 1
-    return count
+    rows = [[record.get(field) for field in fields] for record in records]
+    path.write_bytes(csv_bytes([fields], bom=True) + csv_bytes(rows))
+    return len(rows)
 
 
 def cells_to_csv(reports: Report | Iterable[Report], path: str | Path) -> Path:

@@ -12,7 +12,9 @@ The layout is derived from the form (`gkbg.forms`), never written out by hand:
   when the table has a note, the note is the corner and the header spans the columns;
 - columns sharing a ``group`` sit under one spanning header cell;
 - rows sharing a ``group`` sit beside one label spanning them; a group whose rows all lie
-  within another group's rows is nested inside it;
+  between the first and the last row of another group is nested inside it, and sits inside
+  the smallest such group (table 三: ``（三）不予公开`` … ``（六）其他处理`` lie between
+  ``（一）予以公开`` and ``（七）总计`` of ``三、本年度办理结果``);
 - a table printed ``across`` (table 四) puts its rows side by side: the row groups and labels
   become header rows above the columns, and the values are one physical row.
 
@@ -41,7 +43,7 @@ if TYPE_CHECKING:
     from gkbg.core.model import Cell, Report
     from gkbg.core.schema import Block, Row, TableForm
 
-__all__ = ["Placed", "RenderError", "docx", "grid", "html", "pdf", "text"]
+__all__ = ["Placed", "RenderError", "by_row", "docx", "grid", "html", "pdf", "text"]
 
 
 class RenderError(GkbgError, RuntimeError):
@@ -59,6 +61,9 @@ class Placed:
         rowspan: Rows the cell covers.
         colspan: Columns the cell covers.
         key: The cell key when this is a value cell, None for labels.
+        row_label: Whether this is a label beside the rows it names (a row's label, or its
+            group's) in a table printed down the page; the other labels head columns or
+            blocks.
     """
 
     row: int
@@ -67,6 +72,7 @@ class Placed:
     rowspan: int = 1
     colspan: int = 1
     key: str | None = None
+    row_label: bool = False
 
 
 def _same(text: str) -> str:
@@ -82,7 +88,14 @@ def _printed(cell: Cell | None) -> str:
 
 
 def _group_parents(rows: Sequence[Row]) -> dict[str, str | None]:
-    """Each row group's enclosing group: the smallest whose rows strictly contain its rows."""
+    """Each row group's enclosing group, or None: the smallest group it is printed within.
+
+    A group is printed within another when its rows lie between the other's first and last
+    row. A row is of one group only, so two groups never share a first or a last row: the
+    enclosing group's rows are before and after the group's. The smallest enclosing group is
+    the one the group's label sits beside, however deep groups nest; the statutory forms nest
+    them two deep (``（三）不予公开`` within ``三、本年度办理结果``).
+    """
     spans: dict[str, tuple[int, int]] = {}
     for index, row in enumerate(rows):
         if row.group is not None:
@@ -93,10 +106,7 @@ def _group_parents(rows: Sequence[Row]) -> dict[str, str | None]:
         enclosing = [
             (other_last - other_first, other)
             for other, (other_first, other_last) in spans.items()
-            if other != group
-            and other_first <= first
-            and last <= other_last
-            and (other_first, other_last) != (first, last)
+            if other_first < first and last < other_last
         ]
         parents[group] = min(enclosing)[1] if enclosing else None
     return parents
@@ -188,9 +198,13 @@ def _body(frame: _Frame, block: Block, top: int) -> int:
             if label not in started:
                 started.add(label)
                 size = _rows_under(block.rows, parents, label)
-                placed.append(Placed(top + offset, level, labels(label), rowspan=size))
+                placed.append(
+                    Placed(top + offset, level, labels(label), rowspan=size, row_label=True)
+                )
         level = len(path) - 1
-        placed.append(Placed(top + offset, level, labels(row.label), colspan=depth - level))
+        placed.append(
+            Placed(top + offset, level, labels(row.label), colspan=depth - level, row_label=True)
+        )
         col = depth
         for index, column in enumerate(block.columns):
             span = 1 + (pad if index == len(block.columns) - 1 else 0)
@@ -253,7 +267,8 @@ def grid(report: Report, table: str, *, labels: Callable[[str], str] | None = No
     return sorted(placed, key=lambda cell: (cell.row, cell.col))
 
 
-def _rows(placed: Sequence[Placed]) -> list[list[Placed]]:
+def by_row(placed: Sequence[Placed]) -> list[list[Placed]]:
+    """The cells of a grid (as `grid` gives them) by the row they start in, left to right."""
     count = max(cell.row + cell.rowspan for cell in placed)
     rows: list[list[Placed]] = [[] for _ in range(count)]
     for cell in placed:
@@ -330,7 +345,7 @@ def html(report: Report, *, labels: Callable[[str], str] | None = None) -> str:
             body.append(f"<p>{_html_text(content)}</p>")
         else:
             lines = ['<table border="1">']
-            for row in _rows(grid(report, content, labels=chosen)):
+            for row in by_row(grid(report, content, labels=chosen)):
                 tds = "".join(
                     "<td"
                     + (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "")
@@ -376,7 +391,7 @@ def text(
         if kind != "table":
             lines.append(content)
             continue
-        for row in _rows(grid(report, content, labels=chosen)):
+        for row in by_row(grid(report, content, labels=chosen)):
             if style == "pipe":
                 lines.extend(f"{cell.text.replace(chr(10), '<br>')} |" for cell in row)
             else:
