@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
     from gkbg.core.limits import Limits
+    from gkbg.core.reasons import Doubt
 
 __all__ = ["Layout", "Token", "TokenKind", "TokenWriter", "token_kind"]
 
@@ -60,7 +61,7 @@ class Token:
     kind: TokenKind
     cell: bool = False
     location: Location = attrs.field(factory=Location)
-    uncertain: tuple[str, ...] = ()
+    uncertain: tuple[Doubt, ...] = ()
 
 
 @attrs.frozen
