@@ -39,6 +39,7 @@ def _calls() -> dict[str, list[str]]:
             ):
                 first = node.args[0]
                 assert isinstance(first, ast.Constant), f"{path}:{node.lineno}: a code as written"
+                assert isinstance(first.value, str), f"{path}:{node.lineno}: a code as written"
                 where = f"{path.relative_to(SOURCE)}:{node.lineno}"
                 found.setdefault(first.value, []).append(where)
     return found
@@ -69,7 +70,7 @@ def _sentences(tree: ast.AST) -> list[str]:
         elif isinstance(node, ast.JoinedStr):
             texts.append(
                 "".join(
-                    part.value if isinstance(part, ast.Constant) else "法律服务机构"
+                    str(part.value) if isinstance(part, ast.Constant) else "法律服务机构"
                     for part in node.values
                 )
             )
@@ -116,7 +117,8 @@ def test_every_reason_has_its_chinese_and_reads_back_from_its_english(code: str)
 def test_a_doubt_is_a_value_not_a_sentence() -> None:
     doubt = Doubt.of("grid.no_column", label="法律服务机构")
     assert doubt == Doubt("grid.no_column", (("label", "法律服务机构"),))
-    assert doubt != "unread: the table prints no column 法律服务机构"
+    sentence: object = "unread: the table prints no column 法律服务机构"
+    assert doubt != sentence
     assert str(doubt) == "unread: the table prints no column 法律服务机构"
     assert doubt.zh == "未读取：表格没有印“法律服务机构”列"
     assert {doubt, Doubt.of("grid.no_column", label="法律服务机构")} == {doubt}
