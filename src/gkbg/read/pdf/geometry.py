@@ -173,7 +173,8 @@ class GridCell:
         text: Its text, lines joined.
         bbox: Its box, from the ruling lines around it.
         lines: How many lines of text it holds.
-        uncertain: Why its reading is doubtful (empty when it is not).
+        uncertain: Why its reading is doubtful (empty when it is not), as declared in
+            `gkbg.core.reasons`.
     """
 
     row: int
