@@ -51,9 +51,10 @@ from gkbg.core.errors import (
     UnknownFormatError,
     UnsafeDocumentError,
 )
-from gkbg.core.lang import Text, reason_zh
+from gkbg.core.lang import Text
 from gkbg.core.limits import Limits
 from gkbg.core.model import Cell, CellState, Location, Report, Table, Value
+from gkbg.core.reasons import Doubt, reason_zh
 from gkbg.core.schema import TABLES, Block, CellSpec, Column, Form, Row, TableForm, form, forms
 from gkbg.core.version import __version__
 from gkbg.read.base import Input, Parser
@@ -89,6 +90,7 @@ __all__ = [
     "Column",
     "CorruptDocumentError",
     "DocumentError",
+    "Doubt",
     "EmptyDocumentError",
     "EncodingError",
     "EncryptedDocumentError",

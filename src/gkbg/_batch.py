@@ -41,6 +41,7 @@ from gkbg.checks.findings import Finding, Severity
 from gkbg.checks.rules import Rule, RuleSet
 from gkbg.core.errors import GkbgError, PluginWarning
 from gkbg.core.model import Cell, CellState, Table
+from gkbg.core.reasons import Doubt
 from gkbg.core.version import __version__
 from gkbg.read.registry import default_registry
 from gkbg.write.json import converter
@@ -494,13 +495,18 @@ def _compact(result: FileResult) -> dict[str, Any]:
             "key": table.key,
             "variant": table.variant,
             "cells": [
-                [c.key, c.state.value, converter.unstructure(c.value), c.raw, list(c.uncertain)]
+                [c.key, c.state.value, converter.unstructure(c.value), c.raw, _doubts(c.uncertain)]
                 for c in table.cells
             ],
         }
         for table in result.tables
     ]
     return data
+
+
+def _doubts(reasons: tuple[Doubt, ...]) -> list[dict[str, Any]]:
+    """A cell's reasons for doubt in the manifest: code and fields (no sentences)."""
+    return [{"code": reason.code, "fields": dict(reason.fields)} for reason in reasons]
 
 
 def _number(value: object) -> int | Decimal | None:
@@ -522,7 +528,7 @@ def _expand(data: dict[str, Any]) -> FileResult:
                     CellState(state),
                     _number(value),
                     raw,
-                    tuple(uncertain),
+                    converter.structure(uncertain, tuple[Doubt, ...]),
                 )
                 for key, state, value, raw, uncertain in table["cells"]
             ),

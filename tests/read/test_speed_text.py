@@ -47,6 +47,7 @@ from gkbg.align.order import Item, _glued, _items
 from gkbg.align.report import _best_reading, _distinct_forms, _find_sections
 from gkbg.core.errors import LimitExceededError
 from gkbg.core.limits import Limits
+from gkbg.core.reasons import Doubt
 from gkbg.core.schema import TABLES
 from gkbg.read.layout import Token, TokenKind, TokenWriter
 from gkbg.read.plaintext import _CELL_LINE, _WORD, FlatTextParser, PipeTextParser
@@ -290,10 +291,7 @@ def _plain_resolve(candidates: list[_Candidate]) -> GridPlacement:
     reasons = list(chosen.reasons)
     if any(not _same(c.token, chosen.token) for c in printed):
         texts = ", ".join(repr(c.token.text) for c in printed)
-        reasons.append(
-            f"the source prints {texts} in positions the form declares as this one cell; "
-            f"read {chosen.token.text!r}, the first"
-        )
+        reasons.append(Doubt.of("grid.conflict", texts=texts, text=chosen.token.text))
     return GridPlacement(chosen.token, tuple(dict.fromkeys(reasons)))
 
 

@@ -147,7 +147,7 @@ def test_failing_cells_are_marked_with_the_message() -> None:
             assert not {"gkbg-error", "gkbg-involved"} & set(attributes["class"].split())
     for cell in report.uncertain_cells():
         assert "gkbg-uncertain" in data[cell.key]["class"].split()
-        assert all(reason in data[cell.key]["title"] for reason in cell.uncertain)
+        assert all(reason.en in data[cell.key]["title"] for reason in cell.uncertain)
     zh = gkbg.to_html(report, result, lang="zh")
     assert result.findings[0].message.zh in zh
 

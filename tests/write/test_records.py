@@ -66,7 +66,7 @@ def test_uncertain_cells_say_why(yaohai: gkbg.Report) -> None:
     doubtful = yaohai.uncertain_cells()
     assert doubtful
     for cell in doubtful:
-        assert records[cell.key]["uncertain"] == "；".join(cell.uncertain)
+        assert records[cell.key]["uncertain"] == "；".join(map(str, cell.uncertain))
     assert all(records[c.key]["uncertain"] == "" for c in yaohai.iter_cells() if not c.uncertain)
 
 

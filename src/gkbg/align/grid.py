@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import attrs
 
 from gkbg.core.model import Location
+from gkbg.core.reasons import Doubt
 from gkbg.core.schema import TableForm, forms
 from gkbg.core.text import LabelMatcher, label_key, nfkc
 from gkbg.read.layout import Token, TokenKind
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
 __all__ = ["GridPlacement", "GridReading", "read_grid", "role_matcher"]
 
 _GROUP = "group:"
+_SPANNED_ACROSS = Doubt.of("grid.spanned_across")
 _OTHER = "<no form column>"  # a grid column headed by a label that is no column of the form
 
 
@@ -106,7 +108,7 @@ class GridPlacement(NamedTuple):
     """
 
     token: Token
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[Doubt, ...] = ()
 
 
 @attrs.frozen
@@ -123,8 +125,8 @@ class GridReading:
     """
 
     placed: dict[int, GridPlacement]
-    unread: dict[int, str]
-    unplaced: dict[int, str]
+    unread: dict[int, Doubt]
+    unplaced: dict[int, Doubt]
     rows: int
 
 
@@ -246,7 +248,7 @@ class _Candidate(NamedTuple):
     token: Token
     exact: bool
     row: tuple[int, int]
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[Doubt, ...] = ()
 
 
 def _grid_rows(tokens: Sequence[Token]) -> list[tuple[tuple[int, int], _Row]]:
@@ -310,8 +312,8 @@ class _GridReader:
         maps = _form_maps(form)
         self.index, self.columns_of, self.label_of, self.row_label_of, self.spans = maps
         self.candidates: dict[int, list[_Candidate]] = {}
-        self.unread: dict[int, str] = {}
-        self.unplaced: dict[int, str] = {}
+        self.unread: dict[int, Doubt] = {}
+        self.unplaced: dict[int, Doubt] = {}
         self.rows: set[str] = set()
 
     # Rows.
@@ -439,14 +441,9 @@ class _GridReader:
             index = index_of((key, column_key))
             if index is None:
                 continue
-            reasons: tuple[str, ...] = ()
+            reasons: tuple[Doubt, ...] = ()
             if not exact:
-                label = self.label_of[column_key]
-                reason = (
-                    f"placed under the header {label}, which spans this position of the "
-                    "source's grid"
-                )
-                reasons = (reason,)
+                reasons = (Doubt.of("grid.spanned", label=self.label_of[column_key]),)
             candidate = _Candidate(token, exact, where, reasons)
             if index in mine:
                 mine[index].append(candidate)
@@ -458,10 +455,7 @@ class _GridReader:
         if shared and any(_shifted(candidates) for candidates in mine.values()):
             # A merged header's positions that disagree (the value under the header blank, a
             # number beside it; two numbers) mean the row may not line up at all.
-            reason = (
-                f"the cells of the row {self.row_label_of[key]} may not line up with the "
-                "columns of the header above them"
-            )
+            reason = Doubt.of("grid.shifted", label=self.row_label_of[key])
             # (A cell whose own positions print different numbers says so itself.)
             mine = {
                 index: candidates
@@ -494,7 +488,7 @@ class _GridReader:
         label = self.label_of[column_key]
         first = header.first_position(column_key) if at is None else at
         if first is None:
-            self.unplaced.setdefault(index, f"unread: the table prints no column {label}")
+            self.unplaced.setdefault(index, Doubt.of("grid.no_column", label=label))
         elif first >= width:
             token = Token(
                 "",
@@ -502,26 +496,17 @@ class _GridReader:
                 cell=True,
                 location=Location(table_index=where[0], row_index=where[1], col_index=first),
             )
-            reason = (
-                f"read as blank: the row ends before the column {label}, with no cell printed there"
-            )
+            reason = Doubt.of("grid.row_ends", label=label)
             self.candidates.setdefault(index, []).append(
-                _Candidate(token, exact=False, row=where, reasons=(reason,) if reason else ())
+                _Candidate(token, exact=False, row=where, reasons=(reason,))
             )
         else:
-            self.unread.setdefault(
-                index,
-                f"unread: this row of the source has no cell of its own under the column "
-                f"{label} (it is merged with a neighbour)",
-            )
+            self.unread.setdefault(index, Doubt.of("grid.merged_away", label=label))
             left = [c for c in cells if c < first]
             if left:
-                self._doubt(
-                    cells[max(left)],
-                    f"the source merges this cell with the one under the column {label}",
-                )
+                self._doubt(cells[max(left)], Doubt.of("grid.merged", label=label))
 
-    def _doubt(self, token: Token, reason: str) -> None:
+    def _doubt(self, token: Token, reason: Doubt) -> None:
         """Add a reason for doubt to the placement of ``token``, wherever it was placed."""
         for candidates in self.candidates.values():
             for position, candidate in enumerate(candidates):
@@ -543,19 +528,15 @@ class _GridReader:
         )
         label = self.row_label_of[key]
         if len(cells) == len(columns):
-            reason = (
-                f"placed by order: the cells of the row {label} do not line up with the "
-                "columns of the header above them"
-            )
+            reason = Doubt.of("grid.misaligned", label=label)
             for column_key, token in zip(ordered, cells, strict=True):
                 index = self.index[key, column_key]
                 self.candidates.setdefault(index, []).append(
-                    _Candidate(token, exact=False, row=where, reasons=(reason,) if reason else ())
+                    _Candidate(token, exact=False, row=where, reasons=(reason,))
                 )
             return
-        reason = (
-            f"unread: the cells of the row {label} do not line up with the columns of the "
-            f"header above them, and there are {len(cells)} of them for {len(columns)} columns"
+        reason = Doubt.of(
+            "grid.misaligned_unread", label=label, cells=len(cells), columns=len(columns)
         )
         for column_key in columns:
             self.unplaced.setdefault(self.index[key, column_key], reason)
@@ -573,9 +554,9 @@ class _GridReader:
             if index is None:
                 continue
             self.rows.add(key)
-            reason = "" if column[1] else "placed under a header that spans this position"
+            reasons = () if column[1] else (_SPANNED_ACROSS,)
             self.candidates.setdefault(index, []).append(
-                _Candidate(token, exact=column[1], row=where, reasons=(reason,) if reason else ())
+                _Candidate(token, exact=column[1], row=where, reasons=reasons)
             )
             placed.add(index)
         if not placed:
@@ -601,7 +582,7 @@ class _GridReader:
             self.unplaced.pop(index, None)
         for key, indices in self.spans:
             if key not in self.rows:
-                reason = f"unread: no row of the table's grid is labelled {self.row_label_of[key]}"
+                reason = Doubt.of("grid.no_row", label=self.row_label_of[key])
                 for index in indices:
                     self.unplaced.setdefault(index, reason)
         unplaced = {i: r for i, r in self.unplaced.items() if i not in self.unread}
@@ -639,13 +620,10 @@ def _resolve(candidates: list[_Candidate]) -> GridPlacement:
     chosen_from = printed or candidates
     exact = [c for c in chosen_from if c.exact]
     chosen = (exact or chosen_from)[0]
-    reasons = list(chosen.reasons)
+    reasons: list[Doubt] = list(chosen.reasons)
     if any(not _same(c.token, chosen.token) for c in printed):
         texts = ", ".join(repr(c.token.text) for c in printed)
-        reasons.append(
-            f"the source prints {texts} in positions the form declares as this one cell; "
-            f"read {chosen.token.text!r}, the first"
-        )
+        reasons.append(Doubt.of("grid.conflict", texts=texts, text=chosen.token.text))
     return GridPlacement(chosen.token, tuple(dict.fromkeys(reasons)))
 
 

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 import attrs
 
 from gkbg.align.grid import role_matcher
+from gkbg.core.reasons import Doubt
 from gkbg.read.layout import Token, TokenKind
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ class Placed(NamedTuple):
     """A cell's item, and why its placement may be wrong (empty when it is sure)."""
 
     item: Item
-    uncertain: tuple[str, ...] = ()
+    uncertain: tuple[Doubt, ...] = ()
 
 
 @attrs.define
@@ -72,7 +73,7 @@ class Reading:
 
     form: TableForm
     placed: dict[int, Placed] = attrs.field(factory=dict)
-    unread: dict[int, str] = attrs.field(factory=dict)
+    unread: dict[int, Doubt] = attrs.field(factory=dict)
     evidence: int = 0
 
     @property
@@ -293,14 +294,11 @@ def _read_in_order(items: list[Item], reading: Reading, fixed: set[str]) -> bool
             return False
     identity_item = {p: items[values[p]] for p in range(len(order))}
     for cell_index, item in placement.items():
-        reasons: list[str] = []
+        reasons: list[Doubt] = []
         if late_label and identity_item[cell_index] != item:
-            reasons.append(
-                f"placed by layout: the column {late_label} is printed after its header, "
-                "after the other columns, in the source text"
-            )
+            reasons.append(Doubt.of("order.late_column", label=late_label))
         if any(rival.index(cell_index) != order.index(cell_index) for rival in rivals):
-            reasons.append("two layouts of the source text fit its labels equally well")
+            reasons.append(_RIVAL_LAYOUTS)
         reading.placed[cell_index] = Placed(item, tuple(reasons))
     reading.evidence += best_score
     return True
@@ -357,20 +355,21 @@ def _fill_run(items: list[Item], reading: Reading, run: list[str], after: int, b
     cell_indices = [i for key in run for i in range(*offsets[key])]
     values = [item for item in items[after + 1 : before] if item.kind == "value"]
     if len(values) == len(cell_indices):
-        reason = "placed by order: its row label is not next to its values"
+        reason = _LABEL_APART
         for cell_index, item in zip(cell_indices, values, strict=True):
             reading.placed[cell_index] = Placed(item, (reason,))
         return
     labels = ", ".join(form.cells[offsets[key][0]].row.label for key in run)
-    reason = (
-        f"unread: {len(values)} values were found for the {len(cell_indices)} cells "
-        f"of the rows {labels}, so none of them can be placed with certainty"
+    reason = Doubt.of(
+        "order.count_mismatch", values=len(values), cells=len(cell_indices), labels=labels
     )
     for cell_index in cell_indices:
         reading.unread[cell_index] = reason
 
 
 _IS_CELL = operator.attrgetter("cell")
+_RIVAL_LAYOUTS = Doubt.of("order.rival_layouts")
+_LABEL_APART = Doubt.of("order.label_apart")
 
 
 def read_by_order(tokens: Sequence[Token], form: TableForm) -> Reading:

@@ -29,6 +29,7 @@ from gkbg.align.order import Item, Placed, Reading, new_item, read_by_order
 from gkbg.core.errors import NoTablesError
 from gkbg.core.limits import DEFAULT_LIMITS
 from gkbg.core.model import Cell, CellState, Report, Table
+from gkbg.core.reasons import Doubt
 from gkbg.core.schema import TABLES, TableForm, forms
 from gkbg.core.text import LabelMatcher, read_value
 from gkbg.read.layout import Layout, Token, TokenKind, token_span
@@ -158,14 +159,9 @@ def _cell_run_end(tokens: Sequence[Token], start: int) -> int:
 # Step 3: cells: the grid's placements first, the reading order (`gkbg.align.order`) for the rest.
 
 
-_GRID_FALLBACK = (
-    "placed by the reading order: the table's grid does not say which row and column this "
-    "value is in"
-)
-_GRID_CONTRADICTED = (
-    "unread: the table's grid does not place this cell, and reading the table in order "
-    "contradicts the cells the grid places"
-)
+_GRID_FALLBACK = Doubt.of("align.grid_silent")
+_GRID_CONTRADICTED = Doubt.of("align.grid_contradicted")
+_NO_VALUE = Doubt.of("align.no_value")
 
 
 def _align(tokens: Sequence[Token], form: TableForm) -> Reading:
@@ -251,10 +247,10 @@ def _cells(reading: Reading) -> tuple[Cell, ...]:
 
 
 def _cell(
-    key: str, kind: ValueKind, placed: Placed | None, unread: dict[int, str], index: int
+    key: str, kind: ValueKind, placed: Placed | None, unread: dict[int, Doubt], index: int
 ) -> Cell:
     if placed is None:
-        reason = unread.get(index, "unread: no value could be placed in this cell")
+        reason = unread.get(index, _NO_VALUE)
         return Cell(key, CellState.UNREAD, uncertain=(reason,))
     item = placed.item
     token = item.token
@@ -266,13 +262,10 @@ def _cell(
     text = token.text
     if item.parts > 1:
         text = "0"
-        glued = (
-            f"printed as {token.text!r}: read as {item.parts} cells of 0 glued together, "
-            "because only then do the values fit the table"
-        )
+        glued = Doubt.of("value.glued_zeros", text=token.text, parts=item.parts)
         reasons = (*reasons, glued)
     read = read_value(text, kind)
-    if read.note and item.parts == 1:
+    if read.note is not None and item.parts == 1:
         reasons = (*reasons, read.note)
     state = _STATES.get(read.state, CellState.INVALID)
     return Cell(key, state, read.value, token.text, reasons, token.location)

@@ -21,7 +21,6 @@ from gkbg.checks.findings import Finding, NotCheckable
 from gkbg.checks.narrative import narrative
 from gkbg.checks.relations import applies, instances
 from gkbg.checks.reuse import text_reuse
-from gkbg.core.lang import reasons_zh
 from gkbg.core.model import Cell, CellState, Report, Value
 from gkbg.core.schema import CellSpec, forms
 
@@ -272,7 +271,10 @@ def cell_states(rule: Rule, context: Context) -> Iterator[Outcome]:
                 extra, actual = {}, None
             elif rule.check == "unread" and cell.state is CellState.UNREAD:
                 reasons = cell.uncertain
-                extra = {"reason_en": "; ".join(reasons), "reason_zh": reasons_zh(reasons)}
+                extra = {
+                    "reason_en": "; ".join(reason.en for reason in reasons),
+                    "reason_zh": "；".join(reason.zh for reason in reasons),
+                }
                 actual = None
             else:
                 continue

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from gkbg.core.reasons import Doubt, doubts
 from gkbg.core.schema import TABLES
 from gkbg.core.views import VIEWS
 
@@ -78,8 +79,9 @@ class Cell:
         value: The number, or None when the cell is blank, invalid or unread. Never a 0 that
             was not printed.
         raw: The text as printed (``"251000元"``, ``"/"``, ``""``), or None when unread.
-        uncertain: Why the reading may be wrong, one sentence per reason; empty when the
-            parser is sure.
+        uncertain: Why the reading may be wrong, one `Doubt` per reason (``str(doubt)`` is its
+            English sentence, ``doubt.zh`` its Chinese); empty when the parser is sure. An
+            English sentence given here (as gkbg 0.1 wrote them) is read as its `Doubt`.
         location: Where the text was found, when known.
     """
 
@@ -87,7 +89,7 @@ class Cell:
     state: CellState
     value: Value | None = None
     raw: str | None = None
-    uncertain: tuple[str, ...] = ()
+    uncertain: tuple[Doubt, ...] = attrs.field(default=(), converter=doubts)
     location: Location | None = None
 
     @property

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Literal
 import attrs
 import regex
 
+from gkbg.core.reasons import Doubt
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
@@ -87,12 +89,12 @@ class ReadValue:
     Attributes:
         state: ``value`` (a number), ``blank`` (empty or a placeholder) or ``invalid``.
         value: The number, or None.
-        note: Why the reading is doubtful (empty when it is not).
+        note: Why the reading is doubtful (None when it is not).
     """
 
     state: Literal["value", "blank", "invalid"]
     value: int | Decimal | None = None
-    note: str = ""
+    note: Doubt | None = None
 
 
 @functools.lru_cache(maxsize=_VALUE_CACHE)
@@ -118,9 +120,9 @@ def read_value(text: str, kind: ValueKind) -> ReadValue:
         return ReadValue("invalid")
     digits = match["int"].replace(",", "")
     sign = -1 if match["sign"] == "-" else 1
-    note = ""
+    note = None
     if len(digits) > 1 and digits.startswith("0"):
-        note = f"printed with a leading zero as {stripped!r}"
+        note = Doubt.of("value.leading_zero", text=stripped)
     if match["frac"] is None and kind != "amount":
         return ReadValue("value", sign * int(digits), note)
     try:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
     from gkbg.core.limits import Limits
+    from gkbg.core.reasons import Doubt
 
 __all__ = ["Layout", "Token", "TokenKind", "TokenWriter", "token_kind"]
 
@@ -53,14 +54,16 @@ class Token:
             pipe text do; flattened text does not). Only cell tokens can be empty.
         location: Where the token is in the source.
         uncertain: Why the parser doubts its reading of the token (a PDF cell whose text runs
-            over its ruling lines, say); carried over to the cell it is placed in.
+            over its ruling lines, say), as `Doubt` values; carried over to the cell it is
+            placed in (where an English sentence, as parsers written for gkbg 0.1 give, is
+            read as its `Doubt`).
     """
 
     text: str
     kind: TokenKind
     cell: bool = False
     location: Location = attrs.field(factory=Location)
-    uncertain: tuple[str, ...] = ()
+    uncertain: tuple[Doubt, ...] = ()
 
 
 @attrs.frozen

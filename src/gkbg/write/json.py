@@ -2,7 +2,10 @@
 """JSON through one cattrs converter: `to_json`, `from_json`, `converter`.
 
 Decimals travel as text (``"7730.28"``) so that no amount is ever a binary float; counts stay
-JSON integers. Everything round-trips: ``from_json(to_json(report)) == report``.
+JSON integers. A cell's reason for doubt (`Doubt`) is an object of its code and fields, with its
+English and Chinese sentences for readers without gkbg. Everything round-trips:
+``from_json(to_json(report)) == report``; the JSON of gkbg 0.1, whose reasons for doubt are
+English sentences, is read too (each sentence back to its code and fields).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from cattrs.preconf.json import make_converter
 from gkbg.checks.findings import Finding
 from gkbg.core.errors import GkbgError
 from gkbg.core.model import Report
+from gkbg.core.reasons import OTHER, REASONS, Doubt
 
 __all__ = ["converter", "from_json", "to_json"]
 
@@ -51,9 +55,36 @@ def _is_number_type(type_: object) -> bool:
     return type_ in _NUMBER_TYPES
 
 
+def _unstructure_doubt(doubt: Doubt) -> dict[str, object]:
+    return {"code": doubt.code, "fields": dict(doubt.fields), "en": doubt.en, "zh": doubt.zh}
+
+
+def _structure_doubt(data: object, _: object) -> Doubt:
+    """A doubt from its object, or from the English sentence gkbg 0.1 wrote."""
+    if isinstance(data, str):
+        return Doubt.from_text(data)
+    if not isinstance(data, dict):
+        raise TypeError(f"{data!r} is not a reason for doubt")
+    code, fields, english = data.get("code"), data.get("fields", {}), data.get("en")
+    reason = REASONS.get(code) if isinstance(code, str) else None
+    if (
+        reason is not None
+        and isinstance(fields, dict)
+        and fields.keys() == set(reason.fields)
+        and all(isinstance(value, str) for value in fields.values())
+    ):
+        return Doubt(reason.code, tuple((name, fields[name]) for name in reason.fields))
+    if isinstance(english, str):
+        # A reason this version does not declare (a later one's): its sentence, kept.
+        return Doubt(OTHER, (("text", english),))
+    raise ValueError(f"{data!r} is not a reason for doubt of gkbg")
+
+
 def _make() -> cattrs.Converter:
     made = make_converter()
     made.register_unstructure_hook(Decimal, str)
+    made.register_unstructure_hook(Doubt, _unstructure_doubt)
+    made.register_structure_hook(Doubt, _structure_doubt)
     made.register_structure_hook_func(_is_number_type, _structure_number)
     made.register_unstructure_hook_func(_is_number_type, _unstructure_number)
     # Only a check across reports names the reports it compared.

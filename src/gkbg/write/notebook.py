@@ -138,7 +138,7 @@ def _td(
         shown = cell.raw or ""
     if cell.uncertain:
         classes.append("gkbg-uncertain")
-        notes.extend(f"{words['doubt']}: {reason}" for reason in cell.uncertain)
+        notes.extend(f"{words['doubt']}: {reason.text(lang)}" for reason in cell.uncertain)
     if findings:
         # The cell a finding is about (a sum's total) takes its severity's colour; the other
         # cells it involves (the parts) are only outlined.

@@ -25,6 +25,7 @@ import attrs
 from gkbg.checks.findings import CheckResult, Finding
 from gkbg.core.compat import import_extra
 from gkbg.core.model import Cell, Report
+from gkbg.core.reasons import REASONS, Doubt
 from gkbg.core.schema import forms
 from gkbg.core.views import VIEWS
 
@@ -115,7 +116,7 @@ def cell_record(cell: Cell, *, source: str | None, variant: str | None) -> dict[
         "state": cell.state.value,
         "value": cell.value,
         "raw": cell.raw,
-        "uncertain": UNCERTAIN_SEPARATOR.join(cell.uncertain),
+        "uncertain": UNCERTAIN_SEPARATOR.join(reason.en for reason in cell.uncertain),
     }
 
 
@@ -354,6 +355,9 @@ def _type_schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:  # noqa: ANN4
         return {"type": "string", "pattern": _DECIMAL_PATTERN}
     if isinstance(tp, type) and issubclass(tp, str) and hasattr(tp, "__members__"):
         return {"type": "string", "enum": [member.value for member in tp]}  # type: ignore[attr-defined]
+    if tp is Doubt:
+        _doubt_schema(defs)
+        return {"$ref": "#/$defs/Doubt"}
     if attrs.has(tp):
         _class_schema(tp, defs)
         return {"$ref": f"#/$defs/{tp.__name__}"}
@@ -369,6 +373,23 @@ def _type_schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:  # noqa: ANN4
     if args and (origin is typing.Union or type(tp).__name__ == "UnionType"):
         return {"anyOf": [_type_schema(arg, defs) for arg in args]}
     raise TypeError(f"no JSON Schema for the annotation {tp!r}")
+
+
+def _doubt_schema(defs: dict[str, Any]) -> None:
+    """A reason for doubt: its code and fields, and its sentences (gkbg.write.json)."""
+    text = {"type": "string"}
+    defs["Doubt"] = {
+        "type": "object",
+        "description": (Doubt.__doc__ or "").strip().splitlines()[0],
+        "properties": {
+            "code": {"type": "string", "enum": list(REASONS)},
+            "fields": {"type": "object", "additionalProperties": text},
+            "en": text,
+            "zh": text,
+        },
+        "required": ["code", "fields", "en", "zh"],
+        "additionalProperties": False,
+    }
 
 
 def _class_schema(cls: type, defs: dict[str, Any]) -> None:

@@ -19,6 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gkbg import Doubt
 from gkbg.read.pdf import geometry as _pdf_geometry
 from gkbg.read.pdf import reader as _pdf
 from gkbg.read.pdf.geometry import (
@@ -108,12 +109,9 @@ def _plain_grid(
         c0, c1 = min(s % cols for s in slots), max(s % cols for s in slots)
         reasons = []
         if len(slots) != (r1 - r0 + 1) * (c1 - c0 + 1):
-            reasons.append(
-                "the ruling lines around this cell do not enclose a rectangle, "
-                "so which text belongs to it is uncertain"
-            )
+            reasons.append(Doubt.of("pdf.not_rectangle"))
         if root in crossing:
-            reasons.append("its text runs over the cell's ruling line")
+            reasons.append(Doubt.of("pdf.text_crosses_line"))
         lines = group_lines(placed.get(root, []))
         cells.append(
             GridCell(

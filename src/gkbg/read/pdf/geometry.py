@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING
 import attrs
 import regex
 
+from gkbg.core.reasons import Doubt
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
 
@@ -171,7 +173,8 @@ class GridCell:
         text: Its text, lines joined.
         bbox: Its box, from the ruling lines around it.
         lines: How many lines of text it holds.
-        uncertain: Why its reading is doubtful (empty when it is not).
+        uncertain: Why its reading is doubtful (empty when it is not), as declared in
+            `gkbg.core.reasons`.
     """
 
     row: int
@@ -181,7 +184,7 @@ class GridCell:
     text: str
     bbox: Box
     lines: int = 0
-    uncertain: tuple[str, ...] = ()
+    uncertain: tuple[Doubt, ...] = ()
 
 
 @attrs.frozen
@@ -567,14 +570,11 @@ def _cell(
         rows_of = [slot // cols for slot in slots]
         cols_of = [slot % cols for slot in slots]
         r0, r1, c0, c1 = min(rows_of), max(rows_of), min(cols_of), max(cols_of)
-    reasons: list[str] = []
+    reasons: list[Doubt] = []
     if len(slots) != (r1 - r0 + 1) * (c1 - c0 + 1):
-        reasons.append(
-            "the ruling lines around this cell do not enclose a rectangle, "
-            "so which text belongs to it is uncertain"
-        )
+        reasons.append(_NOT_RECTANGLE)
     if crossing:
-        reasons.append("its text runs over the cell's ruling line")
+        reasons.append(_CROSSING)
     # The text of `group_lines` (none for an empty cell, one character for a cell of one
     # character: no space character is placed in a cell), without its words' boxes.
     lines = _line_texts(chars) if len(chars) > 1 else [char.text for char in chars]
@@ -594,7 +594,9 @@ def _cell(
 # --------------------------------------------------------------------------------------------
 # Tables across page breaks.
 
-_SPLIT_ROW = "a row broken over a page break: its two parts were joined, values from both"
+_NOT_RECTANGLE = Doubt.of("pdf.not_rectangle")
+_CROSSING = Doubt.of("pdf.text_crosses_line")
+_SPLIT_ROW = Doubt.of("pdf.split_row")
 # The numbering that opens a row label: 一、 （三） 2. 3、
 _ITEM = regex.compile(
     r"(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.、．])"

@@ -60,6 +60,7 @@ from gkbg.read.pdf.geometry import (
 )
 
 if TYPE_CHECKING:
+    from gkbg.core.reasons import Doubt
     from gkbg.read.base import Input
 
 __all__ = ["PdfParser"]
@@ -755,7 +756,7 @@ class _Piece:
     text: str
     cell: bool
     location: Location
-    uncertain: tuple[str, ...] = ()
+    uncertain: tuple[Doubt, ...] = ()
     label: bool = False  # a row label: text, even when it looks like a number
 
 

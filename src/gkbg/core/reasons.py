@@ -1,0 +1,378 @@
+# SPDX-License-Identifier: MIT
+"""Why a cell is doubtful: every reason a parser gives, declared once, in Chinese and English.
+
+A reason is a `Doubt`: a stable dotted code (``grid.no_column``) and the fields its templates
+are filled with (``label=法律服务机构``). The templates are declared here and nowhere else;
+``str(doubt)`` is the English sentence, ``doubt.zh`` the Chinese one.
+
+Reports written by gkbg 0.1 give their reasons as English sentences. `Doubt.from_text` reads
+one back to its code and fields through the same declaration (its templates turned into
+patterns once); a sentence that matches none is kept whole under the code ``other``, never
+dropped.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import string
+from typing import TYPE_CHECKING
+
+import attrs
+import regex
+
+from gkbg.core.lang import Text
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+__all__ = ["OTHER", "REASONS", "Doubt", "Reason", "doubts", "reason_zh"]
+
+
+@attrs.frozen
+class Reason:
+    """One reason for doubt as declared: its code, its templates and their fields.
+
+    Attributes:
+        code: The stable dotted code (``stage.what``).
+        en: The English template (``str.format`` syntax; ``{name!r}`` quotes the field).
+        zh: The Chinese template, with the same fields.
+        fields: The fields, in the order the English template names them.
+        numbers: The fields that are whole numbers (matched as digits in a 0.1 sentence).
+    """
+
+    code: str
+    en: str
+    zh: str
+    fields: tuple[str, ...]
+    numbers: frozenset[str] = frozenset()
+
+    @property
+    def text(self) -> Text:
+        """Both templates, unfilled."""
+        return Text(self.zh, self.en)
+
+
+def _fields(template: str) -> tuple[str, ...]:
+    """The fields ``template`` names, in order, each once."""
+    names = (field for _, field, _, _ in string.Formatter().parse(template) if field)
+    return tuple(dict.fromkeys(names))
+
+
+def _reason(code: str, en: str, zh: str, *, numbers: tuple[str, ...] = ()) -> Reason:
+    fields = _fields(en)
+    if set(fields) != set(_fields(zh)) or not set(numbers) <= set(fields):
+        raise ValueError(f"the templates of the reason {code} do not name the same fields")
+    return Reason(code, en, zh, fields, frozenset(numbers))
+
+
+OTHER = "other"
+"""The code of a reason given as a sentence that matches no declared reason (one written by a
+plugin parser, or read from a report of gkbg 0.1): its one field ``text`` is the sentence."""
+
+REASONS: dict[str, Reason] = {
+    reason.code: reason
+    for reason in (
+        # The reading order (gkbg.align.order).
+        _reason(
+            "order.late_column",
+            "placed by layout: the column {label} is printed after its header, after the other "
+            "columns, in the source text",
+            "按版式放置：源文本把“{label}”列印在其表头之后、其他各列之后",
+        ),
+        _reason(
+            "order.rival_layouts",
+            "two layouts of the source text fit its labels equally well",
+            "源文本的两种版式与其标签同样吻合",
+        ),
+        _reason(
+            "order.label_apart",
+            "placed by order: its row label is not next to its values",
+            "按顺序放置：其行标签不在其数值旁边",
+        ),
+        _reason(
+            "order.count_mismatch",
+            "unread: {values} values were found for the {cells} cells of the rows {labels}, so "
+            "none of them can be placed with certainty",
+            "未读取：“{labels}”各行共 {cells} 个单元格，找到 {values} 个数值，都无法确定位置",
+            numbers=("values", "cells"),
+        ),
+        # The grid and the reading order together (gkbg.align.report).
+        _reason(
+            "align.grid_silent",
+            "placed by the reading order: the table's grid does not say which row and column "
+            "this value is in",
+            "按阅读顺序放置：表格的网格未表明此数值所在的行和列",
+        ),
+        _reason(
+            "align.grid_contradicted",
+            "unread: the table's grid does not place this cell, and reading the table in order "
+            "contradicts the cells the grid places",
+            "未读取：表格的网格未能确定此单元格，而按顺序阅读表格又与网格确定的单元格相矛盾",
+        ),
+        _reason(
+            "align.no_value",
+            "unread: no value could be placed in this cell",
+            "未读取：没有数值能放入此单元格",
+        ),
+        # A cell's text (gkbg.align.report, gkbg.core.text).
+        _reason(
+            "value.glued_zeros",
+            "printed as {text!r}: read as {parts} cells of 0 glued together, because only then "
+            "do the values fit the table",
+            "原文印为 {text!r}：读作 {parts} 个连在一起的 0，因为只有这样数值才与表格相符",
+            numbers=("parts",),
+        ),
+        _reason(
+            "value.leading_zero",
+            "printed with a leading zero as {text!r}",
+            "原文带前导零：{text!r}",
+        ),
+        # The source's grid (gkbg.align.grid).
+        _reason(
+            "grid.no_column",
+            "unread: the table prints no column {label}",
+            "未读取：表格没有印“{label}”列",
+        ),
+        _reason(
+            "grid.row_ends",
+            "read as blank: the row ends before the column {label}, with no cell printed there",
+            "读作空白：该行在“{label}”列之前就结束了，该处未印单元格",
+        ),
+        _reason(
+            "grid.merged_away",
+            "unread: this row of the source has no cell of its own under the column {label} "
+            "(it is merged with a neighbour)",
+            "未读取：原文此行在“{label}”列下没有单独的单元格（与相邻单元格合并）",
+        ),
+        _reason(
+            "grid.merged",
+            "the source merges this cell with the one under the column {label}",
+            "原文把此单元格与“{label}”列下的单元格合并",
+        ),
+        _reason(
+            "grid.spanned",
+            "placed under the header {label}, which spans this position of the source's grid",
+            "放置在“{label}”表头之下，该表头跨越源表格网格的此位置",
+        ),
+        _reason(
+            "grid.spanned_across",
+            "placed under a header that spans this position",
+            "放置在跨越此位置的表头之下",
+        ),
+        _reason(
+            "grid.shifted",
+            "the cells of the row {label} may not line up with the columns of the header above "
+            "them",
+            "“{label}”行的单元格可能与上方表头的各列没有对齐",
+        ),
+        _reason(
+            "grid.misaligned",
+            "placed by order: the cells of the row {label} do not line up with the columns of "
+            "the header above them",
+            "按顺序放置：“{label}”行的单元格与上方表头的各列没有对齐",
+        ),
+        _reason(
+            "grid.misaligned_unread",
+            "unread: the cells of the row {label} do not line up with the columns of the header "
+            "above them, and there are {cells} of them for {columns} columns",
+            "未读取：“{label}”行的单元格与上方表头各列未对齐，{columns} 列有 {cells} 个单元格",
+            numbers=("cells", "columns"),
+        ),
+        _reason(
+            "grid.no_row",
+            "unread: no row of the table's grid is labelled {label}",
+            "未读取：表格的网格中没有标为“{label}”的行",
+        ),
+        _reason(
+            "grid.conflict",
+            "the source prints {texts} in positions the form declares as this one cell; read "
+            "{text!r}, the first",
+            "原文在格式规定为同一单元格的位置印有 {texts}；读取了第一个 {text!r}",
+        ),
+        # A PDF's ruling lines (gkbg.read.pdf.geometry).
+        _reason(
+            "pdf.not_rectangle",
+            "the ruling lines around this cell do not enclose a rectangle, so which text "
+            "belongs to it is uncertain",
+            "此单元格四周的表格线未围成矩形，哪些文字属于它无法确定",
+        ),
+        _reason(
+            "pdf.text_crosses_line",
+            "its text runs over the cell's ruling line",
+            "其文字越过了单元格的表格线",
+        ),
+        _reason(
+            "pdf.split_row",
+            "a row broken over a page break: its two parts were joined, values from both",
+            "跨页断开的一行：其两部分已拼合，数值取自两部分",
+        ),
+        # Anything else, kept as written.
+        _reason(OTHER, "{text}", "{text}"),
+    )
+}
+"""Every reason for doubt, by code: the one declaration the parsers, the messages, the JSON
+and the reading of 0.1 sentences all go by."""
+
+
+def _check_fields(instance: Doubt, _: object, fields: tuple[tuple[str, str], ...]) -> None:
+    reason = REASONS.get(instance.code)
+    if reason is None:
+        raise ValueError(f"no reason for doubt has the code {instance.code!r}")
+    if tuple(name for name, _ in fields) != reason.fields:
+        names = ", ".join(reason.fields) or "none"
+        raise ValueError(f"the reason {instance.code} has the fields {names}, in that order")
+    if not all(isinstance(value, str) for _, value in fields):
+        raise TypeError(f"the fields of a doubt are text: {fields!r}")
+
+
+@attrs.frozen
+class Doubt:
+    """Why a cell's reading may be wrong: a declared reason and the fields of its sentences.
+
+    ``str(doubt)`` is the English sentence; `en`, `zh` and `text` give the sentences.
+
+    Attributes:
+        code: The reason's stable dotted code (``grid.no_column``; ``other`` for a sentence
+            that matches no declared reason).
+        fields: The values its templates are filled with, as ``(name, text)`` pairs in the
+            order the reason declares them.
+    """
+
+    code: str
+    fields: tuple[tuple[str, str], ...] = attrs.field(default=(), validator=_check_fields)
+
+    @classmethod
+    def of(cls, code: str, /, **fields: object) -> Doubt:
+        """The doubt of the declared reason ``code``, its fields given by name.
+
+        Raises:
+            ValueError: No reason has that code, or the fields are not the reason's own.
+        """
+        reason = REASONS.get(code)
+        if reason is None:
+            raise ValueError(f"no reason for doubt has the code {code!r}")
+        if fields.keys() != set(reason.fields):
+            names = ", ".join(reason.fields) or "none"
+            raise ValueError(f"the reason {code} has the fields {names}")
+        return cls(code, tuple((name, str(fields[name])) for name in reason.fields))
+
+    @classmethod
+    def from_text(cls, sentence: str) -> Doubt:
+        """The doubt an English sentence states, as gkbg 0.1 wrote it in `Cell.uncertain`.
+
+        A sentence that matches no declared reason is kept whole under the code ``other``.
+        """
+        return _parse(sentence) or cls(OTHER, (("text", sentence),))
+
+    @property
+    def en(self) -> str:
+        """The English sentence."""
+        return _fill(REASONS[self.code].en, self.fields)
+
+    @property
+    def zh(self) -> str:
+        """The Chinese sentence (the English one for a reason of code ``other``)."""
+        return _fill(REASONS[self.code].zh, self.fields)
+
+    @property
+    def text(self) -> Text:
+        """Both sentences."""
+        return Text(self.zh, self.en)
+
+    def __str__(self) -> str:
+        """The English sentence."""
+        return self.en
+
+
+def _fill(template: str, fields: tuple[tuple[str, str], ...]) -> str:
+    return template.format_map(dict(fields)) if fields else template
+
+
+def doubts(reasons: Iterable[Doubt | str]) -> tuple[Doubt, ...]:
+    """``reasons`` as doubts: a sentence (a plugin parser's, or one of gkbg 0.1) read back."""
+    if isinstance(reasons, str):
+        return (Doubt.from_text(reasons),)
+    if type(reasons) is tuple and all(type(reason) is Doubt for reason in reasons):
+        return reasons  # (the common case: nothing to convert)
+    return tuple(
+        reason if isinstance(reason, Doubt) else Doubt.from_text(reason) for reason in reasons
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Reading a sentence back: each template turned into a pattern, once.
+
+_QUOTED = r"""'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*\""""
+
+
+def _pattern(reason: Reason) -> regex.Pattern[str]:
+    parts: list[str] = []
+    seen: set[str] = set()
+    for literal, field, _, conversion in string.Formatter().parse(reason.en):
+        parts.append(regex.escape(literal))
+        if not field:
+            continue
+        if field in seen:
+            parts.append(f"(?P={field})")
+            continue
+        seen.add(field)
+        if conversion == "r":
+            body = _QUOTED
+        elif field in reason.numbers:
+            body = r"\d+"
+        else:
+            body = r".+"
+        parts.append(f"(?P<{field}>{body})")
+    return regex.compile("".join(parts))
+
+
+_PATTERNS: tuple[regex.Pattern[str], ...] = tuple(
+    _pattern(reason) for reason in REASONS.values() if reason.code != OTHER
+)
+"""Each declared reason's English template as a pattern (module level, where the audit of
+gkbg's patterns in tests/hostile finds them), in the order of `REASONS`."""
+
+_CODES = tuple(code for code in REASONS if code != OTHER)
+
+
+def _field(reason: Reason, name: str, printed: str) -> str | None:
+    """A field's value from its text in a sentence (a quoted one unquoted)."""
+    if f"{{{name}!r}}" not in reason.en:
+        return printed
+    try:
+        value = ast.literal_eval(printed)
+    except (ValueError, SyntaxError):
+        return None
+    return value if isinstance(value, str) else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse(sentence: str) -> Doubt | None:
+    for code, pattern in zip(_CODES, _PATTERNS, strict=True):
+        found = pattern.fullmatch(sentence)
+        if found is None:
+            continue
+        reason = REASONS[code]
+        values = {name: _field(reason, name, found[name]) for name in reason.fields}
+        if any(value is None for value in values.values()):
+            continue
+        doubt = Doubt.of(code, **values)
+        if doubt.en == sentence:  # the sentence is the one the doubt writes, exactly
+            return doubt
+    return None
+
+
+def reason_zh(reason: str) -> str | None:
+    """The Chinese of a reason for doubt given as an English sentence, or None when none.
+
+    Reports of gkbg 0.1 (and their JSON, CSV and notebook output) give a cell's reasons for
+    doubt as English sentences; this gives one in Chinese, through the declaration of the
+    reasons. A cell read now carries `Doubt` values, which give their Chinese themselves
+    (``doubt.zh``).
+
+    Args:
+        reason: One English sentence, as gkbg 0.1 wrote it in `Cell.uncertain`.
+    """
+    doubt = _parse(reason)
+    return None if doubt is None else doubt.zh
