@@ -18,8 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gkbg
-from tests.helpers import FIXTURES
-from tests.read.test_html import TABLE_WRITERS, render
+from tests.helpers import FIXTURES, TABLE_WRITERS, render
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence

@@ -5,7 +5,6 @@ from __future__ import annotations
 import codecs
 import random
 from decimal import Decimal
-from html import escape
 from typing import TYPE_CHECKING
 
 import pytest
@@ -13,10 +12,9 @@ import pytest
 import gkbg
 from gkbg.read import html as html_reader
 from gkbg.read.html import HtmlParser
-from tests.helpers import FIXTURES, SEEDS, golden, number
+from tests.helpers import FIXTURES, SEEDS, golden, html_report, number
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
     from pathlib import Path
 
 REGISTRY = gkbg.ParserRegistry([HtmlParser()], entry_points=False)
@@ -27,182 +25,6 @@ JUNK = random.Random(7)  # noqa: S311 - reproducible junk bytes, not secrets
 
 def parse(source: bytes | str | Path) -> gkbg.Report:
     return gkbg.parse(source, format="html", registry=REGISTRY)
-
-
-# --------------------------------------------------------------------------------------------
-# Writing a report as HTML, in the official layout with its merged cells.
-
-
-Spanned = tuple[str, int, int]  # a cell's text, rowspan and colspan
-
-
-def spanned(text: str, *, rowspan: int = 1, colspan: int = 1) -> Spanned:
-    return (text, rowspan, colspan)
-
-
-def td(text: str, *, rowspan: int = 1, colspan: int = 1) -> str:
-    spans = (f' rowspan="{rowspan}"' if rowspan > 1 else "") + (
-        f' colspan="{colspan}"' if colspan > 1 else ""
-    )
-    return f"<td{spans}>{escape(text)}</td>"
-
-
-def render(rows: list[list[Spanned]], *, merged: bool) -> str:
-    """Table rows as HTML: with their spans, or with every covered position an empty cell."""
-    if merged:
-        lines = [
-            "<tr>" + "".join(td(t, rowspan=r, colspan=c) for t, r, c in row) + "</tr>"
-            for row in rows
-        ]
-        return "\n".join(lines)
-    grid: dict[tuple[int, int], str] = {}
-    for row_index, row in enumerate(rows):
-        column = 0
-        for text, rowspan, colspan in row:
-            while (row_index, column) in grid:
-                column += 1
-            for down in range(rowspan):
-                for across in range(colspan):
-                    grid[row_index + down, column + across] = "" if down or across else text
-            column += colspan
-    width = max(column for _, column in grid) + 1
-    return "\n".join(
-        "<tr>" + "".join(td(grid.get((r, c), "")) for c in range(width)) + "</tr>"
-        for r in range(len(rows))
-    )
-
-
-def active_table(table: gkbg.TableForm, cells: Mapping[str, str]) -> list[list[Spanned]]:
-    width = max(len(block.columns) for block in table.blocks)
-    rows: list[list[Spanned]] = []
-    for block in table.blocks:
-        rows.append([spanned(block.caption or "", colspan=width + 1)])
-        last = len(block.columns) - 1
-        pad = width - len(block.columns) + 1
-        rows.append(
-            [
-                spanned(block.header or ""),
-                *(
-                    spanned(column.label, colspan=pad if i == last else 1)
-                    for i, column in enumerate(block.columns)
-                ),
-            ]
-        )
-        rows.extend(
-            [
-                spanned(row.label),
-                *(
-                    spanned(
-                        cells.get(f"active.{row.key}.{column.key}", "0"),
-                        colspan=pad if i == last else 1,
-                    )
-                    for i, column in enumerate(block.columns)
-                ),
-            ]
-            for row in block.rows
-        )
-    return rows
-
-
-def applications_table(table: gkbg.TableForm, cells: Mapping[str, str]) -> list[list[Spanned]]:
-    results = "三、本年度办理结果"
-    columns = table.columns
-    organisations = [column for column in columns if column.group]
-    rows = [
-        [
-            spanned(table.note or "", rowspan=3, colspan=3),
-            spanned("申请人情况", colspan=len(columns)),
-        ],
-        [
-            spanned(columns[0].label, rowspan=2),
-            spanned(organisations[0].group or "", colspan=len(organisations)),
-            spanned(columns[-1].label, rowspan=2),
-        ],
-        [spanned(column.label) for column in organisations],
-    ]
-    under_results = [
-        row for row in table.rows if row.group == results or (row.group or "").startswith("（")
-    ]
-    group_sizes: dict[str, int] = {}
-    for row in under_results:
-        if row.group:
-            group_sizes[row.group] = group_sizes.get(row.group, 0) + 1
-    seen: set[str] = set()
-    for row in table.rows:
-        labels: list[Spanned] = []
-        if row in under_results:
-            if row is under_results[0]:
-                labels.append(spanned(results, rowspan=len(under_results)))
-            if row.group == results:
-                labels.append(spanned(row.label, colspan=2))
-            else:
-                assert row.group is not None
-                if row.group not in seen:
-                    seen.add(row.group)
-                    labels.append(spanned(row.group, rowspan=group_sizes[row.group]))
-                labels.append(spanned(row.label))
-        else:
-            labels.append(spanned(row.label, colspan=3))
-        values = [spanned(cells.get(f"applications.{row.key}.{c.key}", "0")) for c in columns]
-        rows.append([*labels, *values])
-    return rows
-
-
-def appeals_table(table: gkbg.TableForm, cells: Mapping[str, str]) -> list[list[Spanned]]:
-    columns = table.blocks[0].columns
-    return [
-        [spanned("行政复议", colspan=len(columns)), spanned("行政诉讼", colspan=2 * len(columns))],
-        [
-            *(spanned(column.label, rowspan=2) for column in columns),
-            spanned("未经复议直接起诉", colspan=len(columns)),
-            spanned("复议后起诉", colspan=len(columns)),
-        ],
-        [spanned(column.label) for _ in range(2) for column in columns],
-        [spanned(cells.get(spec.key, "0")) for spec in table.cells],
-    ]
-
-
-TABLE_WRITERS = {
-    "active": active_table,
-    "applications": applications_table,
-    "appeals": appeals_table,
-}
-
-
-def html_report(
-    variant: str,
-    cells: Mapping[str, object] | None = None,
-    *,
-    title: str = "某某区人民政府2022年政府信息公开工作年度报告",
-    narrative: str = "本年度工作稳步推进。",
-    headings: bool = True,
-    merged: bool = True,
-) -> str:
-    """A whole report as an HTML page: each table a ``<table>`` in the official layout.
-
-    With ``merged=False`` the merged cells are written out unmerged: the text in the first
-    position, an empty ``<td>`` in every position the span covered.
-    """
-    printed = {key: str(value) for key, value in (cells or {}).items()}
-    form = gkbg.form(variant)
-    body = [f"<h1>{escape(title)}</h1>", "<p>一、总体情况</p>", f"<p>{escape(narrative)}</p>"]
-    for key in gkbg.TABLES:
-        table = form.table(key)
-        if headings or key == "active":
-            body.append(f"<p>{escape(table.heading)}</p>")
-        rows = render(TABLE_WRITERS[key](table, printed), merged=merged)
-        body.append(f'<table border="1">\n{rows}\n</table>')
-    body += [
-        "<p>五、存在的主要问题及改进情况</p><p>无。</p>",
-        "<p>六、其他需要报告的事项</p><p>无。</p>",
-    ]
-    return (
-        '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>'
-        + escape(title)
-        + "</title></head>\n<body>\n"
-        + "\n".join(body)
-        + "\n</body></html>\n"
-    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -12,8 +12,7 @@ import pytest
 
 import gkbg
 from gkbg.read.xlsx import XlsxParser
-from tests.helpers import SEEDS, golden, number
-from tests.read.test_html import TABLE_WRITERS, Spanned
+from tests.helpers import SEEDS, TABLE_WRITERS, Spanned, golden, number
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
