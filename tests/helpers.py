@@ -4,11 +4,15 @@
 `` |`` after each cell, runs of ``|`` where merged cells were. `html_report` writes a whole report
 as an HTML page, each table in the official layout with its merged cells (`TABLE_WRITERS` gives
 a table's rows of spanned cells, `render` writes them as ``<tr>`` rows), for the HTML, spreadsheet,
-grid and PDF tests.
+grid and PDF tests; `workbook` writes the same tables as an ``.xlsx``. `with_cell` changes one
+cell of a report; `tables` reads back the tables of a notebook view. Test modules share their
+builders through this module, never by importing one another.
 """
 
 from __future__ import annotations
 
+import html.parser
+import io
 import json
 import os
 import subprocess
@@ -17,13 +21,14 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import pytest
 
 import gkbg
 from gkbg.core import office as _office
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping
+    from collections.abc import Callable, Iterable, Iterator, Mapping
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
@@ -336,3 +341,159 @@ def html_report(
         + "\n".join(body)
         + "\n</body></html>\n"
     )
+
+
+# ----------------------------------------------------------------------------------------------
+# Writing a report as a workbook, in the official layout with its merged cells.
+
+
+def typed(text: str, values: Mapping[str, object]) -> object:
+    """A printed value as Excel stores it: the golden number itself when it is one."""
+    return values.get(text, text)
+
+
+def place(
+    sheet: Any,  # an openpyxl worksheet
+    rows: list[list[Spanned]],
+    values: Mapping[str, object],
+    top: int,
+) -> int:
+    """Write ``rows`` from sheet row ``top`` (1-based), merging spans; the next free row."""
+    taken: set[tuple[int, int]] = set()
+    for index, row in enumerate(rows):
+        column = 0
+        for text, rowspan, colspan in row:
+            while (index, column) in taken:
+                column += 1
+            taken.update(
+                (index + down, column + across)
+                for down in range(rowspan)
+                for across in range(colspan)
+            )
+            r, c = top + index, column + 1
+            sheet.cell(row=r, column=c, value=typed(text, values) if text else None)
+            if rowspan > 1 or colspan > 1:
+                sheet.merge_cells(
+                    start_row=r, start_column=c, end_row=r + rowspan - 1, end_column=c + colspan - 1
+                )
+            column += colspan
+    return top + len(rows)
+
+
+def workbook(
+    variant: str,
+    cells: Mapping[str, object],
+    *,
+    one_sheet: bool = False,
+) -> bytes:
+    """A report as an .xlsx: a title sheet layout, each table in the official merged layout."""
+    try:
+        import openpyxl  # a plain import: a test may hide the module from importlib
+    except ImportError:
+        pytest.skip("openpyxl is not installed")
+    form = gkbg.form(variant)
+    printed = {key: str(value) for key, value in cells.items()}
+    values = {str(value): value for value in cells.values()}
+    book = openpyxl.Workbook()
+    sheet = book.active
+    top = 1
+    for index, key in enumerate(gkbg.TABLES):
+        if not one_sheet and index:
+            sheet = book.create_sheet()
+            top = 1
+        table = form.table(key)
+        sheet.cell(row=top, column=1, value=table.heading)
+        top = place(sheet, TABLE_WRITERS[key](table, printed), values, top + 1) + 1
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# ----------------------------------------------------------------------------------------------
+# Changing a report.
+
+
+def with_cell(report: gkbg.Report, key: str, **changes: Any) -> gkbg.Report:
+    """The report with one cell changed."""
+    tables = tuple(
+        attrs.evolve(
+            table,
+            cells=tuple(
+                attrs.evolve(cell, **changes) if cell.key == key else cell for cell in table.cells
+            ),
+        )
+        for table in report.tables
+    )
+    return attrs.evolve(report, tables=tables)
+
+
+# ----------------------------------------------------------------------------------------------
+# Reading back the HTML tables of a notebook view (`gkbg.to_html`, `Report._repr_html_`).
+
+
+@attrs.define
+class Grid:
+    """A parsed HTML table: its spans laid out on a grid, and its data cells."""
+
+    key: str
+    form: str
+    rows: list[list[tuple[str, str, dict[str, str]]]] = attrs.field(factory=list)
+
+    def widths(self) -> list[int]:
+        """How many grid columns each row covers, rowspans from above included."""
+        covered: dict[tuple[int, int], bool] = {}
+        widths = []
+        for r, row in enumerate(self.rows):
+            c = 0
+            for _tag, _text, attributes in row:
+                while covered.get((r, c)):
+                    c += 1
+                rowspan = int(attributes.get("rowspan", "1"))
+                colspan = int(attributes.get("colspan", "1"))
+                for dr in range(rowspan):
+                    for dc in range(colspan):
+                        covered[(r + dr, c + dc)] = True
+                c += colspan
+            widths.append(max([c, *(cc + 1 for (rr, cc) in covered if rr == r)]))
+        return widths
+
+    def data(self) -> Iterator[tuple[str, dict[str, str]]]:
+        for row in self.rows:
+            for tag, text, attributes in row:
+                if tag == "td":
+                    yield text, attributes
+
+
+class _Tables(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.grids: list[Grid] = []
+        self.texts: list[str] = []
+        self._cell: tuple[str, dict[str, str]] | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {name: value or "" for name, value in attrs}
+        if tag == "table" and "data-table" in attributes:
+            self.grids.append(Grid(attributes["data-table"], attributes["data-form"]))
+        elif tag == "tr" and self.grids:
+            self.grids[-1].rows.append([])
+        elif tag in {"td", "th"} and self.grids:
+            self._cell, self._text = (tag, attributes), []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in {"td", "th"} and self._cell is not None:
+            self.grids[-1].rows[-1].append((self._cell[0], "".join(self._text), self._cell[1]))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        self.texts.append(data)
+        if self._cell is not None:
+            self._text.append(data)
+
+
+def tables(markup: str) -> _Tables:
+    parser = _Tables()
+    parser.feed(markup)
+    parser.close()
+    return parser

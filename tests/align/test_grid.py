@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gkbg
-from tests.helpers import FIXTURES, TABLE_WRITERS, render
+from tests.helpers import FIXTURES, TABLE_WRITERS, render, workbook
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -315,7 +315,6 @@ def test_a_block_without_its_header_falls_back_to_the_reading_order() -> None:
 
 def test_a_row_that_ends_early_reads_its_last_cells_blank_with_doubt() -> None:
     pytest.importorskip("openpyxl")
-    from tests.read.test_xlsx import workbook
 
     cells = counted("2021")
     last = gkbg.form("2021").table("appeals").cells[-1].key
