@@ -1,13 +1,34 @@
 # SPDX-License-Identifier: MIT
-"""A report whose only table every form prints alike (table 四) takes the form of its year."""
+"""Sections, form choice and `build_report` (`gkbg.align.report`).
+
+A report whose only table every form prints alike (table 四) takes the form of its year. The
+shortcuts the alignment takes for speed give what the plain work gives: the alignment that reads
+only the forms the labels leave in the running, with the one that reads every candidate form.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import gkbg
-from gkbg.align.report import _printed_alike, build_report
-from tests.helpers import pipe_text
+from gkbg.align.report import (
+    _best_reading,
+    _distinct_forms,
+    _find_sections,
+    _printed_alike,
+    build_report,
+)
+from gkbg.core.schema import TABLES
+from gkbg.testing import label_styles, mixed_reports, reports
+from tests.helpers import RENDERERS, pipe_text
+
+if TYPE_CHECKING:
+    from gkbg.read.layout import Layout
 
 ALIKE = [key for key in gkbg.TABLES if _printed_alike(key)]
 
@@ -52,3 +73,81 @@ def test_the_two_steps_of_parse_give_the_same_form(year: int) -> None:
     text = _only("appeals", "2019", f"某县人民政府{year}年政府信息公开工作年度报告")
     layout = gkbg.parse_layout(text)
     assert build_report(layout) == gkbg.parse(text)
+
+
+# --------------------------------------------------------------------------------------------
+# The shortcuts the alignment takes for speed give what the plain work gives.
+
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+REAL = sorted(
+    [
+        *(FIXTURES / "seeds").glob("*.txt"),
+        *(ROOT / "examples").glob("*.txt"),
+        *(FIXTURES / "html").glob("*.html"),
+        *(FIXTURES / "docx").glob("*.docx"),
+        *(FIXTURES / "xlsx").glob("*.xlsx"),
+    ]
+)
+
+_BUDGET = settings().max_examples
+
+SOME = settings(
+    max_examples=max(_BUDGET // 2, 10),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Alignment: the forms the labels rule out are not read.
+
+
+def _tables(layout: Layout, *, every_form: bool) -> list[object]:
+    """Every table's reading, as `build_report` chains them, with or without the shortcut."""
+    sections = _find_sections(layout.tokens)
+    found: list[object] = []
+    prefer: str | None = None
+    for key in TABLES:
+        if key not in sections:
+            continue
+        start, stop = sections[key]
+        tokens = layout.tokens[start:stop]
+        reading = _best_reading(tokens, _distinct_forms(key), prefer, every_form=every_form)
+        found.append((reading.form.variant, reading.placed, reading.unread, reading.evidence))
+        prefer = prefer or reading.form.variant
+    return found
+
+
+def _same_readings(layout: Layout) -> None:
+    assert _tables(layout, every_form=False) == _tables(layout, every_form=True)
+
+
+@pytest.mark.parametrize("path", REAL, ids=lambda p: p.name)
+def test_real_documents_read_as_with_every_form(path: Path) -> None:
+    _same_readings(gkbg.parse_layout(path))
+
+
+@SOME
+@given(
+    st.one_of(reports(), mixed_reports()),
+    st.one_of(st.none(), label_styles()),
+    st.sampled_from(sorted(RENDERERS)),
+    st.data(),
+)
+def test_rendered_reports_read_as_with_every_form(
+    report: gkbg.Report, style: object, renderer: str, data: st.DataObject
+) -> None:
+    layout = gkbg.parse_layout(RENDERERS[renderer](report, style))
+    _same_readings(layout)
+    # Tokens lost or repeated: labels missing, values out of place, ties between the forms.
+    tokens = layout.tokens
+    kept = data.draw(st.lists(st.integers(0, max(len(tokens) - 1, 0)), max_size=len(tokens)))
+    dropped = data.draw(st.sets(st.integers(0, max(len(tokens) - 1, 0)), max_size=40))
+    mangled = tuple(t for i, t in enumerate(tokens) if i not in dropped)
+    _same_readings(gkbg.Layout(mangled, layout.text))
+    if tokens:
+        _same_readings(gkbg.Layout(tuple(tokens[i] for i in kept), layout.text))
