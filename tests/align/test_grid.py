@@ -7,7 +7,8 @@ be flagged uncertain, written from the values the document was made with.
 
 The last sections check that the grid's shortcuts give what the plain work gives: the grid
 reader's early exit with the full reader, its judgement of a cell's positions with the plain
-definition.
+definition; each row's cells as one range, with the cells' rows one by one; a cell's lone
+position, never shifted.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from gkbg.align.grid import (
     GridPlacement,
     _Candidate,
     _differ,
+    _form_maps,
     _grid_rows,
     _GridReader,
     _resolve,
@@ -36,7 +38,7 @@ from gkbg.align.grid import (
 )
 from gkbg.align.report import _distinct_forms
 from gkbg.core.reasons import Doubt
-from gkbg.core.schema import TABLES
+from gkbg.core.schema import TABLES, TableForm
 from gkbg.read.layout import Token, TokenKind
 from tests.helpers import FIXTURES, TABLE_WRITERS, render, workbook
 
@@ -548,3 +550,42 @@ def test_grid_positions_judged_as_by_the_definition(found: list[_Candidate]) -> 
     assert _differ(found) == _plain_differ(found)
     assert _shifted(found) == _plain_shifted(found)
     assert _resolve(found) == _plain_resolve(found)
+
+
+# --------------------------------------------------------------------------------------------
+# The grid's shortcuts: each row's cells as one range; a lone position never shifted.
+
+
+FORMS = [(variant, key) for variant in gkbg.forms() for key in TABLES]
+
+
+def _table(variant: str, key: str) -> TableForm:
+    return gkbg.form(variant).table(key)
+
+
+# --------------------------------------------------------------------------------------------
+# The grid: each row's cells as one range; a lone position never shifted; items by kind.
+
+
+@pytest.mark.parametrize(("variant", "key"), FORMS)
+def test_row_spans_are_the_rows_of_the_cells_one_by_one(variant: str, key: str) -> None:
+    table = _table(variant, key)
+    *_, spans = _form_maps(table)
+    by_span = [(index, row_key) for row_key, indices in spans for index in indices]
+    assert by_span == [(index, spec.row.key) for index, spec in enumerate(table.cells)]
+
+
+lone = st.builds(
+    _Candidate,
+    st.builds(Token, st.sampled_from(["", " ", "0", "1", "x"]), st.sampled_from(TokenKind)),
+    st.booleans(),
+    st.just((0, 1)),
+    st.lists(st.sampled_from(["a", "b"]), max_size=3).map(tuple),
+)
+
+
+@given(lone)
+def test_a_lone_position_is_never_shifted_and_keeps_its_reasons(candidate: _Candidate) -> None:
+    # What `_place_down` and `_resolve` take for granted when a cell has one position.
+    assert not _shifted([candidate])
+    assert _resolve([candidate]).reasons == tuple(dict.fromkeys(candidate.reasons))

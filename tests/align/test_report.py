@@ -3,7 +3,11 @@
 
 A report whose only table every form prints alike (table 四) takes the form of its year. The
 shortcuts the alignment takes for speed give what the plain work gives: the alignment that reads
-only the forms the labels leave in the running, with the one that reads every candidate form.
+only the forms the labels leave in the running, with the one that reads every candidate form;
+the alignment that makes the order-based reading only when the grid leaves it a cell, and
+compares the two readings only when it uses the second, with the one that always makes and
+compares both (on `ALL_REAL`, the PDFs and grid fixtures too); grid items built by kind, with
+items built by name.
 """
 
 from __future__ import annotations
@@ -16,18 +20,28 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import gkbg
+from gkbg.align.grid import GridReading, read_grid
+from gkbg.align.order import Item, Placed, Reading, read_by_order
 from gkbg.align.report import (
+    _GRID_CONTRADICTED,
+    _GRID_FALLBACK,
+    _align,
     _best_reading,
     _distinct_forms,
     _find_sections,
+    _item,
     _printed_alike,
     build_report,
 )
-from gkbg.core.schema import TABLES
+from gkbg.core.schema import TABLES, TableForm
+from gkbg.read.layout import Token, TokenKind
 from gkbg.testing import label_styles, mixed_reports, reports
 from tests.helpers import RENDERERS, pipe_text
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from gkbg.align.order import ItemKind
     from gkbg.read.layout import Layout
 
 ALIKE = [key for key in gkbg.TABLES if _printed_alike(key)]
@@ -151,3 +165,116 @@ def test_rendered_reports_read_as_with_every_form(
     _same_readings(gkbg.Layout(mangled, layout.text))
     if tokens:
         _same_readings(gkbg.Layout(tuple(tokens[i] for i in kept), layout.text))
+
+
+# --------------------------------------------------------------------------------------------
+# The alignment: the order-based reading is made only when the grid leaves a cell to it.
+
+
+_ITEM_KIND: dict[TokenKind, ItemKind] = {
+    TokenKind.VALUE: "value",
+    TokenKind.EMPTY: "empty",
+    TokenKind.TEXT: "text",
+}
+
+
+# Every real document, the PDFs and the grid fixtures too (`REAL` above leaves them out).
+ALL_REAL = sorted(
+    [
+        *(FIXTURES / "seeds").glob("*.txt"),
+        *(ROOT / "examples").glob("*.txt"),
+        *(FIXTURES / "html").glob("*.html"),
+        *(FIXTURES / "docx").glob("*.docx"),
+        *(FIXTURES / "xlsx").glob("*.xlsx"),
+        *(FIXTURES / "corpus").glob("*.pdf"),
+        *(FIXTURES / "grid").glob("*.html"),
+        *(FIXTURES / "grid").glob("*.docx"),
+        *(FIXTURES / "grid").glob("*.xlsx"),
+    ]
+)
+
+
+def _plain_with_grid(form: TableForm, grid: GridReading, order: Reading) -> Reading:
+    """The grid's placements, the order-based reading's where the grid says nothing."""
+    reading = Reading(form, evidence=grid.rows)
+    for index, placement in grid.placed.items():
+        item = Item(_ITEM_KIND[placement.token.kind], placement.token)
+        reading.placed[index] = Placed(item, placement.reasons)
+    agrees = all(
+        order.placed[index].item.token == placement.token
+        for index, placement in grid.placed.items()
+        if index in order.placed
+    )
+    used = {placement.token for placement in grid.placed.values()}
+    for index in range(len(form.cells)):
+        if index in reading.placed:
+            continue
+        if index in grid.unread:
+            reading.unread[index] = grid.unread[index]
+            continue
+        fallback = order.placed.get(index)
+        if fallback is not None and agrees and fallback.item.token not in used:
+            reasons = (*fallback.uncertain, _GRID_FALLBACK)
+            reading.placed[index] = Placed(fallback.item, reasons)
+        elif index in grid.unplaced:
+            reading.unread[index] = grid.unplaced[index]
+        elif fallback is not None:
+            reading.unread[index] = _GRID_CONTRADICTED
+        elif index in order.unread:
+            reading.unread[index] = order.unread[index]
+    return reading
+
+
+def _plain_align(tokens: Sequence[Token], form: TableForm) -> Reading:
+    """Both readings, always: the grid's where it speaks, the order-based one elsewhere."""
+    reading = read_by_order(tokens, form)
+    grid = read_grid(tokens, form)
+    if grid is None:
+        return reading
+    return _plain_with_grid(form, grid, reading)
+
+
+def _same_alignment(tokens: Sequence[Token]) -> None:
+    sections = _find_sections(tokens)
+    for key, (start, stop) in sorted(sections.items()):
+        for form in _distinct_forms(key):
+            # The table's tokens, and the whole stream: a table's tokens mixed with others.
+            for some in (tokens[start:stop], tokens):
+                assert _align(some, form) == _plain_align(some, form)
+
+
+@pytest.mark.parametrize("path", ALL_REAL, ids=lambda p: p.name)
+def test_real_documents_align_as_with_both_readings(path: Path) -> None:
+    try:
+        layout = gkbg.parse_layout(path)
+    except gkbg.GkbgError:
+        pytest.skip("not a readable document")
+    _same_alignment(layout.tokens)
+
+
+@SOME
+@given(
+    st.one_of(reports(), mixed_reports()),
+    st.one_of(st.none(), label_styles()),
+    st.sampled_from(sorted(RENDERERS)),
+    st.data(),
+)
+def test_rendered_reports_align_as_with_both_readings(
+    report: gkbg.Report, style: object, renderer: str, data: st.DataObject
+) -> None:
+    tokens = gkbg.parse_layout(RENDERERS[renderer](report, style)).tokens
+    _same_alignment(tokens)
+    # Tokens lost or repeated: grids with holes, rows the grid cannot find, cells left over.
+    last = max(len(tokens) - 1, 0)
+    dropped = data.draw(st.sets(st.integers(0, last), max_size=40))
+    _same_alignment(tuple(t for i, t in enumerate(tokens) if i not in dropped))
+    kept = data.draw(st.lists(st.integers(0, last), max_size=len(tokens)))
+    if tokens:
+        _same_alignment(tuple(tokens[i] for i in kept))
+
+
+@pytest.mark.parametrize("kind", list(TokenKind))
+def test_grid_items_are_those_built_by_name(kind: TokenKind) -> None:
+    token = Token("1" if kind is TokenKind.VALUE else "", kind, cell=True)
+    assert _item(token) == Item(_ITEM_KIND[kind], token)
+    assert type(_item(token)) is Item
