@@ -11,6 +11,8 @@ builders through this module, never by importing one another.
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import html.parser
 import io
 import json
@@ -23,9 +25,11 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 import pytest
+from hypothesis import strategies as st
 
 import gkbg
 from gkbg.core import office as _office
+from gkbg.read.pdf.geometry import Char
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -497,3 +501,104 @@ def tables(markup: str) -> _Tables:
     parser.feed(markup)
     parser.close()
     return parser
+
+
+# ----------------------------------------------------------------------------------------------
+# PDFs: every PDF of the fixtures, tables drawn by hand, their pages, generated characters.
+
+PDFS = sorted({*CORPUS, *FIXTURES.rglob("*.pdf")} - {FIXTURES / "hostile" / "encrypted.pdf"})
+"""Every PDF of the fixtures that opens without a password."""
+
+
+def drawn_table(cells: list[list[str]], *, bars: bool) -> bytes:
+    """A PDF written by hand: the table's text column by column, its lines drawn as a
+    rectangle round every cell (as many producers do) or as thin filled bars (as Word does).
+    """
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_raw
+
+    document = pdfium.PdfDocument.new()
+    page = document.new_page(595, 842)
+    left, top, width, height = 60.0, 100.0, 60.0, 20.0
+    rows, cols = len(cells), len(cells[0])
+    shapes = []
+    if bars:
+        bottom = 842 - top - rows * height
+        shapes += [
+            (left, 842 - top - r * height - 0.25, cols * width, 0.5) for r in range(rows + 1)
+        ]
+        shapes += [(left + c * width - 0.25, bottom, 0.5, rows * height) for c in range(cols + 1)]
+    else:
+        shapes += [
+            (left + c * width, 842 - top - (r + 1) * height, width, height)
+            for r in range(rows)
+            for c in range(cols)
+        ]
+    for x, y, w, h in shapes:
+        shape = pdfium_raw.FPDFPageObj_CreateNewRect(x, y, w, h)
+        pdfium_raw.FPDFPageObj_SetFillColor(shape, 0, 0, 0, 255)
+        pdfium_raw.FPDFPageObj_SetStrokeColor(shape, 0, 0, 0, 255)
+        pdfium_raw.FPDFPath_SetDrawMode(shape, int(bars), int(not bars))
+        pdfium_raw.FPDFPage_InsertObject(page.raw, shape)
+    buffers = []
+    for c in range(cols):
+        for r in range(rows):
+            text = pdfium_raw.FPDFPageObj_NewTextObj(document.raw, b"Helvetica", 10.0)
+            encoded = ctypes.create_string_buffer((cells[r][c] + "\0").encode("utf-16-le"))
+            buffers.append(encoded)
+            pdfium_raw.FPDFText_SetText(text, ctypes.cast(encoded, ctypes.POINTER(ctypes.c_ushort)))
+            x, y = left + c * width + 4, 842 - top - (r + 1) * height + 6
+            pdfium_raw.FPDFPageObj_Transform(text, 1, 0, 0, 1, x, y)
+            pdfium_raw.FPDFPage_InsertObject(page.raw, text)
+    pdfium_raw.FPDFPage_GenerateContent(page.raw)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    document.close()
+    return buffer.getvalue()
+
+
+_DRAWN_CELLS = [["项目", "数量"], ["收到申请", "12"], ["办结", "3"]]
+_DRAWN = {"cell-rectangles": False, "filled-bars": True}
+
+
+@functools.cache
+def pdf_documents() -> list[tuple[str, bytes]]:
+    """Every PDF of the fixtures that opens without a password, and two tables drawn by hand."""
+    documents = [(Path(path).name, Path(path).read_bytes()) for path in PDFS]
+    documents += [(name, drawn_table(_DRAWN_CELLS, bars=bars)) for name, bars in _DRAWN.items()]
+    return documents
+
+
+def pdf_pages(data: bytes) -> Iterator[tuple[Any, Any]]:
+    """Each page of a PDF and its text page, loaded one at a time."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        for index in range(len(pdf)):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            yield page, textpage
+            textpage.close()
+            page.close()
+    finally:
+        pdf.close()
+
+
+_COORDINATE = st.floats(min_value=0, max_value=60).map(lambda v: round(v * 2) / 4)
+_TEXT = st.sampled_from(["收", "到", "1", "2", ".", "a", " ", "\u3000", "\u00a0", "\u200b", "（"])
+
+
+@st.composite
+def pdf_chars(draw: st.DrawFn) -> list[Char]:
+    """Characters anywhere on a small page, some printed again over themselves, or nearly."""
+    chars = []
+    for _ in range(draw(st.integers(0, 40))):
+        x0, top = draw(_COORDINATE), draw(_COORDINATE)
+        width = draw(st.sampled_from([0.0, 0.5, 2.5, 5.0, 10.0]))
+        tall = draw(st.sampled_from([0.0, 5.0, 10.0, 10.5, 12.0]))
+        chars.append(Char(draw(_TEXT), x0, top, x0 + width, top + tall))
+        if draw(st.booleans()):  # printed again over itself, or nearly
+            nudge = draw(st.sampled_from([0.0, 0.5, 0.99, 1.0, 3.0]))
+            chars.append(Char(chars[-1].text, x0 + nudge, top, x0 + width + nudge, top + tall))
+    return chars

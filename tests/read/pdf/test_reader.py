@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import ctypes
 import importlib
 import io
 from typing import TYPE_CHECKING
 
 import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_raw
 import pytest
 
 import gkbg
 from gkbg.read.pdf import reader as pdf_reader
-from tests.helpers import CORPUS
+from tests.helpers import CORPUS, drawn_table
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -132,54 +130,10 @@ def test_the_text_order_reading_reads_the_corpus(monkeypatch: pytest.MonkeyPatch
     assert report.cells() == gkbg.parse(HONGZE_2024).cells()
 
 
-def _drawn_table(cells: list[list[str]], *, bars: bool) -> bytes:
-    """A PDF written by hand: the table's text column by column, its lines drawn as a
-    rectangle round every cell (as many producers do) or as thin filled bars (as Word does).
-    """
-    document = pdfium.PdfDocument.new()
-    page = document.new_page(595, 842)
-    left, top, width, height = 60.0, 100.0, 60.0, 20.0
-    rows, cols = len(cells), len(cells[0])
-    shapes = []
-    if bars:
-        bottom = 842 - top - rows * height
-        shapes += [
-            (left, 842 - top - r * height - 0.25, cols * width, 0.5) for r in range(rows + 1)
-        ]
-        shapes += [(left + c * width - 0.25, bottom, 0.5, rows * height) for c in range(cols + 1)]
-    else:
-        shapes += [
-            (left + c * width, 842 - top - (r + 1) * height, width, height)
-            for r in range(rows)
-            for c in range(cols)
-        ]
-    for x, y, w, h in shapes:
-        shape = pdfium_raw.FPDFPageObj_CreateNewRect(x, y, w, h)
-        pdfium_raw.FPDFPageObj_SetFillColor(shape, 0, 0, 0, 255)
-        pdfium_raw.FPDFPageObj_SetStrokeColor(shape, 0, 0, 0, 255)
-        pdfium_raw.FPDFPath_SetDrawMode(shape, int(bars), int(not bars))
-        pdfium_raw.FPDFPage_InsertObject(page.raw, shape)
-    buffers = []
-    for c in range(cols):
-        for r in range(rows):
-            text = pdfium_raw.FPDFPageObj_NewTextObj(document.raw, b"Helvetica", 10.0)
-            encoded = ctypes.create_string_buffer((cells[r][c] + "\0").encode("utf-16-le"))
-            buffers.append(encoded)
-            pdfium_raw.FPDFText_SetText(text, ctypes.cast(encoded, ctypes.POINTER(ctypes.c_ushort)))
-            x, y = left + c * width + 4, 842 - top - (r + 1) * height + 6
-            pdfium_raw.FPDFPageObj_Transform(text, 1, 0, 0, 1, x, y)
-            pdfium_raw.FPDFPage_InsertObject(page.raw, text)
-    pdfium_raw.FPDFPage_GenerateContent(page.raw)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    document.close()
-    return buffer.getvalue()
-
-
 @pytest.mark.parametrize("bars", [False, True], ids=["cell-rectangles", "filled-bars"])
 def test_a_table_written_column_by_column_is_read_row_by_row(bars: bool) -> None:
     cells = [["Item", "Issued", "Repealed"], ["Rules", "1", "2"], ["Docs", "3", "40"]]
-    data = _drawn_table(cells, bars=bars)
+    data = drawn_table(cells, bars=bars)
     pdf = pdfium.PdfDocument(data)
     stream_order = pdf[0].get_textpage().get_text_range().split()
     pdf.close()

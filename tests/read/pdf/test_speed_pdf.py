@@ -13,7 +13,6 @@ from __future__ import annotations
 import ctypes
 import functools
 import unicodedata
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -35,42 +34,16 @@ from gkbg.read.pdf.geometry import (
     _near,
     group_lines,
 )
-from tests.helpers import CORPUS, FIXTURES
+from tests.helpers import CORPUS, pdf_chars, pdf_documents, pdf_pages
 from tests.hostile import hostile
-from tests.read.pdf.test_reader import _drawn_table
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from gkbg.read.pdf.geometry import Box
 
-# Every PDF of the fixtures that opens without a password, and two tables drawn by hand.
-_PDFS = sorted({*CORPUS, *FIXTURES.rglob("*.pdf")} - {FIXTURES / "hostile" / "encrypted.pdf"})
-_CELLS = [["项目", "数量"], ["收到申请", "12"], ["办结", "3"]]
-_DRAWN = {"cell-rectangles": False, "filled-bars": True}
 _TEXT_CALLS = ("IsGenerated", "GetUnicode", "GetCharAngle", "GetCharBox", "GetLooseCharBox")
-
-
-def _documents() -> list[tuple[str, bytes]]:
-    documents = [(Path(path).name, Path(path).read_bytes()) for path in _PDFS]
-    documents += [(name, _drawn_table(_CELLS, bars=bars)) for name, bars in _DRAWN.items()]
-    return documents
-
-
-DOCUMENTS = _documents()
-
-
-def _pages(data: bytes) -> Iterable[tuple[Any, Any]]:
-    pdf = pdfium.PdfDocument(data)
-    try:
-        for index in range(len(pdf)):
-            page = pdf[index]
-            textpage = page.get_textpage()
-            yield page, textpage
-            textpage.close()
-            page.close()
-    finally:
-        pdf.close()
+DOCUMENTS = pdf_documents()
 
 
 # --------------------------------------------------------------------------------------------
@@ -152,7 +125,7 @@ def _plain_path(handle: Any, matrix: _pdf.Matrix, frame: _pdf._Frame, rules: lis
 def test_the_ruling_lines_are_those_of_the_declared_functions(
     name: str, data: bytes, quarter: int
 ) -> None:
-    for page, _ in _pages(data):
+    for page, _ in pdf_pages(data):
         width, height = _pdf._unrotated_size(page)
         frame = _pdf._Frame(quarter, width, height)
         assert _pdf._rules(page, frame) == _plain_rules(page, frame), name
@@ -240,33 +213,15 @@ def _plain_line(band: list[Char]) -> Line:
     return Line(tuple(ordered), tuple(words))
 
 
-_COORDINATE = st.floats(min_value=0, max_value=60).map(lambda v: round(v * 2) / 4)
-_TEXT = st.sampled_from(["收", "到", "1", "2", ".", "a", " ", "\u3000", "\u00a0", "\u200b", "（"])
-
-
-@st.composite
-def _chars(draw: st.DrawFn) -> list[Char]:
-    chars = []
-    for _ in range(draw(st.integers(0, 40))):
-        x0, top = draw(_COORDINATE), draw(_COORDINATE)
-        width = draw(st.sampled_from([0.0, 0.5, 2.5, 5.0, 10.0]))
-        tall = draw(st.sampled_from([0.0, 5.0, 10.0, 10.5, 12.0]))
-        chars.append(Char(draw(_TEXT), x0, top, x0 + width, top + tall))
-        if draw(st.booleans()):  # printed again over itself, or nearly
-            nudge = draw(st.sampled_from([0.0, 0.5, 0.99, 1.0, 3.0]))
-            chars.append(Char(chars[-1].text, x0 + nudge, top, x0 + width + nudge, top + tall))
-    return chars
-
-
 @settings(max_examples=400, deadline=None)
-@given(_chars())
+@given(pdf_chars())
 def test_the_lines_of_generated_characters_are_the_plain_lines(chars: list[Char]) -> None:
     assert group_lines(chars) == _plain_group_lines(chars)
 
 
 @pytest.mark.parametrize(("name", "data"), DOCUMENTS, ids=[name for name, _ in DOCUMENTS])
 def test_the_lines_of_every_page_are_the_plain_lines(name: str, data: bytes) -> None:
-    for page, textpage in _pages(data):
+    for page, textpage in pdf_pages(data):
         found = _pdf._chars(textpage, *_pdf._unrotated_size(page))
         if found is not None:
             chars = found[0]

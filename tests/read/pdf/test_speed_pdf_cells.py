@@ -37,8 +37,7 @@ from gkbg.read.pdf.geometry import (
     group_lines,
     join_texts,
 )
-from tests.read.pdf.test_speed_pdf import DOCUMENTS, _pages
-from tests.read.pdf.test_speed_pdf import _chars as _char_lists
+from tests.helpers import pdf_chars, pdf_documents, pdf_pages
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -46,6 +45,9 @@ if TYPE_CHECKING:
 
 # --------------------------------------------------------------------------------------------
 # The plain placement of a table's characters.
+
+
+DOCUMENTS = pdf_documents()
 
 
 def _plain_grid(
@@ -179,7 +181,7 @@ def test_the_cells_of_generated_tables_are_the_plain_cells(
 def test_the_tables_of_every_page_are_the_plain_tables(
     name: str, data: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for page, textpage in _pages(data):
+    for page, textpage in pdf_pages(data):
         found = _pdf._chars(textpage, *_pdf._unrotated_size(page))
         if found is None:
             continue
@@ -196,7 +198,7 @@ def test_the_tables_of_every_page_are_the_plain_tables(
 
 
 @settings(max_examples=400, deadline=None)
-@given(_char_lists())
+@given(pdf_chars())
 def test_the_line_texts_are_those_of_the_lines(chars: list[Char]) -> None:
     assert _line_texts(chars) == [line.text for line in group_lines(chars)]
 
@@ -206,7 +208,7 @@ def test_the_line_texts_are_those_of_the_lines(chars: list[Char]) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(_char_lists(), st.lists(_tables(), max_size=3))
+@given(pdf_chars(), st.lists(_tables(), max_size=3))
 def test_the_characters_outside_the_tables_are_those_no_table_holds(
     chars: list[Char],
     tables: list[tuple[list[float], list[float], list[Rule], list[Rule], list[Char]]],
