@@ -1,18 +1,34 @@
-"""The PDF parser's page geometry on its own: lines, ruled grids, tables over page breaks."""
+"""The PDF parser's page geometry on its own: lines, ruled grids, tables over page breaks.
+
+The geometry's shortcuts give what the plain computations they replace give, each written out
+here as the definition and compared on generated characters and on every page of every PDF of
+the fixtures: the grouping of characters into lines and words, and which ruling lines run
+between two grid positions.
+"""
 
 from __future__ import annotations
 
+import functools
+import unicodedata
+from typing import TYPE_CHECKING
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gkbg.core.text import looks_like_value
+from gkbg.read.pdf import reader as _pdf
 from gkbg.read.pdf.geometry import (
+    _NARROW_GAP,
+    _SNAP,
+    _WORD_GAP,
     Char,
     Grid,
     GridCell,
     Line,
     LooseRow,
     Rule,
+    _near,
     continued_columns,
     drop_repeated_header,
     find_grids,
@@ -23,6 +39,12 @@ from gkbg.read.pdf.geometry import (
     stack_columns,
 )
 from gkbg.read.pdf.reader import _char_box, _under_ruled
+from tests.helpers import pdf_chars, pdf_documents, pdf_pages
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from gkbg.read.pdf.geometry import Box
 
 SIZE = 10.0
 
@@ -389,3 +411,127 @@ def test_a_label_line_as_near_to_two_rows_belongs_to_neither() -> None:
     ]
     items = loose(chars)
     assert row_texts(items) == [(["规章"], ["11", "12"]), "备注", (["行政许可"], ["13", "14"])]
+
+
+# --------------------------------------------------------------------------------------------
+# The geometry's shortcuts give what the plain computations they replace give.
+
+
+DOCUMENTS = pdf_documents()
+
+
+# --------------------------------------------------------------------------------------------
+# Lines and words: the plain grouping.
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_wide(text: str) -> bool:
+    return unicodedata.east_asian_width(text) in {"W", "F"}
+
+
+def _plain_is_space(text: str) -> bool:
+    return not text.strip() or text in {"\u00a0", "\u3000", "\u200b"}
+
+
+def _plain_group_lines(chars: Iterable[Char]) -> list[Line]:
+    bands: list[list[Char]] = []
+    centres: list[float] = []
+    heights: list[float] = []
+    for char in sorted(chars, key=lambda c: (c.cy, c.x0)):
+        tall = char.bottom - char.top
+        if bands and abs(char.cy - centres[-1]) <= max(tall, heights[-1]) / 2:
+            band = bands[-1]
+            band.append(char)
+            centres[-1] += (char.cy - centres[-1]) / len(band)
+            heights[-1] += (tall - heights[-1]) / len(band)
+            continue
+        bands.append([char])
+        centres.append(char.cy)
+        heights.append(tall)
+    lines = [_plain_line(band) for band in bands]
+    return [line for line in lines if line.words]
+
+
+def _plain_line(band: list[Char]) -> Line:
+    ordered: list[Char] = []
+    for char in sorted(band, key=lambda c: (c.x0, c.x1)):
+        if not any(
+            k.text == char.text
+            and abs(k.x0 - char.x0) < 1.0
+            and abs(k.top - char.top) < 1.0
+            and abs(k.x1 - char.x1) < 1.0
+            for k in ordered[-3:]
+        ):
+            ordered.append(char)
+    words: list[tuple[str, Box | None]] = []
+    current: list[Char] = []
+
+    def close() -> None:
+        if current:
+            box = (
+                min(c.x0 for c in current),
+                min(c.top for c in current),
+                max(c.x1 for c in current),
+                max(c.bottom for c in current),
+            )
+            words.append(("".join(c.text for c in current), box))
+            current.clear()
+
+    for char in ordered:
+        if _plain_is_space(char.text):
+            close()
+            continue
+        if current:
+            left = current[-1]
+            gap = char.x0 - left.x1
+            height = min(left.bottom - left.top, char.bottom - char.top)
+            wide = _plain_wide(left.text) and _plain_wide(char.text)
+            if gap > (_WORD_GAP if wide else _NARROW_GAP) * height:
+                close()
+        current.append(char)
+    close()
+    return Line(tuple(ordered), tuple(words))
+
+
+@settings(max_examples=400, deadline=None)
+@given(pdf_chars())
+def test_the_lines_of_generated_characters_are_the_plain_lines(chars: list[Char]) -> None:
+    assert group_lines(chars) == _plain_group_lines(chars)
+
+
+@pytest.mark.parametrize(("name", "data"), DOCUMENTS, ids=[name for name, _ in DOCUMENTS])
+def test_the_lines_of_every_page_are_the_plain_lines(name: str, data: bytes) -> None:
+    for page, textpage in pdf_pages(data):
+        found = _pdf._chars(textpage, *_pdf._unrotated_size(page))
+        if found is not None:
+            chars = found[0]
+            assert group_lines(chars) == _plain_group_lines(chars), name
+            half = [c for c in chars if c.cx < chars[0].cx + 200] if chars else []
+            assert group_lines(half) == _plain_group_lines(half), name
+
+
+# --------------------------------------------------------------------------------------------
+# Which ruling lines run between two grid positions.
+
+
+def _plain_covers(rules: list[Rule], at: float, point: float) -> bool:
+    return any(abs(r.at - at) <= _SNAP and r.start <= point <= r.end for r in rules)
+
+
+_RULE = st.builds(
+    Rule.down,
+    st.floats(0, 30).map(lambda v: round(v, 1)),
+    st.floats(0, 30).map(lambda v: round(v, 1)),
+    st.floats(30, 60).map(lambda v: round(v, 1)),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_RULE, max_size=12), st.floats(0, 30), st.floats(-5, 65))
+def test_the_lines_near_a_position_cover_what_the_plain_test_covers(
+    rules: list[Rule], at: float, point: float
+) -> None:
+    near = _near(rules, at)
+    assert any(start <= point <= end for start, end in near) == _plain_covers(rules, at, point)
+    for start, end in near:
+        assert _plain_covers(rules, at, (start + end) / 2)
