@@ -15,6 +15,7 @@ import ctypes
 import functools
 import html.parser
 import io
+import itertools
 import json
 import os
 import subprocess
@@ -29,7 +30,7 @@ from hypothesis import strategies as st
 
 import gkbg
 from gkbg.core import office as _office
-from gkbg.read.pdf.geometry import Char
+from gkbg.read.pdf.geometry import Char, Rule
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -602,3 +603,38 @@ def pdf_chars(draw: st.DrawFn) -> list[Char]:
             nudge = draw(st.sampled_from([0.0, 0.5, 0.99, 1.0, 3.0]))
             chars.append(Char(chars[-1].text, x0 + nudge, top, x0 + width + nudge, top + tall))
     return chars
+
+
+_GRID_GAP = st.sampled_from([4.0, 10.0, 12.5, 25.0])
+_GRID_TEXTS = st.sampled_from(["收", "到", "1", "2", ".", "a", " ", "\u3000", "（"])
+
+
+@st.composite
+def pdf_tables(
+    draw: st.DrawFn,
+) -> tuple[list[float], list[float], list[Rule], list[Rule], list[Char]]:
+    """Boundaries, ruling lines (some pieces missing: merged cells) and characters."""
+    xs = list(itertools.accumulate(draw(st.lists(_GRID_GAP, min_size=2, max_size=6)), initial=10.0))
+    ys = list(itertools.accumulate(draw(st.lists(_GRID_GAP, min_size=2, max_size=6)), initial=10.0))
+    vertical = [
+        Rule.down(x, ys[a], ys[b])
+        for x in xs
+        for a, b in itertools.pairwise(range(len(ys)))
+        if x in {xs[0], xs[-1]} or draw(st.booleans())
+    ]
+    horizontal = [
+        Rule.across(y, xs[a], xs[b])
+        for y in ys
+        for a, b in itertools.pairwise(range(len(xs)))
+        if y in {ys[0], ys[-1]} or draw(st.booleans())
+    ]
+    chars = []
+    for _ in range(draw(st.integers(0, 30))):
+        # A centre anywhere, or exactly on a boundary (a character without width or height).
+        on_x, on_y = draw(st.booleans()), draw(st.booleans())
+        x0 = draw(st.sampled_from(xs)) if on_x else draw(st.floats(0, xs[-1] + 10))
+        top = draw(st.sampled_from(ys)) if on_y else draw(st.floats(0, ys[-1] + 10))
+        width = 0.0 if on_x else draw(st.sampled_from([0.0, 2.5, 5.0, 12.0]))
+        tall = 0.0 if on_y else draw(st.sampled_from([0.0, 5.0, 10.0]))
+        chars.append(Char(draw(_GRID_TEXTS), x0, top, x0 + width, top + tall))
+    return xs, ys, horizontal, vertical, chars

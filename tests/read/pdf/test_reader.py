@@ -5,7 +5,8 @@ here as the definition: its characters, read through PDFium's functions directly
 that pypdfium2's ``get_charbox`` gives, turned upright as the reader turns it; the ruling lines
 it reads calling PDFium without ctypes' argument checks are those read through pypdfium2's
 declared functions. A token's location is built from every field of `Location`; each page is
-loaded once, its characters counted against the limit before any of them is read.
+loaded once, its characters counted against the limit before any of them is read; the
+characters outside a page's tables are those no table holds.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import Any
 import attrs
 import pypdfium2 as pdfium
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import gkbg
 from gkbg.core.model import Location
@@ -26,10 +29,19 @@ from gkbg.read.pdf import reader as pdf_reader
 from gkbg.read.pdf.geometry import (
     Box,
     Char,
+    Grid,
     Rule,
 )
 from gkbg.read.pdf.reader import _char_box, _chars, _Frame, _quarter, _unrotated_size
-from tests.helpers import CORPUS, FIXTURES, drawn_table, pdf_documents, pdf_pages
+from tests.helpers import (
+    CORPUS,
+    FIXTURES,
+    drawn_table,
+    pdf_chars,
+    pdf_documents,
+    pdf_pages,
+    pdf_tables,
+)
 from tests.hostile import hostile
 
 HONGZE_2024 = next(doc for doc in CORPUS if doc.stem == "hongze-district-2024")
@@ -425,3 +437,19 @@ def test_the_characters_are_counted_over_the_pages_read(
         gkbg.parse(CORPUS[0], limits=gkbg.Limits(max_text_chars=limit))
     assert caught.value.limit == "max_text_chars"
     assert f"{counts[0] + counts[1]:,} characters" in str(caught.value)
+
+
+# --------------------------------------------------------------------------------------------
+# The characters outside the tables of a page.
+
+
+@settings(max_examples=300, deadline=None)
+@given(pdf_chars(), st.lists(pdf_tables(), max_size=3))
+def test_the_characters_outside_the_tables_are_those_no_table_holds(
+    chars: list[Char],
+    tables: list[tuple[list[float], list[float], list[Rule], list[Rule], list[Char]]],
+) -> None:
+    grids = [Grid(tuple(xs), tuple(ys), ()) for xs, ys, *_ in tables]
+    assert pdf_reader._outside(chars, grids) == [
+        char for char in chars if not any(grid.holds(char) for grid in grids)
+    ]
