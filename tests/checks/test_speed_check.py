@@ -16,12 +16,11 @@ from typing import TYPE_CHECKING
 
 import attrs
 import regex
-from hypothesis import example, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 import gkbg
 from gkbg import Rule, RuleSet
-from gkbg.checks.engine import _Context
 from gkbg.checks.narrative import (
     RawSentences,
     Sentences,
@@ -33,9 +32,7 @@ from gkbg.checks.narrative import (
     required_clauses,
     sentences,
 )
-from gkbg.core.lang import Text, _Kept
 from gkbg.core.text import nfkc
-from gkbg.testing import blanked_reports, mixed_reports, reports, with_cell
 from tests.checks.test_narrative_shortcuts import _PIECES, patterns
 from tests.helpers import CORPUS, FIXTURES, SEEDS
 
@@ -214,128 +211,3 @@ def test_the_real_reports_narrative_is_that_of_every_sentence() -> None:
                 if isinstance(rule, Rule) and rule.kind == "narrative":
                     fast = list(narrative(rule, case))
                     assert fast == list(narrative(rule, case, text=_Every(case.text)))
-
-
-# --------------------------------------------------------------------------------------------
-# The tables: a report whose tables hold their forms' cells in order is read by position.
-
-
-def _looked_up(report: gkbg.Report) -> gkbg.Report:
-    """The same report with a cell no form has added: the engine then looks every key up."""
-    extra = gkbg.Cell("appeals.not_a_row.not_a_column", gkbg.CellState.INVALID, None, "x")
-    tables = tuple(
-        attrs.evolve(table, cells=(*table.cells, extra)) if table.key == "appeals" else table
-        for table in report.tables
-    )
-    return attrs.evolve(report, tables=tables)
-
-
-def _same_checks(report: gkbg.Report) -> None:
-    assert not _Context(_looked_up(report)).canonical
-    assert gkbg.check(report) == gkbg.check(_looked_up(report))
-
-
-_ODD_CELLS = st.builds(
-    lambda state, value, raw: (state, value, raw),
-    st.sampled_from(list(gkbg.CellState)),
-    st.one_of(
-        st.none(),
-        st.integers(-3, 3),
-        st.decimals(-5, 5, places=2, allow_nan=False),
-        st.booleans(),
-    ),
-    st.sampled_from([None, "", "/", "x", "{raw}"]),
-)
-
-
-@given(
-    st.one_of(
-        reports(),
-        reports(valid=False),
-        blanked_reports().map(lambda blanked: blanked.report),
-        mixed_reports(),
-    ),
-    st.lists(st.tuples(st.integers(0, 10**6), _ODD_CELLS), max_size=4),
-    st.sampled_from([None, 2018, 2020, 2023]),
-    st.none() | st.integers(0, 10**6),
-)
-def test_reading_by_position_finds_what_looking_up_finds(
-    report: gkbg.Report,
-    odd: list[tuple[int, tuple[object, object, object]]],
-    year: int | None,
-    unread: int | None,
-) -> None:
-    keys = [cell.key for cell in report.iter_cells()]
-    for index, (state, value, raw) in odd:
-        key = keys[index % len(keys)]
-        report = with_cell(report, gkbg.Cell(key, state, value, raw))  # type: ignore[arg-type]
-    if unread is not None:  # every cell of one block unread
-        blocks = [
-            [cell.key for cell in form.cells if cell.block == index]
-            for table in report.tables
-            if table.variant is not None
-            for form in [gkbg.forms()[table.variant].table(table.key)]
-            for index in range(len(form.blocks))
-        ]
-        for key in blocks[unread % len(blocks)]:
-            report = with_cell(report, gkbg.Cell(key, gkbg.CellState.UNREAD, uncertain=("?",)))
-    _same_checks(attrs.evolve(report, year=year))
-
-
-def test_the_real_reports_are_read_by_position_as_looked_up() -> None:
-    template = sorted((FIXTURES / "docx").glob("*.docx"))
-    for report in [*_reports(), *(gkbg.parse(path) for path in template)]:
-        assert _Context(report).canonical
-        _same_checks(report)
-
-
-# --------------------------------------------------------------------------------------------
-# Messages: a template all of whose fields are given is filled from the fields themselves.
-
-_TEMPLATE_PIECES = [
-    "表三",
-    "{a}",
-    "{b}",
-    "{a!r}",
-    "{b:>4}",
-    "{a.real}",
-    "{b[0]}",
-    "{a:{b}}",
-    "{0}",
-    "{}",
-    "{{",
-    "}}",
-    "{",
-    "}",
-    "{raw}",
-    " ",
-]
-
-
-def _plain_fill(template: str, fields: dict[str, object]) -> str | type[Exception]:
-    try:
-        return template.format_map(_Kept(fields))
-    except Exception as exc:  # noqa: BLE001 - the error is what is compared
-        return type(exc)
-
-
-@given(
-    st.lists(st.sampled_from(_TEMPLATE_PIECES), max_size=6).map("".join),
-    st.lists(st.sampled_from(_TEMPLATE_PIECES), max_size=6).map("".join),
-    st.dictionaries(
-        st.sampled_from(["a", "b", "raw", "c"]),
-        st.one_of(st.integers(-3, 30), st.text("ab{}", max_size=3), st.none()),
-    ),
-)
-@example("{a:{b}}", "{a}", {"a": 1})
-@example("{a.real}{b[0]}", "{raw!r:>6}", {"a": 2, "b": "xy", "raw": ""})
-def test_a_message_is_filled_as_its_plain_fill(zh: str, en: str, fields: dict[str, object]) -> None:
-    plain = (_plain_fill(zh, fields), _plain_fill(en, fields))
-    errors = [outcome for outcome in plain if isinstance(outcome, type)]
-    try:
-        filled = Text(zh, en).fill(fields)
-    except Exception as exc:  # noqa: BLE001 - the error is what is compared
-        outcome: object = type(exc)
-    else:
-        outcome = (filled.zh, filled.en)
-    assert outcome == (errors[0] if errors else plain)
