@@ -17,7 +17,12 @@ from hypothesis import strategies as st
 
 import gkbg
 from gkbg.checks.engine import _Context
-from gkbg.testing import blanked_reports, mixed_reports, reports, with_cell
+from gkbg.testing import (
+    blanked_reports,
+    mixed_reports,
+    reports,
+    with_cell,
+)
 from tests.helpers import CORPUS, FIXTURES, SEEDS, pipe_text
 
 

@@ -6,7 +6,8 @@ subtrees with one lxml call, block boundaries marked in the text; without one, i
 element (the plain walk, the definition). The last section reads generated markup soups (libxml2
 recovers them into odd trees: cells outside rows, rows in cells, hidden rows, tables in
 captions), the bundled pages and rendered reports both ways and compares every token, location
-and the text.
+and the text; a table's rows found in one walk of its tree are those of the definition (every
+tr, td and th in document order, by nearest owner).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import random
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+import lxml.etree  # type: ignore[import-untyped,unused-ignore]
 import pytest
 import regex
 from hypothesis import HealthCheck, assume, given, settings
@@ -37,6 +39,7 @@ from gkbg.read.html import (
     _collapse_split,
     _decode,
     _markup,
+    _parse,
     _prepare,
     _Reader,
     _rows,
@@ -819,3 +822,57 @@ def test_a_page_with_odd_spaces_collapses_them_as_the_plain_walk() -> None:
     assert tree is not None
     assert tree.collapse is _collapse
     assert_same_reading(page)
+
+
+# --------------------------------------------------------------------------------------------
+# HTML: a table's rows.
+
+_ROW_TAGS = ["table", "tbody", "tr", "td", "th", "div", "span", "p"]
+
+trees = st.recursive(
+    st.just("x"),
+    lambda inner: st.tuples(st.sampled_from(_ROW_TAGS), st.lists(inner, max_size=4)).map(
+        lambda node: f"<{node[0]}>{''.join(node[1])}</{node[0]}>"
+    ),
+    max_leaves=30,
+)
+
+
+def _nearest(node: Any, *tags: str) -> Any:
+    parent = node.getparent()
+    while parent is not None and parent.tag not in tags:
+        parent = parent.getparent()
+    return parent
+
+
+def _reference_rows(table: Any) -> list[list[Any]]:
+    """The definition: every tr, td and th of the table in document order, by nearest owner."""
+    rows: list[list[Any]] = []
+    loose: list[Any] | None = None
+    for node in table.iter("tr", "td", "th"):
+        if node.tag == "tr":
+            if _nearest(node, "table") is table:
+                loose = None
+                rows.append(
+                    [c for c in node.iter("td", "th") if _nearest(c, "tr", "table") is node]
+                )
+        elif _nearest(node, "tr", "table") is table:
+            if loose is None:
+                loose = []
+                rows.append(loose)
+            loose.append(node)
+    return rows
+
+
+@given(st.lists(trees, min_size=1, max_size=3))
+def test_rows_are_those_of_the_definition(pieces: list[str]) -> None:
+    root = _parse(f"<html><body><table>{''.join(pieces)}</table></body></html>", "<test>")
+    for table in root.iter("table"):
+        assert _rows(table) == _reference_rows(table)
+
+
+def test_a_cell_outside_rows_and_a_nested_table() -> None:
+    page = "<table><td>a</td><tr><td>b<table><tr><td>c</td></tr></table></td></tr></table>"
+    table = next(_parse(page, "<test>").iter("table"))
+    assert [[cell.text for cell in row] for row in _rows(table)] == [["a"], ["b"]]
+    assert isinstance(table, lxml.etree._Element)

@@ -2,9 +2,11 @@
 """The pipe and flat text readers: their shortcuts give what the plain work gives.
 
 Each property compares a shortcut with the plain computation it replaces, written out here as the
-definition: the line starts of `TokenWriter`; the pipe and flat tokenisers with the per-character
-and per-word loops around `TokenWriter.add` (token limit included), on generated and real text
-(`gkbg.read.plaintext`, and the `TokenWriter` of `gkbg.read.layout` it writes with).
+definition (`gkbg.read.plaintext`, and the `TokenWriter` of `gkbg.read.layout` it writes with):
+the line starts of `TokenWriter`; the pipe and flat tokenisers with the per-character and
+per-word loops around `TokenWriter.add` (token limit included), on generated and real text; the
+pipe-text sniffer's count of lines ending in ``|``, made with one search, with the lines
+``str.splitlines`` cuts.
 """
 
 from __future__ import annotations
@@ -19,7 +21,14 @@ import gkbg
 from gkbg.core.errors import LimitExceededError
 from gkbg.core.limits import Limits
 from gkbg.read.layout import Token, TokenKind, TokenWriter
-from gkbg.read.plaintext import _CELL_LINE, _WORD, FlatTextParser, PipeTextParser
+from gkbg.read.plaintext import (
+    _CELL_LINE,
+    _MIN_CELL_LINES,
+    _WORD,
+    FlatTextParser,
+    PipeTextParser,
+    _cell_lines,
+)
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -139,3 +148,15 @@ def test_real_text_tokens_are_those_of_the_plain_loops(path: Path) -> None:
     layout = gkbg.parse_layout(path)
     plain = _plain_pipe(text) if layout.format == "pipe" else _plain_flat(text)
     assert list(layout.tokens) == plain
+
+
+# --------------------------------------------------------------------------------------------
+# Pipe text: lines ending in ``|``.
+
+_LINE_PIECES = ["a", "|", " ", "\t", "\n", "\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x85", "\u2028"]
+
+
+@given(st.lists(st.sampled_from(_LINE_PIECES), max_size=60).map("".join))
+def test_cell_lines_are_counted_as_splitlines_cuts_them(text: str) -> None:
+    plain = sum(1 for line in text.splitlines() if _CELL_LINE.search(line))
+    assert _cell_lines(text) == min(plain, _MIN_CELL_LINES)
