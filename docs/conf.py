@@ -6,7 +6,7 @@ Build it from the repository root (after ``pip install -e ".[docs]"``)::
     sphinx-build -W --keep-going -b html docs docs/_build/html
 
 The pages are the Markdown files of ``docs/``, read by MyST-Parser, whose examples
-``tests/test_docs.py`` runs; the API reference (``reference/api.rst``) comes from the
+``tests/docs/test_docs.py`` runs; the API reference (``reference/api.rst``) comes from the
 docstrings, through autodoc and napoleon (Google style), and the ``gkbg`` command's reference
 from its argument parser (sphinx-argparse).
 """

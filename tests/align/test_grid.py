@@ -4,6 +4,11 @@ The fixtures in ``tests/fixtures/grid`` are documents as offices publish them (a
 nested layout tables and Word's HTML markup, a filled Word template, a workbook unmerged by
 hand); next to each, a JSON file holds every cell's expected state, value and whether it must
 be flagged uncertain, written from the values the document was made with.
+
+The last sections check that the grid's shortcuts give what the plain work gives: the grid
+reader's early exit with the full reader, its judgement of a cell's positions with the plain
+definition; each row's cells as one range, with the cells' rows one by one; a cell's lone
+position, never shifted.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from html import escape
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -18,12 +24,27 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gkbg
-from tests.helpers import FIXTURES
-from tests.read.test_html import TABLE_WRITERS, render
+from gkbg.align.grid import (
+    GridPlacement,
+    _Candidate,
+    _differ,
+    _form_maps,
+    _grid_rows,
+    _GridReader,
+    _resolve,
+    _same,
+    _shifted,
+    read_grid,
+)
+from gkbg.align.report import _distinct_forms
+from gkbg.core.reasons import Doubt
+from gkbg.core.schema import TABLES, TableForm
+from gkbg.read.layout import Token, TokenKind
+from tests.helpers import FIXTURES, TABLE_WRITERS, render, workbook
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
-    from pathlib import Path
+
 
 GRID = FIXTURES / "grid"
 DOCUMENTS = sorted(path for path in GRID.iterdir() if path.suffix != ".json")
@@ -316,7 +337,6 @@ def test_a_block_without_its_header_falls_back_to_the_reading_order() -> None:
 
 def test_a_row_that_ends_early_reads_its_last_cells_blank_with_doubt() -> None:
     pytest.importorskip("openpyxl")
-    from tests.read.test_xlsx import workbook
 
     cells = counted("2021")
     last = gkbg.form("2021").table("appeals").cells[-1].key
@@ -439,3 +459,133 @@ def test_a_row_one_cell_wider_than_its_header_is_flagged_not_misread() -> None:
         "active.rules.repealed",
         "active.rules.in_force",
     ]
+
+
+# --------------------------------------------------------------------------------------------
+# The shortcuts the grid takes for speed give what the plain work gives.
+
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+REAL = sorted(
+    [
+        *(FIXTURES / "seeds").glob("*.txt"),
+        *(ROOT / "examples").glob("*.txt"),
+        *(FIXTURES / "html").glob("*.html"),
+        *(FIXTURES / "docx").glob("*.docx"),
+        *(FIXTURES / "xlsx").glob("*.xlsx"),
+    ]
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Grid: a layout without grid positions reads as the full reader reads it.
+
+
+def _plain_grid_rows(tokens: Sequence[Token], key: str) -> set[str]:
+    rows: set[str] = set()
+    for form in _distinct_forms(key):
+        reader = _GridReader(form)
+        reader.read(_grid_rows(tokens))
+        rows |= reader.rows
+    return rows
+
+
+@pytest.mark.parametrize("path", REAL, ids=lambda p: p.name)
+def test_grid_says_nothing_exactly_when_the_full_reader_finds_no_row(path: Path) -> None:
+    layout = gkbg.parse_layout(path)
+    for key in TABLES:
+        for form in _distinct_forms(key):
+            found = read_grid(layout.tokens, form)
+            reader = _GridReader(form)
+            reader.read(_grid_rows(layout.tokens))
+            assert (found is None) == (not reader.rows)
+    if layout.format in {"pipe", "text"}:
+        assert not _plain_grid_rows(layout.tokens, "active")
+
+
+def _plain_differ(candidates: list[_Candidate]) -> bool:
+    printed = [c for c in candidates if c.token.text.strip()]
+    return any(not _same(c.token, printed[0].token) for c in printed)
+
+
+def _plain_shifted(candidates: list[_Candidate]) -> bool:
+    if _plain_differ(candidates):
+        return True
+    printed = [c for c in candidates if c.token.text.strip()]
+    exact = [c for c in candidates if c.exact]
+    return bool(printed) and bool(exact) and not any(c.exact for c in printed)
+
+
+def _plain_resolve(candidates: list[_Candidate]) -> GridPlacement:
+    printed = [c for c in candidates if c.token.text.strip()]
+    chosen_from = printed or candidates
+    exact = [c for c in chosen_from if c.exact]
+    chosen = (exact or chosen_from)[0]
+    reasons = list(chosen.reasons)
+    if any(not _same(c.token, chosen.token) for c in printed):
+        texts = ", ".join(repr(c.token.text) for c in printed)
+        reasons.append(Doubt.of("grid.conflict", texts=texts, text=chosen.token.text))
+    return GridPlacement(chosen.token, tuple(dict.fromkeys(reasons)))
+
+
+candidates = st.lists(
+    st.builds(
+        _Candidate,
+        st.builds(
+            Token, st.sampled_from(["", " ", "0", "\uff10", "1", "x"]), st.just(TokenKind.VALUE)
+        ),
+        st.booleans(),
+        st.just((0, 1)),
+        st.lists(st.sampled_from(["a", "b"]), max_size=3).map(tuple),
+    ),
+    min_size=1,
+    max_size=3,
+)
+
+
+@given(candidates)
+def test_grid_positions_judged_as_by_the_definition(found: list[_Candidate]) -> None:
+    assert _differ(found) == _plain_differ(found)
+    assert _shifted(found) == _plain_shifted(found)
+    assert _resolve(found) == _plain_resolve(found)
+
+
+# --------------------------------------------------------------------------------------------
+# The grid's shortcuts: each row's cells as one range; a lone position never shifted.
+
+
+FORMS = [(variant, key) for variant in gkbg.forms() for key in TABLES]
+
+
+def _table(variant: str, key: str) -> TableForm:
+    return gkbg.form(variant).table(key)
+
+
+# --------------------------------------------------------------------------------------------
+# The grid: each row's cells as one range; a lone position never shifted; items by kind.
+
+
+@pytest.mark.parametrize(("variant", "key"), FORMS)
+def test_row_spans_are_the_rows_of_the_cells_one_by_one(variant: str, key: str) -> None:
+    table = _table(variant, key)
+    *_, spans = _form_maps(table)
+    by_span = [(index, row_key) for row_key, indices in spans for index in indices]
+    assert by_span == [(index, spec.row.key) for index, spec in enumerate(table.cells)]
+
+
+lone = st.builds(
+    _Candidate,
+    st.builds(Token, st.sampled_from(["", " ", "0", "1", "x"]), st.sampled_from(TokenKind)),
+    st.booleans(),
+    st.just((0, 1)),
+    st.lists(st.sampled_from(["a", "b"]), max_size=3).map(tuple),
+)
+
+
+@given(lone)
+def test_a_lone_position_is_never_shifted_and_keeps_its_reasons(candidate: _Candidate) -> None:
+    # What `_place_down` and `_resolve` take for granted when a cell has one position.
+    assert not _shifted([candidate])
+    assert _resolve([candidate]).reasons == tuple(dict.fromkeys(candidate.reasons))

@@ -1,5 +1,10 @@
 # SPDX-License-Identifier: MIT
-"""Tests for `gkbg.align.metadata`: title, agency and year read from a report's text."""
+"""Tests for `gkbg.align.metadata`: title, agency and year read from a report's text.
+
+The last section checks that the shortcuts the metadata takes give what the line-by-line work
+gives: its one substitution over all lines, its search for split titles and its skipping of
+lines without 年 and 报, each compared with the plain computation written out as the definition.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gkbg.align.metadata import Metadata, extract_metadata
+from gkbg.align.metadata import (
+    _BLANK,
+    _MAX_AGENCY,
+    _TITLE_RE,
+    _TITLE_YEAR_FIRST_RE,
+    Metadata,
+    _compact,
+    _compact_lines,
+    _is_agency,
+    _join_split_titles,
+    extract_metadata,
+)
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
@@ -314,3 +330,93 @@ def test_an_office_reporting_for_itself_keeps_its_name() -> None:
         "某某县人民政府办公室2022年政府信息公开工作年度报告\n本报告由某某县人民政府办公室编制。\n"
     )
     assert extract_metadata(text).agency == "某某县人民政府办公室"
+
+
+# --------------------------------------------------------------------------------------------
+# The shortcuts the metadata takes for speed give what the line-by-line work gives.
+
+
+# --------------------------------------------------------------------------------------------
+# Metadata: all lines compacted in one substitution.
+
+_LINE_PIECES = ["a", "本局", " ", "\u3000", "\t", "\u200b", "\ufeff", "\x00", "2021年", "|"]
+
+lines_strategy = st.lists(st.lists(st.sampled_from(_LINE_PIECES), max_size=8).map("".join))
+
+
+@given(lines_strategy)
+def test_lines_are_compacted_as_one_by_one(lines: list[str]) -> None:
+    assert _compact_lines(lines) == [_compact(line) for line in lines]
+
+
+def _plain_join(lines: list[str]) -> list[str]:
+    """The definition: line by line, an agency alone on its line joined to a title after it."""
+    joined: list[str] = []
+    skip = False
+    for index, line in enumerate(lines):
+        if skip:
+            skip = False
+            continue
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        head = _compact(line)
+        if (
+            head
+            and len(head) <= _MAX_AGENCY
+            and _is_agency(head)
+            and _TITLE_RE.match(_compact(following))
+        ):
+            joined.append(line.strip(_BLANK) + following.strip(_BLANK))
+            skip = True
+        else:
+            joined.append(line)
+    return joined
+
+
+_TITLE_LINES = [
+    "延边州政务服务和数字化建设管理局",
+    "2021年度政府信息公开工作年度报告",
+    " 2021 年度政府信息公开工作年度报告 |",
+    "沛县人民政府",
+    "2019年",
+    "2021年,我局",
+    "正文",
+    "",
+]
+
+
+@given(st.lists(st.sampled_from([*_TITLE_LINES, *_LINE_PIECES]), max_size=12))
+def test_split_titles_joined_as_line_by_line(lines: list[str]) -> None:
+    joined, compacts = _join_split_titles(lines)
+    assert joined == _plain_join(lines)
+    assert compacts == [_compact(line) for line in joined]
+
+
+def test_a_split_title_is_joined() -> None:
+    joined, _ = _join_split_titles(["正文", *_TITLE_LINES[:2], "正文"])
+    assert joined == ["正文", "".join(_TITLE_LINES[:2]), "正文"]
+
+
+_TITLE_PIECES = [
+    "2021",
+    "2",
+    "0",
+    "年",
+    "度",
+    "报",
+    "告",
+    "政府信息公开",
+    "工作",
+    "本局",
+    " ",
+    "《",
+]
+
+
+@given(st.lists(st.sampled_from(_TITLE_PIECES), max_size=14).map("".join))
+def test_a_line_without_nian_or_bao_holds_no_title(line: str) -> None:
+    """`_find_title` skips such lines: neither title pattern can match in them."""
+    assert _TITLE_RE.search("本局2021年度政府信息公开工作年度报告") is not None
+    for missing in ("年", "报"):
+        without = line.replace(missing, "")
+        assert _TITLE_RE.search(without) is None
+        assert _TITLE_YEAR_FIRST_RE.search(without) is None

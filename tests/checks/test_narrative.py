@@ -3,17 +3,62 @@
 
 The sentences are from real reports (the seeds, the corpus PDFs, the research notes) or built
 the way real reports word them; the tricky ones must not be read.
+
+The narrative checks' shortcuts give what the plain computation gives, each compared with the
+plain computation it stands for, written out here as the definition: the sentences are
+normalised all at once, joined by ``。``; a statement's patterns are tried only on the
+sentences holding every character they require (`required_chars`); a sentence's clause ends
+and named years are found once for all its matches. The candidates are looked up on the raw
+text (`RawSentences`, issue 8): the pieces around a form of a character every match requires
+are cut and normalised, the rest of the text is not; the pieces are cut around the forms of
+the required character the text holds fewest of, and whichever character is chosen, the
+candidates are the pieces of the whole text holding a form of each clause.
 """
 
 from __future__ import annotations
 
+import sys
+import unicodedata
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import attrs
 import pytest
+import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
 import gkbg
-from gkbg.checks.narrative import chinese_number, sentences, statements
-from tests.helpers import FIXTURES, pipe_text
+from gkbg import Rule, RuleSet
+from gkbg.checks.narrative import (
+    _CLAUSE_END,
+    _ENDS,
+    _JOIN,
+    _MAKES_JOIN,
+    _SENTENCE_END,
+    _SPACE,
+    _SPECIAL,
+    RawSentences,
+    Sentences,
+    _decompositions,
+    _forms,
+    _keyable,
+    _other_year,
+    _prefilter,
+    _Sentence,
+    chinese_number,
+    narrative,
+    required_chars,
+    required_clauses,
+    sentences,
+    statements,
+)
+from gkbg.core.text import nfkc
+from tests.helpers import CORPUS, FIXTURES, SEEDS, pipe_text
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 RULES = gkbg.RuleSet.builtin()
 _RECEIVED = RULES.get("narrative.received")
@@ -236,3 +281,453 @@ def test_a_clear_statement_is_read_however_the_number_is_written(
     }[writing]
     (read,) = sentences(text.format(n=written))
     assert [count for count, _ in statements(statement, read, 2023)] == [number]
+
+
+# --------------------------------------------------------------------------------------------
+# The narrative checks' shortcuts give what the plain computation gives.
+
+
+# Pieces of report text: the words the built-in patterns look for, numbers in both scripts,
+# years, clause and sentence ends, white space of every kind, headings, and characters NFKC
+# turns into a sentence end or composes.
+_PIECES = [
+    "全年共收到政府信息公开申请",
+    "未收到政府信息公开申请",
+    "申请总数为",
+    "信息公开类行政复议",
+    "无行政复议、行政诉讼",
+    "政府信息公开行政诉讼案件",
+    "本年",
+    "上年度",
+    "2023年",
+    "2022年",
+    "收到",
+    "新收",
+    "未",
+    "无",
+    "政府信息公开",
+    "依申请公开",
+    "申请",
+    "共",
+    "行政复议",
+    "行政诉讼",
+    "案件",
+    "备案",
+    "其中",
+    "12",
+    "３４",
+    "二十一",
+    "件",
+    "起",
+    "，",
+    ",",
+    "、",
+    "（",
+    "。",
+    "；",
+    "！",
+    "?",
+    "\n",
+    "\n一、",
+    "情况\n",
+    " ",
+    "\u3000",
+    "\u00a0",
+    "｡",
+    "︒",
+    "e\u0301",
+    "\u0301",
+    "\u00a8",
+    "ﬁ",
+    "−",
+]
+
+texts = st.lists(st.sampled_from(_PIECES), max_size=30).map("".join)
+
+
+def _plain_sentences(text: str) -> list[str]:
+    pieces = (_SPACE.sub("", nfkc(piece)) for piece in _SENTENCE_END.split(text))
+    return [piece for piece in pieces if piece]
+
+
+@given(texts)
+def test_sentences_are_those_of_normalising_each_piece(text: str) -> None:
+    assert sentences(text) == _plain_sentences(text)
+
+
+def test_every_character_nfkc_turns_into_the_join_is_known() -> None:
+    makes = {
+        chr(code)
+        for code in range(sys.maxunicode + 1)
+        if not 0xD800 <= code <= 0xDFFF and _JOIN in nfkc(chr(code)) and chr(code) != _JOIN
+    }
+    assert makes == set(_MAKES_JOIN)
+    assert _SENTENCE_END.fullmatch(_JOIN)
+
+
+# --------------------------------------------------------------------------------------------
+# Required characters: random patterns of the subset read, random texts.
+
+_ALPHABET = "收到申请件起公开a,。"
+
+
+def _atom(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.one_of(
+        children.map(lambda inner: f"(?:{inner})"),
+        children.map(lambda inner: f"(?P<g>{inner})"),
+        children.map(lambda inner: f"({inner})"),
+        st.tuples(st.sampled_from(["(?=", "(?!", "(?<=", "(?<!"]), children)
+        .map("".join)
+        .map(lambda inner: f"{inner})"),
+        st.tuples(children, children).map(lambda pair: f"{pair[0]}|{pair[1]}"),
+        st.tuples(children, children).map("".join),
+        st.tuples(
+            children,
+            st.sampled_from(["?", "*", "+", "??", "*?", "+?", "{0,2}", "{1,2}", "{2}", "{,2}"]),
+        ).map(lambda pair: f"(?:{pair[0]}){pair[1]}"),
+    )
+
+
+patterns = st.recursive(
+    st.one_of(
+        st.sampled_from(_ALPHABET),
+        st.sampled_from(["[收到]", "[件]", "[^件]", r"\d", r"\D", ".", "^", "$", r"\,", r"\b"]),
+    ),
+    _atom,
+    max_leaves=12,
+)
+
+
+@given(patterns, st.lists(st.sampled_from([*_ALPHABET, "1", "2"]), max_size=12).map("".join))
+def test_a_match_holds_every_required_character(pattern: str, text: str) -> None:
+    required = required_chars(pattern)
+    if regex.search(pattern, text) is not None:
+        assert required <= set(text)
+
+
+def test_the_builtin_patterns_are_read_and_the_rest_require_nothing() -> None:
+    for rule in RuleSet.builtin():
+        if isinstance(rule, Rule):
+            for statement in rule.statements:
+                for pattern in (*statement.patterns, *statement.zero):
+                    assert required_chars(pattern), pattern
+    assert required_chars("收到(?P<n>\\d+)件") == frozenset("收到件")
+    assert required_chars("(?:收到|接收)申请") == frozenset("收申请")
+    for unread in ["(?i)ab", "a{e<=1}", "[[:digit:]]件", r"(?P=n)件", r"\p{Han}件", "a)b", "(a"]:
+        assert required_chars(unread) == frozenset(), unread
+
+
+@given(texts)
+def test_every_sentence_a_pattern_matches_is_a_candidate(text: str) -> None:
+    prepared = Sentences(text)
+    for rule in RuleSet.builtin():
+        if isinstance(rule, Rule):
+            for statement in rule.statements:
+                for pattern in (*statement.patterns, *statement.zero):
+                    compiled = regex.compile(pattern)
+                    matched = {
+                        i
+                        for i, sentence in enumerate(prepared.sentences)
+                        if compiled.search(sentence)
+                    }
+                    assert matched <= set(prepared.candidates([pattern]))
+
+
+# --------------------------------------------------------------------------------------------
+# A sentence's clause ends and years.
+
+_SENTENCE_PIECES = [
+    "全年共收到政府信息公开申请",
+    "未收到政府信息公开申请",
+    "申请总数为",
+    "信息公开类行政复议",
+    "无行政复议、行政诉讼",
+    "政府信息公开行政诉讼案件",
+    "本年",
+    "上年",
+    "上一年度",
+    "去年",
+    "2023年",
+    "2022",
+    "年",
+    "度",
+    "，",
+    "、",
+    "（",
+    "收到",
+    "3件",
+]
+
+
+@given(st.lists(st.sampled_from(_SENTENCE_PIECES), max_size=20).map("".join), st.data())
+def test_clause_start_and_other_year_are_the_plain_ones(sentence: str, data: st.DataObject) -> None:
+    read = _Sentence(sentence)
+    position = data.draw(st.integers(0, len(sentence)))
+    year = data.draw(st.sampled_from([None, 2022, 2023]))
+    starts = [match.end() for match in _CLAUSE_END.finditer(sentence, 0, position)]
+    assert read.clause_start(position) == (starts[-1] if starts else 0)
+    assert read.other_year(position, year) == _other_year(sentence[:position], year)
+
+
+class _Every(Sentences):
+    """The plain computation: every sentence is a candidate."""
+
+    def candidates(self, patterns: Iterable[str]) -> Iterable[int]:
+        del patterns
+        return range(len(self.sentences))
+
+
+_SEED = gkbg.parse(SEEDS[0])
+
+
+@given(texts, st.sampled_from([None, 2019, 2023]))
+def test_narrative_finds_what_reading_every_sentence_finds(text: str, year: int | None) -> None:
+    report = attrs.evolve(_SEED, text=text, year=year)
+    for rule in RuleSet.builtin():
+        if isinstance(rule, Rule) and rule.kind == "narrative":
+            assert list(narrative(rule, report)) == list(narrative(rule, report, text=_Every(text)))
+
+
+@given(
+    st.lists(st.sampled_from(_SENTENCE_PIECES), max_size=20).map("".join),
+    st.sampled_from(["年", "上年", "年年", "，", "收到3", "", "备案", "(件"]),
+    st.data(),
+)
+def test_a_literal_is_in_a_clause_as_its_pattern_is(
+    sentence: str, literal: str, data: st.DataObject
+) -> None:
+    read = _Sentence(sentence)
+    start = data.draw(st.integers(0, len(sentence)))
+    end = data.draw(st.integers(start, len(sentence)))
+    clause = sentence[start:end]
+    assert read.holds(literal, start, end) == (literal in clause)
+    if _SPECIAL.isdisjoint(literal):
+        assert (regex.search(literal, clause) is not None) == (literal in clause)
+
+
+# --------------------------------------------------------------------------------------------
+# The candidates looked up on the raw text (`RawSentences`) (issue 8).
+
+
+EXAMPLES = sorted((Path(__file__).parent.parent.parent / "examples").glob("*.txt"))
+
+# Besides the pieces of report text: other forms of the characters the patterns require
+# (a Kangxi radical, a compatibility ideograph, an enclosed ideograph, full-width digits),
+# sentence ends NFKC makes, and line breaks a heading or a title line follows or precedes.
+_MORE = [
+    "\u2f8f",  # ⾏, NFKC 行
+    "\ufa08",  # 行 (compatibility), NFKC 行
+    "\U0001f238",  # 🈸, NFKC 申
+    "\u2f8f政复议",
+    "行政\ufa08",
+    "\ufe54",  # ﹔, NFKC ;
+    "\uff1b",
+    "\uff01",
+    "\uff1f",
+    "年度报告 \n",
+    "情况\t\n",
+    "事项\u3000\n",
+    "\n（二）",
+    "\n3.",
+    "\n  一、",
+    "\r\n",
+    "\u2028",
+    "１２",
+    "总数为",
+    "件数",
+]
+
+more_texts = st.lists(st.sampled_from([*_PIECES, *_MORE]), max_size=40).map("".join)
+
+
+def _statement_patterns() -> list[tuple[str, ...]]:
+    return [
+        (*statement.patterns, *statement.zero)
+        for rule in RuleSet.builtin()
+        if isinstance(rule, Rule)
+        for statement in rule.statements
+    ]
+
+
+@given(more_texts)
+def test_the_whole_text_cut_piece_by_piece_gives_the_sentences(text: str) -> None:
+    raw = RawSentences(text)
+    assert [raw.sentences[key] for key in raw.candidates(["(?i)x"])] == sentences(text)
+
+
+@given(more_texts, st.data())
+def test_the_candidates_are_sentences_and_hold_every_match(text: str, data: st.DataObject) -> None:
+    every = RawSentences(text)
+    keys = every.candidates(["(?i)x"])  # a pattern read as requiring nothing: every sentence
+    raw = RawSentences(text)
+    # Looked up in any order, so that pieces cut for one pattern serve the next.
+    for group in data.draw(st.permutations(_statement_patterns())):
+        candidates = list(raw.candidates(group))
+        assert candidates == sorted(candidates)
+        for key in candidates:
+            assert raw.sentences[key] == every.sentences[key]
+        matched = {
+            key
+            for key in keys
+            if any(regex.search(pattern, every.sentences[key]) for pattern in group)
+        }
+        assert matched <= set(candidates)
+
+
+@given(
+    patterns,
+    st.lists(st.sampled_from([*"收到申请件起公开a,。", "1", "2"]), max_size=12).map("".join),
+)
+def test_a_match_holds_a_character_of_every_clause(pattern: str, text: str) -> None:
+    found = regex.search(pattern, text)
+    if found is not None:
+        for clause in required_clauses(pattern):
+            assert not clause.isdisjoint(found[0]), (pattern, clause)
+
+
+def test_the_clauses_of_the_builtin_patterns() -> None:
+    clauses = required_clauses("(?:收到|接收)申请[件个]")
+    assert clauses == {
+        frozenset("收"),
+        frozenset("到接"),
+        frozenset("申"),
+        frozenset("请"),
+        frozenset("件个"),
+    }
+    assert required_chars("(?:收到|接收)申请[件个]") == frozenset("收申请")
+    assert required_clauses("[^件]") == required_clauses("[0-9]") == frozenset()
+    for group in _statement_patterns():
+        for pattern in group:
+            singles = {
+                char for clause in required_clauses(pattern) if len(clause) == 1 for char in clause
+            }
+            assert singles == required_chars(pattern)
+            assert any(map(_keyable, singles)), pattern  # each built-in pattern is looked up
+
+
+@cache
+def _plain_decompositions() -> dict[str, str]:
+    changed = {}
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        decomposed = unicodedata.normalize("NFKD", char)
+        if decomposed != char:
+            changed[char] = decomposed
+    return changed
+
+
+def test_the_decompositions_are_every_character_nfkd_changes() -> None:
+    assert dict(_decompositions()) == _plain_decompositions()
+
+
+def test_a_keyable_character_nfkc_makes_is_in_the_nfkd_of_the_character() -> None:
+    decompositions = _plain_decompositions()
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        made = nfkc(char)
+        if made != char:
+            for piece in made:
+                if _keyable(piece):
+                    assert piece in decompositions[char], hex(code)
+
+
+def test_the_forms_of_the_characters_the_builtin_patterns_need() -> None:
+    decompositions = _plain_decompositions()
+    keys = {
+        char
+        for group in _statement_patterns()
+        for pattern in group
+        for clause in required_clauses(pattern)
+        for char in clause
+        if _keyable(char)
+    }
+    for char in keys:
+        plain = {char} | {other for other, made in decompositions.items() if char in made}
+        assert set(_forms(char)) == plain, char
+    assert set(_forms("行")) == {"行", "\u2f8f", "\ufa08"}
+
+
+# Characters NFKC composes, decomposes or reorders, and the forms of some ideographs.
+_TRICKY = [
+    *"行申请议eEaA\u0301\u0300\u0323\u0315\u00e9\u1100\u1161\u11a8가ﬁ\u2f8f\ufa08\U0001f238ㄱ①"
+]
+
+
+@given(st.lists(st.sampled_from(_TRICKY), max_size=12).map("".join))
+def test_a_keyable_character_of_the_nfkc_has_a_form_in_the_text(text: str) -> None:
+    for char in set(nfkc(text)):
+        if _keyable(char):
+            assert any(form in text for form in _forms(char)), (text, char)
+
+
+def _reports() -> list[gkbg.Report]:
+    paths = [*SEEDS, *EXAMPLES, *sorted((FIXTURES / "html").glob("*.html")), *CORPUS]
+    return [gkbg.parse(path) for path in paths]
+
+
+def test_the_real_reports_narrative_is_that_of_every_sentence() -> None:
+    for report in _reports():
+        grown = attrs.evolve(report, text=report.text + "\n" + report.text.replace("。", "\n"))
+        for case in (report, grown):
+            for rule in RuleSet.builtin():
+                if isinstance(rule, Rule) and rule.kind == "narrative":
+                    fast = list(narrative(rule, case))
+                    assert fast == list(narrative(rule, case, text=_Every(case.text)))
+
+
+# --------------------------------------------------------------------------------------------
+# The choice of search keys (issue 8).
+
+
+def _plain(text: str, group: tuple[str, ...]) -> list[int]:
+    """Every piece of the whole text cut, kept when it holds what one of ``group`` needs."""
+    every = RawSentences(text)
+    starts = every.candidates(["(?i)x"])  # a pattern read as requiring nothing: every piece
+    kept = []
+    for start in starts:
+        piece = text[start : every._pieces[start]]
+        for pattern in group:
+            prefilter = _prefilter(pattern)
+            assert prefilter is not None
+            if prefilter.raw(piece):
+                kept.append(start)
+                break
+    return kept
+
+
+@given(more_texts, st.data())
+def test_the_candidates_are_the_pieces_holding_every_clause(text: str, data: st.DataObject) -> None:
+    raw = RawSentences(text)
+    for group in data.draw(st.permutations(_statement_patterns())):
+        assert list(raw.candidates(group)) == _plain(text, group)
+
+
+def test_the_real_reports_candidates_are_the_pieces_holding_every_clause() -> None:
+    for report in _reports():
+        raw = RawSentences(report.text)
+        for group in _statement_patterns():
+            assert list(raw.candidates(group)) == _plain(report.text, group)
+
+
+def _plain_forms(char: str) -> tuple[str, ...]:
+    """``char`` and every character whose NFKD holds it, found by looking at each."""
+    others = (other for other, decomposed in _decompositions() if char in decomposed)
+    return tuple(form for form in (char, *others) if form not in _ENDS)
+
+
+@given(
+    st.one_of(
+        st.sampled_from(sorted({char for _, made in _decompositions() for char in made})),
+        st.characters(),
+    )
+)
+def test_the_forms_of_a_character_are_those_found_by_looking_at_each(char: str) -> None:
+    assert _forms(char) == _plain_forms(char)
+
+
+def test_the_forms_of_the_characters_the_builtin_patterns_need_are_those_found_plainly() -> None:
+    for group in _statement_patterns():
+        for pattern in group:
+            for clause in required_clauses(pattern):
+                for char in clause:
+                    assert _forms(char) == _plain_forms(char), char

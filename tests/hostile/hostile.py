@@ -3,7 +3,7 @@
 Each case is a file as an attacker, a broken tool or an unlucky upload would produce it, with
 the outcome gkbg must reach: the name of the `GkbgError` subclass it must raise, or
 ``"Report"`` when the file is readable. `run` reads every case in this process, each under a
-SIGALRM timer, and prints one JSON line per case; ``tests/test_hostile.py`` runs it in a
+SIGALRM timer, and prints one JSON line per case; ``tests/hostile/test_hostile.py`` runs it in a
 subprocess whose address space is capped with ``resource.setrlimit(RLIMIT_AS)``, so that the
 memory bound is enforced by the kernel, not by a measurement.
 

@@ -1,6 +1,6 @@
 """Hostile and broken input: the bounded corpus run, the limits, the errors, partial results.
 
-The corpus itself is in ``tests/hostile.py``. The encrypted PDF fixture was made with qpdf
+The corpus itself is in ``tests/hostile/hostile.py``. The encrypted PDF fixture was made with qpdf
 from a one-page PDF that `tests.hostile.hostile.pdf` writes::
 
     qpdf --encrypt secret owner 256 -- tiny.pdf tests/fixtures/hostile/encrypted.pdf

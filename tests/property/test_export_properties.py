@@ -13,7 +13,7 @@ from hypothesis import given, settings
 import gkbg
 from gkbg import _batch
 from gkbg.testing import Invalid, invalid_reports
-from tests.write.test_notebook import tables
+from tests.helpers import tables
 
 
 def _one_change(invalid: Invalid) -> tuple[gkbg.Report, str, gkbg.Value]:

@@ -2,7 +2,7 @@
 
 Whatever the bytes, a parser's `sniff` returns a number from 0 to 1, and its `read` (like
 `gkbg.parse`) returns a result or raises a `GkbgError`: never anything else. The legacy
-parser is fuzzed without LibreOffice (conversion is exercised in ``test_convert.py``).
+parser is fuzzed without LibreOffice (conversion is exercised in ``tests/read/test_legacy.py``).
 """
 
 from __future__ import annotations

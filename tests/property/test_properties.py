@@ -103,7 +103,7 @@ def test_every_relation_rule_has_instances_over_cells_of_its_form() -> None:
             if not isinstance(rule, Rule) or rule.kind not in {"sum", "equation", "compare"}:
                 continue
             if rule.scope != "report":
-                continue  # series relations compare two reports (tests/test_series.py)
+                continue  # series relations compare two reports (tests/checks/test_series.py)
             if rule.variants and variant not in rule.variants:
                 continue
             # A tag misspelt in a rule or a form would silently check nothing.

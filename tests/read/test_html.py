@@ -1,23 +1,56 @@
-"""HTML pages: the official merged-cell layout, a saved government page, encodings, errors."""
+"""HTML pages: the official merged-cell layout, a saved government page, encodings, errors.
+
+The reader's shortcuts give what its plain walk gives (issue 8). Given a `_Tree`, the reader finds
+what is skipped and each table's rows in one pass over the tree, and takes the text of whole
+subtrees with one lxml call, block boundaries marked in the text; without one, it visits every
+element (the plain walk, the definition). The last section reads generated markup soups (libxml2
+recovers them into odd trees: cells outside rows, rows in cells, hidden rows, tables in
+captions), the bundled pages and rendered reports both ways and compares every token, location
+and the text; a table's rows found in one walk of its tree are those of the definition (every
+tr, td and th in document order, by nearest owner).
+"""
 
 from __future__ import annotations
 
 import codecs
 import random
 from decimal import Decimal
-from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import lxml.etree  # type: ignore[import-untyped,unused-ignore]
 import pytest
+import regex
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 import gkbg
+from gkbg.core.limits import DEFAULT_LIMITS
 from gkbg.read import html as html_reader
-from gkbg.read.html import HtmlParser
-from tests.helpers import FIXTURES, SEEDS, golden, number
+from gkbg.read.base import Input
+from gkbg.read.html import (
+    _CONTROL,
+    _LONG_TAG,
+    _LONG_TAG_BYTES,
+    _MARKS,
+    _ODD_SPACES,
+    _SPACE,
+    HtmlParser,
+    _collapse,
+    _collapse_split,
+    _decode,
+    _markup,
+    _parse,
+    _prepare,
+    _Reader,
+    _rows,
+    _UnmarkableError,
+)
+from tests.helpers import FIXTURES, SEEDS, golden, html_report, number
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
     from pathlib import Path
+
+    from gkbg.read.layout import Token
 
 REGISTRY = gkbg.ParserRegistry([HtmlParser()], entry_points=False)
 PAGE = FIXTURES / "html" / "county_2020_gbk.html"
@@ -27,182 +60,6 @@ JUNK = random.Random(7)  # noqa: S311 - reproducible junk bytes, not secrets
 
 def parse(source: bytes | str | Path) -> gkbg.Report:
     return gkbg.parse(source, format="html", registry=REGISTRY)
-
-
-# --------------------------------------------------------------------------------------------
-# Writing a report as HTML, in the official layout with its merged cells.
-
-
-Spanned = tuple[str, int, int]  # a cell's text, rowspan and colspan
-
-
-def spanned(text: str, *, rowspan: int = 1, colspan: int = 1) -> Spanned:
-    return (text, rowspan, colspan)
-
-
-def td(text: str, *, rowspan: int = 1, colspan: int = 1) -> str:
-    spans = (f' rowspan="{rowspan}"' if rowspan > 1 else "") + (
-        f' colspan="{colspan}"' if colspan > 1 else ""
-    )
-    return f"<td{spans}>{escape(text)}</td>"
-
-
-def render(rows: list[list[Spanned]], *, merged: bool) -> str:
-    """Table rows as HTML: with their spans, or with every covered position an empty cell."""
-    if merged:
-        lines = [
-            "<tr>" + "".join(td(t, rowspan=r, colspan=c) for t, r, c in row) + "</tr>"
-            for row in rows
-        ]
-        return "\n".join(lines)
-    grid: dict[tuple[int, int], str] = {}
-    for row_index, row in enumerate(rows):
-        column = 0
-        for text, rowspan, colspan in row:
-            while (row_index, column) in grid:
-                column += 1
-            for down in range(rowspan):
-                for across in range(colspan):
-                    grid[row_index + down, column + across] = "" if down or across else text
-            column += colspan
-    width = max(column for _, column in grid) + 1
-    return "\n".join(
-        "<tr>" + "".join(td(grid.get((r, c), "")) for c in range(width)) + "</tr>"
-        for r in range(len(rows))
-    )
-
-
-def active_table(table: gkbg.TableForm, cells: Mapping[str, str]) -> list[list[Spanned]]:
-    width = max(len(block.columns) for block in table.blocks)
-    rows: list[list[Spanned]] = []
-    for block in table.blocks:
-        rows.append([spanned(block.caption or "", colspan=width + 1)])
-        last = len(block.columns) - 1
-        pad = width - len(block.columns) + 1
-        rows.append(
-            [
-                spanned(block.header or ""),
-                *(
-                    spanned(column.label, colspan=pad if i == last else 1)
-                    for i, column in enumerate(block.columns)
-                ),
-            ]
-        )
-        rows.extend(
-            [
-                spanned(row.label),
-                *(
-                    spanned(
-                        cells.get(f"active.{row.key}.{column.key}", "0"),
-                        colspan=pad if i == last else 1,
-                    )
-                    for i, column in enumerate(block.columns)
-                ),
-            ]
-            for row in block.rows
-        )
-    return rows
-
-
-def applications_table(table: gkbg.TableForm, cells: Mapping[str, str]) -> list[list[Spanned]]:
-    results = "三、本年度办理结果"
-    columns = table.columns
-    organisations = [column for column in columns if column.group]
-    rows = [
-        [
-            spanned(table.note or "", rowspan=3, colspan=3),
-            spanned("申请人情况", colspan=len(columns)),
-        ],
-        [
-            spanned(columns[0].label, rowspan=2),
-            spanned(organisations[0].group or "", colspan=len(organisations)),
-            spanned(columns[-1].label, rowspan=2),
-        ],
-        [spanned(column.label) for column in organisations],
-    ]
-    under_results = [
-        row for row in table.rows if row.group == results or (row.group or "").startswith("（")
-    ]
-    group_sizes: dict[str, int] = {}
-    for row in under_results:
-        if row.group:
-            group_sizes[row.group] = group_sizes.get(row.group, 0) + 1
-    seen: set[str] = set()
-    for row in table.rows:
-        labels: list[Spanned] = []
-        if row in under_results:
-            if row is under_results[0]:
-                labels.append(spanned(results, rowspan=len(under_results)))
-            if row.group == results:
-                labels.append(spanned(row.label, colspan=2))
-            else:
-                assert row.group is not None
-                if row.group not in seen:
-                    seen.add(row.group)
-                    labels.append(spanned(row.group, rowspan=group_sizes[row.group]))
-                labels.append(spanned(row.label))
-        else:
-            labels.append(spanned(row.label, colspan=3))
-        values = [spanned(cells.get(f"applications.{row.key}.{c.key}", "0")) for c in columns]
-        rows.append([*labels, *values])
-    return rows
-
-
-def appeals_table(table: gkbg.TableForm, cells: Mapping[str, str]) -> list[list[Spanned]]:
-    columns = table.blocks[0].columns
-    return [
-        [spanned("行政复议", colspan=len(columns)), spanned("行政诉讼", colspan=2 * len(columns))],
-        [
-            *(spanned(column.label, rowspan=2) for column in columns),
-            spanned("未经复议直接起诉", colspan=len(columns)),
-            spanned("复议后起诉", colspan=len(columns)),
-        ],
-        [spanned(column.label) for _ in range(2) for column in columns],
-        [spanned(cells.get(spec.key, "0")) for spec in table.cells],
-    ]
-
-
-TABLE_WRITERS = {
-    "active": active_table,
-    "applications": applications_table,
-    "appeals": appeals_table,
-}
-
-
-def html_report(
-    variant: str,
-    cells: Mapping[str, object] | None = None,
-    *,
-    title: str = "某某区人民政府2022年政府信息公开工作年度报告",
-    narrative: str = "本年度工作稳步推进。",
-    headings: bool = True,
-    merged: bool = True,
-) -> str:
-    """A whole report as an HTML page: each table a ``<table>`` in the official layout.
-
-    With ``merged=False`` the merged cells are written out unmerged: the text in the first
-    position, an empty ``<td>`` in every position the span covered.
-    """
-    printed = {key: str(value) for key, value in (cells or {}).items()}
-    form = gkbg.form(variant)
-    body = [f"<h1>{escape(title)}</h1>", "<p>一、总体情况</p>", f"<p>{escape(narrative)}</p>"]
-    for key in gkbg.TABLES:
-        table = form.table(key)
-        if headings or key == "active":
-            body.append(f"<p>{escape(table.heading)}</p>")
-        rows = render(TABLE_WRITERS[key](table, printed), merged=merged)
-        body.append(f'<table border="1">\n{rows}\n</table>')
-    body += [
-        "<p>五、存在的主要问题及改进情况</p><p>无。</p>",
-        "<p>六、其他需要报告的事项</p><p>无。</p>",
-    ]
-    return (
-        '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>'
-        + escape(title)
-        + "</title></head>\n<body>\n"
-        + "\n".join(body)
-        + "\n</body></html>\n"
-    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -696,3 +553,326 @@ def test_an_undecodable_page_says_what_was_tried() -> None:
     assert "is not GB18030" in reason
     with pytest.raises(gkbg.EncodingError, match=r"^.*text in an unknown encoding \(neither"):
         gkbg.Input(data, "page.txt").text()
+
+
+# --------------------------------------------------------------------------------------------
+# The shortcuts give what the plain walk gives (issue 8).
+
+
+_NAME = "<test>"
+
+_TAGS = [
+    "table",
+    "tbody",
+    "thead",
+    "tr",
+    "td",
+    "th",
+    "caption",
+    "div",
+    "p",
+    "span",
+    "b",
+    "li",
+    "ul",
+    "h1",
+    "blockquote",
+    "pre",
+    "script",
+    "style",
+    "noscript",
+    "select",
+    "template",
+    "svg",
+    "title",
+    "font",
+]
+
+_ATTRIBUTES = [
+    "",
+    "",
+    "",
+    " hidden",
+    ' style="display: none"',
+    ' STYLE="Visibility :  Hidden"',
+    ' style="color: red"',
+    ' rowspan="2"',
+    ' colspan="3"',
+    ' rowspan="0"',
+]
+
+_TEXTS = [
+    "a",
+    "1",
+    "23",
+    " ",
+    "\n",
+    "\u3000",
+    "&nbsp;",
+    "&#160;",
+    "&#xE000;",
+    "\ue001",
+    "x&amp;y",
+    "<!-- c -->",
+    "<?pi x?>",
+    "<br>",
+    "<br/>",
+    "</br>",
+    "<br hidden>",
+    '<br style="display:none">',
+    "\x01",
+    "&#1;",
+    "&#xFFFF;",
+]
+
+
+def _tag(draw: Any) -> str:
+    tag = draw(st.sampled_from(_TAGS))
+    if draw(st.booleans()):
+        return f"<{tag}{draw(st.sampled_from(_ATTRIBUTES))}>"
+    return f"</{tag}>"
+
+
+soups = st.lists(st.one_of(st.sampled_from(_TEXTS), st.composite(_tag)()), max_size=40).map("".join)
+
+
+def _tokens(page: str, *, fast: bool) -> tuple[list[Token], str]:
+    root, source = _markup(page, _NAME)
+    tree = None
+    if fast:
+        try:
+            tree = _prepare(root, source)
+        except _UnmarkableError:
+            root, _ = _markup(page, _NAME)
+    reader = _Reader(_NAME, DEFAULT_LIMITS, tree)
+    reader.flow(root)
+    reader.finish()
+    return reader.tokens, reader.text
+
+
+def assert_same_reading(page: str) -> None:
+    assert _tokens(page, fast=True) == _tokens(page, fast=False)
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@given(soups)
+def test_soups_read_as_the_plain_walk_reads_them(soup: str) -> None:
+    assert_same_reading(f"<html><head><title>t</title></head><body>{soup}</body></html>")
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(soups)
+def test_soups_in_a_table_read_as_the_plain_walk_reads_them(soup: str) -> None:
+    assert_same_reading(f"<table><caption>c{soup}</caption><tr><td>{soup}</td></tr>{soup}</table>")
+
+
+@settings(max_examples=200)
+@given(soups)
+def test_rows_of_every_table_are_those_of_the_plain_walk(soup: str) -> None:
+    root, source = _markup(f"<html><body><table>{soup}</table>{soup}</body></html>", _NAME)
+    plain = {table: _rows(table) for table in root.iter("table")}
+    try:
+        tree = _prepare(root, source)
+    except _UnmarkableError:
+        tree = None
+    assume(tree is not None)
+    assert tree is not None
+    assert tree.rows == plain
+
+
+def _pages() -> list[tuple[str, bytes]]:
+    pages = [(path.name, path.read_bytes()) for path in sorted((FIXTURES / "html").glob("*.html"))]
+    pages += [(path.name, path.read_bytes()) for path in sorted((FIXTURES / "grid").glob("*.html"))]
+    pages += [(path.name, gkbg.render.html(gkbg.parse(path)).encode()) for path in SEEDS[:3]]
+    return pages
+
+
+@pytest.mark.parametrize(("name", "data"), _pages(), ids=lambda value: str(value)[:40])
+def test_pages_read_as_the_plain_walk_reads_them(name: str, data: bytes) -> None:
+    page = _decode(data, name)
+    assert _prepare(*_markup(page, name)) is not None
+    assert_same_reading(page)
+
+
+def test_a_page_holding_the_mark_is_read_with_another() -> None:
+    page = "<p>a\ue000b</p><table><tr><td>1<p>2</p>\ue000</td></tr></table>"
+    tree = _prepare(*_markup(page, _NAME))
+    assert tree is not None
+    assert tree.mark == _MARKS[1]
+    assert_same_reading(page)
+
+
+def test_a_character_reference_to_the_mark_is_seen() -> None:
+    page = "<p>a&#xE000;b</p><table><tr><td>1<p>2</p></td></tr></table>"
+    tree = _prepare(*_markup(page, _NAME))
+    assert tree is not None
+    assert tree.mark == _MARKS[1]
+
+
+def test_a_page_holding_every_mark_is_read_element_by_element() -> None:
+    page = f"<p>{''.join(_MARKS)}</p><table><tr><td>1</td><td>x<p>2</p></td></tr></table>"
+    assert _prepare(*_markup(page, _NAME)) is None
+    layout = HtmlParser().read(Input(page.encode(), _NAME))
+    assert [token.text for token in layout.tokens] == [
+        "".join(_MARKS),
+        "1",
+        "x 2",
+    ]
+
+
+def test_a_kelvin_sign_in_a_tag_is_read_element_by_element() -> None:
+    # "blocKquote" with U+212A lowers to "blockquote" in Python: a block, which lxml's search
+    # by tag name would not find.
+    page = "<div>a<bloc\u212aquote>b</bloc\u212aquote>c</div>"
+    root, source = _markup(page, _NAME)
+    assert [node.tag for node in root.iter()][-1] == "bloc\u212aquote"
+    assert _prepare(root, source) is None
+    layout = HtmlParser().read(Input(page.encode(), _NAME))
+    assert [token.text for token in layout.tokens] == ["a", "b", "c"]
+
+
+def test_hidden_cells_keep_their_grid_position() -> None:
+    page = (
+        '<table><tr style="display:none"><td>1</td><td hidden>2</td><td>3</td></tr>'
+        '<tr><td>a<span style="visibility:hidden">b</span>c</td><td>d<div>e</div></td></tr>'
+        "</table>"
+    )
+    tokens, _ = _tokens(page, fast=True)
+    assert [(t.text, t.location.row_index, t.location.col_index) for t in tokens] == [
+        ("1", 0, 0),
+        ("3", 0, 2),
+        ("ac", 1, 0),
+        ("d e", 1, 1),
+    ]
+    assert_same_reading(page)
+
+
+@pytest.mark.parametrize("control", ["\x01", "&#1;"])
+def test_a_page_with_control_characters_is_read_as_the_plain_walk_reads_it(control: str) -> None:
+    padding = "<p>" + "x" * 200 + "</p>"  # one control character in 200 is not binary data
+    marked = f"<div>{padding}<p>a{control}b</p></div>"  # its paragraphs are marked
+    with pytest.raises(_UnmarkableError):
+        _prepare(*_markup(marked, _NAME))
+    read = f"<div>{padding}<p>a{control}b</p><table><tr><td>1<p>2</p></td></tr></table></div>"
+    assert _prepare(*_markup(read, _NAME)) is not None
+    for page in (marked, read):
+        tokens, _ = _tokens(page, fast=False)
+        assert [token.text for token in tokens][1] == "a\x01b"
+        assert HtmlParser().read(Input(page.encode(), _NAME)).tokens == tuple(tokens)
+
+
+# --------------------------------------------------------------------------------------------
+# Decoding: the searches done on bytes find what the plain searches on the text find.
+
+_CONTROLS = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+_PIECES = ["a", "<", ">", "<p ", "中", "\x00", "\x01", "\t", "\x0b", "\x0c", "\x1f", "\x7f", "\x85"]
+
+
+@given(st.lists(st.sampled_from(_PIECES) | st.characters(), max_size=60).map("".join))
+def test_control_characters_are_counted_on_bytes_as_the_text_search_counts_them(
+    text: str,
+) -> None:
+    encoded = text.encode("utf-8", "surrogatepass")
+    assert len(encoded) - len(encoded.translate(None, _CONTROL)) == len(_CONTROLS.findall(text))
+
+
+@given(
+    st.lists(st.sampled_from(["<p", "<a b", " ", "x", "中", "\U0001f600", ">", "<"]), max_size=60),
+    st.integers(min_value=1, max_value=2000),
+)
+def test_a_long_tag_is_never_missed_by_the_search_on_bytes(pieces: list[str], repeat: int) -> None:
+    text = "".join(piece * (repeat if len(piece) == 1 else 1) for piece in pieces)
+    if _LONG_TAG.search(text) is not None:
+        assert _LONG_TAG_BYTES.search(text.encode("utf-8", "surrogatepass")) is not None
+
+
+# --------------------------------------------------------------------------------------------
+# White space.
+
+
+def test_the_odd_spaces_are_where_the_space_pattern_and_isspace_differ() -> None:
+    differ = {
+        chr(code)
+        for code in range(0x110000)
+        if (_SPACE.fullmatch(chr(code)) is not None) != chr(code).isspace()
+    }
+    assert differ == set(_ODD_SPACES)
+
+
+_SPACES = [" ", "\t", "\n", "\r", "\x0b", "\x0c", "\x85", "\xa0", "\u3000", "\u2028", "\u205f"]
+
+
+@given(
+    st.lists(st.sampled_from([*_SPACES, *_ODD_SPACES, "a", "中"]) | st.characters()).map("".join)
+)
+def test_collapse_by_split_is_collapse_without_odd_spaces(text: str) -> None:
+    if not any(space in text for space in _ODD_SPACES):
+        assert _collapse_split(text) == _collapse(text)
+    if text.isspace():
+        assert not _collapse(text)
+
+
+def test_a_page_with_odd_spaces_collapses_them_as_the_plain_walk() -> None:
+    for space in _ODD_SPACES:
+        page = f"<div><p>a{space}b </p></div><table><tr><td>1{space}2</td></tr></table>"
+        assert_same_reading(page)
+    page = "<div><p>a&#x200b;b </p></div><table><tr><td>1&#8203;</td></tr></table>"
+    tree = _prepare(*_markup(page, _NAME))
+    assert tree is not None
+    assert tree.collapse is _collapse
+    assert_same_reading(page)
+
+
+# --------------------------------------------------------------------------------------------
+# HTML: a table's rows.
+
+_ROW_TAGS = ["table", "tbody", "tr", "td", "th", "div", "span", "p"]
+
+trees = st.recursive(
+    st.just("x"),
+    lambda inner: st.tuples(st.sampled_from(_ROW_TAGS), st.lists(inner, max_size=4)).map(
+        lambda node: f"<{node[0]}>{''.join(node[1])}</{node[0]}>"
+    ),
+    max_leaves=30,
+)
+
+
+def _nearest(node: Any, *tags: str) -> Any:
+    parent = node.getparent()
+    while parent is not None and parent.tag not in tags:
+        parent = parent.getparent()
+    return parent
+
+
+def _reference_rows(table: Any) -> list[list[Any]]:
+    """The definition: every tr, td and th of the table in document order, by nearest owner."""
+    rows: list[list[Any]] = []
+    loose: list[Any] | None = None
+    for node in table.iter("tr", "td", "th"):
+        if node.tag == "tr":
+            if _nearest(node, "table") is table:
+                loose = None
+                rows.append(
+                    [c for c in node.iter("td", "th") if _nearest(c, "tr", "table") is node]
+                )
+        elif _nearest(node, "tr", "table") is table:
+            if loose is None:
+                loose = []
+                rows.append(loose)
+            loose.append(node)
+    return rows
+
+
+@given(st.lists(trees, min_size=1, max_size=3))
+def test_rows_are_those_of_the_definition(pieces: list[str]) -> None:
+    root = _parse(f"<html><body><table>{''.join(pieces)}</table></body></html>", "<test>")
+    for table in root.iter("table"):
+        assert _rows(table) == _reference_rows(table)
+
+
+def test_a_cell_outside_rows_and_a_nested_table() -> None:
+    page = "<table><td>a</td><tr><td>b<table><tr><td>c</td></tr></table></td></tr></table>"
+    table = next(_parse(page, "<test>").iter("table"))
+    assert [[cell.text for cell in row] for row in _rows(table)] == [["a"], ["b"]]
+    assert isinstance(table, lxml.etree._Element)

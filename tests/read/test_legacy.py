@@ -13,8 +13,7 @@ import pytest
 import gkbg
 from gkbg.core.compat import OLE_SIGNATURE
 from gkbg.read import legacy as _convert
-from tests.helpers import SEEDS, golden, needs_soffice, number, soffice
-from tests.read.test_html import html_report
+from tests.helpers import SEEDS, golden, html_report, needs_soffice, number, soffice
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -12,8 +12,7 @@ import pytest
 
 import gkbg
 from gkbg.read.xlsx import XlsxParser
-from tests.helpers import SEEDS, golden, number
-from tests.read.test_html import TABLE_WRITERS, Spanned
+from tests.helpers import SEEDS, golden, number, workbook
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -30,68 +29,6 @@ def parse(source: bytes | Path) -> gkbg.Report:
 
 def layout(source: bytes | Path) -> gkbg.Layout:
     return gkbg.parse_layout(source, format="xlsx", registry=REGISTRY)
-
-
-# --------------------------------------------------------------------------------------------
-# Writing a report as a workbook, in the official layout with its merged cells.
-
-
-def typed(text: str, values: Mapping[str, object]) -> object:
-    """A printed value as Excel stores it: the golden number itself when it is one."""
-    return values.get(text, text)
-
-
-def place(
-    sheet: Any,  # an openpyxl worksheet
-    rows: list[list[Spanned]],
-    values: Mapping[str, object],
-    top: int,
-) -> int:
-    """Write ``rows`` from sheet row ``top`` (1-based), merging spans; the next free row."""
-    taken: set[tuple[int, int]] = set()
-    for index, row in enumerate(rows):
-        column = 0
-        for text, rowspan, colspan in row:
-            while (index, column) in taken:
-                column += 1
-            taken.update(
-                (index + down, column + across)
-                for down in range(rowspan)
-                for across in range(colspan)
-            )
-            r, c = top + index, column + 1
-            sheet.cell(row=r, column=c, value=typed(text, values) if text else None)
-            if rowspan > 1 or colspan > 1:
-                sheet.merge_cells(
-                    start_row=r, start_column=c, end_row=r + rowspan - 1, end_column=c + colspan - 1
-                )
-            column += colspan
-    return top + len(rows)
-
-
-def workbook(
-    variant: str,
-    cells: Mapping[str, object],
-    *,
-    one_sheet: bool = False,
-) -> bytes:
-    """A report as an .xlsx: a title sheet layout, each table in the official merged layout."""
-    form = gkbg.form(variant)
-    printed = {key: str(value) for key, value in cells.items()}
-    values = {str(value): value for value in cells.values()}
-    book = openpyxl.Workbook()
-    sheet = book.active
-    top = 1
-    for index, key in enumerate(gkbg.TABLES):
-        if not one_sheet and index:
-            sheet = book.create_sheet()
-            top = 1
-        table = form.table(key)
-        sheet.cell(row=top, column=1, value=table.heading)
-        top = place(sheet, TABLE_WRITERS[key](table, printed), values, top + 1) + 1
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def golden_cells(seed: Path) -> tuple[str, dict[str, object]]:

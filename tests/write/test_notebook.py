@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import html.parser
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 import attrs
 import pytest
@@ -12,78 +10,7 @@ import pytest
 import gkbg
 import gkbg.testing
 from gkbg import render
-from tests.write.test_records import with_cell
-
-if TYPE_CHECKING:
-    from collections.abc import Iterator
-
-
-@attrs.define
-class Grid:
-    """A parsed HTML table: its spans laid out on a grid, and its data cells."""
-
-    key: str
-    form: str
-    rows: list[list[tuple[str, str, dict[str, str]]]] = attrs.field(factory=list)
-
-    def widths(self) -> list[int]:
-        """How many grid columns each row covers, rowspans from above included."""
-        covered: dict[tuple[int, int], bool] = {}
-        widths = []
-        for r, row in enumerate(self.rows):
-            c = 0
-            for _tag, _text, attributes in row:
-                while covered.get((r, c)):
-                    c += 1
-                rowspan = int(attributes.get("rowspan", "1"))
-                colspan = int(attributes.get("colspan", "1"))
-                for dr in range(rowspan):
-                    for dc in range(colspan):
-                        covered[(r + dr, c + dc)] = True
-                c += colspan
-            widths.append(max([c, *(cc + 1 for (rr, cc) in covered if rr == r)]))
-        return widths
-
-    def data(self) -> Iterator[tuple[str, dict[str, str]]]:
-        for row in self.rows:
-            for tag, text, attributes in row:
-                if tag == "td":
-                    yield text, attributes
-
-
-class _Tables(html.parser.HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.grids: list[Grid] = []
-        self.texts: list[str] = []
-        self._cell: tuple[str, dict[str, str]] | None = None
-        self._text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = {name: value or "" for name, value in attrs}
-        if tag == "table" and "data-table" in attributes:
-            self.grids.append(Grid(attributes["data-table"], attributes["data-form"]))
-        elif tag == "tr" and self.grids:
-            self.grids[-1].rows.append([])
-        elif tag in {"td", "th"} and self.grids:
-            self._cell, self._text = (tag, attributes), []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in {"td", "th"} and self._cell is not None:
-            self.grids[-1].rows[-1].append((self._cell[0], "".join(self._text), self._cell[1]))
-            self._cell = None
-
-    def handle_data(self, data: str) -> None:
-        self.texts.append(data)
-        if self._cell is not None:
-            self._text.append(data)
-
-
-def tables(markup: str) -> _Tables:
-    parser = _Tables()
-    parser.feed(markup)
-    parser.close()
-    return parser
+from tests.helpers import tables, with_cell
 
 
 @pytest.fixture(scope="module", params=["examples/yaohai-2019.txt", "examples/xingan-2024.txt"])

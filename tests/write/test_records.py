@@ -12,7 +12,7 @@ import attrs
 import pytest
 
 import gkbg
-from tests.helpers import DOCUMENTS, FIXTURES
+from tests.helpers import DOCUMENTS, FIXTURES, with_cell
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -27,20 +27,6 @@ REAL = [
 @pytest.fixture(scope="module")
 def yaohai() -> gkbg.Report:
     return gkbg.parse("examples/yaohai-2019.txt")
-
-
-def with_cell(report: gkbg.Report, key: str, **changes: Any) -> gkbg.Report:
-    """The report with one cell changed."""
-    tables = tuple(
-        attrs.evolve(
-            table,
-            cells=tuple(
-                attrs.evolve(cell, **changes) if cell.key == key else cell for cell in table.cells
-            ),
-        )
-        for table in report.tables
-    )
-    return attrs.evolve(report, tables=tables)
 
 
 def test_cell_records_carry_the_official_labels(yaohai: gkbg.Report) -> None:

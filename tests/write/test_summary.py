@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import gkbg
 from gkbg.write.summary import summary_line
-from tests.helpers import SEEDS
-from tests.write.test_records import with_cell
+from tests.helpers import SEEDS, with_cell
 
 XINGAN = SEEDS[3]
 

@@ -114,7 +114,7 @@ def chinese_number(text: str) -> int | None:
 # Sentences are joined by ``。`` (a sentence end, so in no sentence) to be normalised at once.
 # NFKC never joins characters across it (it is a starter that composes with nothing), so
 # normalising the join is normalising each sentence, unless the text holds a character NFKC
-# turns into ``。`` (tests/test_shortcuts.py checks that these are all of them).
+# turns into ``。`` (tests/checks/test_narrative.py checks that these are all of them).
 _JOIN = "\u3002"
 _MAKES_JOIN = ("\uff61", "\ufe12")
 

@@ -1,28 +1,62 @@
-"""The PDF parser's page geometry on its own: lines, ruled grids, tables over page breaks."""
+"""The PDF parser's page geometry on its own: lines, ruled grids, tables over page breaks.
+
+The geometry's shortcuts give what the plain computations they replace give, each written out
+here as the definition and compared on generated characters and on every page of every PDF of
+the fixtures: the grouping of characters into lines and words; which ruling lines run
+between two grid positions; the placement of a table's characters in its cells (each position's
+cell looked up with the union-find, the column and row clamped into the grid, a cell's text from
+its `group_lines`), and a cell's lines as texts only.
+"""
 
 from __future__ import annotations
 
+import bisect
+import functools
+import itertools
+import unicodedata
+from typing import TYPE_CHECKING
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gkbg import Doubt
 from gkbg.core.text import looks_like_value
+from gkbg.read.pdf import geometry as _pdf_geometry
+from gkbg.read.pdf import reader as _pdf
 from gkbg.read.pdf.geometry import (
+    _BY_LEFT,
+    _NARROW_GAP,
+    _SNAP,
+    _WORD_GAP,
     Char,
     Grid,
     GridCell,
     Line,
     LooseRow,
     Rule,
+    _bands,
+    _dedupe,
+    _is_space,
+    _line_texts,
+    _near,
     continued_columns,
     drop_repeated_header,
     find_grids,
     group_lines,
     join_split_row,
+    join_texts,
     loose_rows,
     regrid,
     stack_columns,
 )
 from gkbg.read.pdf.reader import _char_box, _under_ruled
+from tests.helpers import pdf_chars, pdf_documents, pdf_pages, pdf_tables
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from gkbg.read.pdf.geometry import Box
 
 SIZE = 10.0
 
@@ -389,3 +423,251 @@ def test_a_label_line_as_near_to_two_rows_belongs_to_neither() -> None:
     ]
     items = loose(chars)
     assert row_texts(items) == [(["规章"], ["11", "12"]), "备注", (["行政许可"], ["13", "14"])]
+
+
+# --------------------------------------------------------------------------------------------
+# The geometry's shortcuts give what the plain computations they replace give.
+
+
+DOCUMENTS = pdf_documents()
+
+
+# --------------------------------------------------------------------------------------------
+# Lines and words: the plain grouping.
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_wide(text: str) -> bool:
+    return unicodedata.east_asian_width(text) in {"W", "F"}
+
+
+def _plain_is_space(text: str) -> bool:
+    return not text.strip() or text in {"\u00a0", "\u3000", "\u200b"}
+
+
+def _plain_group_lines(chars: Iterable[Char]) -> list[Line]:
+    bands: list[list[Char]] = []
+    centres: list[float] = []
+    heights: list[float] = []
+    for char in sorted(chars, key=lambda c: (c.cy, c.x0)):
+        tall = char.bottom - char.top
+        if bands and abs(char.cy - centres[-1]) <= max(tall, heights[-1]) / 2:
+            band = bands[-1]
+            band.append(char)
+            centres[-1] += (char.cy - centres[-1]) / len(band)
+            heights[-1] += (tall - heights[-1]) / len(band)
+            continue
+        bands.append([char])
+        centres.append(char.cy)
+        heights.append(tall)
+    lines = [_plain_line(band) for band in bands]
+    return [line for line in lines if line.words]
+
+
+def _plain_line(band: list[Char]) -> Line:
+    ordered: list[Char] = []
+    for char in sorted(band, key=lambda c: (c.x0, c.x1)):
+        if not any(
+            k.text == char.text
+            and abs(k.x0 - char.x0) < 1.0
+            and abs(k.top - char.top) < 1.0
+            and abs(k.x1 - char.x1) < 1.0
+            for k in ordered[-3:]
+        ):
+            ordered.append(char)
+    words: list[tuple[str, Box | None]] = []
+    current: list[Char] = []
+
+    def close() -> None:
+        if current:
+            box = (
+                min(c.x0 for c in current),
+                min(c.top for c in current),
+                max(c.x1 for c in current),
+                max(c.bottom for c in current),
+            )
+            words.append(("".join(c.text for c in current), box))
+            current.clear()
+
+    for char in ordered:
+        if _plain_is_space(char.text):
+            close()
+            continue
+        if current:
+            left = current[-1]
+            gap = char.x0 - left.x1
+            height = min(left.bottom - left.top, char.bottom - char.top)
+            wide = _plain_wide(left.text) and _plain_wide(char.text)
+            if gap > (_WORD_GAP if wide else _NARROW_GAP) * height:
+                close()
+        current.append(char)
+    close()
+    return Line(tuple(ordered), tuple(words))
+
+
+@settings(max_examples=400, deadline=None)
+@given(pdf_chars())
+def test_the_lines_of_generated_characters_are_the_plain_lines(chars: list[Char]) -> None:
+    assert group_lines(chars) == _plain_group_lines(chars)
+
+
+@pytest.mark.parametrize(("name", "data"), DOCUMENTS, ids=[name for name, _ in DOCUMENTS])
+def test_the_lines_of_every_page_are_the_plain_lines(name: str, data: bytes) -> None:
+    for page, textpage in pdf_pages(data):
+        found = _pdf._chars(textpage, *_pdf._unrotated_size(page))
+        if found is not None:
+            chars = found[0]
+            assert group_lines(chars) == _plain_group_lines(chars), name
+            half = [c for c in chars if c.cx < chars[0].cx + 200] if chars else []
+            assert group_lines(half) == _plain_group_lines(half), name
+
+
+# --------------------------------------------------------------------------------------------
+# Which ruling lines run between two grid positions.
+
+
+def _plain_covers(rules: list[Rule], at: float, point: float) -> bool:
+    return any(abs(r.at - at) <= _SNAP and r.start <= point <= r.end for r in rules)
+
+
+_RULE = st.builds(
+    Rule.down,
+    st.floats(0, 30).map(lambda v: round(v, 1)),
+    st.floats(0, 30).map(lambda v: round(v, 1)),
+    st.floats(30, 60).map(lambda v: round(v, 1)),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_RULE, max_size=12), st.floats(0, 30), st.floats(-5, 65))
+def test_the_lines_near_a_position_cover_what_the_plain_test_covers(
+    rules: list[Rule], at: float, point: float
+) -> None:
+    near = _near(rules, at)
+    assert any(start <= point <= end for start, end in near) == _plain_covers(rules, at, point)
+    for start, end in near:
+        assert _plain_covers(rules, at, (start + end) / 2)
+
+
+# --------------------------------------------------------------------------------------------
+# The plain placement of a table's characters.
+
+
+def _plain_grid(
+    xs: list[float],
+    ys: list[float],
+    horizontal: list[Rule],
+    vertical: list[Rule],
+    chars: Sequence[Char],
+) -> Grid:
+    rows, cols = len(ys) - 1, len(xs) - 1
+    parent = list(range(rows * cols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    def covered(rules: list[Rule], at: float, point: float) -> bool:
+        return any(
+            abs(r.at - at) <= _pdf_geometry._SNAP and r.start <= point <= r.end for r in rules
+        )
+
+    for r in range(rows):
+        for c in range(cols - 1):
+            if not covered(vertical, xs[c + 1], (ys[r] + ys[r + 1]) / 2):
+                parent[find(r * cols + c + 1)] = find(r * cols + c)
+    for c in range(cols):
+        for r in range(rows - 1):
+            if not covered(horizontal, ys[r + 1], (xs[c] + xs[c + 1]) / 2):
+                parent[find((r + 1) * cols + c)] = find(r * cols + c)
+    members: dict[int, list[int]] = {}
+    for slot in range(rows * cols):
+        members.setdefault(find(slot), []).append(slot)
+    placed: dict[int, list[Char]] = {}
+    root_of: dict[int, int] = {}
+    for char in chars:
+        if not (xs[0] <= char.cx <= xs[-1] and ys[0] <= char.cy <= ys[-1]) or _is_space(char.text):
+            continue
+        c = min(max(bisect.bisect_right(xs, char.cx) - 1, 0), cols - 1)
+        r = min(max(bisect.bisect_right(ys, char.cy) - 1, 0), rows - 1)
+        placed.setdefault(find(r * cols + c), []).append(char)
+        root_of[id(char)] = find(r * cols + c)
+    crossing: set[int] = set()
+    for root, chars_of in placed.items():
+        columns = [slot % cols for slot in members[root]]
+        left, right = xs[min(columns)], xs[max(columns) + 1]
+        for char in chars_of:
+            width = char.x1 - char.x0
+            if width > 0 and min(char.x1, right) - max(char.x0, left) < width * 0.6:
+                crossing.add(root)
+    inside = [char for chars_of in placed.values() for char in chars_of]
+    for band in _bands(inside):
+        for one, two in itertools.pairwise(_dedupe(sorted(band, key=_BY_LEFT))):
+            height = min(one.bottom - one.top, two.bottom - two.top)
+            pair = root_of.get(id(one)), root_of.get(id(two))
+            if two.x0 - one.x1 <= _NARROW_GAP * height and None not in pair and pair[0] != pair[1]:
+                crossing.update(root for root in pair if root is not None)
+    cells = []
+    for root, slots in members.items():
+        r0, r1 = min(s // cols for s in slots), max(s // cols for s in slots)
+        c0, c1 = min(s % cols for s in slots), max(s % cols for s in slots)
+        reasons = []
+        if len(slots) != (r1 - r0 + 1) * (c1 - c0 + 1):
+            reasons.append(Doubt.of("pdf.not_rectangle"))
+        if root in crossing:
+            reasons.append(Doubt.of("pdf.text_crosses_line"))
+        lines = group_lines(placed.get(root, []))
+        cells.append(
+            GridCell(
+                row=r0,
+                col=c0,
+                rows=r1 - r0 + 1,
+                cols=c1 - c0 + 1,
+                text=join_texts(*(line.text for line in lines)),
+                bbox=(
+                    round(xs[c0], 2),
+                    round(ys[r0], 2),
+                    round(xs[c1 + 1], 2),
+                    round(ys[r1 + 1], 2),
+                ),
+                lines=len(lines),
+                uncertain=tuple(reasons),
+            )
+        )
+    cells.sort(key=lambda cell: (cell.row, cell.col))
+    return Grid(tuple(xs), tuple(ys), tuple(cells))
+
+
+@settings(max_examples=400, deadline=None)
+@given(pdf_tables())
+def test_the_cells_of_generated_tables_are_the_plain_cells(
+    table: tuple[list[float], list[float], list[Rule], list[Rule], list[Char]],
+) -> None:
+    assert _pdf_geometry._grid(*table) == _plain_grid(*table)
+
+
+@pytest.mark.parametrize(("name", "data"), DOCUMENTS, ids=[name for name, _ in DOCUMENTS])
+def test_the_tables_of_every_page_are_the_plain_tables(
+    name: str, data: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for page, textpage in pdf_pages(data):
+        found = _pdf._chars(textpage, *_pdf._unrotated_size(page))
+        if found is None:
+            continue
+        chars, frame = found
+        rules = _pdf._rules(page, frame)
+        grids = find_grids(rules, chars)
+        with monkeypatch.context() as patched:
+            patched.setattr(_pdf_geometry, "_grid", _plain_grid)
+            assert grids == find_grids(rules, chars), name
+
+
+# --------------------------------------------------------------------------------------------
+# A cell's lines as texts only.
+
+
+@settings(max_examples=400, deadline=None)
+@given(pdf_chars())
+def test_the_line_texts_are_those_of_the_lines(chars: list[Char]) -> None:
+    assert _line_texts(chars) == [line.text for line in group_lines(chars)]

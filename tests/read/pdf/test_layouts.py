@@ -21,8 +21,7 @@ import pypdfium2.raw as pdfium_raw
 import pytest
 
 import gkbg
-from tests.helpers import needs_soffice, soffice
-from tests.read.test_html import TABLE_WRITERS
+from tests.helpers import TABLE_WRITERS, needs_soffice, soffice
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -1,22 +1,48 @@
-"""PDF files: the real corpus, and files gkbg must refuse clearly."""
+"""PDF files: the real corpus, and files gkbg must refuse clearly.
+
+The reader's shortcuts give what the plain computations they replace give, each written out
+here as the definition: its characters, read through PDFium's functions directly, are those
+that pypdfium2's ``get_charbox`` gives, turned upright as the reader turns it; the ruling lines
+it reads calling PDFium without ctypes' argument checks are those read through pypdfium2's
+declared functions. A token's location is built from every field of `Location`; each page is
+loaded once, its characters counted against the limit before any of them is read; the
+characters outside a page's tables are those no table holds.
+"""
 
 from __future__ import annotations
 
 import ctypes
 import importlib
 import io
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import Any
 
+import attrs
 import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_raw
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import gkbg
+from gkbg.core.model import Location
 from gkbg.read.pdf import reader as pdf_reader
-from tests.helpers import CORPUS
-
-if TYPE_CHECKING:
-    from pathlib import Path
+from gkbg.read.pdf.geometry import (
+    Box,
+    Char,
+    Grid,
+    Rule,
+)
+from gkbg.read.pdf.reader import _char_box, _chars, _Frame, _quarter, _unrotated_size
+from tests.helpers import (
+    CORPUS,
+    FIXTURES,
+    drawn_table,
+    pdf_chars,
+    pdf_documents,
+    pdf_pages,
+    pdf_tables,
+)
+from tests.hostile import hostile
 
 HONGZE_2024 = next(doc for doc in CORPUS if doc.stem == "hongze-district-2024")
 
@@ -132,54 +158,10 @@ def test_the_text_order_reading_reads_the_corpus(monkeypatch: pytest.MonkeyPatch
     assert report.cells() == gkbg.parse(HONGZE_2024).cells()
 
 
-def _drawn_table(cells: list[list[str]], *, bars: bool) -> bytes:
-    """A PDF written by hand: the table's text column by column, its lines drawn as a
-    rectangle round every cell (as many producers do) or as thin filled bars (as Word does).
-    """
-    document = pdfium.PdfDocument.new()
-    page = document.new_page(595, 842)
-    left, top, width, height = 60.0, 100.0, 60.0, 20.0
-    rows, cols = len(cells), len(cells[0])
-    shapes = []
-    if bars:
-        bottom = 842 - top - rows * height
-        shapes += [
-            (left, 842 - top - r * height - 0.25, cols * width, 0.5) for r in range(rows + 1)
-        ]
-        shapes += [(left + c * width - 0.25, bottom, 0.5, rows * height) for c in range(cols + 1)]
-    else:
-        shapes += [
-            (left + c * width, 842 - top - (r + 1) * height, width, height)
-            for r in range(rows)
-            for c in range(cols)
-        ]
-    for x, y, w, h in shapes:
-        shape = pdfium_raw.FPDFPageObj_CreateNewRect(x, y, w, h)
-        pdfium_raw.FPDFPageObj_SetFillColor(shape, 0, 0, 0, 255)
-        pdfium_raw.FPDFPageObj_SetStrokeColor(shape, 0, 0, 0, 255)
-        pdfium_raw.FPDFPath_SetDrawMode(shape, int(bars), int(not bars))
-        pdfium_raw.FPDFPage_InsertObject(page.raw, shape)
-    buffers = []
-    for c in range(cols):
-        for r in range(rows):
-            text = pdfium_raw.FPDFPageObj_NewTextObj(document.raw, b"Helvetica", 10.0)
-            encoded = ctypes.create_string_buffer((cells[r][c] + "\0").encode("utf-16-le"))
-            buffers.append(encoded)
-            pdfium_raw.FPDFText_SetText(text, ctypes.cast(encoded, ctypes.POINTER(ctypes.c_ushort)))
-            x, y = left + c * width + 4, 842 - top - (r + 1) * height + 6
-            pdfium_raw.FPDFPageObj_Transform(text, 1, 0, 0, 1, x, y)
-            pdfium_raw.FPDFPage_InsertObject(page.raw, text)
-    pdfium_raw.FPDFPage_GenerateContent(page.raw)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    document.close()
-    return buffer.getvalue()
-
-
 @pytest.mark.parametrize("bars", [False, True], ids=["cell-rectangles", "filled-bars"])
 def test_a_table_written_column_by_column_is_read_row_by_row(bars: bool) -> None:
     cells = [["Item", "Issued", "Repealed"], ["Rules", "1", "2"], ["Docs", "3", "40"]]
-    data = _drawn_table(cells, bars=bars)
+    data = drawn_table(cells, bars=bars)
     pdf = pdfium.PdfDocument(data)
     stream_order = pdf[0].get_textpage().get_text_range().split()
     pdf.close()
@@ -227,3 +209,247 @@ def test_without_the_extra_the_error_names_it(monkeypatch: pytest.MonkeyPatch) -
     with pytest.raises(gkbg.MissingExtraError, match=r"pip install 'gkbg\[pdf\]'") as info:
         gkbg.parse(CORPUS[0])
     assert isinstance(info.value, ImportError)
+
+
+# --------------------------------------------------------------------------------------------
+# The characters, read through PDFium's functions directly, are those of get_charbox.
+
+
+def _plain_chars(textpage: Any, width: float, height: float) -> tuple[list[Char], _Frame] | None:
+    raw = pdfium.raw
+    found: list[tuple[str, Box]] = []
+    quarters: set[int] = set()
+    for index in range(textpage.count_chars()):
+        if raw.FPDFText_IsGenerated(textpage.raw, index):
+            continue
+        code = raw.FPDFText_GetUnicode(textpage.raw, index)
+        if code in {0, 0xFFFE, 0xFFFF} or 0xD800 <= code <= 0xDFFF:
+            continue
+        text = chr(code)
+        if text in {"\r", "\n"}:
+            continue
+        try:
+            box = _char_box(textpage.get_charbox(index), textpage.get_charbox(index, loose=True))
+        except pdfium.PdfiumError:
+            box = None
+        if text.strip():
+            quarter = _quarter(raw.FPDFText_GetCharAngle(textpage.raw, index))
+            if box is None or quarter is None:
+                return None
+            quarters.add(quarter)
+            if len(quarters) > 1:
+                return None
+        if box is not None:
+            found.append((text, box))
+    frame = _Frame(quarters.pop() if quarters else 0, width, height)
+    return [Char(text, *frame.box(box)) for text, box in found], frame
+
+
+# Every PDF of the fixtures that opens without a password.
+_PDFS = sorted({*CORPUS, *FIXTURES.rglob("*.pdf")} - {FIXTURES / "hostile" / "encrypted.pdf"})
+
+
+@pytest.mark.parametrize("path", _PDFS, ids=lambda path: Path(path).name)
+def test_the_characters_are_those_of_get_charbox(path: Path) -> None:
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        for index in range(len(pdf)):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            width, height = _unrotated_size(page)
+            assert _chars(textpage, width, height) == _plain_chars(textpage, width, height)
+            textpage.close()
+            page.close()
+    finally:
+        pdf.close()
+
+
+# --------------------------------------------------------------------------------------------
+# The ruling lines, the tokens' locations and the limit on characters.
+
+
+_TEXT_CALLS = ("IsGenerated", "GetUnicode", "GetCharAngle", "GetCharBox", "GetLooseCharBox")
+
+DOCUMENTS = pdf_documents()
+
+
+# --------------------------------------------------------------------------------------------
+# Ruling lines: the plain reading, through pypdfium2's declared functions.
+
+
+def _plain_rules(page: Any, frame: pdf_reader._Frame) -> list[Rule]:
+    raw = pdfium.raw
+    rules: list[Rule] = []
+    objects = [
+        raw.FPDFPage_GetObject(page.raw, i) for i in range(raw.FPDFPage_CountObjects(page.raw))
+    ]
+    _plain_walk(objects, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), frame, rules, 0)
+    return rules
+
+
+def _plain_matrix(handle: Any) -> pdf_reader.Matrix:
+    matrix = pdfium.raw.FS_MATRIX()
+    if not pdfium.raw.FPDFPageObj_GetMatrix(handle, ctypes.byref(matrix)):
+        return (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    return (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+
+
+def _plain_walk(
+    objects: list[Any],
+    outer: pdf_reader.Matrix,
+    frame: pdf_reader._Frame,
+    rules: list[Rule],
+    depth: int,
+) -> None:
+    raw = pdfium.raw
+    for handle in objects:
+        kind = raw.FPDFPageObj_GetType(handle)
+        if kind == raw.FPDF_PAGEOBJ_FORM and depth < pdf_reader._MAX_DEPTH:
+            matrix = pdf_reader._multiply(_plain_matrix(handle), outer)
+            count = raw.FPDFFormObj_CountObjects(handle)
+            inner = [raw.FPDFFormObj_GetObject(handle, i) for i in range(count)]
+            _plain_walk(inner, matrix, frame, rules, depth + 1)
+        elif kind == raw.FPDF_PAGEOBJ_PATH:
+            _plain_path(handle, pdf_reader._multiply(_plain_matrix(handle), outer), frame, rules)
+
+
+def _plain_path(
+    handle: Any, matrix: pdf_reader.Matrix, frame: pdf_reader._Frame, rules: list[Rule]
+) -> None:
+    raw = pdfium.raw
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    if not raw.FPDFPath_GetDrawMode(handle, ctypes.byref(fill), ctypes.byref(stroke)):
+        return
+    points = []
+    x, y = ctypes.c_float(), ctypes.c_float()
+    a, b, c, d, e, f = matrix
+    for index in range(raw.FPDFPath_CountSegments(handle)):
+        segment = raw.FPDFPath_GetPathSegment(handle, index)
+        if not raw.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y)):
+            return
+        px, py = frame.point(a * x.value + c * y.value + e, b * x.value + d * y.value + f)
+        kind = raw.FPDFPathSegment_GetType(segment)
+        points.append((px, py, kind, bool(raw.FPDFPathSegment_GetClose(segment))))
+    if not points:
+        return
+    if stroke.value:
+        start = previous = None
+        for px, py, kind, close in points:
+            if kind == raw.FPDF_SEGMENT_MOVETO or previous is None:
+                start = previous = (px, py)
+                continue
+            if kind == raw.FPDF_SEGMENT_LINETO:
+                pdf_reader._segment_rule(previous, (px, py), rules)
+            previous = (px, py)
+            if close and start is not None:
+                pdf_reader._segment_rule(previous, start, rules)
+                previous = start
+    elif fill.value:
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        width, tall = max(xs) - min(xs), max(ys) - min(ys)
+        if tall <= pdf_reader._BAR < width:
+            rules.append(Rule.across((min(ys) + max(ys)) / 2, min(xs), max(xs)))
+        elif width <= pdf_reader._BAR < tall:
+            rules.append(Rule.down((min(xs) + max(xs)) / 2, min(ys), max(ys)))
+
+
+@pytest.mark.parametrize(("name", "data"), DOCUMENTS, ids=[name for name, _ in DOCUMENTS])
+@pytest.mark.parametrize("quarter", [0, 1, 2, 3])
+def test_the_ruling_lines_are_those_of_the_declared_functions(
+    name: str, data: bytes, quarter: int
+) -> None:
+    for page, _ in pdf_pages(data):
+        width, height = pdf_reader._unrotated_size(page)
+        frame = pdf_reader._Frame(quarter, width, height)
+        assert pdf_reader._rules(page, frame) == _plain_rules(page, frame), name
+
+
+def test_every_function_called_without_checks_is_undeclared() -> None:
+    """None fell back to its declared twin (which the reader's arguments do not fit)."""
+    values = attrs.asdict(pdf_reader._path_calls(), recurse=False).values()
+    functions = [value for value in values if callable(value) and not isinstance(value, type)]
+    functions += [pdf_reader._unchecked(f"FPDFText_{name}") for name in _TEXT_CALLS]
+    assert len(functions) == 17
+    assert all(function.argtypes is None for function in functions)
+
+
+# --------------------------------------------------------------------------------------------
+# Tokens' locations, and the limit on characters counted page by page.
+
+
+def test_a_token_location_is_built_from_every_field_of_location() -> None:
+    """`_Writer.layout` builds each token's Location field by field, in this order."""
+    fields = [field.name for field in attrs.fields(Location)]
+    assert fields == [
+        "start",
+        "end",
+        "line",
+        "column",
+        "page",
+        "bbox",
+        "table_index",
+        "row_index",
+        "col_index",
+    ]
+    layout = gkbg.parse_layout(CORPUS[0])
+    cells = [token for token in layout.tokens if token.cell]
+    assert cells
+    for token in layout.tokens[:200]:
+        location = token.location
+        assert location.start is not None
+        assert location.end is not None
+        assert layout.text[location.start : location.end] == token.text
+
+
+def test_a_page_over_the_limit_is_refused_before_its_characters_are_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    read: list[int] = []
+    chars = pdf_reader._chars
+
+    def counted(textpage: Any, width: float, height: float) -> Any:
+        read.append(textpage.count_chars())
+        return chars(textpage, width, height)
+
+    monkeypatch.setattr(pdf_reader, "_chars", counted)
+    with pytest.raises(gkbg.LimitExceededError) as caught:
+        gkbg.parse(hostile.text_bomb_pdf(100))
+    assert caught.value.limit == "max_text_chars"
+    assert read == []
+
+
+@pytest.mark.parametrize("text_order", [False, True], ids=["geometry", "text-order"])
+def test_the_characters_are_counted_over_the_pages_read(
+    monkeypatch: pytest.MonkeyPatch, text_order: bool
+) -> None:
+    """A limit under the document's characters stops it at the page that passes it."""
+    if text_order:
+        monkeypatch.setattr(pdf_reader, "_quarter", lambda _angle: None)
+    pdf = pdfium.PdfDocument(CORPUS[0])
+    counts = []
+    for index in range(len(pdf)):
+        textpage = pdf[index].get_textpage()
+        counts.append(textpage.count_chars())
+        textpage.close()
+    pdf.close()
+    limit = counts[0] + counts[1] - 1
+    with pytest.raises(gkbg.LimitExceededError) as caught:
+        gkbg.parse(CORPUS[0], limits=gkbg.Limits(max_text_chars=limit))
+    assert caught.value.limit == "max_text_chars"
+    assert f"{counts[0] + counts[1]:,} characters" in str(caught.value)
+
+
+# --------------------------------------------------------------------------------------------
+# The characters outside the tables of a page.
+
+
+@settings(max_examples=300, deadline=None)
+@given(pdf_chars(), st.lists(pdf_tables(), max_size=3))
+def test_the_characters_outside_the_tables_are_those_no_table_holds(
+    chars: list[Char],
+    tables: list[tuple[list[float], list[float], list[Rule], list[Rule], list[Char]]],
+) -> None:
+    grids = [Grid(tuple(xs), tuple(ys), ()) for xs, ys, *_ in tables]
+    assert pdf_reader._outside(chars, grids) == [
+        char for char in chars if not any(grid.holds(char) for grid in grids)
+    ]

@@ -1,0 +1,162 @@
+# SPDX-License-Identifier: MIT
+"""The pipe and flat text readers: their shortcuts give what the plain work gives.
+
+Each property compares a shortcut with the plain computation it replaces, written out here as the
+definition (`gkbg.read.plaintext`, and the `TokenWriter` of `gkbg.read.layout` it writes with):
+the line starts of `TokenWriter`; the pipe and flat tokenisers with the per-character and
+per-word loops around `TokenWriter.add` (token limit included), on generated and real text; the
+pipe-text sniffer's count of lines ending in ``|``, made with one search, with the lines
+``str.splitlines`` cuts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import gkbg
+from gkbg.core.errors import LimitExceededError
+from gkbg.core.limits import Limits
+from gkbg.read.layout import Token, TokenKind, TokenWriter
+from gkbg.read.plaintext import (
+    _CELL_LINE,
+    _MIN_CELL_LINES,
+    _WORD,
+    FlatTextParser,
+    PipeTextParser,
+    _cell_lines,
+)
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+REAL = sorted(
+    [
+        *(FIXTURES / "seeds").glob("*.txt"),
+        *(ROOT / "examples").glob("*.txt"),
+        *(FIXTURES / "html").glob("*.html"),
+        *(FIXTURES / "docx").glob("*.docx"),
+        *(FIXTURES / "xlsx").glob("*.xlsx"),
+    ]
+)
+
+# --------------------------------------------------------------------------------------------
+# Tokenising: the plain loops around TokenWriter.add.
+
+
+def _plain_pipe(text: str, limits: Limits | None = None) -> list[Token]:
+    writer = TokenWriter(text, limits=limits)
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        if _CELL_LINE.search(body):
+            start = offset
+            for index, char in enumerate(body):
+                if char == "|":
+                    writer.add(start, offset + index, cell=True)
+                    start = offset + index + 1
+        elif body.strip():
+            lead = len(body) - len(body.lstrip())
+            writer.add(offset + lead, offset + len(body.rstrip()), cell=False, kind=TokenKind.TEXT)
+        offset += len(line)
+    return writer.tokens
+
+
+def _plain_flat(text: str, limits: Limits | None = None) -> list[Token]:
+    writer = TokenWriter(text, limits=limits)
+    for match in _WORD.finditer(text):
+        writer.add(match.start(), match.end(), cell=False)
+    return writer.tokens
+
+
+def _read(parser: PipeTextParser | FlatTextParser, text: str, limits: Limits) -> list[Token]:
+    document = gkbg.Input(text.encode(), "<test>", limits)
+    return list(parser.read(document).tokens)
+
+
+_PIECES = [
+    "a",
+    "本年",
+    "0",
+    "12",
+    "1,234",
+    "/",
+    "—",
+    "|",
+    "|",
+    " |",
+    " ",
+    "\u3000",
+    "\t",
+    "\n",
+    "\r",
+    "\r\n",
+    "\x0b",
+    "\x0c",
+    "\x1c",
+    "\x85",
+    "\u2028",
+    "\xa0",
+]
+texts = st.lists(st.sampled_from(_PIECES), max_size=80).map("".join)
+LIMITS = Limits()
+
+
+@given(texts)
+def test_line_starts_are_those_found_one_by_one(text: str) -> None:
+    starts = [0]
+    end = text.find("\n")
+    while end >= 0:
+        starts.append(end + 1)
+        end = text.find("\n", end + 1)
+    assert TokenWriter(text)._line_starts == starts
+
+
+@given(texts)
+def test_pipe_tokens_are_those_of_the_character_loop(text: str) -> None:
+    plain = _plain_pipe(text)
+    if not any(token.cell for token in plain):
+        return  # the parser refuses such text: no cell
+    assert _read(PipeTextParser(), text, LIMITS) == plain
+
+
+@given(texts)
+def test_flat_tokens_are_those_of_the_word_loop(text: str) -> None:
+    assert _read(FlatTextParser(), text, LIMITS) == _plain_flat(text)
+
+
+@given(texts, st.integers(min_value=1, max_value=12))
+def test_token_limit_is_kept_as_by_the_plain_loops(text: str, most: int) -> None:
+    limits = Limits(max_tokens=most)
+    for parser, plain in ((PipeTextParser(), _plain_pipe), (FlatTextParser(), _plain_flat)):
+        try:
+            expected = plain(text, limits)
+        except LimitExceededError:
+            with pytest.raises(LimitExceededError, match="tokens"):
+                _read(parser, text, limits)
+            continue
+        if parser.name == "pipe" and not any(token.cell for token in expected):
+            continue
+        assert _read(parser, text, limits) == expected
+
+
+@pytest.mark.parametrize("path", [p for p in REAL if p.suffix == ".txt"], ids=lambda p: p.name)
+def test_real_text_tokens_are_those_of_the_plain_loops(path: Path) -> None:
+    text = path.read_text("utf-8")
+    layout = gkbg.parse_layout(path)
+    plain = _plain_pipe(text) if layout.format == "pipe" else _plain_flat(text)
+    assert list(layout.tokens) == plain
+
+
+# --------------------------------------------------------------------------------------------
+# Pipe text: lines ending in ``|``.
+
+_LINE_PIECES = ["a", "|", " ", "\t", "\n", "\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x85", "\u2028"]
+
+
+@given(st.lists(st.sampled_from(_LINE_PIECES), max_size=60).map("".join))
+def test_cell_lines_are_counted_as_splitlines_cuts_them(text: str) -> None:
+    plain = sum(1 for line in text.splitlines() if _CELL_LINE.search(line))
+    assert _cell_lines(text) == min(plain, _MIN_CELL_LINES)
