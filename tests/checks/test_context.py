@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import gkbg
-from gkbg.checks.context import Context as _Context
+from gkbg.checks.context import Context
 from gkbg.testing import blanked_reports, mixed_reports, reports, with_cell
 from tests.helpers import CORPUS, FIXTURES, SEEDS
 
@@ -46,7 +46,7 @@ def _looked_up(report: gkbg.Report) -> gkbg.Report:
 
 
 def _same_checks(report: gkbg.Report) -> None:
-    assert not _Context(_looked_up(report)).canonical
+    assert not Context(_looked_up(report)).canonical
     assert gkbg.check(report) == gkbg.check(_looked_up(report))
 
 
@@ -100,5 +100,5 @@ def test_reading_by_position_finds_what_looking_up_finds(
 def test_the_real_reports_are_read_by_position_as_looked_up() -> None:
     template = sorted((FIXTURES / "docx").glob("*.docx"))
     for report in [*_reports(), *(gkbg.parse(path) for path in template)]:
-        assert _Context(report).canonical
+        assert Context(report).canonical
         _same_checks(report)

@@ -25,8 +25,6 @@ __all__ = ["check"]
 
 Outcome = Finding | NotCheckable
 
-_Context = Context  # the name of `Context` when it lived here, for code that imports it
-
 
 def check(report: Report, rules: RuleSet | None = None) -> CheckResult:
     """Run the checks on a report.
