@@ -29,7 +29,7 @@ from gkbg.core.lang import Lang, Text, count, default_lang
 from gkbg.core.version import __version__
 from gkbg.read.registry import default_registry
 from gkbg.write.json import converter, to_json
-from gkbg.write.summary import summary_line
+from gkbg.write.summary import report_line, summary_line
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -50,9 +50,6 @@ _WORDS = {
     "zh": {
         "error": "错误",
         "warning": "警告",
-        "form": "格式",
-        "year": "年度",
-        "agency": "机关",
         "none": "未注明",
         "expected": "应为",
         "found": "实为",
@@ -66,9 +63,6 @@ _WORDS = {
     "en": {
         "error": "error",
         "warning": "warning",
-        "form": "form",
-        "year": "year",
-        "agency": "agency",
         "none": "not named",
         "expected": "expected",
         "found": "found",
@@ -224,16 +218,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _describe(report: Report, lang: Lang) -> str:
-    words = _WORDS[lang]
-    variants = sorted({v for v in report.variants.values() if v})
-    return (
-        f"{words['form']} {'/'.join(variants) or '?'} · "
-        f"{words['year']} {report.year or words['none']} · "
-        f"{words['agency']} {report.agency or words['none']}"
-    )
-
-
 def _pad(text: str, width: int) -> str:
     """``text`` padded with spaces to ``width`` columns, a wide (Chinese) character counting two."""
     used = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
@@ -242,7 +226,7 @@ def _pad(text: str, width: int) -> str:
 
 def _print_result(path: Path, report: Report, result: CheckResult, lang: Lang, out: TextIO) -> None:
     words = _WORDS[lang]
-    out.write(f"{path}  ({_describe(report, lang)})\n")
+    out.write(f"{path}  ({report_line(report, lang)})\n")
     for finding in result:
         label = (
             words[finding.severity.value].upper() if lang == "en" else words[finding.severity.value]
@@ -393,7 +377,7 @@ def _check_rollup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(json.dumps(converter.unstructure(result), ensure_ascii=False, indent=2) + "\n")
     else:
         out.write(
-            f"{words['rollup']} {args.summary} ({_describe(summary, lang)}), "
+            f"{words['rollup']} {args.summary} ({report_line(summary, lang)}), "
             f"{count(len(units), 'units', lang)}\n"
         )
         _print_findings(result, lang, out)

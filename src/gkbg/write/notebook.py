@@ -21,7 +21,7 @@ from gkbg.core.model import CellState
 from gkbg.core.schema import forms
 from gkbg.core.views import VIEWS
 from gkbg.write.render import by_row, grid
-from gkbg.write.summary import summary_line
+from gkbg.write.summary import report_line, summary_line
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -51,10 +51,6 @@ _STYLE = """<style>
 
 _WORDS = {
     "zh": {
-        "form": "格式",
-        "year": "年度",
-        "agency": "机关",
-        "none": "未注明",
         "not_found": "未找到此表",
         "severity": "级别",
         "rule": "检查",
@@ -69,10 +65,6 @@ _WORDS = {
         "more": "{first} 等 {count} 个单元格",
     },
     "en": {
-        "form": "form",
-        "year": "year",
-        "agency": "agency",
-        "none": "not named",
         "not_found": "table not found",
         "severity": "severity",
         "rule": "check",
@@ -182,13 +174,9 @@ def _table(
 
 
 def _summary(report: Report, result: CheckResult, lang: Lang) -> str:
-    words = _WORDS[lang]
-    variants = sorted({v for v in report.variants.values() if v})
     return (
         f"<p><b>{_e(report.title or report.source or '')}</b><br>"
-        f"{_e(words['form'])} {_e('/'.join(variants) or '?')} · "
-        f"{_e(words['year'])} {_e(report.year or words['none'])} · "
-        f"{_e(words['agency'])} {_e(report.agency or words['none'])}<br>"
+        f"{_e(report_line(report, lang))}<br>"
         f"{_e(summary_line(result, lang, report=report))}</p>"
     )
 

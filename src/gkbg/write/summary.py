@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""The one line that sums up a check: ``2 errors, 0 warnings, 10 cells read with doubt``.
+"""The lines that sum up a report and its check: what was read, and what was found.
 
 ``gkbg check`` prints it under each report, ``gkbg check-series`` and ``check-rollup`` under
 their findings, and the HTML views (`gkbg.to_html`, `gkbg.result_html`) show it above theirs.
@@ -16,9 +16,23 @@ if TYPE_CHECKING:
     from gkbg.core.lang import Lang
     from gkbg.core.model import Report
 
-__all__ = ["summary_line"]
+__all__ = ["report_line", "summary_line"]
 
 _CLEAN: dict[Lang, str] = {"zh": "未发现问题", "en": "no findings"}
+_ABOUT: dict[Lang, tuple[str, str, str, str]] = {
+    "zh": ("格式", "年度", "机关", "未注明"),
+    "en": ("form", "year", "agency", "not named"),
+}
+
+
+def report_line(report: Report, lang: Lang) -> str:
+    """What was read of a report's identity, in ``lang``: ``form 2019 · year 2019 · agency …``.
+
+    ``gkbg check`` prints it beside each file's name, and the HTML view under the title.
+    """
+    form, year, agency, none = _ABOUT[lang]
+    variants = "/".join(sorted({v for v in report.variants.values() if v})) or "?"
+    return f"{form} {variants} · {year} {report.year or none} · {agency} {report.agency or none}"
 
 
 def summary_line(result: CheckResult, lang: Lang, *, report: Report | None = None) -> str:
