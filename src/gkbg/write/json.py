@@ -5,7 +5,8 @@ Decimals travel as text (``"7730.28"``) so that no amount is ever a binary float
 JSON integers. A cell's reason for doubt (`Doubt`) is an object of its code and fields, with its
 English and Chinese sentences for readers without gkbg. Everything round-trips:
 ``from_json(to_json(report)) == report``; the JSON of gkbg 0.1, whose reasons for doubt are
-English sentences, is read too (each sentence back to its code and fields).
+English sentences, is read too (each sentence back to its code and fields). A `CheckResult`
+carries its ``advice`` only when it has one (a relation fails); without it, it reads as None.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 from cattrs.preconf.json import make_converter
 
-from gkbg.checks.findings import Finding
+from gkbg.checks.findings import CheckResult, Finding
 from gkbg.core.errors import GkbgError
 from gkbg.core.model import Report
 from gkbg.core.reasons import OTHER, REASONS, Doubt
@@ -90,6 +91,11 @@ def _make() -> cattrs.Converter:
     # Only a check across reports names the reports it compared.
     made.register_unstructure_hook(
         Finding, make_dict_unstructure_fn(Finding, made, reports=override(omit_if_default=True))
+    )
+    # Only a result with a failing relation carries advice; the JSON of gkbg 0.1 has none.
+    made.register_unstructure_hook(
+        CheckResult,
+        make_dict_unstructure_fn(CheckResult, made, advice=override(omit_if_default=True)),
     )
     return made
 
