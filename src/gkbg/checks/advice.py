@@ -409,7 +409,7 @@ def _eliminate(
 
 def _number(value: Fraction, kind: str) -> Value:
     """A solved value as a cell holds it: an int for a count, a Decimal for an amount."""
-    if kind != "amount" or value.denominator == 1:
+    if kind != "amount":
         return int(value)
     with localcontext() as exact:
         exact.prec = 60

@@ -81,6 +81,10 @@ def _structure_doubt(data: object, _: object) -> Doubt:
     raise ValueError(f"{data!r} is not a reason for doubt of gkbg")
 
 
+def _is_result(type_: object) -> bool:
+    return isinstance(type_, type) and issubclass(type_, CheckResult)
+
+
 def _make() -> cattrs.Converter:
     made = make_converter()
     made.register_unstructure_hook(Decimal, str)
@@ -93,9 +97,10 @@ def _make() -> cattrs.Converter:
         Finding, make_dict_unstructure_fn(Finding, made, reports=override(omit_if_default=True))
     )
     # Only a result with a failing relation carries advice; the JSON of gkbg 0.1 has none.
-    made.register_unstructure_hook(
-        CheckResult,
-        make_dict_unstructure_fn(CheckResult, made, advice=override(omit_if_default=True)),
+    # (the results of a series and a roll-up, subclasses, keep their own fields).
+    made.register_unstructure_hook_factory(
+        _is_result,
+        lambda cls: make_dict_unstructure_fn(cls, made, advice=override(omit_if_default=True)),
     )
     return made
 
