@@ -254,3 +254,12 @@ def test_json_without_advice() -> None:
 def test_series_and_rollup_results_carry_none() -> None:
     report = gkbg.parse(HONGZE)
     assert gkbg.check_rollup(report, [report]).advice is None
+
+
+def test_the_notebook_view_shows_the_advice() -> None:
+    result = gkbg.check(gkbg.parse(HONGZE))
+    assert result.advice is not None
+    english = gkbg.result_html(result, lang="en")
+    assert '<p class="gkbg-advice">advice: any of 2 fixes' in english
+    assert "建议：有 2 种" in gkbg.result_html(result, lang="zh")
+    assert "gkbg-advice" not in gkbg.result_html(gkbg.check(gkbg.parse(SEEDS[3])), lang="en")
