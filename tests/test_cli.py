@@ -47,7 +47,8 @@ def test_check_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_check_prints_the_advice_after_the_findings(capsys: pytest.CaptureFixture[str]) -> None:
     """One line per report, after its findings, in either language; the other lines as before."""
-    for lang, start in (("en", "  advice: any of "), ("zh", "  建议：有 ")):
+    cases: tuple[tuple[Lang, str], ...] = (("en", "  advice: any of "), ("zh", "  建议：有 "))
+    for lang, start in cases:
         assert main(["check", str(YAOHAI), "--lang", lang]) == 1
         lines = capsys.readouterr().out.splitlines()
         advice = [line for line in lines if line.startswith(start)]
