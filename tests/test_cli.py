@@ -45,6 +45,32 @@ def test_check_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
     assert "各项办理结果之和为 127，但（七）总计为 124" in out
 
 
+def test_check_prints_the_advice_after_the_findings(capsys: pytest.CaptureFixture[str]) -> None:
+    """One line per report, after its findings, in either language; the other lines as before."""
+    cases: tuple[tuple[Lang, str], ...] = (("en", "  advice: any of "), ("zh", "  建议：有 "))
+    for lang, start in cases:
+        assert main(["check", str(YAOHAI), "--lang", lang]) == 1
+        lines = capsys.readouterr().out.splitlines()
+        advice = [line for line in lines if line.startswith(start)]
+        assert len(advice) == 1
+        assert lines.index(advice[0]) == len(lines) - 2  # then the summary line
+        result = gkbg.check(gkbg.parse(YAOHAI))
+        assert result.advice is not None
+        assert advice[0].endswith(result.advice.message(lang))
+    assert main(["check", str(XINGAN), "--lang", "en"]) == 0
+    assert "  advice: " not in capsys.readouterr().out
+
+
+def test_json_carries_the_advice(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(YAOHAI), str(XINGAN), "--json"]) == 1
+    yaohai, xingan = json.loads(capsys.readouterr().out)
+    fixes = yaohai["advice"]["fixes"]
+    assert len(fixes) >= 2
+    assert all(len(fix["changes"]) == 2 for fix in fixes)
+    assert yaohai["advice"]["message"]["en"].startswith(f"any of {len(fixes)} fixes of 2 cells")
+    assert "advice" not in xingan
+
+
 def test_clean_report_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(XINGAN), "--lang", "en"]) == 0
     assert "0 errors, 0 warnings, no findings" in capsys.readouterr().out

@@ -28,7 +28,15 @@ from gkbg._batch import (
 )
 from gkbg.align.report import parse
 from gkbg.checks.engine import check
-from gkbg.checks.findings import CheckResult, Finding, NotCheckable, Severity
+from gkbg.checks.findings import (
+    Advice,
+    Change,
+    CheckResult,
+    Finding,
+    Fix,
+    NotCheckable,
+    Severity,
+)
 from gkbg.checks.rollup import RollupFunctionRule, check_rollup
 from gkbg.checks.rules import Check, FunctionRule, Rule, RuleSet, Statement
 from gkbg.checks.series import SeriesFunctionRule, SeriesResult, check_series
@@ -80,11 +88,13 @@ __all__ = [
     "FINDING_FIELDS",
     "SUMMARY_FIELDS",
     "TABLES",
+    "Advice",
     "BatchSummary",
     "Block",
     "Cell",
     "CellSpec",
     "CellState",
+    "Change",
     "Check",
     "CheckResult",
     "Column",
@@ -96,6 +106,7 @@ __all__ = [
     "EncryptedDocumentError",
     "FileResult",
     "Finding",
+    "Fix",
     "Form",
     "FormError",
     "FunctionRule",

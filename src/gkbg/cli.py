@@ -59,6 +59,7 @@ _WORDS = {
         "rollup": "汇总",
         "written": "已写出",
         "colon": "：",
+        "advice": "建议",
     },
     "en": {
         "error": "error",
@@ -72,6 +73,7 @@ _WORDS = {
         "rollup": "summary",
         "written": "written",
         "colon": ": ",
+        "advice": "advice",
     },
 }
 
@@ -237,6 +239,8 @@ def _print_result(path: Path, report: Report, result: CheckResult, lang: Lang, o
             numbers = f"  {words['expected']} {finding.expected}  {words['found']} {finding.actual}"
         out.write(f"  {_pad(label, 8)} {finding.rule}  {where}{numbers}\n")
         out.write(f"           {finding.message(lang)}\n")
+    if result.advice is not None:
+        out.write(f"  {words['advice']}{words['colon']}{result.advice.message(lang)}\n")
     out.write(f"  {summary_line(result, lang, report=report)}\n")
 
 

@@ -4,13 +4,16 @@
 A declarative rule is run by the evaluator its kind has for scope ``report``
 (`gkbg.checks.kinds`); a check written in Python by its ``evaluate`` method. Relations are
 evaluated only on printed numbers: a relation one of whose cells is blank, a placeholder,
-invalid or unread is reported as `NotCheckable`, never as a failure.
+invalid or unread is reported as `NotCheckable`, never as a failure. When a relation fails, the
+result carries the fewest cells whose other numbers would make every relation hold
+(`gkbg.checks.advice`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from gkbg.checks.advice import advise
 from gkbg.checks.context import Context
 from gkbg.checks.findings import CheckResult, Finding, NotCheckable, Severity
 from gkbg.checks.kinds import KIND_TABLE
@@ -35,7 +38,8 @@ def check(report: Report, rules: RuleSet | None = None) -> CheckResult:
             those installed through the ``gkbg.rules`` entry points.
 
     Returns:
-        The findings, errors first, and the relations that could not be checked.
+        The findings, errors first, the relations that could not be checked, and, when a
+        relation fails, the advice: the fewest cells to change (`CheckResult.advice`).
     """
     rules = RuleSet.default() if rules is None else rules
     context = Context(report)
@@ -56,4 +60,9 @@ def check(report: Report, rules: RuleSet | None = None) -> CheckResult:
             else:
                 skipped.append(outcome)
     findings.sort(key=lambda f: f.severity is not Severity.ERROR)
-    return CheckResult(tuple(findings), tuple(skipped), report.source)
+    relations = {
+        rule.id for rule in rules if isinstance(rule, Rule) and KIND_TABLE[rule.kind].relation
+    }
+    failed = any(finding.rule in relations for finding in findings)
+    advice = advise(report, rules) if failed else None
+    return CheckResult(tuple(findings), tuple(skipped), report.source, advice)

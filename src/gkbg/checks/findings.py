@@ -15,7 +15,7 @@ from gkbg.core.views import VIEWS
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-__all__ = ["CheckResult", "Finding", "NotCheckable", "Severity"]
+__all__ = ["Advice", "Change", "CheckResult", "Finding", "Fix", "NotCheckable", "Severity"]
 
 
 class Severity(str, enum.Enum):
@@ -79,6 +79,69 @@ class NotCheckable:
 
 
 @attrs.frozen
+class Change:
+    """One cell of a `Fix`: the number it prints, and the one that would make the relations hold.
+
+    Attributes:
+        cell: The cell's key.
+        label: The cell's official labels, its row's and its column's (``（七）总计/自然人``).
+        printed: The number the report prints.
+        value: The number that, with the fix's other changes, would make every relation hold.
+    """
+
+    cell: str
+    label: str
+    printed: Value
+    value: Value
+
+
+@attrs.frozen
+class Fix:
+    """Other numbers for a few cells under which every relation of the report would hold.
+
+    Advice only: the report keeps its printed numbers.
+
+    Attributes:
+        changes: The cells to change, in the form's order, with their numbers.
+        message: ``if （七）总计/自然人 were 127, every relation would hold``, in Chinese and
+            English.
+    """
+
+    changes: tuple[Change, ...]
+    message: Text
+
+    @property
+    def cells(self) -> tuple[str, ...]:
+        """The changed cells' keys."""
+        return tuple(change.cell for change in self.changes)
+
+
+@attrs.frozen
+class Advice:
+    """The likely culprit of a report whose relations fail: the fewest cells to change.
+
+    Made by `gkbg.checks.advice.advise` (`gkbg.check` attaches it to its result).
+
+    Attributes:
+        fixes: Every fix of the fewest cells found (each changes as many cells), the likelier
+            first: those changing more cells read with doubt, then more totals of a sum, then
+            in the form's order; empty when no fix of up to ``limit`` cells exists.
+        limit: The most cells a fix was searched with.
+        message: What to change, in Chinese and English: the fix, or how many fixes there are
+            and the first few, or that there is none of up to ``limit`` cells.
+    """
+
+    fixes: tuple[Fix, ...]
+    limit: int
+    message: Text
+
+    @property
+    def size(self) -> int | None:
+        """How many cells each fix changes; None when there is no fix."""
+        return len(self.fixes[0].changes) if self.fixes else None
+
+
+@attrs.frozen
 class CheckResult:
     """The outcome of checking one report: what is wrong, and what could not be checked.
 
@@ -88,11 +151,15 @@ class CheckResult:
         findings: Every finding, errors first, in the order of the checks.
         not_checkable: Relations skipped because a cell they need is missing.
         source: The report's source, for display.
+        advice: When a relation fails, the fewest cells whose other numbers would make every
+            relation hold (`Advice`); None when every relation holds, and for the results of
+            `gkbg.check_series` and `gkbg.check_rollup`.
     """
 
     findings: tuple[Finding, ...] = ()
     not_checkable: tuple[NotCheckable, ...] = ()
     source: str | None = None
+    advice: Advice | None = None
 
     def __iter__(self) -> Iterator[Finding]:
         return iter(self.findings)

@@ -5,7 +5,8 @@ Decimals travel as text (``"7730.28"``) so that no amount is ever a binary float
 JSON integers. A cell's reason for doubt (`Doubt`) is an object of its code and fields, with its
 English and Chinese sentences for readers without gkbg. Everything round-trips:
 ``from_json(to_json(report)) == report``; the JSON of gkbg 0.1, whose reasons for doubt are
-English sentences, is read too (each sentence back to its code and fields).
+English sentences, is read too (each sentence back to its code and fields). A `CheckResult`
+carries its ``advice`` only when it has one (a relation fails); without it, it reads as None.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 from cattrs.preconf.json import make_converter
 
-from gkbg.checks.findings import Finding
+from gkbg.checks.findings import CheckResult, Finding
 from gkbg.core.errors import GkbgError
 from gkbg.core.model import Report
 from gkbg.core.reasons import OTHER, REASONS, Doubt
@@ -80,6 +81,10 @@ def _structure_doubt(data: object, _: object) -> Doubt:
     raise ValueError(f"{data!r} is not a reason for doubt of gkbg")
 
 
+def _is_result(type_: object) -> bool:
+    return isinstance(type_, type) and issubclass(type_, CheckResult)
+
+
 def _make() -> cattrs.Converter:
     made = make_converter()
     made.register_unstructure_hook(Decimal, str)
@@ -90,6 +95,12 @@ def _make() -> cattrs.Converter:
     # Only a check across reports names the reports it compared.
     made.register_unstructure_hook(
         Finding, make_dict_unstructure_fn(Finding, made, reports=override(omit_if_default=True))
+    )
+    # Only a result with a failing relation carries advice; the JSON of gkbg 0.1 has none.
+    # (the results of a series and a roll-up, subclasses, keep their own fields).
+    made.register_unstructure_hook_factory(
+        _is_result,
+        lambda cls: make_dict_unstructure_fn(cls, made, advice=override(omit_if_default=True)),
     )
     return made
 

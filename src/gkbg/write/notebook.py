@@ -63,6 +63,7 @@ _WORDS = {
         "doubt": "读取存疑",
         "unread": "未能读取",
         "more": "{first} 等 {count} 个单元格",
+        "advice": "建议：",
     },
     "en": {
         "not_found": "table not found",
@@ -77,6 +78,7 @@ _WORDS = {
         "doubt": "read with doubt",
         "unread": "not read",
         "more": "{first} and {others} more",
+        "advice": "advice: ",
     },
 }
 
@@ -225,7 +227,7 @@ def _cells_td(cells: Sequence[str], words: Mapping[str, str]) -> str:
 
 
 def result_html(result: CheckResult, *, lang: Lang | None = None) -> str:
-    """A check result's findings as an HTML table, every text escaped."""
+    """A check result's findings as an HTML table, every text escaped; then its advice."""
     chosen: Lang = lang or default_lang()
     words = _WORDS[chosen]
     head = "".join(
@@ -244,9 +246,16 @@ def result_html(result: CheckResult, *, lang: Lang | None = None) -> str:
         rows.append(f'<tr class="gkbg-{finding.severity.value}">{tds}</tr>')
     summary = summary_line(result, chosen)
     title = f"{_e(result.source)}: " if result.source else ""
+    advice = (
+        f'<p class="gkbg-advice">{_e(words["advice"] + result.advice.message(chosen))}</p>'
+        if result.advice is not None
+        else ""
+    )
     return (
         f'{_STYLE}<div class="gkbg"><p>{title}{_e(summary)}</p>'
-        f'<table class="gkbg-findings"><tr>{head}</tr>\n' + "\n".join(rows) + "\n</table></div>"
+        f'<table class="gkbg-findings"><tr>{head}</tr>\n'
+        + "\n".join(rows)
+        + f"\n</table>{advice}</div>"
     )
 
 
