@@ -267,6 +267,28 @@ def _grid_rows(tokens: Sequence[Token]) -> list[tuple[tuple[int, int], _Row]]:
     return list(rows.items())
 
 
+def _captions(tokens: Sequence[Token]) -> dict[int, Token]:
+    """The text just before each table: the last narrative token between it and the last table.
+
+    A converter that cuts a statutory table into small tables prints the row each one holds as
+    a heading over it (### 行政复议, ### （一）予以公开).
+    """
+    captions: dict[int, Token] = {}
+    last: Token | None = None
+    seen: set[int] = set()
+    for token in tokens:
+        table = token.location.table_index
+        if token.cell and table is not None:
+            if table not in seen:
+                seen.add(table)
+                if last is not None:
+                    captions[table] = last
+            last = None
+        elif not token.cell and token.kind is TokenKind.TEXT:
+            last = token
+    return captions
+
+
 def _same(a: Token, b: Token) -> bool:
     # The same text reads the same; only different texts need normalising to compare.
     return a.text == b.text or nfkc(a.text).strip() == nfkc(b.text).strip()
@@ -315,8 +337,20 @@ class _GridReader:
         self.unread: dict[int, Doubt] = {}
         self.unplaced: dict[int, Doubt] = {}
         self.rows: set[str] = set()
+        self.captions: dict[int, Token] = {}
+        self._caption: tuple[str, Token] | None = None
 
     # Rows.
+
+    def _caption_row(self, table: int) -> tuple[str, Token] | None:
+        """The form row a table's caption names wholly, with the caption."""
+        caption = self.captions.get(table)
+        if caption is None:
+            return None
+        found = self.row_labels.match(caption.text)
+        if found is None or found.partial or found.target.startswith(_GROUP):
+            return None
+        return found.target, caption
 
     def _is_header(self, cells: _Row, header: _Header | None, *, in_band: bool) -> bool:
         """Column labels and no number; after a data row, column labels over the values."""
@@ -351,6 +385,14 @@ class _GridReader:
         for (table_index, row_index), cells in rows:
             if table_index != table:
                 table, groups, pending = table_index, {}, []
+                self._caption = self._caption_row(table_index)
+                if self._caption is not None and self.form.across:
+                    # Over a table printed across, a caption naming a row stands for the row
+                    # label over all its columns (the form's label: the caption may word it
+                    # differently, 行政诉讼（复议后起诉） for 复议后起诉).
+                    key, caption = self._caption
+                    label = Token(self.row_label_of[key], TokenKind.TEXT, location=caption.location)
+                    pending.append({min(cells, default=0): label})
             if self._is_header(cells, header, in_band=header is None or bool(pending)):
                 pending.append(cells)
                 header = _Header(pending, self.roles)
@@ -397,7 +439,10 @@ class _GridReader:
             if key is not None:
                 break
         else:
-            return self._has_value(cells, header)
+            key = self._captioned(labels[-1][1])
+            if key is None:
+                return self._has_value(cells, header)
+            leaf_col = labels[-1][0]
         self.rows.add(key)
         right = {c: t for c, t in cells.items() if c > leaf_col}
         if self._lines_up(right, header, leaf_col):
@@ -405,6 +450,19 @@ class _GridReader:
         else:
             self._place_in_order(key, right, header, where)
         return True
+
+    def _captioned(self, leaf: Token) -> str | None:
+        """The row the table's caption names, when the row's own label is the caption's end.
+
+        (### （一）予以公开 over a table whose row is labelled 予以公开.)
+        """
+        if self._caption is None:
+            return None
+        key, caption = self._caption
+        text = label_key(leaf.text)
+        if not text or not label_key(caption.text).endswith(text):
+            return None
+        return key
 
     @staticmethod
     def _has_value(cells: _Row, header: _Header) -> bool:
@@ -519,17 +577,15 @@ class _GridReader:
     ) -> None:
         columns = self.columns_of[key]
         cells = [
-            t for c, t in sorted(right.items()) if c >= header.first or t.kind is TokenKind.VALUE
+            (c, t)
+            for c, t in sorted(right.items())
+            if c >= header.first or t.kind is TokenKind.VALUE
         ]
-        first_position = {column: header.first_position(column) for column in columns}
-        ordered = sorted(
-            columns,
-            key=lambda column: (first_position[column] is None, first_position[column] or 0),
-        )
         label = self.row_label_of[key]
         if len(cells) == len(columns):
+            ordered = _in_order(columns, cells, header)
             reason = Doubt.of("grid.misaligned", label=label)
-            for column_key, token in zip(ordered, cells, strict=True):
+            for column_key, (_, token) in zip(ordered, cells, strict=True):
                 index = self.index[key, column_key]
                 self.candidates.setdefault(index, []).append(
                     _Candidate(token, exact=False, row=where, reasons=(reason,))
@@ -589,6 +645,33 @@ class _GridReader:
         return GridReading(placed, dict(self.unread), unplaced, len(self.rows))
 
 
+def _in_order(
+    columns: tuple[str, ...], cells: list[tuple[int, Token]], header: _Header
+) -> tuple[str, ...]:
+    """The form columns of a row's cells, one per cell, to read them in order.
+
+    Labels first, then order: the form's order of the columns when every cell whose own
+    header names a column of the form falls in that column (总计 among headers 数据1…数据6 that
+    name none), else the order the header prints the columns in (a row shifted against its
+    header).
+    """
+    fits = True
+    for column_key, (c, _) in zip(columns, cells, strict=True):
+        named = header.column(c)
+        if named is None or named[0] not in {_OTHER, column_key}:
+            fits = False
+            break
+    if fits:
+        return columns
+    first_position = {column: header.first_position(column) for column in columns}
+    return tuple(
+        sorted(
+            columns,
+            key=lambda column: (first_position[column] is None, first_position[column] or 0),
+        )
+    )
+
+
 def _differ(candidates: list[_Candidate]) -> bool:
     """Whether positions the form declares as one cell print different things."""
     if len(candidates) == 1:
@@ -637,6 +720,7 @@ def read_grid(tokens: Sequence[Token], form: TableForm) -> GridReading | None:
     if not rows:  # no token has a grid position (the text formats): no row can be found
         return None
     reader = _GridReader(form)
+    reader.captions = _captions(tokens)
     reader.read(rows)
     if not reader.rows:
         return None
