@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Write a report in the official layout: HTML, pipe or flat text, Word .docx, PDF.
+"""Write a report in the official layout: HTML, pipe or flat text, Word .docx, PDF; markdown.
 
 Agencies can produce their report tables from data, and tests can feed what gkbg writes back
 to `gkbg.parse`. Every renderer writes a whole report: the title with the year and the agency,
@@ -43,7 +43,17 @@ if TYPE_CHECKING:
     from gkbg.core.model import Cell, Report
     from gkbg.core.schema import Block, Row, TableForm
 
-__all__ = ["Placed", "RenderError", "by_row", "docx", "grid", "html", "pdf", "text"]
+__all__ = [
+    "Placed",
+    "RenderError",
+    "by_row",
+    "docx",
+    "grid",
+    "html",
+    "markdown",
+    "pdf",
+    "text",
+]
 
 
 class RenderError(GkbgError, RuntimeError):
@@ -398,6 +408,131 @@ def text(
                 printed = " ".join(cell.text for cell in row if cell.text)
                 if printed:
                     lines.append(printed)
+    return "\n".join(lines) + "\n"
+
+
+# --- markdown -------------------------------------------------------------------------------
+
+
+def _md_row(cells: Sequence[str]) -> str:
+    return "| " + " | ".join(cell.replace("|", "\\|").replace("\n", "") for cell in cells) + " |"
+
+
+def _md_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    return [_md_row(header), "|" + "---|" * len(header), *map(_md_row, rows)]
+
+
+def _md_down(
+    report: Report,
+    table: TableForm,
+    labels: Callable[[str], str],
+    *,
+    generic: bool,
+    split: bool,
+    repeat: bool,
+    footer: str | None,
+) -> list[str]:
+    lines: list[str] = []
+    for block in table.blocks:
+        if block.caption:
+            lines += [f"### {labels(block.caption)}", ""]
+        names = [labels(column.label) for column in block.columns]
+        if generic and len(names) > 2:
+            # A converter's own names for the columns; the last (总计) keeps its label.
+            names = [*(f"数据{n}" for n in range(1, len(names))), names[-1]]
+        header = [labels(block.header or "项目"), *names]
+        rows: list[list[str]] = []
+        for row in block.rows:
+            label = labels(row.label)
+            if row.group:
+                label = labels(row.group) + label
+            cells = [_printed(report.cell(f"{table.key}.{row.key}.{c.key}")) for c in block.columns]
+            rows.append([label, *cells])
+        if split:
+            for row_cells in rows:
+                lines += [f"### {row_cells[0]}", *_md_table(header, [row_cells]), ""]
+            continue
+        middle = len(rows) // 2
+        body: list[list[str]] = []
+        for position, row_cells in enumerate(rows):
+            if position == middle and position:
+                if footer is not None:
+                    body.append([footer, *([""] * len(block.columns))])
+                if repeat:
+                    body.append(header)
+            body.append(row_cells)
+        lines += [*_md_table(header, body), ""]
+    return lines
+
+
+def _md_across(report: Report, table: TableForm, labels: Callable[[str], str]) -> list[str]:
+    """A table printed across as converters give it: a heading and a small table per row."""
+    lines: list[str] = []
+    for block in table.blocks:
+        header = [labels(column.label) for column in block.columns]
+        for row in block.rows:
+            name = labels(row.label)
+            if row.group and row.group != row.label:
+                name = f"{labels(row.group)}（{name}）"
+            values = [
+                _printed(report.cell(f"{table.key}.{row.key}.{c.key}")) for c in block.columns
+            ]
+            lines += [f"### {name}", *_md_table(header, [values]), ""]
+    return lines
+
+
+def markdown(
+    report: Report,
+    *,
+    generic_headers: bool = False,
+    split: bool = False,
+    repeat_header: bool = False,
+    footer: str | None = None,
+    labels: Callable[[str], str] | None = None,
+) -> str:
+    """The report as a PDF-to-markdown converter writes it: headings and GFM pipe tables.
+
+    Pipe tables merge no cells: each block of a table printed down is one table, a header row
+    and a row per form row (its label after its group's); a table printed across (四) is a
+    heading and a one-row table per form row. The options give the shapes converters make:
+
+    Args:
+        report: The report.
+        generic_headers: Name the value columns 数据1, 数据2, … (the last keeps its label).
+        split: Print each row of a table printed down as its own table under a heading.
+        repeat_header: Repeat a block's header row halfway down its table.
+        footer: A page footer (``— 5 —``) printed as a row halfway down each block's table.
+        labels: Rewrites each label (as for the other renderers).
+
+    Raises:
+        RenderError: No table of the report has a known form.
+    """
+    chosen = labels or _same
+    lines: list[str] = []
+    for kind, content in _pieces(report, chosen):
+        if kind == "title":
+            lines += [f"# {content}", ""]
+        elif kind == "heading":
+            lines += [f"## {content}", ""]
+        elif kind == "paragraph":
+            lines += [content, ""]
+        else:
+            variant = report.table(content).variant
+            if variant is None:  # (`_pieces` gives only tables of a known form)
+                continue
+            table = form(variant).table(content)
+            if table.across:
+                lines += _md_across(report, table, chosen)
+            else:
+                lines += _md_down(
+                    report,
+                    table,
+                    chosen,
+                    generic=generic_headers,
+                    split=split,
+                    repeat=repeat_header,
+                    footer=footer,
+                )
     return "\n".join(lines) + "\n"
 
 

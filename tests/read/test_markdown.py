@@ -1,0 +1,140 @@
+"""The markdown reader: detection, pipe and HTML tables as grids, and converter shapes read back."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import gkbg
+from gkbg import render
+from gkbg.read.markdown import MarkdownParser
+from gkbg.read.registry import default_registry, parse_layout
+from gkbg.testing import reports
+from tests.helpers import FIXTURES, SEEDS
+
+SHUYANG = FIXTURES / "corpus" / "shuyang-county-2025.md"
+
+TABLE = """# 某县人民政府2021年政府信息公开工作年度报告
+
+## 四、政府信息公开行政复议、行政诉讼情况
+
+| 项目 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |
+|---|---|---|---|---|---|
+| 行政复议 | 1 | 2 | 3 | 4 | 10 |
+"""
+
+
+def _detect(data: bytes) -> str:
+    return default_registry().detect(gkbg.Input(data, "x")).name
+
+
+def test_detects_pipe_tables_and_headings() -> None:
+    assert _detect(TABLE.encode()) == "markdown"
+    assert _detect(SHUYANG.read_bytes()) == "markdown"
+    assert gkbg.parse(SHUYANG).format == "markdown"
+
+
+def test_html_tables_under_markdown_headings_are_markdown() -> None:
+    data = "## 四、政府信息公开行政复议、行政诉讼情况\n\n<table><tr><td>1</td></tr></table>\n"
+    assert _detect(data.encode()) == "markdown"
+
+
+def test_does_not_steal_pipe_text_html_or_flat_text() -> None:
+    for seed in SEEDS:
+        assert MarkdownParser().sniff(gkbg.Input(seed.read_bytes(), seed.name)) == 0.0
+    page = b"<!DOCTYPE html><html><body><h1>x</h1><table><tr><td>1</td></tr></table></body></html>"
+    assert _detect(page) == "html"
+    assert MarkdownParser().sniff(gkbg.Input("一、总体情况\n正文 | 不是表格".encode(), "x")) == 0.0
+    assert MarkdownParser().sniff(gkbg.Input(b"\x00\x01\x02binary", "x")) == 0.0
+
+
+def test_pipe_cells_carry_their_grid_and_line() -> None:
+    layout = parse_layout(TABLE, format="markdown")
+    cells = [token for token in layout.tokens if token.cell]
+    assert [token.text for token in cells[:2]] == ["项目", "结果维持"]
+    value = next(token for token in cells if token.text == "10")
+    where = value.location
+    assert (where.table_index, where.row_index, where.col_index) == (0, 1, 5)
+    assert where.line == 7
+    assert where.start is not None
+    assert where.end is not None
+    assert layout.text[where.start : where.end] == "10"
+    heading = next(token for token in layout.tokens if not token.cell)
+    assert heading.text == "某县人民政府2021年政府信息公开工作年度报告"
+    assert heading.location.line == 1
+
+
+def test_a_turned_table_is_read_by_its_labels() -> None:
+    report = gkbg.parse(TABLE, format="markdown")
+    assert report.cell("appeals.reconsideration.upheld").value == 1
+    assert report.cell("appeals.reconsideration.total").value == 10
+    assert not report.cell("appeals.reconsideration.total").uncertain
+
+
+def test_html_table_inside_markdown_is_read_by_the_html_reader() -> None:
+    rows = "".join(
+        f"<tr><td>{label}</td><td>{a}</td><td>{b}</td><td>{c}</td><td>{d}</td><td>{t}</td></tr>"
+        for label, a, b, c, d, t in [("行政复议", 1, 2, 3, 4, 10)]
+    )
+    text = (
+        "## 四、政府信息公开行政复议、行政诉讼情况\n\n<table>\n"
+        "<tr><td>项目</td><td>结果维持</td><td>结果纠正</td><td>其他结果</td><td>尚未审结</td>"
+        f"<td>总计</td></tr>\n{rows}\n</table>\n"
+    )
+    layout = parse_layout(text)
+    assert layout.format == "markdown"
+    cell = next(token for token in layout.tokens if token.text == "10")
+    assert cell.location.line == 3
+    assert cell.location.col_index == 5
+    assert gkbg.parse(text).cell("appeals.reconsideration.total").value == 10
+
+
+def test_shuyang_generic_headers_are_read_in_the_forms_order_and_say_so() -> None:
+    report = gkbg.parse(SHUYANG)
+    cell = report.cell("applications.received.natural_person")
+    assert cell.value == 705
+    assert [doubt.code for doc in [cell] for doubt in doc.uncertain] == ["grid.misaligned"]
+    assert report.cell("applications.received.total").value == 713
+    # The rows under the bogus header (本年新收件数 … 予以公开 …) keep the positional order.
+    assert report.cell("applications.total.legal_service").value == 5
+    assert report.cell("applications.carried_forward.natural_person").value == 31
+    # Table 四 from three small tables, each named by the heading over it.
+    assert report.cell("appeals.litigation_after_reconsideration.other").value == 1
+    assert report.cell("active.fees.amount").value == Decimal("4068.208")
+    assert not any(cell.state is gkbg.CellState.INVALID for cell in report.iter_cells())
+
+
+def _same_or_flagged(original: gkbg.Report, parsed: gkbg.Report) -> list[str]:
+    """The keys of cells read silently wrong: another value, and no doubt said."""
+    wrong = []
+    for cell in original.iter_cells():
+        got = parsed.cell(cell.key)
+        if got.uncertain:
+            continue
+        if got.value != cell.value or got.state is not cell.state:
+            wrong.append(f"{cell.key}: {cell.value} read as {got.value} ({got.state})")
+    return wrong
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    reports(),
+    st.booleans(),
+    st.booleans(),
+    st.booleans(),
+    st.sampled_from([None, "— 5 —", "- 12 -"]),
+)
+def test_converter_markdown_reads_back_or_flags(
+    report: gkbg.Report, generic: bool, split: bool, repeat: bool, footer: str | None
+) -> None:
+    text = render.markdown(
+        report, generic_headers=generic, split=split, repeat_header=repeat, footer=footer
+    )
+    parsed = gkbg.parse(text)
+    assert parsed.format == "markdown"
+    assert _same_or_flagged(report, parsed) == []
+    if not generic:
+        # Labels alone place every cell: nothing needs a doubt.
+        assert [c.key for c in parsed.iter_cells() if c.uncertain] == []
