@@ -138,3 +138,18 @@ def test_converter_markdown_reads_back_or_flags(
     if not generic:
         # Labels alone place every cell: nothing needs a doubt.
         assert [c.key for c in parsed.iter_cells() if c.uncertain] == []
+
+
+def test_rows_after_a_page_footer_are_read_under_the_header_in_force() -> None:
+    text = SHUYANG.read_text(encoding="utf-8").replace(
+        "| 4. 保护第三方合法权益 | 2 | 0 | 0 | 0 | 0 | 0 | 2 |\n",
+        "| 4. 保护第三方合法权益 | 2 | 0 | 0 | 0 | 0 | 0 | 2 |\n— 5 —\n",
+    )
+    layout = parse_layout(text)
+    row = next(token for token in layout.tokens if token.text == "5. 属于三类内部事务信息")
+    assert row.cell
+    assert row.location.row_index == 0
+    report = gkbg.parse(text)
+    assert report.cell("applications.denied.internal_affairs.natural_person").value == 13
+    assert report.cell("applications.denied.query_matters.total").value == 9
+    assert gkbg.parse(SHUYANG).cells() == report.cells()

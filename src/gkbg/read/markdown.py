@@ -42,6 +42,8 @@ _HTML_PAGE = regex.compile(r"^\s*<(?:!doctype\s+html|html)\b", regex.IGNORECASE)
 _WORD = regex.compile(r"\S+")
 # Emphasis marks around a word (``**总计**``) are markup, not text.
 _EMPHASIS = regex.compile(r"^[*_]{1,3}|[*_]{1,3}$")
+# A table row: a line that opens and closes with ``|`` and holds a cell boundary between.
+_ROW = regex.compile(r"^[ \t]*\|.*\|.*\|[ \t]*$")
 # A cell boundary: a ``|`` not escaped with a backslash.
 _PIPE = regex.compile(r"(?<!\\)\|")
 
@@ -130,6 +132,10 @@ class _Reader:
                 and "|" in lines[number + 1][1]
             ):
                 number = self._pipe_table(number)
+            elif _ROW.match(line):
+                # Rows with no header line: a table cut by a page footer or a page break
+                # (``— 5 —`` between two rows), read as a table of its own.
+                number = self._pipe_table(number, header=False)
             elif _TABLE_OPEN.search(line):
                 number = self._html_table(number)
             else:
@@ -159,13 +165,19 @@ class _Reader:
             kind = token_kind(word, cell=False)
             self._add(Token(word, kind, location=self._location(number, start, end)))
 
-    def _pipe_table(self, number: int) -> int:
-        """Read the pipe table whose header line is line ``number``; the line after it."""
+    def _pipe_table(self, number: int, *, header: bool = True) -> int:
+        """Read the pipe table that opens on line ``number``; the line after it.
+
+        With a header, line ``number`` is the header and the next the separator; without, the
+        table is its rows from line ``number`` on.
+        """
         table = self.tables
         self.tables += 1
-        self._pipe_row(number, table, 0)
-        row = 1
-        number += 2
+        row = 0
+        if header:
+            self._pipe_row(number, table, 0)
+            row = 1
+            number += 2
         while number < len(self.lines):
             line = self.lines[number][1]
             if not line.strip() or "|" not in line:

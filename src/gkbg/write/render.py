@@ -452,16 +452,16 @@ def _md_down(
             for row_cells in rows:
                 lines += [f"### {row_cells[0]}", *_md_table(header, [row_cells]), ""]
             continue
-        middle = len(rows) // 2
-        body: list[list[str]] = []
-        for position, row_cells in enumerate(rows):
-            if position == middle and position:
-                if footer is not None:
-                    body.append([footer, *([""] * len(block.columns))])
-                if repeat:
-                    body.append(header)
-            body.append(row_cells)
-        lines += [*_md_table(header, body), ""]
+        middle = len(rows) // 2 if len(rows) > 1 else len(rows)
+        body = rows[:middle]
+        rest = rows[middle:]
+        if repeat and rest:
+            rest = [header, *rest]
+        table_lines = _md_table(header, body)
+        if footer is not None and rest:
+            # A page footer the converter left between two rows, on a line of its own.
+            table_lines.append(footer)
+        lines += [*table_lines, *map(_md_row, rest), ""]
     return lines
 
 
@@ -501,7 +501,8 @@ def markdown(
         generic_headers: Name the value columns 数据1, 数据2, … (the last keeps its label).
         split: Print each row of a table printed down as its own table under a heading.
         repeat_header: Repeat a block's header row halfway down its table.
-        footer: A page footer (``— 5 —``) printed as a row halfway down each block's table.
+        footer: A page footer (``— 5 —``) printed on a line of its own halfway down each
+            block's table, which goes on after it without a header.
         labels: Rewrites each label (as for the other renderers).
 
     Raises:
