@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Literal
 
 import attrs
 import lxml.etree  # type: ignore[import-untyped,unused-ignore]
+import regex
 
 from gkbg.core.errors import GkbgError
 from gkbg.core.limits import Limits
@@ -414,6 +415,11 @@ def text(
 # --- markdown -------------------------------------------------------------------------------
 
 
+_ORDINAL = regex.compile(
+    r"^(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+[.．、])"
+)
+
+
 def _md_row(cells: Sequence[str]) -> str:
     return "| " + " | ".join(cell.replace("|", "\\|").replace("\n", "") for cell in cells) + " |"
 
@@ -449,8 +455,11 @@ def _md_down(
             cells = [_printed(report.cell(f"{table.key}.{row.key}.{c.key}")) for c in block.columns]
             rows.append([label, *cells])
         if split:
-            for row_cells in rows:
-                lines += [f"### {row_cells[0]}", *_md_table(header, [row_cells]), ""]
+            for row, row_cells in zip(block.rows, rows, strict=True):
+                # The heading names the row; the row itself often loses its number.
+                short = _ORDINAL.sub("", labels(row.label))
+                named = [short or row_cells[0], *row_cells[1:]]
+                lines += [f"### {row_cells[0]}", *_md_table(header, [named]), ""]
             continue
         middle = len(rows) // 2 if len(rows) > 1 else len(rows)
         body = rows[:middle]
@@ -499,7 +508,9 @@ def markdown(
     Args:
         report: The report.
         generic_headers: Name the value columns 数据1, 数据2, … (the last keeps its label).
-        split: Print each row of a table printed down as its own table under a heading.
+        split: Print each row of a table printed down as its own table under a heading that
+            names it; the row's own label loses its group and its number (（一）予以公开 over
+            予以公开).
         repeat_header: Repeat a block's header row halfway down its table.
         footer: A page footer (``— 5 —``) printed on a line of its own halfway down each
             block's table, which goes on after it without a header.
