@@ -34,7 +34,9 @@ _SEPARATOR = regex.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?
 _SEPARATOR_ANY = regex.compile(
     r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$", regex.MULTILINE
 )
-_HEADING = regex.compile(r"^[ \t]{0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
+_HEADING = regex.compile(r"[ \t]{0,3}#{1,6}[ \t]+")
+# A heading's closing ``#``s, after a space.
+_CLOSING = regex.compile(r"[ \t]+#+$")
 _HEADING_ANY = regex.compile(r"^[ \t]{0,3}#{1,6}[ \t]+\S", regex.MULTILINE)
 _TABLE_OPEN = regex.compile(r"<table\b", regex.IGNORECASE)
 _TABLE_CLOSE = regex.compile(r"</table\s*>", regex.IGNORECASE)
@@ -42,10 +44,14 @@ _HTML_PAGE = regex.compile(r"^\s*<(?:!doctype\s+html|html)\b", regex.IGNORECASE)
 _WORD = regex.compile(r"\S+")
 # Emphasis marks around a word (``**总计**``) are markup, not text.
 _EMPHASIS = regex.compile(r"^[*_]{1,3}|[*_]{1,3}$")
-# A table row: a line that opens and closes with ``|`` and holds a cell boundary between.
-_ROW = regex.compile(r"^[ \t]*\|.*\|.*\|[ \t]*$")
 # A cell boundary: a ``|`` not escaped with a backslash.
 _PIPE = regex.compile(r"(?<!\\)\|")
+
+
+def _is_row(line: str) -> bool:
+    """Whether a line is a table row: it opens and closes with ``|``, a boundary between."""
+    body = line.strip(" \t")
+    return len(body) > 2 and body[0] == "|" and body[-1] == "|" and "|" in body[1:-1]
 
 
 class MarkdownParser:
@@ -132,7 +138,7 @@ class _Reader:
                 and "|" in lines[number + 1][1]
             ):
                 number = self._pipe_table(number)
-            elif _ROW.match(line):
+            elif _is_row(line):
                 # Rows with no header line: a table cut by a page footer or a page break
                 # (``— 5 —`` between two rows), read as a table of its own.
                 number = self._pipe_table(number, header=False)
@@ -146,12 +152,15 @@ class _Reader:
         offset, line = self.lines[number]
         heading = _HEADING.match(line)
         if heading is not None:
-            start, end = heading.span(2)
+            body = line.rstrip(" \t")
+            closing = _CLOSING.search(body, heading.end())
+            if closing is not None:
+                body = body[: closing.start()]
+            start, end = heading.end(), len(body)
             if start < end:
-                piece = line[start:end].strip()
                 self._add(
                     Token(
-                        piece,
+                        body[start:end],
                         TokenKind.TEXT,
                         location=self._location(number, offset + start, offset + end),
                     )
