@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Literal
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -121,13 +122,17 @@ def _same_or_flagged(original: gkbg.Report, parsed: gkbg.Report) -> list[str]:
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     reports(),
-    st.booleans(),
+    st.sampled_from([False, True, "all"]),
     st.booleans(),
     st.booleans(),
     st.sampled_from([None, "— 5 —", "- 12 -"]),
 )
 def test_converter_markdown_reads_back_or_flags(
-    report: gkbg.Report, generic: bool, split: bool, repeat: bool, footer: str | None
+    report: gkbg.Report,
+    generic: bool | Literal["all"],
+    split: bool,
+    repeat: bool,
+    footer: str | None,
 ) -> None:
     text = render.markdown(
         report, generic_headers=generic, split=split, repeat_header=repeat, footer=footer
@@ -153,3 +158,14 @@ def test_rows_after_a_page_footer_are_read_under_the_header_in_force() -> None:
     assert report.cell("applications.denied.internal_affairs.natural_person").value == 13
     assert report.cell("applications.denied.query_matters.total").value == 9
     assert gkbg.parse(SHUYANG).cells() == report.cells()
+
+
+def test_a_first_row_of_words_that_are_no_labels_is_a_header() -> None:
+    """Headers 数据1…数据7 with no 总计: the values are placed in the form's order, with doubt."""
+    text = SHUYANG.read_text(encoding="utf-8").replace("| 数据6 | 总计 |", "| 数据6 | 数据7 |")
+    report = gkbg.parse(text)
+    assert report.cells() == gkbg.parse(SHUYANG).cells()
+    cell = report.cell("applications.received.total")
+    assert cell.value == 713
+    assert [doubt.code for doubt in cell.uncertain] == ["grid.misaligned"]
+    assert not any(cell.state is gkbg.CellState.INVALID for cell in report.iter_cells())

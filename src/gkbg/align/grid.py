@@ -363,6 +363,25 @@ class _GridReader:
                 return True
         return False
 
+    def _is_generic_header(self, cells: _Row, *, first: bool) -> bool:
+        """A table's first row naming its columns in words that are no labels of the form.
+
+        (类别 | 数据1 | 数据2 | …, as converters name the columns.) Its words are no values;
+        the cells under it are placed in the form's order of the columns, with doubt.
+        """
+        if not first:
+            return False
+        printed = [(c, t) for c, t in sorted(cells.items()) if t.text]
+        if len(printed) < 2 or any(t.kind is not TokenKind.TEXT for _, t in printed):
+            return False
+        for position, (_, token) in enumerate(printed):
+            role = self.roles.match(token.text)
+            if role is None:
+                continue
+            if position or role.target.startswith(("row:", "col:")):
+                return False
+        return self.row_labels.match(printed[0][1].text) is None
+
     def _identify(self, leaf: Token, context: list[str]) -> str | None:
         found = self.row_labels.match(leaf.text)
         if found is not None and not found.target.startswith(_GROUP):
@@ -382,9 +401,11 @@ class _GridReader:
         pending: list[_Row] = []
         groups: dict[int, str] = {}
         table: int | None = None
+        first_row = 0
         for (table_index, row_index), cells in rows:
             if table_index != table:
                 table, groups, pending = table_index, {}, []
+                first_row = row_index
                 self._caption = self._caption_row(table_index)
                 if self._caption is not None and self.form.across:
                     # Over a table printed across, a caption naming a row stands for the row
@@ -393,7 +414,9 @@ class _GridReader:
                     key, caption = self._caption
                     label = Token(self.row_label_of[key], TokenKind.TEXT, location=caption.location)
                     pending.append({min(cells, default=0): label})
-            if self._is_header(cells, header, in_band=header is None or bool(pending)):
+            if self._is_header(
+                cells, header, in_band=header is None or bool(pending)
+            ) or self._is_generic_header(cells, first=not pending and row_index == first_row):
                 pending.append(cells)
                 header = _Header(pending, self.roles)
                 continue

@@ -433,7 +433,7 @@ def _md_down(
     table: TableForm,
     labels: Callable[[str], str],
     *,
-    generic: bool,
+    generic: bool | Literal["all"],
     split: bool,
     repeat: bool,
     footer: str | None,
@@ -443,7 +443,9 @@ def _md_down(
         if block.caption:
             lines += [f"### {labels(block.caption)}", ""]
         names = [labels(column.label) for column in block.columns]
-        if generic and len(names) > 2:
+        if generic == "all" and len(names) > 1:
+            names = [f"数据{n}" for n in range(1, len(names) + 1)]
+        elif generic and len(names) > 2:
             # A converter's own names for the columns; the last (总计) keeps its label.
             names = [*(f"数据{n}" for n in range(1, len(names))), names[-1]]
         header = [labels(block.header or "项目"), *names]
@@ -493,7 +495,7 @@ def _md_across(report: Report, table: TableForm, labels: Callable[[str], str]) -
 def markdown(
     report: Report,
     *,
-    generic_headers: bool = False,
+    generic_headers: bool | Literal["all"] = False,
     split: bool = False,
     repeat_header: bool = False,
     footer: str | None = None,
@@ -507,7 +509,8 @@ def markdown(
 
     Args:
         report: The report.
-        generic_headers: Name the value columns 数据1, 数据2, … (the last keeps its label).
+        generic_headers: Name the value columns 数据1, 数据2, … (the last keeps its label;
+            ``"all"``: the last too).
         split: Print each row of a table printed down as its own table under a heading that
             names it; the row's own label loses its group and its number (（一）予以公开 over
             予以公开).
