@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -119,28 +119,27 @@ def _same_or_flagged(original: gkbg.Report, parsed: gkbg.Report) -> list[str]:
     return wrong
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    reports(),
-    st.sampled_from([False, True, "all"]),
-    st.booleans(),
-    st.booleans(),
-    st.sampled_from([None, "— 5 —", "- 12 -"]),
+_OPTIONS = st.fixed_dictionaries(
+    {
+        "generic_headers": st.sampled_from([False, True, "all"]),
+        "split": st.booleans(),
+        "repeat_header": st.booleans(),
+        "footer": st.sampled_from([None, "— 5 —", "- 12 -"]),
+        "broken_labels": st.booleans(),
+    }
 )
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(reports(), _OPTIONS)
 def test_converter_markdown_reads_back_or_flags(
-    report: gkbg.Report,
-    generic: bool | Literal["all"],
-    split: bool,
-    repeat: bool,
-    footer: str | None,
+    report: gkbg.Report, options: dict[str, Any]
 ) -> None:
-    text = render.markdown(
-        report, generic_headers=generic, split=split, repeat_header=repeat, footer=footer
-    )
+    text = render.markdown(report, **options)
     parsed = gkbg.parse(text)
     assert parsed.format == "markdown"
     assert _same_or_flagged(report, parsed) == []
-    if not generic:
+    if not options["generic_headers"] and not options["broken_labels"]:
         # Labels alone place every cell: nothing needs a doubt.
         assert [c.key for c in parsed.iter_cells() if c.uncertain] == []
 
@@ -169,3 +168,18 @@ def test_a_first_row_of_words_that_are_no_labels_is_a_header() -> None:
     assert cell.value == 713
     assert [doubt.code for doubt in cell.uncertain] == ["grid.misaligned"]
     assert not any(cell.state is gkbg.CellState.INVALID for cell in report.iter_cells())
+
+
+def test_a_label_broken_over_two_rows_is_read_as_one() -> None:
+    """A cut label over empty cells is held for the next row, whose label completes it."""
+    text = SHUYANG.read_text(encoding="utf-8").replace(
+        "| 2. 申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 | 7 |",
+        "| 2. 申请人逾期未按收费通知要求缴纳 |  |  |  |  |  |  |  |\n"
+        "| 费用、行政机关不再处理其政府信息公开申请 | 7 |",
+    )
+    report = gkbg.parse(text)
+    assert report.cells() == gkbg.parse(SHUYANG).cells()
+    cell = report.cell("applications.other.no_fee.total")
+    assert cell.value == 7
+    assert cell.location is not None
+    assert cell.location.row_index == 2

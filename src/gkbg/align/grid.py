@@ -326,6 +326,17 @@ def _form_maps(form: TableForm) -> _FormMaps:
     return index, columns_of, label_of, row_label_of, tuple(spans.items())
 
 
+class _Held(NamedTuple):
+    """A row whose label is cut short and which prints nothing, held for the next row."""
+
+    col: int
+    leaf: Token
+    key: str
+    cells: _Row
+    header: _Header
+    where: tuple[int, int]
+
+
 class _GridReader:
     def __init__(self, form: TableForm) -> None:
         self.form = form
@@ -339,6 +350,7 @@ class _GridReader:
         self.rows: set[str] = set()
         self.captions: dict[int, Token] = {}
         self._caption: tuple[str, Token] | None = None
+        self._dangling: _Held | None = None
 
     # Rows.
 
@@ -417,6 +429,8 @@ class _GridReader:
             if self._is_header(
                 cells, header, in_band=header is None or bool(pending)
             ) or self._is_generic_header(cells, first=not pending and row_index == first_row):
+                self._flush(self._dangling)
+                self._dangling = None
                 pending.append(cells)
                 header = _Header(pending, self.roles)
                 continue
@@ -424,14 +438,18 @@ class _GridReader:
                 pending.append(cells)
                 continue
             where = (table_index, row_index)
+            held, self._dangling = self._dangling, None
             if self.form.across and not self._labelled(cells, header):
+                self._flush(held)
                 data = self._read_across(cells, header, where)
             else:
-                data = self._read_down(cells, header, groups, where)
+                data = self._read_down(cells, header, groups, where, held)
             if data:
                 pending = []
             else:
                 pending.append(cells)
+        self._flush(self._dangling)
+        self._dangling = None
 
     def _labelled(self, cells: _Row, header: _Header) -> bool:
         """Whether a row has a row label left of the values (a table printed across, turned)."""
@@ -443,7 +461,12 @@ class _GridReader:
         return False
 
     def _read_down(
-        self, cells: _Row, header: _Header, groups: dict[int, str], where: tuple[int, int]
+        self,
+        cells: _Row,
+        header: _Header,
+        groups: dict[int, str],
+        where: tuple[int, int],
+        held: _Held | None = None,
     ) -> bool:
         labels = sorted(
             (c, t) for c, t in cells.items() if c < header.first and t.kind is TokenKind.TEXT
@@ -453,6 +476,7 @@ class _GridReader:
             for deeper in [d for d in groups if d > c]:
                 del groups[deeper]
         if not labels:
+            self._flush(held)
             return self._has_value(cells, header)
         # The label is the rightmost text that names a row: a 单位 or 说明 column may stand
         # between it and the values.
@@ -462,17 +486,53 @@ class _GridReader:
             if key is not None:
                 break
         else:
-            key = self._captioned(labels[-1][1])
+            leaf_col, leaf = labels[-1]
+            key = self._continued(held, leaf_col, leaf)
+            if key is not None:
+                held = None
+            else:
+                key = self._captioned(leaf)
             if key is None:
+                self._flush(held)
                 return self._has_value(cells, header)
-            leaf_col = labels[-1][0]
+        self._flush(held)
+        cut = self.row_labels.match(leaf.text)
+        if (
+            cut is not None
+            and cut.partial
+            and not any(t.text for c, t in cells.items() if c > leaf_col)
+        ):
+            # A label cut short over a row that prints nothing: its rest and its values may
+            # be on the next row (a label broken over two rows). Held until that row is seen.
+            self._dangling = _Held(leaf_col, leaf, key, cells, header, where)
+            return False
+        self._place_row(key, leaf_col, cells, header, where)
+        return True
+
+    def _place_row(
+        self, key: str, leaf_col: int, cells: _Row, header: _Header, where: tuple[int, int]
+    ) -> None:
         self.rows.add(key)
         right = {c: t for c, t in cells.items() if c > leaf_col}
         if self._lines_up(right, header, leaf_col):
             self._place_down(key, right, header, where)
         else:
             self._place_in_order(key, right, header, where)
-        return True
+
+    def _flush(self, held: _Held | None) -> None:
+        """Place a held row whose label the next row did not continue, as it is printed."""
+        if held is not None:
+            self._place_row(held.key, held.col, held.cells, held.header, held.where)
+
+    def _continued(self, held: _Held | None, leaf_col: int, leaf: Token) -> str | None:
+        """The row a held row's label names with this row's label after it, when the same."""
+        if held is None or held.col != leaf_col:
+            return None
+        joined = Token(held.leaf.text + leaf.text, TokenKind.TEXT, location=leaf.location)
+        found = self.row_labels.match(joined.text)
+        if found is None or found.partial or found.target != held.key:
+            return None
+        return held.key
 
     def _captioned(self, leaf: Token) -> str | None:
         """The row the table's caption names, when the row's own label is the caption's end.

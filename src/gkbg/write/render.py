@@ -415,6 +415,7 @@ def text(
 # --- markdown -------------------------------------------------------------------------------
 
 
+_BROKEN = 12  # the longest row label printed on one row when labels are broken
 _ORDINAL = regex.compile(
     r"^(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+[.．、])"
 )
@@ -437,6 +438,7 @@ def _md_down(
     split: bool,
     repeat: bool,
     footer: str | None,
+    broken: bool,
 ) -> list[str]:
     lines: list[str] = []
     for block in table.blocks:
@@ -455,9 +457,14 @@ def _md_down(
             if row.group:
                 label = labels(row.group) + label
             cells = [_printed(report.cell(f"{table.key}.{row.key}.{c.key}")) for c in block.columns]
+            if broken and len(label) > _BROKEN:
+                # The label wraps: its first half on a row of its own, with empty cells.
+                half = len(label) // 2
+                rows.append([label[:half], *([""] * len(cells))])
+                label = label[half:]
             rows.append([label, *cells])
         if split:
-            for row, row_cells in zip(block.rows, rows, strict=True):
+            for row, row_cells in zip(block.rows, rows[-len(block.rows) :], strict=True):
                 # The heading names the row; the row itself often loses its number.
                 short = _ORDINAL.sub("", labels(row.label))
                 named = [short or row_cells[0], *row_cells[1:]]
@@ -499,6 +506,7 @@ def markdown(
     split: bool = False,
     repeat_header: bool = False,
     footer: str | None = None,
+    broken_labels: bool = False,
     labels: Callable[[str], str] | None = None,
 ) -> str:
     """The report as a PDF-to-markdown converter writes it: headings and GFM pipe tables.
@@ -517,6 +525,8 @@ def markdown(
         repeat_header: Repeat a block's header row halfway down its table.
         footer: A page footer (``— 5 —``) printed on a line of its own halfway down each
             block's table, which goes on after it without a header.
+        broken_labels: Print a long row label over two rows, its first half on a row of its
+            own with empty cells (not with ``split``).
         labels: Rewrites each label (as for the other renderers).
 
     Raises:
@@ -547,6 +557,7 @@ def markdown(
                     split=split,
                     repeat=repeat_header,
                     footer=footer,
+                    broken=broken_labels and not split,
                 )
     return "\n".join(lines) + "\n"
 
