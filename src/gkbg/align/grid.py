@@ -170,6 +170,11 @@ class _Header:
         role = self.role(stack[-1]) or ""
         return role.removeprefix("col:") if role.startswith("col:") else _OTHER
 
+    def text(self, c: int) -> str | None:
+        """The text of the lowest header cell standing at grid column ``c``, if any."""
+        stack = [row[c] for row in self.rows if c in row]
+        return stack[-1].text if stack else None
+
     def column(self, c: int) -> tuple[str, bool] | None:
         """The form column over grid column ``c`` and whether its own header names it.
 
@@ -668,10 +673,22 @@ class _GridReader:
         if len(cells) == len(columns):
             ordered = _in_order(columns, cells, header)
             reason = Doubt.of("grid.misaligned", label=label)
-            for column_key, (_, token) in zip(ordered, cells, strict=True):
+            for column_key, (c, token) in zip(ordered, cells, strict=True):
                 index = self.index[key, column_key]
+                named = header.text(c) if ordered is columns else None
+                reasons: tuple[Doubt, ...] = (reason,)
+                if named is not None and header.column(c) == (column_key, True):
+                    # Its own header names its column, and the order agrees: placed by labels.
+                    reasons = ()
+                elif named is not None and header.column(c) == (_OTHER, True):
+                    # The column's own header says nothing the form knows (数据1).
+                    reasons = (
+                        Doubt.of(
+                            "grid.unnamed_column", header=named, label=self.label_of[column_key]
+                        ),
+                    )
                 self.candidates.setdefault(index, []).append(
-                    _Candidate(token, exact=False, row=where, reasons=(reason,))
+                    _Candidate(token, exact=False, row=where, reasons=reasons)
                 )
             return
         reason = Doubt.of(
