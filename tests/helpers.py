@@ -38,10 +38,12 @@ if TYPE_CHECKING:
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
 CORPUS = sorted((FIXTURES / "corpus").glob("*.pdf"))
+# Converters' markdown (OCR or a language model's reading of a PDF).
+MARKDOWN = sorted((FIXTURES / "corpus").glob("*.md"))
 # Every real document with a hand-read golden file.
 DOCUMENTS = [
     *SEEDS,
-    *(doc for doc in CORPUS if (FIXTURES / "golden" / f"{doc.stem}.json").exists()),
+    *(doc for doc in [*CORPUS, *MARKDOWN] if (FIXTURES / "golden" / f"{doc.stem}.json").exists()),
 ]
 
 

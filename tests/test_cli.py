@@ -151,6 +151,7 @@ def test_rules_and_formats_listings(capsys: pytest.CaptureFixture[str]) -> None:
         "xlsx",
         "pdf",
         "legacy",
+        "markdown",
         "pipe",
         "text",
     ]

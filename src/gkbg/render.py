@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Write a report in the official layout: HTML, pipe or flat text, Word .docx, PDF.
+"""Write a report in the official layout: HTML, pipe or flat text, Word .docx, PDF; markdown.
 
 The public name of the renderers, which live in ``gkbg/write/render.py`` with the output stage
 (that module's docstring gives the rules of the official layout).
@@ -7,6 +7,6 @@ The public name of the renderers, which live in ``gkbg/write/render.py`` with th
 
 from __future__ import annotations
 
-from gkbg.write.render import Placed, RenderError, docx, grid, html, pdf, text
+from gkbg.write.render import Placed, RenderError, docx, grid, html, markdown, pdf, text
 
-__all__ = ["Placed", "RenderError", "docx", "grid", "html", "pdf", "text"]
+__all__ = ["Placed", "RenderError", "docx", "grid", "html", "markdown", "pdf", "text"]

@@ -197,7 +197,8 @@ def test_format_can_be_forced() -> None:
     seed = SEEDS[0]
     assert gkbg.parse(seed, format="pipe").format == "pipe"
     with pytest.raises(
-        gkbg.UnknownFormatError, match="known formats: html, docx, xlsx, pdf, legacy, pipe, text"
+        gkbg.UnknownFormatError,
+        match="known formats: html, docx, xlsx, pdf, legacy, markdown, pipe, text",
     ):
         gkbg.parse(seed, format="odt")
     with pytest.raises(gkbg.DocumentError, match=r"not a Word \.docx file"):

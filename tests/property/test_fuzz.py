@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import gkbg
-from tests.helpers import CORPUS, FIXTURES, SEEDS
+from tests.helpers import CORPUS, FIXTURES, MARKDOWN, SEEDS
 from tests.hostile import hostile
 
 if TYPE_CHECKING:
@@ -42,6 +42,7 @@ ORIGINALS: dict[str, Callable[[], bytes]] = {
         )
     ),
     "html": (FIXTURES / "html" / "county_2020_gbk.html").read_bytes,
+    "markdown": MARKDOWN[0].read_bytes,
     "pipe": SEEDS[0].read_bytes,
     "text": SEEDS[2].read_bytes,
     "legacy": lambda: hostile.ole("WordDocument"),

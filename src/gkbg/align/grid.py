@@ -170,6 +170,11 @@ class _Header:
         role = self.role(stack[-1]) or ""
         return role.removeprefix("col:") if role.startswith("col:") else _OTHER
 
+    def text(self, c: int) -> str | None:
+        """The text of the lowest header cell standing at grid column ``c``, if any."""
+        stack = [row[c] for row in self.rows if c in row]
+        return stack[-1].text if stack else None
+
     def column(self, c: int) -> tuple[str, bool] | None:
         """The form column over grid column ``c`` and whether its own header names it.
 
@@ -267,6 +272,28 @@ def _grid_rows(tokens: Sequence[Token]) -> list[tuple[tuple[int, int], _Row]]:
     return list(rows.items())
 
 
+def _captions(tokens: Sequence[Token]) -> dict[int, Token]:
+    """The text just before each table: the last narrative token between it and the last table.
+
+    A converter that cuts a statutory table into small tables prints the row each one holds as
+    a heading over it (### 行政复议, ### （一）予以公开).
+    """
+    captions: dict[int, Token] = {}
+    last: Token | None = None
+    seen: set[int] = set()
+    for token in tokens:
+        table = token.location.table_index
+        if token.cell and table is not None:
+            if table not in seen:
+                seen.add(table)
+                if last is not None:
+                    captions[table] = last
+            last = None
+        elif not token.cell and token.kind is TokenKind.TEXT:
+            last = token
+    return captions
+
+
 def _same(a: Token, b: Token) -> bool:
     # The same text reads the same; only different texts need normalising to compare.
     return a.text == b.text or nfkc(a.text).strip() == nfkc(b.text).strip()
@@ -304,6 +331,17 @@ def _form_maps(form: TableForm) -> _FormMaps:
     return index, columns_of, label_of, row_label_of, tuple(spans.items())
 
 
+class _Held(NamedTuple):
+    """A row whose label is cut short and which prints nothing, held for the next row."""
+
+    col: int
+    leaf: Token
+    key: str
+    cells: _Row
+    header: _Header
+    where: tuple[int, int]
+
+
 class _GridReader:
     def __init__(self, form: TableForm) -> None:
         self.form = form
@@ -315,8 +353,21 @@ class _GridReader:
         self.unread: dict[int, Doubt] = {}
         self.unplaced: dict[int, Doubt] = {}
         self.rows: set[str] = set()
+        self.captions: dict[int, Token] = {}
+        self._caption: tuple[str, Token] | None = None
+        self._dangling: _Held | None = None
 
     # Rows.
+
+    def _caption_row(self, table: int) -> tuple[str, Token] | None:
+        """The form row a table's caption names wholly, with the caption."""
+        caption = self.captions.get(table)
+        if caption is None:
+            return None
+        found = self.row_labels.match(caption.text)
+        if found is None or found.partial or found.target.startswith(_GROUP):
+            return None
+        return found.target, caption
 
     def _is_header(self, cells: _Row, header: _Header | None, *, in_band: bool) -> bool:
         """Column labels and no number; after a data row, column labels over the values."""
@@ -328,6 +379,25 @@ class _GridReader:
             if role is not None and role.target.startswith("col:") and c >= first:
                 return True
         return False
+
+    def _is_generic_header(self, cells: _Row, *, first: bool) -> bool:
+        """A table's first row naming its columns in words that are no labels of the form.
+
+        (类别 | 数据1 | 数据2 | …, as converters name the columns.) Its words are no values;
+        the cells under it are placed in the form's order of the columns, with doubt.
+        """
+        if not first:
+            return False
+        printed = [(c, t) for c, t in sorted(cells.items()) if t.text]
+        if len(printed) < 2 or any(t.kind is not TokenKind.TEXT for _, t in printed):
+            return False
+        for position, (_, token) in enumerate(printed):
+            role = self.roles.match(token.text)
+            if role is None:
+                continue
+            if position or role.target.startswith(("row:", "col:")):
+                return False
+        return self.row_labels.match(printed[0][1].text) is None
 
     def _identify(self, leaf: Token, context: list[str]) -> str | None:
         found = self.row_labels.match(leaf.text)
@@ -348,10 +418,24 @@ class _GridReader:
         pending: list[_Row] = []
         groups: dict[int, str] = {}
         table: int | None = None
+        first_row = 0
         for (table_index, row_index), cells in rows:
             if table_index != table:
                 table, groups, pending = table_index, {}, []
-            if self._is_header(cells, header, in_band=header is None or bool(pending)):
+                first_row = row_index
+                self._caption = self._caption_row(table_index)
+                if self._caption is not None and self.form.across:
+                    # Over a table printed across, a caption naming a row stands for the row
+                    # label over all its columns (the form's label: the caption may word it
+                    # differently, 行政诉讼（复议后起诉） for 复议后起诉).
+                    key, caption = self._caption
+                    label = Token(self.row_label_of[key], TokenKind.TEXT, location=caption.location)
+                    pending.append({min(cells, default=0): label})
+            if self._is_header(
+                cells, header, in_band=header is None or bool(pending)
+            ) or self._is_generic_header(cells, first=not pending and row_index == first_row):
+                self._flush(self._dangling)
+                self._dangling = None
                 pending.append(cells)
                 header = _Header(pending, self.roles)
                 continue
@@ -359,14 +443,18 @@ class _GridReader:
                 pending.append(cells)
                 continue
             where = (table_index, row_index)
+            held, self._dangling = self._dangling, None
             if self.form.across and not self._labelled(cells, header):
+                self._flush(held)
                 data = self._read_across(cells, header, where)
             else:
-                data = self._read_down(cells, header, groups, where)
+                data = self._read_down(cells, header, groups, where, held)
             if data:
                 pending = []
             else:
                 pending.append(cells)
+        self._flush(self._dangling)
+        self._dangling = None
 
     def _labelled(self, cells: _Row, header: _Header) -> bool:
         """Whether a row has a row label left of the values (a table printed across, turned)."""
@@ -378,7 +466,12 @@ class _GridReader:
         return False
 
     def _read_down(
-        self, cells: _Row, header: _Header, groups: dict[int, str], where: tuple[int, int]
+        self,
+        cells: _Row,
+        header: _Header,
+        groups: dict[int, str],
+        where: tuple[int, int],
+        held: _Held | None = None,
     ) -> bool:
         labels = sorted(
             (c, t) for c, t in cells.items() if c < header.first and t.kind is TokenKind.TEXT
@@ -388,6 +481,7 @@ class _GridReader:
             for deeper in [d for d in groups if d > c]:
                 del groups[deeper]
         if not labels:
+            self._flush(held)
             return self._has_value(cells, header)
         # The label is the rightmost text that names a row: a 单位 or 说明 column may stand
         # between it and the values.
@@ -397,14 +491,66 @@ class _GridReader:
             if key is not None:
                 break
         else:
-            return self._has_value(cells, header)
+            leaf_col, leaf = labels[-1]
+            key = self._continued(held, leaf_col, leaf)
+            if key is not None:
+                held = None
+            else:
+                key = self._captioned(leaf)
+            if key is None:
+                self._flush(held)
+                return self._has_value(cells, header)
+        self._flush(held)
+        cut = self.row_labels.match(leaf.text)
+        if (
+            cut is not None
+            and cut.partial
+            and not any(t.text for c, t in cells.items() if c > leaf_col)
+        ):
+            # A label cut short over a row that prints nothing: its rest and its values may
+            # be on the next row (a label broken over two rows). Held until that row is seen.
+            self._dangling = _Held(leaf_col, leaf, key, cells, header, where)
+            return False
+        self._place_row(key, leaf_col, cells, header, where)
+        return True
+
+    def _place_row(
+        self, key: str, leaf_col: int, cells: _Row, header: _Header, where: tuple[int, int]
+    ) -> None:
         self.rows.add(key)
         right = {c: t for c, t in cells.items() if c > leaf_col}
         if self._lines_up(right, header, leaf_col):
             self._place_down(key, right, header, where)
         else:
             self._place_in_order(key, right, header, where)
-        return True
+
+    def _flush(self, held: _Held | None) -> None:
+        """Place a held row whose label the next row did not continue, as it is printed."""
+        if held is not None:
+            self._place_row(held.key, held.col, held.cells, held.header, held.where)
+
+    def _continued(self, held: _Held | None, leaf_col: int, leaf: Token) -> str | None:
+        """The row a held row's label names with this row's label after it, when the same."""
+        if held is None or held.col != leaf_col:
+            return None
+        joined = Token(held.leaf.text + leaf.text, TokenKind.TEXT, location=leaf.location)
+        found = self.row_labels.match(joined.text)
+        if found is None or found.partial or found.target != held.key:
+            return None
+        return held.key
+
+    def _captioned(self, leaf: Token) -> str | None:
+        """The row the table's caption names, when the row's own label is the caption's end.
+
+        (### （一）予以公开 over a table whose row is labelled 予以公开.)
+        """
+        if self._caption is None:
+            return None
+        key, caption = self._caption
+        text = label_key(leaf.text)
+        if not text or not label_key(caption.text).endswith(text):
+            return None
+        return key
 
     @staticmethod
     def _has_value(cells: _Row, header: _Header) -> bool:
@@ -519,20 +665,30 @@ class _GridReader:
     ) -> None:
         columns = self.columns_of[key]
         cells = [
-            t for c, t in sorted(right.items()) if c >= header.first or t.kind is TokenKind.VALUE
+            (c, t)
+            for c, t in sorted(right.items())
+            if c >= header.first or t.kind is TokenKind.VALUE
         ]
-        first_position = {column: header.first_position(column) for column in columns}
-        ordered = sorted(
-            columns,
-            key=lambda column: (first_position[column] is None, first_position[column] or 0),
-        )
         label = self.row_label_of[key]
         if len(cells) == len(columns):
+            ordered = _in_order(columns, cells, header)
             reason = Doubt.of("grid.misaligned", label=label)
-            for column_key, token in zip(ordered, cells, strict=True):
+            for column_key, (c, token) in zip(ordered, cells, strict=True):
                 index = self.index[key, column_key]
+                named = header.text(c) if ordered is columns else None
+                reasons: tuple[Doubt, ...] = (reason,)
+                if named is not None and header.column(c) == (column_key, True):
+                    # Its own header names its column, and the order agrees: placed by labels.
+                    reasons = ()
+                elif named is not None and header.column(c) == (_OTHER, True):
+                    # The column's own header says nothing the form knows (数据1).
+                    reasons = (
+                        Doubt.of(
+                            "grid.unnamed_column", header=named, label=self.label_of[column_key]
+                        ),
+                    )
                 self.candidates.setdefault(index, []).append(
-                    _Candidate(token, exact=False, row=where, reasons=(reason,))
+                    _Candidate(token, exact=False, row=where, reasons=reasons)
                 )
             return
         reason = Doubt.of(
@@ -589,6 +745,33 @@ class _GridReader:
         return GridReading(placed, dict(self.unread), unplaced, len(self.rows))
 
 
+def _in_order(
+    columns: tuple[str, ...], cells: list[tuple[int, Token]], header: _Header
+) -> tuple[str, ...]:
+    """The form columns of a row's cells, one per cell, to read them in order.
+
+    Labels first, then order: the form's order of the columns when every cell whose own
+    header names a column of the form falls in that column (总计 among headers 数据1…数据6 that
+    name none), else the order the header prints the columns in (a row shifted against its
+    header).
+    """
+    fits = True
+    for column_key, (c, _) in zip(columns, cells, strict=True):
+        named = header.column(c)
+        if named is None or named[0] not in {_OTHER, column_key}:
+            fits = False
+            break
+    if fits:
+        return columns
+    first_position = {column: header.first_position(column) for column in columns}
+    return tuple(
+        sorted(
+            columns,
+            key=lambda column: (first_position[column] is None, first_position[column] or 0),
+        )
+    )
+
+
 def _differ(candidates: list[_Candidate]) -> bool:
     """Whether positions the form declares as one cell print different things."""
     if len(candidates) == 1:
@@ -637,6 +820,7 @@ def read_grid(tokens: Sequence[Token], form: TableForm) -> GridReading | None:
     if not rows:  # no token has a grid position (the text formats): no row can be found
         return None
     reader = _GridReader(form)
+    reader.captions = _captions(tokens)
     reader.read(rows)
     if not reader.rows:
         return None

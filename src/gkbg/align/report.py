@@ -438,8 +438,8 @@ def parse(
             one-line `str` that names an existing file, or ends in a document suffix such as
             ``.txt`` or ``.pdf``, is a path; any other `str` is the document's text.
         format: A format name (``"pdf"``, ``"html"``, ``"docx"``, ``"xlsx"``, ``"legacy"``,
-            ``"pipe"``, ``"text"``, or one a plugin registered); by default the format is
-            detected from the content.
+            ``"markdown"``, ``"pipe"``, ``"text"``, or one a plugin registered); by default the
+            format is detected from the content.
         registry: The parsers to choose from; by default the built-in ones and those installed
             through the ``gkbg.parsers`` entry points.
         limits: How large the document may be (`Limits`); by default `Limits()`.

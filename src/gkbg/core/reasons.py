@@ -173,6 +173,12 @@ REASONS: dict[str, Reason] = {
             "按顺序放置：“{label}”行的单元格与上方表头的各列没有对齐",
         ),
         _reason(
+            "grid.unnamed_column",
+            "placed by order: the column is headed {header}, which names no column of the "
+            "form; read as {label}, its place in the form's order",
+            "按顺序放置：该列表头为“{header}”，不是格式中的列名；按其在格式中的次序读作“{label}”",
+        ),
+        _reason(
             "grid.misaligned_unread",
             "unread: the cells of the row {label} do not line up with the columns of the header "
             "above them, and there are {cells} of them for {columns} columns",

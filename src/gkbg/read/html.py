@@ -64,7 +64,7 @@ if TYPE_CHECKING:
     from gkbg.core.limits import Limits
     from gkbg.read.base import Input
 
-__all__ = ["HtmlParser"]
+__all__ = ["HtmlParser", "read_markup"]
 
 _SNIFF_BYTES = 65536
 _MARKERS = (b"<table", b"<body")
@@ -846,6 +846,39 @@ def _cell_text(node: _Node, pieces: list[str]) -> None:
             pieces.append(child.tail)
 
 
+def read_markup(text: str, name: str, limits: Limits) -> tuple[list[Token], str]:
+    """The tokens of decoded HTML, and the text they point into, as `HtmlParser` reads a page.
+
+    Table cells are cell tokens with their table, row and column in the grid; the rest is
+    narrative blocks. Other readers whose documents hold HTML (a markdown file's ``<table>``)
+    read it here rather than with a copy of this reader.
+
+    Raises:
+        CorruptDocumentError: The text holds no markup lxml can parse.
+        LimitExceededError: It nests elements more than 256 deep, or is too large.
+        EmptyDocumentError: It has no elements.
+    """
+    root, source = _markup(text, name)
+    try:
+        tree = _prepare(root, source)
+    except _UnmarkableError:
+        root, _ = _markup(text, name)
+        tree = None
+    reader = _Reader(name, limits, tree)
+    try:
+        reader.flow(root)
+    except RecursionError:
+        raise LimitExceededError(name, "HTML nested too deeply to be read", NESTING) from None
+    except _TableTooLargeError:
+        raise LimitExceededError(
+            name,
+            "a table's merged cells span too many positions to be read",
+            "max_tokens",
+        ) from None
+    reader.finish()
+    return reader.tokens, reader.text
+
+
 # --------------------------------------------------------------------------------------------
 # The parser.
 
@@ -881,26 +914,7 @@ class HtmlParser:
         text = _decode(document.data, document.name)
         if not text.strip():
             raise EmptyDocumentError(document.name, "the HTML page is empty")
-        root, source = _markup(text, document.name)
-        try:
-            tree = _prepare(root, source)
-        except _UnmarkableError:
-            root, _ = _markup(text, document.name)
-            tree = None
-        reader = _Reader(document.name, document.limits, tree)
-        try:
-            reader.flow(root)
-        except RecursionError:
-            raise LimitExceededError(
-                document.name, "HTML nested too deeply to be read", NESTING
-            ) from None
-        except _TableTooLargeError:
-            raise LimitExceededError(
-                document.name,
-                "a table's merged cells span too many positions to be read",
-                "max_tokens",
-            ) from None
-        reader.finish()
-        if not reader.tokens:
+        tokens, page = read_markup(text, document.name, document.limits)
+        if not tokens:
             raise EmptyDocumentError(document.name, "the HTML page has no visible text")
-        return Layout(tuple(reader.tokens), reader.text, document.name, self.name)
+        return Layout(tuple(tokens), page, document.name, self.name)

@@ -38,6 +38,7 @@ from gkbg.read.base import Input, Parser
 from gkbg.read.docx import DocxParser
 from gkbg.read.html import HtmlParser
 from gkbg.read.legacy import LegacyParser
+from gkbg.read.markdown import MarkdownParser
 from gkbg.read.pdf.reader import PdfParser
 from gkbg.read.plaintext import FlatTextParser, PipeTextParser
 from gkbg.read.xlsx import XlsxParser
@@ -173,6 +174,7 @@ BUILTIN_PARSERS: tuple[type[Parser], ...] = (
     XlsxParser,
     PdfParser,
     LegacyParser,
+    MarkdownParser,
     PipeTextParser,
     FlatTextParser,
 )

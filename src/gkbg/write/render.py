@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Write a report in the official layout: HTML, pipe or flat text, Word .docx, PDF.
+"""Write a report in the official layout: HTML, pipe or flat text, Word .docx, PDF; markdown.
 
 Agencies can produce their report tables from data, and tests can feed what gkbg writes back
 to `gkbg.parse`. Every renderer writes a whole report: the title with the year and the agency,
@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Literal
 
 import attrs
 import lxml.etree  # type: ignore[import-untyped,unused-ignore]
+import regex
 
 from gkbg.core.errors import GkbgError
 from gkbg.core.limits import Limits
@@ -43,7 +44,17 @@ if TYPE_CHECKING:
     from gkbg.core.model import Cell, Report
     from gkbg.core.schema import Block, Row, TableForm
 
-__all__ = ["Placed", "RenderError", "by_row", "docx", "grid", "html", "pdf", "text"]
+__all__ = [
+    "Placed",
+    "RenderError",
+    "by_row",
+    "docx",
+    "grid",
+    "html",
+    "markdown",
+    "pdf",
+    "text",
+]
 
 
 class RenderError(GkbgError, RuntimeError):
@@ -398,6 +409,156 @@ def text(
                 printed = " ".join(cell.text for cell in row if cell.text)
                 if printed:
                     lines.append(printed)
+    return "\n".join(lines) + "\n"
+
+
+# --- markdown -------------------------------------------------------------------------------
+
+
+_BROKEN = 12  # the longest row label printed on one row when labels are broken
+_ORDINAL = regex.compile(
+    r"^(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+[.．、])"
+)
+
+
+def _md_row(cells: Sequence[str]) -> str:
+    return "| " + " | ".join(cell.replace("|", "\\|").replace("\n", "") for cell in cells) + " |"
+
+
+def _md_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    return [_md_row(header), "|" + "---|" * len(header), *map(_md_row, rows)]
+
+
+def _md_down(
+    report: Report,
+    table: TableForm,
+    labels: Callable[[str], str],
+    *,
+    generic: bool | Literal["all"],
+    split: bool,
+    repeat: bool,
+    footer: str | None,
+    broken: bool,
+) -> list[str]:
+    lines: list[str] = []
+    for block in table.blocks:
+        if block.caption:
+            lines += [f"### {labels(block.caption)}", ""]
+        names = [labels(column.label) for column in block.columns]
+        if generic == "all" and len(names) > 1:
+            names = [f"数据{n}" for n in range(1, len(names) + 1)]
+        elif generic and len(names) > 2:
+            # A converter's own names for the columns; the last (总计) keeps its label.
+            names = [*(f"数据{n}" for n in range(1, len(names))), names[-1]]
+        header = [labels(block.header or "项目"), *names]
+        rows: list[list[str]] = []
+        for row in block.rows:
+            label = labels(row.label)
+            if row.group:
+                label = labels(row.group) + label
+            cells = [_printed(report.cell(f"{table.key}.{row.key}.{c.key}")) for c in block.columns]
+            if broken and len(label) > _BROKEN:
+                # The label wraps: its first half on a row of its own, with empty cells.
+                half = len(label) // 2
+                rows.append([label[:half], *([""] * len(cells))])
+                label = label[half:]
+            rows.append([label, *cells])
+        if split:
+            for row, row_cells in zip(block.rows, rows[-len(block.rows) :], strict=True):
+                # The heading names the row; the row itself often loses its number.
+                short = _ORDINAL.sub("", labels(row.label))
+                named = [short or row_cells[0], *row_cells[1:]]
+                lines += [f"### {row_cells[0]}", *_md_table(header, [named]), ""]
+            continue
+        middle = len(rows) // 2 if len(rows) > 1 else len(rows)
+        body = rows[:middle]
+        rest = rows[middle:]
+        if repeat and rest:
+            rest = [header, *rest]
+        table_lines = _md_table(header, body)
+        if footer is not None and rest:
+            # A page footer the converter left between two rows, on a line of its own.
+            table_lines.append(footer)
+        lines += [*table_lines, *map(_md_row, rest), ""]
+    return lines
+
+
+def _md_across(report: Report, table: TableForm, labels: Callable[[str], str]) -> list[str]:
+    """A table printed across as converters give it: a heading and a small table per row."""
+    lines: list[str] = []
+    for block in table.blocks:
+        header = [labels(column.label) for column in block.columns]
+        for row in block.rows:
+            name = labels(row.label)
+            if row.group and row.group != row.label:
+                name = f"{labels(row.group)}（{name}）"
+            values = [
+                _printed(report.cell(f"{table.key}.{row.key}.{c.key}")) for c in block.columns
+            ]
+            lines += [f"### {name}", *_md_table(header, [values]), ""]
+    return lines
+
+
+def markdown(
+    report: Report,
+    *,
+    generic_headers: bool | Literal["all"] = False,
+    split: bool = False,
+    repeat_header: bool = False,
+    footer: str | None = None,
+    broken_labels: bool = False,
+    labels: Callable[[str], str] | None = None,
+) -> str:
+    """The report as a PDF-to-markdown converter writes it: headings and GFM pipe tables.
+
+    Pipe tables merge no cells: each block of a table printed down is one table, a header row
+    and a row per form row (its label after its group's); a table printed across (四) is a
+    heading and a one-row table per form row. The options give the shapes converters make:
+
+    Args:
+        report: The report.
+        generic_headers: Name the value columns 数据1, 数据2, … (the last keeps its label;
+            ``"all"``: the last too).
+        split: Print each row of a table printed down as its own table under a heading that
+            names it; the row's own label loses its group and its number (（一）予以公开 over
+            予以公开).
+        repeat_header: Repeat a block's header row halfway down its table.
+        footer: A page footer (``— 5 —``) printed on a line of its own halfway down each
+            block's table, which goes on after it without a header.
+        broken_labels: Print a long row label over two rows, its first half on a row of its
+            own with empty cells (not with ``split``).
+        labels: Rewrites each label (as for the other renderers).
+
+    Raises:
+        RenderError: No table of the report has a known form.
+    """
+    chosen = labels or _same
+    lines: list[str] = []
+    for kind, content in _pieces(report, chosen):
+        if kind == "title":
+            lines += [f"# {content}", ""]
+        elif kind == "heading":
+            lines += [f"## {content}", ""]
+        elif kind == "paragraph":
+            lines += [content, ""]
+        else:
+            variant = report.table(content).variant
+            if variant is None:  # (`_pieces` gives only tables of a known form)
+                continue
+            table = form(variant).table(content)
+            if table.across:
+                lines += _md_across(report, table, chosen)
+            else:
+                lines += _md_down(
+                    report,
+                    table,
+                    chosen,
+                    generic=generic_headers,
+                    split=split,
+                    repeat=repeat_header,
+                    footer=footer,
+                    broken=broken_labels and not split,
+                )
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,267 @@
+# SPDX-License-Identifier: MIT
+"""Markdown as PDF-to-markdown converters, OCR pipelines and language models write it.
+
+Tables come as GFM pipe tables (a header line, a separator line ``|---|---|``, a line per row)
+or as HTML ``<table>`` blocks; the rest is headings and paragraphs. Each table's cells become
+cell tokens with their table, row and column, as the HTML reader gives them, so the grid
+alignment places them by their labels; an HTML table is read by the HTML reader's own code.
+A heading is one narrative token (without its ``#`` marks); a paragraph's words are tokens as
+the flat-text reader makes them. The reader knows no form: which cell is which is decided by
+``gkbg.align``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import regex
+
+from gkbg.core.errors import EmptyDocumentError
+from gkbg.core.limits import check_tokens
+from gkbg.core.model import Location
+from gkbg.read.html import read_markup
+from gkbg.read.layout import Layout, Token, TokenKind, token_kind
+
+if TYPE_CHECKING:
+    from gkbg.read.base import Input
+
+__all__ = ["MarkdownParser"]
+
+_SNIFF_CHARS = 65536
+# A pipe table's separator line: cells of dashes (with optional alignment colons), at least
+# one ``|`` between or around them.
+_SEPARATOR = regex.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$")
+_SEPARATOR_ANY = regex.compile(
+    r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$", regex.MULTILINE
+)
+_HEADING = regex.compile(r"[ \t]{0,3}#{1,6}[ \t]+")
+# A heading's closing ``#``s, after a space.
+_CLOSING = regex.compile(r"[ \t]+#+$")
+_HEADING_ANY = regex.compile(r"^[ \t]{0,3}#{1,6}[ \t]+\S", regex.MULTILINE)
+_TABLE_OPEN = regex.compile(r"<table\b", regex.IGNORECASE)
+_TABLE_CLOSE = regex.compile(r"</table\s*>", regex.IGNORECASE)
+_HTML_PAGE = regex.compile(r"^\s*<(?:!doctype\s+html|html)\b", regex.IGNORECASE)
+_WORD = regex.compile(r"\S+")
+# Emphasis marks around a word (``**总计**``) are markup, not text.
+_EMPHASIS = regex.compile(r"^[*_]{1,3}|[*_]{1,3}$")
+# A cell boundary: a ``|`` not escaped with a backslash.
+_PIPE = regex.compile(r"(?<!\\)\|")
+
+
+def _is_row(line: str) -> bool:
+    """Whether a line is a table row: it opens and closes with ``|``, a boundary between."""
+    body = line.strip(" \t")
+    return len(body) > 2 and body[0] == "|" and body[-1] == "|" and "|" in body[1:-1]
+
+
+class MarkdownParser:
+    """Reads markdown: pipe tables and HTML tables as grids, headings and paragraphs as text."""
+
+    name = "markdown"
+    description = "markdown with pipe or HTML tables (a PDF-to-markdown or OCR conversion)"
+
+    def sniff(self, document: Input) -> float:
+        """Sure when the text holds a pipe table's separator line, or headings and a table.
+
+        An HTML page (opening with ``<html>`` or a doctype) is left to the HTML reader, and
+        text with no separator line and no markdown heading to the plain-text readers.
+        """
+        if not document.is_text():
+            return 0.0
+        head = document.text()[:_SNIFF_CHARS]
+        if _HTML_PAGE.match(head):
+            return 0.0
+        if _SEPARATOR_ANY.search(head) is not None and "|" in head:
+            return 0.96
+        if _HEADING_ANY.search(head) is not None and _TABLE_OPEN.search(head) is not None:
+            return 0.96
+        return 0.0
+
+    def read(self, document: Input) -> Layout:
+        """Tokens for the tables' cells, the headings and the paragraphs' words, in order.
+
+        Raises:
+            EmptyDocumentError: The document has no visible text.
+        """
+        text = document.text()
+        reader = _Reader(text, document)
+        reader.run()
+        if not reader.tokens:
+            raise EmptyDocumentError(document.name, "the markdown document has no visible text")
+        return Layout(tuple(reader.tokens), text, document.name, self.name)
+
+
+class _Reader:
+    def __init__(self, text: str, document: Input) -> None:
+        self.text = text
+        self.document = document
+        self.tokens: list[Token] = []
+        self.tables = 0
+        # Each line with its offset in the text; lines are cut at "\n" only (the offsets must
+        # be those of `TokenWriter` and `Location.line`).
+        self.lines: list[tuple[int, str]] = []
+        offset = 0
+        for line in text.split("\n"):
+            self.lines.append((offset, line))
+            offset += len(line) + 1
+
+    def _add(self, token: Token) -> None:
+        limits = self.document.limits
+        if len(self.tokens) >= limits.max_tokens:
+            check_tokens(len(self.tokens) + 1, self.document.name, limits)
+        self.tokens.append(token)
+
+    def _location(
+        self, number: int, start: int, end: int, grid: tuple[int, int, int] | None = None
+    ) -> Location:
+        offset = self.lines[number][0]
+        table, row, column = grid if grid is not None else (None, None, None)
+        return Location(
+            start,
+            end,
+            number + 1,
+            start - offset + 1,
+            table_index=table,
+            row_index=row,
+            col_index=column,
+        )
+
+    def run(self) -> None:
+        lines = self.lines
+        number = 0
+        while number < len(lines):
+            line = lines[number][1]
+            if (
+                "|" in line
+                and number + 1 < len(lines)
+                and _SEPARATOR.match(lines[number + 1][1])
+                and "|" in lines[number + 1][1]
+            ):
+                number = self._pipe_table(number)
+            elif _is_row(line):
+                # Rows with no header line: a table cut by a page footer or a page break
+                # (``— 5 —`` between two rows), read as a table of its own.
+                number = self._pipe_table(number, header=False)
+            elif _TABLE_OPEN.search(line):
+                number = self._html_table(number)
+            else:
+                self._narrative(number)
+                number += 1
+
+    def _narrative(self, number: int) -> None:
+        offset, line = self.lines[number]
+        heading = _HEADING.match(line)
+        if heading is not None:
+            body = line.rstrip(" \t")
+            closing = _CLOSING.search(body, heading.end())
+            if closing is not None:
+                body = body[: closing.start()]
+            start, end = heading.end(), len(body)
+            if start < end:
+                self._add(
+                    Token(
+                        body[start:end],
+                        TokenKind.TEXT,
+                        location=self._location(number, offset + start, offset + end),
+                    )
+                )
+            return
+        for match in _WORD.finditer(line):
+            word = _EMPHASIS.sub("", match.group())
+            if not word:
+                continue
+            start, end = offset + match.start(), offset + match.end()
+            kind = token_kind(word, cell=False)
+            self._add(Token(word, kind, location=self._location(number, start, end)))
+
+    def _pipe_table(self, number: int, *, header: bool = True) -> int:
+        """Read the pipe table that opens on line ``number``; the line after it.
+
+        With a header, line ``number`` is the header and the next the separator; without, the
+        table is its rows from line ``number`` on.
+        """
+        table = self.tables
+        self.tables += 1
+        row = 0
+        if header:
+            self._pipe_row(number, table, 0)
+            row = 1
+            number += 2
+        while number < len(self.lines):
+            line = self.lines[number][1]
+            if not line.strip() or "|" not in line:
+                break
+            if not _SEPARATOR.match(line):  # a separator repeated inside the table
+                self._pipe_row(number, table, row)
+                row += 1
+            number += 1
+        return number
+
+    def _pipe_row(self, number: int, table: int, row: int) -> None:
+        offset, line = self.lines[number]
+        body_start = len(line) - len(line.lstrip())
+        body_end = len(line.rstrip())
+        if line[body_start : body_start + 1] == "|":
+            body_start += 1
+        if (
+            body_end > body_start
+            and line[body_end - 1] == "|"
+            and line[body_end - 2 : body_end - 1] != "\\"
+        ):
+            body_end -= 1
+        start = body_start
+        bounds = [match.start() for match in _PIPE.finditer(line, body_start, body_end)]
+        for column, end in enumerate([*bounds, body_end]):
+            piece = line[start:end]
+            lead = len(piece) - len(piece.lstrip())
+            cell_start = offset + start + lead
+            cell_end = max(cell_start, offset + start + len(piece.rstrip()))
+            cell = piece.strip().replace("\\|", "|")
+            self._add(
+                Token(
+                    cell,
+                    token_kind(cell, cell=True),
+                    cell=True,
+                    location=self._location(
+                        number,
+                        cell_start,
+                        cell_end,
+                        (table, row, column),
+                    ),
+                )
+            )
+            start = end + 1
+
+    def _html_table(self, number: int) -> int:
+        """Read the HTML block that opens on line ``number`` up to its last ``</table>``."""
+        depth = 0
+        last = number
+        for index in range(number, len(self.lines)):
+            line = self.lines[index][1]
+            depth += len(_TABLE_OPEN.findall(line)) - len(_TABLE_CLOSE.findall(line))
+            last = index
+            if depth <= 0:
+                break
+        start = self.lines[number][0]
+        end = self.lines[last][0] + len(self.lines[last][1])
+        tokens, _ = read_markup(self.text[start:end], self.document.name, self.document.limits)
+        first_table = self.tables
+        tables = 0
+        for token in tokens:
+            where = token.location
+            if token.cell and where.table_index is not None:
+                tables = max(tables, where.table_index + 1)
+                location = Location(
+                    start,
+                    end,
+                    number + 1,
+                    1,
+                    table_index=first_table + where.table_index,
+                    row_index=where.row_index,
+                    col_index=where.col_index,
+                )
+            else:
+                location = Location(start, end, number + 1, 1)
+            self._add(Token(token.text, token.kind, token.cell, location, token.uncertain))
+        self.tables += tables
+        return last + 1
