@@ -26,6 +26,7 @@ from gkbg.align.metadata import (
     _compact_lines,
     _is_agency,
     _join_split_titles,
+    _wrapped,
     extract_metadata,
 )
 
@@ -359,12 +360,13 @@ def _plain_join(lines: list[str]) -> list[str]:
             continue
         following = lines[index + 1] if index + 1 < len(lines) else ""
         head = _compact(line)
-        if (
+        alone = (
             head
             and len(head) <= _MAX_AGENCY
             and _is_agency(head)
             and _TITLE_RE.match(_compact(following))
-        ):
+        )
+        if alone or (head and _wrapped(head, _compact(following))):
             joined.append(line.strip(_BLANK) + following.strip(_BLANK))
             skip = True
         else:
@@ -377,6 +379,11 @@ _TITLE_LINES = [
     "2021年度政府信息公开工作年度报告",
     " 2021 年度政府信息公开工作年度报告 |",
     "沛县人民政府",
+    "淮安市洪泽区人民",
+    "政府2023年政府信息公开工作年度报告",
+    "淮安市洪泽区人民政府2023年政府信息",
+    "公开工作年度报告",
+    "洪泽区人民政府2023年政府信息公开工作年度报告",
     "2019年",
     "2021年,我局",
     "正文",
@@ -420,3 +427,53 @@ def test_a_line_without_nian_or_bao_holds_no_title(line: str) -> None:
         without = line.replace(missing, "")
         assert _TITLE_RE.search(without) is None
         assert _TITLE_YEAR_FIRST_RE.search(without) is None
+
+
+# --------------------------------------------------------------------------------------------
+# A title wrapped over two lines, wherever the line breaks; unrelated lines never joined.
+
+_BODY = "\n一、总体情况\n本年度我区政务公开工作稳步推进。"
+
+
+@pytest.mark.parametrize(
+    ("lines", "agency"),
+    [
+        ("淮安市洪泽区人民\n政府2023年政府信息公开工作年度报告", "淮安市洪泽区人民政府"),
+        ("淮安市洪泽区人民政府2023年政府信息\n公开工作年度报告", "淮安市洪泽区人民政府"),
+        ("淮安市洪泽区人民政府2023年\n政府信息公开工作年度报告", "淮安市洪泽区人民政府"),
+        ("淮安市洪泽区人民政府 2023 年政\n府信息公开工作年度报告", "淮安市洪泽区人民政府"),
+        ("淮安市洪泽区\n人民政府2023年度政府信息公开工作年度报告", "淮安市洪泽区人民政府"),
+        (
+            "内蒙古自治区呼和浩特市赛罕区科学技术和工业\n和信息化局2023年政府信息公开工作年度报告",
+            "内蒙古自治区呼和浩特市赛罕区科学技术和工业和信息化局",
+        ),
+        ("2023年度淮安市洪泽区人民政府\n政府信息公开工作年度报告", "淮安市洪泽区人民政府"),
+    ],
+)
+def test_a_title_wrapped_over_two_lines_names_its_agency(lines: str, agency: str) -> None:
+    found = extract_metadata(lines + _BODY)
+    assert found.agency == agency
+    assert found.year == 2023
+
+
+@pytest.mark.parametrize(
+    ("lines", "agency"),
+    [
+        # A heading above a whole title: the title's own agency, not the two joined.
+        ("淮安市\n洪泽区人民政府2023年政府信息公开工作年度报告", "洪泽区人民政府"),
+        ("政务公开\n洪泽区人民政府2023年政府信息公开工作年度报告", "洪泽区人民政府"),
+        ("首页 > 政务公开\n洪泽区人民政府2023年政府信息公开工作年度报告", "洪泽区人民政府"),
+        # A sentence that ends in a place, above a title that has no agency.
+        ("本报告由区政府办公室编制，发布于洪泽区\n2023年度政府信息公开工作年度报告", None),
+    ],
+)
+def test_unrelated_lines_are_not_joined_to_a_title(lines: str, agency: str | None) -> None:
+    assert extract_metadata(lines + _BODY).agency == agency
+
+
+def test_a_wrapped_title_is_joined_once() -> None:
+    lines = ["正文", "淮安市洪泽区人民", "政府2023年政府信息公开工作年度报告", "正文"]
+    joined, _ = _join_split_titles(lines)
+    assert joined == ["正文", "淮安市洪泽区人民政府2023年政府信息公开工作年度报告", "正文"]
+    assert not _wrapped("淮安市洪泽区人民政府2023年政府信息公开工作年度报告", "正文")
+    assert not _wrapped("", "政府2023年政府信息公开工作年度报告")

@@ -225,16 +225,17 @@ _CACHE_SIZE = 4096
 
 
 def _join_split_titles(lines: list[str]) -> tuple[list[str], list[str]]:
-    """Join a title printed over two lines: the agency alone, then ``<year>年…报告``.
+    """Join a title printed over two lines: the agency alone, then ``<year>年…报告``, or wrapped.
+
+    A title may also wrap inside the agency's name or after its year (`_wrapped`).
 
     Returns the lines and each line without whitespace (`_compact` of it).
     """
     heads = _compact_lines(lines)
     # A title starts with its year, so only a line before one that starts with 2 can be joined
-    # to the next. The second line of a join starts with a digit, so it is no agency and never
-    # starts a join itself.
+    # to the next as an agency alone. A wrapped title ends its second line with 报告 or 年报.
     years = itertools.compress(range(len(heads)), map(str.startswith, heads, itertools.repeat("2")))
-    joins = [
+    starts = {
         index - 1
         for index in years
         if index
@@ -242,9 +243,15 @@ def _join_split_titles(lines: list[str]) -> tuple[list[str], list[str]]:
         and len(head) <= _MAX_AGENCY
         and _is_agency(head)
         and _TITLE_RE.match(heads[index])
-    ]
-    if not joins:
+    }
+    ends = itertools.compress(range(len(heads)), map(str.endswith, heads, itertools.repeat(_ENDS)))
+    starts.update(index - 1 for index in ends if index and _wrapped(heads[index - 1], heads[index]))
+    if not starts:
         return lines, heads
+    joins: list[int] = []
+    for index in sorted(starts):
+        if not joins or index > joins[-1] + 1:  # a line is joined once, to the line after it
+            joins.append(index)
     joined: list[str] = []
     compacts: list[str] = []
     position = 0
@@ -258,6 +265,38 @@ def _join_split_titles(lines: list[str]) -> tuple[list[str], list[str]]:
     joined.extend(lines[position:])
     compacts.extend(heads[position:])
     return joined, compacts
+
+
+_ENDS = ("报告", "年报")  # how the second line of a wrapped title ends
+_WRAPPED_TAIL = 24  # how long the second line of a wrapped title may be beyond an agency
+
+
+def _wrapped(first: str, second: str) -> bool:
+    """Whether two lines (without whitespace) are one title wrapped after ``first``.
+
+    The two lines together are exactly a title, ``<agency><year>…报告`` or
+    ``<year>年度<agency>…报告``, with a valid agency, and the break lies inside it. ``first``
+    holds no title, and names a place or a year, as a wrapped title's first line does; a name
+    above a line that is a whole title with its own agency is another heading. Two unrelated
+    lines are never joined.
+    """
+    if not first or len(first) > _MAX_AGENCY or len(second) > _MAX_AGENCY + _WRAPPED_TAIL:
+        return False
+    if _TITLE_RE.search(first) is not None:
+        return False
+    if _is_agency(first) and _find_title([second])[1] is not None:
+        return False  # a name above a whole title: another heading (淮安市 / 洪泽区人民政府…)
+    if not (first.startswith("2") or any(place in first for place in _PLACES)):
+        return False
+    whole = first + second
+    match = _TITLE_YEAR_FIRST_RE.fullmatch(whole)
+    if match is not None and match.start("agency") < len(first) < match.end("agency") + 2:
+        agency = match["agency"]
+        return _is_agency(agency + "政府" if agency.endswith("人民") else agency)
+    for match in _TITLE_RE.finditer(whole):
+        if match.end() == len(whole) and match.start() > 0:
+            return _is_agency(whole[: match.start()]) and len(first) != match.start()
+    return False
 
 
 _JOINER = "\x00"  # not white space, so a match of _SPACE_RE never spans it

@@ -12,7 +12,9 @@ These tests need LibreOffice (``soffice``) and a CJK font (CI installs both).
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -24,6 +26,8 @@ from hypothesis import strategies as st
 
 import gkbg
 from gkbg import testing
+from gkbg.core.limits import Limits
+from gkbg.core.office import convert, find_soffice
 from tests.helpers import TABLE_WRITERS, needs_soffice, soffice
 
 if TYPE_CHECKING:
@@ -446,3 +450,47 @@ def test_generated_reports_split_over_two_grids_keep_their_errors_and_no_other(
     report: gkbg.Report,
 ) -> None:
     _read_split(report)
+
+
+# --------------------------------------------------------------------------------------------
+# A title in a large font, wrapped over two lines by LibreOffice wherever its width falls:
+# inside the agency's name, after it, or inside the words after the year.
+
+_LONG = "内蒙古自治区呼和浩特市赛罕区科学技术和工业和信息化局"
+_SHORT = "淮安市洪泽区人民政府"
+
+
+def _large_title(word: bytes, half_points: int) -> bytes:
+    """A `gkbg.render.docx` file with its title (its first bold run) in a larger font."""
+    source = zipfile.ZipFile(io.BytesIO(word))
+    written = io.BytesIO()
+    with zipfile.ZipFile(written, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "word/document.xml":
+                size = f'<w:b/><w:sz w:val="{half_points}"/></w:rPr>'.encode()
+                data = data.replace(b"<w:b/></w:rPr>", size, 1)
+            target.writestr(name, data)
+    return written.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("agency", "half_points"),
+    [
+        *((_LONG, size) for size in (40, 48, 56, 64, 72)),
+        *((_SHORT, size) for size in (64, 80, 96)),
+    ],
+)
+def test_a_title_wrapped_over_two_lines_keeps_its_agency(agency: str, half_points: int) -> None:
+    report = testing.report_of("2021", distinct_cells("2021"), 2023, agency)
+    soffice = find_soffice()
+    assert soffice is not None
+    word = _large_title(gkbg.render.docx(report), half_points)
+    data = convert(soffice, word, "docx", "pdf", "<large title>", Limits())
+    first, second = gkbg.parse_layout(data).text.splitlines()[:2]
+    assert first.replace(" ", "") + second.replace(" ", "") == (
+        f"{agency}2023年政府信息公开工作年度报告"
+    )
+    read_back = gkbg.parse(data)
+    assert read_back.agency == agency
+    assert read_back.year == 2023
