@@ -455,6 +455,7 @@ def test_a_second_part_on_a_grid_of_its_own_is_placed_by_its_own_cells(variant: 
     assert first is not None
     assert last is not None
     assert first.table_index is not None
+    assert first.col_index is not None
     assert last.table_index == first.table_index + 1
     assert last.col_index == first.col_index - 1  # the second part's own grid
     assert read_back.cells() == cells
@@ -468,8 +469,8 @@ def test_a_second_part_that_lost_a_column_is_flagged_not_misread(variant: str, l
     cells = counted(variant)
     tables = applications_html(variant, cells, range(7), serial=False, remarks=False, split=12)
     rows = tables[1].split("<tr>")
-    for position, row in enumerate(rows):
-        tds = row.split("<td")
+    for position, markup in enumerate(rows):
+        tds = markup.split("<td")
         values = len(tds) - 7  # the cells before the seven values: the label, or two
         if values > 0:
             rows[position] = "<td".join(tds[: values + lost] + tds[values + lost + 1 :])
