@@ -27,6 +27,7 @@ from gkbg.align.metadata import (
     _is_agency,
     _join_split_titles,
     _wrapped,
+    _wrapped_three,
     extract_metadata,
 )
 
@@ -351,26 +352,37 @@ def test_lines_are_compacted_as_one_by_one(lines: list[str]) -> None:
 
 
 def _plain_join(lines: list[str]) -> list[str]:
-    """The definition: line by line, an agency alone on its line joined to a title after it."""
+    """The definition: line by line, an agency alone on its line joined to a title after it,
+    or a title wrapped over two lines, or over three when the last two are not one."""
     joined: list[str] = []
-    skip = False
-    for index, line in enumerate(lines):
-        if skip:
-            skip = False
-            continue
-        following = lines[index + 1] if index + 1 < len(lines) else ""
-        head = _compact(line)
-        alone = (
-            head
-            and len(head) <= _MAX_AGENCY
-            and _is_agency(head)
-            and _TITLE_RE.match(_compact(following))
+    index = 0
+    heads = [_compact(line) for line in lines]
+
+    def pair(at: int) -> bool:
+        if at + 1 >= len(lines):
+            return False
+        head, following = heads[at], heads[at + 1]
+        alone = bool(
+            head and len(head) <= _MAX_AGENCY and _is_agency(head) and _TITLE_RE.match(following)
         )
-        if alone or (head and _wrapped(head, _compact(following))):
-            joined.append(line.strip(_BLANK) + following.strip(_BLANK))
-            skip = True
+        return alone or bool(head and _wrapped(head, following))
+
+    while index < len(lines):
+        if pair(index):
+            count = 2
+        elif (
+            index + 2 < len(lines)
+            and not pair(index + 1)
+            and heads[index + 2].endswith(("报告", "年报"))
+            and _wrapped_three(heads[index], heads[index + 1], heads[index + 2])
+        ):
+            count = 3
         else:
-            joined.append(line)
+            joined.append(lines[index])
+            index += 1
+            continue
+        joined.append("".join(line.strip(_BLANK) for line in lines[index : index + count]))
+        index += count
     return joined
 
 
@@ -384,6 +396,9 @@ _TITLE_LINES = [
     "淮安市洪泽区人民政府2023年政府信息",
     "公开工作年度报告",
     "洪泽区人民政府2023年政府信息公开工作年度报告",
+    "内蒙古自治区呼和浩特市赛罕区科学",
+    "技术和工业和信息化局2023年政",
+    "府信息公开工作年度报告",
     "2019年",
     "2021年,我局",
     "正文",
@@ -448,9 +463,19 @@ _BODY = "\n一、总体情况\n本年度我区政务公开工作稳步推进。"
             "内蒙古自治区呼和浩特市赛罕区科学技术和工业和信息化局",
         ),
         ("2023年度淮安市洪泽区人民政府\n政府信息公开工作年度报告", "淮安市洪泽区人民政府"),
+        # Over three lines.
+        (
+            (
+                "内蒙古自治区呼和浩特市赛罕区科学\n"
+                "技术和工业和信息化局 2023 年政\n"
+                "府信息公开工作年度报告"
+            ),
+            "内蒙古自治区呼和浩特市赛罕区科学技术和工业和信息化局",
+        ),
+        ("淮安市洪泽\n区人民政府2023年政府\n信息公开工作年度报告", "淮安市洪泽区人民政府"),
     ],
 )
-def test_a_title_wrapped_over_two_lines_names_its_agency(lines: str, agency: str) -> None:
+def test_a_title_wrapped_over_two_or_three_lines_names_its_agency(lines: str, agency: str) -> None:
     found = extract_metadata(lines + _BODY)
     assert found.agency == agency
     assert found.year == 2023
@@ -463,6 +488,7 @@ def test_a_title_wrapped_over_two_lines_names_its_agency(lines: str, agency: str
         ("淮安市\n洪泽区人民政府2023年政府信息公开工作年度报告", "洪泽区人民政府"),
         ("政务公开\n洪泽区人民政府2023年政府信息公开工作年度报告", "洪泽区人民政府"),
         ("首页 > 政务公开\n洪泽区人民政府2023年政府信息公开工作年度报告", "洪泽区人民政府"),
+        ("淮安市\n洪泽区人民政府\n2023年政府信息公开工作年度报告", "洪泽区人民政府"),
         # A sentence that ends in a place, above a title that has no agency.
         ("本报告由区政府办公室编制，发布于洪泽区\n2023年度政府信息公开工作年度报告", None),
     ],
