@@ -409,7 +409,11 @@ class _GridReader:
         self.rows.add(key)
         right = {c: t for c, t in cells.items() if c > leaf_col}
         lines_up = self._lines_up(right, header, leaf_col)
-        if len(right) == len(self.columns_of[key]) and not (lines_up and self.own_header):
+        if (
+            len(right) == len(self.columns_of[key])
+            and not (lines_up and self.own_header)
+            and self._names_every_column(key, header)
+        ):
             # As many cells as the row has columns, on a grid of their own (a part of the table
             # on another page, a shift of the grid inside it): placed by their own order.
             self._place_shape(key, right, header, where)
@@ -423,6 +427,10 @@ class _GridReader:
         else:
             self._place_in_order(key, right, header, where)
         return True
+
+    def _names_every_column(self, key: str, header: _Header) -> bool:
+        """Whether the header names every column of row ``key`` (so it gives their order)."""
+        return all(header.first_position(column) is not None for column in self.columns_of[key])
 
     def _lacks_column(self, key: str, right: _Row, header: _Header) -> bool:
         """Whether the header starts a column of row ``key`` where the row has no cell."""

@@ -16,9 +16,10 @@ A title on a line of its own is preferred to one inside a longer line, and both 
 name (``…年度报告.docx``). A title inside 《…》 names some other document and is ignored.
 A title printed over two lines is one line: the agency alone on the line above
 ``<year>年…报告``, or two lines (three, when the last two are not one) that together are
-exactly one title with a valid agency, the first naming a place or starting with the year (``淮安市洪泽区人民`` / ``政府2023年…报告``,
-``…人民政府2023年政府信息`` / ``公开工作年度报告``); a name above a line that is a whole title
-with its own agency is another heading and stays apart.
+exactly one title with a valid agency, the first naming a place or starting with the year
+(``淮安市洪泽区人民`` / ``政府2023年…报告``, ``…人民政府2023年政府信息`` /
+``公开工作年度报告``); a name above a line that is a whole title with its own agency is
+another heading and stays apart.
 The title is returned with its whitespace removed.
 
 **agency**, in order of trust:
