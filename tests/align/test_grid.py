@@ -40,6 +40,7 @@ from gkbg.align.report import _distinct_forms
 from gkbg.core.reasons import Doubt
 from gkbg.core.schema import TABLES, TableForm
 from gkbg.read.layout import Token, TokenKind
+from gkbg.testing import report_of
 from tests.helpers import FIXTURES, TABLE_WRITERS, render, workbook
 
 if TYPE_CHECKING:
@@ -441,6 +442,46 @@ def test_merged_cells_copied_into_every_position_they_cover(variant: str) -> Non
     report = gkbg.parse(("<html><body>" + "\n".join(body) + "</body></html>").encode())
     assert {key: str(value) for key, value in report.cells().items()} == cells
     assert report.uncertain_cells() == ()
+
+
+@pytest.mark.parametrize("variant", ["2019", "2021"])
+def test_a_second_part_on_a_grid_of_its_own_is_placed_by_its_own_cells(variant: str) -> None:
+    """Table 三 in two Word tables, the second one label column narrower, on other widths."""
+    cells = {key: int(text) for key, text in counted(variant).items()}
+    report = report_of(variant, cells, 2022, "某某区人民政府")
+    read_back = gkbg.parse(gkbg.render.docx(report, split="applications"))
+    first = read_back.cell("applications.received.total").location
+    last = read_back.cell("applications.carried_forward.total").location
+    assert first is not None
+    assert last is not None
+    assert first.table_index is not None
+    assert first.col_index is not None
+    assert last.table_index == first.table_index + 1
+    assert last.col_index == first.col_index - 1  # the second part's own grid
+    assert read_back.cells() == cells
+    assert read_back.uncertain_cells() == ()
+
+
+@pytest.mark.parametrize("variant", ["2019", "2021"])
+@pytest.mark.parametrize("lost", range(7))
+def test_a_second_part_that_lost_a_column_is_flagged_not_misread(variant: str, lost: int) -> None:
+    """The second ``<table>`` of table 三 prints one column fewer: the next is not read for it."""
+    cells = counted(variant)
+    tables = applications_html(variant, cells, range(7), serial=False, remarks=False, split=12)
+    rows = tables[1].split("<tr>")
+    for position, markup in enumerate(rows):
+        tds = markup.split("<td")
+        values = len(tds) - 7  # the cells before the seven values: the label, or two
+        if values > 0:
+            rows[position] = "<td".join(tds[: values + lost] + tds[values + lost + 1 :])
+    tables[1] = "<tr>".join(rows)
+    report = gkbg.parse(page(variant, cells, tables), format="html")
+    table = gkbg.form(variant).table("applications")
+    for row in table.rows[12:]:
+        for column in table.columns:
+            cell = report.cell(f"applications.{row.key}.{column.key}")
+            right = cell.value is not None and str(cell.value) == cells[cell.key]
+            assert right or cell.uncertain or cell.state is not gkbg.CellState.VALUE, cell
 
 
 def test_a_row_one_cell_wider_than_its_header_is_flagged_not_misread() -> None:

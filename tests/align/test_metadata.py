@@ -26,6 +26,8 @@ from gkbg.align.metadata import (
     _compact_lines,
     _is_agency,
     _join_split_titles,
+    _wrapped,
+    _wrapped_three,
     extract_metadata,
 )
 
@@ -350,25 +352,37 @@ def test_lines_are_compacted_as_one_by_one(lines: list[str]) -> None:
 
 
 def _plain_join(lines: list[str]) -> list[str]:
-    """The definition: line by line, an agency alone on its line joined to a title after it."""
+    """The definition: line by line, an agency alone on its line joined to a title after it,
+    or a title wrapped over two lines, or over three when the last two are not one."""
     joined: list[str] = []
-    skip = False
-    for index, line in enumerate(lines):
-        if skip:
-            skip = False
-            continue
-        following = lines[index + 1] if index + 1 < len(lines) else ""
-        head = _compact(line)
-        if (
-            head
-            and len(head) <= _MAX_AGENCY
-            and _is_agency(head)
-            and _TITLE_RE.match(_compact(following))
+    index = 0
+    heads = [_compact(line) for line in lines]
+
+    def pair(at: int) -> bool:
+        if at + 1 >= len(lines):
+            return False
+        head, following = heads[at], heads[at + 1]
+        alone = bool(
+            head and len(head) <= _MAX_AGENCY and _is_agency(head) and _TITLE_RE.match(following)
+        )
+        return alone or bool(head and _wrapped(head, following))
+
+    while index < len(lines):
+        if pair(index):
+            count = 2
+        elif (
+            index + 2 < len(lines)
+            and not pair(index + 1)
+            and heads[index + 2].endswith(("报告", "年报"))
+            and _wrapped_three(heads[index], heads[index + 1], heads[index + 2])
         ):
-            joined.append(line.strip(_BLANK) + following.strip(_BLANK))
-            skip = True
+            count = 3
         else:
-            joined.append(line)
+            joined.append(lines[index])
+            index += 1
+            continue
+        joined.append("".join(line.strip(_BLANK) for line in lines[index : index + count]))
+        index += count
     return joined
 
 
@@ -377,6 +391,14 @@ _TITLE_LINES = [
     "2021年度政府信息公开工作年度报告",
     " 2021 年度政府信息公开工作年度报告 |",
     "沛县人民政府",
+    "淮安市洪泽区人民",
+    "政府2023年政府信息公开工作年度报告",
+    "淮安市洪泽区人民政府2023年政府信息",
+    "公开工作年度报告",
+    "洪泽区人民政府2023年政府信息公开工作年度报告",
+    "内蒙古自治区呼和浩特市赛罕区科学",
+    "技术和工业和信息化局2023年政",
+    "府信息公开工作年度报告",
     "2019年",
     "2021年,我局",
     "正文",
@@ -420,3 +442,64 @@ def test_a_line_without_nian_or_bao_holds_no_title(line: str) -> None:
         without = line.replace(missing, "")
         assert _TITLE_RE.search(without) is None
         assert _TITLE_YEAR_FIRST_RE.search(without) is None
+
+
+# --------------------------------------------------------------------------------------------
+# A title wrapped over two lines, wherever the line breaks; unrelated lines never joined.
+
+_BODY = "\n一、总体情况\n本年度我区政务公开工作稳步推进。"
+
+
+@pytest.mark.parametrize(
+    ("lines", "agency"),
+    [
+        ("淮安市洪泽区人民\n政府2023年政府信息公开工作年度报告", "淮安市洪泽区人民政府"),
+        ("淮安市洪泽区人民政府2023年政府信息\n公开工作年度报告", "淮安市洪泽区人民政府"),
+        ("淮安市洪泽区人民政府2023年\n政府信息公开工作年度报告", "淮安市洪泽区人民政府"),
+        ("淮安市洪泽区人民政府 2023 年政\n府信息公开工作年度报告", "淮安市洪泽区人民政府"),
+        ("淮安市洪泽区\n人民政府2023年度政府信息公开工作年度报告", "淮安市洪泽区人民政府"),
+        (
+            "内蒙古自治区呼和浩特市赛罕区科学技术和工业\n和信息化局2023年政府信息公开工作年度报告",
+            "内蒙古自治区呼和浩特市赛罕区科学技术和工业和信息化局",
+        ),
+        ("2023年度淮安市洪泽区人民政府\n政府信息公开工作年度报告", "淮安市洪泽区人民政府"),
+        # Over three lines.
+        (
+            (
+                "内蒙古自治区呼和浩特市赛罕区科学\n"
+                "技术和工业和信息化局 2023 年政\n"
+                "府信息公开工作年度报告"
+            ),
+            "内蒙古自治区呼和浩特市赛罕区科学技术和工业和信息化局",
+        ),
+        ("淮安市洪泽\n区人民政府2023年政府\n信息公开工作年度报告", "淮安市洪泽区人民政府"),
+    ],
+)
+def test_a_title_wrapped_over_two_or_three_lines_names_its_agency(lines: str, agency: str) -> None:
+    found = extract_metadata(lines + _BODY)
+    assert found.agency == agency
+    assert found.year == 2023
+
+
+@pytest.mark.parametrize(
+    ("lines", "agency"),
+    [
+        # A heading above a whole title: the title's own agency, not the two joined.
+        ("淮安市\n洪泽区人民政府2023年政府信息公开工作年度报告", "洪泽区人民政府"),
+        ("政务公开\n洪泽区人民政府2023年政府信息公开工作年度报告", "洪泽区人民政府"),
+        ("首页 > 政务公开\n洪泽区人民政府2023年政府信息公开工作年度报告", "洪泽区人民政府"),
+        ("淮安市\n洪泽区人民政府\n2023年政府信息公开工作年度报告", "洪泽区人民政府"),
+        # A sentence that ends in a place, above a title that has no agency.
+        ("本报告由区政府办公室编制，发布于洪泽区\n2023年度政府信息公开工作年度报告", None),
+    ],
+)
+def test_unrelated_lines_are_not_joined_to_a_title(lines: str, agency: str | None) -> None:
+    assert extract_metadata(lines + _BODY).agency == agency
+
+
+def test_a_wrapped_title_is_joined_once() -> None:
+    lines = ["正文", "淮安市洪泽区人民", "政府2023年政府信息公开工作年度报告", "正文"]
+    joined, _ = _join_split_titles(lines)
+    assert joined == ["正文", "淮安市洪泽区人民政府2023年政府信息公开工作年度报告", "正文"]
+    assert not _wrapped("淮安市洪泽区人民政府2023年政府信息公开工作年度报告", "正文")
+    assert not _wrapped("", "政府2023年政府信息公开工作年度报告")

@@ -9,9 +9,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import gkbg
+from gkbg import testing
 from gkbg.core.compat import OLE_SIGNATURE
+from gkbg.core.limits import Limits
+from gkbg.core.office import convert, find_soffice
 from gkbg.read import legacy as _convert
 from tests.helpers import SEEDS, golden, html_report, needs_soffice, number, soffice
 
@@ -89,3 +94,64 @@ def test_a_damaged_legacy_file_is_refused(tmp_path: Path) -> None:
     broken.write_bytes(OLE_SIGNATURE + b"\x00" * 600)
     with pytest.raises(gkbg.DocumentError, match=r"broken\.doc: LibreOffice could not convert"):
         gkbg.parse(broken)
+
+
+# Table 三 in two adjacent Word tables on different column widths (`gkbg.render`'s ``split``
+# without a page break): saved as .doc they become one table on the union of both grids, its
+# second half's cells at other grid columns than the header's.
+
+
+def _as_doc(report: gkbg.Report) -> bytes:
+    soffice = find_soffice()
+    assert soffice is not None
+    word = gkbg.render.docx(report, split="applications", page_break=False)
+    return convert(soffice, word, "docx", "doc", "<split report>", Limits())
+
+
+def _findings(report: gkbg.Report) -> list[tuple[str, tuple[str, ...]]]:
+    return sorted((f.rule, f.cells) for f in gkbg.check(report).findings)
+
+
+def _read_doc(report: gkbg.Report) -> gkbg.Report:
+    read_back = gkbg.parse(_as_doc(report))
+    assert read_back.format == "legacy"
+    values = read_back.cells()
+    wrong = {
+        key: (values.get(key), value)
+        for key, value in report.cells().items()
+        if values.get(key) != value and not read_back.cell(key).uncertain
+    }
+    assert wrong == {}, "read wrong and not flagged"
+    assert _findings(read_back) == _findings(report)
+    return read_back
+
+
+@pytest.mark.parametrize("variant", ["2019", "2021"])
+def test_a_table_on_two_grids_saved_as_doc_reads_exactly(variant: str) -> None:
+    cells = {spec.key: index + 1 for index, spec in enumerate(gkbg.form(variant).cells())}
+    report = testing.report_of(variant, cells, 2022, "某某区人民政府")
+    data = _as_doc(report)
+    layout = gkbg.parse_layout(data)
+    received = next(t for t in layout.tokens if t.text == str(cells["applications.received.total"]))
+    forward = next(
+        t for t in layout.tokens if t.text == str(cells["applications.carried_forward.total"])
+    )
+    # One table on the union grid: the two halves' totals stand at different grid columns.
+    assert received.location.table_index == forward.location.table_index
+    assert received.location.col_index != forward.location.col_index
+    read_back = _read_doc(report)
+    assert read_back.cells() == cells
+    assert read_back.uncertain_cells() == ()
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    report=st.one_of(
+        testing.reports(),
+        testing.invalid_reports().map(lambda invalid: invalid.report),
+    )
+)
+def test_generated_reports_on_two_grids_saved_as_doc_keep_their_errors(
+    report: gkbg.Report,
+) -> None:
+    _read_doc(report)

@@ -356,6 +356,12 @@ class _GridReader:
         self.captions: dict[int, Token] = {}
         self._caption: tuple[str, Token] | None = None
         self._dangling: _Held | None = None
+        # Whether the header in force was read in the table part being read.
+        self.own_header = False
+        # Rows placed by the order of their cells: the positions of their cells by part, and
+        # each such row's positions with its placements.
+        self.shapes: dict[tuple[int, tuple[int, ...]], int] = {}
+        self.in_order: list[tuple[tuple[int, tuple[int, ...]], list[_Candidate]]] = []
 
     # Rows.
 
@@ -423,6 +429,7 @@ class _GridReader:
             if table_index != table:
                 table, groups, pending = table_index, {}, []
                 first_row = row_index
+                self.own_header = False
                 self._caption = self._caption_row(table_index)
                 if self._caption is not None and self.form.across:
                     # Over a table printed across, a caption naming a row stands for the row
@@ -438,6 +445,7 @@ class _GridReader:
                 self._dangling = None
                 pending.append(cells)
                 header = _Header(pending, self.roles)
+                self.own_header = True
                 continue
             if header is None:
                 pending.append(cells)
@@ -519,8 +527,22 @@ class _GridReader:
     ) -> None:
         self.rows.add(key)
         right = {c: t for c, t in cells.items() if c > leaf_col}
-        if self._lines_up(right, header, leaf_col):
+        lines_up = self._lines_up(right, header, leaf_col)
+        if (
+            len(right) == len(self.columns_of[key])
+            and not (lines_up and self.own_header)
+            and self._names_every_column(key, header)
+        ):
+            # As many cells as the row has columns, on a grid of their own (a part of the table
+            # on another page, a shift of the grid inside it): placed by their own order.
+            self._place_shape(key, right, header, where)
+        elif lines_up:
             self._place_down(key, right, header, where)
+            if not self.own_header and self._lacks_column(key, right, header):
+                # A part with no header of its own whose row has no cell where a column of the
+                # header starts: its grid may not be the header's (a column lost, the next one
+                # read in its place).
+                self._doubt_row(where, Doubt.of("grid.shifted", label=self.row_label_of[key]))
         else:
             self._place_in_order(key, right, header, where)
 
@@ -551,6 +573,57 @@ class _GridReader:
         if not text or not label_key(caption.text).endswith(text):
             return None
         return key
+
+    def _names_every_column(self, key: str, header: _Header) -> bool:
+        """Whether the header names every column of row ``key`` (so it gives their order)."""
+        return all(header.first_position(column) is not None for column in self.columns_of[key])
+
+    def _lacks_column(self, key: str, right: _Row, header: _Header) -> bool:
+        """Whether the header starts a column of row ``key`` where the row has no cell."""
+        starts = (header.first_position(column) for column in self.columns_of[key])
+        return any(c is not None and c not in right for c in starts)
+
+    def _ordered_columns(self, key: str, header: _Header) -> list[str]:
+        """The columns of row ``key`` in the order the header prints them."""
+        columns = self.columns_of[key]
+        first_position = {column: header.first_position(column) for column in columns}
+        return sorted(
+            columns,
+            key=lambda column: (first_position[column] is None, first_position[column] or 0),
+        )
+
+    def _place_shape(self, key: str, right: _Row, header: _Header, where: tuple[int, int]) -> None:
+        """One cell per column of the row, read in the header's order of its columns.
+
+        Exact when the cells stand where the header's columns start, or when another row of
+        the same part has its cells at the same positions (the part's own grid); otherwise
+        flagged as placed by order (`result` decides, once every row is read).
+        """
+        ordered = self._ordered_columns(key, header)
+        positions = tuple(sorted(right))
+        starts = tuple(header.first_position(column) for column in ordered)
+        shape = (where[0], positions)
+        self.shapes[shape] = self.shapes.get(shape, 0) + 1
+        reason = (
+            ()
+            if positions == starts
+            else (Doubt.of("grid.misaligned", label=self.row_label_of[key]),)
+        )
+        placed: list[_Candidate] = []
+        for column_key, c in zip(ordered, positions, strict=True):
+            index = self.index[key, column_key]
+            candidate = _Candidate(right[c], exact=not reason, row=where, reasons=reason)
+            self.candidates.setdefault(index, []).append(candidate)
+            placed.append(candidate)
+        if reason:
+            self.in_order.append((shape, placed))
+
+    def _doubt_row(self, where: tuple[int, int], reason: Doubt) -> None:
+        """Add a reason for doubt to every placement from the source row ``where``."""
+        for candidates in self.candidates.values():
+            for position, candidate in enumerate(candidates):
+                if candidate.row == where:
+                    candidates[position] = candidate._replace(reasons=(*candidate.reasons, reason))
 
     @staticmethod
     def _has_value(cells: _Row, header: _Header) -> bool:
@@ -730,7 +803,24 @@ class _GridReader:
 
     # Cells.
 
+    def _settle_shapes(self) -> None:
+        """Rows placed by order whose cells stand as another row's of their part are exact."""
+        settled = {
+            id(candidate)
+            for shape, candidates in self.in_order
+            if self.shapes[shape] > 1
+            for candidate in candidates
+        }
+        if not settled:
+            return
+        for candidates in self.candidates.values():
+            for position, candidate in enumerate(candidates):
+                if id(candidate) in settled:
+                    reasons = tuple(r for r in candidate.reasons if r.code != "grid.misaligned")
+                    candidates[position] = candidate._replace(exact=True, reasons=reasons)
+
     def result(self) -> GridReading:
+        self._settle_shapes()
         placed: dict[int, GridPlacement] = {}
         for index, candidates in self.candidates.items():
             placed[index] = _resolve(candidates)

@@ -14,6 +14,12 @@ It must start a line or a segment (after punctuation, or after whitespace when t
 before it is junk) and must not run on into a sentence (``…年度报告如下`` is not a title).
 A title on a line of its own is preferred to one inside a longer line, and both to a file
 name (``…年度报告.docx``). A title inside 《…》 names some other document and is ignored.
+A title printed over two lines is one line: the agency alone on the line above
+``<year>年…报告``, or two lines (three, when the last two are not one) that together are
+exactly one title with a valid agency, the first naming a place or starting with the year
+(``淮安市洪泽区人民`` / ``政府2023年…报告``, ``…人民政府2023年政府信息`` /
+``公开工作年度报告``); a name above a line that is a whole title with its own agency is
+another heading and stays apart.
 The title is returned with its whitespace removed.
 
 **agency**, in order of trust:
@@ -225,39 +231,95 @@ _CACHE_SIZE = 4096
 
 
 def _join_split_titles(lines: list[str]) -> tuple[list[str], list[str]]:
-    """Join a title printed over two lines: the agency alone, then ``<year>年…报告``.
+    """Join a title printed over two lines: the agency alone, then ``<year>年…报告``, or wrapped.
+
+    A title may also wrap inside the agency's name or after its year, over two lines or three
+    (`_wrapped`).
 
     Returns the lines and each line without whitespace (`_compact` of it).
     """
     heads = _compact_lines(lines)
     # A title starts with its year, so only a line before one that starts with 2 can be joined
-    # to the next. The second line of a join starts with a digit, so it is no agency and never
-    # starts a join itself.
+    # to the next as an agency alone. A wrapped title ends its last line with 报告 or 年报.
     years = itertools.compress(range(len(heads)), map(str.startswith, heads, itertools.repeat("2")))
-    joins = [
-        index - 1
+    starts = {
+        index - 1: 2
         for index in years
         if index
         and (head := heads[index - 1])
         and len(head) <= _MAX_AGENCY
         and _is_agency(head)
         and _TITLE_RE.match(heads[index])
-    ]
-    if not joins:
+    }
+    ends = itertools.compress(range(len(heads)), map(str.endswith, heads, itertools.repeat(_ENDS)))
+    for index in ends:
+        if not index or index - 1 in starts:
+            continue
+        if _wrapped(heads[index - 1], heads[index]):
+            starts[index - 1] = 2
+        elif index > 1 and _wrapped_three(heads[index - 2], heads[index - 1], heads[index]):
+            starts[index - 2] = 3
+    if not starts:
         return lines, heads
     joined: list[str] = []
     compacts: list[str] = []
     position = 0
-    for index in joins:
+    for index in sorted(starts):
+        if index < position:
+            continue  # a line is joined once, to the lines after it
+        count = starts[index]
         joined.extend(lines[position:index])
         compacts.extend(heads[position:index])
-        title = lines[index].strip(_BLANK) + lines[index + 1].strip(_BLANK)
+        title = "".join(line.strip(_BLANK) for line in lines[index : index + count])
         joined.append(title)
         compacts.append(_compact(title))
-        position = index + 2
+        position = index + count
     joined.extend(lines[position:])
     compacts.extend(heads[position:])
     return joined, compacts
+
+
+def _wrapped_three(first: str, middle: str, last: str) -> bool:
+    """Whether three lines (without whitespace) are one title wrapped twice (`_wrapped`)."""
+    if not middle or not _names_place_or_year(first) or _TITLE_RE.search(middle) is not None:
+        return False
+    return _wrapped(first + middle, last, longest=_MAX_AGENCY + _WRAPPED_TAIL)
+
+
+def _names_place_or_year(line: str) -> bool:
+    return line.startswith("2") or any(place in line for place in _PLACES)
+
+
+_ENDS = ("报告", "年报")  # how the second line of a wrapped title ends
+_WRAPPED_TAIL = 24  # how long the second line of a wrapped title may be beyond an agency
+
+
+def _wrapped(first: str, second: str, *, longest: int = _MAX_AGENCY) -> bool:
+    """Whether two lines (without whitespace) are one title wrapped after ``first``.
+
+    The two lines together are exactly a title, ``<agency><year>…报告`` or
+    ``<year>年度<agency>…报告``, with a valid agency, and the break lies inside it. ``first``
+    holds no title, and names a place or a year, as a wrapped title's first line does; a name
+    above a line that is a whole title with its own agency is another heading. Two unrelated
+    lines are never joined.
+    """
+    if not first or len(first) > longest or len(second) > _MAX_AGENCY + _WRAPPED_TAIL:
+        return False
+    if _TITLE_RE.search(first) is not None:
+        return False
+    if _is_agency(first) and _find_title([second])[1] is not None:
+        return False  # a name above a whole title: another heading (淮安市 / 洪泽区人民政府…)
+    if not _names_place_or_year(first):
+        return False
+    whole = first + second
+    match = _TITLE_YEAR_FIRST_RE.fullmatch(whole)
+    if match is not None and match.start("agency") < len(first) < match.end("agency") + 2:
+        agency = match["agency"]
+        return _is_agency(agency + "政府" if agency.endswith("人民") else agency)
+    for match in _TITLE_RE.finditer(whole):
+        if match.end() == len(whole) and match.start() > 0:
+            return _is_agency(whole[: match.start()]) and len(first) != match.start()
+    return False
 
 
 _JOINER = "\x00"  # not white space, so a match of _SPACE_RE never spans it

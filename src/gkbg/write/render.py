@@ -584,6 +584,9 @@ _RELS = (
 )
 
 
+_TABLE_WIDTH = 9000  # twentieths of a point: the width of the page between its margins
+
+
 def _w(name: str) -> str:
     return f"{{{_W}}}{name}"
 
@@ -612,7 +615,48 @@ def _paragraph(parent: object, content: str, *, bold: bool = False, small: bool 
         node.text = line  # type: ignore[attr-defined]
 
 
-def _docx_table(parent: object, placed: Sequence[Placed]) -> None:
+def _split(placed: Sequence[Placed]) -> tuple[list[Placed], list[Placed]]:
+    """A table's cells in two parts, cut between two rows in the middle of its values.
+
+    A cell the cut runs through is printed in both parts, its rows on each side of the cut, as
+    someone who splits a table by hand types a group's label again; except a label in the
+    first column spanning a single column, which the second part leaves out with its column,
+    so that every column after it stands one place further left.
+    """
+    top = min(cell.row for cell in placed if cell.key is not None)
+    end = max(cell.row + cell.rowspan for cell in placed)
+    at = (top + end + 1) // 2
+    first: list[Placed] = []
+    second: list[Placed] = []
+    for cell in placed:
+        if cell.row < at:
+            first.append(attrs.evolve(cell, rowspan=min(cell.rowspan, at - cell.row)))
+        if cell.row + cell.rowspan > at:
+            row = max(cell.row, at)
+            rowspan = cell.row + cell.rowspan - row
+            second.append(attrs.evolve(cell, row=row - at, rowspan=rowspan))
+    if all(cell.colspan > 1 for cell in second if cell.col == 0 and cell.row == 0):
+        return first, second  # no label of its own in the first column: nothing to leave out
+    shifted = [
+        attrs.evolve(cell, col=max(cell.col - 1, 0), colspan=cell.colspan - (cell.col == 0))
+        for cell in second
+        if cell.col > 0 or cell.colspan > 1
+    ]
+    return first, shifted
+
+
+def _shifted_widths(placed: Sequence[Placed], total: int) -> list[int]:
+    """Column widths on another grid: the label columns narrower, the value columns wider."""
+    width = _width(placed)
+    labels = min(cell.col for cell in placed if cell.key is not None)
+    label_width = total // (2 * width)
+    value_width = (total - labels * label_width) // max(width - labels, 1)
+    return [label_width] * labels + [value_width] * (width - labels)
+
+
+def _docx_table(
+    parent: object, placed: Sequence[Placed], widths: Sequence[int] | None = None
+) -> None:
     width = _width(placed)
     table = _sub(parent, "tbl")
     properties = _sub(table, "tblPr")
@@ -621,8 +665,10 @@ def _docx_table(parent: object, placed: Sequence[Placed]) -> None:
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
         _sub(borders, side, val="single", sz="4", space="0", color="000000")
     columns = _sub(table, "tblGrid")
-    for _ in range(width):
-        _sub(columns, "gridCol", w=str(9000 // width))
+    for column in range(width):
+        _sub(columns, "gridCol", w=str(widths[column] if widths else _TABLE_WIDTH // width))
+    if widths:  # fixed widths, as given, not fitted to the contents
+        _sub(properties, "tblLayout", type="fixed")
     origin = {(cell.row, cell.col): cell for cell in placed}
     covering: dict[tuple[int, int], Placed] = {}
     for cell in placed:
@@ -651,8 +697,30 @@ def _docx_table(parent: object, placed: Sequence[Placed]) -> None:
             col += cell.colspan
 
 
-def docx(report: Report, *, labels: Callable[[str], str] | None = None) -> bytes:
+def _page_break(parent: object) -> None:
+    run = _sub(_sub(parent, "p"), "r")
+    _sub(run, "br", type="page")
+
+
+def docx(
+    report: Report,
+    *,
+    labels: Callable[[str], str] | None = None,
+    split: str | None = None,
+    page_break: bool = True,
+) -> bytes:
     """The report as a Word ``.docx`` file: merged cells with ``gridSpan`` and ``vMerge``.
+
+    Args:
+        report: The report.
+        labels: Applied to every label the form gives, as in `grid`.
+        split: The key of a table to print in two parts, as long tables are in the wild:
+            its rows are cut in the middle of its values, and the second part is a table of its
+            own on another column grid (narrower label columns, wider value columns), with
+            the labels the cut runs through printed again.
+        page_break: Whether a page break separates the two parts of the ``split`` table;
+            without one the parts are adjacent tables (which Word and LibreOffice join into
+            one table when they save a ``.doc``).
 
     Raises:
         RenderError: No table of the report has a known form.
@@ -661,7 +729,13 @@ def docx(report: Report, *, labels: Callable[[str], str] | None = None) -> bytes
     document = lxml.etree.Element(_w("document"), nsmap={"w": _W})
     body = _sub(document, "body")
     for kind, content in _pieces(report, chosen):
-        if kind == "table":
+        if kind == "table" and content == split:
+            first, second = _split(grid(report, content, labels=chosen))
+            _docx_table(body, first)
+            if page_break:
+                _page_break(body)
+            _docx_table(body, second, _shifted_widths(second, _TABLE_WIDTH))
+        elif kind == "table":
             _docx_table(body, grid(report, content, labels=chosen))
         else:
             _paragraph(body, content, bold=kind != "paragraph")
@@ -681,8 +755,16 @@ def docx(report: Report, *, labels: Callable[[str], str] | None = None) -> bytes
 # --- PDF ------------------------------------------------------------------------------------
 
 
-def pdf(report: Report, *, labels: Callable[[str], str] | None = None) -> bytes:
+def pdf(
+    report: Report, *, labels: Callable[[str], str] | None = None, split: str | None = None
+) -> bytes:
     """The report as PDF: the `docx` rendering converted by LibreOffice (``soffice``).
+
+    Args:
+        report: The report.
+        labels: Applied to every label the form gives, as in `grid`.
+        split: The key of a table printed in two parts on two pages, each part on its own
+            column grid (see `docx`).
 
     Raises:
         RenderError: LibreOffice is not installed, or the conversion failed.
@@ -690,7 +772,7 @@ def pdf(report: Report, *, labels: Callable[[str], str] | None = None) -> bytes:
     soffice = find_soffice()
     if soffice is None:
         raise RenderError("rendering PDF needs LibreOffice ('soffice' on the PATH)")
-    word = docx(report, labels=labels)
+    word = docx(report, labels=labels, split=split)
     try:
         return convert(soffice, word, "docx", "pdf", "<rendered report>", Limits())
     except GkbgError as exc:

@@ -12,15 +12,22 @@ These tests need LibreOffice (``soffice``) and a CJK font (CI installs both).
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from html import escape
 from typing import TYPE_CHECKING
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import gkbg
+from gkbg import testing
+from gkbg.core.limits import Limits
+from gkbg.core.office import convert, find_soffice
 from tests.helpers import TABLE_WRITERS, needs_soffice, soffice
 
 if TYPE_CHECKING:
@@ -389,3 +396,103 @@ def test_the_rewritten_copy_has_its_text_in_columns(made: dict[str, Path]) -> No
     row = "一、本年新收政府信息公开申请数量 11 12 13"
     assert row in original
     assert row not in rewritten
+
+
+# --------------------------------------------------------------------------------------------
+# Table 三 in two parts on two pages, each on a column grid of its own (`gkbg.render`'s
+# ``split``): the second part one label column narrower, its boundaries elsewhere.
+
+
+def _split_findings(report: gkbg.Report) -> list[tuple[str, tuple[str, ...]]]:
+    return sorted((f.rule, f.cells) for f in gkbg.check(report).findings)
+
+
+def _read_split(report: gkbg.Report) -> gkbg.Report:
+    read_back = gkbg.parse(gkbg.render.pdf(report, split="applications"), format="pdf")
+    values = read_back.cells()
+    wrong = {
+        key: (values.get(key), value)
+        for key, value in report.cells().items()
+        if values.get(key) != value and not read_back.cell(key).uncertain
+    }
+    assert wrong == {}, "read wrong and not flagged"
+    # Nothing the source does not say: no error that is not the source's own, none missed.
+    assert _split_findings(read_back) == _split_findings(report)
+    return read_back
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_a_table_split_over_two_pages_on_two_grids_reads_exactly(variant: str) -> None:
+    report = testing.report_of(variant, distinct_cells(variant), 2022, "某某区人民政府")
+    read_back = _read_split(report)
+    assert read_back.cells() == report.cells()
+    assert read_back.uncertain_cells() == ()
+    first = read_back.cell("applications.received.total").location
+    last = read_back.cell("applications.carried_forward.total").location
+    assert first is not None
+    assert last is not None
+    assert first.page is not None
+    assert last.page is not None
+    assert last.page > first.page
+    assert first.table_index is not None
+    assert last.table_index == first.table_index + 1  # other boundaries: another table
+    assert last.col_index != first.col_index
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    report=st.one_of(
+        testing.reports(),
+        testing.invalid_reports().map(lambda invalid: invalid.report),
+    )
+)
+def test_generated_reports_split_over_two_grids_keep_their_errors_and_no_other(
+    report: gkbg.Report,
+) -> None:
+    _read_split(report)
+
+
+# --------------------------------------------------------------------------------------------
+# A title in a large font, wrapped over two lines by LibreOffice wherever its width falls:
+# inside the agency's name, after it, or inside the words after the year.
+
+_LONG = "内蒙古自治区呼和浩特市赛罕区科学技术和工业和信息化局"
+_SHORT = "淮安市洪泽区人民政府"
+
+
+def _large_title(word: bytes, half_points: int) -> bytes:
+    """A `gkbg.render.docx` file with its title (its first bold run) in a larger font."""
+    source = zipfile.ZipFile(io.BytesIO(word))
+    written = io.BytesIO()
+    with zipfile.ZipFile(written, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "word/document.xml":
+                size = f'<w:b/><w:sz w:val="{half_points}"/></w:rPr>'.encode()
+                data = data.replace(b"<w:b/></w:rPr>", size, 1)
+            target.writestr(name, data)
+    return written.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("agency", "half_points"),
+    [
+        *((_LONG, size) for size in (40, 48, 56, 64, 72, 80, 96)),
+        *((_SHORT, size) for size in (64, 80, 96)),
+    ],
+)
+def test_a_title_wrapped_over_two_or_three_lines_keeps_its_agency(
+    agency: str, half_points: int
+) -> None:
+    report = testing.report_of("2021", distinct_cells("2021"), 2023, agency)
+    soffice = find_soffice()
+    assert soffice is not None
+    word = _large_title(gkbg.render.docx(report), half_points)
+    data = convert(soffice, word, "docx", "pdf", "<large title>", Limits())
+    title = f"{agency}2023年政府信息公开工作年度报告"
+    lines = gkbg.parse_layout(data).text.splitlines()
+    wrapped = ["".join(lines[:count]).replace(" ", "") == title and count for count in (2, 3)]
+    assert any(wrapped)  # over two lines or three, never one
+    read_back = gkbg.parse(data)
+    assert read_back.agency == agency
+    assert read_back.year == 2023
