@@ -5,7 +5,12 @@
 runs of ``|`` where merged cells were (the form the seed reports 000, 001, 003 and 004 take).
 
 ``text``: text as copy-paste from a PDF or Word file produces it: words separated by spaces and
-line breaks, labels and numbers in whatever order the layout engine emitted them.
+line breaks, labels and numbers in whatever order the layout engine emitted them. Text a crawler
+saved from a web page runs a table's cells together (``规章000规范性文件898989``): a word that
+mixes numbers with other text is cut where a number begins and ends, so that labels and runs of
+digits are tokens of their own. A run of digits may stand for several cells; which, is for
+`gkbg.align.runs` to read from the form. The number of a list item (``2.其他``) stays with its
+label.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import TYPE_CHECKING
 import regex
 
 from gkbg.core.errors import UnknownFormatError
+from gkbg.core.text import looks_like_value
 from gkbg.read.layout import TokenKind, TokenWriter
 
 if TYPE_CHECKING:
@@ -29,6 +35,12 @@ _CELL_LINE = regex.compile(r"\|[ \t]*$")
 _WORD = regex.compile(r"\S+")
 _CJK = regex.compile(r"\p{Han}")
 _MIN_CELL_LINES = 10
+# A number inside a word: digits (each not the number of a list item such as ``2.`` before
+# text), an optional fraction, an optional sign where no digit precedes it, a unit after it.
+_NUMBER_IN_WORD = regex.compile(
+    r"(?P<item>\d(?=\.(?!\d)))|(?<!\d)[+\-−]?(?:\d(?!\.(?!\d)))+(?:\.\d+)?(?:万元|亿元|元)?"
+)
+_DIGIT = regex.compile(r"\d")
 
 
 # A line (as `str.splitlines` cuts lines) ending in ``|``: the ``|`` and the break after it.
@@ -105,5 +117,25 @@ class FlatTextParser:
         """Every run of non-space characters is a token."""
         text = document.text()
         writer = TokenWriter(text, source=document.name, limits=document.limits)
-        writer.add_words(match.span() for match in _WORD.finditer(text))
+        writer.add_words(_word_spans(text))
         return writer.layout(source=document.name, format=self.name)
+
+
+def _word_spans(text: str) -> Iterator[tuple[int, int]]:
+    """The words of flattened text, each word that mixes numbers and text cut into its pieces."""
+    for word in _WORD.finditer(text):
+        start, end = word.span()
+        body = word.group()
+        if not _DIGIT.search(body) or looks_like_value(body) or not _CJK.search(body):
+            yield start, end
+            continue
+        position = 0
+        for number in _NUMBER_IN_WORD.finditer(body):
+            if number.group("item") is not None:
+                continue  # the number of a list item (2.其他): part of the label that follows
+            if position < number.start():
+                yield start + position, start + number.start()
+            yield start + number.start(), start + number.end()
+            position = number.end()
+        if position < len(body):
+            yield start + position, end

@@ -1,0 +1,444 @@
+# SPDX-License-Identifier: MIT
+"""Run-together cells: text a crawler saved without separators between a table's cells.
+
+Two steps, both derived from the forms and the statute's relations, never from a named row:
+
+1. `split_labels`: a word of flattened text that runs several labels together
+   (``申请人情况自然人法人或其他组织总计``) is cut where each label of the forms begins, so that
+   a row's label is a token of its own, directly before its values.
+2. `solve`: a run of digits that stands for several cells (``640020470`` for a row of seven) is
+   read every way the form allows: each piece a number the cell's kind admits (no leading zero
+   but ``0`` itself; a fraction and a unit only in an amount; a sign only in a signed cell), the
+   printed characters unchanged and in order. The statute's relations (`statute_relations`)
+   are then a checksum: they may choose between readings, never change one. A cell every
+   remaining reading agrees on is placed (with a `Doubt` naming the relations when they
+   decided it); a cell the readings differ in is left unread with the reason; when no reading
+   satisfies the relations, none is picked and the checks report the error.
+
+The enumeration is bounded: at most `MAX_READINGS` readings of one run (found in at most
+`MAX_STEPS` steps of the search), and at most `MAX_COMBINATIONS` combinations of the runs of
+one table checked together. Past a bound, the cells the bound leaves undecided are flagged.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from typing import TYPE_CHECKING, NamedTuple
+
+import attrs
+import regex
+
+from gkbg.core.reasons import Doubt
+from gkbg.core.relations import statute_relations
+from gkbg.core.schema import forms
+from gkbg.core.text import read_value
+from gkbg.read.layout import Token, TokenKind
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+    from decimal import Decimal
+
+    from gkbg.core.relations import Relation
+    from gkbg.core.schema import TableForm, ValueKind
+
+__all__ = [
+    "MAX_COMBINATIONS",
+    "MAX_READINGS",
+    "MAX_STEPS",
+    "Run",
+    "RunOutcome",
+    "can_split",
+    "run_together",
+    "solve",
+    "split_labels",
+]
+
+MAX_READINGS = 2_000
+"""The most readings of one run that are enumerated; a run with more is flagged."""
+MAX_STEPS = 50_000
+"""The most steps the search for one run's readings takes."""
+MAX_COMBINATIONS = 100_000
+"""The most combinations of the runs of one table that are checked against the relations."""
+
+_RUN = regex.compile(r"[+\-\u2212]?[0-9.]+(?:万元|亿元|元)?")
+_PIECE = {
+    "count": regex.compile(r"0|[1-9][0-9]*"),
+    "signed": regex.compile(r"[+\-\u2212]?(?:0|[1-9][0-9]*)"),
+    "amount": regex.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:万元|亿元|元)?"),
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Step 1: labels run together.
+
+
+@functools.cache
+def _vocabulary() -> dict[str, tuple[str, ...]]:
+    """Every label the forms print, by its first character, longest first."""
+    labels: set[str | None] = set()
+    for form in forms().values():
+        labels.update(form.parts)
+        for table in form.tables:
+            labels.update((table.heading, table.note))
+            for block in table.blocks:
+                labels.update((block.caption, block.header))
+                for row in block.rows:
+                    labels.update((row.label, row.group, *row.aliases))
+                for column in block.columns:
+                    labels.update((column.label, column.group, *column.aliases))
+    by_first: dict[str, list[str]] = {}
+    for label in labels:
+        if label and len(label) >= 2:
+            by_first.setdefault(label[0], []).append(label)
+    return {first: tuple(sorted(found, key=len, reverse=True)) for first, found in by_first.items()}
+
+
+def _label_starts(text: str) -> list[int]:
+    """Where a label of the forms begins in ``text``, the longest label at each place first."""
+    vocabulary = _vocabulary()
+    starts: list[int] = []
+    position = 0
+    while position < len(text):
+        found = next(
+            (
+                label
+                for label in vocabulary.get(text[position], ())
+                if text.startswith(label, position)
+            ),
+            None,
+        )
+        if found is None:
+            position += 1
+            continue
+        starts.append(position)
+        position += len(found)
+    return starts
+
+
+def _piece(token: Token, start: int, end: int, kind: TokenKind) -> Token:
+    location = token.location
+    if location.start is not None:
+        column = None if location.column is None else location.column + start
+        location = attrs.evolve(
+            location, start=location.start + start, end=location.start + end, column=column
+        )
+    return Token(token.text[start:end], kind, token.cell, location, token.uncertain)
+
+
+def split_labels(tokens: Sequence[Token]) -> list[Token]:
+    """The tokens, each word of text that runs labels of the forms together cut at each label.
+
+    Only words that are no cell are cut; a word with no label in it, or one label at its start
+    only, is kept whole.
+    """
+    result: list[Token] = []
+    for token in tokens:
+        if token.cell or token.kind is not TokenKind.TEXT or len(token.text) < 4:
+            result.append(token)
+            continue
+        starts = [start for start in _label_starts(token.text) if start > 0]
+        if not starts:
+            result.append(token)
+            continue
+        bounds = [0, *starts, len(token.text)]
+        result.extend(
+            _piece(token, a, b, TokenKind.TEXT) for a, b in itertools.pairwise(bounds) if a < b
+        )
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# Step 2: a run's readings, and the relations as a checksum.
+
+
+class Run(NamedTuple):
+    """Value tokens that together stand for the cells ``cells`` (indices in the form)."""
+
+    cells: tuple[int, ...]
+    tokens: tuple[Token, ...]
+
+
+@attrs.frozen
+class RunOutcome:
+    """The cells of a table's runs: placed (a piece of a token, with its doubts) or unread."""
+
+    placed: dict[int, tuple[Token, tuple[Doubt, ...]]] = attrs.field(factory=dict)
+    unread: dict[int, Doubt] = attrs.field(factory=dict)
+
+
+def run_together(tokens: Sequence[Token]) -> bool:
+    """Whether the text runs a value into the token before or after it, with no space between."""
+    for before, after in itertools.pairwise(tokens):
+        if TokenKind.VALUE not in {before.kind, after.kind}:
+            continue
+        end, start = before.location.end, after.location.start
+        if end is not None and end == start:
+            return True
+    return False
+
+
+def can_split(tokens: Sequence[Token], cells: int) -> bool:
+    """Whether ``tokens`` may stand for ``cells`` cells: enough digits, each a digit run."""
+    if not tokens or len(tokens) >= cells:
+        return False
+    if any(token.cell or _RUN.fullmatch(token.text) is None for token in tokens):
+        return False
+    return sum(_digits(token.text) for token in tokens) >= cells
+
+
+def _digits(text: str) -> int:
+    return sum(char.isdigit() for char in text)
+
+
+def _pieces(text: str, count: int, kinds: Sequence[ValueKind]) -> Iterator[list[int]]:
+    """Each way to cut ``text`` into ``count`` pieces valid for ``kinds``: the cut positions."""
+    if count == 1:
+        if _PIECE[kinds[0]].fullmatch(text):
+            yield [len(text)]
+        return
+    pattern = _PIECE[kinds[0]]
+    for end in range(1, len(text) - count + 2):
+        if pattern.fullmatch(text, 0, end) is None:
+            continue
+        for rest in _pieces(text[end:], count - 1, kinds[1:]):
+            yield [end, *(end + cut for cut in rest)]
+
+
+class _TooManyError(Exception):
+    """A run has more readings than the bound."""
+
+
+def _readings(run: Run, kinds: Sequence[ValueKind]) -> list[tuple[str, ...]]:
+    """Every reading of a run the form allows, as one printed piece per cell, in order."""
+    readings: list[tuple[str, ...]] = []
+    steps = 0
+    texts = [token.text for token in run.tokens]
+
+    def search(index: int, cell: int, pieces: list[str]) -> None:
+        nonlocal steps
+        if index == len(texts):
+            if cell == len(kinds):
+                readings.append(tuple(pieces))
+                if len(readings) > MAX_READINGS:
+                    raise _TooManyError
+            return
+        text = texts[index]
+        left = len(texts) - index - 1
+        most = min(_digits(text), len(kinds) - cell - left)
+        for count in range(1, most + 1):
+            for cuts in _pieces(text, count, kinds[cell : cell + count]):
+                steps += 1
+                if steps > MAX_STEPS:
+                    raise _TooManyError
+                starts = [0, *cuts[:-1]]
+                parts = [text[a:b] for a, b in zip(starts, cuts, strict=True)]
+                search(index + 1, cell + count, [*pieces, *parts])
+
+    search(0, 0, [])
+    return readings
+
+
+def _number(piece: str, kind: ValueKind) -> int | Decimal | None:
+    read = read_value(piece, kind)
+    return read.value if read.state == "value" else None
+
+
+def _holds(relation: Relation, values: dict[str, int | Decimal]) -> bool:
+    left = sum(values[key] for key in relation.left)
+    right = sum(values[key] for key in relation.right)
+    return bool(left == right)
+
+
+class _Table(NamedTuple):
+    """What the search over one table's runs needs."""
+
+    keys: tuple[str, ...]
+    kinds: tuple[ValueKind, ...]
+    known: dict[str, int | Decimal]
+    relations: tuple[Relation, ...]
+
+
+def _usable(form: TableForm, runs: Sequence[Run], known: dict[int, int | Decimal]) -> _Table:
+    keys = form.cell_keys()
+    kinds = tuple(cell.kind for cell in form.cells)
+    in_runs = {keys[index] for run in runs for index in run.cells}
+    known_keys = {keys[index]: value for index, value in known.items()}
+    relations = tuple(
+        relation
+        for relation in statute_relations(form)
+        if (names := {*relation.left, *relation.right}) & in_runs
+        and names <= in_runs | known_keys.keys()
+    )
+    return _Table(keys, kinds, known_keys, relations)
+
+
+def _values(table: _Table, run: Run, reading: tuple[str, ...]) -> dict[str, int | Decimal] | None:
+    values: dict[str, int | Decimal] = {}
+    for index, piece in zip(run.cells, reading, strict=True):
+        number = _number(piece, table.kinds[index])
+        if number is not None:
+            values[table.keys[index]] = number
+    return values
+
+
+def _local(
+    table: _Table, run: Run, readings: list[tuple[str, ...]]
+) -> tuple[list[tuple[str, ...]], tuple[Relation, ...]]:
+    """The readings of one run that satisfy the relations among its own and known cells."""
+    own = {table.keys[index] for index in run.cells}
+    relations = tuple(
+        relation
+        for relation in table.relations
+        if {*relation.left, *relation.right} <= own | table.known.keys()
+    )
+    kept = []
+    for reading in readings:
+        values = {**table.known, **(_values(table, run, reading) or {})}
+        if all(
+            _holds(relation, values)
+            for relation in relations
+            if {*relation.left, *relation.right} <= values.keys()
+        ):
+            kept.append(reading)
+    return kept, relations
+
+
+def _combine(
+    table: _Table, runs: Sequence[Run], options: list[list[tuple[str, ...]]]
+) -> list[set[tuple[str, ...]]] | None:
+    """For each run, the readings that occur in some combination satisfying every relation.
+
+    None when the combinations are too many to check.
+    """
+    total = 1
+    for choices in options:
+        total *= max(len(choices), 1)
+    if total > MAX_COMBINATIONS or any(not choices for choices in options):
+        return None
+    run_of: dict[str, int] = {}
+    for position, run in enumerate(runs):
+        for index in run.cells:
+            run_of[table.keys[index]] = position
+    checks_at: dict[int, list[Relation]] = {}
+    for relation in table.relations:
+        last = max(run_of.get(key, -1) for key in (*relation.left, *relation.right))
+        checks_at.setdefault(last, []).append(relation)
+    seen: list[set[tuple[str, ...]]] = [set() for _ in runs]
+    values: dict[str, int | Decimal] = dict(table.known)
+    chosen: list[tuple[str, ...]] = []
+
+    def search(position: int) -> None:
+        if position == len(runs):
+            for at, reading in enumerate(chosen):
+                seen[at].add(reading)
+            return
+        run = runs[position]
+        for reading in options[position]:
+            added = _values(table, run, reading) or {}
+            values.update(added)
+            fits = all(
+                _holds(relation, values)
+                for relation in checks_at.get(position, [])
+                if all(key in values for key in (*relation.left, *relation.right))
+            )
+            if fits:
+                chosen.append(reading)
+                search(position + 1)
+                chosen.pop()
+            for key in added:
+                del values[key]
+
+    search(0)
+    return seen
+
+
+def _names(relations: Sequence[Relation]) -> str:
+    return ", ".join(dict.fromkeys(relation.rule for relation in relations))
+
+
+def solve(form: TableForm, runs: Sequence[Run], known: dict[int, int | Decimal]) -> RunOutcome:
+    """The cells of ``runs`` on ``form``, given the numbers ``known`` of its other cells."""
+    outcome = RunOutcome()
+    table = _usable(form, runs, known)
+    raw: list[list[tuple[str, ...]] | None] = []
+    for run in runs:
+        text = "".join(token.text for token in run.tokens)
+        try:
+            readings = _readings(run, [table.kinds[index] for index in run.cells])
+        except _TooManyError:
+            for index in run.cells:
+                outcome.unread[index] = Doubt.of("run.too_many", text=text, bound=MAX_READINGS)
+            raw.append(None)
+            continue
+        if not readings:
+            for index in run.cells:
+                outcome.unread[index] = Doubt.of(
+                    "run.unsplittable", text=text, cells=len(run.cells)
+                )
+        raw.append(readings or None)
+    live = [(run, readings) for run, readings in zip(runs, raw, strict=True) if readings]
+    local = [_local(table, run, readings) for run, readings in live]
+    combined = _combine(table, [run for run, _ in live], [kept for kept, _ in local])
+    for position, (run, readings) in enumerate(live):
+        kept, own = local[position]
+        text = "".join(token.text for token in run.tokens)
+        if combined is not None and combined[position]:
+            final, used, failed = sorted(combined[position]), table.relations, False
+        elif kept:
+            final, used, failed = kept, own, combined is not None
+        else:
+            final, used, failed = readings, (), True
+        _settle(outcome, run, text, readings, final, used, failed=failed)
+    return outcome
+
+
+def _settle(  # noqa: PLR0917 - one call site, each argument a different thing
+    outcome: RunOutcome,
+    run: Run,
+    text: str,
+    readings: list[tuple[str, ...]],
+    final: Sequence[tuple[str, ...]],
+    used: Sequence[Relation],
+    *,
+    failed: bool,
+) -> None:
+    """Place the cells every final reading agrees on; flag the others."""
+    offsets = _offsets(run, readings[0]) if len(readings) == 1 else None
+    for slot, index in enumerate(run.cells):
+        pieces = {reading[slot] for reading in final}
+        if len(pieces) > 1:
+            outcome.unread[index] = (
+                Doubt.of("run.contradicted", text=text)
+                if failed
+                else Doubt.of("run.ambiguous", text=text, readings=len(final))
+            )
+            continue
+        token, start = _locate(run, final[0], slot) if offsets is None else offsets[slot]
+        piece = final[0][slot]
+        doubts: tuple[Doubt, ...] = ()
+        if len({reading[slot] for reading in readings}) > 1:
+            doubts = (
+                Doubt.of("run.chosen", text=text, readings=len(readings), relations=_names(used)),
+            )
+        elif piece != token.text:
+            doubts = (Doubt.of("run.split", text=text, cells=len(run.cells)),)
+        outcome.placed[index] = (_piece(token, start, start + len(piece), TokenKind.VALUE), doubts)
+
+
+def _offsets(run: Run, reading: tuple[str, ...]) -> list[tuple[Token, int]]:
+    return [_locate(run, reading, slot) for slot in range(len(reading))]
+
+
+def _locate(run: Run, reading: tuple[str, ...], slot: int) -> tuple[Token, int]:
+    """The token a reading's piece is cut from, and where in it the piece begins."""
+    tokens = iter(run.tokens)
+    token = next(tokens)
+    start = 0
+    for position, piece in enumerate(reading):
+        if start >= len(token.text):
+            token, start = next(tokens), 0
+        if position == slot:
+            return token, start
+        start += len(piece)
+    raise ValueError(slot)  # pragma: no cover - a reading has a piece for every cell
