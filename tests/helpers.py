@@ -37,7 +37,9 @@ if TYPE_CHECKING:
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
-CORPUS = sorted(path for path in (FIXTURES / "corpus").iterdir() if path.suffix in {".pdf", ".txt"})
+CORPUS = sorted((FIXTURES / "corpus").glob("*.pdf"))
+# Crawled page text (cells run together, no separators), each with a golden file.
+CRAWLED = sorted((FIXTURES / "corpus").glob("*.txt"))
 # Every real document with a hand-read golden file.
 DOCUMENTS = [
     *SEEDS,
