@@ -78,12 +78,12 @@ def _item_number(word: str, at: int) -> bool:
 def _number_end(word: str, at: int) -> int | None:
     """Where a number that begins at ``at`` in a word ends, or None if none begins there."""
     position = at
-    if word[position] in "+-\u2212" and (position == 0 or not _is_digit(word[position - 1])):
+    if word[position] in "+-\u2212":
         position += 1
     start = position
     while position < len(word) and _is_digit(word[position]) and not _item_number(word, position):
         position += 1
-    if position == start or (at > 0 and _is_digit(word[at - 1]) and word[at] not in "+-\u2212"):
+    if position == start:
         return None
     if word[position : position + 1] == "." and _is_digit(word[position + 1 : position + 2]):
         position += 1

@@ -36,7 +36,7 @@ from gkbg.core.text import read_value
 from gkbg.read.layout import Token, TokenKind
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Sequence
     from decimal import Decimal
 
     from gkbg.core.relations import Relation
@@ -67,6 +67,8 @@ _PIECE = {
     "signed": regex.compile(r"[+\-\u2212]?(?:0|[1-9][0-9]*)"),
     "amount": regex.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:万元|亿元|元)?"),
 }
+# A dash alone may be a placeholder for a blank cell of any kind, or a sign of the next number.
+_BLANK = regex.compile(r"[\-−]")
 
 
 # --------------------------------------------------------------------------------------------
@@ -188,54 +190,100 @@ def can_split(tokens: Sequence[Token], cells: int) -> bool:
 
 
 def _digits(text: str) -> int:
-    return sum(char.isdigit() for char in text)
+    """The most cells a run may stand for: one per digit, and one per dash (a placeholder)."""
+    return sum(char.isdigit() or char in "-\u2212" for char in text)
 
 
-def _pieces(text: str, count: int, kinds: Sequence[ValueKind]) -> Iterator[list[int]]:
-    """Each way to cut ``text`` into ``count`` pieces valid for ``kinds``: the cut positions."""
-    if count == 1:
-        if _PIECE[kinds[0]].fullmatch(text):
-            yield [len(text)]
-        return
-    pattern = _PIECE[kinds[0]]
-    for end in range(1, len(text) - count + 2):
-        if pattern.fullmatch(text, 0, end) is None:
-            continue
-        for rest in _pieces(text[end:], count - 1, kinds[1:]):
-            yield [end, *(end + cut for cut in rest)]
+def _valid(piece: str, kind: ValueKind) -> bool:
+    return _PIECE[kind].fullmatch(piece) is not None or _BLANK.fullmatch(piece) is not None
 
 
 class _TooManyError(Exception):
     """A run has more readings than the bound."""
 
 
-def _readings(run: Run, kinds: Sequence[ValueKind]) -> list[tuple[str, ...]]:
-    """Every reading of a run the form allows, as one printed piece per cell, in order."""
-    readings: list[tuple[str, ...]] = []
-    steps = 0
-    texts = [token.text for token in run.tokens]
+class _Bound(NamedTuple):
+    """A sum within one run, over cells that cannot be negative: it prunes as it is read."""
 
-    def search(index: int, cell: int, pieces: list[str]) -> None:
+    total: int
+    items: tuple[int, ...]
+
+
+def _bounds(table: _Table, run: Run) -> dict[int, list[_Bound]]:
+    """The sums whose cells all lie in ``run``, by each of their cells' place in the run."""
+    slot_of = {table.keys[index]: slot for slot, index in enumerate(run.cells)}
+    found: dict[int, list[_Bound]] = {}
+    for relation in table.relations:
+        keys = (*relation.left, *relation.right)
+        if len(relation.left) != 1 or not all(key in slot_of for key in keys):
+            continue
+        if any(table.kinds[run.cells[slot_of[key]]] == "signed" for key in keys):
+            continue
+        bound = _Bound(slot_of[relation.left[0]], tuple(slot_of[key] for key in relation.right))
+        for key in keys:
+            found.setdefault(slot_of[key], []).append(bound)
+    return found
+
+
+def _fits(bound: _Bound, values: dict[int, int | Decimal]) -> bool:
+    """Whether the cells of a sum read so far leave it possible: items never above the total."""
+    total = values.get(bound.total)
+    if total is None:
+        return True
+    items = [values[slot] for slot in bound.items if slot in values]
+    if len(items) == len(bound.items):
+        return bool(sum(items) == total)
+    return bool(sum(items) <= total)
+
+
+def _readings(table: _Table, run: Run) -> list[tuple[str, ...]]:
+    """Every reading of a run the form allows, as one printed piece per cell, in order.
+
+    The run is read from its end, so that a total (the last cell of its row or group) is read
+    before its items; a sum whose cells all lie in the run then prunes the search as it goes:
+    items read so far never add up to more than their total, and all of them to exactly it.
+    """
+    kinds = [table.kinds[index] for index in run.cells]
+    bounds = _bounds(table, run)
+    texts = [token.text for token in run.tokens]
+    room = [_digits(text) for text in texts]
+    readings: list[tuple[str, ...]] = []
+    pieces: list[str] = [""] * len(kinds)
+    values: dict[int, int | Decimal] = {}
+    steps = 0
+
+    def search(token: int, end: int, cell: int, spare: int) -> None:
+        # ``spare``: the digits and dashes left before ``end`` in this token and those before it.
         nonlocal steps
-        if index == len(texts):
-            if cell == len(kinds):
+        if cell < 0:
+            if token < 0:
                 readings.append(tuple(pieces))
                 if len(readings) > MAX_READINGS:
                     raise _TooManyError
             return
-        text = texts[index]
-        left = len(texts) - index - 1
-        most = min(_digits(text), len(kinds) - cell - left)
-        for count in range(1, most + 1):
-            for cuts in _pieces(text, count, kinds[cell : cell + count]):
-                steps += 1
-                if steps > MAX_STEPS:
-                    raise _TooManyError
-                starts = [0, *cuts[:-1]]
-                parts = [text[a:b] for a, b in zip(starts, cuts, strict=True)]
-                search(index + 1, cell + count, [*pieces, *parts])
+        if token < 0 or cell + 1 < token + 1 or spare < cell + 1:
+            return
+        text = texts[token]
+        for start in range(end - 1, -1, -1):
+            piece = text[start:end]
+            if not _valid(piece, kinds[cell]):
+                continue
+            steps += 1
+            if steps > MAX_STEPS:
+                raise _TooManyError
+            pieces[cell] = piece
+            number = _number(piece, kinds[cell])
+            if number is not None:
+                values[cell] = number
+            if all(_fits(bound, values) for bound in bounds.get(cell, ())):
+                used = _digits(piece)
+                if start > 0:
+                    search(token, start, cell - 1, spare - used)
+                else:
+                    search(token - 1, len(texts[token - 1]) if token else 0, cell - 1, spare - used)
+            values.pop(cell, None)
 
-    search(0, 0, [])
+    search(len(texts) - 1, len(texts[-1]), len(kinds) - 1, sum(room))
     return readings
 
 
@@ -273,7 +321,7 @@ def _usable(form: TableForm, runs: Sequence[Run], known: dict[int, int | Decimal
     return _Table(keys, kinds, known_keys, relations)
 
 
-def _values(table: _Table, run: Run, reading: tuple[str, ...]) -> dict[str, int | Decimal] | None:
+def _values(table: _Table, run: Run, reading: tuple[str, ...]) -> dict[str, int | Decimal]:
     values: dict[str, int | Decimal] = {}
     for index, piece in zip(run.cells, reading, strict=True):
         number = _number(piece, table.kinds[index])
@@ -294,7 +342,7 @@ def _local(
     )
     kept = []
     for reading in readings:
-        values = {**table.known, **(_values(table, run, reading) or {})}
+        values = {**table.known, **_values(table, run, reading)}
         if all(
             _holds(relation, values)
             for relation in relations
@@ -304,53 +352,85 @@ def _local(
     return kept, relations
 
 
+def _partial(relation: Relation, values: dict[str, int | Decimal], *, summed: bool) -> bool:
+    """Whether a relation may still hold, given the cells read so far.
+
+    Exactly when all its cells are read; for a sum of cells that cannot be negative, also its
+    items read so far never above its total.
+    """
+    keys = (*relation.left, *relation.right)
+    if all(key in values for key in keys):
+        return _holds(relation, values)
+    if not summed or relation.left[0] not in values:
+        return True
+    read = sum(values[key] for key in relation.right if key in values)
+    return bool(read <= values[relation.left[0]])
+
+
 def _combine(
     table: _Table, runs: Sequence[Run], options: list[list[tuple[str, ...]]]
 ) -> list[set[tuple[str, ...]]] | None:
     """For each run, the readings that occur in some combination satisfying every relation.
 
-    None when the combinations are too many to check.
+    The runs holding totals are read first, so that a sum prunes the search as it goes. None
+    when the combinations are too many to check.
     """
     total = 1
     for choices in options:
         total *= max(len(choices), 1)
     if total > MAX_COMBINATIONS or any(not choices for choices in options):
         return None
-    run_of: dict[str, int] = {}
-    for position, run in enumerate(runs):
-        for index in run.cells:
-            run_of[table.keys[index]] = position
-    checks_at: dict[int, list[Relation]] = {}
-    for relation in table.relations:
-        last = max(run_of.get(key, -1) for key in (*relation.left, *relation.right))
-        checks_at.setdefault(last, []).append(relation)
-    seen: list[set[tuple[str, ...]]] = [set() for _ in runs]
+    signed = {key for key, kind in zip(table.keys, table.kinds, strict=True) if kind == "signed"}
+    totals = {relation.left[0] for relation in table.relations if len(relation.left) == 1}
+    order = sorted(
+        range(len(runs)),
+        key=lambda p: -sum(table.keys[index] in totals for index in runs[p].cells),
+    )
+    touching: list[list[tuple[Relation, bool]]] = []
+    for p in order:
+        own = {table.keys[index] for index in runs[p].cells}
+        touching.append(
+            [
+                (
+                    relation,
+                    len(relation.left) == 1 and not {*relation.left, *relation.right} & signed,
+                )
+                for relation in table.relations
+                if {*relation.left, *relation.right} & own
+            ]
+        )
+    read = [[_values(table, runs[p], reading) for reading in options[p]] for p in order]
+    seen: list[set[int]] = [set() for _ in runs]
     values: dict[str, int | Decimal] = dict(table.known)
-    chosen: list[tuple[str, ...]] = []
+    chosen: list[int] = []
+    steps = 0
 
-    def search(position: int) -> None:
-        if position == len(runs):
-            for at, reading in enumerate(chosen):
-                seen[at].add(reading)
+    def search(depth: int) -> None:
+        nonlocal steps
+        if depth == len(order):
+            for at, choice in enumerate(chosen):
+                seen[at].add(choice)
             return
-        run = runs[position]
-        for reading in options[position]:
-            added = _values(table, run, reading) or {}
+        for choice, added in enumerate(read[depth]):
+            steps += 1
+            if steps > MAX_COMBINATIONS:
+                raise _TooManyError
             values.update(added)
-            fits = all(
-                _holds(relation, values)
-                for relation in checks_at.get(position, [])
-                if all(key in values for key in (*relation.left, *relation.right))
-            )
-            if fits:
-                chosen.append(reading)
-                search(position + 1)
+            if all(_partial(rel, values, summed=summed) for rel, summed in touching[depth]):
+                chosen.append(choice)
+                search(depth + 1)
                 chosen.pop()
             for key in added:
                 del values[key]
 
-    search(0)
-    return seen
+    try:
+        search(0)
+    except _TooManyError:
+        return None
+    result: list[set[tuple[str, ...]]] = [set() for _ in runs]
+    for depth, p in enumerate(order):
+        result[p] = {options[p][choice] for choice in seen[depth]}
+    return result
 
 
 def _names(relations: Sequence[Relation]) -> str:
@@ -365,7 +445,7 @@ def solve(form: TableForm, runs: Sequence[Run], known: dict[int, int | Decimal])
     for run in runs:
         text = "".join(token.text for token in run.tokens)
         try:
-            readings = _readings(run, [table.kinds[index] for index in run.cells])
+            readings = _readings(table, run)
         except _TooManyError:
             for index in run.cells:
                 outcome.unread[index] = Doubt.of("run.too_many", text=text, bound=MAX_READINGS)

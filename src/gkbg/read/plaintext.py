@@ -35,10 +35,11 @@ _CELL_LINE = regex.compile(r"\|[ \t]*$")
 _WORD = regex.compile(r"\S+")
 _CJK = regex.compile(r"\p{Han}")
 _MIN_CELL_LINES = 10
-# A number inside a word: digits (each not the number of a list item such as ``2.`` before
-# text), an optional fraction, an optional sign where no digit precedes it, a unit after it.
+# A number inside a word: an optional sign (a ``-`` after digits may be the sign of the next
+# cell's number, or a placeholder: `gkbg.align.runs` reads it both ways), digits (each not the
+# number of a list item such as ``2.`` before text), an optional fraction, a unit after it.
 _NUMBER_IN_WORD = regex.compile(
-    r"(?P<item>\d(?=\.(?!\d)))|(?<!\d)[+\-−]?(?:\d(?!\.(?!\d)))+(?:\.\d+)?(?:万元|亿元|元)?"
+    r"(?P<item>\d(?=\.(?!\d)))|[+\-−]?(?:\d(?!\.(?!\d)))+(?:\.\d+)?(?:万元|亿元|元)?"
 )
 _DIGIT = regex.compile(r"\d")
 
