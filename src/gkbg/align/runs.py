@@ -236,15 +236,17 @@ def _fits(bound: _Bound, values: dict[int, int | Decimal]) -> bool:
     return bool(sum(items) <= total)
 
 
-def _readings(table: _Table, run: Run) -> list[tuple[str, ...]]:
+def _readings(table: _Table, run: Run, *, prune: bool = True) -> tuple[list[tuple[str, ...]], bool]:
     """Every reading of a run the form allows, as one printed piece per cell, in order.
 
     The run is read from its end, so that a total (the last cell of its row or group) is read
     before its items; a sum whose cells all lie in the run then prunes the search as it goes:
     items read so far never add up to more than their total, and all of them to exactly it.
+    Returns the readings, and whether a sum left out any (so the relations took part).
     """
     kinds = [table.kinds[index] for index in run.cells]
-    bounds = _bounds(table, run)
+    bounds = _bounds(table, run) if prune else {}
+    pruned = False
     texts = [token.text for token in run.tokens]
     room = [_digits(text) for text in texts]
     readings: list[tuple[str, ...]] = []
@@ -254,7 +256,7 @@ def _readings(table: _Table, run: Run) -> list[tuple[str, ...]]:
 
     def search(token: int, end: int, cell: int, spare: int) -> None:
         # ``spare``: the digits and dashes left before ``end`` in this token and those before it.
-        nonlocal steps
+        nonlocal steps, pruned
         if cell < 0:
             if token < 0:
                 readings.append(tuple(pieces))
@@ -281,10 +283,12 @@ def _readings(table: _Table, run: Run) -> list[tuple[str, ...]]:
                     search(token, start, cell - 1, spare - used)
                 else:
                     search(token - 1, len(texts[token - 1]) if token else 0, cell - 1, spare - used)
+            else:
+                pruned = True
             values.pop(cell, None)
 
     search(len(texts) - 1, len(texts[-1]), len(kinds) - 1, sum(room))
-    return readings
+    return readings, pruned
 
 
 def _number(piece: str, kind: ValueKind) -> int | Decimal | None:
@@ -442,10 +446,19 @@ def solve(form: TableForm, runs: Sequence[Run], known: dict[int, int | Decimal])
     outcome = RunOutcome()
     table = _usable(form, runs, known)
     raw: list[list[tuple[str, ...]] | None] = []
+    chosen: set[int] = set()  # runs whose own sums left out readings
+    failed: set[int] = set()  # runs no reading of which satisfies their own sums
     for run in runs:
         text = "".join(token.text for token in run.tokens)
         try:
-            readings = _readings(table, run)
+            readings, pruned = _readings(table, run)
+            if not readings and pruned:
+                # No reading satisfies the run's own sums: the readings the form allows, so
+                # that the cells they agree on are still read, and the others flagged.
+                readings, _ = _readings(table, run, prune=False)
+                failed.add(len(raw))
+            elif pruned:
+                chosen.add(len(raw))
         except _TooManyError:
             for index in run.cells:
                 outcome.unread[index] = Doubt.of("run.too_many", text=text, bound=MAX_READINGS)
@@ -457,57 +470,56 @@ def solve(form: TableForm, runs: Sequence[Run], known: dict[int, int | Decimal])
                     "run.unsplittable", text=text, cells=len(run.cells)
                 )
         raw.append(readings or None)
-    live = [(run, readings) for run, readings in zip(runs, raw, strict=True) if readings]
-    local = [_local(table, run, readings) for run, readings in live]
-    combined = _combine(table, [run for run, _ in live], [kept for kept, _ in local])
-    for position, (run, readings) in enumerate(live):
-        kept, own = local[position]
+    live = [position for position, readings in enumerate(raw) if readings]
+    local = [_local(table, runs[position], raw[position] or []) for position in live]
+    combined = _combine(table, [runs[position] for position in live], [k for k, _ in local])
+    for at, position in enumerate(live):
+        run, readings = runs[position], raw[position] or []
+        kept, own = local[at]
         text = "".join(token.text for token in run.tokens)
-        if combined is not None and combined[position]:
-            final, used, failed = sorted(combined[position]), table.relations, False
+        if combined is not None and combined[at]:
+            final, used, contradicted = sorted(combined[at]), table.relations, False
         elif kept:
-            final, used, failed = kept, own, combined is not None
+            final, used, contradicted = kept, own, combined is not None
         else:
-            final, used, failed = readings, (), True
-        _settle(outcome, run, text, readings, final, used, failed=failed)
+            final, used, contradicted = readings, (), True
+        if position in failed:
+            used, contradicted = (), True
+        settled = _Settled(text, readings, final, used, position in chosen)
+        _settle(outcome, run, settled, contradicted=contradicted)
     return outcome
 
 
-def _settle(  # noqa: PLR0917 - one call site, each argument a different thing
-    outcome: RunOutcome,
-    run: Run,
-    text: str,
-    readings: list[tuple[str, ...]],
-    final: Sequence[tuple[str, ...]],
-    used: Sequence[Relation],
-    *,
-    failed: bool,
-) -> None:
+class _Settled(NamedTuple):
+    """What decides a run's cells: its text, its readings, those left, and the relations."""
+
+    text: str
+    readings: list[tuple[str, ...]]
+    final: Sequence[tuple[str, ...]]
+    used: Sequence[Relation]
+    pruned: bool
+
+
+def _settle(outcome: RunOutcome, run: Run, settled: _Settled, *, contradicted: bool) -> None:
     """Place the cells every final reading agrees on; flag the others."""
-    offsets = _offsets(run, readings[0]) if len(readings) == 1 else None
+    text, readings, final, used, pruned = settled
     for slot, index in enumerate(run.cells):
         pieces = {reading[slot] for reading in final}
         if len(pieces) > 1:
             outcome.unread[index] = (
                 Doubt.of("run.contradicted", text=text)
-                if failed
+                if contradicted
                 else Doubt.of("run.ambiguous", text=text, readings=len(final))
             )
             continue
-        token, start = _locate(run, final[0], slot) if offsets is None else offsets[slot]
+        token, start = _locate(run, final[0], slot)
         piece = final[0][slot]
         doubts: tuple[Doubt, ...] = ()
-        if len({reading[slot] for reading in readings}) > 1:
-            doubts = (
-                Doubt.of("run.chosen", text=text, readings=len(readings), relations=_names(used)),
-            )
+        if used and (pruned or len({reading[slot] for reading in readings}) > 1):
+            doubts = (Doubt.of("run.chosen", text=text, relations=_names(used)),)
         elif piece != token.text:
             doubts = (Doubt.of("run.split", text=text, cells=len(run.cells)),)
         outcome.placed[index] = (_piece(token, start, start + len(piece), TokenKind.VALUE), doubts)
-
-
-def _offsets(run: Run, reading: tuple[str, ...]) -> list[tuple[Token, int]]:
-    return [_locate(run, reading, slot) for slot in range(len(reading))]
 
 
 def _locate(run: Run, reading: tuple[str, ...], slot: int) -> tuple[Token, int]:

@@ -211,10 +211,10 @@ REASONS: dict[str, Reason] = {
         # printed characters that the form allows, chosen between by the statute's relations.
         _reason(
             "run.chosen",
-            "printed run together as {text!r}: of its {readings} readings the form allows, only "
-            "this one satisfies {relations}",
-            "原文连写为 {text!r}：表格结构允许的 {readings} 种读法中，只有这一种满足{relations}",
-            numbers=("readings",),
+            "printed run together as {text!r}: of the readings the form allows, only those "
+            "satisfying {relations} remain, and they agree on this cell",
+            "原文连写为 {text!r}：表格结构允许的读法中，只有满足{relations}的读法保留，"
+            "且各读法在本单元格一致",
         ),
         _reason(
             "run.split",
