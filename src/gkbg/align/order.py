@@ -389,7 +389,15 @@ def _fill_run(
     cell_indices = [i for key in run for i in range(*offsets[key])]
     values = [item for item in items[after + 1 : before] if item.kind == "value"]
     tokens = [item.token for item in values]
-    if split and not any(item.part for item in values) and can_split(tokens, len(cell_indices)):
+    # A run of digits fills only rows whose labels the text prints: a form's rows that are not
+    # in the text (another form's table) are not filled from digits that fit them by chance.
+    printed = {item.target for item in items if item.kind == "label"}
+    if (
+        split
+        and all(f"row:{key}" in printed for key in run)
+        and not any(item.part for item in values)
+        and can_split(tokens, len(cell_indices))
+    ):
         last = max(i for i in range(after + 1, before) if items[i].kind == "value")
         reading.runs.append((Run(tuple(cell_indices), tuple(tokens)), last))
         return
