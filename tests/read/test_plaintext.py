@@ -72,7 +72,7 @@ def _is_digit(char: str) -> bool:
 
 def _item_number(word: str, at: int) -> bool:
     """Whether the digit at ``at`` numbers a list item: a ``.`` and no digit follow it."""
-    return word[at + 1 : at + 2] == "." and not _is_digit(word[at + 2 : at + 3])
+    return word[at + 1 : at + 2] in {".", "．", "、"} and not _is_digit(word[at + 2 : at + 3])
 
 
 def _number_end(word: str, at: int) -> int | None:
@@ -119,8 +119,12 @@ def _pieces(word: str) -> list[tuple[int, int]]:
 
 def _plain_flat(text: str, limits: Limits | None = None) -> list[Token]:
     writer = TokenWriter(text, limits=limits)
+    most = (limits or Limits()).max_tokens
     for match in _WORD.finditer(text):
-        for start, end in _pieces(match.group()):
+        pieces = _pieces(match.group())
+        if len(writer.tokens) + len(pieces) > most:
+            pieces = [(0, len(match.group()))]  # kept whole: cutting would pass the limit
+        for start, end in pieces:
             writer.add(match.start() + start, match.start() + end, cell=False)
     return writer.tokens
 
@@ -135,6 +139,8 @@ _PIECES = [
     "本年",
     "0",
     "2.",
+    "2．",
+    "3、",
     ".5",
     "-",
     "元",

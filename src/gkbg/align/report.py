@@ -344,7 +344,8 @@ def build_report(layout: Layout) -> Report:
     """Align a layout to the statutory tables and read the report's metadata."""
     tokens: Sequence[Token] = layout.tokens
     if not any(token.cell for token in tokens):
-        # Flattened text may run labels together: each is cut out where it begins.
+        # Text that runs numbers into labels (a crawled page) runs labels together too: each is
+        # cut out where it begins.
         tokens = split_labels(tokens)
     sections = _find_sections(tokens)
     tables: dict[str, Table] = {}

@@ -128,12 +128,27 @@ def _piece(token: Token, start: int, end: int, kind: TokenKind) -> Token:
     return Token(token.text[start:end], kind, token.cell, location, token.uncertain)
 
 
+def _labels_run_into_numbers(tokens: Sequence[Token]) -> bool:
+    """Whether a word ending in a label of the forms runs into a number, with no space between."""
+    labels = [label for found in _vocabulary().values() for label in found]
+    for before, after in itertools.pairwise(tokens):
+        if before.kind is not TokenKind.TEXT or after.kind is not TokenKind.VALUE:
+            continue
+        end, start = before.location.end, after.location.start
+        if end is not None and end == start and any(map(before.text.endswith, labels)):
+            return True
+    return False
+
+
 def split_labels(tokens: Sequence[Token]) -> list[Token]:
     """The tokens, each word of text that runs labels of the forms together cut at each label.
 
-    Only words that are no cell are cut; a word with no label in it, or one label at its start
-    only, is kept whole.
+    Only text that runs a label into a number (no space between: a crawled page) is cut, and
+    only its words that are no cell; a word with no label in it, or one label at its start only,
+    is kept whole.
     """
+    if not _labels_run_into_numbers(tokens):
+        return list(tokens)
     result: list[Token] = []
     for token in tokens:
         if token.cell or token.kind is not TokenKind.TEXT or len(token.text) < 4:

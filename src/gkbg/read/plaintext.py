@@ -37,9 +37,10 @@ _CJK = regex.compile(r"\p{Han}")
 _MIN_CELL_LINES = 10
 # A number inside a word: an optional sign (a ``-`` after digits may be the sign of the next
 # cell's number, or a placeholder: `gkbg.align.runs` reads it both ways), digits (each not the
-# number of a list item such as ``2.`` before text), an optional fraction, a unit after it.
+# number of a list item such as ``2.``, ``2．`` or ``2、`` before text), an optional fraction,
+# a unit after it.
 _NUMBER_IN_WORD = regex.compile(
-    r"(?P<item>\d(?=\.(?!\d)))|[+\-−]?(?:\d(?!\.(?!\d)))+(?:\.\d+)?(?:万元|亿元|元)?"
+    r"(?P<item>\d(?=[.．、](?!\d)))|[+\-−]?(?:\d(?![.．、](?!\d)))+(?:\.\d+)?(?:万元|亿元|元)?"
 )
 _DIGIT = regex.compile(r"\d")
 
@@ -118,25 +119,41 @@ class FlatTextParser:
         """Every run of non-space characters is a token."""
         text = document.text()
         writer = TokenWriter(text, source=document.name, limits=document.limits)
-        writer.add_words(_word_spans(text))
+        writer.add_words(_word_spans(text, document.limits.max_tokens))
         return writer.layout(source=document.name, format=self.name)
 
 
-def _word_spans(text: str) -> Iterator[tuple[int, int]]:
-    """The words of flattened text, each word that mixes numbers and text cut into its pieces."""
+def _word_spans(text: str, most: int) -> Iterator[tuple[int, int]]:
+    """The words of flattened text, each word that mixes numbers and text cut into its pieces.
+
+    A word is kept whole when its pieces would make more than ``most`` tokens in all, so that
+    cutting never makes a document too large that is not.
+    """
+    count = 0
     for word in _WORD.finditer(text):
         start, end = word.span()
-        body = word.group()
-        if not _DIGIT.search(body) or looks_like_value(body) or not _CJK.search(body):
+        pieces = _pieces(word.group())
+        if len(pieces) > 1 and count + len(pieces) <= most:
+            count += len(pieces)
+            yield from ((start + a, start + b) for a, b in pieces)
+        else:
+            count += 1
             yield start, end
-            continue
-        position = 0
-        for number in _NUMBER_IN_WORD.finditer(body):
-            if number.group("item") is not None:
-                continue  # the number of a list item (2.其他): part of the label that follows
-            if position < number.start():
-                yield start + position, start + number.start()
-            yield start + number.start(), start + number.end()
-            position = number.end()
-        if position < len(body):
-            yield start + position, end
+
+
+def _pieces(body: str) -> list[tuple[int, int]]:
+    """A word cut where each number in it begins and ends (one piece when it mixes nothing)."""
+    if not _DIGIT.search(body) or looks_like_value(body) or not _CJK.search(body):
+        return [(0, len(body))]
+    pieces: list[tuple[int, int]] = []
+    position = 0
+    for number in _NUMBER_IN_WORD.finditer(body):
+        if number.group("item") is not None:
+            continue  # the number of a list item (2.其他): part of the label that follows
+        if position < number.start():
+            pieces.append((position, number.start()))
+        pieces.append(number.span())
+        position = number.end()
+    if position < len(body):
+        pieces.append((position, len(body)))
+    return pieces
