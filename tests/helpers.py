@@ -40,10 +40,16 @@ SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
 CORPUS = sorted((FIXTURES / "corpus").glob("*.pdf"))
 # Converters' markdown (OCR or a language model's reading of a PDF).
 MARKDOWN = sorted((FIXTURES / "corpus").glob("*.md"))
+# Crawled page text (cells run together, no separators), each with a golden file.
+CRAWLED = sorted((FIXTURES / "corpus").glob("*.txt"))
 # Every real document with a hand-read golden file.
 DOCUMENTS = [
     *SEEDS,
-    *(doc for doc in [*CORPUS, *MARKDOWN] if (FIXTURES / "golden" / f"{doc.stem}.json").exists()),
+    *(
+        doc
+        for doc in [*CORPUS, *MARKDOWN, *CRAWLED]
+        if (FIXTURES / "golden" / f"{doc.stem}.json").exists()
+    ),
 ]
 
 
@@ -81,7 +87,11 @@ def soffice(
 
 
 def golden(seed: Path) -> dict[str, object]:
-    """The hand-read expectations of a seed report."""
+    """The hand-read expectations of a seed report.
+
+    Its ``ambiguous`` lists the cells the printed characters alone cannot decide (cells run
+    together in flattened text): read right or flagged (unread or uncertain), both pass.
+    """
     data: dict[str, object] = json.loads(
         (FIXTURES / "golden" / f"{seed.stem}.json").read_text(encoding="utf-8")
     )

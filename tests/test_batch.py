@@ -357,7 +357,7 @@ def test_the_command_shown_in_the_docs(
     assert main(words) == 2
     assert capsys.readouterr().out.replace(str(out), "results") == shown
     assert main(words) == 2
-    assert capsys.readouterr().out.startswith("14 files: 0 read now, 14 done before\n")
+    assert capsys.readouterr().out.startswith("16 files: 0 read now, 16 done before\n")
 
 
 def test_a_record_gkbg_cannot_read_is_an_error_naming_the_manifest(

@@ -14,12 +14,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
 import gkbg
 from gkbg.core.errors import LimitExceededError
 from gkbg.core.limits import Limits
+from gkbg.core.text import looks_like_value
 from gkbg.read.layout import Token, TokenKind, TokenWriter
 from gkbg.read.plaintext import (
     _CELL_LINE,
@@ -64,10 +66,66 @@ def _plain_pipe(text: str, limits: Limits | None = None) -> list[Token]:
     return writer.tokens
 
 
+def _is_digit(char: str) -> bool:
+    return regex.fullmatch(r"\d", char) is not None
+
+
+def _item_number(word: str, at: int) -> bool:
+    """Whether the digit at ``at`` numbers a list item: a ``.`` and no digit follow it."""
+    return word[at + 1 : at + 2] in {".", "．", "、"} and not _is_digit(word[at + 2 : at + 3])
+
+
+def _number_end(word: str, at: int) -> int | None:
+    """Where a number that begins at ``at`` in a word ends, or None if none begins there."""
+    position = at
+    if word[position] in "+-\u2212":
+        position += 1
+    start = position
+    while position < len(word) and _is_digit(word[position]) and not _item_number(word, position):
+        position += 1
+    if position == start:
+        return None
+    if word[position : position + 1] == "." and _is_digit(word[position + 1 : position + 2]):
+        position += 1
+        while position < len(word) and _is_digit(word[position]):
+            position += 1
+    for unit in ("万元", "亿元", "元"):
+        if word.startswith(unit, position):
+            return position + len(unit)
+    return position
+
+
+def _pieces(word: str) -> list[tuple[int, int]]:
+    """A word cut where a number begins and ends, one character at a time."""
+    mixed = any(map(_is_digit, word)) and regex.search(r"\p{Han}", word) is not None
+    if not mixed or looks_like_value(word):
+        return [(0, len(word))]
+    pieces: list[tuple[int, int]] = []
+    text_start = 0
+    at = 0
+    while at < len(word):
+        end = _number_end(word, at)
+        if end is None:
+            at += 1
+            continue
+        if text_start < at:
+            pieces.append((text_start, at))
+        pieces.append((at, end))
+        text_start = at = end
+    if text_start < len(word):
+        pieces.append((text_start, len(word)))
+    return pieces
+
+
 def _plain_flat(text: str, limits: Limits | None = None) -> list[Token]:
     writer = TokenWriter(text, limits=limits)
+    most = (limits or Limits()).max_tokens
     for match in _WORD.finditer(text):
-        writer.add(match.start(), match.end(), cell=False)
+        pieces = _pieces(match.group())
+        if len(writer.tokens) + len(pieces) > most:
+            pieces = [(0, len(match.group()))]  # kept whole: cutting would pass the limit
+        for start, end in pieces:
+            writer.add(match.start() + start, match.start() + end, cell=False)
     return writer.tokens
 
 
@@ -80,6 +138,12 @@ _PIECES = [
     "a",
     "本年",
     "0",
+    "2.",
+    "2．",
+    "3、",
+    ".5",
+    "-",
+    "元",
     "12",
     "1,234",
     "/",

@@ -15,6 +15,11 @@ c. *Trailing cells.* In cell-delimited text, a table whose values all follow its
    from its last cells, so blank cells keep their places.
 d. *Segments.* Otherwise the values between two fixed rows fill the rows in between when their
    number fits; where it does not, those cells are left unread, with the reason.
+e. *Runs.* In text that runs a value into a label (no space between), when (a) to (c) cannot read
+   the table, it is read again with steps (a) and (d) taking a run of digits after a row's label
+   (or between two fixed rows) for all the cells it may stand for; `gkbg.align.runs` reads such
+   runs every way the form allows and lets the statute's relations choose, flagging what they
+   leave undecided.
 """
 
 from __future__ import annotations
@@ -28,11 +33,14 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 import attrs
 
 from gkbg.align.grid import role_matcher
+from gkbg.align.runs import Run, can_split, run_together, solve
 from gkbg.core.reasons import Doubt
+from gkbg.core.text import read_value
 from gkbg.read.layout import Token, TokenKind
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
+    from decimal import Decimal
 
     from gkbg.core.schema import TableForm
 
@@ -68,13 +76,16 @@ class Placed(NamedTuple):
 class Reading:
     """One table read in one form: its placed and unread cells, by index in the form.
 
-    ``evidence`` counts the rows the source's own labels fixed.
+    ``evidence`` counts the rows the source's own labels fixed. ``runs`` holds the value tokens
+    that stand for several cells in run-together text (`gkbg.align.runs`), each with the index of
+    its last item, until they are solved.
     """
 
     form: TableForm
     placed: dict[int, Placed] = attrs.field(factory=dict)
     unread: dict[int, Doubt] = attrs.field(factory=dict)
     evidence: int = 0
+    runs: list[tuple[Run, int]] = attrs.field(factory=list)
 
     @property
     def complete(self) -> bool:
@@ -135,7 +146,9 @@ def _row_offsets(form: TableForm) -> dict[str, tuple[int, int]]:
     return offsets
 
 
-def _read_rows_by_label(items: list[Item], reading: Reading, *, cells: bool) -> set[str]:
+def _read_rows_by_label(
+    items: list[Item], reading: Reading, *, cells: bool, split: bool = False
+) -> set[str]:
     """Step (a): rows whose label is followed directly by their values. Returns their keys."""
     fixed: set[str] = set()
     offsets = _row_offsets(reading.form)
@@ -156,9 +169,15 @@ def _read_rows_by_label(items: list[Item], reading: Reading, *, cells: bool) -> 
             # In a table printed across (table 四) the row labels are headers, and the cells
             # after the last of them are padding, not a row of blanks.
             slots = _slots_after(
-                items, index, width, cells=cells, blank_rows=not reading.form.across
+                items, index, width, cells=cells, blank_rows=not reading.form.across, split=split
             )
-            if slots is not None:
+            if slots is not None and len(slots) < width:
+                cells_of_row = tuple(range(start, stop))
+                run = Run(cells_of_row, tuple(slot.token for slot in slots))
+                reading.runs.append((run, index + len(slots)))
+                fixed.add(row.key)
+                position = index + 1
+            elif slots is not None:
                 for offset, slot in enumerate(slots):
                     reading.placed[start + offset] = Placed(slot)
                 fixed.add(row.key)
@@ -167,7 +186,7 @@ def _read_rows_by_label(items: list[Item], reading: Reading, *, cells: bool) -> 
 
 
 def _slots_after(
-    items: list[Item], index: int, width: int, *, cells: bool, blank_rows: bool
+    items: list[Item], index: int, width: int, *, cells: bool, blank_rows: bool, split: bool
 ) -> list[Item] | None:
     slots: list[Item] = []
     for item in itertools.islice(items, index + 1, None):
@@ -185,6 +204,14 @@ def _slots_after(
             slots.append(item)
         else:
             break
+    # In run-together text, fewer values than cells may stand for them all (`gkbg.align.runs`).
+    if (
+        split
+        and len(slots) < width
+        and all(slot.kind == "value" and not slot.part for slot in slots)
+        and can_split([slot.token for slot in slots], width)
+    ):
+        return slots
     # Padding after a merged header cell looks like a row of blank cells: where row labels are
     # headers, a row is fixed by its label only when at least one of its cells holds something.
     if len(slots) != width or (not blank_rows and all(slot.kind == "empty" for slot in slots)):
@@ -316,7 +343,9 @@ def _read_trailing(items: list[Item], reading: Reading) -> bool:
     return True
 
 
-def _read_segments(items: list[Item], reading: Reading, fixed: set[str]) -> None:
+def _read_segments(
+    items: list[Item], reading: Reading, fixed: set[str], *, split: bool = False
+) -> None:
     """Step (d): fill the rows between fixed rows when the values between them fit."""
     form = reading.form
     offsets = _row_offsets(form)
@@ -334,7 +363,10 @@ def _read_segments(items: list[Item], reading: Reading, fixed: set[str]) -> None
             if i in reading.placed
         )
         for key in fixed
+        if offsets[key][0] in reading.placed
     }
+    for found, last in reading.runs:
+        last_used[form.cells[found.cells[0]].row.key] = last
     run: list[str] = []
     after = -1
     for key in [*rows, None]:
@@ -343,17 +375,32 @@ def _read_segments(items: list[Item], reading: Reading, fixed: set[str]) -> None
             continue
         if run:
             before = label_at.get(key, len(items)) if key is not None else len(items)
-            _fill_run(items, reading, run, after, before)
+            _fill_run(items, reading, run, after, before, split=split)
             run = []
         if key is not None:
             after = last_used[key]
 
 
-def _fill_run(items: list[Item], reading: Reading, run: list[str], after: int, before: int) -> None:
+def _fill_run(
+    items: list[Item], reading: Reading, run: list[str], after: int, before: int, *, split: bool
+) -> None:
     form = reading.form
     offsets = _row_offsets(form)
     cell_indices = [i for key in run for i in range(*offsets[key])]
     values = [item for item in items[after + 1 : before] if item.kind == "value"]
+    tokens = [item.token for item in values]
+    # A run of digits fills only rows whose labels the text prints: a form's rows that are not
+    # in the text (another form's table) are not filled from digits that fit them by chance.
+    printed = {item.target for item in items if item.kind == "label"}
+    if (
+        split
+        and all(f"row:{key}" in printed for key in run)
+        and not any(item.part for item in values)
+        and can_split(tokens, len(cell_indices))
+    ):
+        last = max(i for i in range(after + 1, before) if items[i].kind == "value")
+        reading.runs.append((Run(tuple(cell_indices), tuple(tokens)), last))
+        return
     if len(values) == len(cell_indices):
         reason = _LABEL_APART
         for cell_index, item in zip(cell_indices, values, strict=True):
@@ -373,7 +420,7 @@ _LABEL_APART = Doubt.of("order.label_apart")
 
 
 def read_by_order(tokens: Sequence[Token], form: TableForm) -> Reading:
-    """The cells of ``form`` read from ``tokens`` in order: steps a to d of this module."""
+    """The cells of ``form`` read from ``tokens`` in order: steps a to e of this module."""
     reading = Reading(form)
     items = _split_glued(_items(tokens, form), len(form.cells))
     cells = any(map(_IS_CELL, tokens))
@@ -385,5 +432,34 @@ def read_by_order(tokens: Sequence[Token], form: TableForm) -> Reading:
         return reading
     if cells and not fixed and _read_trailing(items, reading):
         return reading
+    if not cells and run_together(tokens):
+        # Step (e): text that runs cells together, read again with runs of digits split.
+        split = Reading(form)
+        fixed = _read_rows_by_label(items, split, cells=cells, split=True)
+        split.evidence = len(fixed)
+        if len(fixed) < len(form.rows):
+            _read_segments(items, split, fixed, split=True)
+        if split.runs:
+            return _solve_runs(split)
     _read_segments(items, reading, fixed)
+    return reading
+
+
+def _solve_runs(reading: Reading) -> Reading:
+    """Step (e): the cells of run-together values, read as `gkbg.align.runs` allows."""
+    if not reading.runs:
+        return reading
+    form = reading.form
+    known: dict[int, int | Decimal] = {}
+    for index, placed in reading.placed.items():
+        item = placed.item
+        if item.kind == "value":
+            read = read_value("0" if item.parts > 1 else item.token.text, form.cells[index].kind)
+            if read.state == "value" and read.value is not None:
+                known[index] = read.value
+    outcome = solve(form, [run for run, _ in reading.runs], known)
+    for index, (token, doubts) in outcome.placed.items():
+        reading.placed[index] = Placed(new_item(("value", token, None, 0, 1)), doubts)
+    reading.unread.update(outcome.unread)
+    reading.runs.clear()
     return reading

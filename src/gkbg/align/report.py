@@ -26,6 +26,7 @@ import attrs
 from gkbg.align.grid import GridReading, read_grid
 from gkbg.align.metadata import extract_metadata
 from gkbg.align.order import Item, Placed, Reading, new_item, read_by_order
+from gkbg.align.runs import split_labels
 from gkbg.core.errors import NoTablesError
 from gkbg.core.limits import DEFAULT_LIMITS
 from gkbg.core.model import Cell, CellState, Report, Table
@@ -341,7 +342,11 @@ def _read_table(tokens: Sequence[Token], table_key: str, prefer: str | None) -> 
 
 def build_report(layout: Layout) -> Report:
     """Align a layout to the statutory tables and read the report's metadata."""
-    tokens = layout.tokens
+    tokens: Sequence[Token] = layout.tokens
+    if not any(token.cell for token in tokens):
+        # Text that runs numbers into labels (a crawled page) runs labels together too: each is
+        # cut out where it begins.
+        tokens = split_labels(tokens)
     sections = _find_sections(tokens)
     tables: dict[str, Table] = {}
     prefer: str | None = None
@@ -361,7 +366,7 @@ def build_report(layout: Layout) -> Report:
         year=metadata.year,
         agency=metadata.agency,
         title=metadata.title,
-        text=_narrative(layout, sections),
+        text=_narrative(layout, tokens, sections),
         source=layout.source,
         format=layout.format,
     )
@@ -408,12 +413,14 @@ def _form_of_shared_tables(report: Report) -> Report:
     return attrs.evolve(report, tables=tables, variant=variant)
 
 
-def _narrative(layout: Layout, sections: dict[str, tuple[int, int]]) -> str:
+def _narrative(
+    layout: Layout, tokens: Sequence[Token], sections: dict[str, tuple[int, int]]
+) -> str:
     """The document's text with the table sections cut out."""
     spans = sorted(
         span
         for start, stop in sections.values()
-        if (span := token_span(layout.tokens[start:stop])) is not None
+        if (span := token_span(tokens[start:stop])) is not None
     )
     pieces: list[str] = []
     position = 0

@@ -22,6 +22,7 @@ from gkbg.checks.narrative import narrative
 from gkbg.checks.relations import applies, instances
 from gkbg.checks.reuse import text_reuse
 from gkbg.core.model import Cell, CellState, Report, Value
+from gkbg.core.reasons import PRINTED_UNREAD
 from gkbg.core.schema import CellSpec, forms
 
 if TYPE_CHECKING:
@@ -307,8 +308,17 @@ def _block_keys(variant: str, table: str) -> tuple[tuple[str, ...], ...]:
     )
 
 
+def _printed(cells: list[Cell]) -> bool:
+    """Whether an unread cell says its number is printed (run together with others)."""
+    return any(doubt.code in PRINTED_UNREAD for cell in cells for doubt in cell.uncertain)
+
+
 def missing_tables(rule: Rule, context: Context) -> Iterator[Outcome]:
-    """``table``: a table not found, or a block of it none of whose cells could be read."""
+    """``table``: a table not found, or a block of it none of whose cells could be read.
+
+    A block whose numbers are printed but cannot be placed (`PRINTED_UNREAD`) is found: its
+    cells say why each is unread, and no finding of this rule is given for it.
+    """
     report = context.report
     reference = forms().get(report.variant) if report.variant is not None else None
     for table in report.tables:
@@ -333,10 +343,14 @@ def missing_tables(rule: Rule, context: Context) -> Iterator[Outcome]:
                     continue
                 if not all(table.cells[i].state is CellState.UNREAD for i in at):
                     continue
+                if _printed([table.cells[i] for i in at]):
+                    continue
             elif any(context.values[key] is not None for key in keys):
                 continue  # a cell with a number was read: the shortcut of the test below
-            elif not all(context.cells[key].state is CellState.UNREAD for key in keys):
-                continue
+            else:
+                cells = [context.cells[key] for key in keys]
+                if not all(cell.state is CellState.UNREAD for cell in cells) or _printed(cells):
+                    continue
             caption = block.caption or str(index + 1)
             fields = {
                 "part_label": f"“{form.heading}”中{caption}的数据",

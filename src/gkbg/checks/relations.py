@@ -5,19 +5,20 @@ A relation rule (``sum``, ``equation``, ``compare``) is written once with select
 (``rows[tag]``, ``columns``) and ``{name}`` templates; on a form it expands to one instance per
 ``foreach`` binding, each summing its ``over`` bindings. The engine evaluates the instances, rule
 files are validated against their keys, and `gkbg.testing` computes the cells they fix (from
-`checked_instances`: the instances the engine evaluates on a report of a form).
+`checked_instances`: the instances the engine evaluates on a report of a form). The selectors
+are expanded by `gkbg.core.relations`, which alignment shares.
 """
 
 from __future__ import annotations
 
 import functools
-import itertools
 from typing import TYPE_CHECKING
 
+from gkbg.core.relations import bindings, select
 from gkbg.core.schema import forms
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping
+    from collections.abc import Iterable
 
     from gkbg.checks.rules import Rule
     from gkbg.core.schema import Column, Row, TableForm
@@ -37,22 +38,6 @@ __all__ = [
 Instance = tuple[dict[str, object], list[str], list[str], list[str]]
 """One instance of a relation rule: its message fields, its left side's keys (a sum's total),
 its right side's keys (a sum's items), and all its keys, as a finding lists them."""
-
-
-def select(selector: str, form: TableForm) -> list[Row | Column]:
-    """The rows or columns a selector (``rows``, ``rows[tag]``, ``columns[tag]``) names."""
-    what, _, tag = selector.partition("[")
-    tag = tag.rstrip("]")
-    entries: list[Row | Column] = list(form.rows) if what == "rows" else list(form.columns)
-    return [entry for entry in entries if not tag or tag in entry.tags]
-
-
-def bindings(selectors: Mapping[str, str], form: TableForm) -> Iterator[dict[str, Row | Column]]:
-    """Every assignment of a row or column to each name, each from its selector's entries."""
-    names = list(selectors)
-    choices = [select(selectors[name], form) for name in names]
-    for combination in itertools.product(*choices):
-        yield dict(zip(names, combination, strict=True))
 
 
 def expand(

@@ -26,7 +26,7 @@ from gkbg.core.lang import Text
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-__all__ = ["OTHER", "REASONS", "Doubt", "Reason", "doubts", "reason_zh"]
+__all__ = ["OTHER", "PRINTED_UNREAD", "REASONS", "Doubt", "Reason", "doubts", "reason_zh"]
 
 
 @attrs.frozen
@@ -213,10 +213,59 @@ REASONS: dict[str, Reason] = {
             "a row broken over a page break: its two parts were joined, values from both",
             "跨页断开的一行：其两部分已拼合，数值取自两部分",
         ),
+        # Run-together cells in flattened text (gkbg.align.runs): the readings of one run of
+        # printed characters that the form allows, chosen between by the statute's relations.
+        _reason(
+            "run.chosen",
+            "printed run together as {text!r}: of the readings the form allows, only those "
+            "satisfying {relations} remain, and they agree on this cell",
+            "原文连写为 {text!r}：表格结构允许的读法中，只有满足{relations}的读法保留，"
+            "且各读法在本单元格一致",
+        ),
+        _reason(
+            "run.split",
+            "printed run together as {text!r}: read as {cells} cells, the only reading the form "
+            "allows",
+            "原文连写为 {text!r}：读作 {cells} 个单元格，这是表格结构允许的唯一读法",
+            numbers=("cells",),
+        ),
+        _reason(
+            "run.ambiguous",
+            "printed run together as {text!r}: {readings} readings fit the form and its "
+            "relations, and they differ in this cell",
+            "原文连写为 {text!r}：有 {readings} 种读法符合表格结构和勾稽关系，"
+            "本单元格在各读法中不同",
+            numbers=("readings",),
+        ),
+        _reason(
+            "run.contradicted",
+            "printed run together as {text!r}: no reading satisfies the relations, and the "
+            "readings the form allows differ in this cell",
+            "原文连写为 {text!r}：没有任何读法满足勾稽关系，且表格结构允许的各读法在本单元格不同",
+        ),
+        _reason(
+            "run.unsplittable",
+            "printed run together as {text!r}: no reading gives the form's {cells} cells",
+            "原文连写为 {text!r}：无法拆分为表格的 {cells} 个单元格",
+            numbers=("cells",),
+        ),
+        _reason(
+            "run.too_many",
+            "printed run together as {text!r}: more than {bound} readings, not enumerated",
+            "原文连写为 {text!r}：读法超过 {bound} 种，未逐一列举",
+            numbers=("bound",),
+        ),
         # Anything else, kept as written.
         _reason(OTHER, "{text}", "{text}"),
     )
 }
+
+PRINTED_UNREAD = frozenset(
+    {"run.ambiguous", "run.contradicted", "run.too_many", "run.unsplittable"}
+)
+"""The codes of reasons an unread cell gives when its number is printed but cannot be told
+apart from its neighbours' (run together in flattened text): a table or block whose cells are
+all unread for such a reason was found, and is not missing."""
 """Every reason for doubt, by code: the one declaration the parsers, the messages, the JSON
 and the reading of 0.1 sentences all go by."""
 

@@ -5,7 +5,12 @@
 runs of ``|`` where merged cells were (the form the seed reports 000, 001, 003 and 004 take).
 
 ``text``: text as copy-paste from a PDF or Word file produces it: words separated by spaces and
-line breaks, labels and numbers in whatever order the layout engine emitted them.
+line breaks, labels and numbers in whatever order the layout engine emitted them. Text a crawler
+saved from a web page runs a table's cells together (``规章000规范性文件898989``): a word that
+mixes numbers with other text is cut where a number begins and ends, so that labels and runs of
+digits are tokens of their own. A run of digits may stand for several cells; which, is for
+`gkbg.align.runs` to read from the form. The number of a list item (``2.其他``) stays with its
+label.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import TYPE_CHECKING
 import regex
 
 from gkbg.core.errors import UnknownFormatError
+from gkbg.core.text import looks_like_value
 from gkbg.read.layout import TokenKind, TokenWriter
 
 if TYPE_CHECKING:
@@ -29,6 +35,14 @@ _CELL_LINE = regex.compile(r"\|[ \t]*$")
 _WORD = regex.compile(r"\S+")
 _CJK = regex.compile(r"\p{Han}")
 _MIN_CELL_LINES = 10
+# A number inside a word: an optional sign (a ``-`` after digits may be the sign of the next
+# cell's number, or a placeholder: `gkbg.align.runs` reads it both ways), digits (each not the
+# number of a list item such as ``2.``, ``2．`` or ``2、`` before text), an optional fraction,
+# a unit after it.
+_NUMBER_IN_WORD = regex.compile(
+    r"(?P<item>\d(?=[.．、](?!\d)))|[+\-−]?(?:\d(?![.．、](?!\d)))+(?:\.\d+)?(?:万元|亿元|元)?"
+)
+_DIGIT = regex.compile(r"\d")
 
 
 # A line (as `str.splitlines` cuts lines) ending in ``|``: the ``|`` and the break after it.
@@ -105,5 +119,41 @@ class FlatTextParser:
         """Every run of non-space characters is a token."""
         text = document.text()
         writer = TokenWriter(text, source=document.name, limits=document.limits)
-        writer.add_words(match.span() for match in _WORD.finditer(text))
+        writer.add_words(_word_spans(text, document.limits.max_tokens))
         return writer.layout(source=document.name, format=self.name)
+
+
+def _word_spans(text: str, most: int) -> Iterator[tuple[int, int]]:
+    """The words of flattened text, each word that mixes numbers and text cut into its pieces.
+
+    A word is kept whole when its pieces would make more than ``most`` tokens in all, so that
+    cutting never makes a document too large that is not.
+    """
+    count = 0
+    for word in _WORD.finditer(text):
+        start, end = word.span()
+        pieces = _pieces(word.group())
+        if len(pieces) > 1 and count + len(pieces) <= most:
+            count += len(pieces)
+            yield from ((start + a, start + b) for a, b in pieces)
+        else:
+            count += 1
+            yield start, end
+
+
+def _pieces(body: str) -> list[tuple[int, int]]:
+    """A word cut where each number in it begins and ends (one piece when it mixes nothing)."""
+    if not _DIGIT.search(body) or looks_like_value(body) or not _CJK.search(body):
+        return [(0, len(body))]
+    pieces: list[tuple[int, int]] = []
+    position = 0
+    for number in _NUMBER_IN_WORD.finditer(body):
+        if number.group("item") is not None:
+            continue  # the number of a list item (2.其他): part of the label that follows
+        if position < number.start():
+            pieces.append((position, number.start()))
+        pieces.append(number.span())
+        position = number.end()
+    if position < len(body):
+        pieces.append((position, len(body)))
+    return pieces

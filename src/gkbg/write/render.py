@@ -379,7 +379,7 @@ def html(report: Report, *, labels: Callable[[str], str] | None = None) -> str:
 
 def text(
     report: Report,
-    style: Literal["pipe", "flat"] = "pipe",
+    style: Literal["pipe", "flat", "run"] = "pipe",
     *,
     labels: Callable[[str], str] | None = None,
 ) -> str:
@@ -389,20 +389,26 @@ def text(
     after it (a line break inside a label prints as ``<br>``, as flattened pages keep it).
     ``flat``: as copying out of a PDF gives it, one table row per line, cells separated by a
     space. Flat text has no cell boundaries, so an empty cell prints nothing at all.
+    ``run``: as a crawler saves a web page's text, each table on one line, its labels and cells
+    run together with no separator at all (``规章000规范性文件898989``).
 
     Raises:
         RenderError: No table of the report has a known form.
-        ValueError: ``style`` is neither ``pipe`` nor ``flat``.
+        ValueError: ``style`` is not ``pipe``, ``flat`` or ``run``.
     """
-    if style not in {"pipe", "flat"}:
-        raise ValueError(f"style must be 'pipe' or 'flat', not {style!r}")
+    if style not in {"pipe", "flat", "run"}:
+        raise ValueError(f"style must be 'pipe', 'flat' or 'run', not {style!r}")
     chosen = labels or _same
     lines: list[str] = []
     for kind, content in _pieces(report, chosen):
         if kind != "table":
             lines.append(content)
             continue
-        for row in by_row(grid(report, content, labels=chosen)):
+        rows = by_row(grid(report, content, labels=chosen))
+        if style == "run":
+            lines.append("".join(cell.text.replace("\n", "") for row in rows for cell in row))
+            continue
+        for row in rows:
             if style == "pipe":
                 lines.extend(f"{cell.text.replace(chr(10), '<br>')} |" for cell in row)
             else:

@@ -1,0 +1,551 @@
+# SPDX-License-Identifier: MIT
+"""Run-together cells: text a crawler saved without separators between a table's cells.
+
+Two steps, both derived from the forms and the statute's relations, never from a named row:
+
+1. `split_labels`: a word of flattened text that runs several labels together
+   (``申请人情况自然人法人或其他组织总计``) is cut where each label of the forms begins, so that
+   a row's label is a token of its own, directly before its values.
+2. `solve`: a run of digits that stands for several cells (``640020470`` for a row of seven) is
+   read every way the form allows: each piece a number the cell's kind admits (no leading zero
+   but ``0`` itself; a fraction and a unit only in an amount; a sign only in a signed cell), the
+   printed characters unchanged and in order. The statute's relations (`statute_relations`)
+   are then a checksum: they may choose between readings, never change one. A cell every
+   remaining reading agrees on is placed (with a `Doubt` naming the relations when they
+   decided it); a cell the readings differ in is left unread with the reason; when no reading
+   satisfies the relations, none is picked and the checks report the error.
+
+The enumeration is bounded: at most `MAX_READINGS` readings of one run (found in at most
+`MAX_STEPS` steps of the search), and at most `MAX_COMBINATIONS` combinations of the runs of
+one table checked together. Past a bound, the cells the bound leaves undecided are flagged.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from typing import TYPE_CHECKING, NamedTuple
+
+import attrs
+import regex
+
+from gkbg.core.reasons import Doubt
+from gkbg.core.relations import statute_relations
+from gkbg.core.schema import forms
+from gkbg.core.text import read_value
+from gkbg.read.layout import Token, TokenKind
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from decimal import Decimal
+
+    from gkbg.core.relations import Relation
+    from gkbg.core.schema import TableForm, ValueKind
+
+__all__ = [
+    "MAX_COMBINATIONS",
+    "MAX_READINGS",
+    "MAX_STEPS",
+    "Run",
+    "RunOutcome",
+    "can_split",
+    "run_together",
+    "solve",
+    "split_labels",
+]
+
+MAX_READINGS = 2_000
+"""The most readings of one run that are enumerated; a run with more is flagged."""
+MAX_STEPS = 50_000
+"""The most steps the search for one run's readings takes."""
+MAX_COMBINATIONS = 100_000
+"""The most combinations of the runs of one table that are checked against the relations."""
+
+_RUN = regex.compile(r"[+\-\u2212]?[0-9.]+(?:万元|亿元|元)?")
+_PIECE = {
+    "count": regex.compile(r"0|[1-9][0-9]*"),
+    "signed": regex.compile(r"[+\-\u2212]?(?:0|[1-9][0-9]*)"),
+    "amount": regex.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:万元|亿元|元)?"),
+}
+# A dash alone may be a placeholder for a blank cell of any kind, or a sign of the next number.
+_BLANK = regex.compile(r"[\-−]")
+
+
+# --------------------------------------------------------------------------------------------
+# Step 1: labels run together.
+
+
+@functools.cache
+def _vocabulary() -> dict[str, tuple[str, ...]]:
+    """Every label the forms print, by its first character, longest first."""
+    labels: set[str | None] = set()
+    for form in forms().values():
+        labels.update(form.parts)
+        for table in form.tables:
+            labels.update((table.heading, table.note))
+            for block in table.blocks:
+                labels.update((block.caption, block.header))
+                for row in block.rows:
+                    labels.update((row.label, row.group, *row.aliases))
+                for column in block.columns:
+                    labels.update((column.label, column.group, *column.aliases))
+    by_first: dict[str, list[str]] = {}
+    for label in labels:
+        if label and len(label) >= 2:
+            by_first.setdefault(label[0], []).append(label)
+    return {first: tuple(sorted(found, key=len, reverse=True)) for first, found in by_first.items()}
+
+
+def _label_starts(text: str) -> list[int]:
+    """Where a label of the forms begins in ``text``, the longest label at each place first."""
+    vocabulary = _vocabulary()
+    starts: list[int] = []
+    position = 0
+    while position < len(text):
+        found = next(
+            (
+                label
+                for label in vocabulary.get(text[position], ())
+                if text.startswith(label, position)
+            ),
+            None,
+        )
+        if found is None:
+            position += 1
+            continue
+        starts.append(position)
+        position += len(found)
+    return starts
+
+
+def _piece(token: Token, start: int, end: int, kind: TokenKind) -> Token:
+    location = token.location
+    if location.start is not None:
+        column = None if location.column is None else location.column + start
+        location = attrs.evolve(
+            location, start=location.start + start, end=location.start + end, column=column
+        )
+    return Token(token.text[start:end], kind, token.cell, location, token.uncertain)
+
+
+def _labels_run_into_numbers(tokens: Sequence[Token]) -> bool:
+    """Whether a word ending in a label of the forms runs into a number, with no space between."""
+    labels = [label for found in _vocabulary().values() for label in found]
+    for before, after in itertools.pairwise(tokens):
+        if before.kind is not TokenKind.TEXT or after.kind is not TokenKind.VALUE:
+            continue
+        end, start = before.location.end, after.location.start
+        if end is not None and end == start and any(map(before.text.endswith, labels)):
+            return True
+    return False
+
+
+def split_labels(tokens: Sequence[Token]) -> list[Token]:
+    """The tokens, each word of text that runs labels of the forms together cut at each label.
+
+    Only text that runs a label into a number (no space between: a crawled page) is cut, and
+    only its words that are no cell; a word with no label in it, or one label at its start only,
+    is kept whole.
+    """
+    if not _labels_run_into_numbers(tokens):
+        return list(tokens)
+    result: list[Token] = []
+    for token in tokens:
+        if token.cell or token.kind is not TokenKind.TEXT or len(token.text) < 4:
+            result.append(token)
+            continue
+        starts = [start for start in _label_starts(token.text) if start > 0]
+        if not starts:
+            result.append(token)
+            continue
+        bounds = [0, *starts, len(token.text)]
+        result.extend(
+            _piece(token, a, b, TokenKind.TEXT) for a, b in itertools.pairwise(bounds) if a < b
+        )
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# Step 2: a run's readings, and the relations as a checksum.
+
+
+class Run(NamedTuple):
+    """Value tokens that together stand for the cells ``cells`` (indices in the form)."""
+
+    cells: tuple[int, ...]
+    tokens: tuple[Token, ...]
+
+
+@attrs.frozen
+class RunOutcome:
+    """The cells of a table's runs: placed (a piece of a token, with its doubts) or unread."""
+
+    placed: dict[int, tuple[Token, tuple[Doubt, ...]]] = attrs.field(factory=dict)
+    unread: dict[int, Doubt] = attrs.field(factory=dict)
+
+
+def run_together(tokens: Sequence[Token]) -> bool:
+    """Whether the text runs a value into the token before or after it, with no space between."""
+    for before, after in itertools.pairwise(tokens):
+        if TokenKind.VALUE not in {before.kind, after.kind}:
+            continue
+        end, start = before.location.end, after.location.start
+        if end is not None and end == start:
+            return True
+    return False
+
+
+def can_split(tokens: Sequence[Token], cells: int) -> bool:
+    """Whether ``tokens`` may stand for ``cells`` cells: enough digits, each a digit run."""
+    if not tokens or len(tokens) >= cells:
+        return False
+    if any(token.cell or _RUN.fullmatch(token.text) is None for token in tokens):
+        return False
+    return sum(_digits(token.text) for token in tokens) >= cells
+
+
+def _digits(text: str) -> int:
+    """The most cells a run may stand for: one per digit, and one per dash (a placeholder)."""
+    return sum(char.isdigit() or char in "-\u2212" for char in text)
+
+
+def _valid(piece: str, kind: ValueKind) -> bool:
+    return _PIECE[kind].fullmatch(piece) is not None or _BLANK.fullmatch(piece) is not None
+
+
+class _TooManyError(Exception):
+    """A run has more readings than the bound."""
+
+
+class _Bound(NamedTuple):
+    """A sum within one run, over cells that cannot be negative: it prunes as it is read."""
+
+    total: int
+    items: tuple[int, ...]
+
+
+def _bounds(table: _Table, run: Run) -> dict[int, list[_Bound]]:
+    """The sums whose cells all lie in ``run``, by each of their cells' place in the run."""
+    slot_of = {table.keys[index]: slot for slot, index in enumerate(run.cells)}
+    found: dict[int, list[_Bound]] = {}
+    for relation in table.relations:
+        keys = (*relation.left, *relation.right)
+        if len(relation.left) != 1 or not all(key in slot_of for key in keys):
+            continue
+        if any(table.kinds[run.cells[slot_of[key]]] == "signed" for key in keys):
+            continue
+        bound = _Bound(slot_of[relation.left[0]], tuple(slot_of[key] for key in relation.right))
+        for key in keys:
+            found.setdefault(slot_of[key], []).append(bound)
+    return found
+
+
+def _fits(bound: _Bound, values: dict[int, int | Decimal]) -> bool:
+    """Whether the cells of a sum read so far leave it possible: items never above the total."""
+    total = values.get(bound.total)
+    if total is None:
+        return True
+    items = [values[slot] for slot in bound.items if slot in values]
+    if len(items) == len(bound.items):
+        return bool(sum(items) == total)
+    return bool(sum(items) <= total)
+
+
+def _readings(table: _Table, run: Run, *, prune: bool = True) -> tuple[list[tuple[str, ...]], bool]:
+    """Every reading of a run the form allows, as one printed piece per cell, in order.
+
+    The run is read from its end, so that a total (the last cell of its row or group) is read
+    before its items; a sum whose cells all lie in the run then prunes the search as it goes:
+    items read so far never add up to more than their total, and all of them to exactly it.
+    Returns the readings, and whether a sum left out any (so the relations took part).
+    """
+    kinds = [table.kinds[index] for index in run.cells]
+    bounds = _bounds(table, run) if prune else {}
+    pruned = False
+    texts = [token.text for token in run.tokens]
+    room = [_digits(text) for text in texts]
+    readings: list[tuple[str, ...]] = []
+    pieces: list[str] = [""] * len(kinds)
+    values: dict[int, int | Decimal] = {}
+    steps = 0
+
+    def search(token: int, end: int, cell: int, spare: int) -> None:
+        # ``spare``: the digits and dashes left before ``end`` in this token and those before it.
+        nonlocal steps, pruned
+        if cell < 0:
+            if token < 0:
+                readings.append(tuple(pieces))
+                if len(readings) > MAX_READINGS:
+                    raise _TooManyError
+            return
+        if token < 0 or cell + 1 < token + 1 or spare < cell + 1:
+            return
+        text = texts[token]
+        for start in range(end - 1, -1, -1):
+            piece = text[start:end]
+            if not _valid(piece, kinds[cell]):
+                continue
+            steps += 1
+            if steps > MAX_STEPS:
+                raise _TooManyError
+            pieces[cell] = piece
+            number = _number(piece, kinds[cell])
+            if number is not None:
+                values[cell] = number
+            if all(_fits(bound, values) for bound in bounds.get(cell, ())):
+                used = _digits(piece)
+                if start > 0:
+                    search(token, start, cell - 1, spare - used)
+                else:
+                    search(token - 1, len(texts[token - 1]) if token else 0, cell - 1, spare - used)
+            else:
+                pruned = True
+            values.pop(cell, None)
+
+    search(len(texts) - 1, len(texts[-1]), len(kinds) - 1, sum(room))
+    return readings, pruned
+
+
+def _number(piece: str, kind: ValueKind) -> int | Decimal | None:
+    read = read_value(piece, kind)
+    return read.value if read.state == "value" else None
+
+
+def _holds(relation: Relation, values: dict[str, int | Decimal]) -> bool:
+    left = sum(values[key] for key in relation.left)
+    right = sum(values[key] for key in relation.right)
+    return bool(left == right)
+
+
+class _Table(NamedTuple):
+    """What the search over one table's runs needs."""
+
+    keys: tuple[str, ...]
+    kinds: tuple[ValueKind, ...]
+    known: dict[str, int | Decimal]
+    relations: tuple[Relation, ...]
+
+
+def _usable(form: TableForm, runs: Sequence[Run], known: dict[int, int | Decimal]) -> _Table:
+    keys = form.cell_keys()
+    kinds = tuple(cell.kind for cell in form.cells)
+    in_runs = {keys[index] for run in runs for index in run.cells}
+    known_keys = {keys[index]: value for index, value in known.items()}
+    relations = tuple(
+        relation
+        for relation in statute_relations(form)
+        if (names := {*relation.left, *relation.right}) & in_runs
+        and names <= in_runs | known_keys.keys()
+    )
+    return _Table(keys, kinds, known_keys, relations)
+
+
+def _values(table: _Table, run: Run, reading: tuple[str, ...]) -> dict[str, int | Decimal]:
+    values: dict[str, int | Decimal] = {}
+    for index, piece in zip(run.cells, reading, strict=True):
+        number = _number(piece, table.kinds[index])
+        if number is not None:
+            values[table.keys[index]] = number
+    return values
+
+
+def _local(
+    table: _Table, run: Run, readings: list[tuple[str, ...]]
+) -> tuple[list[tuple[str, ...]], tuple[Relation, ...]]:
+    """The readings of one run that satisfy the relations among its own and known cells."""
+    own = {table.keys[index] for index in run.cells}
+    relations = tuple(
+        relation
+        for relation in table.relations
+        if {*relation.left, *relation.right} <= own | table.known.keys()
+    )
+    kept = []
+    for reading in readings:
+        values = {**table.known, **_values(table, run, reading)}
+        if all(
+            _holds(relation, values)
+            for relation in relations
+            if {*relation.left, *relation.right} <= values.keys()
+        ):
+            kept.append(reading)
+    return kept, relations
+
+
+def _partial(relation: Relation, values: dict[str, int | Decimal], *, summed: bool) -> bool:
+    """Whether a relation may still hold, given the cells read so far.
+
+    Exactly when all its cells are read; for a sum of cells that cannot be negative, also its
+    items read so far never above its total.
+    """
+    keys = (*relation.left, *relation.right)
+    if all(key in values for key in keys):
+        return _holds(relation, values)
+    if not summed or relation.left[0] not in values:
+        return True
+    read = sum(values[key] for key in relation.right if key in values)
+    return bool(read <= values[relation.left[0]])
+
+
+def _combine(
+    table: _Table, runs: Sequence[Run], options: list[list[tuple[str, ...]]]
+) -> list[set[tuple[str, ...]]] | None:
+    """For each run, the readings that occur in some combination satisfying every relation.
+
+    The runs holding totals are read first, so that a sum prunes the search as it goes. None
+    when the combinations are too many to check.
+    """
+    total = 1
+    for choices in options:
+        total *= max(len(choices), 1)
+    if total > MAX_COMBINATIONS or any(not choices for choices in options):
+        return None
+    signed = {key for key, kind in zip(table.keys, table.kinds, strict=True) if kind == "signed"}
+    totals = {relation.left[0] for relation in table.relations if len(relation.left) == 1}
+    order = sorted(
+        range(len(runs)),
+        key=lambda p: -sum(table.keys[index] in totals for index in runs[p].cells),
+    )
+    touching: list[list[tuple[Relation, bool]]] = []
+    for p in order:
+        own = {table.keys[index] for index in runs[p].cells}
+        touching.append(
+            [
+                (
+                    relation,
+                    len(relation.left) == 1 and not {*relation.left, *relation.right} & signed,
+                )
+                for relation in table.relations
+                if {*relation.left, *relation.right} & own
+            ]
+        )
+    read = [[_values(table, runs[p], reading) for reading in options[p]] for p in order]
+    seen: list[set[int]] = [set() for _ in runs]
+    values: dict[str, int | Decimal] = dict(table.known)
+    chosen: list[int] = []
+    steps = 0
+
+    def search(depth: int) -> None:
+        nonlocal steps
+        if depth == len(order):
+            for at, choice in enumerate(chosen):
+                seen[at].add(choice)
+            return
+        for choice, added in enumerate(read[depth]):
+            steps += 1
+            if steps > MAX_COMBINATIONS:
+                raise _TooManyError
+            values.update(added)
+            if all(_partial(rel, values, summed=summed) for rel, summed in touching[depth]):
+                chosen.append(choice)
+                search(depth + 1)
+                chosen.pop()
+            for key in added:
+                del values[key]
+
+    try:
+        search(0)
+    except _TooManyError:
+        return None
+    result: list[set[tuple[str, ...]]] = [set() for _ in runs]
+    for depth, p in enumerate(order):
+        result[p] = {options[p][choice] for choice in seen[depth]}
+    return result
+
+
+def _names(relations: Sequence[Relation]) -> str:
+    return ", ".join(dict.fromkeys(relation.rule for relation in relations))
+
+
+def solve(form: TableForm, runs: Sequence[Run], known: dict[int, int | Decimal]) -> RunOutcome:
+    """The cells of ``runs`` on ``form``, given the numbers ``known`` of its other cells."""
+    outcome = RunOutcome()
+    table = _usable(form, runs, known)
+    raw: list[list[tuple[str, ...]] | None] = []
+    chosen: set[int] = set()  # runs whose own sums left out readings
+    failed: set[int] = set()  # runs no reading of which satisfies their own sums
+    for run in runs:
+        text = "".join(token.text for token in run.tokens)
+        try:
+            readings, pruned = _readings(table, run)
+            if not readings and pruned:
+                # No reading satisfies the run's own sums: the readings the form allows, so
+                # that the cells they agree on are still read, and the others flagged.
+                readings, _ = _readings(table, run, prune=False)
+                failed.add(len(raw))
+            elif pruned:
+                chosen.add(len(raw))
+        except _TooManyError:
+            for index in run.cells:
+                outcome.unread[index] = Doubt.of("run.too_many", text=text, bound=MAX_READINGS)
+            raw.append(None)
+            continue
+        if not readings:
+            for index in run.cells:
+                outcome.unread[index] = Doubt.of(
+                    "run.unsplittable", text=text, cells=len(run.cells)
+                )
+        raw.append(readings or None)
+    live = [position for position, readings in enumerate(raw) if readings]
+    local = [_local(table, runs[position], raw[position] or []) for position in live]
+    combined = _combine(table, [runs[position] for position in live], [k for k, _ in local])
+    for at, position in enumerate(live):
+        run, readings = runs[position], raw[position] or []
+        kept, own = local[at]
+        text = "".join(token.text for token in run.tokens)
+        if combined is not None and combined[at]:
+            final, used, contradicted = sorted(combined[at]), table.relations, False
+        elif kept:
+            final, used, contradicted = kept, own, combined is not None
+        else:
+            final, used, contradicted = readings, (), True
+        if position in failed:
+            used, contradicted = (), True
+        settled = _Settled(text, readings, final, used, position in chosen)
+        _settle(outcome, run, settled, contradicted=contradicted)
+    return outcome
+
+
+class _Settled(NamedTuple):
+    """What decides a run's cells: its text, its readings, those left, and the relations."""
+
+    text: str
+    readings: list[tuple[str, ...]]
+    final: Sequence[tuple[str, ...]]
+    used: Sequence[Relation]
+    pruned: bool
+
+
+def _settle(outcome: RunOutcome, run: Run, settled: _Settled, *, contradicted: bool) -> None:
+    """Place the cells every final reading agrees on; flag the others."""
+    text, readings, final, used, pruned = settled
+    for slot, index in enumerate(run.cells):
+        pieces = {reading[slot] for reading in final}
+        if len(pieces) > 1:
+            outcome.unread[index] = (
+                Doubt.of("run.contradicted", text=text)
+                if contradicted
+                else Doubt.of("run.ambiguous", text=text, readings=len(final))
+            )
+            continue
+        token, start = _locate(run, final[0], slot)
+        piece = final[0][slot]
+        doubts: tuple[Doubt, ...] = ()
+        if used and (pruned or len({reading[slot] for reading in readings}) > 1):
+            doubts = (Doubt.of("run.chosen", text=text, relations=_names(used)),)
+        elif piece != token.text:
+            doubts = (Doubt.of("run.split", text=text, cells=len(run.cells)),)
+        outcome.placed[index] = (_piece(token, start, start + len(piece), TokenKind.VALUE), doubts)
+
+
+def _locate(run: Run, reading: tuple[str, ...], slot: int) -> tuple[Token, int]:
+    """The token a reading's piece is cut from, and where in it the piece begins."""
+    tokens = iter(run.tokens)
+    token = next(tokens)
+    start = 0
+    for position, piece in enumerate(reading):
+        if start >= len(token.text):
+            token, start = next(tokens), 0
+        if position == slot:
+            return token, start
+        start += len(piece)
+    raise ValueError(slot)  # pragma: no cover - a reading has a piece for every cell

@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: MIT
+"""The statute's arithmetic as one declaration both alignment and the checks read.
+
+The relations between cells (a row's total, a column's total, table 三's balance, table 四's
+groups) are declared once, as the ``sum`` and ``equation`` rules of ``gkbg/rules/default.toml``.
+The checks (`gkbg.checks`) evaluate them on a report; alignment (`gkbg.align.runs`) uses the
+same declarations, expanded here on a form, to choose between readings of run-together printed
+characters. Selectors (``rows[tag]``, ``columns``) are expanded by `select` and `bindings`, which
+`gkbg.checks.relations` shares.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from importlib import resources
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from gkbg.core.compat import tomllib
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+
+    from gkbg.core.schema import Column, Row, TableForm
+
+__all__ = ["Relation", "bindings", "select", "statute_relations"]
+
+
+class Relation(NamedTuple):
+    """One instance of a relation on a form: ``Σ left == Σ right``, by cell key."""
+
+    rule: str
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+
+
+def select(selector: str, form: TableForm) -> list[Row | Column]:
+    """The rows or columns a selector (``rows``, ``rows[tag]``, ``columns[tag]``) names."""
+    what, _, tag = selector.partition("[")
+    tag = tag.rstrip("]")
+    entries: list[Row | Column] = list(form.rows) if what == "rows" else list(form.columns)
+    return [entry for entry in entries if not tag or tag in entry.tags]
+
+
+def bindings(selectors: Mapping[str, str], form: TableForm) -> Iterator[dict[str, Row | Column]]:
+    """Every assignment of a row or column to each name, each from its selector's entries."""
+    names = list(selectors)
+    choices = [select(selectors[name], form) for name in names]
+    for combination in itertools.product(*choices):
+        yield dict(zip(names, combination, strict=True))
+
+
+def _expand(
+    templates: list[str], fixed: dict[str, Row | Column], over: Mapping[str, str], form: TableForm
+) -> tuple[str, ...]:
+    keys: list[str] = []
+    for template in templates:
+        for summed in bindings(over, form):
+            bound = {**fixed, **summed}
+            keys.append(template.format(**{name: entry.key for name, entry in bound.items()}))
+    return tuple(dict.fromkeys(keys))
+
+
+@functools.cache
+def _declared() -> tuple[dict[str, Any], ...]:
+    """The built-in relation rules that state the statute's arithmetic (errors, one report)."""
+    text = (resources.files("gkbg") / "rules" / "default.toml").read_text(encoding="utf-8")
+    rules: list[dict[str, Any]] = tomllib.loads(text).get("rules", [])
+    return tuple(
+        rule
+        for rule in rules
+        if rule.get("kind") in ("sum", "equation")
+        and rule.get("scope", "report") == "report"
+        and rule.get("severity") == "error"
+    )
+
+
+@functools.cache
+def statute_relations(form: TableForm) -> tuple[Relation, ...]:
+    """Each instance on ``form`` of the statute's relations, naming only cells of the form."""
+    cells = set(form.cell_keys())
+    found: list[Relation] = []
+    for rule in _declared():
+        variants = rule.get("variants")
+        if rule.get("table") != form.key or (variants and form.variant not in variants):
+            continue
+        over: dict[str, str] = rule.get("over", {})
+        for fixed in bindings(rule.get("foreach", {}), form):
+            if rule["kind"] == "sum":
+                left = _expand([rule["total"]], fixed, over, form)
+                right = _expand(list(rule["items"]), fixed, over, form)
+            else:
+                left = _expand(list(rule["lhs"]), fixed, over, form)
+                right = _expand(list(rule["rhs"]), fixed, over, form)
+            if set(left) | set(right) <= cells:
+                found.append(Relation(rule["id"], left, right))
+    return tuple(found)
