@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 import gkbg
 from gkbg import Cell, CellState, Report, Rule
 from gkbg.checks.narrative import sentences
-from gkbg.checks.relations import bindings, expand
 from gkbg.checks.series import text_reuse
+from gkbg.core.relations import bindings, expand
 from gkbg.testing import reports, with_cell
 from tests.helpers import FIXTURES, pipe_text
 
@@ -83,8 +83,8 @@ def _link(previous: Report, current: Report) -> Report:
             continue
         form = gkbg.form(table.variant).table(rule.table)
         for fixed in bindings(rule.foreach, form):
-            left = expand(rule.lhs, fixed, rule, form)
-            right = expand(rule.rhs, fixed, rule, form)
+            left = expand(rule.lhs, fixed, rule.over, form)
+            right = expand(rule.rhs, fixed, rule.over, form)
             if not all(key in values for key in (*left, *right)):
                 continue
             solved, *others = right
@@ -106,7 +106,7 @@ def _series_keys(report: Report) -> Iterator[str]:
             continue
         form = gkbg.form(table.variant).table(rule.table)
         for fixed in bindings(rule.foreach, form):
-            for key in expand((*rule.lhs, *rule.rhs), fixed, rule, form):
+            for key in expand((*rule.lhs, *rule.rhs), fixed, rule.over, form):
                 if key.startswith("this."):
                     yield key.removeprefix("this.")
 

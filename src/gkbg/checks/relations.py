@@ -14,12 +14,10 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
-from gkbg.core.relations import bindings, select
+from gkbg.core.relations import bindings, expand, select
 from gkbg.core.schema import forms
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from gkbg.checks.rules import Rule
     from gkbg.core.schema import Column, Row, TableForm
 
@@ -40,18 +38,6 @@ Instance = tuple[dict[str, object], list[str], list[str], list[str]]
 its right side's keys (a sum's items), and all its keys, as a finding lists them."""
 
 
-def expand(
-    templates: Iterable[str], fixed: dict[str, Row | Column], rule: Rule, form: TableForm
-) -> list[str]:
-    """The cell keys of ``templates`` under ``fixed``, for every binding of the rule's ``over``."""
-    keys: list[str] = []
-    for template in templates:
-        for summed in bindings(rule.over, form):
-            bound = {**fixed, **summed}
-            keys.append(template.format(**{name: entry.key for name, entry in bound.items()}))
-    return list(dict.fromkeys(keys))
-
-
 def entry_fields(fixed: dict[str, Row | Column]) -> dict[str, object]:
     """A message's fields for a binding: each name's key, ``_label`` and ``_en``."""
     fields: dict[str, object] = {}
@@ -68,12 +54,12 @@ def instances(rule: Rule, form: TableForm) -> tuple[Instance, ...]:
     instances = []
     for fixed in bindings(rule.foreach, form):
         if rule.kind == "sum":
-            left = expand([rule.total or ""], fixed, rule, form)
-            right = expand(rule.items, fixed, rule, form)
+            left = expand([rule.total or ""], fixed, rule.over, form)
+            right = expand(rule.items, fixed, rule.over, form)
             keys = [*left, *(key for key in right if key not in left)]
         else:
-            left = expand(rule.lhs, fixed, rule, form)
-            right = expand(rule.rhs, fixed, rule, form)
+            left = expand(rule.lhs, fixed, rule.over, form)
+            right = expand(rule.rhs, fixed, rule.over, form)
             keys = [*left, *right]
         instances.append((entry_fields(fixed), left, right, keys))
     return tuple(instances)

@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from gkbg.core.compat import tomllib
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Iterable, Iterator, Mapping
 
     from gkbg.core.schema import Column, Row, TableForm
 
-__all__ = ["Relation", "bindings", "select", "statute_relations"]
+__all__ = ["Relation", "bindings", "expand", "select", "statute_relations"]
 
 
 class Relation(NamedTuple):
@@ -50,15 +50,19 @@ def bindings(selectors: Mapping[str, str], form: TableForm) -> Iterator[dict[str
         yield dict(zip(names, combination, strict=True))
 
 
-def _expand(
-    templates: list[str], fixed: dict[str, Row | Column], over: Mapping[str, str], form: TableForm
-) -> tuple[str, ...]:
+def expand(
+    templates: Iterable[str],
+    fixed: Mapping[str, Row | Column],
+    over: Mapping[str, str],
+    form: TableForm,
+) -> list[str]:
+    """The cell keys of ``templates`` under ``fixed``, for every binding of ``over``, each once."""
     keys: list[str] = []
     for template in templates:
         for summed in bindings(over, form):
             bound = {**fixed, **summed}
             keys.append(template.format(**{name: entry.key for name, entry in bound.items()}))
-    return tuple(dict.fromkeys(keys))
+    return list(dict.fromkeys(keys))
 
 
 @functools.cache
@@ -86,12 +90,9 @@ def statute_relations(form: TableForm) -> tuple[Relation, ...]:
             continue
         over: dict[str, str] = rule.get("over", {})
         for fixed in bindings(rule.get("foreach", {}), form):
-            if rule["kind"] == "sum":
-                left = _expand([rule["total"]], fixed, over, form)
-                right = _expand(list(rule["items"]), fixed, over, form)
-            else:
-                left = _expand(list(rule["lhs"]), fixed, over, form)
-                right = _expand(list(rule["rhs"]), fixed, over, form)
+            total = [rule["total"]] if rule["kind"] == "sum" else rule["lhs"]
+            items = rule["items"] if rule["kind"] == "sum" else rule["rhs"]
+            left, right = expand(total, fixed, over, form), expand(items, fixed, over, form)
             if set(left) | set(right) <= cells:
-                found.append(Relation(rule["id"], left, right))
+                found.append(Relation(rule["id"], tuple(left), tuple(right)))
     return tuple(found)
