@@ -80,17 +80,8 @@ def _evidence_matcher(table_key: str) -> LabelMatcher:
     """Every label of one table across the forms, matched to the forms that print it."""
     printed_by: dict[str, set[str]] = {}
     for variant, form in forms().items():
-        table = form.table(table_key)
-        labels = {table.heading, table.note}
-        for block in table.blocks:
-            labels.update((block.caption, block.header))
-            for row in block.rows:
-                labels.update((row.label, row.group, *row.aliases))
-            for column in block.columns:
-                labels.update((column.label, column.group, *column.aliases))
-        for label in labels:
-            if label:
-                printed_by.setdefault(label, set()).add(variant)
+        for label in form.table(table_key).printed_labels():
+            printed_by.setdefault(label, set()).add(variant)
     return LabelMatcher((label, " ".join(sorted(vs))) for label, vs in printed_by.items())
 
 

@@ -82,13 +82,7 @@ def _vocabulary() -> dict[str, tuple[str, ...]]:
     for form in forms().values():
         labels.update(form.parts)
         for table in form.tables:
-            labels.update((table.heading, table.note))
-            for block in table.blocks:
-                labels.update((block.caption, block.header))
-                for row in block.rows:
-                    labels.update((row.label, row.group, *row.aliases))
-                for column in block.columns:
-                    labels.update((column.label, column.group, *column.aliases))
+            labels.update(table.printed_labels())
     by_first: dict[str, list[str]] = {}
     for label in labels:
         if label and len(label) >= 2:

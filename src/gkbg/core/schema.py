@@ -183,6 +183,17 @@ class TableForm:
         """The canonical key of every cell, in reading order."""
         return tuple(cell.key for cell in self.cells)
 
+    def printed_labels(self) -> frozenset[str]:
+        """Every label the table prints, its rows' and columns' groups and aliases included."""
+        labels: set[str | None] = {self.heading, self.note}
+        for block in self.blocks:
+            labels.update((block.caption, block.header))
+            for row in block.rows:
+                labels.update((row.label, row.group, *row.aliases))
+            for column in block.columns:
+                labels.update((column.label, column.group, *column.aliases))
+        return frozenset(label for label in labels if label)
+
 
 @attrs.frozen
 class Form:
