@@ -120,7 +120,7 @@ class Fix:
 class Advice:
     """The likely culprit of a report whose relations fail: the fewest cells to change.
 
-    Made by `gkbg.checks.advice.advise` (`gkbg.check` attaches it to its result).
+    Made by `gkbg.check`, which attaches it to its result when a relation fails.
 
     Attributes:
         fixes: Every fix of the fewest cells found (each changes as many cells), the likelier
