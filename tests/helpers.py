@@ -430,6 +430,23 @@ def workbook(
 # Changing a report.
 
 
+def assert_read_back(report: gkbg.Report, read_back: gkbg.Report) -> None:
+    """Every cell of ``report`` read back right or flagged, and the same findings: no error
+    that is not the source's own, none missed."""
+    values = read_back.cells()
+    wrong = {
+        key: (values.get(key), value)
+        for key, value in report.cells().items()
+        if values.get(key) != value and not read_back.cell(key).uncertain
+    }
+    assert wrong == {}, "read wrong and not flagged"
+    assert _findings(read_back) == _findings(report)
+
+
+def _findings(report: gkbg.Report) -> list[tuple[str, tuple[str, ...]]]:
+    return sorted((f.rule, f.cells) for f in gkbg.check(report).findings)
+
+
 def with_cell(report: gkbg.Report, key: str, **changes: Any) -> gkbg.Report:
     """The report with one cell changed."""
     tables = tuple(

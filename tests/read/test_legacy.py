@@ -18,7 +18,15 @@ from gkbg.core.compat import OLE_SIGNATURE
 from gkbg.core.limits import Limits
 from gkbg.core.office import convert, find_soffice
 from gkbg.read import legacy as _convert
-from tests.helpers import SEEDS, golden, html_report, needs_soffice, number, soffice
+from tests.helpers import (
+    SEEDS,
+    assert_read_back,
+    golden,
+    html_report,
+    needs_soffice,
+    number,
+    soffice,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -108,21 +116,10 @@ def _as_doc(report: gkbg.Report) -> bytes:
     return convert(soffice, word, "docx", "doc", "<split report>", Limits())
 
 
-def _findings(report: gkbg.Report) -> list[tuple[str, tuple[str, ...]]]:
-    return sorted((f.rule, f.cells) for f in gkbg.check(report).findings)
-
-
 def _read_doc(report: gkbg.Report) -> gkbg.Report:
     read_back = gkbg.parse(_as_doc(report))
     assert read_back.format == "legacy"
-    values = read_back.cells()
-    wrong = {
-        key: (values.get(key), value)
-        for key, value in report.cells().items()
-        if values.get(key) != value and not read_back.cell(key).uncertain
-    }
-    assert wrong == {}, "read wrong and not flagged"
-    assert _findings(read_back) == _findings(report)
+    assert_read_back(report, read_back)
     return read_back
 
 

@@ -28,7 +28,7 @@ import gkbg
 from gkbg import testing
 from gkbg.core.limits import Limits
 from gkbg.core.office import convert, find_soffice
-from tests.helpers import TABLE_WRITERS, needs_soffice, soffice
+from tests.helpers import TABLE_WRITERS, assert_read_back, needs_soffice, soffice
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -403,21 +403,9 @@ def test_the_rewritten_copy_has_its_text_in_columns(made: dict[str, Path]) -> No
 # ``split``): the second part one label column narrower, its boundaries elsewhere.
 
 
-def _split_findings(report: gkbg.Report) -> list[tuple[str, tuple[str, ...]]]:
-    return sorted((f.rule, f.cells) for f in gkbg.check(report).findings)
-
-
 def _read_split(report: gkbg.Report) -> gkbg.Report:
     read_back = gkbg.parse(gkbg.render.pdf(report, split="applications"), format="pdf")
-    values = read_back.cells()
-    wrong = {
-        key: (values.get(key), value)
-        for key, value in report.cells().items()
-        if values.get(key) != value and not read_back.cell(key).uncertain
-    }
-    assert wrong == {}, "read wrong and not flagged"
-    # Nothing the source does not say: no error that is not the source's own, none missed.
-    assert _split_findings(read_back) == _split_findings(report)
+    assert_read_back(report, read_back)
     return read_back
 
 
