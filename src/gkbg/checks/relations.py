@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
-from gkbg.core.relations import bindings, expand, select
+from gkbg.core.relations import bindings, expand
 from gkbg.core.schema import forms
 
 if TYPE_CHECKING:
@@ -24,13 +24,10 @@ if TYPE_CHECKING:
 __all__ = [
     "Instance",
     "applies",
-    "bindings",
     "checked_instances",
     "entry_fields",
-    "expand",
     "expand_keys",
     "instances",
-    "select",
 ]
 
 Instance = tuple[dict[str, object], list[str], list[str], list[str]]
