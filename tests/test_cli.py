@@ -148,6 +148,7 @@ def test_rules_and_formats_listings(capsys: pytest.CaptureFixture[str]) -> None:
     assert [line.split()[0] for line in out.splitlines()] == [
         "html",
         "docx",
+        "odt",
         "xlsx",
         "pdf",
         "legacy",

@@ -1,5 +1,8 @@
 """Documents made with a real office suite: HTML written by us, converted by LibreOffice.
 
+A report reaches users re-published through LibreOffice in several forms: .docx, .pdf, the
+legacy .doc, OpenDocument .odt (read natively) and RTF (converted again).
+
 These tests need LibreOffice (``soffice``). Without it they are skipped locally with the
 reason; under CI (``CI`` set) they run regardless, so a machine without LibreOffice fails.
 """
@@ -19,6 +22,7 @@ from gkbg.core.limits import Limits
 from gkbg.core.office import convert, find_soffice
 from gkbg.read import legacy as _convert
 from tests.helpers import (
+    FIXTURES,
     SEEDS,
     assert_read_back,
     golden,
@@ -32,14 +36,23 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 pytestmark = needs_soffice
+XLSX = FIXTURES / "xlsx"
 # One report of each form, from the golden values of real reports.
 REPORTS = [seed for seed in SEEDS if seed.stem[:3] in {"002", "003"}]
-FILTERS = {"docx": "docx:MS Word 2007 XML", "pdf": "pdf", "doc": "doc:MS Word 97"}
+FILTERS = {
+    "docx": "docx:MS Word 2007 XML",
+    "pdf": "pdf",
+    "doc": "doc:MS Word 97",
+    "odt": "odt",
+    "rtf": "rtf",
+}
+SUFFIXES = ("html", "docx", "pdf", "doc", "odt", "rtf")
+FORMATS = {"html": "html", "docx": "docx", "pdf": "pdf", "doc": "legacy", "odt": "odt"}
 
 
 @pytest.fixture(scope="module")
 def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
-    """Every report as .html, and as .docx, .pdf and .doc made from it by LibreOffice."""
+    """Every report as .html, and as .docx, .pdf, .doc, .odt and .rtf made by LibreOffice."""
     folder = tmp_path_factory.mktemp("converted")
     pages = []
     for seed in REPORTS:
@@ -59,15 +72,16 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str],
         pages.append(page)
     soffice(folder, FILTERS["docx"], pages)
     soffice(folder, FILTERS["pdf"], pages)
-    soffice(folder, FILTERS["doc"], (folder / f"{page.stem}.docx" for page in pages))
+    for suffix in ("doc", "odt", "rtf"):
+        soffice(folder, FILTERS[suffix], (folder / f"{page.stem}.docx" for page in pages))
     return {
         (seed.stem, suffix): folder / f"{seed.stem}.{suffix}"
         for seed in REPORTS
-        for suffix in ("html", "docx", "pdf", "doc")
+        for suffix in SUFFIXES
     }
 
 
-@pytest.mark.parametrize("suffix", ["html", "docx", "pdf", "doc"])
+@pytest.mark.parametrize("suffix", SUFFIXES)
 @pytest.mark.parametrize("seed", REPORTS, ids=[seed.stem[:3] for seed in REPORTS])
 def test_every_format_reads_the_source_cells(
     converted: dict[tuple[str, str], Path], seed: Path, suffix: str
@@ -76,7 +90,7 @@ def test_every_format_reads_the_source_cells(
     cells = expected["cells"]
     assert isinstance(cells, dict)
     report = gkbg.parse(converted[seed.stem, suffix])
-    assert report.format == {"html": "html", "docx": "docx", "pdf": "pdf", "doc": "legacy"}[suffix]
+    assert report.format == FORMATS.get(suffix, "legacy")
     assert report.variant == expected["variant"]
     assert report.year == expected["year"]
     got = report.cells()
@@ -109,16 +123,16 @@ def test_a_damaged_legacy_file_is_refused(tmp_path: Path) -> None:
 # second half's cells at other grid columns than the header's.
 
 
-def _as_doc(report: gkbg.Report) -> bytes:
+def _as_doc(report: gkbg.Report, target: str = "doc") -> bytes:
     soffice = find_soffice()
     assert soffice is not None
     word = gkbg.render.docx(report, split="applications", page_break=False)
-    return convert(soffice, word, "docx", "doc", "<split report>", Limits())
+    return convert(soffice, word, "docx", target, "<split report>", Limits())
 
 
-def _read_doc(report: gkbg.Report) -> gkbg.Report:
-    read_back = gkbg.parse(_as_doc(report))
-    assert read_back.format == "legacy"
+def _read_doc(report: gkbg.Report, target: str = "doc") -> gkbg.Report:
+    read_back = gkbg.parse(_as_doc(report, target))
+    assert read_back.format == FORMATS.get(target, "legacy")
     assert_read_back(report, read_back)
     return read_back
 
@@ -152,3 +166,27 @@ def test_generated_reports_on_two_grids_saved_as_doc_keep_their_errors(
     report: gkbg.Report,
 ) -> None:
     _read_doc(report)
+
+
+@pytest.mark.parametrize("target", ["odt", "rtf"])
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    report=st.one_of(
+        testing.reports(),
+        testing.invalid_reports().map(lambda invalid: invalid.report),
+        testing.blanked_reports().map(lambda blanked: blanked.report),
+    )
+)
+def test_generated_reports_saved_as_odt_and_rtf_read_back(
+    target: str, report: gkbg.Report
+) -> None:
+    """Split over two Word tables on other grids, then saved as .odt or .rtf by LibreOffice."""
+    _read_doc(report, target)
+
+
+def test_an_xlsx_saved_as_ods_reads_as_the_xlsx(tmp_path: Path) -> None:
+    source = XLSX / "000_446c7f06a5526eef.xlsx"
+    soffice(tmp_path, "ods", [source])
+    spreadsheet = gkbg.parse(tmp_path / f"{source.stem}.ods")
+    assert spreadsheet.format == "legacy"
+    assert spreadsheet.cells() == gkbg.parse(source).cells()

@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: MIT
-"""Legacy binary files (.doc, .wps, .et, .xls), converted with LibreOffice.
+"""Files gkbg reads through LibreOffice: legacy binary Office files, RTF and .ods.
 
-Word 97–2003 and WPS files are OLE compound files that no Python library reads reliably. When
-LibreOffice is installed (``soffice`` on the PATH), gkbg converts them to .docx or .xlsx in a
-private temporary folder and reads the result with the ``docx`` or ``xlsx`` parser; otherwise
-it says how to get LibreOffice. Every cell keeps the location the converted file gives it.
+Word 97–2003 and WPS files (.doc, .wps, .et, .xls) are OLE compound files that no Python
+library reads reliably; Rich Text Format (.rtf, which Word and WPS also save) and OpenDocument
+spreadsheets (.ods) are rarer still. When LibreOffice is installed (``soffice`` on the PATH),
+gkbg converts them to .docx or .xlsx in a private temporary folder and reads the result with the
+``docx`` or ``xlsx`` parser; otherwise it says how to get LibreOffice. Every cell keeps the
+location the converted file gives it.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from gkbg.core.errors import (
 from gkbg.core.office import convert, find_soffice
 from gkbg.read.base import Input
 from gkbg.read.docx import DocxParser
+from gkbg.read.odf import odf_mimetype
 from gkbg.read.xlsx import XlsxParser
 
 if TYPE_CHECKING:
@@ -29,6 +32,14 @@ if TYPE_CHECKING:
 
 __all__ = ["LegacyParser"]
 
+_RTF_SIGNATURE = b"{\\rtf"
+_ODF_SPREADSHEET = "application/vnd.oasis.opendocument.spreadsheet"
+_KINDS = {
+    "doc": "legacy Word/WPS",
+    "xls": "legacy spreadsheet",
+    "rtf": "Rich Text Format (.rtf)",
+    "ods": "OpenDocument spreadsheet (.ods)",
+}
 _WORD_STREAM = "WordDocument".encode("utf-16-le")
 _SHEET_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
@@ -39,14 +50,21 @@ _INSTALL_HINT = (
 
 
 class LegacyParser:
-    """Reads .doc, .wps, .et and .xls files by converting them with LibreOffice."""
+    """Reads .doc, .wps, .et, .xls, .rtf and .ods files by converting them with LibreOffice."""
 
     name = "legacy"
-    description = "Word 97-2003 .doc, WPS .wps/.et and Excel .xls, converted with LibreOffice"
+    description = (
+        "Word 97-2003 .doc, WPS .wps/.et, Excel .xls, RTF and .ods, converted with LibreOffice"
+    )
 
     def sniff(self, document: Input) -> float:
-        """Sure when the file is an OLE compound file (the legacy Office and WPS container)."""
-        return 0.9 if document.data.startswith(OLE_SIGNATURE) else 0.0
+        """Sure when the file is an OLE compound file, an RTF file or an .ods spreadsheet."""
+        data = document.data
+        if data.startswith(OLE_SIGNATURE):
+            return 0.9
+        if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(_RTF_SIGNATURE):
+            return 0.9
+        return 0.9 if odf_mimetype(data) == _ODF_SPREADSHEET else 0.0
 
     def read(self, document: Input) -> Layout:
         """Convert the file and read the converted copy.
@@ -58,20 +76,29 @@ class LegacyParser:
             DocumentError: LibreOffice is not installed.
         """
         data = document.data
-        if not data.startswith(OLE_SIGNATURE):
-            raise UnknownFormatError(document.name, "not a legacy .doc/.wps/.et/.xls file")
-        if _ENCRYPTED_STREAM in data:
-            raise EncryptedDocumentError(document.name, "encrypted document: it needs a password")
-        spreadsheet = _WORD_STREAM not in data and any(s in data for s in _SHEET_STREAMS)
+        if data.startswith(OLE_SIGNATURE):
+            if _ENCRYPTED_STREAM in data:
+                raise EncryptedDocumentError(
+                    document.name, "encrypted document: it needs a password"
+                )
+            spreadsheet = _WORD_STREAM not in data and any(s in data for s in _SHEET_STREAMS)
+            suffix = "xls" if spreadsheet else "doc"
+        elif data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(_RTF_SIGNATURE):
+            spreadsheet, suffix = False, "rtf"
+        elif odf_mimetype(data) == _ODF_SPREADSHEET:
+            spreadsheet, suffix = True, "ods"
+        else:
+            raise UnknownFormatError(
+                document.name, "not a legacy .doc/.wps/.et/.xls, .rtf or .ods file"
+            )
         target = "xlsx" if spreadsheet else "docx"
         soffice = find_soffice()
         if soffice is None:
             raise DocumentError(
                 document.name,
-                f"a legacy {'spreadsheet' if spreadsheet else 'Word/WPS'} file: "
+                f"a {_KINDS[suffix]} file: "
                 f"reading it needs LibreOffice; {_INSTALL_HINT}",
             )
-        suffix = "xls" if spreadsheet else "doc"
         converted = convert(soffice, data, suffix, target, document.name, document.limits)
         copy = Input(converted, document.name, document.limits)
         reader = XlsxParser() if spreadsheet else DocxParser()

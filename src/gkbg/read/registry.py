@@ -39,6 +39,7 @@ from gkbg.read.docx import DocxParser
 from gkbg.read.html import HtmlParser
 from gkbg.read.legacy import LegacyParser
 from gkbg.read.markdown import MarkdownParser
+from gkbg.read.odf import OdtParser
 from gkbg.read.pdf.reader import PdfParser
 from gkbg.read.plaintext import FlatTextParser, PipeTextParser
 from gkbg.read.xlsx import XlsxParser
@@ -171,6 +172,7 @@ def _parser_of(loaded: object) -> list[Parser]:
 BUILTIN_PARSERS: tuple[type[Parser], ...] = (
     HtmlParser,
     DocxParser,
+    OdtParser,
     XlsxParser,
     PdfParser,
     LegacyParser,
