@@ -304,6 +304,16 @@ CASES: dict[str, Case] = {
     "html-deep-tables": (lambda: b"<table><tr><td>" * 300 + b"1", "LimitExceededError"),
     "html-unclosed-fonts": (lambda: b"<html><body>" + b"<font>x" * 50_000, "LimitExceededError"),
     "html-many-cells": (lambda: b"<table><tr>" + b"<td>0</td>" * 250_000, "LimitExceededError"),
+    # Shapes that were super-linear: each now reads in linear time.
+    "html-breaks-in-a-cell": (
+        lambda: b"<html><body><table><tr><td>" + b"<br>" * 100_000 + b"</td></tr></table>",
+        "NoTablesError",
+    ),
+    "html-sibling-paragraphs": (lambda: b"<html><body>" + b"<p>x</p>" * 40_000, "NoTablesError"),
+    "html-60mb-of-paragraphs": (
+        utf8(lambda: "<html><body>" + ("<p>" + "政府信息公开" * 20 + "</p>\n") * 160_000),
+        "LimitExceededError",  # refused when its text passes max_text_chars, not at the end
+    ),
     "html-huge-spans": (
         lambda: b"<table>" + b'<tr><td rowspan="0" colspan="1000">1</td></tr>' * 3000,
         "LimitExceededError",

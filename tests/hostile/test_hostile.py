@@ -444,3 +444,27 @@ def test_the_cli_exit_status_from_a_real_process(tmp_path: Path) -> None:
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1
     assert "zip bomb" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("unit", "repeat"),
+    [(b"<p>x</p>", 10_000), (b"<br>", 25_000), (b"<p><span>x</span>y</p>", 8_000)],
+    ids=["sibling-paragraphs", "breaks", "marked-spans"],
+)
+def test_html_reading_time_grows_linearly(unit: bytes, repeat: int) -> None:
+    """Four times the elements take about four times as long, never sixteen (quadratic).
+
+    A ratio within one run, best of three, so the machine's speed and load cancel out.
+    """
+
+    def seconds(count: int) -> float:
+        data = b"<html><body><table><tr><td>" + unit * count + b"</td></tr></table>"
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            with pytest.raises(gkbg.NoTablesError):
+                gkbg.parse(data, format="html")
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    assert seconds(4 * repeat) / seconds(repeat) < 8

@@ -34,6 +34,7 @@ FUZZ = settings(
 ORIGINALS: dict[str, Callable[[], bytes]] = {
     "pdf": CORPUS[0].read_bytes,
     "docx": hostile.TEMPLATE.read_bytes,
+    "odt": (FIXTURES / "odt" / "huaian-city-2024.odt").read_bytes,
     "xlsx": lambda: hostile.xlsx(
         hostile.sheet(
             '<row r="1"><c r="A1" t="inlineStr"><is><t>二、主动公开政府信息情况</t></is></c>'
@@ -127,7 +128,11 @@ def _rezipped(package: bytes, member: str, content: bytes) -> bytes:
 
 @pytest.mark.parametrize(
     ("parser_name", "member"),
-    [("docx", "word/document.xml"), ("xlsx", "xl/worksheets/sheet1.xml")],
+    [
+        ("docx", "word/document.xml"),
+        ("odt", "content.xml"),
+        ("xlsx", "xl/worksheets/sheet1.xml"),
+    ],
 )
 def test_packages_survive_their_xml_damaged(parser_name: str, member: str) -> None:
     """Damage inside a sound archive reaches the XML parser and the reader behind it."""

@@ -177,9 +177,7 @@ def test_generated_reports_on_two_grids_saved_as_doc_keep_their_errors(
         testing.blanked_reports().map(lambda blanked: blanked.report),
     )
 )
-def test_generated_reports_saved_as_odt_and_rtf_read_back(
-    target: str, report: gkbg.Report
-) -> None:
+def test_generated_reports_saved_as_odt_and_rtf_read_back(target: str, report: gkbg.Report) -> None:
     """Split over two Word tables on other grids, then saved as .odt or .rtf by LibreOffice."""
     _read_doc(report, target)
 

@@ -13,6 +13,9 @@ import pytest
 
 import gkbg
 from gkbg.read.odf import ODF_TEXT, odf_mimetype
+from tests.helpers import FIXTURES, golden, number
+
+CORPUS_DIR = FIXTURES / "corpus"
 
 _NAMESPACES = (
     'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -154,3 +157,21 @@ def test_a_nested_table_is_read_after_its_cell() -> None:
 def test_broken_packages_are_refused_with_the_cause(data: bytes, message: str) -> None:
     with pytest.raises(gkbg.DocumentError, match=message):
         gkbg.parse_layout(data, format="odt")
+
+
+def test_a_real_report_saved_by_libreoffice_as_odt_reads_every_golden_cell() -> None:
+    """淮安 2024 (a corpus PDF) written to .docx by gkbg, saved as .odt by LibreOffice 7."""
+    expected = golden(CORPUS_DIR / "huaian-city-2024.pdf")
+    report = gkbg.parse(FIXTURES / "odt" / "huaian-city-2024.odt")
+    assert report.format == "odt"
+    assert (report.variant, report.year, report.agency) == (
+        expected["variant"],
+        expected["year"],
+        expected["agency"],
+    )
+    cells = expected["cells"]
+    assert isinstance(cells, dict)
+    assert report.cells() == {
+        key: number(value) for key, value in cells.items() if value is not None
+    }
+    assert report.uncertain_cells() == ()

@@ -53,7 +53,7 @@ from gkbg.core.errors import (
     LimitExceededError,
     UnknownFormatError,
 )
-from gkbg.core.limits import MARKUP, NESTING, check_tokens
+from gkbg.core.limits import MARKUP, NESTING, check_text, check_tokens
 from gkbg.core.model import Location
 from gkbg.read.base import BOMS, decode
 from gkbg.read.layout import Layout, Token, TokenKind, token_kind
@@ -216,6 +216,10 @@ class _Node(Protocol):
     def get(self, key: str, default: str | None = None) -> str | None: ...
 
     def getparent(self) -> _Node | None: ...
+
+    def getprevious(self) -> _Node | None: ...
+
+    def getnext(self) -> _Node | None: ...
 
     def iter(self, *tags: str) -> Iterator[_Node]: ...
 
@@ -500,7 +504,8 @@ class _Tree:
                     continue
                 tail = node.tail
                 if (
-                    len(parent) == 1
+                    node.getprevious() is None  # the parent's only child, found in O(1)
+                    and node.getnext() is None
                     and (tail is None or tail.isspace())
                     and parent.tag in _BLOCK
                     and (parent.text is None or parent.text.isspace())
@@ -706,6 +711,8 @@ class _Reader:
     def _check_tokens(self) -> None:
         if len(self.tokens) >= self._limits.max_tokens:
             check_tokens(len(self.tokens) + 1, self._name, self._limits)
+        if self._offset > self._limits.max_text_chars:  # refused as soon as it is over
+            check_text(self._offset, self._name, self._limits)
 
     def _cell(self, text: str, table: int, row: int, column: int) -> None:
         self._check_tokens()

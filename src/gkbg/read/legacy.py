@@ -96,8 +96,7 @@ class LegacyParser:
         if soffice is None:
             raise DocumentError(
                 document.name,
-                f"a {_KINDS[suffix]} file: "
-                f"reading it needs LibreOffice; {_INSTALL_HINT}",
+                f"a {_KINDS[suffix]} file: reading it needs LibreOffice; {_INSTALL_HINT}",
             )
         converted = convert(soffice, data, suffix, target, document.name, document.limits)
         copy = Input(converted, document.name, document.limits)
