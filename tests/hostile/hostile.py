@@ -379,6 +379,17 @@ CASES: dict[str, Case] = {
         ),
         "LimitExceededError",
     ),
+    "xlsx-cells-far-apart": (  # 1,000 rows of a cell in A and one in XFD: no 16M blanks
+        lambda: xlsx(
+            sheet(
+                "".join(
+                    f'<row r="{i}"><c r="A{i}"><v>1</v></c><c r="XFD{i}"><v>2</v></c></row>'
+                    for i in range(1, 1001)
+                )
+            )
+        ),
+        "NoTablesError",
+    ),
     "xlsx-many-cells": (
         lambda: xlsx(
             sheet(

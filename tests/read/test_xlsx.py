@@ -254,3 +254,24 @@ def test_sniff() -> None:
     found = gkbg.parse(data, registry=REGISTRY)
     assert found.format == "xlsx"
     assert isinstance(next(iter(found.cells().values())), (int, Decimal))
+
+
+def test_blank_cells_between_stored_ones_are_filled_in_but_not_across_a_far_gap() -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["A1"], sheet["D1"] = "行政许可", 3  # B1 and C1 are the table's blank cells
+    sheet["A2"], sheet["XFD2"] = "某项", 7  # 16,382 empty columns apart: two cells, no blanks
+    buffer = io.BytesIO()
+    book.save(buffer)
+    cells = [
+        (token.text, token.location.row_index, token.location.col_index)
+        for token in layout(buffer.getvalue()).tokens
+    ]
+    assert cells == [
+        ("行政许可", 0, 0),
+        ("", 0, 1),
+        ("", 0, 2),
+        ("3", 0, 3),
+        ("某项", 1, 0),
+        ("7", 1, 16383),
+    ]

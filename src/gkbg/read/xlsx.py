@@ -72,6 +72,8 @@ _SHEET_NAMESPACES = frozenset(
 
 # What openpyxl builds one object for: cells, rows and shared strings.
 _COUNTED = frozenset({"c", "row", "si"})
+_MAX_GAP = 64
+"""Empty columns between two stored cells of a row that are still filled in as blank cells."""
 _XML_ERRORS: tuple[type[Exception], ...] = (lxml.etree.LxmlError, ValueError, RecursionError)
 _LINE_BREAKS = str.maketrans({"\r": " ", "\n": " ", "\t": " ", "\v": " ", "\f": " "})
 
@@ -271,7 +273,9 @@ def _sheet_cells(
 
 
 class _Writer:
-    def __init__(self) -> None:
+    def __init__(self, source: str, limits: Limits) -> None:
+        self._source = source
+        self._limits = limits
         self._pieces: list[str] = []
         self._length = 0
         self.spans: list[_Span] = []
@@ -287,6 +291,12 @@ class _Writer:
         return start
 
     def sheet(self, index: int, sheet: _Sheet) -> None:
+        """Write a sheet's rows: its stored cells, and the empty cells between them.
+
+        The empty cells between two stored ones are the table's blank cells, except across a
+        gap wider than `_MAX_GAP` columns, which no table spans: there nothing is filled in (a
+        row with a cell in column A and one in XFD is two cells, not 16,384).
+        """
         rows = sheet.rows
         if not rows:
             return
@@ -294,20 +304,26 @@ class _Writer:
         for row in sorted(rows):
             cells = rows[row]
             first = True
-            for column in range(left, max(cells) + 1):
-                if (row, column) in sheet.covered:
-                    continue
-                if not first:
-                    self._write(" | ")
-                first = False
-                text, unread = cells.get(column, ("", False))
-                stripped = text.strip()
-                lead = len(text) - len(text.lstrip())
-                start = self._write(text) + lead
-                self.spans.append(
-                    (start, start + len(stripped), index, row - 1, column - 1, unread)
-                )
+            columns = sorted(cells)
+            previous = left - 1
+            for stored in columns:
+                start_column = stored if stored - previous > _MAX_GAP else previous + 1
+                for column in range(start_column, stored + 1):
+                    if (row, column) in sheet.covered:
+                        continue
+                    if not first:
+                        self._write(" | ")
+                    first = False
+                    text, unread = cells.get(column, ("", False))
+                    stripped = text.strip()
+                    lead = len(text) - len(text.lstrip())
+                    start = self._write(text) + lead
+                    self.spans.append(
+                        (start, start + len(stripped), index, row - 1, column - 1, unread)
+                    )
+                previous = stored
             self._write("\n")
+            check_tokens(len(self.spans), self._source, self._limits)
 
 
 def _layout(writer: _Writer, *, source: str, format: str) -> Layout:  # noqa: A002
@@ -362,7 +378,7 @@ class XlsxParser:
                 for cell in sheet._cells.values()  # noqa: SLF001 - openpyxl's cell store
             ):
                 values = _load(openpyxl, document.data, document.name, data_only=True)
-            writer = _Writer()
+            writer = _Writer(document.name, document.limits)
             for index, sheet in enumerate(sheets):
                 cached = None if values is None else values.worksheets[index]
                 writer.sheet(index, _sheet_cells(sheet, cached))
