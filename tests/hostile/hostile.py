@@ -443,6 +443,8 @@ CASES: dict[str, Case] = {
         lambda: ole("WordDocument"),
         "CorruptDocumentError" if find_soffice() else "DocumentError",
     ),
+    # Random bytes behind the OLE signature: refused before LibreOffice spends seconds on it.
+    "ole-random-bytes": (lambda: ole()[:512] + rng(3).randbytes(1 << 20), "CorruptDocumentError"),
     # Over the input limit: refused before it is read.
     "over-input-limit": (lambda: b"0" * (gkbg.Limits().max_input_bytes + 1), "LimitExceededError"),
 }

@@ -114,6 +114,9 @@ def test_without_libreoffice_the_error_says_how_to_get_it(
 def test_a_damaged_legacy_file_is_refused(tmp_path: Path) -> None:
     broken = tmp_path / "broken.doc"
     broken.write_bytes(OLE_SIGNATURE + b"\x00" * 600)
+    with pytest.raises(gkbg.CorruptDocumentError, match=r"broken\.doc: an OLE compound file"):
+        gkbg.parse(broken)
+    broken.write_bytes(OLE_SIGNATURE + b"\x00" * 600 + "WordDocument".encode("utf-16-le"))
     with pytest.raises(gkbg.DocumentError, match=r"broken\.doc: LibreOffice could not convert"):
         gkbg.parse(broken)
 

@@ -17,6 +17,7 @@ import attrs
 
 from gkbg.core.compat import OLE_SIGNATURE
 from gkbg.core.errors import (
+    CorruptDocumentError,
     DocumentError,
     EncryptedDocumentError,
     UnknownFormatError,
@@ -41,6 +42,8 @@ _KINDS = {
     "ods": "OpenDocument spreadsheet (.ods)",
 }
 _WORD_STREAM = "WordDocument".encode("utf-16-le")
+# Word 97-2003 and WPS text (WordDocument), Works and older WPS files (CONTENTS).
+_DOCUMENT_STREAMS = (_WORD_STREAM, "CONTENTS".encode("utf-16-le"))
 _SHEET_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 _INSTALL_HINT = (
@@ -82,6 +85,13 @@ class LegacyParser:
                     document.name, "encrypted document: it needs a password"
                 )
             spreadsheet = _WORD_STREAM not in data and any(s in data for s in _SHEET_STREAMS)
+            if not spreadsheet and not any(s in data for s in _DOCUMENT_STREAMS):
+                # Checked before LibreOffice spends seconds on bytes it cannot convert.
+                raise CorruptDocumentError(
+                    document.name,
+                    "an OLE compound file with no Word, WPS or Excel stream in it: "
+                    "not a document gkbg can convert",
+                )
             suffix = "xls" if spreadsheet else "doc"
         elif data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(_RTF_SIGNATURE):
             spreadsheet, suffix = False, "rtf"
