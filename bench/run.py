@@ -484,6 +484,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         cost = (large.parse + large.check) / (small.parse + small.check)
         linear.append((f"{what} ({size:.1f}x the bytes)", cost * 10 / size))
 
+    pdfs = [doc for doc in documents if doc.group == "pdf"]
+    if pdfs:
+        isolated = gkbg.Limits(isolate=True)
+        print("\nreading PDF in the isolated worker (Limits(isolate=True)) against in the caller:")
+        for document in pdfs:
+            data = document.data
+            medians, _, _ = interleaved(
+                [
+                    lambda data=data: gkbg.parse(data),
+                    lambda data=data: gkbg.parse(data, limits=isolated),
+                ],
+                max(repeat // 2, 4),
+            )
+            print(
+                f"  {document.name}: {_ms(medians[0])} in the caller, {_ms(medians[1])} "
+                f"isolated (+{_ms(medians[1] - medians[0])}, x{medians[1] / medians[0]:.2f})"
+            )
+
     texts = [doc.data for doc in documents if doc.group in ("text", "html")]
     work = texts * max(1, (120 if args.quick else 400) // len(texts))
     rates = [batch(work, workers) for workers in range(1, max(cores, 2) + 1)]

@@ -53,6 +53,14 @@ class Limits:
             (200); more is refused as a zip bomb.
         max_pages: Pages of a PDF (2,000).
         conversion_seconds: How long LibreOffice may take to convert a legacy file (180).
+        isolate: Read with native engines (PDFium for PDF) in a worker process, so that a
+            document that crashes the engine or exhausts memory costs the worker, not the
+            caller (off in the API; ``gkbg check`` and ``gkbg batch`` turn it on). See
+            ``gkbg.read.isolation``.
+        max_seconds: How long an isolated reading may take (120 s); the worker is stopped
+            then.
+        max_memory_bytes: The address space of the isolated worker (2 GiB): memory PDFium
+            or Python cannot get there ends the reading, not the caller.
     """
 
     max_input_bytes: int = attrs.field(default=64 * _MIB, validator=_COUNT)
@@ -66,6 +74,11 @@ class Limits:
     conversion_seconds: float = attrs.field(
         default=180.0, converter=float, validator=attrs.validators.gt(0.0)
     )
+    isolate: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
+    max_seconds: float = attrs.field(
+        default=120.0, converter=float, validator=attrs.validators.gt(0.0)
+    )
+    max_memory_bytes: int = attrs.field(default=2048 * _MIB, validator=_COUNT)
 
 
 DEFAULT_LIMITS = Limits()

@@ -14,19 +14,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gkbg.core.errors import (
-    CorruptDocumentError,
     DocumentError,
     EmptyDocumentError,
     EncodingError,
     GkbgError,
-    LimitExceededError,
     PluginError,
     UnknownFormatError,
 )
 from gkbg.core.limits import (
     DEFAULT_LIMITS,
-    MEMORY,
-    NESTING,
     Limits,
     check_text,
     check_tokens,
@@ -37,6 +33,7 @@ from gkbg.core.plugins import load_plugins
 from gkbg.read.base import Input, Parser
 from gkbg.read.docx import DocxParser
 from gkbg.read.html import HtmlParser
+from gkbg.read.isolation import read_guarded, read_isolated
 from gkbg.read.legacy import LegacyParser
 from gkbg.read.markdown import MarkdownParser
 from gkbg.read.odf import OdtParser
@@ -286,23 +283,10 @@ def parse_layout(
         raise EmptyDocumentError(document.name, "the document is empty")
     registry = registry or default_registry()
     parser = registry.get(format) if format else registry.detect(document)
-    try:
-        layout = parser.read(document)
-    except GkbgError:
-        raise
-    except RecursionError:
-        raise LimitExceededError(document.name, "nested too deeply to be read", NESTING) from None
-    except MemoryError:
-        raise LimitExceededError(
-            document.name, "not enough memory to read it: refused as too large", MEMORY
-        ) from None
-    except Exception as exc:
-        # A parser (or the library under it) failed on input it should have refused: the
-        # caller still gets a `GkbgError`, and the cause stays chained for a bug report.
-        raise CorruptDocumentError(
-            document.name,
-            f"the {parser.name} parser cannot read it ({type(exc).__name__}: {exc})",
-        ) from exc
+    if limits.isolate and getattr(parser, "isolated", False):
+        layout = read_isolated(parser, document)
+    else:
+        layout = read_guarded(parser, document)
     check_tokens(len(layout.tokens), document.name, limits)
     check_text(len(layout.text), document.name, limits)
     return layout

@@ -150,6 +150,7 @@ class PdfParser:
     name = "pdf"
     description = "PDF with a text layer"
     extra = "pdf"
+    isolated = True  # PDFium is native code: with Limits.isolate it reads in a worker
 
     def sniff(self, document: Input) -> float:
         """Sure when the file starts with the PDF signature."""

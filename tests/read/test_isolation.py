@@ -1,0 +1,155 @@
+"""Reading in a worker process (`gkbg.read.isolation`): what kills the worker spares the caller.
+
+The parsers below do on purpose what a hostile document makes a native engine do: abort the
+process, hang, or allocate without end. They live at module level so that the worker process
+can unpickle them.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import zlib
+from typing import TYPE_CHECKING
+
+import pytest
+
+import gkbg
+from gkbg.read import isolation
+from tests.helpers import CORPUS
+
+if TYPE_CHECKING:
+    from gkbg.read.layout import Layout
+
+pytest.importorskip("pypdfium2")
+
+ISOLATED = gkbg.Limits(isolate=True)
+
+
+class _Hostile:
+    """A parser that does to its process what a crafted file makes PDFium do."""
+
+    description = "a parser that misbehaves on purpose"
+    isolated = True
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def sniff(self, document: gkbg.Input) -> float:  # noqa: ARG002 - chosen by format=
+        return 0.0
+
+    def read(self, document: gkbg.Input) -> Layout:
+        if self.name == "abort":
+            os.abort()
+        if self.name == "hang":
+            time.sleep(600)
+        if self.name == "allocate":
+            hoard = [bytearray(64 * 1024 * 1024) for _ in range(64)]  # 4 GiB
+            raise AssertionError(len(hoard))
+        if self.name == "refuse":
+            raise gkbg.CorruptDocumentError(document.name, "refused in the worker")
+        return gkbg.parse_layout(document.data, format="text")
+
+
+def _registry() -> gkbg.ParserRegistry:
+    names = ("abort", "hang", "allocate", "refuse", "fine")
+    return gkbg.ParserRegistry([_Hostile(name) for name in names], entry_points=False)
+
+
+def _read(name: str, limits: gkbg.Limits = ISOLATED) -> gkbg.Layout:
+    return gkbg.parse_layout(b"report", format=name, registry=_registry(), limits=limits)
+
+
+def test_an_isolated_pdf_reads_the_same_report() -> None:
+    for path in CORPUS:
+        assert gkbg.parse(path, limits=ISOLATED) == gkbg.parse(path)
+
+
+def test_an_engine_that_aborts_costs_the_worker_not_the_caller() -> None:
+    with pytest.raises(gkbg.CorruptDocumentError, match=r"<bytes>: .*stopped on it \(SIGABRT\)"):
+        _read("abort")
+    # A new worker reads the next document.
+    assert _read("fine").text == "report"
+
+
+def test_a_reading_over_time_is_stopped() -> None:
+    limits = gkbg.Limits(isolate=True, max_seconds=1)
+    start = time.monotonic()
+    with pytest.raises(gkbg.LimitExceededError, match=r"more than 1 s") as info:
+        _read("hang", limits)
+    assert info.value.limit == "max_seconds"
+    assert time.monotonic() - start < 30
+    assert _read("fine").text == "report"
+
+
+def test_a_reading_out_of_memory_is_refused_by_its_limit() -> None:
+    limits = gkbg.Limits(isolate=True, max_memory_bytes=1024 * 1024 * 1024)
+    with pytest.raises(gkbg.LimitExceededError, match=r"more memory than 1,024 MB") as info:
+        _read("allocate", limits)
+    assert info.value.limit == "max_memory_bytes"
+
+
+def test_the_parsers_own_errors_come_back_as_they_were() -> None:
+    with pytest.raises(gkbg.CorruptDocumentError, match="<bytes>: refused in the worker"):
+        _read("refuse")
+
+
+def test_without_isolate_the_parser_reads_in_the_caller() -> None:
+    assert _read("fine", gkbg.Limits()).text == "report"
+
+
+def test_the_worker_is_reused_and_stopped_on_shutdown() -> None:
+    _read("fine")
+    worker = isolation._worker
+    assert worker is not None
+    _read("fine")
+    assert isolation._worker is worker
+    isolation.shutdown()
+    assert isolation._worker is None
+    assert worker.process.poll() is not None
+
+
+def _inflating_pdf(size: int) -> bytes:
+    """A one-page PDF whose content stream inflates to ``size`` bytes of spaces.
+
+    Each mebibyte is one deflate block after a full flush, so every block after the first is
+    the same bytes: the stream is built by repeating it (1 KB per MiB), then the end block and
+    the checksum of the whole.
+    """
+    chunk = b" " * (1 << 20)
+    compressor = zlib.compressobj(9)
+    first = compressor.compress(chunk) + compressor.flush(zlib.Z_FULL_FLUSH)
+    block = compressor.compress(chunk) + compressor.flush(zlib.Z_FULL_FLUSH)
+    checksum = 1
+    for _ in range(size >> 20):
+        checksum = zlib.adler32(chunk, checksum)
+    stream = first + block * ((size >> 20) - 1) + b"\x03\x00" + checksum.to_bytes(4, "big")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def test_a_pdf_that_inflates_to_a_gibibyte_ends_in_an_error_not_a_crash() -> None:
+    """The case that killed the caller with SIGABRT inside PDFium (issue 18)."""
+    limits = gkbg.Limits(isolate=True, max_memory_bytes=768 * 1024 * 1024)
+    data = _inflating_pdf(1 << 30)
+    assert len(data) < 1_200_000
+    with pytest.raises(gkbg.DocumentError, match=r"<bytes>: "):
+        gkbg.parse(data, limits=limits)
+    assert gkbg.parse(CORPUS[0], limits=limits) == gkbg.parse(CORPUS[0])
