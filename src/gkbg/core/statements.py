@@ -655,7 +655,10 @@ class _Sentence:
 
 
 def statements(statement: Statement, sentence: str, year: int | None) -> Iterator[tuple[int, str]]:
-    """The counts ``statement`` reads in one sentence, each with the text it matched."""
+    """The counts ``statement`` reads in one sentence, each with the text it matched.
+
+    A number several of its patterns match is read once.
+    """
     found: list[tuple[int, int, int, str]] = []
     for pattern in statement.patterns:
         for match in _compiled(pattern).finditer(sentence):
@@ -674,7 +677,10 @@ def statements(statement: Statement, sentence: str, year: int | None) -> Iterato
     # clause, so that many matches in one long clause cost no more than one each.
     literals = [pattern for pattern in statement.exclude if _SPECIAL.isdisjoint(pattern)]
     excludes = [_compiled(p) for p in statement.exclude if not _SPECIAL.isdisjoint(p)]
+    read_at: set[int] = set()  # where the numbers read so far are: two patterns, one number
     for start, number_at, number, matched in sorted(found):
+        if number_at in read_at:
+            continue
         clause_start = read.clause_start(start)
         if any(read.holds(literal, clause_start, number_at) for literal in literals):
             continue
@@ -682,6 +688,7 @@ def statements(statement: Statement, sentence: str, year: int | None) -> Iterato
             continue
         if read.other_year(start, year):
             continue
+        read_at.add(number_at)
         yield number, matched
 
 
