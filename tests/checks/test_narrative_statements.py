@@ -167,6 +167,7 @@ def test_a_changed_count_of_received_applications_is_found() -> None:
     (finding,) = gkbg.check(report).by_rule("narrative.received")
     assert finding.cells == ("applications.received.total",)
     assert (finding.expected, finding.actual) == (70, 71)
+    assert finding.quote is not None
     assert "共收到71件申请" in finding.quote
     assert "71" in finding.message.zh
     assert "71" in finding.message.en
