@@ -758,8 +758,12 @@ class Stated:
     quote: str
 
 
+@functools.lru_cache(maxsize=8)
 def stated(text: str, variant: str, year: int | None = None) -> tuple[Stated, ...]:
     """What ``text`` states, by the built-in statements whose cells the form ``variant`` has.
+
+    The last few texts' statements are kept, so that alignment may ask again for each table
+    and each form it tries.
 
     Args:
         text: The report's text outside its tables (`Report.text`).
