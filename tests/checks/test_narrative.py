@@ -31,7 +31,8 @@ from hypothesis import strategies as st
 
 import gkbg
 from gkbg import Rule, RuleSet
-from gkbg.checks.narrative import (
+from gkbg.checks.narrative import narrative
+from gkbg.core.statements import (
     _CLAUSE_END,
     _ENDS,
     _JOIN,
@@ -48,7 +49,6 @@ from gkbg.checks.narrative import (
     _prefilter,
     _Sentence,
     chinese_number,
-    narrative,
     required_chars,
     required_clauses,
     sentences,

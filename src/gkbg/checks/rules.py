@@ -26,6 +26,7 @@ from gkbg.core.errors import RuleError
 from gkbg.core.lang import Text  # noqa: TC001 - resolved at run time by cattrs
 from gkbg.core.model import Report
 from gkbg.core.plugins import load_plugins
+from gkbg.core.statements import Statement
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -43,28 +44,6 @@ ENTRY_POINT_GROUP = "gkbg.rules"
 
 KINDS: tuple[str, ...] = tuple(KIND_TABLE)
 """The kinds of declarative rule the engine evaluates (`gkbg.checks.kinds`)."""
-
-
-@attrs.frozen
-class Statement:
-    """What a ``narrative`` rule looks for in the text, and which cells it compares with.
-
-    Attributes:
-        cells: The cells whose sum the stated number should equal.
-        patterns: Regular expressions (``regex`` syntax) with a group ``n`` for the number; they
-            are matched against each sentence with white space removed.
-        subject: What is counted, for the message.
-        zero: Regular expressions whose match states that the count is 0
-            (``未收到政府信息公开申请``).
-        exclude: Regular expressions that, found in the clause of a match before the number,
-            mean the number counts something else (``备案``, ``上年``): the match is not read.
-    """
-
-    cells: tuple[str, ...]
-    patterns: tuple[str, ...]
-    subject: Text
-    zero: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
 
 
 @attrs.frozen(eq=False)

@@ -255,6 +255,14 @@ REASONS: dict[str, Reason] = {
             "原文连写为 {text!r}：读法超过 {bound} 种，未逐一列举",
             numbers=("bound",),
         ),
+        _reason(
+            "run.chosen_text",
+            "printed run together as {text!r}: of the readings the form and its relations "
+            "allow, only one agrees with the report's text ({quote!r}), and this cell is read "
+            "from it",
+            "原文连写为 {text!r}：表格结构和勾稽关系允许的读法中，只有一种与报告正文"
+            "（{quote!r}）相符，本单元格按该读法读取",
+        ),
         # Anything else, kept as written.
         _reason(OTHER, "{text}", "{text}"),
     )

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from gkbg.core.schema import Column, Row, TableForm
 
-__all__ = ["Relation", "bindings", "expand", "select", "statute_relations"]
+__all__ = ["Relation", "bindings", "builtin_rules", "expand", "select", "statute_relations"]
 
 
 class Relation(NamedTuple):
@@ -66,13 +66,23 @@ def expand(
 
 
 @functools.cache
-def _declared() -> tuple[dict[str, Any], ...]:
-    """The built-in relation rules that state the statute's arithmetic (errors, one report)."""
+def builtin_rules() -> tuple[dict[str, Any], ...]:
+    """The rules of ``gkbg/rules/default.toml`` as declared (TOML tables; not to be changed).
+
+    Read here once for what the stages below the checks take from the rules: the statute's
+    relations (`statute_relations`) and the statements of the text (`gkbg.core.statements`).
+    """
     text = (resources.files("gkbg") / "rules" / "default.toml").read_text(encoding="utf-8")
     rules: list[dict[str, Any]] = tomllib.loads(text).get("rules", [])
+    return tuple(rules)
+
+
+@functools.cache
+def _declared() -> tuple[dict[str, Any], ...]:
+    """The built-in relation rules that state the statute's arithmetic (errors, one report)."""
     return tuple(
         rule
-        for rule in rules
+        for rule in builtin_rules()
         if rule.get("kind") in ("sum", "equation")
         and rule.get("scope", "report") == "report"
         and rule.get("severity") == "error"
