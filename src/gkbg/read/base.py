@@ -158,7 +158,7 @@ class Parser(Protocol):
         description: One line for ``gkbg formats`` and error messages.
 
     A parser that needs one of gkbg's extras may also name it in an ``extra`` attribute
-    (``extra = "pdf"``): ``gkbg formats`` then says whether it is installed. A parser that runs
+    (``extra = "xlsx"``): ``gkbg formats`` then says whether it is installed. A parser that runs
     native code on the document's bytes may set ``isolated = True``: with `Limits.isolate` it
     then reads in a worker process (``gkbg.read.isolation``); it must then be picklable.
     """
