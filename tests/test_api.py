@@ -17,7 +17,7 @@ import gkbg
 from gkbg import render
 from gkbg.read import registry as _parsers
 from gkbg.testing import reports
-from tests.helpers import SEEDS
+from tests.helpers import FIXTURES, SEEDS
 
 
 def test_all_is_complete() -> None:
@@ -363,3 +363,91 @@ def test_generated_reports_read_alike_from_every_kind_of_source(
     read = gkbg.parse(source)  # type: ignore[arg-type]
     assert _values(read) == _values(gkbg.parse(data))
     assert gkbg.check(read).findings == gkbg.check(data).findings
+
+
+# --------------------------------------------------------------------------------------------
+# Short reprs, a readable print(result), notebook views; ==, pickling and JSON unchanged.
+
+
+def test_a_report_has_a_short_repr() -> None:
+    report = gkbg.parse(FIXTURES / "corpus" / "huaian-city-2024.pdf")
+    assert repr(report) == (
+        "<Report 2021 淮安市人民政府 2024: 3 tables, 200 cells, 0 unread; "
+        f"{FIXTURES / 'corpus' / 'huaian-city-2024.pdf'}>"
+    )
+    assert [repr(table) for table in report.tables] == [
+        "<Table active 2021: 10 cells, 0 unread>",
+        "<Table applications 2021: 175 cells, 0 unread>",
+        "<Table appeals 2021: 15 cells, 0 unread>",
+    ]
+    yaohai = gkbg.parse(FIXTURES.parent.parent / "examples" / "yaohai-2019.txt")
+    assert repr(yaohai).startswith(
+        "<Report 2019 瑶海区人民政府 2019: 3 tables, 198 cells, 0 unread, 10 with doubt; "
+    )
+    bare = gkbg.Report(tables=tuple(gkbg.Table(key, None) for key in gkbg.TABLES), variant=None)
+    assert repr(bare) == (
+        "<Report no form (agency not named) (year unknown): 0 tables, 0 cells, 0 unread>"
+    )
+    assert repr(bare.tables[0]) == "<Table active: not found>"
+
+
+@settings(max_examples=20, deadline=None)
+@given(report=reports())
+def test_reprs_stay_short_and_leave_equality_pickling_and_json_alone(
+    report: gkbg.Report,
+) -> None:
+    assert len(repr(report)) < 200
+    assert len(repr(gkbg.check(report))) < 200
+    assert pickle.loads(pickle.dumps(report)) == report
+    assert gkbg.from_json(gkbg.to_json(report)) == report
+    assert gkbg.check(report) == gkbg.check(pickle.loads(pickle.dumps(report)))
+
+
+def test_a_check_result_prints_its_findings() -> None:
+    yaohai = FIXTURES.parent.parent / "examples" / "yaohai-2019.txt"
+    result = gkbg.check(yaohai)
+    assert repr(result) == f"<CheckResult {yaohai}: 2 errors, 0 warnings, advice>"
+    text = gkbg.result_text(result, "en")
+    lines = text.splitlines()
+    assert lines[0] == str(yaohai)
+    assert lines[1] == (
+        "  ERROR    applications.results_total  applications.total.natural_person  "
+        "expected 127  found 124"
+    )
+    assert lines[2].strip().startswith("Table 三, column natural persons")
+    assert lines[-2].startswith("  advice: any of 4 fixes of 2 cells")
+    assert lines[-1] == "  2 errors, 0 warnings"
+    assert "错误" in gkbg.result_text(result, "zh")
+    assert str(result) in {gkbg.result_text(result, "en"), gkbg.result_text(result, "zh")}
+    assert "Finding(" not in str(result)
+    assert repr(gkbg.CheckResult()) == "<CheckResult 0 errors, 0 warnings>"
+    assert gkbg.result_text(gkbg.CheckResult(), "en") == "  0 errors, 0 warnings, no findings"
+    # a result's == and pickling are untouched by its repr
+    assert pickle.loads(pickle.dumps(result)) == result
+
+
+def test_the_results_of_a_series_have_the_short_repr_too() -> None:
+    paths = [FIXTURES / "corpus" / f"hongze-district-{year}.pdf" for year in (2023, 2024)]
+    result = gkbg.check_series([gkbg.parse(path) for path in paths])
+    assert repr(result).startswith("<SeriesResult ")
+    assert len(repr(result)) < 200
+
+
+def test_a_batch_summary_has_a_short_repr_and_a_notebook_view(tmp_path: Path) -> None:
+    bad = tmp_path / "in" / "bad<b>.txt"
+    bad.parent.mkdir()
+    bad.write_text("nothing here\n", encoding="utf-8")
+    summary = gkbg.batch([str(SEEDS[0]), str(bad)], tmp_path / "out", jobs=1, progress=False)
+    assert repr(summary) == (
+        f"<BatchSummary {summary.out}: 2 files, 1 read, 1 unreadable, 0 failed; "
+        f"{summary.with_errors} with errors ({summary.errors} errors, "
+        f"{summary.warnings} warnings)>"
+    )
+    html = summary._repr_html_()
+    assert "bad&lt;b&gt;.txt" in html
+    assert "<b>.txt" not in html
+    assert "cells.csv" in html
+    assert html.count("<tr>") == 2 + 1 + 1  # the counts (head, row), the problems (head, row)
+    record = gkbg.batch_file(str(SEEDS[0]))
+    assert len(repr(record)) < 200
+    assert repr(record).startswith(f"<FileResult {SEEDS[0]} ok: ")

@@ -81,6 +81,7 @@ from gkbg.read.registry import ParserRegistry, default_registry, parse_layout, r
 from gkbg.write.json import converter, from_json, to_json
 from gkbg.write.notebook import result_html
 from gkbg.write.records import CELL_FIELDS, FINDING_FIELDS, json_schema
+from gkbg.write.summary import result_text
 
 __all__ = [
     "CELL_FIELDS",
@@ -166,6 +167,7 @@ __all__ = [
     "reason_zh",
     "register_parser",
     "result_html",
+    "result_text",
     "to_html",
     "to_json",
     "to_xlsx",

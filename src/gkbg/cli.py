@@ -29,7 +29,7 @@ from gkbg.core.lang import Lang, Text, count, default_lang
 from gkbg.core.version import __version__
 from gkbg.read.registry import default_registry
 from gkbg.write.json import converter, to_json
-from gkbg.write.summary import report_line, summary_line
+from gkbg.write.summary import pad, report_line, summary_line
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -220,12 +220,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _pad(text: str, width: int) -> str:
-    """``text`` padded with spaces to ``width`` columns, a wide (Chinese) character counting two."""
-    used = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
-    return text + " " * max(width - used, 0)
-
-
 def _print_result(path: Path, report: Report, result: CheckResult, lang: Lang, out: TextIO) -> None:
     words = _WORDS[lang]
     out.write(f"{path}  ({report_line(report, lang)})\n")
@@ -237,7 +231,7 @@ def _print_result(path: Path, report: Report, result: CheckResult, lang: Lang, o
         numbers = ""
         if finding.expected is not None or finding.actual is not None:
             numbers = f"  {words['expected']} {finding.expected}  {words['found']} {finding.actual}"
-        out.write(f"  {_pad(label, 8)} {finding.rule}  {where}{numbers}\n")
+        out.write(f"  {pad(label, 8)} {finding.rule}  {where}{numbers}\n")
         out.write(f"           {finding.message(lang)}\n")
     if result.advice is not None:
         out.write(f"  {words['advice']}{words['colon']}{result.advice.message(lang)}\n")
@@ -329,7 +323,7 @@ def _print_findings(result: CheckResult, lang: Lang, out: TextIO) -> None:
         numbers = ""
         if finding.expected is not None or finding.actual is not None:
             numbers = f"  {words['expected']} {finding.expected}  {words['found']} {finding.actual}"
-        out.write(f"  {_pad(label, 8)} {finding.rule}  {where}{numbers}\n")
+        out.write(f"  {pad(label, 8)} {finding.rule}  {where}{numbers}\n")
         out.write(f"           {finding.message(lang)}\n")
     out.write(f"  {summary_line(result, lang)}\n")
 
@@ -451,7 +445,7 @@ def _list_rules(args: argparse.Namespace, out: TextIO) -> int:
         title = getattr(rule, "title", "")
         if isinstance(title, Text):
             title = title(lang)
-        out.write(f"{rule.id:<34} {_pad(severity, 8)} {title}\n")
+        out.write(f"{rule.id:<34} {pad(severity, 8)} {title}\n")
     return EXIT_OK
 
 
