@@ -271,9 +271,13 @@ def test_unreadable_inputs_are_one_line_and_status_2(
     #   soffice --headless --convert-to pdf not-a-report.txt
     empty = tmp_path / "empty.pdf"
     empty.write_bytes(b"")
+    folder = tmp_path / "nothing-in-it"
+    folder.mkdir()
+    (folder / ".hidden.txt").write_text("一", encoding="utf-8")
     cases = {
         tmp_path / "no-such-report.txt": "no such file",
-        tmp_path: "is a directory, not a file",
+        # a folder is read file by file (below); one with no (visible) file in it says so
+        folder: "a folder with no files in it",
         empty: "the document is empty",
         FIXTURES / "hostile" / "not-a-report.pdf": "none of the three statutory tables",
     }
@@ -404,3 +408,98 @@ def test_a_summary_against_its_units(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "WARNING  rollup.sum  applications.received.total  expected 6  found 0" in out
     assert "0 errors, 2 warnings" in out
     assert main(["check-rollup", summary, str(tmp_path / "none.txt")]) == 2
+
+
+# --------------------------------------------------------------------------------------------
+# Every command takes files, folders, globs and - (standard input), as batch does.
+
+
+class _Stdin(io.TextIOWrapper):
+    """Standard input holding ``data``, with the ``buffer`` a real one has."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(io.BytesIO(data), encoding="utf-8")
+
+
+def test_parse_takes_several_files_and_gives_an_array(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["parse", str(XINGAN)]) == 0
+    one = json.loads(capsys.readouterr().out)
+    assert isinstance(one, dict)
+    assert main(["parse", str(YAOHAI), str(XINGAN)]) == 0
+    both = json.loads(capsys.readouterr().out)
+    assert [gkbg.from_json(json.dumps(r)).source for r in both] == [str(YAOHAI), str(XINGAN)]
+    assert both[1] == one
+
+
+def test_check_takes_a_folder_a_glob_and_stdin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "reports"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_bytes(YAOHAI.read_bytes())
+    (folder / "sub" / "b.txt").write_bytes(XINGAN.read_bytes())
+    (folder / ".hidden.txt").write_text("not read", encoding="utf-8")
+    assert main(["check", str(folder), "--lang", "en"]) == 1
+    out = capsys.readouterr().out
+    heads = [line.split("  (")[0] for line in out.splitlines() if "  (form" in line]
+    assert heads == [str(folder / "a.txt"), str(folder / "sub" / "b.txt")]
+    assert main(["check", str(folder / "**" / "b.txt"), "--lang", "en"]) == 0
+    assert capsys.readouterr().out.startswith(f"{folder / 'sub' / 'b.txt'}  (form 2021")
+    monkeypatch.setattr(sys, "stdin", _Stdin(YAOHAI.read_bytes()))
+    assert main(["check", "-", "--lang", "en", "--json"]) == 1
+    (record,) = json.loads(capsys.readouterr().out)
+    assert record["source"] == "<stdin>"
+    assert len(record["findings"]) == 2
+    monkeypatch.setattr(sys, "stdin", _Stdin(b""))
+    assert main(["check", "-", "--lang", "en"]) == 2
+    assert capsys.readouterr().err == "gkbg: cannot read: <stdin>: the document is empty\n"
+    assert main(["check", str(tmp_path / "*.none"), "--lang", "en"]) == 2
+    assert "*.none: no such file" in capsys.readouterr().err
+
+
+def test_parse_reads_stdin_and_a_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", _Stdin(XINGAN.read_bytes()))
+    assert main(["parse", "-"]) == 0
+    report = gkbg.from_json(capsys.readouterr().out)
+    assert report.source == "<stdin>"
+    assert report.cells() == gkbg.parse(XINGAN).cells()
+    (tmp_path / "x.txt").write_bytes(XINGAN.read_bytes())
+    assert main(["parse", str(tmp_path)]) == 0  # a folder: an array, even of one
+    (only,) = json.loads(capsys.readouterr().out)
+    assert only["source"] == str(tmp_path / "x.txt")
+
+
+def test_series_and_rollup_take_folders(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    years = tmp_path / "years"
+    years.mkdir()
+    for year in (2022, 2023):
+        _write(years, f"{year}.txt", year, {})
+    assert main(["check-series", str(years), "--lang", "en"]) == 0
+    assert capsys.readouterr().out.startswith("series 某某区人民政府: 2022, 2023\n")
+    units = tmp_path / "units"
+    units.mkdir()
+    cells = {"applications.received.natural_person": 3, "applications.received.total": 3}
+    _write(units, "a.txt", 2023, cells)
+    _write(units, "b.txt", 2023, cells)
+    summary = _write(tmp_path, "region.txt", 2023, {})
+    assert main(["check-rollup", summary, str(units), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "2 units" in out.splitlines()[0]
+    assert "WARNING  rollup.sum  applications.received.total  expected 6  found 0" in out
+
+
+def test_help_points_at_the_documentation_site(capsys: pytest.CaptureFixture[str]) -> None:
+    from gkbg.cli import docs_url
+
+    url = docs_url()
+    assert url.startswith("https://")
+    for argv in (["--help"], *([name, "--help"] for name in ("check", "parse", "batch"))):
+        with pytest.raises(SystemExit):
+            main(argv)
+        out = " ".join(capsys.readouterr().out.split())
+        assert f"Documentation: {url}" in out, argv
+        assert "in the repository" not in out

@@ -1,6 +1,10 @@
 # SPDX-License-Identifier: MIT
 """The ``gkbg`` command: ``check``, ``check-series``, ``check-rollup``, ``batch``, ``parse``.
 
+Every command that reads reports takes files, folders (every file below them, hidden ones
+excepted), glob patterns (``reports/**/*.pdf``) and ``-`` for a document on standard input,
+as ``gkbg batch`` does.
+
 Exit status of ``gkbg check``, ``check-series``, ``check-rollup`` and ``batch``: 0 when there
 is no error (warnings allowed), 1 when there are errors, 2 when a file cannot be read or the
 reports cannot be compared (this wins over 1).
@@ -14,10 +18,11 @@ import os
 import sys
 import unicodedata
 import warnings
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from gkbg._batch import batch
+from gkbg._batch import batch, batch_files
 from gkbg.align.report import parse
 from gkbg.checks.engine import check
 from gkbg.checks.rollup import check_rollup
@@ -78,6 +83,33 @@ _WORDS = {
 }
 
 
+DOCS_URL = "https://gkbg.readthedocs.io/"
+"""Where the documentation site is when gkbg's metadata does not say (a source tree)."""
+
+STDIN = "-"
+"""The argument that stands for a document on standard input."""
+
+_GLOB = frozenset("*?[")
+
+_FILES_HELP = (
+    "files, folders (every file below them), glob patterns (quote them: 'reports/**/*.pdf'), "
+    "or - for a document on standard input"
+)
+
+
+def docs_url() -> str:
+    """The documentation site: the ``Documentation`` URL of gkbg's metadata, else `DOCS_URL`."""
+    try:
+        urls = metadata.metadata("gkbg").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        return DOCS_URL
+    for entry in urls:
+        label, _, url = str(entry).partition(",")
+        if label.strip().lower() == "documentation" and url.strip():
+            return url.strip()
+    return DOCS_URL
+
+
 _EXIT_STATUS = (
     "Exit status: 0 when no report has an error (warnings are allowed), 1 when one has, "
     "2 when a file cannot be read or a --rules file is not valid (2 wins over 1)."
@@ -117,8 +149,12 @@ def _subcommand(
     summary: str,
     epilog: str | None = None,
 ) -> argparse.ArgumentParser:
+    footer = f"Documentation: {docs_url()}"
     return commands.add_parser(
-        name, help=summary, description=summary[0].upper() + summary[1:] + ".", epilog=epilog
+        name,
+        help=summary,
+        description=summary[0].upper() + summary[1:] + ".",
+        epilog=f"{epilog} {footer}" if epilog else footer,
     )
 
 
@@ -128,7 +164,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Read and check the statistical tables of government information-disclosure "
         "annual reports (政府信息公开工作年度报告).",
         epilog="Run 'gkbg COMMAND --help' for the options of a command. "
-        "Documentation: docs/index.md in the repository.",
+        f"Documentation: {docs_url()}",
     )
     parser.add_argument("--version", action="version", version=f"gkbg {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -137,8 +173,9 @@ def _parser() -> argparse.ArgumentParser:
         commands, "check", "check one or more reports and print the findings", _EXIT_STATUS
     )
     check_cmd.add_argument(
-        "files", nargs="+", metavar="FILE", type=Path,
-        help="a report: PDF, HTML, DOCX, XLSX, text (legacy DOC, WPS, ET with LibreOffice)",
+        "files", nargs="+", metavar="PATH",
+        help="reports (PDF, HTML, DOCX, XLSX, text; legacy DOC, WPS, ET with LibreOffice): "
+        + _FILES_HELP,
     )  # fmt: skip
     _add_common(check_cmd, json_help="print one JSON record per file instead of text")
 
@@ -149,7 +186,10 @@ def _parser() -> argparse.ArgumentParser:
         _EXIT_STATUS,
     )
     series_cmd.add_argument(
-        "files", nargs="+", metavar="FILE", type=Path, help="the agency's reports, in any order"
+        "files",
+        nargs="+",
+        metavar="PATH",
+        help="the agency's reports, in any order: " + _FILES_HELP,
     )
     _add_common(series_cmd, json_help="print the result as JSON instead of text")
     rollup_cmd = _subcommand(
@@ -158,9 +198,11 @@ def _parser() -> argparse.ArgumentParser:
         "check a region's summary report against its units' reports",
         _EXIT_STATUS,
     )
-    rollup_cmd.add_argument("summary", metavar="SUMMARY", type=Path, help="the summary report")
     rollup_cmd.add_argument(
-        "files", nargs="+", metavar="UNIT", type=Path, help="the reports of its units"
+        "summary", metavar="SUMMARY", help="the summary report: a file, or - for standard input"
+    )
+    rollup_cmd.add_argument(
+        "files", nargs="+", metavar="UNIT", help="the reports of its units: " + _FILES_HELP
     )
     _add_common(rollup_cmd, json_help="print the result as JSON instead of text")
 
@@ -200,9 +242,10 @@ def _parser() -> argparse.ArgumentParser:
         commands,
         "parse",
         "print every cell of a report, and its form, year and agency, as JSON",
-        "Exit status: 0, or 2 when the file cannot be read.",
+        "One file gives one JSON object; several (or a folder, or a glob) a JSON array of them. "
+        "Exit status: 0, or 2 when a file cannot be read.",
     )
-    parse_cmd.add_argument("file", metavar="FILE", type=Path, help="a report")
+    parse_cmd.add_argument("files", nargs="+", metavar="PATH", help="reports: " + _FILES_HELP)
     parse_cmd.add_argument(
         "--format",
         default=None,
@@ -220,7 +263,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _print_result(path: Path, report: Report, result: CheckResult, lang: Lang, out: TextIO) -> None:
+def _print_result(path: str, report: Report, result: CheckResult, lang: Lang, out: TextIO) -> None:
     words = _WORDS[lang]
     out.write(f"{path}  ({report_line(report, lang)})\n")
     for finding in result:
@@ -243,16 +286,52 @@ def _one_line(text: str) -> str:
     return "".join(" " if unicodedata.category(char)[0] == "C" else char for char in text)
 
 
-def _read(path: Path, format: str | None) -> Report | str:  # noqa: A002 - the option's name
-    """The report in ``path``, or why it cannot be read, in one line."""
+def _files(entries: Sequence[str]) -> list[str]:
+    """The files the arguments name, in their order: each folder and glob as `batch` finds them.
+
+    ``-`` stays (standard input); so do a folder with no file in it and a pattern that
+    matches nothing, for `_read` to say so. A file named twice is read twice (as before).
+    """
+    found: list[str] = []
+    for entry in entries:
+        path = Path(entry)
+        many = path.is_dir() or (not path.exists() and bool(_GLOB & set(entry)))
+        found.extend((batch_files([entry]) or [entry]) if many else [entry])
+    return found
+
+
+class _StandardInput:
+    """Standard input as a file object named ``<stdin>``, read as bytes."""
+
+    name = "<stdin>"
+
+    def read(self, size: int = -1, /) -> bytes | str:
+        """What standard input holds, up to ``size`` bytes."""
+        data: bytes | str = getattr(sys.stdin, "buffer", sys.stdin).read(size)
+        return data
+
+
+def _shown(path: str) -> str:
+    """How the command names a file: ``<stdin>`` for ``-``."""
+    return "<stdin>" if path == STDIN else path
+
+
+def _read(path: str, format: str | None) -> Report | str:  # noqa: A002 - the option's name
+    """The report in ``path`` (``-``: standard input), or why it cannot be read, in one line."""
+    if path != STDIN and Path(path).is_dir():
+        return f"{path}: a folder with no files in it"
     try:
-        return parse(path, format=format)
+        if path == STDIN:
+            return parse(_StandardInput(), format=format)
+        return parse(Path(path), format=format)  # a Path: never taken for a document's text
     except GkbgError as exc:
-        reason = str(exc)
+        reason, name = str(exc), _shown(path)
         # a missing extra or a bad --format says what is wrong, but not with which file
-        return _one_line(reason if reason.startswith(str(path)) else f"{path}: {reason}")
+        return _one_line(reason if reason.startswith(name) else f"{name}: {reason}")
     except Exception as exc:  # noqa: BLE001 - one line per file, never a traceback
-        return _one_line(f"{path}: internal error ({type(exc).__name__}: {exc}); please report it")
+        return _one_line(
+            f"{_shown(path)}: internal error ({type(exc).__name__}: {exc}); please report it"
+        )
 
 
 def _rules(paths: Sequence[Path]) -> RuleSet:
@@ -271,12 +350,13 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_UNREADABLE
     status = EXIT_OK
     records: list[dict[str, object]] = []
-    for path in args.files:
-        report = _read(path, args.format)
+    for given in _files(args.files):
+        path = _shown(given)
+        report = _read(given, args.format)
         if isinstance(report, str):
             status = EXIT_UNREADABLE
             if args.json:
-                records.append({"source": str(path), "error": report})
+                records.append({"source": path, "error": report})
             else:
                 err.write(f"gkbg: {_WORDS[lang]['cannot']}: {report}\n")
             continue
@@ -289,7 +369,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 "please report it"
             )
             if args.json:
-                records.append({"source": str(path), "error": reason})
+                records.append({"source": path, "error": reason})
             else:
                 err.write(f"gkbg: {reason}\n")
             continue
@@ -298,7 +378,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if args.json:
             records.append(
                 {
-                    "source": str(path),
+                    "source": path,
                     "variant": report.variant,
                     "variants": report.variants,
                     "year": report.year,
@@ -329,22 +409,28 @@ def _print_findings(result: CheckResult, lang: Lang, out: TextIO) -> None:
 
 
 def _read_all(
-    args: argparse.Namespace, paths: Sequence[Path], err: TextIO
+    args: argparse.Namespace, paths: Sequence[str], err: TextIO
 ) -> tuple[RuleSet, list[Report]] | None:
     lang: Lang = args.lang or default_lang()
     try:
         rules = _rules(args.rules)
-        reports = [parse(path, format=args.format) for path in paths]
     except GkbgError as exc:
         err.write(f"gkbg: {_WORDS[lang]['cannot']}: {exc}\n")
         return None
+    reports: list[Report] = []
+    for path in paths:
+        report = _read(path, args.format)
+        if isinstance(report, str):
+            err.write(f"gkbg: {_WORDS[lang]['cannot']}: {report}\n")
+            return None
+        reports.append(report)
     return rules, reports
 
 
 def _check_series(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     lang: Lang = args.lang or default_lang()
     words = _WORDS[lang]
-    read = _read_all(args, args.files, err)
+    read = _read_all(args, _files(args.files), err)
     if read is None:
         return EXIT_UNREADABLE
     rules, reports = read
@@ -366,7 +452,7 @@ def _check_series(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _check_rollup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     lang: Lang = args.lang or default_lang()
     words = _WORDS[lang]
-    read = _read_all(args, [args.summary, *args.files], err)
+    read = _read_all(args, [args.summary, *_files(args.files)], err)
     if read is None:
         return EXIT_UNREADABLE
     rules, (summary, *units) = read
@@ -375,7 +461,7 @@ def _check_rollup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(json.dumps(converter.unstructure(result), ensure_ascii=False, indent=2) + "\n")
     else:
         out.write(
-            f"{words['rollup']} {args.summary} ({report_line(summary, lang)}), "
+            f"{words['rollup']} {_shown(args.summary)} ({report_line(summary, lang)}), "
             f"{count(len(units), 'units', lang)}\n"
         )
         _print_findings(result, lang, out)
@@ -430,12 +516,21 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _parse(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    report = _read(args.file, args.format)
-    if isinstance(report, str):
-        err.write(f"gkbg: {_WORDS[default_lang()]['cannot']}: {report}\n")
-        return EXIT_UNREADABLE
-    out.write(to_json(report) + "\n")
-    return EXIT_OK
+    paths = _files(args.files)
+    # one file named as such gives an object, as before; anything more an array
+    one = len(args.files) == 1 and paths == args.files and not Path(paths[0]).is_dir()
+    status = EXIT_OK
+    reports: list[Report] = []
+    for path in paths:
+        report = _read(path, args.format)
+        if isinstance(report, str):
+            err.write(f"gkbg: {_WORDS[default_lang()]['cannot']}: {report}\n")
+            status = EXIT_UNREADABLE
+        else:
+            reports.append(report)
+    if reports:  # nothing on standard output when nothing could be read
+        out.write(to_json(reports[0] if one else reports) + "\n")
+    return status
 
 
 def _list_rules(args: argparse.Namespace, out: TextIO) -> int:
