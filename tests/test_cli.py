@@ -7,6 +7,7 @@ import html
 import importlib
 import io
 import json
+import os
 import subprocess
 import sys
 from typing import TYPE_CHECKING
@@ -503,3 +504,108 @@ def test_help_points_at_the_documentation_site(capsys: pytest.CaptureFixture[str
         out = " ".join(capsys.readouterr().out.split())
         assert f"Documentation: {url}" in out, argv
         assert "in the repository" not in out
+
+
+# --------------------------------------------------------------------------------------------
+# A bad rule file: one line naming the file, the line, the rule, the key and what is allowed.
+
+
+_RULE = (
+    '[[rules]]\nid = "province.first"\nkind = "compare"\nseverity = "error"\n'
+    'title = { zh = "x", en = "x" }\nmessage = { zh = "x", en = "x" }\n'
+    'table = "applications"\nforeach = { column = "columns[*]" }\n'
+    'lhs = ["applications.received.{column}"]\nop = "<"\n'
+    'rhs = ["applications.granted.{column}"]\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (
+            _RULE.encode(),
+            (
+                "{path}:10: not a valid rule file: rule 'province.first' (line 10): op = '<' is "
+                "not allowed; op is one of '>=', '<=', '=='"
+            ),
+        ),
+        (b"", "{path}: the rule file is empty; it holds [[rules]] tables"),
+        (b"  \n\n", "{path}: the rule file is empty; it holds [[rules]] tables"),
+        (
+            _RULE.replace('"x"', '"规则"').encode("gbk"),
+            "{path}: not UTF-8 text (byte 84 is not UTF-8); a rule file is saved as UTF-8",
+        ),
+        (
+            b"x = " + b"[" * 50_000 + b"]" * 50_000 + b"\n",
+            "{path}: not a valid rule file: arrays or tables nested too deeply to be read",
+        ),
+        (
+            _RULE.replace('"error"', '"fatal"').replace('"<"', '"<="').encode(),
+            (
+                "{path}:4: not a valid rule file: rule 'province.first' (line 4): severity must "
+                'be one of "error", "warning", not \'fatal\''
+            ),
+        ),
+        (
+            b"rule = []\n",
+            (
+                "{path}: not a valid rule file: the file: the key rules is missing; a rule file "
+                "needs it; the file: unknown key rule; the keys allowed are rules, schema_version"
+            ),
+        ),
+    ],
+    ids=["a wrong op", "empty", "blank", "GBK", "nested 50,000 deep", "severity", "no rules"],
+)
+def test_a_bad_rule_file_is_one_line_in_words_and_status_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, said: str
+) -> None:
+    path = tmp_path / "province.toml"
+    path.write_bytes(content)
+    for command in (
+        ["check", str(XINGAN)],
+        ["check-series", str(XINGAN)],
+        ["batch", str(XINGAN), "--out", str(tmp_path / "out")],
+    ):
+        assert main([*command, "--rules", str(path), "--lang", "en"]) == 2, command
+        captured = capsys.readouterr()
+        (line,) = captured.err.splitlines()
+        assert said.format(path=path) in line, (command, line)
+        assert "Traceback" not in captured.err
+        assert "@ $" not in line
+        assert "typing.Literal" not in line
+    with pytest.raises(gkbg.RuleError) as raised:
+        gkbg.RuleSet.from_toml(path)
+    assert str(raised.value) == said.format(path=path)
+
+
+def test_a_rule_file_that_is_not_a_file_is_refused_without_blocking(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", str(XINGAN), "--rules", str(tmp_path)]) == 2
+    assert (
+        capsys.readouterr().err == f"gkbg: {tmp_path}: cannot be read as a rule file (a folder)\n"
+    )
+    if hasattr(os, "mkfifo"):
+        fifo = tmp_path / "rules.toml"
+        os.mkfifo(fifo)
+        assert main(["check", str(XINGAN), "--rules", str(fifo)]) == 2
+        assert capsys.readouterr().err == (
+            f"gkbg: {fifo}: cannot be read as a rule file (not a regular file)\n"
+        )
+    assert main(["check", str(XINGAN), "--rules", str(tmp_path / "none.toml")]) == 2
+    assert "none.toml: cannot be read (No such file or directory)" in capsys.readouterr().err
+
+
+def test_a_failure_while_reading_rules_is_one_line_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(_source: object) -> gkbg.RuleSet:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(gkbg.RuleSet, "from_toml", broken)
+    path = tmp_path / "a.toml"
+    assert main(["check", str(XINGAN), "--rules", str(path)]) == 2
+    assert capsys.readouterr().err == (
+        f"gkbg: {path}: internal error while reading the rules (ZeroDivisionError: division by "
+        "zero); please report it\n"
+    )

@@ -29,7 +29,7 @@ from gkbg.checks.rollup import check_rollup
 from gkbg.checks.rules import RuleSet
 from gkbg.checks.series import check_series
 from gkbg.core.compat import EXTRAS, extra_installed, install_hint
-from gkbg.core.errors import GkbgError, PluginWarning
+from gkbg.core.errors import GkbgError, PluginWarning, RuleError
 from gkbg.core.lang import Lang, Text, count, default_lang
 from gkbg.core.version import __version__
 from gkbg.read.registry import default_registry
@@ -335,10 +335,29 @@ def _read(path: str, format: str | None) -> Report | str:  # noqa: A002 - the op
 
 
 def _rules(paths: Sequence[Path]) -> RuleSet:
+    """The default checks and those of the ``--rules`` files.
+
+    Raises:
+        GkbgError: A rule file cannot be used; any other failure (a bug) is one too, so that
+            the command says it in one line and exits with status 2, never with a traceback.
+    """
     rules = RuleSet.default()
     for path in paths:
-        rules = rules.with_rules(*RuleSet.from_toml(path))
+        rules = rules.with_rules(*_rule_file(path))
     return rules
+
+
+def _rule_file(path: Path) -> RuleSet:
+    """The checks of one ``--rules`` file; any failure is a `GkbgError` (see `_rules`)."""
+    try:
+        return RuleSet.from_toml(path)
+    except GkbgError:
+        raise
+    except Exception as exc:
+        raise RuleError(
+            f"{path}: internal error while reading the rules ({type(exc).__name__}: {exc}); "
+            "please report it"
+        ) from exc
 
 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
