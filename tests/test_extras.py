@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 from importlib import metadata
 
 import pytest
@@ -147,3 +148,58 @@ def _requires(name: str) -> list[str]:
     for extra, requirements in data["project"]["optional-dependencies"].items():
         found += [f'{r}; extra == "{extra}"' for r in requirements]
     return found
+
+
+# --------------------------------------------------------------------------------------------
+# The package's metadata: what a package index shows.
+
+REPOSITORY = "https://github.com/gkbg/gkbg"
+
+
+def test_the_licence_is_stated_once_as_an_expression() -> None:
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    project = data["project"]
+    assert project["license"] == "MIT"
+    assert project["license-files"] == ["LICENSE"]
+    assert not [c for c in project["classifiers"] if c.startswith("License ::")]
+
+
+def test_the_urls_name_the_source_the_issues_and_the_documentation_site() -> None:
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    urls: dict[str, str] = data["project"]["urls"]
+    assert urls["Source"] == REPOSITORY
+    assert urls["Issues"] == f"{REPOSITORY}/issues"
+    assert urls["Documentation"].startswith("https://")
+    assert "/tree/" not in urls["Documentation"]  # the site, not the Markdown sources
+    assert urls["Changelog"] == f"{REPOSITORY}/blob/main/CHANGELOG.md"
+    from gkbg.cli import DOCS_URL
+
+    assert urls["Documentation"] == DOCS_URL
+
+
+_LINK = re.compile(r"\]\((?P<target>[^)\s]+)\)")
+
+
+def test_the_readme_links_are_absolute_and_point_at_files_of_the_repository() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    targets = [match["target"] for match in _LINK.finditer(readme)]
+    assert len(targets) > 10
+    for target in targets:
+        assert target.startswith("https://"), f"README.md: relative link {target}"
+        if target.startswith(f"{REPOSITORY}/blob/main/"):
+            path = ROOT / target.removeprefix(f"{REPOSITORY}/blob/main/").partition("#")[0]
+            assert path.exists(), f"README.md: {target} names no file of the repository"
+
+
+def test_the_readme_set_up_commands_are_those_of_the_project() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert (
+        "python3 -m venv .venv && . .venv/bin/activate && pip install . && "
+        "gkbg check examples/yaohai-2019.txt"
+    ) in readme
+    assert (
+        'python3 -m venv .venv && . .venv/bin/activate && pip install -e ".[test]" && '
+        "python -m pytest"
+    ) in readme
+    assert (ROOT / "examples" / "yaohai-2019.txt").exists()
+    assert "test" in _optional_dependencies()
