@@ -609,3 +609,85 @@ def test_a_failure_while_reading_rules_is_one_line_too(
         f"gkbg: {path}: internal error while reading the rules (ZeroDivisionError: division by "
         "zero); please report it\n"
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Readable output: a check's many findings as one entry, --verbose, --select, --ignore, --strict.
+
+TEMPLATE = FIXTURES / "docx" / "form-2021-template.docx"
+
+
+def test_many_findings_of_one_check_are_one_entry(capsys: pytest.CaptureFixture[str]) -> None:
+    # the blank Word template: every one of its 200 cells is missing
+    assert main(["check", str(TEMPLATE), "--lang", "en"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1:3] == [
+        (
+            "  WARNING  cell.missing  200 cells: active.rules.issued, active.rules.repealed, "
+            "active.rules.in_force and 197 more (--verbose lists them all)"
+        ),
+        (
+            "           for one: rules / issued this year (active.rules.issued) holds no number "
+            '(printed as ""); it is not taken as 0.'
+        ),
+    ]
+    assert lines[-1] == "  0 errors, 200 warnings, 42 relations not checkable (missing cells)"
+    assert len(lines) == 4
+    assert main(["check", str(TEMPLATE), "--lang", "zh"]) == 0
+    assert "200 个单元格：active.rules.issued, active.rules.repealed, active.rules.in_force 等" in (
+        capsys.readouterr().out
+    )
+    assert main(["check", str(TEMPLATE), "--lang", "en", "--verbose"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 + 2 * 200 + 1
+    assert sum(line.startswith("  WARNING  cell.missing  ") for line in lines) == 200
+    # --json is never grouped
+    assert main(["check", str(TEMPLATE), "--json"]) == 0
+    (record,) = json.loads(capsys.readouterr().out)
+    assert len(record["findings"]) == 200
+
+
+def test_few_findings_of_a_check_stay_one_entry_each(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(YAOHAI), "--lang", "en"]) == 1
+    out = capsys.readouterr().out
+    assert out.count("ERROR    applications.results_total  applications.total.") == 2
+    assert "--verbose" not in out
+
+
+def test_strict_makes_warnings_fail(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(TEMPLATE), "--strict"]) == 1
+    assert main(["check", str(XINGAN), "--strict"]) == 0
+    assert main(["check", str(TEMPLATE), "--strict", "--ignore", "cell.missing"]) == 0
+    out = tmp_path / "out"
+    assert main(["batch", str(TEMPLATE), "--out", str(out), "--strict", "--jobs", "1"]) == 1
+    assert main(["batch", str(TEMPLATE), "--out", str(tmp_path / "b"), "--jobs", "1"]) == 0
+    capsys.readouterr()
+
+
+def test_select_and_ignore_by_id_or_prefix(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(YAOHAI), "--lang", "en", "--ignore", "applications"]) == 0
+    assert "0 errors, 0 warnings" in capsys.readouterr().out
+    assert main(["check", str(YAOHAI), "--lang", "en", "--select", "cell,table"]) == 0
+    assert main(["check", str(YAOHAI), "--lang", "en", "--select", "applications.*"]) == 1
+    capsys.readouterr()
+    assert main(["check", str(YAOHAI), "--select", "aplications", "--lang", "en"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    (line,) = captured.err.splitlines()
+    assert line.startswith("gkbg: 'aplications' names no check; the checks are applications.")
+    # a prefix is of whole dotted parts
+    assert main(["check", str(YAOHAI), "--ignore", "applications.result"]) == 2
+    assert "'applications.result' names no check" in capsys.readouterr().err
+
+
+def test_check_selects_and_ignores_in_python() -> None:
+    result = gkbg.check(TEMPLATE, select="cell")
+    assert {f.rule for f in result} == {"cell.missing"}
+    assert not gkbg.check(TEMPLATE, ignore=["cell.missing"]).findings
+    yaohai = gkbg.parse(YAOHAI)
+    assert gkbg.check(yaohai, select=["applications.results_total"]).findings == tuple(
+        f for f in gkbg.check(yaohai) if f.rule == "applications.results_total"
+    )
+    with pytest.raises(gkbg.RuleError, match="'nothing' names no check"):
+        gkbg.check(yaohai, ignore="nothing")
+    assert gkbg.check(yaohai, select="", ignore=()) == gkbg.check(yaohai)

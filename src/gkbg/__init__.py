@@ -75,7 +75,7 @@ from gkbg.core.model import Cell, CellState, Location, Report, Table, Value
 from gkbg.core.reasons import Doubt, reason_zh
 from gkbg.core.schema import TABLES, Block, CellSpec, Column, Form, Row, TableForm, form, forms
 from gkbg.core.version import __version__
-from gkbg.read.base import Input, Parser
+from gkbg.read.base import Input, Parser, Readable
 from gkbg.read.layout import Layout, Token, TokenKind
 from gkbg.read.registry import ParserRegistry, default_registry, parse_layout, register_parser
 from gkbg.write.json import converter, from_json, to_json
@@ -123,6 +123,7 @@ __all__ = [
     "ParserRegistry",
     "PluginError",
     "PluginWarning",
+    "Readable",
     "Report",
     "RollupFunctionRule",
     "Row",

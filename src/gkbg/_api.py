@@ -12,21 +12,22 @@ nothing of reading.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from gkbg.align.report import parse
 from gkbg.checks import engine
 from gkbg.checks.findings import CheckResult
+from gkbg.checks.rules import RuleSet
+from gkbg.core.errors import RuleError
 from gkbg.core.limits import DEFAULT_LIMITS, Limits
 from gkbg.core.model import Report
 from gkbg.read.base import Source, is_source
 from gkbg.write import notebook, records
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
     from pathlib import Path
 
-    from gkbg.checks.rules import RuleSet
     from gkbg.core.lang import Lang
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "cells_frame",
     "cells_to_csv",
     "check",
+    "choose",
     "finding_records",
     "findings_frame",
     "findings_to_csv",
@@ -43,10 +45,10 @@ __all__ = [
     "to_xlsx",
 ]
 
-Reports: TypeAlias = "Report | Source | Iterable[Report | Source]"
+Reports: TypeAlias = Report | Source | Iterable[Report | Source]
 """One report or document, or any number of them: a `Report`, or anything `gkbg.parse` reads."""
 
-Results: TypeAlias = "CheckResult | Report | Source | Iterable[CheckResult | Report | Source]"
+Results: TypeAlias = CheckResult | Report | Source | Iterable[CheckResult | Report | Source]
 """One check result, report or document, or any number of them; reports and documents are
 checked with the default rules."""
 
@@ -73,10 +75,61 @@ def _results(results: Results) -> list[CheckResult]:
     return [_result(each) for each in cast("Iterable[CheckResult | Report | Source]", results)]
 
 
+def _matches(rule_id: str, pattern: str) -> bool:
+    """Whether ``pattern`` names the check ``rule_id``: its id, or a prefix of dotted parts."""
+    prefix = pattern.removesuffix("*").removesuffix(".")
+    return not prefix or rule_id == prefix or rule_id.startswith(prefix + ".")
+
+
+def _as_patterns(value: str | Iterable[str] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def choose(
+    rules: RuleSet | None = None,
+    *,
+    select: str | Iterable[str] | None = None,
+    ignore: str | Iterable[str] | None = None,
+) -> RuleSet:
+    """The checks of ``rules`` that ``select`` names and ``ignore`` does not.
+
+    A pattern is a check's id (``cell.missing``) or a prefix of whole dotted parts of ids
+    (``cell``, also written ``cell.`` or ``cell.*``): ``cell`` names ``cell.missing`` and
+    ``cell.unread``, not ``cellular.x``.
+
+    Args:
+        rules: The checks; by default `RuleSet.default()`.
+        select: Keep only the checks these patterns name; by default every check.
+        ignore: Leave out the checks these patterns name.
+
+    Raises:
+        RuleError: A pattern names no check of ``rules`` (a typo would otherwise silently
+            select nothing, or ignore nothing); the message lists the ids.
+    """
+    rules = RuleSet.default() if rules is None else rules
+    selected, ignored = _as_patterns(select), _as_patterns(ignore)
+    for pattern in (*selected, *ignored):
+        if not any(_matches(rule_id, pattern) for rule_id in rules.ids):
+            raise RuleError(
+                f"{pattern!r} names no check; the checks are {', '.join(rules.ids)} "
+                "(a prefix such as 'cell' names all of its checks)"
+            )
+    return RuleSet(
+        rule
+        for rule in rules
+        if (not selected or any(_matches(rule.id, p) for p in selected))
+        and not any(_matches(rule.id, p) for p in ignored)
+    )
+
+
 def check(
     source: Report | Source,
     rules: RuleSet | None = None,
     *,
+    select: str | Iterable[str] | None = None,
+    ignore: str | Iterable[str] | None = None,
     format: str | None = None,  # noqa: A002 - the name users expect
     limits: Limits = DEFAULT_LIMITS,
 ) -> CheckResult:
@@ -88,6 +141,9 @@ def check(
             `memoryview`, the text as `str`, or a file object.
         rules: The checks to run; by default `RuleSet.default()`: the built-in checks and
             those installed through the ``gkbg.rules`` entry points.
+        select: Run only the checks these ids or id prefixes name (``"cell"``,
+            ``["applications", "appeals.total"]``; a prefix is of whole dotted parts).
+        ignore: Leave out the checks these ids or id prefixes name (``"cell.missing"``).
         format: The format to read a document in (as `gkbg.parse` takes it); by default it is
             detected. Ignored for a `Report`.
         limits: The limits to read a document within; by default `Limits()`.
@@ -98,8 +154,11 @@ def check(
 
     Raises:
         DocumentError: A document cannot be read (see `gkbg.parse`).
+        RuleError: ``select`` or ``ignore`` names no check.
         TypeError: ``source`` is neither a report nor a document.
     """
+    if select is not None or ignore is not None:
+        rules = choose(rules, select=select, ignore=ignore)
     report = source if isinstance(source, Report) else parse(source, format=format, limits=limits)
     return engine.check(report, rules)
 

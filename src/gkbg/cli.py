@@ -22,6 +22,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from gkbg._api import choose
 from gkbg._batch import batch, batch_files
 from gkbg.align.report import parse
 from gkbg.checks.engine import check
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from gkbg._batch import BatchSummary
-    from gkbg.checks.findings import CheckResult
+    from gkbg.checks.findings import CheckResult, Finding
     from gkbg.core.model import Report
     from gkbg.read.base import Parser
 
@@ -65,6 +66,8 @@ _WORDS = {
         "written": "已写出",
         "colon": "：",
         "advice": "建议",
+        "group": "{count} 个单元格：{cells} 等（--verbose 列出全部）",
+        "example": "例如：",
     },
     "en": {
         "error": "error",
@@ -79,6 +82,8 @@ _WORDS = {
         "written": "written",
         "colon": ": ",
         "advice": "advice",
+        "group": "{count} cells: {cells} and {more} more (--verbose lists them all)",
+        "example": "for one: ",
     },
 }
 
@@ -92,7 +97,7 @@ STDIN = "-"
 _GLOB = frozenset("*?[")
 
 _FILES_HELP = (
-    "files, folders (every file below them), glob patterns (quote them: 'reports/**/*.pdf'), "
+    "files, folders (every file below them), glob patterns (in quotes, for gkbg to expand), "
     "or - for a document on standard input"
 )
 
@@ -111,8 +116,8 @@ def docs_url() -> str:
 
 
 _EXIT_STATUS = (
-    "Exit status: 0 when no report has an error (warnings are allowed), 1 when one has, "
-    "2 when a file cannot be read or a --rules file is not valid (2 wins over 1)."
+    "Exit status: 0 when no report has an error (warnings are allowed, unless --strict), 1 when "
+    "one has, 2 when a file cannot be read or a --rules file is not valid (2 wins over 1)."
 )
 
 
@@ -140,6 +145,32 @@ def _add_common(command: argparse.ArgumentParser, *, json_help: str | None) -> N
         default=None,
         metavar="NAME",
         help="read every file in this format instead of detecting it (see: gkbg formats)",
+    )
+    command.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="run only the checks with this id or id prefix (cell, cell.missing); may be "
+        "repeated or comma-separated (see: gkbg rules)",
+    )
+    command.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="leave out the checks with this id or id prefix; may be repeated or comma-separated",
+    )
+    command.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit with status 1 on warnings too, not only on errors",
+    )
+    command.add_argument(
+        "--verbose",
+        action="store_true",
+        help=f"print every finding; by default a check with more than {GROUP_AFTER} findings in "
+        "a report is printed as one line with their count and its first cells",
     )
 
 
@@ -263,19 +294,64 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _print_result(path: str, report: Report, result: CheckResult, lang: Lang, out: TextIO) -> None:
+GROUP_AFTER = 3
+"""A check with more findings than this in one result is printed as one entry (``--verbose``:
+every finding), naming this many of its cells."""
+
+
+def _write_findings(
+    findings: Sequence[Finding],
+    lang: Lang,
+    out: TextIO,
+    *,
+    verbose: bool,
+    cells: int,
+) -> None:
+    """Each finding on two lines; a check's findings beyond `GROUP_AFTER` as one entry.
+
+    Args:
+        findings: The findings, in the order the result holds them.
+        lang: The language.
+        out: Where to write.
+        verbose: Every finding on its own lines, however many a check has.
+        cells: How many of a finding's cells to name (the first, the total, first).
+    """
     words = _WORDS[lang]
-    out.write(f"{path}  ({report_line(report, lang)})\n")
-    for finding in result:
-        label = (
-            words[finding.severity.value].upper() if lang == "en" else words[finding.severity.value]
-        )
-        where = finding.cells[0] if finding.cells else ""
+    by_rule: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_rule.setdefault(finding.rule, []).append(finding)
+    done: set[str] = set()
+    for finding in findings:
+        label = words[finding.severity.value]
+        label = label.upper() if lang == "en" else label
+        group = by_rule[finding.rule]
+        if not verbose and len(group) > GROUP_AFTER:
+            if finding.rule in done:
+                continue
+            done.add(finding.rule)
+            named = [f.cells[0] for f in group if f.cells]
+            shown = words["group"].format(
+                count=len(group),
+                cells=", ".join(named[:GROUP_AFTER]),
+                more=len(group) - min(len(named), GROUP_AFTER),
+            )
+            out.write(f"  {pad(label, 8)} {finding.rule}  {shown}\n")
+            out.write(f"           {words['example']}{finding.message(lang)}\n")
+            continue
+        where = "  ".join(finding.cells[:cells])
         numbers = ""
         if finding.expected is not None or finding.actual is not None:
             numbers = f"  {words['expected']} {finding.expected}  {words['found']} {finding.actual}"
         out.write(f"  {pad(label, 8)} {finding.rule}  {where}{numbers}\n")
         out.write(f"           {finding.message(lang)}\n")
+
+
+def _print_result(  # noqa: PLR0917 - one report's lines
+    path: str, report: Report, result: CheckResult, lang: Lang, out: TextIO, verbose: bool
+) -> None:
+    words = _WORDS[lang]
+    out.write(f"{path}  ({report_line(report, lang)})\n")
+    _write_findings(result.findings, lang, out, verbose=verbose, cells=1)
     if result.advice is not None:
         out.write(f"  {words['advice']}{words['colon']}{result.advice.message(lang)}\n")
     out.write(f"  {summary_line(result, lang, report=report)}\n")
@@ -334,6 +410,29 @@ def _read(path: str, format: str | None) -> Report | str:  # noqa: A002 - the op
         )
 
 
+def _chosen_rules(args: argparse.Namespace) -> RuleSet:
+    """The checks of `_rules`, narrowed by ``--select`` and ``--ignore``.
+
+    Raises:
+        GkbgError: As `_rules`; or a ``--select``/``--ignore`` names no check.
+    """
+    return choose(
+        _rules(args.rules),
+        select=_patterns(args.select),
+        ignore=_patterns(args.ignore),
+    )
+
+
+def _patterns(given: Sequence[str]) -> tuple[str, ...]:
+    """``--select a,b --select c`` as ``(a, b, c)``."""
+    return tuple(part.strip() for value in given for part in value.split(",") if part.strip())
+
+
+def _fails(result: CheckResult, args: argparse.Namespace) -> bool:
+    """Whether a result makes the command exit with status 1: errors; warnings, with --strict."""
+    return bool(result.errors or (args.strict and result.warnings))
+
+
 def _rules(paths: Sequence[Path]) -> RuleSet:
     """The default checks and those of the ``--rules`` files.
 
@@ -363,7 +462,7 @@ def _rule_file(path: Path) -> RuleSet:
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     lang: Lang = args.lang or default_lang()
     try:
-        rules = _rules(args.rules)
+        rules = _chosen_rules(args)
     except GkbgError as exc:
         err.write(f"gkbg: {_one_line(str(exc))}\n")
         return EXIT_UNREADABLE
@@ -392,7 +491,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             else:
                 err.write(f"gkbg: {reason}\n")
             continue
-        if result.errors and status == EXIT_OK:
+        if _fails(result, args) and status == EXIT_OK:
             status = EXIT_FINDINGS
         if args.json:
             records.append(
@@ -407,23 +506,14 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 }
             )
         else:
-            _print_result(path, report, result, lang, out)
+            _print_result(path, report, result, lang, out, args.verbose)
     if args.json:
         out.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
     return status
 
 
-def _print_findings(result: CheckResult, lang: Lang, out: TextIO) -> None:
-    words = _WORDS[lang]
-    for finding in result:
-        severity = words[finding.severity.value]
-        label = severity.upper() if lang == "en" else severity
-        where = "  ".join(finding.cells[:2])
-        numbers = ""
-        if finding.expected is not None or finding.actual is not None:
-            numbers = f"  {words['expected']} {finding.expected}  {words['found']} {finding.actual}"
-        out.write(f"  {pad(label, 8)} {finding.rule}  {where}{numbers}\n")
-        out.write(f"           {finding.message(lang)}\n")
+def _print_findings(result: CheckResult, lang: Lang, out: TextIO, verbose: bool) -> None:
+    _write_findings(result.findings, lang, out, verbose=verbose, cells=2)
     out.write(f"  {summary_line(result, lang)}\n")
 
 
@@ -432,7 +522,7 @@ def _read_all(
 ) -> tuple[RuleSet, list[Report]] | None:
     lang: Lang = args.lang or default_lang()
     try:
-        rules = _rules(args.rules)
+        rules = _chosen_rules(args)
     except GkbgError as exc:
         err.write(f"gkbg: {_WORDS[lang]['cannot']}: {exc}\n")
         return None
@@ -464,8 +554,8 @@ def _check_series(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         years = ", ".join(str(year) for year in result.years)
         out.write(f"{words['series']} {result.source or words['none']}: {years}\n")
         out.writelines(f"  {words['gap'].format(year=year)}\n" for year in result.gaps)
-        _print_findings(result, lang, out)
-    return EXIT_FINDINGS if result.errors else EXIT_OK
+        _print_findings(result, lang, out, args.verbose)
+    return EXIT_FINDINGS if _fails(result, args) else EXIT_OK
 
 
 def _check_rollup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -483,8 +573,8 @@ def _check_rollup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"{words['rollup']} {_shown(args.summary)} ({report_line(summary, lang)}), "
             f"{count(len(units), 'units', lang)}\n"
         )
-        _print_findings(result, lang, out)
-    return EXIT_FINDINGS if result.errors else EXIT_OK
+        _print_findings(result, lang, out, args.verbose)
+    return EXIT_FINDINGS if _fails(result, args) else EXIT_OK
 
 
 def _batch_summary(summary: BatchSummary, lang: Lang) -> str:
@@ -511,7 +601,7 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     lang: Lang = args.lang or default_lang()
     words = _WORDS[lang]
     try:
-        rules = _rules(args.rules) if args.rules else None
+        rules = _chosen_rules(args) if args.rules or args.select or args.ignore else None
     except GkbgError as exc:
         err.write(f"gkbg: {exc}\n")
         return EXIT_UNREADABLE
@@ -531,7 +621,8 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     out.write(f"  {words['written']}{words['colon']}{', '.join(summary.outputs)}\n")
     if summary.unreadable or summary.failed:
         return EXIT_UNREADABLE
-    return EXIT_FINDINGS if summary.with_errors else EXIT_OK
+    failing = summary.with_errors or (args.strict and summary.warnings)
+    return EXIT_FINDINGS if failing else EXIT_OK
 
 
 def _parse(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

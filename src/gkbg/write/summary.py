@@ -94,7 +94,7 @@ def result_text(result: CheckResult, lang: Lang | None = None) -> str:
     """A check result as text, as ``gkbg check`` prints it: what ``print(result)`` shows.
 
     Each finding on two lines (severity, check, first cell and numbers; then the message),
-    the advice, and the line of counts (`summary_line`); the source first when known.
+    the advice, and the line of counts; the source first when known.
 
     Args:
         result: The check result.
