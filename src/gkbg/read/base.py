@@ -55,6 +55,9 @@ _FILE_SUFFIXES = (
     ".et",
     ".json",
     ".md",
+    ".odt",
+    ".ods",
+    ".rtf",
 )
 
 # What a path that is not a regular file is, for the error that refuses it.
