@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import io
+import os
 import pickle
+import threading
 from importlib import metadata
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import gkbg
+from gkbg import render
 from gkbg.read import registry as _parsers
-from tests.helpers import SEEDS
+from gkbg.testing import reports
+from tests.helpers import FIXTURES, SEEDS
 
 
 def test_all_is_complete() -> None:
@@ -119,3 +127,327 @@ def test_parsers_from_entry_points(monkeypatch: pytest.MonkeyPatch) -> None:
     registry = _parsers.ParserRegistry([])
     assert registry.names() == ("csv-cells",)
     assert isinstance(registry.get("csv-cells"), CsvCells)
+
+
+# --------------------------------------------------------------------------------------------
+# The API takes what users hold: paths, bytes and bytes-like objects, text, file objects.
+
+
+def _values(report: gkbg.Report) -> dict[str, object]:
+    return {key: (value, report.cell(key).state) for key, value in report.cells().items()}
+
+
+def _sources(path: Path) -> dict[str, object]:
+    """The same document in every form the API takes (file objects opened afresh)."""
+    data = path.read_bytes()
+    return {
+        "str path": str(path),
+        "Path": path,
+        "bytes": data,
+        "bytearray": bytearray(data),
+        "memoryview": memoryview(data),
+        "BytesIO": io.BytesIO(data),
+        "binary file": path.open("rb"),
+        "text": data.decode("utf-8"),
+        "StringIO": io.StringIO(data.decode("utf-8")),
+    }
+
+
+def test_parse_and_check_take_every_kind_of_source() -> None:
+    path = SEEDS[2]
+    report = gkbg.parse(path)
+    result = gkbg.check(report)
+    for kind, source in _sources(path).items():
+        try:
+            read = gkbg.parse(source)  # type: ignore[arg-type]
+            assert _values(read) == _values(report), kind
+            assert (read.variant, read.year, read.agency) == (
+                report.variant,
+                report.year,
+                report.agency,
+            ), kind
+        finally:
+            if isinstance(source, io.IOBase):
+                source.close()
+    for kind, source in _sources(path).items():
+        try:
+            checked = gkbg.check(source)  # type: ignore[arg-type]
+            assert checked.findings == result.findings, kind
+            assert checked.not_checkable == result.not_checkable, kind
+        finally:
+            if isinstance(source, io.IOBase):
+                source.close()
+    assert gkbg.check(report) == result
+
+
+def test_a_file_object_is_read_from_where_it_stands_and_named_and_left_open(
+    tmp_path: Path,
+) -> None:
+    data = SEEDS[2].read_bytes()
+    stream = io.BytesIO(b"skipped" + data)
+    stream.seek(len(b"skipped"))
+    assert _values(gkbg.parse(stream)) == _values(gkbg.parse(data))
+    assert not stream.closed
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    with empty.open("rb") as opened, pytest.raises(gkbg.EmptyDocumentError) as raised:
+        gkbg.parse(opened)
+    assert raised.value.source == str(empty)
+    with pytest.raises(gkbg.EmptyDocumentError, match=r"^<file object>: "):
+        gkbg.parse(io.BytesIO(b""))
+
+
+def test_a_file_object_is_read_no_further_than_the_size_limit() -> None:
+    class Endless(io.RawIOBase):
+        asked: list[int] = []  # noqa: RUF012 - the test's record
+
+        def readable(self) -> bool:
+            return True
+
+        def read(self, size: int = -1, /) -> bytes:
+            self.asked.append(size)
+            return b"x" * size
+
+    limits = gkbg.Limits(max_input_bytes=1000)
+    with pytest.raises(gkbg.LimitExceededError, match="max_input_bytes"):
+        gkbg.parse(Endless(), limits=limits)
+    assert Endless.asked == [1001]
+
+
+def test_a_text_file_in_the_wrong_encoding_says_to_open_it_in_binary(tmp_path: Path) -> None:
+    path = tmp_path / "gbk.txt"
+    path.write_bytes(SEEDS[2].read_text(encoding="utf-8").encode("gb18030"))
+    with (
+        path.open(encoding="utf-8") as opened,
+        pytest.raises(gkbg.EncodingError, match=r"gbk\.txt: .*open it in binary mode"),
+    ):
+        gkbg.parse(opened)
+    with path.open("rb") as opened:  # in binary, gkbg finds the encoding itself
+        assert _values(gkbg.parse(opened)) == _values(gkbg.parse(SEEDS[2]))
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "一、总体情况\ud800\n三、收到和处理政府信息公开申请情况\n",
+        "\udcff",
+        "report\ud800.pdf",
+        io.StringIO("一、总体情况\n\udc80\n"),
+    ],
+    ids=["text", "one character", "a file name", "a text file object"],
+)
+def test_a_lone_surrogate_is_an_encoding_error_naming_it(source: object) -> None:
+    with pytest.raises(gkbg.EncodingError, match="lone surrogate") as raised:
+        gkbg.parse(source)  # type: ignore[arg-type]
+    assert isinstance(raised.value, gkbg.GkbgError)
+    if isinstance(source, io.StringIO):
+        source.seek(0)
+    with pytest.raises(gkbg.EncodingError, match="lone surrogate"):
+        gkbg.check(source)  # type: ignore[arg-type]
+
+
+def test_the_position_of_a_lone_surrogate_is_named() -> None:
+    with pytest.raises(gkbg.EncodingError, match=r"U\+D800 at character 3\b"):
+        gkbg.parse("一二三\ud800\n")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_is_refused_at_once_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "report.txt"
+    os.mkfifo(fifo)
+    outcome: list[BaseException | None] = []
+
+    def read() -> None:
+        try:
+            gkbg.parse(fifo)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test's thread
+            outcome.append(exc)
+        else:
+            outcome.append(None)
+
+    worker = threading.Thread(target=read, daemon=True)
+    worker.start()
+    worker.join(10)
+    if worker.is_alive():  # unblock the reader so the test run goes on, then fail
+        with fifo.open("wb"):
+            pass
+        pytest.fail("gkbg.parse blocked on a FIFO with no writer")
+    (error,) = outcome
+    assert isinstance(error, gkbg.DocumentError)
+    assert str(error) == (
+        f"{fifo}: is a FIFO (named pipe), not a regular file: refused without reading it"
+    )
+    with pytest.raises(gkbg.DocumentError, match="FIFO"):
+        gkbg.check(str(fifo))
+
+
+@pytest.mark.parametrize("device", ["/dev/null", "/dev/zero", "/dev/urandom"])
+def test_a_device_is_refused(device: str) -> None:
+    if not Path(device).exists():
+        pytest.skip(f"no {device} here")
+    with pytest.raises(gkbg.DocumentError, match=r"is a character device, not a regular file"):
+        gkbg.parse(Path(device))
+
+
+def test_a_directory_and_a_missing_file_say_so(tmp_path: Path) -> None:
+    with pytest.raises(gkbg.DocumentError, match="is a directory, not a file"):
+        gkbg.parse(tmp_path)
+    with pytest.raises(gkbg.DocumentError, match="no such file"):
+        gkbg.parse(tmp_path / "gone.pdf")
+
+
+@pytest.mark.parametrize("source", [123, 1.5, None, ["a.txt"], {"a": 1}, object()])
+def test_a_wrong_type_is_a_type_error_naming_what_is_accepted(source: object) -> None:
+    with pytest.raises(TypeError, match=r"gkbg cannot read a \w+: it takes a path") as raised:
+        gkbg.parse(source)  # type: ignore[arg-type]
+    assert "file object" in str(raised.value)
+    assert not isinstance(raised.value, gkbg.GkbgError)
+
+
+def test_input_of_decides_once() -> None:
+    data = SEEDS[2].read_bytes()
+    document = gkbg.Input.of(bytearray(data))
+    assert (document.data, document.name) == (data, "<bytearray>")
+    assert gkbg.Input.of(document) is document
+    assert gkbg.Input.of(memoryview(data)[:10]).data == data[:10]
+    limits = gkbg.Limits(max_input_bytes=5)
+    with pytest.raises(gkbg.LimitExceededError, match=r"^<memoryview>: "):
+        gkbg.Input.of(memoryview(data), limits)
+
+
+def test_the_exports_take_paths_documents_and_reports() -> None:
+    pytest.importorskip("pandas")
+    paths = SEEDS[:3]
+    reports = [gkbg.parse(path) for path in paths]
+    results = [gkbg.check(report) for report in reports]
+    assert gkbg.cell_records(paths) == gkbg.cell_records(reports)
+    assert gkbg.cell_records(str(paths[0])) == gkbg.cell_records(reports[0])
+    assert gkbg.finding_records([str(p) for p in paths]) == gkbg.finding_records(results)
+    assert gkbg.finding_records(reports) == gkbg.finding_records(results)
+    frame = gkbg.cells_frame(paths)
+    assert frame.equals(gkbg.cells_frame(reports))
+    assert gkbg.cells_frame(paths[0], wide=True).equals(gkbg.cells_frame(reports[0], wide=True))
+    assert gkbg.findings_frame(paths).equals(gkbg.findings_frame(results))
+    assert gkbg.findings_frame(paths[1]).equals(gkbg.findings_frame(results[1]))
+    # bytes: the records say <bytes> where a path says the file
+    from_bytes = gkbg.cell_records(paths[0].read_bytes())
+    assert [dict(r, source=None) for r in from_bytes] == [
+        dict(r, source=None) for r in gkbg.cell_records(reports[0])
+    ]
+    assert gkbg.to_html(paths[0], lang="en") == gkbg.to_html(reports[0], lang="en")
+
+
+def test_the_csv_and_excel_exports_take_paths(tmp_path: Path) -> None:
+    pytest.importorskip("openpyxl")
+    paths = SEEDS[:2]
+    reports = [gkbg.parse(path) for path in paths]
+    one = gkbg.cells_to_csv(paths, tmp_path / "a.csv").read_bytes()
+    assert one == gkbg.cells_to_csv(reports, tmp_path / "b.csv").read_bytes()
+    one = gkbg.findings_to_csv(paths, tmp_path / "a.csv").read_bytes()
+    assert one == gkbg.findings_to_csv(reports, tmp_path / "b.csv").read_bytes()
+    assert gkbg.to_xlsx(tmp_path / "c.xlsx", reports=paths, results=paths).stat().st_size > 0
+
+
+@settings(max_examples=15, deadline=None)
+@given(report=reports(), kind=st.sampled_from(["bytes", "bytearray", "memoryview", "BytesIO"]))
+def test_generated_reports_read_alike_from_every_kind_of_source(
+    report: gkbg.Report, kind: str
+) -> None:
+    data = render.text(report, "pipe").encode("utf-8")
+    source: object = {
+        "bytes": data,
+        "bytearray": bytearray(data),
+        "memoryview": memoryview(data),
+        "BytesIO": io.BytesIO(data),
+    }[kind]
+    read = gkbg.parse(source)  # type: ignore[arg-type]
+    assert _values(read) == _values(gkbg.parse(data))
+    assert gkbg.check(read).findings == gkbg.check(data).findings
+
+
+# --------------------------------------------------------------------------------------------
+# Short reprs, a readable print(result), notebook views; ==, pickling and JSON unchanged.
+
+
+def test_a_report_has_a_short_repr() -> None:
+    report = gkbg.parse(FIXTURES / "corpus" / "huaian-city-2024.pdf")
+    assert repr(report) == (
+        "<Report 2021 淮安市人民政府 2024: 3 tables, 200 cells, 0 unread; "
+        f"{FIXTURES / 'corpus' / 'huaian-city-2024.pdf'}>"
+    )
+    assert [repr(table) for table in report.tables] == [
+        "<Table active 2021: 10 cells, 0 unread>",
+        "<Table applications 2021: 175 cells, 0 unread>",
+        "<Table appeals 2021: 15 cells, 0 unread>",
+    ]
+    yaohai = gkbg.parse(FIXTURES.parent.parent / "examples" / "yaohai-2019.txt")
+    assert repr(yaohai).startswith(
+        "<Report 2019 瑶海区人民政府 2019: 3 tables, 198 cells, 0 unread, 10 with doubt; "
+    )
+    bare = gkbg.Report(tables=tuple(gkbg.Table(key, None) for key in gkbg.TABLES), variant=None)
+    assert repr(bare) == (
+        "<Report no form (agency not named) (year unknown): 0 tables, 0 cells, 0 unread>"
+    )
+    assert repr(bare.tables[0]) == "<Table active: not found>"
+
+
+@settings(max_examples=20, deadline=None)
+@given(report=reports())
+def test_reprs_stay_short_and_leave_equality_pickling_and_json_alone(
+    report: gkbg.Report,
+) -> None:
+    assert len(repr(report)) < 200
+    assert len(repr(gkbg.check(report))) < 200
+    assert pickle.loads(pickle.dumps(report)) == report
+    assert gkbg.from_json(gkbg.to_json(report)) == report
+    assert gkbg.check(report) == gkbg.check(pickle.loads(pickle.dumps(report)))
+
+
+def test_a_check_result_prints_its_findings() -> None:
+    yaohai = FIXTURES.parent.parent / "examples" / "yaohai-2019.txt"
+    result = gkbg.check(yaohai)
+    assert repr(result) == f"<CheckResult {yaohai}: 2 errors, 0 warnings, advice>"
+    text = gkbg.result_text(result, "en")
+    lines = text.splitlines()
+    assert lines[0] == str(yaohai)
+    assert lines[1] == (
+        "  ERROR    applications.results_total  applications.total.natural_person  "
+        "expected 127  found 124"
+    )
+    assert lines[2].strip().startswith("Table 三, column natural persons")
+    assert lines[-2].startswith("  advice: any of 4 fixes of 2 cells")
+    assert lines[-1] == "  2 errors, 0 warnings"
+    assert "错误" in gkbg.result_text(result, "zh")
+    assert str(result) in {gkbg.result_text(result, "en"), gkbg.result_text(result, "zh")}
+    assert "Finding(" not in str(result)
+    assert repr(gkbg.CheckResult()) == "<CheckResult 0 errors, 0 warnings>"
+    assert gkbg.result_text(gkbg.CheckResult(), "en") == "  0 errors, 0 warnings, no findings"
+    # a result's == and pickling are untouched by its repr
+    assert pickle.loads(pickle.dumps(result)) == result
+
+
+def test_the_results_of_a_series_have_the_short_repr_too() -> None:
+    paths = [FIXTURES / "corpus" / f"hongze-district-{year}.pdf" for year in (2023, 2024)]
+    result = gkbg.check_series([gkbg.parse(path) for path in paths])
+    assert repr(result).startswith("<SeriesResult ")
+    assert len(repr(result)) < 200
+
+
+def test_a_batch_summary_has_a_short_repr_and_a_notebook_view(tmp_path: Path) -> None:
+    bad = tmp_path / "in" / "bad<b>.txt"
+    bad.parent.mkdir()
+    bad.write_text("nothing here\n", encoding="utf-8")
+    summary = gkbg.batch([str(SEEDS[0]), str(bad)], tmp_path / "out", jobs=1, progress=False)
+    assert repr(summary) == (
+        f"<BatchSummary {summary.out}: 2 files, 1 read, 1 unreadable, 0 failed; "
+        f"{summary.with_errors} with errors ({summary.errors} errors, "
+        f"{summary.warnings} warnings)>"
+    )
+    html = summary._repr_html_()
+    assert "bad&lt;b&gt;.txt" in html
+    assert "<b>.txt" not in html
+    assert "cells.csv" in html
+    assert html.count("<tr>") == 2 + 1 + 1  # the counts (head, row), the problems (head, row)
+    record = gkbg.batch_file(str(SEEDS[0]))
+    assert len(repr(record)) < 200
+    assert repr(record).startswith(f"<FileResult {SEEDS[0]} ok: ")

@@ -30,7 +30,7 @@ MAY_IMPORT = {
 }
 """The folders each stage's modules may import from: docs/architecture.md, "The rule"."""
 
-FRONT = {"__init__", "__main__", "cli", "_batch", "testing", "render"}
+FRONT = {"__init__", "__main__", "cli", "_api", "_batch", "testing", "render"}
 """The modules outside the stage folders: the public face and the programs built on the stages."""
 
 

@@ -7,6 +7,7 @@ import html
 import importlib
 import io
 import json
+import os
 import subprocess
 import sys
 from typing import TYPE_CHECKING
@@ -271,9 +272,13 @@ def test_unreadable_inputs_are_one_line_and_status_2(
     #   soffice --headless --convert-to pdf not-a-report.txt
     empty = tmp_path / "empty.pdf"
     empty.write_bytes(b"")
+    folder = tmp_path / "nothing-in-it"
+    folder.mkdir()
+    (folder / ".hidden.txt").write_text("一", encoding="utf-8")
     cases = {
         tmp_path / "no-such-report.txt": "no such file",
-        tmp_path: "is a directory, not a file",
+        # a folder is read file by file (below); one with no (visible) file in it says so
+        folder: "a folder with no files in it",
         empty: "the document is empty",
         FIXTURES / "hostile" / "not-a-report.pdf": "none of the three statutory tables",
     }
@@ -315,7 +320,8 @@ def test_a_missing_extra_names_the_file(
     captured = capsys.readouterr()
     (line,) = captured.err.splitlines()
     assert line.startswith(f"gkbg: cannot read: {pdf}: reading PDF files needs pypdfium2"), line
-    assert "pip install 'gkbg[pdf]', or pip install 'pypdfium2" in line
+    assert "which gkbg depends on but which is not installed: pip install" in line
+    assert line.endswith(("pypdfium2", "'pypdfium2>=4.30'")), line
     assert f"{XINGAN}  (form 2021" in captured.out
 
 
@@ -403,3 +409,285 @@ def test_a_summary_against_its_units(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "WARNING  rollup.sum  applications.received.total  expected 6  found 0" in out
     assert "0 errors, 2 warnings" in out
     assert main(["check-rollup", summary, str(tmp_path / "none.txt")]) == 2
+
+
+# --------------------------------------------------------------------------------------------
+# Every command takes files, folders, globs and - (standard input), as batch does.
+
+
+class _Stdin(io.TextIOWrapper):
+    """Standard input holding ``data``, with the ``buffer`` a real one has."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(io.BytesIO(data), encoding="utf-8")
+
+
+def test_parse_takes_several_files_and_gives_an_array(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["parse", str(XINGAN)]) == 0
+    one = json.loads(capsys.readouterr().out)
+    assert isinstance(one, dict)
+    assert main(["parse", str(YAOHAI), str(XINGAN)]) == 0
+    both = json.loads(capsys.readouterr().out)
+    assert [gkbg.from_json(json.dumps(r)).source for r in both] == [str(YAOHAI), str(XINGAN)]
+    assert both[1] == one
+
+
+def test_check_takes_a_folder_a_glob_and_stdin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "reports"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_bytes(YAOHAI.read_bytes())
+    (folder / "sub" / "b.txt").write_bytes(XINGAN.read_bytes())
+    (folder / ".hidden.txt").write_text("not read", encoding="utf-8")
+    assert main(["check", str(folder), "--lang", "en"]) == 1
+    out = capsys.readouterr().out
+    heads = [line.split("  (")[0] for line in out.splitlines() if "  (form" in line]
+    assert heads == [str(folder / "a.txt"), str(folder / "sub" / "b.txt")]
+    assert main(["check", str(folder / "**" / "b.txt"), "--lang", "en"]) == 0
+    assert capsys.readouterr().out.startswith(f"{folder / 'sub' / 'b.txt'}  (form 2021")
+    monkeypatch.setattr(sys, "stdin", _Stdin(YAOHAI.read_bytes()))
+    assert main(["check", "-", "--lang", "en", "--json"]) == 1
+    (record,) = json.loads(capsys.readouterr().out)
+    assert record["source"] == "<stdin>"
+    assert len(record["findings"]) == 2
+    monkeypatch.setattr(sys, "stdin", _Stdin(b""))
+    assert main(["check", "-", "--lang", "en"]) == 2
+    assert capsys.readouterr().err == "gkbg: cannot read: <stdin>: the document is empty\n"
+    assert main(["check", str(tmp_path / "*.none"), "--lang", "en"]) == 2
+    assert "*.none: no such file" in capsys.readouterr().err
+
+
+def test_parse_reads_stdin_and_a_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", _Stdin(XINGAN.read_bytes()))
+    assert main(["parse", "-"]) == 0
+    report = gkbg.from_json(capsys.readouterr().out)
+    assert report.source == "<stdin>"
+    assert report.cells() == gkbg.parse(XINGAN).cells()
+    (tmp_path / "x.txt").write_bytes(XINGAN.read_bytes())
+    assert main(["parse", str(tmp_path)]) == 0  # a folder: an array, even of one
+    (only,) = json.loads(capsys.readouterr().out)
+    assert only["source"] == str(tmp_path / "x.txt")
+
+
+def test_series_and_rollup_take_folders(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    years = tmp_path / "years"
+    years.mkdir()
+    for year in (2022, 2023):
+        _write(years, f"{year}.txt", year, {})
+    assert main(["check-series", str(years), "--lang", "en"]) == 0
+    assert capsys.readouterr().out.startswith("series 某某区人民政府: 2022, 2023\n")
+    units = tmp_path / "units"
+    units.mkdir()
+    cells = {"applications.received.natural_person": 3, "applications.received.total": 3}
+    _write(units, "a.txt", 2023, cells)
+    _write(units, "b.txt", 2023, cells)
+    summary = _write(tmp_path, "region.txt", 2023, {})
+    assert main(["check-rollup", summary, str(units), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "2 units" in out.splitlines()[0]
+    assert "WARNING  rollup.sum  applications.received.total  expected 6  found 0" in out
+
+
+def test_help_points_at_the_documentation_site(capsys: pytest.CaptureFixture[str]) -> None:
+    from gkbg.cli import docs_url
+
+    url = docs_url()
+    assert url.startswith("https://")
+    for argv in (["--help"], *([name, "--help"] for name in ("check", "parse", "batch"))):
+        with pytest.raises(SystemExit):
+            main(argv)
+        out = " ".join(capsys.readouterr().out.split())
+        assert f"Documentation: {url}" in out, argv
+        assert "in the repository" not in out
+
+
+# --------------------------------------------------------------------------------------------
+# A bad rule file: one line naming the file, the line, the rule, the key and what is allowed.
+
+
+_RULE = (
+    '[[rules]]\nid = "province.first"\nkind = "compare"\nseverity = "error"\n'
+    'title = { zh = "x", en = "x" }\nmessage = { zh = "x", en = "x" }\n'
+    'table = "applications"\nforeach = { column = "columns[*]" }\n'
+    'lhs = ["applications.received.{column}"]\nop = "<"\n'
+    'rhs = ["applications.granted.{column}"]\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (
+            _RULE.encode(),
+            (
+                "{path}:10: not a valid rule file: rule 'province.first' (line 10): op = '<' is "
+                "not allowed; op is one of '>=', '<=', '=='"
+            ),
+        ),
+        (b"", "{path}: the rule file is empty; it holds [[rules]] tables"),
+        (b"  \n\n", "{path}: the rule file is empty; it holds [[rules]] tables"),
+        (
+            _RULE.replace('"x"', '"规则"').encode("gbk"),
+            "{path}: not UTF-8 text (byte 84 is not UTF-8); a rule file is saved as UTF-8",
+        ),
+        (
+            b"x = " + b"[" * 50_000 + b"]" * 50_000 + b"\n",
+            "{path}: not a valid rule file: arrays or tables nested too deeply to be read",
+        ),
+        (
+            _RULE.replace('"error"', '"fatal"').replace('"<"', '"<="').encode(),
+            (
+                "{path}:4: not a valid rule file: rule 'province.first' (line 4): severity must "
+                'be one of "error", "warning", not \'fatal\''
+            ),
+        ),
+        (
+            b"rule = []\n",
+            (
+                "{path}: not a valid rule file: the file: the key rules is missing; a rule file "
+                "needs it; the file: unknown key rule; the keys allowed are rules, schema_version"
+            ),
+        ),
+    ],
+    ids=["a wrong op", "empty", "blank", "GBK", "nested 50,000 deep", "severity", "no rules"],
+)
+def test_a_bad_rule_file_is_one_line_in_words_and_status_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, said: str
+) -> None:
+    path = tmp_path / "province.toml"
+    path.write_bytes(content)
+    for command in (
+        ["check", str(XINGAN)],
+        ["check-series", str(XINGAN)],
+        ["batch", str(XINGAN), "--out", str(tmp_path / "out")],
+    ):
+        assert main([*command, "--rules", str(path), "--lang", "en"]) == 2, command
+        captured = capsys.readouterr()
+        (line,) = captured.err.splitlines()
+        assert said.format(path=path) in line, (command, line)
+        assert "Traceback" not in captured.err
+        assert "@ $" not in line
+        assert "typing.Literal" not in line
+    with pytest.raises(gkbg.RuleError) as raised:
+        gkbg.RuleSet.from_toml(path)
+    assert str(raised.value) == said.format(path=path)
+
+
+def test_a_rule_file_that_is_not_a_file_is_refused_without_blocking(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", str(XINGAN), "--rules", str(tmp_path)]) == 2
+    assert (
+        capsys.readouterr().err == f"gkbg: {tmp_path}: cannot be read as a rule file (a folder)\n"
+    )
+    if hasattr(os, "mkfifo"):
+        fifo = tmp_path / "rules.toml"
+        os.mkfifo(fifo)
+        assert main(["check", str(XINGAN), "--rules", str(fifo)]) == 2
+        assert capsys.readouterr().err == (
+            f"gkbg: {fifo}: cannot be read as a rule file (not a regular file)\n"
+        )
+    assert main(["check", str(XINGAN), "--rules", str(tmp_path / "none.toml")]) == 2
+    assert "none.toml: cannot be read (No such file or directory)" in capsys.readouterr().err
+
+
+def test_a_failure_while_reading_rules_is_one_line_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(_source: object) -> gkbg.RuleSet:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(gkbg.RuleSet, "from_toml", broken)
+    path = tmp_path / "a.toml"
+    assert main(["check", str(XINGAN), "--rules", str(path)]) == 2
+    assert capsys.readouterr().err == (
+        f"gkbg: {path}: internal error while reading the rules (ZeroDivisionError: division by "
+        "zero); please report it\n"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Readable output: a check's many findings as one entry, --verbose, --select, --ignore, --strict.
+
+TEMPLATE = FIXTURES / "docx" / "form-2021-template.docx"
+
+
+def test_many_findings_of_one_check_are_one_entry(capsys: pytest.CaptureFixture[str]) -> None:
+    # the blank Word template: every one of its 200 cells is missing
+    assert main(["check", str(TEMPLATE), "--lang", "en"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1:3] == [
+        (
+            "  WARNING  cell.missing  200 cells: active.rules.issued, active.rules.repealed, "
+            "active.rules.in_force and 197 more (--verbose lists them all)"
+        ),
+        (
+            "           for one: rules / issued this year (active.rules.issued) holds no number "
+            '(printed as ""); it is not taken as 0.'
+        ),
+    ]
+    assert lines[-1] == "  0 errors, 200 warnings, 42 relations not checkable (missing cells)"
+    assert len(lines) == 4
+    assert main(["check", str(TEMPLATE), "--lang", "zh"]) == 0
+    assert "200 个单元格：active.rules.issued, active.rules.repealed, active.rules.in_force 等" in (
+        capsys.readouterr().out
+    )
+    assert main(["check", str(TEMPLATE), "--lang", "en", "--verbose"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 + 2 * 200 + 1
+    assert sum(line.startswith("  WARNING  cell.missing  ") for line in lines) == 200
+    # --json is never grouped
+    assert main(["check", str(TEMPLATE), "--json"]) == 0
+    (record,) = json.loads(capsys.readouterr().out)
+    assert len(record["findings"]) == 200
+
+
+def test_few_findings_of_a_check_stay_one_entry_each(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(YAOHAI), "--lang", "en"]) == 1
+    out = capsys.readouterr().out
+    assert out.count("ERROR    applications.results_total  applications.total.") == 2
+    assert "--verbose" not in out
+
+
+def test_strict_makes_warnings_fail(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(TEMPLATE), "--strict"]) == 1
+    assert main(["check", str(XINGAN), "--strict"]) == 0
+    assert main(["check", str(TEMPLATE), "--strict", "--ignore", "cell.missing"]) == 0
+    out = tmp_path / "out"
+    assert main(["batch", str(TEMPLATE), "--out", str(out), "--strict", "--jobs", "1"]) == 1
+    assert main(["batch", str(TEMPLATE), "--out", str(tmp_path / "b"), "--jobs", "1"]) == 0
+    capsys.readouterr()
+
+
+def test_select_and_ignore_by_id_or_prefix(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(YAOHAI), "--lang", "en", "--ignore", "applications"]) == 0
+    assert "0 errors, 0 warnings" in capsys.readouterr().out
+    assert main(["check", str(YAOHAI), "--lang", "en", "--select", "cell,table"]) == 0
+    assert main(["check", str(YAOHAI), "--lang", "en", "--select", "applications.*"]) == 1
+    capsys.readouterr()
+    assert main(["check", str(YAOHAI), "--select", "aplications", "--lang", "en"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    (line,) = captured.err.splitlines()
+    assert line.startswith("gkbg: 'aplications' names no check; the checks are applications.")
+    # a prefix is of whole dotted parts
+    assert main(["check", str(YAOHAI), "--ignore", "applications.result"]) == 2
+    assert "'applications.result' names no check" in capsys.readouterr().err
+
+
+def test_check_selects_and_ignores_in_python() -> None:
+    result = gkbg.check(TEMPLATE, select="cell")
+    assert {f.rule for f in result} == {"cell.missing"}
+    assert not gkbg.check(TEMPLATE, ignore=["cell.missing"]).findings
+    yaohai = gkbg.parse(YAOHAI)
+    assert gkbg.check(yaohai, select=["applications.results_total"]).findings == tuple(
+        f for f in gkbg.check(yaohai) if f.rule == "applications.results_total"
+    )
+    with pytest.raises(gkbg.RuleError, match="'nothing' names no check"):
+        gkbg.check(yaohai, ignore="nothing")
+    assert gkbg.check(yaohai, select="", ignore=()) == gkbg.check(yaohai)

@@ -17,6 +17,17 @@ name (`gkbg.register_parser`).
 from __future__ import annotations
 
 from gkbg import render as render  # the public module gkbg.render
+from gkbg._api import (
+    cell_records,
+    cells_frame,
+    cells_to_csv,
+    check,
+    finding_records,
+    findings_frame,
+    findings_to_csv,
+    to_html,
+    to_xlsx,
+)
 from gkbg._batch import (
     SUMMARY_FIELDS,
     BatchSummary,
@@ -27,7 +38,6 @@ from gkbg._batch import (
     write_batch,
 )
 from gkbg.align.report import parse
-from gkbg.checks.engine import check
 from gkbg.checks.findings import (
     Advice,
     Change,
@@ -65,23 +75,13 @@ from gkbg.core.model import Cell, CellState, Location, Report, Table, Value
 from gkbg.core.reasons import Doubt, reason_zh
 from gkbg.core.schema import TABLES, Block, CellSpec, Column, Form, Row, TableForm, form, forms
 from gkbg.core.version import __version__
-from gkbg.read.base import Input, Parser
+from gkbg.read.base import Input, Parser, Readable
 from gkbg.read.layout import Layout, Token, TokenKind
 from gkbg.read.registry import ParserRegistry, default_registry, parse_layout, register_parser
 from gkbg.write.json import converter, from_json, to_json
-from gkbg.write.notebook import result_html, to_html
-from gkbg.write.records import (
-    CELL_FIELDS,
-    FINDING_FIELDS,
-    cell_records,
-    cells_frame,
-    cells_to_csv,
-    finding_records,
-    findings_frame,
-    findings_to_csv,
-    json_schema,
-    to_xlsx,
-)
+from gkbg.write.notebook import result_html
+from gkbg.write.records import CELL_FIELDS, FINDING_FIELDS, json_schema
+from gkbg.write.summary import result_text
 
 __all__ = [
     "CELL_FIELDS",
@@ -123,6 +123,7 @@ __all__ = [
     "ParserRegistry",
     "PluginError",
     "PluginWarning",
+    "Readable",
     "Report",
     "RollupFunctionRule",
     "Row",
@@ -167,6 +168,7 @@ __all__ = [
     "reason_zh",
     "register_parser",
     "result_html",
+    "result_text",
     "to_html",
     "to_json",
     "to_xlsx",

@@ -29,6 +29,7 @@ import threading
 import time
 import warnings
 from decimal import Decimal
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal, TextIO
 
@@ -40,6 +41,7 @@ from gkbg.checks.engine import check
 from gkbg.checks.findings import Finding, Severity
 from gkbg.checks.rules import Rule, RuleSet
 from gkbg.core.errors import GkbgError, PluginWarning
+from gkbg.core.lang import Lang, default_lang
 from gkbg.core.model import Cell, CellState, Table
 from gkbg.core.reasons import Doubt
 from gkbg.core.version import __version__
@@ -88,7 +90,7 @@ SUMMARY_FIELDS: tuple[str, ...] = (
 """The fields of ``summary.csv``: one row per file."""
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class FileResult:
     """What a batch learned from one file: its cells and findings, or why it could not be read.
 
@@ -124,6 +126,18 @@ class FileResult:
     tables: tuple[Table, ...] = ()
     findings: tuple[Finding, ...] = ()
     not_checkable: int = 0
+
+    def __repr__(self) -> str:
+        """``<FileResult a.pdf ok: 2021 淮安市人民政府 2024, 200 cells, 2 errors, 0 warnings>``."""
+        if self.status != "ok":
+            return f"<FileResult {self.source} {self.status}: {self.error_class}: {self.error}>"
+        errors = sum(f.severity is Severity.ERROR for f in self.findings)
+        warnings = sum(f.severity is Severity.WARNING for f in self.findings)
+        about = " ".join(str(part) for part in (self.variant, self.agency, self.year) if part)
+        return (
+            f"<FileResult {self.source} ok: {about}, {sum(1 for _ in self.cells())} cells, "
+            f"{errors} errors, {warnings} warnings>"
+        )
 
     @property
     def key(self) -> str:
@@ -199,6 +213,95 @@ class BatchSummary:
     warnings: int
     problems: tuple[tuple[str, str, str], ...] = ()
     outputs: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        """``<BatchSummary out: 200 files, 198 read, 2 unreadable, 0 failed; 7 with errors>``."""
+        return (
+            f"<BatchSummary {self.out}: {self.files} files, {self.ok} read, "
+            f"{self.unreadable} unreadable, {self.failed} failed; {self.with_errors} with "
+            f"errors ({self.errors} errors, {self.warnings} warnings)>"
+        )
+
+    def _repr_html_(self) -> str:
+        """The run's counts, its files not read and its outputs as HTML (for Jupyter)."""
+        return batch_html(self)
+
+
+_BATCH_WORDS: dict[Lang, dict[str, str]] = {
+    "zh": {
+        "files": "文件",
+        "read_now": "本次读取",
+        "skipped": "此前已完成",
+        "ok": "已读取",
+        "unreadable": "无法读取",
+        "failed": "意外失败",
+        "with_errors": "有错误的报告",
+        "errors": "错误",
+        "warnings": "警告",
+        "outputs": "输出",
+        "source": "文件",
+        "class": "错误类型",
+        "message": "说明",
+    },
+    "en": {
+        "files": "files",
+        "read_now": "read now",
+        "skipped": "done before",
+        "ok": "read",
+        "unreadable": "unreadable",
+        "failed": "failed",
+        "with_errors": "reports with errors",
+        "errors": "errors",
+        "warnings": "warnings",
+        "outputs": "outputs",
+        "source": "file",
+        "class": "error",
+        "message": "message",
+    },
+}
+
+
+def batch_html(summary: BatchSummary, *, lang: Lang | None = None) -> str:
+    """A batch run's summary as HTML: its counts, every file not read, the files written.
+
+    Args:
+        summary: What `gkbg.batch` returned.
+        lang: The language of the labels; by default from the locale.
+
+    Returns:
+        An HTML fragment (a ``<div class="gkbg">``), every text escaped.
+    """
+    words = _BATCH_WORDS[lang or default_lang()]
+    counts = (
+        ("files", summary.files),
+        ("read_now", summary.read),
+        ("skipped", summary.skipped),
+        ("ok", summary.ok),
+        ("unreadable", summary.unreadable),
+        ("failed", summary.failed),
+        ("with_errors", summary.with_errors),
+        ("errors", summary.errors),
+        ("warnings", summary.warnings),
+    )
+    head = "".join(f"<th>{escape(words[name])}</th>" for name, _ in counts)
+    row = "".join(f"<td>{number:,}</td>" for _, number in counts)
+    parts = [
+        '<div class="gkbg">',
+        f"<p><b>{escape(summary.out)}</b></p>",
+        f'<table class="gkbg-batch"><tr>{head}</tr><tr>{row}</tr></table>',
+    ]
+    if summary.problems:
+        heads = "".join(f"<th>{escape(words[n])}</th>" for n in ("source", "class", "message"))
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{escape(text)}</td>" for text in problem) + "</tr>"
+            for problem in summary.problems
+        )
+        parts.append(f'<table class="gkbg-problems"><tr>{heads}</tr>{rows}</table>')
+    if summary.outputs:
+        written = ", ".join(escape(name) for name in summary.outputs)
+        parts.append(f"<p>{escape(words['outputs'])}: {written}</p>")
+    parts.append("</div>")
+    return "\n".join(parts)
 
 
 def _stat(path: Path) -> tuple[int | None, int | None]:

@@ -1,6 +1,10 @@
 # SPDX-License-Identifier: MIT
 """The ``gkbg`` command: ``check``, ``check-series``, ``check-rollup``, ``batch``, ``parse``.
 
+Every command that reads reports takes files, folders (every file below them, hidden ones
+excepted), glob patterns (``reports/**/*.pdf``) and ``-`` for a document on standard input,
+as ``gkbg batch`` does.
+
 Exit status of ``gkbg check``, ``check-series``, ``check-rollup`` and ``batch``: 0 when there
 is no error (warnings allowed), 1 when there are errors, 2 when a file cannot be read or the
 reports cannot be compared (this wins over 1).
@@ -14,28 +18,30 @@ import os
 import sys
 import unicodedata
 import warnings
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from gkbg._batch import batch
+from gkbg._api import choose
+from gkbg._batch import batch, batch_files
 from gkbg.align.report import parse
 from gkbg.checks.engine import check
 from gkbg.checks.rollup import check_rollup
 from gkbg.checks.rules import RuleSet
 from gkbg.checks.series import check_series
 from gkbg.core.compat import EXTRAS, extra_installed, install_hint
-from gkbg.core.errors import GkbgError, PluginWarning
+from gkbg.core.errors import GkbgError, PluginWarning, RuleError
 from gkbg.core.lang import Lang, Text, count, default_lang
 from gkbg.core.version import __version__
 from gkbg.read.registry import default_registry
 from gkbg.write.json import converter, to_json
-from gkbg.write.summary import report_line, summary_line
+from gkbg.write.summary import pad, report_line, summary_line
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from gkbg._batch import BatchSummary
-    from gkbg.checks.findings import CheckResult
+    from gkbg.checks.findings import CheckResult, Finding
     from gkbg.core.model import Report
     from gkbg.read.base import Parser
 
@@ -60,6 +66,8 @@ _WORDS = {
         "written": "已写出",
         "colon": "：",
         "advice": "建议",
+        "group": "{count} 个单元格：{cells} 等（--verbose 列出全部）",
+        "example": "例如：",
     },
     "en": {
         "error": "error",
@@ -74,13 +82,42 @@ _WORDS = {
         "written": "written",
         "colon": ": ",
         "advice": "advice",
+        "group": "{count} cells: {cells} and {more} more (--verbose lists them all)",
+        "example": "for one: ",
     },
 }
 
 
+DOCS_URL = "https://gkbg.readthedocs.io/"
+"""Where the documentation site is when gkbg's metadata does not say (a source tree)."""
+
+STDIN = "-"
+"""The argument that stands for a document on standard input."""
+
+_GLOB = frozenset("*?[")
+
+_FILES_HELP = (
+    "files, folders (every file below them), glob patterns (in quotes, for gkbg to expand), "
+    "or - for a document on standard input"
+)
+
+
+def docs_url() -> str:
+    """The documentation site: the ``Documentation`` URL of gkbg's metadata, else `DOCS_URL`."""
+    try:
+        urls = metadata.metadata("gkbg").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        return DOCS_URL
+    for entry in urls:
+        label, _, url = str(entry).partition(",")
+        if label.strip().lower() == "documentation" and url.strip():
+            return url.strip()
+    return DOCS_URL
+
+
 _EXIT_STATUS = (
-    "Exit status: 0 when no report has an error (warnings are allowed), 1 when one has, "
-    "2 when a file cannot be read or a --rules file is not valid (2 wins over 1)."
+    "Exit status: 0 when no report has an error (warnings are allowed, unless --strict), 1 when "
+    "one has, 2 when a file cannot be read or a --rules file is not valid (2 wins over 1)."
 )
 
 
@@ -109,6 +146,32 @@ def _add_common(command: argparse.ArgumentParser, *, json_help: str | None) -> N
         metavar="NAME",
         help="read every file in this format instead of detecting it (see: gkbg formats)",
     )
+    command.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="run only the checks with this id or id prefix (cell, cell.missing); may be "
+        "repeated or comma-separated (see: gkbg rules)",
+    )
+    command.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="leave out the checks with this id or id prefix; may be repeated or comma-separated",
+    )
+    command.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit with status 1 on warnings too, not only on errors",
+    )
+    command.add_argument(
+        "--verbose",
+        action="store_true",
+        help=f"print every finding; by default a check with more than {GROUP_AFTER} findings in "
+        "a report is printed as one line with their count and its first cells",
+    )
 
 
 def _subcommand(
@@ -117,8 +180,12 @@ def _subcommand(
     summary: str,
     epilog: str | None = None,
 ) -> argparse.ArgumentParser:
+    footer = f"Documentation: {docs_url()}"
     return commands.add_parser(
-        name, help=summary, description=summary[0].upper() + summary[1:] + ".", epilog=epilog
+        name,
+        help=summary,
+        description=summary[0].upper() + summary[1:] + ".",
+        epilog=f"{epilog} {footer}" if epilog else footer,
     )
 
 
@@ -128,7 +195,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Read and check the statistical tables of government information-disclosure "
         "annual reports (政府信息公开工作年度报告).",
         epilog="Run 'gkbg COMMAND --help' for the options of a command. "
-        "Documentation: docs/index.md in the repository.",
+        f"Documentation: {docs_url()}",
     )
     parser.add_argument("--version", action="version", version=f"gkbg {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -137,8 +204,9 @@ def _parser() -> argparse.ArgumentParser:
         commands, "check", "check one or more reports and print the findings", _EXIT_STATUS
     )
     check_cmd.add_argument(
-        "files", nargs="+", metavar="FILE", type=Path,
-        help="a report: PDF, HTML, DOCX, XLSX, text (legacy DOC, WPS, ET with LibreOffice)",
+        "files", nargs="+", metavar="PATH",
+        help="reports (PDF, HTML, DOCX, XLSX, text; legacy DOC, WPS, ET with LibreOffice): "
+        + _FILES_HELP,
     )  # fmt: skip
     _add_common(check_cmd, json_help="print one JSON record per file instead of text")
 
@@ -149,7 +217,10 @@ def _parser() -> argparse.ArgumentParser:
         _EXIT_STATUS,
     )
     series_cmd.add_argument(
-        "files", nargs="+", metavar="FILE", type=Path, help="the agency's reports, in any order"
+        "files",
+        nargs="+",
+        metavar="PATH",
+        help="the agency's reports, in any order: " + _FILES_HELP,
     )
     _add_common(series_cmd, json_help="print the result as JSON instead of text")
     rollup_cmd = _subcommand(
@@ -158,9 +229,11 @@ def _parser() -> argparse.ArgumentParser:
         "check a region's summary report against its units' reports",
         _EXIT_STATUS,
     )
-    rollup_cmd.add_argument("summary", metavar="SUMMARY", type=Path, help="the summary report")
     rollup_cmd.add_argument(
-        "files", nargs="+", metavar="UNIT", type=Path, help="the reports of its units"
+        "summary", metavar="SUMMARY", help="the summary report: a file, or - for standard input"
+    )
+    rollup_cmd.add_argument(
+        "files", nargs="+", metavar="UNIT", help="the reports of its units: " + _FILES_HELP
     )
     _add_common(rollup_cmd, json_help="print the result as JSON instead of text")
 
@@ -200,9 +273,10 @@ def _parser() -> argparse.ArgumentParser:
         commands,
         "parse",
         "print every cell of a report, and its form, year and agency, as JSON",
-        "Exit status: 0, or 2 when the file cannot be read.",
+        "One file gives one JSON object; several (or a folder, or a glob) a JSON array of them. "
+        "Exit status: 0, or 2 when a file cannot be read.",
     )
-    parse_cmd.add_argument("file", metavar="FILE", type=Path, help="a report")
+    parse_cmd.add_argument("files", nargs="+", metavar="PATH", help="reports: " + _FILES_HELP)
     parse_cmd.add_argument(
         "--format",
         default=None,
@@ -220,25 +294,64 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _pad(text: str, width: int) -> str:
-    """``text`` padded with spaces to ``width`` columns, a wide (Chinese) character counting two."""
-    used = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
-    return text + " " * max(width - used, 0)
+GROUP_AFTER = 3
+"""A check with more findings than this in one result is printed as one entry (``--verbose``:
+every finding), naming this many of its cells."""
 
 
-def _print_result(path: Path, report: Report, result: CheckResult, lang: Lang, out: TextIO) -> None:
+def _write_findings(
+    findings: Sequence[Finding],
+    lang: Lang,
+    out: TextIO,
+    *,
+    verbose: bool,
+    cells: int,
+) -> None:
+    """Each finding on two lines; a check's findings beyond `GROUP_AFTER` as one entry.
+
+    Args:
+        findings: The findings, in the order the result holds them.
+        lang: The language.
+        out: Where to write.
+        verbose: Every finding on its own lines, however many a check has.
+        cells: How many of a finding's cells to name (the first, the total, first).
+    """
     words = _WORDS[lang]
-    out.write(f"{path}  ({report_line(report, lang)})\n")
-    for finding in result:
-        label = (
-            words[finding.severity.value].upper() if lang == "en" else words[finding.severity.value]
-        )
-        where = finding.cells[0] if finding.cells else ""
+    by_rule: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_rule.setdefault(finding.rule, []).append(finding)
+    done: set[str] = set()
+    for finding in findings:
+        label = words[finding.severity.value]
+        label = label.upper() if lang == "en" else label
+        group = by_rule[finding.rule]
+        if not verbose and len(group) > GROUP_AFTER:
+            if finding.rule in done:
+                continue
+            done.add(finding.rule)
+            named = [f.cells[0] for f in group if f.cells]
+            shown = words["group"].format(
+                count=len(group),
+                cells=", ".join(named[:GROUP_AFTER]),
+                more=len(group) - min(len(named), GROUP_AFTER),
+            )
+            out.write(f"  {pad(label, 8)} {finding.rule}  {shown}\n")
+            out.write(f"           {words['example']}{finding.message(lang)}\n")
+            continue
+        where = "  ".join(finding.cells[:cells])
         numbers = ""
         if finding.expected is not None or finding.actual is not None:
             numbers = f"  {words['expected']} {finding.expected}  {words['found']} {finding.actual}"
-        out.write(f"  {_pad(label, 8)} {finding.rule}  {where}{numbers}\n")
+        out.write(f"  {pad(label, 8)} {finding.rule}  {where}{numbers}\n")
         out.write(f"           {finding.message(lang)}\n")
+
+
+def _print_result(  # noqa: PLR0917 - one report's lines
+    path: str, report: Report, result: CheckResult, lang: Lang, out: TextIO, verbose: bool
+) -> None:
+    words = _WORDS[lang]
+    out.write(f"{path}  ({report_line(report, lang)})\n")
+    _write_findings(result.findings, lang, out, verbose=verbose, cells=1)
     if result.advice is not None:
         out.write(f"  {words['advice']}{words['colon']}{result.advice.message(lang)}\n")
     out.write(f"  {summary_line(result, lang, report=report)}\n")
@@ -249,40 +362,119 @@ def _one_line(text: str) -> str:
     return "".join(" " if unicodedata.category(char)[0] == "C" else char for char in text)
 
 
-def _read(path: Path, format: str | None) -> Report | str:  # noqa: A002 - the option's name
-    """The report in ``path``, or why it cannot be read, in one line."""
+def _files(entries: Sequence[str]) -> list[str]:
+    """The files the arguments name, in their order: each folder and glob as `batch` finds them.
+
+    ``-`` stays (standard input); so do a folder with no file in it and a pattern that
+    matches nothing, for `_read` to say so. A file named twice is read twice (as before).
+    """
+    found: list[str] = []
+    for entry in entries:
+        path = Path(entry)
+        many = path.is_dir() or (not path.exists() and bool(_GLOB & set(entry)))
+        found.extend((batch_files([entry]) or [entry]) if many else [entry])
+    return found
+
+
+class _StandardInput:
+    """Standard input as a file object named ``<stdin>``, read as bytes."""
+
+    name = "<stdin>"
+
+    def read(self, size: int = -1, /) -> bytes | str:
+        """What standard input holds, up to ``size`` bytes."""
+        data: bytes | str = getattr(sys.stdin, "buffer", sys.stdin).read(size)
+        return data
+
+
+def _shown(path: str) -> str:
+    """How the command names a file: ``<stdin>`` for ``-``."""
+    return "<stdin>" if path == STDIN else path
+
+
+def _read(path: str, format: str | None) -> Report | str:  # noqa: A002 - the option's name
+    """The report in ``path`` (``-``: standard input), or why it cannot be read, in one line."""
+    if path != STDIN and Path(path).is_dir():
+        return f"{path}: a folder with no files in it"
     try:
-        return parse(path, format=format)
+        if path == STDIN:
+            return parse(_StandardInput(), format=format)
+        return parse(Path(path), format=format)  # a Path: never taken for a document's text
     except GkbgError as exc:
-        reason = str(exc)
+        reason, name = str(exc), _shown(path)
         # a missing extra or a bad --format says what is wrong, but not with which file
-        return _one_line(reason if reason.startswith(str(path)) else f"{path}: {reason}")
+        return _one_line(reason if reason.startswith(name) else f"{name}: {reason}")
     except Exception as exc:  # noqa: BLE001 - one line per file, never a traceback
-        return _one_line(f"{path}: internal error ({type(exc).__name__}: {exc}); please report it")
+        return _one_line(
+            f"{_shown(path)}: internal error ({type(exc).__name__}: {exc}); please report it"
+        )
+
+
+def _chosen_rules(args: argparse.Namespace) -> RuleSet:
+    """The checks of `_rules`, narrowed by ``--select`` and ``--ignore``.
+
+    Raises:
+        GkbgError: As `_rules`; or a ``--select``/``--ignore`` names no check.
+    """
+    return choose(
+        _rules(args.rules),
+        select=_patterns(args.select),
+        ignore=_patterns(args.ignore),
+    )
+
+
+def _patterns(given: Sequence[str]) -> tuple[str, ...]:
+    """``--select a,b --select c`` as ``(a, b, c)``."""
+    return tuple(part.strip() for value in given for part in value.split(",") if part.strip())
+
+
+def _fails(result: CheckResult, args: argparse.Namespace) -> bool:
+    """Whether a result makes the command exit with status 1: errors; warnings, with --strict."""
+    return bool(result.errors or (args.strict and result.warnings))
 
 
 def _rules(paths: Sequence[Path]) -> RuleSet:
+    """The default checks and those of the ``--rules`` files.
+
+    Raises:
+        GkbgError: A rule file cannot be used; any other failure (a bug) is one too, so that
+            the command says it in one line and exits with status 2, never with a traceback.
+    """
     rules = RuleSet.default()
     for path in paths:
-        rules = rules.with_rules(*RuleSet.from_toml(path))
+        rules = rules.with_rules(*_rule_file(path))
     return rules
+
+
+def _rule_file(path: Path) -> RuleSet:
+    """The checks of one ``--rules`` file; any failure is a `GkbgError` (see `_rules`)."""
+    try:
+        return RuleSet.from_toml(path)
+    except GkbgError:
+        raise
+    except Exception as exc:
+        raise RuleError(
+            f"{path}: internal error while reading the rules ({type(exc).__name__}: {exc}); "
+            "please report it"
+        ) from exc
 
 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     lang: Lang = args.lang or default_lang()
     try:
-        rules = _rules(args.rules)
+        rules = _chosen_rules(args)
     except GkbgError as exc:
         err.write(f"gkbg: {_one_line(str(exc))}\n")
         return EXIT_UNREADABLE
     status = EXIT_OK
     records: list[dict[str, object]] = []
-    for path in args.files:
-        report = _read(path, args.format)
+    for given in _files(args.files):
+        path = _shown(given)
+        report = _read(given, args.format)
         if isinstance(report, str):
             status = EXIT_UNREADABLE
             if args.json:
-                records.append({"source": str(path), "error": report})
+                records.append({"source": path, "error": report})
             else:
                 err.write(f"gkbg: {_WORDS[lang]['cannot']}: {report}\n")
             continue
@@ -295,16 +487,16 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 "please report it"
             )
             if args.json:
-                records.append({"source": str(path), "error": reason})
+                records.append({"source": path, "error": reason})
             else:
                 err.write(f"gkbg: {reason}\n")
             continue
-        if result.errors and status == EXIT_OK:
+        if _fails(result, args) and status == EXIT_OK:
             status = EXIT_FINDINGS
         if args.json:
             records.append(
                 {
-                    "source": str(path),
+                    "source": path,
                     "variant": report.variant,
                     "variants": report.variants,
                     "year": report.year,
@@ -314,43 +506,40 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 }
             )
         else:
-            _print_result(path, report, result, lang, out)
+            _print_result(path, report, result, lang, out, args.verbose)
     if args.json:
         out.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
     return status
 
 
-def _print_findings(result: CheckResult, lang: Lang, out: TextIO) -> None:
-    words = _WORDS[lang]
-    for finding in result:
-        severity = words[finding.severity.value]
-        label = severity.upper() if lang == "en" else severity
-        where = "  ".join(finding.cells[:2])
-        numbers = ""
-        if finding.expected is not None or finding.actual is not None:
-            numbers = f"  {words['expected']} {finding.expected}  {words['found']} {finding.actual}"
-        out.write(f"  {_pad(label, 8)} {finding.rule}  {where}{numbers}\n")
-        out.write(f"           {finding.message(lang)}\n")
+def _print_findings(result: CheckResult, lang: Lang, out: TextIO, verbose: bool) -> None:
+    _write_findings(result.findings, lang, out, verbose=verbose, cells=2)
     out.write(f"  {summary_line(result, lang)}\n")
 
 
 def _read_all(
-    args: argparse.Namespace, paths: Sequence[Path], err: TextIO
+    args: argparse.Namespace, paths: Sequence[str], err: TextIO
 ) -> tuple[RuleSet, list[Report]] | None:
     lang: Lang = args.lang or default_lang()
     try:
-        rules = _rules(args.rules)
-        reports = [parse(path, format=args.format) for path in paths]
+        rules = _chosen_rules(args)
     except GkbgError as exc:
         err.write(f"gkbg: {_WORDS[lang]['cannot']}: {exc}\n")
         return None
+    reports: list[Report] = []
+    for path in paths:
+        report = _read(path, args.format)
+        if isinstance(report, str):
+            err.write(f"gkbg: {_WORDS[lang]['cannot']}: {report}\n")
+            return None
+        reports.append(report)
     return rules, reports
 
 
 def _check_series(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     lang: Lang = args.lang or default_lang()
     words = _WORDS[lang]
-    read = _read_all(args, args.files, err)
+    read = _read_all(args, _files(args.files), err)
     if read is None:
         return EXIT_UNREADABLE
     rules, reports = read
@@ -365,14 +554,14 @@ def _check_series(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         years = ", ".join(str(year) for year in result.years)
         out.write(f"{words['series']} {result.source or words['none']}: {years}\n")
         out.writelines(f"  {words['gap'].format(year=year)}\n" for year in result.gaps)
-        _print_findings(result, lang, out)
-    return EXIT_FINDINGS if result.errors else EXIT_OK
+        _print_findings(result, lang, out, args.verbose)
+    return EXIT_FINDINGS if _fails(result, args) else EXIT_OK
 
 
 def _check_rollup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     lang: Lang = args.lang or default_lang()
     words = _WORDS[lang]
-    read = _read_all(args, [args.summary, *args.files], err)
+    read = _read_all(args, [args.summary, *_files(args.files)], err)
     if read is None:
         return EXIT_UNREADABLE
     rules, (summary, *units) = read
@@ -381,11 +570,11 @@ def _check_rollup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(json.dumps(converter.unstructure(result), ensure_ascii=False, indent=2) + "\n")
     else:
         out.write(
-            f"{words['rollup']} {args.summary} ({report_line(summary, lang)}), "
+            f"{words['rollup']} {_shown(args.summary)} ({report_line(summary, lang)}), "
             f"{count(len(units), 'units', lang)}\n"
         )
-        _print_findings(result, lang, out)
-    return EXIT_FINDINGS if result.errors else EXIT_OK
+        _print_findings(result, lang, out, args.verbose)
+    return EXIT_FINDINGS if _fails(result, args) else EXIT_OK
 
 
 def _batch_summary(summary: BatchSummary, lang: Lang) -> str:
@@ -412,7 +601,7 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     lang: Lang = args.lang or default_lang()
     words = _WORDS[lang]
     try:
-        rules = _rules(args.rules) if args.rules else None
+        rules = _chosen_rules(args) if args.rules or args.select or args.ignore else None
     except GkbgError as exc:
         err.write(f"gkbg: {exc}\n")
         return EXIT_UNREADABLE
@@ -432,16 +621,26 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     out.write(f"  {words['written']}{words['colon']}{', '.join(summary.outputs)}\n")
     if summary.unreadable or summary.failed:
         return EXIT_UNREADABLE
-    return EXIT_FINDINGS if summary.with_errors else EXIT_OK
+    failing = summary.with_errors or (args.strict and summary.warnings)
+    return EXIT_FINDINGS if failing else EXIT_OK
 
 
 def _parse(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    report = _read(args.file, args.format)
-    if isinstance(report, str):
-        err.write(f"gkbg: {_WORDS[default_lang()]['cannot']}: {report}\n")
-        return EXIT_UNREADABLE
-    out.write(to_json(report) + "\n")
-    return EXIT_OK
+    paths = _files(args.files)
+    # one file named as such gives an object, as before; anything more an array
+    one = len(args.files) == 1 and paths == args.files and not Path(paths[0]).is_dir()
+    status = EXIT_OK
+    reports: list[Report] = []
+    for path in paths:
+        report = _read(path, args.format)
+        if isinstance(report, str):
+            err.write(f"gkbg: {_WORDS[default_lang()]['cannot']}: {report}\n")
+            status = EXIT_UNREADABLE
+        else:
+            reports.append(report)
+    if reports:  # nothing on standard output when nothing could be read
+        out.write(to_json(reports[0] if one else reports) + "\n")
+    return status
 
 
 def _list_rules(args: argparse.Namespace, out: TextIO) -> int:
@@ -451,7 +650,7 @@ def _list_rules(args: argparse.Namespace, out: TextIO) -> int:
         title = getattr(rule, "title", "")
         if isinstance(title, Text):
             title = title(lang)
-        out.write(f"{rule.id:<34} {_pad(severity, 8)} {title}\n")
+        out.write(f"{rule.id:<34} {pad(severity, 8)} {title}\n")
     return EXIT_OK
 
 

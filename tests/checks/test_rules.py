@@ -452,8 +452,21 @@ message = { zh = "x", en = "x" }
 @pytest.mark.parametrize(
     ("old", "new", "line", "message"),
     [
-        ('op = "<="', 'op = "<>"', 9, "@ $.rules[0].op"),
-        ('op = "<="', 'op = "<="\ncolour = "red"', 10, "extra fields found (colour)"),
+        (
+            'op = "<="',
+            'op = "<>"',
+            9,
+            (
+                "rule 'province.first' (line 9): op = '<>' is not allowed; op is one of "
+                "'>=', '<=', '=='"
+            ),
+        ),
+        (
+            'op = "<="',
+            'op = "<="\ncolour = "red"',
+            10,
+            "rule 'province.first' (line 10): unknown key colour; the keys allowed are id, kind,",
+        ),
         (
             'table = "applications"\ntotal',
             'table = "appeal"\ntotal',
@@ -466,7 +479,15 @@ message = { zh = "x", en = "x" }
             22,
             "uses row",
         ),
-        ('kind = "sum"', 'kind = "sum"\nscope = "yearly"', 17, "@ $.rules[1].scope"),
+        (
+            'kind = "sum"',
+            'kind = "sum"\nscope = "yearly"',
+            17,
+            (
+                "rule 'province.second' (line 17): scope = 'yearly' is not allowed; scope is "
+                "one of 'report', 'series', 'rollup'"
+            ),
+        ),
         (
             'severity = "warning"\ntable = "applications"\nlhs',
             'severity = 2\ntable = "applications"\nlhs',

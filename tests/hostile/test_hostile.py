@@ -160,9 +160,14 @@ def test_a_large_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
-def test_an_endless_device_is_read_no_further_than_the_limit() -> None:
+def test_an_endless_device_is_refused_before_it_is_read() -> None:
+    # Only regular files are read: a device (endless, or blocking) is refused at once, whatever
+    # the limit; an endless file object is read no further than the limit (tests/test_api.py).
     limits = gkbg.Limits(max_input_bytes=1 << 20)
-    with pytest.raises(gkbg.LimitExceededError, match="/dev/zero"):
+    with pytest.raises(
+        gkbg.DocumentError,
+        match=r"^/dev/zero: is a character device, not a regular file: refused without reading",
+    ):
         gkbg.parse("/dev/zero", limits=limits)
 
 

@@ -432,9 +432,12 @@ def parse(
     """Read a report's statistical tables and metadata.
 
     Args:
-        source: A path (`str` or `os.PathLike`), the document's bytes, or its text as `str`. A
-            one-line `str` that names an existing file, or ends in a document suffix such as
-            ``.txt`` or ``.pdf``, is a path; any other `str` is the document's text.
+        source: A path (`str` or `os.PathLike`), the document's bytes (or a `bytearray` or
+            `memoryview` of them), its text as `str`, or a file object opened in binary mode
+            (or in text mode), read from where it stands and not closed. A one-line `str` that
+            names an existing file, or ends in a document suffix such as ``.txt`` or ``.pdf``,
+            is a path; any other `str` is the document's text. Only a regular file is read: a
+            FIFO, a socket or a device is refused at once.
         format: A format name (``"pdf"``, ``"html"``, ``"docx"``, ``"xlsx"``, ``"legacy"``,
             ``"markdown"``, ``"pipe"``, ``"text"``, or one a plugin registered); by default the
             format is detected from the content.
@@ -449,7 +452,9 @@ def parse(
         DocumentError: The document cannot be read; the message names it and the cause. Its
             subclasses say more: `EmptyDocumentError`, `UnknownFormatError`, `NoTablesError`,
             `ScannedDocumentError`, `CorruptDocumentError`, `EncryptedDocumentError`,
-            `EncodingError`, `UnsafeDocumentError`, `LimitExceededError`.
+            `EncodingError` (also for a `str` holding a lone surrogate), `UnsafeDocumentError`,
+            `LimitExceededError`.
+        TypeError: ``source`` is of none of the types above; the message names them.
     """
     layout = parse_layout(source, format=format, registry=registry, limits=limits)
     report = build_report(layout)

@@ -141,7 +141,7 @@ class Advice:
         return len(self.fixes[0].changes) if self.fixes else None
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class CheckResult:
     """The outcome of checking one report: what is wrong, and what could not be checked.
 
@@ -166,6 +166,26 @@ class CheckResult:
 
     def __len__(self) -> int:
         return len(self.findings)
+
+    def __repr__(self) -> str:
+        """``<CheckResult a.pdf: 2 errors, 1 warning, 3 not checkable, advice>``: short."""
+        parts = [
+            f"{len(self.errors)} error{'' if len(self.errors) == 1 else 's'}",
+            f"{len(self.warnings)} warning{'' if len(self.warnings) == 1 else 's'}",
+        ]
+        if self.not_checkable:
+            parts.append(f"{len(self.not_checkable)} not checkable")
+        if self.advice is not None:
+            parts.append("advice")
+        source = f" {self.source}:" if self.source else ""
+        return f"<{type(self).__name__}{source} {', '.join(parts)}>"
+
+    def __str__(self) -> str:
+        """The findings as ``gkbg check`` prints them, in the locale's language (``print(result)``).
+
+        `gkbg.result_text` gives them in a chosen language.
+        """
+        return VIEWS.result_text(self)
 
     @property
     def errors(self) -> tuple[Finding, ...]:

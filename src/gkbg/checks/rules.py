@@ -9,6 +9,7 @@ Other packages ship checks through the ``gkbg.rules`` entry-point group.
 from __future__ import annotations
 
 import functools
+import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
@@ -197,7 +198,96 @@ _TEMPLATE_KEYS = ("total", "items", "lhs", "rhs")
 def _rule_spans(lines: list[str]) -> list[tuple[int, int]]:
     """The line ranges (0-based, end exclusive) of the ``[[rules]]`` tables of a file."""
     starts = [number for number, line in enumerate(lines) if _RULE_HEADER.match(line)]
-    return list(zip(starts, [*starts[1:], len(lines)], strict=True))
+    return list(zip(starts, [*starts[1:], len(lines)][: len(starts)], strict=True))
+
+
+# What cattrs says of a rule file, said in words: "<problem> @ $.rules[0].op".
+_CATTRS_MESSAGE = regex.compile(
+    r"^(?P<problem>.*) @ \$(?:\.(?P<top>[a-z_]+))?(?:\[(?P<index>\d+)\])?(?:\.(?P<key>[a-z_]+))?$",
+    regex.DOTALL,
+)
+_NOT_IN_LITERAL = regex.compile(
+    r"^unknown error \((?P<value>.*) not in literal typing\.Literal\[(?P<allowed>.*)\]\)$",
+    regex.DOTALL,
+)
+_EXPECTED = regex.compile(r"^invalid value for type, expected (?P<type>.+)$")
+_UNKNOWN = regex.compile(r"^unknown error \((?P<detail>.*)\)$", regex.DOTALL)
+_TYPE_WORDS = {
+    "str": "text in quotes",
+    "int": "a whole number",
+    "float": "a number",
+    "float | None": "a number",
+    "Severity": "one of " + ", ".join(f'"{s.value}"' for s in Severity),
+    "Rule": "a [[rules]] table",
+    "Text": 'a table of both languages: { zh = "…", en = "…" }',
+}
+_TOP_KEYS = ("rules", "schema_version")
+
+
+def _rule_keys() -> str:
+    return ", ".join(field.name for field in attrs.fields(Rule))
+
+
+def _said(message: str, raw: object) -> tuple[str, str]:
+    """A cattrs message about a rule file in words: the rule, what is wrong, what is allowed.
+
+    Returns the rule (or ``the file``) and what is wrong with it.
+    """
+    found = _CATTRS_MESSAGE.match(message)
+    if found is None:
+        return "the file", message
+    problem, index = found["problem"], found["index"]
+    key = found["key"] if index is not None else found["top"]
+    rules = raw.get("rules") if isinstance(raw, dict) else None
+    rule: object = None
+    if index is not None and isinstance(rules, list) and int(index) < len(rules):
+        rule = rules[int(index)]
+    rule_id = rule.get("id") if isinstance(rule, dict) else None
+    if index is None:
+        where, needs, keys = "the file", "a rule file needs it", ", ".join(_TOP_KEYS)
+    else:
+        named = f"{rule_id!r}" if isinstance(rule_id, str) else f"number {int(index) + 1}"
+        where, needs, keys = f"rule {named}", "every rule needs it", _rule_keys()
+    if problem == "required field missing":
+        return where, f"the key {key} is missing; {needs}"
+    extra = _EXTRA.fullmatch(problem)
+    if extra is not None:
+        return where, f"unknown key {extra['keys']}; the keys allowed are {keys}"
+    literal = _NOT_IN_LITERAL.match(problem)
+    if literal is not None:
+        return where, (
+            f"{key} = '{literal['value']}' is not allowed; {key} is one of {literal['allowed']}"
+        )
+    subject = f"{key}" if key else "it"
+    expected = _EXPECTED.match(problem)
+    if expected is not None:
+        words = _TYPE_WORDS.get(expected["type"], f"of the type {expected['type']}")
+        value = rule.get(key) if isinstance(rule, dict) and key else None
+        given = f", not {value!r}" if value is not None else ""
+        return where, f"{subject} must be {words}{given}"
+    unknown = _UNKNOWN.match(problem)
+    if unknown is not None and key in {"title", "message"}:
+        return where, f"{subject} must be {_TYPE_WORDS['Text']}"
+    detail = unknown["detail"] if unknown is not None else problem
+    return where, f"{subject} is not valid: {detail}"
+
+
+def _rule_file_text(data: bytes, source: str) -> str:
+    """A rule file's bytes as text: UTF-8 (with or without a BOM), and not empty.
+
+    Raises:
+        RuleError: The file is empty, or not UTF-8.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RuleError(
+            f"{source}: not UTF-8 text (byte {exc.start:,} is not UTF-8); a rule file is "
+            "saved as UTF-8"
+        ) from None
+    if not text.strip():
+        raise RuleError(f"{source}: the rule file is empty; it holds [[rules]] tables")
+    return text
 
 
 def _key_line(lines: list[str], span: tuple[int, int], keys: list[str], hint: str) -> int:
@@ -251,10 +341,16 @@ def _at(source: str, text: str, message: str) -> str:
 
 
 def _load_toml(text: str, source: str) -> tuple[Rule, ...]:
+    if not text.strip():
+        raise RuleError(f"{source}: the rule file is empty; it holds [[rules]] tables")
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RuleError(f"{source}: not valid TOML: {exc}") from exc
+    except RecursionError:
+        raise RuleError(
+            f"{source}: not a valid rule file: arrays or tables nested too deeply to be read"
+        ) from None
     try:
         loaded = _rule_converter().structure(raw, _RuleFile)
     except RuleError as exc:
@@ -266,7 +362,7 @@ def _load_toml(text: str, source: str) -> tuple[Rule, ...]:
                 if found is not None:
                     raise RuleError(f"{_at(source, text, str(found))}: {found}") from exc
             messages = cattrs.transform_error(exc)
-            detail = "; ".join(messages)
+            detail = "; ".join(_in_words(text, m, raw) for m in messages)
             where = _at(source, text, messages[0]) if messages else source
         else:
             detail = str(exc)
@@ -277,6 +373,13 @@ def _load_toml(text: str, source: str) -> tuple[Rule, ...]:
     return loaded.rules
 
 
+def _in_words(text: str, message: str, raw: object) -> str:
+    """A cattrs message in words (`_said`), with the line of the file it points at if known."""
+    where, what = _said(message, raw)
+    line = _line_of_fault(text, message)
+    return f"{where} (line {line}): {what}" if line is not None else f"{where}: {what}"
+
+
 def _first_rule_error(exc: BaseException) -> RuleError | None:
     if isinstance(exc, RuleError):
         return exc
@@ -285,6 +388,29 @@ def _first_rule_error(exc: BaseException) -> RuleError | None:
         if found is not None:
             return found
     return None
+
+
+_MAX_RULE_FILE = 16 * 1024 * 1024
+
+
+def _read_rule_file(path: Path) -> bytes:
+    """A rule file's bytes: a regular file only (never a blocking read), within 16 MB.
+
+    Raises:
+        RuleError: The file cannot be read, is not a regular file, or is too large.
+    """
+    try:
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):
+            what = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
+            raise RuleError(f"{path}: cannot be read as a rule file ({what})")
+        with path.open("rb") as stream:
+            data = stream.read(_MAX_RULE_FILE + 1)
+    except OSError as exc:
+        raise RuleError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if len(data) > _MAX_RULE_FILE:
+        raise RuleError(f"{path}: a rule file of more than 16 MB is refused")
+    return data
 
 
 class RuleSet:
@@ -355,15 +481,14 @@ class RuleSet:
         The file holds ``[[rules]]`` tables with the keys documented on the checks page.
 
         Raises:
-            RuleError: The file is not valid TOML, or a rule is not valid; the message names the
-                file, the rule and the key at fault.
+            RuleError: The file cannot be read, is empty, is not UTF-8, is not valid TOML (or
+                is nested too deeply), or a rule is not valid; the message names the file, the
+                line, the rule and the key at fault, and what is allowed.
         """
         if isinstance(source, Path):
-            try:
-                text = source.read_text(encoding="utf-8")
-            except OSError as exc:
-                raise RuleError(f"{source}: cannot be read ({exc.strerror or exc})") from exc
-            return cls(_load_toml(text, str(source)))
+            return cls(
+                _load_toml(_rule_file_text(_read_rule_file(source), str(source)), str(source))
+            )
         return cls(_load_toml(source, "<rules>"))
 
     @classmethod

@@ -51,7 +51,7 @@ Outcome = Finding | NotCheckable
 _SPACE = regex.compile(r"\s+")
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class SeriesResult(CheckResult):
     """The outcome of checking a series: findings across years, and what was not compared.
 

@@ -22,6 +22,7 @@ __all__ = [
     "OLE_SIGNATURE",
     "ZIP_SIGNATURE",
     "extra_installed",
+    "import_dependency",
     "import_extra",
     "install_hint",
     "tomllib",
@@ -34,13 +35,12 @@ ZIP_SIGNATURE = b"PK\x03\x04"
 """The start of a zip archive: .docx and .xlsx packages."""
 
 EXTRAS = {
-    "pdf": "pypdfium2",
     "xlsx": "openpyxl",
     "pandas": "pandas",
     "parquet": "pyarrow",
     "testing": "hypothesis",
 }
-"""The module each extra of gkbg's own (``pip install 'gkbg[pdf]'``) makes importable.
+"""The module each extra of gkbg's own (``pip install 'gkbg[xlsx]'``) makes importable.
 
 The requirements themselves (names and versions) are in ``pyproject.toml``, read back from the
 installed package's metadata by `install_hint`; a test keeps the two in step.
@@ -56,10 +56,11 @@ def _normalised(name: str) -> str:
     return normalised.lower()
 
 
-def _requirement(module: str, extra: str) -> str:
+def _requirement(module: str, extra: str | None) -> str:
     """The requirement of gkbg's metadata that ``extra`` installs for ``module``.
 
-    Without metadata (gkbg run from a source tree it was not installed from), the module name.
+    ``extra`` None: the requirement of gkbg's own dependencies (no extra). Without metadata
+    (gkbg run from a source tree it was not installed from), the module name.
     """
     try:
         requires = metadata.requires("gkbg") or []
@@ -70,8 +71,7 @@ def _requirement(module: str, extra: str) -> str:
         found = _EXTRA_MARKER.search(marker)
         name = _NAME.match(requirement.strip())
         if (
-            found
-            and found.group(1) == extra
+            (found.group(1) if found else None) == extra
             and name
             and _normalised(name.group()) == _normalised(module)
         ):
@@ -82,8 +82,8 @@ def _requirement(module: str, extra: str) -> str:
 def install_hint(module: str, extra: str) -> str:
     """How to install what ``extra`` provides: the extra, or the package itself.
 
-    ``pip install 'gkbg[pdf]'`` needs gkbg from PyPI (or ``'.[pdf]'`` in a checkout); the package
-    itself (``pip install 'pypdfium2>=4.30'``) works however gkbg was installed.
+    ``pip install 'gkbg[xlsx]'`` needs gkbg from PyPI (or ``'.[xlsx]'`` in a checkout); the
+    package itself (``pip install 'openpyxl>=3.1'``) works however gkbg was installed.
     """
     requirement = _requirement(module, extra)
     quoted = requirement if _NAME.fullmatch(requirement) else f"'{requirement}'"
@@ -116,3 +116,23 @@ def import_extra(module: str, *, extra: str, purpose: str) -> Any:  # noqa: ANN4
     except ImportError:
         hint = install_hint(module, extra)
         raise MissingExtraError(f"{purpose} needs {module}: {hint}") from None
+
+
+def import_dependency(module: str, *, purpose: str) -> Any:  # noqa: ANN401 - untyped
+    """Import one of gkbg's own dependencies that is imported only when needed (pypdfium2).
+
+    It is installed with gkbg; when it is not (removed, or broken), the error says how to
+    install it again.
+
+    Raises:
+        MissingExtraError: The module does not import; the message names the package.
+    """
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        requirement = _requirement(module, None)
+        quoted = requirement if _NAME.fullmatch(requirement) else f"'{requirement}'"
+        raise MissingExtraError(
+            f"{purpose} needs {module}, which gkbg depends on but which is not installed: "
+            f"pip install {quoted}"
+        ) from None

@@ -103,7 +103,15 @@ class Cell:
         return self.key.split(".", 1)[0]
 
 
-@attrs.frozen
+def _counts(cells: tuple[Cell, ...]) -> str:
+    """``200 cells, 0 unread`` and, when there are any, the cells read with doubt."""
+    unread = sum(cell.state is CellState.UNREAD for cell in cells)
+    doubtful = sum(bool(cell.uncertain) for cell in cells)
+    counted = f"{len(cells)} cell{'' if len(cells) == 1 else 's'}, {unread} unread"
+    return counted + (f", {doubtful} with doubt" if doubtful else "")
+
+
+@attrs.frozen(repr=False)
 class Table:
     """One of the three statutory tables as read from a report.
 
@@ -122,8 +130,14 @@ class Table:
         """Whether the report printed this table at all."""
         return self.variant is not None
 
+    def __repr__(self) -> str:
+        """``<Table applications 2021: 100 cells, 0 unread>``: short (the cells are many)."""
+        if not self.found:
+            return f"<Table {self.key}: not found>"
+        return f"<Table {self.key} {self.variant}: {_counts(self.cells)}>"
 
-@attrs.frozen
+
+@attrs.frozen(repr=False)
 class Report:
     """A report's statistical tables and what is known about the report.
 
@@ -153,6 +167,21 @@ class Report:
         keys = tuple(table.key for table in self.tables)
         if keys != TABLES:
             raise ValueError(f"a report has the tables {TABLES}, not {keys}")
+
+    def __repr__(self) -> str:
+        """``<Report 2021 淮安市人民政府 2024: 3 tables, 200 cells, 0 unread>``, and the source.
+
+        Short, because a notebook stores it beside the HTML view; the cells are in
+        ``report.cells()``, ``report.to_pandas()`` and `gkbg.to_json`.
+        """
+        variants = "/".join(sorted({v for v in self.variants.values() if v})) or "no form"
+        about = " ".join(
+            [variants, self.agency or "(agency not named)", str(self.year or "(year unknown)")]
+        )
+        found = sum(table.found for table in self.tables)
+        tables = f"{found} table" if found == 1 else f"{found} tables"
+        source = f"; {self.source}" if self.source else ""
+        return f"<Report {about}: {tables}, {_counts(tuple(self.iter_cells()))}{source}>"
 
     def table(self, key: str) -> Table:
         """One of the three tables by key."""

@@ -36,13 +36,16 @@ class Views:
         findings_frame: `gkbg.findings_frame`, behind `CheckResult.to_pandas`.
         report_html: `gkbg.to_html`, behind `Report._repr_html_`.
         result_html: `gkbg.result_html`, behind `CheckResult._repr_html_`.
+        result_text: `gkbg.result_text`, behind ``str(result)``.
     """
 
     cells_frame: Callable[..., Any] = _missing
     findings_frame: Callable[[CheckResult], Any] = _missing
     report_html: Callable[[Report], str] = _missing
     result_html: Callable[[CheckResult], str] = _missing
+    result_text: Callable[[CheckResult], str] = _missing
 
 
 VIEWS = Views()
-"""The one set of views, filled in by ``gkbg.write.records`` and ``gkbg.write.notebook``."""
+"""The one set of views, filled in by ``gkbg.write.records``, ``gkbg.write.notebook`` and
+``gkbg.write.summary``."""

@@ -8,9 +8,7 @@ Parsers register by name, in code with `register_parser` or from other packages 
 
 from __future__ import annotations
 
-import os
 import threading
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gkbg.core.errors import (
@@ -26,11 +24,9 @@ from gkbg.core.limits import (
     Limits,
     check_text,
     check_tokens,
-    exceeded,
-    size_text,
 )
 from gkbg.core.plugins import load_plugins
-from gkbg.read.base import Input, Parser
+from gkbg.read.base import Input, Parser, Source
 from gkbg.read.docx import DocxParser
 from gkbg.read.html import HtmlParser
 from gkbg.read.isolation import read_guarded, read_isolated
@@ -58,8 +54,6 @@ __all__ = [
 
 ENTRY_POINT_GROUP = "gkbg.parsers"
 """The entry-point group other packages use to ship parsers."""
-
-Source = str | bytes | os.PathLike[str]
 
 
 class ParserRegistry:
@@ -197,76 +191,6 @@ def register_parser(parser: Parser, *, replace: bool = False) -> None:
     default_registry().register(parser, replace=replace)
 
 
-_FILE_SUFFIXES = (
-    ".txt",
-    ".htm",
-    ".html",
-    ".pdf",
-    ".doc",
-    ".docx",
-    ".wps",
-    ".xls",
-    ".xlsx",
-    ".et",
-    ".json",
-    ".md",
-)
-
-
-def _as_input(source: Source, limits: Limits) -> Input:
-    if isinstance(source, bytes):
-        _check_size(len(source), "<bytes>", limits)
-        return Input(source, "<bytes>", limits)
-    if isinstance(source, str) and (
-        "\n" in source or len(source) > 1024 or not _names_a_file(source)
-    ):
-        data = source.encode("utf-8")
-        _check_size(len(data), "<text>", limits)
-        return Input(data, "<text>", limits)
-    path = Path(source)
-    return Input(_read_file(path, limits), str(path), limits)
-
-
-def _check_size(size: int, name: str, limits: Limits) -> None:
-    if size > limits.max_input_bytes:
-        raise exceeded(
-            name,
-            "max_input_bytes",
-            f"the document is {size:,} bytes, more than {size_text(limits.max_input_bytes)}: "
-            "refused as too large",
-        )
-
-
-def _read_file(path: Path, limits: Limits) -> bytes:
-    """The file's bytes; a file over the limit is refused before it is read."""
-    name = str(path)
-    if "\x00" in name:  # no system takes it; open() would raise ValueError
-        raise DocumentError(repr(name), "not a valid file name")
-    try:
-        with path.open("rb") as stream:
-            size = os.fstat(stream.fileno()).st_size
-            _check_size(size, name, limits)
-            # Never more than the limit, even from a file that grows or is a device.
-            data = stream.read(limits.max_input_bytes + 1)
-    except FileNotFoundError:
-        raise DocumentError(name, "no such file") from None
-    except IsADirectoryError:
-        raise DocumentError(name, "is a directory, not a file") from None
-    except OSError as exc:
-        raise DocumentError(name, f"cannot be read ({exc.strerror or exc})") from None
-    _check_size(len(data), name, limits)
-    return data
-
-
-def _names_a_file(text: str) -> bool:
-    """Whether a one-line string is meant as a path rather than as a document's text."""
-    try:
-        exists = Path(text).exists()
-    except (OSError, ValueError):  # a name too long for the system, a NUL character
-        exists = False
-    return exists or text.lower().endswith(_FILE_SUFFIXES)
-
-
 def parse_layout(
     source: Source,
     *,
@@ -278,7 +202,7 @@ def parse_layout(
 
     Takes the same arguments as `parse`.
     """
-    document = _as_input(source, limits)
+    document = Input.of(source, limits)
     if not document.data.strip():
         raise EmptyDocumentError(document.name, "the document is empty")
     registry = registry or default_registry()

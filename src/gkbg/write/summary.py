@@ -7,16 +7,35 @@ their findings, and the HTML views (`gkbg.to_html`, `gkbg.result_html`) show it 
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TYPE_CHECKING
 
-from gkbg.core.lang import count, join
+from gkbg.core.lang import count, default_lang, join
+from gkbg.core.views import VIEWS
 
 if TYPE_CHECKING:
     from gkbg.checks.findings import CheckResult
     from gkbg.core.lang import Lang
     from gkbg.core.model import Report
 
-__all__ = ["report_line", "summary_line"]
+__all__ = ["pad", "report_line", "result_text", "summary_line"]
+
+_WORDS: dict[Lang, dict[str, str]] = {
+    "zh": {
+        "error": "错误",
+        "warning": "警告",
+        "expected": "应为",
+        "found": "实为",
+        "advice": "建议：",
+    },
+    "en": {
+        "error": "ERROR",
+        "warning": "WARNING",
+        "expected": "expected",
+        "found": "found",
+        "advice": "advice: ",
+    },
+}
 
 _CLEAN: dict[Lang, str] = {"zh": "未发现问题", "en": "no findings"}
 _ABOUT: dict[Lang, tuple[str, str, str, str]] = {
@@ -63,3 +82,41 @@ def summary_line(result: CheckResult, lang: Lang, *, report: Report | None = Non
     if not result.findings and not uncertain:
         parts.append(_CLEAN[lang])
     return join(parts, lang)
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` padded with spaces to ``width`` columns, a wide (Chinese) character counting two."""
+    used = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    return text + " " * max(width - used, 0)
+
+
+def result_text(result: CheckResult, lang: Lang | None = None) -> str:
+    """A check result as text, as ``gkbg check`` prints it: what ``print(result)`` shows.
+
+    Each finding on two lines (severity, check, first cell and numbers; then the message),
+    the advice, and the line of counts; the source first when known.
+
+    Args:
+        result: The check result.
+        lang: The language; by default from the locale.
+
+    Returns:
+        The lines, joined by line feeds, without a final one.
+    """
+    chosen: Lang = lang or default_lang()
+    words = _WORDS[chosen]
+    lines = [result.source] if result.source else []
+    for finding in result.findings:
+        where = finding.cells[0] if finding.cells else ""
+        numbers = ""
+        if finding.expected is not None or finding.actual is not None:
+            numbers = f"  {words['expected']} {finding.expected}  {words['found']} {finding.actual}"
+        lines.append(f"  {pad(words[finding.severity.value], 8)} {finding.rule}  {where}{numbers}")
+        lines.append(f"           {finding.message(chosen)}")
+    if result.advice is not None:
+        lines.append(f"  {words['advice']}{result.advice.message(chosen)}")
+    lines.append(f"  {summary_line(result, chosen)}")
+    return "\n".join(lines)
+
+
+VIEWS.result_text = result_text

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""PDF files with a text layer, through pypdfium2 (the ``pdf`` extra).
+"""PDF files with a text layer, through pypdfium2 (a dependency of gkbg, imported when needed).
 
 The page is rebuilt from its geometry, not from the order in which the producer wrote it:
 
@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import regex
 
-from gkbg.core.compat import import_extra
+from gkbg.core.compat import import_dependency
 from gkbg.core.errors import CorruptDocumentError, EncryptedDocumentError, ScannedDocumentError
 from gkbg.core.limits import check_text, check_tokens, exceeded
 from gkbg.core.model import Location
@@ -88,8 +88,8 @@ _MAX_LINE = 36.0
 _PASSWORD_ERRORS = frozenset({4, 6})
 
 
-def _pdfium() -> Any:  # noqa: ANN401 - pypdfium2 is an optional, untyped-here dependency
-    return import_extra("pypdfium2", extra="pdf", purpose="reading PDF files")
+def _pdfium() -> Any:  # noqa: ANN401 - pypdfium2 is imported when needed, untyped here
+    return import_dependency("pypdfium2", purpose="reading PDF files")
 
 
 @functools.cache
@@ -145,11 +145,10 @@ class _Page:
 
 
 class PdfParser:
-    """Reads the text layer of PDF files (needs ``pip install 'gkbg[pdf]'``)."""
+    """Reads the text layer of PDF files (pypdfium2, installed with gkbg)."""
 
     name = "pdf"
     description = "PDF with a text layer"
-    extra = "pdf"
     isolated = True  # PDFium is native code: with Limits.isolate it reads in a worker
 
     def sniff(self, document: Input) -> float:

@@ -1,0 +1,286 @@
+# SPDX-License-Identifier: MIT
+"""The public functions that take what users hold: a path, bytes, text, a file or a `Report`.
+
+`gkbg.check`, the exports (`gkbg.cells_frame`, `gkbg.findings_frame`, the CSV, Excel and HTML
+writers) take a document wherever they take a `Report` (and, for findings, wherever they take
+a `CheckResult`): a path, bytes or a bytes-like object, text, or a file object, as
+`gkbg.parse` reads them. What a source is is decided in one place, `gkbg.Input.of`; this
+module only reads what is not a report yet and hands the report to the stage that does the
+work (``checks/`` for `check`, ``write/`` for the exports), which take reports only: they know
+nothing of reading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
+
+from gkbg.align.report import parse
+from gkbg.checks import engine
+from gkbg.checks.findings import CheckResult
+from gkbg.checks.rules import RuleSet
+from gkbg.core.errors import RuleError
+from gkbg.core.limits import DEFAULT_LIMITS, Limits
+from gkbg.core.model import Report
+from gkbg.read.base import Source, is_source
+from gkbg.write import notebook, records
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from gkbg.core.lang import Lang
+
+__all__ = [
+    "Reports",
+    "Results",
+    "cell_records",
+    "cells_frame",
+    "cells_to_csv",
+    "check",
+    "choose",
+    "finding_records",
+    "findings_frame",
+    "findings_to_csv",
+    "to_html",
+    "to_xlsx",
+]
+
+Reports: TypeAlias = Report | Source | Iterable[Report | Source]
+"""One report or document, or any number of them: a `Report`, or anything `gkbg.parse` reads."""
+
+Results: TypeAlias = CheckResult | Report | Source | Iterable[CheckResult | Report | Source]
+"""One check result, report or document, or any number of them; reports and documents are
+checked with the default rules."""
+
+
+def _report(source: Report | Source) -> Report:
+    return source if isinstance(source, Report) else parse(source)
+
+
+def _reports(reports: Reports) -> list[Report]:
+    """The reports ``reports`` holds or names: one, or each of an iterable of them."""
+    if isinstance(reports, Report) or is_source(reports):
+        return [_report(cast("Report | Source", reports))]
+    return [_report(each) for each in cast("Iterable[Report | Source]", reports)]
+
+
+def _result(source: CheckResult | Report | Source) -> CheckResult:
+    return source if isinstance(source, CheckResult) else engine.check(_report(source))
+
+
+def _results(results: Results) -> list[CheckResult]:
+    """The check results ``results`` holds or makes: one, or each of an iterable of them."""
+    if isinstance(results, (CheckResult, Report)) or is_source(results):
+        return [_result(cast("CheckResult | Report | Source", results))]
+    return [_result(each) for each in cast("Iterable[CheckResult | Report | Source]", results)]
+
+
+def _matches(rule_id: str, pattern: str) -> bool:
+    """Whether ``pattern`` names the check ``rule_id``: its id, or a prefix of dotted parts."""
+    prefix = pattern.removesuffix("*").removesuffix(".")
+    return not prefix or rule_id == prefix or rule_id.startswith(prefix + ".")
+
+
+def _as_patterns(value: str | Iterable[str] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def choose(
+    rules: RuleSet | None = None,
+    *,
+    select: str | Iterable[str] | None = None,
+    ignore: str | Iterable[str] | None = None,
+) -> RuleSet:
+    """The checks of ``rules`` that ``select`` names and ``ignore`` does not.
+
+    A pattern is a check's id (``cell.missing``) or a prefix of whole dotted parts of ids
+    (``cell``, also written ``cell.`` or ``cell.*``): ``cell`` names ``cell.missing`` and
+    ``cell.unread``, not ``cellular.x``.
+
+    Args:
+        rules: The checks; by default `RuleSet.default()`.
+        select: Keep only the checks these patterns name; by default every check.
+        ignore: Leave out the checks these patterns name.
+
+    Raises:
+        RuleError: A pattern names no check of ``rules`` (a typo would otherwise silently
+            select nothing, or ignore nothing); the message lists the ids.
+    """
+    rules = RuleSet.default() if rules is None else rules
+    selected, ignored = _as_patterns(select), _as_patterns(ignore)
+    for pattern in (*selected, *ignored):
+        if not any(_matches(rule_id, pattern) for rule_id in rules.ids):
+            raise RuleError(
+                f"{pattern!r} names no check; the checks are {', '.join(rules.ids)} "
+                "(a prefix such as 'cell' names all of its checks)"
+            )
+    return RuleSet(
+        rule
+        for rule in rules
+        if (not selected or any(_matches(rule.id, p) for p in selected))
+        and not any(_matches(rule.id, p) for p in ignored)
+    )
+
+
+def check(
+    source: Report | Source,
+    rules: RuleSet | None = None,
+    *,
+    select: str | Iterable[str] | None = None,
+    ignore: str | Iterable[str] | None = None,
+    format: str | None = None,  # noqa: A002 - the name users expect
+    limits: Limits = DEFAULT_LIMITS,
+) -> CheckResult:
+    """Run the checks on a report, or on a document read first with `gkbg.parse`.
+
+    Args:
+        source: What `gkbg.parse` returned (or a report built by hand), or a document as
+            `gkbg.parse` takes it: a path (`str` or `os.PathLike`), bytes, a `bytearray` or
+            `memoryview`, the text as `str`, or a file object.
+        rules: The checks to run; by default `RuleSet.default()`: the built-in checks and
+            those installed through the ``gkbg.rules`` entry points.
+        select: Run only the checks these ids or id prefixes name (``"cell"``,
+            ``["applications", "appeals.total"]``; a prefix is of whole dotted parts).
+        ignore: Leave out the checks these ids or id prefixes name (``"cell.missing"``).
+        format: The format to read a document in (as `gkbg.parse` takes it); by default it is
+            detected. Ignored for a `Report`.
+        limits: The limits to read a document within; by default `Limits()`.
+
+    Returns:
+        The findings, errors first, the relations that could not be checked, and, when a
+        relation fails, the advice: the fewest cells to change (`CheckResult.advice`).
+
+    Raises:
+        DocumentError: A document cannot be read (see `gkbg.parse`).
+        RuleError: ``select`` or ``ignore`` names no check.
+        TypeError: ``source`` is neither a report nor a document.
+    """
+    if select is not None or ignore is not None:
+        rules = choose(rules, select=select, ignore=ignore)
+    report = source if isinstance(source, Report) else parse(source, format=format, limits=limits)
+    return engine.check(report, rules)
+
+
+def cell_records(reports: Reports) -> list[dict[str, Any]]:
+    """Every cell of one or more reports as flat records (the fields of `CELL_FIELDS`).
+
+    Args:
+        reports: A report or a document (a path, bytes, text or a file object), or any
+            number of them; documents are read with `gkbg.parse`.
+
+    Returns:
+        One record per cell, in each report's reading order (see `gkbg.CELL_FIELDS`).
+    """
+    return records.cell_records(_reports(reports))
+
+
+def finding_records(results: Results) -> list[dict[str, Any]]:
+    """Every finding of one or more check results as flat records (`FINDING_FIELDS`).
+
+    Args:
+        results: A check result, a report or a document, or any number of them; reports and
+            documents are checked with the default rules (`gkbg.check`).
+    """
+    return records.finding_records(_results(results))
+
+
+def cells_to_csv(reports: Reports, path: str | Path) -> Path:
+    """Write the cells of one or more reports to a CSV file, one row per cell.
+
+    The columns are `CELL_FIELDS`. The file is UTF-8 with a byte-order mark (Excel needs it to
+    read Chinese); numbers are written exactly as held; a cell with no number has an empty
+    ``value`` (never 0).
+
+    Args:
+        reports: A report or a document, or any number of them (as `cell_records` takes them).
+        path: The file to write.
+
+    Returns:
+        The path written.
+    """
+    return records.cells_to_csv(_reports(reports), path)
+
+
+def findings_to_csv(results: Results, path: str | Path) -> Path:
+    """Write the findings of one or more check results to a CSV file, one row per finding.
+
+    Args:
+        results: A check result, a report or a document, or any number of them (as
+            `finding_records` takes them).
+        path: The file to write.
+
+    Returns:
+        The path written.
+    """
+    return records.findings_to_csv(_results(results), path)
+
+
+def to_xlsx(path: str | Path, *, reports: Reports = (), results: Results = ()) -> Path:
+    """Write cells and findings to an Excel workbook with the sheets ``cells`` and ``findings``.
+
+    Needs the extra ``gkbg[xlsx]`` (openpyxl). Counts are numbers; amounts are written as the
+    text of their decimal, so that no amount becomes a binary float; text that looks like a
+    formula stays text.
+
+    Args:
+        path: The workbook to write.
+        reports: The reports (or documents) whose cells fill the ``cells`` sheet.
+        results: The check results (or reports, or documents, checked with the default
+            rules) whose findings fill the ``findings`` sheet.
+
+    Returns:
+        The path written.
+
+    Raises:
+        MissingExtraError: openpyxl is not installed.
+    """
+    return records.to_xlsx(path, reports=_reports(reports), results=_results(results))
+
+
+def cells_frame(reports: Reports, *, wide: bool = False) -> Any:  # noqa: ANN401 - a pandas.DataFrame
+    """The cells of one or more reports as a pandas DataFrame. Needs ``gkbg[pandas]``.
+
+    Args:
+        reports: A report or a document (a path, bytes, text or a file object), or any
+            number of them; documents are read with `gkbg.parse`.
+        wide: False (the default) for the long form: one row per cell, the columns of
+            `CELL_FIELDS`. True for the wide form: one row per report (``source``,
+            ``variant``, ``year``, ``agency``), one column per cell key in reading order; the
+            columns of counts have the nullable ``Int64`` dtype (a cell with no number is
+            ``<NA>``, never 0), amounts stay `Decimal`.
+
+    Raises:
+        MissingExtraError: pandas is not installed.
+    """
+    return records.cells_frame(_reports(reports), wide=wide)
+
+
+def findings_frame(results: Results) -> Any:  # noqa: ANN401 - a pandas.DataFrame
+    """The findings of one or more check results as a pandas DataFrame (`FINDING_FIELDS`).
+
+    Args:
+        results: A check result, a report or a document, or any number of them; reports and
+            documents are checked with the default rules (`gkbg.check`).
+
+    Raises:
+        MissingExtraError: pandas is not installed.
+    """
+    return records.findings_frame(_results(results))
+
+
+def to_html(
+    report: Report | Source, result: CheckResult | None = None, *, lang: Lang | None = None
+) -> str:
+    """A report's three tables as HTML, in the layout of their form, with the findings marked.
+
+    Args:
+        report: The report to draw, or a document to read with `gkbg.parse`.
+        result: Its check result; by default `gkbg.check` with the default rules is run.
+        lang: The language of the messages; by default from the locale.
+
+    Returns:
+        An HTML fragment (a ``<div class="gkbg">`` with its own style), every text escaped.
+    """
+    return notebook.to_html(_report(report), result, lang=lang)
