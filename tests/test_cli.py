@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 import gkbg
+from gkbg import cli
 from gkbg.cli import _parser, main
 from gkbg.core.lang import count
 from gkbg.write.summary import summary_line
@@ -315,6 +316,8 @@ def test_a_missing_extra_names_the_file(
         return real(name, package)
 
     monkeypatch.setattr(importlib, "import_module", without_pdfium)
+    # pypdfium2 is hidden in this process only: read in it, not in the isolated worker.
+    monkeypatch.setattr(cli, "ISOLATED_LIMITS", gkbg.Limits())
     pdf = min((FIXTURES / "corpus").glob("*.pdf"))
     assert main(["check", str(pdf), str(XINGAN), "--lang", "en"]) == 2
     captured = capsys.readouterr()

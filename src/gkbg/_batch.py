@@ -42,6 +42,7 @@ from gkbg.checks.findings import Finding, Severity
 from gkbg.checks.rules import Rule, RuleSet
 from gkbg.core.errors import GkbgError, PluginWarning
 from gkbg.core.lang import Lang, default_lang
+from gkbg.core.limits import ISOLATED_LIMITS
 from gkbg.core.model import Cell, CellState, Table
 from gkbg.core.reasons import Doubt
 from gkbg.core.version import __version__
@@ -337,7 +338,7 @@ def batch_file(
     source = os.fspath(path)
     size, mtime_ns = _stat(Path(source))
     try:
-        report = parse(Path(source), format=format)
+        report = parse(Path(source), format=format, limits=ISOLATED_LIMITS)
         result = check(report, rules)
     except GkbgError as exc:
         return FileResult(source, size, mtime_ns, "unreadable", type(exc).__name__, str(exc))

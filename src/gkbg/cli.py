@@ -32,6 +32,7 @@ from gkbg.checks.series import check_series
 from gkbg.core.compat import EXTRAS, extra_installed, install_hint
 from gkbg.core.errors import GkbgError, PluginWarning, RuleError
 from gkbg.core.lang import Lang, Text, count, default_lang
+from gkbg.core.limits import ISOLATED_LIMITS
 from gkbg.core.version import __version__
 from gkbg.read.registry import default_registry
 from gkbg.write.json import converter, to_json
@@ -398,8 +399,9 @@ def _read(path: str, format: str | None) -> Report | str:  # noqa: A002 - the op
         return f"{path}: a folder with no files in it"
     try:
         if path == STDIN:
-            return parse(_StandardInput(), format=format)
-        return parse(Path(path), format=format)  # a Path: never taken for a document's text
+            return parse(_StandardInput(), format=format, limits=ISOLATED_LIMITS)
+        # a Path: never taken for a document's text
+        return parse(Path(path), format=format, limits=ISOLATED_LIMITS)
     except GkbgError as exc:
         reason, name = str(exc), _shown(path)
         # a missing extra or a bad --format says what is wrong, but not with which file

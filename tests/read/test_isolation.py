@@ -15,10 +15,13 @@ from typing import TYPE_CHECKING
 import pytest
 
 import gkbg
+from gkbg import cli
 from gkbg.read import isolation
 from tests.helpers import CORPUS
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from gkbg.read.layout import Layout
 
 pytest.importorskip("pypdfium2")
@@ -98,14 +101,19 @@ def test_without_isolate_the_parser_reads_in_the_caller() -> None:
     assert _read("fine", gkbg.Limits()).text == "report"
 
 
+def _current() -> object:
+    """This process's worker (read through a call, so that each read is a fresh look)."""
+    return isolation._worker
+
+
 def test_the_worker_is_reused_and_stopped_on_shutdown() -> None:
     _read("fine")
     worker = isolation._worker
     assert worker is not None
     _read("fine")
-    assert isolation._worker is worker
+    assert _current() is worker
     isolation.shutdown()
-    assert isolation._worker is None
+    assert _current() is None
     assert worker.process.poll() is not None
 
 
@@ -153,3 +161,16 @@ def test_a_pdf_that_inflates_to_a_gibibyte_ends_in_an_error_not_a_crash() -> Non
     with pytest.raises(gkbg.DocumentError, match=r"<bytes>: "):
         gkbg.parse(data, limits=limits)
     assert gkbg.parse(CORPUS[0], limits=limits) == gkbg.parse(CORPUS[0])
+
+
+def test_the_command_reads_pdf_isolated_and_goes_on_after_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``gkbg check`` isolates by default: the hostile PDF is one line, the next file is read."""
+    hostile = tmp_path / "inflating.pdf"
+    hostile.write_bytes(_inflating_pdf(3 << 30))
+    assert cli.main(["check", str(hostile), str(CORPUS[0]), "--lang", "en"]) == 2
+    captured = capsys.readouterr()
+    (line,) = captured.err.splitlines()
+    assert line.startswith(f"gkbg: cannot read: {hostile}: "), line
+    assert f"{CORPUS[0]}  (form" in captured.out

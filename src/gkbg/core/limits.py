@@ -15,6 +15,7 @@ from gkbg.core.errors import LimitExceededError
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "ISOLATED_LIMITS",
     "MARKUP",
     "MEMORY",
     "NESTING",
@@ -83,6 +84,10 @@ class Limits:
 
 DEFAULT_LIMITS = Limits()
 """The limits `gkbg.parse` applies unless given others."""
+
+ISOLATED_LIMITS = Limits(isolate=True)
+"""The limits ``gkbg check``, ``gkbg parse`` and `gkbg.batch` apply: the defaults, with PDF
+read in the isolated worker, so that one hostile file never ends the command."""
 
 NESTING = "nesting"
 """The ``limit`` of a `LimitExceededError` for nesting deeper than libxml2 (256 levels) or
