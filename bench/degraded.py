@@ -81,7 +81,6 @@ what went wrong. The first ``--keep`` (default 200) of each shape are written; a
 from __future__ import annotations
 
 import argparse
-import contextlib
 import itertools
 import json
 import os
@@ -118,7 +117,7 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "degraded.json"
-FAILURES = Path("/tmp/degraded-failures")
+FAILURES = Path("/tmp/degraded-failures")  # noqa: S108 - where the brief wants them
 
 SHAPES = ("run", "flat", "markdown", "split-docx", "split-html", "split-pdf")
 FAST_SHAPES = SHAPES[:-1]  # ``all``: every shape but LibreOffice's
@@ -223,9 +222,7 @@ def split_html(
     return page.replace(whole, parts, 1)
 
 
-def render(
-    shape: str, report: gkbg.Report, options: dict[str, Any], style: LabelStyle
-) -> bytes:
+def render(shape: str, report: gkbg.Report, options: dict[str, Any], style: LabelStyle) -> bytes:
     """The report in ``shape`` with ``options`` (for ``split-pdf``: the Word file to convert)."""
     labels = style if options["labels"] == "styled" else None
     if shape in {"run", "flat"}:
@@ -238,7 +235,9 @@ def render(
             report, labels=labels, split=options["split"], page_break=options["page_break"]
         )
     if shape == "split-html":
-        return split_html(report, options["split"], footer=options["footer"], labels=labels).encode()
+        return split_html(
+            report, options["split"], footer=options["footer"], labels=labels
+        ).encode()
     if shape == "split-pdf":
         return gkbg.render.docx(report, labels=labels, split=options["split"])
     raise ValueError(f"unknown shape {shape!r}")
@@ -475,7 +474,13 @@ class ChunkResult:
 
 
 def _save(
-    folder: Path, shape: str, draw: Draw, options: dict[str, Any], data: bytes, verdict: Verdict
+    folder: Path,
+    shape: str,
+    draw: Draw,
+    *,
+    options: dict[str, Any],
+    data: bytes,
+    verdict: Verdict,
 ) -> dict[str, object]:
     name = f"chunk{draw.chunk:04}-{draw.index:06}"
     record: dict[str, object] = {
@@ -524,7 +529,7 @@ def _option_name(options: dict[str, Any]) -> str:
 
 
 def measure_chunk(
-    shapes: Sequence[str], chunk: int, size: int, base_seed: int, failures: Path, keep: int
+    shapes: Sequence[str], chunk: int, size: int, *, base_seed: int, failures: Path, keep: int
 ) -> ChunkResult:
     """Draw one chunk of reports, render them in every shape, read them back and judge."""
     start = time.perf_counter()
@@ -554,7 +559,7 @@ def measure_chunk(
             result.by_option.setdefault(shape, {}).setdefault(name, Tally()).add(verdict.tally)
             result.by_kind.setdefault(shape, {}).setdefault(draw.kind, Tally()).add(verdict.tally)
             if verdict.wrong or verdict.false_errors or verdict.lost_errors or verdict.failure:
-                record = {
+                record: dict[str, object] = {
                     "failure": verdict.failure,
                     "chunk": draw.chunk,
                     "index": draw.index,
@@ -565,7 +570,9 @@ def measure_chunk(
                     "lost_errors": [[r, list(k)] for r, k in verdict.lost_errors],
                 }
                 if len(saved) < keep:
-                    record = _save(failures, shape, draw, options, data or b"", verdict)
+                    record = _save(
+                        failures, shape, draw, options=options, data=data or b"", verdict=verdict
+                    )
                     if shape == "split-pdf":  # the Word file too, to convert again
                         docx = documents[draws.index(draw)]
                         name_docx = f"chunk{draw.chunk:04}-{draw.index:06}.docx"
@@ -604,6 +611,7 @@ def run(
     failures: Path = FAILURES,
     keep: int = 200,
     progress: bool = False,
+    checkpoint: Callable[[dict[str, dict[str, object]]], None] | None = None,
 ) -> dict[str, dict[str, object]]:
     """Measure ``shapes`` over ``n`` drawn reports each; the figures by shape.
 
@@ -618,25 +626,80 @@ def run(
     started = time.perf_counter()
     if jobs <= 1:
         for index, size in chunks:
-            results.append(measure_chunk(shapes, index, size, base_seed, failures, keep))
+            results.append(
+                measure_chunk(
+                    shapes, index, size, base_seed=base_seed, failures=failures, keep=keep
+                )
+            )
             if progress:
                 _progress(results, len(chunks), started)
+            if checkpoint is not None:
+                wall = time.perf_counter() - started
+                checkpoint(
+                    gather(
+                        shapes, results, n=n, base_seed=base_seed, chunk=chunk, jobs=jobs, wall=wall
+                    )
+                )
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             futures = [
-                pool.submit(measure_chunk, shapes, index, size, base_seed, failures, keep)
+                pool.submit(
+                    measure_chunk,
+                    shapes,
+                    index,
+                    size,
+                    base_seed=base_seed,
+                    failures=failures,
+                    keep=keep,
+                )
                 for index, size in chunks
             ]
             for future in as_completed(futures):
                 results.append(future.result())
                 if progress:
                     _progress(results, len(chunks), started)
-    wall = time.perf_counter() - started
-    results.sort(key=lambda result: result.chunk)
+                if checkpoint is not None:
+                    wall = time.perf_counter() - started
+                    checkpoint(
+                        gather(
+                            shapes,
+                            results,
+                            n=n,
+                            base_seed=base_seed,
+                            chunk=chunk,
+                            jobs=jobs,
+                            wall=wall,
+                        )
+                    )
+    return gather(
+        shapes,
+        results,
+        n=n,
+        base_seed=base_seed,
+        chunk=chunk,
+        jobs=jobs,
+        wall=time.perf_counter() - started,
+    )
+
+
+def gather(
+    shapes: Sequence[str],
+    results: list[ChunkResult],
+    *,
+    n: int,
+    base_seed: int,
+    chunk: int,
+    jobs: int,
+    wall: float,
+) -> dict[str, dict[str, object]]:
+    """The figures by shape from the chunks measured so far."""
+    results = sorted(results, key=lambda result: result.chunk)
     draw_seconds = sum(result.draw_seconds for result in results)
     out: dict[str, dict[str, object]] = {}
     for shape in shapes:
-        total, by_option, by_kind = Tally(), {}, {}
+        total = Tally()
+        by_option: dict[str, Tally] = {}
+        by_kind: dict[str, Tally] = {}
         records: list[dict[str, object]] = []
         for result in results:
             total.add(result.tallies[shape])
@@ -648,8 +711,10 @@ def run(
         out[shape] = {
             **summary(total),
             "n": n,
+            "complete": total.reports == n,
             "seed": base_seed,
             "chunk": chunk,
+            "chunks_measured": [result.chunk for result in results],
             "jobs": jobs,
             "wall_seconds": round(wall, 1),
             "draw_seconds": round(draw_seconds, 1),
@@ -679,15 +744,21 @@ HEADER = (
 def table(results: dict[str, dict[str, Any]]) -> str:
     """The docs table: one row per shape, in the order of `SHAPES`."""
     lines = [HEADER, "|" + "---|" * HEADER.count(" | ") + "---|"]
-    for shape in sorted(results, key=lambda name: (SHAPES + (name,)).index(name)):
+    for shape in sorted(results, key=lambda name: (*SHAPES, name).index(name)):
         figures = results[shape]
         parse = f" ({figures['parse_failures']} unparsed)" if figures["parse_failures"] else ""
+        clean = figures["clean_reports"]
+        false = f"{figures['reports_false_error']} of {clean:,}" if clean else "—"
+        kept, caught = (
+            (f"{figures['share_invalid_kept']:.2%}", f"{figures['share_invalid_caught']:.2%}")
+            if figures["invalid"]
+            else ("—", "—")
+        )
         lines.append(
             f"| {shape} | {figures['reports']:,}{parse} | {figures['cells']:,} | "
             f"{figures['share_exact']:.2%} | {figures['share_flagged']:.2%} | "
             f"{figures['share_missing']:.2%} | **{figures['wrong']}** | "
-            f"{figures['reports_false_error']} of {figures['clean_reports']:,} | "
-            f"{figures['share_invalid_kept']:.2%} | {figures['share_invalid_caught']:.2%} |"
+            f"{false} | {kept} | {caught} |"
         )
     return "\n".join(lines)
 
@@ -710,6 +781,28 @@ def _describe(results: dict[str, dict[str, Any]]) -> Iterable[str]:
             yield f"  {json.dumps(record, ensure_ascii=False)}"
         if len(figures["failures"]) > 20:
             yield f"  … {len(figures['failures']) - 20} more in the JSON"
+
+
+def _commit() -> str | None:
+    """The commit of the working tree measured (``+`` when it has changes), if git says."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 - git on the PATH
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no", "src"],  # noqa: S607
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (subprocess.CalledProcessError, FileNotFoundError):
+        return None
+    return head + ("+" if changed else "")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -745,6 +838,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{', '.join(shapes)}: {args.n} reports each, {args.jobs} jobs",
         file=sys.stderr,
     )
+    commit = _commit()
+
+    def save(results: dict[str, dict[str, object]]) -> None:
+        """Write ``results`` into the JSON file (other shapes in it kept); what it holds."""
+        stored = _load(args.out)
+        for figures in results.values():
+            figures["commit"] = commit
+        merged = {**stored.get("shapes", {}), **results}
+        stored.update(
+            {
+                "gkbg": gkbg.__version__,
+                "python": platform.python_version(),
+                "shapes": {shape: merged[shape] for shape in SHAPES if shape in merged},
+            }
+        )
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(stored, ensure_ascii=False, indent=1) + "\n"
+        partial = args.out.with_suffix(".part")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(args.out)
+
     results = run(
         shapes,
         args.n,
@@ -754,32 +868,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         failures=args.failures,
         keep=args.keep,
         progress=True,
+        checkpoint=save,
     )
-    stored = _load(args.out)
-    merged = {**stored.get("shapes", {}), **results}
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with contextlib.suppress(subprocess.CalledProcessError, FileNotFoundError):
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 - git on the PATH
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        for figures in results.values():
-            figures["commit"] = commit
-    stored.update(
-        {
-            "gkbg": gkbg.__version__,
-            "python": platform.python_version(),
-            "shapes": {shape: merged[shape] for shape in SHAPES if shape in merged},
-        }
-    )
-    args.out.write_text(json.dumps(stored, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    save(results)
     for line in _describe(results):
         print(line, file=sys.stderr)
-    print(table(stored["shapes"]))
-    wrong = sum(figures["wrong"] for figures in results.values())
+    print(table(_load(args.out)["shapes"]))
+    wrong = sum(int(str(figures["wrong"])) for figures in results.values())
     return 1 if wrong else 0
 
 
