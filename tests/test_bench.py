@@ -54,7 +54,7 @@ def _consistent(figures: dict[str, Any], n: int) -> None:
 @pytest.mark.parametrize(
     ("shape", "n", "chunk"),
     [
-        ("run", 12, 4),
+        ("run", 9, 3),
         ("flat", 30, 10),
         ("markdown", 30, 10),
         ("split-docx", 30, 10),
@@ -71,8 +71,8 @@ def test_a_shape_measured_on_a_few_reports(shape: str, n: int, chunk: int, tmp_p
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 def test_split_pdf_measured_with_one_conversion(tmp_path: Path) -> None:
-    results = degraded.run(["split-pdf"], 4, chunk=4, failures=tmp_path)
-    _consistent(results["split-pdf"], 4)
+    results = degraded.run(["split-pdf"], 2, chunk=2, failures=tmp_path)
+    _consistent(results["split-pdf"], 2)
 
 
 def test_the_same_seed_draws_the_same_reports() -> None:
