@@ -741,11 +741,22 @@ HEADER = (
 )
 
 
-def table(results: dict[str, dict[str, Any]]) -> str:
-    """The docs table: one row per shape, in the order of `SHAPES`."""
+def table(results: dict[str, dict[str, Any]], breakdown: str | None = None) -> str:
+    """The docs table: one row per shape, in the order of `SHAPES`; with ``breakdown``
+    (``kind``, ``option`` or ``value``), one row per kind of report, option combination or
+    option value (over every combination holding it) of each shape.
+    """
     lines = [HEADER, "|" + "---|" * HEADER.count(" | ") + "---|"]
+    rows: list[tuple[str, dict[str, Any]]] = []
     for shape in sorted(results, key=lambda name: (*SHAPES, name).index(name)):
-        figures = results[shape]
+        if breakdown is None:
+            rows.append((shape, results[shape]))
+        elif breakdown == "value":
+            rows += [(f"{shape}: {name}", figures) for name, figures in by_value(results[shape])]
+        else:
+            parts = results[shape][f"by_{breakdown}"]
+            rows += [(f"{shape}: {name}", figures) for name, figures in parts.items()]
+    for shape, figures in rows:
         parse = f" ({figures['parse_failures']} unparsed)" if figures["parse_failures"] else ""
         clean = figures["clean_reports"]
         false = f"{figures['reports_false_error']} of {clean:,}" if clean else "—"
@@ -761,6 +772,17 @@ def table(results: dict[str, dict[str, Any]]) -> str:
             f"{false} | {kept} | {caught} |"
         )
     return "\n".join(lines)
+
+
+def by_value(figures: dict[str, Any]) -> list[tuple[str, dict[str, object]]]:
+    """A shape's figures for each value of each option, over every combination holding it."""
+    counts = set(asdict(Tally()))
+    sums: dict[str, Tally] = {}
+    for name, option in figures["by_option"].items():
+        for value in name.split(","):
+            tally = sums.setdefault(value, Tally())
+            tally.add(Tally(**{key: option[key] for key in counts}))
+    return [(value, summary(tally)) for value, tally in sums.items()]
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -821,9 +843,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--failures", type=Path, default=FAILURES, help="where to save failures")
     parser.add_argument("--keep", type=int, default=200, help="failures saved per shape")
     parser.add_argument("--table", type=Path, help="only print the table of this JSON file")
+    parser.add_argument(
+        "--by",
+        choices=["kind", "option", "value"],
+        help="with --table: a row per kind of report, option combination or option value",
+    )
     args = parser.parse_args(argv)
     if args.table:
-        print(table(_load(args.table)["shapes"]))
+        print(table(_load(args.table)["shapes"], args.by))
         return 0
     shapes = list(
         dict.fromkeys(
