@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import gkbg
+from gkbg import testing
 from tests.helpers import SEEDS, pipe_text
 
 
@@ -147,6 +148,29 @@ def test_a_missing_table_is_reported_and_the_others_kept() -> None:
     findings = gkbg.check(report).by_rule("table.missing")
     assert len(findings) == 1
     assert "主动公开" in findings[0].message.zh
+
+
+def test_a_block_whose_row_prints_no_number_is_found_not_missing() -> None:
+    """Flat text prints nothing for an empty cell: 行政许可 alone is a found row, its cell unread.
+
+    The block (第二十条第（五）项) is there, heading and label: the cell says why it is unread,
+    and no `table.missing` error accuses the report of leaving the block out.
+    """
+    cells = {spec.key: 1 for spec in gkbg.form("2021").cells()}
+    report = testing.report_of("2021", cells, 2022, "某某区人民政府")
+    report = testing.blank_cell(report, "active.licensing.decisions", "")
+    flat = gkbg.render.text(report, "flat")
+    assert "\n行政许可\n" in flat
+    read = gkbg.parse(flat)
+    cell = read.cell("active.licensing.decisions")
+    assert cell.state is gkbg.CellState.UNREAD
+    assert [doubt.code for doubt in cell.uncertain] == ["order.count_mismatch"]
+    result = gkbg.check(read)
+    assert result.by_rule("table.missing") == ()
+    assert [f.cells for f in result.by_rule("cell.unread")] == [("active.licensing.decisions",)]
+    # Tables that are not there at all (三 and 四, cut off here) are still missing.
+    without = gkbg.parse(flat.split("三、收到和处理")[0].replace("第二十条第（五）项", "", 1))
+    assert gkbg.check(without).by_rule("table.missing")
 
 
 def test_values_that_do_not_fit_are_left_unread_with_a_reason() -> None:

@@ -22,7 +22,7 @@ from gkbg.checks.narrative import narrative
 from gkbg.checks.relations import applies, instances
 from gkbg.checks.reuse import text_reuse
 from gkbg.core.model import Cell, CellState, Report, Value
-from gkbg.core.reasons import PRINTED_UNREAD
+from gkbg.core.reasons import FOUND_UNREAD
 from gkbg.core.schema import CellSpec, forms
 
 if TYPE_CHECKING:
@@ -309,15 +309,16 @@ def _block_keys(variant: str, table: str) -> tuple[tuple[str, ...], ...]:
 
 
 def _printed(cells: list[Cell]) -> bool:
-    """Whether an unread cell says its number is printed (run together with others)."""
-    return any(doubt.code in PRINTED_UNREAD for cell in cells for doubt in cell.uncertain)
+    """Whether an unread cell says its row was found (its number printed but not placeable)."""
+    return any(doubt.code in FOUND_UNREAD for cell in cells for doubt in cell.uncertain)
 
 
 def missing_tables(rule: Rule, context: Context) -> Iterator[Outcome]:
     """``table``: a table not found, or a block of it none of whose cells could be read.
 
-    A block whose numbers are printed but cannot be placed (`PRINTED_UNREAD`) is found: its
-    cells say why each is unread, and no finding of this rule is given for it.
+    A block whose rows were found but whose numbers cannot be placed, or whose rows print no
+    number at all (`FOUND_UNREAD`), is found: its cells say why each is unread, and no finding
+    of this rule is given for it.
     """
     report = context.report
     reference = forms().get(report.variant) if report.variant is not None else None

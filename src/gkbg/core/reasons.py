@@ -26,7 +26,16 @@ from gkbg.core.lang import Text
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-__all__ = ["OTHER", "PRINTED_UNREAD", "REASONS", "Doubt", "Reason", "doubts", "reason_zh"]
+__all__ = [
+    "FOUND_UNREAD",
+    "OTHER",
+    "PRINTED_UNREAD",
+    "REASONS",
+    "Doubt",
+    "Reason",
+    "doubts",
+    "reason_zh",
+]
 
 
 @attrs.frozen
@@ -267,6 +276,8 @@ REASONS: dict[str, Reason] = {
         _reason(OTHER, "{text}", "{text}"),
     )
 }
+"""Every reason for doubt, by code: the one declaration the parsers, the messages, the JSON
+and the reading of 0.1 sentences all go by."""
 
 PRINTED_UNREAD = frozenset(
     {"run.ambiguous", "run.contradicted", "run.too_many", "run.unsplittable"}
@@ -274,8 +285,16 @@ PRINTED_UNREAD = frozenset(
 """The codes of reasons an unread cell gives when its number is printed but cannot be told
 apart from its neighbours' (run together in flattened text): a table or block whose cells are
 all unread for such a reason was found, and is not missing."""
-"""Every reason for doubt, by code: the one declaration the parsers, the messages, the JSON
-and the reading of 0.1 sentences all go by."""
+
+FOUND_UNREAD = PRINTED_UNREAD | {
+    "order.count_mismatch",
+    "grid.misaligned_unread",
+    "align.grid_contradicted",
+}
+"""The codes of reasons an unread cell gives when its row was found, labels and all, but its
+value could not be placed (or nothing was printed where a value belongs): a table or block whose
+cells are all unread for such reasons was found, and is not missing; its cells say why each is
+unread."""
 
 
 def _check_fields(instance: Doubt, _: object, fields: tuple[tuple[str, str], ...]) -> None:
