@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import faulthandler
 import io
 import json
 import os
@@ -527,3 +528,37 @@ def test_batch_csv_is_what_cells_to_csv_and_findings_to_csv_write(tmp_path: Path
     assert (out / "findings.csv").read_bytes() == findings
     assert cells.startswith("\ufeffsource,variant,".encode())
     assert b"\r\n" in cells
+
+
+def test_a_file_that_kills_its_worker_fails_alone_and_the_batch_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that dies (here by SIGABRT, as a native library's crash does) breaks the pool.
+
+    Every file in flight fails with it; each is read again by a worker of its own, so only the
+    guilty file is recorded as failed, by name, and the files after it are all read.
+    """
+    seed = (FIXTURES / "seeds").glob("*.txt").__next__().read_bytes()
+    files = []
+    for index in range(24):
+        path = tmp_path / "in" / f"{index:02}{'-crash' if index == 5 else ''}.txt"
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(seed)
+        files.append(path)
+    real = _batch.batch_file
+
+    def crashing(path: str, **kwargs: Any) -> gkbg.FileResult:
+        if "crash" in os.fspath(path):
+            faulthandler.disable()  # pytest's traceback dump: the crash is the point here
+            os.abort()
+        return real(path, **kwargs)
+
+    # The workers are forked, so they see the crashing reader.
+    monkeypatch.setattr(_batch, "batch_file", crashing)
+    monkeypatch.setattr(_batch, "_start_method", lambda: "fork")
+    summary = gkbg.batch(files, tmp_path / "out", jobs=2, progress=False)
+    assert (summary.files, summary.read, summary.ok, summary.failed) == (24, 24, 23, 1)
+    ((source, kind, message),) = summary.problems
+    assert source.endswith("05-crash.txt")
+    assert kind == "WorkerDied"
+    assert "the process reading it died" in message

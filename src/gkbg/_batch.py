@@ -16,6 +16,7 @@ Parquet when pyarrow is installed).
 
 from __future__ import annotations
 
+import collections
 import concurrent.futures
 import contextlib
 import glob
@@ -972,39 +973,80 @@ def _start_method() -> str:
     return "spawn"
 
 
+def _pool(jobs: int, rules: RuleSet | None, format: str | None) -> Any:  # noqa: A002, ANN401
+    context = multiprocessing.get_context(_start_method())
+    return concurrent.futures.ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(rules, format)
+    )
+
+
+def _died(path: str) -> FileResult:
+    size, mtime_ns = _stat(Path(path))
+    return FileResult(
+        path,
+        size,
+        mtime_ns,
+        "failed",
+        "WorkerDied",
+        f"{path}: the process reading it died (a crash in a library it uses, or the system "
+        "ended it for lack of memory); the batch went on with the other files",
+    )
+
+
+def _alone(path: str, rules: RuleSet | None, format: str | None) -> FileResult:  # noqa: A002
+    """``path`` read by a worker of its own: whether it is the file that kills its worker."""
+    with _pool(1, rules, format) as pool:
+        try:
+            return pool.submit(_work, path).result()  # type: ignore[no-any-return]
+        except concurrent.futures.BrokenExecutor:
+            return _died(path)
+        except Exception as exc:  # noqa: BLE001 - as in `_run_pool`
+            size, mtime_ns = _stat(Path(path))
+            return FileResult(path, size, mtime_ns, "failed", type(exc).__name__, str(exc))
+
+
 def _run_pool(
     todo: Sequence[str],
     jobs: int,
     rules: RuleSet | None,
     format: str | None,  # noqa: A002
 ) -> Iterator[FileResult]:
-    context = multiprocessing.get_context(_start_method())
-    with concurrent.futures.ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(rules, format)
-    ) as pool:
-        pending: dict[concurrent.futures.Future[FileResult], str] = {}
-        queue = iter(todo)
-        window = jobs * 4
-        broken = False
-        while True:
-            for path in queue if not broken else ():
-                pending[pool.submit(_work, path)] = path
-                if len(pending) >= window:
+    """Every file's result, from ``jobs`` worker processes, whatever happens to a worker.
+
+    A worker that dies (a crash in a native library, the kernel's out-of-memory killer) breaks
+    the pool, and every file in flight then fails with it, the guilty one among them. Those
+    files are read again, each by a worker of its own, so that only the file that kills its
+    worker is recorded as failed; the rest of the files go on in a new pool.
+    """
+    queue = collections.deque(todo)
+    window = jobs * 4
+    while queue:
+        suspects: list[str] = []
+        with _pool(jobs, rules, format) as pool:
+            pending: dict[concurrent.futures.Future[FileResult], str] = {}
+            while queue or pending:
+                while queue and len(pending) < window:
+                    path = queue.popleft()
+                    pending[pool.submit(_work, path)] = path
+                finished, _ = concurrent.futures.wait(
+                    pending, return_when=concurrent.futures.FIRST_COMPLETED
+                )
+                for future in finished:
+                    path = pending.pop(future)
+                    try:
+                        yield future.result()
+                    except concurrent.futures.BrokenExecutor:
+                        suspects.append(path)
+                    except Exception as exc:  # noqa: BLE001 - one file must not stop a batch
+                        size, mtime_ns = _stat(Path(path))
+                        yield FileResult(
+                            path, size, mtime_ns, "failed", type(exc).__name__, str(exc)
+                        )
+                if suspects:
+                    suspects.extend(pending.values())
                     break
-            if not pending:
-                return
-            finished, _ = concurrent.futures.wait(
-                pending, return_when=concurrent.futures.FIRST_COMPLETED
-            )
-            for future in finished:
-                path = pending.pop(future)
-                try:
-                    yield future.result()
-                except Exception as exc:  # noqa: BLE001 - a worker died (a crash in a library)
-                    # The files not yet started stay out of the manifest: a rerun reads them.
-                    broken = broken or isinstance(exc, concurrent.futures.BrokenExecutor)
-                    size, mtime_ns = _stat(Path(path))
-                    yield FileResult(path, size, mtime_ns, "failed", type(exc).__name__, str(exc))
+        for path in suspects:
+            yield _alone(path, rules, format)
 
 
 def _cores() -> int:
