@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import io
 import json
 import os
 import pickle
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 from unittest import mock
@@ -473,3 +475,15 @@ def test_html_reading_time_grows_linearly(unit: bytes, repeat: int) -> None:
         return best
 
     assert seconds(4 * repeat) / seconds(repeat) < 8
+
+
+def test_a_zip64_package_is_refused_with_its_real_member_count() -> None:
+    """Over 65,535 members a zip says 0xFFFF in its end record; the zip64 record has the count."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", allowZip64=True) as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+        for index in range(70_000):
+            archive.writestr(f"m{index}", "")
+    with pytest.raises(gkbg.LimitExceededError, match=r"has 70001 members") as info:
+        gkbg.parse(buffer.getvalue())
+    assert info.value.limit == "max_zip_members"

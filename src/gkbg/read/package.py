@@ -93,17 +93,16 @@ def declared_members(data: bytes, limits: Limits) -> int | None:
     if position < 0 or position + _EOCD_SIZE > len(data):
         return None
     count, size = (int(field) for field in struct.unpack_from("<HI", data, position + 10))
+    if count == 0xFFFF or size == 0xFFFFFFFF:
+        # A zip64 archive: the real count and size are in the zip64 end record.
+        locator = position - 20
+        if locator >= 0 and data[locator : locator + 4] == _ZIP64_LOCATOR:
+            (offset,) = struct.unpack_from("<Q", data, locator + 8)
+            if offset + 56 <= len(data) and data[offset : offset + 4] == _ZIP64_EOCD:
+                count, size = (int(f) for f in struct.unpack_from("<QQ", data, offset + 32))
     if size > limits.max_zip_members * _DIRECTORY_ENTRY_BYTES:
         return max(count, limits.max_zip_members + 1)
-    if count != 0xFFFF:
-        return count
-    locator = position - 20
-    if locator >= 0 and data[locator : locator + 4] == _ZIP64_LOCATOR:
-        (offset,) = struct.unpack_from("<Q", data, locator + 8)
-        if offset + 56 <= len(data) and data[offset : offset + 4] == _ZIP64_EOCD:
-            (count64,) = struct.unpack_from("<Q", data, offset + 32)
-            return int(count64)
-    return int(count)
+    return count
 
 
 class Package:
