@@ -487,3 +487,10 @@ def test_a_zip64_package_is_refused_with_its_real_member_count() -> None:
     with pytest.raises(gkbg.LimitExceededError, match=r"has 70001 members") as info:
         gkbg.parse(buffer.getvalue())
     assert info.value.limit == "max_zip_members"
+
+
+def test_a_30_mb_attribute_is_refused_for_what_it_is_not_for_nesting() -> None:
+    page = b'<html><body><p title="' + b"a" * 30_000_000 + b'">x</p></body></html>'
+    with pytest.raises(gkbg.LimitExceededError, match="attribute value longer") as info:
+        gkbg.parse(page, format="html")
+    assert info.value.limit == "markup"

@@ -299,8 +299,21 @@ def _markup(text: str, name: str) -> tuple[_Node, str]:
         raise CorruptDocumentError(name, f"malformed HTML that cannot be parsed ({exc})") from None
     # libxml2 drops what lies deeper than 256 elements, and says so only in its log: a page
     # read without it would lose text silently.
-    if any(entry.type_name == "ERR_RESOURCE_LIMIT" for entry in parser.error_log):
-        raise LimitExceededError(name, "HTML nested more than 256 elements deep: refused", NESTING)
+    for entry in parser.error_log:
+        if entry.type_name != "ERR_RESOURCE_LIMIT":
+            continue
+        if "depth" in entry.message:
+            raise LimitExceededError(
+                name, "HTML nested more than 256 elements deep: refused", NESTING
+            )
+        # libxml2's other limit: a text, name or attribute value longer than it buffers
+        # (10,000,000 bytes), which it would cut short.
+        raise LimitExceededError(
+            name,
+            "HTML with a text, name or attribute value longer than libxml2 reads "
+            f"(10 MB): refused ({entry.message.strip()})",
+            MARKUP,
+        )
     if root is None:
         raise EmptyDocumentError(name, "the HTML page has no elements")
     return cast("_Node", root), text
