@@ -255,6 +255,15 @@ REASONS: dict[str, Reason] = {
             "原文连写为 {text!r}：读法超过 {bound} 种，未逐一列举",
             numbers=("bound",),
         ),
+        _reason(
+            "run.chosen_fewest",
+            "printed run together as {text!r}: no reading satisfies every relation; the "
+            "readings the form allows under which the fewest relation instances fail "
+            "({count}, among them in every such reading: {relations}) agree on this cell",
+            "原文连写为 {text!r}：没有任何读法满足全部勾稽关系；表格结构允许的读法中，"
+            "不满足的勾稽关系最少（{count} 处，各读法均不满足：{relations}）的读法在本单元格一致",
+            numbers=("count",),
+        ),
         # Anything else, kept as written.
         _reason(OTHER, "{text}", "{text}"),
     )
