@@ -12,12 +12,18 @@ Two steps, both derived from the forms and the statute's relations, never from a
    printed characters unchanged and in order. The statute's relations (`statute_relations`)
    are then a checksum: they may choose between readings, never change one. A cell every
    remaining reading agrees on is placed (with a `Doubt` naming the relations when they
-   decided it); a cell the readings differ in is left unread with the reason; when no reading
-   satisfies the relations, none is picked and the checks report the error.
+   decided it); a cell the readings differ in is left unread with the reason.
+3. When no combination of readings satisfies every relation (a report whose printed totals
+   really disagree), the combinations under which the fewest relation instances fail choose
+   (`run.chosen_fewest`, naming the relations failing in all of them): a wrong total breaks few
+   relations in its true reading, a wrong split many. The relations so broken stay broken on
+   the cells placed, and the checks report them; the cells those combinations differ in are
+   unread. A relation used to choose never hides a real error.
 
 The enumeration is bounded: at most `MAX_READINGS` readings of one run (found in at most
 `MAX_STEPS` steps of the search), and at most `MAX_COMBINATIONS` combinations of the runs of
-one table checked together. Past a bound, the cells the bound leaves undecided are flagged.
+one table checked together (or steps of the search for the fewest failures). Past a bound, the
+cells the bound leaves undecided are flagged.
 """
 
 from __future__ import annotations
