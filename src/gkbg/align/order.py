@@ -92,6 +92,18 @@ class Reading:
         """Whether every cell of the form is placed."""
         return len(self.placed) == len(self.form.cells)
 
+    @property
+    def decided(self) -> int:
+        """The cells placed, less those the fewest broken relations chose between readings.
+
+        Printed numbers that fit a form only by breaking its relations (`run.chosen_fewest`) are
+        no evidence for the form: another form may read the same characters with none broken.
+        """
+        return sum(
+            not any(doubt.code == "run.chosen_fewest" for doubt in placed.uncertain)
+            for placed in self.placed.values()
+        )
+
 
 def _items(tokens: Sequence[Token], form: TableForm) -> list[Item]:
     match = role_matcher(form.variant, form.key).match

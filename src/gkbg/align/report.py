@@ -311,8 +311,8 @@ def _best_reading(
         reading = _align(tokens, form)
         fit = (
             margin,
-            reading.complete,
-            len(reading.placed),
+            reading.decided == len(form.cells),
+            reading.decided,
             reading.evidence,
             form.variant == prefer,
         )

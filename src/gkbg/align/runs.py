@@ -12,12 +12,18 @@ Two steps, both derived from the forms and the statute's relations, never from a
    printed characters unchanged and in order. The statute's relations (`statute_relations`)
    are then a checksum: they may choose between readings, never change one. A cell every
    remaining reading agrees on is placed (with a `Doubt` naming the relations when they
-   decided it); a cell the readings differ in is left unread with the reason; when no reading
-   satisfies the relations, none is picked and the checks report the error.
+   decided it); a cell the readings differ in is left unread with the reason.
+3. When no combination of readings satisfies every relation (a report whose printed totals
+   really disagree), the combinations under which the fewest relation instances fail choose
+   (`run.chosen_fewest`, naming the relations failing in all of them): a wrong total breaks few
+   relations in its true reading, a wrong split many. The relations so broken stay broken on
+   the cells placed, and the checks report them; the cells those combinations differ in are
+   unread. A relation used to choose never hides a real error.
 
 The enumeration is bounded: at most `MAX_READINGS` readings of one run (found in at most
 `MAX_STEPS` steps of the search), and at most `MAX_COMBINATIONS` combinations of the runs of
-one table checked together. Past a bound, the cells the bound leaves undecided are flagged.
+one table checked together (or steps of the search for the fewest failures). Past a bound, the
+cells the bound leaves undecided are flagged.
 """
 
 from __future__ import annotations
@@ -234,10 +240,13 @@ def _bounds(table: _Table, run: Run) -> dict[int, list[_Bound]]:
     return found
 
 
-def _fits(bound: _Bound, values: dict[int, int | Decimal]) -> bool:
-    """Whether the cells of a sum read so far leave it possible: items never above the total."""
+def _fits(bound: _Bound, values: dict[int, int | Decimal], blank: set[int]) -> bool:
+    """Whether the cells of a sum read so far leave it possible: items never above the total.
+
+    A sum with a blank cell read (a placeholder) cannot be checked, so it always fits.
+    """
     total = values.get(bound.total)
-    if total is None:
+    if total is None or blank & {bound.total, *bound.items}:
         return True
     items = [values[slot] for slot in bound.items if slot in values]
     if len(items) == len(bound.items):
@@ -245,22 +254,27 @@ def _fits(bound: _Bound, values: dict[int, int | Decimal]) -> bool:
     return bool(sum(items) <= total)
 
 
-def _readings(table: _Table, run: Run, *, prune: bool = True) -> tuple[list[tuple[str, ...]], bool]:
+def _readings(
+    table: _Table, run: Run, *, allowed: int | None = 0
+) -> tuple[list[tuple[str, ...]], bool]:
     """Every reading of a run the form allows, as one printed piece per cell, in order.
 
     The run is read from its end, so that a total (the last cell of its row or group) is read
     before its items; a sum whose cells all lie in the run then prunes the search as it goes:
     items read so far never add up to more than their total, and all of them to exactly it.
+    ``allowed`` is how many such sums a reading may break (None: any number, no pruning).
     Returns the readings, and whether a sum left out any (so the relations took part).
     """
     kinds = [table.kinds[index] for index in run.cells]
-    bounds = _bounds(table, run) if prune else {}
+    bounds = _bounds(table, run) if allowed is not None else {}
     pruned = False
     texts = [token.text for token in run.tokens]
     room = [_digits(text) for text in texts]
     readings: list[tuple[str, ...]] = []
     pieces: list[str] = [""] * len(kinds)
     values: dict[int, int | Decimal] = {}
+    blank: set[int] = set()
+    broken: list[_Bound] = []
     steps = 0
 
     def search(token: int, end: int, cell: int, spare: int) -> None:
@@ -284,9 +298,17 @@ def _readings(table: _Table, run: Run, *, prune: bool = True) -> tuple[list[tupl
                 raise _TooManyError
             pieces[cell] = piece
             number = _number(piece, kinds[cell])
-            if number is not None:
+            if number is None:
+                blank.add(cell)
+            else:
                 values[cell] = number
-            if all(_fits(bound, values) for bound in bounds.get(cell, ())):
+            before = len(broken)
+            broken.extend(
+                bound
+                for bound in bounds.get(cell, ())
+                if bound not in broken and not _fits(bound, values, blank)
+            )
+            if allowed is None or len(broken) <= allowed:
                 used = _digits(piece)
                 if start > 0:
                     search(token, start, cell - 1, spare - used)
@@ -294,7 +316,9 @@ def _readings(table: _Table, run: Run, *, prune: bool = True) -> tuple[list[tupl
                     search(token - 1, len(texts[token - 1]) if token else 0, cell - 1, spare - used)
             else:
                 pruned = True
+            del broken[before:]
             values.pop(cell, None)
+            blank.discard(cell)
 
     search(len(texts) - 1, len(texts[-1]), len(kinds) - 1, sum(room))
     return readings, pruned
@@ -446,6 +470,194 @@ def _combine(
     return result
 
 
+def _broken(
+    table: _Table, among: Sequence[int], values: dict[str, int | Decimal]
+) -> tuple[int, ...]:
+    """The relations (indices in ``table.relations``) of ``among`` that ``values`` break."""
+    values = {**table.known, **values}
+    return tuple(
+        i
+        for i in among
+        if {*table.relations[i].left, *table.relations[i].right} <= values.keys()
+        and not _holds(table.relations[i], values)
+    )
+
+
+class _Fewest(NamedTuple):
+    """The combinations of readings under which the fewest relation instances fail.
+
+    ``seen``: for each run, the indices of its readings that occur in some such combination;
+    ``failures``: how many instances fail in each; ``always``: those failing in every one;
+    ``steps``: the steps the search took.
+    """
+
+    seen: list[set[int]]
+    failures: int
+    always: tuple[Relation, ...]
+    steps: int
+
+
+def _fewest(
+    table: _Table, runs: Sequence[Run], options: Sequence[Sequence[tuple[str, ...]]]
+) -> _Fewest | None:
+    """The combinations of the runs' readings under which the fewest relation instances fail.
+
+    Runs no relation that can be checked links (each of its cells in a run or known) are
+    independent: each group of linked runs is searched on its own (`_fewest_linked`), within
+    one bound on the steps of all. None when the search takes more than `MAX_COMBINATIONS`.
+    """
+    run_of = {table.keys[index]: p for p, run in enumerate(runs) for index in run.cells}
+    group = list(range(len(runs)))
+
+    def find(p: int) -> int:
+        while group[p] != p:
+            p = group[p]
+        return p
+
+    for relation in table.relations:
+        keys = (*relation.left, *relation.right)
+        if all(key in run_of or key in table.known for key in keys):
+            linked = {find(run_of[key]) for key in keys if key in run_of}
+            for p in linked:
+                group[p] = min(linked)
+    members: dict[int, list[int]] = {}
+    for p in range(len(runs)):
+        members.setdefault(find(p), []).append(p)
+    seen: list[set[int]] = [set() for _ in runs]
+    always: list[Relation] = []
+    failures = steps = 0
+    for among in members.values():
+        found = _fewest_linked(
+            table, [runs[p] for p in among], [options[p] for p in among], MAX_COMBINATIONS - steps
+        )
+        if found is None:
+            return None
+        for p, kept in zip(among, found.seen, strict=True):
+            seen[p] = kept
+        failures += found.failures
+        always.extend(found.always)
+        steps += found.steps
+    return _Fewest(seen, failures, tuple(always), steps)
+
+
+def _fewest_linked(
+    table: _Table, runs: Sequence[Run], options: Sequence[Sequence[tuple[str, ...]]], budget: int
+) -> _Fewest | None:
+    """The combinations of linked runs' readings under which the fewest relations fail.
+
+    A branch and bound: the runs are taken one after the other (those holding totals first),
+    each run's readings in the order of how many of its own relations (those no other run
+    takes part in) they break. A combination is dropped as soon as the instances it already
+    breaks, and the fewest its remaining runs must break on their own, exceed the fewest found
+    so far. An instance breaks as soon as its sides differ whatever numbers its cells in the
+    runs not yet taken may hold (each between the least and the greatest its run's readings
+    give it); one with a cell that is or may be blank cannot be checked, and never breaks.
+    Every combination as good as the best is kept. None when the search takes more than
+    ``budget`` steps.
+    """
+    relations = table.relations
+    run_of = {table.keys[index]: p for p, run in enumerate(runs) for index in run.cells}
+    read = [[_values(table, run, reading) for reading in options[p]] for p, run in enumerate(runs)]
+    # The least and greatest number each cell takes in its run's readings (none: may be blank).
+    span: dict[str, tuple[int | Decimal, int | Decimal]] = {}
+    for p, run in enumerate(runs):
+        for index in run.cells:
+            numbers = [values[key] for values in read[p] if (key := table.keys[index]) in values]
+            if numbers and len(numbers) == len(read[p]):
+                span[table.keys[index]] = (min(numbers), max(numbers))
+    touches = [
+        {run_of[key] for key in (*relation.left, *relation.right) if key in run_of}
+        for relation in relations
+    ]
+    # Each run's own relations (no other run takes part), and those each of its readings breaks.
+    own_broken: list[list[tuple[int, ...]]] = []
+    for p in range(len(runs)):
+        own = [i for i, runs_in in enumerate(touches) if runs_in == {p}]
+        own_broken.append([_broken(table, own, values) for values in read[p]])
+    totals = {relation.left[0] for relation in relations if len(relation.left) == 1}
+    order = sorted(
+        range(len(runs)),
+        key=lambda p: (-sum(table.keys[i] in totals for i in runs[p].cells), len(options[p])),
+    )
+    ranked = [sorted(range(len(options[p])), key=lambda r: len(own_broken[p][r])) for p in order]
+    least = [min(len(broken) for broken in own_broken[p]) for p in order]
+    rest = [sum(least[depth:]) for depth in range(len(order) + 1)]
+    crossing = [
+        [i for i, runs_in in enumerate(touches) if p in runs_in and len(runs_in) > 1] for p in order
+    ]
+    values: dict[str, int | Decimal] = dict(table.known)
+    done: set[int] = set()  # the runs read so far
+    failing: list[int] = []  # the crossing instances the combination so far breaks
+    chosen: list[int] = []
+    seen: list[set[int]] = [set() for _ in runs]
+    fewest: float = float("inf")
+    always: set[int] = set()
+    steps = 0
+
+    def breaks(i: int) -> bool:
+        # Whether relation i fails whatever the runs not yet read give: its two sides'
+        # difference, over the numbers its unread cells may take, never 0.
+        low: int | Decimal = 0
+        high: int | Decimal = 0
+        for sign, keys in ((1, relations[i].left), (-1, relations[i].right)):
+            for key in keys:
+                if key in values:
+                    low, high = low + sign * values[key], high + sign * values[key]
+                    continue
+                if key not in span or run_of[key] in done:
+                    return False  # blank, or may be: the relation cannot be checked
+                least, most = span[key]
+                low, high = (low + least, high + most) if sign > 0 else (low - most, high - least)
+        return not low <= 0 <= high
+
+    def keep(count: int) -> None:
+        nonlocal fewest, seen, always
+        broken = {
+            *failing,
+            *(i for p, r in zip(order, chosen, strict=True) for i in own_broken[p][r]),
+        }
+        if count < fewest:
+            fewest, seen, always = count, [set() for _ in runs], broken
+        always &= broken
+        for p, r in zip(order, chosen, strict=True):
+            seen[p].add(r)
+
+    def search(depth: int, count: int) -> None:
+        nonlocal steps
+        if depth == len(order):
+            keep(count)
+            return
+        p = order[depth]
+        for r in ranked[depth]:
+            own = len(own_broken[p][r])
+            if count + own + rest[depth + 1] > fewest:
+                break  # the readings are ranked: the others break as many of the run's own
+            steps += 1
+            if steps > budget:
+                raise _TooManyError
+            values.update(read[p][r])
+            done.add(p)
+            before = len(failing)
+            for i in crossing[depth]:
+                if i not in failing and breaks(i):
+                    failing.append(i)
+            total = count + own + len(failing) - before
+            if total + rest[depth + 1] <= fewest:
+                chosen.append(r)
+                search(depth + 1, total)
+                chosen.pop()
+            del failing[before:]
+            done.discard(p)
+            for key in read[p][r]:
+                del values[key]
+
+    try:
+        search(0, 0)
+    except _TooManyError:
+        return None
+    return _Fewest(seen, int(fewest), tuple(relations[i] for i in sorted(always)), steps)
+
+
 def _names(relations: Sequence[Relation]) -> str:
     return ", ".join(dict.fromkeys(relation.rule for relation in relations))
 
@@ -464,7 +676,7 @@ def solve(form: TableForm, runs: Sequence[Run], known: dict[int, int | Decimal])
             if not readings and pruned:
                 # No reading satisfies the run's own sums: the readings the form allows, so
                 # that the cells they agree on are still read, and the others flagged.
-                readings, _ = _readings(table, run, prune=False)
+                readings, _ = _readings(table, run, allowed=None)
                 failed.add(len(raw))
             elif pruned:
                 chosen.add(len(raw))
@@ -482,6 +694,10 @@ def solve(form: TableForm, runs: Sequence[Run], known: dict[int, int | Decimal])
     live = [position for position, readings in enumerate(raw) if readings]
     local = [_local(table, runs[position], raw[position] or []) for position in live]
     combined = _combine(table, [runs[position] for position in live], [k for k, _ in local])
+    unsatisfied = any(not kept for kept, _ in local) or (combined is not None and not all(combined))
+    # No combination satisfies every relation: the fewest broken decide, if few enough to search.
+    if unsatisfied and _settle_fewest(outcome, table, [runs[position] for position in live]):
+        return outcome
     for at, position in enumerate(live):
         run, readings = runs[position], raw[position] or []
         kept, own = local[at]
@@ -494,24 +710,95 @@ def solve(form: TableForm, runs: Sequence[Run], known: dict[int, int | Decimal])
             final, used, contradicted = readings, (), True
         if position in failed:
             used, contradicted = (), True
-        settled = _Settled(text, readings, final, used, position in chosen)
+        chosen_by = Doubt.of("run.chosen", text=text, relations=_names(used)) if used else None
+        settled = _Settled(text, readings, final, chosen_by, position in chosen)
         _settle(outcome, run, settled, contradicted=contradicted)
     return outcome
 
 
+def _settle_fewest(outcome: RunOutcome, table: _Table, runs: Sequence[Run]) -> bool:
+    """Settle ``runs`` by the combinations of readings that break the fewest relations.
+
+    Readings that break a run's own sums take part too (a wrong total breaks them in its true
+    reading). A cell every such combination agrees on is placed, with a doubt naming the
+    relations that break in all of them; the others stay unread. False, and nothing settled,
+    when a run's readings or the combinations are too many to search.
+    """
+    try:
+        found = _fewest_readings(table, runs)
+    except _TooManyError:
+        return False
+    if found is None:
+        return False
+    fewest, options, pruned = found
+    for run, readings, seen, cut in zip(runs, options, fewest.seen, pruned, strict=True):
+        text = "".join(token.text for token in run.tokens)
+        chosen_by = Doubt.of(
+            "run.chosen_fewest",
+            text=text,
+            count=str(fewest.failures),
+            relations=_names(fewest.always),
+        )
+        final = [readings[r] for r in sorted(seen)]
+        _settle(outcome, run, _Settled(text, readings, final, chosen_by, cut), contradicted=True)
+    return True
+
+
+def _fewest_readings(
+    table: _Table, runs: Sequence[Run]
+) -> tuple[_Fewest, list[list[tuple[str, ...]]], list[bool]] | None:
+    """The combinations breaking the fewest relations, the readings searched, whether cut.
+
+    Not every reading of every run need be searched. Each run's readings are first those
+    breaking the fewest of its own sums (``least``); the best combination of them breaks
+    ``bound`` instances. A reading of run ``p`` breaking more than ``bound - Σ least of the
+    other runs`` of its own sums is then in no combination breaking ``bound`` or fewer, so the
+    search over the readings within that allowance finds every combination breaking the
+    fewest. None when the combinations are too many to search.
+    """
+    least: list[int] = []
+    options: list[list[tuple[str, ...]]] = []
+    pruned: list[bool] = []
+    for run in runs:
+        for allowed in range(len(table.relations) + 1):
+            readings, cut = _readings(table, run, allowed=allowed)
+            if readings:
+                break
+        else:  # pragma: no cover - a run with a reading breaks at most every relation
+            readings, cut = _readings(table, run, allowed=None)
+        least.append(allowed)
+        options.append(readings)
+        pruned.append(cut)
+    fewest = _fewest(table, runs, options)
+    if fewest is None:
+        return None
+    spare = fewest.failures - sum(least)
+    if spare == 0:
+        return fewest, options, pruned
+    for p, run in enumerate(runs):
+        if pruned[p]:
+            options[p], pruned[p] = _readings(table, run, allowed=least[p] + spare)
+    fewest = _fewest(table, runs, options)
+    return None if fewest is None else (fewest, options, pruned)
+
+
 class _Settled(NamedTuple):
-    """What decides a run's cells: its text, its readings, those left, and the relations."""
+    """What decides a run's cells: its text, its readings, those left, and why they are left.
+
+    ``chosen_by`` is the doubt of a cell the readings left agree on and the others do not
+    (None when nothing chose: the readings left are all those the form allows).
+    """
 
     text: str
     readings: list[tuple[str, ...]]
     final: Sequence[tuple[str, ...]]
-    used: Sequence[Relation]
+    chosen_by: Doubt | None
     pruned: bool
 
 
 def _settle(outcome: RunOutcome, run: Run, settled: _Settled, *, contradicted: bool) -> None:
     """Place the cells every final reading agrees on; flag the others."""
-    text, readings, final, used, pruned = settled
+    text, readings, final, chosen_by, pruned = settled
     for slot, index in enumerate(run.cells):
         pieces = {reading[slot] for reading in final}
         if len(pieces) > 1:
@@ -524,8 +811,8 @@ def _settle(outcome: RunOutcome, run: Run, settled: _Settled, *, contradicted: b
         token, start = _locate(run, final[0], slot)
         piece = final[0][slot]
         doubts: tuple[Doubt, ...] = ()
-        if used and (pruned or len({reading[slot] for reading in readings}) > 1):
-            doubts = (Doubt.of("run.chosen", text=text, relations=_names(used)),)
+        if chosen_by is not None and (pruned or len({reading[slot] for reading in readings}) > 1):
+            doubts = (chosen_by,)
         elif piece != token.text:
             doubts = (Doubt.of("run.split", text=text, cells=len(run.cells)),)
         outcome.placed[index] = (_piece(token, start, start + len(piece), TokenKind.VALUE), doubts)

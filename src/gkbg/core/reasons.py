@@ -272,6 +272,15 @@ REASONS: dict[str, Reason] = {
             "原文连写为 {text!r}：表格结构和勾稽关系允许的读法中，只有一种与报告正文"
             "（{quote!r}）相符，本单元格按该读法读取",
         ),
+        _reason(
+            "run.chosen_fewest",
+            "printed run together as {text!r}: no reading satisfies every relation; the "
+            "readings the form allows under which the fewest relation instances fail "
+            "({count}, among them in every such reading: {relations}) agree on this cell",
+            "原文连写为 {text!r}：没有任何读法满足全部勾稽关系；表格结构允许的读法中，"
+            "不满足的勾稽关系最少（{count} 处，各读法均不满足：{relations}）的读法在本单元格一致",
+            numbers=("count",),
+        ),
         # Anything else, kept as written.
         _reason(OTHER, "{text}", "{text}"),
     )
