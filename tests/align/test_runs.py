@@ -10,10 +10,11 @@ from hypothesis import HealthCheck, given, settings
 
 import gkbg
 from gkbg.align import runs
-from gkbg.align.runs import MAX_READINGS, Run, solve, split_labels
+from gkbg.align.runs import MAX_READINGS, Run, _by_text, _usable, solve, split_labels
 from gkbg.core.model import Location
 from gkbg.core.relations import statute_relations
 from gkbg.core.schema import forms
+from gkbg.core.statements import Stated
 from gkbg.read.layout import Token, TokenKind
 from gkbg.testing import Invalid, invalid_reports, reports, with_cell
 
@@ -298,3 +299,28 @@ def test_too_many_combinations_fall_back_to_flagging(monkeypatch: pytest.MonkeyP
         for _, doubts in outcome.placed.values()
         for doubt in doubts
     )
+
+
+def test_the_text_chooses_only_among_readings_the_relations_leave() -> None:
+    """Two readings of 四's reconsideration row both satisfy its sum; the text states one total.
+
+    (`_by_text` is given the readings directly: digits whose splits satisfy the relations with
+    different totals are rare, but the choice must be right when they occur.)
+    """
+    form = forms()["2021"].table("appeals")
+    cells = _row("2021", "appeals", "reconsideration")
+    run = Run(cells, (_token("100120"),))
+    table = _usable(form, [run], {})
+    combined: list[set[tuple[str, ...]]] = [{("1", "0", "0", "1", "2"), ("1", "0", "0", "2", "3")}]
+    said = (Stated("narrative.appeals", ("appeals.reconsideration.total",), 3, "行政复议3件"),)
+    chosen = _by_text(table, [run], combined, said)
+    assert chosen is not None
+    assert chosen.readings == {0: ("1", "0", "0", "2", "3")}
+    assert chosen.choice.doubt("100123").code == "run.chosen_text"
+    # A text that agrees with no reading, or states nothing, decides nothing.
+    wrong = (Stated("narrative.appeals", ("appeals.reconsideration.total",), 4, "行政复议4件"),)
+    assert _by_text(table, [run], combined, wrong) is None
+    assert _by_text(table, [run], combined, ()) is None
+    # A reading that breaks a relation is never chosen, whatever the text says.
+    broken: list[set[tuple[str, ...]]] = [{("1", "0", "0", "1", "2"), ("1", "0", "0", "1", "3")}]
+    assert _by_text(table, [run], broken, said) is None

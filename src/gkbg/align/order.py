@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from decimal import Decimal
 
     from gkbg.core.schema import TableForm
+    from gkbg.core.statements import Stated
 
 __all__ = ["Item", "ItemKind", "Placed", "Reading", "new_item", "read_by_order"]
 
@@ -431,8 +432,16 @@ _RIVAL_LAYOUTS = Doubt.of("order.rival_layouts")
 _LABEL_APART = Doubt.of("order.label_apart")
 
 
-def read_by_order(tokens: Sequence[Token], form: TableForm) -> Reading:
-    """The cells of ``form`` read from ``tokens`` in order: steps a to e of this module."""
+def read_by_order(
+    tokens: Sequence[Token],
+    form: TableForm,
+    said: Callable[[str], Sequence[Stated]] | None = None,
+) -> Reading:
+    """The cells of ``form`` read from ``tokens`` in order: steps a to e of this module.
+
+    ``said`` gives, for a form, what the report's text states (asked only in step (e), for
+    `gkbg.align.runs.solve`).
+    """
     reading = Reading(form)
     items = _split_glued(_items(tokens, form), len(form.cells))
     cells = any(map(_IS_CELL, tokens))
@@ -452,12 +461,12 @@ def read_by_order(tokens: Sequence[Token], form: TableForm) -> Reading:
         if len(fixed) < len(form.rows):
             _read_segments(items, split, fixed, split=True)
         if split.runs:
-            return _solve_runs(split)
+            return _solve_runs(split, said(form.variant) if said is not None else ())
     _read_segments(items, reading, fixed)
     return reading
 
 
-def _solve_runs(reading: Reading) -> Reading:
+def _solve_runs(reading: Reading, said: Sequence[Stated] = ()) -> Reading:
     """Step (e): the cells of run-together values, read as `gkbg.align.runs` allows."""
     if not reading.runs:
         return reading
@@ -469,7 +478,7 @@ def _solve_runs(reading: Reading) -> Reading:
             read = read_value("0" if item.parts > 1 else item.token.text, form.cells[index].kind)
             if read.state == "value" and read.value is not None:
                 known[index] = read.value
-    outcome = solve(form, [run for run, _ in reading.runs], known)
+    outcome = solve(form, [run for run, _ in reading.runs], known, said)
     for index, (token, doubts) in outcome.placed.items():
         reading.placed[index] = Placed(new_item(("value", token, None, 0, 1)), doubts)
     reading.unread.update(outcome.unread)

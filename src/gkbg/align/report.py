@@ -32,14 +32,21 @@ from gkbg.core.limits import DEFAULT_LIMITS
 from gkbg.core.model import Cell, CellState, Report, Table
 from gkbg.core.reasons import Doubt
 from gkbg.core.schema import TABLES, TableForm, forms
+from gkbg.core.statements import stated
 from gkbg.core.text import LabelMatcher, read_value
 from gkbg.read.layout import Layout, Token, TokenKind, token_span
 from gkbg.read.registry import parse_layout
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
+    from typing import TypeAlias
 
     from gkbg.core.limits import Limits
+    from gkbg.core.statements import Stated
+
+    _Said: TypeAlias = Callable[[str], Sequence[Stated]] | None
+    """What the report's text states, by form: asked only for run-together digits."""
+
     from gkbg.core.schema import ValueKind
     from gkbg.read.registry import ParserRegistry, Source
 
@@ -156,15 +163,15 @@ _GRID_CONTRADICTED = Doubt.of("align.grid_contradicted")
 _NO_VALUE = Doubt.of("align.no_value")
 
 
-def _align(tokens: Sequence[Token], form: TableForm) -> Reading:
+def _align(tokens: Sequence[Token], form: TableForm, said: _Said = None) -> Reading:
     grid = read_grid(tokens, form)
     if grid is None:
-        return read_by_order(tokens, form)
+        return read_by_order(tokens, form, said)
     # The order-based reading only fills the cells the grid neither places nor shows unread:
     # when there are none (the common case for a grid), it is not needed.
     if all(index in grid.placed or index in grid.unread for index in range(len(form.cells))):
         return _with_grid(form, grid, Reading(form))
-    return _with_grid(form, grid, read_by_order(tokens, form))
+    return _with_grid(form, grid, read_by_order(tokens, form, said))
 
 
 def _item(token: Token) -> Item:
@@ -290,6 +297,7 @@ def _best_reading(
     prefer: str | None,
     *,
     every_form: bool = False,
+    said: _Said = None,
 ) -> Reading:
     """The reading of the candidate form that fits the tokens best.
 
@@ -308,7 +316,7 @@ def _best_reading(
     for form, margin in zip(candidates, margins, strict=True):
         if margin < best_margin and not every_form:
             continue
-        reading = _align(tokens, form)
+        reading = _align(tokens, form, said)
         fit = (
             margin,
             reading.decided == len(form.cells),
@@ -321,9 +329,11 @@ def _best_reading(
     return ranked[0][1]
 
 
-def _read_table(tokens: Sequence[Token], table_key: str, prefer: str | None) -> Table:
+def _read_table(
+    tokens: Sequence[Token], table_key: str, prefer: str | None, said: _Said = None
+) -> Table:
     candidates = _distinct_forms(table_key)
-    reading = _best_reading(tokens, candidates, prefer)
+    reading = _best_reading(tokens, candidates, prefer, said=said)
     form = reading.form
     variant = form.variant
     if len(candidates) == 1 and prefer is not None:
@@ -339,6 +349,13 @@ def build_report(layout: Layout) -> Report:
         # cut out where it begins.
         tokens = split_labels(tokens)
     sections = _find_sections(tokens)
+    metadata = extract_metadata(layout.text)
+    narrative = _narrative(layout, tokens, sections)
+
+    def said(variant: str) -> tuple[Stated, ...]:
+        # What the text states may choose between readings the relations leave open.
+        return stated(narrative, variant, metadata.year)
+
     tables: dict[str, Table] = {}
     prefer: str | None = None
     for key in ("active", "applications", "appeals"):
@@ -346,18 +363,17 @@ def build_report(layout: Layout) -> Report:
             tables[key] = Table(key, None)
             continue
         start, stop = sections[key]
-        table = _read_table(tokens[start:stop], key, prefer)
+        table = _read_table(tokens[start:stop], key, prefer, said)
         tables[key] = table
         prefer = prefer or table.variant
     variant = next((t.variant for t in tables.values() if t.variant), None)
-    metadata = extract_metadata(layout.text)
     report = Report(
         tables=tuple(tables[key] for key in TABLES),
         variant=variant,
         year=metadata.year,
         agency=metadata.agency,
         title=metadata.title,
-        text=_narrative(layout, tokens, sections),
+        text=narrative,
         source=layout.source,
         format=layout.format,
     )

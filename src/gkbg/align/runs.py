@@ -38,6 +38,7 @@ import regex
 from gkbg.core.reasons import Doubt
 from gkbg.core.relations import statute_relations
 from gkbg.core.schema import forms
+from gkbg.core.statements import decide
 from gkbg.core.text import read_value
 from gkbg.read.layout import Token, TokenKind
 
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
 
     from gkbg.core.relations import Relation
     from gkbg.core.schema import TableForm, ValueKind
+    from gkbg.core.statements import Stated, TextChoice
 
 __all__ = [
     "MAX_COMBINATIONS",
@@ -662,8 +664,17 @@ def _names(relations: Sequence[Relation]) -> str:
     return ", ".join(dict.fromkeys(relation.rule for relation in relations))
 
 
-def solve(form: TableForm, runs: Sequence[Run], known: dict[int, int | Decimal]) -> RunOutcome:
-    """The cells of ``runs`` on ``form``, given the numbers ``known`` of its other cells."""
+def solve(
+    form: TableForm,
+    runs: Sequence[Run],
+    known: dict[int, int | Decimal],
+    said: Sequence[Stated] = (),
+) -> RunOutcome:
+    """The cells of ``runs`` on ``form``, given the numbers ``known`` of its other cells.
+
+    ``said`` is what the report's text states (`gkbg.core.statements.stated`): where the
+    relations leave several readings, it may choose the one it agrees with (`_by_text`).
+    """
     outcome = RunOutcome()
     table = _usable(form, runs, known)
     raw: list[list[tuple[str, ...]] | None] = []
@@ -698,6 +709,7 @@ def solve(form: TableForm, runs: Sequence[Run], known: dict[int, int | Decimal])
     # No combination satisfies every relation: the fewest broken decide, if few enough to search.
     if unsatisfied and _settle_fewest(outcome, table, [runs[position] for position in live]):
         return outcome
+    by_text = _by_text(table, [runs[p] for p in live], combined, said)
     for at, position in enumerate(live):
         run, readings = runs[position], raw[position] or []
         kept, own = local[at]
@@ -711,9 +723,72 @@ def solve(form: TableForm, runs: Sequence[Run], known: dict[int, int | Decimal])
         if position in failed:
             used, contradicted = (), True
         chosen_by = Doubt.of("run.chosen", text=text, relations=_names(used)) if used else None
+        if by_text is not None and at in by_text.readings:
+            # The text chose among the readings the relations left: the cells on which those
+            # differed say so; the others keep the relations' doubt.
+            open_slots = {
+                slot for slot in range(len(run.cells)) if len({r[slot] for r in final}) > 1
+            }
+            final = [by_text.readings[at]]
+            settled = _Settled(text, readings, final, chosen_by, position in chosen)
+            _settle(outcome, run, settled, contradicted=False)
+            for slot in open_slots:
+                token, _ = outcome.placed[run.cells[slot]]
+                outcome.placed[run.cells[slot]] = (token, (by_text.choice.doubt(text),))
+            continue
         settled = _Settled(text, readings, final, chosen_by, position in chosen)
         _settle(outcome, run, settled, contradicted=contradicted)
     return outcome
+
+
+class _TextReading(NamedTuple):
+    """The reading of each open run the text chose, and the choice."""
+
+    readings: dict[int, tuple[str, ...]]
+    choice: TextChoice
+
+
+def _by_text(
+    table: _Table,
+    runs: Sequence[Run],
+    combined: list[set[tuple[str, ...]]] | None,
+    said: Sequence[Stated],
+) -> _TextReading | None:
+    """The one combination of readings the report's text agrees with, if it decides one.
+
+    Only among the combinations that satisfy every relation (the text never overrules the
+    statute), and only when the relations leave more than one; None when the text decides
+    nothing (`gkbg.core.statements.decide`) or the combinations are too many to list.
+    """
+    if not said or combined is None or not all(combined):
+        return None
+    open_runs = [at for at, readings in enumerate(combined) if len(readings) > 1]
+    if not open_runs:
+        return None
+    fixed: dict[str, int | Decimal] = dict(table.known)
+    for at, readings in enumerate(combined):
+        if at not in open_runs:
+            (only,) = readings
+            fixed.update(_values(table, runs[at], only))
+    combos: list[tuple[tuple[tuple[str, ...], ...], dict[str, int | Decimal]]] = []
+    choices = itertools.product(*(sorted(combined[at]) for at in open_runs))
+    for combo in itertools.islice(choices, MAX_COMBINATIONS + 1):
+        values = dict(fixed)
+        for at, reading in zip(open_runs, combo, strict=True):
+            values.update(_values(table, runs[at], reading))
+        if all(
+            _holds(relation, values)
+            for relation in table.relations
+            if {*relation.left, *relation.right} <= values.keys()
+        ):
+            combos.append((combo, values))
+    if len(combos) > MAX_COMBINATIONS:
+        return None
+    choice = decide(said, [values for _, values in combos])
+    if choice is None:
+        return None
+    chosen = combos[choice.reading][0]
+    return _TextReading(dict(zip(open_runs, chosen, strict=True)), choice)
 
 
 def _settle_fewest(outcome: RunOutcome, table: _Table, runs: Sequence[Run]) -> bool:
