@@ -362,6 +362,14 @@ class _GridReader:
         # each such row's positions with its placements.
         self.shapes: dict[tuple[int, tuple[int, ...]], int] = {}
         self.in_order: list[tuple[tuple[int, tuple[int, ...]], list[_Candidate]]] = []
+        # Rows that print values and no label, since the last labelled row (`last_row`): placed
+        # by order when the next labelled row leaves exactly as many rows of the form between.
+        self.last_row: str | None = None
+        self.unlabelled: list[tuple[_Row, _Header, tuple[int, int]]] = []
+        self.row_order = {
+            row.key: position
+            for position, row in enumerate(row for block in form.blocks for row in block.rows)
+        }
 
     # Rows.
 
@@ -489,14 +497,28 @@ class _GridReader:
             for deeper in [d for d in groups if d > c]:
                 del groups[deeper]
         if not labels:
-            self._flush(held)
-            return self._has_value(cells, header)
+            if not self._has_value(cells, header):
+                self._flush(held)
+                return False
+            if held is not None:
+                # Values under a label cut short over a row that printed nothing: the label's
+                # rest is lost, and the values are most likely its row's; said so.
+                self._place_row(held.key, held.col, cells, header, where)
+                reason = Doubt.of("grid.unlabelled_row", label=self.row_label_of[held.key])
+                self._doubt_row(where, reason)
+                return True
+            self.unlabelled.append((cells, header, where))
+            return True
         # The label is the rightmost text that names a row: a 单位 or 说明 column may stand
         # between it and the values.
         for leaf_col, leaf in reversed(labels):
             context = [groups[c] for c in sorted(groups, reverse=True) if c < leaf_col]
             key = self._identify(leaf, context)
             if key is not None:
+                if held is not None and held.key == key:
+                    # The rest of a held row's label names the same row by itself: the held
+                    # row was only the label's first half, and its empty cells are no cells.
+                    held = None
                 break
         else:
             leaf_col, leaf = labels[-1]
@@ -522,9 +544,32 @@ class _GridReader:
         self._place_row(key, leaf_col, cells, header, where)
         return True
 
+    def _place_unlabelled(self, key: str) -> None:
+        """Place the rows with no label before row ``key`` by their order, when they fit.
+
+        They fit when the labelled rows on both sides leave exactly as many rows of the form
+        between them, none of them read yet; each is then read as that row, with a doubt.
+        Otherwise they are left unplaced.
+        """
+        pending, self.unlabelled = self.unlabelled, []
+        if not pending or self.last_row is None:
+            return
+        order = self.row_order
+        between = [
+            row for row, position in order.items() if order[self.last_row] < position < order[key]
+        ]
+        if len(between) != len(pending) or any(row in self.rows for row in between):
+            return
+        for row, (cells, header, where) in zip(sorted(between, key=order.__getitem__), pending):
+            self._place_row(row, header.first - 1, cells, header, where)
+            self._doubt_row(where, Doubt.of("grid.unlabelled_row", label=self.row_label_of[row]))
+
     def _place_row(
         self, key: str, leaf_col: int, cells: _Row, header: _Header, where: tuple[int, int]
     ) -> None:
+        if key not in self.rows:
+            self._place_unlabelled(key)
+            self.last_row = key
         self.rows.add(key)
         right = {c: t for c, t in cells.items() if c > leaf_col}
         lines_up = self._lines_up(right, header, leaf_col)
@@ -743,8 +788,10 @@ class _GridReader:
             if c >= header.first or t.kind is TokenKind.VALUE
         ]
         label = self.row_label_of[key]
-        if len(cells) == len(columns):
-            ordered = _in_order(columns, cells, header)
+        ordered = _in_order(columns, cells, header) if len(cells) == len(columns) else None
+        if ordered is not None and (
+            ordered is columns or all(header.first_position(c) is not None for c in columns)
+        ):
             reason = Doubt.of("grid.misaligned", label=label)
             for column_key, (c, token) in zip(ordered, cells, strict=True):
                 index = self.index[key, column_key]
@@ -764,9 +811,14 @@ class _GridReader:
                     _Candidate(token, exact=False, row=where, reasons=reasons)
                 )
             return
-        reason = Doubt.of(
-            "grid.misaligned_unread", label=label, cells=len(cells), columns=len(columns)
-        )
+        if ordered is not None:
+            # As many cells as columns, but the header names only some of the columns: which
+            # cell is which is not known.
+            reason = Doubt.of("grid.unordered", label=label)
+        else:
+            reason = Doubt.of(
+                "grid.misaligned_unread", label=label, cells=len(cells), columns=len(columns)
+            )
         for column_key in columns:
             self.unplaced.setdefault(self.index[key, column_key], reason)
 
@@ -842,9 +894,13 @@ def _in_order(
 
     Labels first, then order: the form's order of the columns when every cell whose own
     header names a column of the form falls in that column (总计 among headers 数据1…数据6 that
-    name none), else the order the header prints the columns in (a row shifted against its
-    header).
+    name none) or when the row is wider than its header (whose merged cells the converter left
+    out), else the order the header prints the columns in (a row shifted against its header).
     """
+    if cells[-1][0] >= header.width:
+        # A header narrower than the row: the converter dropped the positions its merged
+        # cells covered, so its positions say nothing; the values stand in the form's order.
+        return columns
     fits = True
     for column_key, (c, _) in zip(columns, cells, strict=True):
         named = header.column(c)

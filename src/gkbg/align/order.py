@@ -171,6 +171,14 @@ def _read_rows_by_label(
             slots = _slots_after(
                 items, index, width, cells=cells, blank_rows=not reading.form.across, split=split
             )
+            if (
+                slots is not None
+                and all(slot.kind == "empty" for slot in slots)
+                and _cut_short(items[index], reading.form)
+            ):
+                # A label cut short over empty cells: the label broken over two rows, its rest
+                # and the row's values on the next. Not a row of blanks.
+                continue
             if slots is not None and len(slots) < width:
                 cells_of_row = tuple(range(start, stop))
                 run = Run(cells_of_row, tuple(slot.token for slot in slots))
@@ -183,6 +191,12 @@ def _read_rows_by_label(
                 fixed.add(row.key)
                 position = index + 1
     return fixed
+
+
+def _cut_short(item: Item, form: TableForm) -> bool:
+    """Whether a label item is only the beginning of its label."""
+    found = role_matcher(form.variant, form.key).match(item.token.text)
+    return found is not None and found.partial
 
 
 def _slots_after(
