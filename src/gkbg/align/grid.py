@@ -560,7 +560,8 @@ class _GridReader:
         ]
         if len(between) != len(pending) or any(row in self.rows for row in between):
             return
-        for row, (cells, header, where) in zip(sorted(between, key=order.__getitem__), pending):
+        rows = sorted(between, key=order.__getitem__)
+        for row, (cells, header, where) in zip(rows, pending, strict=True):
             self._place_row(row, header.first - 1, cells, header, where)
             self._doubt_row(where, Doubt.of("grid.unlabelled_row", label=self.row_label_of[row]))
 

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import regex
-
 import attrs
+import regex
 
 from gkbg.core.errors import EmptyDocumentError
 from gkbg.core.limits import check_tokens
@@ -326,7 +325,9 @@ class _Reader:
                 # ``55（含自然失效29件）``: the leading number, with a doubt; never the note's.
                 doubt = Doubt.of("value.noted", text=cell, number=noted["number"])
                 where = self._location(number, cell_start, cell_start + noted.end("number"), grid)
-                token = Token(noted["number"], TokenKind.VALUE, True, where, (doubt,))
+                token = Token(
+                    noted["number"], TokenKind.VALUE, cell=True, location=where, uncertain=(doubt,)
+                )
             else:
                 where = self._location(number, cell_start, cell_end, grid)
                 token = Token(cell, token_kind(cell, cell=True), cell=True, location=where)

@@ -511,7 +511,6 @@ def _md_down(
             # A converter's own names for the columns; the last (总计) keeps its label.
             names = [*(f"数据{n}" for n in range(1, len(names))), names[-1]]
         headers = _md_header(block, names, labels, how.scattered)
-        header = headers[0]
         rows: list[list[str]] = []
         floated: list[str] = []
         for position, row in enumerate(block.rows):
