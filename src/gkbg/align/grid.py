@@ -366,6 +366,7 @@ class _GridReader:
         # by order when the next labelled row leaves exactly as many rows of the form between.
         self.last_row: str | None = None
         self.unlabelled: list[tuple[_Row, _Header, tuple[int, int]]] = []
+        self.column_groups = {label_key(c.group) for c in form.columns if c.group is not None}
         self.row_order = {
             row.key: position
             for position, row in enumerate(row for block in form.blocks for row in block.rows)
@@ -407,8 +408,8 @@ class _GridReader:
             return False
         for position, (_, token) in enumerate(printed):
             role = self.roles.match(token.text)
-            if role is None:
-                continue
+            if role is None or (position and label_key(token.text) in self.column_groups):
+                continue  # (a spanning column header, 法人或其他组织, among the converter's names)
             if position or role.target.startswith(("row:", "col:")):
                 return False
         return self.row_labels.match(printed[0][1].text) is None
@@ -562,7 +563,11 @@ class _GridReader:
             return
         rows = sorted(between, key=order.__getitem__)
         for row, (cells, header, where) in zip(rows, pending, strict=True):
-            self._place_row(row, header.first - 1, cells, header, where)
+            # The label's place: the empty cell left of the values, if the row prints one.
+            first = min(cells)
+            empty = cells[first].kind is TokenKind.EMPTY and first < header.first
+            leaf_col = first if empty else -1
+            self._place_row(row, leaf_col, cells, header, where)
             self._doubt_row(where, Doubt.of("grid.unlabelled_row", label=self.row_label_of[row]))
 
     def _place_row(
@@ -783,10 +788,15 @@ class _GridReader:
         self, key: str, right: _Row, header: _Header, where: tuple[int, int]
     ) -> None:
         columns = self.columns_of[key]
+        # (An empty cell counts under the header's columns, under a header cell of its own
+        # (数据1 over a blank) or before a printed cell; empty cells after the last printed one
+        # and beyond the header are padding.)
+        printed = [c for c, t in right.items() if t.kind is not TokenKind.EMPTY]
+        end = max([*printed, header.width - 1])
         cells = [
             (c, t)
             for c, t in sorted(right.items())
-            if c >= header.first or t.kind is TokenKind.VALUE
+            if (c >= header.first and c <= end) or t.kind is TokenKind.VALUE or c in header.cols
         ]
         label = self.row_label_of[key]
         ordered = _in_order(columns, cells, header) if len(cells) == len(columns) else None
@@ -893,19 +903,22 @@ def _in_order(
 ) -> tuple[str, ...]:
     """The form columns of a row's cells, one per cell, to read them in order.
 
-    Labels first, then order: the form's order of the columns when every cell whose own
-    header names a column of the form falls in that column (总计 among headers 数据1…数据6 that
+    Labels first, then order: the form's order of the columns when every cell under a header
+    that names a column of the form falls in that column (总计 among headers 数据1…数据6 that
     name none) or when the row is wider than its header (whose merged cells the converter left
     out), else the order the header prints the columns in (a row shifted against its header).
     """
-    if cells[-1][0] >= header.width:
-        # A header narrower than the row: the converter dropped the positions its merged
-        # cells covered, so its positions say nothing; the values stand in the form's order.
+    printed = [c for c, token in cells if token.kind is not TokenKind.EMPTY]
+    if printed and printed[-1] >= header.width:
+        # A header narrower than the row's printed cells: the converter dropped the positions
+        # its merged cells covered, so they say nothing; the values stand in the form's order.
         return columns
     fits = True
     for column_key, (c, _) in zip(columns, cells, strict=True):
         named = header.column(c)
-        if named is None or named[0] not in {_OTHER, column_key}:
+        # (A position under no form column's header, 数据1 or a spanning 法人或其他组织 that is
+        # no column, says nothing against the form's order.)
+        if named is not None and named[0] not in {_OTHER, column_key}:
             fits = False
             break
     if fits:

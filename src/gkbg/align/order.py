@@ -199,6 +199,11 @@ def _cut_short(item: Item, form: TableForm) -> bool:
     return found is not None and found.partial
 
 
+def _row_label_cell(item: Item) -> bool:
+    """Whether an item is text in the first cell of a row of the source's grid."""
+    return item.kind == "text" and item.token.cell and item.token.location.col_index == 0
+
+
 def _slots_after(
     items: list[Item], index: int, width: int, *, cells: bool, blank_rows: bool, split: bool
 ) -> list[Item] | None:
@@ -210,6 +215,8 @@ def _slots_after(
             if cells and item.kind == "value":
                 return None
             break
+        if _row_label_cell(item):
+            break  # the first cell of the next row of a grid: that row's label, not a value
         if (
             item.kind == "value"
             or (cells and item.kind == "empty")
