@@ -864,6 +864,50 @@ class _GridReader:
             self._missing(key, column[0], header, cells, where, at=c)
         return True
 
+    def read_lines(self, tokens: Sequence[Token]) -> None:
+        """Rows no table holds, printed as lines of text (``行政许可 0``) beside the grid.
+
+        A row's label alone on the start of a line, followed on that line by as many numbers as
+        the row has columns, gives the row, read in the form's order (with a doubt); any other
+        count leaves its cells unread, saying their numbers are printed.
+        """
+        missing = {key for key, _ in self.spans if key not in self.rows}
+        if not missing or self.form.across:
+            return
+        previous: Token | None = None
+        for position, token in enumerate(tokens):
+            starts = previous is None or previous.location.line != token.location.line
+            previous = token
+            if token.cell or token.kind is not TokenKind.TEXT or not starts:
+                continue
+            found = self.row_labels.match(token.text)
+            if found is None or found.partial or found.target not in missing:
+                continue
+            key = found.target
+            line = token.location.line
+            rest = []
+            for other in tokens[position + 1 :]:
+                if other.location.line != line or other.cell:
+                    break
+                rest.append(other)
+            if not any(t.kind is TokenKind.VALUE for t in rest):
+                continue  # a label in a sentence, or a heading: no row printed
+            missing.discard(key)
+            self.rows.add(key)
+            label = self.row_label_of[key]
+            columns = self.columns_of[key]
+            if len(rest) != len(columns) or any(t.kind is not TokenKind.VALUE for t in rest):
+                reason = Doubt.of(
+                    "grid.line_unread", label=label, cells=len(rest), columns=len(columns)
+                )
+                for column_key in columns:
+                    self.unplaced[self.index[key, column_key]] = reason
+                continue
+            reason = Doubt.of("grid.line", label=label)
+            for column_key, value in zip(columns, rest, strict=True):
+                candidate = _Candidate(value, exact=False, row=(-1, -1), reasons=(reason,))
+                self.candidates.setdefault(self.index[key, column_key], []).append(candidate)
+
     # Cells.
 
     def _settle_shapes(self) -> None:
@@ -984,4 +1028,5 @@ def read_grid(tokens: Sequence[Token], form: TableForm) -> GridReading | None:
     reader.read(rows)
     if not reader.rows:
         return None
+    reader.read_lines(tokens)
     return reader.result()

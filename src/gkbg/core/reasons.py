@@ -286,6 +286,19 @@ REASONS: dict[str, Reason] = {
             "above them, and the header does not name every column, so their order is unknown",
             "未读取：“{label}”行的单元格与上方表头各列未对齐，且表头未列出每一列，无法确定其次序",
         ),
+        _reason(
+            "grid.line",
+            "placed by order: the row {label} is printed as a line of text outside the table, "
+            "its label followed by as many numbers as it has columns",
+            "按顺序放置：“{label}”行在表格之外印为一行文字，其标签之后的数字个数与列数相同",
+        ),
+        _reason(
+            "grid.line_unread",
+            "unread: the row {label} is printed as a line of text outside the table, with "
+            "{cells} items after its label for its {columns} columns",
+            "未读取：“{label}”行在表格之外印为一行文字，其标签之后有 {cells} 项，而该行有 {columns} 列",
+            numbers=("cells", "columns"),
+        ),
         # Anything else, kept as written.
         _reason(OTHER, "{text}", "{text}"),
     )
@@ -298,6 +311,7 @@ PRINTED_UNREAD = frozenset(
         "run.too_many",
         "run.unsplittable",
         "markdown.floating_number",
+        "grid.line_unread",
     }
 )
 """The codes of reasons an unread cell gives when its number is printed but cannot be told

@@ -452,6 +452,7 @@ class _Garbling:
     notes: bool = False
     floating: bool = False
     uneven: bool = False
+    loose: bool = False
 
 
 # The notes converters keep beside a number (a cell's second line run into the first).
@@ -544,6 +545,11 @@ def _md_down(
                 rows.append([label[:half], *([""] * len(cells))])
                 label = label[half:]
             rows.append([label, *cells])
+        if how.loose and len(block.rows) == 1:
+            # A one-row table the converter did not see as a table: its lines as plain text.
+            lines += [" ".join(headers[0]), *(" ".join(c for c in row if c) for row in rows), ""]
+            lines += [*floated, *([""] if floated else [])]
+            continue
         if how.split:
             for row, row_cells in zip(block.rows, rows[-len(block.rows) :], strict=True):
                 # The heading names the row; the row itself often loses its number.
@@ -598,6 +604,7 @@ def markdown(
     notes: bool = False,
     floating: bool = False,
     uneven: bool = False,
+    loose: bool = False,
     plain: Sequence[str] = (),
     labels: Callable[[str], str] | None = None,
 ) -> str:
@@ -631,6 +638,8 @@ def markdown(
             with their note when ``notes`` is set.
         uneven: Leave out each row's trailing empty cells and add a stray empty cell to
             every other row, so rows differ in width.
+        loose: Print each block of one row (行政许可) as plain lines, its header's words on
+            one and its row on the next (``行政许可 0``), as converters miss a small table.
         plain: The keys of the tables to print as plain lines (``行政许可 0``), a line per row,
             no pipe at all; empty cells print nothing.
         labels: Rewrites each label (as for the other renderers).
@@ -651,6 +660,7 @@ def markdown(
         notes=notes,
         floating=floating,
         uneven=uneven,
+        loose=loose,
     )
     lines: list[str] = []
     for kind, content in _pieces(report, chosen):
