@@ -296,7 +296,8 @@ REASONS: dict[str, Reason] = {
             "grid.line_unread",
             "unread: the row {label} is printed as a line of text outside the table, with "
             "{cells} items after its label for its {columns} columns",
-            "未读取：“{label}”行在表格之外印为一行文字，其标签之后有 {cells} 项，而该行有 {columns} 列",
+            "未读取：“{label}”行在表格之外印为一行文字，其标签之后有 {cells} 项，"
+            "而该行有 {columns} 列",
             numbers=("cells", "columns"),
         ),
         # Anything else, kept as written.
