@@ -280,6 +280,16 @@ def test_a_number_with_a_note_is_its_leading_number_with_a_doubt() -> None:
     # The note's number is in no cell.
     report = _small(docs="55（含自然失效29件）")
     assert 29 not in [cell.value for cell in report.iter_cells()]
+    # The same in an HTML table inside the markdown.
+    text = (
+        "## 四、政府信息公开行政复议、行政诉讼情况\n\n<table>\n"
+        "<tr><td>项目</td><td>结果维持</td><td>结果纠正</td><td>其他结果</td><td>尚未审结</td>"
+        "<td>总计</td></tr>\n<tr><td>行政复议</td><td>1</td><td>2</td><td>3</td><td>4</td>"
+        "<td>10（其中3件）</td></tr>\n</table>\n"
+    )
+    total = gkbg.parse(text).cell("appeals.reconsideration.total")
+    assert total.value == 10
+    assert [doubt.code for doubt in total.uncertain] == ["value.noted"]
 
 
 def test_a_number_floating_under_its_table_leaves_the_empty_cell_unread() -> None:

@@ -364,6 +364,12 @@ class _Reader:
                 )
             else:
                 location = Location(start, end, number + 1, 1)
+            noted = _noted(token.text.strip()) if token.cell else None
+            if noted is not None:
+                doubt = Doubt.of("value.noted", text=token.text.strip(), number=noted["number"])
+                uncertain = (*token.uncertain, doubt)
+                self._add(Token(noted["number"], TokenKind.VALUE, token.cell, location, uncertain))
+                continue
             self._add(Token(token.text, token.kind, token.cell, location, token.uncertain))
         self.tables += tables
         return last + 1
