@@ -206,7 +206,7 @@ _GARBLED = st.fixed_dictionaries(
         "scattered_headers": st.sampled_from([None, "spans", "packed"]),
         "unlabelled": st.booleans(),
         "notes": st.booleans(),
-        "floating": st.booleans(),
+        "floating": st.sampled_from([False, True, "above"]),
         "uneven": st.booleans(),
         "loose": st.booleans(),
         "plain": st.sampled_from([(), ("active",), ("appeals",), ("applications",)]),
@@ -306,6 +306,13 @@ def test_a_number_floating_under_its_table_leaves_the_empty_cell_unread() -> Non
     assert 55 not in [cell.value for cell in report.iter_cells()]
     assert "cell.missing" not in {f.rule for f in gkbg.check(report).findings}
     assert _missing(report) == _missing(_small())
+    # The same with the number above the table, between its caption and it.
+    above = SMALL.format(docs="", after="", licensing=_LICENSING).replace(
+        "### 第二十条第（一）项\n", "### 第二十条第（一）项\n\n55\n"
+    )
+    cell = gkbg.parse(above).cell("active.normative_docs.in_force")
+    assert cell.state is gkbg.CellState.UNREAD
+    assert [doubt.code for doubt in cell.uncertain] == ["markdown.floating_number"]
     # Without the floating number, the empty cell is a blank.
     assert _small(docs="").cell("active.normative_docs.in_force").state is gkbg.CellState.BLANK
 

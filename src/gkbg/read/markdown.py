@@ -134,6 +134,9 @@ class _Reader:
         # printed under them has flagged.
         self.recent: list[tuple[int, int]] = []
         self.flagged: set[tuple[int, int]] = set()
+        # A number on a line of its own since the last line of prose: the tables after it, up
+        # to the next line of prose, are flagged as those before it (it may be above its table).
+        self.floating: str | None = None
         # Each line with its offset in the text; lines are cut at "\n" only (the offsets must
         # be those of `TokenWriter` and `Location.line`).
         self.lines: list[tuple[int, str]] = []
@@ -187,6 +190,8 @@ class _Reader:
                 number += 1
                 continue
             self.recent.append((first, len(self.tokens)))
+            if self.floating is not None:
+                self._floating(self.floating)
 
     def _narrative(self, number: int) -> None:
         offset, line = self.lines[number]
@@ -215,9 +220,13 @@ class _Reader:
         ):
             # A number on a line of its own under a table: a cell's number the converter
             # printed outside the table.
+            self.floating = stripped
             self._floating(stripped)
         elif stripped and _FOOTER.fullmatch(line) is None:
-            self.recent = []  # prose: a number after it is not under those tables
+            # Prose: a number after it is not under the tables before it, nor one before it
+            # above the tables after it.
+            self.recent = []
+            self.floating = None
         position = 0
         for noted in _NOTED_ANY.finditer(line):
             # A number with its note (``97（其中48件）``): the number, doubted; the note's own
@@ -244,11 +253,11 @@ class _Reader:
             self._add(Token(word, kind, location=self._location(number, start, end)))
 
     def _floating(self, text: str) -> None:
-        """Doubt the cells a number printed under the tables before it may have left.
+        """Doubt the cells a number printed outside the tables around it may have left.
 
-        In each table since the last line of prose, every row with an empty cell or fewer
-        cells than the table's widest row: its empty cells may be the number's, and its other
-        cells may have moved to fill the gap.
+        In each table since the last line of prose (and, as they come, up to the next), every
+        row with an empty cell or fewer cells than the table's widest row: its empty cells may
+        be the number's, and its other cells may have moved to fill the gap.
         """
         for part in self.recent:
             if part in self.flagged:

@@ -450,7 +450,7 @@ class _Garbling:
     scattered: Literal["spans", "packed"] | None = None
     unlabelled: bool = False
     notes: bool = False
-    floating: bool = False
+    floating: bool | Literal["above"] = False
     uneven: bool = False
     loose: bool = False
 
@@ -525,7 +525,7 @@ def _md_down(
                         continue
                     count += 1
                     if how.floating and count % 7 == 3:
-                        # The number (and its note) printed under the table, its cell empty.
+                        # The number (and its note) printed outside the table, its cell empty.
                         floated.append(_noted(printed, count) if how.notes else printed)
                         cells[index] = ""
                     elif how.notes and count % 5 == 1:
@@ -545,20 +545,32 @@ def _md_down(
                 rows.append([label[:half], *([""] * len(cells))])
                 label = label[half:]
             rows.append([label, *cells])
-        if how.loose and len(block.rows) == 1:
-            # A one-row table the converter did not see as a table: its lines as plain text.
-            lines += [" ".join(headers[0]), *(" ".join(c for c in row if c) for row in rows), ""]
-            lines += [*floated, *([""] if floated else [])]
-            continue
-        if how.split:
-            for row, row_cells in zip(block.rows, rows[-len(block.rows) :], strict=True):
-                # The heading names the row; the row itself often loses its number.
-                short = _ORDINAL.sub("", labels(row.label))
-                named = [short if row_cells[0] else "", *row_cells[1:]]
-                heading = row_cells[0] or short
-                lines += [f"### {heading}", *_md_table(headers, [named]), ""]
-            lines += [*floated, *([""] if floated else [])]
-            continue
+        lines += _md_block(block, headers, rows, floated, labels=labels, how=how)
+    return lines
+
+
+def _md_block(
+    block: Block,
+    headers: list[list[str]],
+    rows: list[list[str]],
+    floated: list[str],
+    *,
+    labels: Callable[[str], str],
+    how: _Garbling,
+) -> list[str]:
+    """A block's lines, its floated numbers under them (or over them, ``floating="above"``)."""
+    lines: list[str] = []
+    if how.loose and len(block.rows) == 1:
+        # A one-row table the converter did not see as a table: its lines as plain text.
+        lines += [" ".join(headers[0]), *(" ".join(c for c in row if c) for row in rows), ""]
+    elif how.split:
+        for row, row_cells in zip(block.rows, rows[-len(block.rows) :], strict=True):
+            # The heading names the row; the row itself often loses its number.
+            short = _ORDINAL.sub("", labels(row.label))
+            named = [short if row_cells[0] else "", *row_cells[1:]]
+            heading = row_cells[0] or short
+            lines += [f"### {heading}", *_md_table(headers, [named]), ""]
+    else:
         middle = len(rows) // 2 if len(rows) > 1 else len(rows)
         body = rows[:middle]
         rest = rows[middle:]
@@ -570,8 +582,11 @@ def _md_down(
             # as a row of the table.
             table_lines.append(_md_row([how.footer]) if how.footer_row else how.footer)
         lines += [*table_lines, *map(_md_row, rest), ""]
-        lines += [*floated, *([""] if floated else [])]
-    return lines
+    if not floated:
+        return lines
+    if how.floating == "above":
+        return [*floated, "", *lines]
+    return [*lines, *floated, ""]
 
 
 def _md_across(report: Report, table: TableForm, labels: Callable[[str], str]) -> list[str]:
@@ -602,7 +617,7 @@ def markdown(
     scattered_headers: Literal["spans", "packed"] | None = None,
     unlabelled: bool = False,
     notes: bool = False,
-    floating: bool = False,
+    floating: bool | Literal["above"] = False,
     uneven: bool = False,
     loose: bool = False,
     plain: Sequence[str] = (),
@@ -635,7 +650,7 @@ def markdown(
             neighbours keep theirs), as converters lose a label they cannot read.
         notes: Print some numbers with a note after them (``55（含自然失效29件）``).
         floating: Print some numbers under their table instead of in it (their cells empty),
-            with their note when ``notes`` is set.
+            with their note when ``notes`` is set; ``"above"``: over the table.
         uneven: Leave out each row's trailing empty cells and add a stray empty cell to
             every other row, so rows differ in width.
         loose: Print each block of one row (行政许可) as plain lines, its header's words on
