@@ -900,8 +900,10 @@ class _GridReader:
                 reason = Doubt.of(
                     "grid.line_unread", label=label, cells=len(rest), columns=len(columns)
                 )
+                # (Unread, not unplaced: the reading order would read the same line's numbers
+                # into the first of the row's cells.)
                 for column_key in columns:
-                    self.unplaced[self.index[key, column_key]] = reason
+                    self.unread[self.index[key, column_key]] = reason
                 continue
             reason = Doubt.of("grid.line", label=label)
             for column_key, value in zip(columns, rest, strict=True):
