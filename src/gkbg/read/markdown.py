@@ -52,14 +52,18 @@ _PIPE = regex.compile(r"(?<!\\)\|")
 # A number with a note after it in brackets (``55（含自然失效29件）``, ``3(其中2件)``): the note
 # is a cell's second line run into its first, or a remark; the number is the cell's value. In a
 # line of text, the same after a space or at the line's start.
-_NOTED = regex.compile(r"(?P<number>[^\s（(]+?)[ \t]*[（(](?P<note>[^（）()]*)[）)][ \t]*")
-_NOTED_ANY = regex.compile(
-    r"(?<!\S)(?P<number>[+-]?\d[\d,.]*(?:万元|亿元|元|件|个|项|条|次)?)[ \t]*"
-    r"[（(](?P<note>[^（）()]*)[）)]"
+# (Every repeat is bounded, so that no text makes a pattern backtrack beyond a constant.)
+_NOTED = regex.compile(
+    r"(?P<number>[^\s（(]{1,24}?)[ \t]{0,3}[（(](?P<note>[^（）()]{0,120})[）)][ \t]{0,3}"
 )
-# A page footer on a line of its own (``— 5 —``, ``- 12 -``, ``第 3 页``).
+_NOTED_ANY = regex.compile(
+    r"(?<!\S)(?P<number>[+-]?\d[\d,.]{0,24}(?:万元|亿元|元|件|个|项|条|次)?)[ \t]{0,3}"
+    r"[（(](?P<note>[^（）()]{0,120})[）)]"
+)
+_DIGIT = regex.compile(r"\d")
+# A page footer on a line of its own, stripped (``— 5 —``, ``- 12 -``, ``第 3 页``).
 _FOOTER = regex.compile(
-    r"[ \t]*(?:[—\-－–―]+[ \t]*\d{1,4}[ \t]*[—\-－–―]+|第[ \t]*\d{1,4}[ \t]*页)[ \t]*"
+    r"[—\-－–―]{1,3}[ \t]{0,3}\d{1,4}[ \t]{0,3}[—\-－–―]{1,3}|第[ \t]{0,3}\d{1,4}[ \t]{0,3}页"
 )
 
 
@@ -72,7 +76,7 @@ def _is_row(line: str) -> bool:
 def _is_footer_row(line: str) -> bool:
     """Whether a table row holds nothing but a page footer (``| — 5 — |``, ``| — 5 — | | |``)."""
     printed = [cell for cell in _PIPE.split(line.strip(" \t").strip("|")) if cell.strip()]
-    return len(printed) == 1 and _FOOTER.fullmatch(printed[0]) is not None
+    return len(printed) == 1 and _FOOTER.fullmatch(printed[0].strip()) is not None
 
 
 def _noted(text: str) -> regex.Match[str] | None:
@@ -214,15 +218,15 @@ class _Reader:
         stripped = line.strip()
         if (
             stripped
-            and _FOOTER.fullmatch(line) is None
-            and regex.search(r"\d", stripped) is not None
+            and _FOOTER.fullmatch(stripped) is None
+            and _DIGIT.search(stripped) is not None
             and (looks_like_value(stripped) or _noted(stripped) is not None)
         ):
             # A number on a line of its own under a table: a cell's number the converter
             # printed outside the table.
             self.floating = stripped
             self._floating(stripped)
-        elif stripped and _FOOTER.fullmatch(line) is None:
+        elif stripped and _FOOTER.fullmatch(stripped) is None:
             # Prose: a number after it is not under the tables before it, nor one before it
             # above the tables after it.
             self.recent = []
