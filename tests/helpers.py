@@ -443,6 +443,34 @@ def assert_read_back(report: gkbg.Report, read_back: gkbg.Report) -> None:
     assert _findings(read_back) == _findings(report)
 
 
+def assert_read_back_or_flagged(report: gkbg.Report, read_back: gkbg.Report) -> None:
+    """As `assert_read_back`, for a degraded source whose cells may be flagged: every cell of
+    ``report`` read back right or flagged, no error the source does not have, and each of the
+    source's errors found again or one of its cells flagged (warnings, such as an unread
+    cell's, may differ)."""
+    flagged = {cell.key for cell in read_back.iter_cells() if cell.uncertain}
+    wrong: dict[str, tuple[object, object]] = {}
+    for cell in report.iter_cells():
+        try:
+            got = read_back.cell(cell.key)
+        except KeyError:  # the table read as another form
+            wrong[cell.key] = ("no such cell", cell.value)
+            continue
+        if not got.uncertain and (got.value != cell.value or got.state is not cell.state):
+            wrong[cell.key] = (got.value, cell.value)
+    assert wrong == {}, "read wrong and not flagged"
+    source, found = _errors(report), _errors(read_back)
+    assert found - source == set(), "an error the source does not have"
+    lost = [error for error in source - found if not set(error[1]) & flagged]
+    assert lost == [], "an error of the source lost, and none of its cells flagged"
+
+
+def _errors(report: gkbg.Report) -> set[tuple[str, tuple[str, ...]]]:
+    return {
+        (f.rule, f.cells) for f in gkbg.check(report).findings if f.severity is gkbg.Severity.ERROR
+    }
+
+
 def _findings(report: gkbg.Report) -> list[tuple[str, tuple[str, ...]]]:
     return sorted((f.rule, f.cells) for f in gkbg.check(report).findings)
 

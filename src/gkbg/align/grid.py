@@ -362,6 +362,15 @@ class _GridReader:
         # each such row's positions with its placements.
         self.shapes: dict[tuple[int, tuple[int, ...]], int] = {}
         self.in_order: list[tuple[tuple[int, tuple[int, ...]], list[_Candidate]]] = []
+        # Rows that print values and no label, since the last labelled row (`last_row`): placed
+        # by order when the next labelled row leaves exactly as many rows of the form between.
+        self.last_row: str | None = None
+        self.unlabelled: list[tuple[_Row, _Header, tuple[int, int]]] = []
+        self.column_groups = {label_key(c.group) for c in form.columns if c.group is not None}
+        self.row_order = {
+            row.key: position
+            for position, row in enumerate(row for block in form.blocks for row in block.rows)
+        }
 
     # Rows.
 
@@ -399,8 +408,8 @@ class _GridReader:
             return False
         for position, (_, token) in enumerate(printed):
             role = self.roles.match(token.text)
-            if role is None:
-                continue
+            if role is None or (position and label_key(token.text) in self.column_groups):
+                continue  # (a spanning column header, 法人或其他组织, among the converter's names)
             if position or role.target.startswith(("row:", "col:")):
                 return False
         return self.row_labels.match(printed[0][1].text) is None
@@ -489,14 +498,28 @@ class _GridReader:
             for deeper in [d for d in groups if d > c]:
                 del groups[deeper]
         if not labels:
-            self._flush(held)
-            return self._has_value(cells, header)
+            if not self._has_value(cells, header):
+                self._flush(held)
+                return False
+            if held is not None:
+                # Values under a label cut short over a row that printed nothing: the label's
+                # rest is lost, and the values are most likely its row's; said so.
+                self._place_row(held.key, held.col, cells, header, where)
+                reason = Doubt.of("grid.unlabelled_row", label=self.row_label_of[held.key])
+                self._doubt_row(where, reason)
+                return True
+            self.unlabelled.append((cells, header, where))
+            return True
         # The label is the rightmost text that names a row: a 单位 or 说明 column may stand
         # between it and the values.
         for leaf_col, leaf in reversed(labels):
             context = [groups[c] for c in sorted(groups, reverse=True) if c < leaf_col]
             key = self._identify(leaf, context)
             if key is not None:
+                if held is not None and held.key == key:
+                    # The rest of a held row's label names the same row by itself: the held
+                    # row was only the label's first half, and its empty cells are no cells.
+                    held = None
                 break
         else:
             leaf_col, leaf = labels[-1]
@@ -522,9 +545,37 @@ class _GridReader:
         self._place_row(key, leaf_col, cells, header, where)
         return True
 
+    def _place_unlabelled(self, key: str) -> None:
+        """Place the rows with no label before row ``key`` by their order, when they fit.
+
+        They fit when the labelled rows on both sides leave exactly as many rows of the form
+        between them, none of them read yet; each is then read as that row, with a doubt.
+        Otherwise they are left unplaced.
+        """
+        pending, self.unlabelled = self.unlabelled, []
+        if not pending or self.last_row is None:
+            return
+        order = self.row_order
+        between = [
+            row for row, position in order.items() if order[self.last_row] < position < order[key]
+        ]
+        if len(between) != len(pending) or any(row in self.rows for row in between):
+            return
+        rows = sorted(between, key=order.__getitem__)
+        for row, (cells, header, where) in zip(rows, pending, strict=True):
+            # The label's place: the empty cell left of the values, if the row prints one.
+            first = min(cells)
+            empty = cells[first].kind is TokenKind.EMPTY and first < header.first
+            leaf_col = first if empty else -1
+            self._place_row(row, leaf_col, cells, header, where)
+            self._doubt_row(where, Doubt.of("grid.unlabelled_row", label=self.row_label_of[row]))
+
     def _place_row(
         self, key: str, leaf_col: int, cells: _Row, header: _Header, where: tuple[int, int]
     ) -> None:
+        if key not in self.rows:
+            self._place_unlabelled(key)
+            self.last_row = key
         self.rows.add(key)
         right = {c: t for c, t in cells.items() if c > leaf_col}
         lines_up = self._lines_up(right, header, leaf_col)
@@ -737,14 +788,21 @@ class _GridReader:
         self, key: str, right: _Row, header: _Header, where: tuple[int, int]
     ) -> None:
         columns = self.columns_of[key]
+        # (An empty cell counts under the header's columns, under a header cell of its own
+        # (数据1 over a blank) or before a printed cell; empty cells after the last printed one
+        # and beyond the header are padding.)
+        printed = [c for c, t in right.items() if t.kind is not TokenKind.EMPTY]
+        end = max([*printed, header.width - 1])
         cells = [
             (c, t)
             for c, t in sorted(right.items())
-            if c >= header.first or t.kind is TokenKind.VALUE
+            if (c >= header.first and c <= end) or t.kind is TokenKind.VALUE or c in header.cols
         ]
         label = self.row_label_of[key]
-        if len(cells) == len(columns):
-            ordered = _in_order(columns, cells, header)
+        ordered = _in_order(columns, cells, header) if len(cells) == len(columns) else None
+        if ordered is not None and (
+            ordered is columns or all(header.first_position(c) is not None for c in columns)
+        ):
             reason = Doubt.of("grid.misaligned", label=label)
             for column_key, (c, token) in zip(ordered, cells, strict=True):
                 index = self.index[key, column_key]
@@ -764,9 +822,14 @@ class _GridReader:
                     _Candidate(token, exact=False, row=where, reasons=reasons)
                 )
             return
-        reason = Doubt.of(
-            "grid.misaligned_unread", label=label, cells=len(cells), columns=len(columns)
-        )
+        if ordered is not None:
+            # As many cells as columns, but the header names only some of the columns: which
+            # cell is which is not known.
+            reason = Doubt.of("grid.unordered", label=label)
+        else:
+            reason = Doubt.of(
+                "grid.misaligned_unread", label=label, cells=len(cells), columns=len(columns)
+            )
         for column_key in columns:
             self.unplaced.setdefault(self.index[key, column_key], reason)
 
@@ -800,6 +863,52 @@ class _GridReader:
             placed.add(index)
             self._missing(key, column[0], header, cells, where, at=c)
         return True
+
+    def read_lines(self, tokens: Sequence[Token]) -> None:
+        """Rows no table holds, printed as lines of text (``行政许可 0``) beside the grid.
+
+        A row's label alone on the start of a line, followed on that line by as many numbers as
+        the row has columns, gives the row, read in the form's order (with a doubt); any other
+        count leaves its cells unread, saying their numbers are printed.
+        """
+        missing = {key for key, _ in self.spans if key not in self.rows}
+        if not missing or self.form.across:
+            return
+        previous: Token | None = None
+        for position, token in enumerate(tokens):
+            starts = previous is None or previous.location.line != token.location.line
+            previous = token
+            if token.cell or token.kind is not TokenKind.TEXT or not starts:
+                continue
+            found = self.row_labels.match(token.text)
+            if found is None or found.partial or found.target not in missing:
+                continue
+            key = found.target
+            line = token.location.line
+            rest = []
+            for other in tokens[position + 1 :]:
+                if other.location.line != line or other.cell:
+                    break
+                rest.append(other)
+            if not any(t.kind is TokenKind.VALUE for t in rest):
+                continue  # a label in a sentence, or a heading: no row printed
+            missing.discard(key)
+            self.rows.add(key)
+            label = self.row_label_of[key]
+            columns = self.columns_of[key]
+            if len(rest) != len(columns) or any(t.kind is not TokenKind.VALUE for t in rest):
+                reason = Doubt.of(
+                    "grid.line_unread", label=label, cells=len(rest), columns=len(columns)
+                )
+                # (Unread, not unplaced: the reading order would read the same line's numbers
+                # into the first of the row's cells.)
+                for column_key in columns:
+                    self.unread[self.index[key, column_key]] = reason
+                continue
+            reason = Doubt.of("grid.line", label=label)
+            for column_key, value in zip(columns, rest, strict=True):
+                candidate = _Candidate(value, exact=False, row=(-1, -1), reasons=(reason,))
+                self.candidates.setdefault(self.index[key, column_key], []).append(candidate)
 
     # Cells.
 
@@ -840,15 +949,22 @@ def _in_order(
 ) -> tuple[str, ...]:
     """The form columns of a row's cells, one per cell, to read them in order.
 
-    Labels first, then order: the form's order of the columns when every cell whose own
-    header names a column of the form falls in that column (总计 among headers 数据1…数据6 that
-    name none), else the order the header prints the columns in (a row shifted against its
-    header).
+    Labels first, then order: the form's order of the columns when every cell under a header
+    that names a column of the form falls in that column (总计 among headers 数据1…数据6 that
+    name none) or when the row is wider than its header (whose merged cells the converter left
+    out), else the order the header prints the columns in (a row shifted against its header).
     """
+    printed = [c for c, token in cells if token.kind is not TokenKind.EMPTY]
+    if printed and printed[-1] >= header.width:
+        # A header narrower than the row's printed cells: the converter dropped the positions
+        # its merged cells covered, so they say nothing; the values stand in the form's order.
+        return columns
     fits = True
     for column_key, (c, _) in zip(columns, cells, strict=True):
         named = header.column(c)
-        if named is None or named[0] not in {_OTHER, column_key}:
+        # (A position under no form column's header, 数据1 or a spanning 法人或其他组织 that is
+        # no column, says nothing against the form's order.)
+        if named is not None and named[0] not in {_OTHER, column_key}:
             fits = False
             break
     if fits:
@@ -914,4 +1030,5 @@ def read_grid(tokens: Sequence[Token], form: TableForm) -> GridReading | None:
     reader.read(rows)
     if not reader.rows:
         return None
+    reader.read_lines(tokens)
     return reader.result()

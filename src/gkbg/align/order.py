@@ -184,6 +184,14 @@ def _read_rows_by_label(
             slots = _slots_after(
                 items, index, width, cells=cells, blank_rows=not reading.form.across, split=split
             )
+            if (
+                slots is not None
+                and all(slot.kind == "empty" for slot in slots)
+                and _cut_short(items[index], reading.form)
+            ):
+                # A label cut short over empty cells: the label broken over two rows, its rest
+                # and the row's values on the next. Not a row of blanks.
+                continue
             if slots is not None and len(slots) < width:
                 cells_of_row = tuple(range(start, stop))
                 run = Run(cells_of_row, tuple(slot.token for slot in slots))
@@ -198,6 +206,17 @@ def _read_rows_by_label(
     return fixed
 
 
+def _cut_short(item: Item, form: TableForm) -> bool:
+    """Whether a label item is only the beginning of its label."""
+    found = role_matcher(form.variant, form.key).match(item.token.text)
+    return found is not None and found.partial
+
+
+def _row_label_cell(item: Item) -> bool:
+    """Whether an item is text in the first cell of a row of the source's grid."""
+    return item.kind == "text" and item.token.cell and item.token.location.col_index == 0
+
+
 def _slots_after(
     items: list[Item], index: int, width: int, *, cells: bool, blank_rows: bool, split: bool
 ) -> list[Item] | None:
@@ -209,6 +228,8 @@ def _slots_after(
             if cells and item.kind == "value":
                 return None
             break
+        if _row_label_cell(item):
+            break  # the first cell of the next row of a grid: that row's label, not a value
         if (
             item.kind == "value"
             or (cells and item.kind == "empty")

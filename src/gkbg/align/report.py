@@ -30,7 +30,7 @@ from gkbg.align.runs import split_labels
 from gkbg.core.errors import NoTablesError
 from gkbg.core.limits import DEFAULT_LIMITS
 from gkbg.core.model import Cell, CellState, Report, Table
-from gkbg.core.reasons import Doubt
+from gkbg.core.reasons import EMPTY_UNREAD, Doubt
 from gkbg.core.schema import TABLES, TableForm, forms
 from gkbg.core.statements import stated
 from gkbg.core.text import LabelMatcher, read_value
@@ -255,6 +255,9 @@ def _cell(
     token = item.token
     reasons = (*token.uncertain, *placed.uncertain)
     if item.kind == "empty":
+        if any(reason.code in EMPTY_UNREAD for reason in reasons):
+            # An empty cell whose number the source may print elsewhere: not a blank.
+            return Cell(key, CellState.UNREAD, uncertain=reasons, location=token.location)
         return Cell(key, CellState.BLANK, None, "", reasons, token.location)
     if item.kind == "text":
         return Cell(key, CellState.INVALID, None, token.text, reasons, token.location)

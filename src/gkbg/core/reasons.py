@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
 __all__ = [
+    "EMPTY_UNREAD",
     "FOUND_UNREAD",
     "OTHER",
     "PRINTED_UNREAD",
@@ -281,6 +282,51 @@ REASONS: dict[str, Reason] = {
             "不满足的勾稽关系最少（{count} 处，各读法均不满足：{relations}）的读法在本单元格一致",
             numbers=("count",),
         ),
+        # Markdown as converters garble it (gkbg.read.markdown, gkbg.align.grid).
+        _reason(
+            "value.noted",
+            "printed as {text!r}: read as its leading number {number}; the note after it holds "
+            "no value of this cell",
+            "原文印为 {text!r}：读取其开头的数字 {number}；其后的注释不是本单元格的数值",
+        ),
+        _reason(
+            "markdown.floating_number",
+            "unread: the cell is empty, but the number {text!r} is printed outside the table, "
+            "under it, and may be this cell's",
+            "未读取：此单元格为空，但表格下方表外印有数字 {text!r}，可能属于此单元格",
+        ),
+        _reason(
+            "markdown.row_with_gap",
+            "the number {text!r} is printed outside the table, and this row has an empty or a "
+            "missing cell: its cells may have moved to fill the gap",
+            "表外印有数字 {text!r}，而该行有空白或缺失的单元格：其单元格可能已移位填补空缺",
+        ),
+        _reason(
+            "grid.unlabelled_row",
+            "placed by order: the row prints no label; read as {label}, the only row of the "
+            "form between the labelled rows around it",
+            "按顺序放置：该行没有印行标签；按前后有标签的行之间格式中的唯一位置读作“{label}”",
+        ),
+        _reason(
+            "grid.unordered",
+            "unread: the cells of the row {label} do not line up with the columns of the header "
+            "above them, and the header does not name every column, so their order is unknown",
+            "未读取：“{label}”行的单元格与上方表头各列未对齐，且表头未列出每一列，无法确定其次序",
+        ),
+        _reason(
+            "grid.line",
+            "placed by order: the row {label} is printed as a line of text outside the table, "
+            "its label followed by as many numbers as it has columns",
+            "按顺序放置：“{label}”行在表格之外印为一行文字，其标签之后的数字个数与列数相同",
+        ),
+        _reason(
+            "grid.line_unread",
+            "unread: the row {label} is printed as a line of text outside the table, with "
+            "{cells} items after its label for its {columns} columns",
+            "未读取：“{label}”行在表格之外印为一行文字，其标签之后有 {cells} 项，"
+            "而该行有 {columns} 列",
+            numbers=("cells", "columns"),
+        ),
         # Anything else, kept as written.
         _reason(OTHER, "{text}", "{text}"),
     )
@@ -289,7 +335,14 @@ REASONS: dict[str, Reason] = {
 and the reading of 0.1 sentences all go by."""
 
 PRINTED_UNREAD = frozenset(
-    {"run.ambiguous", "run.contradicted", "run.too_many", "run.unsplittable"}
+    {
+        "run.ambiguous",
+        "run.contradicted",
+        "run.too_many",
+        "run.unsplittable",
+        "markdown.floating_number",
+        "grid.line_unread",
+    }
 )
 """The codes of reasons an unread cell gives when its number is printed but cannot be told
 apart from its neighbours' (run together in flattened text): a table or block whose cells are
@@ -298,12 +351,17 @@ all unread for such a reason was found, and is not missing."""
 FOUND_UNREAD = PRINTED_UNREAD | {
     "order.count_mismatch",
     "grid.misaligned_unread",
+    "grid.unordered",
     "align.grid_contradicted",
 }
 """The codes of reasons an unread cell gives when its row was found, labels and all, but its
 value could not be placed (or nothing was printed where a value belongs): a table or block whose
 cells are all unread for such reasons was found, and is not missing; its cells say why each is
 unread."""
+
+EMPTY_UNREAD = frozenset({"markdown.floating_number"})
+"""The codes of reasons that make an empty cell unread, not blank: its number may be printed
+elsewhere (under the table, outside any cell), so the empty cell says nothing about it."""
 
 
 def _check_fields(instance: Doubt, _: object, fields: tuple[tuple[str, str], ...]) -> None:

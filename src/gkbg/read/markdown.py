@@ -14,11 +14,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import attrs
 import regex
 
 from gkbg.core.errors import EmptyDocumentError
 from gkbg.core.limits import check_tokens
 from gkbg.core.model import Location
+from gkbg.core.reasons import Doubt
+from gkbg.core.text import looks_like_value
 from gkbg.read.html import read_markup
 from gkbg.read.layout import Layout, Token, TokenKind, token_kind
 
@@ -46,12 +49,46 @@ _WORD = regex.compile(r"\S+")
 _EMPHASIS = regex.compile(r"^[*_]{1,3}|[*_]{1,3}$")
 # A cell boundary: a ``|`` not escaped with a backslash.
 _PIPE = regex.compile(r"(?<!\\)\|")
+# A number with a note after it in brackets (``55（含自然失效29件）``, ``3(其中2件)``): the note
+# is a cell's second line run into its first, or a remark; the number is the cell's value. In a
+# line of text, the same after a space or at the line's start.
+# (Every repeat is bounded, so that no text makes a pattern backtrack beyond a constant.)
+_NOTED = regex.compile(
+    r"(?P<number>[^\s（(]{1,24}?)[ \t]{0,3}[（(](?P<note>[^（）()]{0,120})[）)][ \t]{0,3}"
+)
+_NOTED_ANY = regex.compile(
+    r"(?<!\S)(?P<number>[+-]?\d[\d,.]{0,24}(?:万元|亿元|元|件|个|项|条|次)?)[ \t]{0,3}"
+    r"[（(](?P<note>[^（）()]{0,120})[）)]"
+)
+_DIGIT = regex.compile(r"\d")
+# A page footer on a line of its own, stripped (``— 5 —``, ``- 12 -``, ``第 3 页``).
+_FOOTER = regex.compile(
+    r"[—\-－–―]{1,3}[ \t]{0,3}\d{1,4}[ \t]{0,3}[—\-－–―]{1,3}|第[ \t]{0,3}\d{1,4}[ \t]{0,3}页"
+)
 
 
 def _is_row(line: str) -> bool:
     """Whether a line is a table row: it opens and closes with ``|``, a boundary between."""
     body = line.strip(" \t")
     return len(body) > 2 and body[0] == "|" and body[-1] == "|" and "|" in body[1:-1]
+
+
+def _is_footer_row(line: str) -> bool:
+    """Whether a table row holds nothing but a page footer (``| — 5 — |``, ``| — 5 — | | |``)."""
+    printed = [cell for cell in _PIPE.split(line.strip(" \t").strip("|")) if cell.strip()]
+    return len(printed) == 1 and _FOOTER.fullmatch(printed[0].strip()) is not None
+
+
+def _noted(text: str) -> regex.Match[str] | None:
+    """The match of a number printed with a note after it, when ``text`` is one."""
+    match = _NOTED.fullmatch(text)
+    if match is None or not looks_like_value(match["number"]):
+        return None
+    return match
+
+
+def _doubted(token: Token, reason: Doubt) -> Token:
+    return attrs.evolve(token, uncertain=(*token.uncertain, reason))
 
 
 class MarkdownParser:
@@ -97,6 +134,13 @@ class _Reader:
         self.document = document
         self.tokens: list[Token] = []
         self.tables = 0
+        # The token ranges of the tables since the last line of prose, and those a number
+        # printed under them has flagged.
+        self.recent: list[tuple[int, int]] = []
+        self.flagged: set[tuple[int, int]] = set()
+        # A number on a line of its own since the last line of prose: the tables after it, up
+        # to the next line of prose, are flagged as those before it (it may be above its table).
+        self.floating: str | None = None
         # Each line with its offset in the text; lines are cut at "\n" only (the offsets must
         # be those of `TokenWriter` and `Location.line`).
         self.lines: list[tuple[int, str]] = []
@@ -131,6 +175,7 @@ class _Reader:
         number = 0
         while number < len(lines):
             line = lines[number][1]
+            first = len(self.tokens)
             if (
                 "|" in line
                 and number + 1 < len(lines)
@@ -147,6 +192,10 @@ class _Reader:
             else:
                 self._narrative(number)
                 number += 1
+                continue
+            self.recent.append((first, len(self.tokens)))
+            if self.floating is not None:
+                self._floating(self.floating)
 
     def _narrative(self, number: int) -> None:
         offset, line = self.lines[number]
@@ -166,13 +215,77 @@ class _Reader:
                     )
                 )
             return
-        for match in _WORD.finditer(line):
+        stripped = line.strip()
+        if (
+            stripped
+            and _FOOTER.fullmatch(stripped) is None
+            and _DIGIT.search(stripped) is not None
+            and (looks_like_value(stripped) or _noted(stripped) is not None)
+        ):
+            # A number on a line of its own under a table: a cell's number the converter
+            # printed outside the table.
+            self.floating = stripped
+            self._floating(stripped)
+        elif stripped and _FOOTER.fullmatch(stripped) is None:
+            # Prose: a number after it is not under the tables before it, nor one before it
+            # above the tables after it.
+            self.recent = []
+            self.floating = None
+        position = 0
+        for noted in _NOTED_ANY.finditer(line):
+            # A number with its note (``97（其中48件）``): the number, doubted; the note's own
+            # number is no value.
+            self._words(number, line[position : noted.start()], position)
+            start, end = offset + noted.start("number"), offset + noted.end("number")
+            doubt = Doubt.of("value.noted", text=noted.group(), number=noted["number"])
+            location = self._location(number, start, end)
+            self._add(
+                Token(noted["number"], TokenKind.VALUE, location=location, uncertain=(doubt,))
+            )
+            position = noted.end()
+        self._words(number, line[position:], position)
+
+    def _words(self, number: int, piece: str, position: int) -> None:
+        """The words of a piece of line ``number`` that starts at ``position`` in the line."""
+        offset = self.lines[number][0] + position
+        for match in _WORD.finditer(piece):
             word = _EMPHASIS.sub("", match.group())
             if not word:
                 continue
             start, end = offset + match.start(), offset + match.end()
             kind = token_kind(word, cell=False)
             self._add(Token(word, kind, location=self._location(number, start, end)))
+
+    def _floating(self, text: str) -> None:
+        """Doubt the cells a number printed outside the tables around it may have left.
+
+        In each table since the last line of prose (and, as they come, up to the next), every
+        row with an empty cell or fewer cells than the table's widest row: its empty cells may
+        be the number's, and its other cells may have moved to fill the gap.
+        """
+        for part in self.recent:
+            if part in self.flagged:
+                continue
+            self.flagged.add(part)
+            rows: dict[tuple[int | None, int | None], list[int]] = {}
+            for index in range(*part):
+                where = self.tokens[index].location
+                rows.setdefault((where.table_index, where.row_index), []).append(index)
+            widest = max((len(indices) for indices in rows.values()), default=0)
+            empty = Doubt.of("markdown.floating_number", text=text)
+            moved = Doubt.of("markdown.row_with_gap", text=text)
+            for indices in rows.values():
+                kinds = [self.tokens[index].kind for index in indices]
+                if TokenKind.EMPTY not in kinds and (
+                    TokenKind.VALUE not in kinds or len(indices) == widest
+                ):
+                    continue
+                for index in indices:
+                    token = self.tokens[index]
+                    if token.kind is TokenKind.EMPTY:
+                        self.tokens[index] = _doubted(token, empty)
+                    elif token.kind is TokenKind.VALUE:
+                        self.tokens[index] = _doubted(token, moved)
 
     def _pipe_table(self, number: int, *, header: bool = True) -> int:
         """Read the pipe table that opens on line ``number``; the line after it.
@@ -191,7 +304,9 @@ class _Reader:
             line = self.lines[number][1]
             if not line.strip() or "|" not in line:
                 break
-            if not _SEPARATOR.match(line):  # a separator repeated inside the table
+            if not _SEPARATOR.match(line) and not _is_footer_row(line):
+                # (A separator repeated inside the table, or a page footer the converter put
+                # in a row of its own, is no row.)
                 self._pipe_row(number, table, row)
                 row += 1
             number += 1
@@ -217,19 +332,19 @@ class _Reader:
             cell_start = offset + start + lead
             cell_end = max(cell_start, offset + start + len(piece.rstrip()))
             cell = piece.strip().replace("\\|", "|")
-            self._add(
-                Token(
-                    cell,
-                    token_kind(cell, cell=True),
-                    cell=True,
-                    location=self._location(
-                        number,
-                        cell_start,
-                        cell_end,
-                        (table, row, column),
-                    ),
+            grid = (table, row, column)
+            noted = _noted(cell)
+            if noted is not None:
+                # ``55（含自然失效29件）``: the leading number, with a doubt; never the note's.
+                doubt = Doubt.of("value.noted", text=cell, number=noted["number"])
+                where = self._location(number, cell_start, cell_start + noted.end("number"), grid)
+                token = Token(
+                    noted["number"], TokenKind.VALUE, cell=True, location=where, uncertain=(doubt,)
                 )
-            )
+            else:
+                where = self._location(number, cell_start, cell_end, grid)
+                token = Token(cell, token_kind(cell, cell=True), cell=True, location=where)
+            self._add(token)
             start = end + 1
 
     def _html_table(self, number: int) -> int:
@@ -262,6 +377,12 @@ class _Reader:
                 )
             else:
                 location = Location(start, end, number + 1, 1)
+            noted = _noted(token.text.strip()) if token.cell else None
+            if noted is not None:
+                doubt = Doubt.of("value.noted", text=token.text.strip(), number=noted["number"])
+                uncertain = (*token.uncertain, doubt)
+                self._add(Token(noted["number"], TokenKind.VALUE, token.cell, location, uncertain))
+                continue
             self._add(Token(token.text, token.kind, token.cell, location, token.uncertain))
         self.tables += tables
         return last + 1

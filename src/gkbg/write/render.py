@@ -431,62 +431,162 @@ def _md_row(cells: Sequence[str]) -> str:
     return "| " + " | ".join(cell.replace("|", "\\|").replace("\n", "") for cell in cells) + " |"
 
 
-def _md_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    return [_md_row(header), "|" + "---|" * len(header), *map(_md_row, rows)]
+def _md_table(headers: Sequence[Sequence[str]], rows: Sequence[Sequence[str]]) -> list[str]:
+    """A pipe table: its first header row, the separator, the other header rows, the rows."""
+    first, *more = headers
+    return [_md_row(first), "|" + "---|" * len(first), *map(_md_row, [*more, *rows])]
+
+
+@attrs.frozen
+class _Garbling:
+    """The garbled shapes of a markdown conversion, as `markdown` takes them."""
+
+    generic: bool | Literal["all"] = False
+    split: bool = False
+    repeat: bool = False
+    footer: str | None = None
+    footer_row: bool = False
+    broken: bool = False
+    scattered: Literal["spans", "packed"] | None = None
+    unlabelled: bool = False
+    notes: bool = False
+    floating: bool | Literal["above"] = False
+    uneven: bool = False
+    loose: bool = False
+
+
+# The notes converters keep beside a number (a cell's second line run into the first).
+_NOTES = ("（含自然失效{}件）", "（其中{}件）", "(含{}件)")
+
+
+def _noted(printed: str, count: int) -> str:
+    """A count with a note after it whose own number is smaller (``55（含自然失效29件）``)."""
+    return printed + _NOTES[count % len(_NOTES)].format(int(printed) // 2)
+
+
+def _md_header(
+    block: Block, names: list[str], labels: Callable[[str], str], scattered: str | None
+) -> list[list[str]]:
+    """The header rows of a block: one, or two with the spanning headers over their columns.
+
+    ``spans``: the merged header's other positions are empty cells; ``packed``: they are left
+    out, so the top row is shorter than the rows under it, and the lower row holds only the
+    grouped columns' labels, from the left.
+    """
+    first = labels(block.header or "项目")
+    grouped = [column.group for column in block.columns]
+    if scattered is None or not any(grouped):
+        return [[first, *names]]
+    top: list[str] = [first]
+    lower: list[str] = [""]
+    seen: set[str] = set()
+    for name, group in zip(names, grouped, strict=True):
+        if group is None:
+            top.append(name)
+            lower.append("")
+        elif group not in seen:
+            seen.add(group)
+            top.append(labels(group))
+            lower.append(name)
+        else:
+            if scattered == "spans":
+                top.append("")
+            lower.append(name)
+    if scattered == "packed":
+        lower = [name for name, group in zip(names, grouped, strict=True) if group is not None]
+    return [top, lower]
 
 
 def _md_down(
-    report: Report,
-    table: TableForm,
-    labels: Callable[[str], str],
-    *,
-    generic: bool | Literal["all"],
-    split: bool,
-    repeat: bool,
-    footer: str | None,
-    broken: bool,
+    report: Report, table: TableForm, labels: Callable[[str], str], how: _Garbling
 ) -> list[str]:
     lines: list[str] = []
+    count = 0  # the values printed so far, to vary the garbling from one cell to the next
     for block in table.blocks:
         if block.caption:
             lines += [f"### {labels(block.caption)}", ""]
         names = [labels(column.label) for column in block.columns]
-        if generic == "all" and len(names) > 1:
+        if how.generic == "all" and len(names) > 1:
             names = [f"数据{n}" for n in range(1, len(names) + 1)]
-        elif generic and len(names) > 2:
+        elif how.generic and len(names) > 2:
             # A converter's own names for the columns; the last (总计) keeps its label.
             names = [*(f"数据{n}" for n in range(1, len(names))), names[-1]]
-        header = [labels(block.header or "项目"), *names]
+        headers = _md_header(block, names, labels, how.scattered)
         rows: list[list[str]] = []
-        for row in block.rows:
+        floated: list[str] = []
+        for position, row in enumerate(block.rows):
             label = labels(row.label)
             if row.group:
                 label = labels(row.group) + label
             cells = [_printed(report.cell(f"{table.key}.{row.key}.{c.key}")) for c in block.columns]
-            if broken and len(label) > _BROKEN:
+            if how.notes or how.floating:
+                for index, printed in enumerate(cells):
+                    if not printed.isdigit() or int(printed) < 2:
+                        continue
+                    count += 1
+                    if how.floating and count % 7 == 3:
+                        # The number (and its note) printed outside the table, its cell empty.
+                        floated.append(_noted(printed, count) if how.notes else printed)
+                        cells[index] = ""
+                    elif how.notes and count % 5 == 1:
+                        cells[index] = _noted(printed, count)
+            if how.uneven:
+                # Trailing empty cells left out; every other row gets a stray empty cell.
+                while cells and not cells[-1]:
+                    cells.pop()
+                if position % 2:
+                    cells.append("")
+            if how.unlabelled and position % 3 == 1 and position + 1 < len(block.rows):
+                # A row whose label the converter lost: its neighbours keep theirs.
+                label = ""
+            if how.broken and len(label) > _BROKEN:
                 # The label wraps: its first half on a row of its own, with empty cells.
                 half = len(label) // 2
                 rows.append([label[:half], *([""] * len(cells))])
                 label = label[half:]
             rows.append([label, *cells])
-        if split:
-            for row, row_cells in zip(block.rows, rows[-len(block.rows) :], strict=True):
-                # The heading names the row; the row itself often loses its number.
-                short = _ORDINAL.sub("", labels(row.label))
-                named = [short or row_cells[0], *row_cells[1:]]
-                lines += [f"### {row_cells[0]}", *_md_table(header, [named]), ""]
-            continue
+        lines += _md_block(block, headers, rows, floated, labels=labels, how=how)
+    return lines
+
+
+def _md_block(
+    block: Block,
+    headers: list[list[str]],
+    rows: list[list[str]],
+    floated: list[str],
+    *,
+    labels: Callable[[str], str],
+    how: _Garbling,
+) -> list[str]:
+    """A block's lines, its floated numbers under them (or over them, ``floating="above"``)."""
+    lines: list[str] = []
+    if how.loose and len(block.rows) == 1:
+        # A one-row table the converter did not see as a table: its lines as plain text.
+        lines += [" ".join(headers[0]), *(" ".join(c for c in row if c) for row in rows), ""]
+    elif how.split:
+        for row, row_cells in zip(block.rows, rows[-len(block.rows) :], strict=True):
+            # The heading names the row; the row itself often loses its number.
+            short = _ORDINAL.sub("", labels(row.label))
+            named = [short if row_cells[0] else "", *row_cells[1:]]
+            heading = row_cells[0] or short
+            lines += [f"### {heading}", *_md_table(headers, [named]), ""]
+    else:
         middle = len(rows) // 2 if len(rows) > 1 else len(rows)
         body = rows[:middle]
         rest = rows[middle:]
-        if repeat and rest:
-            rest = [header, *rest]
-        table_lines = _md_table(header, body)
-        if footer is not None and rest:
-            # A page footer the converter left between two rows, on a line of its own.
-            table_lines.append(footer)
+        if how.repeat and rest:
+            rest = [*headers, *rest]
+        table_lines = _md_table(headers, body)
+        if how.footer is not None and rest:
+            # A page footer the converter left between two rows: on a line of its own, or
+            # as a row of the table.
+            table_lines.append(_md_row([how.footer]) if how.footer_row else how.footer)
         lines += [*table_lines, *map(_md_row, rest), ""]
-    return lines
+    if not floated:
+        return lines
+    if how.floating == "above":
+        return [*floated, "", *lines]
+    return [*lines, *floated, ""]
 
 
 def _md_across(report: Report, table: TableForm, labels: Callable[[str], str]) -> list[str]:
@@ -501,7 +601,7 @@ def _md_across(report: Report, table: TableForm, labels: Callable[[str], str]) -
             values = [
                 _printed(report.cell(f"{table.key}.{row.key}.{c.key}")) for c in block.columns
             ]
-            lines += [f"### {name}", *_md_table(header, [values]), ""]
+            lines += [f"### {name}", *_md_table([header], [values]), ""]
     return lines
 
 
@@ -512,14 +612,23 @@ def markdown(
     split: bool = False,
     repeat_header: bool = False,
     footer: str | None = None,
+    footer_row: bool = False,
     broken_labels: bool = False,
+    scattered_headers: Literal["spans", "packed"] | None = None,
+    unlabelled: bool = False,
+    notes: bool = False,
+    floating: bool | Literal["above"] = False,
+    uneven: bool = False,
+    loose: bool = False,
+    plain: Sequence[str] = (),
     labels: Callable[[str], str] | None = None,
 ) -> str:
     """The report as a PDF-to-markdown converter writes it: headings and GFM pipe tables.
 
     Pipe tables merge no cells: each block of a table printed down is one table, a header row
     and a row per form row (its label after its group's); a table printed across (四) is a
-    heading and a one-row table per form row. The options give the shapes converters make:
+    heading and a one-row table per form row. The options give the shapes converters make,
+    the garbled ones (OCR, a language model asked for markdown) included:
 
     Args:
         report: The report.
@@ -531,14 +640,43 @@ def markdown(
         repeat_header: Repeat a block's header row halfway down its table.
         footer: A page footer (``— 5 —``) printed on a line of its own halfway down each
             block's table, which goes on after it without a header.
+        footer_row: Print the footer as a row of the table (``| — 5 — |``), one cell wide.
         broken_labels: Print a long row label over two rows, its first half on a row of its
             own with empty cells (not with ``split``).
+        scattered_headers: Print a header with spanning labels (法人或其他组织) over two rows:
+            ``"spans"`` with empty cells where the span was, ``"packed"`` with none, so the
+            header rows are shorter than the rows under them and shifted to the left.
+        unlabelled: Leave out the label of every third row of a table printed down (its
+            neighbours keep theirs), as converters lose a label they cannot read.
+        notes: Print some numbers with a note after them (``55（含自然失效29件）``).
+        floating: Print some numbers under their table instead of in it (their cells empty),
+            with their note when ``notes`` is set; ``"above"``: over the table.
+        uneven: Leave out each row's trailing empty cells and add a stray empty cell to
+            every other row, so rows differ in width.
+        loose: Print each block of one row (行政许可) as plain lines, its header's words on
+            one and its row on the next (``行政许可 0``), as converters miss a small table.
+        plain: The keys of the tables to print as plain lines (``行政许可 0``), a line per row,
+            no pipe at all; empty cells print nothing.
         labels: Rewrites each label (as for the other renderers).
 
     Raises:
         RenderError: No table of the report has a known form.
     """
     chosen = labels or _same
+    how = _Garbling(
+        generic=generic_headers,
+        split=split,
+        repeat=repeat_header,
+        footer=footer,
+        footer_row=footer_row,
+        broken=broken_labels and not split,
+        scattered=scattered_headers,
+        unlabelled=unlabelled,
+        notes=notes,
+        floating=floating,
+        uneven=uneven,
+        loose=loose,
+    )
     lines: list[str] = []
     for kind, content in _pieces(report, chosen):
         if kind == "title":
@@ -552,19 +690,16 @@ def markdown(
             if variant is None:  # (`_pieces` gives only tables of a known form)
                 continue
             table = form(variant).table(content)
-            if table.across:
+            if content in plain:
+                for row in by_row(grid(report, content, labels=chosen)):
+                    printed = " ".join(cell.text.replace("\n", "") for cell in row if cell.text)
+                    if printed:
+                        lines.append(printed)
+                lines.append("")
+            elif table.across:
                 lines += _md_across(report, table, chosen)
             else:
-                lines += _md_down(
-                    report,
-                    table,
-                    chosen,
-                    generic=generic_headers,
-                    split=split,
-                    repeat=repeat_header,
-                    footer=footer,
-                    broken=broken_labels and not split,
-                )
+                lines += _md_down(report, table, chosen, how)
     return "\n".join(lines) + "\n"
 
 
