@@ -39,8 +39,6 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Protocol, cast
 
-import attrs
-
 from gkbg.core.compat import OLE_SIGNATURE, ZIP_SIGNATURE
 from gkbg.core.errors import (
     CorruptDocumentError,
@@ -49,7 +47,7 @@ from gkbg.core.errors import (
     UnknownFormatError,
 )
 from gkbg.core.limits import NESTING, check_tokens
-from gkbg.read.layout import Layout, Token, TokenKind, TokenWriter, token_kind
+from gkbg.read.layout import BodyWriter, Layout
 from gkbg.read.package import Package, parse_xml, sniff_package
 
 if TYPE_CHECKING:
@@ -158,17 +156,12 @@ def _split(tag: object) -> tuple[str | None, str | None]:
     return "", tag
 
 
-class _Reader:
+class _Reader(BodyWriter):
     """Walks the body, writing `Layout.text` and collecting one token per paragraph or cell."""
 
     def __init__(self, namespace: str) -> None:
+        super().__init__()
         self._ns = namespace
-        self._pieces: list[str] = []
-        self._length = 0
-        self._line_open = False
-        self._tables = 0
-        # (start, end, cell, table, row, column) of each token, offsets into the text.
-        self.spans: list[tuple[int, int, bool, int | None, int | None, int | None]] = []
 
     # ---- names and attributes
 
@@ -274,41 +267,6 @@ class _Reader:
             elif name == "noBreakHyphen":
                 pieces.append("-")
 
-    # ---- writing
-
-    def _write(self, text: str) -> int:
-        start = self._length
-        self._pieces.append(text)
-        self._length += len(text)
-        return start
-
-    def _end_line(self) -> None:
-        if self._line_open:
-            self._write("\n")
-            self._line_open = False
-
-    def _span(self, text: str, start: int) -> tuple[int, int]:
-        """The offsets of ``text`` (written at ``start``) without its surrounding white space."""
-        stripped = text.strip()
-        if not stripped:
-            return start, start
-        lead = len(text) - len(text.lstrip())
-        return start + lead, start + lead + len(stripped)
-
-    def _paragraph(self, text: str) -> None:
-        self._end_line()
-        start = self._write(text)
-        self._write("\n")
-        if text.strip():
-            self.spans.append((*self._span(text, start), False, None, None, None))
-
-    def _cell(self, text: str, table: int, row: int, column: int) -> None:
-        if self._line_open:
-            self._write(" | ")
-        start = self._write(text)
-        self._line_open = True
-        self.spans.append((*self._span(text, start), True, table, row, column))
-
     # ---- structure
 
     def body(self, body: _Node) -> None:
@@ -361,23 +319,6 @@ class _Reader:
         for inner, inner_blank in nested:
             self._end_line()
             self._table(inner, blank=inner_blank)
-
-    def layout(self, *, source: str, format: str) -> Layout:  # noqa: A002
-        """The finished layout."""
-        text = "".join(self._pieces)
-        writer = TokenWriter(text)
-        tokens: list[Token] = []
-        for start, end, cell, table, row, column in self.spans:
-            piece = text[start:end]
-            # A narrative paragraph is never a value, whatever it holds.
-            kind = token_kind(piece, cell=True) if cell else TokenKind.TEXT
-            location = writer.location(start, end)
-            if cell:
-                location = attrs.evolve(
-                    location, table_index=table, row_index=row, col_index=column
-                )
-            tokens.append(Token(piece, kind, cell, location))
-        return Layout(tuple(tokens), text, source, format)
 
 
 # --------------------------------------------------------------------------------------------

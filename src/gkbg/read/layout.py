@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from gkbg.core.limits import Limits
     from gkbg.core.reasons import Doubt
 
-__all__ = ["Layout", "Token", "TokenKind", "TokenWriter", "token_kind"]
+__all__ = ["BodyWriter", "Layout", "Token", "TokenKind", "TokenWriter", "token_kind"]
 
 
 class TokenKind(str, enum.Enum):
@@ -186,3 +186,71 @@ def token_span(tokens: Sequence[Token]) -> tuple[int, int] | None:
     if not starts or not ends:
         return None
     return min(starts), max(ends)
+
+
+class BodyWriter:
+    """Writes a document read as paragraphs and tables: `Layout.text` and its token spans.
+
+    One line per paragraph, one line per table row with its cells separated by `` | `` (as
+    the pipe-cell format flattens a table); one token per non-empty paragraph and per cell.
+    The readers of Word and OpenDocument files extend it with the walk of their own XML.
+    """
+
+    def __init__(self) -> None:
+        """Start with no text."""
+        self._pieces: list[str] = []
+        self._length = 0
+        self._line_open = False
+        self._tables = 0
+        # (start, end, cell, table, row, column) of each token, offsets into the text.
+        self.spans: list[tuple[int, int, bool, int | None, int | None, int | None]] = []
+
+    def _write(self, text: str) -> int:
+        start = self._length
+        self._pieces.append(text)
+        self._length += len(text)
+        return start
+
+    def _end_line(self) -> None:
+        if self._line_open:
+            self._write("\n")
+            self._line_open = False
+
+    def _span(self, text: str, start: int) -> tuple[int, int]:
+        """The offsets of ``text`` (written at ``start``) without its surrounding white space."""
+        stripped = text.strip()
+        if not stripped:
+            return start, start
+        lead = len(text) - len(text.lstrip())
+        return start + lead, start + lead + len(stripped)
+
+    def _paragraph(self, text: str) -> None:
+        self._end_line()
+        start = self._write(text)
+        self._write("\n")
+        if text.strip():
+            self.spans.append((*self._span(text, start), False, None, None, None))
+
+    def _cell(self, text: str, table: int, row: int, column: int) -> None:
+        if self._line_open:
+            self._write(" | ")
+        start = self._write(text)
+        self._line_open = True
+        self.spans.append((*self._span(text, start), True, table, row, column))
+
+    def layout(self, *, source: str, format: str) -> Layout:  # noqa: A002
+        """The finished layout."""
+        text = "".join(self._pieces)
+        writer = TokenWriter(text)
+        tokens: list[Token] = []
+        for start, end, cell, table, row, column in self.spans:
+            piece = text[start:end]
+            # A narrative paragraph is never a value, whatever it holds.
+            kind = token_kind(piece, cell=True) if cell else TokenKind.TEXT
+            location = writer.location(start, end)
+            if cell:
+                location = attrs.evolve(
+                    location, table_index=table, row_index=row, col_index=column
+                )
+            tokens.append(Token(piece, kind, cell, location))
+        return Layout(tuple(tokens), text, source, format)

@@ -30,12 +30,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol, cast
 
-import attrs
-
 from gkbg.core.compat import ZIP_SIGNATURE
 from gkbg.core.errors import CorruptDocumentError, LimitExceededError, UnknownFormatError
 from gkbg.core.limits import NESTING, check_tokens
-from gkbg.read.layout import Layout, Token, TokenKind, TokenWriter, token_kind
+from gkbg.read.layout import BodyWriter, Layout
 from gkbg.read.package import Package, holds_member, parse_xml
 
 if TYPE_CHECKING:
@@ -118,17 +116,13 @@ def odf_mimetype(data: bytes) -> str | None:
     return head.split(b"PK", 1)[0].decode("ascii", "replace").strip() or None
 
 
-class _Reader:
+class _Reader(BodyWriter):
     """Walks the text body, writing `Layout.text` and one token span per paragraph or cell."""
 
     def __init__(self, source: str, limits: Limits) -> None:
+        super().__init__()
         self._source = source
         self._limits = limits
-        self._pieces: list[str] = []
-        self._length = 0
-        self._line_open = False
-        self._tables = 0
-        self.spans: list[tuple[int, int, bool, int | None, int | None, int | None]] = []
 
     # ---- text
 
@@ -152,41 +146,6 @@ class _Reader:
         pieces: list[str] = []
         self._inline(paragraph, pieces)
         return "".join(pieces).translate(_LINE_BREAKS)
-
-    # ---- writing
-
-    def _write(self, text: str) -> int:
-        start = self._length
-        self._pieces.append(text)
-        self._length += len(text)
-        return start
-
-    def _end_line(self) -> None:
-        if self._line_open:
-            self._write("\n")
-            self._line_open = False
-
-    @staticmethod
-    def _span(text: str, start: int) -> tuple[int, int]:
-        stripped = text.strip()
-        if not stripped:
-            return start, start
-        lead = len(text) - len(text.lstrip())
-        return start + lead, start + lead + len(stripped)
-
-    def _paragraph(self, text: str) -> None:
-        self._end_line()
-        start = self._write(text)
-        self._write("\n")
-        if text.strip():
-            self.spans.append((*self._span(text, start), False, None, None, None))
-
-    def _cell(self, text: str, table: int, row: int, column: int) -> None:
-        if self._line_open:
-            self._write(" | ")
-        start = self._write(text)
-        self._line_open = True
-        self.spans.append((*self._span(text, start), True, table, row, column))
 
     # ---- structure
 
@@ -273,22 +232,6 @@ class _Reader:
                     texts.append(text)
             elif namespace == _TEXT and local in _TEXT_CONTAINERS:
                 self._cell_parts(child, texts, nested)
-
-    def layout(self, *, source: str, format: str) -> Layout:  # noqa: A002
-        """The finished layout."""
-        text = "".join(self._pieces)
-        writer = TokenWriter(text)
-        tokens: list[Token] = []
-        for start, end, cell, table, row, column in self.spans:
-            piece = text[start:end]
-            kind = token_kind(piece, cell=True) if cell else TokenKind.TEXT
-            location = writer.location(start, end)
-            if cell:
-                location = attrs.evolve(
-                    location, table_index=table, row_index=row, col_index=column
-                )
-            tokens.append(Token(piece, kind, cell, location))
-        return Layout(tuple(tokens), text, source, format)
 
 
 class OdtParser:
