@@ -182,6 +182,11 @@ def pdf(pages: list[str | None], *, page_count: int | None = None) -> bytes:
         kids = [kids[0]] * page_count
     references = b" ".join(b"%d 0 R" % kid for kid in kids)
     objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (references, len(kids))
+    return pdf_file(objects)
+
+
+def pdf_file(objects: list[bytes]) -> bytes:
+    """A PDF file of ``objects`` (numbered from 1, the first the catalogue), with its xref."""
     out = bytearray(b"%PDF-1.7\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -195,6 +200,33 @@ def pdf(pages: list[str | None], *, page_count: int | None = None) -> bytes:
         xref,
     )
     return bytes(out)
+
+
+def inflating_pdf(size: int) -> bytes:
+    """A one-page PDF whose content stream inflates to ``size`` bytes of spaces.
+
+    Each mebibyte is one deflate block after a full flush, so every block after the first is
+    the same bytes: the stream is built by repeating it (1 KB per MiB), then the end block and
+    the checksum of the whole.
+    """
+    chunk = b" " * (1 << 20)
+    compressor = zlib.compressobj(9)
+    first = compressor.compress(chunk) + compressor.flush(zlib.Z_FULL_FLUSH)
+    block = compressor.compress(chunk) + compressor.flush(zlib.Z_FULL_FLUSH)
+    checksum = 1
+    for _ in range(size >> 20):
+        checksum = zlib.adler32(chunk, checksum)
+    stream = first + block * ((size >> 20) - 1) + b"\x03\x00" + checksum.to_bytes(4, "big")
+    return pdf_file(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream)
+            + stream
+            + b"\nendstream",
+        ]
+    )
 
 
 def text_bomb_pdf(lines: int) -> bytes:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import time
-import zlib
 from typing import TYPE_CHECKING
 
 import pytest
@@ -18,6 +17,7 @@ import gkbg
 from gkbg import cli
 from gkbg.read import isolation
 from tests.helpers import CORPUS
+from tests.hostile.hostile import inflating_pdf
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -117,46 +117,10 @@ def test_the_worker_is_reused_and_stopped_on_shutdown() -> None:
     assert worker.process.poll() is not None
 
 
-def _inflating_pdf(size: int) -> bytes:
-    """A one-page PDF whose content stream inflates to ``size`` bytes of spaces.
-
-    Each mebibyte is one deflate block after a full flush, so every block after the first is
-    the same bytes: the stream is built by repeating it (1 KB per MiB), then the end block and
-    the checksum of the whole.
-    """
-    chunk = b" " * (1 << 20)
-    compressor = zlib.compressobj(9)
-    first = compressor.compress(chunk) + compressor.flush(zlib.Z_FULL_FLUSH)
-    block = compressor.compress(chunk) + compressor.flush(zlib.Z_FULL_FLUSH)
-    checksum = 1
-    for _ in range(size >> 20):
-        checksum = zlib.adler32(chunk, checksum)
-    stream = first + block * ((size >> 20) - 1) + b"\x03\x00" + checksum.to_bytes(4, "big")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
-    ]
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
-
-
 def test_a_pdf_that_inflates_to_a_gibibyte_ends_in_an_error_not_a_crash() -> None:
     """The case that killed the caller with SIGABRT inside PDFium (issue 18)."""
     limits = gkbg.Limits(isolate=True, max_memory_bytes=768 * 1024 * 1024)
-    data = _inflating_pdf(1 << 30)
+    data = inflating_pdf(1 << 30)
     assert len(data) < 1_200_000
     with pytest.raises(gkbg.DocumentError, match=r"<bytes>: "):
         gkbg.parse(data, limits=limits)
@@ -168,7 +132,7 @@ def test_the_command_reads_pdf_isolated_and_goes_on_after_a_crash(
 ) -> None:
     """``gkbg check`` isolates by default: the hostile PDF is one line, the next file is read."""
     hostile = tmp_path / "inflating.pdf"
-    hostile.write_bytes(_inflating_pdf(3 << 30))
+    hostile.write_bytes(inflating_pdf(3 << 30))
     assert cli.main(["check", str(hostile), str(CORPUS[0]), "--lang", "en"]) == 2
     captured = capsys.readouterr()
     (line,) = captured.err.splitlines()
