@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 import gkbg
 from gkbg import Cell, CellState, Report, Rule
-from gkbg.checks.narrative import sentences
 from gkbg.checks.series import text_reuse
 from gkbg.core.relations import bindings, expand
+from gkbg.core.statements import sentences
 from gkbg.testing import reports, with_cell
 from tests.helpers import FIXTURES, pipe_text
 

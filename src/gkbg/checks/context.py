@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from gkbg.checks.narrative import RawSentences
 from gkbg.core.model import Cell, CellState, Report, Value
 from gkbg.core.schema import TableForm, forms
+from gkbg.core.statements import RawSentences
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -10,15 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from gkbg.checks.findings import Finding, NotCheckable
-from gkbg.core.statements import (
-    RawSentences,
-    Sentences,
-    chinese_number,
-    required_chars,
-    required_clauses,
-    sentences,
-    statements,
-)
+from gkbg.core.statements import RawSentences, Sentences, statements
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -27,16 +19,7 @@ if TYPE_CHECKING:
     from gkbg.core.model import Report, Value
     from gkbg.core.statements import Statement
 
-__all__ = [
-    "RawSentences",
-    "Sentences",
-    "chinese_number",
-    "narrative",
-    "required_chars",
-    "required_clauses",
-    "sentences",
-    "statements",
-]
+__all__ = ["narrative"]
 
 _QUOTE_LIMIT = 120
 

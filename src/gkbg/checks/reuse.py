@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from gkbg.checks.narrative import sentences
+from gkbg.core.statements import sentences
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
