@@ -40,7 +40,8 @@ def test_the_blank_template_is_one_error_not_two_hundred_warnings() -> None:
     (finding,) = result.findings
     assert finding.severity is gkbg.Severity.ERROR
     assert len(finding.cells) == 200
-    assert "200" in finding.message.zh and "200" in finding.message.en
+    assert "200" in finding.message.zh
+    assert "200" in finding.message.en
     assert not result.ok
 
 
@@ -55,7 +56,8 @@ def test_the_rule_is_declared_with_both_languages() -> None:
     assert isinstance(rule, gkbg.Rule)
     assert rule.kind == "unfilled"
     assert rule.severity is gkbg.Severity.ERROR
-    assert rule.title.zh and rule.title.en
+    assert rule.title.zh
+    assert rule.title.en
 
 
 def test_no_document_among_the_fixtures_but_the_template_gets_it() -> None:

@@ -62,10 +62,10 @@ def check(report: Report, rules: RuleSet | None = None) -> CheckResult:
                 skipped.append(outcome)
     unfilled = covered(findings, rules)
     if unfilled:  # a table printed with no number is one error, not a warning per blank cell
-        blank = {r.id for r in rules if isinstance(r, Rule) and r.kind == "cell" and r.check == "blank"}
-        findings = [
-            f for f in findings if not (f.rule in blank and set(f.cells) <= unfilled)
-        ]
+        blank = {
+            r.id for r in rules if isinstance(r, Rule) and r.kind == "cell" and r.check == "blank"
+        }
+        findings = [f for f in findings if not (f.rule in blank and set(f.cells) <= unfilled)]
     findings.sort(key=lambda f: f.severity is not Severity.ERROR)
     relations = {
         rule.id for rule in rules if isinstance(rule, Rule) and KIND_TABLE[rule.kind].relation

@@ -52,7 +52,8 @@ def unfilled_tables(rule: Rule, context: Context) -> Iterator[Finding]:
     names_zh: list[str] = []
     names_en: list[str] = []
     for table in empty:
-        form = known[table.variant].table(table.key) if table.variant in known else None
+        variant = table.variant
+        form = known[variant].table(table.key) if variant is not None and variant in known else None
         names_zh.append(f"“{form.heading}”表" if form else table.key)
         names_en.append(f"table {form.title_en!r}" if form else table.key)
     fields = {
