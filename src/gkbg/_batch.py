@@ -22,12 +22,12 @@ import contextlib
 import glob
 import hashlib
 import importlib
+import importlib.util
 import json
 import multiprocessing
 import os
 import sys
 import threading
-import time
 import warnings
 from decimal import Decimal
 from html import escape
@@ -36,6 +36,8 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Literal, TextIO
 
 import attrs
 import cattrs
+import tqdm.auto
+import tqdm.std
 
 from gkbg.align.report import parse
 from gkbg.checks.engine import check
@@ -919,34 +921,61 @@ def write_batch(
 # --- running --------------------------------------------------------------------------------
 
 
+_BAR_FORMAT = (
+    "{desc} {percentage:3.0f}%|{bar:24}| {n_fmt}/{total_fmt} files{postfix} "
+    "[{elapsed}<{remaining}, {rate_fmt}]"
+)
+
+
+def in_notebook() -> bool:
+    """Whether this runs in a Jupyter kernel (where standard error is no terminal)."""
+    ipython = sys.modules.get("IPython")
+    shell = getattr(ipython, "get_ipython", lambda: None)()
+    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+
+
+def _bar_class() -> Any:  # noqa: ANN401 - a tqdm class
+    """The bar: tqdm's notebook bar in Jupyter (when ipywidgets can draw it), else its text bar."""
+    if in_notebook() and importlib.util.find_spec("ipywidgets") is not None:
+        return tqdm.auto.tqdm
+    return tqdm.std.tqdm
+
+
 class _Progress:
-    """A progress bar on a text stream, rewritten in place, at most ten times a second."""
+    """A progress bar drawn by tqdm: rate and ETA, and how many files could not be read.
+
+    In a terminal it is tqdm's text bar, rewritten in place; in Jupyter, its notebook bar (a
+    widget, when ipywidgets is installed; else the text bar in the cell's output).
+    """
 
     def __init__(self, total: int, stream: TextIO | None) -> None:
         self.total = total
-        self.stream = stream
-        self.done = 0
         self.unreadable = 0
-        self._shown = 0.0
+        self.bar = (
+            None
+            if stream is None or not total
+            else _bar_class()(
+                total=total,
+                file=stream,
+                desc="gkbg batch",
+                unit="file",
+                bar_format=_BAR_FORMAT,
+                postfix="0 not read",
+                mininterval=0.1,
+            )
+        )
 
     def step(self, result: FileResult) -> None:
-        self.done += 1
-        self.unreadable += result.status != "ok"
-        now = time.monotonic()
-        if self.stream is not None and (now - self._shown >= 0.1 or self.done == self.total):
-            self._shown = now
-            width = 30
-            filled = width * self.done // self.total if self.total else width
-            bar = "#" * filled + "." * (width - filled)
-            self.stream.write(
-                f"\rgkbg batch [{bar}] {self.done}/{self.total} files, {self.unreadable} not read"
-            )
-            self.stream.flush()
+        if result.status != "ok":
+            self.unreadable += 1
+            if self.bar is not None:
+                self.bar.set_postfix_str(f"{self.unreadable} not read", refresh=False)
+        if self.bar is not None:
+            self.bar.update(1)
 
     def close(self) -> None:
-        if self.stream is not None and self.total:
-            self.stream.write("\n")
-            self.stream.flush()
+        if self.bar is not None:
+            self.bar.close()
 
 
 _WORKER: dict[str, Any] = {}
@@ -1061,7 +1090,7 @@ def batch(
     jobs: int | None = None,
     rules: RuleSet | None = None,
     format: str | None = None,  # noqa: A002 - the name `gkbg.parse` uses
-    progress: bool | None = None,
+    progress: bool | Literal["auto"] | None = "auto",
     stream: TextIO | None = None,
     fresh: bool = False,
 ) -> BatchSummary:
@@ -1081,8 +1110,10 @@ def batch(
         rules: The checks; by default `RuleSet.default()`. Custom checks must be picklable
             (module-level functions) to reach the workers.
         format: Read every file in this format instead of detecting it.
-        progress: Show a progress bar on ``stream``; by default only when it is a terminal.
-        stream: Where the progress bar goes; by default standard error.
+        progress: Show a progress bar (tqdm's: files done, rate and time left): True, False,
+            or ``"auto"`` (the default; None is the same): in Jupyter, and on ``stream`` when
+            it is a terminal, never in a log file or a pipe.
+        stream: Where the text bar goes; by default standard error.
         fresh: Forget the results already in ``out`` and read every file again.
 
     Returns:
@@ -1101,7 +1132,7 @@ def batch(
     todo = sorted(_pending(chosen, folder).values())
     skipped = len(chosen) - len(todo)
     stream = sys.stderr if stream is None else stream
-    show = stream.isatty() if progress is None else progress
+    show = (in_notebook() or stream.isatty()) if progress in (None, "auto") else bool(progress)
     bar = _Progress(len(todo), stream if show else None)
     workers = max(1, jobs or _cores())
     manifest = _Manifest(folder)
