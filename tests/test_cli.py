@@ -105,6 +105,52 @@ def test_json_names_unreadable_files(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert record == {"source": str(missing), "error": f"{missing}: no such file"}
 
 
+def test_jsonl_is_one_line_per_file_the_same_records_as_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "gone.txt"
+    files = [str(YAOHAI), str(missing), str(XINGAN)]
+    assert main(["check", *files, "--json"]) == 2
+    whole = json.loads(capsys.readouterr().out)
+    assert main(["check", *files, "--jsonl"]) == 2
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3
+    assert [json.loads(line) for line in lines] == whole
+    assert whole[1] == {"source": str(missing), "error": f"{missing}: no such file"}
+
+
+def test_jsonl_writes_each_file_as_soon_as_it_is_done(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each line is written and flushed before the next file is read."""
+    flushed: list[str] = []
+    seen_when_reading: list[int] = []
+
+    class Stdout(io.StringIO):
+        def flush(self) -> None:
+            flushed.append(self.getvalue())
+
+    stdout = Stdout()
+    read = cli._read
+
+    def spying(path: str, format: str | None) -> object:  # noqa: A002 - the option's name
+        seen_when_reading.append(stdout.getvalue().count("\n"))
+        return read(path, format)
+
+    monkeypatch.setattr(sys, "stdout", stdout)
+    monkeypatch.setattr(cli, "_read", spying)
+    assert main(["check", str(YAOHAI), str(XINGAN), str(YAOHAI), "--jsonl"]) == 1
+    assert seen_when_reading == [0, 1, 2]
+    assert [value.count("\n") for value in flushed[:3]] == [1, 2, 3]
+
+
+def test_json_and_jsonl_together_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(YAOHAI), "--json", "--jsonl"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "--json and --jsonl" in captured.err
+
+
 def test_extra_rules_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rules = tmp_path / "mine.toml"
     rules.write_text(

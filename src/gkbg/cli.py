@@ -210,6 +210,12 @@ def _parser() -> argparse.ArgumentParser:
         + _FILES_HELP,
     )  # fmt: skip
     _add_common(check_cmd, json_help="print one JSON record per file instead of text")
+    check_cmd.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="print one JSON object per file on one line (JSON Lines), each as soon as the "
+        "file is done, instead of text",
+    )
 
     series_cmd = _subcommand(
         commands,
@@ -468,15 +474,18 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except GkbgError as exc:
         err.write(f"gkbg: {_one_line(str(exc))}\n")
         return EXIT_UNREADABLE
+    if args.json and args.jsonl:
+        err.write("gkbg: --json and --jsonl cannot be used together\n")
+        return EXIT_UNREADABLE
     status = EXIT_OK
-    records: list[dict[str, object]] = []
+    records = _Records(out, lines=args.jsonl) if args.json or args.jsonl else None
     for given in _files(args.files):
         path = _shown(given)
         report = _read(given, args.format)
         if isinstance(report, str):
             status = EXIT_UNREADABLE
-            if args.json:
-                records.append({"source": path, "error": report})
+            if records is not None:
+                records.add({"source": path, "error": report})
             else:
                 err.write(f"gkbg: {_WORDS[lang]['cannot']}: {report}\n")
             continue
@@ -488,15 +497,15 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 f"{path}: internal error while checking ({type(exc).__name__}: {exc}); "
                 "please report it"
             )
-            if args.json:
-                records.append({"source": path, "error": reason})
+            if records is not None:
+                records.add({"source": path, "error": reason})
             else:
                 err.write(f"gkbg: {reason}\n")
             continue
         if _fails(result, args) and status == EXIT_OK:
             status = EXIT_FINDINGS
-        if args.json:
-            records.append(
+        if records is not None:
+            records.add(
                 {
                     "source": path,
                     "variant": report.variant,
@@ -509,9 +518,35 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             )
         else:
             _print_result(path, report, result, lang, out, args.verbose)
-    if args.json:
-        out.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+    if records is not None:
+        records.close()
     return status
+
+
+class _Records:
+    """The JSON records of ``gkbg check``, as an array or as JSON Lines.
+
+    ``--json`` writes one array at the end; ``--jsonl`` one line per file, written and flushed
+    as soon as the file is done.
+    """
+
+    def __init__(self, out: TextIO, *, lines: bool) -> None:
+        self.out = out
+        self.lines = lines
+        self.held: list[dict[str, object]] = []
+
+    def add(self, record: dict[str, object]) -> None:
+        """One file's record: written at once (JSON Lines), else kept for `close`."""
+        if self.lines:
+            self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            self.out.flush()
+        else:
+            self.held.append(record)
+
+    def close(self) -> None:
+        """Write the array of the records kept (``--json``)."""
+        if not self.lines:
+            self.out.write(json.dumps(self.held, ensure_ascii=False, indent=2) + "\n")
 
 
 def _print_findings(result: CheckResult, lang: Lang, out: TextIO, verbose: bool) -> None:
