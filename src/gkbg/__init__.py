@@ -22,6 +22,8 @@ from gkbg._api import (
     cells_frame,
     cells_to_csv,
     check,
+    check_rollup,
+    check_series,
     finding_records,
     findings_frame,
     findings_to_csv,
@@ -30,11 +32,13 @@ from gkbg._api import (
 )
 from gkbg._batch import (
     SUMMARY_FIELDS,
+    BatchFrames,
     BatchSummary,
     FileResult,
     batch,
     batch_file,
     batch_files,
+    read_batch,
     write_batch,
 )
 from gkbg.align.report import parse
@@ -47,9 +51,9 @@ from gkbg.checks.findings import (
     NotCheckable,
     Severity,
 )
-from gkbg.checks.rollup import RollupFunctionRule, check_rollup
+from gkbg.checks.rollup import RollupFunctionRule
 from gkbg.checks.rules import Check, FunctionRule, Rule, RuleSet, Statement
-from gkbg.checks.series import SeriesFunctionRule, SeriesResult, check_series
+from gkbg.checks.series import SeriesFunctionRule, SeriesResult
 from gkbg.core.errors import (
     CorruptDocumentError,
     DocumentError,
@@ -89,6 +93,7 @@ __all__ = [
     "SUMMARY_FIELDS",
     "TABLES",
     "Advice",
+    "BatchFrames",
     "BatchSummary",
     "Block",
     "Cell",
@@ -165,6 +170,7 @@ __all__ = [
     "json_schema",
     "parse",
     "parse_layout",
+    "read_batch",
     "reason_zh",
     "register_parser",
     "result_html",

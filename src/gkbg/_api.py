@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from gkbg.align.report import parse
-from gkbg.checks import engine
+from gkbg.checks import engine, rollup, series
 from gkbg.checks.findings import CheckResult
 from gkbg.checks.rules import RuleSet
 from gkbg.core.errors import RuleError
@@ -28,6 +28,7 @@ from gkbg.write import notebook, records
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from gkbg.checks.series import SeriesResult
     from gkbg.core.lang import Lang
 
 __all__ = [
@@ -37,6 +38,8 @@ __all__ = [
     "cells_frame",
     "cells_to_csv",
     "check",
+    "check_rollup",
+    "check_series",
     "choose",
     "finding_records",
     "findings_frame",
@@ -161,6 +164,101 @@ def check(
         rules = choose(rules, select=select, ignore=ignore)
     report = source if isinstance(source, Report) else parse(source, format=format, limits=limits)
     return engine.check(report, rules)
+
+
+def _many(
+    sources: Iterable[Report | Source],
+    what: str,
+    format: str | None,  # noqa: A002 - the name users expect
+    limits: Limits,
+) -> list[Report]:
+    """Each of ``sources`` as a report, reading the documents; one document alone is refused."""
+    if isinstance(sources, Report) or is_source(sources):
+        raise TypeError(f"{what} takes several reports or documents (a list of them), not one")
+    return [
+        each if isinstance(each, Report) else parse(each, format=format, limits=limits)
+        for each in sources
+    ]
+
+
+def check_series(
+    reports: Iterable[Report | Source],
+    rules: RuleSet | None = None,
+    *,
+    select: str | Iterable[str] | None = None,
+    ignore: str | Iterable[str] | None = None,
+    format: str | None = None,  # noqa: A002 - the name users expect
+    limits: Limits = DEFAULT_LIMITS,
+) -> SeriesResult:
+    """Check one agency's reports of several years against each other.
+
+    Args:
+        reports: The reports, in any order: `Report`s, or documents as `gkbg.check` takes them
+            (paths, bytes, text, file objects), read with `gkbg.parse`.
+        rules: The checks; by default `RuleSet.default()`. Only the rules of scope ``series``
+            and the `SeriesFunctionRule` checks are run here (`gkbg.check` runs those of scope
+            ``report`` and the `FunctionRule` checks).
+        select: Run only the checks these ids or id prefixes name (as `gkbg.check`).
+        ignore: Leave out the checks these ids or id prefixes name.
+        format: The format to read the documents in; by default it is detected.
+        limits: The limits to read a document within; by default `Limits()`.
+
+    Returns:
+        The findings, errors first, each naming the two reports (`Finding.reports`) and the
+        cells (``prev.…`` and ``this.…``); the relations that could not be checked; the years,
+        and the years missing between them.
+
+    Raises:
+        DocumentError: A document cannot be read.
+        SeriesError: A report names no year, two reports are of the same year, or the reports
+            are of different agencies.
+        RuleError: ``select`` or ``ignore`` names no check.
+        TypeError: ``reports`` is one report or document, not several.
+    """
+    if select is not None or ignore is not None:
+        rules = choose(rules, select=select, ignore=ignore)
+    return series.check_series(_many(reports, "check_series", format, limits), rules)
+
+
+def check_rollup(
+    parent: Report | Source,
+    children: Iterable[Report | Source],
+    rules: RuleSet | None = None,
+    *,
+    select: str | Iterable[str] | None = None,
+    ignore: str | Iterable[str] | None = None,
+    format: str | None = None,  # noqa: A002 - the name users expect
+    limits: Limits = DEFAULT_LIMITS,
+) -> CheckResult:
+    """Compare a summary report with the sum of its units' reports.
+
+    Args:
+        parent: The region's summary report: a `Report`, or a document as `gkbg.check`
+            takes it, read with `gkbg.parse`.
+        children: The reports of the units it covers, likewise.
+        rules: The checks; by default `RuleSet.default()`. Only the rules of scope ``rollup``
+            and the `RollupFunctionRule` checks are run here.
+        select: Run only the checks these ids or id prefixes name (as `gkbg.check`).
+        ignore: Leave out the checks these ids or id prefixes name.
+        format: The format to read the documents in; by default it is detected.
+        limits: The limits to read a document within; by default `Limits()`.
+
+    Returns:
+        A warning for every cell whose summary differs from the units' sum (`Finding.reports`
+        names the summary report first, then the units), and every cell not compared because
+        the summary or a unit has no number for it.
+
+    Raises:
+        DocumentError: A document cannot be read.
+        SeriesError: No unit's report was given.
+        RuleError: ``select`` or ``ignore`` names no check.
+        TypeError: ``children`` is one report or document, not several.
+    """
+    if select is not None or ignore is not None:
+        rules = choose(rules, select=select, ignore=ignore)
+    summary = parent if isinstance(parent, Report) else parse(parent, format=format, limits=limits)
+    units = _many(children, "check_rollup", format, limits)
+    return rollup.check_rollup(summary, units, rules)
 
 
 def cell_records(reports: Reports) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import collections
 import concurrent.futures
 import contextlib
+import csv
 import glob
 import hashlib
 import importlib
@@ -39,30 +40,43 @@ import cattrs
 import tqdm.auto
 import tqdm.std
 
+from gkbg._api import choose
 from gkbg.align.report import parse
 from gkbg.checks.engine import check
 from gkbg.checks.findings import Finding, Severity
 from gkbg.checks.rules import Rule, RuleSet
+from gkbg.core.compat import import_extra
 from gkbg.core.errors import GkbgError, PluginWarning
 from gkbg.core.lang import Lang, default_lang
 from gkbg.core.limits import ISOLATED_LIMITS
 from gkbg.core.model import Cell, CellState, Table
 from gkbg.core.reasons import Doubt
+from gkbg.core.schema import forms
 from gkbg.core.version import __version__
 from gkbg.read.registry import default_registry
 from gkbg.write.json import converter
-from gkbg.write.records import CELL_FIELDS, FINDING_FIELDS, cell_record, csv_bytes, finding_record
+from gkbg.write.records import (
+    CELL_FIELDS,
+    FINDING_FIELDS,
+    cell_record,
+    cell_records_frame,
+    csv_bytes,
+    finding_record,
+    finding_records_frame,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
 
 __all__ = [
     "SUMMARY_FIELDS",
+    "BatchFrames",
     "BatchSummary",
     "FileResult",
     "batch",
     "batch_file",
     "batch_files",
+    "read_batch",
     "write_batch",
 ]
 
@@ -178,7 +192,13 @@ class FileResult:
         """The file's rows of ``cells.csv`` (`gkbg.CELL_FIELDS`)."""
         for table in self.tables:
             for cell in table.cells:
-                yield cell_record(cell, source=self.source, variant=table.variant)
+                yield cell_record(
+                    cell,
+                    source=self.source,
+                    variant=table.variant,
+                    year=self.year,
+                    agency=self.agency,
+                )
 
     def finding_records(self) -> Iterator[dict[str, Any]]:
         """The file's rows of ``findings.csv`` (`gkbg.FINDING_FIELDS`)."""
@@ -531,6 +551,11 @@ def _settings(folder: Path) -> dict[str, Any]:
 
 
 _OUTPUTS = ("summary", "cells", "findings")
+_FIELDS: dict[str, tuple[str, ...]] = {
+    "summary": SUMMARY_FIELDS,
+    "cells": CELL_FIELDS,
+    "findings": FINDING_FIELDS,
+}
 
 
 def _state(folder: Path) -> dict[str, Any]:
@@ -586,10 +611,25 @@ def _previous_rows(folder: Path) -> tuple[int, dict[str, list[Any]]] | None:
         return None
     if any(now.get(f"{name}.csv") != state.get(f"{name}.csv") for name in _OUTPUTS):
         return None
+    if not _same_columns(folder):  # written by a gkbg whose files had other columns
+        return None
     size = state[MANIFEST][0]
     if not isinstance(size, int) or now.get(MANIFEST, [-1])[0] < size:
         return None
     return size, rows
+
+
+def _same_columns(folder: Path) -> bool:
+    """Whether the CSV outputs in ``folder`` have the columns this gkbg writes."""
+    for name, fields in _FIELDS.items():
+        header = csv_bytes([fields], bom=True)
+        try:
+            with (folder / f"{name}.csv").open("rb") as stream:
+                if stream.read(len(header)) != header:
+                    return False
+        except OSError:
+            return False
+    return True
 
 
 # --- the manifest ---------------------------------------------------------------------------
@@ -746,7 +786,8 @@ def _write_parquet(folder: Path, names: Sequence[str]) -> list[str]:
     numeric = {"cells": {"value"}, "findings": {"expected", "actual", "difference"}}
     integer = {
         "summary": {"year", "cells", "uncertain", "errors", "warnings", "not_checkable", "size"}
-        | {"mtime_ns"}
+        | {"mtime_ns"},
+        "cells": {"year"},
     }
     written = []
     for name in names:
@@ -831,7 +872,7 @@ def _write_outputs(folder: Path, *, read: int, skipped: int) -> BatchSummary:
     manifest = folder / MANIFEST
     index: dict[str, list[Any]] = {}
     counts = _Counts()
-    names = {"summary": SUMMARY_FIELDS, "cells": CELL_FIELDS, "findings": FINDING_FIELDS}
+    names = _FIELDS
     with contextlib.ExitStack() as stack:
         records = stack.enter_context(manifest.open("rb")) if new else None
         earlier = (
@@ -916,6 +957,124 @@ def write_batch(
     finally:
         manifest.close()
     return _write_outputs(folder, read=count, skipped=0)
+
+
+# --- reading the outputs back ---------------------------------------------------------------
+
+
+@attrs.frozen(repr=False)
+class BatchFrames:
+    """The outputs of a batch as pandas frames (see `read_batch`).
+
+    Attributes:
+        summary: One row per file (`SUMMARY_FIELDS`); the counts, ``year``, ``size`` and
+            ``mtime_ns`` are nullable ``Int64``.
+        cells: One row per cell (`gkbg.CELL_FIELDS`), as `gkbg.cells_frame` makes it.
+        findings: One row per finding (`gkbg.FINDING_FIELDS`), as `gkbg.findings_frame` makes it.
+    """
+
+    summary: Any
+    cells: Any
+    findings: Any
+
+    def __repr__(self) -> str:
+        """``<BatchFrames: 16 files, 2800 cells, 33 findings>``."""
+        return (
+            f"<BatchFrames: {len(self.summary)} files, {len(self.cells)} cells, "
+            f"{len(self.findings)} findings>"
+        )
+
+
+_SUMMARY_INTEGERS = frozenset(
+    ("year", "cells", "uncertain", "errors", "warnings", "not_checkable", "size", "mtime_ns")
+)
+_ALWAYS_TEXT = {"cells": frozenset(("uncertain",)), "findings": frozenset(("cells",))}
+
+
+def _cell_value(value: object, variant: str | None, key: str | None) -> int | Decimal | None:
+    """A cell's number as read back: an `int` for a count, a `Decimal` for an amount."""
+    if value is None:
+        return None
+    number = value if isinstance(value, (int, Decimal)) else Decimal(str(value))
+    form = forms().get(variant) if variant else None
+    spec = next((c for c in form.cells() if c.key == key), None) if form else None
+    kind = spec.kind if spec else ("amount" if "." in str(number) else "count")
+    if kind == "amount":
+        return Decimal(number)
+    return int(number)
+
+
+def _rows(folder: Path, name: str, parquet: bool) -> list[dict[str, Any]]:
+    """The rows of one output as dicts of Python values; an empty field is None."""
+    if parquet:
+        pq = import_extra("pyarrow.parquet", extra="parquet", purpose="reading Parquet outputs")
+        rows: list[dict[str, Any]] = pq.read_table(folder / f"{name}.parquet").to_pylist()
+    else:
+        with (folder / f"{name}.csv").open(encoding="utf-8-sig", newline="") as stream:
+            rows = [
+                {field: (text if text != "" else None) for field, text in row.items()}
+                for row in csv.DictReader(stream)
+            ]
+    for row in rows:
+        for field in _ALWAYS_TEXT.get(name, ()):
+            row[field] = row[field] or ""
+    return rows
+
+
+def read_batch(
+    folder: str | os.PathLike[str], *, source: Literal["auto", "csv", "parquet"] = "auto"
+) -> BatchFrames:
+    """Load the outputs of a `batch` (an ``--out`` folder) back as pandas frames.
+
+    The frames have the dtypes of the functions that make them from reports: the cells as
+    `gkbg.cells_frame` (``year`` ``Int64``; ``value`` an `int` for a count, a `Decimal` for an
+    amount, None for no number), the findings as `gkbg.findings_frame` (``expected``,
+    ``actual``, ``difference`` ``Int64`` when whole, else `Decimal`), the summary with
+    ``Int64`` counts. A CSV file cannot tell an empty text from a missing one: an empty field
+    comes back as missing (``uncertain`` and a finding's ``cells`` as ``""``).
+
+    Args:
+        folder: The output folder of `batch` or ``gkbg batch --out``.
+        source: ``"parquet"`` or ``"csv"``: which files to read; ``"auto"`` (the default)
+            reads the Parquet files when they are there and pyarrow is installed, else the CSV.
+
+    Returns:
+        The three frames.
+
+    Raises:
+        GkbgError: The folder holds no batch outputs.
+        MissingExtraError: pandas (or, for ``source="parquet"``, pyarrow) is not installed.
+    """
+    pd = import_extra("pandas", extra="pandas", purpose="reading batch outputs as frames")
+    where = Path(folder)
+    if source == "auto":
+        parquet = all((where / f"{name}.parquet").is_file() for name in _OUTPUTS) and (
+            importlib.util.find_spec("pyarrow") is not None
+        )
+    else:
+        parquet = source == "parquet"
+    suffix = "parquet" if parquet else "csv"
+    missing = [
+        f"{name}.{suffix}" for name in _OUTPUTS if not (where / f"{name}.{suffix}").is_file()
+    ]
+    if missing:
+        raise GkbgError(f"{where}: not the output folder of a batch (no {', '.join(missing)})")
+    summary_rows = _rows(where, "summary", parquet)
+    summary = pd.DataFrame(summary_rows, columns=list(SUMMARY_FIELDS))
+    for field in _SUMMARY_INTEGERS:
+        summary[field] = pd.array(
+            [None if row[field] is None else int(row[field]) for row in summary_rows],
+            dtype="Int64",
+        )
+    cell_rows = _rows(where, "cells", parquet)
+    for row in cell_rows:
+        row["year"] = None if row["year"] is None else int(row["year"])
+        row["value"] = _cell_value(row["value"], row["variant"], row["key"])
+    return BatchFrames(
+        summary=summary,
+        cells=cell_records_frame(cell_rows),
+        findings=finding_records_frame(_rows(where, "findings", parquet)),
+    )
 
 
 # --- running --------------------------------------------------------------------------------
@@ -1089,6 +1248,8 @@ def batch(
     *,
     jobs: int | None = None,
     rules: RuleSet | None = None,
+    select: str | Iterable[str] | None = None,
+    ignore: str | Iterable[str] | None = None,
     format: str | None = None,  # noqa: A002 - the name `gkbg.parse` uses
     progress: bool | Literal["auto"] | None = "auto",
     stream: TextIO | None = None,
@@ -1109,6 +1270,9 @@ def batch(
             process.
         rules: The checks; by default `RuleSet.default()`. Custom checks must be picklable
             (module-level functions) to reach the workers.
+        select: Run only the checks these ids or id prefixes name (as `gkbg.check`).
+        ignore: Leave out the checks these ids or id prefixes name. The checks so chosen are
+            those the output folder records: a rerun with others is refused, as with ``rules``.
         format: Read every file in this format instead of detecting it.
         progress: Show a progress bar (tqdm's: files done, rate and time left): True, False,
             or ``"auto"`` (the default; None is the same): in Jupyter, and on ``stream`` when
@@ -1123,7 +1287,10 @@ def batch(
         GkbgError: ``out`` cannot be used: it holds results made with another gkbg, other
             checks or another ``format`` (the message says to start afresh with ``fresh``),
             or a manifest record this gkbg cannot read.
+        RuleError: ``select`` or ``ignore`` names no check.
     """
+    if select is not None or ignore is not None:
+        rules = choose(rules, select=select, ignore=ignore)
     folder = Path(out)
     # Plugins load here first, so that one left out is named once, not once per worker.
     default_registry().names()
