@@ -27,8 +27,10 @@ import importlib.util
 import json
 import multiprocessing
 import os
+import signal
 import sys
 import threading
+import time
 import warnings
 from decimal import Decimal
 from html import escape
@@ -46,9 +48,9 @@ from gkbg.checks.engine import check
 from gkbg.checks.findings import Finding, Severity
 from gkbg.checks.rules import Rule, RuleSet
 from gkbg.core.compat import import_extra
-from gkbg.core.errors import GkbgError, PluginWarning
+from gkbg.core.errors import GkbgError, LimitExceededError, PluginWarning
 from gkbg.core.lang import Lang, default_lang
-from gkbg.core.limits import ISOLATED_LIMITS
+from gkbg.core.limits import ISOLATED_LIMITS, Limits
 from gkbg.core.model import Cell, CellState, Table
 from gkbg.core.reasons import Doubt
 from gkbg.core.schema import forms
@@ -347,6 +349,7 @@ def batch_file(
     *,
     rules: RuleSet | None = None,
     format: str | None = None,  # noqa: A002 - the name `gkbg.parse` uses
+    limits: Limits = ISOLATED_LIMITS,
 ) -> FileResult:
     """Read and check one file, for a batch: never raises for a file that cannot be read.
 
@@ -354,6 +357,8 @@ def batch_file(
         path: The file.
         rules: The checks; by default `RuleSet.default()`.
         format: The format to read it in; by default detected from the content.
+        limits: The limits to read it within; by default those of ``gkbg check`` (the
+            defaults, with PDF read in an isolated worker).
 
     Returns:
         The cells and findings, or the class and message of the error that stopped the file.
@@ -361,7 +366,7 @@ def batch_file(
     source = os.fspath(path)
     size, mtime_ns = _stat(Path(source))
     try:
-        report = parse(Path(source), format=format, limits=ISOLATED_LIMITS)
+        report = parse(Path(source), format=format, limits=limits)
         result = check(report, rules)
     except GkbgError as exc:
         return FileResult(source, size, mtime_ns, "unreadable", type(exc).__name__, str(exc))
@@ -1140,15 +1145,27 @@ class _Progress:
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(rules: RuleSet | None, format: str | None) -> None:  # noqa: A002
+@attrs.frozen
+class _Setup:
+    """What every worker of a batch is given: the checks, the format and the limits."""
+
+    rules: RuleSet | None
+    format: str | None
+    limits: Limits
+
+
+def _init_worker(setup: _Setup, started: Any) -> None:  # noqa: ANN401 - a SimpleQueue
     # the parent has loaded the plugins first and warned of any left out: once is enough
     warnings.simplefilter("ignore", PluginWarning)
-    _WORKER["rules"] = rules
-    _WORKER["format"] = format
+    _WORKER["setup"] = setup
+    _WORKER["started"] = started
 
 
 def _work(path: str) -> FileResult:
-    return batch_file(path, rules=_WORKER.get("rules"), format=_WORKER.get("format"))
+    setup: _Setup = _WORKER["setup"]
+    # tell the parent which process reads which file since when, for the time limit
+    _WORKER["started"].put((path, os.getpid(), time.monotonic()))
+    return batch_file(path, rules=setup.rules, format=setup.format, limits=setup.limits)
 
 
 def _start_method() -> str:
@@ -1161,11 +1178,47 @@ def _start_method() -> str:
     return "spawn"
 
 
-def _pool(jobs: int, rules: RuleSet | None, format: str | None) -> Any:  # noqa: A002, ANN401
-    context = multiprocessing.get_context(_start_method())
-    return concurrent.futures.ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(rules, format)
-    )
+class _Workers:
+    """A pool of worker processes that says when each file began, and in which process."""
+
+    def __init__(self, jobs: int, setup: _Setup, method: str | None = None) -> None:
+        context = multiprocessing.get_context(method or _start_method())
+        self.started = context.SimpleQueue()
+        self.pool = concurrent.futures.ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(setup, self.started),
+        )
+        self.began: dict[str, tuple[int, float]] = {}
+
+    def close(self) -> None:
+        """Shut the pool down (a broken one too) and let the queue go."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.started.close()
+
+    def submit(self, path: str) -> concurrent.futures.Future[FileResult]:
+        return self.pool.submit(_work, path)
+
+    def overdue(self, paths: Iterable[str], seconds: float) -> list[str]:
+        """Those of ``paths`` a worker has been reading for more than ``seconds``."""
+        while not self.started.empty():
+            path, pid, since = self.started.get()
+            self.began[path] = (pid, since)
+        now = time.monotonic()
+        return [p for p in paths if p in self.began and now - self.began[p][1] > seconds]
+
+    def next_deadline(self, paths: Iterable[str], seconds: float) -> float:
+        """How long until the first of ``paths`` is overdue (at most a second: others start)."""
+        now = time.monotonic()
+        ends = [self.began[p][1] + seconds - now for p in paths if p in self.began]
+        return max(0.01, min([1.0, *ends]))
+
+    def stop(self, path: str) -> None:
+        """End the process reading ``path`` (the pool is broken then, and is not used again)."""
+        pid = self.began[path][0]
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
 
 
 def _died(path: str) -> FileResult:
@@ -1181,11 +1234,30 @@ def _died(path: str) -> FileResult:
     )
 
 
-def _alone(path: str, rules: RuleSet | None, format: str | None) -> FileResult:  # noqa: A002
+def _overran(path: str, seconds: float) -> FileResult:
+    """``path`` stopped after ``seconds``: unreadable, a `LimitExceededError` naming it."""
+    size, mtime_ns = _stat(Path(path))
+    error = LimitExceededError(
+        path,
+        f"reading and checking it took more than {seconds:g} s (Limits.max_seconds); it was "
+        "stopped and the batch went on with the other files",
+        "max_seconds",
+    )
+    return FileResult(path, size, mtime_ns, "unreadable", type(error).__name__, str(error))
+
+
+def _alone(path: str, setup: _Setup) -> FileResult:
     """``path`` read by a worker of its own: whether it is the file that kills its worker."""
-    with _pool(1, rules, format) as pool:
+    seconds = setup.limits.max_seconds
+    with contextlib.closing(_Workers(1, setup)) as workers:
+        future = workers.submit(path)
+        while not future.done():
+            concurrent.futures.wait([future], timeout=workers.next_deadline([path], seconds))
+            if not future.done() and workers.overdue([path], seconds):
+                workers.stop(path)
+                return _overran(path, seconds)
         try:
-            return pool.submit(_work, path).result()  # type: ignore[no-any-return]
+            return future.result()
         except concurrent.futures.BrokenExecutor:
             return _died(path)
         except Exception as exc:  # noqa: BLE001 - as in `_run_pool`
@@ -1194,10 +1266,7 @@ def _alone(path: str, rules: RuleSet | None, format: str | None) -> FileResult: 
 
 
 def _run_pool(
-    todo: Sequence[str],
-    jobs: int,
-    rules: RuleSet | None,
-    format: str | None,  # noqa: A002
+    todo: Sequence[str], jobs: int, setup: _Setup, method: str | None = None
 ) -> Iterator[FileResult]:
     """Every file's result, from ``jobs`` worker processes, whatever happens to a worker.
 
@@ -1205,19 +1274,26 @@ def _run_pool(
     the pool, and every file in flight then fails with it, the guilty one among them. Those
     files are read again, each by a worker of its own, so that only the file that kills its
     worker is recorded as failed; the rest of the files go on in a new pool.
+
+    A file read for longer than ``setup.limits.max_seconds`` (timed from when its worker
+    began it) is stopped: its worker is ended, the file recorded as unreadable with a
+    `LimitExceededError`, and the other files in flight go back to the queue of a new pool.
     """
+    seconds = setup.limits.max_seconds
     queue = collections.deque(todo)
     window = jobs * 4
     while queue:
         suspects: list[str] = []
-        with _pool(jobs, rules, format) as pool:
+        with contextlib.closing(_Workers(jobs, setup, method)) as workers:
             pending: dict[concurrent.futures.Future[FileResult], str] = {}
             while queue or pending:
                 while queue and len(pending) < window:
                     path = queue.popleft()
-                    pending[pool.submit(_work, path)] = path
+                    pending[workers.submit(path)] = path
                 finished, _ = concurrent.futures.wait(
-                    pending, return_when=concurrent.futures.FIRST_COMPLETED
+                    pending,
+                    timeout=workers.next_deadline(pending.values(), seconds),
+                    return_when=concurrent.futures.FIRST_COMPLETED,
                 )
                 for future in finished:
                     path = pending.pop(future)
@@ -1233,8 +1309,16 @@ def _run_pool(
                 if suspects:
                     suspects.extend(pending.values())
                     break
+                overdue = workers.overdue(pending.values(), seconds)
+                if overdue:
+                    for path in overdue:
+                        workers.stop(path)
+                        yield _overran(path, seconds)
+                    # the others in flight were not at fault: read them again in a new pool
+                    queue.extendleft(reversed([p for p in pending.values() if p not in overdue]))
+                    break
         for path in suspects:
-            yield _alone(path, rules, format)
+            yield _alone(path, setup)
 
 
 def _cores() -> int:
@@ -1254,6 +1338,7 @@ def batch(
     progress: bool | Literal["auto"] | None = "auto",
     stream: TextIO | None = None,
     fresh: bool = False,
+    limits: Limits = ISOLATED_LIMITS,
 ) -> BatchSummary:
     """Read and check many files in worker processes, write cells, findings and a summary.
 
@@ -1266,8 +1351,9 @@ def batch(
     Args:
         paths: Files, folders and glob patterns (see `batch_files`).
         out: The output folder (created when needed).
-        jobs: Worker processes; by default one per core. With 1 the files are read in this
-            process.
+        jobs: Worker processes; by default one per core (and at least one worker process,
+            even for one file). With 1 the files are read in this process, where no time
+            limit can stop a file (the readers' own limits still hold).
         rules: The checks; by default `RuleSet.default()`. Custom checks must be picklable
             (module-level functions) to reach the workers.
         select: Run only the checks these ids or id prefixes name (as `gkbg.check`).
@@ -1279,6 +1365,11 @@ def batch(
             it is a terminal, never in a log file or a pipe.
         stream: Where the text bar goes; by default standard error.
         fresh: Forget the results already in ``out`` and read every file again.
+        limits: The limits to read each file within; by default those of ``gkbg check`` (the
+            defaults, PDF read in an isolated worker). A file whose reading and checking take
+            longer than ``limits.max_seconds`` (120 s by default) in a worker process is
+            stopped, with its worker, and recorded as unreadable with a `LimitExceededError`
+            naming it; the batch goes on.
 
     Returns:
         The counts of the run and of the output folder.
@@ -1300,16 +1391,18 @@ def batch(
     skipped = len(chosen) - len(todo)
     stream = sys.stderr if stream is None else stream
     show = (in_notebook() or stream.isatty()) if progress in (None, "auto") else bool(progress)
+    method = _start_method()  # before the bar, whose thread would rule out fork
     bar = _Progress(len(todo), stream if show else None)
     workers = max(1, jobs or _cores())
     manifest = _Manifest(folder)
     try:
-        if workers == 1 or len(todo) <= 1:
+        if jobs == 1 or not todo:
             results: Iterator[FileResult] = (
-                batch_file(path, rules=rules, format=format) for path in todo
+                batch_file(path, rules=rules, format=format, limits=limits) for path in todo
             )
         else:
-            results = _run_pool(todo, min(workers, len(todo)), rules, format)
+            setup = _Setup(rules, format, limits)
+            results = _run_pool(todo, min(workers, len(todo)), setup, method)
         for result in results:
             manifest.add(result)
             bar.step(result)

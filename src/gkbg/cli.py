@@ -22,6 +22,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+import attrs
+
 from gkbg._api import choose
 from gkbg._batch import batch, batch_files
 from gkbg.align.report import parse
@@ -261,6 +263,14 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     batch_cmd.add_argument(
         "--jobs", type=int, default=None, metavar="N", help="worker processes (default: all cores)"
+    )
+    batch_cmd.add_argument(
+        "--max-seconds",
+        type=float,
+        default=None,
+        metavar="S",
+        help="stop a file that takes longer than S seconds to read and check, record it as "
+        f"unreadable, and go on (default: {ISOLATED_LIMITS.max_seconds:g}; not with --jobs 1)",
     )
     batch_cmd.add_argument(
         "--fresh",
@@ -642,10 +652,17 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except GkbgError as exc:
         err.write(f"gkbg: {exc}\n")
         return EXIT_UNREADABLE
+    limits = ISOLATED_LIMITS
+    try:
+        if args.max_seconds is not None:
+            limits = attrs.evolve(limits, max_seconds=args.max_seconds)
+    except ValueError as exc:
+        err.write(f"gkbg: --max-seconds: {_one_line(str(exc))}\n")
+        return EXIT_UNREADABLE
     try:
         summary = batch(
             args.paths, args.out, jobs=args.jobs, rules=rules, format=args.format,
-            progress=args.progress, stream=err, fresh=args.fresh,
+            progress=args.progress, stream=err, fresh=args.fresh, limits=limits,
         )  # fmt: skip
     except GkbgError as exc:  # an output folder gkbg cannot use
         err.write(f"gkbg: {_one_line(str(exc))}\n")
