@@ -34,7 +34,7 @@ def _slow_parse(real: Any) -> Any:
 @pytest.fixture
 def slow_reader(monkeypatch: pytest.MonkeyPatch) -> None:
     """Files named ``slow*`` take a minute to read; the workers are forked so they see it."""
-    monkeypatch.setattr(_batch, "parse", _slow_parse(_batch.parse))
+    monkeypatch.setattr(_batch, "parse", _slow_parse(gkbg.parse))
     monkeypatch.setattr(_batch, "_start_method", lambda: "fork")
 
 
