@@ -27,6 +27,7 @@ from gkbg._api import (
     finding_records,
     findings_frame,
     findings_to_csv,
+    html_report,
     to_html,
     to_xlsx,
 )
@@ -167,6 +168,7 @@ __all__ = [
     "form",
     "forms",
     "from_json",
+    "html_report",
     "json_schema",
     "parse",
     "parse_layout",

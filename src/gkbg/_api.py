@@ -20,10 +20,11 @@ from gkbg.checks import engine, rollup, series
 from gkbg.checks.findings import CheckResult
 from gkbg.checks.rules import RuleSet
 from gkbg.core.errors import RuleError
+from gkbg.core.lang import default_lang
 from gkbg.core.limits import DEFAULT_LIMITS, Limits
 from gkbg.core.model import Report
 from gkbg.read.base import Source, is_source
-from gkbg.write import notebook, records
+from gkbg.write import notebook, page, records
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -44,6 +45,7 @@ __all__ = [
     "finding_records",
     "findings_frame",
     "findings_to_csv",
+    "html_report",
     "to_html",
     "to_xlsx",
 ]
@@ -382,3 +384,35 @@ def to_html(
         An HTML fragment (a ``<div class="gkbg">`` with its own style), every text escaped.
     """
     return notebook.to_html(_report(report), result, lang=lang)
+
+
+def html_report(
+    reports: Reports,
+    rules: RuleSet | None = None,
+    *,
+    lang: Lang | None = None,
+    title: str | None = None,
+) -> str:
+    """One self-contained HTML page of reports and their findings, to share (``--html``).
+
+    For each report, its three tables in the layout of their form with the cells of findings
+    coloured and those read with doubt shaded, then every finding in Chinese and English, its
+    cells linked to the table. The page fetches nothing (inline style, no script, a
+    ``Content-Security-Policy`` that forbids loading anything).
+
+    Args:
+        reports: A report or a document (a path, bytes, text or a file object), or any number
+            of them; documents are read with `gkbg.parse`.
+        rules: The checks; by default `RuleSet.default()`.
+        lang: The language of the tables' captions and of the notes on hover (the findings
+            are in both); by default from the locale.
+        title: The page's title.
+
+    Returns:
+        The page, a complete HTML document; write it with ``encoding="utf-8"``.
+    """
+    items = [
+        page.PageItem(report.source or f"report {number}", report, engine.check(report, rules))
+        for number, report in enumerate(_reports(reports), start=1)
+    ]
+    return page.html_page(items, lang=lang or default_lang(), title=title)

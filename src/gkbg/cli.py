@@ -38,6 +38,7 @@ from gkbg.core.limits import ISOLATED_LIMITS
 from gkbg.core.version import __version__
 from gkbg.read.registry import default_registry
 from gkbg.write.json import converter, to_json
+from gkbg.write.page import PageItem, html_page
 from gkbg.write.summary import pad, report_line, summary_line
 
 if TYPE_CHECKING:
@@ -212,6 +213,15 @@ def _parser() -> argparse.ArgumentParser:
         + _FILES_HELP,
     )  # fmt: skip
     _add_common(check_cmd, json_help="print one JSON record per file instead of text")
+    check_cmd.add_argument(
+        "--html",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="also write one self-contained HTML page (no network) of every report: its tables "
+        "in the official layout, the cells of findings coloured, every finding in Chinese and "
+        "English linked to its cells",
+    )
     check_cmd.add_argument(
         "--jsonl",
         action="store_true",
@@ -489,11 +499,13 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_UNREADABLE
     status = EXIT_OK
     records = _Records(out, lines=args.jsonl) if args.json or args.jsonl else None
+    page: list[PageItem] = []
     for given in _files(args.files):
         path = _shown(given)
         report = _read(given, args.format)
         if isinstance(report, str):
             status = EXIT_UNREADABLE
+            page.append(PageItem(path, error=report))
             if records is not None:
                 records.add({"source": path, "error": report})
             else:
@@ -507,11 +519,13 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 f"{path}: internal error while checking ({type(exc).__name__}: {exc}); "
                 "please report it"
             )
+            page.append(PageItem(path, error=reason))
             if records is not None:
                 records.add({"source": path, "error": reason})
             else:
                 err.write(f"gkbg: {reason}\n")
             continue
+        page.append(PageItem(path, report, result))
         if _fails(result, args) and status == EXIT_OK:
             status = EXIT_FINDINGS
         if records is not None:
@@ -530,6 +544,12 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             _print_result(path, report, result, lang, out, args.verbose)
     if records is not None:
         records.close()
+    if args.html is not None:
+        try:
+            args.html.write_text(html_page(page, lang=lang), encoding="utf-8")
+        except OSError as exc:
+            err.write(f"gkbg: {args.html}: cannot write the HTML report ({exc.strerror})\n")
+            return EXIT_UNREADABLE
     return status
 
 
