@@ -28,6 +28,7 @@ from gkbg._api import (
     findings_frame,
     findings_to_csv,
     html_report,
+    show_cell,
     to_html,
     to_xlsx,
 )
@@ -177,6 +178,7 @@ __all__ = [
     "register_parser",
     "result_html",
     "result_text",
+    "show_cell",
     "to_html",
     "to_json",
     "to_xlsx",

@@ -12,7 +12,9 @@ nothing of reading.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from gkbg.align.report import parse
@@ -24,11 +26,9 @@ from gkbg.core.lang import default_lang
 from gkbg.core.limits import DEFAULT_LIMITS, Limits
 from gkbg.core.model import Report
 from gkbg.read.base import Source, is_source
-from gkbg.write import notebook, page, records
+from gkbg.write import cellview, notebook, page, records
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from gkbg.checks.series import SeriesResult
     from gkbg.core.lang import Lang
 
@@ -46,6 +46,7 @@ __all__ = [
     "findings_frame",
     "findings_to_csv",
     "html_report",
+    "show_cell",
     "to_html",
     "to_xlsx",
 ]
@@ -416,3 +417,69 @@ def html_report(
         for number, report in enumerate(_reports(reports), start=1)
     ]
     return page.html_page(items, lang=lang or default_lang(), title=title)
+
+
+def _document_bytes(source: Report | Source) -> bytes | None:
+    """The bytes of the document ``source`` is or names, when there are any to be had."""
+    if isinstance(source, Report):
+        named = source.source
+        if named and Path(named).is_file():
+            return Path(named).read_bytes()
+        return None
+    if isinstance(source, (str, os.PathLike)):
+        candidate = Path(source)
+        try:
+            return candidate.read_bytes() if candidate.is_file() else None
+        except (OSError, ValueError):  # text that is no path
+            return None
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source)
+    return None
+
+
+def show_cell(
+    source: Report | Source,
+    key: str,
+    result: CheckResult | None = None,
+    *,
+    lang: Lang | None = None,
+    format: str | None = None,  # noqa: A002 - the name users expect
+) -> cellview.CellView:
+    """One cell to look at, framed on its PDF page and in the report's tables.
+
+    The page is drawn with the cell framed in red and the bands of its row and its column
+    (where their labels are) in blue; the tables are drawn in the official layout with the
+    cell framed. In Jupyter the view shows itself: the page for a cell read from a PDF, else
+    the tables.
+
+    Args:
+        source: A report (its ``source`` file is read again for the page), or a document as
+            `gkbg.check` takes it (a path, bytes, text, a file object).
+        key: The cell's key (``applications.received.total``).
+        result: A check result whose findings to mark in the tables as well.
+        lang: The language of the tables' captions and notes; by default from the locale.
+        format: The format to read a document in; by default it is detected.
+
+    Returns:
+        The view: ``.image`` (PNG bytes, or None when the cell was not read from a PDF page)
+        and ``.html``.
+
+    Raises:
+        KeyError: The report has no cell ``key``.
+        DocumentError: A document cannot be read.
+    """
+    if not isinstance(source, (Report, str, os.PathLike, bytes, bytearray, memoryview)):
+        source = source.read()  # a file object: read once, for the report and the page
+    document = _document_bytes(source)
+    report = source if isinstance(source, Report) else parse(source, format=format)
+    cell = report.cell(key)
+    drawn = cellview.cell_html(report, key, result, lang=lang or default_lang())
+    image = None
+    if (
+        document is not None
+        and report.format == "pdf"
+        and cell.location is not None
+        and cell.location.bbox is not None
+    ):
+        image = cellview.cell_png(document, cell)
+    return cellview.CellView(key, drawn, image)

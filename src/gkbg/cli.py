@@ -13,6 +13,7 @@ reports cannot be compared (this wins over 1).
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import os
 import sys
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import attrs
 
-from gkbg._api import choose
+from gkbg._api import choose, show_cell
 from gkbg._batch import batch, batch_files
 from gkbg.align.report import parse
 from gkbg.checks.engine import check
@@ -310,6 +311,35 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="read the file in this format instead of detecting it (see: gkbg formats)",
     )
+
+    show_cmd = _subcommand(
+        commands,
+        "show",
+        "draw one cell where it was printed, to look at it",
+        "For a PDF, the cell's page as a PNG image, the cell framed in red and the bands of its "
+        "row and column (where their labels are) in blue; for any format (or with -o "
+        "FILE.html), the report's tables in the official layout with the cell framed. "
+        "Exit status: 0, or 2 when the file cannot be read or has no such cell.",
+    )
+    show_cmd.add_argument("file", metavar="PATH", help="a report: a file, or - for standard input")
+    show_cmd.add_argument(
+        "--cell", required=True, metavar="KEY", help="the cell's key (see: gkbg parse)"
+    )
+    show_cmd.add_argument(
+        "-o", "--output", type=Path, default=None, metavar="FILE",
+        help="where to write it: a .png (a PDF's page) or a .html file (the tables); default "
+        "cell.png for a cell read from a PDF page, else cell.html",
+    )  # fmt: skip
+    show_cmd.add_argument(
+        "--format",
+        default=None,
+        metavar="NAME",
+        help="read the file in this format instead of detecting it (see: gkbg formats)",
+    )
+    show_cmd.add_argument(
+        "--lang", choices=("zh", "en"), default=None,
+        help="language of the tables' captions (default: from the locale)",
+    )  # fmt: skip
 
     rules_cmd = _subcommand(commands, "rules", "list the checks: id, severity and title")
     rules_cmd.add_argument(
@@ -717,6 +747,48 @@ def _parse(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return status
 
 
+def _escape(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    lang: Lang = args.lang or default_lang()
+    given = args.file
+    report = _read(given, args.format)
+    if isinstance(report, str):
+        err.write(f"gkbg: {_WORDS[lang]['cannot']}: {report}\n")
+        return EXIT_UNREADABLE
+    try:
+        view = show_cell(report, args.cell, lang=lang)  # the page: from the file named
+    except KeyError as exc:
+        err.write(f"gkbg: {_shown(given)}: {_one_line(str(exc.args[0] if exc.args else exc))}\n")
+        return EXIT_UNREADABLE
+    except GkbgError as exc:
+        err.write(f"gkbg: {_shown(given)}: {_one_line(str(exc))}\n")
+        return EXIT_UNREADABLE
+    target: Path = args.output or Path("cell.png" if view.image is not None else "cell.html")
+    try:
+        if target.suffix.lower() in {".html", ".htm"}:
+            target.write_text(
+                f'<!DOCTYPE html>\n<html lang="zh"><head><meta charset="utf-8">'
+                f"<title>{_escape(args.cell)}</title></head><body>{view.html}</body></html>\n",
+                encoding="utf-8",
+            )
+        elif view.image is None:
+            err.write(
+                f"gkbg: {_shown(given)}: {args.cell} was not read from a PDF page, so there is "
+                "no page to draw; write the tables instead: -o cell.html\n"
+            )
+            return EXIT_UNREADABLE
+        else:
+            target.write_bytes(view.image)
+    except OSError as exc:
+        err.write(f"gkbg: {target}: cannot write it ({exc.strerror})\n")
+        return EXIT_UNREADABLE
+    out.write(f"{target}\n")
+    return EXIT_OK
+
+
 def _list_rules(args: argparse.Namespace, out: TextIO) -> int:
     lang: Lang = args.lang or default_lang()
     for rule in RuleSet.default():
@@ -759,6 +831,8 @@ def _run(args: argparse.Namespace) -> int:
         return _parse(args, sys.stdout, sys.stderr)
     if args.command == "rules":
         return _list_rules(args, sys.stdout)
+    if args.command == "show":
+        return _show(args, sys.stdout, sys.stderr)
     return _list_formats(sys.stdout)
 
 
