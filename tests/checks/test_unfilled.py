@@ -113,3 +113,16 @@ def test_a_rendered_report_with_an_empty_table_reads_back_unfilled(
         assert len(unfilled) == 1, document[:200]
         names = {key.split(".")[0] for key in unfilled[0].cells}
         assert names == {table}
+
+
+def test_a_cell_no_form_has_does_not_fill_the_form() -> None:
+    """Only the form's cells are judged: an extra cell, printed or not, changes nothing."""
+    report = gkbg.parse(TEMPLATE)
+    extra = Cell("appeals.not_a_row.not_a_column", CellState.INVALID, None, raw="x")
+    tables = tuple(
+        attrs.evolve(table, cells=(*table.cells, extra)) if table.key == "appeals" else table
+        for table in report.tables
+    )
+    (finding,) = gkbg.check(attrs.evolve(report, tables=tables)).findings
+    assert finding == gkbg.check(report).findings[0]
+    assert extra.key not in finding.cells

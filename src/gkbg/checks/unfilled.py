@@ -26,19 +26,31 @@ if TYPE_CHECKING:
 
     from gkbg.checks.context import Context
     from gkbg.checks.rules import Rule
-    from gkbg.core.model import Table
+    from gkbg.core.model import Cell, Table
 
-__all__ = ["covered", "is_unfilled", "unfilled_tables"]
+__all__ = ["covered", "form_cells", "is_unfilled", "unfilled_tables"]
+
+
+def form_cells(table: Table) -> tuple[Cell, ...]:
+    """The cells of ``table`` that its form declares (all of them when its form is unknown).
+
+    A cell no form has (a report built by hand, say) says nothing of whether the office
+    filled in the form: it is left out of the judgement, and out of the finding.
+    """
+    form = forms().get(table.variant) if table.variant else None
+    if form is None:
+        return table.cells
+    keys = {spec.key for spec in form.cells()}
+    return tuple(cell for cell in table.cells if cell.key in keys)
 
 
 def is_unfilled(table: Table) -> bool:
-    """Whether ``table`` was found and prints nothing at all in any of its cells."""
+    """Whether ``table`` was found and prints nothing at all in any of its form's cells."""
+    cells = form_cells(table)
     return (
         table.found
-        and bool(table.cells)
-        and all(
-            cell.state is CellState.BLANK and not (cell.raw or "").strip() for cell in table.cells
-        )
+        and bool(cells)
+        and all(cell.state is CellState.BLANK and not (cell.raw or "").strip() for cell in cells)
     )
 
 
@@ -60,9 +72,9 @@ def unfilled_tables(rule: Rule, context: Context) -> Iterator[Finding]:
         "tables_zh": "、".join(names_zh),
         "tables_en": ", ".join(names_en),
         "count": len(empty),
-        "cells": sum(len(table.cells) for table in empty),
+        "cells": sum(len(form_cells(table)) for table in empty),
     }
-    keys = tuple(cell.key for table in empty for cell in table.cells)
+    keys = tuple(cell.key for table in empty for cell in form_cells(table))
     yield Finding(rule.id, rule.severity, rule.message.fill(fields), keys)
 
 
