@@ -451,3 +451,26 @@ def test_a_batch_summary_has_a_short_repr_and_a_notebook_view(tmp_path: Path) ->
     record = gkbg.batch_file(str(SEEDS[0]))
     assert len(repr(record)) < 200
     assert repr(record).startswith(f"<FileResult {SEEDS[0]} ok: ")
+
+
+def test_series_and_rollup_take_paths_like_check() -> None:
+    """`check_series` and `check_rollup` read documents as `check` does, with select/ignore."""
+    pytest.importorskip("pypdfium2")
+    hongze = [FIXTURES / "corpus" / f"hongze-district-{year}.pdf" for year in (2024, 2023)]
+    reports = [gkbg.parse(path) for path in hongze]
+    from_paths = gkbg.check_series([str(hongze[0]), hongze[1]])
+    assert from_paths == gkbg.check_series(reports)
+    assert from_paths.years == (2023, 2024)
+    with_bytes = gkbg.check_series([hongze[0].read_bytes(), reports[1]])
+    assert with_bytes.findings == from_paths.findings
+    ignored = gkbg.check_series(hongze, ignore="series")
+    assert not ignored.findings
+    assert not ignored.not_checkable
+    with pytest.raises(gkbg.RuleError, match="names no check"):
+        gkbg.check_series(hongze, select="no.such.check")
+    with pytest.raises(TypeError, match="several reports"):
+        gkbg.check_series(str(hongze[0]))
+    rollup = gkbg.check_rollup(hongze[1], [hongze[1], reports[1]])
+    assert rollup == gkbg.check_rollup(reports[1], [reports[1], reports[1]])
+    assert rollup.findings  # the summary is not twice itself
+    assert not gkbg.check_rollup(hongze[1], [hongze[1], hongze[1]], ignore="rollup").findings

@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 import pytest
+import regex
 
 import gkbg
 from gkbg import _batch
@@ -187,8 +188,38 @@ def test_the_progress_bar() -> None:
         bar.step(gkbg.batch_file(XLSX))
     bar.close()
     shown = stream.getvalue()
-    assert shown.startswith("\rgkbg batch [")
-    assert shown.endswith("] 3/3 files, 0 not read\n")
+    # tqdm's bar, rewritten in place: files done, how many not read, time taken and left, rate
+    assert shown.startswith("\rgkbg batch   0%|")
+    last = shown.rsplit("\r", 1)[1]
+    assert regex.fullmatch(
+        r"gkbg batch 100%\|[█#]{24}\| 3/3 files, 0 not read "
+        r"\[\d\d:\d\d<\d\d:\d\d, +[\d.]+ ?\w*(?:files?/s|s/file)\]\n",
+        last,
+    ), last
+
+
+def test_the_progress_bar_counts_the_files_not_read(tmp_path: Path) -> None:
+    stream = io.StringIO()
+    bar = _batch._Progress(2, stream)
+    bar.step(gkbg.batch_file(tmp_path / "missing.pdf"))
+    bar.step(gkbg.batch_file(XLSX))
+    bar.close()
+    assert "2/2 files, 1 not read [" in stream.getvalue()
+
+
+def test_progress_in_a_notebook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In Jupyter (no terminal) the bar is shown by default; False turns it off."""
+    monkeypatch.setattr(_batch, "in_notebook", lambda: True)
+    shown = io.StringIO()
+    gkbg.batch([XLSX], tmp_path / "a", stream=shown)
+    assert "1/1 files, 0 not read" in shown.getvalue()
+    quiet = io.StringIO()
+    gkbg.batch([XLSX], tmp_path / "b", stream=quiet, progress=False)
+    assert quiet.getvalue() == ""
+
+
+def test_not_in_a_notebook_here() -> None:
+    assert not _batch.in_notebook()
 
 
 def test_progress_only_on_a_terminal_or_when_asked(tmp_path: Path) -> None:
@@ -289,7 +320,7 @@ def test_the_batch_command(
     status = main(["batch", str(XLSX), "--out", str(fresh), "--progress", "--lang", "en"])
     shown = capsys.readouterr()
     assert status == 0
-    assert "1/1 files, 0 not read\n" in shown.err
+    assert "1/1 files, 0 not read [" in shown.err  # tqdm's bar, with time and rate
     status = main(["batch", "examples/yaohai-2019.txt", "--out", str(fresh), "--lang", "en"])
     assert status == 1  # a report with errors
     assert "1 report with errors: 2 errors, 0 warnings" in capsys.readouterr().out

@@ -105,6 +105,52 @@ def test_json_names_unreadable_files(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert record == {"source": str(missing), "error": f"{missing}: no such file"}
 
 
+def test_jsonl_is_one_line_per_file_the_same_records_as_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "gone.txt"
+    files = [str(YAOHAI), str(missing), str(XINGAN)]
+    assert main(["check", *files, "--json"]) == 2
+    whole = json.loads(capsys.readouterr().out)
+    assert main(["check", *files, "--jsonl"]) == 2
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3
+    assert [json.loads(line) for line in lines] == whole
+    assert whole[1] == {"source": str(missing), "error": f"{missing}: no such file"}
+
+
+def test_jsonl_writes_each_file_as_soon_as_it_is_done(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each line is written and flushed before the next file is read."""
+    flushed: list[str] = []
+    seen_when_reading: list[int] = []
+
+    class Stdout(io.StringIO):
+        def flush(self) -> None:
+            flushed.append(self.getvalue())
+
+    stdout = Stdout()
+    read = cli._read
+
+    def spying(path: str, format: str | None) -> object:  # noqa: A002 - the option's name
+        seen_when_reading.append(stdout.getvalue().count("\n"))
+        return read(path, format)
+
+    monkeypatch.setattr(sys, "stdout", stdout)
+    monkeypatch.setattr(cli, "_read", spying)
+    assert main(["check", str(YAOHAI), str(XINGAN), str(YAOHAI), "--jsonl"]) == 1
+    assert seen_when_reading == [0, 1, 2]
+    assert [value.count("\n") for value in flushed[:3]] == [1, 2, 3]
+
+
+def test_json_and_jsonl_together_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(YAOHAI), "--json", "--jsonl"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "--json and --jsonl" in captured.err
+
+
 def test_extra_rules_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rules = tmp_path / "mine.toml"
     rules.write_text(
@@ -618,11 +664,18 @@ def test_a_failure_while_reading_rules_is_one_line_too(
 # Readable output: a check's many findings as one entry, --verbose, --select, --ignore, --strict.
 
 TEMPLATE = FIXTURES / "docx" / "form-2021-template.docx"
+UNFILLED = ("--ignore", "table.unfilled")  # the template is one error; without it, 200 warnings
 
 
 def test_many_findings_of_one_check_are_one_entry(capsys: pytest.CaptureFixture[str]) -> None:
-    # the blank Word template: every one of its 200 cells is missing
-    assert main(["check", str(TEMPLATE), "--lang", "en"]) == 0
+    # the blank Word template: every one of its 200 cells is missing (one table.unfilled error;
+    # left out, every cell has its warning)
+    assert main(["check", str(TEMPLATE), "--lang", "en"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].startswith("  ERROR    table.unfilled  ")
+    assert lines[-1] == "  1 error, 0 warnings, 42 relations not checkable (missing cells)"
+    assert len(lines) == 4
+    assert main(["check", str(TEMPLATE), "--lang", "en", *UNFILLED]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[1:3] == [
         (
@@ -636,16 +689,16 @@ def test_many_findings_of_one_check_are_one_entry(capsys: pytest.CaptureFixture[
     ]
     assert lines[-1] == "  0 errors, 200 warnings, 42 relations not checkable (missing cells)"
     assert len(lines) == 4
-    assert main(["check", str(TEMPLATE), "--lang", "zh"]) == 0
+    assert main(["check", str(TEMPLATE), "--lang", "zh", *UNFILLED]) == 0
     assert "200 个单元格：active.rules.issued, active.rules.repealed, active.rules.in_force 等" in (
         capsys.readouterr().out
     )
-    assert main(["check", str(TEMPLATE), "--lang", "en", "--verbose"]) == 0
+    assert main(["check", str(TEMPLATE), "--lang", "en", "--verbose", *UNFILLED]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 1 + 2 * 200 + 1
     assert sum(line.startswith("  WARNING  cell.missing  ") for line in lines) == 200
     # --json is never grouped
-    assert main(["check", str(TEMPLATE), "--json"]) == 0
+    assert main(["check", str(TEMPLATE), "--json", *UNFILLED]) == 0
     (record,) = json.loads(capsys.readouterr().out)
     assert len(record["findings"]) == 200
 
@@ -660,10 +713,12 @@ def test_few_findings_of_a_check_stay_one_entry_each(capsys: pytest.CaptureFixtu
 def test_strict_makes_warnings_fail(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(TEMPLATE), "--strict"]) == 1
     assert main(["check", str(XINGAN), "--strict"]) == 0
-    assert main(["check", str(TEMPLATE), "--strict", "--ignore", "cell.missing"]) == 0
+    assert main(["check", str(TEMPLATE), "--strict", "--ignore", "cell.missing", *UNFILLED]) == 0
+    assert main(["check", str(TEMPLATE), "--strict", "--ignore", "cell.missing"]) == 1
     out = tmp_path / "out"
-    assert main(["batch", str(TEMPLATE), "--out", str(out), "--strict", "--jobs", "1"]) == 1
-    assert main(["batch", str(TEMPLATE), "--out", str(tmp_path / "b"), "--jobs", "1"]) == 0
+    batch = ["batch", str(TEMPLATE), "--jobs", "1", *UNFILLED]
+    assert main([*batch, "--out", str(out), "--strict"]) == 1
+    assert main([*batch, "--out", str(tmp_path / "b")]) == 0
     capsys.readouterr()
 
 
@@ -686,7 +741,8 @@ def test_select_and_ignore_by_id_or_prefix(capsys: pytest.CaptureFixture[str]) -
 def test_check_selects_and_ignores_in_python() -> None:
     result = gkbg.check(TEMPLATE, select="cell")
     assert {f.rule for f in result} == {"cell.missing"}
-    assert not gkbg.check(TEMPLATE, ignore=["cell.missing"]).findings
+    assert not gkbg.check(TEMPLATE, ignore=["cell.missing", "table.unfilled"]).findings
+    assert [f.rule for f in gkbg.check(TEMPLATE, ignore=["cell.missing"])] == ["table.unfilled"]
     yaohai = gkbg.parse(YAOHAI)
     assert gkbg.check(yaohai, select=["applications.results_total"]).findings == tuple(
         f for f in gkbg.check(yaohai) if f.rule == "applications.results_total"

@@ -22,19 +22,25 @@ from gkbg._api import (
     cells_frame,
     cells_to_csv,
     check,
+    check_rollup,
+    check_series,
     finding_records,
     findings_frame,
     findings_to_csv,
+    html_report,
+    show_cell,
     to_html,
     to_xlsx,
 )
 from gkbg._batch import (
     SUMMARY_FIELDS,
+    BatchFrames,
     BatchSummary,
     FileResult,
     batch,
     batch_file,
     batch_files,
+    read_batch,
     write_batch,
 )
 from gkbg.align.report import parse
@@ -47,9 +53,9 @@ from gkbg.checks.findings import (
     NotCheckable,
     Severity,
 )
-from gkbg.checks.rollup import RollupFunctionRule, check_rollup
+from gkbg.checks.rollup import RollupFunctionRule
 from gkbg.checks.rules import Check, FunctionRule, Rule, RuleSet, Statement
-from gkbg.checks.series import SeriesFunctionRule, SeriesResult, check_series
+from gkbg.checks.series import SeriesFunctionRule, SeriesResult
 from gkbg.core.errors import (
     CorruptDocumentError,
     DocumentError,
@@ -89,6 +95,7 @@ __all__ = [
     "SUMMARY_FIELDS",
     "TABLES",
     "Advice",
+    "BatchFrames",
     "BatchSummary",
     "Block",
     "Cell",
@@ -162,13 +169,16 @@ __all__ = [
     "form",
     "forms",
     "from_json",
+    "html_report",
     "json_schema",
     "parse",
     "parse_layout",
+    "read_batch",
     "reason_zh",
     "register_parser",
     "result_html",
     "result_text",
+    "show_cell",
     "to_html",
     "to_json",
     "to_xlsx",

@@ -12,22 +12,24 @@ nothing of reading.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from gkbg.align.report import parse
-from gkbg.checks import engine
+from gkbg.checks import engine, rollup, series
 from gkbg.checks.findings import CheckResult
 from gkbg.checks.rules import RuleSet
 from gkbg.core.errors import RuleError
+from gkbg.core.lang import default_lang
 from gkbg.core.limits import DEFAULT_LIMITS, Limits
 from gkbg.core.model import Report
 from gkbg.read.base import Source, is_source
-from gkbg.write import notebook, records
+from gkbg.write import cellview, notebook, page, records
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
+    from gkbg.checks.series import SeriesResult
     from gkbg.core.lang import Lang
 
 __all__ = [
@@ -37,10 +39,14 @@ __all__ = [
     "cells_frame",
     "cells_to_csv",
     "check",
+    "check_rollup",
+    "check_series",
     "choose",
     "finding_records",
     "findings_frame",
     "findings_to_csv",
+    "html_report",
+    "show_cell",
     "to_html",
     "to_xlsx",
 ]
@@ -161,6 +167,101 @@ def check(
         rules = choose(rules, select=select, ignore=ignore)
     report = source if isinstance(source, Report) else parse(source, format=format, limits=limits)
     return engine.check(report, rules)
+
+
+def _many(
+    sources: Iterable[Report | Source],
+    what: str,
+    format: str | None,  # noqa: A002 - the name users expect
+    limits: Limits,
+) -> list[Report]:
+    """Each of ``sources`` as a report, reading the documents; one document alone is refused."""
+    if isinstance(sources, Report) or is_source(sources):
+        raise TypeError(f"{what} takes several reports or documents (a list of them), not one")
+    return [
+        each if isinstance(each, Report) else parse(each, format=format, limits=limits)
+        for each in sources
+    ]
+
+
+def check_series(
+    reports: Iterable[Report | Source],
+    rules: RuleSet | None = None,
+    *,
+    select: str | Iterable[str] | None = None,
+    ignore: str | Iterable[str] | None = None,
+    format: str | None = None,  # noqa: A002 - the name users expect
+    limits: Limits = DEFAULT_LIMITS,
+) -> SeriesResult:
+    """Check one agency's reports of several years against each other.
+
+    Args:
+        reports: The reports, in any order: `Report`s, or documents as `gkbg.check` takes them
+            (paths, bytes, text, file objects), read with `gkbg.parse`.
+        rules: The checks; by default `RuleSet.default()`. Only the rules of scope ``series``
+            and the `SeriesFunctionRule` checks are run here (`gkbg.check` runs those of scope
+            ``report`` and the `FunctionRule` checks).
+        select: Run only the checks these ids or id prefixes name (as `gkbg.check`).
+        ignore: Leave out the checks these ids or id prefixes name.
+        format: The format to read the documents in; by default it is detected.
+        limits: The limits to read a document within; by default `Limits()`.
+
+    Returns:
+        The findings, errors first, each naming the two reports (`Finding.reports`) and the
+        cells (``prev.…`` and ``this.…``); the relations that could not be checked; the years,
+        and the years missing between them.
+
+    Raises:
+        DocumentError: A document cannot be read.
+        SeriesError: A report names no year, two reports are of the same year, or the reports
+            are of different agencies.
+        RuleError: ``select`` or ``ignore`` names no check.
+        TypeError: ``reports`` is one report or document, not several.
+    """
+    if select is not None or ignore is not None:
+        rules = choose(rules, select=select, ignore=ignore)
+    return series.check_series(_many(reports, "check_series", format, limits), rules)
+
+
+def check_rollup(
+    parent: Report | Source,
+    children: Iterable[Report | Source],
+    rules: RuleSet | None = None,
+    *,
+    select: str | Iterable[str] | None = None,
+    ignore: str | Iterable[str] | None = None,
+    format: str | None = None,  # noqa: A002 - the name users expect
+    limits: Limits = DEFAULT_LIMITS,
+) -> CheckResult:
+    """Compare a summary report with the sum of its units' reports.
+
+    Args:
+        parent: The region's summary report: a `Report`, or a document as `gkbg.check`
+            takes it, read with `gkbg.parse`.
+        children: The reports of the units it covers, likewise.
+        rules: The checks; by default `RuleSet.default()`. Only the rules of scope ``rollup``
+            and the `RollupFunctionRule` checks are run here.
+        select: Run only the checks these ids or id prefixes name (as `gkbg.check`).
+        ignore: Leave out the checks these ids or id prefixes name.
+        format: The format to read the documents in; by default it is detected.
+        limits: The limits to read a document within; by default `Limits()`.
+
+    Returns:
+        A warning for every cell whose summary differs from the units' sum (`Finding.reports`
+        names the summary report first, then the units), and every cell not compared because
+        the summary or a unit has no number for it.
+
+    Raises:
+        DocumentError: A document cannot be read.
+        SeriesError: No unit's report was given.
+        RuleError: ``select`` or ``ignore`` names no check.
+        TypeError: ``children`` is one report or document, not several.
+    """
+    if select is not None or ignore is not None:
+        rules = choose(rules, select=select, ignore=ignore)
+    summary = parent if isinstance(parent, Report) else parse(parent, format=format, limits=limits)
+    units = _many(children, "check_rollup", format, limits)
+    return rollup.check_rollup(summary, units, rules)
 
 
 def cell_records(reports: Reports) -> list[dict[str, Any]]:
@@ -284,3 +385,101 @@ def to_html(
         An HTML fragment (a ``<div class="gkbg">`` with its own style), every text escaped.
     """
     return notebook.to_html(_report(report), result, lang=lang)
+
+
+def html_report(
+    reports: Reports,
+    rules: RuleSet | None = None,
+    *,
+    lang: Lang | None = None,
+    title: str | None = None,
+) -> str:
+    """One self-contained HTML page of reports and their findings, to share (``--html``).
+
+    For each report, its three tables in the layout of their form with the cells of findings
+    coloured and those read with doubt shaded, then every finding in Chinese and English, its
+    cells linked to the table. The page fetches nothing (inline style, no script, a
+    ``Content-Security-Policy`` that forbids loading anything).
+
+    Args:
+        reports: A report or a document (a path, bytes, text or a file object), or any number
+            of them; documents are read with `gkbg.parse`.
+        rules: The checks; by default `RuleSet.default()`.
+        lang: The language of the tables' captions and of the notes on hover (the findings
+            are in both); by default from the locale.
+        title: The page's title.
+
+    Returns:
+        The page, a complete HTML document; write it with ``encoding="utf-8"``.
+    """
+    items = [
+        page.PageItem(report.source or f"report {number}", report, engine.check(report, rules))
+        for number, report in enumerate(_reports(reports), start=1)
+    ]
+    return page.html_page(items, lang=lang or default_lang(), title=title)
+
+
+def _document_bytes(source: Report | Source) -> bytes | None:
+    """The bytes of the document ``source`` is or names, when there are any to be had."""
+    if isinstance(source, Report):
+        named = source.source
+        if named and Path(named).is_file():
+            return Path(named).read_bytes()
+        return None
+    if isinstance(source, (str, os.PathLike)):
+        candidate = Path(source)
+        try:
+            return candidate.read_bytes() if candidate.is_file() else None
+        except (OSError, ValueError):  # text that is no path
+            return None
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source)
+    return None
+
+
+def show_cell(
+    source: Report | Source,
+    key: str,
+    result: CheckResult | None = None,
+    *,
+    lang: Lang | None = None,
+    format: str | None = None,  # noqa: A002 - the name users expect
+) -> cellview.CellView:
+    """One cell to look at, framed on its PDF page and in the report's tables.
+
+    The page is drawn with the cell framed in red and the bands of its row and its column
+    (where their labels are) in blue; the tables are drawn in the official layout with the
+    cell framed. In Jupyter the view shows itself: the page for a cell read from a PDF, else
+    the tables.
+
+    Args:
+        source: A report (its ``source`` file is read again for the page), or a document as
+            `gkbg.check` takes it (a path, bytes, text, a file object).
+        key: The cell's key (``applications.received.total``).
+        result: A check result whose findings to mark in the tables as well.
+        lang: The language of the tables' captions and notes; by default from the locale.
+        format: The format to read a document in; by default it is detected.
+
+    Returns:
+        The view: ``.image`` (PNG bytes, or None when the cell was not read from a PDF page)
+        and ``.html``.
+
+    Raises:
+        KeyError: The report has no cell ``key``.
+        DocumentError: A document cannot be read.
+    """
+    if not isinstance(source, (Report, str, os.PathLike, bytes, bytearray, memoryview)):
+        source = source.read()  # a file object: read once, for the report and the page
+    document = _document_bytes(source)
+    report = source if isinstance(source, Report) else parse(source, format=format)
+    cell = report.cell(key)
+    drawn = cellview.cell_html(report, key, result, lang=lang or default_lang())
+    image = None
+    if (
+        document is not None
+        and report.format == "pdf"
+        and cell.location is not None
+        and cell.location.bbox is not None
+    ):
+        image = cellview.cell_png(document, cell)
+    return cellview.CellView(key, drawn, image)

@@ -19,12 +19,15 @@ from __future__ import annotations
 import collections
 import concurrent.futures
 import contextlib
+import csv
 import glob
 import hashlib
 import importlib
+import importlib.util
 import json
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 import time
@@ -36,31 +39,46 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Literal, TextIO
 
 import attrs
 import cattrs
+import tqdm.auto
+import tqdm.std
 
+from gkbg._api import choose
 from gkbg.align.report import parse
 from gkbg.checks.engine import check
 from gkbg.checks.findings import Finding, Severity
 from gkbg.checks.rules import Rule, RuleSet
-from gkbg.core.errors import GkbgError, PluginWarning
+from gkbg.core.compat import import_extra
+from gkbg.core.errors import GkbgError, LimitExceededError, PluginWarning
 from gkbg.core.lang import Lang, default_lang
-from gkbg.core.limits import ISOLATED_LIMITS
+from gkbg.core.limits import ISOLATED_LIMITS, Limits
 from gkbg.core.model import Cell, CellState, Table
 from gkbg.core.reasons import Doubt
+from gkbg.core.schema import forms
 from gkbg.core.version import __version__
 from gkbg.read.registry import default_registry
 from gkbg.write.json import converter
-from gkbg.write.records import CELL_FIELDS, FINDING_FIELDS, cell_record, csv_bytes, finding_record
+from gkbg.write.records import (
+    CELL_FIELDS,
+    FINDING_FIELDS,
+    cell_record,
+    cell_records_frame,
+    csv_bytes,
+    finding_record,
+    finding_records_frame,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
 
 __all__ = [
     "SUMMARY_FIELDS",
+    "BatchFrames",
     "BatchSummary",
     "FileResult",
     "batch",
     "batch_file",
     "batch_files",
+    "read_batch",
     "write_batch",
 ]
 
@@ -176,7 +194,13 @@ class FileResult:
         """The file's rows of ``cells.csv`` (`gkbg.CELL_FIELDS`)."""
         for table in self.tables:
             for cell in table.cells:
-                yield cell_record(cell, source=self.source, variant=table.variant)
+                yield cell_record(
+                    cell,
+                    source=self.source,
+                    variant=table.variant,
+                    year=self.year,
+                    agency=self.agency,
+                )
 
     def finding_records(self) -> Iterator[dict[str, Any]]:
         """The file's rows of ``findings.csv`` (`gkbg.FINDING_FIELDS`)."""
@@ -325,6 +349,7 @@ def batch_file(
     *,
     rules: RuleSet | None = None,
     format: str | None = None,  # noqa: A002 - the name `gkbg.parse` uses
+    limits: Limits = ISOLATED_LIMITS,
 ) -> FileResult:
     """Read and check one file, for a batch: never raises for a file that cannot be read.
 
@@ -332,6 +357,8 @@ def batch_file(
         path: The file.
         rules: The checks; by default `RuleSet.default()`.
         format: The format to read it in; by default detected from the content.
+        limits: The limits to read it within; by default those of ``gkbg check`` (the
+            defaults, with PDF read in an isolated worker).
 
     Returns:
         The cells and findings, or the class and message of the error that stopped the file.
@@ -339,7 +366,7 @@ def batch_file(
     source = os.fspath(path)
     size, mtime_ns = _stat(Path(source))
     try:
-        report = parse(Path(source), format=format, limits=ISOLATED_LIMITS)
+        report = parse(Path(source), format=format, limits=limits)
         result = check(report, rules)
     except GkbgError as exc:
         return FileResult(source, size, mtime_ns, "unreadable", type(exc).__name__, str(exc))
@@ -529,6 +556,11 @@ def _settings(folder: Path) -> dict[str, Any]:
 
 
 _OUTPUTS = ("summary", "cells", "findings")
+_FIELDS: dict[str, tuple[str, ...]] = {
+    "summary": SUMMARY_FIELDS,
+    "cells": CELL_FIELDS,
+    "findings": FINDING_FIELDS,
+}
 
 
 def _state(folder: Path) -> dict[str, Any]:
@@ -584,10 +616,25 @@ def _previous_rows(folder: Path) -> tuple[int, dict[str, list[Any]]] | None:
         return None
     if any(now.get(f"{name}.csv") != state.get(f"{name}.csv") for name in _OUTPUTS):
         return None
+    if not _same_columns(folder):  # written by a gkbg whose files had other columns
+        return None
     size = state[MANIFEST][0]
     if not isinstance(size, int) or now.get(MANIFEST, [-1])[0] < size:
         return None
     return size, rows
+
+
+def _same_columns(folder: Path) -> bool:
+    """Whether the CSV outputs in ``folder`` have the columns this gkbg writes."""
+    for name, fields in _FIELDS.items():
+        header = csv_bytes([fields], bom=True)
+        try:
+            with (folder / f"{name}.csv").open("rb") as stream:
+                if stream.read(len(header)) != header:
+                    return False
+        except OSError:
+            return False
+    return True
 
 
 # --- the manifest ---------------------------------------------------------------------------
@@ -744,7 +791,8 @@ def _write_parquet(folder: Path, names: Sequence[str]) -> list[str]:
     numeric = {"cells": {"value"}, "findings": {"expected", "actual", "difference"}}
     integer = {
         "summary": {"year", "cells", "uncertain", "errors", "warnings", "not_checkable", "size"}
-        | {"mtime_ns"}
+        | {"mtime_ns"},
+        "cells": {"year"},
     }
     written = []
     for name in names:
@@ -829,7 +877,7 @@ def _write_outputs(folder: Path, *, read: int, skipped: int) -> BatchSummary:
     manifest = folder / MANIFEST
     index: dict[str, list[Any]] = {}
     counts = _Counts()
-    names = {"summary": SUMMARY_FIELDS, "cells": CELL_FIELDS, "findings": FINDING_FIELDS}
+    names = _FIELDS
     with contextlib.ExitStack() as stack:
         records = stack.enter_context(manifest.open("rb")) if new else None
         earlier = (
@@ -916,51 +964,208 @@ def write_batch(
     return _write_outputs(folder, read=count, skipped=0)
 
 
+# --- reading the outputs back ---------------------------------------------------------------
+
+
+@attrs.frozen(repr=False)
+class BatchFrames:
+    """The outputs of a batch as pandas frames (see `read_batch`).
+
+    Attributes:
+        summary: One row per file (`SUMMARY_FIELDS`); the counts, ``year``, ``size`` and
+            ``mtime_ns`` are nullable ``Int64``.
+        cells: One row per cell (`gkbg.CELL_FIELDS`), as `gkbg.cells_frame` makes it.
+        findings: One row per finding (`gkbg.FINDING_FIELDS`), as `gkbg.findings_frame` makes it.
+    """
+
+    summary: Any
+    cells: Any
+    findings: Any
+
+    def __repr__(self) -> str:
+        """``<BatchFrames: 16 files, 2800 cells, 33 findings>``."""
+        return (
+            f"<BatchFrames: {len(self.summary)} files, {len(self.cells)} cells, "
+            f"{len(self.findings)} findings>"
+        )
+
+
+_SUMMARY_INTEGERS = frozenset(
+    ("year", "cells", "uncertain", "errors", "warnings", "not_checkable", "size", "mtime_ns")
+)
+_ALWAYS_TEXT = {"cells": frozenset(("uncertain",)), "findings": frozenset(("cells",))}
+
+
+def _cell_value(value: object, variant: str | None, key: str | None) -> int | Decimal | None:
+    """A cell's number as read back: an `int` for a count, a `Decimal` for an amount."""
+    if value is None:
+        return None
+    number = value if isinstance(value, (int, Decimal)) else Decimal(str(value))
+    form = forms().get(variant) if variant else None
+    spec = next((c for c in form.cells() if c.key == key), None) if form else None
+    kind = spec.kind if spec else ("amount" if "." in str(number) else "count")
+    if kind == "amount":
+        return Decimal(number)
+    return int(number)
+
+
+def _rows(folder: Path, name: str, parquet: bool) -> list[dict[str, Any]]:
+    """The rows of one output as dicts of Python values; an empty field is None."""
+    if parquet:
+        pq = import_extra("pyarrow.parquet", extra="parquet", purpose="reading Parquet outputs")
+        rows: list[dict[str, Any]] = pq.read_table(folder / f"{name}.parquet").to_pylist()
+    else:
+        with (folder / f"{name}.csv").open(encoding="utf-8-sig", newline="") as stream:
+            rows = [
+                {field: (text if text != "" else None) for field, text in row.items()}
+                for row in csv.DictReader(stream)
+            ]
+    for row in rows:
+        for field in _ALWAYS_TEXT.get(name, ()):
+            row[field] = row[field] or ""
+    return rows
+
+
+def read_batch(
+    folder: str | os.PathLike[str], *, source: Literal["auto", "csv", "parquet"] = "auto"
+) -> BatchFrames:
+    """Load the outputs of a `batch` (an ``--out`` folder) back as pandas frames.
+
+    The frames have the dtypes of the functions that make them from reports: the cells as
+    `gkbg.cells_frame` (``year`` ``Int64``; ``value`` an `int` for a count, a `Decimal` for an
+    amount, None for no number), the findings as `gkbg.findings_frame` (``expected``,
+    ``actual``, ``difference`` ``Int64`` when whole, else `Decimal`), the summary with
+    ``Int64`` counts. A CSV file cannot tell an empty text from a missing one: an empty field
+    comes back as missing (``uncertain`` and a finding's ``cells`` as ``""``).
+
+    Args:
+        folder: The output folder of `batch` or ``gkbg batch --out``.
+        source: ``"parquet"`` or ``"csv"``: which files to read; ``"auto"`` (the default)
+            reads the Parquet files when they are there and pyarrow is installed, else the CSV.
+
+    Returns:
+        The three frames.
+
+    Raises:
+        GkbgError: The folder holds no batch outputs.
+        MissingExtraError: pandas (or, for ``source="parquet"``, pyarrow) is not installed.
+    """
+    pd = import_extra("pandas", extra="pandas", purpose="reading batch outputs as frames")
+    where = Path(folder)
+    if source == "auto":
+        parquet = all((where / f"{name}.parquet").is_file() for name in _OUTPUTS) and (
+            importlib.util.find_spec("pyarrow") is not None
+        )
+    else:
+        parquet = source == "parquet"
+    suffix = "parquet" if parquet else "csv"
+    missing = [
+        f"{name}.{suffix}" for name in _OUTPUTS if not (where / f"{name}.{suffix}").is_file()
+    ]
+    if missing:
+        raise GkbgError(f"{where}: not the output folder of a batch (no {', '.join(missing)})")
+    summary_rows = _rows(where, "summary", parquet)
+    summary = pd.DataFrame(summary_rows, columns=list(SUMMARY_FIELDS))
+    for field in _SUMMARY_INTEGERS:
+        summary[field] = pd.array(
+            [None if row[field] is None else int(row[field]) for row in summary_rows],
+            dtype="Int64",
+        )
+    cell_rows = _rows(where, "cells", parquet)
+    for row in cell_rows:
+        row["year"] = None if row["year"] is None else int(row["year"])
+        row["value"] = _cell_value(row["value"], row["variant"], row["key"])
+    return BatchFrames(
+        summary=summary,
+        cells=cell_records_frame(cell_rows),
+        findings=finding_records_frame(_rows(where, "findings", parquet)),
+    )
+
+
 # --- running --------------------------------------------------------------------------------
 
 
+_BAR_FORMAT = (
+    "{desc} {percentage:3.0f}%|{bar:24}| {n_fmt}/{total_fmt} files{postfix} "
+    "[{elapsed}<{remaining}, {rate_fmt}]"
+)
+
+
+def in_notebook() -> bool:
+    """Whether this runs in a Jupyter kernel (where standard error is no terminal)."""
+    ipython = sys.modules.get("IPython")
+    shell = getattr(ipython, "get_ipython", lambda: None)()
+    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+
+
+def _bar_class() -> Any:  # noqa: ANN401 - a tqdm class
+    """The bar: tqdm's notebook bar in Jupyter (when ipywidgets can draw it), else its text bar."""
+    if in_notebook() and importlib.util.find_spec("ipywidgets") is not None:
+        return tqdm.auto.tqdm
+    return tqdm.std.tqdm
+
+
 class _Progress:
-    """A progress bar on a text stream, rewritten in place, at most ten times a second."""
+    """A progress bar drawn by tqdm: rate and ETA, and how many files could not be read.
+
+    In a terminal it is tqdm's text bar, rewritten in place; in Jupyter, its notebook bar (a
+    widget, when ipywidgets is installed; else the text bar in the cell's output).
+    """
 
     def __init__(self, total: int, stream: TextIO | None) -> None:
         self.total = total
-        self.stream = stream
-        self.done = 0
         self.unreadable = 0
-        self._shown = 0.0
+        self.bar = (
+            None
+            if stream is None or not total
+            else _bar_class()(
+                total=total,
+                file=stream,
+                desc="gkbg batch",
+                unit="file",
+                bar_format=_BAR_FORMAT,
+                postfix="0 not read",
+                mininterval=0.1,
+            )
+        )
 
     def step(self, result: FileResult) -> None:
-        self.done += 1
-        self.unreadable += result.status != "ok"
-        now = time.monotonic()
-        if self.stream is not None and (now - self._shown >= 0.1 or self.done == self.total):
-            self._shown = now
-            width = 30
-            filled = width * self.done // self.total if self.total else width
-            bar = "#" * filled + "." * (width - filled)
-            self.stream.write(
-                f"\rgkbg batch [{bar}] {self.done}/{self.total} files, {self.unreadable} not read"
-            )
-            self.stream.flush()
+        if result.status != "ok":
+            self.unreadable += 1
+            if self.bar is not None:
+                self.bar.set_postfix_str(f"{self.unreadable} not read", refresh=False)
+        if self.bar is not None:
+            self.bar.update(1)
 
     def close(self) -> None:
-        if self.stream is not None and self.total:
-            self.stream.write("\n")
-            self.stream.flush()
+        if self.bar is not None:
+            self.bar.close()
 
 
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(rules: RuleSet | None, format: str | None) -> None:  # noqa: A002
+@attrs.frozen
+class _Setup:
+    """What every worker of a batch is given: the checks, the format and the limits."""
+
+    rules: RuleSet | None
+    format: str | None
+    limits: Limits
+
+
+def _init_worker(setup: _Setup, started: Any) -> None:  # noqa: ANN401 - a SimpleQueue
     # the parent has loaded the plugins first and warned of any left out: once is enough
     warnings.simplefilter("ignore", PluginWarning)
-    _WORKER["rules"] = rules
-    _WORKER["format"] = format
+    _WORKER["setup"] = setup
+    _WORKER["started"] = started
 
 
 def _work(path: str) -> FileResult:
-    return batch_file(path, rules=_WORKER.get("rules"), format=_WORKER.get("format"))
+    setup: _Setup = _WORKER["setup"]
+    # tell the parent which process reads which file since when, for the time limit
+    _WORKER["started"].put((path, os.getpid(), time.monotonic()))
+    return batch_file(path, rules=setup.rules, format=setup.format, limits=setup.limits)
 
 
 def _start_method() -> str:
@@ -973,11 +1178,47 @@ def _start_method() -> str:
     return "spawn"
 
 
-def _pool(jobs: int, rules: RuleSet | None, format: str | None) -> Any:  # noqa: A002, ANN401
-    context = multiprocessing.get_context(_start_method())
-    return concurrent.futures.ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(rules, format)
-    )
+class _Workers:
+    """A pool of worker processes that says when each file began, and in which process."""
+
+    def __init__(self, jobs: int, setup: _Setup, method: str | None = None) -> None:
+        context = multiprocessing.get_context(method or _start_method())
+        self.started = context.SimpleQueue()
+        self.pool = concurrent.futures.ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(setup, self.started),
+        )
+        self.began: dict[str, tuple[int, float]] = {}
+
+    def close(self) -> None:
+        """Shut the pool down (a broken one too) and let the queue go."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.started.close()
+
+    def submit(self, path: str) -> concurrent.futures.Future[FileResult]:
+        return self.pool.submit(_work, path)
+
+    def overdue(self, paths: Iterable[str], seconds: float) -> list[str]:
+        """Those of ``paths`` a worker has been reading for more than ``seconds``."""
+        while not self.started.empty():
+            path, pid, since = self.started.get()
+            self.began[path] = (pid, since)
+        now = time.monotonic()
+        return [p for p in paths if p in self.began and now - self.began[p][1] > seconds]
+
+    def next_deadline(self, paths: Iterable[str], seconds: float) -> float:
+        """How long until the first of ``paths`` is overdue (at most a second: others start)."""
+        now = time.monotonic()
+        ends = [self.began[p][1] + seconds - now for p in paths if p in self.began]
+        return max(0.01, min([1.0, *ends]))
+
+    def stop(self, path: str) -> None:
+        """End the process reading ``path`` (the pool is broken then, and is not used again)."""
+        pid = self.began[path][0]
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
 
 
 def _died(path: str) -> FileResult:
@@ -993,11 +1234,30 @@ def _died(path: str) -> FileResult:
     )
 
 
-def _alone(path: str, rules: RuleSet | None, format: str | None) -> FileResult:  # noqa: A002
+def _overran(path: str, seconds: float) -> FileResult:
+    """``path`` stopped after ``seconds``: unreadable, a `LimitExceededError` naming it."""
+    size, mtime_ns = _stat(Path(path))
+    error = LimitExceededError(
+        path,
+        f"reading and checking it took more than {seconds:g} s (Limits.max_seconds); it was "
+        "stopped and the batch went on with the other files",
+        "max_seconds",
+    )
+    return FileResult(path, size, mtime_ns, "unreadable", type(error).__name__, str(error))
+
+
+def _alone(path: str, setup: _Setup) -> FileResult:
     """``path`` read by a worker of its own: whether it is the file that kills its worker."""
-    with _pool(1, rules, format) as pool:
+    seconds = setup.limits.max_seconds
+    with contextlib.closing(_Workers(1, setup)) as workers:
+        future = workers.submit(path)
+        while not future.done():
+            concurrent.futures.wait([future], timeout=workers.next_deadline([path], seconds))
+            if not future.done() and workers.overdue([path], seconds):
+                workers.stop(path)
+                return _overran(path, seconds)
         try:
-            return pool.submit(_work, path).result()  # type: ignore[no-any-return]
+            return future.result()
         except concurrent.futures.BrokenExecutor:
             return _died(path)
         except Exception as exc:  # noqa: BLE001 - as in `_run_pool`
@@ -1006,10 +1266,7 @@ def _alone(path: str, rules: RuleSet | None, format: str | None) -> FileResult: 
 
 
 def _run_pool(
-    todo: Sequence[str],
-    jobs: int,
-    rules: RuleSet | None,
-    format: str | None,  # noqa: A002
+    todo: Sequence[str], jobs: int, setup: _Setup, method: str | None = None
 ) -> Iterator[FileResult]:
     """Every file's result, from ``jobs`` worker processes, whatever happens to a worker.
 
@@ -1017,19 +1274,26 @@ def _run_pool(
     the pool, and every file in flight then fails with it, the guilty one among them. Those
     files are read again, each by a worker of its own, so that only the file that kills its
     worker is recorded as failed; the rest of the files go on in a new pool.
+
+    A file read for longer than ``setup.limits.max_seconds`` (timed from when its worker
+    began it) is stopped: its worker is ended, the file recorded as unreadable with a
+    `LimitExceededError`, and the other files in flight go back to the queue of a new pool.
     """
+    seconds = setup.limits.max_seconds
     queue = collections.deque(todo)
     window = jobs * 4
     while queue:
         suspects: list[str] = []
-        with _pool(jobs, rules, format) as pool:
+        with contextlib.closing(_Workers(jobs, setup, method)) as workers:
             pending: dict[concurrent.futures.Future[FileResult], str] = {}
             while queue or pending:
                 while queue and len(pending) < window:
                     path = queue.popleft()
-                    pending[pool.submit(_work, path)] = path
+                    pending[workers.submit(path)] = path
                 finished, _ = concurrent.futures.wait(
-                    pending, return_when=concurrent.futures.FIRST_COMPLETED
+                    pending,
+                    timeout=workers.next_deadline(pending.values(), seconds),
+                    return_when=concurrent.futures.FIRST_COMPLETED,
                 )
                 for future in finished:
                     path = pending.pop(future)
@@ -1045,8 +1309,16 @@ def _run_pool(
                 if suspects:
                     suspects.extend(pending.values())
                     break
+                overdue = workers.overdue(pending.values(), seconds)
+                if overdue:
+                    for path in overdue:
+                        workers.stop(path)
+                        yield _overran(path, seconds)
+                    # the others in flight were not at fault: read them again in a new pool
+                    queue.extendleft(reversed([p for p in pending.values() if p not in overdue]))
+                    break
         for path in suspects:
-            yield _alone(path, rules, format)
+            yield _alone(path, setup)
 
 
 def _cores() -> int:
@@ -1060,10 +1332,13 @@ def batch(
     *,
     jobs: int | None = None,
     rules: RuleSet | None = None,
+    select: str | Iterable[str] | None = None,
+    ignore: str | Iterable[str] | None = None,
     format: str | None = None,  # noqa: A002 - the name `gkbg.parse` uses
-    progress: bool | None = None,
+    progress: bool | Literal["auto"] | None = "auto",
     stream: TextIO | None = None,
     fresh: bool = False,
+    limits: Limits = ISOLATED_LIMITS,
 ) -> BatchSummary:
     """Read and check many files in worker processes, write cells, findings and a summary.
 
@@ -1076,14 +1351,25 @@ def batch(
     Args:
         paths: Files, folders and glob patterns (see `batch_files`).
         out: The output folder (created when needed).
-        jobs: Worker processes; by default one per core. With 1 the files are read in this
-            process.
+        jobs: Worker processes; by default one per core (and at least one worker process,
+            even for one file). With 1 the files are read in this process, where no time
+            limit can stop a file (the readers' own limits still hold).
         rules: The checks; by default `RuleSet.default()`. Custom checks must be picklable
             (module-level functions) to reach the workers.
+        select: Run only the checks these ids or id prefixes name (as `gkbg.check`).
+        ignore: Leave out the checks these ids or id prefixes name. The checks so chosen are
+            those the output folder records: a rerun with others is refused, as with ``rules``.
         format: Read every file in this format instead of detecting it.
-        progress: Show a progress bar on ``stream``; by default only when it is a terminal.
-        stream: Where the progress bar goes; by default standard error.
+        progress: Show a progress bar (tqdm's: files done, rate and time left): True, False,
+            or ``"auto"`` (the default; None is the same): in Jupyter, and on ``stream`` when
+            it is a terminal, never in a log file or a pipe.
+        stream: Where the text bar goes; by default standard error.
         fresh: Forget the results already in ``out`` and read every file again.
+        limits: The limits to read each file within; by default those of ``gkbg check`` (the
+            defaults, PDF read in an isolated worker). A file whose reading and checking take
+            longer than ``limits.max_seconds`` (120 s by default) in a worker process is
+            stopped, with its worker, and recorded as unreadable with a `LimitExceededError`
+            naming it; the batch goes on.
 
     Returns:
         The counts of the run and of the output folder.
@@ -1092,7 +1378,10 @@ def batch(
         GkbgError: ``out`` cannot be used: it holds results made with another gkbg, other
             checks or another ``format`` (the message says to start afresh with ``fresh``),
             or a manifest record this gkbg cannot read.
+        RuleError: ``select`` or ``ignore`` names no check.
     """
+    if select is not None or ignore is not None:
+        rules = choose(rules, select=select, ignore=ignore)
     folder = Path(out)
     # Plugins load here first, so that one left out is named once, not once per worker.
     default_registry().names()
@@ -1101,17 +1390,19 @@ def batch(
     todo = sorted(_pending(chosen, folder).values())
     skipped = len(chosen) - len(todo)
     stream = sys.stderr if stream is None else stream
-    show = stream.isatty() if progress is None else progress
+    show = (in_notebook() or stream.isatty()) if progress in (None, "auto") else bool(progress)
+    method = _start_method()  # before the bar, whose thread would rule out fork
     bar = _Progress(len(todo), stream if show else None)
     workers = max(1, jobs or _cores())
     manifest = _Manifest(folder)
     try:
-        if workers == 1 or len(todo) <= 1:
+        if jobs == 1 or not todo:
             results: Iterator[FileResult] = (
-                batch_file(path, rules=rules, format=format) for path in todo
+                batch_file(path, rules=rules, format=format, limits=limits) for path in todo
             )
         else:
-            results = _run_pool(todo, min(workers, len(todo)), rules, format)
+            setup = _Setup(rules, format, limits)
+            results = _run_pool(todo, min(workers, len(todo)), setup, method)
         for result in results:
             manifest.add(result)
             bar.step(result)

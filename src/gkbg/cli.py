@@ -13,6 +13,7 @@ reports cannot be compared (this wins over 1).
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import os
 import sys
@@ -22,7 +23,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from gkbg._api import choose
+import attrs
+
+from gkbg._api import choose, show_cell
 from gkbg._batch import batch, batch_files
 from gkbg.align.report import parse
 from gkbg.checks.engine import check
@@ -36,6 +39,7 @@ from gkbg.core.limits import ISOLATED_LIMITS
 from gkbg.core.version import __version__
 from gkbg.read.registry import default_registry
 from gkbg.write.json import converter, to_json
+from gkbg.write.page import PageItem, html_page
 from gkbg.write.summary import pad, report_line, summary_line
 
 if TYPE_CHECKING:
@@ -210,6 +214,21 @@ def _parser() -> argparse.ArgumentParser:
         + _FILES_HELP,
     )  # fmt: skip
     _add_common(check_cmd, json_help="print one JSON record per file instead of text")
+    check_cmd.add_argument(
+        "--html",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="also write one self-contained HTML page (no network) of every report: its tables "
+        "in the official layout, the cells of findings coloured, every finding in Chinese and "
+        "English linked to its cells",
+    )
+    check_cmd.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="print one JSON object per file on one line (JSON Lines), each as soon as the "
+        "file is done, instead of text",
+    )
 
     series_cmd = _subcommand(
         commands,
@@ -257,6 +276,14 @@ def _parser() -> argparse.ArgumentParser:
         "--jobs", type=int, default=None, metavar="N", help="worker processes (default: all cores)"
     )
     batch_cmd.add_argument(
+        "--max-seconds",
+        type=float,
+        default=None,
+        metavar="S",
+        help="stop a file that takes longer than S seconds to read and check, record it as "
+        f"unreadable, and go on (default: {ISOLATED_LIMITS.max_seconds:g}; not with --jobs 1)",
+    )
+    batch_cmd.add_argument(
         "--fresh",
         action="store_true",
         help="forget the results already in --out and read every file again (needed when the "
@@ -284,6 +311,35 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="read the file in this format instead of detecting it (see: gkbg formats)",
     )
+
+    show_cmd = _subcommand(
+        commands,
+        "show",
+        "draw one cell where it was printed, to look at it",
+        "For a PDF, the cell's page as a PNG image, the cell framed in red and the bands of its "
+        "row and column (where their labels are) in blue; for any format (or with -o "
+        "FILE.html), the report's tables in the official layout with the cell framed. "
+        "Exit status: 0, or 2 when the file cannot be read or has no such cell.",
+    )
+    show_cmd.add_argument("file", metavar="PATH", help="a report: a file, or - for standard input")
+    show_cmd.add_argument(
+        "--cell", required=True, metavar="KEY", help="the cell's key (see: gkbg parse)"
+    )
+    show_cmd.add_argument(
+        "-o", "--output", type=Path, default=None, metavar="FILE",
+        help="where to write it: a .png (a PDF's page) or a .html file (the tables); default "
+        "cell.png for a cell read from a PDF page, else cell.html",
+    )  # fmt: skip
+    show_cmd.add_argument(
+        "--format",
+        default=None,
+        metavar="NAME",
+        help="read the file in this format instead of detecting it (see: gkbg formats)",
+    )
+    show_cmd.add_argument(
+        "--lang", choices=("zh", "en"), default=None,
+        help="language of the tables' captions (default: from the locale)",
+    )  # fmt: skip
 
     rules_cmd = _subcommand(commands, "rules", "list the checks: id, severity and title")
     rules_cmd.add_argument(
@@ -468,15 +524,20 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except GkbgError as exc:
         err.write(f"gkbg: {_one_line(str(exc))}\n")
         return EXIT_UNREADABLE
+    if args.json and args.jsonl:
+        err.write("gkbg: --json and --jsonl cannot be used together\n")
+        return EXIT_UNREADABLE
     status = EXIT_OK
-    records: list[dict[str, object]] = []
+    records = _Records(out, lines=args.jsonl) if args.json or args.jsonl else None
+    page: list[PageItem] = []
     for given in _files(args.files):
         path = _shown(given)
         report = _read(given, args.format)
         if isinstance(report, str):
             status = EXIT_UNREADABLE
-            if args.json:
-                records.append({"source": path, "error": report})
+            page.append(PageItem(path, error=report))
+            if records is not None:
+                records.add({"source": path, "error": report})
             else:
                 err.write(f"gkbg: {_WORDS[lang]['cannot']}: {report}\n")
             continue
@@ -488,15 +549,17 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 f"{path}: internal error while checking ({type(exc).__name__}: {exc}); "
                 "please report it"
             )
-            if args.json:
-                records.append({"source": path, "error": reason})
+            page.append(PageItem(path, error=reason))
+            if records is not None:
+                records.add({"source": path, "error": reason})
             else:
                 err.write(f"gkbg: {reason}\n")
             continue
+        page.append(PageItem(path, report, result))
         if _fails(result, args) and status == EXIT_OK:
             status = EXIT_FINDINGS
-        if args.json:
-            records.append(
+        if records is not None:
+            records.add(
                 {
                     "source": path,
                     "variant": report.variant,
@@ -509,9 +572,41 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             )
         else:
             _print_result(path, report, result, lang, out, args.verbose)
-    if args.json:
-        out.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+    if records is not None:
+        records.close()
+    if args.html is not None:
+        try:
+            args.html.write_text(html_page(page, lang=lang), encoding="utf-8")
+        except OSError as exc:
+            err.write(f"gkbg: {args.html}: cannot write the HTML report ({exc.strerror})\n")
+            return EXIT_UNREADABLE
     return status
+
+
+class _Records:
+    """The JSON records of ``gkbg check``, as an array or as JSON Lines.
+
+    ``--json`` writes one array at the end; ``--jsonl`` one line per file, written and flushed
+    as soon as the file is done.
+    """
+
+    def __init__(self, out: TextIO, *, lines: bool) -> None:
+        self.out = out
+        self.lines = lines
+        self.held: list[dict[str, object]] = []
+
+    def add(self, record: dict[str, object]) -> None:
+        """One file's record: written at once (JSON Lines), else kept for `close`."""
+        if self.lines:
+            self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            self.out.flush()
+        else:
+            self.held.append(record)
+
+    def close(self) -> None:
+        """Write the array of the records kept (``--json``)."""
+        if not self.lines:
+            self.out.write(json.dumps(self.held, ensure_ascii=False, indent=2) + "\n")
 
 
 def _print_findings(result: CheckResult, lang: Lang, out: TextIO, verbose: bool) -> None:
@@ -607,10 +702,17 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except GkbgError as exc:
         err.write(f"gkbg: {exc}\n")
         return EXIT_UNREADABLE
+    limits = ISOLATED_LIMITS
+    try:
+        if args.max_seconds is not None:
+            limits = attrs.evolve(limits, max_seconds=args.max_seconds)
+    except ValueError as exc:
+        err.write(f"gkbg: --max-seconds: {_one_line(str(exc))}\n")
+        return EXIT_UNREADABLE
     try:
         summary = batch(
             args.paths, args.out, jobs=args.jobs, rules=rules, format=args.format,
-            progress=args.progress, stream=err, fresh=args.fresh,
+            progress=args.progress, stream=err, fresh=args.fresh, limits=limits,
         )  # fmt: skip
     except GkbgError as exc:  # an output folder gkbg cannot use
         err.write(f"gkbg: {_one_line(str(exc))}\n")
@@ -643,6 +745,48 @@ def _parse(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if reports:  # nothing on standard output when nothing could be read
         out.write(to_json(reports[0] if one else reports) + "\n")
     return status
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    lang: Lang = args.lang or default_lang()
+    given = args.file
+    report = _read(given, args.format)
+    if isinstance(report, str):
+        err.write(f"gkbg: {_WORDS[lang]['cannot']}: {report}\n")
+        return EXIT_UNREADABLE
+    try:
+        view = show_cell(report, args.cell, lang=lang)  # the page: from the file named
+    except KeyError as exc:
+        err.write(f"gkbg: {_shown(given)}: {_one_line(str(exc.args[0] if exc.args else exc))}\n")
+        return EXIT_UNREADABLE
+    except GkbgError as exc:
+        err.write(f"gkbg: {_shown(given)}: {_one_line(str(exc))}\n")
+        return EXIT_UNREADABLE
+    target: Path = args.output or Path("cell.png" if view.image is not None else "cell.html")
+    try:
+        if target.suffix.lower() in {".html", ".htm"}:
+            target.write_text(
+                f'<!DOCTYPE html>\n<html lang="zh"><head><meta charset="utf-8">'
+                f"<title>{_escape(args.cell)}</title></head><body>{view.html}</body></html>\n",
+                encoding="utf-8",
+            )
+        elif view.image is None:
+            err.write(
+                f"gkbg: {_shown(given)}: {args.cell} was not read from a PDF page, so there is "
+                "no page to draw; write the tables instead: -o cell.html\n"
+            )
+            return EXIT_UNREADABLE
+        else:
+            target.write_bytes(view.image)
+    except OSError as exc:
+        err.write(f"gkbg: {target}: cannot write it ({exc.strerror})\n")
+        return EXIT_UNREADABLE
+    out.write(f"{target}\n")
+    return EXIT_OK
 
 
 def _list_rules(args: argparse.Namespace, out: TextIO) -> int:
@@ -687,6 +831,8 @@ def _run(args: argparse.Namespace) -> int:
         return _parse(args, sys.stdout, sys.stderr)
     if args.command == "rules":
         return _list_rules(args, sys.stdout)
+    if args.command == "show":
+        return _show(args, sys.stdout, sys.stderr)
     return _list_formats(sys.stdout)
 
 

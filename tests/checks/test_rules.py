@@ -28,6 +28,7 @@ CATALOGUE = {
     "cell.missing": "warning",
     "cell.unread": "warning",
     "table.missing": "error",
+    "table.unfilled": "error",
     "active.published_within_total": "warning",
     "active.items_nonnegative": "warning",
     "report.variant_year": "warning",

@@ -18,6 +18,7 @@ from gkbg.checks.context import Context
 from gkbg.checks.findings import CheckResult, Finding, NotCheckable, Severity
 from gkbg.checks.kinds import KIND_TABLE
 from gkbg.checks.rules import Rule, RuleSet
+from gkbg.checks.unfilled import covered
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -59,6 +60,12 @@ def check(report: Report, rules: RuleSet | None = None) -> CheckResult:
                 findings.append(outcome)
             else:
                 skipped.append(outcome)
+    unfilled = covered(findings, rules)
+    if unfilled:  # a table printed with no number is one error, not a warning per blank cell
+        blank = {
+            r.id for r in rules if isinstance(r, Rule) and r.kind == "cell" and r.check == "blank"
+        }
+        findings = [f for f in findings if not (f.rule in blank and set(f.cells) <= unfilled)]
     findings.sort(key=lambda f: f.severity is not Severity.ERROR)
     relations = {
         rule.id for rule in rules if isinstance(rule, Rule) and KIND_TABLE[rule.kind].relation

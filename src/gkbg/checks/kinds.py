@@ -36,6 +36,7 @@ from gkbg.checks.evaluators import (
     variant_year,
 )
 from gkbg.checks.relations import expand_keys
+from gkbg.checks.unfilled import unfilled_tables
 from gkbg.core.errors import RuleError
 from gkbg.core.schema import TABLES, forms
 
@@ -244,6 +245,7 @@ KIND_TABLE: Mapping[str, Kind] = MappingProxyType(
                 needs=(("check", "a cell rule needs check = invalid, blank or unread"),),
             ),
             Kind("table", report=missing_tables),
+            Kind("unfilled", report=unfilled_tables),
             Kind("variant_year", report=variant_year),
             Kind("variant_mixed", report=variant_mixed),
             Kind(

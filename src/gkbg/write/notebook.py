@@ -30,9 +30,9 @@ if TYPE_CHECKING:
     from gkbg.core.model import Cell, Report, Table
     from gkbg.write.render import Placed
 
-__all__ = ["result_html", "to_html"]
+__all__ = ["STYLE", "cell_id", "result_html", "tables_html", "to_html"]
 
-_STYLE = """<style>
+STYLE = """<style>
 .gkbg table { border-collapse: collapse; margin: 0.3em 0 1em 0; font-size: 0.9em; }
 .gkbg th, .gkbg td { border: 1px solid #999; padding: 2px 6px; }
 .gkbg th { background: #f3f3f3; font-weight: normal; text-align: center; }
@@ -114,11 +114,14 @@ def _td(
     *,
     rowspan: int = 1,
     colspan: int = 1,
+    anchor: str | None = None,
 ) -> str:
     words = _WORDS[lang]
     span = _spans(rowspan, colspan)
     if cell is None:
         return f'<td{span} class="gkbg-absent"></td>'
+    if anchor is not None:  # the cell's id, for links to it from the findings
+        span += f' id="{_e(cell_id(anchor, cell.key))}"'
     classes = [f"gkbg-{cell.state.value}"]
     notes = [cell.key]
     if cell.state is CellState.VALUE:
@@ -147,8 +150,17 @@ def _td(
     return f'<td{span} class="{" ".join(classes)}" title="{title}">{_e(shown)}</td>'
 
 
+def cell_id(anchor: str, key: str) -> str:
+    """The HTML id of the cell ``key`` of the report whose anchor is ``anchor``."""
+    return f"{anchor}-{key}"
+
+
 def _table(
-    placed: Sequence[Placed], table: Table, marks: Mapping[str, list[Finding]], lang: Lang
+    placed: Sequence[Placed],
+    table: Table,
+    marks: Mapping[str, list[Finding]],
+    lang: Lang,
+    anchor: str | None = None,
 ) -> str:
     """The rows of a table drawn from its grid in the form's layout (`gkbg.render.grid`)."""
     cells = {cell.key: cell for cell in table.cells}
@@ -168,6 +180,7 @@ def _table(
                 lang,
                 rowspan=spot.rowspan,
                 colspan=spot.colspan,
+                anchor=anchor,
             )
             for spot in row
         ]
@@ -197,25 +210,41 @@ def to_html(report: Report, result: CheckResult | None = None, *, lang: Lang | N
     if result is None:
         result = check(report)
     chosen: Lang = lang or default_lang()
+    parts = [STYLE, '<div class="gkbg">', _summary(report, result, chosen)]
+    parts.extend(tables_html(report, result, chosen))
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def tables_html(
+    report: Report, result: CheckResult, lang: Lang, *, anchor: str | None = None
+) -> list[str]:
+    """The three tables of ``report``, each an HTML ``<table>`` in its form's layout.
+
+    Args:
+        report: The report to draw.
+        result: Its check result: the cells its findings involve are marked.
+        lang: The language of the captions and the notes on hover.
+        anchor: When given, every cell has the id ``cell_id(anchor, key)``, for links.
+    """
     marks = _marks(result)
     known = forms()
-    parts = [_STYLE, '<div class="gkbg">', _summary(report, result, chosen)]
+    parts = []
     for table in report.tables:
         form = known.get(table.variant) if table.variant else None
         if form is None:
             any_form = next(iter(known.values()))
             heading = any_form.table(table.key).heading
-            parts.append(f"<p>{_e(heading)}: {_e(_WORDS[chosen]['not_found'])}</p>")
+            parts.append(f"<p>{_e(heading)}: {_e(_WORDS[lang]['not_found'])}</p>")
             continue
         spec = form.table(table.key)
-        caption = spec.heading if chosen == "zh" else f"{spec.heading} ({spec.title_en})"
-        drawn = _table(grid(report, table.key), table, marks, chosen)
+        caption = spec.heading if lang == "zh" else f"{spec.heading} ({spec.title_en})"
+        drawn = _table(grid(report, table.key), table, marks, lang, anchor)
         parts.append(
             f'<table data-table="{_e(table.key)}" data-form="{_e(form.variant)}">'
             f"<caption>{_e(caption)}</caption>\n{drawn}\n</table>"
         )
-    parts.append("</div>")
-    return "\n".join(parts)
+    return parts
 
 
 def _cells_td(cells: Sequence[str], words: Mapping[str, str]) -> str:
@@ -252,7 +281,7 @@ def result_html(result: CheckResult, *, lang: Lang | None = None) -> str:
         else ""
     )
     return (
-        f'{_STYLE}<div class="gkbg"><p>{title}{_e(summary)}</p>'
+        f'{STYLE}<div class="gkbg"><p>{title}{_e(summary)}</p>'
         f'<table class="gkbg-findings"><tr>{head}</tr>\n'
         + "\n".join(rows)
         + f"\n</table>{advice}</div>"

@@ -37,10 +37,13 @@ if TYPE_CHECKING:
 __all__ = [
     "CELL_FIELDS",
     "FINDING_FIELDS",
+    "NUMBER_FIELDS",
     "cell_records",
+    "cell_records_frame",
     "cells_frame",
     "cells_to_csv",
     "finding_records",
+    "finding_records_frame",
     "findings_frame",
     "findings_to_csv",
     "json_schema",
@@ -64,8 +67,11 @@ CELL_FIELDS: tuple[str, ...] = (
     "value",
     "raw",
     "uncertain",
+    "year",
+    "agency",
 )
-"""The fields of a cell record, in column order."""
+"""The fields of a cell record, in column order (``year`` and ``agency``, its report's, last:
+they came after the others)."""
 
 FINDING_FIELDS: tuple[str, ...] = (
     "source",
@@ -95,8 +101,15 @@ def _specs(variant: str) -> Mapping[str, CellSpec]:
     return {spec.key: spec for spec in known.cells()}
 
 
-def cell_record(cell: Cell, *, source: str | None, variant: str | None) -> dict[str, Any]:
-    """One cell as a flat record, with the official labels of its row and column."""
+def cell_record(
+    cell: Cell,
+    *,
+    source: str | None,
+    variant: str | None,
+    year: int | None = None,
+    agency: str | None = None,
+) -> dict[str, Any]:
+    """One cell as a flat record, with its report's year and agency and its official labels."""
     spec = _specs(variant).get(cell.key) if variant else None
     _, _, rest = cell.key.partition(".")
     row_key, _, column_key = rest.rpartition(".")
@@ -117,6 +130,8 @@ def cell_record(cell: Cell, *, source: str | None, variant: str | None) -> dict[
         "value": cell.value,
         "raw": cell.raw,
         "uncertain": UNCERTAIN_SEPARATOR.join(reason.en for reason in cell.uncertain),
+        "year": year,
+        "agency": agency,
     }
 
 
@@ -140,7 +155,13 @@ def cell_records(reports: Report | Iterable[Report]) -> list[dict[str, Any]]:
         cell may be misread (empty when the parser is sure).
     """
     return [
-        cell_record(cell, source=report.source, variant=table.variant)
+        cell_record(
+            cell,
+            source=report.source,
+            variant=table.variant,
+            year=report.year,
+            agency=report.agency,
+        )
         for report in _reports(reports)
         for table in report.tables
         for cell in table.cells
@@ -295,7 +316,7 @@ def cells_frame(reports: Report | Iterable[Report], *, wide: bool = False) -> An
     pd = _pandas("cells as a DataFrame")
     chosen = tuple(_reports(reports))
     if not wide:
-        return pd.DataFrame(cell_records(chosen), columns=list(CELL_FIELDS))
+        return cell_records_frame(cell_records(chosen))
     keys: dict[str, str] = {}
     for report in chosen:
         for table in report.tables:
@@ -325,11 +346,68 @@ def cells_frame(reports: Report | Iterable[Report], *, wide: bool = False) -> An
 def findings_frame(results: CheckResult | Iterable[CheckResult]) -> Any:  # noqa: ANN401 - a pandas.DataFrame
     """The findings of one or more check results as a pandas DataFrame (`FINDING_FIELDS`).
 
+    ``expected``, ``actual`` and ``difference`` keep their numbers exact (see
+    `finding_records_frame`): never ``11.0`` or ``NaN``.
+
     Raises:
         MissingExtraError: pandas is not installed.
     """
+    return finding_records_frame(finding_records(results))
+
+
+def cell_records_frame(records: Iterable[Mapping[str, Any]]) -> Any:  # noqa: ANN401 - a pandas.DataFrame
+    """Cell records (`CELL_FIELDS`) as the long frame of `cells_frame`. Needs pandas.
+
+    ``year`` has the nullable ``Int64`` dtype; ``value`` holds each cell's number as it is, an
+    `int` for a count and a `Decimal` for an amount, and None for a cell with no number (an
+    ``object`` column: one column holds both kinds).
+    """
+    pd = _pandas("cells as a DataFrame")
+    rows = list(records)
+    frame = pd.DataFrame(rows, columns=list(CELL_FIELDS))
+    frame["year"] = pd.array([row.get("year") for row in rows], dtype="Int64")
+    frame["value"] = pd.array([row.get("value") for row in rows], dtype="object")
+    return frame
+
+
+NUMBER_FIELDS: tuple[str, ...] = ("expected", "actual", "difference")
+"""The fields of a finding record that hold numbers."""
+
+
+def finding_records_frame(records: Iterable[Mapping[str, Any]]) -> Any:  # noqa: ANN401 - a pandas.DataFrame
+    """Finding records (`FINDING_FIELDS`) as the frame of `findings_frame`. Needs pandas.
+
+    ``expected``, ``actual`` and ``difference`` are nullable columns that keep the numbers
+    exact: pandas' ``Int64`` when every number in the three is whole (counts; a finding with no
+    number is ``<NA>``), else ``object`` columns of `Decimal` (amounts such as ``7730.28``, which
+    a binary float, ``float64`` or ``Float64``, cannot hold exactly; a finding with no number is
+    None). A whole number is one written without a decimal point: ``11``, never ``11.0``, so the
+    columns are the same read back from a CSV file.
+    """
     pd = _pandas("findings as a DataFrame")
-    return pd.DataFrame(finding_records(results), columns=list(FINDING_FIELDS))
+    rows = list(records)
+    frame = pd.DataFrame(rows, columns=list(FINDING_FIELDS))
+    # from the records: the frame may already hold floats
+    numbers = {field: [_whole(row.get(field)) for row in rows] for field in NUMBER_FIELDS}
+    whole = all(isinstance(v, int) for values in numbers.values() for v in values if v is not None)
+    for field, values in numbers.items():
+        frame[field] = (
+            pd.array(values, dtype="Int64")
+            if whole
+            else pd.array([None if v is None else Decimal(v) for v in values], dtype="object")
+        )
+    return frame
+
+
+def _whole(value: object) -> int | Decimal | None:
+    """A number of a finding as `int` when written without a decimal point, else `Decimal`."""
+    if value is None or (isinstance(value, float) and value != value):  # noqa: PLR0124 - NaN
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    exponent = number.as_tuple().exponent
+    return int(number) if isinstance(exponent, int) and exponent >= 0 else number
 
 
 # --- JSON Schema ----------------------------------------------------------------------------

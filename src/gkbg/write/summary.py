@@ -7,8 +7,9 @@ their findings, and the HTML views (`gkbg.to_html`, `gkbg.result_html`) show it 
 
 from __future__ import annotations
 
-import unicodedata
 from typing import TYPE_CHECKING
+
+import wcwidth
 
 from gkbg.core.lang import count, default_lang, join
 from gkbg.core.views import VIEWS
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from gkbg.core.lang import Lang
     from gkbg.core.model import Report
 
-__all__ = ["pad", "report_line", "result_text", "summary_line"]
+__all__ = ["columns", "pad", "report_line", "result_text", "summary_line"]
 
 _WORDS: dict[Lang, dict[str, str]] = {
     "zh": {
@@ -84,10 +85,19 @@ def summary_line(result: CheckResult, lang: Lang, *, report: Report | None = Non
     return join(parts, lang)
 
 
+def columns(text: str) -> int:
+    """How many terminal columns ``text`` takes, as `wcwidth` measures it.
+
+    A wide (Chinese) character takes two, a combining mark none; a control character, which a
+    terminal does not print, none.
+    """
+    used = wcwidth.wcswidth(text)
+    return used if used >= 0 else sum(max(wcwidth.wcwidth(char), 0) for char in text)
+
+
 def pad(text: str, width: int) -> str:
-    """``text`` padded with spaces to ``width`` columns, a wide (Chinese) character counting two."""
-    used = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
-    return text + " " * max(width - used, 0)
+    """``text`` padded with spaces to ``width`` terminal columns (see `columns`)."""
+    return text + " " * max(width - columns(text), 0)
 
 
 def result_text(result: CheckResult, lang: Lang | None = None) -> str:
