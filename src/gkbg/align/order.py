@@ -435,15 +435,20 @@ def _fill_run(
         last = max(i for i in range(after + 1, before) if items[i].kind == "value")
         reading.runs.append((Run(tuple(cell_indices), tuple(tokens)), last))
         return
-    if len(values) == len(cell_indices):
-        reason = _LABEL_APART
-        for cell_index, item in zip(cell_indices, values, strict=True):
-            reading.placed[cell_index] = Placed(item, (reason,))
-        return
     labels = ", ".join(form.cells[offsets[key][0]].row.label for key in run)
-    reason = Doubt.of(
-        "order.count_mismatch", values=len(values), cells=len(cell_indices), labels=labels
-    )
+    if len(values) == len(cell_indices):
+        # The values fill the rows by their order only when the text prints the rows' labels
+        # (apart from them): rows it does not print may be another form's, filled by numbers
+        # that fit them by chance (a number printed outside its table, say).
+        if all(f"row:{key}" in printed for key in run):
+            for cell_index, item in zip(cell_indices, values, strict=True):
+                reading.placed[cell_index] = Placed(item, (_LABEL_APART,))
+            return
+        reason = Doubt.of("order.unprinted_rows", labels=labels)
+    else:
+        reason = Doubt.of(
+            "order.count_mismatch", values=len(values), cells=len(cell_indices), labels=labels
+        )
     for cell_index in cell_indices:
         reading.unread[cell_index] = reason
 

@@ -337,6 +337,13 @@ REASONS: dict[str, Reason] = {
             "无法确定各行对应关系",
             numbers=("rows", "cells"),
         ),
+        # Rows whose labels the text does not print (gkbg.align.order).
+        _reason(
+            "order.unprinted_rows",
+            "unread: the text does not print the labels of the rows {labels}, so the values "
+            "where they would stand cannot be placed with certainty",
+            "未读取：源文本没有印出“{labels}”各行的标签，其位置上的数值都无法确定位置",
+        ),
         # Anything else, kept as written.
         _reason(OTHER, "{text}", "{text}"),
     )
