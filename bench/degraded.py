@@ -25,6 +25,11 @@ The shapes (each option combination is spread evenly over the draws, by the draw
     combination of ``generic_headers`` (False, True, "all"), ``split``, ``repeat_header``,
     ``footer`` (None, ``— 5 —``) and ``broken_labels`` (with ``split`` the other three do
     nothing, so 3 + 3 × 2 × 2 × 2 = 27 combinations);
+``markdown-garbled``
+    a badly garbled conversion (OCR, a language model asked for markdown): ``render.markdown``
+    with every option drawn at once for each draw (`GARBLED`, seeded by the draw's index): the
+    options of ``markdown`` and ``footer_row``, ``scattered_headers``, ``unlabelled``,
+    ``notes``, ``floating``, ``uneven``, ``loose`` and ``plain``;
 ``split-docx``
     a Word file whose table 二 or 三 is printed in two parts, the second on another column
     grid (narrower label columns, one label column fewer), with or without a page break
@@ -85,6 +90,7 @@ import itertools
 import json
 import os
 import platform
+import random
 import shutil
 import subprocess
 import sys
@@ -119,7 +125,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "degraded.json"
 FAILURES = Path("/tmp/degraded-failures")  # noqa: S108 - where the brief wants them
 
-SHAPES = ("run", "flat", "markdown", "split-docx", "split-html", "split-pdf")
+SHAPES = ("run", "flat", "markdown", "markdown-garbled", "split-docx", "split-html", "split-pdf")
 FAST_SHAPES = SHAPES[:-1]  # ``all``: every shape but LibreOffice's
 KINDS = (
     "valid",
@@ -159,10 +165,39 @@ def _markdown_options() -> list[dict[str, Any]]:
     return combos
 
 
+# The garbling options of ``render.markdown`` and the values each is drawn from: the older ones
+# (as in ``markdown``) and the newer, all drawn at once, each value equally likely.
+GARBLED: dict[str, tuple[Any, ...]] = {
+    "generic_headers": (False, True, "all"),
+    "split": (False, True),
+    "repeat_header": (False, True),
+    "footer": (None, FOOTER),
+    "footer_row": (False, True),
+    "broken_labels": (False, True),
+    "scattered_headers": (None, "spans", "packed"),
+    "unlabelled": (False, True),
+    "notes": (False, True),
+    "floating": (False, True, "above"),
+    "uneven": (False, True),
+    "loose": (False, True),
+    "plain": ((), ("active",), ("appeals",), ("applications",)),
+}
+
+
+def _garbled_options(index: int) -> dict[str, Any]:
+    """The garbling of draw ``index``: every option drawn from `GARBLED` by a generator seeded
+    with the index (the same draw whatever the chunk size or ``--jobs``)."""
+    chooser = random.Random(f"markdown-garbled {index}")  # noqa: S311 - not for security
+    chosen = {name: chooser.choice(values) for name, values in GARBLED.items()}
+    chosen["plain"] = list(chosen["plain"])  # (JSON has no tuples)
+    return chosen
+
+
 OPTIONS: dict[str, list[dict[str, Any]]] = {
     "run": [{}],
     "flat": [{}],
     "markdown": _markdown_options(),
+    "markdown-garbled": [],  # drawn per index (`_garbled_options`)
     "split-docx": [
         {"split": table, "page_break": brk} for table in SPLIT_TABLES for brk in (True, False)
     ],
@@ -176,6 +211,10 @@ OPTIONS: dict[str, list[dict[str, Any]]] = {
 def options_of(shape: str, index: int) -> dict[str, Any]:
     """The options of draw ``index`` (over the whole run): every combination in turn, then
     the same again with the drawn label style (``labels``: ``form`` or ``styled``)."""
+    if shape == "markdown-garbled":
+        chosen = _garbled_options(index)
+        chosen["labels"] = "styled" if index % 2 else "form"
+        return chosen
     combos = OPTIONS[shape]
     chosen = dict(combos[index % len(combos)])
     chosen["labels"] = "styled" if (index // len(combos)) % 2 else "form"
@@ -227,7 +266,7 @@ def render(shape: str, report: gkbg.Report, options: dict[str, Any], style: Labe
     labels = style if options["labels"] == "styled" else None
     if shape in {"run", "flat"}:
         return gkbg.render.text(report, shape, labels=labels).encode()  # type: ignore[arg-type]
-    if shape == "markdown":
+    if shape in {"markdown", "markdown-garbled"}:
         chosen = {key: value for key, value in options.items() if key != "labels"}
         return gkbg.render.markdown(report, labels=labels, **chosen).encode()
     if shape == "split-docx":
@@ -247,6 +286,7 @@ SUFFIX = {
     "run": "txt",
     "flat": "txt",
     "markdown": "md",
+    "markdown-garbled": "md",
     "split-docx": "docx",
     "split-html": "html",
     "split-pdf": "pdf",
@@ -526,7 +566,11 @@ def asdict_style(style: LabelStyle) -> dict[str, object]:
 
 
 def _option_name(options: dict[str, Any]) -> str:
-    return ",".join(f"{key}={value}" for key, value in options.items())
+    # (A list of values joined by "+": the name is split at its commas, `by_value`.)
+    return ",".join(
+        f"{key}={'+'.join(value) if isinstance(value, list) else value}"
+        for key, value in options.items()
+    )
 
 
 def measure_chunk(

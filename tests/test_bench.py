@@ -57,6 +57,7 @@ def _consistent(figures: dict[str, Any], n: int) -> None:
         ("run", 9, 3),
         ("flat", 30, 10),
         ("markdown", 30, 10),
+        ("markdown-garbled", 30, 10),
         ("split-docx", 30, 10),
         ("split-html", 30, 10),
     ],
@@ -89,6 +90,18 @@ def test_every_markdown_combination_is_drawn_with_both_label_styles() -> None:
     combos = degraded.OPTIONS["markdown"]
     drawn = {json.dumps(degraded.options_of("markdown", i)) for i in range(2 * len(combos))}
     assert len(drawn) == 2 * len(combos) == 54
+
+
+def test_garbled_markdown_draws_every_option_and_the_same_for_an_index() -> None:
+    drawn = [degraded.options_of("markdown-garbled", i) for i in range(400)]
+    assert drawn[7] == degraded.options_of("markdown-garbled", 7)
+    for name, values in degraded.GARBLED.items():
+        seen = {json.dumps(options[name]) for options in drawn}
+        assert seen == {json.dumps(list(v) if isinstance(v, tuple) else v) for v in values}, name
+    assert {options["labels"] for options in drawn} == {"form", "styled"}
+    # Option names split at their commas into one value each (`by_value`).
+    name = degraded._option_name({**drawn[0], "plain": ["active", "appeals"]})
+    assert len(name.split(",")) == len(drawn[0])
 
 
 def test_a_silently_wrong_cell_and_a_false_error_are_counted() -> None:

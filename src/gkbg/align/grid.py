@@ -46,6 +46,8 @@ from gkbg.read.layout import Token, TokenKind
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from gkbg.core.text import LabelMatch
+
 __all__ = ["GridPlacement", "GridReading", "read_grid", "role_matcher"]
 
 _GROUP = "group:"
@@ -272,25 +274,46 @@ def _grid_rows(tokens: Sequence[Token]) -> list[tuple[tuple[int, int], _Row]]:
     return list(rows.items())
 
 
-def _captions(tokens: Sequence[Token]) -> dict[int, Token]:
-    """The text just before each table: the last narrative token between it and the last table.
+_CAPTION_LINES = 4  # the most lines a caption is read from (a heading broken over lines)
+
+
+def _captions(tokens: Sequence[Token]) -> dict[int, tuple[Token, ...]]:
+    """The text just before each table: the narrative tokens that end where it begins.
 
     A converter that cuts a statutory table into small tables prints the row each one holds as
-    a heading over it (### 行政复议, ### （一）予以公开).
+    a heading over it (### 行政复议, ### （一）予以公开), sometimes broken over two lines or more
+    (### 行政复 / 议). Each table's caption is the last narrative token before it, with the text
+    tokens before that one on the same or the previous line (at most `_CAPTION_LINES` lines, no
+    value or blank line between): which of them make the caption is decided by the labels.
     """
-    captions: dict[int, Token] = {}
-    last: Token | None = None
+    captions: dict[int, tuple[Token, ...]] = {}
+    last: list[Token] = []
+    apart = False
     seen: set[int] = set()
     for token in tokens:
         table = token.location.table_index
         if token.cell and table is not None:
             if table not in seen:
                 seen.add(table)
-                if last is not None:
-                    captions[table] = last
-            last = None
-        elif not token.cell and token.kind is TokenKind.TEXT:
-            last = token
+                if last:
+                    captions[table] = tuple(last)
+            last = []
+        elif token.cell:
+            continue
+        elif token.kind is not TokenKind.TEXT:
+            # (A number between two lines of text: no heading is broken across it.)
+            apart = True
+        else:
+            line = token.location.line
+            previous = last[-1].location.line if last else None
+            joined = (
+                not apart
+                and line is not None
+                and previous is not None
+                and 0 <= line - previous <= 1
+            )
+            last = [*last[-(_CAPTION_LINES - 1) :], token] if joined else [token]
+            apart = False
     return captions
 
 
@@ -342,6 +365,16 @@ class _Held(NamedTuple):
     where: tuple[int, int]
 
 
+class _Unlabelled(NamedTuple):
+    """A row that prints no label: its cells, the header over it, where it is in the source."""
+
+    cells: _Row
+    header: _Header
+    where: tuple[int, int]
+    own: bool  # whether the header over it was read in its own table part
+    printed: bool = True  # False: a row of empty cells only
+
+
 class _GridReader:
     def __init__(self, form: TableForm) -> None:
         self.form = form
@@ -353,7 +386,7 @@ class _GridReader:
         self.unread: dict[int, Doubt] = {}
         self.unplaced: dict[int, Doubt] = {}
         self.rows: set[str] = set()
-        self.captions: dict[int, Token] = {}
+        self.captions: dict[int, tuple[Token, ...]] = {}
         self._caption: tuple[str, Token] | None = None
         self._dangling: _Held | None = None
         # Whether the header in force was read in the table part being read.
@@ -362,10 +395,12 @@ class _GridReader:
         # each such row's positions with its placements.
         self.shapes: dict[tuple[int, tuple[int, ...]], int] = {}
         self.in_order: list[tuple[tuple[int, tuple[int, ...]], list[_Candidate]]] = []
-        # Rows that print values and no label, since the last labelled row (`last_row`): placed
-        # by order when the next labelled row leaves exactly as many rows of the form between.
+        # Rows that print no label, since the last labelled row (`last_row`): placed by order
+        # when the next labelled row (or the table's end) leaves exactly as many rows of the
+        # form between. Those printing nothing but empty cells are counted only when that
+        # makes the count fit (a row of blanks; otherwise a spacer).
         self.last_row: str | None = None
-        self.unlabelled: list[tuple[_Row, _Header, tuple[int, int]]] = []
+        self.unlabelled: list[_Unlabelled] = []
         self.column_groups = {label_key(c.group) for c in form.columns if c.group is not None}
         self.row_order = {
             row.key: position
@@ -375,14 +410,27 @@ class _GridReader:
     # Rows.
 
     def _caption_row(self, table: int) -> tuple[str, Token] | None:
-        """The form row a table's caption names wholly, with the caption."""
+        """The form row a table's caption names wholly, with the caption.
+
+        The caption is its last token, or that token with the ones before it on the lines just
+        above (a heading broken over lines, 行政复 / 议) when together they name a row more
+        closely: the fewest edits, then the fewest tokens.
+        """
         caption = self.captions.get(table)
-        if caption is None:
+        if not caption:
             return None
-        found = self.row_labels.match(caption.text)
-        if found is None or found.partial or found.target.startswith(_GROUP):
-            return None
-        return found.target, caption
+        best: tuple[tuple[int, int], str, Token] | None = None
+        for count in range(1, len(caption) + 1):
+            pieces = caption[-count:]
+            text = "".join(piece.text for piece in pieces)
+            found = self.row_labels.match(text)
+            if found is None or found.partial or found.target.startswith(_GROUP):
+                continue
+            rank = (found.edits, count)
+            if best is None or rank < best[0]:
+                token = pieces[0] if count == 1 else attrs.evolve(pieces[0], text=text)
+                best = (rank, found.target, token)
+        return None if best is None else (best[1], best[2])
 
     def _is_header(self, cells: _Row, header: _Header | None, *, in_band: bool) -> bool:
         """Column labels and no number; after a data row, column labels over the values."""
@@ -434,10 +482,15 @@ class _GridReader:
         groups: dict[int, str] = {}
         table: int | None = None
         first_row = 0
+        # Whether a row of the table part being read has been read as data: before one, a row
+        # of column labels is the part's own header wherever it stands (a part printed without
+        # the label columns of the part before it).
+        data_seen = False
         for (table_index, row_index), cells in rows:
             if table_index != table:
                 table, groups, pending = table_index, {}, []
                 first_row = row_index
+                data_seen = False
                 self.own_header = False
                 self._caption = self._caption_row(table_index)
                 if self._caption is not None and self.form.across:
@@ -448,7 +501,7 @@ class _GridReader:
                     label = Token(self.row_label_of[key], TokenKind.TEXT, location=caption.location)
                     pending.append({min(cells, default=0): label})
             if self._is_header(
-                cells, header, in_band=header is None or bool(pending)
+                cells, header, in_band=header is None or bool(pending) or not data_seen
             ) or self._is_generic_header(cells, first=not pending and row_index == first_row):
                 self._flush(self._dangling)
                 self._dangling = None
@@ -468,10 +521,14 @@ class _GridReader:
                 data = self._read_down(cells, header, groups, where, held)
             if data:
                 pending = []
+                data_seen = True
             else:
                 pending.append(cells)
         self._flush(self._dangling)
         self._dangling = None
+        # Rows with no label after the last labelled one: the table's last rows, when they fit
+        # (the second part of a table split over pages, printed without its label column).
+        self._place_unlabelled(None)
 
     def _labelled(self, cells: _Row, header: _Header) -> bool:
         """Whether a row has a row label left of the values (a table printed across, turned)."""
@@ -500,6 +557,10 @@ class _GridReader:
         if not labels:
             if not self._has_value(cells, header):
                 self._flush(held)
+                if held is None and self._all_empty(cells, header):
+                    self.unlabelled.append(
+                        _Unlabelled(cells, header, where, self.own_header, printed=False)
+                    )
                 return False
             if held is not None:
                 # Values under a label cut short over a row that printed nothing: the label's
@@ -508,7 +569,7 @@ class _GridReader:
                 reason = Doubt.of("grid.unlabelled_row", label=self.row_label_of[held.key])
                 self._doubt_row(where, reason)
                 return True
-            self.unlabelled.append((cells, header, where))
+            self.unlabelled.append(_Unlabelled(cells, header, where, self.own_header))
             return True
         # The label is the rightmost text that names a row: a 单位 or 说明 column may stand
         # between it and the values.
@@ -545,30 +606,50 @@ class _GridReader:
         self._place_row(key, leaf_col, cells, header, where)
         return True
 
-    def _place_unlabelled(self, key: str) -> None:
+    def _place_unlabelled(self, key: str | None) -> None:
         """Place the rows with no label before row ``key`` by their order, when they fit.
 
-        They fit when the labelled rows on both sides leave exactly as many rows of the form
-        between them, none of them read yet; each is then read as that row, with a doubt.
-        Otherwise they are left unplaced.
+        They fit when the labelled rows on both sides (for ``key`` None: the last labelled row
+        and the table's end) leave exactly as many rows of the form between them, none of them
+        read yet; each is then read as that row, with a doubt. Rows of empty cells only count
+        when the rows fit with them (a row of blanks), else the rows printing a value alone.
+        Rows that fit neither way are left unplaced, saying so: they are printed, not missing.
         """
         pending, self.unlabelled = self.unlabelled, []
         if not pending or self.last_row is None:
             return
         order = self.row_order
-        between = [
-            row for row, position in order.items() if order[self.last_row] < position < order[key]
-        ]
-        if len(between) != len(pending) or any(row in self.rows for row in between):
+        end = len(order) if key is None else order[key]
+        between = [row for row, position in order.items() if order[self.last_row] < position < end]
+        if not between or any(row in self.rows for row in between):
+            return
+        printed = [row for row in pending if row.printed]
+        if len(pending) == len(between):
+            fitting = pending
+        elif len(printed) == len(between):
+            fitting = printed
+        else:
+            if printed:
+                reason = Doubt.of("grid.unlabelled_rows", rows=len(printed), cells=len(between))
+                for row in between:
+                    for index in dict(self.spans)[row]:
+                        self.unplaced.setdefault(index, reason)
             return
         rows = sorted(between, key=order.__getitem__)
-        for row, (cells, header, where) in zip(rows, pending, strict=True):
-            # The label's place: the empty cell left of the values, if the row prints one.
+        own_header = self.own_header
+        for row, (cells, header, where, own, _) in zip(rows, fitting, strict=True):
+            self.own_header = own  # (as when the row was read)
+            # The label's place: the empty cell left of the values, if the row prints one and
+            # more cells than the row has columns (with exactly as many, the empty cell is the
+            # row's first, blank: a part printed without its label column, on a grid shifted
+            # against the header in force).
             first = min(cells)
             empty = cells[first].kind is TokenKind.EMPTY and first < header.first
-            leaf_col = first if empty else -1
+            wider = len(cells) > len(self.columns_of[row])
+            leaf_col = first if empty and wider else -1
             self._place_row(row, leaf_col, cells, header, where)
             self._doubt_row(where, Doubt.of("grid.unlabelled_row", label=self.row_label_of[row]))
+        self.own_header = own_header
 
     def _place_row(
         self, key: str, leaf_col: int, cells: _Row, header: _Header, where: tuple[int, int]
@@ -675,6 +756,13 @@ class _GridReader:
             for position, candidate in enumerate(candidates):
                 if candidate.row == where:
                     candidates[position] = candidate._replace(reasons=(*candidate.reasons, reason))
+
+    @staticmethod
+    def _all_empty(cells: _Row, header: _Header) -> bool:
+        """Whether a row prints nothing, with at least one empty cell under the header."""
+        return all(t.kind is TokenKind.EMPTY for t in cells.values()) and any(
+            c >= header.first for c in cells
+        )
 
     @staticmethod
     def _has_value(cells: _Row, header: _Header) -> bool:
@@ -880,17 +968,19 @@ class _GridReader:
             previous = token
             if token.cell or token.kind is not TokenKind.TEXT or not starts:
                 continue
-            found = self.row_labels.match(token.text)
+            found, after = self._line_label(tokens, position)
             if found is None or found.partial or found.target not in missing:
                 continue
             key = found.target
-            line = token.location.line
+            line = tokens[after - 1].location.line
             rest = []
-            for other in tokens[position + 1 :]:
+            for other in tokens[after:]:
                 if other.location.line != line or other.cell:
                     break
                 rest.append(other)
-            if not any(t.kind is TokenKind.VALUE for t in rest):
+            if not any(t.kind is TokenKind.VALUE for t in rest) and (
+                rest or not self._under_its_header(tokens, position, key)
+            ):
                 continue  # a label in a sentence, or a heading: no row printed
             missing.discard(key)
             self.rows.add(key)
@@ -909,6 +999,50 @@ class _GridReader:
             for column_key, value in zip(columns, rest, strict=True):
                 candidate = _Candidate(value, exact=False, row=(-1, -1), reasons=(reason,))
                 self.candidates.setdefault(self.index[key, column_key], []).append(candidate)
+
+    def _line_label(self, tokens: Sequence[Token], position: int) -> tuple[LabelMatch | None, int]:
+        """The row label that token ``position`` starts, and the position after it.
+
+        The label is the token, or the token with the first of the next line when the token
+        alone names no row wholly and the two together do (a label wrapped in its cell, printed
+        as it wrapped: 行政许 / 可 0).
+        """
+        token = tokens[position]
+        found = self.row_labels.match(token.text)
+        if found is not None and not found.partial:
+            return found, position + 1
+        following = tokens[position + 1] if position + 1 < len(tokens) else None
+        line = token.location.line
+        if (
+            following is None
+            or following.cell
+            or following.kind is not TokenKind.TEXT
+            or line is None
+            or following.location.line != line + 1
+        ):
+            return found, position + 1
+        joined = self.row_labels.match(token.text + following.text)
+        if joined is None or joined.partial:
+            return found, position + 1
+        return joined, position + 2
+
+    def _under_its_header(self, tokens: Sequence[Token], position: int, key: str) -> bool:
+        """Whether the line above token ``position`` is the header of row ``key``.
+
+        The token is the row's label alone on its line; the line above prints a label of one
+        of the row's columns and no number: a row that prints nothing after its label (its
+        number left out, or printed elsewhere), found, not missing.
+        """
+        line = tokens[position].location.line
+        if line is None:
+            return False
+        above = [t for t in tokens[:position] if t.location.line == line - 1]
+        if not above or any(t.cell or t.kind is not TokenKind.TEXT for t in above):
+            return False
+        columns = {f"col:{column}" for column in self.columns_of[key]}
+        return any(
+            (role := self.roles.match(t.text)) is not None and role.target in columns for t in above
+        )
 
     # Cells.
 

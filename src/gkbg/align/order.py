@@ -35,7 +35,8 @@ import attrs
 from gkbg.align.grid import role_matcher
 from gkbg.align.runs import Run, can_split, run_together, solve
 from gkbg.core.reasons import Doubt
-from gkbg.core.text import read_value
+from gkbg.core.schema import forms
+from gkbg.core.text import label_key, read_value
 from gkbg.read.layout import Token, TokenKind
 
 if TYPE_CHECKING:
@@ -435,17 +436,58 @@ def _fill_run(
         last = max(i for i in range(after + 1, before) if items[i].kind == "value")
         reading.runs.append((Run(tuple(cell_indices), tuple(tokens)), last))
         return
-    if len(values) == len(cell_indices):
-        reason = _LABEL_APART
-        for cell_index, item in zip(cell_indices, values, strict=True):
-            reading.placed[cell_index] = Placed(item, (reason,))
-        return
     labels = ", ".join(form.cells[offsets[key][0]].row.label for key in run)
-    reason = Doubt.of(
-        "order.count_mismatch", values=len(values), cells=len(cell_indices), labels=labels
-    )
+    if len(values) == len(cell_indices):
+        # The values fill the rows by their order only when the text prints the labels of the
+        # rows only this form has (apart from them): rows it does not print may be another
+        # form's, filled by numbers that fit them by chance (a number printed outside its
+        # table, say), which would make this form fit better than the one printed.
+        if not _unprinted(items, form, run, printed):
+            for cell_index, item in zip(cell_indices, values, strict=True):
+                reading.placed[cell_index] = Placed(item, (_LABEL_APART,))
+            return
+        reason = Doubt.of("order.unprinted_rows", labels=labels)
+    else:
+        reason = Doubt.of(
+            "order.count_mismatch", values=len(values), cells=len(cell_indices), labels=labels
+        )
     for cell_index in cell_indices:
         reading.unread[cell_index] = reason
+
+
+@functools.cache
+def _own_rows(form: TableForm) -> frozenset[str]:
+    """The rows of ``form`` whose labels no other form's table of the same key prints."""
+    others = {
+        label_key(label)
+        for other in forms().values()
+        if other.variant != form.variant
+        for table in other.tables
+        if table.key == form.key
+        for row in table.rows
+        for label in (row.label, *row.aliases)
+    }
+    return frozenset(
+        row.key
+        for row in form.rows
+        if not {label_key(label) for label in (row.label, *row.aliases)} & others
+    )
+
+
+def _unprinted(
+    items: list[Item], form: TableForm, run: list[str], printed: set[str | None]
+) -> bool:
+    """Whether a row of ``run`` that only ``form`` has is printed nowhere in the text.
+
+    A row counts as printed when a token is its label or when its label is in the text with the
+    tokens joined (a label broken over lines: 行政 / 处罚).
+    """
+    own = [key for key in run if key in _own_rows(form) and f"row:{key}" not in printed]
+    if not own:
+        return False
+    text = label_key("".join(item.token.text for item in items if item.kind in {"text", "label"}))
+    labels = {row.key: row.label for row in form.rows}
+    return any(label_key(labels[key]) not in text for key in own)
 
 
 _IS_CELL = operator.attrgetter("cell")

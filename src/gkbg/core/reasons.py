@@ -30,6 +30,7 @@ __all__ = [
     "EMPTY_UNREAD",
     "FOUND_UNREAD",
     "OTHER",
+    "PLACEMENT_GUESSED",
     "PRINTED_UNREAD",
     "REASONS",
     "Doubt",
@@ -327,6 +328,22 @@ REASONS: dict[str, Reason] = {
             "而该行有 {columns} 列",
             numbers=("cells", "columns"),
         ),
+        # Rows printed without their labels (gkbg.align.grid).
+        _reason(
+            "grid.unlabelled_rows",
+            "unread: {rows} rows print values but no label where the form has {cells} rows, "
+            "so which row is which is unknown",
+            "未读取：有 {rows} 行印有数值但没有行标签，而格式在此处有 {cells} 行，"
+            "无法确定各行对应关系",
+            numbers=("rows", "cells"),
+        ),
+        # Rows whose labels the text does not print (gkbg.align.order).
+        _reason(
+            "order.unprinted_rows",
+            "unread: the text does not print the labels of the rows {labels}, so the values "
+            "where they would stand cannot be placed with certainty",
+            "未读取：源文本没有印出“{labels}”各行的标签，其位置上的数值都无法确定位置",
+        ),
         # Anything else, kept as written.
         _reason(OTHER, "{text}", "{text}"),
     )
@@ -353,11 +370,19 @@ FOUND_UNREAD = PRINTED_UNREAD | {
     "grid.misaligned_unread",
     "grid.unordered",
     "align.grid_contradicted",
+    "grid.unlabelled_rows",
 }
 """The codes of reasons an unread cell gives when its row was found, labels and all, but its
 value could not be placed (or nothing was printed where a value belongs): a table or block whose
 cells are all unread for such reasons was found, and is not missing; its cells say why each is
 unread."""
+
+PLACEMENT_GUESSED = frozenset({"order.late_column", "order.rival_layouts"})
+"""The codes of reasons a cell gives when its number was placed by a guess about the source's
+layout, another layout putting it in another cell (a column printed after the others, two
+layouts fitting the labels alike). A relation that fails on such a cell is not checkable, not
+an error: the failure may be the guess's. (Not ``run.chosen_fewest``: those cells were chosen
+*because* a relation fails.)"""
 
 EMPTY_UNREAD = frozenset({"markdown.floating_number"})
 """The codes of reasons that make an empty cell unread, not blank: its number may be printed

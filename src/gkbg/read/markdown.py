@@ -79,6 +79,24 @@ def _is_footer_row(line: str) -> bool:
     return len(printed) == 1 and _FOOTER.fullmatch(printed[0].strip()) is not None
 
 
+_CONTINUATION_CHARS = 60  # the longest line read as the rest of the heading above it
+
+
+def _is_continuation(stripped: str) -> bool:
+    """Whether a line right under a heading may be the rest of it (broken over lines).
+
+    Short text: no number of its own, no page footer, no end of a sentence.
+    """
+    return (
+        0 < len(stripped) <= _CONTINUATION_CHARS
+        and not _is_row(stripped)
+        and _FOOTER.fullmatch(stripped) is None
+        and not looks_like_value(stripped)
+        and _noted(stripped) is None
+        and "。" not in stripped
+    )
+
+
 def _noted(text: str) -> regex.Match[str] | None:
     """The match of a number printed with a note after it, when ``text`` is one."""
     match = _NOTED.fullmatch(text)
@@ -141,6 +159,9 @@ class _Reader:
         # A number on a line of its own since the last line of prose: the tables after it, up
         # to the next line of prose, are flagged as those before it (it may be above its table).
         self.floating: str | None = None
+        # Whether the last line read was a heading or a line continuing one: a short line of
+        # text right under a heading is the heading broken over two lines (### 行政复 / 议).
+        self.in_heading = False
         # Each line with its offset in the text; lines are cut at "\n" only (the offsets must
         # be those of `TokenWriter` and `Location.line`).
         self.lines: list[tuple[int, str]] = []
@@ -193,6 +214,7 @@ class _Reader:
                 self._narrative(number)
                 number += 1
                 continue
+            self.in_heading = False
             self.recent.append((first, len(self.tokens)))
             if self.floating is not None:
                 self._floating(self.floating)
@@ -214,8 +236,30 @@ class _Reader:
                         location=self._location(number, offset + start, offset + end),
                     )
                 )
+            self.in_heading = True
             return
         stripped = line.strip()
+        # The rest of the heading above (### 行政复 / 议) is neither prose, which would part
+        # the tables around it, nor a number printed outside a table.
+        self.in_heading = self.in_heading and _is_continuation(stripped)
+        if not self.in_heading:
+            self._line(stripped)
+        position = 0
+        for noted in _NOTED_ANY.finditer(line):
+            # A number with its note (``97（其中48件）``): the number, doubted; the note's own
+            # number is no value.
+            self._words(number, line[position : noted.start()], position)
+            start, end = offset + noted.start("number"), offset + noted.end("number")
+            doubt = Doubt.of("value.noted", text=noted.group(), number=noted["number"])
+            location = self._location(number, start, end)
+            self._add(
+                Token(noted["number"], TokenKind.VALUE, location=location, uncertain=(doubt,))
+            )
+            position = noted.end()
+        self._words(number, line[position:], position)
+
+    def _line(self, stripped: str) -> None:
+        """Note what a line of text says about the tables around it (``stripped``: the line)."""
         if (
             stripped
             and _FOOTER.fullmatch(stripped) is None
@@ -231,19 +275,6 @@ class _Reader:
             # above the tables after it.
             self.recent = []
             self.floating = None
-        position = 0
-        for noted in _NOTED_ANY.finditer(line):
-            # A number with its note (``97（其中48件）``): the number, doubted; the note's own
-            # number is no value.
-            self._words(number, line[position : noted.start()], position)
-            start, end = offset + noted.start("number"), offset + noted.end("number")
-            doubt = Doubt.of("value.noted", text=noted.group(), number=noted["number"])
-            location = self._location(number, start, end)
-            self._add(
-                Token(noted["number"], TokenKind.VALUE, location=location, uncertain=(doubt,))
-            )
-            position = noted.end()
-        self._words(number, line[position:], position)
 
     def _words(self, number: int, piece: str, position: int) -> None:
         """The words of a piece of line ``number`` that starts at ``position`` in the line."""
