@@ -16,7 +16,7 @@ from gkbg.core.relations import statute_relations
 from gkbg.core.schema import forms
 from gkbg.core.statements import Stated
 from gkbg.read.layout import Token, TokenKind
-from gkbg.testing import Invalid, invalid_reports, reports, with_cell
+from gkbg.testing import Blanked, Invalid, blanked_reports, invalid_reports, reports, with_cell
 
 FEW = settings(
     max_examples=max(settings().max_examples // 4, 8),
@@ -148,6 +148,51 @@ def test_run_together_cells_are_right_or_flagged(report: gkbg.Report) -> None:
     assert gkbg.check(got).errors == ()
     # The true reading satisfies every relation: the fewest broken never have to choose.
     assert not any("run.chosen_fewest" in _codes(cell) for cell in got.iter_cells())
+
+
+@FEW
+@given(blanked_reports())
+def test_a_blank_cell_run_into_digits_gives_no_false_error(blanked: Blanked) -> None:
+    """A placeholder among run-together digits: right or flagged, and no false error.
+
+    The blank cells print a placeholder (``—``, ``/``, ``无``) run into the digits beside them,
+    or nothing; no relation may fail on a reading the printed characters do not support.
+    """
+    got = gkbg.parse(gkbg.render.text(blanked.report, "run"), format="text")
+    if any(blanked.report.cell(key).raw == "" for key in blanked.keys):
+        # An empty cell prints nothing: its row prints the very characters of a row with every
+        # cell filled and a wrong total, and no reader can tell the two apart. Cells are right
+        # or flagged; a relation the fewest broken choose still says so on its cells.
+        _right_or_flagged(blanked.report, got, valid=False)
+        return
+    _right_or_flagged(blanked.report, got, valid=True)
+    assert gkbg.check(got).errors == ()
+
+
+def test_a_placeholder_run_into_digits_takes_its_own_cell() -> None:
+    """``0179024——2.没有…``: the placeholder is cut from the label and read as a blank cell."""
+    label, run = "1.本机关不掌握相关政府信息", "0179024"
+    text = f"{label}{run}——2.没有现成信息需要另行制作"
+    at = len(label) + len(run)
+    tokens = [
+        Token(label, TokenKind.TEXT, location=Location(0, len(label))),
+        Token(run, TokenKind.VALUE, location=Location(len(label), at)),
+        Token(text[at:], TokenKind.TEXT, location=Location(at, len(text))),
+    ]
+    pieces = [(token.text, token.kind) for token in split_labels(tokens)]
+    assert pieces[1:3] == [("0179024", TokenKind.VALUE), ("——", TokenKind.VALUE)]
+    assert "".join(text for text, _ in pieces) == text
+    # Alone, the row's digits no longer read as the whole row: its total is blank (``——`` may be
+    # one blank cell or two), so the row's sum decides nothing, and the cells its readings
+    # differ in are unread.
+    form = forms()["2021"].table("applications")
+    cells = _row("2021", "applications", "received")
+    outcome = solve(form, [Run(cells, (_token("0179024"), _token("——")))], {})
+    assert set(outcome.unread) == set(cells[1:])
+    assert outcome.placed[cells[0]][0].text == "0"
+    # ``无`` is cut only where a label follows: it begins words too.
+    word = Token("无正当理由", TokenKind.TEXT, location=Location(at, at + 5))
+    assert split_labels([*tokens[:2], word]) == [*tokens[:2], word]
 
 
 @FEW
