@@ -16,7 +16,7 @@ from gkbg.core.relations import statute_relations
 from gkbg.core.schema import forms
 from gkbg.core.statements import Stated
 from gkbg.read.layout import Token, TokenKind
-from gkbg.testing import Invalid, invalid_reports, reports, with_cell
+from gkbg.testing import Blanked, Invalid, blanked_reports, invalid_reports, reports, with_cell
 
 FEW = settings(
     max_examples=max(settings().max_examples // 4, 8),
@@ -148,6 +148,81 @@ def test_run_together_cells_are_right_or_flagged(report: gkbg.Report) -> None:
     assert gkbg.check(got).errors == ()
     # The true reading satisfies every relation: the fewest broken never have to choose.
     assert not any("run.chosen_fewest" in _codes(cell) for cell in got.iter_cells())
+
+
+@FEW
+@given(blanked_reports())
+def test_a_blank_cell_run_into_digits_gives_no_false_error(blanked: Blanked) -> None:
+    """A placeholder among run-together digits: right or flagged, and no false error.
+
+    The blank cells print a placeholder (``—``, ``/``, ``无``) run into the digits beside them,
+    or nothing; no relation may fail on a reading the printed characters do not support.
+    """
+    got = gkbg.parse(gkbg.render.text(blanked.report, "run"), format="text")
+    if any(blanked.report.cell(key).raw == "" for key in blanked.keys):
+        # An empty cell prints nothing: its row prints the very characters of a row with every
+        # cell filled and a wrong total, and no reader can tell the two apart. Cells are right
+        # or flagged; a relation the fewest broken choose still says so on its cells.
+        _right_or_flagged(blanked.report, got, valid=False)
+        return
+    _right_or_flagged(blanked.report, got, valid=True)
+    assert gkbg.check(got).errors == ()
+
+
+def test_a_placeholder_run_into_digits_takes_its_own_cell() -> None:
+    """``0179024——2.没有…``: the placeholder is cut from the label and read as a blank cell."""
+    label, run = "1.本机关不掌握相关政府信息", "0179024"
+    text = f"{label}{run}——2.没有现成信息需要另行制作"
+    at = len(label) + len(run)
+    tokens = [
+        Token(label, TokenKind.TEXT, location=Location(0, len(label))),
+        Token(run, TokenKind.VALUE, location=Location(len(label), at)),
+        Token(text[at:], TokenKind.TEXT, location=Location(at, len(text))),
+    ]
+    pieces = [(token.text, token.kind) for token in split_labels(tokens)]
+    assert pieces[1:3] == [("0179024", TokenKind.VALUE), ("——", TokenKind.VALUE)]
+    assert "".join(text for text, _ in pieces) == text
+    # Alone, the row's digits no longer read as the whole row: its total is blank (``——`` may be
+    # one blank cell or two), so the row's sum decides nothing, and the cells its readings
+    # differ in are unread.
+    form = forms()["2021"].table("applications")
+    cells = _row("2021", "applications", "received")
+    outcome = solve(form, [Run(cells, (_token("0179024"), _token("——")))], {})
+    assert set(outcome.unread) == set(cells[1:])
+    assert outcome.placed[cells[0]][0].text == "0"
+    # ``无`` is cut only where a label follows: it begins words too.
+    word = Token("无正当理由", TokenKind.TEXT, location=Location(at, at + 5))
+    assert split_labels([*tokens[:2], word]) == [*tokens[:2], word]
+
+
+# A 2019 table 三 with a wrong number (其他 of 其他处理 changed): the 2021 form placed more cells
+# by putting numbers under its three rows under （六）, whose labels are not in the text.
+TABLE_3_2019 = (
+    "三、收到和处理政府信息公开申请情况\n"
+    "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）申请人情况自"
+    "然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他一、本年新收政"
+    "府信息公开申请数量58142465511289502二、上年结转政府信息公开申请"
+    "数量0472016092三、本年度办理结果（一）予以公开0170018035（二"
+    "）部分公开（区分处理的，只计这一情形，不计其他情形）0190017036（三）不"
+    "予公开1.属于国家秘密0014063232.其他法律行政法规禁止公开180460"
+    "193.危及“三安全一稳定”01617000334.保护第三方合法权益16001"
+    "039385.属于三类内部事务信息01400130276.属于四类过程性信息00"
+    "00150157.属于行政执法案卷01801009378.属于行政查询事项302"
+    "0005（四）无法提供1.本机关不掌握相关政府信息0019023242.没有现成"
+    "信息需要另行制作151101200383.补正后申请内容仍不明确00709016"
+    "（五）不予处理1.信访举报投诉类申请00190190382.重复申请600110"
+    "0173.要求提供公开出版物0200007274.无正当理由大量反复申请0013"
+    "8018395.要求行政机关确认或重新出具已获取信息0311001731（六）其"
+    "他处理172060201984（七）总计581461105512885582四、"
+    "结转下年度继续办理00800412"
+    "\n"
+)
+
+
+def test_the_form_comes_from_the_labels_that_are_there() -> None:
+    """Every row of the 2019 form is found by its label; the 2021 form lacks three: 2019."""
+    got = gkbg.parse(TABLE_3_2019, format="text")
+    assert got.variants["applications"] == "2019"
 
 
 @FEW
@@ -324,3 +399,39 @@ def test_the_text_chooses_only_among_readings_the_relations_leave() -> None:
     # A reading that breaks a relation is never chosen, whatever the text says.
     broken: list[set[tuple[str, ...]]] = [{("1", "0", "0", "1", "2"), ("1", "0", "0", "1", "3")}]
     assert _by_text(table, [run], broken, said) is None
+
+
+def test_crawled_text_contradicting_its_table_is_reported() -> None:
+    """平潭 2021's text says it received 70 applications; edited to 71, its table says 70."""
+    text = PINGTAN_2021.read_text(encoding="utf-8")
+    assert text.count("共收到70件申请") == 1
+    assert not [
+        f
+        for f in gkbg.check(gkbg.parse(text, format="text")).findings
+        if f.rule == "narrative.received"
+    ]
+    got = gkbg.parse(text.replace("共收到70件申请", "共收到71件申请"), format="text")
+    (finding,) = [f for f in gkbg.check(got).findings if f.rule == "narrative.received"]
+    assert (finding.expected, finding.actual) == (70, 71)
+    assert got.cell("applications.received.total").value == 70
+
+
+@FEW
+@given(reports())
+def test_generated_crawled_text_contradicting_its_table_is_reported(report: gkbg.Report) -> None:
+    """A sentence stating one application more than table 三 gives ``narrative.received``.
+
+    Unless the cell it is about is flagged (unread, or chosen among readings of its run).
+    """
+    total = report.cell("applications.received.total").value
+    assert isinstance(total, int)
+    text = gkbg.render.text(report, "run")
+    line = next(line for line in text.splitlines() if line.startswith("本报告根据"))
+    said = f"{line}本年度共收到政府信息公开申请{total + 1}件。"
+    got = gkbg.parse(text.replace(line, said, 1), format="text")
+    found = [f for f in gkbg.check(got).findings if f.rule == "narrative.received"]
+    read = got.cell("applications.received.total")
+    if read.state is gkbg.CellState.VALUE and read.value == total:
+        assert [(f.expected, f.actual) for f in found] == [(total, total + 1)]
+    else:
+        assert read.uncertain, read

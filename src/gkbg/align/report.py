@@ -304,8 +304,9 @@ def _best_reading(
 ) -> Reading:
     """The reading of the candidate form that fits the tokens best.
 
-    The forms are ranked by the labels only one form prints, then by how completely and how
-    well each form's reading places the values. A form whose labels already rank it below
+    The forms are ranked by the labels only one form prints, then by whether the source's
+    labels fix every row of the form, then by how completely and how well each form's
+    reading places the values. A form whose labels already rank it below
     another cannot win on its reading, so it is not read, unless ``every_form`` asks for the
     full search (the definition the shortcut is tested against).
     """
@@ -322,6 +323,7 @@ def _best_reading(
         reading = _align(tokens, form, said)
         fit = (
             margin,
+            _every_row_labelled(reading),
             reading.decided == len(form.cells),
             reading.decided,
             reading.evidence,
@@ -330,6 +332,17 @@ def _best_reading(
         ranked.append((fit, reading))
     ranked.sort(key=lambda entry: entry[0], reverse=True)
     return ranked[0][1]
+
+
+def _every_row_labelled(reading: Reading) -> bool:
+    """Whether the source's own labels fixed every row of the reading's form.
+
+    When no label only one form prints is found (table 三 of the 2019 form prints none the
+    2021 form lacks), a form whose rows are all found by their labels is what the source
+    prints; another form that fits only by placing numbers under rows whose labels are absent
+    (the 2021 form's three rows under （六）) must not win on the count of cells it places.
+    """
+    return reading.evidence >= len(reading.form.rows)
 
 
 def _read_table(

@@ -69,14 +69,19 @@ MAX_STEPS = 50_000
 MAX_COMBINATIONS = 100_000
 """The most combinations of the runs of one table that are checked against the relations."""
 
-_RUN = regex.compile(r"[+\-\u2212]?[0-9.]+(?:万元|亿元|元)?")
+# A placeholder a crawled page prints for a blank cell, run into the digits of the cells beside
+# it: a dash or a slash (one cell, or two when doubled) or ``无``/``空``.
+_PLACEHOLDER = r"(?:[\-\u2212\u2013\u2014\u2015\u2500\uff0d/\uff0f\\_×]|无|空)"
+_RUN = regex.compile(rf"[+\-\u2212]?[0-9.]+(?:万元|亿元|元)?|{_PLACEHOLDER}{{1,2}}")
 _PIECE = {
     "count": regex.compile(r"0|[1-9][0-9]*"),
     "signed": regex.compile(r"[+\-\u2212]?(?:0|[1-9][0-9]*)"),
     "amount": regex.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:万元|亿元|元)?"),
 }
-# A dash alone may be a placeholder for a blank cell of any kind, or a sign of the next number.
-_BLANK = regex.compile(r"[\-−]")
+# A dash alone may be a placeholder for a blank cell of any kind, or a sign of the next number;
+# a placeholder printed doubled (``——``, ``--``) may be one blank cell or two.
+_BLANK = regex.compile(rf"{_PLACEHOLDER}|——|--|－－")
+_BLANK_CHARS = frozenset("-\u2212\u2013\u2014\u2015\u2500\uff0d/\uff0f\\_×无空")
 
 
 # --------------------------------------------------------------------------------------------
@@ -164,7 +169,79 @@ def split_labels(tokens: Sequence[Token]) -> list[Token]:
         result.extend(
             _piece(token, a, b, TokenKind.TEXT) for a, b in itertools.pairwise(bounds) if a < b
         )
+    return _placeholders_apart(result)
+
+
+_LEADING = regex.compile(rf"{_PLACEHOLDER}{{1,2}}")
+_TRAILING = regex.compile(rf"{_PLACEHOLDER}{{1,2}}$")
+_ORDINAL = regex.compile(
+    r"\d+[.．、]|[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+[、.．]"
+)
+
+
+def _touch(before: Token, after: Token) -> bool:
+    end, start = before.location.end, after.location.start
+    return end is not None and end == start
+
+
+def _starts_label(text: str) -> bool:
+    """Whether ``text`` begins with a label of the forms or an ordinal (``2.``, ``（七）``)."""
+    return _ORDINAL.match(text) is not None or 0 in _label_starts(text[:80])
+
+
+def _placeholders_apart(tokens: list[Token]) -> list[Token]:
+    """The tokens, a placeholder run into the digits beside it cut from its word as a value.
+
+    A crawled page prints a blank cell's ``—``, ``/`` or ``无`` between the digits of the cells
+    beside it and the next label (``0179024——2.没有现成信息``, ``信息—179024``): the reader
+    keeps it in the word of text, and the cell would be lost. A dash or slash touching a value
+    is cut off; ``无`` or ``空`` only where the rest of the word is a label (after the value) or
+    the word before it ends in one (before the value), since either also begins words.
+    """
+    result: list[Token] = []
+    for at, token in enumerate(tokens):
+        if token.cell or token.kind is not TokenKind.TEXT:
+            result.append(token)
+            continue
+        text = token.text
+        start, end = 0, len(text)
+        before = tokens[at - 1] if at else None
+        after = tokens[at + 1] if at + 1 < len(tokens) else None
+        if before is not None and before.kind is TokenKind.VALUE and _touch(before, token):
+            found = _LEADING.match(text)
+            if found is not None and (
+                found.end() == len(text)
+                or _starts_label(text[found.end() :])
+                or not {"无", "空"} & set(found.group())
+            ):
+                start = found.end()
+        if (
+            after is not None
+            and after.kind is TokenKind.VALUE
+            and _touch(token, after)
+            and (found := _TRAILING.search(text, start)) is not None
+            and (
+                found.start() == start
+                or not {"无", "空"} & set(found.group())
+                or any(map(text[start : found.start()].endswith, _labels()))
+            )
+        ):
+            end = found.start()
+        if start == 0 and end == len(text):
+            result.append(token)
+            continue
+        if start > 0:
+            result.append(_piece(token, 0, start, TokenKind.VALUE))
+        if start < end:
+            result.append(_piece(token, start, end, TokenKind.TEXT))
+        if end < len(text):
+            result.append(_piece(token, max(start, end), len(text), TokenKind.VALUE))
     return result
+
+
+@functools.cache
+def _labels() -> tuple[str, ...]:
+    return tuple(label for found in _vocabulary().values() for label in found)
 
 
 # --------------------------------------------------------------------------------------------
@@ -208,7 +285,7 @@ def can_split(tokens: Sequence[Token], cells: int) -> bool:
 
 def _digits(text: str) -> int:
     """The most cells a run may stand for: one per digit, and one per dash (a placeholder)."""
-    return sum(char.isdigit() or char in "-\u2212" for char in text)
+    return sum(char.isdigit() or char in _BLANK_CHARS for char in text)
 
 
 def _valid(piece: str, kind: ValueKind) -> bool:
