@@ -327,6 +327,23 @@ REASONS: dict[str, Reason] = {
             "而该行有 {columns} 列",
             numbers=("cells", "columns"),
         ),
+        # Scanned pages read by OCR (gkbg.read.scan).
+        _reason(
+            "ocr.low_confidence",
+            "read by OCR as {text!r}, unsure of {characters!r} (confidence {confidence}%)",
+            "扫描件文字识别为 {text!r}，其中 {characters!r} 识别把握不足（置信度 {confidence}%）",
+            numbers=("confidence",),
+        ),
+        _reason(
+            "ocr.confusable",
+            "read by OCR as {text!r}: {characters!r} may be a misread digit",
+            "扫描件文字识别为 {text!r}：其中 {characters!r} 可能是被误识的数字",
+        ),
+        _reason(
+            "ocr.unread_mark",
+            "unread: the scanned cell holds a mark that OCR did not read",
+            "未读取：扫描件此单元格内有笔迹，文字识别未能读出",
+        ),
         # Anything else, kept as written.
         _reason(OTHER, "{text}", "{text}"),
     )
@@ -359,7 +376,7 @@ value could not be placed (or nothing was printed where a value belongs): a tabl
 cells are all unread for such reasons was found, and is not missing; its cells say why each is
 unread."""
 
-EMPTY_UNREAD = frozenset({"markdown.floating_number"})
+EMPTY_UNREAD = frozenset({"markdown.floating_number", "ocr.unread_mark"})
 """The codes of reasons that make an empty cell unread, not blank: its number may be printed
 elsewhere (under the table, outside any cell), so the empty cell says nothing about it."""
 
