@@ -340,6 +340,13 @@ REASONS: dict[str, Reason] = {
             "扫描件文字识别为 {text!r}：其中 {characters!r} 可能是被误识的数字",
         ),
         _reason(
+            "ocr.arithmetic",
+            "read by OCR as {text!r}: read as {reading!r}, {relation} would hold, and it does "
+            "not as read; a digit may be misread (the value is kept as read)",
+            "扫描件文字识别为 {text!r}：若读作 {reading!r}，{relation}即成立，按现读法不成立；"
+            "可能有数字误识（数值保持现读法）",
+        ),
+        _reason(
             "ocr.unread_mark",
             "unread: the scanned cell holds a mark that OCR did not read",
             "未读取：扫描件此单元格内有笔迹，文字识别未能读出",

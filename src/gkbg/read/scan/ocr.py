@@ -208,7 +208,7 @@ def doubts(layout: Layout, pages: Sequence[ScanPage]) -> Layout:
         if found is not None:
             token = attrs.evolve(token, uncertain=(*token.uncertain, found))  # noqa: PLW2901
         tokens.append(token)
-    return attrs.evolve(layout, tokens=tuple(tokens))
+    return attrs.evolve(layout, tokens=tuple(tokens), ocr=True)
 
 
 def _confusable(token: Token) -> Doubt | None:
