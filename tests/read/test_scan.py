@@ -10,6 +10,7 @@ generated reports rendered by LibreOffice run under the ``thorough`` hypothesis 
 
 from __future__ import annotations
 
+import ctypes
 import io
 import os
 import random
@@ -241,6 +242,41 @@ def test_a_pdf_whose_pages_print_only_the_same_lines_is_not_a_scan() -> None:
 
     with pytest.raises(gkbg.NoTablesError, match="same lines"):
         gkbg.parse(pdf(["Annual report 2024"] * 3))
+
+
+def _stamped_on_every_page(data: bytes, text: str) -> bytes:
+    """The PDF with the same line of text printed on each page (a watermark on a scan)."""
+    pdf = pdfium.PdfDocument(data)
+    keep = []
+    for index in range(len(pdf)):
+        page = pdf[index]
+        line = pdfium.raw.FPDFPageObj_NewTextObj(pdf.raw, b"Helvetica", 10.0)
+        encoded = ctypes.create_string_buffer((text + "\0").encode("utf-16-le"))
+        keep.append(encoded)
+        pdfium.raw.FPDFText_SetText(line, ctypes.cast(encoded, ctypes.POINTER(ctypes.c_ushort)))
+        pdfium.raw.FPDFPageObj_Transform(line, 1, 0, 0, 1, 20, 20)
+        pdfium.raw.FPDFPage_InsertObject(page.raw, line)
+        pdfium.raw.FPDFPage_GenerateContent(page.raw)
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    pdf.close()
+    return buffer.getvalue()
+
+
+def test_a_scan_with_the_same_line_printed_on_every_page_is_still_a_scan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def missing() -> object:
+        raise gkbg.MissingExtraError("reading scanned documents (OCR) needs rapidocr: ...")
+
+    monkeypatch.setattr("gkbg.read.pdf.reader.engine", missing)
+    pages = [Image.new("RGB", (300, 200), (255, 255, 255)) for _ in range(2)]
+    for page in pages:
+        ImageDraw.Draw(page).text((20, 80), "12 34", fill=(0, 0, 0))
+    data = _stamped_on_every_page(image_pdf(pages, 72), "CONFIDENTIAL")
+    # the repeated line is a running line, and the pages are images: OCR, not "no tables"
+    with pytest.raises(gkbg.ScannedDocumentError, match=r"ocr extra"):
+        gkbg.parse(data)
 
 
 def test_without_the_extra_a_scan_names_it(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -929,13 +929,15 @@ def _scanned(pdfium: Any, document: Input, format_name: str) -> Layout:  # noqa:
     """A PDF without text: its pages rendered and read by OCR, through the same geometry.
 
     Raises:
-        NoTablesError: Its pages print text, but only the same lines on every page.
+        NoTablesError: Its pages print text, but only the same lines on every page, and no
+            image (a scan whose pages all carry the same printed line, a watermark or a
+            stamp, is read by OCR).
         ScannedDocumentError: The ``ocr`` extra is not installed, or OCR read nothing.
     """
     name = document.name
     pdf = _open(pdfium, document)
     try:
-        if _printed_chars(pdf):
+        if _printed_chars(pdf) and not _images(pdf):
             raise NoTablesError(
                 name,
                 "every page prints only the same lines at the same place (read as running "
@@ -953,6 +955,31 @@ def _scanned(pdfium: Any, document: Input, format_name: str) -> Layout:  # noqa:
             "with another engine, or check that they are not blank",
         )
     return scanned_layout(pages, name, format_name)
+
+
+# PDFium's type of an image object (FPDF_PAGEOBJ_IMAGE), and how many of a page's objects are
+# looked at for one (a scan's page draws its image among its first few).
+_IMAGE_OBJECT = 3
+_MAX_LOOKED_AT = 1000
+
+
+def _images(pdf: Any) -> bool:  # noqa: ANN401 - a pypdfium2 document
+    """Whether a page draws an image (at its top level: a scan's pages are images)."""
+    count, get, kind = (
+        _unchecked("FPDFPage_CountObjects"),
+        _unchecked("FPDFPage_GetObject"),
+        _unchecked("FPDFPageObj_GetType"),
+    )
+    for index in range(len(pdf)):
+        page = pdf[index]
+        try:
+            handle = _handle(page.raw)
+            objects = min(count(handle), _MAX_LOOKED_AT)
+            if any(kind(get(handle, n)) == _IMAGE_OBJECT for n in range(objects)):
+                return True
+        finally:
+            page.close()
+    return False
 
 
 def _printed_chars(pdf: Any) -> int:  # noqa: ANN401 - a pypdfium2 document
