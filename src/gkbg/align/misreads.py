@@ -33,17 +33,16 @@ if TYPE_CHECKING:
 
 __all__ = ["CONFUSED", "flag_misreads"]
 
+_PAIRS = ("06", "08", "09", "17", "38", "56", "58", "68", "69")
+
 CONFUSED: dict[str, str] = {
-    "0": "689",
-    "1": "7",
-    "3": "8",
-    "5": "6",
-    "6": "0589",
-    "7": "1",
-    "8": "0356",
-    "9": "06",
+    digit: "".join(
+        sorted({b for a, b in _PAIRS if a == digit} | {a for a, b in _PAIRS if b == digit})
+    )
+    for digit in "0123456789"
 }
-"""The digits an OCR engine reads for each printed digit, most often."""
+"""For each digit, the digits an OCR engine confuses it with (either way): a cell read with
+one may have been printed with the other."""
 
 
 def flag_misreads(report: Report) -> Report:
