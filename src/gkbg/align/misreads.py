@@ -33,7 +33,9 @@ if TYPE_CHECKING:
 
 __all__ = ["CONFUSED", "flag_misreads"]
 
-_PAIRS = ("06", "08", "09", "17", "38", "56", "58", "68", "69")
+_PAIRS: tuple[tuple[str, str], ...] = tuple(
+    (pair[0], pair[1]) for pair in ("06", "08", "09", "17", "38", "56", "58", "68", "69")
+)
 
 CONFUSED: dict[str, str] = {
     digit: "".join(
