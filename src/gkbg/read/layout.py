@@ -76,7 +76,7 @@ class Layout:
         source: The file name, or None.
         format: The parser's name.
         ocr: True when the text was read from page images by OCR (a scan): the alignment
-            then looks for digits the engine may have misread (`gkbg.align.misreads`).
+            then looks for digits the engine may have misread (``gkbg.align.misreads``).
     """
 
     tokens: tuple[Token, ...]
