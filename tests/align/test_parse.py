@@ -222,7 +222,7 @@ def test_format_can_be_forced() -> None:
     assert gkbg.parse(seed, format="pipe").format == "pipe"
     with pytest.raises(
         gkbg.UnknownFormatError,
-        match="known formats: html, docx, odt, xlsx, pdf, legacy, markdown, pipe, text",
+        match="known formats: html, docx, odt, xlsx, pdf, image, legacy, markdown, pipe, text",
     ):
         gkbg.parse(seed, format="epub")
     with pytest.raises(gkbg.DocumentError, match=r"not a Word \.docx file"):

@@ -25,6 +25,7 @@ import attrs
 
 from gkbg.align.grid import GridReading, read_grid
 from gkbg.align.metadata import extract_metadata
+from gkbg.align.misreads import flag_misreads
 from gkbg.align.order import Item, Placed, Reading, new_item, read_by_order
 from gkbg.align.runs import split_labels
 from gkbg.core.errors import NoTablesError
@@ -393,7 +394,9 @@ def build_report(layout: Layout) -> Report:
         source=layout.source,
         format=layout.format,
     )
-    return _form_of_shared_tables(report)
+    report = _form_of_shared_tables(report)
+    # a scan: the relations may point at digits the OCR engine misread (flagged, not changed)
+    return flag_misreads(report) if layout.ocr else report
 
 
 @functools.cache  # the forms are loaded once (`forms`)

@@ -39,6 +39,7 @@ EXTRAS = {
     "pandas": "pandas",
     "parquet": "pyarrow",
     "testing": "hypothesis",
+    "ocr": "rapidocr",
 }
 """The module each extra of gkbg's own (``pip install 'gkbg[xlsx]'``) makes importable.
 

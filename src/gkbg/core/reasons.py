@@ -344,6 +344,30 @@ REASONS: dict[str, Reason] = {
             "where they would stand cannot be placed with certainty",
             "未读取：源文本没有印出“{labels}”各行的标签，其位置上的数值都无法确定位置",
         ),
+        # Scanned pages read by OCR (gkbg.read.scan).
+        _reason(
+            "ocr.low_confidence",
+            "read by OCR as {text!r}, unsure of {characters!r} (confidence {confidence}%)",
+            "扫描件文字识别为 {text!r}，其中 {characters!r} 识别把握不足（置信度 {confidence}%）",
+            numbers=("confidence",),
+        ),
+        _reason(
+            "ocr.confusable",
+            "read by OCR as {text!r}: {characters!r} may be a misread digit",
+            "扫描件文字识别为 {text!r}：其中 {characters!r} 可能是被误识的数字",
+        ),
+        _reason(
+            "ocr.arithmetic",
+            "read by OCR as {text!r}: read as {reading!r}, {relation} would hold, and it does "
+            "not as read; a digit may be misread (the value is kept as read)",
+            "扫描件文字识别为 {text!r}：若读作 {reading!r}，{relation}即成立，按现读法不成立；"
+            "可能有数字误识（数值保持现读法）",
+        ),
+        _reason(
+            "ocr.unread_mark",
+            "unread: the scanned cell holds a mark that OCR did not read",
+            "未读取：扫描件此单元格内有笔迹，文字识别未能读出",
+        ),
         # Anything else, kept as written.
         _reason(OTHER, "{text}", "{text}"),
     )
@@ -384,7 +408,7 @@ layouts fitting the labels alike). A relation that fails on such a cell is not c
 an error: the failure may be the guess's. (Not ``run.chosen_fewest``: those cells were chosen
 *because* a relation fails.)"""
 
-EMPTY_UNREAD = frozenset({"markdown.floating_number"})
+EMPTY_UNREAD = frozenset({"markdown.floating_number", "ocr.unread_mark"})
 """The codes of reasons that make an empty cell unread, not blank: its number may be printed
 elsewhere (under the table, outside any cell), so the empty cell says nothing about it."""
 

@@ -75,12 +75,15 @@ class Layout:
         text: The document's whole text, for metadata (title, agency, year).
         source: The file name, or None.
         format: The parser's name.
+        ocr: True when the text was read from page images by OCR (a scan): the alignment
+            then looks for digits the engine may have misread (``gkbg.align.misreads``).
     """
 
     tokens: tuple[Token, ...]
     text: str
     source: str | None = None
     format: str | None = None
+    ocr: bool = False
 
 
 _ONE = 1

@@ -35,6 +35,7 @@ from gkbg.read.markdown import MarkdownParser
 from gkbg.read.odf import OdtParser
 from gkbg.read.pdf.reader import PdfParser
 from gkbg.read.plaintext import FlatTextParser, PipeTextParser
+from gkbg.read.scan.reader import ImageParser
 from gkbg.read.xlsx import XlsxParser
 
 if TYPE_CHECKING:
@@ -166,6 +167,7 @@ BUILTIN_PARSERS: tuple[type[Parser], ...] = (
     OdtParser,
     XlsxParser,
     PdfParser,
+    ImageParser,
     LegacyParser,
     MarkdownParser,
     PipeTextParser,

@@ -24,7 +24,9 @@ quarter turn) or a character without a usable box, its geometry cannot be truste
 whole document is read instead as the words of PDFium's text order.
 
 `Layout.text` is the narrative's lines and, for each table row, its cells joined by `` | ``.
-A PDF without any text (a scan) is refused with a clear error rather than read as empty.
+A PDF without any text (a scan) is read by OCR (the ``ocr`` extra, `gkbg.read.scan`): its
+pages rendered to images, whose characters and ruling lines go through the same geometry;
+without the extra it is refused with an error that names it.
 """
 
 from __future__ import annotations
@@ -37,8 +39,14 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import regex
 
-from gkbg.core.compat import import_dependency
-from gkbg.core.errors import CorruptDocumentError, EncryptedDocumentError, ScannedDocumentError
+from gkbg.core.compat import import_dependency, import_extra, install_hint
+from gkbg.core.errors import (
+    CorruptDocumentError,
+    EncryptedDocumentError,
+    MissingExtraError,
+    NoTablesError,
+    ScannedDocumentError,
+)
 from gkbg.core.limits import check_text, check_tokens, exceeded
 from gkbg.core.model import Location
 from gkbg.core.text import looks_like_value
@@ -58,12 +66,15 @@ from gkbg.read.pdf.geometry import (
     regrid,
     stack_columns,
 )
+from gkbg.read.scan.ocr import PURPOSE, ScanPage, doubts, engine, read_image
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from gkbg.core.reasons import Doubt
     from gkbg.read.base import Input
 
-__all__ = ["PdfParser"]
+__all__ = ["DPI", "PdfParser", "scanned_layout"]
 
 _PAGE_NUMBER = regex.compile(
     r"[-—–－]\s{0,3}\d{1,4}\s{0,3}[-—–－]"
@@ -162,7 +173,9 @@ class PdfParser:
             MissingExtraError: pypdfium2 is not installed.
             EncryptedDocumentError: The PDF needs a password.
             CorruptDocumentError: It is damaged or truncated.
-            ScannedDocumentError: It has no text layer.
+            ScannedDocumentError: It has no text layer, and the ``ocr`` extra is not installed
+                (or OCR read nothing on its pages).
+            NoTablesError: Every page prints only the same lines (read as running headers).
             LimitExceededError: It has too many pages, characters or words.
         """
         pdfium = _pdfium()
@@ -173,12 +186,10 @@ class PdfParser:
             raise CorruptDocumentError(document.name, f"damaged PDF ({exc})") from None
         finally:
             pdf.close()
-        if not any(_has_text(item) for page in pages for item in page.items):
-            raise ScannedDocumentError(
-                document.name,
-                "scanned PDF, no text layer: gkbg reads the text of a PDF, so run OCR first",
-            )
-        layout = _write(pages, document.name, self.name)
+        if any(_has_text(item) for page in pages for item in page.items):
+            layout = _write(pages, document.name, self.name)
+        else:
+            layout = _scanned(pdfium, document, self.name)
         check_tokens(len(layout.tokens), document.name, document.limits)
         return layout
 
@@ -280,6 +291,11 @@ def _read_page(
         rules = _rules(page, frame)
     finally:
         page.close()
+    return _geometry_page(chars, rules, number)
+
+
+def _geometry_page(chars: list[Char], rules: list[Rule], number: int) -> _Page:
+    """One page's lines and tables, from its upright characters and ruling lines."""
     grids = [grid for grid in find_grids(rules, chars) if not _under_ruled(grid)]
     loose = _outside(chars, grids)
     lines = [line for line in group_lines(loose) if not _PAGE_NUMBER.fullmatch(line.text.strip())]
@@ -897,3 +913,135 @@ def _round(box: Box | None) -> Box | None:
     if box is None:
         return None
     return (round(box[0], 2), round(box[1], 2), round(box[2], 2), round(box[3], 2))
+
+
+# --------------------------------------------------------------------------------------------
+# Scanned PDFs: no text layer, the page images read by OCR (gkbg.read.scan).
+
+DPI = 200
+"""The resolution scanned pages are rendered at for OCR (see docs/scans.md for the measure)."""
+
+# A rendered page is at most this many pixels on its longer side (a huge page gets fewer dpi).
+_MAX_SIDE = 4000
+
+
+def _scanned(pdfium: Any, document: Input, format_name: str) -> Layout:  # noqa: ANN401
+    """A PDF without text: its pages rendered and read by OCR, through the same geometry.
+
+    Raises:
+        NoTablesError: Its pages print text, but only the same lines on every page, and no
+            image (a scan whose pages all carry the same printed line, a watermark or a
+            stamp, is read by OCR).
+        ScannedDocumentError: The ``ocr`` extra is not installed, or OCR read nothing.
+    """
+    name = document.name
+    pdf = _open(pdfium, document)
+    try:
+        if _printed_chars(pdf) and not _images(pdf):
+            raise NoTablesError(
+                name,
+                "every page prints only the same lines at the same place (read as running "
+                "headers and footers): no report text and no table",
+            )
+        pages = [page for index in range(len(pdf)) if (page := _scan_page(pdf, index, name))]
+    except pdfium.PdfiumError as exc:
+        raise CorruptDocumentError(name, f"damaged PDF ({exc})") from None
+    finally:
+        pdf.close()
+    if not pages or not any(page.chars for page in pages):
+        raise ScannedDocumentError(
+            name,
+            "scanned PDF, no text layer, and OCR read no text on its pages: run OCR first "
+            "with another engine, or check that they are not blank",
+        )
+    return scanned_layout(pages, name, format_name)
+
+
+# PDFium's type of an image object (FPDF_PAGEOBJ_IMAGE), and how many of a page's objects are
+# looked at for one (a scan's page draws its image among its first few).
+_IMAGE_OBJECT = 3
+_MAX_LOOKED_AT = 1000
+
+
+def _images(pdf: Any) -> bool:  # noqa: ANN401 - a pypdfium2 document
+    """Whether a page draws an image (at its top level: a scan's pages are images)."""
+    count, get, kind = (
+        _unchecked("FPDFPage_CountObjects"),
+        _unchecked("FPDFPage_GetObject"),
+        _unchecked("FPDFPageObj_GetType"),
+    )
+    for index in range(len(pdf)):
+        page = pdf[index]
+        try:
+            handle = _handle(page.raw)
+            objects = min(count(handle), _MAX_LOOKED_AT)
+            if any(kind(get(handle, n)) == _IMAGE_OBJECT for n in range(objects)):
+                return True
+        finally:
+            page.close()
+    return False
+
+
+def _printed_chars(pdf: Any) -> int:  # noqa: ANN401 - a pypdfium2 document
+    """How many characters the pages' text layers hold (printed or generated)."""
+    count = 0
+    for index in range(len(pdf)):
+        page = pdf[index]
+        try:
+            textpage = page.get_textpage()
+            count += int(textpage.count_chars())
+            textpage.close()
+        finally:
+            page.close()
+    return count
+
+
+def _scan_page(pdf: Any, index: int, name: str) -> ScanPage | None:  # noqa: ANN401
+    """Page ``index`` rendered and read by OCR; None when it draws nothing (a blank page).
+
+    Raises:
+        ScannedDocumentError: The ``ocr`` extra is not installed.
+    """
+    page = pdf[index]
+    try:
+        if not _unchecked("FPDFPage_CountObjects")(_handle(page.raw)):
+            return None
+        try:
+            engine()
+        except MissingExtraError:
+            hint = install_hint("rapidocr", "ocr")
+            raise ScannedDocumentError(
+                name,
+                f"scanned PDF, no text layer: gkbg reads it by OCR, which needs the ocr extra: "
+                f"{hint} (or run OCR first)",
+            ) from None
+        width, height = float(page.get_width()), float(page.get_height())
+        dpi = min(float(DPI), _MAX_SIDE * 72.0 / max(width, height, 1.0))
+        bitmap = page.render(scale=dpi / 72.0)
+        try:
+            rgb = _rgb(bitmap)
+        finally:
+            bitmap.close()
+    finally:
+        page.close()
+    return read_image(rgb, index + 1, dpi)
+
+
+def _rgb(bitmap: Any) -> Any:  # noqa: ANN401 - pypdfium2 bitmap to numpy array
+    """The rendered page as a height × width × 3 array of red, green and blue."""
+    picture = bitmap.to_pil().convert("RGB")
+    return import_extra("numpy", extra="ocr", purpose=PURPOSE).asarray(picture)
+
+
+def scanned_layout(pages: Sequence[ScanPage], source: str, format_name: str) -> Layout:
+    """The layout of pages read by OCR: the PDF reader's geometry, then the engine's doubts.
+
+    Each page's characters and ruling lines go through what a PDF page's do (tables, lines,
+    tables across pages, running lines dropped); each token then says what the engine was
+    unsure of in it (`gkbg.read.scan.ocr.doubts`).
+    """
+    read = [
+        _geometry_page([found.char for found in page.chars], list(page.rules), page.number)
+        for page in pages
+    ]
+    return doubts(_write(_without_running_lines(read), source, format_name), pages)

@@ -1,0 +1,153 @@
+# SPDX-License-Identifier: MIT
+"""Scanned pages: seconds a page on one core, the OCR engine's own time as the floor.
+
+Run from the repository root (with the ``ocr`` extra installed)::
+
+    python bench/ocr.py                                   # the corpus PDFs' table pages, 150 dpi
+    python bench/ocr.py --dpi 150 200 300 --pages 4       # one page at several resolutions
+    python bench/ocr.py --pdf tests/fixtures/corpus/hongze-district-2024.pdf --pages 2 3 4
+
+The chosen pages of each PDF (by default those its tables are on) are rendered at ``--dpi``
+(greyscale, as a scanner gives them), wrapped into one image-only PDF, and read with
+`gkbg.parse`; the engine's calls are timed inside that read, so the floor is the engine's own
+time on exactly what gkbg gives it. The engine and onnxruntime are
+held to one thread (``OMP_NUM_THREADS=1`` and the engine's ``intra_op_num_threads``), and the
+times are the process's CPU seconds (`time.process_time`), so the figures are for one core and
+do not depend on what else the machine runs. Printed per document: seconds a page, the
+engine's seconds a page, gkbg's work on top of the engine as a share of the engine's time
+(target: at most 20%), and the cells read exactly, flagged and silently wrong (or missing)
+against the text-layer original.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import pypdfium2 as pdfium
+
+import gkbg
+from gkbg.read.scan import ocr
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+CORPUS = Path("tests/fixtures/corpus")
+
+
+def _one_thread() -> _Timed:
+    """The engine made with one onnxruntime thread, timed (replacing the cached default)."""
+    rapidocr = __import__("rapidocr")
+    engine = rapidocr.RapidOCR(
+        params={
+            "Global.log_level": "error",
+            "Global.text_score": 0.0,
+            "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+            "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+        }
+    )
+    timed = _Timed(engine)
+    ocr.engine.cache_clear()
+    ocr.engine = lambda: timed  # type: ignore[assignment]
+    sys.modules["gkbg.read.pdf.reader"].engine = ocr.engine  # type: ignore[attr-defined]
+    sys.modules["gkbg.read.scan.reader"].engine = ocr.engine  # type: ignore[attr-defined]
+    return timed
+
+
+class _Timed:
+    """The engine, timing its calls (the floor: what OCR alone takes)."""
+
+    def __init__(self, engine: Any) -> None:  # noqa: ANN401 - rapidocr is untyped
+        self.engine = engine
+        self.seconds = 0.0
+
+    def __call__(self, *arguments: Any, **options: Any) -> Any:  # noqa: ANN401
+        started = time.process_time()
+        try:
+            return self.engine(*arguments, **options)
+        finally:
+            self.seconds += time.process_time() - started
+
+
+def _pages(path: Path, numbers: list[int], dpi: float) -> list[Image.Image]:
+    pdf = pdfium.PdfDocument(path)
+    try:
+        pages: list[Image.Image] = [
+            pdf[number - 1].render(scale=dpi / 72).to_pil().convert("L") for number in numbers
+        ]
+        return pages
+    finally:
+        pdf.close()
+
+
+def _measure(path: Path, numbers: list[int], dpi: float, timed: _Timed) -> dict[str, float]:
+    pages = _pages(path, numbers, dpi)
+    buffer = io.BytesIO()
+    pages[0].save(buffer, "PDF", save_all=True, append_images=pages[1:], resolution=dpi)
+    expected = list(gkbg.parse(path).iter_cells())
+    timed.seconds = 0.0
+    started = time.process_time()
+    got = {cell.key: cell for cell in gkbg.parse(buffer.getvalue()).iter_cells()}
+    whole = time.process_time() - started
+    exact = flagged = wrong = 0
+    for original in expected:
+        cell = got.get(original.key)
+        if cell is None:
+            wrong += 1
+        elif cell.uncertain or cell.state is gkbg.CellState.UNREAD:
+            flagged += 1
+        elif (cell.state, cell.value) == (original.state, original.value):
+            exact += 1
+        else:
+            wrong += 1
+    return {
+        "whole": whole,
+        "engine": timed.seconds,
+        "cells": len(expected),
+        "exact": exact,
+        "flagged": flagged,
+        "wrong": wrong,
+    }
+
+
+def main() -> None:
+    """Measure and print one line a document and resolution."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--pdf", type=Path, nargs="*", default=sorted(CORPUS.glob("*.pdf")))
+    parser.add_argument("--pages", type=int, nargs="*", help="pages (from 1); default: tables'")
+    parser.add_argument("--dpi", type=float, nargs="*", default=[150.0])
+    arguments = parser.parse_args()
+    timed = _one_thread()
+    print(
+        f"{'document':<28} {'pages':>5} {'dpi':>4} {'s/page':>7} {'OCR s/page':>10} "
+        f"{'on top':>6} {'cells':>5} {'exact':>5} {'flag':>4} {'wrong':>5}"
+    )
+    for path in arguments.pdf:
+        numbers = arguments.pages or sorted(
+            {
+                cell.location.page
+                for cell in gkbg.parse(path).iter_cells()
+                if cell.location is not None and cell.location.page is not None
+            }
+        )
+        for dpi in arguments.dpi:
+            m = _measure(path, numbers, dpi, timed)
+            count = len(numbers)
+            share = (m["whole"] - m["engine"]) / m["engine"]
+            print(
+                f"{path.name:<28} {count:>5} {dpi:>4.0f} {m['whole'] / count:>7.2f} "
+                f"{m['engine'] / count:>10.2f} {share:>6.0%} {m['cells']:>5.0f} "
+                f"{m['exact']:>5.0f} {m['flagged']:>4.0f} {m['wrong']:>5.0f}",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()

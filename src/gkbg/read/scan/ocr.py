@@ -1,0 +1,259 @@
+# SPDX-License-Identifier: MIT
+"""One page image to the characters and ruling lines the PDF reader's geometry takes.
+
+The OCR engine is RapidOCR (``rapidocr``, PP-OCR detection and recognition on onnxruntime,
+its Chinese models inside its wheel: nothing is downloaded), installed with the ``ocr`` extra
+and imported when a scanned page is first read. A page goes through these steps:
+
+1. its strongly red pixels (a seal) are made white, and it is turned to grey
+   (`gkbg.read.scan.image.without_seal`);
+2. it is turned straight when it was scanned turned by more than a tenth of a degree
+   (`gkbg.read.scan.image.skew`);
+3. its ruling lines are found in the image (`gkbg.read.scan.image.ruling_lines`);
+4. the engine reads it: text boxes, and in each the characters with their boxes and the
+   engine's confidence in each. The characters of one box are laid edge to edge (the engine's
+   boxes of the digits of one number leave small gaps that would cut it into two words);
+   a gap wider than half the box's height stays a gap.
+
+The result, `ScanPage`, gives `Char` values in points (72 to the inch) from the page's
+top-left corner, as the PDF reader's `Char` values are, and `Rule` values likewise; the PDF
+reader's geometry makes lines, words and tables of them. `doubts` then says, for each token of
+the finished `Layout`, what the engine was unsure of: a character under `LOW_CONFIDENCE`, a
+letter in a cell of digits that the engine may have read for a digit (``1O``), or a mark in
+an empty cell that the engine did not read.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from gkbg.core.compat import import_extra
+from gkbg.core.reasons import Doubt
+from gkbg.read.pdf.geometry import Char, Rule
+from gkbg.read.scan.image import (
+    dark_pixels,
+    has_ink,
+    ruling_lines,
+    skew,
+    without_seal,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import numpy as np
+    import numpy.typing as npt
+
+    Grey = npt.NDArray[np.uint8]
+    Mask = npt.NDArray[np.bool_]
+
+    from gkbg.read.layout import Layout, Token
+
+__all__ = ["LOW_CONFIDENCE", "OcrChar", "ScanPage", "doubts", "engine", "read_image"]
+
+LOW_CONFIDENCE = 0.95
+"""A character the engine reads with less confidence than this makes its token doubtful."""
+
+PURPOSE = "reading scanned documents (OCR)"
+
+# Turned by less than this (degrees), a page is read as it is.
+_STRAIGHT = 0.1
+# Within one text box, a gap narrower than this fraction of its height is no gap.
+_NO_GAP = 0.5
+
+
+@functools.cache
+def engine() -> Any:  # noqa: ANN401 - rapidocr is untyped
+    """The OCR engine, made once per process, logging only errors.
+
+    Raises:
+        MissingExtraError: The ``ocr`` extra is not installed.
+    """
+    rapidocr = import_extra("rapidocr", extra="ocr", purpose=PURPOSE)
+    # Every text box the detector finds is recognised, however unsure: an unsure reading is
+    # flagged (`doubts`), never dropped (a dropped box would leave its cell silently empty).
+    return rapidocr.RapidOCR(params={"Global.log_level": "error", "Global.text_score": 0.0})
+
+
+@functools.cache
+def _np() -> Any:  # noqa: ANN401 - numpy, installed with the ocr extra
+    return import_extra("numpy", extra="ocr", purpose=PURPOSE)
+
+
+@attrs.frozen
+class OcrChar:
+    """A character as the engine read it, in points upright on the page.
+
+    Attributes:
+        char: The character and its box.
+        score: The engine's confidence in it, 0 to 1.
+    """
+
+    char: Char
+    score: float
+
+
+@attrs.frozen(eq=False)
+class ScanPage:
+    """What one page image holds, in points from its top-left corner.
+
+    Attributes:
+        number: The page's number, from 1.
+        chars: The characters read, with the engine's confidence in each.
+        rules: The ruling lines found.
+        scale: Points per pixel of the page image.
+        dark: The page's ink, straightened, one boolean per pixel.
+    """
+
+    number: int
+    chars: tuple[OcrChar, ...]
+    rules: tuple[Rule, ...]
+    scale: float
+    dark: Mask = attrs.field(repr=False)
+
+
+def read_image(rgb: Grey, number: int, dpi: float) -> ScanPage:
+    """Read one page image (height × width × 3, ``dpi`` pixels to the inch).
+
+    Raises:
+        MissingExtraError: The ``ocr`` extra is not installed.
+    """
+    ocr = engine()
+    np = _np()
+    grey = without_seal(rgb)
+    angle = skew(dark_pixels(grey))
+    if abs(angle) > _STRAIGHT:
+        grey = _turned(grey, angle)
+    dark = dark_pixels(grey)
+    scale = 72.0 / dpi
+    rules = ruling_lines(dark, scale)
+    result = ocr(
+        np.repeat(grey[:, :, None], 3, axis=2),
+        return_word_box=True,
+        return_single_char_box=True,
+    )
+    chars: list[OcrChar] = []
+    boxes = () if result.boxes is None else result.boxes
+    for box, words in zip(boxes, result.word_results or (), strict=True):
+        chars.extend(_box_chars(box, words, scale))
+    return ScanPage(number, tuple(chars), tuple(rules), scale, dark)
+
+
+def _turned(grey: Grey, angle: float) -> Grey:
+    """The page turned by ``-angle`` degrees (straight), the corners it uncovers white."""
+    image = import_extra("PIL.Image", extra="ocr", purpose=PURPOSE)
+    picture = image.fromarray(grey)
+    straight = picture.rotate(-angle, resample=image.Resampling.BICUBIC, fillcolor=255)
+    turned: Grey = _np().asarray(straight)
+    return turned
+
+
+def _box_chars(box: Any, words: Any, scale: float) -> list[OcrChar]:  # noqa: ANN401 - engine output
+    """The characters of one text box, laid edge to edge where the engine left small gaps."""
+    ys = [float(point[1]) for point in box]
+    top, bottom = min(ys), max(ys)
+    height = bottom - top
+    pieces: list[tuple[str, float, float, float]] = []  # text, score, left, right (pixels)
+    for text, score, corners in words:
+        xs = [float(point[0]) for point in corners]
+        left, right = min(xs), max(xs)
+        # a piece of several characters (a word of Latin letters) is shared out evenly
+        width = (right - left) / max(len(text), 1)
+        for index, character in enumerate(text):
+            start = left + index * width
+            pieces.append((character, float(score), start, start + width))
+    pieces.sort(key=lambda piece: piece[2])
+    chars: list[OcrChar] = []
+    for index, (text, score, left, right) in enumerate(pieces):
+        start, end = left, right
+        if index > 0 and left - pieces[index - 1][3] < _NO_GAP * height:
+            start = (left + pieces[index - 1][3]) / 2
+        if index + 1 < len(pieces) and pieces[index + 1][2] - right < _NO_GAP * height:
+            end = (right + pieces[index + 1][2]) / 2
+        end = max(end, start)
+        char = Char(text, start * scale, top * scale, end * scale, bottom * scale)
+        chars.append(OcrChar(char, score))
+    return chars
+
+
+# Letters and marks the engine reads where a digit is printed (0 as O, D or a, 1 as l, I or |,
+# 5 as S, 8 as B, 2 as Z, 9 as g or q, 6 as b or G).
+_LOOK_LIKE_DIGITS = frozenset("OoDQaIl|iSsBZzgqbGT")
+
+
+# --------------------------------------------------------------------------------------------
+# The finished layout: what the engine was unsure of, token by token.
+
+
+def doubts(layout: Layout, pages: Sequence[ScanPage]) -> Layout:
+    """The layout with each token that holds an unsure character, or an unread mark, flagged.
+
+    A token holds a character when the character's centre is inside the token's box on its
+    page. A cell token read empty whose box holds a mark (`has_ink`, inside the cell's ruling
+    lines) is flagged ``ocr.unread_mark``: it is unread, not blank.
+    """
+    by_page = {page.number: page for page in pages}
+    tokens: list[Token] = []
+    for token in layout.tokens:
+        page = by_page.get(token.location.page or 0)
+        box = token.location.bbox
+        if page is None or box is None:
+            tokens.append(token)
+            continue
+        found = _doubt(token, page, box)
+        if found is not None:
+            token = attrs.evolve(token, uncertain=(*token.uncertain, found))  # noqa: PLW2901
+        tokens.append(token)
+    return attrs.evolve(layout, tokens=tuple(tokens), ocr=True)
+
+
+def _confusable(token: Token) -> Doubt | None:
+    """``ocr.confusable`` for a cell whose text mixes digits with letters that look like one.
+
+    A cell that holds digits and such a letter (``1O``, ``3l``) or only such letters (``O``)
+    is a number the engine may have misread; text of several letters (``ABC``) is text.
+    """
+    text = token.text.strip()
+    if not token.cell or not text:
+        return None
+    confused = [character for character in text if character in _LOOK_LIKE_DIGITS]
+    letters = [character for character in text if character.isalpha()]
+    digits = any(character.isdigit() for character in text)
+    if confused and (digits or len(letters) <= 1) and len(letters) == len(confused):
+        return Doubt.of("ocr.confusable", text=token.text, characters="".join(confused))
+    return None
+
+
+def _doubt(token: Token, page: ScanPage, box: tuple[float, float, float, float]) -> Doubt | None:
+    x0, top, x1, bottom = box
+    inside = [
+        found
+        for found in page.chars
+        if x0 <= found.char.cx <= x1 and top <= found.char.cy <= bottom and found.char.text.strip()
+    ]
+    if inside:
+        unsure = [found for found in inside if found.score < LOW_CONFIDENCE]
+        if not unsure:
+            return _confusable(token)
+        lowest = min(found.score for found in unsure)
+        return Doubt.of(
+            "ocr.low_confidence",
+            text=token.text,
+            characters="".join(found.char.text for found in unsure),
+            confidence=math.floor(lowest * 100),
+        )
+    if token.cell and not token.text.strip():
+        margin = 2.5  # points: inside the cell's ruling lines
+        pixels = (
+            math.floor((x0 + margin) / page.scale),
+            math.floor((top + margin) / page.scale),
+            math.ceil((x1 - margin) / page.scale),
+            math.ceil((bottom - margin) / page.scale),
+        )
+        if has_ink(page.dark, pixels, page.scale):
+            return Doubt.of("ocr.unread_mark")
+    return None
