@@ -95,10 +95,10 @@ class Context:
             column = self.columns.get(table.key)
             if (
                 column is not None
+                and list(map(_STATE, table.cells)).count(value) == len(column)
                 and set(map(type, column)) <= {int}
                 and (not column or min(cast("tuple[int, ...]", column)) >= 0)
-                and set(map(_STATE, table.cells)) <= {value}
-            ):
+            ):  # (counted, not put in a set: an enum member hashes in Python)
                 notable[table.key] = []  # the shortcut of the test below, for every cell at once
                 continue
             notable[table.key] = [
