@@ -498,27 +498,29 @@ def verdicts(
                 ratio <= LINEAR_RATIO,
             )
         )
-    if batches:
-        share = max(run.coordinator / run.workers_cpu for run in batches)
+    pooled = [run for run in batches or [] if run.workers > 1 and run.workers_cpu > 0]
+    if pooled:  # with one worker, gkbg batch reads the files in its own process
+        share = max(run.coordinator / run.workers_cpu for run in pooled)
         out.append(
             Verdict(
                 f"gkbg batch ({BATCH_FILES} files): coordinator CPU at most "
                 f"{COORDINATOR_SHARE:.0%} of the workers'",
                 ", ".join(
-                    f"{run.coordinator / run.workers_cpu:.0%} with {run.workers}" for run in batches
+                    f"{run.coordinator / run.workers_cpu:.0%} with {run.workers} workers"
+                    for run in pooled
                 ),
                 share <= COORDINATOR_SHARE,
             )
         )
-        if len(batches) > 1:
-            speedup = batches[0].seconds / batches[1].seconds
-            out.append(
-                Verdict(
-                    f"gkbg batch: two workers at least {BATCH_SPEEDUP:g}x as fast as one",
-                    f"{speedup:.2f}x ({batches[0].seconds:.1f} s → {batches[1].seconds:.1f} s)",
-                    speedup >= BATCH_SPEEDUP,
-                )
+    if batches and len(batches) > 1:
+        speedup = batches[0].seconds / batches[1].seconds
+        out.append(
+            Verdict(
+                f"gkbg batch: two workers at least {BATCH_SPEEDUP:g}x as fast as one",
+                f"{speedup:.2f}x ({batches[0].seconds:.1f} s → {batches[1].seconds:.1f} s)",
+                speedup >= BATCH_SPEEDUP,
             )
+        )
     if len(rates) > 1:
         growth = [later / earlier for earlier, later in itertools.pairwise(rates)]
         out.append(
@@ -641,10 +643,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     print(f"\ngkbg batch of {BATCH_FILES} text and HTML files (fastest of the rounds):")
     for run in best:
+        share = f" ({run.coordinator / run.workers_cpu:.0%})" if run.workers_cpu else ""
         print(
             f"  {run.workers} worker{'s' if run.workers > 1 else ''}: {run.seconds:.2f} s, "
-            f"coordinator {run.coordinator:.2f} s CPU, workers {run.workers_cpu:.2f} s CPU "
-            f"({run.coordinator / run.workers_cpu:.0%})"
+            f"coordinator {run.coordinator:.2f} s CPU, workers {run.workers_cpu:.2f} s CPU{share}"
         )
 
     print("\ntargets")
