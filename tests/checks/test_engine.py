@@ -1,12 +1,23 @@
 # SPDX-License-Identifier: MIT
-"""``report.variant_year`` and ``report.variant_mixed``, alone and together."""
+"""``report.variant_year`` and ``report.variant_mixed``, alone and together; the engine's plan and
+shortcuts against the plain loop over the rules."""
 
 from __future__ import annotations
 
+import importlib.util
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import gkbg
-from tests.helpers import FIXTURES, pipe_text
+from gkbg.checks.advice import advise
+from gkbg.checks.context import Context
+from gkbg.checks.engine import _plan, _Step
+from gkbg.checks.kinds import KIND_TABLE
+from gkbg.checks.rules import Rule
+from gkbg.testing import blanked_reports, invalid_reports, mixed_reports, reports, with_cell
+from tests.helpers import CORPUS, FIXTURES, SEEDS, pipe_text
 
 
 def _check(variants: str | dict[str, str], year: int) -> gkbg.CheckResult:
@@ -48,3 +59,108 @@ def test_the_real_hybrid() -> None:
         assert len(result.by_rule("report.variant_mixed")) == 1
         (outdated,) = result.by_rule("report.variant_year")
         assert "table 三" in outdated.message.en
+
+
+# --------------------------------------------------------------------------------------------
+# The shortcuts of `gkbg.check` (issue 16): a kind's quiet test is True only where its
+# evaluator gives nothing, and the engine's plan runs what a plain loop over the rules runs.
+
+
+def _plain_check(report: gkbg.Report, rules: gkbg.RuleSet) -> gkbg.CheckResult:
+    """`gkbg.check` as a plain loop: every evaluator run, no plan, no quiet test."""
+    context = Context(report)
+    findings: list[gkbg.Finding] = []
+    skipped: list[gkbg.NotCheckable] = []
+    for rule in rules:
+        if isinstance(rule, Rule):
+            evaluate = KIND_TABLE[rule.kind].report
+            if rule.scope != "report" or evaluate is None:
+                continue
+            outcomes = list(evaluate(rule, context))
+        else:
+            outcomes = list(rule.evaluate(report))
+        findings += [outcome for outcome in outcomes if isinstance(outcome, gkbg.Finding)]
+        skipped += [outcome for outcome in outcomes if isinstance(outcome, gkbg.NotCheckable)]
+    findings.sort(key=lambda finding: finding.severity is not gkbg.Severity.ERROR)
+    relations = {
+        rule.id for rule in rules if isinstance(rule, Rule) and KIND_TABLE[rule.kind].relation
+    }
+    failed = any(finding.rule in relations for finding in findings)
+    advice = advise(report, rules) if failed else None
+    return gkbg.CheckResult(tuple(findings), tuple(skipped), report.source, advice)
+
+
+def _plain_notable(report: gkbg.Report) -> dict[str, list[gkbg.Cell]]:
+    value = gkbg.CellState.VALUE
+    return {
+        table.key: [
+            cell
+            for cell in table.cells
+            if cell.state is not value or type(cell.value) is not int or cell.value < 0
+        ]
+        for table in report.tables
+    }
+
+
+def _quiet_is_sound(report: gkbg.Report) -> None:
+    rules = gkbg.RuleSet.default()
+    context = Context(report)
+    assert context.notable == _plain_notable(report)
+    for rule in rules:
+        if not isinstance(rule, Rule) or rule.scope != "report":
+            continue
+        kind = KIND_TABLE[rule.kind]
+        if kind.quiet is None or kind.report is None:
+            continue
+        if kind.quiet(rule, Context(report)):
+            assert list(kind.report(rule, Context(report))) == [], rule.id
+    assert gkbg.check(report, rules) == _plain_check(report, rules)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.one_of(
+        reports(),
+        reports(valid=False),
+        invalid_reports().map(lambda invalid: invalid.report),
+        blanked_reports().map(lambda blanked: blanked.report),
+        mixed_reports(),
+    ),
+    st.lists(
+        st.tuples(
+            st.integers(0, 10**6),
+            st.sampled_from(list(gkbg.CellState)),
+            st.one_of(st.none(), st.integers(-3, 3), st.decimals(-5, 5, places=2), st.booleans()),
+        ),
+        max_size=3,
+    ),
+)
+def test_the_quiet_tests_and_the_plan_change_nothing(
+    report: gkbg.Report, odd: list[tuple[int, gkbg.CellState, object]]
+) -> None:
+    keys = [cell.key for cell in report.iter_cells()]
+    for index, state, value in odd:
+        cell = gkbg.Cell(keys[index % len(keys)], state, value, "x")  # type: ignore[arg-type]
+        report = with_cell(report, cell)
+    _quiet_is_sound(report)
+
+
+def test_the_quiet_tests_and_the_plan_change_nothing_on_the_real_reports() -> None:
+    paths = [*SEEDS, *sorted((FIXTURES / "html").glob("*.html"))]
+    paths += sorted((FIXTURES / "docx").glob("*.docx"))
+    if importlib.util.find_spec("pypdfium2") is not None:
+        paths += CORPUS
+    for path in paths:
+        _quiet_is_sound(gkbg.parse(path))
+
+
+def test_a_rule_set_is_planned_once_and_a_new_one_anew() -> None:
+    rules = gkbg.RuleSet.default()
+    assert _plan(rules) is _plan(rules)
+    fewer = rules.without("cell.missing")
+    assert _plan(fewer) is not _plan(rules)
+    ids = [step.rule.id if isinstance(step, _Step) else step.id for step in _plan(fewer).steps]
+    assert "cell.missing" not in ids
+    assert "cell.missing" in [
+        step.rule.id for step in _plan(rules).steps if isinstance(step, _Step)
+    ]

@@ -240,6 +240,63 @@ def text_bomb_pdf(lines: int) -> bytes:
     return pdf(["x"]).replace(page, bomb)
 
 
+def tiny_chars_pdf(characters: int) -> bytes:
+    """A PDF of a few kilobytes whose one page prints ``characters`` digits at a fifth of a point.
+
+    Rows of 2,000 digits with no space between them: a few words, so the token limit does not
+    refuse it; only counting the page's characters does.
+    """
+    per_row = 2000
+    body = "".join(
+        f"BT /F1 0.2 Tf 10 {800 - row * 0.3:.2f} Td ({'0' * per_row}) Tj ET\n"
+        for row in range(-(-characters // per_row))
+    )
+    stream = zlib.compress(body.encode(), 9)
+    plain = b"BT /F1 12 Tf 72 720 Td (x) Tj ET"
+    page = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(plain), plain)
+    bomb = b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream)
+    return pdf(["x"]).replace(page, bomb)
+
+
+def fanout_pdf(fan: int) -> bytes:
+    """A PDF of about a kilobyte whose page draws a form ``fan`` times, which draws a second form
+    ``fan`` times, which strokes one line: ``fan`` squared drawings on one page."""
+
+    def stream(content: bytes, extra: bytes = b"") -> bytes:
+        packed = zlib.compress(content, 9)
+        head = b"<< /Length %d /Filter /FlateDecode %s >>" % (len(packed), extra)
+        return head + b"\nstream\n" + packed + b"\nendstream"
+
+    form = b"/Type /XObject /Subtype /Form /BBox [0 0 595 842]"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+            b"/Resources << /XObject << /X0 5 0 R >> >> >>"
+        ),
+        stream(b"\n".join([b"q 1 0 0 1 0 0 cm /X0 Do Q"] * fan)),
+        stream(
+            b"\n".join([b"q 1 0 0 1 0 0 cm /X1 Do Q"] * fan),
+            form + b" /Resources << /XObject << /X1 6 0 R >> >>",
+        ),
+        stream(b"0 0 m 1 1 l S", form),
+    ]
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
 def seed_text(index: int = 0) -> str:
     return SEEDS[index].read_text(encoding="utf-8")
 
@@ -468,6 +525,9 @@ CASES: dict[str, Case] = {
     "pdf-no-tables": (lambda: pdf(["Annual report", "nothing else"]), "NoTablesError"),
     "pdf-text-bomb": (lambda: text_bomb_pdf(100), "LimitExceededError"),
     "pdf-text-just-under-the-limit": (lambda: text_bomb_pdf(31), "LimitExceededError"),
+    # Refused by a page's count, before its characters or drawings are read (issue 18).
+    "pdf-500k-tiny-characters": (lambda: tiny_chars_pdf(500_000), "LimitExceededError"),
+    "pdf-forms-fanning-out": (lambda: fanout_pdf(500), "LimitExceededError"),
     "pdf-flipped-bytes": (lambda: flipped(CORPUS[0].read_bytes(), every=2000), "*"),
     # Legacy.
     "ole-encrypted": (lambda: ole("EncryptedPackage", "EncryptionInfo"), "EncryptedDocumentError"),
@@ -600,6 +660,7 @@ def run(names: list[str], seconds: int) -> None:
         for name in names:
             data = CASES[name][0]()
             started = time.perf_counter()
+            cpu = time.process_time()
             signal.alarm(seconds)
             try:
                 kind, message = outcome(data, Path(folder), name)
@@ -612,6 +673,7 @@ def run(names: list[str], seconds: int) -> None:
                 "outcome": kind,
                 "message": message[:300],
                 "seconds": round(time.perf_counter() - started, 2),
+                "cpu_seconds": round(time.process_time() - cpu, 2),
                 "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
                 "address_space_mib": resource.getrlimit(resource.RLIMIT_AS)[0] // MIB,
             }

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from unittest import mock
 
+import attrs
 import pytest
 import regex
 
@@ -502,3 +503,61 @@ def test_a_30_mb_attribute_is_refused_for_what_it_is_not_for_nesting() -> None:
     with pytest.raises(gkbg.LimitExceededError, match="attribute value longer") as info:
         gkbg.parse(page, format="html")
     assert info.value.limit == "markup"
+
+
+# --------------------------------------------------------------------------------------------
+# A PDF page is counted before it is read (issue 18): its characters and its drawings.
+
+
+def test_the_pages_too_large_to_read_are_refused_within_a_gibibyte_and_five_seconds() -> None:
+    """Half a million tiny characters on a page (7.8 s and 395 MB before its tokens were
+    counted), forms fanning out to a quarter of a million drawings (16 s and 1.8 GB at a
+    million): each refused by its page's count, in a child capped at 1 GiB of address space,
+    within 5 s of CPU."""
+    names = ["pdf-500k-tiny-characters", "pdf-forms-fanning-out"]
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.hostile.hostile", "1024", "60", *names],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    records = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [record["case"] for record in records] == names
+    limits = ["max_page_chars", "max_page_draws"]
+    for record, limit in zip(records, limits, strict=True):
+        assert record["outcome"] == "LimitExceededError", record
+        assert f"(the limit is Limits.{limit})" in record["message"], record
+        assert record["address_space_mib"] == 1024
+        assert record["cpu_seconds"] < 5, record
+
+
+def test_a_page_is_refused_by_its_count_and_a_higher_limit_reads_it() -> None:
+    pytest.importorskip("pypdfium2")
+    with pytest.raises(gkbg.LimitExceededError, match=r"^<bytes>: page 1 .* 2,000 characters"):
+        gkbg.parse(hostile.tiny_chars_pdf(2000), limits=gkbg.Limits(max_page_chars=1999))
+    with pytest.raises(gkbg.NoTablesError):
+        gkbg.parse(hostile.tiny_chars_pdf(2000), limits=gkbg.Limits(max_page_chars=2000))
+    with pytest.raises(gkbg.LimitExceededError, match=r"page 1 .* draws more than 899 ") as drawn:
+        gkbg.parse(hostile.fanout_pdf(30), limits=gkbg.Limits(max_page_draws=899))
+    assert drawn.value.limit == "max_page_draws"
+    # 30 forms, each drawing 30 forms of one line: 30 + 900 + 900 drawings.
+    with pytest.raises(gkbg.LimitExceededError):
+        gkbg.parse(hostile.fanout_pdf(30), limits=gkbg.Limits(max_page_draws=1829))
+    with pytest.raises(gkbg.ScannedDocumentError):
+        gkbg.parse(hostile.fanout_pdf(30), limits=gkbg.Limits(max_page_draws=1830))
+
+
+def test_the_real_pdfs_are_read_the_same_at_their_own_counts() -> None:
+    """The corpus PDFs print at most 783 characters and 753 drawings on a page: limits just
+    above those read them as the defaults do, and just below refuse them."""
+    pytest.importorskip("pypdfium2")
+    tight = gkbg.Limits(max_page_chars=783, max_page_draws=753)
+    for path in CORPUS:
+        assert gkbg.parse(path, limits=tight) == gkbg.parse(path)
+    with pytest.raises(gkbg.LimitExceededError):
+        gkbg.parse(CORPUS[1], limits=attrs.evolve(tight, max_page_chars=782))
+    with pytest.raises(gkbg.LimitExceededError):
+        gkbg.parse(CORPUS[1], limits=attrs.evolve(tight, max_page_draws=752))

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import attrs
+
 from gkbg.checks.advice import advise
 from gkbg.checks.context import Context
 from gkbg.checks.findings import CheckResult, Finding, NotCheckable, Severity
@@ -21,8 +23,9 @@ from gkbg.checks.rules import Rule, RuleSet
 from gkbg.checks.unfilled import covered
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
+    from gkbg.checks.rules import Check, FunctionRule
     from gkbg.core.model import Report
 
 __all__ = ["check"]
@@ -30,31 +33,96 @@ __all__ = ["check"]
 Outcome = Finding | NotCheckable
 
 
+@attrs.frozen(eq=False)
+class _Step:
+    """A declarative rule of a rule set as `check` runs it on one report.
+
+    Attributes:
+        rule: The rule.
+        evaluate: The evaluator of its kind for scope ``report``.
+        quiet: The kind's shortcut (`gkbg.checks.kinds.Kind.quiet`): when it says the evaluator
+            would give nothing, the evaluator is not run.
+    """
+
+    rule: Rule
+    evaluate: Callable[[Rule, Context], Iterable[Outcome]]
+    quiet: Callable[[Rule, Context], bool] | None
+
+
+@attrs.frozen(eq=False)
+class _Plan:
+    """A rule set made ready for `check` once: what to run, in order, and its relations' ids.
+
+    Attributes:
+        steps: Each check of scope ``report``, in the set's order: a `_Step` for a declarative
+            rule, the check itself for one written in Python (its ``evaluate`` method runs).
+        relations: The ids of the relation rules, whose failure calls for advice.
+    """
+
+    steps: tuple[_Step | FunctionRule | Check, ...]
+    relations: frozenset[str]
+
+
+_PLANS: dict[int, tuple[RuleSet, _Plan]] = {}
+_PLANS_KEPT = 64
+
+
+def _plan(rules: RuleSet) -> _Plan:
+    """The plan of ``rules``, made on its first use and kept (for the last `_PLANS_KEPT` sets).
+
+    A rule set is immutable, and the plan keeps a reference to it, so its id is not reused
+    while the plan is kept.
+    """
+    kept = _PLANS.get(id(rules))
+    if kept is not None and kept[0] is rules:
+        return kept[1]
+    steps: list[_Step | FunctionRule | Check] = []
+    for rule in rules:
+        if isinstance(rule, Rule):
+            kind = KIND_TABLE[rule.kind]
+            if rule.scope != "report" or kind.report is None:
+                continue  # gkbg.check_series and gkbg.check_rollup run these
+            steps.append(_Step(rule, kind.report, kind.quiet))
+        else:
+            steps.append(rule)
+    relations = frozenset(
+        rule.id for rule in rules if isinstance(rule, Rule) and KIND_TABLE[rule.kind].relation
+    )
+    plan = _Plan(tuple(steps), relations)
+    if len(_PLANS) >= _PLANS_KEPT:
+        del _PLANS[next(iter(_PLANS))]
+    _PLANS[id(rules)] = (rules, plan)
+    return plan
+
+
+def _errors_first(finding: Finding) -> bool:
+    return finding.severity is not Severity.ERROR
+
+
 def check(report: Report, rules: RuleSet | None = None) -> CheckResult:
     """Run the checks on a report.
 
     Args:
-        report: What `gkbg.parse` returned (or a report built by hand).
-        rules: The checks to run; by default `RuleSet.default()`: the built-in checks and
-            those installed through the ``gkbg.rules`` entry points.
+        report: A parsed report.
+        rules: The checks to run; `RuleSet.default` when omitted.
 
     Returns:
-        The findings, errors first, the relations that could not be checked, and, when a
+        Every finding, errors first, and every relation that could not be checked; when a
         relation fails, the advice: the fewest cells to change (`CheckResult.advice`).
     """
     rules = RuleSet.default() if rules is None else rules
+    plan = _plan(rules)
     context = Context(report)
     findings: list[Finding] = []
     skipped: list[NotCheckable] = []
-    for rule in rules:
+    for step in plan.steps:
         outcomes: Iterable[Outcome]
-        if isinstance(rule, Rule):
-            evaluate = KIND_TABLE[rule.kind].report
-            if rule.scope != "report" or evaluate is None:
-                continue  # gkbg.check_series and gkbg.check_rollup run these
-            outcomes = evaluate(rule, context)
+        if isinstance(step, _Step):
+            if step.quiet is not None and step.quiet(step.rule, context):
+                continue
+            outcomes = step.evaluate(step.rule, context)
         else:
-            outcomes = rule.evaluate(report)
+            outcomes = step.evaluate(report)
         for outcome in outcomes:
             if isinstance(outcome, Finding):
                 findings.append(outcome)
@@ -66,10 +134,8 @@ def check(report: Report, rules: RuleSet | None = None) -> CheckResult:
             r.id for r in rules if isinstance(r, Rule) and r.kind == "cell" and r.check == "blank"
         }
         findings = [f for f in findings if not (f.rule in blank and set(f.cells) <= unfilled)]
-    findings.sort(key=lambda f: f.severity is not Severity.ERROR)
-    relations = {
-        rule.id for rule in rules if isinstance(rule, Rule) and KIND_TABLE[rule.kind].relation
-    }
-    failed = any(finding.rule in relations for finding in findings)
+    if findings:
+        findings.sort(key=_errors_first)
+    failed = any(finding.rule in plan.relations for finding in findings)
     advice = advise(report, rules) if failed else None
     return CheckResult(tuple(findings), tuple(skipped), report.source, advice)

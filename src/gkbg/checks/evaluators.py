@@ -35,11 +35,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "cell_states",
+    "cells_quiet",
     "missing_tables",
     "relation",
+    "relation_quiet",
     "repeated_text",
     "series_relation",
     "stated_numbers",
+    "tables_quiet",
     "unit_sums",
     "variant_mixed",
     "variant_year",
@@ -246,6 +249,26 @@ def _guessed(context: Context, keys: tuple[str, ...]) -> tuple[str, ...]:
     )
 
 
+def relation_quiet(rule: Rule, context: Context) -> bool:
+    """Whether `relation` would give nothing, known without building anything.
+
+    True when every cell the rule names holds a number and every instance holds (False when
+    that is not known so cheaply). The test of `relation`'s compiled program, alone: the
+    engine skips a rule for which it is True, and runs `relation` otherwise.
+    """
+    form = context.forms.get(rule.table) if rule.table is not None else None
+    if form is None or not applies(rule, form.variant):
+        return True
+    column = context.column(form.key)
+    if column is None:
+        return False
+    program = _program(rule, form.variant, form.key)
+    if program.at is None:
+        return False
+    numbers = program.at(column)
+    return None not in numbers and not program.failing(numbers)  # type: ignore[arg-type]
+
+
 _INVALID_REASONS = {
     "text": ("内容不是数字", "the text is not a number"),
     "negative": ("数量不能为负数", "a count cannot be negative"),
@@ -307,6 +330,11 @@ def cell_states(rule: Rule, context: Context) -> Iterator[Outcome]:
             yield Finding(
                 rule.id, rule.severity, rule.message.fill(fields), (cell.key,), None, actual
             )
+
+
+def cells_quiet(rule: Rule, context: Context) -> bool:  # noqa: ARG001 - as every quiet test
+    """Whether `cell_states` would give nothing: no table holds a cell it looks at."""
+    return not any(context.notable.values())
 
 
 @functools.cache
@@ -390,6 +418,24 @@ def _same_table(key: str, variants: tuple[str, ...]) -> bool:
     """Whether the forms print table ``key`` identically (table 四 is the same in both)."""
     blocks = [forms()[variant].table(key).blocks for variant in variants]
     return all(block == blocks[0] for block in blocks)
+
+
+def tables_quiet(rule: Rule, context: Context) -> bool:  # noqa: ARG001 - as every quiet test
+    """Whether `missing_tables` would give nothing, known at a glance.
+
+    True when every table is found and, in each table of blocks, every cell is read into a
+    number (the shortcut `missing_tables` takes table by table).
+    """
+    for table in context.report.tables:
+        if not table.found:
+            return False
+        form = context.forms.get(table.key)
+        if form is None or len(form.blocks) < 2:
+            continue
+        column = context.column(form.key)
+        if column is None or None in column or not all(_block_keys(form.variant, form.key)):
+            return False
+    return True
 
 
 def variant_year(rule: Rule, context: Context) -> Iterator[Outcome]:

@@ -26,11 +26,14 @@ import regex
 
 from gkbg.checks.evaluators import (
     cell_states,
+    cells_quiet,
     missing_tables,
     relation,
+    relation_quiet,
     repeated_text,
     series_relation,
     stated_numbers,
+    tables_quiet,
     unit_sums,
     variant_mixed,
     variant_year,
@@ -50,6 +53,7 @@ if TYPE_CHECKING:
 
     Outcomes = Iterable[Finding | NotCheckable]
     ReportEvaluator = Callable[[Rule, Context], Outcomes]
+    QuietTest = Callable[[Rule, Context], bool]
     SeriesEvaluator = Callable[[Rule, Pair], Outcomes]
     RollupEvaluator = Callable[[Rule, Report, tuple[Report, ...]], Outcomes]
 
@@ -127,6 +131,10 @@ class Kind:
         relation: Whether the kind is a relation: instances over the rows and columns of a
             table (`gkbg.checks.relations`), each summing its sides; `gkbg.testing` generates
             reports in which they hold.
+        quiet: A shortcut of `report`: True when it is known cheaply that `report` would give
+            nothing on this report (the engine then skips it), False when that is not known
+            (the engine runs `report`). It must never be True where `report` gives something;
+            ``tests/checks/test_engine.py`` compares the two on generated and real reports.
     """
 
     name: str
@@ -137,6 +145,7 @@ class Kind:
     needs: tuple[tuple[str, str], ...] = ()
     validate: Callable[[Rule], None] | None = None
     relation: bool = False
+    quiet: QuietTest | None = None
 
     @property
     def scopes(self) -> tuple[str, ...]:
@@ -228,6 +237,7 @@ def _relation_kind(name: str, sides: str, problem: str, needed: str | None = Non
         ),
         validate=_validate_relation,
         relation=True,
+        quiet=relation_quiet,
     )
 
 
@@ -241,10 +251,11 @@ KIND_TABLE: Mapping[str, Kind] = MappingProxyType(
             Kind(
                 "cell",
                 report=cell_states,
+                quiet=cells_quiet,
                 keys=("check",),
                 needs=(("check", "a cell rule needs check = invalid, blank or unread"),),
             ),
-            Kind("table", report=missing_tables),
+            Kind("table", report=missing_tables, quiet=tables_quiet),
             Kind("unfilled", report=unfilled_tables),
             Kind("variant_year", report=variant_year),
             Kind("variant_mixed", report=variant_mixed),

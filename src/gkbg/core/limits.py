@@ -53,6 +53,11 @@ class Limits:
         max_compression_ratio: How many times a member of more than 1 MiB may be compressed
             (200); more is refused as a zip bomb.
         max_pages: Pages of a PDF (2,000).
+        max_page_chars: Characters on one page of a PDF (100,000; a dense page of a report
+            has about a thousand), counted by PDFium before any of them is read.
+        max_page_draws: Drawing operations on one page of a PDF (200,000; a page of a
+            report has about a thousand): its text, paths and images, and those of the forms
+            it draws, each time it draws them; counted before any of its lines is read.
         conversion_seconds: How long LibreOffice may take to convert a legacy file (180).
         isolate: Read with native engines (PDFium for PDF) in a worker process, so that a
             document that crashes the engine or exhausts memory costs the worker, not the
@@ -72,6 +77,8 @@ class Limits:
     max_package_bytes: int = attrs.field(default=200 * _MIB, validator=_COUNT)
     max_compression_ratio: int = attrs.field(default=200, validator=_COUNT)
     max_pages: int = attrs.field(default=2000, validator=_COUNT)
+    max_page_chars: int = attrs.field(default=100_000, validator=_COUNT)
+    max_page_draws: int = attrs.field(default=200_000, validator=_COUNT)
     conversion_seconds: float = attrs.field(
         default=180.0, converter=float, validator=attrs.validators.gt(0.0)
     )

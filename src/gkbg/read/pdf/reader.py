@@ -225,7 +225,10 @@ def _open(pdfium: Any, document: Input) -> Any:  # noqa: ANN401 - pypdfium2 obje
 
 @attrs.define
 class _Counter:
-    """The characters of the pages loaded so far, against ``max_text_chars``.
+    """The characters of each page, and of the pages so far, against the limits.
+
+    The pages together may hold ``max_text_chars`` characters (the limit named when both
+    are passed), a page ``max_page_chars``.
 
     Each page is counted when PDFium has made its text page, before any of its characters is
     read, so that a small file whose compressed pages hold millions of characters costs no
@@ -239,7 +242,8 @@ class _Counter:
         """Page ``index`` and its text page, once the characters so far are within the limit.
 
         Raises:
-            LimitExceededError: The pages so far hold more than ``max_text_chars`` characters.
+            LimitExceededError: The pages so far hold more than ``max_text_chars`` characters,
+                or this page more than ``max_page_chars``.
         """
         page = pdf[index]
         try:
@@ -248,13 +252,30 @@ class _Counter:
             page.close()
             raise
         try:
-            self.characters += int(textpage.count_chars())
+            characters = int(textpage.count_chars())
+            self.characters += characters
             check_text(self.characters, self.document.name, self.document.limits)
+            _check_page_chars(characters, index + 1, self.document)
         except BaseException:
             textpage.close()
             page.close()
             raise
         return page, textpage
+
+
+def _check_page_chars(characters: int, number: int, document: Input) -> None:
+    """Refuse page ``number`` when it holds more than ``max_page_chars`` characters.
+
+    Raises:
+        LimitExceededError: It does.
+    """
+    limit = document.limits.max_page_chars
+    if characters > limit:
+        raise exceeded(
+            document.name,
+            "max_page_chars",
+            f"page {number} of the PDF has {characters:,} characters, more than {limit:,}: refused",
+        )
 
 
 def _has_text(item: Line | LooseRow | Grid) -> bool:
@@ -270,11 +291,16 @@ def _read_page(
     number: int,
     *,
     geometry: bool,
+    document: Input,
 ) -> _Page | None:
     """One page's lines and tables; None when its geometry cannot be trusted (see `_chars`).
 
     ``loaded`` is the page and its text page (`_Counter.load`), both closed here. Without
     ``geometry`` the page is read in PDFium's text order, as lines of words.
+
+    Raises:
+        LimitExceededError: Read by its geometry, the page draws more than ``max_page_draws``
+            times (`_count_draws`).
     """
     page, textpage = loaded
     try:
@@ -288,6 +314,7 @@ def _read_page(
             chars, frame = found
         finally:
             textpage.close()
+        _count_draws(page, number, document)
         rules = _rules(page, frame)
     finally:
         page.close()
@@ -383,7 +410,7 @@ def _read_pages(pdf: Any, document: Input) -> list[_Page]:  # noqa: ANN401 - pyp
     pages: list[_Page] = []
     counter = _Counter(document)
     for index in range(len(pdf)):
-        page = _read_page(counter.load(pdf, index), index + 1, geometry=True)
+        page = _read_page(counter.load(pdf, index), index + 1, geometry=True, document=document)
         if page is None:
             break
         pages.append(page)
@@ -392,7 +419,7 @@ def _read_pages(pdf: Any, document: Input) -> list[_Page]:  # noqa: ANN401 - pyp
     pages = []
     counter = _Counter(document)
     for index in range(len(pdf)):
-        page = _read_page(counter.load(pdf, index), index + 1, geometry=False)
+        page = _read_page(counter.load(pdf, index), index + 1, geometry=False, document=document)
         assert page is not None  # noqa: S101 - a text-order reading always gives a page
         pages.append(page)
     return pages
@@ -597,6 +624,45 @@ def _rules(page: Any, frame: _Frame) -> list[Rule]:  # noqa: ANN401 - a pypdfium
     objects = [calls.get_object(handle, i) for i in range(count)]
     _walk(calls, objects, identity, frame, rules, 0)
     return rules
+
+
+def _count_draws(page: Any, number: int, document: Input) -> None:  # noqa: ANN401 - pypdfium2
+    """Refuse a page that draws more than ``max_page_draws`` times, before any draw is read.
+
+    The page's objects and those of every form it draws (as `_walk` reaches them: a form
+    drawn a thousand times counts its objects a thousand times) are counted, form by form,
+    until the count passes the limit; nothing but the forms' handles is kept.
+
+    Raises:
+        LimitExceededError: The page draws more than ``max_page_draws`` times.
+    """
+    calls = _path_calls()
+    limit = document.limits.max_page_draws
+    handle = _handle(page.raw)
+    count = calls.count_objects(handle)
+    total = count
+    object_type, form = calls.object_type, calls.form
+    # Each entry: a page or form handle, how to read its objects, their count, and its depth.
+    pending = [(handle, calls.get_object, count, 0)]
+    while pending and total <= limit:
+        parent, get, count, depth = pending.pop()
+        if depth >= _MAX_DEPTH:
+            continue
+        for index in range(count):
+            child = get(parent, ctypes.c_ulong(index) if depth else index)
+            if object_type(child) == form:
+                inner = calls.count_form_objects(child)
+                total += inner
+                if total > limit:
+                    break
+                pending.append((child, calls.get_form_object, inner, depth + 1))
+    if total > limit:
+        raise exceeded(
+            document.name,
+            "max_page_draws",
+            f"page {number} of the PDF draws more than {limit:,} times (its paths, text and "
+            "images, and those of the forms it draws): refused",
+        )
 
 
 @attrs.frozen
