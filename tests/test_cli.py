@@ -199,6 +199,7 @@ def test_rules_and_formats_listings(capsys: pytest.CaptureFixture[str]) -> None:
         "odt",
         "xlsx",
         "pdf",
+        "image",
         "legacy",
         "markdown",
         "pipe",

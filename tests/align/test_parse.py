@@ -234,7 +234,8 @@ def test_format_can_be_forced() -> None:
     [
         (b"", gkbg.EmptyDocumentError, "empty"),
         (b"   \n\t ", gkbg.EmptyDocumentError, "empty"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", gkbg.DocumentError, "binary"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", gkbg.DocumentError, r"damaged image|gkbg\[ocr\]"),
+        (b"GIF89a" + bytes(100), gkbg.UnknownFormatError, "binary"),
         ("这是一段与政府信息公开无关的文字。\n第二段。", gkbg.NoTablesError, "none of the three"),
         (Path("no/such/report.txt"), gkbg.DocumentError, "no such file"),
         ("missing-report.pdf", gkbg.DocumentError, "no such file"),

@@ -344,7 +344,11 @@ CASES: dict[str, Case] = {
     "white-space": (lambda: b" \r\n\t\x0c" * 1000, "EmptyDocumentError"),
     "nul-bytes": (lambda: bytes(100_000), "UnknownFormatError"),
     "random-bytes": (lambda: rng(1).randbytes(1 << 20), "UnknownFormatError"),
-    "png": (lambda: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(4096), "UnknownFormatError"),
+    # A page image (read by OCR) that is damaged; without the ocr extra, the error names it.
+    "png": (
+        lambda: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(4096),
+        "CorruptDocumentError|MissingExtraError",
+    ),
     "gzip": (lambda: zlib.compress(b"0 " * 100_000)[2:], "UnknownFormatError"),
     # Encodings.
     "utf16-bom-broken": (

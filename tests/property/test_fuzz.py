@@ -30,6 +30,18 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
+
+def _small_png() -> bytes:
+    """A small page image with a ruled box (kept small: each example runs the OCR engine)."""
+    image = pytest.importorskip("PIL.Image")
+    draw = pytest.importorskip("PIL.ImageDraw")
+    picture = image.new("L", (96, 48), 255)
+    draw.Draw(picture).rectangle((8, 8, 88, 40), outline=0, width=2)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 # A real document of each format, as the parsers' starting points.
 ORIGINALS: dict[str, Callable[[], bytes]] = {
     "pdf": CORPUS[0].read_bytes,
@@ -47,6 +59,7 @@ ORIGINALS: dict[str, Callable[[], bytes]] = {
     "pipe": SEEDS[0].read_bytes,
     "text": SEEDS[2].read_bytes,
     "legacy": lambda: hostile.ole("WordDocument"),
+    "image": _small_png,
 }
 
 

@@ -137,9 +137,9 @@ def read_image(rgb: Grey, number: int, dpi: float) -> ScanPage:
         return_single_char_box=True,
     )
     chars: list[OcrChar] = []
-    boxes = () if result.boxes is None else result.boxes
-    for box, words in zip(boxes, result.word_results or (), strict=True):
-        chars.extend(_box_chars(box, words, scale))
+    if result.boxes is not None:  # no text at all: no boxes, and one empty word result
+        for box, words in zip(result.boxes, result.word_results or (), strict=True):
+            chars.extend(_box_chars(box, words, scale))
     return ScanPage(number, tuple(chars), tuple(rules), scale, dark)
 
 

@@ -71,8 +71,9 @@ class ImageParser:
         image = _image()
         name = document.name
         pages: list[ScanPage] = []
+        stream = io.BytesIO(document.data)
         try:
-            with image.open(io.BytesIO(document.data)) as picture:
+            with image.open(stream) as picture:
                 count = int(getattr(picture, "n_frames", 1))
                 if count > document.limits.max_pages:
                     raise exceeded(
@@ -90,7 +91,8 @@ class ImageParser:
                 name, "image too large to decode (a decompression bomb?)"
             ) from None
         except (OSError, SyntaxError, ValueError) as exc:
-            raise CorruptDocumentError(name, f"damaged image ({exc})") from None
+            cause = str(exc).replace(f" {stream!r}", "") or type(exc).__name__
+            raise CorruptDocumentError(name, f"damaged image ({cause})") from None
         if not any(page.chars for page in pages):
             raise ScannedDocumentError(
                 name, "page image: OCR read no text on it (check that it is not blank)"
