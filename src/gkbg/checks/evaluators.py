@@ -3,10 +3,7 @@
 
 `gkbg.checks.kinds` says which evaluator runs a kind in which scope. Relations are evaluated
 only on printed numbers: a relation one of whose cells is blank, a placeholder, invalid or
-unread is reported as `NotCheckable`, never as a failure. So is a relation that fails while
-one of its cells holds a number placed by a guess about the source's layout
-(`PLACEMENT_GUESSED`: another layout would put the number in another cell, and the failure may
-be the guess's); a relation whose cells were all placed otherwise reports its failure.
+unread is reported as `NotCheckable`, never as a failure.
 """
 
 from __future__ import annotations
@@ -25,7 +22,7 @@ from gkbg.checks.narrative import narrative
 from gkbg.checks.relations import applies, instances
 from gkbg.checks.reuse import text_reuse
 from gkbg.core.model import Cell, CellState, Report, Value
-from gkbg.core.reasons import FOUND_UNREAD, PLACEMENT_GUESSED
+from gkbg.core.reasons import FOUND_UNREAD
 from gkbg.core.schema import CellSpec, forms
 
 if TYPE_CHECKING:
@@ -223,10 +220,6 @@ def relation(rule: Rule, context: Context) -> Iterator[Outcome]:
             holds = compare(actual, expected)
         if holds:
             continue
-        guessed = _guessed(context, step.keys)
-        if guessed:
-            yield NotCheckable(rule.id, step.keys, guessed)
-            continue
         fields = step.fields | {
             "expected": expected,
             "actual": actual,
@@ -236,17 +229,6 @@ def relation(rule: Rule, context: Context) -> Iterator[Outcome]:
         yield Finding(
             rule.id, rule.severity, rule.message.fill(fields), step.keys, expected, actual
         )
-
-
-def _guessed(context: Context, keys: tuple[str, ...]) -> tuple[str, ...]:
-    """The cells among ``keys`` whose number was placed by a guess about the layout."""
-    cells = context.cells
-    return tuple(
-        key
-        for key in keys
-        if (cell := cells.get(key)) is not None
-        and any(doubt.code in PLACEMENT_GUESSED for doubt in cell.uncertain)
-    )
 
 
 def relation_quiet(rule: Rule, context: Context) -> bool:

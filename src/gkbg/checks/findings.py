@@ -70,9 +70,7 @@ class NotCheckable:
     Attributes:
         rule: The check's id.
         cells: Every cell the relation involves.
-        missing: The ones that hold no number (blank, placeholder, invalid or unread), or, for
-            a relation that fails, whose number was placed by a guess about the source's layout
-            (`gkbg.core.reasons.PLACEMENT_GUESSED`).
+        missing: The ones that hold no number (blank, placeholder, invalid or unread).
     """
 
     rule: str

@@ -30,7 +30,6 @@ __all__ = [
     "EMPTY_UNREAD",
     "FOUND_UNREAD",
     "OTHER",
-    "PLACEMENT_GUESSED",
     "PRINTED_UNREAD",
     "REASONS",
     "Doubt",
@@ -400,13 +399,6 @@ FOUND_UNREAD = PRINTED_UNREAD | {
 value could not be placed (or nothing was printed where a value belongs): a table or block whose
 cells are all unread for such reasons was found, and is not missing; its cells say why each is
 unread."""
-
-PLACEMENT_GUESSED = frozenset({"order.late_column", "order.rival_layouts"})
-"""The codes of reasons a cell gives when its number was placed by a guess about the source's
-layout, another layout putting it in another cell (a column printed after the others, two
-layouts fitting the labels alike). A relation that fails on such a cell is not checkable, not
-an error: the failure may be the guess's. (Not ``run.chosen_fewest``: those cells were chosen
-*because* a relation fails.)"""
 
 EMPTY_UNREAD = frozenset({"markdown.floating_number", "ocr.unread_mark"})
 """The codes of reasons that make an empty cell unread, not blank: its number may be printed
