@@ -175,7 +175,8 @@ def split_labels(tokens: Sequence[Token]) -> list[Token]:
 _LEADING = regex.compile(rf"{_PLACEHOLDER}{{1,2}}")
 _TRAILING = regex.compile(rf"{_PLACEHOLDER}{{1,2}}$")
 _ORDINAL = regex.compile(
-    r"\d+[.．、]|[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+[、.．]"
+    r"(?<!\d)\d++[.．、]|[（(][一二三四五六七八九十]++[)）]"
+    r"|(?<![一二三四五六七八九十])[一二三四五六七八九十]++[、.．]"
 )
 
 
