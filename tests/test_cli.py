@@ -19,7 +19,7 @@ from gkbg import cli
 from gkbg.cli import _parser, main
 from gkbg.core.lang import count
 from gkbg.write.summary import summary_line
-from tests.helpers import FIXTURES, SEEDS, pipe_text
+from tests.helpers import CORPUS, FIXTURES, SEEDS, pipe_text
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -133,9 +133,9 @@ def test_jsonl_writes_each_file_as_soon_as_it_is_done(
     stdout = Stdout()
     read = cli._read
 
-    def spying(path: str, format: str | None) -> object:  # noqa: A002 - the option's name
+    def spying(path: str, format: str | None, limits: gkbg.Limits) -> object:  # noqa: A002
         seen_when_reading.append(stdout.getvalue().count("\n"))
-        return read(path, format)
+        return read(path, format, limits)
 
     monkeypatch.setattr(sys, "stdout", stdout)
     monkeypatch.setattr(cli, "_read", spying)
@@ -751,3 +751,17 @@ def test_check_selects_and_ignores_in_python() -> None:
     with pytest.raises(gkbg.RuleError, match="'nothing' names no check"):
         gkbg.check(yaohai, ignore="nothing")
     assert gkbg.check(yaohai, select="", ignore=()) == gkbg.check(yaohai)
+
+
+def test_every_reading_command_takes_max_seconds(capsys: pytest.CaptureFixture[str]) -> None:
+    """A long scan read by OCR may need more than the default; too little stops the file."""
+    pdf = str(CORPUS[0])
+    for command in (["check", pdf], ["parse", pdf], ["show", pdf, "--cell", "x"]):
+        assert main([*command, "--max-seconds", "0"]) == 2
+        assert "--max-seconds: " in capsys.readouterr().err
+    assert main(["check", pdf, "--max-seconds", "0.001", "--lang", "en"]) == 2
+    err = capsys.readouterr().err
+    assert "took more than 0.001 s" in err
+    assert "--max-seconds" in err
+    assert main(["parse", pdf, "--max-seconds", "300"]) == 0
+    assert json.loads(capsys.readouterr().out)["source"] == pdf

@@ -35,7 +35,7 @@ from gkbg.checks.series import check_series
 from gkbg.core.compat import EXTRAS, extra_installed, install_hint
 from gkbg.core.errors import GkbgError, PluginWarning, RuleError
 from gkbg.core.lang import Lang, Text, count, default_lang
-from gkbg.core.limits import ISOLATED_LIMITS
+from gkbg.core.limits import ISOLATED_LIMITS, Limits
 from gkbg.core.version import __version__
 from gkbg.read.registry import default_registry
 from gkbg.write.json import converter, to_json
@@ -126,8 +126,22 @@ _EXIT_STATUS = (
 )
 
 
+def _add_max_seconds(command: argparse.ArgumentParser) -> None:
+    """``--max-seconds``, for every command that reads files."""
+    command.add_argument(
+        "--max-seconds",
+        type=float,
+        default=None,
+        metavar="S",
+        help="stop reading a file after S seconds and report it as unreadable (default: "
+        f"{ISOLATED_LIMITS.max_seconds:g}; a scan read by OCR takes about 5 to 10 s a page, "
+        "so a long scanned report may need more; in batch, not with --jobs 1)",
+    )
+
+
 def _add_common(command: argparse.ArgumentParser, *, json_help: str | None) -> None:
     """The options ``check``, ``check-series``, ``check-rollup`` and ``batch`` share."""
+    _add_max_seconds(command)
     if json_help is not None:
         command.add_argument("--json", action="store_true", help=json_help)
     command.add_argument(
@@ -276,14 +290,6 @@ def _parser() -> argparse.ArgumentParser:
         "--jobs", type=int, default=None, metavar="N", help="worker processes (default: all cores)"
     )
     batch_cmd.add_argument(
-        "--max-seconds",
-        type=float,
-        default=None,
-        metavar="S",
-        help="stop a file that takes longer than S seconds to read and check, record it as "
-        f"unreadable, and go on (default: {ISOLATED_LIMITS.max_seconds:g}; not with --jobs 1)",
-    )
-    batch_cmd.add_argument(
         "--fresh",
         action="store_true",
         help="forget the results already in --out and read every file again (needed when the "
@@ -311,6 +317,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="read the file in this format instead of detecting it (see: gkbg formats)",
     )
+    _add_max_seconds(parse_cmd)
 
     show_cmd = _subcommand(
         commands,
@@ -322,6 +329,7 @@ def _parser() -> argparse.ArgumentParser:
         "Exit status: 0, or 2 when the file cannot be read or has no such cell.",
     )
     show_cmd.add_argument("file", metavar="PATH", help="a report: a file, or - for standard input")
+    _add_max_seconds(show_cmd)
     show_cmd.add_argument(
         "--cell", required=True, metavar="KEY", help="the cell's key (see: gkbg parse)"
     )
@@ -449,15 +457,18 @@ def _shown(path: str) -> str:
     return "<stdin>" if path == STDIN else path
 
 
-def _read(path: str, format: str | None) -> Report | str:  # noqa: A002 - the option's name
-    """The report in ``path`` (``-``: standard input), or why it cannot be read, in one line."""
+def _read(path: str, format: str | None, limits: Limits) -> Report | str:  # noqa: A002
+    """The report in ``path`` (``-``: standard input), or why it cannot be read, in one line.
+
+    ``format`` is the ``--format`` option; ``limits`` those of the command (`_limits`).
+    """
     if path != STDIN and Path(path).is_dir():
         return f"{path}: a folder with no files in it"
     try:
         if path == STDIN:
-            return parse(_StandardInput(), format=format, limits=ISOLATED_LIMITS)
+            return parse(_StandardInput(), format=format, limits=limits)
         # a Path: never taken for a document's text
-        return parse(Path(path), format=format, limits=ISOLATED_LIMITS)
+        return parse(Path(path), format=format, limits=limits)
     except GkbgError as exc:
         reason, name = str(exc), _shown(path)
         # a missing extra or a bad --format says what is wrong, but not with which file
@@ -532,7 +543,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     page: list[PageItem] = []
     for given in _files(args.files):
         path = _shown(given)
-        report = _read(given, args.format)
+        report = _read(given, args.format, args.limits)
         if isinstance(report, str):
             status = EXIT_UNREADABLE
             page.append(PageItem(path, error=report))
@@ -625,7 +636,7 @@ def _read_all(
         return None
     reports: list[Report] = []
     for path in paths:
-        report = _read(path, args.format)
+        report = _read(path, args.format, args.limits)
         if isinstance(report, str):
             err.write(f"gkbg: {_WORDS[lang]['cannot']}: {report}\n")
             return None
@@ -702,17 +713,10 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except GkbgError as exc:
         err.write(f"gkbg: {exc}\n")
         return EXIT_UNREADABLE
-    limits = ISOLATED_LIMITS
-    try:
-        if args.max_seconds is not None:
-            limits = attrs.evolve(limits, max_seconds=args.max_seconds)
-    except ValueError as exc:
-        err.write(f"gkbg: --max-seconds: {_one_line(str(exc))}\n")
-        return EXIT_UNREADABLE
     try:
         summary = batch(
             args.paths, args.out, jobs=args.jobs, rules=rules, format=args.format,
-            progress=args.progress, stream=err, fresh=args.fresh, limits=limits,
+            progress=args.progress, stream=err, fresh=args.fresh, limits=args.limits,
         )  # fmt: skip
     except GkbgError as exc:  # an output folder gkbg cannot use
         err.write(f"gkbg: {_one_line(str(exc))}\n")
@@ -736,7 +740,7 @@ def _parse(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     status = EXIT_OK
     reports: list[Report] = []
     for path in paths:
-        report = _read(path, args.format)
+        report = _read(path, args.format, args.limits)
         if isinstance(report, str):
             err.write(f"gkbg: {_WORDS[default_lang()]['cannot']}: {report}\n")
             status = EXIT_UNREADABLE
@@ -754,7 +758,7 @@ def _escape(text: str) -> str:
 def _show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     lang: Lang = args.lang or default_lang()
     given = args.file
-    report = _read(given, args.format)
+    report = _read(given, args.format, args.limits)
     if isinstance(report, str):
         err.write(f"gkbg: {_WORDS[lang]['cannot']}: {report}\n")
         return EXIT_UNREADABLE
@@ -818,7 +822,24 @@ def _list_formats(out: TextIO) -> int:
     return EXIT_OK
 
 
+def _limits(args: argparse.Namespace) -> Limits:
+    """The limits a command reads files under: the isolated ones, with ``--max-seconds``.
+
+    Raises:
+        ValueError: ``--max-seconds`` is not a positive number of seconds.
+    """
+    seconds = getattr(args, "max_seconds", None)
+    if seconds is None:
+        return ISOLATED_LIMITS
+    return attrs.evolve(ISOLATED_LIMITS, max_seconds=seconds)
+
+
 def _run(args: argparse.Namespace) -> int:
+    try:
+        args.limits = _limits(args)
+    except ValueError as exc:
+        sys.stderr.write(f"gkbg: --max-seconds: {_one_line(str(exc))}\n")
+        return EXIT_UNREADABLE
     if args.command == "check":
         return _check(args, sys.stdout, sys.stderr)
     if args.command == "check-series":

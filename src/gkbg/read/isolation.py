@@ -189,7 +189,7 @@ class _Worker:
             raise LimitExceededError(
                 name,
                 f"reading it took more than {limits.max_seconds:g} s: stopped "
-                "(the limit is Limits.max_seconds)",
+                "(the limit is Limits.max_seconds, --max-seconds in the gkbg command)",
                 "max_seconds",
             )
         payload = answer[0] if answer else None
