@@ -398,8 +398,10 @@ def html_report(
 
     For each report, its three tables in the layout of their form with the cells of findings
     coloured and those read with doubt shaded, then every finding in Chinese and English, its
-    cells linked to the table. The page fetches nothing (inline style, no script, a
-    ``Content-Security-Policy`` that forbids loading anything).
+    cells linked to the table; for a PDF read from a file, a picture of the page around the
+    first cell of each finding (at most 20). The page fetches nothing (inline style, no
+    script, pictures inside the page, a ``Content-Security-Policy`` that forbids loading
+    anything).
 
     Args:
         reports: A report or a document (a path, bytes, text or a file object), or any number
@@ -412,10 +414,12 @@ def html_report(
     Returns:
         The page, a complete HTML document; write it with ``encoding="utf-8"``.
     """
-    items = [
-        page.PageItem(report.source or f"report {number}", report, engine.check(report, rules))
-        for number, report in enumerate(_reports(reports), start=1)
-    ]
+    items = []
+    for number, report in enumerate(_reports(reports), start=1):
+        result = engine.check(report, rules)
+        pictures = page.thumbnails(_document_bytes(report), report, result)
+        name = report.source or f"report {number}"
+        items.append(page.PageItem(name, report, result, thumbnails=pictures))
     return page.html_page(items, lang=lang or default_lang(), title=title)
 
 

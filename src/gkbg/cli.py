@@ -39,7 +39,7 @@ from gkbg.core.limits import ISOLATED_LIMITS, Limits
 from gkbg.core.version import __version__
 from gkbg.read.registry import default_registry
 from gkbg.write.json import converter, to_json
-from gkbg.write.page import PageItem, html_page
+from gkbg.write.page import PageItem, html_page, thumbnails
 from gkbg.write.summary import pad, report_line, summary_line
 
 if TYPE_CHECKING:
@@ -457,6 +457,14 @@ def _shown(path: str) -> str:
     return "<stdin>" if path == STDIN else path
 
 
+def _bytes_of(path: Path) -> bytes | None:
+    """The file's bytes again (for pictures of its pages), or None when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
 def _read(path: str, format: str | None, limits: Limits) -> Report | str:  # noqa: A002
     """The report in ``path`` (``-``: standard input), or why it cannot be read, in one line.
 
@@ -566,7 +574,10 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             else:
                 err.write(f"gkbg: {reason}\n")
             continue
-        page.append(PageItem(path, report, result))
+        pictures: tuple[tuple[str, bytes], ...] = ()
+        if args.html is not None and report.format == "pdf" and given != STDIN:
+            pictures = thumbnails(_bytes_of(Path(given)), report, result)
+        page.append(PageItem(path, report, result, thumbnails=pictures))
         if _fails(result, args) and status == EXIT_OK:
             status = EXIT_FINDINGS
         if records is not None:

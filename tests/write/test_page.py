@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import base64
+import struct
 from typing import TYPE_CHECKING
 
 import attrs
 import lxml.html  # type: ignore[import-untyped,unused-ignore]
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 import gkbg
 from gkbg import testing
 from gkbg.cli import main
-from gkbg.write.page import LINKED_CELLS, PageItem, html_page
-from tests.helpers import FIXTURES, SEEDS
+from gkbg.write.page import LINKED_CELLS, THUMBNAILS, PageItem, html_page, thumbnails
+from tests.helpers import CORPUS, FIXTURES, SEEDS
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -140,3 +143,48 @@ def test_the_api_makes_the_same_page_from_paths_or_reports() -> None:
     assert page.count('class="gkbg-finding') == 3
     quiet = gkbg.html_report(YAOHAI, gkbg.RuleSet.default().without("applications.results_total"))
     assert 'class="gkbg-finding' not in quiet
+
+
+def _thumbnails(page: str) -> list[tuple[str, bytes]]:
+    """The pictures of the page: each its alternative text and its PNG bytes."""
+    tree = lxml.html.document_fromstring(page)
+    assert all(str(img.get("src")).startswith("data:image/png;base64,") for img in tree.iter("img"))
+    return [
+        (str(img.get("alt")), base64.b64decode(str(img.get("src")).split(",", 1)[1]))
+        for img in tree.find_class("gkbg-thumb")
+    ]
+
+
+def test_a_pdf_finding_shows_the_page_around_its_cell(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """洪泽区 2023 prints two group totals of table 四 as 0: each error shows its page there."""
+    pdf = CORPUS[0]
+    result = gkbg.check(pdf)
+    errors = result.by_rule("appeals.group_total")
+    assert len(errors) == 2
+    pictures = _thumbnails(gkbg.html_report(pdf))
+    assert [alt.split(": ")[1] for alt, _ in pictures] == [e.cells[0] for e in errors]
+    for alt, png in pictures:
+        assert alt.startswith("第 ")
+        assert png.startswith(b"\x89PNG\r\n\x1a\n")
+        width, height = struct.unpack(">II", png[16:24])
+        assert 0 < height < width / 2  # a band of the page around the cell, not the page
+    # the command's page has the same pictures; a text report has none
+    out = tmp_path / "page.html"
+    assert main(["check", str(pdf), str(YAOHAI), "--html", str(out)]) == 1
+    capsys.readouterr()
+    assert _thumbnails(out.read_text(encoding="utf-8")) == pictures
+    assert _thumbnails(gkbg.html_report(YAOHAI)) == []
+
+
+def test_thumbnails_are_bounded_and_only_for_placed_cells() -> None:
+    report = gkbg.parse(CORPUS[0])
+    result = gkbg.check(report)
+    document = CORPUS[0].read_bytes()
+    many = attrs.evolve(result, findings=result.by_rule("appeals.group_total") * 30)
+    pictures = thumbnails(document, report, many)
+    assert 0 < len(pictures) <= THUMBNAILS
+    assert len({key for key, _ in pictures}) == len(pictures)  # one picture a cell
+    assert thumbnails(None, report, result) == ()
+    assert thumbnails(document, gkbg.parse(YAOHAI), gkbg.check(gkbg.parse(YAOHAI))) == ()

@@ -85,7 +85,9 @@ def _frame(
     bitmap.fill_rect(colour, max(right - width, left), top, width, down)
 
 
-def cell_png(document: bytes, cell: Cell, *, scale: float = SCALE) -> bytes:
+def cell_png(
+    document: bytes, cell: Cell, *, scale: float = SCALE, around: float | None = None
+) -> bytes:
     """The PDF page a cell was read on, with the cell, its row and its column framed.
 
     Args:
@@ -93,9 +95,12 @@ def cell_png(document: bytes, cell: Cell, *, scale: float = SCALE) -> bytes:
         cell: The cell; it needs its ``location`` with ``page`` and ``bbox`` (a PDF's cells
             have them).
         scale: Pixels per point.
+        around: When given, only the band of the page from this many points above the cell
+            to as many below it, the page's whole width (its row label is at the left): a
+            thumbnail of the page around the cell.
 
     Returns:
-        The page as a PNG image.
+        The page, or its band around the cell, as a PNG image.
 
     Raises:
         GkbgError: The cell has no place on a page (it was not found, or not read from a
@@ -122,7 +127,12 @@ def cell_png(document: bytes, cell: Cell, *, scale: float = SCALE) -> bytes:
         _frame(bitmap, (x0 - 2 * pad, top - 2 * pad, x1 + 2 * pad, bottom + 2 * pad), _RED, 5)
         if bitmap.n_channels != 3:  # RGB
             raise GkbgError(f"{cell.key}: the page was drawn in an unexpected pixel format")
-        return png(bitmap.width, bitmap.height, bytes(bitmap.buffer), bitmap.stride)
+        pixels, stride = bytes(bitmap.buffer), bitmap.stride
+        if around is None:
+            return png(bitmap.width, bitmap.height, pixels, stride)
+        first = max(0, int(top - around * scale - 2 * pad))
+        last = min(bitmap.height, int(bottom + around * scale + 2 * pad) + 1)
+        return png(bitmap.width, last - first, pixels[first * stride : last * stride], stride)
     finally:
         pdf.close()
 

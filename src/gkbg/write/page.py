@@ -7,13 +7,16 @@ and sends nothing anywhere when opened). For each report it shows the three tabl
 layout of their form (drawn as the notebook view draws them, `gkbg.write.notebook`): the cell
 a failing relation is about coloured by its severity, the other cells it involves outlined,
 the cells read with doubt or not read shaded; then every finding in Chinese and in English,
-its cells linked to the table (each cell has an id: `cell_id`). Files that could not be read
+its cells linked to the table (each cell has an id: `cell_id`), and for a PDF a picture of the
+page around the finding's first cell (`thumbnails`, inside the page as ``data:`` PNG images,
+the only images the policy allows). Files that could not be read
 are listed with the reason. Everything taken from a report is escaped: report text is
 untrusted.
 """
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 from typing import TYPE_CHECKING
@@ -21,7 +24,9 @@ from typing import TYPE_CHECKING
 import attrs
 
 from gkbg.checks.findings import Severity
+from gkbg.core.errors import GkbgError
 from gkbg.core.version import __version__
+from gkbg.write.cellview import cell_png
 from gkbg.write.notebook import STYLE, cell_id, tables_html
 from gkbg.write.summary import report_line, summary_line
 
@@ -32,7 +37,7 @@ if TYPE_CHECKING:
     from gkbg.core.lang import Lang
     from gkbg.core.model import Report
 
-__all__ = ["PageItem", "html_page"]
+__all__ = ["PageItem", "html_page", "thumbnails"]
 
 LINKED_CELLS = 12
 """How many of a finding's cells are linked one by one; the rest are counted (the table shows
@@ -52,8 +57,19 @@ h1 { font-size: 1.4em; } h2 { font-size: 1.2em; border-top: 2px solid #ccc; padd
 .gkbg-finding p { margin: 0.15em 0; }
 .gkbg-finding a { font-family: monospace; }
 .gkbg-unreadable { color: #a00; }
+.gkbg-thumb { display: block; max-width: 100%; margin: 0.3em 0; border: 1px solid #bbb; }
 nav li { margin: 0.1em 0; }
 </style>"""
+
+THUMBNAILS = 20
+"""How many findings of a PDF report get a picture of the page around their first cell (the
+page stays small: each is a band of the page at 72 dpi, a few tens of kilobytes)."""
+
+_AROUND = 60.0
+"""Points of the page shown above and below the cell in a thumbnail."""
+
+_THUMB_SCALE = 1.0
+"""Pixels per point of a thumbnail (72 dpi)."""
 
 _POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
@@ -67,12 +83,55 @@ class PageItem:
         report: The report read from it (None when it could not be read).
         result: Its check result (None likewise).
         error: Why it could not be read, in one line (None when it was).
+        thumbnails: For a PDF, pictures of the page around cells of findings: pairs of a
+            cell's key and a PNG image (`thumbnails` makes them).
     """
 
     source: str
     report: Report | None = None
     result: CheckResult | None = None
     error: str | None = None
+    thumbnails: tuple[tuple[str, bytes], ...] = ()
+
+
+def thumbnails(
+    document: bytes | None, report: Report, result: CheckResult
+) -> tuple[tuple[str, bytes], ...]:
+    """Pictures of the PDF page around the first placed cell of each finding.
+
+    At most `THUMBNAILS`, one per cell, each the band of the page around the cell with the
+    cell framed (`gkbg.write.cellview.cell_png`), for a person to confirm the finding against
+    the printed page.
+
+    Args:
+        document: The bytes of the file the report was read from (None: no pictures).
+        report: The report; only a PDF's cells have a place on a page.
+        result: Its check result.
+
+    Returns:
+        Pairs of a cell's key and its PNG image; none when the report is not a PDF.
+    """
+    if document is None or report.format != "pdf":
+        return ()
+    pictures: dict[str, bytes] = {}
+    for finding in result.findings:
+        if len(pictures) >= THUMBNAILS:
+            break
+        for key in finding.cells:
+            try:
+                cell = report.cell(key)
+            except KeyError:
+                continue
+            place = cell.location
+            if place is None or place.page is None or place.bbox is None:
+                continue
+            if key not in pictures:
+                try:
+                    pictures[key] = cell_png(document, cell, scale=_THUMB_SCALE, around=_AROUND)
+                except (GkbgError, RuntimeError):  # a page PDFium cannot draw: no picture
+                    break
+            break
+    return tuple(pictures.items())
 
 
 def _e(text: object) -> str:
@@ -105,7 +164,19 @@ def _cells(finding: Finding, anchor: str, ids: set[str]) -> str:
     return ", ".join(shown)
 
 
-def _finding(finding: Finding, number: int, anchor: str, ids: set[str]) -> str:
+def _thumbnail(finding: Finding, pictures: dict[str, bytes], report: Report) -> str:
+    """The picture of the page around the finding's first cell that has one, or nothing."""
+    for key in finding.cells:
+        if key in pictures:
+            place = report.cell(key).location
+            page = place.page if place is not None else None
+            data = base64.b64encode(pictures[key]).decode("ascii")
+            alt = f"第 {page} 页 · page {page}: {key}"
+            return f'<img class="gkbg-thumb" alt="{_e(alt)}" src="data:image/png;base64,{data}">'
+    return ""
+
+
+def _finding(finding: Finding, number: int, anchor: str, ids: set[str], picture: str = "") -> str:
     severity = "错误 error" if finding.severity is Severity.ERROR else "警告 warning"
     numbers = ""
     if finding.expected is not None or finding.actual is not None:
@@ -117,6 +188,7 @@ def _finding(finding: Finding, number: int, anchor: str, ids: set[str]) -> str:
         f'<p lang="zh">{_e(finding.message.zh)}</p>'
         f'<p lang="en">{_e(finding.message.en)}</p>'
         + (f"<p>单元格 cells: {cells}</p>" if cells else "")
+        + picture
         + "</div>"
     )
 
@@ -132,8 +204,9 @@ def _section(item: PageItem, anchor: str, lang: Lang) -> str:
     tables = "\n".join(tables_html(report, result, lang, anchor=anchor))
     ids = set(re.findall(r' id="([^"]+)"', tables))
     ids = {html.unescape(found) for found in ids}
+    pictures = dict(item.thumbnails)
     findings = "\n".join(
-        _finding(finding, number, anchor, ids)
+        _finding(finding, number, anchor, ids, _thumbnail(finding, pictures, report))
         for number, finding in enumerate(result.findings, start=1)
     )
     advice = ""
