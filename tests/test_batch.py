@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import csv
 import faulthandler
 import io
@@ -559,6 +560,37 @@ def test_batch_csv_is_what_cells_to_csv_and_findings_to_csv_write(tmp_path: Path
     assert (out / "findings.csv").read_bytes() == findings
     assert cells.startswith("\ufeffsource,variant,".encode())
     assert b"\r\n" in cells
+
+
+def test_a_pool_found_broken_while_files_are_handed_out_loses_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker may die while the coordinator is still handing files out: the hand-out then
+    fails too (seen in CI). The file being handed out was not begun; it goes to the next pool,
+    and every file is read once."""
+    seed = (FIXTURES / "seeds").glob("*.txt").__next__().read_bytes()
+    files = []
+    for index in range(12):
+        path = tmp_path / "in" / f"{index:02}.txt"
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(seed)
+        files.append(path)
+    submit = _batch._Workers.submit
+    refused: list[str] = []
+
+    def breaking(self: _batch._Workers, path: str) -> concurrent.futures.Future[gkbg.FileResult]:
+        if path.endswith("03.txt") and not refused:
+            refused.append(path)
+            raise concurrent.futures.process.BrokenProcessPool("a worker died")
+        return submit(self, path)
+
+    monkeypatch.setattr(_batch._Workers, "submit", breaking)
+    summary = gkbg.batch(files, tmp_path / "out", jobs=2, progress=False)
+    assert len(refused) == 1
+    assert (summary.files, summary.read, summary.ok, summary.failed) == (12, 12, 12, 0)
+    with (tmp_path / "out" / "summary.csv").open(encoding="utf-8-sig") as table:
+        sources = [row["source"] for row in csv.DictReader(table)]
+    assert sorted(sources) == sorted(str(path.resolve()) for path in files)
 
 
 def test_a_file_that_kills_its_worker_fails_alone_and_the_batch_goes_on(

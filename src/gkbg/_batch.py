@@ -1286,10 +1286,17 @@ def _run_pool(
         suspects: list[str] = []
         with contextlib.closing(_Workers(jobs, setup, method)) as workers:
             pending: dict[concurrent.futures.Future[FileResult], str] = {}
+            broken = False  # a worker died while files were being handed out
             while queue or pending:
-                while queue and len(pending) < window:
+                while not broken and queue and len(pending) < window:
                     path = queue.popleft()
-                    pending[workers.submit(path)] = path
+                    try:
+                        pending[workers.submit(path)] = path
+                    except concurrent.futures.BrokenExecutor:
+                        queue.appendleft(path)  # not begun: it goes to the next pool
+                        broken = True
+                if broken and not pending:
+                    break
                 finished, _ = concurrent.futures.wait(
                     pending,
                     timeout=workers.next_deadline(pending.values(), seconds),
