@@ -84,6 +84,7 @@ from gkbg.core.version import __version__
 from gkbg.read.base import Input, Parser, Readable
 from gkbg.read.layout import Layout, Token, TokenKind
 from gkbg.read.registry import ParserRegistry, default_registry, parse_layout, register_parser
+from gkbg.write.cellview import CellView
 from gkbg.write.json import converter, from_json, to_json
 from gkbg.write.notebook import result_html
 from gkbg.write.records import CELL_FIELDS, FINDING_FIELDS, json_schema
@@ -101,6 +102,7 @@ __all__ = [
     "Cell",
     "CellSpec",
     "CellState",
+    "CellView",
     "Change",
     "Check",
     "CheckResult",

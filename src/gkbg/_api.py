@@ -27,6 +27,7 @@ from gkbg.core.limits import DEFAULT_LIMITS, Limits
 from gkbg.core.model import Report
 from gkbg.read.base import Source, is_source
 from gkbg.write import cellview, notebook, page, records
+from gkbg.write.cellview import CellView
 
 if TYPE_CHECKING:
     from gkbg.checks.series import SeriesResult
@@ -196,8 +197,8 @@ def check_series(
     """Check one agency's reports of several years against each other.
 
     Args:
-        reports: The reports, in any order: `Report`s, or documents as `gkbg.check` takes them
-            (paths, bytes, text, file objects), read with `gkbg.parse`.
+        reports: The reports, in any order: `Report` objects, or documents as `gkbg.check`
+            takes them (paths, bytes, text, file objects), read with `gkbg.parse`.
         rules: The checks; by default `RuleSet.default()`. Only the rules of scope ``series``
             and the `SeriesFunctionRule` checks are run here (`gkbg.check` runs those of scope
             ``report`` and the `FunctionRule` checks).
@@ -448,7 +449,7 @@ def show_cell(
     *,
     lang: Lang | None = None,
     format: str | None = None,  # noqa: A002 - the name users expect
-) -> cellview.CellView:
+) -> CellView:
     """One cell to look at, framed on its PDF page and in the report's tables.
 
     The page is drawn with the cell framed in red and the bands of its row and its column
@@ -486,4 +487,4 @@ def show_cell(
         and cell.location.bbox is not None
     ):
         image = cellview.cell_png(document, cell)
-    return cellview.CellView(key, drawn, image)
+    return CellView(key, drawn, image)

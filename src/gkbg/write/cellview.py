@@ -168,8 +168,9 @@ class CellView:
 
     Attributes:
         key: The cell's key.
-        html: The report's tables with the cell framed (`cell_html`).
-        image: The page with the cell framed (`cell_png`), for a cell read from a PDF page.
+        html: The report's tables with the cell framed.
+        image: The page with the cell, its row and its column framed (PNG), for a cell read
+            from a PDF page.
     """
 
     key: str
