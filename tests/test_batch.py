@@ -562,19 +562,22 @@ def test_batch_csv_is_what_cells_to_csv_and_findings_to_csv_write(tmp_path: Path
     assert b"\r\n" in cells
 
 
+def _copies_of_a_seed(folder: Path, names: list[str]) -> list[Path]:
+    """Files of these names in ``folder``, each a copy of the first seed report."""
+    seed = (FIXTURES / "seeds").glob("*.txt").__next__().read_bytes()
+    folder.mkdir(exist_ok=True)
+    for name in names:
+        (folder / name).write_bytes(seed)
+    return [folder / name for name in names]
+
+
 def test_a_pool_found_broken_while_files_are_handed_out_loses_none(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A worker may die while the coordinator is still handing files out: the hand-out then
     fails too (seen in CI). The file being handed out was not begun; it goes to the next pool,
     and every file is read once."""
-    seed = (FIXTURES / "seeds").glob("*.txt").__next__().read_bytes()
-    files = []
-    for index in range(12):
-        path = tmp_path / "in" / f"{index:02}.txt"
-        path.parent.mkdir(exist_ok=True)
-        path.write_bytes(seed)
-        files.append(path)
+    files = _copies_of_a_seed(tmp_path / "in", [f"{index:02}.txt" for index in range(12)])
     submit = _batch._Workers.submit
     refused: list[str] = []
 
@@ -601,13 +604,8 @@ def test_a_file_that_kills_its_worker_fails_alone_and_the_batch_goes_on(
     Every file in flight fails with it; each is read again by a worker of its own, so only the
     guilty file is recorded as failed, by name, and the files after it are all read.
     """
-    seed = (FIXTURES / "seeds").glob("*.txt").__next__().read_bytes()
-    files = []
-    for index in range(24):
-        path = tmp_path / "in" / f"{index:02}{'-crash' if index == 5 else ''}.txt"
-        path.parent.mkdir(exist_ok=True)
-        path.write_bytes(seed)
-        files.append(path)
+    names = [f"{index:02}{'-crash' if index == 5 else ''}.txt" for index in range(24)]
+    files = _copies_of_a_seed(tmp_path / "in", names)
     real = _batch.batch_file
 
     def crashing(path: str, **kwargs: Any) -> gkbg.FileResult:
