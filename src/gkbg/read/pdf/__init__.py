@@ -1,2 +1,2 @@
 # SPDX-License-Identifier: MIT
-"""PDF: pypdfium2 reads the text layer (or renders a scan for OCR), pure geometry rebuilds the tables."""
+"""PDF: pypdfium2 reads the text layer (or renders a scan for OCR); geometry rebuilds tables."""
