@@ -305,7 +305,7 @@ REASONS: dict[str, Reason] = {
             "grid.unlabelled_row",
             "placed by order: the row prints no label; read as {label}, the only row of the "
             "form between the labelled rows around it",
-            "按顺序放置：该行未印行标签；它前后有标签的两行之间，格式只有一行，故读作“{label}”",
+            "按顺序放置：该行未印行标签；格式在其前后两个有标签的行之间只有一行，故读作“{label}”",
         ),
         _reason(
             "grid.unordered",
