@@ -115,7 +115,7 @@ def test_a_worker_left_reading_by_a_killed_caller_does_not_spin_on() -> None:
     caller.wait()
     caller.stdout.close()
     try:
-        deadline = time.monotonic() + 60  # 2 s of its CPU, and 2 more, on a loaded machine
+        deadline = time.monotonic() + 60  # 2 s on each core, and 2 more, on a loaded machine
         while time.monotonic() < deadline and _running(worker):
             time.sleep(0.2)
         assert not _running(worker)

@@ -132,15 +132,17 @@ def serve() -> None:  # pragma: no cover - runs in the worker process
 
 
 def _limit_cpu(seconds: float) -> None:  # pragma: no cover - runs in the worker process
-    """Let this worker spend at most ``seconds`` (and a little) more CPU time, then die.
+    """Let this worker spend at most ``seconds`` on every core (and a little) more CPU time.
 
-    The caller stops the worker after ``seconds`` of wall-clock time, which comes first. This
-    is for when the caller cannot: killed itself (a batch worker past its time), it leaves this
-    process reading on, and the kernel ends it (``SIGXCPU``) instead of leaving it to spin.
+    The caller stops the worker after ``seconds`` of wall-clock time, which comes first even
+    when the reading keeps every core busy (the OCR engine's threads do). This is for when the
+    caller cannot: killed itself (a batch worker past its time), it leaves this process
+    reading on, and the kernel ends it (``SIGXCPU``) instead of leaving it to spin.
     """
     if resource is not None:
         used = resource.getrusage(resource.RUSAGE_SELF)
-        soft = math.ceil(used.ru_utime + used.ru_stime + seconds) + _CPU_MARGIN
+        cores = os.cpu_count() or 1
+        soft = math.ceil(used.ru_utime + used.ru_stime + seconds * cores) + _CPU_MARGIN
         with contextlib.suppress(ValueError, OSError):
             _, hard = resource.getrlimit(resource.RLIMIT_CPU)
             if hard != resource.RLIM_INFINITY:
