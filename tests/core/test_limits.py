@@ -7,7 +7,7 @@ import time
 import pytest
 
 import gkbg
-from gkbg.core.limits import check_time, remaining_seconds, time_budget
+from gkbg.core.limits import check_time, extend_time, remaining_seconds, time_budget
 
 
 def test_outside_a_budget_time_is_never_checked() -> None:
@@ -36,3 +36,17 @@ def test_a_budget_inside_another_keeps_the_outer_one() -> None:
             with pytest.raises(gkbg.LimitExceededError) as caught:
                 check_time()
         assert caught.value.source == "outer"
+
+
+def test_a_budget_can_be_given_more_time() -> None:
+    extend_time(5.0)  # outside a budget: nothing to extend
+    with time_budget("scan.pdf", gkbg.Limits(max_seconds=0.2)):
+        time.sleep(0.25)
+        extend_time(10.0)
+        check_time()  # 10.2 s now
+        assert 9.0 < remaining_seconds(60.0) <= 10.2
+    with time_budget("scan.pdf", gkbg.Limits(max_seconds=0.2)):
+        extend_time(0.1)
+        time.sleep(0.35)
+        with pytest.raises(gkbg.LimitExceededError, match=r"more than 0\.3 s"):
+            check_time()

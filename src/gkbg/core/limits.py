@@ -32,6 +32,7 @@ __all__ = [
     "check_time",
     "check_tokens",
     "exceeded",
+    "extend_time",
     "remaining_seconds",
     "size_text",
     "time_budget",
@@ -209,6 +210,18 @@ def check_time() -> None:
             deadline.name,
             "max_seconds",
             f"reading it took more than {deadline.seconds:g} s: stopped",
+        )
+
+
+def extend_time(seconds: float) -> None:
+    """Give the current budget ``seconds`` more; outside a budget, do nothing.
+
+    For a reading with more work than most, such as a page to read by OCR.
+    """
+    deadline = _DEADLINE.get()
+    if deadline is not None:
+        _DEADLINE.set(
+            attrs.evolve(deadline, at=deadline.at + seconds, seconds=deadline.seconds + seconds)
         )
 
 
