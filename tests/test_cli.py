@@ -524,6 +524,25 @@ def test_parse_reads_stdin_and_a_folder(
     assert only["source"] == str(tmp_path / "x.txt")
 
 
+@pytest.mark.parametrize("separator", ["\n", "\0"])
+def test_batch_reads_the_paths_listed_on_stdin(
+    separator: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``find ... | gkbg batch -`` (or ``-print0``): standard input lists the paths."""
+    named = tmp_path / "名 with space.txt"
+    named.write_bytes(XINGAN.read_bytes())
+    listed = separator.join([str(YAOHAI), "", str(named)]) + separator
+    monkeypatch.setattr(sys, "stdin", _Stdin(listed.encode()))
+    out = tmp_path / "out"
+    assert main(["batch", "-", "--out", str(out), "--jobs", "1", "--lang", "en"]) == 1
+    assert "2 files" in capsys.readouterr().out
+    sources = gkbg.read_batch(out).summary["source"].tolist()
+    assert sorted(sources) == sorted([str(YAOHAI), str(named)])
+
+
 def test_series_and_rollup_take_folders(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     years = tmp_path / "years"
     years.mkdir()

@@ -83,7 +83,7 @@ def test_formats_say_that_an_installed_extra_is_installed(
             assert lines[name].endswith(f"(the {extra} extra: installed)"), lines[name]
             assert "needs" not in lines[name]
     assert {"xlsx"} <= {n for n, line in lines.items() if "extra: installed" in line}
-    assert lines["pdf"] == f"{'pdf':<8} PDF with a text layer"
+    assert lines["pdf"] == f"{'pdf':<8} PDF: its text layer, or its page images by OCR (gkbg[ocr])"
 
 
 def test_formats_say_that_a_missing_extra_is_missing(
@@ -95,7 +95,7 @@ def test_formats_say_that_a_missing_extra_is_missing(
         "(needs the xlsx extra, not installed: pip install 'gkbg[xlsx]', or "
         f"pip install '{_requirement('xlsx')}')"
     ), lines["xlsx"]
-    assert lines["pdf"] == f"{'pdf':<8} PDF with a text layer"
+    assert lines["pdf"] == f"{'pdf':<8} PDF: its text layer, or its page images by OCR (gkbg[ocr])"
 
 
 @pytest.mark.parametrize("extra", sorted(EXTRAS))

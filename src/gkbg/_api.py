@@ -27,11 +27,11 @@ from gkbg.core.limits import DEFAULT_LIMITS, Limits
 from gkbg.core.model import Report
 from gkbg.read.base import Source, is_source
 from gkbg.write import cellview, notebook, page, records
-from gkbg.write.cellview import CellView
 
 if TYPE_CHECKING:
     from gkbg.checks.series import SeriesResult
     from gkbg.core.lang import Lang
+    from gkbg.write.cellview import CellView
 
 __all__ = [
     "Reports",
@@ -477,14 +477,4 @@ def show_cell(
         source = source.read()  # a file object: read once, for the report and the page
     document = _document_bytes(source)
     report = source if isinstance(source, Report) else parse(source, format=format)
-    cell = report.cell(key)
-    drawn = cellview.cell_html(report, key, result, lang=lang or default_lang())
-    image = None
-    if (
-        document is not None
-        and report.format == "pdf"
-        and cell.location is not None
-        and cell.location.bbox is not None
-    ):
-        image = cellview.cell_png(document, cell)
-    return CellView(key, drawn, image)
+    return cellview.show(report, key, result, lang=lang or default_lang(), document=document)

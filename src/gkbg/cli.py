@@ -279,7 +279,11 @@ def _parser() -> argparse.ArgumentParser:
         "--rules or --format, or another gkbg, it refuses unless given --fresh. " + _EXIT_STATUS,
     )
     batch_cmd.add_argument(
-        "paths", nargs="+", metavar="PATH", help="files, folders (read recursively) or globs"
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="files, folders (read recursively) or globs; - reads more of them from standard "
+        "input, one per line or NUL-separated (find ... -print0 | gkbg batch - --out DIR)",
     )
     batch_cmd.add_argument(
         "--out", required=True, type=Path, metavar="DIR",
@@ -716,6 +720,25 @@ def _batch_summary(summary: BatchSummary, lang: Lang) -> str:
     )
 
 
+def _listed(paths: Sequence[str]) -> list[str]:
+    """``paths`` with each ``-`` replaced by the paths standard input lists.
+
+    One per line, or separated by NUL characters (``find -print0``), which a file name never
+    holds; empty entries are skipped.
+    """
+    listed: list[str] = []
+    for path in paths:
+        if path != STDIN:
+            listed.append(path)
+            continue
+        text = getattr(sys.stdin, "buffer", sys.stdin).read()
+        if isinstance(text, bytes):
+            text = os.fsdecode(text)
+        entries = text.split("\0") if "\0" in text else text.splitlines()
+        listed.extend(entry for entry in entries if entry.strip())
+    return listed
+
+
 def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     lang: Lang = args.lang or default_lang()
     words = _WORDS[lang]
@@ -726,7 +749,7 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_UNREADABLE
     try:
         summary = batch(
-            args.paths, args.out, jobs=args.jobs, rules=rules, format=args.format,
+            _listed(args.paths), args.out, jobs=args.jobs, rules=rules, format=args.format,
             progress=args.progress, stream=err, fresh=args.fresh, limits=args.limits,
         )  # fmt: skip
     except GkbgError as exc:  # an output folder gkbg cannot use

@@ -211,6 +211,61 @@ def test_a_conversion_that_hangs_is_stopped_at_its_limit(tmp_path: Path) -> None
     assert not Path(f"/proc/{pid}").exists() or "Z" in _state(pid)
 
 
+def test_a_conversion_is_stopped_when_the_documents_time_budget_is_spent(tmp_path: Path) -> None:
+    """LibreOffice gets the smaller of its own limit and what `Limits.max_seconds` has left."""
+    hanging = tmp_path / "soffice"
+    hanging.write_text("#!/bin/sh\nsleep 60\n", encoding="utf-8")
+    hanging.chmod(0o755)
+    started = time.monotonic()
+    with (
+        mock.patch("gkbg.read.legacy.find_soffice", return_value=str(hanging)),
+        pytest.raises(gkbg.LimitExceededError, match=r"more than 0\.5 s") as caught,
+    ):
+        gkbg.parse(
+            hostile.ole("WordDocument"),
+            limits=gkbg.Limits(conversion_seconds=60, max_seconds=0.5),
+        )
+    assert caught.value.limit == "max_seconds"
+    assert time.monotonic() - started < 10
+
+
+def _big_word_table(rows: int) -> bytes:
+    """A legal .docx of one table, ``rows`` rows of five numbers: slow to walk, no report."""
+    numbers = iter(hostile.numbers(rows * 5))
+    cells = "".join(
+        "<w:tr>"
+        + "".join(f"<w:tc>{hostile.para(str(next(numbers)))}</w:tc>" for _ in range(5))
+        + "</w:tr>"
+        for _ in range(rows)
+    )
+    return hostile.docx(f"<w:tbl>{cells}</w:tbl>")
+
+
+def test_a_reading_in_the_callers_process_ends_when_its_time_budget_is_spent() -> None:
+    """Not isolated, the readers and the alignment check the time as they go."""
+    data = _big_word_table(20_000)
+    started = time.monotonic()
+    with pytest.raises(gkbg.LimitExceededError, match=r"more than 0\.2 s") as caught:
+        gkbg.parse(data, limits=gkbg.Limits(max_seconds=0.2))
+    assert caught.value.limit == "max_seconds"
+    assert caught.value.source == "<bytes>"
+    # One call into lxml (unzipping and parsing the part) cannot be interrupted; the walk can.
+    assert time.monotonic() - started < 5
+    # A real report is far inside the same budget.
+    assert gkbg.parse(SEEDS[0], limits=gkbg.Limits(max_seconds=5)).tables
+
+
+def test_text_too_long_is_refused_as_it_is_written_not_after_the_walk() -> None:
+    data = _big_word_table(2_000)
+    with pytest.raises(gkbg.LimitExceededError) as caught:
+        gkbg.parse(data, limits=gkbg.Limits(max_text_chars=5_000))
+    assert caught.value.limit == "max_text_chars"
+    # Refused at the limit, not at the document's full length (about 26,000 characters).
+    length = regex.search(r"has ([\d,]+) characters", str(caught.value))
+    assert length is not None
+    assert int(length[1].replace(",", "")) < 5_100
+
+
 def _state(pid: int) -> str:
     try:
         status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")

@@ -8,7 +8,11 @@ can unpickle them.
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -20,13 +24,12 @@ from tests.helpers import CORPUS
 from tests.hostile.hostile import inflating_pdf
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from gkbg.read.layout import Layout
 
 pytest.importorskip("pypdfium2")
 
 ISOLATED = gkbg.Limits(isolate=True)
+ROOT = Path(__file__).parent.parent.parent
 
 
 class _Hostile:
@@ -46,6 +49,9 @@ class _Hostile:
             os.abort()
         if self.name == "hang":
             time.sleep(600)
+        if self.name == "spin":  # as PDFium looping on a crafted page
+            while True:
+                pass
         if self.name == "allocate":
             hoard = [bytearray(64 * 1024 * 1024) for _ in range(64)]  # 4 GiB
             raise AssertionError(len(hoard))
@@ -55,7 +61,7 @@ class _Hostile:
 
 
 def _registry() -> gkbg.ParserRegistry:
-    names = ("abort", "hang", "allocate", "refuse", "fine")
+    names = ("abort", "hang", "spin", "allocate", "refuse", "fine")
     return gkbg.ParserRegistry([_Hostile(name) for name in names], entry_points=False)
 
 
@@ -83,6 +89,47 @@ def test_a_reading_over_time_is_stopped() -> None:
     assert info.value.limit == "max_seconds"
     assert time.monotonic() - start < 30
     assert _read("fine").text == "report"
+
+
+_ORPHAN = """
+import sys
+from gkbg import Limits
+from gkbg.read import isolation
+from tests.read.test_isolation import _read
+_read("fine")
+print(isolation._worker.process.pid, flush=True)
+_read("spin", Limits(isolate=True, max_seconds=float(sys.argv[1])))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs /proc to see processes")
+def test_a_worker_left_reading_by_a_killed_caller_does_not_spin_on() -> None:
+    """A batch worker killed past its time leaves its reader: the kernel ends it."""
+    caller = subprocess.Popen(
+        [sys.executable, "-c", _ORPHAN, "2"], stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    assert caller.stdout is not None
+    worker = int(caller.stdout.readline())
+    time.sleep(0.3)
+    caller.kill()  # before its own 2 s are up: nobody is left to stop the worker
+    caller.wait()
+    caller.stdout.close()
+    try:
+        deadline = time.monotonic() + 60  # 2 s on each core, and 2 more, on a loaded machine
+        while time.monotonic() < deadline and _running(worker):
+            time.sleep(0.2)
+        assert not _running(worker)
+    finally:
+        if _running(worker):
+            os.kill(worker, signal.SIGKILL)
+
+
+def _running(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
 
 
 def test_a_reading_out_of_memory_is_refused_by_its_limit() -> None:

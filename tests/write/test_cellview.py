@@ -104,6 +104,30 @@ def test_show_cell_from_paths_bytes_files_and_reports() -> None:
         gkbg.show_cell(SEEDS[2], "applications.no_such_row.total")
 
 
+def test_a_report_shows_its_own_cells() -> None:
+    """``report.show_cell(key)``: the page again from the file the report was read from."""
+    pytest.importorskip("pypdfium2")
+    report = gkbg.parse(HONGZE)
+    view = report.show_cell(KEY, lang="en")
+    assert isinstance(view, gkbg.CellView)
+    assert view.image == gkbg.show_cell(HONGZE, KEY).image
+    assert view.html == gkbg.show_cell(report, KEY, lang="en").html
+    # Read from bytes, the report names no file: the tables, not the page.
+    from_bytes = gkbg.parse(HONGZE.read_bytes())
+    assert from_bytes.show_cell(KEY).image is None
+    assert f'td[id="cell-{KEY}"]' in from_bytes.show_cell(KEY).html
+    # With a check result, its findings are marked too (洪泽 2023 prints a wrong group total).
+    wrong = gkbg.parse(FIXTURES / "corpus" / "hongze-district-2023.pdf")
+    total = "appeals.reconsideration.total"
+    marked = wrong.show_cell(total, gkbg.check(wrong), lang="en").html
+    assert re.search(f'<td id="cell-{total}" class="[^"]*gkbg-error', marked)
+    assert not re.search(
+        f'<td id="cell-{total}" class="[^"]*gkbg-error', wrong.show_cell(total).html
+    )
+    with pytest.raises(KeyError, match="no cell"):
+        report.show_cell("applications.no_such_row.total")
+
+
 @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(report=testing.reports(), data=st.data())
 def test_any_cell_of_a_rendered_report_is_framed(report: Report, data: st.DataObject) -> None:

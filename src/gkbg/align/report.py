@@ -29,12 +29,13 @@ from gkbg.align.misreads import flag_misreads
 from gkbg.align.order import Item, Placed, Reading, new_item, read_by_order
 from gkbg.align.runs import split_labels
 from gkbg.core.errors import NoTablesError
-from gkbg.core.limits import DEFAULT_LIMITS
+from gkbg.core.limits import DEFAULT_LIMITS, check_time, time_budget
 from gkbg.core.model import Cell, CellState, Report, Table
 from gkbg.core.reasons import EMPTY_UNREAD, Doubt
 from gkbg.core.schema import TABLES, TableForm, forms
 from gkbg.core.statements import stated
 from gkbg.core.text import LabelMatcher, read_value
+from gkbg.read.base import Input
 from gkbg.read.layout import Layout, Token, TokenKind, token_span
 from gkbg.read.registry import parse_layout
 
@@ -379,6 +380,7 @@ def build_report(layout: Layout) -> Report:
         if key not in sections:
             tables[key] = Table(key, None)
             continue
+        check_time()
         start, stop = sections[key]
         table = _read_table(tokens[start:stop], key, prefer, said)
         tables[key] = table
@@ -491,8 +493,10 @@ def parse(
             `LimitExceededError`.
         TypeError: ``source`` is of none of the types above; the message names them.
     """
-    layout = parse_layout(source, format=format, registry=registry, limits=limits)
-    report = build_report(layout)
+    document = Input.of(source, limits)
+    with time_budget(document.name, limits):
+        layout = parse_layout(document, format=format, registry=registry, limits=limits)
+        report = build_report(layout)
     if not any(table.found for table in report.tables):
         raise NoTablesError(
             layout.source or "<document>",

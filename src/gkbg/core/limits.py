@@ -9,9 +9,17 @@ field, so a service can tell a user which limit their file broke.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import time
+from typing import TYPE_CHECKING
+
 import attrs
 
 from gkbg.core.errors import LimitExceededError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -21,9 +29,13 @@ __all__ = [
     "NESTING",
     "Limits",
     "check_text",
+    "check_time",
     "check_tokens",
     "exceeded",
+    "extend_time",
+    "remaining_seconds",
     "size_text",
+    "time_budget",
 ]
 
 _MIB = 1024 * 1024
@@ -63,8 +75,10 @@ class Limits:
             document that crashes the engine or exhausts memory costs the worker, not the
             caller (off in the API; ``gkbg check`` and ``gkbg batch`` turn it on). See
             ``gkbg.read.isolation``.
-        max_seconds: How long an isolated reading may take (120 s); the worker is stopped
-            then.
+        max_seconds: How long reading one document may take (120 s). In the caller's own
+            process the readers and the alignment check the time as they go and stop with
+            `LimitExceededError` once it is spent (a single call into a native engine, such as
+            libxml2 parsing a page, finishes first); an isolated worker is stopped then.
         max_memory_bytes: The address space of the isolated worker (2 GiB): memory PDFium
             or Python cannot get there ends the reading, not the caller.
     """
@@ -146,3 +160,78 @@ def check_tokens(count: int, name: str, limits: Limits) -> None:
             f"the document has more than {limits.max_tokens:,} tokens (words, paragraphs and "
             "table cells): refused as too large",
         )
+
+
+@attrs.frozen
+class _Deadline:
+    """When the reading of document ``name`` must end (`time.monotonic` seconds)."""
+
+    at: float
+    seconds: float
+    name: str
+
+
+_DEADLINE: contextvars.ContextVar[_Deadline | None] = contextvars.ContextVar(
+    "gkbg_deadline", default=None
+)
+
+
+@contextlib.contextmanager
+def time_budget(name: str, limits: Limits) -> Iterator[None]:
+    """Give the reading of document ``name`` ``limits.max_seconds`` from now.
+
+    Inside the block, `check_time` raises once the time is spent. A budget opened inside
+    another keeps the outer one: reading one document is one budget, however its stages nest.
+    """
+    if _DEADLINE.get() is not None:
+        yield
+        return
+    token = _DEADLINE.set(
+        _Deadline(time.monotonic() + limits.max_seconds, limits.max_seconds, name)
+    )
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def check_time() -> None:
+    """Stop the reading whose `time_budget` is spent; outside a budget, do nothing.
+
+    Readers and the alignment call it once per page, row or step of a search, so a
+    pathological but legal document ends within about ``Limits.max_seconds``.
+
+    Raises:
+        LimitExceededError: The budget is spent (its ``limit`` is ``"max_seconds"``).
+    """
+    deadline = _DEADLINE.get()
+    if deadline is not None and time.monotonic() > deadline.at:
+        raise exceeded(
+            deadline.name,
+            "max_seconds",
+            f"reading it took more than {deadline.seconds:g} s: stopped",
+        )
+
+
+def extend_time(seconds: float) -> None:
+    """Give the current budget ``seconds`` more; outside a budget, do nothing.
+
+    For a reading with more work than most, such as a page to read by OCR.
+    """
+    deadline = _DEADLINE.get()
+    if deadline is not None:
+        _DEADLINE.set(
+            attrs.evolve(deadline, at=deadline.at + seconds, seconds=deadline.seconds + seconds)
+        )
+
+
+def remaining_seconds(default: float) -> float:
+    """The seconds left in the current budget (at least a tenth), or ``default`` outside one.
+
+    For a step that cannot check the time itself, such as a LibreOffice conversion, which is
+    given the smaller of its own limit and what the budget has left.
+    """
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return default
+    return min(default, max(0.1, deadline.at - time.monotonic()))

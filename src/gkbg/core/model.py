@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from gkbg.core.lang import default_lang
 from gkbg.core.reasons import Doubt, doubts
 from gkbg.core.schema import TABLES
 from gkbg.core.views import VIEWS
@@ -20,6 +21,9 @@ from gkbg.core.views import VIEWS
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from typing import Any
+
+    from gkbg.checks.findings import CheckResult
+    from gkbg.core.lang import Lang
 
 __all__ = ["Cell", "CellState", "Location", "Report", "Table", "Value"]
 
@@ -214,6 +218,30 @@ class Report:
             if cell.key == key:
                 return cell
         raise KeyError(f"no cell {key!r} in this report (forms: {self.variants})")
+
+    def show_cell(
+        self,
+        key: str,
+        result: CheckResult | None = None,
+        *,
+        lang: Lang | None = None,
+    ) -> Any:  # noqa: ANN401 - a gkbg.CellView, which the output stage defines
+        """The cell ``key`` to look at: framed on its PDF page and in the tables.
+
+        In Jupyter, ``report.show_cell("applications.received.total")`` shows the page the
+        cell was read on (for a PDF whose file is still at `source`) with the cell in red and
+        its row and column in blue, else the tables with the cell framed; see
+        `gkbg.show_cell`.
+
+        Args:
+            key: The cell's key.
+            result: A check result whose findings to mark in the tables as well.
+            lang: The language of the tables' captions and notes; by default from the locale.
+
+        Raises:
+            KeyError: The report has no cell ``key``.
+        """
+        return VIEWS.show_cell(self, key, result, lang=lang or default_lang())
 
     def uncertain_cells(self) -> tuple[Cell, ...]:
         """The cells the parser is not sure of, with the reasons in `Cell.uncertain`."""

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gkbg.core.errors import CorruptDocumentError, DocumentError
-from gkbg.core.limits import exceeded, size_text
+from gkbg.core.limits import check_time, exceeded, remaining_seconds, size_text
 
 if TYPE_CHECKING:
     from gkbg.core.limits import Limits
@@ -43,12 +43,15 @@ def _run(command: list[str], environment: dict[str, str], name: str, limits: Lim
         )
     except OSError as exc:
         raise DocumentError(name, f"LibreOffice could not be run ({exc})") from None
+    # Within the document's time budget too (`Limits.max_seconds`), when that is shorter.
+    seconds = remaining_seconds(limits.conversion_seconds)
     try:
-        process.wait(timeout=limits.conversion_seconds)
+        process.wait(timeout=seconds)
     except subprocess.TimeoutExpired:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+        check_time()
         raise exceeded(
             name,
             "conversion_seconds",

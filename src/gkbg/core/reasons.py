@@ -163,12 +163,12 @@ REASONS: dict[str, Reason] = {
         _reason(
             "grid.spanned",
             "placed under the header {label}, which spans this position of the source's grid",
-            "放置在“{label}”表头之下，该表头跨越源表格网格的此位置",
+            "置于“{label}”表头之下：原表中该表头跨越此位置",
         ),
         _reason(
             "grid.spanned_across",
             "placed under a header that spans this position",
-            "放置在跨越此位置的表头之下",
+            "置于跨越此位置的表头之下",
         ),
         _reason(
             "grid.shifted",
@@ -305,7 +305,7 @@ REASONS: dict[str, Reason] = {
             "grid.unlabelled_row",
             "placed by order: the row prints no label; read as {label}, the only row of the "
             "form between the labelled rows around it",
-            "按顺序放置：该行没有印行标签；按前后有标签的行之间格式中的唯一位置读作“{label}”",
+            "按顺序放置：该行未印行标签；格式在其前后两个有标签的行之间只有一行，故读作“{label}”",
         ),
         _reason(
             "grid.unordered",
@@ -333,7 +333,7 @@ REASONS: dict[str, Reason] = {
             "unread: {rows} rows print values but no label where the form has {cells} rows, "
             "so which row is which is unknown",
             "未读取：有 {rows} 行印有数值但没有行标签，而格式在此处有 {cells} 行，"
-            "无法确定各行对应关系",
+            "无法确定各行的对应关系",
             numbers=("rows", "cells"),
         ),
         # Rows whose labels the text does not print (gkbg.align.order).
@@ -341,7 +341,7 @@ REASONS: dict[str, Reason] = {
             "order.unprinted_rows",
             "unread: the text does not print the labels of the rows {labels}, so the values "
             "where they would stand cannot be placed with certainty",
-            "未读取：源文本没有印出“{labels}”各行的标签，其位置上的数值都无法确定位置",
+            "未读取：原文未印出“{labels}”各行的标签，这些行位置上的数值无法确定归属",
         ),
         # Scanned pages read by OCR (gkbg.read.scan).
         _reason(

@@ -37,6 +37,7 @@ class Views:
         report_html: `gkbg.to_html`, behind `Report._repr_html_`.
         result_html: `gkbg.result_html`, behind `CheckResult._repr_html_`.
         result_text: `gkbg.result_text`, behind ``str(result)``.
+        show_cell: `gkbg.write.cellview.show`, behind `Report.show_cell`.
     """
 
     cells_frame: Callable[..., Any] = _missing
@@ -44,8 +45,9 @@ class Views:
     report_html: Callable[[Report], str] = _missing
     result_html: Callable[[CheckResult], str] = _missing
     result_text: Callable[[CheckResult], str] = _missing
+    show_cell: Callable[..., Any] = _missing
 
 
 VIEWS = Views()
-"""The one set of views, filled in by ``gkbg.write.records``, ``gkbg.write.notebook`` and
-``gkbg.write.summary``."""
+"""The one set of views, filled in by ``gkbg.write.records``, ``gkbg.write.notebook``,
+``gkbg.write.cellview`` and ``gkbg.write.summary``."""

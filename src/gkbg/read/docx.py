@@ -46,7 +46,7 @@ from gkbg.core.errors import (
     LimitExceededError,
     UnknownFormatError,
 )
-from gkbg.core.limits import NESTING, check_tokens
+from gkbg.core.limits import NESTING, check_time, check_tokens
 from gkbg.read.layout import BodyWriter, Layout
 from gkbg.read.package import Package, parse_xml, sniff_package
 
@@ -89,6 +89,8 @@ class _Node(Protocol):
     def get(self, key: str, default: str | None = None) -> str | None: ...
 
     def __iter__(self) -> Iterator[_Node]: ...
+
+    def iterchildren(self, tag: str) -> Iterator[_Node]: ...
 
 
 # --------------------------------------------------------------------------------------------
@@ -159,9 +161,10 @@ def _split(tag: object) -> tuple[str | None, str | None]:
 class _Reader(BodyWriter):
     """Walks the body, writing `Layout.text` and collecting one token per paragraph or cell."""
 
-    def __init__(self, namespace: str) -> None:
-        super().__init__()
+    def __init__(self, namespace: str, source: str, limits: Limits) -> None:
+        super().__init__(source, limits)
         self._ns = namespace
+        self._tags: dict[str, str] = {}  # a name as `_name` gives it -> its qualified tag
 
     # ---- names and attributes
 
@@ -178,7 +181,13 @@ class _Reader(BodyWriter):
         return None
 
     def _child(self, node: _Node, name: str) -> _Node | None:
-        return next((child for child in node if self._name(child) == name), None)
+        """The first child named ``name`` (as `_name` gives it), picked out by lxml itself."""
+        tag = self._tags.get(name)
+        if tag is None:
+            local = name.removeprefix("mc:")
+            namespace = _MC_NAMESPACE if local != name else self._ns
+            tag = self._tags[name] = f"{{{namespace}}}{local}"
+        return next(node.iterchildren(tag), None)
 
     def _property(self, node: _Node, props: str, name: str) -> _Node | None:
         container = self._child(node, props)
@@ -287,6 +296,7 @@ class _Reader(BodyWriter):
             if self._property(row, "trPr", "del") is None  # a row deleted as a tracked change
         )
         for row_index, (row, row_blank) in enumerate(rows):
+            check_time()
             self._end_line()
             column = self._int(self._property(row, "trPr", "gridBefore"), 0)
             continuing: set[int] = set()
@@ -343,7 +353,7 @@ class DocxParser:
         """
         content = _document_xml(document.data, document.name, document.limits)
         root, namespace = _parse_xml(content, document.name)
-        reader = _Reader(namespace)
+        reader = _Reader(namespace, document.name, document.limits)
         body = next((child for child in root if _split(child.tag) == (namespace, "body")), None)
         if body is None:
             raise CorruptDocumentError(document.name, f"{DOCUMENT_PART} has no body")

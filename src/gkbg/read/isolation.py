@@ -28,6 +28,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import json
+import math
 import os
 import pickle
 import signal
@@ -38,7 +39,7 @@ import threading
 from typing import IO, TYPE_CHECKING, Any
 
 from gkbg.core.errors import CorruptDocumentError, GkbgError, LimitExceededError
-from gkbg.core.limits import MEMORY, NESTING, size_text
+from gkbg.core.limits import MEMORY, NESTING, size_text, time_budget
 from gkbg.read.base import Input
 
 if TYPE_CHECKING:
@@ -114,7 +115,10 @@ def serve() -> None:  # pragma: no cover - runs in the worker process
         try:
             parser, data, name, limits = pickle.loads(message)  # noqa: S301 - from our parent
             del message
-            answer: tuple[str, Any] = ("layout", read_guarded(parser, Input(data, name, limits)))
+            _limit_cpu(limits.max_seconds)
+            with time_budget(name, limits):
+                layout = read_guarded(parser, Input(data, name, limits))
+            answer: tuple[str, Any] = ("layout", layout)
         except GkbgError as error:
             answer = ("error", error)
         except MemoryError:
@@ -125,6 +129,29 @@ def serve() -> None:  # pragma: no cover - runs in the worker process
         except MemoryError:
             payload = pickle.dumps(("memory", None))
         _send(answers, payload)
+
+
+def _limit_cpu(seconds: float) -> None:  # pragma: no cover - runs in the worker process
+    """Let this worker spend at most ``seconds`` on every core (and a little) more CPU time.
+
+    The caller stops the worker after ``seconds`` of wall-clock time, which comes first even
+    when the reading keeps every core busy (the OCR engine's threads do). This is for when the
+    caller cannot: killed itself (a batch worker past its time), it leaves this process
+    reading on, and the kernel ends it (``SIGXCPU``) instead of leaving it to spin.
+    """
+    if resource is not None:
+        used = resource.getrusage(resource.RUSAGE_SELF)
+        cores = os.cpu_count() or 1
+        soft = math.ceil(used.ru_utime + used.ru_stime + seconds * cores) + _CPU_MARGIN
+        with contextlib.suppress(ValueError, OSError):
+            _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+            if hard != resource.RLIM_INFINITY:
+                soft = min(soft, hard)
+            resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+_CPU_MARGIN = 2
+"""Seconds of CPU time a worker gets beyond `Limits.max_seconds` before the kernel stops it."""
 
 
 # The worker's command: the caller's import path, so that it reads with the same gkbg (and the

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from gkbg.core.limits import check_tokens
+from gkbg.core.limits import check_text, check_tokens
 from gkbg.core.model import Location
 from gkbg.core.text import looks_like_value
 
@@ -199,8 +199,15 @@ class BodyWriter:
     The readers of Word and OpenDocument files extend it with the walk of their own XML.
     """
 
-    def __init__(self) -> None:
-        """Start with no text."""
+    def __init__(self, source: str = "<document>", limits: Limits | None = None) -> None:
+        """Start with no text; ``limits`` (of document ``source``) are checked as it grows.
+
+        More tokens than ``limits.max_tokens`` or more characters than
+        ``limits.max_text_chars`` are refused as soon as they are written, before the rest of
+        the document is walked.
+        """
+        self._source = source
+        self._limits = limits
         self._pieces: list[str] = []
         self._length = 0
         self._line_open = False
@@ -212,7 +219,16 @@ class BodyWriter:
         start = self._length
         self._pieces.append(text)
         self._length += len(text)
+        limits = self._limits
+        if limits is not None and self._length > limits.max_text_chars:
+            check_text(self._length, self._source, limits)
         return start
+
+    def _token(self, span: tuple[int, int, bool, int | None, int | None, int | None]) -> None:
+        limits = self._limits
+        if limits is not None and len(self.spans) >= limits.max_tokens:
+            check_tokens(len(self.spans) + 1, self._source, limits)
+        self.spans.append(span)
 
     def _end_line(self) -> None:
         if self._line_open:
@@ -232,14 +248,14 @@ class BodyWriter:
         start = self._write(text)
         self._write("\n")
         if text.strip():
-            self.spans.append((*self._span(text, start), False, None, None, None))
+            self._token((*self._span(text, start), False, None, None, None))
 
     def _cell(self, text: str, table: int, row: int, column: int) -> None:
         if self._line_open:
             self._write(" | ")
         start = self._write(text)
         self._line_open = True
-        self.spans.append((*self._span(text, start), True, table, row, column))
+        self._token((*self._span(text, start), True, table, row, column))
 
     def layout(self, *, source: str, format: str) -> Layout:  # noqa: A002
         """The finished layout."""

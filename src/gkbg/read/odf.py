@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Protocol, cast
 
 from gkbg.core.compat import ZIP_SIGNATURE
 from gkbg.core.errors import CorruptDocumentError, LimitExceededError, UnknownFormatError
-from gkbg.core.limits import NESTING, check_tokens
+from gkbg.core.limits import NESTING, check_time, check_tokens
 from gkbg.read.layout import BodyWriter, Layout
 from gkbg.read.package import Package, holds_member, parse_xml
 
@@ -120,9 +120,7 @@ class _Reader(BodyWriter):
     """Walks the text body, writing `Layout.text` and one token span per paragraph or cell."""
 
     def __init__(self, source: str, limits: Limits) -> None:
-        super().__init__()
-        self._source = source
-        self._limits = limits
+        super().__init__(source, limits)
 
     # ---- text
 
@@ -179,6 +177,7 @@ class _Reader(BodyWriter):
         self._tables += 1
         row_index = 0
         for row in self._rows(table):
+            check_time()
             cells = [
                 child
                 for child in row
@@ -207,7 +206,6 @@ class _Reader(BodyWriter):
                 column += 1
             column += max(repeat - _MAX_REPEAT, 0)
         self._end_line()
-        check_tokens(len(self.spans), self._source, self._limits)
 
     def _cell_content(self, cell: _Node, table: int, row: int, column: int) -> None:
         texts: list[str] = []

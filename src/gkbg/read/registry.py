@@ -23,7 +23,9 @@ from gkbg.core.limits import (
     DEFAULT_LIMITS,
     Limits,
     check_text,
+    check_time,
     check_tokens,
+    time_budget,
 )
 from gkbg.core.plugins import load_plugins
 from gkbg.read.base import Input, Parser, Source
@@ -194,7 +196,7 @@ def register_parser(parser: Parser, *, replace: bool = False) -> None:
 
 
 def parse_layout(
-    source: Source,
+    source: Source | Input,
     *,
     format: str | None = None,  # noqa: A002 - the name users expect
     registry: ParserRegistry | None = None,
@@ -207,12 +209,14 @@ def parse_layout(
     document = Input.of(source, limits)
     if not document.data.strip():
         raise EmptyDocumentError(document.name, "the document is empty")
-    registry = registry or default_registry()
-    parser = registry.get(format) if format else registry.detect(document)
-    if limits.isolate and getattr(parser, "isolated", False):
-        layout = read_isolated(parser, document)
-    else:
-        layout = read_guarded(parser, document)
+    with time_budget(document.name, limits):
+        registry = registry or default_registry()
+        parser = registry.get(format) if format else registry.detect(document)
+        if limits.isolate and getattr(parser, "isolated", False):
+            layout = read_isolated(parser, document)
+        else:
+            layout = read_guarded(parser, document)
+        check_time()
     check_tokens(len(layout.tokens), document.name, limits)
     check_text(len(layout.text), document.name, limits)
     return layout

@@ -52,7 +52,7 @@ from gkbg.core.errors import (
     EncryptedDocumentError,
     UnknownFormatError,
 )
-from gkbg.core.limits import check_tokens
+from gkbg.core.limits import check_time, check_tokens
 from gkbg.read.layout import Layout, Token, TokenKind, TokenWriter, token_kind
 from gkbg.read.package import Package, reject_dtd, sniff_package, xml_failure
 
@@ -302,6 +302,7 @@ class _Writer:
             return
         left = min(min(cells) for cells in rows.values())
         for row in sorted(rows):
+            check_time()
             cells = rows[row]
             first = True
             columns = sorted(cells)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import struct
 import zlib
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -23,13 +24,14 @@ import attrs
 from gkbg.checks.findings import CheckResult
 from gkbg.core.compat import import_dependency
 from gkbg.core.errors import GkbgError
+from gkbg.core.views import VIEWS
 from gkbg.write.notebook import STYLE, cell_id, tables_html
 
 if TYPE_CHECKING:
     from gkbg.core.lang import Lang
     from gkbg.core.model import Cell, Report
 
-__all__ = ["CellView", "cell_html", "cell_png", "png"]
+__all__ = ["CellView", "cell_html", "cell_png", "png", "show"]
 
 SCALE = 2.0
 """Pixels per PDF point of the rendered page (144 dpi)."""
@@ -189,3 +191,48 @@ class CellView:
 
     def _repr_html_(self) -> str | None:
         return None if self.image is not None else self.html
+
+
+def _report_bytes(report: Report) -> bytes | None:
+    """The bytes of the file the report was read from, when it is still there to be read."""
+    named = report.source
+    if not named:
+        return None
+    try:
+        path = Path(named)
+        return path.read_bytes() if path.is_file() else None
+    except (OSError, ValueError):  # a name such as <bytes>, or a file gone unreadable
+        return None
+
+
+def show(
+    report: Report,
+    key: str,
+    result: CheckResult | None = None,
+    *,
+    lang: Lang = "en",
+    document: bytes | None = None,
+) -> CellView:
+    """The cell ``key`` framed in the report's tables and, when read from a PDF, on its page.
+
+    Args:
+        report: The report.
+        key: The cell's key.
+        result: A check result whose findings to mark in the tables as well.
+        lang: The language of the tables' captions and notes.
+        document: The document's bytes, for the page; by default the report's ``source``
+            file is read again, when there is one.
+
+    Raises:
+        KeyError: The report has no cell ``key``.
+    """
+    cell = report.cell(key)
+    drawn = cell_html(report, key, result, lang=lang)
+    location = cell.location
+    if report.format != "pdf" or location is None or location.bbox is None:
+        return CellView(key, drawn)
+    page = document if document is not None else _report_bytes(report)
+    return CellView(key, drawn, None if page is None else cell_png(page, cell))
+
+
+VIEWS.show_cell = show

@@ -1,2 +1,2 @@
 # SPDX-License-Identifier: MIT
-"""PDF with a text layer: pypdfium2 reads the pages, pure geometry rebuilds the tables."""
+"""PDF: pypdfium2 reads the text layer (or renders a scan for OCR); geometry rebuilds tables."""

@@ -159,7 +159,7 @@ class PdfParser:
     """Reads the text layer of PDF files (pypdfium2, installed with gkbg)."""
 
     name = "pdf"
-    description = "PDF with a text layer"
+    description = "PDF: its text layer, or its page images by OCR (gkbg[ocr])"
     isolated = True  # PDFium is native code: with Limits.isolate it reads in a worker
 
     def sniff(self, document: Input) -> float:
