@@ -357,7 +357,10 @@ _CELL_CHECKS = {
     "invalid": (
         "Every cell of the report's tables whose text is not a number, or whose number the "
         "form does not allow: a negative count, a count that is not a whole number, a negative "
-        "amount. (Signed cells may be negative.)"
+        "amount. (Signed cells may be negative.) A cell whose value the reader placed by a "
+        "guess about the layout (by order, in a converter's row with a gap, by a reading of "
+        "run-together digits: a doubt of `PLACEMENT` in `gkbg.core.reasons`) is not checkable "
+        "instead: the value may be a neighbour's, and the cell's doubt says to look at it."
     ),
     "blank": (
         "Every cell of the report's tables that is empty or holds a placeholder such as `/`, "

@@ -9,10 +9,13 @@ from decimal import Decimal
 from importlib import metadata
 from typing import TYPE_CHECKING
 
+import attrs
 import pytest
 
 import gkbg
 from gkbg.checks import rules as _rules
+from gkbg.core.reasons import Doubt
+from gkbg.testing import with_cell
 from tests.helpers import pipe_text
 
 if TYPE_CHECKING:
@@ -132,6 +135,32 @@ def test_amounts_are_decimals_and_negative_amounts_invalid() -> None:
     cell = report.cell("active.fees.amount")
     assert cell.value == Decimal("-7730.28")
     (finding,) = gkbg.check(report).by_rule("cell.invalid")
+    assert finding.cells == ("active.fees.amount",)
+
+
+def test_a_value_placed_by_a_guess_is_not_reported_invalid_for_its_cell() -> None:
+    """A negative number the reader placed by a guess may be a neighbour's: not an error here.
+
+    A converter's row with a gap (`markdown.row_with_gap`) may have moved a 增/减 cell's -9
+    into a count's cell: whether it is valid there cannot be told, and the cell's doubt says
+    it must be looked at. A doubt about the characters only (OCR) leaves the error.
+    """
+    report = gkbg.parse(pipe_text("2021", {"active.fees.amount": "-7730.28"}))
+    cell = report.cell("active.fees.amount")
+    moved = attrs.evolve(cell, uncertain=(Doubt.of("markdown.row_with_gap", text="55"),))
+    result = gkbg.check(with_cell(report, moved))
+    assert not result.by_rule("cell.invalid")
+    assert any(
+        skipped.rule == "cell.invalid" and skipped.cells == ("active.fees.amount",)
+        for skipped in result.not_checkable
+    )
+    misread = attrs.evolve(
+        cell,
+        uncertain=(
+            Doubt.of("ocr.low_confidence", text="-7730.28", characters="-", confidence="60"),
+        ),
+    )
+    (finding,) = gkbg.check(with_cell(report, misread)).by_rule("cell.invalid")
     assert finding.cells == ("active.fees.amount",)
 
 

@@ -344,22 +344,90 @@ def _readings(
     items read so far never add up to more than their total, and all of them to exactly it.
     ``allowed`` is how many such sums a reading may break (None: any number, no pruning).
     Returns the readings, and whether a sum left out any (so the relations took part).
+
+    The readings depend only on the printed texts, the cells' kinds, the sums within the run
+    and ``allowed``: the same run is read again for each form and reading of a table tried,
+    so the search (`_search_readings`) is remembered by those.
     """
-    kinds = [table.kinds[index] for index in run.cells]
+    kinds = tuple(table.kinds[index] for index in run.cells)
     bounds = _bounds(table, run) if allowed is not None else {}
-    pruned = False
-    texts = [token.text for token in run.tokens]
+    unique = tuple(dict.fromkeys(bound for found in bounds.values() for bound in found))
+    by_slot = tuple(
+        tuple(unique.index(bound) for bound in dict.fromkeys(bounds.get(slot, ())))
+        for slot in range(len(kinds))
+    )
+    found = _search_readings(
+        tuple(token.text for token in run.tokens), kinds, unique, by_slot, allowed
+    )
+    if found is None:
+        raise _TooManyError
+    readings, pruned = found
+    return list(readings), pruned
+
+
+_BLANK_READ = object()
+"""A piece read as a placeholder for a blank cell (no number), in `_search_readings`."""
+
+
+@functools.lru_cache(maxsize=65_536)
+def _pieces(text: str, kind: ValueKind, end: int) -> tuple[tuple[int, str, object, int], ...]:
+    """The pieces of ``text`` ending at ``end`` that a cell of ``kind`` may print.
+
+    Each as (start, piece, number or `_BLANK_READ`, digits and dashes it uses), the nearest
+    start first (the order in which the search tries them).
+    """
+    found = []
+    for start in range(end - 1, -1, -1):
+        piece = text[start:end]
+        if _valid(piece, kind):
+            number = _number(piece, kind)
+            found.append((start, piece, _BLANK_READ if number is None else number, _digits(piece)))
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=4096)
+def _search_readings(
+    texts: tuple[str, ...],
+    kinds: tuple[ValueKind, ...],
+    bounds: tuple[_Bound, ...],
+    by_slot: tuple[tuple[int, ...], ...],
+    allowed: int | None,
+) -> tuple[tuple[tuple[str, ...], ...], bool] | None:
+    """The search of `_readings`: None when it passes `MAX_READINGS` or `MAX_STEPS`.
+
+    ``bounds`` are the run's distinct sums, ``by_slot`` those each cell takes part in (indices
+    in ``bounds``). The search is depth first from the run's end, each cell's pieces tried from
+    the shortest; a reading is kept when at most ``allowed`` sums are broken by it, a sum
+    counted broken from the first cell read after which it no longer fits (`_fits`).
+    """
     room = [_digits(text) for text in texts]
     readings: list[tuple[str, ...]] = []
     pieces: list[str] = [""] * len(kinds)
-    values: dict[int, int | Decimal] = {}
-    blank: set[int] = set()
-    broken: list[_Bound] = []
+    values: list[object] = [None] * len(kinds)  # None: not read yet
+    broken = [False] * len(bounds)
+    count = 0  # the sums broken so far
     steps = 0
+    pruned = False
+
+    def fits(bound: _Bound) -> bool:
+        total = values[bound.total]
+        if total is None or total is _BLANK_READ:
+            return True
+        read: int | Decimal = 0
+        complete = True
+        for slot in bound.items:
+            value = values[slot]
+            if value is None:
+                complete = False
+            elif value is _BLANK_READ:
+                return True
+            else:
+                read += value  # type: ignore[operator]
+        return bool(read == total) if complete else bool(read <= total)  # type: ignore[operator]
 
     def search(token: int, end: int, cell: int, spare: int) -> None:
         # ``spare``: the digits and dashes left before ``end`` in this token and those before it.
-        nonlocal steps, pruned
+        nonlocal steps, pruned, count
         if cell < 0:
             if token < 0:
                 readings.append(tuple(pieces))
@@ -368,40 +436,35 @@ def _readings(
             return
         if token < 0 or cell + 1 < token + 1 or spare < cell + 1:
             return
-        text = texts[token]
-        for start in range(end - 1, -1, -1):
-            piece = text[start:end]
-            if not _valid(piece, kinds[cell]):
-                continue
+        for start, piece, number, used in _pieces(texts[token], kinds[cell], end):
             steps += 1
             if steps > MAX_STEPS:
                 raise _TooManyError
             pieces[cell] = piece
-            number = _number(piece, kinds[cell])
-            if number is None:
-                blank.add(cell)
-            else:
-                values[cell] = number
-            before = len(broken)
-            broken.extend(
-                bound
-                for bound in bounds.get(cell, ())
-                if bound not in broken and not _fits(bound, values, blank)
-            )
-            if allowed is None or len(broken) <= allowed:
-                used = _digits(piece)
+            values[cell] = number
+            newly = []
+            for b in by_slot[cell]:
+                if not broken[b] and not fits(bounds[b]):
+                    broken[b] = True
+                    newly.append(b)
+            count += len(newly)
+            if allowed is None or count <= allowed:
                 if start > 0:
                     search(token, start, cell - 1, spare - used)
                 else:
                     search(token - 1, len(texts[token - 1]) if token else 0, cell - 1, spare - used)
             else:
                 pruned = True
-            del broken[before:]
-            values.pop(cell, None)
-            blank.discard(cell)
+            for b in newly:
+                broken[b] = False
+            count -= len(newly)
+            values[cell] = None
 
-    search(len(texts) - 1, len(texts[-1]), len(kinds) - 1, sum(room))
-    return readings, pruned
+    try:
+        search(len(texts) - 1, len(texts[-1]), len(kinds) - 1, sum(room))
+    except _TooManyError:
+        return None
+    return tuple(readings), pruned
 
 
 def _number(piece: str, kind: ValueKind) -> int | Decimal | None:
@@ -674,21 +737,64 @@ def _fewest_linked(
     always: set[int] = set()
     steps = 0
 
-    def breaks(i: int) -> bool:
-        # Whether relation i fails whatever the runs not yet read give: its two sides'
-        # difference, over the numbers its unread cells may take, never 0.
-        low: int | Decimal = 0
-        high: int | Decimal = 0
-        for sign, keys in ((1, relations[i].left), (-1, relations[i].right)):
-            for key in keys:
+    signed_keys = [
+        (*((1, key) for key in relation.left), *((-1, key) for key in relation.right))
+        for relation in relations
+    ]
+
+    shifts: dict[tuple[int, int], list[int | Decimal | None]] = {}
+
+    def shift(depth: int, i: int) -> list[int | Decimal | None]:
+        # For each reading of run ``order[depth]``, what its cells add to the difference of
+        # instance i's two sides (None: a cell of it blank, so the instance cannot be checked).
+        if (depth, i) not in shifts:
+            p = order[depth]
+            mine = [(sign, key) for sign, key in signed_keys[i] if run_of.get(key) == p]
+            found: list[int | Decimal | None] = []
+            for reading in read[p]:
+                moved: int | Decimal | None = 0
+                for sign, key in mine:
+                    value = reading.get(key, table.known.get(key))
+                    if value is None:
+                        moved = None
+                        break
+                    moved += sign * value  # type: ignore[operator]
+                found.append(moved)
+            shifts[depth, i] = found
+        return shifts[depth, i]
+
+    def checks(
+        depth: int,
+    ) -> list[tuple[int, int | Decimal, int | Decimal, list[int | Decimal | None]]]:
+        # The crossing instances of run ``order[depth]`` not failing yet that its readings may
+        # break: for each, the least and greatest its two sides' difference takes over the
+        # cells of the other runs (read, or between the least and greatest number their runs'
+        # readings give them), and what each reading of this run adds to it (`shift`). An
+        # instance with a cell of another run that is or may be blank cannot be checked, and
+        # is left out; it breaks when the difference, whatever the runs not yet read give,
+        # is never 0.
+        p = order[depth]
+        found = []
+        for i in crossing[depth]:
+            if i in failing:
+                continue
+            low: int | Decimal = 0
+            high: int | Decimal = 0
+            for sign, key in signed_keys[i]:
+                if run_of.get(key) == p:
+                    continue
                 if key in values:
                     low, high = low + sign * values[key], high + sign * values[key]
-                    continue
-                if key not in span or run_of[key] in done:
-                    return False  # blank, or may be: the relation cannot be checked
-                least, most = span[key]
-                low, high = (low + least, high + most) if sign > 0 else (low - most, high - least)
-        return not low <= 0 <= high
+                elif key not in span or run_of[key] in done:
+                    break  # blank, or may be: the relation cannot be checked
+                else:
+                    least, most = span[key]
+                    low, high = (
+                        (low + least, high + most) if sign > 0 else (low - most, high - least)
+                    )
+            else:
+                found.append((i, low, high, shift(depth, i)))
+        return found
 
     def keep(count: int) -> None:
         nonlocal fewest, seen, always
@@ -708,6 +814,7 @@ def _fewest_linked(
             keep(count)
             return
         p = order[depth]
+        checked = checks(depth)
         for r in ranked[depth]:
             own = len(own_broken[p][r])
             if count + own + rest[depth + 1] > fewest:
@@ -715,12 +822,15 @@ def _fewest_linked(
             steps += 1
             if steps > budget:
                 raise _TooManyError
-            values.update(read[p][r])
-            done.add(p)
+            reading = read[p][r]
             before = len(failing)
-            for i in crossing[depth]:
-                if i not in failing and breaks(i):
-                    failing.append(i)
+            failing.extend(
+                i
+                for i, low, high, moved in checked
+                if (by := moved[r]) is not None and not low + by <= 0 <= high + by
+            )
+            values.update(reading)
+            done.add(p)
             total = count + own + len(failing) - before
             if total + rest[depth + 1] <= fewest:
                 chosen.append(r)

@@ -22,7 +22,7 @@ from gkbg.checks.narrative import narrative
 from gkbg.checks.relations import applies, instances
 from gkbg.checks.reuse import text_reuse
 from gkbg.core.model import Cell, CellState, Report, Value
-from gkbg.core.reasons import FOUND_UNREAD
+from gkbg.core.reasons import FOUND_UNREAD, PLACEMENT
 from gkbg.core.schema import CellSpec, forms
 
 if TYPE_CHECKING:
@@ -287,6 +287,11 @@ def cell_states(rule: Rule, context: Context) -> Iterator[Outcome]:
             if rule.check == "invalid":
                 reason = _invalid_reason(cell, spec)
                 if reason is None:
+                    continue
+                if any(doubt.code in PLACEMENT for doubt in cell.uncertain):
+                    # The reader placed the value by a guess: it may be another cell's, so
+                    # whether it is valid here cannot be told.
+                    yield NotCheckable(rule.id, (cell.key,), (cell.key,))
                     continue
                 zh, en = _INVALID_REASONS[reason]
                 extra = {"reason_zh": zh, "reason_en": en}

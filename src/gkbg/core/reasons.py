@@ -400,6 +400,36 @@ value could not be placed (or nothing was printed where a value belongs): a tabl
 cells are all unread for such reasons was found, and is not missing; its cells say why each is
 unread."""
 
+PLACEMENT = frozenset(
+    {
+        "order.late_column",
+        "order.rival_layouts",
+        "order.label_apart",
+        "align.grid_silent",
+        "grid.merged",
+        "grid.spanned",
+        "grid.spanned_across",
+        "grid.shifted",
+        "grid.misaligned",
+        "grid.unnamed_column",
+        "grid.conflict",
+        "grid.unlabelled_row",
+        "grid.line",
+        "pdf.not_rectangle",
+        "pdf.text_crosses_line",
+        "pdf.split_row",
+        "run.chosen",
+        "run.split",
+        "run.chosen_text",
+        "run.chosen_fewest",
+        "markdown.row_with_gap",
+    }
+)
+"""The codes of reasons a cell holding a value gives when the reader is unsure the value is this
+cell's: placed by order or by a guess about the layout, so that it may be a neighbour's. Such a
+value is not reported as invalid for this cell (a negative count may be the 增/减 cell's
+beside it); the doubt itself says the cell must be looked at."""
+
 EMPTY_UNREAD = frozenset({"markdown.floating_number", "ocr.unread_mark"})
 """The codes of reasons that make an empty cell unread, not blank: its number may be printed
 elsewhere (under the table, outside any cell), so the empty cell says nothing about it."""
