@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -11,9 +12,12 @@ import time
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import gkbg
 from gkbg import _batch
+from gkbg.testing import blanked_reports, invalid_reports, mixed_reports, reports
 from tests.helpers import FIXTURES, SEEDS
 
 if TYPE_CHECKING:
@@ -158,3 +162,70 @@ def test_write_batch_merges_the_shards_a_killed_run_left(tmp_path: Path) -> None
     assert (summary.files, summary.read) == (len(files), len(files) - 1)
     _same_outputs(out, reference)
     assert not (out / _batch.SHARDS).exists()
+
+
+def _from_the_manifest(result: gkbg.FileResult) -> gkbg.FileResult:
+    """``result`` as `_write_outputs` reads it back from its manifest line."""
+    data = json.loads(_batch._manifest_line(result))
+    data.pop("key")
+    return _batch._expand(data)
+
+
+def _same_rows(result: gkbg.FileResult) -> None:
+    back = _from_the_manifest(result)
+    assert _batch._chunks(result) == _batch._chunks(back)
+    assert _batch._Counts.tally(result) == _batch._Counts.tally(back)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.one_of(
+        reports(),
+        invalid_reports().map(lambda invalid: invalid.report),
+        blanked_reports().map(lambda blanked: blanked.report),
+        mixed_reports(),
+    )
+)
+def test_a_shard_writes_the_rows_the_manifest_record_gives(report: gkbg.Report) -> None:
+    """A worker makes a file's rows from its result, not from its record read back: the same
+    bytes, on generated reports with every kind of cell and finding."""
+    result = gkbg.check(report)
+    _same_rows(
+        gkbg.FileResult(
+            "报告.txt",
+            10,
+            20,
+            "ok",
+            format="pipe",
+            variant=report.variant,
+            year=report.year,
+            agency=report.agency,
+            tables=tuple(_batch._bare(table) for table in report.tables),
+            findings=result.findings,
+            not_checkable=len(result.not_checkable),
+        )
+    )
+
+
+REAL = [
+    *SEEDS,
+    *sorted((FIXTURES / "corpus").glob("*.pdf"))[:1],
+    HTML,
+    FIXTURES / "docx" / "form-2021-template.docx",
+    *sorted((FIXTURES / "xlsx").glob("*.xlsx")),
+]
+
+
+@pytest.mark.parametrize("path", REAL, ids=lambda path: path.name)
+def test_a_shard_writes_the_rows_the_manifest_record_gives_for_real_documents(
+    path: Path,
+) -> None:
+    _same_rows(gkbg.batch_file(path))
+
+
+def test_a_shard_writes_the_rows_of_files_not_read(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    _same_rows(gkbg.batch_file(tmp_path / "empty.txt"))
+    _same_rows(gkbg.batch_file(tmp_path / "missing.pdf"))
+    _same_rows(_batch._died(str(tmp_path / "gone.pdf")))
+    _same_rows(_batch._overran(str(tmp_path / "slow.pdf"), 1.5))

@@ -839,8 +839,9 @@ class _Shard:
     For each file, the rows of ``summary.csv``, ``cells.csv`` and ``findings.csv`` are
     appended to the shard's three CSV files, then the manifest record to its ``.jsonl``, then
     where the rows are to its ``.index.jsonl``, each flushed: a process killed loses at most
-    the file in flight. The rows are made from the record as the manifest holds it (written
-    and read back), exactly as `_write_outputs` makes them from the manifest.
+    the file in flight. The rows are made from the result itself: they are the rows
+    `_write_outputs` makes from its manifest record, which keeps every value exactly (numbers
+    as their text), as a test checks on generated reports and the real documents.
     """
 
     def __init__(self, folder: Path, who: str) -> None:
@@ -856,10 +857,7 @@ class _Shard:
     def add(self, result: FileResult) -> None:
         """Record ``result``: its rows, its manifest record, where its rows are."""
         line = _manifest_line(result)
-        data = json.loads(line)
-        data.pop("key", None)
-        back = _expand(data)
-        chunks = _chunks(back)
+        chunks = _chunks(result)
         spans: list[int] = []
         for name, chunk in chunks.items():
             spans += [self.sizes[name], len(chunk)]
@@ -870,7 +868,7 @@ class _Shard:
         self.manifest.write(line)
         self.manifest.flush()
         self.manifest_size += len(line)
-        entry = [offset, result.key, *spans, _Counts.tally(back)]
+        entry = [offset, result.key, *spans, _Counts.tally(result)]
         self.index.write((json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8"))
         self.index.flush()
 
