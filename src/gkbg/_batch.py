@@ -1340,10 +1340,8 @@ class _Progress:
             )
         )
 
-    def step(self, result: FileResult | str) -> None:
-        """One file done: its result, or its status (``ok``, ``unreadable``, ``failed``)."""
-        status = result if isinstance(result, str) else result.status
-        if status != "ok":
+    def step(self, result: FileResult) -> None:
+        if result.status != "ok":
             self.unreadable += 1
             if self.bar is not None:
                 self.bar.set_postfix_str(f"{self.unreadable} not read", refresh=False)
@@ -1363,7 +1361,8 @@ class _Setup:
     """What every worker of a batch is given: the checks, the format, the limits, the folder.
 
     With an output folder, each worker records its files in a shard of its own there (see
-    `_Shard`) and hands back their status only; without, it hands back each `FileResult`.
+    `_Shard`) and hands back each `FileResult` without its tables and findings; without one,
+    it hands back each `FileResult` whole.
     """
 
     rules: RuleSet | None
@@ -1379,8 +1378,13 @@ def _init_worker(setup: _Setup, started: Any) -> None:  # noqa: ANN401 - a Simpl
     _WORKER["started"] = started
 
 
-def _work(path: str) -> FileResult | Status:
-    """Read and check one file in a worker: its status once its shard holds it, else its result."""
+def _work(path: str) -> FileResult:
+    """Read and check one file in a worker.
+
+    Returns:
+        Its result; once the worker's shard holds the file, without its tables and findings
+        (what the coordinator counts).
+    """
     setup: _Setup = _WORKER["setup"]
     # tell the parent which process reads which file since when, for the time limit
     _WORKER["started"].put((path, os.getpid(), time.monotonic()))
@@ -1391,7 +1395,7 @@ def _work(path: str) -> FileResult | Status:
     if shard is None:  # made on the first file, in the worker's process
         shard = _WORKER["shard"] = _Shard(Path(setup.out), "w")
     shard.add(result)
-    return result.status
+    return attrs.evolve(result, tables=(), findings=())
 
 
 def _start_method() -> str:
@@ -1423,7 +1427,7 @@ class _Workers:
         self.pool.shutdown(wait=True, cancel_futures=True)
         self.started.close()
 
-    def submit(self, path: str) -> concurrent.futures.Future[FileResult | Status]:
+    def submit(self, path: str) -> concurrent.futures.Future[FileResult]:
         return self.pool.submit(_work, path)
 
     def overdue(self, paths: Iterable[str], seconds: float) -> list[str]:
@@ -1472,12 +1476,15 @@ def _overran(path: str, seconds: float) -> FileResult:
     return FileResult(path, size, mtime_ns, "unreadable", type(error).__name__, str(error))
 
 
-def _alone(path: str, setup: _Setup) -> FileResult | Status:
-    """``path`` read by a worker of its own: whether it is the file that kills its worker.
+def _alone(path: str, setup: _Setup) -> FileResult:
+    """``path`` read by a worker of its own: whether it is the file that kills its worker."""
+    return _read_alone(path, setup)[0]
 
-    Returns:
-        What the worker handed back (see `_work`), or the result the coordinator recorded for
-        a file that overran or killed its worker.
+
+def _read_alone(path: str, setup: _Setup) -> tuple[FileResult, bool]:
+    """`_alone`'s result, and whether the worker recorded it (in its shard, see `_work`).
+
+    A file that overran or killed its worker has a result the coordinator made: not recorded.
     """
     seconds = setup.limits.max_seconds
     with contextlib.closing(_Workers(1, setup)) as workers:
@@ -1486,24 +1493,26 @@ def _alone(path: str, setup: _Setup) -> FileResult | Status:
             concurrent.futures.wait([future], timeout=workers.next_deadline([path], seconds))
             if not future.done() and workers.overdue([path], seconds):
                 workers.stop(path)
-                return _overran(path, seconds)
+                return _overran(path, seconds), False
         try:
-            return future.result()
+            return future.result(), setup.out is not None
         except concurrent.futures.BrokenExecutor:
-            return _died(path)
+            return _died(path), False
         except Exception as exc:  # noqa: BLE001 - as in `_run_pool`
             size, mtime_ns = _stat(Path(path))
-            return FileResult(path, size, mtime_ns, "failed", type(exc).__name__, str(exc))
+            failed = FileResult(path, size, mtime_ns, "failed", type(exc).__name__, str(exc))
+            return failed, False
 
 
 def _run_pool(
     todo: Sequence[str], jobs: int, setup: _Setup, method: str | None = None
-) -> Iterator[FileResult | Status]:
+) -> Iterator[tuple[FileResult, bool]]:
     """Every file's result, from ``jobs`` worker processes, whatever happens to a worker.
 
-    What a worker handed back (see `_work`: its status when it recorded the file in its shard)
-    comes as it is; a file that overran or killed its worker, or whose result could not come
-    back, comes as the `FileResult` the coordinator makes for it, for the caller to record.
+    Each comes with whether its worker recorded it (in its shard, when ``setup.out`` is
+    given: see `_work`); a file that overran or killed its worker, or whose result could not
+    come back, comes with the `FileResult` the coordinator made for it, for the caller to
+    record.
 
     A worker that dies (a crash in a native library, the kernel's out-of-memory killer) breaks
     the pool, and every file in flight then fails with it, the guilty one among them. Those
@@ -1515,12 +1524,13 @@ def _run_pool(
     `LimitExceededError`, and the other files in flight go back to the queue of a new pool.
     """
     seconds = setup.limits.max_seconds
+    recorded = setup.out is not None
     queue = collections.deque(todo)
     window = jobs * 4
     while queue:
         suspects: list[str] = []
         with contextlib.closing(_Workers(jobs, setup, method)) as workers:
-            pending: dict[concurrent.futures.Future[FileResult | Status], str] = {}
+            pending: dict[concurrent.futures.Future[FileResult], str] = {}
             broken = False  # a worker died while files were being handed out
             while queue or pending:
                 while not broken and queue and len(pending) < window:
@@ -1540,14 +1550,15 @@ def _run_pool(
                 for future in finished:
                     path = pending.pop(future)
                     try:
-                        yield future.result()
+                        yield future.result(), recorded
                     except concurrent.futures.BrokenExecutor:
                         suspects.append(path)
                     except Exception as exc:  # noqa: BLE001 - one file must not stop a batch
                         size, mtime_ns = _stat(Path(path))
-                        yield FileResult(
+                        failed = FileResult(
                             path, size, mtime_ns, "failed", type(exc).__name__, str(exc)
                         )
+                        yield failed, False
                 if suspects:
                     suspects.extend(pending.values())
                     break
@@ -1555,12 +1566,12 @@ def _run_pool(
                 if overdue:
                     for path in overdue:
                         workers.stop(path)
-                        yield _overran(path, seconds)
+                        yield _overran(path, seconds), False
                     # the others in flight were not at fault: read them again in a new pool
                     queue.extendleft(reversed([p for p in pending.values() if p not in overdue]))
                     break
         for path in suspects:
-            yield _alone(path, setup)
+            yield _read_alone(path, setup)
 
 
 def _cores() -> int:
@@ -1653,11 +1664,11 @@ def batch(
         setup = _Setup(rules, format, limits, str(folder))
         own: _Shard | None = None
         try:
-            for done in _run_pool(todo, min(workers, len(todo)), setup, method):
-                if not isinstance(done, str):
+            for result, recorded in _run_pool(todo, min(workers, len(todo)), setup, method):
+                if not recorded:
                     own = own or _Shard(folder, "z")
-                    own.add(done)
-                bar.step(done)
+                    own.add(result)
+                bar.step(result)
         finally:
             if own is not None:
                 own.close()
