@@ -229,3 +229,38 @@ def test_a_shard_writes_the_rows_of_files_not_read(tmp_path: Path) -> None:
     _same_rows(gkbg.batch_file(tmp_path / "missing.pdf"))
     _same_rows(_batch._died(str(tmp_path / "gone.pdf")))
     _same_rows(_batch._overran(str(tmp_path / "slow.pdf"), 1.5))
+
+
+def test_a_worker_whose_shard_failed_to_write_goes_on_in_a_new_shard(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows half written (a full disk) leave where the next rows begin unknown: never reused."""
+    files = _inputs(tmp_path / "in", 3)
+    out = tmp_path / "out"
+    _batch._settled(out, _batch._fingerprint(), fresh=False)
+    monkeypatch.setitem(_batch._WORKER, "setup", _batch._Setup(None, None, gkbg.Limits(), str(out)))
+    monkeypatch.setitem(_batch._WORKER, "started", type("Q", (), {"put": lambda *_: None})())
+    _batch._work(str(files[0]))
+    first = _batch._WORKER["shard"]
+    real = _batch._Shard.add
+
+    def failing(self: _batch._Shard, _result: gkbg.FileResult) -> None:
+        self.rows["cells"].write(b"half a row")
+        message = "No space left on device"
+        raise OSError(message)
+
+    monkeypatch.setattr(_batch._Shard, "add", failing)
+    with pytest.raises(OSError, match="No space"):
+        _batch._work(str(files[1]))
+    assert "shard" not in _batch._WORKER
+    monkeypatch.setattr(_batch._Shard, "add", real)
+    _batch._work(str(files[2]))
+    assert _batch._WORKER["shard"].name != first.name
+    _batch._WORKER.pop("shard").close()
+    first.close()
+    reference = tmp_path / "reference"
+    gkbg.batch(files, reference, jobs=1)
+    # the file whose record failed, and the two not given to the worker
+    assert gkbg.batch_files(files, out=out) == sorted(str(p) for p in [files[1], *files[3:]])
+    gkbg.batch(files, out, jobs=1)
+    _same_outputs(out, reference)

@@ -899,7 +899,8 @@ def _merge_shards(folder: Path) -> dict[int, _Rows]:
             for _, line in _whole_lines(where / f"{name}.index.jsonl"):
                 with contextlib.suppress(ValueError, TypeError):
                     offset, key, *spans, tally = json.loads(line)
-                    index[offset] = _Rows(name, key, tuple(spans), tally)
+                    if len(spans) == 2 * len(_FIELDS):
+                        index[offset] = _Rows(name, key, tuple(spans), tally)
             for offset, line in _whole_lines(where / f"{name}.jsonl"):
                 at = manifest.add_line(line)
                 if offset in index:
@@ -1394,7 +1395,15 @@ def _work(path: str) -> FileResult:
     shard = _WORKER.get("shard")
     if shard is None:  # made on the first file, in the worker's process
         shard = _WORKER["shard"] = _Shard(Path(setup.out), "w")
-    shard.add(result)
+    try:
+        shard.add(result)
+    except BaseException:
+        # A write that failed (a full disk) may have left part of its rows: where the next
+        # file's rows begin is no longer known, so the next file goes to a new shard.
+        del _WORKER["shard"]
+        with contextlib.suppress(OSError):
+            shard.close()
+        raise
     return attrs.evolve(result, tables=(), findings=())
 
 
