@@ -12,6 +12,11 @@ modification time: a rerun skips every file whose three are unchanged, and reads
 that changed, moved or failed with an unexpected error. After every run the outputs are written
 afresh from the manifest: ``cells.csv``, ``findings.csv`` and ``summary.csv`` (and the same as
 Parquet when pyarrow is installed).
+
+With worker processes, the workers do the recording: each writes its files' rows and manifest
+records to a shard of its own (``OUT/.shards``, see `_Shard`) and hands back only their status;
+the coordinator merges the shards into the manifest and the outputs at the end (`_merge_shards`,
+`_write_outputs`), and first of all the shards a killed run left.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import importlib.util
 import json
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -517,7 +523,8 @@ def _settled(folder: Path, wanted: dict[str, Any], *, fresh: bool) -> None:
     if fresh:
         manifest.unlink(missing_ok=True)
         settings.unlink(missing_ok=True)
-    has_results = next(_records(folder), None) is not None
+        shutil.rmtree(folder / SHARDS, ignore_errors=True)
+    has_results = next(_lines(folder), None) is not None
     try:
         recorded = json.loads(settings.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -707,8 +714,15 @@ def _records(folder: Path, start: int = 0) -> Iterator[tuple[int, dict[str, Any]
 
 
 def _lines(folder: Path) -> Iterator[dict[str, Any]]:
+    """Every record of the manifest, then those of the shards a killed run left unmerged."""
     for _, data in _records(folder):
         yield data
+    for shard in _shard_names(folder):
+        for _, line in _whole_lines(folder / SHARDS / f"{shard}.jsonl"):
+            with contextlib.suppress(ValueError):
+                data = json.loads(line)
+                if isinstance(data, dict) and "source" in data:
+                    yield data
 
 
 def _key_of(data: dict[str, Any]) -> str:
@@ -728,6 +742,13 @@ def _done(folder: Path) -> dict[str, tuple[int | None, int | None]]:
     return done
 
 
+def _manifest_line(result: FileResult) -> bytes:
+    """The manifest's line for ``result``."""
+    data = _compact(result)
+    data["key"] = result.key
+    return (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8")
+
+
 class _Manifest:
     """Appends one JSON line per finished file, flushed at once, so a killed run loses none."""
 
@@ -739,23 +760,185 @@ class _Manifest:
             with path.open("rb") as existing:
                 existing.seek(-1, os.SEEK_END)
                 cut_short = existing.read(1) != b"\n"  # the last line of a killed run
-        self._stream = path.open("a", encoding="utf-8")
+        self._stream = path.open("ab")
         if cut_short:
-            self._stream.write("\n")
+            self._stream.write(b"\n")
 
     def add(self, result: FileResult) -> None:
-        data = _compact(result)
-        data["key"] = result.key
-        self._stream.write(json.dumps(data, ensure_ascii=False) + "\n")
+        self.add_line(_manifest_line(result))
+
+    def add_line(self, line: bytes) -> int:
+        """Append one whole line (flushed); returns its offset in the manifest."""
+        offset = self._stream.tell()
+        self._stream.write(line)
         self._stream.flush()
+        return offset
 
     def close(self) -> None:
         self._stream.close()
 
 
-def _latest_offsets(folder: Path, start: int = 0) -> dict[str, int]:
-    """The offset of the last record of every file in the manifest from byte ``start`` on."""
-    return {_key_of(data): offset for offset, data in _records(folder, start)}
+# --- shards: what each process wrote ---------------------------------------------------------
+
+
+SHARDS = ".shards"
+"""The folder, in the output folder, where each process of a run writes its shard."""
+
+
+@attrs.frozen
+class _Rows:
+    """Where a shard holds one file's rows of the outputs.
+
+    Attributes:
+        shard: The shard's name.
+        key: The file's absolute path.
+        spans: Offset and length of its rows in each output's shard (`_FIELDS` order).
+        tally: What it adds to the counts (`_Counts.tally`).
+    """
+
+    shard: str
+    key: str
+    spans: tuple[int, ...]
+    tally: list[Any]
+
+
+def _whole_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """Every line of ``path`` that ends in a newline, with its offset (none when it is gone)."""
+    try:
+        stream = path.open("rb")
+    except OSError:
+        return
+    with stream:
+        offset = 0
+        for line in stream:
+            if not line.endswith(b"\n"):  # cut short when its process was killed
+                return
+            yield offset, line
+            offset += len(line)
+
+
+def _shard_names(folder: Path) -> list[str]:
+    """The shards in ``folder`` whose manifest is not merged yet, oldest first.
+
+    A worker's shard is named ``w-`` and the time it began, the coordinator's ``z-``: merged
+    last, the coordinator's word on a file (stopped, its worker dead) is its latest record.
+    """
+    where = folder / SHARDS
+    if not where.is_dir():
+        return []
+    return sorted(
+        path.name.removesuffix(".jsonl")
+        for path in where.glob("*.jsonl")
+        if not path.name.endswith(".index.jsonl")
+    )
+
+
+class _Shard:
+    """One process's shard of a run: its files' manifest records and rows of the outputs.
+
+    For each file, the rows of ``summary.csv``, ``cells.csv`` and ``findings.csv`` are
+    appended to the shard's three CSV files, then the manifest record to its ``.jsonl``, then
+    where the rows are to its ``.index.jsonl``, each flushed: a process killed loses at most
+    the file in flight. The rows are made from the result itself: they are the rows
+    `_write_outputs` makes from its manifest record, which keeps every value exactly (numbers
+    as their text), as a test checks on generated reports and the real documents.
+    """
+
+    def __init__(self, folder: Path, who: str) -> None:
+        where = folder / SHARDS
+        where.mkdir(parents=True, exist_ok=True)
+        self.name = f"{who}-{time.time_ns():020}-{os.getpid()}"
+        self.rows = {name: (where / f"{self.name}.{name}.csv").open("xb") for name in _FIELDS}
+        self.manifest = (where / f"{self.name}.jsonl").open("xb")
+        self.index = (where / f"{self.name}.index.jsonl").open("xb")
+        self.sizes = dict.fromkeys(_FIELDS, 0)
+        self.manifest_size = 0
+
+    def add(self, result: FileResult) -> None:
+        """Record ``result``: its rows, its manifest record, where its rows are."""
+        line = _manifest_line(result)
+        chunks = _chunks(result)
+        spans: list[int] = []
+        for name, chunk in chunks.items():
+            spans += [self.sizes[name], len(chunk)]
+            self.rows[name].write(chunk)
+            self.rows[name].flush()
+            self.sizes[name] += len(chunk)
+        offset = self.manifest_size
+        self.manifest.write(line)
+        self.manifest.flush()
+        self.manifest_size += len(line)
+        entry = [offset, result.key, *spans, _Counts.tally(result)]
+        self.index.write((json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8"))
+        self.index.flush()
+
+    def close(self) -> None:
+        for stream in (*self.rows.values(), self.manifest, self.index):
+            stream.close()
+
+
+def _merge_shards(folder: Path) -> dict[int, _Rows]:
+    """Append every shard's records to the manifest; where the rows of each one are.
+
+    A shard's manifest and index are deleted once merged (its rows stay until the outputs are
+    written); a run killed in between leaves the record in the manifest, whose rows
+    `_write_outputs` then makes from it.
+
+    Returns:
+        For each record appended, by its offset in the manifest: where its rows are.
+    """
+    names = _shard_names(folder)
+    if not names:
+        return {}
+    where = folder / SHARDS
+    merged: dict[int, _Rows] = {}
+    manifest = _Manifest(folder)
+    try:
+        for name in names:
+            index: dict[int, _Rows] = {}
+            for _, line in _whole_lines(where / f"{name}.index.jsonl"):
+                with contextlib.suppress(ValueError, TypeError):
+                    offset, key, *spans, tally = json.loads(line)
+                    if len(spans) == 2 * len(_FIELDS):
+                        index[offset] = _Rows(name, key, tuple(spans), tally)
+            for offset, line in _whole_lines(where / f"{name}.jsonl"):
+                at = manifest.add_line(line)
+                if offset in index:
+                    merged[at] = index[offset]
+            (where / f"{name}.jsonl").unlink()
+            (where / f"{name}.index.jsonl").unlink(missing_ok=True)
+    finally:
+        manifest.close()
+    return merged
+
+
+def _latest_offsets(
+    folder: Path, start: int = 0, known: dict[int, _Rows] | None = None
+) -> dict[str, int]:
+    """The offset of the last record of every file in the manifest from byte ``start`` on.
+
+    The records at the offsets of ``known`` (merged from shards) are not parsed again.
+    """
+    if not known:
+        return {_key_of(data): offset for offset, data in _records(folder, start)}
+    latest: dict[str, int] = {}
+    manifest = folder / MANIFEST
+    if not manifest.exists():
+        return latest
+    with manifest.open("rb") as stream:
+        stream.seek(start)
+        offset = start
+        for line in stream:
+            here, offset = offset, offset + len(line)
+            rows = known.get(here)
+            if rows is not None:
+                latest[rows.key] = here
+                continue
+            with contextlib.suppress(ValueError):  # a line cut short, or not ours
+                data = json.loads(line)
+                if isinstance(data, dict) and "source" in data:
+                    latest[_key_of(data)] = here
+    return latest
 
 
 def _read_record(stream: BinaryIO, offset: int, manifest: Path) -> FileResult:
@@ -810,9 +993,9 @@ def _write_parquet(folder: Path, names: Sequence[str]) -> list[str]:
         for index, column in enumerate(table.column_names):
             data = table.column(column)
             if column in numeric.get(name, ()):
-                scale = max(
-                    (len(text.partition(".")[2]) for text in data.to_pylist() if text), default=0
-                )
+                # the most digits after the point any value has (what follows its first ".")
+                after = pc.replace_substring_regex(data, pattern=r"^[^.]*\.?", replacement="")
+                scale = pc.max(pc.utf8_length(after)).as_py() or 0
                 data = pc.cast(data, pa.decimal128(38, scale))
             elif column in integer.get(name, ()):
                 data = pc.cast(data, pa.int64())
@@ -858,14 +1041,27 @@ class _Counts:
         return {**self.counts, "problems": tuple(self.problems)}
 
 
-def _write_outputs(folder: Path, *, read: int, skipped: int) -> BatchSummary:
+def _chunks(result: FileResult) -> dict[str, bytes]:
+    """A file's rows of each output, as CSV bytes (`_FIELDS` order)."""
+    return {
+        "summary": csv_bytes([result.summary_record().values()]),
+        "cells": csv_bytes(r.values() for r in result.cell_records()),
+        "findings": csv_bytes(r.values() for r in result.finding_records()),
+    }
+
+
+def _write_outputs(
+    folder: Path, *, read: int, skipped: int, merged: dict[int, _Rows] | None = None
+) -> BatchSummary:
     """Write cells, findings and summary from the manifest, sorted by path.
 
     When this run read nothing and nothing changed since they were last written, they are kept.
-    Otherwise the rows of a file recorded since are made from its record, and those of the
-    other files are copied from the outputs as last written, when these are unchanged since
+    Otherwise the rows of a file recorded since are copied from the shard that wrote them
+    (``merged``: by the record's offset in the manifest) or made from its record, and those of
+    the other files are copied from the outputs as last written, when these are unchanged since
     (``batch.json`` records where each file's rows are); else every row is made afresh.
     """
+    merged = merged or {}
     unchanged = _unchanged_outputs(folder, read=read, skipped=skipped)
     if unchanged is not None:
         return unchanged
@@ -873,8 +1069,9 @@ def _write_outputs(folder: Path, *, read: int, skipped: int) -> BatchSummary:
     previous = _previous_rows(folder)
     start = previous[0] if previous else 0
     old: dict[str, list[Any]] = previous[1] if previous else {}
-    new = _latest_offsets(folder, start)
+    new = _latest_offsets(folder, start, merged)
     manifest = folder / MANIFEST
+    shards: dict[str, dict[str, BinaryIO]] = {}
     index: dict[str, list[Any]] = {}
     counts = _Counts()
     names = _FIELDS
@@ -894,13 +1091,25 @@ def _write_outputs(folder: Path, *, read: int, skipped: int) -> BatchSummary:
         for key in sorted(old.keys() | new.keys()):
             if key in new:
                 assert records is not None  # noqa: S101 - opened when there are new records
-                result = _read_record(records, new[key], manifest)
-                chunks = {
-                    "summary": csv_bytes([result.summary_record().values()]),
-                    "cells": csv_bytes(r.values() for r in result.cell_records()),
-                    "findings": csv_bytes(r.values() for r in result.finding_records()),
-                }
-                tally = _Counts.tally(result)
+                rows = merged.get(new[key])
+                if rows is not None:
+                    shard = shards.get(rows.shard)
+                    if shard is None:
+                        shard = shards[rows.shard] = {
+                            name: stack.enter_context(
+                                (folder / SHARDS / f"{rows.shard}.{name}.csv").open("rb")
+                            )
+                            for name in names
+                        }
+                    chunks = {}
+                    for position, name in enumerate(names):
+                        shard[name].seek(rows.spans[2 * position])
+                        chunks[name] = shard[name].read(rows.spans[2 * position + 1])
+                    tally = rows.tally
+                else:
+                    result = _read_record(records, new[key], manifest)
+                    chunks = _chunks(result)
+                    tally = _Counts.tally(result)
             else:
                 spans, tally = old[key][:6], old[key][6]
                 chunks = {}
@@ -953,6 +1162,7 @@ def write_batch(
     """
     folder = Path(out)
     _settled(folder, _fingerprint(rules, format), fresh=fresh)
+    merged = _merge_shards(folder)  # what a killed `batch` left in its shards
     manifest = _Manifest(folder)
     count = 0
     try:
@@ -961,7 +1171,9 @@ def write_batch(
             count += 1
     finally:
         manifest.close()
-    return _write_outputs(folder, read=count, skipped=0)
+    summary = _write_outputs(folder, read=count, skipped=0, merged=merged)
+    shutil.rmtree(folder / SHARDS, ignore_errors=True)
+    return summary
 
 
 # --- reading the outputs back ---------------------------------------------------------------
@@ -1147,11 +1359,17 @@ _WORKER: dict[str, Any] = {}
 
 @attrs.frozen
 class _Setup:
-    """What every worker of a batch is given: the checks, the format and the limits."""
+    """What every worker of a batch is given: the checks, the format, the limits, the folder.
+
+    With an output folder, each worker records its files in a shard of its own there (see
+    `_Shard`) and hands back each `FileResult` without its tables and findings; without one,
+    it hands back each `FileResult` whole.
+    """
 
     rules: RuleSet | None
     format: str | None
     limits: Limits
+    out: str | None = None
 
 
 def _init_worker(setup: _Setup, started: Any) -> None:  # noqa: ANN401 - a SimpleQueue
@@ -1162,10 +1380,31 @@ def _init_worker(setup: _Setup, started: Any) -> None:  # noqa: ANN401 - a Simpl
 
 
 def _work(path: str) -> FileResult:
+    """Read and check one file in a worker.
+
+    Returns:
+        Its result; once the worker's shard holds the file, without its tables and findings
+        (what the coordinator counts).
+    """
     setup: _Setup = _WORKER["setup"]
     # tell the parent which process reads which file since when, for the time limit
     _WORKER["started"].put((path, os.getpid(), time.monotonic()))
-    return batch_file(path, rules=setup.rules, format=setup.format, limits=setup.limits)
+    result = batch_file(path, rules=setup.rules, format=setup.format, limits=setup.limits)
+    if setup.out is None:
+        return result
+    shard = _WORKER.get("shard")
+    if shard is None:  # made on the first file, in the worker's process
+        shard = _WORKER["shard"] = _Shard(Path(setup.out), "w")
+    try:
+        shard.add(result)
+    except BaseException:
+        # A write that failed (a full disk) may have left part of its rows: where the next
+        # file's rows begin is no longer known, so the next file goes to a new shard.
+        del _WORKER["shard"]
+        with contextlib.suppress(OSError):
+            shard.close()
+        raise
+    return attrs.evolve(result, tables=(), findings=())
 
 
 def _start_method() -> str:
@@ -1248,6 +1487,14 @@ def _overran(path: str, seconds: float) -> FileResult:
 
 def _alone(path: str, setup: _Setup) -> FileResult:
     """``path`` read by a worker of its own: whether it is the file that kills its worker."""
+    return _read_alone(path, setup)[0]
+
+
+def _read_alone(path: str, setup: _Setup) -> tuple[FileResult, bool]:
+    """`_alone`'s result, and whether the worker recorded it (in its shard, see `_work`).
+
+    A file that overran or killed its worker has a result the coordinator made: not recorded.
+    """
     seconds = setup.limits.max_seconds
     with contextlib.closing(_Workers(1, setup)) as workers:
         future = workers.submit(path)
@@ -1255,20 +1502,26 @@ def _alone(path: str, setup: _Setup) -> FileResult:
             concurrent.futures.wait([future], timeout=workers.next_deadline([path], seconds))
             if not future.done() and workers.overdue([path], seconds):
                 workers.stop(path)
-                return _overran(path, seconds)
+                return _overran(path, seconds), False
         try:
-            return future.result()
+            return future.result(), setup.out is not None
         except concurrent.futures.BrokenExecutor:
-            return _died(path)
+            return _died(path), False
         except Exception as exc:  # noqa: BLE001 - as in `_run_pool`
             size, mtime_ns = _stat(Path(path))
-            return FileResult(path, size, mtime_ns, "failed", type(exc).__name__, str(exc))
+            failed = FileResult(path, size, mtime_ns, "failed", type(exc).__name__, str(exc))
+            return failed, False
 
 
 def _run_pool(
     todo: Sequence[str], jobs: int, setup: _Setup, method: str | None = None
-) -> Iterator[FileResult]:
+) -> Iterator[tuple[FileResult, bool]]:
     """Every file's result, from ``jobs`` worker processes, whatever happens to a worker.
+
+    Each comes with whether its worker recorded it (in its shard, when ``setup.out`` is
+    given: see `_work`); a file that overran or killed its worker, or whose result could not
+    come back, comes with the `FileResult` the coordinator made for it, for the caller to
+    record.
 
     A worker that dies (a crash in a native library, the kernel's out-of-memory killer) breaks
     the pool, and every file in flight then fails with it, the guilty one among them. Those
@@ -1280,6 +1533,7 @@ def _run_pool(
     `LimitExceededError`, and the other files in flight go back to the queue of a new pool.
     """
     seconds = setup.limits.max_seconds
+    recorded = setup.out is not None
     queue = collections.deque(todo)
     window = jobs * 4
     while queue:
@@ -1305,14 +1559,15 @@ def _run_pool(
                 for future in finished:
                     path = pending.pop(future)
                     try:
-                        yield future.result()
+                        yield future.result(), recorded
                     except concurrent.futures.BrokenExecutor:
                         suspects.append(path)
                     except Exception as exc:  # noqa: BLE001 - one file must not stop a batch
                         size, mtime_ns = _stat(Path(path))
-                        yield FileResult(
+                        failed = FileResult(
                             path, size, mtime_ns, "failed", type(exc).__name__, str(exc)
                         )
+                        yield failed, False
                 if suspects:
                     suspects.extend(pending.values())
                     break
@@ -1320,12 +1575,12 @@ def _run_pool(
                 if overdue:
                     for path in overdue:
                         workers.stop(path)
-                        yield _overran(path, seconds)
+                        yield _overran(path, seconds), False
                     # the others in flight were not at fault: read them again in a new pool
                     queue.extendleft(reversed([p for p in pending.values() if p not in overdue]))
                     break
         for path in suspects:
-            yield _alone(path, setup)
+            yield _read_alone(path, setup)
 
 
 def _cores() -> int:
@@ -1401,19 +1656,33 @@ def batch(
     method = _start_method()  # before the bar, whose thread would rule out fork
     bar = _Progress(len(todo), stream if show else None)
     workers = max(1, jobs or _cores())
-    manifest = _Manifest(folder)
-    try:
-        if jobs == 1 or not todo:
-            results: Iterator[FileResult] = (
-                batch_file(path, rules=rules, format=format, limits=limits) for path in todo
-            )
-        else:
-            setup = _Setup(rules, format, limits)
-            results = _run_pool(todo, min(workers, len(todo)), setup, method)
-        for result in results:
-            manifest.add(result)
-            bar.step(result)
-    finally:
-        manifest.close()
-        bar.close()
-    return _write_outputs(folder, read=len(todo), skipped=skipped)
+    merged = _merge_shards(folder)  # what a killed run left in its shards
+    if jobs == 1 or not todo:
+        manifest = _Manifest(folder)
+        try:
+            for path in todo:
+                result = batch_file(path, rules=rules, format=format, limits=limits)
+                manifest.add(result)
+                bar.step(result)
+        finally:
+            manifest.close()
+            bar.close()
+    else:
+        # The workers record their files in shards; the coordinator records, in a shard of
+        # its own, the files a worker could not (stopped, or killed with their worker).
+        setup = _Setup(rules, format, limits, str(folder))
+        own: _Shard | None = None
+        try:
+            for result, recorded in _run_pool(todo, min(workers, len(todo)), setup, method):
+                if not recorded:
+                    own = own or _Shard(folder, "z")
+                    own.add(result)
+                bar.step(result)
+        finally:
+            if own is not None:
+                own.close()
+            bar.close()
+        merged |= _merge_shards(folder)
+    summary = _write_outputs(folder, read=len(todo), skipped=skipped, merged=merged)
+    shutil.rmtree(folder / SHARDS, ignore_errors=True)  # every shard is in the outputs now
+    return summary

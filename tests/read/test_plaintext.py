@@ -15,10 +15,12 @@ from pathlib import Path
 
 import pytest
 import regex
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import gkbg
+import gkbg.render
+import gkbg.testing
 from gkbg.core.errors import LimitExceededError
 from gkbg.core.limits import Limits
 from gkbg.core.text import looks_like_value
@@ -30,6 +32,7 @@ from gkbg.read.plaintext import (
     FlatTextParser,
     PipeTextParser,
     _cell_lines,
+    _pipe_spans,
 )
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -212,6 +215,47 @@ def test_real_text_tokens_are_those_of_the_plain_loops(path: Path) -> None:
     layout = gkbg.parse_layout(path)
     plain = _plain_pipe(text) if layout.format == "pipe" else _plain_flat(text)
     assert list(layout.tokens) == plain
+
+
+# Digits of other scripts (full-width, Arabic-Indic, Devanagari) are digits to ``\d`` too.
+_OTHER_DIGITS = ["１２", "٣", "५", "本年１", "2021年", "共3件", "（一）", "x9y"]
+
+
+@given(st.lists(st.sampled_from(_PIECES + _OTHER_DIGITS), max_size=80).map("".join))
+def test_flat_tokens_with_any_digit_are_those_of_the_word_loop(text: str) -> None:
+    assert _read(FlatTextParser(), text, LIMITS) == _plain_flat(text)
+
+
+def _pipe_spans_by_pattern(text: str) -> list[tuple[int, int, bool, TokenKind | None]]:
+    """`_pipe_spans` as it was: each line tested with `_CELL_LINE`."""
+    spans: list[tuple[int, int, bool, TokenKind | None]] = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        if _CELL_LINE.search(body):
+            start = offset
+            for piece in body.split("|")[:-1]:
+                spans.append((start, start + len(piece), True, None))
+                start += len(piece) + 1
+        elif body.strip():
+            lead = len(body) - len(body.lstrip())
+            spans.append((offset + lead, offset + len(body.rstrip()), False, TokenKind.TEXT))
+        offset += len(line)
+    return spans
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(gkbg.testing.reports())
+def test_generated_pipe_text_is_cut_as_by_the_line_pattern(report: gkbg.Report) -> None:
+    """100 generated reports as pipe text: each line's test is the pattern's."""
+    text = gkbg.render.text(report, "pipe")
+    assert list(_pipe_spans(text)) == _pipe_spans_by_pattern(text)
+
+
+@pytest.mark.parametrize("path", [p for p in REAL if p.suffix == ".txt"], ids=lambda p: p.name)
+def test_real_texts_are_cut_as_by_the_line_pattern(path: Path) -> None:
+    text = path.read_text("utf-8")
+    assert list(_pipe_spans(text)) == _pipe_spans_by_pattern(text)
 
 
 # --------------------------------------------------------------------------------------------

@@ -88,10 +88,10 @@ def _pipe_spans(text: str) -> Iterator[tuple[int, int, bool, TokenKind | None]]:
     one narrative token, without the white space around it.
     """
     offset = 0
-    search = _CELL_LINE.search
     for line in text.splitlines(keepends=True):
         body = line.rstrip("\r\n")
-        if search(body):
+        # What `_CELL_LINE` finds (``$`` is the end: no line break is left in ``body``).
+        if body.rstrip(" \t").endswith("|"):
             start = offset
             for piece in body.split("|")[:-1]:
                 end = start + len(piece)
