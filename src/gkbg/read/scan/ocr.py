@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import functools
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 import attrs
 
@@ -62,6 +62,8 @@ PURPOSE = "reading scanned documents (OCR)"
 
 # Turned by less than this (degrees), a page is read as it is.
 _STRAIGHT = 0.1
+# A text box this many times taller than wide (and of several characters) is set top to bottom.
+_UPRIGHT_TEXT = 1.5
 # Within one text box, a gap narrower than this fraction of its height is no gap.
 _NO_GAP = 0.5
 
@@ -76,12 +78,120 @@ def engine() -> Any:  # noqa: ANN401 - rapidocr is untyped
     rapidocr = import_extra("rapidocr", extra="ocr", purpose=PURPOSE)
     # Every text box the detector finds is recognised, however unsure: an unsure reading is
     # flagged (`doubts`), never dropped (a dropped box would leave its cell silently empty).
-    return rapidocr.RapidOCR(params={"Global.log_level": "error", "Global.text_score": 0.0})
+    ocr = rapidocr.RapidOCR(params={"Global.log_level": "error", "Global.text_score": 0.0})
+    with_candidates(ocr)
+    return ocr
+
+
+def with_candidates(ocr: Any) -> None:  # noqa: ANN401 - rapidocr is untyped
+    """Make the engine ``ocr`` give each character's other candidates (`Candidates`).
+
+    The recognition model is CTC: for each step along a text line, a probability for every
+    character of its set. The engine keeps the best character of each step; its decoder is
+    wrapped so that each character's score also carries the characters that came next
+    (`Score`). An engine whose recognition step is not where rapidocr 3 keeps it gives no
+    candidates: its characters are read as before, with their confidence alone.
+    """
+    load = getattr(ocr, "_load_rec_model", None)
+    recognizer = load() if callable(load) else None
+    decode = getattr(recognizer, "postprocess_op", None)
+    if decode is None or isinstance(decode, Candidates):
+        return
+    if not isinstance(getattr(decode, "character", None), list):
+        return
+    recognizer.postprocess_op = Candidates(decode)
 
 
 @functools.cache
 def _np() -> Any:  # noqa: ANN401 - numpy, installed with the ocr extra
     return import_extra("numpy", extra="ocr", purpose=PURPOSE)
+
+
+class Score(float):
+    """The engine's confidence in a character, with the characters it rated next.
+
+    A `float` (the engine passes it on as the character's score); ``alternatives`` holds the
+    other characters the model gave at least `MIN_CANDIDATE` probability where it read this
+    one, each with that probability, likelier first.
+    """
+
+    alternatives: tuple[tuple[str, float], ...]
+
+    def __new__(cls, value: float, alternatives: tuple[tuple[str, float], ...] = ()) -> Self:
+        """A score of ``value`` with ``alternatives``."""
+        score = super().__new__(cls, value)
+        score.alternatives = alternatives
+        return score
+
+
+class Candidates:
+    """The engine's CTC decoder, its character scores carrying the next-best characters.
+
+    Called as the decoder is, and giving what it gives, except that each line's character
+    scores (``confs``, one for each character the engine read, spaces left out so that they
+    line up with the characters) are `Score` values.
+    """
+
+    def __init__(self, decode: Any) -> None:  # noqa: ANN401 - rapidocr's CTCLabelDecode
+        """Wrap ``decode``."""
+        self.decode = decode
+        self.character: list[str] = decode.character
+
+    def __getattr__(self, name: str) -> Any:  # noqa: ANN401 - the decoder's other attributes
+        """The wrapped decoder's attribute ``name``."""
+        return getattr(self.decode, name)
+
+    def __call__(
+        self,
+        preds: Any,  # noqa: ANN401 - a numpy array: batch × steps × characters
+        return_word_box: bool = False,
+        **options: Any,  # noqa: ANN401
+    ) -> Any:  # noqa: ANN401
+        """Decode ``preds`` as the engine does, the scores carrying candidates."""
+        lines, words = self.decode(preds, return_word_box, **options)
+        if return_word_box:
+            for index, info in enumerate(words):
+                info.confs = candidate_scores(preds[index], self.character)
+        return lines, words
+
+
+MIN_CANDIDATE = 0.001
+"""A character the model rates at least this likely where it read another is a candidate."""
+# At most this many candidates a character.
+_CANDIDATES = 2
+
+
+def candidate_scores(probabilities: Any, character: Sequence[str]) -> list[Score]:  # noqa: ANN401
+    """The scores of the characters one line's steps read, with their candidates.
+
+    ``probabilities`` is steps × characters. A character is read where the likeliest entry of
+    a step is not the blank (0) and differs from the step before (greedy CTC decoding, as the
+    engine's); it spans the steps that keep it the likeliest, and another character's
+    probability is its highest over them.
+    """
+    np = _np()
+    best = probabilities.argmax(axis=1)
+    scores: list[Score] = []
+    steps = len(best)
+    step = 0
+    while step < steps:
+        index = int(best[step])
+        end = step + 1
+        while end < steps and int(best[end]) == index:
+            end += 1
+        if index != 0 and not character[index].isspace():
+            others = probabilities[step:end].max(axis=0).copy()
+            others[index] = 0.0
+            others[0] = 0.0
+            top = np.argsort(others)[::-1][:_CANDIDATES]
+            alternatives = tuple(
+                (character[int(k)], round(float(others[k]), 5))
+                for k in top
+                if others[k] >= MIN_CANDIDATE
+            )
+            scores.append(Score(round(float(probabilities[step, index]), 5), alternatives))
+        step = end
+    return scores
 
 
 @attrs.frozen
@@ -91,10 +201,13 @@ class OcrChar:
     Attributes:
         char: The character and its box.
         score: The engine's confidence in it, 0 to 1.
+        alternatives: The other characters the engine rated next, with their probabilities
+            (`Score`), likelier first.
     """
 
     char: Char
     score: float
+    alternatives: tuple[tuple[str, float], ...] = ()
 
 
 @attrs.frozen(eq=False)
@@ -157,7 +270,10 @@ def _box_chars(box: Any, words: Any, scale: float) -> list[OcrChar]:  # noqa: AN
     ys = [float(point[1]) for point in box]
     top, bottom = min(ys), max(ys)
     height = bottom - top
-    pieces: list[tuple[str, float, float, float]] = []  # text, score, left, right (pixels)
+    xs = [float(point[0]) for point in box]
+    if height > _UPRIGHT_TEXT * (max(xs) - min(xs)) and len(words) > 1:
+        return _column_chars((min(xs), top, max(xs), bottom), words, scale)
+    pieces: list[tuple[str, Any, float, float]] = []  # text, score, left, right (pixels)
     for text, score, corners in words:
         xs = [float(point[0]) for point in corners]
         left, right = min(xs), max(xs)
@@ -165,7 +281,10 @@ def _box_chars(box: Any, words: Any, scale: float) -> list[OcrChar]:  # noqa: AN
         width = (right - left) / max(len(text), 1)
         for index, character in enumerate(text):
             start = left + index * width
-            pieces.append((character, float(score), start, start + width))
+            # a score is the first character's: candidates only for a piece of one character
+            pieces.append(
+                (character, score if len(text) == 1 else float(score), start, start + width)
+            )
     pieces.sort(key=lambda piece: piece[2])
     chars: list[OcrChar] = []
     for index, (text, score, left, right) in enumerate(pieces):
@@ -176,7 +295,34 @@ def _box_chars(box: Any, words: Any, scale: float) -> list[OcrChar]:  # noqa: AN
             end = (right + pieces[index + 1][2]) / 2
         end = max(end, start)
         char = Char(text, start * scale, top * scale, end * scale, bottom * scale)
-        chars.append(OcrChar(char, score))
+        alternatives = getattr(score, "alternatives", ())
+        chars.append(OcrChar(char, float(score), alternatives))
+    return chars
+
+
+def _column_chars(
+    box: tuple[float, float, float, float],
+    words: Any,  # noqa: ANN401 - engine output
+    scale: float,
+) -> list[OcrChar]:
+    """The characters of a box of text set top to bottom (a heading in a tall merged cell).
+
+    The engine reads such a box turned, first character at the top, and its character boxes
+    are not placed along the column: the box is shared out evenly from top to bottom, one
+    character under the other, so that each stays within the row it is printed in.
+    """
+    left, top, right, bottom = box
+    pieces = [
+        (character, score if len(text) == 1 else float(score))
+        for text, score, _ in words
+        for character in text
+    ]
+    step = (bottom - top) / len(pieces)
+    chars: list[OcrChar] = []
+    for index, (text, score) in enumerate(pieces):
+        upper = top + index * step
+        char = Char(text, left * scale, upper * scale, right * scale, (upper + step) * scale)
+        chars.append(OcrChar(char, float(score), getattr(score, "alternatives", ())))
     return chars
 
 
