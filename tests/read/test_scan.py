@@ -26,6 +26,7 @@ from gkbg.core.compat import extra_installed
 from gkbg.core.model import Location
 from gkbg.core.office import find_soffice
 from gkbg.read.layout import Token, TokenKind
+from gkbg.read.pdf.geometry import Char
 from gkbg.read.scan import image as scan_image
 from gkbg.read.scan import ocr as scan_ocr
 from gkbg.testing import reports
@@ -229,6 +230,60 @@ def test_a_letter_read_among_digits_is_flagged(text: str, flagged: bool) -> None
     if doubt is not None:
         assert doubt.code == "ocr.confusable"
         assert doubt.zh
+
+
+def _steps(*rows: dict[int, float], size: int = 12) -> Any:
+    """A CTC output: one row a step, each a probability over ``size`` characters."""
+    matrix = np.zeros((len(rows), size))
+    for step, row in enumerate(rows):
+        for index, probability in row.items():
+            matrix[step, index] = probability
+    return matrix
+
+
+# the character set as the engine's decoder has it: the blank first
+_CHARACTERS = ["blank", *"0123456789", " "]
+
+
+def test_each_character_read_carries_the_characters_the_engine_rated_next() -> None:
+    # "9" over two steps (a 6 rated 0.3 in the second), a blank, a space, then "1" (a 7 rated
+    # below the threshold)
+    probabilities = _steps(
+        {10: 0.9, 7: 0.1},
+        {10: 0.7, 7: 0.3},
+        {0: 1.0},
+        {11: 1.0},
+        {2: 0.9995, 8: scan_ocr.MIN_CANDIDATE / 2},
+    )
+    scores = scan_ocr.candidate_scores(probabilities, _CHARACTERS)
+    assert [float(score) for score in scores] == [0.9, 0.9995]  # the space has no score
+    assert scores[0].alternatives == (("6", 0.3),)
+    assert scores[1].alternatives == ()
+
+
+def _char(text: str, x: float, alternatives: tuple[tuple[str, float], ...] = ()) -> Any:
+    return scan_ocr.OcrChar(Char(text, x, 0.0, x + 5, 10.0), 0.99, alternatives)
+
+
+def test_a_cells_readings_are_the_engines_candidates_for_its_digits() -> None:
+    chars = [_char("1", 0, (("7", 0.2),)), _char("9", 6, (("6", 0.1), ("a", 0.05)))]
+    assert scan_ocr.candidate_readings("19", chars) == ("79", "16", "76")
+    # never a leading zero, never a letter, nothing when the text is not the characters read
+    assert scan_ocr.candidate_readings("9", [_char("9", 0, (("0", 0.3),))]) == ("0",)
+    assert scan_ocr.candidate_readings("19", [_char("1", 0, (("0", 0.3),)), _char("9", 6)]) == ()
+    assert scan_ocr.candidate_readings("1", [_char("1", 0, (("0", 0.3),)), chars[1]]) == ()
+    assert scan_ocr.candidate_readings("无", [_char("无", 0, (("元", 0.3),))]) == ()
+
+
+@OCR
+def test_the_engine_gives_its_candidates() -> None:
+    # the engine's decoder is wrapped: a character read unsure carries what came next
+    page = Image.new("RGB", (400, 80), (255, 255, 255))
+    ImageDraw.Draw(page).text((20, 20), "1234567890", fill=(0, 0, 0), font_size=32)
+    result = scan_ocr.engine()(np.asarray(page), return_word_box=True, return_single_char_box=True)
+    scores = [score for words in result.word_results for _, score, _ in words]
+    assert scores
+    assert all(isinstance(score, scan_ocr.Score) for score in scores)
 
 
 # --------------------------------------------------------------------------------------------

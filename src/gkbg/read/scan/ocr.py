@@ -53,7 +53,21 @@ if TYPE_CHECKING:
 
     from gkbg.read.layout import Layout, Token
 
-__all__ = ["LOW_CONFIDENCE", "OcrChar", "ScanPage", "doubts", "engine", "read_image"]
+__all__ = [
+    "LOW_CONFIDENCE",
+    "MAX_READINGS",
+    "MIN_CANDIDATE",
+    "Candidates",
+    "OcrChar",
+    "ScanPage",
+    "Score",
+    "candidate_readings",
+    "candidate_scores",
+    "doubts",
+    "engine",
+    "read_image",
+    "with_candidates",
+]
 
 LOW_CONFIDENCE = 0.95
 """A character the engine reads with less confidence than this makes its token doubtful."""
@@ -93,7 +107,7 @@ def with_candidates(ocr: Any) -> None:  # noqa: ANN401 - rapidocr is untyped
     candidates: its characters are read as before, with their confidence alone.
     """
     load = getattr(ocr, "_load_rec_model", None)
-    recognizer = load() if callable(load) else None
+    recognizer: Any = load() if callable(load) else None
     decode = getattr(recognizer, "postprocess_op", None)
     if decode is None or isinstance(decode, Candidates):
         return
@@ -353,6 +367,9 @@ def doubts(layout: Layout, pages: Sequence[ScanPage]) -> Layout:
         found = _doubt(token, page, box)
         if found is not None:
             token = attrs.evolve(token, uncertain=(*token.uncertain, found))  # noqa: PLW2901
+        readings = candidate_readings(token.text, _inside(page, box)) if token.cell else ()
+        if readings:
+            token = attrs.evolve(token, readings=readings)  # noqa: PLW2901
         tokens.append(token)
     return attrs.evolve(layout, tokens=tuple(tokens), ocr=True)
 
@@ -374,13 +391,65 @@ def _confusable(token: Token) -> Doubt | None:
     return None
 
 
-def _doubt(token: Token, page: ScanPage, box: tuple[float, float, float, float]) -> Doubt | None:
+# At most this many other readings of a cell, and digits changed in one reading.
+MAX_READINGS = 8
+_MAX_CHANGED = 2
+
+
+def candidate_readings(text: str, chars: Sequence[OcrChar]) -> tuple[str, ...]:
+    """The other readings of a cell of digits ``text`` that the engine's candidates give.
+
+    ``chars`` are the characters read inside the cell. A reading puts, for one or two of the
+    cell's digits, a digit the engine rated next (`OcrChar.alternatives`) in its place: never
+    a digit the engine did not propose, and never a reading with a leading zero. Likelier
+    readings first (the product of the chosen candidates' probabilities), at most
+    `MAX_READINGS`. None when the text is not all digits or is not exactly the characters
+    read in the cell (left to right).
+    """
+    printed = "".join(text.split())
+    ordered = sorted(chars, key=lambda found: found.char.cx)
+    if not printed.isascii() or not printed.isdigit():
+        return ()
+    if "".join(found.char.text for found in ordered) != printed:
+        return ()
+    options = [
+        [(other, p) for other, p in found.alternatives if other.isascii() and other.isdigit()]
+        for found in ordered
+    ]
+    found_readings: dict[str, float] = {}
+
+    def extend(position: int, digits: list[str], changed: int, likelihood: float) -> None:
+        if position == len(digits):
+            reading = "".join(digits)
+            if changed and not (len(reading) > 1 and reading.startswith("0")):
+                found_readings[reading] = max(found_readings.get(reading, 0.0), likelihood)
+            return
+        extend(position + 1, digits, changed, likelihood)
+        if changed < _MAX_CHANGED:
+            for other, probability in options[position]:
+                kept = digits[position]
+                digits[position] = other
+                extend(position + 1, digits, changed + 1, likelihood * probability)
+                digits[position] = kept
+
+    extend(0, list(printed), 0, 1.0)
+    ranked = sorted(found_readings, key=lambda reading: -found_readings[reading])
+    return tuple(ranked[:MAX_READINGS])
+
+
+def _inside(page: ScanPage, box: tuple[float, float, float, float]) -> list[OcrChar]:
+    """The characters of ``page`` (not spaces) whose centre is inside ``box``."""
     x0, top, x1, bottom = box
-    inside = [
+    return [
         found
         for found in page.chars
         if x0 <= found.char.cx <= x1 and top <= found.char.cy <= bottom and found.char.text.strip()
     ]
+
+
+def _doubt(token: Token, page: ScanPage, box: tuple[float, float, float, float]) -> Doubt | None:
+    x0, top, x1, bottom = box
+    inside = _inside(page, box)
     if inside:
         unsure = [found for found in inside if found.score < LOW_CONFIDENCE]
         if not unsure:
