@@ -246,28 +246,100 @@ class ScanPage:
 def read_image(rgb: Grey, number: int, dpi: float) -> ScanPage:
     """Read one page image (height × width × 3, ``dpi`` pixels to the inch).
 
+    A page scanned a quarter turn or a half turn off (`quarter_turns`) is turned upright and
+    read again; its characters and lines are then in points on the upright page.
+
     Raises:
         MissingExtraError: The ``ocr`` extra is not installed.
     """
     ocr = engine()
     np = _np()
-    grey = without_seal(rgb)
-    angle = skew(dark_pixels(grey))
-    if abs(angle) > _STRAIGHT:
-        grey = _turned(grey, angle)
+    grey = _straight(without_seal(rgb))
+    result = _read(ocr, grey)
+    turns = quarter_turns(ocr, grey, result)
+    if turns:
+        grey = _straight(np.ascontiguousarray(np.rot90(grey, turns)))
+        result = _read(ocr, grey)
     dark = dark_pixels(grey)
     scale = 72.0 / dpi
     rules = ruling_lines(dark, scale)
-    result = ocr(
-        np.repeat(grey[:, :, None], 3, axis=2),
-        return_word_box=True,
-        return_single_char_box=True,
-    )
     chars: list[OcrChar] = []
     if result.boxes is not None:  # no text at all: no boxes, and one empty word result
         for box, words in zip(result.boxes, result.word_results or (), strict=True):
             chars.extend(_box_chars(box, words, scale))
     return ScanPage(number, tuple(chars), tuple(rules), scale, dark)
+
+
+def _straight(grey: Grey) -> Grey:
+    """The page turned straight when it was scanned turned by a little (`skew`)."""
+    angle = skew(dark_pixels(grey))
+    return _turned(grey, angle) if abs(angle) > _STRAIGHT else grey
+
+
+def _read(ocr: Any, grey: Grey) -> Any:  # noqa: ANN401 - rapidocr is untyped
+    """The engine's reading of a grey page: its text boxes, and the characters of each."""
+    return ocr(
+        _np().repeat(grey[:, :, None], 3, axis=2),
+        return_word_box=True,
+        return_single_char_box=True,
+    )
+
+
+# A page whose text boxes set top to bottom hold this many times the characters of those set
+# left to right was scanned a quarter turn off.
+_SIDEWAYS = 2.0
+# A box of fewer characters says nothing of which way the page is turned.
+_FEW_CHARS = 2
+
+
+def quarter_turns(ocr: Any, grey: Grey, result: Any) -> int:  # noqa: ANN401 - rapidocr
+    """How many quarter turns (counter-clockwise, as `numpy.rot90`) put the page upright.
+
+    The engine's first reading tells: on a page scanned a quarter turn off, its lines of text
+    are boxes taller than wide (``_SIDEWAYS``: more characters in those than in wide ones; an
+    upright page has a few, its headings set top to bottom). Which way up is asked of the
+    engine's own text direction classifier (upright or upside down), on each line's image
+    laid as the line would read: the line images read upside down outvote the others, or
+    not, weighted by their characters. 0 when the page is upright, or when the engine has no
+    classifier.
+    """
+    np = _np()
+    if result.boxes is None:
+        return 0
+    load = getattr(ocr, "_load_cls_model", None)
+    classify = load() if callable(load) else None
+    if classify is None:
+        return 0
+    tall: list[tuple[Any, int]] = []
+    wide: list[tuple[Any, int]] = []
+    for box, words in zip(result.boxes, result.word_results or (), strict=False):
+        count = sum(len("".join(str(word[0]).split())) for word in words)
+        if count < _FEW_CHARS:
+            continue
+        xs = [int(point[0]) for point in box]
+        ys = [int(point[1]) for point in box]
+        left, right = max(min(xs), 0), min(max(xs), grey.shape[1])
+        top, bottom = max(min(ys), 0), min(max(ys), grey.shape[0])
+        if right - left < _FEW_CHARS or bottom - top < _FEW_CHARS:
+            continue
+        crop = np.repeat(grey[top:bottom, left:right, None], 3, axis=2)
+        if bottom - top > _UPRIGHT_TEXT * (right - left):
+            tall.append((np.ascontiguousarray(np.rot90(crop)), count))
+        else:
+            wide.append((crop, count))
+    sideways = sum(count for _, count in tall) > _SIDEWAYS * sum(count for _, count in wide)
+    lines = tall if sideways else wide
+    if not lines:
+        return 0
+    labels = classify([crop for crop, _ in lines]).cls_res
+    upside_down = sum(
+        count for (_, count), (label, _) in zip(lines, labels, strict=True) if "180" in str(label)
+    )
+    flipped = upside_down * 2 > sum(count for _, count in lines)
+    if sideways:
+        # a line read upright once turned counter-clockwise: the page turns that way
+        return 3 if flipped else 1
+    return 2 if flipped else 0
 
 
 def _turned(grey: Grey, angle: float) -> Grey:
