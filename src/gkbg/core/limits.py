@@ -9,9 +9,14 @@ field, so a service can tell a user which limit their file broke.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import attrs
 
 from gkbg.core.errors import LimitExceededError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -23,6 +28,8 @@ __all__ = [
     "check_text",
     "check_tokens",
     "exceeded",
+    "on_scanned_page",
+    "scanned_page",
     "size_text",
 ]
 
@@ -65,6 +72,9 @@ class Limits:
             ``gkbg.read.isolation``.
         max_seconds: How long an isolated reading may take (120 s); the worker is stopped
             then.
+        scan_page_seconds: How much longer an isolated reading may take for each page it
+            reads by OCR (60 s: the engine takes about 5 to 15 s a page on one core), so that
+            a long scan needs no larger ``max_seconds``.
         max_memory_bytes: The address space of the isolated worker (2 GiB): memory PDFium
             or Python cannot get there ends the reading, not the caller.
     """
@@ -87,6 +97,9 @@ class Limits:
         default=120.0, converter=float, validator=attrs.validators.gt(0.0)
     )
     max_memory_bytes: int = attrs.field(default=2048 * _MIB, validator=_COUNT)
+    scan_page_seconds: float = attrs.field(
+        default=60.0, converter=float, validator=attrs.validators.ge(0.0)
+    )
 
 
 DEFAULT_LIMITS = Limits()
@@ -106,6 +119,24 @@ more than 1,000 attributes, which libxml2 reads in quadratic time); it is fixed.
 
 MEMORY = "memory"
 """The ``limit`` of a `LimitExceededError` when memory ran out while reading."""
+
+
+_PAGE_CALLBACKS: list[Callable[[], None]] = []
+
+
+def on_scanned_page(callback: Callable[[], None]) -> None:
+    """Have ``callback`` called each time a page is begun by OCR (`scanned_page`).
+
+    The isolated worker uses it to tell its caller, which then gives the reading
+    `Limits.scan_page_seconds` more.
+    """
+    _PAGE_CALLBACKS.append(callback)
+
+
+def scanned_page() -> None:
+    """Say that a page is about to be read by OCR (the scan reader calls it)."""
+    for callback in _PAGE_CALLBACKS:
+        callback()
 
 
 def size_text(size: int) -> str:

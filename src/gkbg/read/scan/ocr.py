@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Self
 import attrs
 
 from gkbg.core.compat import import_extra
+from gkbg.core.limits import scanned_page
 from gkbg.core.reasons import Doubt
 from gkbg.read.pdf.geometry import Char, Rule
 from gkbg.read.scan.image import (
@@ -253,6 +254,7 @@ def read_image(rgb: Grey, number: int, dpi: float) -> ScanPage:
         MissingExtraError: The ``ocr`` extra is not installed.
     """
     ocr = engine()
+    scanned_page()
     np = _np()
     grey = _straight(without_seal(rgb))
     result = _read(ocr, grey)
