@@ -286,6 +286,29 @@ def test_the_engine_gives_its_candidates() -> None:
     assert all(isinstance(score, scan_ocr.Score) for score in scores)
 
 
+def _lines_page() -> Any:
+    """A small page of six lines of digits, upright."""
+    page = Image.new("RGB", (640, 420), (255, 255, 255))
+    draw = ImageDraw.Draw(page)
+    for line in range(6):
+        text = " ".join(str(line * 7 + n) for n in range(100, 106))
+        draw.text((30, 30 + line * 60), text, fill=(0, 0, 0), font_size=30)
+    return page
+
+
+@OCR
+@pytest.mark.parametrize("angle", [0, 90, 180, 270])
+def test_a_page_scanned_a_quarter_or_half_turn_off_is_read_upright(angle: int) -> None:
+    upright = scan_ocr.read_image(np.asarray(_lines_page()), 1, 150)
+    expected = "".join(found.char.text for found in upright.chars)
+    assert "100" in expected
+    turned = _lines_page().rotate(angle, expand=True)
+    page = scan_ocr.read_image(np.asarray(turned), 1, 150)
+    assert "".join(found.char.text for found in page.chars) == expected
+    # the characters are placed on the upright page: the first line at the top
+    assert page.chars[0].char.top < page.chars[-1].char.top
+
+
 # --------------------------------------------------------------------------------------------
 # The right cause.
 
@@ -404,6 +427,24 @@ def test_a_page_image_with_a_red_seal_over_the_table_gives_every_cell_or_flags_i
         cell = read[original.key]
         if not (cell.uncertain or cell.state is gkbg.CellState.UNREAD):
             assert (cell.state, cell.value) == (original.state, original.value), original.key
+
+
+@pytest.mark.skipif(not THOROUGH, reason="GKBG_HYPOTHESIS=thorough only")
+@OCR
+@pytest.mark.parametrize("angle", [90, 270])
+def test_a_real_table_page_scanned_sideways_gives_every_cell_or_flags_it(angle: int) -> None:
+    data = CORPUS.joinpath("hongze-district-2024.pdf").read_bytes()
+    expected = gkbg.parse(data)
+    numbers = sorted(
+        {c.location.page for c in expected.iter_cells() if c.location and c.location.page}
+    )
+    pages = [
+        degrade(page, grey=True, seed=n).rotate(angle, expand=True)
+        for n, page in enumerate(pages_of(data, 150, numbers))
+    ]
+    cells, flagged = compare(expected, gkbg.parse(image_pdf(pages, 150)))
+    assert cells == 186
+    assert flagged <= cells // 10, flagged
 
 
 # --------------------------------------------------------------------------------------------
