@@ -195,6 +195,21 @@ def test_ruling_lines_of_a_grid_are_found_and_a_heading_strokes_are_not() -> Non
     assert down == [50, 150, 250, 350]
 
 
+def test_a_line_a_grey_seal_touches_is_still_a_line_and_a_filled_area_is_not() -> None:
+    page = _grid_image()
+    draw = ImageDraw.Draw(page)
+    # a seal's ring scanned in grey, its lowest stroke lying along the line at y=300, and its
+    # highest stroke along the line at y=150
+    draw.ellipse((380, 148, 560, 302), outline=60, width=10)
+    # a filled header band (a grey cell): no line, however long
+    draw.rectangle((100, 520, 700, 560), fill=40)
+    dark = scan_image.dark_pixels(np.asarray(page))
+    rules = scan_image.ruling_lines(dark, 0.5)
+    across = sorted(rule.at for rule in rules if rule.horizontal)
+    # each line where it is drawn (a ring's stroke may pull one by a few pixels)
+    assert across == pytest.approx([50, 75, 100, 125, 150, 175, 200, 225, 250], abs=2.5)
+
+
 @pytest.mark.parametrize("angle", [-2.0, -0.7, 0.5, 1.5])
 def test_the_skew_of_a_page_is_measured(angle: float) -> None:
     dark = scan_image.dark_pixels(np.asarray(_grid_image(angle)))

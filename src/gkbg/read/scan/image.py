@@ -66,6 +66,8 @@ _MAX_THICK = 4.0
 _WANDER = 2
 # A vertical line's ends are this close (points) to the horizontal lines it meets.
 _MEET = 4.0
+# A row of a group of runs dark over this share of its length is a ruling line's.
+_LINE_COVER = 0.8
 # An empty cell holds a mark when it has at least this many dark points (square points)
 # that are not isolated specks.
 _MARK = 4.0
@@ -170,10 +172,32 @@ def _lines(dark: Mask, min_length: int, max_thick: int) -> list[tuple[float, int
     found = []
     for first, last, start, end, total, count in groups:
         thick = last - first + 1 - 2 * _WANDER
-        if thick > max_thick:
+        if thick <= max_thick:
+            found.append((total / count, start, end, first, last))
             continue
-        found.append((total / count, start, end, first, last))
+        line = _line_under_mark(dark, (first, last, start, end), max_thick)
+        if line is not None:
+            found.append((line, start, end, first, last))
     return found
+
+
+def _line_under_mark(dark: Mask, group: tuple[int, int, int, int], max_thick: int) -> float | None:
+    """The row of a thin line in a thick group of runs, or None for a filled area.
+
+    A mark that touches a line (the ring of a seal scanned in grey, a stroke of a signature)
+    makes its runs one group with the line's, too thick to be a line. The line is still
+    there: a few rows (at most ``max_thick``) dark over most of the group's length, while the
+    mark's rows are dark over a short stretch only. A filled area is dark over its whole
+    length on many rows: it stays out.
+    """
+    np = _np()
+    first, last, start, end = group
+    rows = dark[max(first - _WANDER, 0) : last + _WANDER + 1, start:end]
+    cover = rows.sum(axis=1) / max(end - start, 1)
+    full = np.flatnonzero(cover >= _LINE_COVER)
+    if not 0 < len(full) <= max_thick or int(full[-1] - full[0]) >= max_thick:
+        return None
+    return float(max(first - _WANDER, 0) + full.mean())
 
 
 def ruling_lines(dark: Mask, scale: float) -> list[Rule]:
