@@ -15,7 +15,7 @@ from gkbg.align.candidates import choose_candidates
 from gkbg.core.model import Location
 from gkbg.core.relations import Relation, statute_relations
 from gkbg.core.schema import forms
-from gkbg.testing import reports
+from gkbg.testing import reports, with_cell
 
 
 def _located(report: gkbg.Report) -> gkbg.Report:
@@ -185,3 +185,35 @@ def test_two_combinations_that_both_make_it_hold_leave_the_cells_flagged_and_as_
     assert read.raw == str(first.value + second.value)
     assert [d.code for d in read.uncertain] == ["ocr.chosen"]
     assert dict(read.uncertain[0].fields)["relations"] == "test.sum"
+
+
+@given(report=reports(), data=st.data())
+def test_a_cell_read_as_no_number_takes_the_engines_digit_when_only_it_makes_the_statute_hold(
+    report: gkbg.Report, data: st.DataObject
+) -> None:
+    # a 1 read as 一 (a stroke): the engine's next candidate, 1, is taken where the relations
+    # over the cell hold with it; a cell no relation covers stays as read
+    report = _located(report)
+    ones = [cell for cell in report.iter_cells() if cell.raw == "1"]
+    if not ones:
+        return
+    cell = data.draw(st.sampled_from(ones))
+    assert cell.location is not None
+    scanned = with_cell(
+        report, attrs.evolve(cell, state=gkbg.CellState.INVALID, value=None, raw="一")
+    )
+    chosen = _cell(choose_candidates(scanned, {cell.location: ("1", "7")}), cell.key)
+    table = next(t for t in report.tables if any(c.key == cell.key for c in t.cells))
+    assert table.variant is not None
+    covered = any(
+        cell.key in (*r.left, *r.right)
+        for r in statute_relations(forms()[table.variant].table(table.key))
+        if all(c.value is not None for c in table.cells if c.key in (*r.left, *r.right))
+    )
+    if not covered:
+        assert chosen.state is gkbg.CellState.INVALID
+        return
+    assert chosen.value == 1
+    assert chosen.raw == "1"
+    assert [d.code for d in chosen.uncertain] == ["ocr.chosen"]
+    assert dict(chosen.uncertain[0].fields)["text"] == "一"

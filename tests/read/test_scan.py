@@ -288,6 +288,8 @@ def test_a_cells_readings_are_the_engines_candidates_for_its_digits() -> None:
     assert scan_ocr.candidate_readings("19", [_char("1", 0, (("0", 0.3),)), _char("9", 6)]) == ()
     assert scan_ocr.candidate_readings("1", [_char("1", 0, (("0", 0.3),)), chars[1]]) == ()
     assert scan_ocr.candidate_readings("无", [_char("无", 0, (("元", 0.3),))]) == ()
+    # a character that is no digit must take a digit candidate for the reading to be a number
+    assert scan_ocr.candidate_readings("一", [_char("一", 0, (("1", 0.4), ("-", 0.1)))]) == ("1",)
 
 
 @OCR

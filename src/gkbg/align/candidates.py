@@ -75,48 +75,63 @@ def _table(table: Table, readings: Mapping[Location, Sequence[str]]) -> Table:
         for cell in table.cells
         if cell.state is CellState.VALUE and cell.value is not None
     }
-    relations = [r for r in statute_relations(form) if set(r.left) | set(r.right) <= set(values)]
-    broken = [relation for relation in relations if not _holds(relation, values)]
-    if not broken:
-        return table
     options: dict[str, list[int]] = {}
+    unread: set[str] = set()  # read as no number, with candidates that are numbers
     for cell in table.cells:
         others = readings.get(cell.location) if cell.location is not None else None
-        if not others or cell.key not in values or not isinstance(cell.value, int):
-            continue
-        if cell.raw is None or cell.raw.strip() != str(cell.value):
+        if not others or cell.raw is None:
             continue
         found = [int(text) for text in others if text.isascii() and text.isdigit()]
-        if found:
+        if not found:
+            continue
+        if cell.state is CellState.INVALID:
+            options[cell.key] = list(dict.fromkeys(found))
+            unread.add(cell.key)
+        elif isinstance(cell.value, int) and cell.raw.strip() == str(cell.value):
             options[cell.key] = [cell.value, *dict.fromkeys(found)]
+    known = set(values) | unread
+    relations = [r for r in statute_relations(form) if set(r.left) | set(r.right) <= known]
+    broken = [
+        r for r in relations if set(r.left) | set(r.right) <= set(values) and not _holds(r, values)
+    ]
+    # a cell read as no number counts only where a relation can tell its reading
+    unread = {key for key in unread if any(key in (*r.left, *r.right) for r in relations)}
+    for key in set(options) - set(values) - unread:
+        del options[key]
+    if not broken and not unread:
+        return table
+    base = {**values, **{key: options[key][0] for key in unread}}
     try:
-        solutions = _solutions(relations, values, options)
+        solutions = _solutions(relations, base, options)
     except _TooManyError:
         return table
     if not solutions:
         return table
-    doubts: dict[str, tuple[int, Doubt]] = {}
-    for key in options:
+    raws = {cell.key: (cell.raw or "").strip() for cell in table.cells}
+    doubts: dict[str, tuple[int | None, Doubt]] = {}
+    for key, choices in options.items():
         seen = {solution[key] for solution in solutions}
-        printed = values[key]
+        printed = values.get(key)
         if seen == {printed}:
             continue
-        text = str(printed)
         if len(seen) == 1:
             (chosen,) = seen
             decided = [r for r in broken if key in (*r.left, *r.right)] or [
                 r for r in relations if key in (*r.left, *r.right)
             ]
             doubt = Doubt.of(
-                "ocr.chosen", text=text, reading=str(chosen), relations=_names(decided)
+                "ocr.chosen", text=raws[key], reading=str(chosen), relations=_names(decided)
             )
             doubts[key] = (chosen, doubt)
         else:
-            others = ", ".join(repr(str(value)) for value in options[key][1:])
+            candidates = choices if key in unread else choices[1:]
             doubt = Doubt.of(
-                "ocr.candidates_open", text=text, relations=_names(broken), readings=others
+                "ocr.candidates_open",
+                text=raws[key],
+                relations=_names(broken or relations),
+                readings=", ".join(repr(str(value)) for value in candidates),
             )
-            doubts[key] = (int(printed), doubt)
+            doubts[key] = (None, doubt)
     if not doubts:
         return table
     cells = []
@@ -125,8 +140,14 @@ def _table(table: Table, readings: Mapping[Location, Sequence[str]]) -> Table:
             cells.append(cell)
             continue
         value, doubt = doubts[cell.key]
-        raw = str(value) if value != cell.value else cell.raw
-        cells.append(attrs.evolve(cell, value=value, raw=raw, uncertain=(*cell.uncertain, doubt)))
+        uncertain = (*cell.uncertain, doubt)
+        if value is None or value == cell.value:  # kept as read
+            cells.append(attrs.evolve(cell, uncertain=uncertain))
+            continue
+        chosen_cell = attrs.evolve(
+            cell, state=CellState.VALUE, value=value, raw=str(value), uncertain=uncertain
+        )
+        cells.append(chosen_cell)
     return attrs.evolve(table, cells=tuple(cells))
 
 

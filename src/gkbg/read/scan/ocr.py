@@ -471,20 +471,19 @@ _MAX_CHANGED = 2
 
 
 def candidate_readings(text: str, chars: Sequence[OcrChar]) -> tuple[str, ...]:
-    """The other readings of a cell of digits ``text`` that the engine's candidates give.
+    """The other readings of a cell ``text`` as a number that the engine's candidates give.
 
     ``chars`` are the characters read inside the cell. A reading puts, for one or two of the
-    cell's digits, a digit the engine rated next (`OcrChar.alternatives`) in its place: never
-    a digit the engine did not propose, and never a reading with a leading zero. Likelier
-    readings first (the product of the chosen candidates' probabilities), at most
-    `MAX_READINGS`. None when the text is not all digits or is not exactly the characters
-    read in the cell (left to right).
+    cell's characters, a digit the engine rated next (`OcrChar.alternatives`) in its place:
+    never a digit the engine did not propose, and never a reading with a leading zero. A
+    character that is not a digit (a ``一`` read where a 1 is printed) must be so replaced for
+    the reading to be a number. Likelier readings first (the product of the chosen
+    candidates' probabilities), at most `MAX_READINGS`. None when the text is not exactly the
+    characters read in the cell (left to right), or no reading of it is all digits.
     """
     printed = "".join(text.split())
     ordered = sorted(chars, key=lambda found: found.char.cx)
-    if not printed.isascii() or not printed.isdigit():
-        return ()
-    if "".join(found.char.text for found in ordered) != printed:
+    if not printed or "".join(found.char.text for found in ordered) != printed:
         return ()
     options = [
         [(other, p) for other, p in found.alternatives if other.isascii() and other.isdigit()]
@@ -498,7 +497,8 @@ def candidate_readings(text: str, chars: Sequence[OcrChar]) -> tuple[str, ...]:
             if changed and not (len(reading) > 1 and reading.startswith("0")):
                 found_readings[reading] = max(found_readings.get(reading, 0.0), likelihood)
             return
-        extend(position + 1, digits, changed, likelihood)
+        if digits[position].isascii() and digits[position].isdigit():
+            extend(position + 1, digits, changed, likelihood)
         if changed < _MAX_CHANGED:
             for other, probability in options[position]:
                 kept = digits[position]
