@@ -292,6 +292,8 @@ def _read(ocr: Any, grey: Grey) -> Any:  # noqa: ANN401 - rapidocr is untyped
 _SIDEWAYS = 2.0
 # A box of fewer characters says nothing of which way the page is turned.
 _FEW_CHARS = 2
+# Lines of fewer characters in all (a page with a heading or two) are too few to turn a page.
+_FEW_TO_TURN = 20
 
 
 def quarter_turns(ocr: Any, grey: Grey, result: Any) -> int:  # noqa: ANN401 - rapidocr
@@ -331,7 +333,7 @@ def quarter_turns(ocr: Any, grey: Grey, result: Any) -> int:  # noqa: ANN401 - r
             wide.append((crop, count))
     sideways = sum(count for _, count in tall) > _SIDEWAYS * sum(count for _, count in wide)
     lines = tall if sideways else wide
-    if not lines:
+    if sum(count for _, count in lines) < _FEW_TO_TURN:
         return 0
     labels = classify([crop for crop, _ in lines]).cls_res
     upside_down = sum(
