@@ -15,8 +15,9 @@ held to one thread (``OMP_NUM_THREADS=1`` and the engine's ``intra_op_num_thread
 times are the process's CPU seconds (`time.process_time`), so the figures are for one core and
 do not depend on what else the machine runs. Printed per document: seconds a page, the
 engine's seconds a page, gkbg's work on top of the engine as a share of the engine's time
-(target: at most 20%), and the cells read exactly, flagged and silently wrong (or missing)
-against the text-layer original.
+(target: at most 20%), the cells read exactly, flagged and silently wrong (or missing)
+against the text-layer original, the false errors (errors `gkbg.check` reports on the scan
+and not on the original) and the original's errors found on the scan.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ def _one_thread() -> _Timed:
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
         }
     )
+    ocr.with_candidates(engine)
     timed = _Timed(engine)
     ocr.engine.cache_clear()
     ocr.engine = lambda: timed  # type: ignore[assignment]
@@ -67,6 +69,9 @@ class _Timed:
     def __init__(self, engine: Any) -> None:  # noqa: ANN401 - rapidocr is untyped
         self.engine = engine
         self.seconds = 0.0
+
+    def __getattr__(self, name: str) -> Any:  # noqa: ANN401 - the engine's other parts
+        return getattr(self.engine, name)
 
     def __call__(self, *arguments: Any, **options: Any) -> Any:  # noqa: ANN401
         started = time.process_time()
@@ -91,11 +96,15 @@ def _measure(path: Path, numbers: list[int], dpi: float, timed: _Timed) -> dict[
     pages = _pages(path, numbers, dpi)
     buffer = io.BytesIO()
     pages[0].save(buffer, "PDF", save_all=True, append_images=pages[1:], resolution=dpi)
-    expected = list(gkbg.parse(path).iter_cells())
+    original = gkbg.parse(path)
+    expected = list(original.iter_cells())
     timed.seconds = 0.0
     started = time.process_time()
-    got = {cell.key: cell for cell in gkbg.parse(buffer.getvalue()).iter_cells()}
+    scanned = gkbg.parse(buffer.getvalue())
     whole = time.process_time() - started
+    got = {cell.key: cell for cell in scanned.iter_cells()}
+    errors = {(f.rule, f.cells) for f in gkbg.check(original).errors}
+    found = {(f.rule, f.cells) for f in gkbg.check(scanned).errors}
     exact = flagged = wrong = 0
     for original in expected:
         cell = got.get(original.key)
@@ -114,6 +123,9 @@ def _measure(path: Path, numbers: list[int], dpi: float, timed: _Timed) -> dict[
         "exact": exact,
         "flagged": flagged,
         "wrong": wrong,
+        "false": len(found - errors),
+        "found": len(found & errors),
+        "errors": len(errors),
     }
 
 
@@ -127,7 +139,8 @@ def main() -> None:
     timed = _one_thread()
     print(
         f"{'document':<28} {'pages':>5} {'dpi':>4} {'s/page':>7} {'OCR s/page':>10} "
-        f"{'on top':>6} {'cells':>5} {'exact':>5} {'flag':>4} {'wrong':>5}"
+        f"{'on top':>6} {'cells':>5} {'exact':>5} {'flag':>4} {'wrong':>5} "
+        f"{'false errors':>12} {'errors found':>12}"
     )
     for path in arguments.pdf:
         numbers = arguments.pages or sorted(
@@ -144,7 +157,8 @@ def main() -> None:
             print(
                 f"{path.name:<28} {count:>5} {dpi:>4.0f} {m['whole'] / count:>7.2f} "
                 f"{m['engine'] / count:>10.2f} {share:>6.0%} {m['cells']:>5.0f} "
-                f"{m['exact']:>5.0f} {m['flagged']:>4.0f} {m['wrong']:>5.0f}",
+                f"{m['exact']:>5.0f} {m['flagged']:>4.0f} {m['wrong']:>5.0f} "
+                f"{m['false']:>12.0f} {m['found']:>8.0f} of {m['errors']:.0f}",
                 flush=True,
             )
 

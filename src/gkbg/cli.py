@@ -134,8 +134,9 @@ def _add_max_seconds(command: argparse.ArgumentParser) -> None:
         default=None,
         metavar="S",
         help="stop reading a file after S seconds and report it as unreadable (default: "
-        f"{ISOLATED_LIMITS.max_seconds:g}; a scan read by OCR takes about 5 to 10 s a page, "
-        "so a long scanned report may need more; in batch, not with --jobs 1)",
+        f"{ISOLATED_LIMITS.max_seconds:g}, and {ISOLATED_LIMITS.scan_page_seconds:g} more "
+        "for each page of a scan read by OCR; in batch, not with --jobs 1, a file has S "
+        "seconds whatever its pages, so a long scanned report may need more)",
     )
 
 

@@ -15,10 +15,12 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import attrs
 import pytest
 
 import gkbg
 from gkbg import cli
+from gkbg.core.limits import scanned_page
 from gkbg.read import isolation
 from tests.helpers import CORPUS
 from tests.hostile.hostile import inflating_pdf
@@ -57,11 +59,15 @@ class _Hostile:
             raise AssertionError(len(hoard))
         if self.name == "refuse":
             raise gkbg.CorruptDocumentError(document.name, "refused in the worker")
+        if self.name == "scan":  # three pages read by OCR, a second and a half each
+            for _ in range(3):
+                scanned_page()
+                time.sleep(1.5)
         return gkbg.parse_layout(document.data, format="text")
 
 
 def _registry() -> gkbg.ParserRegistry:
-    names = ("abort", "hang", "spin", "allocate", "refuse", "fine")
+    names = ("abort", "hang", "spin", "allocate", "refuse", "scan", "fine")
     return gkbg.ParserRegistry([_Hostile(name) for name in names], entry_points=False)
 
 
@@ -130,6 +136,21 @@ def _running(pid: int) -> bool:
     except OSError:
         return False
     return "\nState:\tZ" not in status
+
+
+def test_each_page_read_by_ocr_gives_the_reading_more_time() -> None:
+    # 4.5 s of OCR on three pages: over max_seconds, within it and the pages' own time
+    limits = gkbg.Limits(isolate=True, max_seconds=2, scan_page_seconds=2)
+    assert _read("scan", limits).text == "report"
+    no_budget = gkbg.Limits(isolate=True, max_seconds=2, scan_page_seconds=0)
+    with pytest.raises(gkbg.LimitExceededError, match=r"more than 2 s") as info:
+        _read("scan", no_budget)
+    assert info.value.limit == "max_seconds"
+    assert gkbg.Limits().scan_page_seconds == 60
+    # Read in the caller's process, the time budget grows the same way.
+    assert _read("scan", attrs.evolve(limits, isolate=False)).text == "report"
+    with pytest.raises(gkbg.LimitExceededError, match=r"more than 2 s") as info:
+        _read("scan", attrs.evolve(no_budget, isolate=False))
 
 
 def test_a_reading_out_of_memory_is_refused_by_its_limit() -> None:

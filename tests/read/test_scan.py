@@ -26,6 +26,7 @@ from gkbg.core.compat import extra_installed
 from gkbg.core.model import Location
 from gkbg.core.office import find_soffice
 from gkbg.read.layout import Token, TokenKind
+from gkbg.read.pdf.geometry import Char
 from gkbg.read.scan import image as scan_image
 from gkbg.read.scan import ocr as scan_ocr
 from gkbg.testing import reports
@@ -194,6 +195,21 @@ def test_ruling_lines_of_a_grid_are_found_and_a_heading_strokes_are_not() -> Non
     assert down == [50, 150, 250, 350]
 
 
+def test_a_line_a_grey_seal_touches_is_still_a_line_and_a_filled_area_is_not() -> None:
+    page = _grid_image()
+    draw = ImageDraw.Draw(page)
+    # a seal's ring scanned in grey, its lowest stroke lying along the line at y=300, and its
+    # highest stroke along the line at y=150
+    draw.ellipse((380, 148, 560, 302), outline=60, width=10)
+    # a filled header band (a grey cell): no line, however long
+    draw.rectangle((100, 520, 700, 560), fill=40)
+    dark = scan_image.dark_pixels(np.asarray(page))
+    rules = scan_image.ruling_lines(dark, 0.5)
+    across = sorted(rule.at for rule in rules if rule.horizontal)
+    # each line where it is drawn (a ring's stroke may pull one by a few pixels)
+    assert across == pytest.approx([50, 75, 100, 125, 150, 175, 200, 225, 250], abs=2.5)
+
+
 @pytest.mark.parametrize("angle", [-2.0, -0.7, 0.5, 1.5])
 def test_the_skew_of_a_page_is_measured(angle: float) -> None:
     dark = scan_image.dark_pixels(np.asarray(_grid_image(angle)))
@@ -229,6 +245,85 @@ def test_a_letter_read_among_digits_is_flagged(text: str, flagged: bool) -> None
     if doubt is not None:
         assert doubt.code == "ocr.confusable"
         assert doubt.zh
+
+
+def _steps(*rows: dict[int, float], size: int = 12) -> Any:
+    """A CTC output: one row a step, each a probability over ``size`` characters."""
+    matrix = np.zeros((len(rows), size))
+    for step, row in enumerate(rows):
+        for index, probability in row.items():
+            matrix[step, index] = probability
+    return matrix
+
+
+# the character set as the engine's decoder has it: the blank first
+_CHARACTERS = ["blank", *"0123456789", " "]
+
+
+def test_each_character_read_carries_the_characters_the_engine_rated_next() -> None:
+    # "9" over two steps (a 6 rated 0.3 in the second), a blank, a space, then "1" (a 7 rated
+    # below the threshold)
+    probabilities = _steps(
+        {10: 0.9, 7: 0.1},
+        {10: 0.7, 7: 0.3},
+        {0: 1.0},
+        {11: 1.0},
+        {2: 0.9995, 8: scan_ocr.MIN_CANDIDATE / 2},
+    )
+    scores = scan_ocr.candidate_scores(probabilities, _CHARACTERS)
+    assert [float(score) for score in scores] == [0.9, 0.9995]  # the space has no score
+    assert scores[0].alternatives == (("6", 0.3),)
+    assert scores[1].alternatives == ()
+
+
+def _char(text: str, x: float, alternatives: tuple[tuple[str, float], ...] = ()) -> Any:
+    return scan_ocr.OcrChar(Char(text, x, 0.0, x + 5, 10.0), 0.99, alternatives)
+
+
+def test_a_cells_readings_are_the_engines_candidates_for_its_digits() -> None:
+    chars = [_char("1", 0, (("7", 0.2),)), _char("9", 6, (("6", 0.1), ("a", 0.05)))]
+    assert scan_ocr.candidate_readings("19", chars) == ("79", "16", "76")
+    # never a leading zero, never a letter, nothing when the text is not the characters read
+    assert scan_ocr.candidate_readings("9", [_char("9", 0, (("0", 0.3),))]) == ("0",)
+    assert scan_ocr.candidate_readings("19", [_char("1", 0, (("0", 0.3),)), _char("9", 6)]) == ()
+    assert scan_ocr.candidate_readings("1", [_char("1", 0, (("0", 0.3),)), chars[1]]) == ()
+    assert scan_ocr.candidate_readings("无", [_char("无", 0, (("元", 0.3),))]) == ()
+    # a character that is no digit must take a digit candidate for the reading to be a number
+    assert scan_ocr.candidate_readings("一", [_char("一", 0, (("1", 0.4), ("-", 0.1)))]) == ("1",)
+
+
+@OCR
+def test_the_engine_gives_its_candidates() -> None:
+    # the engine's decoder is wrapped: a character read unsure carries what came next
+    page = Image.new("RGB", (400, 80), (255, 255, 255))
+    ImageDraw.Draw(page).text((20, 20), "1234567890", fill=(0, 0, 0), font_size=32)
+    result = scan_ocr.engine()(np.asarray(page), return_word_box=True, return_single_char_box=True)
+    scores = [score for words in result.word_results for _, score, _ in words]
+    assert scores
+    assert all(isinstance(score, scan_ocr.Score) for score in scores)
+
+
+def _lines_page() -> Any:
+    """A small page of six lines of digits, upright."""
+    page = Image.new("RGB", (640, 420), (255, 255, 255))
+    draw = ImageDraw.Draw(page)
+    for line in range(6):
+        text = " ".join(str(line * 7 + n) for n in range(100, 106))
+        draw.text((30, 30 + line * 60), text, fill=(0, 0, 0), font_size=30)
+    return page
+
+
+@OCR
+@pytest.mark.parametrize("angle", [0, 90, 180, 270])
+def test_a_page_scanned_a_quarter_or_half_turn_off_is_read_upright(angle: int) -> None:
+    upright = scan_ocr.read_image(np.asarray(_lines_page()), 1, 150)
+    expected = "".join(found.char.text for found in upright.chars)
+    assert "100" in expected
+    turned = _lines_page().rotate(angle, expand=True)
+    page = scan_ocr.read_image(np.asarray(turned), 1, 150)
+    assert "".join(found.char.text for found in page.chars) == expected
+    # the characters are placed on the upright page: the first line at the top
+    assert page.chars[0].char.top < page.chars[-1].char.top
 
 
 # --------------------------------------------------------------------------------------------
@@ -349,6 +444,24 @@ def test_a_page_image_with_a_red_seal_over_the_table_gives_every_cell_or_flags_i
         cell = read[original.key]
         if not (cell.uncertain or cell.state is gkbg.CellState.UNREAD):
             assert (cell.state, cell.value) == (original.state, original.value), original.key
+
+
+@pytest.mark.skipif(not THOROUGH, reason="GKBG_HYPOTHESIS=thorough only")
+@OCR
+@pytest.mark.parametrize("angle", [90, 270])
+def test_a_real_table_page_scanned_sideways_gives_every_cell_or_flags_it(angle: int) -> None:
+    data = CORPUS.joinpath("hongze-district-2024.pdf").read_bytes()
+    expected = gkbg.parse(data)
+    numbers = sorted(
+        {c.location.page for c in expected.iter_cells() if c.location and c.location.page}
+    )
+    pages = [
+        degrade(page, grey=True, seed=n).rotate(angle, expand=True)
+        for n, page in enumerate(pages_of(data, 150, numbers))
+    ]
+    cells, flagged = compare(expected, gkbg.parse(image_pdf(pages, 150)))
+    assert cells == 186
+    assert flagged <= cells // 10, flagged
 
 
 # --------------------------------------------------------------------------------------------

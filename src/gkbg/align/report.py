@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from gkbg.align.candidates import choose_candidates
 from gkbg.align.grid import GridReading, read_grid
 from gkbg.align.metadata import extract_metadata
 from gkbg.align.misreads import flag_misreads
@@ -397,8 +398,12 @@ def build_report(layout: Layout) -> Report:
         format=layout.format,
     )
     report = _form_of_shared_tables(report)
-    # a scan: the relations may point at digits the OCR engine misread (flagged, not changed)
-    return flag_misreads(report) if layout.ocr else report
+    if not layout.ocr:
+        return report
+    # a scan: the relations may choose among the OCR engine's own candidates for a cell's
+    # digits, and point at digits it may have misread (flagged, not changed)
+    readings = {token.location: token.readings for token in layout.tokens if token.readings}
+    return flag_misreads(choose_candidates(report, readings))
 
 
 @functools.cache  # the forms are loaded once (`forms`)

@@ -19,7 +19,7 @@ import attrs
 from gkbg.core.errors import LimitExceededError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -33,7 +33,9 @@ __all__ = [
     "check_tokens",
     "exceeded",
     "extend_time",
+    "on_scanned_page",
     "remaining_seconds",
+    "scanned_page",
     "size_text",
     "time_budget",
 ]
@@ -75,10 +77,14 @@ class Limits:
             document that crashes the engine or exhausts memory costs the worker, not the
             caller (off in the API; ``gkbg check`` and ``gkbg batch`` turn it on). See
             ``gkbg.read.isolation``.
-        max_seconds: How long reading one document may take (120 s). In the caller's own
+        max_seconds: How long reading one document may take (120 s), and
+            ``scan_page_seconds`` more for each page read by OCR. In the caller's own
             process the readers and the alignment check the time as they go and stop with
             `LimitExceededError` once it is spent (a single call into a native engine, such as
             libxml2 parsing a page, finishes first); an isolated worker is stopped then.
+        scan_page_seconds: How much longer a reading may take for each page it reads by OCR
+            (60 s: the engine takes about 5 to 15 s a page on one core), so that a long scan
+            needs no larger ``max_seconds``.
         max_memory_bytes: The address space of the isolated worker (2 GiB): memory PDFium
             or Python cannot get there ends the reading, not the caller.
     """
@@ -101,6 +107,9 @@ class Limits:
         default=120.0, converter=float, validator=attrs.validators.gt(0.0)
     )
     max_memory_bytes: int = attrs.field(default=2048 * _MIB, validator=_COUNT)
+    scan_page_seconds: float = attrs.field(
+        default=60.0, converter=float, validator=attrs.validators.ge(0.0)
+    )
 
 
 DEFAULT_LIMITS = Limits()
@@ -169,6 +178,7 @@ class _Deadline:
     at: float
     seconds: float
     name: str
+    page_seconds: float
 
 
 _DEADLINE: contextvars.ContextVar[_Deadline | None] = contextvars.ContextVar(
@@ -187,7 +197,12 @@ def time_budget(name: str, limits: Limits) -> Iterator[None]:
         yield
         return
     token = _DEADLINE.set(
-        _Deadline(time.monotonic() + limits.max_seconds, limits.max_seconds, name)
+        _Deadline(
+            time.monotonic() + limits.max_seconds,
+            limits.max_seconds,
+            name,
+            limits.scan_page_seconds,
+        )
     )
     try:
         yield
@@ -235,3 +250,28 @@ def remaining_seconds(default: float) -> float:
     if deadline is None:
         return default
     return min(default, max(0.1, deadline.at - time.monotonic()))
+
+
+_PAGE_CALLBACKS: list[Callable[[float], None]] = []
+
+
+def on_scanned_page(callback: Callable[[float], None]) -> None:
+    """Have ``callback(seconds)`` called each time a page is begun by OCR (`scanned_page`).
+
+    The isolated worker uses it to tell its caller, which then gives the reading
+    ``seconds`` (`Limits.scan_page_seconds`) more too.
+    """
+    _PAGE_CALLBACKS.append(callback)
+
+
+def scanned_page() -> None:
+    """Say that a page is about to be read by OCR (the scan reader calls it).
+
+    The reading's budget gets `Limits.scan_page_seconds` more (`extend_time`), and so does
+    an isolated worker's caller (`on_scanned_page`).
+    """
+    deadline = _DEADLINE.get()
+    seconds = DEFAULT_LIMITS.scan_page_seconds if deadline is None else deadline.page_seconds
+    extend_time(seconds)
+    for callback in _PAGE_CALLBACKS:
+        callback(seconds)

@@ -363,6 +363,21 @@ REASONS: dict[str, Reason] = {
             "可能有数字误识（数值保持现读法）",
         ),
         _reason(
+            "ocr.chosen",
+            "read by OCR as {text!r}, with {reading!r} the engine's next candidate: only with "
+            "the candidate do {relations} hold, so it is read as {reading!r}",
+            "扫描件文字识别为 {text!r}，识别引擎的次选读法为 {reading!r}：只有按次选读法，"
+            "{relations}才成立，故按 {reading!r} 读取",
+        ),
+        _reason(
+            "ocr.candidates_open",
+            "read by OCR as {text!r}: {relations} do not hold as read, and more than one "
+            "choice among the engine's candidates ({readings}) makes them hold; the value is "
+            "kept as read",
+            "扫描件文字识别为 {text!r}：按现读法{relations}不成立，而识别引擎的候选读法"
+            "（{readings}）中有不止一种组合能使其成立；数值保持现读法",
+        ),
+        _reason(
             "ocr.unread_mark",
             "unread: the scanned cell holds a mark that OCR did not read",
             "未读取：扫描件此单元格内有笔迹，文字识别未能读出",

@@ -36,10 +36,18 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 from typing import IO, TYPE_CHECKING, Any
 
 from gkbg.core.errors import CorruptDocumentError, GkbgError, LimitExceededError
-from gkbg.core.limits import MEMORY, NESTING, size_text, time_budget
+from gkbg.core.limits import (
+    MEMORY,
+    NESTING,
+    extend_time,
+    on_scanned_page,
+    size_text,
+    time_budget,
+)
 from gkbg.read.base import Input
 
 if TYPE_CHECKING:
@@ -92,6 +100,11 @@ def _receive(stream: IO[bytes]) -> bytes | None:
     return body if len(body) == size else None
 
 
+# The worker's message that it begins a page by OCR (`gkbg.core.limits.scanned_page`): the
+# reading may then take `Limits.scan_page_seconds` more.
+_PAGE = pickle.dumps(("page", None), protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def _send(stream: IO[bytes], payload: bytes) -> None:
     stream.write(_LENGTH.pack(len(payload)))
     stream.write(payload)
@@ -107,6 +120,13 @@ def serve() -> None:  # pragma: no cover - runs in the worker process
     answers = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     requests = sys.stdin.buffer
+
+    def page_begun(seconds: float) -> None:
+        # The caller gives the reading more time for the page; so does the CPU limit.
+        _send(answers, _PAGE)
+        _more_cpu(seconds)
+
+    on_scanned_page(page_begun)
     memory = int(sys.argv[2])
     if resource is not None:
         with contextlib.suppress(ValueError, OSError):
@@ -148,6 +168,18 @@ def _limit_cpu(seconds: float) -> None:  # pragma: no cover - runs in the worker
             if hard != resource.RLIM_INFINITY:
                 soft = min(soft, hard)
             resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+def _more_cpu(seconds: float) -> None:  # pragma: no cover - runs in the worker process
+    """Raise this worker's CPU limit (`_limit_cpu`) by ``seconds`` on every core."""
+    if resource is not None:
+        with contextlib.suppress(ValueError, OSError):
+            soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+            if soft != resource.RLIM_INFINITY:
+                soft += math.ceil(seconds * (os.cpu_count() or 1))
+                if hard != resource.RLIM_INFINITY:
+                    soft = min(soft, hard)
+                resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
 
 
 _CPU_MARGIN = 2
@@ -199,7 +231,14 @@ class _Worker:
         if stdin is None or stdout is None:  # pragma: no cover - both made with PIPE
             raise self._death(parser, name)
         answer: list[bytes | None] = []
-        reader = threading.Thread(target=lambda: answer.append(_receive(stdout)), daemon=True)
+        pages = [0]  # pages the worker began reading by OCR
+
+        def receive() -> None:
+            while (payload := _receive(stdout)) == _PAGE:
+                pages[0] += 1
+            answer.append(payload)
+
+        reader = threading.Thread(target=receive, daemon=True)
         try:
             message = pickle.dumps((parser, document.data, name, limits), pickle.HIGHEST_PROTOCOL)
             reader.start()
@@ -209,13 +248,26 @@ class _Worker:
             self.stop()
             reader.join(5)
             raise self._death(parser, name) from None
-        reader.join(limits.max_seconds)
+        started = time.monotonic()
+        allowed = limits.max_seconds
+        while reader.is_alive():
+            # each page read by OCR gives the reading more time
+            allowed = limits.max_seconds + pages[0] * limits.scan_page_seconds
+            left = started + allowed - time.monotonic()
+            if left <= 0:
+                break
+            reader.join(min(left, 1.0))
         if reader.is_alive():
             self.stop()
             reader.join(5)
+            scanned = (
+                f", {pages[0]} pages read by OCR at {limits.scan_page_seconds:g} s more each"
+                if pages[0]
+                else ""
+            )
             raise LimitExceededError(
                 name,
-                f"reading it took more than {limits.max_seconds:g} s: stopped "
+                f"reading it took more than {allowed:g} s{scanned}: stopped "
                 "(the limit is Limits.max_seconds, --max-seconds in the gkbg command)",
                 "max_seconds",
             )
@@ -224,6 +276,8 @@ class _Worker:
             self.stop()
             raise self._death(parser, name)
         kind, value = pickle.loads(payload)  # noqa: S301 - from our own worker
+        # The pages the worker read by OCR give the caller's own time budget more too.
+        extend_time(pages[0] * limits.scan_page_seconds)
         if kind == "layout":
             return value  # type: ignore[no-any-return]
         if kind == "memory" or (isinstance(value, LimitExceededError) and value.limit == MEMORY):

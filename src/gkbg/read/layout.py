@@ -57,6 +57,10 @@ class Token:
             over its ruling lines, say), as `Doubt` values; carried over to the cell it is
             placed in (where an English sentence, as parsers written for gkbg 0.1 give, is
             read as its `Doubt`).
+        readings: Other readings of its characters that the source itself proposes, likelier
+            first: an OCR engine's candidates for the digits of a scanned cell
+            (``gkbg.read.scan``). The alignment may choose one when the statute's arithmetic
+            holds with it and not with ``text`` (``gkbg.align.candidates``); none is invented.
     """
 
     text: str
@@ -64,6 +68,7 @@ class Token:
     cell: bool = False
     location: Location = attrs.field(factory=Location)
     uncertain: tuple[Doubt, ...] = ()
+    readings: tuple[str, ...] = ()
 
 
 @attrs.frozen

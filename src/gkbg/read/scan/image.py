@@ -66,6 +66,11 @@ _MAX_THICK = 4.0
 _WANDER = 2
 # A vertical line's ends are this close (points) to the horizontal lines it meets.
 _MEET = 4.0
+# A row of a group of runs dark over this share of its length is a ruling line's.
+_LINE_COVER = 0.8
+# An official seal is at most this wide (points: 42 mm); a line found under a mark must be
+# longer, so that no stroke of a seal scanned in grey is taken for one.
+_SEAL = 120.0
 # An empty cell holds a mark when it has at least this many dark points (square points)
 # that are not isolated specks.
 _MARK = 4.0
@@ -141,11 +146,14 @@ def _runs(band: Mask, min_length: int) -> list[tuple[int, int, int]]:
     return list(zip(rows[long].tolist(), starts[long].tolist(), ends[long].tolist(), strict=True))
 
 
-def _lines(dark: Mask, min_length: int, max_thick: int) -> list[tuple[float, int, int, int, int]]:
+def _lines(
+    dark: Mask, min_length: int, max_thick: int, long_line: int
+) -> list[tuple[float, int, int, int, int]]:
     """The horizontal lines of ``dark``: (centre row, start, end, first row, last row).
 
     Runs on neighbouring rows that overlap are one line; a line thicker than ``max_thick``
-    rows is a filled area and left out.
+    rows is a filled area and left out, unless it is at least ``long_line`` long and a thin
+    line runs along it (`_line_under_mark`).
     """
     band = dark.copy()
     for shift in range(1, _WANDER + 1):
@@ -170,10 +178,34 @@ def _lines(dark: Mask, min_length: int, max_thick: int) -> list[tuple[float, int
     found = []
     for first, last, start, end, total, count in groups:
         thick = last - first + 1 - 2 * _WANDER
-        if thick > max_thick:
+        if thick <= max_thick:
+            found.append((total / count, start, end, first, last))
             continue
-        found.append((total / count, start, end, first, last))
+        if end - start < long_line:
+            continue
+        line = _line_under_mark(dark, (first, last, start, end), max_thick)
+        if line is not None:
+            found.append((line, start, end, first, last))
     return found
+
+
+def _line_under_mark(dark: Mask, group: tuple[int, int, int, int], max_thick: int) -> float | None:
+    """The row of a thin line in a thick group of runs, or None for a filled area.
+
+    A mark that touches a line (the ring of a seal scanned in grey, a stroke of a signature)
+    makes its runs one group with the line's, too thick to be a line. The line is still
+    there: a few rows (at most ``max_thick``) dark over most of the group's length, while the
+    mark's rows are dark over a short stretch only. A filled area is dark over its whole
+    length on many rows: it stays out.
+    """
+    np = _np()
+    first, last, start, end = group
+    rows = dark[max(first - _WANDER, 0) : last + _WANDER + 1, start:end]
+    cover = rows.sum(axis=1) / max(end - start, 1)
+    full = np.flatnonzero(cover >= _LINE_COVER)
+    if not 0 < len(full) <= max_thick or int(full[-1] - full[0]) >= max_thick:
+        return None
+    return float(max(first - _WANDER, 0) + full.mean())
 
 
 def ruling_lines(dark: Mask, scale: float) -> list[Rule]:
@@ -184,13 +216,18 @@ def ruling_lines(dark: Mask, scale: float) -> list[Rule]:
     side of a short cell, but meet no horizontal line.
     """
     max_thick = max(2, round(_MAX_THICK / scale))
+    long_line = round(_SEAL / scale)
     across = [
         Rule.across(centre * scale, start * scale, end * scale)
-        for centre, start, end, _, _ in _lines(dark, max(8, round(_MIN_ACROSS / scale)), max_thick)
+        for centre, start, end, _, _ in _lines(
+            dark, max(8, round(_MIN_ACROSS / scale)), max_thick, long_line
+        )
     ]
     down = [
         Rule.down(centre * scale, start * scale, end * scale)
-        for centre, start, end, _, _ in _lines(dark.T, max(8, round(_MIN_DOWN / scale)), max_thick)
+        for centre, start, end, _, _ in _lines(
+            dark.T, max(8, round(_MIN_DOWN / scale)), max_thick, long_line
+        )
     ]
 
     def meets(rule: Rule, y: float) -> bool:
