@@ -94,7 +94,6 @@ import random
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
@@ -107,14 +106,15 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
 import gkbg
-from gkbg.core.office import find_soffice
 from gkbg.testing import (
     LabelStyle,
     blanked_reports,
     invalid_reports,
     label_styles,
     mixed_reports,
+    relaid_docx,
     reports,
+    republish,
 )
 from gkbg.write.render import _split, by_row, grid
 
@@ -125,8 +125,32 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "degraded.json"
 FAILURES = Path("/tmp/degraded-failures")  # noqa: S108 - where the brief wants them
 
-SHAPES = ("run", "flat", "markdown", "markdown-garbled", "split-docx", "split-html", "split-pdf")
-FAST_SHAPES = SHAPES[:-1]  # ``all``: every shape but LibreOffice's
+# Re-published through LibreOffice (`gkbg.testing.republish`): the shape, what is converted
+# (``docx``: `render.docx`, laid out by `gkbg.testing.relaid_docx`; ``html``: the page, with
+# its split table as two ``<table>`` elements, opened in Calc) and what LibreOffice saves.
+LIBREOFFICE: dict[str, tuple[str, str]] = {
+    "lo-doc": ("docx", "doc"),
+    "lo-pdf": ("docx", "pdf"),
+    "lo-pdf-landscape": ("docx", "pdf"),
+    "lo-html": ("docx", "html"),
+    "lo-docx": ("docx", "docx"),
+    "lo-odt": ("docx", "odt"),
+    "lo-xls": ("html", "xls"),
+    "lo-xlsx": ("html", "xlsx"),
+    "lo-ods": ("html", "ods"),
+}
+CALC_FROM_HTML = "HTML (StarCalc)"
+SHAPES = (
+    "run",
+    "flat",
+    "markdown",
+    "markdown-garbled",
+    "split-docx",
+    "split-html",
+    "split-pdf",
+    *LIBREOFFICE,
+)
+FAST_SHAPES = SHAPES[:6]  # ``all``: every shape but LibreOffice's
 KINDS = (
     "valid",
     "invalid",
@@ -205,14 +229,34 @@ OPTIONS: dict[str, list[dict[str, Any]]] = {
         {"split": table, "footer": footer} for table in SPLIT_TABLES for footer in (None, FOOTER)
     ],
     "split-pdf": [{"split": table} for table in SPLIT_TABLES],
+    **{shape: [] for shape in LIBREOFFICE},  # drawn per index (`_libreoffice_options`)
 }
+
+
+def _libreoffice_options(shape: str, index: int) -> dict[str, Any]:
+    """The layout of draw ``index`` re-published as ``shape``: which table is printed in two
+    parts (or none), whether a page break separates them (never for ``.doc``, where adjacent
+    parts become one table on a joined grid, as LibreOffice saves them), and where the title
+    breaks over two lines (at the end of the agency's name, inside it, or nowhere)."""
+    chooser = random.Random(f"{shape} {index}")  # noqa: S311 - not for security
+    chosen: dict[str, Any] = {"split": chooser.choice((None, *SPLIT_TABLES))}
+    if LIBREOFFICE[shape][0] == "docx":
+        chosen["page_break"] = shape != "lo-doc" and chooser.random() < 0.5
+        chosen["title_break"] = chooser.choice((None, "agency", "inside"))
+    else:
+        chosen["footer"] = chooser.choice((None, FOOTER)) if chosen["split"] else None
+    return chosen
 
 
 def options_of(shape: str, index: int) -> dict[str, Any]:
     """The options of draw ``index`` (over the whole run): every combination in turn, then
     the same again with the drawn label style (``labels``: ``form`` or ``styled``)."""
-    if shape == "markdown-garbled":
-        chosen = _garbled_options(index)
+    if shape == "markdown-garbled" or shape in LIBREOFFICE:
+        chosen = (
+            _garbled_options(index)
+            if shape == "markdown-garbled"
+            else _libreoffice_options(shape, index)
+        )
         chosen["labels"] = "styled" if index % 2 else "form"
         return chosen
     combos = OPTIONS[shape]
@@ -279,7 +323,35 @@ def render(shape: str, report: gkbg.Report, options: dict[str, Any], style: Labe
         ).encode()
     if shape == "split-pdf":
         return gkbg.render.docx(report, labels=labels, split=options["split"])
+    if shape in LIBREOFFICE:
+        return _libreoffice_source(shape, report, options, labels)
     raise ValueError(f"unknown shape {shape!r}")
+
+
+def _libreoffice_source(
+    shape: str,
+    report: gkbg.Report,
+    options: dict[str, Any],
+    labels: Callable[[str], str] | None,
+) -> bytes:
+    """What LibreOffice converts for ``shape``: the Word file laid out as the shape wants it
+    (portrait; landscape at 10.5 points, so that a long table runs over to the next page), or
+    the HTML page for Calc."""
+    split = options["split"]
+    if LIBREOFFICE[shape][0] == "html":
+        if split is None:
+            return gkbg.render.html(report, labels=labels).encode()
+        return split_html(report, split, footer=options["footer"], labels=labels).encode()
+    word = gkbg.render.docx(report, labels=labels, split=split, page_break=options["page_break"])
+    agency = report.agency or ""
+    where = {"agency": len(agency), "inside": max(len(agency) // 2, 1), None: None}
+    landscape = shape == "lo-pdf-landscape"
+    return relaid_docx(
+        word,
+        orientation="landscape" if landscape else "portrait",
+        font_size=10.5 if landscape else None,
+        title_break=where[options["title_break"]] if agency else None,
+    )
 
 
 SUFFIX = {
@@ -290,39 +362,8 @@ SUFFIX = {
     "split-docx": "docx",
     "split-html": "html",
     "split-pdf": "pdf",
+    **{shape: target for shape, (_, target) in LIBREOFFICE.items()},
 }
-
-
-def to_pdf(documents: Sequence[bytes], folder: Path) -> list[bytes | None]:
-    """Word files converted to PDF by one LibreOffice call (None where none came out)."""
-    soffice = find_soffice()
-    if soffice is None:
-        raise RuntimeError("split-pdf needs LibreOffice ('soffice' on the PATH)")
-    sources = []
-    for number, data in enumerate(documents):
-        path = folder / f"d{number:05}.docx"
-        path.write_bytes(data)
-        sources.append(path)
-    out = folder / "pdf"
-    subprocess.run(  # noqa: S603 - our own files, LibreOffice found on the PATH
-        [
-            soffice,
-            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            *map(str, sources),
-        ],
-        check=False,
-        capture_output=True,
-        timeout=60 + 10 * len(sources),
-        env={**os.environ, "HOME": str(folder)},
-    )
-    converted = [out / f"{path.stem}.pdf" for path in sources]
-    return [path.read_bytes() if path.is_file() else None for path in converted]
 
 
 # --- drawing ----------------------------------------------------------------------------------
@@ -591,8 +632,11 @@ def measure_chunk(
         ]
         inputs: list[bytes | None] = list(documents)
         if shape == "split-pdf":
-            with tempfile.TemporaryDirectory(prefix="degraded-pdf-") as folder:
-                inputs = to_pdf(documents, Path(folder))
+            inputs = republish(documents, "docx", "pdf")
+        elif shape in LIBREOFFICE:
+            source, target = LIBREOFFICE[shape]
+            infilter = CALC_FROM_HTML if source == "html" else None
+            inputs = republish(documents, source, target, infilter=infilter)
         for draw, options, data in zip(draws, chosen, inputs, strict=True):
             read, why = _read(data)
             verdict = judge(draw.report, draw.kind, read)
@@ -618,10 +662,10 @@ def measure_chunk(
                     record = _save(
                         failures, shape, draw, options=options, data=data or b"", verdict=verdict
                     )
-                    if shape == "split-pdf":  # the Word file too, to convert again
-                        docx = documents[draws.index(draw)]
-                        name_docx = f"chunk{draw.chunk:04}-{draw.index:06}.docx"
-                        (failures / shape / name_docx).write_bytes(docx)
+                    if shape == "split-pdf" or shape in LIBREOFFICE:  # the source too
+                        source = LIBREOFFICE.get(shape, ("docx", ""))[0]
+                        name_source = f"chunk{draw.chunk:04}-{draw.index:06}.source.{source}"
+                        (failures / shape / name_source).write_bytes(documents[draws.index(draw)])
                 saved.append(record)
         tally.seconds += time.perf_counter() - begun
         tally.cpu_seconds += time.process_time() - cpu
