@@ -6,6 +6,7 @@ Run from the repository root (with the ``test`` extra installed, for hypothesis)
     python bench/degraded.py --shape run --n 10000 --jobs 2
     python bench/degraded.py --shape all --n 10000 --jobs 2      # every shape but split-pdf
     python bench/degraded.py --shape split-pdf --n 500 --jobs 2   # LibreOffice: slow
+    python bench/degraded.py --shape libreoffice --n 200 --jobs 1  # every lo-* shape: slower
     python bench/degraded.py --table bench/results/degraded.json  # print the docs table again
 
 Reports are drawn with hypothesis from `gkbg.testing`, rendered by `gkbg.render` in a degraded
@@ -39,7 +40,19 @@ The shapes (each option combination is spread evenly over the draws, by the draw
     first label column (one column to the left of the first part's grid), adjacent or with a
     page footer paragraph between them (cut as ``render.docx`` cuts it);
 ``split-pdf``
-    the ``split-docx`` file converted to PDF by LibreOffice (many files per ``soffice`` call).
+    the ``split-docx`` file converted to PDF by LibreOffice (many files per ``soffice`` call);
+``lo-doc``, ``lo-pdf``, ``lo-pdf-landscape``, ``lo-html``, ``lo-docx``, ``lo-odt``
+    the report re-published through LibreOffice (`gkbg.testing.republish`, one ``soffice`` run
+    per chunk and shape): ``render.docx`` with table 二 or 三 printed in two parts on two column
+    grids or not split (``split``), the parts adjacent or a page apart (``page_break``; never
+    apart for ``.doc``, so that LibreOffice joins them into one table on a joined grid), the
+    title typed over two lines after the agency's name or inside it, or on one
+    (``title_break``), laid out by `gkbg.testing.relaid_docx` on an A4 portrait page
+    (``lo-pdf-landscape``: landscape at 10.5 points, so that table 三 runs over to the next page)
+    and saved as ``.doc``, PDF, HTML, ``.docx`` or ``.odt``;
+``lo-xls``, ``lo-xlsx``, ``lo-ods``
+    the HTML page (the table split as in ``split-html``, or not) opened in LibreOffice Calc and
+    saved as a spreadsheet.
 
 Every shape is also drawn with the form's labels and with a drawn `gkbg.testing.LabelStyle`
 (punctuation, ``，`` for ``、``, line breaks inside labels, shortened labels), alternately.
@@ -73,7 +86,8 @@ separately on invalid ones. An invalid report **keeps its errors** when every er
 of the generated report is found on the read report, or at least one of its cells is flagged
 or missing there (the reader said it could not be sure); ``invalid kept`` is the share of
 invalid reports that keep every error, ``invalid caught`` those whose every error finding is
-found as such.
+found as such. **agency, year read**: the share of reports whose agency and year are read as
+generated.
 
 Output: a markdown table on stdout (``--table`` prints it again from the JSON), the figures in
 ``bench/results/degraded.json`` (``--out``; shapes already in the file and not measured again
@@ -440,6 +454,8 @@ class Tally:
     invalid_kept: int = 0
     invalid_caught: int = 0
     invalid_false_errors: int = 0
+    agency_read: int = 0  # reports whose agency is read as generated
+    year_read: int = 0  # reports whose year is read as generated
     seconds: float = 0.0  # wall time rendering, reading and checking
     cpu_seconds: float = 0.0  # this process's CPU time for it (not LibreOffice's)
 
@@ -482,6 +498,8 @@ def judge(generated: gkbg.Report, kind: str, read: gkbg.Report | None) -> Verdic
         else:
             tally.clean_reports = 1
         return verdict
+    tally.agency_read = int(read.agency == generated.agency)
+    tally.year_read = int(read.year == generated.year)
     found = {cell.key: cell for cell in read.iter_cells()}
     doubtful: set[str] = set()
     for cell in cells:
@@ -689,6 +707,8 @@ def summary(tally: Tally) -> dict[str, object]:
     figures["share_missing"] = round(_share(tally.missing, tally.cells), 6)
     figures["share_invalid_kept"] = round(_share(tally.invalid_kept, tally.invalid), 6)
     figures["share_invalid_caught"] = round(_share(tally.invalid_caught, tally.invalid), 6)
+    figures["share_agency_read"] = round(_share(tally.agency_read, tally.reports), 6)
+    figures["share_year_read"] = round(_share(tally.year_read, tally.reports), 6)
     return figures
 
 
@@ -828,7 +848,8 @@ def _progress(results: list[ChunkResult], chunks: int, started: float) -> None:
 
 HEADER = (
     "| shape | reports | cells | exact | flagged | missing | silently wrong | "
-    "reports with a false error | invalid: errors kept | invalid: errors found as such |"
+    "reports with a false error | invalid: errors kept | invalid: errors found as such | "
+    "agency, year read |"
 )
 
 
@@ -856,11 +877,16 @@ def table(results: dict[str, dict[str, Any]], breakdown: str | None = None) -> s
             if figures["invalid"]
             else ("—", "—")
         )
+        metadata = (  # (not counted before the libreoffice shapes)
+            f"{figures['share_agency_read']:.2%}, {figures['share_year_read']:.2%}"
+            if "share_agency_read" in figures
+            else "—"
+        )
         lines.append(
             f"| {shape} | {figures['reports']:,}{parse} | {figures['cells']:,} | "
             f"{figures['share_exact']:.2%} | {figures['share_flagged']:.2%} | "
             f"{figures['share_missing']:.2%} | **{figures['wrong']}** | "
-            f"{false} | {kept} | {caught} |"
+            f"{false} | {kept} | {caught} | {metadata} |"
         )
     return "\n".join(lines)
 
@@ -924,8 +950,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--shape",
         action="append",
-        choices=[*SHAPES, "all"],
-        help="a shape to measure (repeat for several; all: every shape but split-pdf)",
+        choices=[*SHAPES, "all", "libreoffice"],
+        help=(
+            "a shape to measure (repeat for several; all: every shape but LibreOffice's; "
+            "libreoffice: every lo-* shape)"
+        ),
     )
     parser.add_argument("--n", type=int, default=10_000, help="reports per shape")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes")
@@ -947,7 +976,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     shapes = list(
         dict.fromkeys(
             itertools.chain.from_iterable(
-                FAST_SHAPES if shape == "all" else (shape,) for shape in args.shape or ["all"]
+                FAST_SHAPES
+                if shape == "all"
+                else tuple(LIBREOFFICE)
+                if shape == "libreoffice"
+                else (shape,)
+                for shape in args.shape or ["all"]
             )
         )
     )

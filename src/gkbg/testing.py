@@ -731,7 +731,7 @@ _A4 = ("11906", "16838")  # the short and the long side of an A4 page, in twenti
 
 def republish(
     documents: Sequence[bytes],
-    suffix: str,
+    suffix: str | Sequence[str],
     target: str,
     *,
     infilter: str | None = None,
@@ -746,7 +746,8 @@ def republish(
 
     Args:
         documents: The files' bytes.
-        suffix: Their extension (``docx``, ``html``…), which tells LibreOffice what they are.
+        suffix: Their extension (``docx``, ``html``…), which tells LibreOffice what they are;
+            one for all, or one per document.
         target: The extension, optionally with the filter (``txt:Text``), to convert to.
         infilter: The import filter to force (``HTML (StarCalc)``: an HTML page into Calc).
         seconds_per_file: The time allowed per file, beyond a minute for the whole run.
@@ -764,8 +765,9 @@ def republish(
     with tempfile.TemporaryDirectory(prefix="gkbg-republish-") as name:
         folder = Path(name)
         sources = []
-        for number, data in enumerate(documents):
-            source = folder / f"d{number:05}.{suffix}"
+        suffixes = [suffix] * len(documents) if isinstance(suffix, str) else list(suffix)
+        for number, (data, extension_in) in enumerate(zip(documents, suffixes, strict=True)):
+            source = folder / f"d{number:05}.{extension_in}"
             source.write_bytes(data)
             sources.append(source)
         out = folder / "out"
