@@ -15,9 +15,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
 import pytest
+from hypothesis import Phase, given, seed, settings
 
 import gkbg
-from gkbg.testing import republish
+from gkbg.testing import relaid_docx, report_of, reports, republish
 from tests.helpers import CORPUS, FIXTURES, SOFFICE, golden, needs_soffice, number
 
 if TYPE_CHECKING:
@@ -77,6 +78,20 @@ def _expected(path: Path) -> dict[str, gkbg.Value | None]:
     return {key: None if value is None else number(value) for key, value in cells.items()}
 
 
+def _drawn(variant: str) -> list[gkbg.Report]:
+    """A few valid reports of ``variant``, the same on every run."""
+    drawn: list[gkbg.Report] = []
+
+    @seed(20261207)
+    @settings(database=None, max_examples=5, phases=[Phase.generate], deadline=None)
+    @given(reports(variant))
+    def collect(report: gkbg.Report) -> None:
+        drawn.append(report)
+
+    collect()
+    return drawn
+
+
 def _errors(report: gkbg.Report) -> set[tuple[str, str]]:
     return {(finding.rule, finding.cells[0]) for finding in gkbg.check(report).errors}
 
@@ -117,3 +132,29 @@ def test_every_cell_right_or_flagged(
     }
     lost = {(rule, key) for rule, key in _errors(original) - _errors(report) if key not in flagged}
     assert lost == set()
+
+
+# --- generated reports in the shapes the real ones showed ------------------------------------
+
+
+def test_numbers_wrapped_in_a_portrait_pdf_read_exactly() -> None:
+    """Table 四 on a portrait page: five digits do not fit its 15 columns (``1234`` / ``5``)."""
+    (base,) = [report for report in _drawn("2021") if not gkbg.check(report).errors][:1]
+    values = {key: value for key, value in base.cells().items() if value is not None}
+    for group, (upheld, other) in {
+        "reconsideration": (12345, 67890),
+        "litigation_direct": (23456, 78901),
+        "litigation_after_reconsideration": (34567, 8),
+    }.items():
+        parts = {"upheld": upheld, "corrected": 0, "other": other, "pending": 99999}
+        values |= {f"appeals.{group}.{name}": value for name, value in parts.items()}
+        values[f"appeals.{group}.total"] = sum(parts.values())
+    report = report_of("2021", values, base.year, "北京市门头沟区科学技术和信息化局")
+    word = relaid_docx(gkbg.render.docx(report), orientation="portrait", title_break=9)
+    (pdf,) = republish([word], "docx", "pdf")
+    assert pdf is not None
+    read = gkbg.parse(pdf)
+    assert read.cells() == report.cells()
+    assert read.uncertain_cells() == ()
+    assert (read.agency, read.year) == (report.agency, report.year)
+    assert not gkbg.check(read).errors
