@@ -803,6 +803,7 @@ def relaid_docx(
     *,
     orientation: Literal["portrait", "landscape"] | None = None,
     font_size: float | None = None,
+    title_size: float | None = None,
     title_break: int | None = None,
 ) -> bytes:
     """A Word file of `gkbg.render.docx` laid out again, as offices lay their reports out.
@@ -813,7 +814,9 @@ def relaid_docx(
             (narrow margins); None keeps it.
         font_size: Every run printed at this size in points (10.5 is what Chinese offices
             use; a long table then runs over a page); None keeps it.
-        title_break: The title (the first paragraph) printed as two paragraphs, the first of
+        title_size: The title (the first paragraph) printed at this size in points (22 is the
+            size of a Chinese office's title: a long one wraps over two lines); None keeps it.
+        title_break: The title printed as two paragraphs, the first of
             this many characters, as a title wraps or is typed over two lines; None keeps it.
 
     Returns:
@@ -824,18 +827,21 @@ def relaid_docx(
     document = lxml.etree.fromstring(parts["word/document.xml"])
     body = document.find(_w("body"))
     if orientation is not None:
-        size = body.find(f"{_w('sectPr')}/{_w('pgSz')}")
+        page = body.find(f"{_w('sectPr')}/{_w('pgSz')}")
         margins = body.find(f"{_w('sectPr')}/{_w('pgMar')}")
         short, long = _A4
         width, height = (short, long) if orientation == "portrait" else (long, short)
-        size.set(_w("w"), width)
-        size.set(_w("h"), height)
-        size.set(_w("orient"), orientation)
+        page.set(_w("w"), width)
+        page.set(_w("h"), height)
+        page.set(_w("orient"), orientation)
         margin = "1440" if orientation == "portrait" else "720"
         for side in ("top", "right", "bottom", "left"):
             margins.set(_w(side), margin)
-    if font_size is not None:
-        for run in body.iter(_w("r")):
+    sizes = [(body, font_size), (body.find(_w("p")), title_size)]
+    for scope, size in sizes:
+        if size is None:
+            continue
+        for run in scope.iter(_w("r")):
             properties = run.find(_w("rPr"))
             if properties is None:
                 properties = lxml.etree.Element(_w("rPr"))
@@ -843,7 +849,7 @@ def relaid_docx(
             size_element = properties.find(_w("sz"))
             if size_element is None:
                 size_element = lxml.etree.SubElement(properties, _w("sz"))
-            size_element.set(_w("val"), str(round(font_size * 2)))
+            size_element.set(_w("val"), str(round(size * 2)))
     if title_break is not None:
         title = body.find(_w("p"))
         text = title.find(f".//{_w('t')}")
