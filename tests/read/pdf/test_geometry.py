@@ -646,7 +646,12 @@ def _plain_grid(
                 col=c0,
                 rows=r1 - r0 + 1,
                 cols=c1 - c0 + 1,
-                text=join_texts(*(line.text for line in lines)),
+                text=(
+                    "".join(line.text for line in lines)
+                    if len(lines) > 1
+                    and _pdf_geometry._wrapped_number(placed[root], xs[c0], xs[c1 + 1])
+                    else join_texts(*(line.text for line in lines))
+                ),
                 bbox=(
                     round(xs[c0], 2),
                     round(ys[r0], 2),

@@ -603,10 +603,11 @@ _SAME_EDGE = 1.0  # points: lines starting (or ending) this close are aligned al
 def _wrapped_number(chars: list[Char], left: float, right: float) -> bool:
     """Whether a cell's lines are one number wrapped by a narrow column (``480`` / ``4``).
 
-    Every line is digits (with ``.`` or ``,``); the lines are aligned left (or right) alike,
-    so the cell's padding is where the first line starts (or ends), the same on the other
-    side; and every line but the last fills the cell: one more digit would not have fitted
-    beside it. Centred lines, or a line with room left beside it, are not joined.
+    Every line is digits (with ``.`` or ``,``) inside the cell's lines; the lines are aligned
+    left (or right) alike, so the cell's padding is where the first line starts (or ends),
+    the same on the other side; and every line but the last fills the cell: one more digit
+    would not have fitted beside it. Centred lines, or a line with room left beside it, are
+    not joined.
     """
     bands = sorted(
         (
@@ -621,6 +622,8 @@ def _wrapped_number(chars: list[Char], left: float, right: float) -> bool:
         return False
     starts = [band[0].x0 for band in bands]
     ends = [band[-1].x1 for band in bands]
+    if min(starts) < left or max(ends) > right:  # text over the cell's line: no wrap of its own
+        return False
     if max(starts) - min(starts) <= _SAME_EDGE:
         padding = starts[0] - left
     elif max(ends) - min(ends) <= _SAME_EDGE:
