@@ -6,6 +6,7 @@ Run from the repository root (with the ``test`` extra installed, for hypothesis)
     python bench/degraded.py --shape run --n 10000 --jobs 2
     python bench/degraded.py --shape all --n 10000 --jobs 2      # every shape but split-pdf
     python bench/degraded.py --shape split-pdf --n 500 --jobs 2   # LibreOffice: slow
+    python bench/degraded.py --shape libreoffice --n 200 --jobs 1  # every lo-* shape: slower
     python bench/degraded.py --table bench/results/degraded.json  # print the docs table again
 
 Reports are drawn with hypothesis from `gkbg.testing`, rendered by `gkbg.render` in a degraded
@@ -39,7 +40,19 @@ The shapes (each option combination is spread evenly over the draws, by the draw
     first label column (one column to the left of the first part's grid), adjacent or with a
     page footer paragraph between them (cut as ``render.docx`` cuts it);
 ``split-pdf``
-    the ``split-docx`` file converted to PDF by LibreOffice (many files per ``soffice`` call).
+    the ``split-docx`` file converted to PDF by LibreOffice (many files per ``soffice`` call);
+``lo-doc``, ``lo-pdf``, ``lo-pdf-landscape``, ``lo-html``, ``lo-docx``, ``lo-odt``
+    the report re-published through LibreOffice (`gkbg.testing.republish`, one ``soffice`` run
+    per chunk and shape): ``render.docx`` with table 二 or 三 printed in two parts on two column
+    grids or not split (``split``), the parts adjacent or a page apart (``page_break``; never
+    apart for ``.doc``, so that LibreOffice joins them into one table on a joined grid), the
+    title typed over two lines after the agency's name or inside it, or on one
+    (``title_break``), laid out by `gkbg.testing.relaid_docx` on an A4 portrait page
+    (``lo-pdf-landscape``: landscape at 10.5 points, so that table 三 runs over to the next page)
+    and saved as ``.doc``, PDF, HTML, ``.docx`` or ``.odt``;
+``lo-xls``, ``lo-xlsx``, ``lo-ods``
+    the HTML page (the table split as in ``split-html``, or not) opened in LibreOffice Calc and
+    saved as a spreadsheet.
 
 Every shape is also drawn with the form's labels and with a drawn `gkbg.testing.LabelStyle`
 (punctuation, ``，`` for ``、``, line breaks inside labels, shortened labels), alternately.
@@ -73,7 +86,8 @@ separately on invalid ones. An invalid report **keeps its errors** when every er
 of the generated report is found on the read report, or at least one of its cells is flagged
 or missing there (the reader said it could not be sure); ``invalid kept`` is the share of
 invalid reports that keep every error, ``invalid caught`` those whose every error finding is
-found as such.
+found as such. **agency, year read**: the share of reports whose agency and year are read as
+generated.
 
 Output: a markdown table on stdout (``--table`` prints it again from the JSON), the figures in
 ``bench/results/degraded.json`` (``--out``; shapes already in the file and not measured again
@@ -94,7 +108,6 @@ import random
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
@@ -107,14 +120,15 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
 import gkbg
-from gkbg.core.office import find_soffice
 from gkbg.testing import (
     LabelStyle,
     blanked_reports,
     invalid_reports,
     label_styles,
     mixed_reports,
+    relaid_docx,
     reports,
+    republish,
 )
 from gkbg.write.render import _split, by_row, grid
 
@@ -125,8 +139,32 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "degraded.json"
 FAILURES = Path("/tmp/degraded-failures")  # noqa: S108 - where the brief wants them
 
-SHAPES = ("run", "flat", "markdown", "markdown-garbled", "split-docx", "split-html", "split-pdf")
-FAST_SHAPES = SHAPES[:-1]  # ``all``: every shape but LibreOffice's
+# Re-published through LibreOffice (`gkbg.testing.republish`): the shape, what is converted
+# (``docx``: `render.docx`, laid out by `gkbg.testing.relaid_docx`; ``html``: the page, with
+# its split table as two ``<table>`` elements, opened in Calc) and what LibreOffice saves.
+LIBREOFFICE: dict[str, tuple[str, str]] = {
+    "lo-doc": ("docx", "doc"),
+    "lo-pdf": ("docx", "pdf"),
+    "lo-pdf-landscape": ("docx", "pdf"),
+    "lo-html": ("docx", "html"),
+    "lo-docx": ("docx", "docx"),
+    "lo-odt": ("docx", "odt"),
+    "lo-xls": ("html", "xls"),
+    "lo-xlsx": ("html", "xlsx"),
+    "lo-ods": ("html", "ods"),
+}
+CALC_FROM_HTML = "HTML (StarCalc)"
+SHAPES = (
+    "run",
+    "flat",
+    "markdown",
+    "markdown-garbled",
+    "split-docx",
+    "split-html",
+    "split-pdf",
+    *LIBREOFFICE,
+)
+FAST_SHAPES = SHAPES[:6]  # ``all``: every shape but LibreOffice's
 KINDS = (
     "valid",
     "invalid",
@@ -205,14 +243,34 @@ OPTIONS: dict[str, list[dict[str, Any]]] = {
         {"split": table, "footer": footer} for table in SPLIT_TABLES for footer in (None, FOOTER)
     ],
     "split-pdf": [{"split": table} for table in SPLIT_TABLES],
+    **{shape: [] for shape in LIBREOFFICE},  # drawn per index (`_libreoffice_options`)
 }
+
+
+def _libreoffice_options(shape: str, index: int) -> dict[str, Any]:
+    """The layout of draw ``index`` re-published as ``shape``: which table is printed in two
+    parts (or none), whether a page break separates them (never for ``.doc``, where adjacent
+    parts become one table on a joined grid, as LibreOffice saves them), and where the title
+    breaks over two lines (at the end of the agency's name, inside it, or nowhere)."""
+    chooser = random.Random(f"{shape} {index}")  # noqa: S311 - not for security
+    chosen: dict[str, Any] = {"split": chooser.choice((None, *SPLIT_TABLES))}
+    if LIBREOFFICE[shape][0] == "docx":
+        chosen["page_break"] = shape != "lo-doc" and chooser.random() < 0.5
+        chosen["title_break"] = chooser.choice((None, "agency", "inside"))
+    else:
+        chosen["footer"] = chooser.choice((None, FOOTER)) if chosen["split"] else None
+    return chosen
 
 
 def options_of(shape: str, index: int) -> dict[str, Any]:
     """The options of draw ``index`` (over the whole run): every combination in turn, then
     the same again with the drawn label style (``labels``: ``form`` or ``styled``)."""
-    if shape == "markdown-garbled":
-        chosen = _garbled_options(index)
+    if shape == "markdown-garbled" or shape in LIBREOFFICE:
+        chosen = (
+            _garbled_options(index)
+            if shape == "markdown-garbled"
+            else _libreoffice_options(shape, index)
+        )
         chosen["labels"] = "styled" if index % 2 else "form"
         return chosen
     combos = OPTIONS[shape]
@@ -279,7 +337,35 @@ def render(shape: str, report: gkbg.Report, options: dict[str, Any], style: Labe
         ).encode()
     if shape == "split-pdf":
         return gkbg.render.docx(report, labels=labels, split=options["split"])
+    if shape in LIBREOFFICE:
+        return _libreoffice_source(shape, report, options, labels)
     raise ValueError(f"unknown shape {shape!r}")
+
+
+def _libreoffice_source(
+    shape: str,
+    report: gkbg.Report,
+    options: dict[str, Any],
+    labels: Callable[[str], str] | None,
+) -> bytes:
+    """What LibreOffice converts for ``shape``: the Word file laid out as the shape wants it
+    (portrait; landscape at 10.5 points, so that a long table runs over to the next page), or
+    the HTML page for Calc."""
+    split = options["split"]
+    if LIBREOFFICE[shape][0] == "html":
+        if split is None:
+            return gkbg.render.html(report, labels=labels).encode()
+        return split_html(report, split, footer=options["footer"], labels=labels).encode()
+    word = gkbg.render.docx(report, labels=labels, split=split, page_break=options["page_break"])
+    agency = report.agency or ""
+    where = {"agency": len(agency), "inside": max(len(agency) // 2, 1), None: None}
+    landscape = shape == "lo-pdf-landscape"
+    return relaid_docx(
+        word,
+        orientation="landscape" if landscape else "portrait",
+        font_size=10.5 if landscape else None,
+        title_break=where[options["title_break"]] if agency else None,
+    )
 
 
 SUFFIX = {
@@ -290,39 +376,8 @@ SUFFIX = {
     "split-docx": "docx",
     "split-html": "html",
     "split-pdf": "pdf",
+    **{shape: target for shape, (_, target) in LIBREOFFICE.items()},
 }
-
-
-def to_pdf(documents: Sequence[bytes], folder: Path) -> list[bytes | None]:
-    """Word files converted to PDF by one LibreOffice call (None where none came out)."""
-    soffice = find_soffice()
-    if soffice is None:
-        raise RuntimeError("split-pdf needs LibreOffice ('soffice' on the PATH)")
-    sources = []
-    for number, data in enumerate(documents):
-        path = folder / f"d{number:05}.docx"
-        path.write_bytes(data)
-        sources.append(path)
-    out = folder / "pdf"
-    subprocess.run(  # noqa: S603 - our own files, LibreOffice found on the PATH
-        [
-            soffice,
-            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            *map(str, sources),
-        ],
-        check=False,
-        capture_output=True,
-        timeout=60 + 10 * len(sources),
-        env={**os.environ, "HOME": str(folder)},
-    )
-    converted = [out / f"{path.stem}.pdf" for path in sources]
-    return [path.read_bytes() if path.is_file() else None for path in converted]
 
 
 # --- drawing ----------------------------------------------------------------------------------
@@ -399,6 +454,8 @@ class Tally:
     invalid_kept: int = 0
     invalid_caught: int = 0
     invalid_false_errors: int = 0
+    agency_read: int = 0  # reports whose agency is read as generated
+    year_read: int = 0  # reports whose year is read as generated
     seconds: float = 0.0  # wall time rendering, reading and checking
     cpu_seconds: float = 0.0  # this process's CPU time for it (not LibreOffice's)
 
@@ -441,6 +498,8 @@ def judge(generated: gkbg.Report, kind: str, read: gkbg.Report | None) -> Verdic
         else:
             tally.clean_reports = 1
         return verdict
+    tally.agency_read = int(read.agency == generated.agency)
+    tally.year_read = int(read.year == generated.year)
     found = {cell.key: cell for cell in read.iter_cells()}
     doubtful: set[str] = set()
     for cell in cells:
@@ -591,8 +650,11 @@ def measure_chunk(
         ]
         inputs: list[bytes | None] = list(documents)
         if shape == "split-pdf":
-            with tempfile.TemporaryDirectory(prefix="degraded-pdf-") as folder:
-                inputs = to_pdf(documents, Path(folder))
+            inputs = republish(documents, "docx", "pdf")
+        elif shape in LIBREOFFICE:
+            source, target = LIBREOFFICE[shape]
+            infilter = CALC_FROM_HTML if source == "html" else None
+            inputs = republish(documents, source, target, infilter=infilter)
         for draw, options, data in zip(draws, chosen, inputs, strict=True):
             read, why = _read(data)
             verdict = judge(draw.report, draw.kind, read)
@@ -618,10 +680,10 @@ def measure_chunk(
                     record = _save(
                         failures, shape, draw, options=options, data=data or b"", verdict=verdict
                     )
-                    if shape == "split-pdf":  # the Word file too, to convert again
-                        docx = documents[draws.index(draw)]
-                        name_docx = f"chunk{draw.chunk:04}-{draw.index:06}.docx"
-                        (failures / shape / name_docx).write_bytes(docx)
+                    if shape == "split-pdf" or shape in LIBREOFFICE:  # the source too
+                        source = LIBREOFFICE.get(shape, ("docx", ""))[0]
+                        name_source = f"chunk{draw.chunk:04}-{draw.index:06}.source.{source}"
+                        (failures / shape / name_source).write_bytes(documents[draws.index(draw)])
                 saved.append(record)
         tally.seconds += time.perf_counter() - begun
         tally.cpu_seconds += time.process_time() - cpu
@@ -645,6 +707,8 @@ def summary(tally: Tally) -> dict[str, object]:
     figures["share_missing"] = round(_share(tally.missing, tally.cells), 6)
     figures["share_invalid_kept"] = round(_share(tally.invalid_kept, tally.invalid), 6)
     figures["share_invalid_caught"] = round(_share(tally.invalid_caught, tally.invalid), 6)
+    figures["share_agency_read"] = round(_share(tally.agency_read, tally.reports), 6)
+    figures["share_year_read"] = round(_share(tally.year_read, tally.reports), 6)
     return figures
 
 
@@ -784,7 +848,8 @@ def _progress(results: list[ChunkResult], chunks: int, started: float) -> None:
 
 HEADER = (
     "| shape | reports | cells | exact | flagged | missing | silently wrong | "
-    "reports with a false error | invalid: errors kept | invalid: errors found as such |"
+    "reports with a false error | invalid: errors kept | invalid: errors found as such | "
+    "agency, year read |"
 )
 
 
@@ -812,11 +877,16 @@ def table(results: dict[str, dict[str, Any]], breakdown: str | None = None) -> s
             if figures["invalid"]
             else ("—", "—")
         )
+        metadata = (  # (not counted before the libreoffice shapes)
+            f"{figures['share_agency_read']:.2%}, {figures['share_year_read']:.2%}"
+            if "share_agency_read" in figures
+            else "—"
+        )
         lines.append(
             f"| {shape} | {figures['reports']:,}{parse} | {figures['cells']:,} | "
             f"{figures['share_exact']:.2%} | {figures['share_flagged']:.2%} | "
             f"{figures['share_missing']:.2%} | **{figures['wrong']}** | "
-            f"{false} | {kept} | {caught} |"
+            f"{false} | {kept} | {caught} | {metadata} |"
         )
     return "\n".join(lines)
 
@@ -880,8 +950,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--shape",
         action="append",
-        choices=[*SHAPES, "all"],
-        help="a shape to measure (repeat for several; all: every shape but split-pdf)",
+        choices=[*SHAPES, "all", "libreoffice"],
+        help=(
+            "a shape to measure (repeat for several; all: every shape but LibreOffice's; "
+            "libreoffice: every lo-* shape)"
+        ),
     )
     parser.add_argument("--n", type=int, default=10_000, help="reports per shape")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes")
@@ -903,7 +976,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     shapes = list(
         dict.fromkeys(
             itertools.chain.from_iterable(
-                FAST_SHAPES if shape == "all" else (shape,) for shape in args.shape or ["all"]
+                FAST_SHAPES
+                if shape == "all"
+                else tuple(LIBREOFFICE)
+                if shape == "libreoffice"
+                else (shape,)
+                for shape in args.shape or ["all"]
             )
         )
     )

@@ -150,3 +150,24 @@ def test_amounts_compare_as_numbers() -> None:
     )
     tally = degraded.judge(draw.report, "valid", same).tally
     assert tally.exact == tally.cells
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_shapes_measured_with_one_conversion_each(tmp_path: Path) -> None:
+    results = degraded.run(["lo-pdf", "lo-xlsx"], 2, chunk=2, failures=tmp_path)
+    for shape in ("lo-pdf", "lo-xlsx"):
+        _consistent(results[shape], 2)
+        assert results[shape]["agency_read"] + results[shape]["year_read"] == 4
+    assert "lo-xlsx" in degraded.table(results)
+
+
+def test_libreoffice_layouts_are_drawn_the_same_for_an_index() -> None:
+    for shape, (source, _) in degraded.LIBREOFFICE.items():
+        drawn = [degraded.options_of(shape, i) for i in range(120)]
+        assert drawn[7] == degraded.options_of(shape, 7)
+        assert {options["split"] for options in drawn} == {None, *degraded.SPLIT_TABLES}
+        if source == "docx":
+            assert {options["title_break"] for options in drawn} == {None, "agency", "inside"}
+            # Saved as .doc, adjacent parts become one table on a joined grid: never apart.
+            breaks = {options["page_break"] for options in drawn}
+            assert breaks == ({False} if shape == "lo-doc" else {False, True})

@@ -35,13 +35,21 @@ Example:
 
 from __future__ import annotations
 
+import copy
 import functools
+import io
+import os
 import re
+import subprocess
+import tempfile
+import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import attrs
+import lxml.etree  # type: ignore[import-untyped,unused-ignore]
 
 from gkbg.core.compat import import_extra
 
@@ -55,6 +63,7 @@ from gkbg.checks.kinds import RELATIONS  # noqa: E402
 from gkbg.checks.relations import checked_instances  # noqa: E402
 from gkbg.checks.rules import Rule, RuleSet  # noqa: E402
 from gkbg.core.model import Cell, CellState, Report, Table, Value  # noqa: E402
+from gkbg.core.office import find_soffice  # noqa: E402
 from gkbg.core.schema import TABLES as _TABLES  # noqa: E402
 from gkbg.core.schema import CellSpec, forms  # noqa: E402
 from gkbg.core.schema import form as _form  # noqa: E402
@@ -81,9 +90,11 @@ __all__ = [
     "label_styles",
     "mixed_reports",
     "plan",
+    "relaid_docx",
     "relations",
     "report_of",
     "reports",
+    "republish",
     "values_of",
     "variants",
     "with_cell",
@@ -710,3 +721,148 @@ def label_styles() -> st.SearchStrategy[LabelStyle]:
         break_after=st.one_of(st.just(0), st.integers(2, 8)),
         shorten=st.booleans(),
     )
+
+
+# --- documents re-published through LibreOffice ----------------------------------------------
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_A4 = ("11906", "16838")  # the short and the long side of an A4 page, in twentieths of a point
+
+
+def republish(
+    documents: Sequence[bytes],
+    suffix: str | Sequence[str],
+    target: str,
+    *,
+    infilter: str | None = None,
+    seconds_per_file: float = 20.0,
+) -> list[bytes | None]:
+    """``documents`` (``.suffix`` files) as LibreOffice saves them as ``target``, in one run.
+
+    How offices re-publish their reports: a Word file saved as ``.doc``, ``.odt`` or ``.docx``
+    again, exported to PDF or HTML; a page opened in Calc and saved as ``.xlsx``, ``.xls`` or
+    ``.ods`` (``infilter="HTML (StarCalc)"``). One ``soffice`` process converts them all (it
+    takes about a second to start), headless, with a profile of its own in a temporary folder.
+
+    Args:
+        documents: The files' bytes.
+        suffix: Their extension (``docx``, ``html``…), which tells LibreOffice what they are;
+            one for all, or one per document.
+        target: The extension, optionally with the filter (``txt:Text``), to convert to.
+        infilter: The import filter to force (``HTML (StarCalc)``: an HTML page into Calc).
+        seconds_per_file: The time allowed per file, beyond a minute for the whole run.
+
+    Returns:
+        Each document converted, in order; None where LibreOffice wrote nothing.
+
+    Raises:
+        RuntimeError: LibreOffice is not installed.
+    """
+    soffice = find_soffice()
+    if soffice is None:
+        raise RuntimeError("republishing needs LibreOffice ('soffice' on the PATH)")
+    extension = target.split(":", 1)[0]
+    with tempfile.TemporaryDirectory(prefix="gkbg-republish-") as name:
+        folder = Path(name)
+        sources = []
+        suffixes = [suffix] * len(documents) if isinstance(suffix, str) else list(suffix)
+        for number, (data, extension_in) in enumerate(zip(documents, suffixes, strict=True)):
+            source = folder / f"d{number:05}.{extension_in}"
+            source.write_bytes(data)
+            sources.append(source)
+        out = folder / "out"
+        command = [
+            soffice,
+            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            *([f"--infilter={infilter}"] if infilter else []),
+            "--convert-to",
+            target,
+            "--outdir",
+            str(out),
+            *map(str, sources),
+        ]
+        subprocess.run(  # noqa: S603 - our own files, LibreOffice found on the PATH
+            command,
+            check=False,
+            capture_output=True,
+            timeout=60 + seconds_per_file * len(sources),
+            env={**os.environ, "HOME": name},
+        )
+        converted = [out / f"{source.stem}.{extension}" for source in sources]
+        return [path.read_bytes() if path.is_file() else None for path in converted]
+
+
+def _w(name: str) -> str:
+    return f"{{{_W}}}{name}"
+
+
+def relaid_docx(
+    data: bytes,
+    *,
+    orientation: Literal["portrait", "landscape"] | None = None,
+    font_size: float | None = None,
+    title_size: float | None = None,
+    title_break: int | None = None,
+) -> bytes:
+    """A Word file of `gkbg.render.docx` laid out again, as offices lay their reports out.
+
+    Args:
+        data: The ``.docx`` file.
+        orientation: The page turned to A4 ``portrait`` (normal margins) or ``landscape``
+            (narrow margins); None keeps it.
+        font_size: Every run printed at this size in points (10.5 is what Chinese offices
+            use; a long table then runs over a page); None keeps it.
+        title_size: The title (the first paragraph) printed at this size in points (22 is the
+            size of a Chinese office's title: a long one wraps over two lines); None keeps it.
+        title_break: The title printed as two paragraphs, the first of
+            this many characters, as a title wraps or is typed over two lines; None keeps it.
+
+    Returns:
+        The ``.docx`` file laid out again; its text and tables are unchanged.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    document = lxml.etree.fromstring(parts["word/document.xml"])
+    body = document.find(_w("body"))
+    if orientation is not None:
+        page = body.find(f"{_w('sectPr')}/{_w('pgSz')}")
+        margins = body.find(f"{_w('sectPr')}/{_w('pgMar')}")
+        short, long = _A4
+        width, height = (short, long) if orientation == "portrait" else (long, short)
+        page.set(_w("w"), width)
+        page.set(_w("h"), height)
+        page.set(_w("orient"), orientation)
+        margin = "1440" if orientation == "portrait" else "720"
+        for side in ("top", "right", "bottom", "left"):
+            margins.set(_w(side), margin)
+    sizes = [(body, font_size), (body.find(_w("p")), title_size)]
+    for scope, size in sizes:
+        if size is None:
+            continue
+        for run in scope.iter(_w("r")):
+            properties = run.find(_w("rPr"))
+            if properties is None:
+                properties = lxml.etree.Element(_w("rPr"))
+                run.insert(0, properties)
+            size_element = properties.find(_w("sz"))
+            if size_element is None:
+                size_element = lxml.etree.SubElement(properties, _w("sz"))
+            size_element.set(_w("val"), str(round(size * 2)))
+    if title_break is not None:
+        title = body.find(_w("p"))
+        text = title.find(f".//{_w('t')}")
+        if text is not None and 0 < title_break < len(text.text or ""):
+            second = copy.deepcopy(title)
+            second.find(f".//{_w('t')}").text = text.text[title_break:]
+            text.text = text.text[:title_break]
+            title.addnext(second)
+    parts["word/document.xml"] = lxml.etree.tostring(
+        document, xml_declaration=True, encoding="UTF-8", standalone=True
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()

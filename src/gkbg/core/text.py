@@ -44,7 +44,9 @@ _NUMBER = regex.compile(
     r"(?P<sign>[+-])?"
     r"(?P<int>\d{1,3}(?:,\d{3}){1,6}|\d{1,20})"
     r"(?:\.(?P<frac>\d{1,12}))?"
-    r"(?P<unit>万元|亿元|元|件|个|项|条|次|宗|起|家|人)?"
+    # A unit typed after the number, a space apart or not (a PDF puts one where the font
+    # changes from the digits' to the unit's).
+    r"(?:\s{0,2}(?P<unit>万元|亿元|元|件|个|项|条|次|宗|起|家|人))?"
 )
 
 # Cell texts repeat (``0``, ``/``, small numbers): what they read as is remembered.

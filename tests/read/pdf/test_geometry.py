@@ -166,6 +166,28 @@ def test_text_running_over_a_ruling_line_is_uncertain() -> None:
     assert [cell.uncertain for cell in grid.cells] == [(), ()]
 
 
+def test_a_number_wrapped_by_a_narrow_column_is_one_number() -> None:
+    """A portrait page squeezes table 四: ``4804`` prints as ``480`` over ``4`` in its cell."""
+    xs, ys = [50.0, 69.0, 120.0], [100.0, 130.0]  # the first cell: 15 points inside 2 of padding
+    chars = [*write("480", 52, 102), *write("4", 52, 114), *write("1", 71, 102)]
+    (grid,) = find_grids(ruled(xs, ys), chars)
+    assert [c.text for c in grid.cells] == ["4804", "1"]
+    right = [*write("480", 52, 102), *write("4", 62, 114)]  # right-aligned alike
+    (grid,) = find_grids(ruled(xs, ys), right)
+    assert grid.cells[0].text == "4804"
+
+
+def test_numbers_on_two_lines_with_room_beside_them_stay_apart() -> None:
+    wide, narrow, ys = [50.0, 100.0, 120.0], [50.0, 69.0, 120.0], [100.0, 130.0]
+    (grid,) = find_grids(ruled(wide, ys), [*write("480", 52, 102), *write("4", 52, 114)])
+    assert grid.cells[0].text == "480 4"  # a digit more fitted beside 480: not a wrap
+    centred = [*write("480", 52, 102), *write("4", 57, 114)]
+    (grid,) = find_grids(ruled(narrow, ys), centred)
+    assert grid.cells[0].text == "480 4"  # centred lines: the padding is unknown
+    (grid,) = find_grids(ruled(narrow, ys), [*write("480", 52, 102), *write("件", 52, 114)])
+    assert grid.cells[0].text == "480件"  # not digits: joined as text, as before
+
+
 def test_a_frame_around_the_page_is_no_table() -> None:
     frame = ruled([20.0, 575.0], [20.0, 60.0, 820.0])  # a border with a line under the header
     table = ruled([50.0, 150.0, 200.0], [100.0, 120.0, 140.0])
@@ -624,7 +646,12 @@ def _plain_grid(
                 col=c0,
                 rows=r1 - r0 + 1,
                 cols=c1 - c0 + 1,
-                text=join_texts(*(line.text for line in lines)),
+                text=(
+                    "".join(line.text for line in lines)
+                    if len(lines) > 1
+                    and _pdf_geometry._wrapped_number(placed[root], xs[c0], xs[c1 + 1])
+                    else join_texts(*(line.text for line in lines))
+                ),
                 bbox=(
                     round(xs[c0], 2),
                     round(ys[r0], 2),

@@ -579,15 +579,60 @@ def _cell(
     # character: no space character is placed in a cell), without its words' boxes.
     lines = _line_texts(chars) if len(chars) > 1 else [char.text for char in chars]
     bbox = (round(xs[c0], 2), round(ys[r0], 2), round(xs[c1 + 1], 2), round(ys[r1 + 1], 2))
+    text = (
+        "".join(lines)
+        if len(lines) > 1 and _wrapped_number(chars, xs[c0], xs[c1 + 1])
+        else join_texts(*lines)
+    )
     return GridCell(
         row=r0,
         col=c0,
         rows=r1 - r0 + 1,
         cols=c1 - c0 + 1,
-        text=join_texts(*lines),
+        text=text,
         bbox=bbox,
         lines=len(lines),
         uncertain=tuple(reasons),
+    )
+
+
+_NUMBER_PIECE = regex.compile(r"[\d.,]+")
+_SAME_EDGE = 1.0  # points: lines starting (or ending) this close are aligned alike
+
+
+def _wrapped_number(chars: list[Char], left: float, right: float) -> bool:
+    """Whether a cell's lines are one number wrapped by a narrow column (``480`` / ``4``).
+
+    Every line is digits (with ``.`` or ``,``) inside the cell's lines; the lines are aligned
+    left (or right) alike, so the cell's padding is where the first line starts (or ends),
+    the same on the other side; and every line but the last fills the cell: one more digit
+    would not have fitted beside it. Centred lines, or a line with room left beside it, are
+    not joined.
+    """
+    bands = sorted(
+        (
+            [c for c in _dedupe(sorted(band, key=_BY_LEFT)) if not _is_space(c.text)]
+            for band in _bands(chars)
+        ),
+        key=lambda band: band[0].cy if band else 0.0,
+    )
+    if len(bands) < 2 or not all(  # one line is no wrap
+        band and _NUMBER_PIECE.fullmatch("".join(c.text for c in band)) for band in bands
+    ):
+        return False
+    starts = [band[0].x0 for band in bands]
+    ends = [band[-1].x1 for band in bands]
+    if min(starts) < left or max(ends) > right:  # text over the cell's line: no wrap of its own
+        return False
+    if max(starts) - min(starts) <= _SAME_EDGE:
+        padding = starts[0] - left
+    elif max(ends) - min(ends) <= _SAME_EDGE:
+        padding = right - ends[0]
+    else:
+        return False
+    room = right - left - 2 * max(padding, 0.0)
+    return all(
+        band[-1].x1 - band[0].x0 + max(c.x1 - c.x0 for c in band) > room for band in bands[:-1]
     )
 
 
