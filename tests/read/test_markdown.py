@@ -453,6 +453,11 @@ def test_a_row_label_alone_under_its_header_words_is_found_unread() -> None:
     assert cell.state is gkbg.CellState.UNREAD
     assert [doubt.code for doubt in cell.uncertain] == ["grid.line_unread"]
     assert _missing(report) == _missing(_small())
+    # The header's words wrapped over two lines (本年处理决 / 定数量): the row is there still.
+    report = _small(licensing="7\n\n信息内容 本年处理决\n定数量\n行政许可")
+    cell = report.cell("active.licensing.decisions")
+    assert [doubt.code for doubt in cell.uncertain] == ["grid.line_unread"]
+    assert _missing(report) == _missing(_small())
     # A label in a heading or a sentence is no row.
     report = _small(licensing="行政许可\n\n本年度行政许可事项办理情况良好。")
     assert report.cell("active.licensing.decisions").uncertain[0].code != "grid.line_unread"

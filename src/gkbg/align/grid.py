@@ -1030,8 +1030,9 @@ class _GridReader:
         """Whether the line above token ``position`` is the header of row ``key``.
 
         The token is the row's label alone on its line; the line above prints a label of one
-        of the row's columns and no number: a row that prints nothing after its label (its
-        number left out, or printed elsewhere), found, not missing.
+        of the row's columns (or its end, wrapped from the line before) and no number: a row
+        that prints nothing after its label (its number left out, or printed elsewhere),
+        found, not missing.
         """
         line = tokens[position].location.line
         if line is None:
@@ -1039,9 +1040,16 @@ class _GridReader:
         above = [t for t in tokens[:position] if t.location.line == line - 1]
         if not above or any(t.cell or t.kind is not TokenKind.TEXT for t in above):
             return False
+        texts = [t.text for t in above]
+        # A column label wrapped at the end of the line before (本年处理决 / 定数量), as
+        # `_line_label` joins a wrapped row label.
+        before = [t for t in tokens[:position] if t.location.line == line - 2]
+        if before and not any(t.cell or t.kind is not TokenKind.TEXT for t in before):
+            texts.append(before[-1].text + above[0].text)
         columns = {f"col:{column}" for column in self.columns_of[key]}
         return any(
-            (role := self.roles.match(t.text)) is not None and role.target in columns for t in above
+            (role := self.roles.match(text)) is not None and role.target in columns
+            for text in texts
         )
 
     # Cells.
