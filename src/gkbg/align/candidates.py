@@ -92,7 +92,7 @@ def _table(table: Table, readings: Mapping[Location, Sequence[str]]) -> Table:
     known = set(values) | unread
     relations = [r for r in statute_relations(form) if set(r.left) | set(r.right) <= known]
     broken = [
-        r for r in relations if set(r.left) | set(r.right) <= set(values) and not _holds(r, values)
+        r for r in relations if set(r.left) | set(r.right) <= set(values) and not r.holds(values)
     ]
     # a cell read as no number counts only where a relation can tell its reading
     unread = {key for key in unread if any(key in (*r.left, *r.right) for r in relations)}
@@ -170,7 +170,7 @@ def _solutions(
     for relation in relations:
         last = max((position.get(key, -1) for key in (*relation.left, *relation.right)), default=-1)
         if last < 0:
-            if not _holds(relation, values):
+            if not relation.holds(values):
                 return []  # broken, and no candidate of any of its cells: nothing can help
             continue
         due.setdefault(last, []).append(relation)
@@ -191,7 +191,7 @@ def _solutions(
             if steps > MAX_COMBINATIONS:
                 raise _TooManyError
             trial[key] = value
-            if all(_holds(relation, trial) for relation in due.get(depth, ())):
+            if all(relation.holds(trial) for relation in due.get(depth, ())):
                 search(depth + 1)
         trial[key] = values[key]
 
@@ -204,7 +204,3 @@ def _solutions(
 
 def _names(relations: Sequence[Relation]) -> str:
     return ", ".join(dict.fromkeys(relation.rule for relation in relations))
-
-
-def _holds(relation: Relation, values: Mapping[str, int | Decimal]) -> bool:
-    return sum(values[key] for key in relation.left) == sum(values[key] for key in relation.right)

@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from decimal import Decimal
 
     from gkbg.core.model import Cell, Report, Table
-    from gkbg.core.relations import Relation
 
 __all__ = ["CONFUSED", "flag_misreads"]
 
@@ -63,7 +62,7 @@ def _table(table: Table) -> Table:
         if cell.state is CellState.VALUE and cell.value is not None
     }
     relations = [r for r in statute_relations(form) if set(r.left) | set(r.right) <= set(values)]
-    broken = [relation for relation in relations if not _holds(relation, values)]
+    broken = [relation for relation in relations if not relation.holds(values)]
     if not broken:
         return table
     cells = {cell.key: cell for cell in table.cells}
@@ -73,10 +72,10 @@ def _table(table: Table) -> Table:
         for key in dict.fromkeys((*relation.left, *relation.right)):
             for reading in _readings(cells[key]):
                 trial = {**values, key: reading}
-                if not _holds(relation, trial):
+                if not relation.holds(trial):
                     continue
                 if any(
-                    _holds(other, values) and not _holds(other, trial)
+                    other.holds(values) and not other.holds(trial)
                     for other in relations
                     if key in other.left or key in other.right
                 ):
@@ -122,7 +121,3 @@ def _readings(cell: Cell) -> list[int]:
                 continue
             found.append(int(text))
     return found
-
-
-def _holds(relation: Relation, values: dict[str, int | Decimal]) -> bool:
-    return sum(values[key] for key in relation.left) == sum(values[key] for key in relation.right)

@@ -472,12 +472,6 @@ def _number(piece: str, kind: ValueKind) -> int | Decimal | None:
     return read.value if read.state == "value" else None
 
 
-def _holds(relation: Relation, values: dict[str, int | Decimal]) -> bool:
-    left = sum(values[key] for key in relation.left)
-    right = sum(values[key] for key in relation.right)
-    return bool(left == right)
-
-
 class _Table(NamedTuple):
     """What the search over one table's runs needs."""
 
@@ -524,7 +518,7 @@ def _local(
     for reading in readings:
         values = {**table.known, **_values(table, run, reading)}
         if all(
-            _holds(relation, values)
+            relation.holds(values)
             for relation in relations
             if {*relation.left, *relation.right} <= values.keys()
         ):
@@ -540,7 +534,7 @@ def _partial(relation: Relation, values: dict[str, int | Decimal], *, summed: bo
     """
     keys = (*relation.left, *relation.right)
     if all(key in values for key in keys):
-        return _holds(relation, values)
+        return relation.holds(values)
     if not summed or relation.left[0] not in values:
         return True
     read = sum(values[key] for key in relation.right if key in values)
@@ -622,7 +616,7 @@ def _broken(
         i
         for i in among
         if {*table.relations[i].left, *table.relations[i].right} <= values.keys()
-        and not _holds(table.relations[i], values)
+        and not table.relations[i].holds(values)
     )
 
 
@@ -965,7 +959,7 @@ def _by_text(
         for at, reading in zip(open_runs, combo, strict=True):
             values.update(_values(table, runs[at], reading))
         if all(
-            _holds(relation, values)
+            relation.holds(values)
             for relation in table.relations
             if {*relation.left, *relation.right} <= values.keys()
         ):

@@ -20,6 +20,7 @@ from gkbg.core.compat import tomllib
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
+    from decimal import Decimal
 
     from gkbg.core.schema import Column, Row, TableForm
 
@@ -32,6 +33,10 @@ class Relation(NamedTuple):
     rule: str
     left: tuple[str, ...]
     right: tuple[str, ...]
+
+    def holds(self, values: Mapping[str, int | Decimal]) -> bool:
+        """Whether ``Σ left == Σ right`` for ``values``, which hold every cell of both sides."""
+        return bool(sum(values[key] for key in self.left) == sum(values[key] for key in self.right))
 
 
 def select(selector: str, form: TableForm) -> list[Row | Column]:
