@@ -66,23 +66,15 @@ def soffice(
 ) -> None:
     """Convert ``sources`` with LibreOffice to ``target`` in ``folder``, with its own profile."""
     assert SOFFICE is not None, "LibreOffice is needed for these tests"
+    command, environment = _office.conversion(
+        SOFFICE, folder, target, sources, out=folder, options=list(options)
+    )
     subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-            "--headless",
-            "--norestore",
-            *options,
-            "--convert-to",
-            target,
-            "--outdir",
-            str(folder),
-            *map(str, sources),
-        ],
+        command,
         check=True,
         capture_output=True,
         timeout=300,
-        env={**os.environ, "HOME": str(folder)},
+        env=environment,
     )
 
 

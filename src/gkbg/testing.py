@@ -38,7 +38,6 @@ from __future__ import annotations
 import copy
 import functools
 import io
-import os
 import re
 import subprocess
 import tempfile
@@ -63,7 +62,7 @@ from gkbg.checks.kinds import RELATIONS  # noqa: E402
 from gkbg.checks.relations import checked_instances  # noqa: E402
 from gkbg.checks.rules import Rule, RuleSet  # noqa: E402
 from gkbg.core.model import Cell, CellState, Report, Table, Value  # noqa: E402
-from gkbg.core.office import find_soffice  # noqa: E402
+from gkbg.core.office import conversion, find_soffice  # noqa: E402
 from gkbg.core.schema import TABLES as _TABLES  # noqa: E402
 from gkbg.core.schema import CellSpec, forms  # noqa: E402
 from gkbg.core.schema import form as _form  # noqa: E402
@@ -771,24 +770,16 @@ def republish(
             source.write_bytes(data)
             sources.append(source)
         out = folder / "out"
-        command = [
-            soffice,
-            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-            "--headless",
-            "--norestore",
-            *([f"--infilter={infilter}"] if infilter else []),
-            "--convert-to",
-            target,
-            "--outdir",
-            str(out),
-            *map(str, sources),
-        ]
+        options = [f"--infilter={infilter}"] if infilter else []
+        command, environment = conversion(
+            soffice, folder, target, sources, out=out, options=options
+        )
         subprocess.run(  # noqa: S603 - our own files, LibreOffice found on the PATH
             command,
             check=False,
             capture_output=True,
             timeout=60 + seconds_per_file * len(sources),
-            env={**os.environ, "HOME": name},
+            env=environment,
         )
         converted = [out / f"{source.stem}.{extension}" for source in sources]
         return [path.read_bytes() if path.is_file() else None for path in converted]

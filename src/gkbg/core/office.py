@@ -16,14 +16,46 @@ from gkbg.core.errors import CorruptDocumentError, DocumentError
 from gkbg.core.limits import check_time, exceeded, remaining_seconds, size_text
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
     from gkbg.core.limits import Limits
 
-__all__ = ["convert", "find_soffice"]
+__all__ = ["conversion", "convert", "find_soffice"]
 
 
 def find_soffice() -> str | None:
     """The LibreOffice command, or None when it is not installed."""
     return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def conversion(
+    soffice: str,
+    folder: Path,
+    target: str,
+    sources: Iterable[Path],
+    *,
+    out: Path,
+    options: Sequence[str] = (),
+) -> tuple[list[str], dict[str, str]]:
+    """The command and environment that convert ``sources`` to ``target`` into ``out``.
+
+    LibreOffice runs headless, with a profile and a home of its own in ``folder`` (so that it
+    never touches the user's, nor waits on another instance); ``options`` come before the
+    conversion (``--infilter=...``).
+    """
+    command = [
+        soffice,
+        f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+        "--headless",
+        "--norestore",
+        *options,
+        "--convert-to",
+        target,
+        "--outdir",
+        str(out),
+        *map(str, sources),
+    ]
+    return command, {**os.environ, "HOME": str(folder)}
 
 
 def _run(command: list[str], environment: dict[str, str], name: str, limits: Limits) -> None:
@@ -73,19 +105,7 @@ def convert(  # noqa: PLR0917 - two call sites, both in gkbg
         work = Path(folder)
         source = work / f"document.{suffix}"
         source.write_bytes(data)
-        profile = (work / "profile").as_uri()
-        command = [
-            soffice,
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            target,
-            "--outdir",
-            str(work / "out"),
-            str(source),
-        ]
-        environment = {**os.environ, "HOME": folder}
+        command, environment = conversion(soffice, work, target, [source], out=work / "out")
         _run(command, environment, name, limits)
         result = work / "out" / f"document.{target}"
         if not result.is_file():
