@@ -46,13 +46,8 @@ from gkbg.read.scan.image import (
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    import numpy as np
-    import numpy.typing as npt
-
-    Grey = npt.NDArray[np.uint8]
-    Mask = npt.NDArray[np.bool_]
-
     from gkbg.read.layout import Layout, Token
+    from gkbg.read.scan.image import Grey, Mask
 
 __all__ = [
     "LOW_CONFIDENCE",
