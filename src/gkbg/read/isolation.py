@@ -124,7 +124,7 @@ def serve() -> None:  # pragma: no cover - runs in the worker process
     def page_begun(seconds: float) -> None:
         # The caller gives the reading more time for the page; so does the CPU limit.
         _send(answers, _PAGE)
-        _more_cpu(seconds)
+        _limit_cpu(seconds, more=True)
 
     on_scanned_page(page_begun)
     memory = int(sys.argv[2])
@@ -151,35 +151,28 @@ def serve() -> None:  # pragma: no cover - runs in the worker process
         _send(answers, payload)
 
 
-def _limit_cpu(seconds: float) -> None:  # pragma: no cover - runs in the worker process
+def _limit_cpu(seconds: float, *, more: bool = False) -> None:  # pragma: no cover - in the worker
     """Let this worker spend at most ``seconds`` on every core (and a little) more CPU time.
 
     The caller stops the worker after ``seconds`` of wall-clock time, which comes first even
     when the reading keeps every core busy (the OCR engine's threads do). This is for when the
     caller cannot: killed itself (a batch worker past its time), it leaves this process
-    reading on, and the kernel ends it (``SIGXCPU``) instead of leaving it to spin.
+    reading on, and the kernel ends it (``SIGXCPU``) instead of leaving it to spin. With
+    ``more``, the limit already set is raised by ``seconds`` on every core (a page to read by
+    OCR).
     """
-    if resource is not None:
-        used = resource.getrusage(resource.RUSAGE_SELF)
-        cores = os.cpu_count() or 1
-        soft = math.ceil(used.ru_utime + used.ru_stime + seconds * cores) + _CPU_MARGIN
-        with contextlib.suppress(ValueError, OSError):
-            _, hard = resource.getrlimit(resource.RLIMIT_CPU)
-            if hard != resource.RLIM_INFINITY:
-                soft = min(soft, hard)
-            resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
-
-
-def _more_cpu(seconds: float) -> None:  # pragma: no cover - runs in the worker process
-    """Raise this worker's CPU limit (`_limit_cpu`) by ``seconds`` on every core."""
     if resource is not None:
         with contextlib.suppress(ValueError, OSError):
             soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
-            if soft != resource.RLIM_INFINITY:
-                soft += math.ceil(seconds * (os.cpu_count() or 1))
-                if hard != resource.RLIM_INFINITY:
-                    soft = min(soft, hard)
-                resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+            if more and soft == resource.RLIM_INFINITY:
+                return
+            if not more:
+                used = resource.getrusage(resource.RUSAGE_SELF)
+                soft = math.ceil(used.ru_utime + used.ru_stime) + _CPU_MARGIN
+            soft += math.ceil(seconds * (os.cpu_count() or 1))
+            if hard != resource.RLIM_INFINITY:
+                soft = min(soft, hard)
+            resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
 
 
 _CPU_MARGIN = 2
