@@ -222,11 +222,13 @@ def _slots_after(
     items: list[Item], index: int, width: int, *, cells: bool, blank_rows: bool, split: bool
 ) -> list[Item] | None:
     slots: list[Item] = []
-    for item in itertools.islice(items, index + 1, None):
+    for position, item in enumerate(itertools.islice(items, index + 1, None), index + 1):
         if len(slots) == width:
-            # In cell-delimited text, a value right after a full row means the row holds more
-            # cells than the form (a merged label written out as separate cells): ambiguous.
-            if cells and item.kind == "value":
+            # In cell-delimited text, a value right after a full row, or further on in the
+            # same row of the source's grid (after empty cells), means the row holds more cells
+            # than the form (a merged label written out as separate cells, a conversion's stray
+            # empty cells): ambiguous.
+            if cells and (item.kind == "value" or _value_later_in_row(items, position, slots)):
                 return None
             break
         if _row_label_cell(item):
@@ -252,6 +254,21 @@ def _slots_after(
     if len(slots) != width or (not blank_rows and all(slot.kind == "empty" for slot in slots)):
         return None
     return slots
+
+
+def _value_later_in_row(items: list[Item], position: int, slots: list[Item]) -> bool:
+    """Whether the source's grid row of the last slot holds a value from ``position`` on."""
+    where = slots[-1].token.location
+    row = (where.table_index, where.row_index)
+    if None in row:
+        return False
+    for item in itertools.islice(items, position, None):
+        location = item.token.location
+        if (location.table_index, location.row_index) != row:
+            return False
+        if item.kind == "value":
+            return True
+    return False
 
 
 @functools.cache

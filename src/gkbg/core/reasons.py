@@ -183,6 +183,21 @@ REASONS: dict[str, Reason] = {
             "按顺序放置：“{label}”行的单元格与上方表头的各列没有对齐",
         ),
         _reason(
+            "grid.packed",
+            "placed by order: a cell of this row prints several numbers ({text!r}), as a "
+            "conversion that lost a column boundary prints them, so each number's column is "
+            "known by order only",
+            "按顺序放置：此行有单元格印有多个数字（{text!r}），系转换时丢失了列分隔，"
+            "各数字所属的列只能按顺序确定",
+        ),
+        _reason(
+            "grid.values_apart",
+            "read as printed (nothing), but rows of values with no label stand beside the row "
+            "{label} and do not fit the rows around it: they may be this row's values",
+            "按原样读取（未印数值），但“{label}”行旁有无行名的数值行，且与周围各行对不上："
+            "这些数值可能属于本行",
+        ),
+        _reason(
             "grid.unnamed_column",
             "placed by order: the column is headed {header}, which names no column of the "
             "form; read as {label}, its place in the form's order",
@@ -426,6 +441,8 @@ PLACEMENT = frozenset(
         "grid.spanned_across",
         "grid.shifted",
         "grid.misaligned",
+        "grid.packed",
+        "grid.values_apart",
         "grid.unnamed_column",
         "grid.conflict",
         "grid.unlabelled_row",
