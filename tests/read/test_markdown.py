@@ -210,6 +210,8 @@ _GARBLED = st.fixed_dictionaries(
         "floating": st.sampled_from([False, True, "above"]),
         "uneven": st.booleans(),
         "loose": st.booleans(),
+        "merged_values": st.booleans(),
+        "labels_apart": st.booleans(),
         "plain": st.sampled_from([(), ("active",), ("appeals",), ("applications",)]),
         # Labels as the form prints them, or another way (line breaks, punctuation, shortened).
         "labels": st.one_of(st.none(), label_styles()),
