@@ -219,7 +219,6 @@ GARBLED: dict[str, tuple[Any, ...]] = {
     "uneven": (False, True),
     "loose": (False, True),
     "merged_values": (False, True),
-    "labels_apart": (False, True),
     "plain": ((), ("active",), ("appeals",), ("applications",)),
 }
 

@@ -469,6 +469,9 @@ class _GridReader:
         # form (no row of the form between them): it is one of theirs, decided once the second
         # is placed (`_settle_apart`).
         self._apart: tuple[str, list[str], list[_Unlabelled]] | None = None
+        # Whether a row of values with no label was left unplaced: then every labelled row
+        # that printed nothing may be its (`result` says so on their cells).
+        self.values_left = False
         self.column_groups = {label_key(c.group) for c in form.columns if c.group is not None}
         self.row_order = {
             row.key: position
@@ -691,9 +694,15 @@ class _GridReader:
         end = len(order) if key is None else order[key]
         between = [row for row, position in order.items() if order[self.last_row] < position < end]
         if any(row in self.rows for row in between):
+            self.values_left = self.values_left or any(row.printed for row in pending)
             return
         between.sort(key=order.__getitem__)
         printed = [row for row in pending if row.printed]
+        if key is None and len(printed) == 1 and self._prints_nothing(self.last_row):
+            # At the table's end, one row of values under a labelled row that printed nothing:
+            # its values (the rows after it in the form may be printed elsewhere, in lines).
+            self._apart = (self.last_row, [], printed)
+            return
         if between and len(pending) == len(between):
             fitting = pending
         elif between and len(printed) == len(between):
@@ -766,6 +775,7 @@ class _GridReader:
                 self._place_unlabelled_as(row, unlabelled)
             self.last_row = last  # (the rows placed here are before it)
             return
+        self.values_left = True
         if between:
             reason = Doubt.of("grid.unlabelled_rows", rows=len(printed), cells=len(between))
             for row in between:
@@ -1265,6 +1275,9 @@ class _GridReader:
 
     def result(self) -> GridReading:
         self._settle_shapes()
+        if self.values_left:
+            for key in sorted(self.rows, key=self.row_order.__getitem__):
+                self._doubt_apart(key)
         placed: dict[int, GridPlacement] = {}
         for index, candidates in self.candidates.items():
             placed[index] = _resolve(candidates)

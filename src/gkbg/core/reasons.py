@@ -92,13 +92,25 @@ REASONS: dict[str, Reason] = {
         ),
         _reason(
             "order.rival_layouts",
-            "two layouts of the source text fit its labels equally well",
-            "源文本的两种版式与其标签同样吻合",
+            "unread: the values can be read in more than one order (row by row, column by "
+            "column), which the labels and the table's relations do not tell apart, and this "
+            "cell's value differs between them",
+            "未读取：这些数值可按多种顺序读取（逐行、逐列），标签与表格勾稽关系都无法区分，"
+            "而此单元格的数值因顺序而异",
         ),
         _reason(
             "order.label_apart",
             "placed by order: its row label is not next to its values",
             "按顺序放置：其行标签不在其数值旁边",
+        ),
+        _reason(
+            "order.chosen_layout",
+            "placed by order: the values could be read in more than one order (row by row, "
+            "column by column), and this is the only one in which the fewest of the table's "
+            "relations break ({broken})",
+            "按顺序放置：这些数值可按多种顺序读取（逐行、逐列），仅此顺序下表格勾稽关系不成立的"
+            "最少（{broken} 处）",
+            numbers=("broken",),
         ),
         _reason(
             "order.count_mismatch",
@@ -420,6 +432,7 @@ all unread for such a reason was found, and is not missing."""
 
 FOUND_UNREAD = PRINTED_UNREAD | {
     "order.count_mismatch",
+    "order.rival_layouts",
     "grid.misaligned_unread",
     "grid.unordered",
     "align.grid_contradicted",
@@ -435,6 +448,7 @@ PLACEMENT = frozenset(
         "order.late_column",
         "order.rival_layouts",
         "order.label_apart",
+        "order.chosen_layout",
         "align.grid_silent",
         "grid.merged",
         "grid.spanned",

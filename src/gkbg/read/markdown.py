@@ -21,7 +21,7 @@ from gkbg.core.errors import EmptyDocumentError
 from gkbg.core.limits import check_tokens
 from gkbg.core.model import Location
 from gkbg.core.reasons import Doubt
-from gkbg.core.text import looks_like_value
+from gkbg.core.text import PAGE_FOOTER, looks_like_value
 from gkbg.read.html import read_markup
 from gkbg.read.layout import Layout, Token, TokenKind, token_kind
 
@@ -61,10 +61,6 @@ _NOTED_ANY = regex.compile(
     r"[（(](?P<note>[^（）()]{0,120})[）)]"
 )
 _DIGIT = regex.compile(r"\d")
-# A page footer on a line of its own, stripped (``— 5 —``, ``- 12 -``, ``第 3 页``).
-_FOOTER = regex.compile(
-    r"[—\-－–―]{1,3}[ \t]{0,3}\d{1,4}[ \t]{0,3}[—\-－–―]{1,3}|第[ \t]{0,3}\d{1,4}[ \t]{0,3}页"
-)
 
 
 def _is_row(line: str) -> bool:
@@ -80,7 +76,7 @@ def _is_footer_row(line: str) -> bool:
     value (``| - | 3 | - |`` is a row of a placeholder, a number and a placeholder).
     """
     printed = [cell.strip() for cell in _PIPE.split(line.strip(" \t").strip("|")) if cell.strip()]
-    if not printed or len(printed) > 2 or _FOOTER.fullmatch(" ".join(printed)) is None:
+    if not printed or len(printed) > 2 or PAGE_FOOTER.fullmatch(" ".join(printed)) is None:
         return False
     return len(printed) == 1 or not all(looks_like_value(cell) for cell in printed)
 
@@ -96,7 +92,7 @@ def _is_continuation(stripped: str) -> bool:
     return (
         0 < len(stripped) <= _CONTINUATION_CHARS
         and not _is_row(stripped)
-        and _FOOTER.fullmatch(stripped) is None
+        and PAGE_FOOTER.fullmatch(stripped) is None
         and not looks_like_value(stripped)
         and _noted(stripped) is None
         and "。" not in stripped
@@ -291,7 +287,7 @@ class _Reader:
         """Note what a line of text says about the tables around it (``stripped``: the line)."""
         if (
             stripped
-            and _FOOTER.fullmatch(stripped) is None
+            and PAGE_FOOTER.fullmatch(stripped) is None
             and _DIGIT.search(stripped) is not None
             and (looks_like_value(stripped) or _noted(stripped) is not None)
         ):
@@ -299,7 +295,7 @@ class _Reader:
             # printed outside the table.
             self.floating = stripped
             self._floating(stripped)
-        elif stripped and _FOOTER.fullmatch(stripped) is None:
+        elif stripped and PAGE_FOOTER.fullmatch(stripped) is None:
             # Prose: a number after it is not under the tables before it, nor one before it
             # above the tables after it.
             self.recent = []
