@@ -630,3 +630,52 @@ def test_a_lone_position_is_never_shifted_and_keeps_its_reasons(candidate: _Cand
     # What `_place_down` and `_resolve` take for granted when a cell has one position.
     assert not _shifted([candidate])
     assert _resolve([candidate]).reasons == tuple(dict.fromkeys(candidate.reasons))
+
+
+# --------------------------------------------------------------------------------------------
+# Cells printing two numbers: a conversion that lost a column boundary (issue 14).
+
+
+def _joined_cells(html: str, label: str) -> str:
+    """The HTML with the row ``label``'s first two numbers in one cell (``<td>3001 53</td>``)."""
+    start = html.index(label)
+    end = html.index("</tr>", start)
+    row = html[start:end]
+    cells = row.split("<td>")
+    joined = [cells[0], f"{cells[1].removesuffix('</td>')} {cells[2]}", *cells[3:]]
+    return html[:start] + "<td>".join(joined) + html[end:]
+
+
+def test_a_cell_printing_two_numbers_is_read_as_two_cells_in_order_with_doubt() -> None:
+    pytest.importorskip("pypdfium2")
+    original = gkbg.parse(FIXTURES / "corpus" / "huaian-city-2024.pdf")
+    html = _joined_cells(gkbg.render.html(original), "一、本年新收政府信息公开申请数量")
+    assert "<td>3001 53</td>" in html
+    report = gkbg.parse(html, format="html")
+    columns = [column.key for column in gkbg.form("2021").table("applications").columns]
+    row = [report.cell(f"applications.received.{column}") for column in columns]
+    assert [cell.value for cell in row] == [3001, 53, 0, 0, 61, 4, 3119]
+    for cell in row:
+        assert [doubt.code for doubt in cell.uncertain] == ["grid.packed"]
+    # The other rows are read as before, and no error comes of the joined cell.
+    assert report.cell("applications.carried_over.total").uncertain == ()
+    assert not [f for f in gkbg.check(report).findings if f.severity is gkbg.Severity.ERROR]
+
+
+def test_a_row_of_words_is_no_row_of_values_in_a_table_printed_across() -> None:
+    """A header broken into words by a conversion (``| 结果 | 结果 | 其他 | 尚未 |``) over table
+    四: its words are not read as the cells' texts (no `cell.invalid`)."""
+    text = (
+        "## 四、政府信息公开行政复议、行政诉讼情况\n\n"
+        "| 行政复议 | | | | | 行政诉讼 | | | | | | | | | |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        "| 结果 | 结果 | 其他 | 尚未 | 总计 | | | | | | | | | | |\n"
+        "| 维持 纠正 | 结果 审结 | | | | | | | | | | | | | |\n"
+        "| 1 1 | 0 0 | 2 1 | 0 0 | 0 1 | 2 0 | 1 0 | 3 |\n"
+    )
+    report = gkbg.parse(text, format="markdown")
+    appeals = report.table("appeals")
+    values = [1, 1, 0, 0, 2, 1, 0, 0, 0, 1, 2, 0, 1, 0, 3]
+    assert [cell.value for cell in appeals.cells] == values
+    assert all(cell.uncertain for cell in appeals.cells)
+    assert not [f for f in gkbg.check(report).findings if f.rule == "cell.invalid"]

@@ -353,36 +353,41 @@ def test_lines_are_compacted_as_one_by_one(lines: list[str]) -> None:
 
 def _plain_join(lines: list[str]) -> list[str]:
     """The definition: line by line, an agency alone on its line joined to a title after it,
-    or a title wrapped over two lines, or over three when the last two are not one."""
-    joined: list[str] = []
-    index = 0
+    or a title wrapped over two lines, or over three when the last two are not one; blank
+    lines between them are passed over (and dropped)."""
     heads = [_compact(line) for line in lines]
+    real = [index for index, head in enumerate(heads) if head]
 
     def pair(at: int) -> bool:
-        if at + 1 >= len(lines):
+        if at + 1 >= len(real):
             return False
-        head, following = heads[at], heads[at + 1]
+        head, following = heads[real[at]], heads[real[at + 1]]
         alone = bool(
             head and len(head) <= _MAX_AGENCY and _is_agency(head) and _TITLE_RE.match(following)
         )
         return alone or bool(head and _wrapped(head, following))
 
-    while index < len(lines):
-        if pair(index):
-            count = 2
+    joined: list[str] = []
+    position = 0
+    at = 0
+    while at < len(real):
+        if pair(at):
+            parts = real[at : at + 2]
         elif (
-            index + 2 < len(lines)
-            and not pair(index + 1)
-            and heads[index + 2].endswith(("报告", "年报"))
-            and _wrapped_three(heads[index], heads[index + 1], heads[index + 2])
+            at + 2 < len(real)
+            and not pair(at + 1)
+            and heads[real[at + 2]].endswith(("报告", "年报"))
+            and _wrapped_three(heads[real[at]], heads[real[at + 1]], heads[real[at + 2]])
         ):
-            count = 3
+            parts = real[at : at + 3]
         else:
-            joined.append(lines[index])
-            index += 1
+            at += 1
             continue
-        joined.append("".join(line.strip(_BLANK) for line in lines[index : index + count]))
-        index += count
+        joined.extend(lines[position : parts[0]])
+        joined.append("".join(lines[part].strip(_BLANK) for part in parts))
+        position = parts[-1] + 1
+        at += len(parts)
+    joined.extend(lines[position:])
     return joined
 
 

@@ -210,6 +210,7 @@ _GARBLED = st.fixed_dictionaries(
         "floating": st.sampled_from([False, True, "above"]),
         "uneven": st.booleans(),
         "loose": st.booleans(),
+        "merged_values": st.booleans(),
         "plain": st.sampled_from([(), ("active",), ("appeals",), ("applications",)]),
         # Labels as the form prints them, or another way (line breaks, punctuation, shortened).
         "labels": st.one_of(st.none(), label_styles()),
@@ -471,3 +472,28 @@ def test_rows_a_form_prints_no_label_for_are_not_filled_by_stray_numbers() -> No
     report = gkbg.parse(path)
     assert report.table("applications").variant == "2019"
     assert [f.rule for f in gkbg.check(report).errors] == []
+
+
+# Labels apart from their numbers (``labels_apart``): with the converters' other shapes that
+# merge or drop cells it is drawn apart (below); combined with the headers scattered over two
+# rows, a page footer row and rows of uneven width, about one draw in a hundred still reads a
+# row that printed nothing as blank while its numbers go unplaced (docs/degraded.md).
+_APART = st.fixed_dictionaries(
+    {
+        "labels_apart": st.sampled_from([True]),
+        "merged_values": st.booleans(),
+        "notes": st.booleans(),
+        "generic_headers": st.sampled_from([False, True]),
+        "labels": st.one_of(st.none(), label_styles()),
+    }
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(reports(), _APART)
+def test_labels_apart_from_their_numbers_read_back_or_flag(
+    report: gkbg.Report, options: dict[str, Any]
+) -> None:
+    parsed = gkbg.parse(render.markdown(report, **options))
+    assert_read_back_or_flagged(report, parsed)
+    assert not [f for f in gkbg.check(parsed).findings if f.severity is gkbg.Severity.ERROR]

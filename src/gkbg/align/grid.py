@@ -36,12 +36,13 @@ import functools
 from typing import TYPE_CHECKING, NamedTuple
 
 import attrs
+import regex
 
 from gkbg.core.model import Location
 from gkbg.core.reasons import Doubt
 from gkbg.core.schema import TableForm, forms
-from gkbg.core.text import LabelMatcher, label_key, nfkc
-from gkbg.read.layout import Token, TokenKind
+from gkbg.core.text import LabelMatcher, label_key, looks_like_value, nfkc
+from gkbg.read.layout import Token, TokenKind, token_kind
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -259,7 +260,7 @@ class _Candidate(NamedTuple):
 
 
 def _grid_rows(tokens: Sequence[Token]) -> list[tuple[tuple[int, int], _Row]]:
-    rows: dict[tuple[int, int], _Row] = {}
+    rows: dict[tuple[int, int], dict[int, list[Token]]] = {}
     for token in tokens:
         location = token.location
         if (
@@ -270,8 +271,71 @@ def _grid_rows(tokens: Sequence[Token]) -> list[tuple[tuple[int, int], _Row]]:
         ):
             continue
         row = rows.setdefault((location.table_index, location.row_index), {})
-        row.setdefault(location.col_index, token)
-    return list(rows.items())
+        row.setdefault(location.col_index, []).append(token)
+    return [(where, _unpacked(row)) for where, row in rows.items()]
+
+
+_PART = regex.compile(r"\S+")
+
+
+def _parts(tokens: list[Token]) -> list[Token] | None:
+    """The numbers of a cell that prints several, each a token of its own, or None.
+
+    A conversion that lost a column boundary (a PDF-to-markdown converter joining two cells of
+    a row) prints two cells' numbers in one (``95 0``): a reader gives them as several values
+    at one position of its grid, or as one text whose words are each a value (a number with
+    its unit, ``56 件``, is one value).
+    """
+    if len(tokens) > 1:
+        return tokens if all(token.kind is TokenKind.VALUE for token in tokens) else None
+    (token,) = tokens
+    if token.kind is not TokenKind.TEXT:
+        return None
+    parts = list(_PART.finditer(token.text))
+    if len(parts) < 2 or not all(looks_like_value(part.group()) for part in parts):
+        return None
+    where = token.location
+    exact = where.start is not None and where.end == where.start + len(token.text)
+    split: list[Token] = []
+    for part in parts:
+        location = where
+        if exact and where.start is not None:
+            start = where.start + part.start()
+            location = attrs.evolve(where, start=start, end=where.start + part.end())
+            if where.column is not None:
+                location = attrs.evolve(location, column=where.column + part.start())
+        text = part.group()
+        split.append(
+            attrs.evolve(token, text=text, kind=token_kind(text, cell=True), location=location)
+        )
+    return split
+
+
+def _unpacked(row: dict[int, list[Token]]) -> _Row:
+    """The row with each cell printing several numbers read as that many cells, in order.
+
+    The cells after such a cell move right by the numbers it adds, and every value of the row
+    is doubted (``grid.packed``): which column each number is under is then known by order
+    only, whatever the header says. A row with none is as the reader gave it (the first token
+    at each position).
+    """
+    packed = {c: parts for c, tokens in row.items() if (parts := _parts(tokens)) is not None}
+    if not packed:
+        return {c: tokens[0] for c, tokens in row.items()}
+    first = min(packed)
+    text = " ".join(token.text for token in row[first])
+    reason = Doubt.of("grid.packed", text=text)
+    unpacked: _Row = {}
+    shift = 0
+    for c in sorted(row):
+        for token in packed.get(c, row[c][:1]):
+            doubted = token
+            if token.kind is TokenKind.VALUE:
+                doubted = attrs.evolve(token, uncertain=(*token.uncertain, reason))
+            unpacked[c + shift] = doubted
+            shift += 1
+        shift -= 1
+    return unpacked
 
 
 _CAPTION_LINES = 4  # the most lines a caption is read from (a heading broken over lines)
@@ -401,6 +465,13 @@ class _GridReader:
         # makes the count fit (a row of blanks; otherwise a spacer).
         self.last_row: str | None = None
         self.unlabelled: list[_Unlabelled] = []
+        # A row of values with no label between two labelled rows that are neighbours in the
+        # form (no row of the form between them): it is one of theirs, decided once the second
+        # is placed (`_settle_apart`).
+        self._apart: tuple[str, list[str], list[_Unlabelled]] | None = None
+        # Whether a row of values with no label was left unplaced: then every labelled row
+        # that printed nothing may be its (`result` says so on their cells).
+        self.values_left = False
         self.column_groups = {label_key(c.group) for c in form.columns if c.group is not None}
         self.row_order = {
             row.key: position
@@ -529,6 +600,7 @@ class _GridReader:
         # Rows with no label after the last labelled one: the table's last rows, when they fit
         # (the second part of a table split over pages, printed without its label column).
         self._place_unlabelled(None)
+        self._settle_apart(None)
 
     def _labelled(self, cells: _Row, header: _Header) -> bool:
         """Whether a row has a row label left of the values (a table printed across, turned)."""
@@ -613,7 +685,7 @@ class _GridReader:
         and the table's end) leave exactly as many rows of the form between them, none of them
         read yet; each is then read as that row, with a doubt. Rows of empty cells only count
         when the rows fit with them (a row of blanks), else the rows printing a value alone.
-        Rows that fit neither way are left unplaced, saying so: they are printed, not missing.
+        Rows that do not fit are settled once row ``key`` is read (`_settle_apart`).
         """
         pending, self.unlabelled = self.unlabelled, []
         if not pending or self.last_row is None:
@@ -621,44 +693,124 @@ class _GridReader:
         order = self.row_order
         end = len(order) if key is None else order[key]
         between = [row for row, position in order.items() if order[self.last_row] < position < end]
-        if not between or any(row in self.rows for row in between):
+        if any(row in self.rows for row in between):
+            self.values_left = self.values_left or any(row.printed for row in pending)
             return
+        between.sort(key=order.__getitem__)
         printed = [row for row in pending if row.printed]
-        if len(pending) == len(between):
+        if key is None and len(printed) == 1 and self._prints_nothing(self.last_row):
+            # At the table's end, one row of values under a labelled row that printed nothing:
+            # its values (the rows after it in the form may be printed elsewhere, in lines).
+            self._apart = (self.last_row, [], printed)
+            return
+        if between and len(pending) == len(between):
             fitting = pending
-        elif len(printed) == len(between):
+        elif between and len(printed) == len(between):
             fitting = printed
         else:
             if printed:
-                reason = Doubt.of("grid.unlabelled_rows", rows=len(printed), cells=len(between))
-                for row in between:
-                    for index in dict(self.spans)[row]:
-                        self.unplaced.setdefault(index, reason)
+                self._apart = (self.last_row, between, printed)
             return
-        rows = sorted(between, key=order.__getitem__)
+        if printed:
+            # (A row of values with no label under a row that printed nothing may be its.)
+            self._doubt_apart(self.last_row)
+        for row, unlabelled in zip(between, fitting, strict=True):
+            self._place_unlabelled_as(row, unlabelled)
+
+    def _place_unlabelled_as(self, row: str, unlabelled: _Unlabelled) -> None:
+        """Read a row that prints no label as the form's row ``row``, with a doubt."""
+        cells, header, where, own, _ = unlabelled
         own_header = self.own_header
-        for row, (cells, header, where, own, _) in zip(rows, fitting, strict=True):
-            self.own_header = own  # (as when the row was read)
-            # The label's place: the empty cell left of the values, if the row prints one and
-            # more cells than the row has columns (with exactly as many, the empty cell is the
-            # row's first, blank: a part printed without its label column, on a grid shifted
-            # against the header in force).
-            first = min(cells)
-            empty = cells[first].kind is TokenKind.EMPTY and first < header.first
-            wider = len(cells) > len(self.columns_of[row])
-            leaf_col = first if empty and wider else -1
-            self._place_row(row, leaf_col, cells, header, where)
-            self._doubt_row(where, Doubt.of("grid.unlabelled_row", label=self.row_label_of[row]))
+        self.own_header = own  # (as when the row was read)
+        # The label's place: the empty cell left of the values, if the row prints one and
+        # more cells than the row has columns (with exactly as many, the empty cell is the
+        # row's first, blank: a part printed without its label column, on a grid shifted
+        # against the header in force).
+        first = min(cells)
+        empty = cells[first].kind is TokenKind.EMPTY and first < header.first
+        wider = len(cells) > len(self.columns_of[row])
+        leaf_col = first if empty and wider else -1
+        self._place_row(row, leaf_col, cells, header, where)
+        self._doubt_row(where, Doubt.of("grid.unlabelled_row", label=self.row_label_of[row]))
         self.own_header = own_header
+
+    def _prints_nothing(self, row: str) -> bool:
+        """Whether the form's row ``row`` was read with every cell empty."""
+        placed = [
+            candidate
+            for index in dict(self.spans)[row]
+            for candidate in self.candidates.get(index, ())
+        ]
+        return bool(placed) and not any(candidate.token.text.strip() for candidate in placed)
+
+    def _settle_apart(self, key: str | None) -> None:
+        """Place the rows of values with no label that do not fit the rows between.
+
+        A conversion that parts a row's label from its values prints the label on a row of
+        empty cells and the values on a row of no label, just before or after it. So when the
+        rows of values with no label are one more than the form's rows between the labelled
+        rows around them, and one of those two printed nothing, the first (or last) is that
+        row's; two more, and both printed nothing, the first and the last are theirs. Each is
+        read with a doubt. Otherwise the rows between are left unplaced, saying so (they are
+        printed, not missing), and a labelled neighbour that printed nothing says the values
+        may be its own.
+        """
+        apart, self._apart = self._apart, None
+        if apart is None:
+            return
+        before, between, printed = apart
+        empty_before = self._prints_nothing(before)
+        empty_after = key is not None and self._prints_nothing(key)
+        extra = len(printed) - len(between)
+        rows: list[str] | None = None
+        if extra == 1 and empty_before and not empty_after:
+            rows = [before, *between]
+        elif extra == 1 and empty_after and not empty_before and key is not None:
+            rows = [*between, key]
+        elif extra == 2 and empty_before and empty_after and key is not None:
+            rows = [before, *between, key]
+        if rows is not None:
+            last = self.last_row
+            for row, unlabelled in zip(rows, printed, strict=True):
+                self._place_unlabelled_as(row, unlabelled)
+            self.last_row = last  # (the rows placed here are before it)
+            return
+        self.values_left = True
+        if between:
+            reason = Doubt.of("grid.unlabelled_rows", rows=len(printed), cells=len(between))
+            for row in between:
+                for index in dict(self.spans)[row]:
+                    self.unplaced.setdefault(index, reason)
+        for neighbour in (before, key):
+            if neighbour is not None:
+                self._doubt_apart(neighbour)
+
+    def _doubt_apart(self, row: str) -> None:
+        """When the form's row ``row`` printed nothing, say that values nearby may be its own."""
+        if not self._prints_nothing(row):
+            return
+        reason = Doubt.of("grid.values_apart", label=self.row_label_of[row])
+        for index in dict(self.spans)[row]:
+            if index in self.candidates:
+                self.candidates[index] = [
+                    candidate._replace(reasons=(*candidate.reasons, reason))
+                    for candidate in self.candidates[index]
+                ]
 
     def _place_row(
         self, key: str, leaf_col: int, cells: _Row, header: _Header, where: tuple[int, int]
     ) -> None:
-        if key not in self.rows:
+        first = key not in self.rows
+        if first:
             self._place_unlabelled(key)
             self.last_row = key
         self.rows.add(key)
         right = {c: t for c, t in cells.items() if c > leaf_col}
+        if any(doubt.code == "grid.packed" for t in right.values() for doubt in t.uncertain):
+            self._place_packed(key, right, where)
+            if first:
+                self._settle_apart(key)
+            return
         lines_up = self._lines_up(right, header, leaf_col)
         if (
             len(right) == len(self.columns_of[key])
@@ -677,6 +829,42 @@ class _GridReader:
                 self._doubt_row(where, Doubt.of("grid.shifted", label=self.row_label_of[key]))
         else:
             self._place_in_order(key, right, header, where)
+        if first:
+            self._settle_apart(key)
+
+    def _place_packed(self, key: str, right: _Row, where: tuple[int, int]) -> None:
+        """Read a row whose cells print several numbers each by the order of its numbers.
+
+        Its grid is the conversion's, not the table's: the header's positions say nothing. The
+        numbers are the row's cells in the form's order when they are as many as its columns
+        (the empty cells between them counted when that makes them fit: blank cells); else
+        the row is left unread, saying so.
+        """
+        columns = self.columns_of[key]
+        ordered = [right[c] for c in sorted(right)]
+        printed = [i for i, token in enumerate(ordered) if token.kind is not TokenKind.EMPTY]
+        inner = ordered[printed[0] : printed[-1] + 1] if printed else []
+        if len(printed) == len(columns):
+            fitting = [ordered[i] for i in printed]
+        elif len(inner) == len(columns):
+            fitting = inner
+        else:
+            reason = Doubt.of(
+                "grid.misaligned_unread",
+                label=self.row_label_of[key],
+                cells=len(printed),
+                columns=len(columns),
+            )
+            for column_key in columns:
+                self.unplaced.setdefault(self.index[key, column_key], reason)
+            return
+        packed = next(d for t in ordered for d in t.uncertain if d.code == "grid.packed")
+        for column_key, token in zip(columns, fitting, strict=True):
+            # (Each number carries the doubt already; an empty cell counted among them not.)
+            reasons = () if packed in token.uncertain else (packed,)
+            self.candidates.setdefault(self.index[key, column_key], []).append(
+                _Candidate(token, exact=False, row=where, reasons=reasons)
+            )
 
     def _flush(self, held: _Held | None) -> None:
         """Place a held row whose label the next row did not continue, as it is printed."""
@@ -925,6 +1113,21 @@ class _GridReader:
         for token in cells.values():
             if token.kind is TokenKind.TEXT and self.roles.match(token.text) is not None:
                 return False
+        printed = [token for _, token in sorted(cells.items()) if token.kind is not TokenKind.EMPTY]
+        if not any(token.kind is TokenKind.VALUE for token in printed):
+            # Words and no number (结果 / 维持 纠正): a line of a header the conversion broke up.
+            return False
+        if len(printed) == len(self.index) and any(
+            doubt.code == "grid.packed" for token in printed for doubt in token.uncertain
+        ):
+            # A row printing every cell of the table, some several to a cell (the conversion
+            # lost column boundaries): its grid says nothing, its order is the form's.
+            for cell, token in zip(sorted(self.index.values()), printed, strict=True):
+                self.candidates.setdefault(cell, []).append(
+                    _Candidate(token, exact=False, row=where)
+                )
+            self.rows.update(key for key, _ in self.index)
+            return True
         placed: set[int] = set()
         for c, token in sorted(cells.items()):
             column, key = header.column(c), header.row_key(c)
@@ -1072,6 +1275,9 @@ class _GridReader:
 
     def result(self) -> GridReading:
         self._settle_shapes()
+        if self.values_left:
+            for key in sorted(self.rows, key=self.row_order.__getitem__):
+                self._doubt_apart(key)
         placed: dict[int, GridPlacement] = {}
         for index, candidates in self.candidates.items():
             placed[index] = _resolve(candidates)

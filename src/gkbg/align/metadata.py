@@ -239,26 +239,38 @@ def _join_split_titles(lines: list[str]) -> tuple[list[str], list[str]]:
     Returns the lines and each line without whitespace (`_compact` of it).
     """
     heads = _compact_lines(lines)
+    # Each line's previous line that is not blank: a text extracted from a PDF may put a blank
+    # line between the two lines of a title (a paragraph each).
+    before: dict[int, int] = {}
+    last = -1
+    for index, head in enumerate(heads):
+        if last >= 0:
+            before[index] = last
+        if head:
+            last = index
     # A title starts with its year, so only a line before one that starts with 2 can be joined
     # to the next as an agency alone. A wrapped title ends its last line with 报告 or 年报.
     years = itertools.compress(range(len(heads)), map(str.startswith, heads, itertools.repeat("2")))
-    starts = {
-        index - 1: 2
+    starts: dict[int, tuple[int, ...]] = {
+        first: (first, index)
         for index in years
-        if index
-        and (head := heads[index - 1])
+        if (first := before.get(index, -1)) >= 0
+        and (head := heads[first])
         and len(head) <= _MAX_AGENCY
         and _is_agency(head)
         and _TITLE_RE.match(heads[index])
     }
     ends = itertools.compress(range(len(heads)), map(str.endswith, heads, itertools.repeat(_ENDS)))
     for index in ends:
-        if not index or index - 1 in starts:
+        first = before.get(index, -1)
+        if first < 0 or first in starts:
             continue
-        if _wrapped(heads[index - 1], heads[index]):
-            starts[index - 1] = 2
-        elif index > 1 and _wrapped_three(heads[index - 2], heads[index - 1], heads[index]):
-            starts[index - 2] = 3
+        if _wrapped(heads[first], heads[index]):
+            starts[first] = (first, index)
+        elif (top := before.get(first, -1)) >= 0 and _wrapped_three(
+            heads[top], heads[first], heads[index]
+        ):
+            starts[top] = (top, first, index)
     if not starts:
         return lines, heads
     joined: list[str] = []
@@ -267,13 +279,13 @@ def _join_split_titles(lines: list[str]) -> tuple[list[str], list[str]]:
     for index in sorted(starts):
         if index < position:
             continue  # a line is joined once, to the lines after it
-        count = starts[index]
+        parts = starts[index]
         joined.extend(lines[position:index])
         compacts.extend(heads[position:index])
-        title = "".join(line.strip(_BLANK) for line in lines[index : index + count])
+        title = "".join(lines[part].strip(_BLANK) for part in parts)
         joined.append(title)
         compacts.append(_compact(title))
-        position = index + count
+        position = parts[-1] + 1
     joined.extend(lines[position:])
     compacts.extend(heads[position:])
     return joined, compacts

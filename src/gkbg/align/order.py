@@ -35,6 +35,7 @@ import attrs
 from gkbg.align.grid import role_matcher
 from gkbg.align.runs import Run, can_split, run_together, solve
 from gkbg.core.reasons import Doubt
+from gkbg.core.relations import statute_relations
 from gkbg.core.schema import forms
 from gkbg.core.text import label_key, read_value
 from gkbg.read.layout import Token, TokenKind
@@ -222,11 +223,20 @@ def _slots_after(
     items: list[Item], index: int, width: int, *, cells: bool, blank_rows: bool, split: bool
 ) -> list[Item] | None:
     slots: list[Item] = []
-    for item in itertools.islice(items, index + 1, None):
+    # A row label right after another row's label, which thus prints no value: text that lists
+    # the labels of a block and then its values (a PDF's text extracted column by column).
+    stacked = not cells and not split and _after_a_bare_label(items, index)
+    for position, item in enumerate(itertools.islice(items, index + 1, None), index + 1):
         if len(slots) == width:
-            # In cell-delimited text, a value right after a full row means the row holds more
-            # cells than the form (a merged label written out as separate cells): ambiguous.
-            if cells and item.kind == "value":
+            if stacked and item.kind == "value":
+                # More values than the row has, after two labels: whose they are is known by
+                # order only (`_read_segments`).
+                return None
+            # In cell-delimited text, a value right after a full row, or further on in the
+            # same row of the source's grid (after empty cells), means the row holds more cells
+            # than the form (a merged label written out as separate cells, a conversion's stray
+            # empty cells): ambiguous.
+            if cells and (item.kind == "value" or _value_later_in_row(items, position, slots)):
                 return None
             break
         if _row_label_cell(item):
@@ -252,6 +262,37 @@ def _slots_after(
     if len(slots) != width or (not blank_rows and all(slot.kind == "empty" for slot in slots)):
         return None
     return slots
+
+
+_BARE_LABEL_REACH = 12  # the most labels and words looked back over for a row's label
+
+
+def _after_a_bare_label(items: list[Item], index: int) -> bool:
+    """Whether another row's label comes before the label at ``index`` with no value between.
+
+    Group labels and words between them do not count (``（四）无法提供``, a broken heading).
+    """
+    for item in itertools.islice(reversed(items[:index]), _BARE_LABEL_REACH):
+        if item.kind in {"value", "empty"}:
+            return False
+        if item.kind == "label" and (item.target or "").startswith("row:"):
+            return True
+    return False
+
+
+def _value_later_in_row(items: list[Item], position: int, slots: list[Item]) -> bool:
+    """Whether the source's grid row of the last slot holds a value from ``position`` on."""
+    where = slots[-1].token.location
+    row = (where.table_index, where.row_index)
+    if None in row:
+        return False
+    for item in itertools.islice(items, position, None):
+        location = item.token.location
+        if (location.table_index, location.row_index) != row:
+            return False
+        if item.kind == "value":
+            return True
+    return False
 
 
 @functools.cache
@@ -312,6 +353,74 @@ def _candidate_orders(
     return candidates
 
 
+def _columns_order(form: TableForm, items: list[Item], values: list[int]) -> list[int] | None:
+    """The reading of a table whose text lists row labels, then their values column by column.
+
+    A PDF's text extracted by columns gives a table so; None when the text is not so.
+
+    Each part is the row labels not yet given values and the run of values after them: as many
+    as the cells of the first of those rows that have one width (a block's columns). Each
+    value's cell is then its column's (the ``n``-th stretch of as many values as rows) and its
+    row's (its place in that stretch).
+    """
+    offsets = _row_offsets(form)
+    value_at = {index: p for p, index in enumerate(values)}
+    order: list[int | None] = [None] * len(values)
+    rows: list[str] = []
+    columnwise = False
+    position = 0
+    while position < len(items):
+        item = items[position]
+        if item.kind == "label" and (item.target or "").startswith("row:"):
+            key = item.target.removeprefix("row:") if item.target else ""
+            if key not in rows:
+                rows.append(key)
+            position += 1
+            continue
+        if item.kind != "value":
+            position += 1
+            continue
+        run = []
+        while position < len(items) and items[position].kind == "value":
+            run.append(position)
+            position += 1
+        # The run is the values of the first rows of one width (the rows after them, of
+        # another width, wait for the next run: a block of other columns).
+        if not rows:
+            return None
+        width = offsets[rows[0]][1] - offsets[rows[0]][0]
+        count = next(
+            (n for n, key in enumerate(rows) if offsets[key][1] - offsets[key][0] != width),
+            len(rows),
+        )
+        if len(run) != count * width:
+            return None
+        for n, index in enumerate(run):
+            column, row = divmod(n, count)
+            order[value_at[index]] = offsets[rows[row]][0] + column
+        columnwise = columnwise or count > 1
+        rows = rows[count:]
+    placed = [cell for cell in order if cell is not None]
+    if rows or not columnwise or sorted(placed) != list(range(len(values))):
+        return None
+    return placed
+
+
+def _broken(form: TableForm, items: list[Item], values: list[int], order: list[int]) -> int:
+    """How many of the statute's relations on the form a reading breaks."""
+    read: dict[str, int | Decimal] = {}
+    for p, cell_index in enumerate(order):
+        cell = form.cells[cell_index]
+        number = read_value(items[values[p]].token.text, cell.kind).value
+        if number is not None:
+            read[cell.key] = number
+    return sum(
+        not relation.holds(read)
+        for relation in statute_relations(form)
+        if all(key in read for key in (*relation.left, *relation.right))
+    )
+
+
 def _score(form: TableForm, items: list[Item], values: list[int], order: list[int]) -> int:
     """How well the labels next to values agree with a reading."""
     cell_at = {values[p]: form.cells[order[p]] for p in range(len(order))}
@@ -345,10 +454,25 @@ def _read_in_order(items: list[Item], reading: Reading, fixed: set[str]) -> bool
     for order, late_label in _candidate_orders(form, items, values):
         bonus = 1 if late_label else 0
         scored.append((_score(form, items, values, order) + bonus, order, late_label))
+    # (A table printed across is one row of the page: its text is in the form's order.)
+    columns = None if form.across else _columns_order(form, items, values)
+    if columns is not None:
+        scored.append((_score(form, items, values, columns), columns, None))
     best_score = max(score for score, _, _ in scored)
     best = next(entry for entry in scored if entry[0] == best_score)
     _, order, late_label = best
     rivals = [o for s, o, _ in scored if s == best_score and o != order]
+    chosen: Doubt | None = None
+    if rivals:
+        # Orders the labels cannot tell apart: the one order in which the fewest of the
+        # statute's relations break, if there is one, is chosen (and says so).
+        tied = [order, *rivals]
+        broken = [_broken(form, items, values, candidate) for candidate in tied]
+        fewest = min(broken)
+        if fewest == 0 and broken.count(fewest) == 1:
+            order = tied[broken.index(fewest)]
+            rivals = []
+            chosen = Doubt.of("order.chosen_layout", broken=fewest)
     placement = {order[p]: items[values[p]] for p in range(len(order))}
     for cell_index, item in placement.items():
         row = form.cells[cell_index].row.key
@@ -359,8 +483,15 @@ def _read_in_order(items: list[Item], reading: Reading, fixed: set[str]) -> bool
         reasons: list[Doubt] = []
         if late_label and identity_item[cell_index] != item:
             reasons.append(Doubt.of("order.late_column", label=late_label))
+        if chosen is not None and identity_item.get(cell_index) != item:
+            reasons.append(chosen)
         if any(rival.index(cell_index) != order.index(cell_index) for rival in rivals):
-            reasons.append(_RIVAL_LAYOUTS)
+            # Its value differs between orders nothing tells apart: none is guessed.
+            reading.unread[cell_index] = _RIVAL_LAYOUTS
+            continue
+        if rivals and form.cells[cell_index].row.key not in fixed:
+            # The same in every such order, none of which the relations confirm: by order only.
+            reasons.append(_LABEL_APART)
         reading.placed[cell_index] = Placed(item, tuple(reasons))
     reading.evidence += best_score
     return True

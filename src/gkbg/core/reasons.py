@@ -92,13 +92,25 @@ REASONS: dict[str, Reason] = {
         ),
         _reason(
             "order.rival_layouts",
-            "two layouts of the source text fit its labels equally well",
-            "源文本的两种版式与其标签同样吻合",
+            "unread: the values can be read in more than one order (row by row, column by "
+            "column), which the labels and the table's relations do not tell apart, and this "
+            "cell's value differs between them",
+            "未读取：这些数值可按多种顺序读取（逐行、逐列），标签与表格勾稽关系都无法区分，"
+            "而此单元格的数值因顺序而异",
         ),
         _reason(
             "order.label_apart",
             "placed by order: its row label is not next to its values",
             "按顺序放置：其行标签不在其数值旁边",
+        ),
+        _reason(
+            "order.chosen_layout",
+            "placed by order: the values could be read in more than one order (row by row, "
+            "column by column), and this is the only one in which the fewest of the table's "
+            "relations break ({broken})",
+            "按顺序放置：这些数值可按多种顺序读取（逐行、逐列），仅此顺序下表格勾稽关系不成立的"
+            "最少（{broken} 处）",
+            numbers=("broken",),
         ),
         _reason(
             "order.count_mismatch",
@@ -181,6 +193,21 @@ REASONS: dict[str, Reason] = {
             "placed by order: the cells of the row {label} do not line up with the columns of "
             "the header above them",
             "按顺序放置：“{label}”行的单元格与上方表头的各列没有对齐",
+        ),
+        _reason(
+            "grid.packed",
+            "placed by order: a cell of this row prints several numbers ({text!r}), as a "
+            "conversion that lost a column boundary prints them, so each number's column is "
+            "known by order only",
+            "按顺序放置：此行有单元格印有多个数字（{text!r}），系转换时丢失了列分隔，"
+            "各数字所属的列只能按顺序确定",
+        ),
+        _reason(
+            "grid.values_apart",
+            "read as printed (nothing), but rows of values with no label stand beside the row "
+            "{label} and do not fit the rows around it: they may be this row's values",
+            "按原样读取（未印数值），但“{label}”行旁有无行名的数值行，且与周围各行对不上："
+            "这些数值可能属于本行",
         ),
         _reason(
             "grid.unnamed_column",
@@ -405,6 +432,7 @@ all unread for such a reason was found, and is not missing."""
 
 FOUND_UNREAD = PRINTED_UNREAD | {
     "order.count_mismatch",
+    "order.rival_layouts",
     "grid.misaligned_unread",
     "grid.unordered",
     "align.grid_contradicted",
@@ -420,12 +448,15 @@ PLACEMENT = frozenset(
         "order.late_column",
         "order.rival_layouts",
         "order.label_apart",
+        "order.chosen_layout",
         "align.grid_silent",
         "grid.merged",
         "grid.spanned",
         "grid.spanned_across",
         "grid.shifted",
         "grid.misaligned",
+        "grid.packed",
+        "grid.values_apart",
         "grid.unnamed_column",
         "grid.conflict",
         "grid.unlabelled_row",

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from gkbg.core.schema import ValueKind
 
 __all__ = [
+    "PAGE_FOOTER",
     "LabelMatcher",
     "ReadValue",
     "label_key",
@@ -35,6 +36,13 @@ _NOT_WORD = regex.compile(r"[^\p{L}\p{N}]+")
 _MARKUP = regex.compile(
     r"<\s{0,3}/?\s{0,3}(?:br|p|span|div|td|th)\b[^<>]{0,100}>", regex.IGNORECASE
 )
+
+PAGE_FOOTER = regex.compile(
+    r"[—\-－–―]{1,3}[ \t]{0,3}\d{1,4}[ \t]{0,3}[—\-－–―]{1,3}|第[ \t]{0,3}\d{1,4}[ \t]{0,3}页"
+)
+"""A page footer as it stands on a line of its own, stripped (``— 5 —``, ``- 12 -``,
+``第 3 页``): a page number, which text and markdown extracted from a PDF keep between a table's
+rows (``fullmatch`` it)."""
 
 _PLACEHOLDERS = frozenset(
     {"/", "／", "\\", "-", "--", "—", "——", "－", "–", "―", "─", "无", "空", "_", "×", "x", "X"}

@@ -21,7 +21,7 @@ from gkbg.core.errors import EmptyDocumentError
 from gkbg.core.limits import check_tokens
 from gkbg.core.model import Location
 from gkbg.core.reasons import Doubt
-from gkbg.core.text import looks_like_value
+from gkbg.core.text import PAGE_FOOTER, looks_like_value
 from gkbg.read.html import read_markup
 from gkbg.read.layout import Layout, Token, TokenKind, token_kind
 
@@ -61,10 +61,6 @@ _NOTED_ANY = regex.compile(
     r"[（(](?P<note>[^（）()]{0,120})[）)]"
 )
 _DIGIT = regex.compile(r"\d")
-# A page footer on a line of its own, stripped (``— 5 —``, ``- 12 -``, ``第 3 页``).
-_FOOTER = regex.compile(
-    r"[—\-－–―]{1,3}[ \t]{0,3}\d{1,4}[ \t]{0,3}[—\-－–―]{1,3}|第[ \t]{0,3}\d{1,4}[ \t]{0,3}页"
-)
 
 
 def _is_row(line: str) -> bool:
@@ -74,9 +70,15 @@ def _is_row(line: str) -> bool:
 
 
 def _is_footer_row(line: str) -> bool:
-    """Whether a table row holds nothing but a page footer (``| — 5 — |``, ``| — 5 — | | |``)."""
-    printed = [cell for cell in _PIPE.split(line.strip(" \t").strip("|")) if cell.strip()]
-    return len(printed) == 1 and _FOOTER.fullmatch(printed[0].strip()) is not None
+    """Whether a table row holds nothing but a page footer (``| — 5 — |``, ``| — 5 — | | |``).
+
+    The footer may be cut over two cells (``| - | 3 - |``), but not into cells that are each a
+    value (``| - | 3 | - |`` is a row of a placeholder, a number and a placeholder).
+    """
+    printed = [cell.strip() for cell in _PIPE.split(line.strip(" \t").strip("|")) if cell.strip()]
+    if not printed or len(printed) > 2 or PAGE_FOOTER.fullmatch(" ".join(printed)) is None:
+        return False
+    return len(printed) == 1 or not all(looks_like_value(cell) for cell in printed)
 
 
 _CONTINUATION_CHARS = 60  # the longest line read as the rest of the heading above it
@@ -90,7 +92,7 @@ def _is_continuation(stripped: str) -> bool:
     return (
         0 < len(stripped) <= _CONTINUATION_CHARS
         and not _is_row(stripped)
-        and _FOOTER.fullmatch(stripped) is None
+        and PAGE_FOOTER.fullmatch(stripped) is None
         and not looks_like_value(stripped)
         and _noted(stripped) is None
         and "。" not in stripped
@@ -103,6 +105,29 @@ def _noted(text: str) -> regex.Match[str] | None:
     if match is None or not looks_like_value(match["number"]):
         return None
     return match
+
+
+# A cell's words, a number with its note in brackets counted as one word.
+_NOTED_PART = regex.compile(
+    r"(?P<number>[^\s（）()]{1,24}?)(?:[ \t]{0,3}[（(](?P<note>[^（）()]{0,120})[）)])?(?=\s|$)"
+)
+
+
+def _noted_parts(cell: str) -> list[regex.Match[str]] | None:
+    """The numbers of a cell printing several, one with a note after it (``0 20（其中10件）``).
+
+    None unless the cell is two or more numbers apart, at least one with a note (a cell of
+    plain numbers is split by the grid alignment).
+    """
+    parts = list(_NOTED_PART.finditer(cell))
+    if (
+        len(parts) < 2
+        or not any(part["note"] is not None for part in parts)
+        or not all(looks_like_value(part["number"]) for part in parts)
+        or "".join(part.group() for part in parts) != "".join(cell.split())
+    ):
+        return None
+    return parts
 
 
 def _doubted(token: Token, reason: Doubt) -> Token:
@@ -262,7 +287,7 @@ class _Reader:
         """Note what a line of text says about the tables around it (``stripped``: the line)."""
         if (
             stripped
-            and _FOOTER.fullmatch(stripped) is None
+            and PAGE_FOOTER.fullmatch(stripped) is None
             and _DIGIT.search(stripped) is not None
             and (looks_like_value(stripped) or _noted(stripped) is not None)
         ):
@@ -270,7 +295,7 @@ class _Reader:
             # printed outside the table.
             self.floating = stripped
             self._floating(stripped)
-        elif stripped and _FOOTER.fullmatch(stripped) is None:
+        elif stripped and PAGE_FOOTER.fullmatch(stripped) is None:
             # Prose: a number after it is not under the tables before it, nor one before it
             # above the tables after it.
             self.recent = []
@@ -372,6 +397,30 @@ class _Reader:
                 token = Token(
                     noted["number"], TokenKind.VALUE, cell=True, location=where, uncertain=(doubt,)
                 )
+            elif (parts := _noted_parts(cell)) is not None:
+                # ``0 20（其中10件）``: two cells' numbers in one (a lost column boundary), one
+                # with its note; each number a token at the cell's position.
+                lead_start = offset + start + lead
+                for part in parts:
+                    where = self._location(
+                        number, lead_start + part.start(), lead_start + part.end("number"), grid
+                    )
+                    doubts: tuple[Doubt, ...] = ()
+                    if part["note"] is not None:
+                        doubts = (
+                            Doubt.of("value.noted", text=part.group(), number=part["number"]),
+                        )
+                    self._add(
+                        Token(
+                            part["number"],
+                            TokenKind.VALUE,
+                            cell=True,
+                            location=where,
+                            uncertain=doubts,
+                        )
+                    )
+                start = end + 1
+                continue
             else:
                 where = self._location(number, cell_start, cell_end, grid)
                 token = Token(cell, token_kind(cell, cell=True), cell=True, location=where)

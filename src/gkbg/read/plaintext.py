@@ -15,12 +15,13 @@ label.
 
 from __future__ import annotations
 
+import bisect
 from typing import TYPE_CHECKING
 
 import regex
 
 from gkbg.core.errors import UnknownFormatError
-from gkbg.core.text import looks_like_value
+from gkbg.core.text import PAGE_FOOTER, looks_like_value
 from gkbg.read.layout import TokenKind, TokenWriter
 
 if TYPE_CHECKING:
@@ -130,8 +131,11 @@ def _word_spans(text: str, most: int) -> Iterator[tuple[int, int]]:
     cutting never makes a document too large that is not.
     """
     count = 0
+    footers = [line.span() for line in _FOOTER_LINE.finditer(text)]
     for word in _WORD.finditer(text):
         start, end = word.span()
+        if footers and _within(footers, start):
+            continue  # a page footer (``- 2 -``) on a line of its own: no word of the report
         pieces = _pieces(word.group())
         if len(pieces) > 1 and count + len(pieces) <= most:
             count += len(pieces)
@@ -139,6 +143,16 @@ def _word_spans(text: str, most: int) -> Iterator[tuple[int, int]]:
         else:
             count += 1
             yield start, end
+
+
+# A line holding nothing but a page footer (``- 2 -`` between a table's label and its value).
+_FOOTER_LINE = regex.compile(rf"^[ \t]*(?:{PAGE_FOOTER.pattern})[ \t]*$", regex.MULTILINE)
+
+
+def _within(spans: list[tuple[int, int]], offset: int) -> bool:
+    """Whether ``offset`` falls in one of ``spans`` (sorted, apart)."""
+    at = bisect.bisect_right(spans, offset, key=lambda span: span[0]) - 1
+    return at >= 0 and offset < spans[at][1]
 
 
 def _pieces(body: str) -> list[tuple[int, int]]:

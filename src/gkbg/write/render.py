@@ -453,6 +453,8 @@ class _Garbling:
     floating: bool | Literal["above"] = False
     uneven: bool = False
     loose: bool = False
+    merged: bool = False
+    apart: bool = False
 
 
 # The notes converters keep beside a number (a cell's second line run into the first).
@@ -536,9 +538,17 @@ def _md_down(
                     cells.pop()
                 if position % 2:
                     cells.append("")
+            if how.merged and position % 2 == 0:
+                cells = _merged(cells)
             if how.unlabelled and position % 3 == 1 and position + 1 < len(block.rows):
                 # A row whose label the converter lost: its neighbours keep theirs.
                 label = ""
+            if how.apart and label and position % 4 in (1, 3):
+                # The label on a row of empty cells, the values on a row of no label: under
+                # it (1), or over it (3).
+                parted = [[label, *([""] * len(cells))], ["", *cells]]
+                rows += parted if position % 4 == 1 else parted[::-1]
+                continue
             if how.broken and len(label) > _BROKEN:
                 # The label wraps: its first half on a row of its own, with empty cells.
                 half = len(label) // 2
@@ -547,6 +557,23 @@ def _md_down(
             rows.append([label, *cells])
         lines += _md_block(block, headers, rows, floated, labels=labels, how=how)
     return lines
+
+
+def _merged(cells: list[str]) -> list[str]:
+    """A row's cells with each pair of printed neighbours in one cell, a space between.
+
+    ``95 0``, as a converter that missed a column boundary prints them.
+    """
+    joined: list[str] = []
+    index = 0
+    while index < len(cells):
+        if index + 1 < len(cells) and cells[index] and cells[index + 1]:
+            joined.append(f"{cells[index]} {cells[index + 1]}")
+            index += 2
+        else:
+            joined.append(cells[index])
+            index += 1
+    return joined
 
 
 def _md_block(
@@ -589,9 +616,26 @@ def _md_block(
     return [*lines, *floated, ""]
 
 
-def _md_across(report: Report, table: TableForm, labels: Callable[[str], str]) -> list[str]:
-    """A table printed across as converters give it: a heading and a small table per row."""
+def _md_across(
+    report: Report, table: TableForm, labels: Callable[[str], str], how: _Garbling
+) -> list[str]:
+    """A table printed across as converters give it: a heading and a small table per row.
+
+    With ``how.merged``, as a converter that missed its column boundaries gives it: one table,
+    the columns' labels over a row of every value of the table, two to a cell.
+    """
     lines: list[str] = []
+    if how.merged:
+        header = [
+            labels(c.label) for block in table.blocks for _ in block.rows for c in block.columns
+        ]
+        values = [
+            _printed(report.cell(f"{table.key}.{row.key}.{c.key}"))
+            for block in table.blocks
+            for row in block.rows
+            for c in block.columns
+        ]
+        return [*_md_table([header], [_merged(values)]), ""]
     for block in table.blocks:
         header = [labels(column.label) for column in block.columns]
         for row in block.rows:
@@ -620,6 +664,8 @@ def markdown(
     floating: bool | Literal["above"] = False,
     uneven: bool = False,
     loose: bool = False,
+    merged_values: bool = False,
+    labels_apart: bool = False,
     plain: Sequence[str] = (),
     labels: Callable[[str], str] | None = None,
 ) -> str:
@@ -655,6 +701,11 @@ def markdown(
             every other row, so rows differ in width.
         loose: Print each block of one row (行政许可) as plain lines, its header's words on
             one and its row on the next (``行政许可 0``), as converters miss a small table.
+        merged_values: Print pairs of neighbouring values in one cell, a space between
+            (``95 0``), in every other row, as converters that miss a column boundary do; a
+            table printed across (四) becomes one table, every value in one row, two to a cell.
+        labels_apart: Print some rows' labels on a row of empty cells and their values on a
+            row with no label, under it or over it (not with ``split``).
         plain: The keys of the tables to print as plain lines (``行政许可 0``), a line per row,
             no pipe at all; empty cells print nothing.
         labels: Rewrites each label (as for the other renderers).
@@ -676,6 +727,8 @@ def markdown(
         floating=floating,
         uneven=uneven,
         loose=loose,
+        merged=merged_values,
+        apart=labels_apart and not split,
     )
     lines: list[str] = []
     for kind, content in _pieces(report, chosen):
@@ -697,7 +750,7 @@ def markdown(
                         lines.append(printed)
                 lines.append("")
             elif table.across:
-                lines += _md_across(report, table, chosen)
+                lines += _md_across(report, table, chosen, how)
             else:
                 lines += _md_down(report, table, chosen, how)
     return "\n".join(lines) + "\n"
