@@ -376,6 +376,43 @@ def test_too_many_combinations_fall_back_to_flagging(monkeypatch: pytest.MonkeyP
     )
 
 
+def _touching(*texts: str) -> tuple[Token, ...]:
+    """Value tokens printed one after the other with nothing between (a crawled page)."""
+    tokens, at = [], 0
+    for text in texts:
+        tokens.append(Token(text, TokenKind.VALUE, location=Location(at, at + len(text))))
+        at += len(text)
+    return tuple(tokens)
+
+
+def test_a_doubled_placeholder_the_reader_cut_in_two_is_one_cell() -> None:
+    """``80/——9017`` (8|0|/|——|9|0|17) as the reader cut it: ``80``, ``/—``, ``—``, ``9017``.
+
+    The cut between ``/—`` and ``—`` is not printed: the run is read as the one string it is,
+    so that ``——`` may be one blank cell and the true reading is among those searched. (Read
+    token by token, the only reading was 80|/|—|—|9|0|17, and 8 was read 80 on a valid report.)
+    """
+    form = forms()["2021"].table("applications")
+    cells = _row("2021", "applications", "denied.enforcement_files")
+    run = Run(cells, _touching("80", "/—", "—", "9017"))
+    # Alone, the row's total decides: 80, 9 and 0 are more than 17, whatever the blanks hold.
+    outcome = solve(form, [run], {})
+    assert [outcome.placed[i][0].text for i in cells] == ["8", "0", "/", "——", "9", "0", "17"]
+    assert {doubt.code for doubt in outcome.placed[cells[0]][1]} == {"run.chosen"}
+    # So do the column totals, with no relation broken.
+    rows = [row.key for row in form.rows]
+    results = rows[rows.index("granted") : rows.index("total")]
+    around = {row: [0] * 7 for row in results if row != "denied.enforcement_files"}
+    around["total"] = [8, 0, 0, 0, 9, 0, 17]
+    outcome = solve(form, [run], _known("2021", "applications", around))
+    assert [outcome.placed[i][0].text for i in cells if i in outcome.placed] == [
+        "8", "0", "/", "——", "9", "0", "17",
+    ]  # fmt: skip
+    assert all(doubt.code != "run.chosen_fewest" for i in cells for doubt in outcome.placed[i][1])
+    # Where a placed piece is in the text does not change.
+    assert [outcome.placed[i][0].location.start for i in cells] == [0, 1, 2, 3, 5, 6, 7]
+
+
 def test_the_text_chooses_only_among_readings_the_relations_leave() -> None:
     """Two readings of 四's reconsideration row both satisfy its sum; the text states one total.
 

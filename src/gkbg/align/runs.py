@@ -858,6 +858,7 @@ def solve(
     relations leave several readings, it may choose the one it agrees with (`_by_text`).
     """
     outcome = RunOutcome()
+    runs = [_joined(run) for run in runs]
     table = _usable(form, runs, known)
     raw: list[list[tuple[str, ...]] | None] = []
     chosen: set[int] = set()  # runs whose own sums left out readings
@@ -921,6 +922,29 @@ def solve(
         settled = _Settled(text, readings, final, chosen_by, position in chosen)
         _settle(outcome, run, settled, contradicted=contradicted)
     return outcome
+
+
+def _joined(run: Run) -> Run:
+    """The run with each two of its tokens that touch (nothing printed between) joined.
+
+    Where the reader cut a run's text is no boundary the page printed: ``80/——9017`` may come
+    as ``80``, ``/—``, ``—``, ``9017``, and the doubled placeholder ``——`` of one blank cell
+    then lies across two tokens. A piece of a reading never crosses a token, so the run's
+    tokens that touch are read as the one string they are.
+    """
+    tokens: list[Token] = []
+    for token in run.tokens:
+        if tokens and _touch(tokens[-1], token):
+            last = tokens[-1]
+            tokens[-1] = Token(
+                last.text + token.text,
+                TokenKind.VALUE,
+                location=attrs.evolve(last.location, end=token.location.end),
+                uncertain=tuple(dict.fromkeys((*last.uncertain, *token.uncertain))),
+            )
+        else:
+            tokens.append(token)
+    return run if len(tokens) == len(run.tokens) else Run(run.cells, tuple(tokens))
 
 
 class _TextReading(NamedTuple):
