@@ -501,7 +501,8 @@ def test_a_relation_failing_in_every_reading_is_reported() -> None:
         ("applications.row_total", "applications.denied.three_safeties.total"),
     }
     for finding in every:
-        assert finding.expected is None and finding.actual is None
+        assert finding.expected is None
+        assert finding.actual is None
         assert "every reading" in finding.message.en
         assert "无论按表格结构允许的哪种读法" in finding.message.zh
         unread = [key for key in finding.cells if got.cell(key).state is gkbg.CellState.UNREAD]
