@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from hypothesis import HealthCheck, given, settings
 import gkbg
 from gkbg.align import runs
 from gkbg.align.runs import MAX_READINGS, Run, _by_text, _usable, solve, split_labels
+from gkbg.core.errors import LimitExceededError
+from gkbg.core.limits import Limits, time_budget
 from gkbg.core.model import Location
 from gkbg.core.relations import statute_relations
 from gkbg.core.schema import forms
@@ -564,3 +567,20 @@ def test_blank_cells_printed_as_nothing_give_no_error_in_every_reading(blanked: 
     """A blank cell printed as nothing looks like a wrong total: it is never reported as one."""
     got = gkbg.parse(gkbg.render.text(blanked.report, "run"), format="text")
     assert not [f for f in gkbg.check(got).errors if f.every_reading]
+
+
+def test_the_search_ends_within_the_time_budget() -> None:
+    """A run with a huge number of readings stops in `LimitExceededError` once time is spent."""
+    form = forms()["2021"].table("applications")
+    cells = _row("2021", "applications", "received")
+    run = Run(cells, (_token("1234567891" * 4),))
+    table = _usable(form, [run], {})
+    runs._search_readings.cache_clear()
+    with time_budget("crawl.txt", Limits(max_seconds=0.001)):
+        time.sleep(0.002)
+        with pytest.raises(LimitExceededError) as raised:
+            runs._readings(table, run, allowed=None)
+    assert raised.value.limit == "max_seconds"
+    # Outside a budget, the search ends at its own bound.
+    with pytest.raises(runs._TooManyError):
+        runs._readings(table, run, allowed=None)

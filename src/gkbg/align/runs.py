@@ -23,7 +23,16 @@ Two steps, both derived from the forms and the statute's relations, never from a
 The enumeration is bounded: at most `MAX_READINGS` readings of one run (found in at most
 `MAX_STEPS` steps of the search), and at most `MAX_COMBINATIONS` combinations of the runs of
 one table checked together (or steps of the search for the fewest failures). Past a bound, the
-cells the bound leaves undecided are flagged.
+cells the bound leaves undecided are flagged. Every search also asks, every 1,024 steps, whether
+the document's time is spent (`gkbg.core.limits.check_time`), so that a pathological crawl ends
+in `LimitExceededError` within `Limits.max_seconds`.
+
+4. Where the cells the readings differ in are left unread, a relation instance through them
+   that fails in every reading the form allows (`_mark_failing`) is named in their
+   ``run.contradicted`` doubt, and the checks report it (`gkbg.checks.certain`): the report has
+   that error whatever its digits mean. Unless blank cells printed as nothing may explain the
+   table (`_blanks_may_explain`): such a row prints the very characters of a row with a wrong
+   total.
 """
 
 from __future__ import annotations
@@ -35,6 +44,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import attrs
 import regex
 
+from gkbg.core.limits import check_time
 from gkbg.core.reasons import FAILING, Doubt, failing_field
 from gkbg.core.relations import statute_relations
 from gkbg.core.schema import forms
@@ -68,6 +78,8 @@ MAX_STEPS = 50_000
 """The most steps the search for one run's readings takes."""
 MAX_COMBINATIONS = 100_000
 """The most combinations of the runs of one table that are checked against the relations."""
+_CHECK_EVERY = 1023
+"""Each search asks whether the reading's time is spent (`check_time`) every 1,024 steps."""
 
 # A placeholder a crawled page prints for a blank cell, run into the digits of the cells beside
 # it: a dash or a slash (one cell, or two when doubled) or ``无``/``空``.
@@ -438,6 +450,8 @@ def _search_readings(
             return
         for start, piece, number, used in _pieces(texts[token], kinds[cell], end):
             steps += 1
+            if not steps & _CHECK_EVERY:
+                check_time()
             if steps > MAX_STEPS:
                 raise _TooManyError
             pieces[cell] = piece
@@ -599,6 +613,8 @@ def _combine(
             return
         for choice, added in enumerate(read[depth]):
             steps += 1
+            if not steps & _CHECK_EVERY:
+                check_time()
             if steps > MAX_COMBINATIONS:
                 raise _TooManyError
             values.update(added)
@@ -828,6 +844,8 @@ def _fewest_linked(
             if count + own + rest[depth + 1] > fewest:
                 break  # the readings are ranked: the others break as many of the run's own
             steps += 1
+            if not steps & _CHECK_EVERY:
+                check_time()
             if steps > budget:
                 raise _TooManyError
             reading = read[p][r]
@@ -878,6 +896,7 @@ def solve(
     chosen: set[int] = set()  # runs whose own sums left out readings
     failed: set[int] = set()  # runs no reading of which satisfies their own sums
     for run in runs:
+        check_time()
         text = "".join(token.text for token in run.tokens)
         try:
             readings, pruned = _readings(table, run)
@@ -965,6 +984,7 @@ def _mark_failing(outcome: RunOutcome, table: _Table, runs: Sequence[Run]) -> No
     named: dict[int, list[tuple[str, str]]] = {}
     readings: dict[int, list[dict[str, int | Decimal]] | None] = {}
     for relation in table.relations:
+        check_time()
         keys = (*relation.left, *relation.right)
         mine = [contradicted[key] for key in keys if key in contradicted]
         if mine and _fails_in_every_reading(table, runs, relation, readings):
@@ -1059,6 +1079,8 @@ def _with_empty(
     def search(slot: int, token: int, start: int, empty: int) -> None:
         nonlocal steps
         steps += 1
+        if not steps & _CHECK_EVERY:
+            check_time()
         if steps > MAX_STEPS:
             raise _TooManyError
         if start == len(texts[token]) and token + 1 < len(texts):
