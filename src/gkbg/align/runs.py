@@ -45,7 +45,7 @@ import attrs
 import regex
 
 from gkbg.core.limits import check_time
-from gkbg.core.reasons import FAILING, Doubt, failing_field
+from gkbg.core.reasons import Doubt, failing_field
 from gkbg.core.relations import statute_relations
 from gkbg.core.schema import forms
 from gkbg.core.statements import decide
@@ -977,7 +977,7 @@ def _mark_failing(outcome: RunOutcome, table: _Table, runs: Sequence[Run]) -> No
     contradicted = {
         table.keys[index]: index
         for index, doubt in outcome.unread.items()
-        if FAILING in dict(doubt.fields)
+        if doubt.code == "run.contradicted"
     }
     if not contradicted or _blanks_may_explain(table, runs):
         return
@@ -991,9 +991,10 @@ def _mark_failing(outcome: RunOutcome, table: _Table, runs: Sequence[Run]) -> No
             for index in mine:
                 named.setdefault(index, []).append((relation.rule, relation.left[0]))
     for index, instances in named.items():
-        doubt = outcome.unread[index]
-        fields = {**dict(doubt.fields), FAILING: failing_field(instances)}
-        outcome.unread[index] = Doubt.of(doubt.code, **fields)
+        text = dict(outcome.unread[index].fields)["text"]
+        outcome.unread[index] = Doubt.of(
+            "run.contradicted", text=text, failing=failing_field(instances)
+        )
 
 
 MAX_BLANK_RUNS = 3
