@@ -64,6 +64,7 @@ _WORDS = {
         "none": "未注明",
         "expected": "应为",
         "found": "实为",
+        "every_reading": "（各种读法均不成立）",
         "cannot": "无法读取",
         "series": "系列",
         "gap": "缺少{year}年度报告，其前后年度未比较",
@@ -80,6 +81,7 @@ _WORDS = {
         "none": "not named",
         "expected": "expected",
         "found": "found",
+        "every_reading": "(fails in every reading)",
         "cannot": "cannot read",
         "series": "series",
         "gap": "no report for {year}: the years around it are not compared",
@@ -412,6 +414,8 @@ def _write_findings(
         numbers = ""
         if finding.expected is not None or finding.actual is not None:
             numbers = f"  {words['expected']} {finding.expected}  {words['found']} {finding.actual}"
+        elif finding.every_reading:
+            numbers = f"  {words['every_reading']}"
         out.write(f"  {pad(label, 8)} {finding.rule}  {where}{numbers}\n")
         out.write(f"           {finding.message(lang)}\n")
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 
 import gkbg
 from gkbg.align import runs
 from gkbg.align.runs import MAX_READINGS, Run, _by_text, _usable, solve, split_labels
+from gkbg.core.errors import LimitExceededError
+from gkbg.core.limits import Limits, time_budget
 from gkbg.core.model import Location
 from gkbg.core.relations import statute_relations
 from gkbg.core.schema import forms
@@ -376,6 +380,43 @@ def test_too_many_combinations_fall_back_to_flagging(monkeypatch: pytest.MonkeyP
     )
 
 
+def _touching(*texts: str) -> tuple[Token, ...]:
+    """Value tokens printed one after the other with nothing between (a crawled page)."""
+    tokens, at = [], 0
+    for text in texts:
+        tokens.append(Token(text, TokenKind.VALUE, location=Location(at, at + len(text))))
+        at += len(text)
+    return tuple(tokens)
+
+
+def test_a_doubled_placeholder_the_reader_cut_in_two_is_one_cell() -> None:
+    """``80/——9017`` (8|0|/|——|9|0|17) as the reader cut it: ``80``, ``/—``, ``—``, ``9017``.
+
+    The cut between ``/—`` and ``—`` is not printed: the run is read as the one string it is,
+    so that ``——`` may be one blank cell and the true reading is among those searched. (Read
+    token by token, the only reading was 80|/|—|—|9|0|17, and 8 was read 80 on a valid report.)
+    """
+    form = forms()["2021"].table("applications")
+    cells = _row("2021", "applications", "denied.enforcement_files")
+    run = Run(cells, _touching("80", "/—", "—", "9017"))
+    # Alone, the row's total decides: 80, 9 and 0 are more than 17, whatever the blanks hold.
+    outcome = solve(form, [run], {})
+    assert [outcome.placed[i][0].text for i in cells] == ["8", "0", "/", "——", "9", "0", "17"]
+    assert {doubt.code for doubt in outcome.placed[cells[0]][1]} == {"run.chosen"}
+    # So do the column totals, with no relation broken.
+    rows = [row.key for row in form.rows]
+    results = rows[rows.index("granted") : rows.index("total")]
+    around = {row: [0] * 7 for row in results if row != "denied.enforcement_files"}
+    around["total"] = [8, 0, 0, 0, 9, 0, 17]
+    outcome = solve(form, [run], _known("2021", "applications", around))
+    assert [outcome.placed[i][0].text for i in cells if i in outcome.placed] == [
+        "8", "0", "/", "——", "9", "0", "17",
+    ]  # fmt: skip
+    assert all(doubt.code != "run.chosen_fewest" for i in cells for doubt in outcome.placed[i][1])
+    # Where a placed piece is in the text does not change.
+    assert [outcome.placed[i][0].location.start for i in cells] == [0, 1, 2, 3, 5, 6, 7]
+
+
 def test_the_text_chooses_only_among_readings_the_relations_leave() -> None:
     """Two readings of 四's reconsideration row both satisfy its sum; the text states one total.
 
@@ -435,3 +476,111 @@ def test_generated_crawled_text_contradicting_its_table_is_reported(report: gkbg
         assert [(f.expected, f.actual) for f in found] == [(total, total + 1)]
     else:
         assert read.uncertain, read
+
+
+# --- A relation failing in every reading of its unread cells is still an error -------------
+
+EVERY_READING = Path(__file__).parents[1] / "fixtures" / "runs" / "every-reading-2021.txt"
+
+
+def test_every_statute_relation_is_named_by_its_rule_and_first_key() -> None:
+    """The name a doubt gives a relation instance (`FAILING`) is one instance, on every form."""
+    for form in forms().values():
+        for table in form.tables:
+            named = [(r.rule, r.left[0]) for r in statute_relations(table)]
+            assert len(named) == len(set(named))
+
+
+def test_a_relation_failing_in_every_reading_is_reported() -> None:
+    """Generated crawled text with wrong totals: the relations the readings leave broken in
+    every reading are errors, on unread cells, with no number, and real."""
+    got = gkbg.parse(EVERY_READING.read_text(encoding="utf-8"), format="text")
+    result = gkbg.check(got)
+    every = [finding for finding in result.errors if finding.every_reading]
+    assert {(f.rule, f.cells[0]) for f in every} == {
+        ("applications.results_total", "applications.total.social_org"),
+        ("applications.results_total", "applications.total.legal_service"),
+        ("applications.row_total", "applications.denied.prohibited_by_law.total"),
+        ("applications.row_total", "applications.denied.three_safeties.total"),
+    }
+    for finding in every:
+        assert finding.expected is None
+        assert finding.actual is None
+        assert "every reading" in finding.message.en
+        assert "无论按表格结构允许的哪种读法" in finding.message.zh
+        unread = [key for key in finding.cells if got.cell(key).state is gkbg.CellState.UNREAD]
+        assert unread  # it rests on cells the readings left unread, each naming it
+        for key in unread:
+            (doubt,) = got.cell(key).uncertain
+            assert doubt.code == "run.contradicted"
+            assert f"{finding.rule} ({finding.cells[0]})" in dict(doubt.fields)["failing"]
+    # None is also not checkable; the shown and exported forms say so.
+    assert not {(n.rule, n.cells[0]) for n in result.not_checkable} & {
+        (f.rule, f.cells[0]) for f in every
+    }
+    records = gkbg.finding_records(result)
+    assert sum(record["every_reading"] for record in records) == len(every)
+    assert '"every_reading": true' in gkbg.to_json(result)
+    assert "(fails in every reading)" in gkbg.result_text(result, lang="en")
+    assert "（各种读法均不成立）" in gkbg.result_text(result, lang="zh")
+
+
+def test_a_row_that_may_hide_an_empty_cell_is_not_reported() -> None:
+    """``640020471`` alone: every reading of seven numbers breaks the row's total, but a blank
+    cell printed as nothing (64|0|0|2|0|∅|471) breaks nothing: no relation is named."""
+    form = forms()["2021"].table("applications")
+    cells = _row("2021", "applications", "received")
+    outcome = solve(form, [Run(cells, (_token("640020471"),))], {})
+    assert set(outcome.unread) == set(cells)
+    assert {dict(doubt.fields)["failing"] for doubt in outcome.unread.values()} == {"—"}
+
+
+def test_a_doubt_naming_no_relation_leaves_it_not_checkable() -> None:
+    """Only a relation a doubt names is reported; the others stay not checkable."""
+    got = gkbg.parse(EVERY_READING.read_text(encoding="utf-8"), format="text")
+    plain = gkbg.Doubt.of("run.contradicted", text="0", failing="—")
+    cells = [
+        attrs.evolve(cell, uncertain=(plain,))
+        if cell.uncertain and cell.uncertain[0].code == "run.contradicted"
+        else cell
+        for cell in got.iter_cells()
+    ]
+    for cell in cells:
+        got = with_cell(got, cell)
+    assert not [f for f in gkbg.check(got).errors if f.every_reading]
+
+
+@FEW
+@given(invalid_reports())
+def test_relations_failing_in_every_reading_are_real_errors(invalid: Invalid) -> None:
+    """Every relation reported failing in every reading fails in the generated report."""
+    got = gkbg.parse(gkbg.render.text(invalid.report, "run"), format="text")
+    expected = {(f.rule, f.cells) for f in gkbg.check(invalid.report).errors}
+    for finding in gkbg.check(got).errors:
+        if finding.every_reading:
+            assert (finding.rule, finding.cells) in expected
+
+
+@FEW
+@given(blanked_reports())
+def test_blank_cells_printed_as_nothing_give_no_error_in_every_reading(blanked: Blanked) -> None:
+    """A blank cell printed as nothing looks like a wrong total: it is never reported as one."""
+    got = gkbg.parse(gkbg.render.text(blanked.report, "run"), format="text")
+    assert not [f for f in gkbg.check(got).errors if f.every_reading]
+
+
+def test_the_search_ends_within_the_time_budget() -> None:
+    """A run with a huge number of readings stops in `LimitExceededError` once time is spent."""
+    form = forms()["2021"].table("applications")
+    cells = _row("2021", "applications", "received")
+    run = Run(cells, (_token("1234567891" * 4),))
+    table = _usable(form, [run], {})
+    runs._search_readings.cache_clear()
+    with time_budget("crawl.txt", Limits(max_seconds=0.001)):
+        time.sleep(0.002)
+        with pytest.raises(LimitExceededError) as raised:
+            runs._readings(table, run, allowed=None)
+    assert raised.value.limit == "max_seconds"
+    # Outside a budget, the search ends at its own bound.
+    with pytest.raises(runs._TooManyError):
+        runs._readings(table, run, allowed=None)

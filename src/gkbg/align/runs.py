@@ -23,7 +23,16 @@ Two steps, both derived from the forms and the statute's relations, never from a
 The enumeration is bounded: at most `MAX_READINGS` readings of one run (found in at most
 `MAX_STEPS` steps of the search), and at most `MAX_COMBINATIONS` combinations of the runs of
 one table checked together (or steps of the search for the fewest failures). Past a bound, the
-cells the bound leaves undecided are flagged.
+cells the bound leaves undecided are flagged. Every search also asks, every 1,024 steps, whether
+the document's time is spent (`gkbg.core.limits.check_time`), so that a pathological crawl ends
+in `LimitExceededError` within `Limits.max_seconds`.
+
+4. Where the cells the readings differ in are left unread, a relation instance through them
+   that fails in every reading the form allows (`_mark_failing`) is named in their
+   ``run.contradicted`` doubt, and the checks report it (`gkbg.checks.certain`): the report has
+   that error whatever its digits mean. Unless blank cells printed as nothing may explain the
+   table (`_blanks_may_explain`): such a row prints the very characters of a row with a wrong
+   total.
 """
 
 from __future__ import annotations
@@ -35,7 +44,8 @@ from typing import TYPE_CHECKING, NamedTuple
 import attrs
 import regex
 
-from gkbg.core.reasons import Doubt
+from gkbg.core.limits import check_time
+from gkbg.core.reasons import Doubt, failing_field
 from gkbg.core.relations import statute_relations
 from gkbg.core.schema import forms
 from gkbg.core.statements import decide
@@ -68,6 +78,8 @@ MAX_STEPS = 50_000
 """The most steps the search for one run's readings takes."""
 MAX_COMBINATIONS = 100_000
 """The most combinations of the runs of one table that are checked against the relations."""
+_CHECK_EVERY = 1023
+"""Each search asks whether the reading's time is spent (`check_time`) every 1,024 steps."""
 
 # A placeholder a crawled page prints for a blank cell, run into the digits of the cells beside
 # it: a dash or a slash (one cell, or two when doubled) or ``无``/``空``.
@@ -438,6 +450,8 @@ def _search_readings(
             return
         for start, piece, number, used in _pieces(texts[token], kinds[cell], end):
             steps += 1
+            if not steps & _CHECK_EVERY:
+                check_time()
             if steps > MAX_STEPS:
                 raise _TooManyError
             pieces[cell] = piece
@@ -541,18 +555,28 @@ def _partial(relation: Relation, values: dict[str, int | Decimal], *, summed: bo
     return bool(read <= values[relation.left[0]])
 
 
+class _FoundError(Exception):
+    """A combination satisfying every relation was found (`_combine` with ``first``)."""
+
+
 def _combine(
-    table: _Table, runs: Sequence[Run], options: list[list[tuple[str, ...]]]
+    table: _Table,
+    runs: Sequence[Run],
+    options: list[list[tuple[str, ...]]],
+    *,
+    first: bool = False,
 ) -> list[set[tuple[str, ...]]] | None:
     """For each run, the readings that occur in some combination satisfying every relation.
 
     The runs holding totals are read first, so that a sum prunes the search as it goes. None
-    when the combinations are too many to check.
+    when the combinations are too many to check. With ``first``, the search stops at the
+    first combination found (each run's set then holds its reading in it), and is bounded by
+    its steps only, not by the number of combinations.
     """
     total = 1
     for choices in options:
         total *= max(len(choices), 1)
-    if total > MAX_COMBINATIONS or any(not choices for choices in options):
+    if (total > MAX_COMBINATIONS and not first) or any(not choices for choices in options):
         return None
     signed = {key for key, kind in zip(table.keys, table.kinds, strict=True) if kind == "signed"}
     totals = {relation.left[0] for relation in table.relations if len(relation.left) == 1}
@@ -584,9 +608,13 @@ def _combine(
         if depth == len(order):
             for at, choice in enumerate(chosen):
                 seen[at].add(choice)
+            if first:
+                raise _FoundError
             return
         for choice, added in enumerate(read[depth]):
             steps += 1
+            if not steps & _CHECK_EVERY:
+                check_time()
             if steps > MAX_COMBINATIONS:
                 raise _TooManyError
             values.update(added)
@@ -601,6 +629,8 @@ def _combine(
         search(0)
     except _TooManyError:
         return None
+    except _FoundError:
+        pass
     result: list[set[tuple[str, ...]]] = [set() for _ in runs]
     for depth, p in enumerate(order):
         result[p] = {options[p][choice] for choice in seen[depth]}
@@ -814,6 +844,8 @@ def _fewest_linked(
             if count + own + rest[depth + 1] > fewest:
                 break  # the readings are ranked: the others break as many of the run's own
             steps += 1
+            if not steps & _CHECK_EVERY:
+                check_time()
             if steps > budget:
                 raise _TooManyError
             reading = read[p][r]
@@ -858,11 +890,13 @@ def solve(
     relations leave several readings, it may choose the one it agrees with (`_by_text`).
     """
     outcome = RunOutcome()
+    runs = [_joined(run) for run in runs]
     table = _usable(form, runs, known)
     raw: list[list[tuple[str, ...]] | None] = []
     chosen: set[int] = set()  # runs whose own sums left out readings
     failed: set[int] = set()  # runs no reading of which satisfies their own sums
     for run in runs:
+        check_time()
         text = "".join(token.text for token in run.tokens)
         try:
             readings, pruned = _readings(table, run)
@@ -890,6 +924,7 @@ def solve(
     unsatisfied = any(not kept for kept, _ in local) or (combined is not None and not all(combined))
     # No combination satisfies every relation: the fewest broken decide, if few enough to search.
     if unsatisfied and _settle_fewest(outcome, table, [runs[position] for position in live]):
+        _mark_failing(outcome, table, runs)
         return outcome
     by_text = _by_text(table, [runs[p] for p in live], combined, said)
     for at, position in enumerate(live):
@@ -920,7 +955,312 @@ def solve(
             continue
         settled = _Settled(text, readings, final, chosen_by, position in chosen)
         _settle(outcome, run, settled, contradicted=contradicted)
+    if unsatisfied:
+        _mark_failing(outcome, table, runs)
     return outcome
+
+
+MAX_SUMS = 10_000
+"""The most distinct values of a relation's two sides' difference kept exactly while testing
+whether it fails in every reading (`_fails_in_every_reading`); past it, their range is used."""
+
+
+def _mark_failing(outcome: RunOutcome, table: _Table, runs: Sequence[Run]) -> None:
+    """Name, in the doubt of each unread cell, the relations failing in every reading of it.
+
+    A relation instance with a cell the readings left unread is not checked on the report (a
+    cell holds no number). When it fails in every combination of the readings the form allows
+    (`_fails_in_every_reading`), the report has that error whatever its digits mean: the
+    ``run.contradicted`` doubt of each such cell names it (`gkbg.core.reasons.FAILING`), and
+    the checks report it. A relation that holds in some reading is never named.
+    """
+    contradicted = {
+        table.keys[index]: index
+        for index, doubt in outcome.unread.items()
+        if doubt.code == "run.contradicted"
+    }
+    if not contradicted or _blanks_may_explain(table, runs):
+        return
+    named: dict[int, list[tuple[str, str]]] = {}
+    readings: dict[int, list[dict[str, int | Decimal]] | None] = {}
+    for relation in table.relations:
+        check_time()
+        keys = (*relation.left, *relation.right)
+        mine = [contradicted[key] for key in keys if key in contradicted]
+        if mine and _fails_in_every_reading(table, runs, relation, readings):
+            for index in mine:
+                named.setdefault(index, []).append((relation.rule, relation.left[0]))
+    for index, instances in named.items():
+        text = dict(outcome.unread[index].fields)["text"]
+        outcome.unread[index] = Doubt.of(
+            "run.contradicted", text=text, failing=failing_field(instances)
+        )
+
+
+MAX_BLANK_RUNS = 3
+"""The most runs of a table in which `_blanks_may_explain` tries cells that printed nothing."""
+
+
+def _blanks_may_explain(table: _Table, runs: Sequence[Run]) -> bool:
+    """Whether the runs may be a table whose relations hold, with some cells printed empty.
+
+    A blank cell of crawled text may print nothing at all: its row then prints the very
+    characters of a row with every cell filled and a wrong total, and no reading of those
+    characters tells the two apart. A relation is reported failing in every reading only when
+    that cannot be: no combination of readings, one or two cells of some runs read as empty
+    (hiding a number of their own), satisfies every relation that can be checked. The runs
+    given empty cells are those no reading of which satisfies their own sums (each needs one),
+    or, when there are none, each run in turn; the other runs keep the readings satisfying
+    their own sums. True (nothing is reported) when that is too long to search.
+    """
+    listed: list[Run] = []
+    own: list[list[tuple[str, ...]]] = []
+    for run in runs:
+        try:
+            readings, _ = _readings(table, run)
+        except _TooManyError:
+            continue  # its relations are left out below: they may hold
+        if readings or _can_read(table, run):
+            listed.append(run)
+            own.append(readings)
+    cells = {table.keys[index] for run in listed for index in run.cells} | table.known.keys()
+    relations = tuple(r for r in table.relations if {*r.left, *r.right} <= cells)
+    sub = table._replace(relations=relations)
+    broken = [p for p, readings in enumerate(own) if not readings]
+    if len(broken) > MAX_BLANK_RUNS:
+        return True
+    candidates = [broken] if broken else [[p] for p in range(len(listed))]
+    for blank in candidates:
+        known: list[Sequence[tuple[str, ...]] | None] = [
+            None if p in blank else readings for p, readings in enumerate(own)
+        ]
+        try:
+            options = [
+                _with_empty(sub, listed, known, p) if p in blank else own[p]
+                for p in range(len(listed))
+            ]
+        except _TooManyError:
+            return True
+        combined = _combine(sub, listed, options, first=True)
+        if combined is None or all(combined):
+            return True
+    return False
+
+
+def _can_read(table: _Table, run: Run) -> bool:
+    """Whether the form allows any reading of a run (its own sums aside)."""
+    try:
+        readings, _ = _readings(table, run, allowed=None)
+    except _TooManyError:
+        return True
+    return bool(readings)
+
+
+def _with_empty(
+    table: _Table, runs: Sequence[Run], options: Sequence[Sequence[tuple[str, ...]] | None], p: int
+) -> list[tuple[str, ...]]:
+    """The readings of run ``p`` with one or two of its cells printed empty (``""``).
+
+    Only those whose numbers the other runs leave possible (`_allowed`): a cell's number must
+    let each relation through it hold with some reading of the other runs (``options``; None
+    for a run whose readings are not known).
+
+    Raises:
+        _TooManyError: They are more than `MAX_READINGS`, or take more than `MAX_STEPS`.
+    """
+    run = runs[p]
+    kinds = [table.kinds[index] for index in run.cells]
+    allowed = _allowed(table, runs, options, p)
+    texts = [token.text for token in run.tokens]
+    left = [sum(len(text) for text in texts[at:]) for at in range(len(texts) + 1)]
+    found: list[tuple[str, ...]] = []
+    pieces = [""] * len(kinds)
+    steps = 0
+
+    def search(slot: int, token: int, start: int, empty: int) -> None:
+        nonlocal steps
+        steps += 1
+        if not steps & _CHECK_EVERY:
+            check_time()
+        if steps > MAX_STEPS:
+            raise _TooManyError
+        if start == len(texts[token]) and token + 1 < len(texts):
+            token, start = token + 1, 0
+        rest = left[token] - start
+        if slot == len(kinds):
+            if rest == 0 and empty:
+                found.append(tuple(pieces))
+                if len(found) > MAX_READINGS:
+                    raise _TooManyError
+            return
+        if rest < len(kinds) - slot - (2 - empty):
+            return
+        if empty < 2:
+            pieces[slot] = ""
+            search(slot + 1, token, start, empty + 1)
+        text = texts[token]
+        for end in range(start + 1, len(text) + 1):
+            piece = text[start:end]
+            if not _valid(piece, kinds[slot]):
+                continue
+            number = _number(piece, kinds[slot])
+            bound = allowed[slot]
+            if number is not None and bound is not None and number not in bound:
+                continue
+            pieces[slot] = piece
+            search(slot + 1, token, end, empty)
+
+    search(0, 0, 0, 0)
+    return found
+
+
+def _allowed(
+    table: _Table, runs: Sequence[Run], options: Sequence[Sequence[tuple[str, ...]] | None], p: int
+) -> list[set[int | Decimal] | None]:
+    """For each cell of run ``p``, the numbers the relations through it leave it (None: any).
+
+    Each relation no other cell of ``p`` takes part in leaves the numbers with which it holds
+    for some reading of the other runs (`_other_sums`).
+    """
+    mine = {table.keys[index] for index in runs[p].cells}
+    read: dict[int, list[dict[str, int | Decimal]]] = {}
+    result: list[set[int | Decimal] | None] = []
+    for index in runs[p].cells:
+        key = table.keys[index]
+        allowed: set[int | Decimal] | None = None
+        for relation in table.relations:
+            signed = _signed(relation)
+            if key not in signed or not signed[key] or len(mine & signed.keys()) > 1:
+                continue
+            sums = _other_sums(table, signed, runs, options, read, key)
+            if sums is None:
+                continue
+            sign = signed[key]
+            found = {-total * sign for total in sums}
+            allowed = found if allowed is None else allowed & found
+        result.append(allowed)
+    return result
+
+
+def _signed(relation: Relation) -> dict[str, int]:
+    """Each cell of a relation with its sign: +1 on the left, -1 on the right (0: both)."""
+    signed = dict.fromkeys(relation.left, 1)
+    for key in relation.right:
+        signed[key] = signed.get(key, 0) - 1
+    return signed
+
+
+def _other_sums(  # noqa: PLR0917 - the search's state, passed down
+    table: _Table,
+    signed: dict[str, int],
+    runs: Sequence[Run],
+    options: Sequence[Sequence[tuple[str, ...]] | None],
+    read: dict[int, list[dict[str, int | Decimal]]],
+    skip: str,
+) -> set[int | Decimal] | None:
+    """The values the signed sum of a relation's cells but ``skip`` takes over the readings.
+
+    None when a cell may be blank (the relation then cannot be checked), lies in a run whose
+    readings are not known (``options`` None), or the values are more than `MAX_SUMS`.
+    """
+    run_of = {table.keys[index]: q for q, run in enumerate(runs) for index in run.cells}
+    sums: set[int | Decimal] = {
+        sum(
+            (sign * table.known[key] for key, sign in signed.items() if key in table.known),
+            start=0,
+        )
+    }
+    by_run: dict[int, list[tuple[int, str]]] = {}
+    for key, sign in signed.items():
+        if key != skip and key not in table.known:
+            by_run.setdefault(run_of[key], []).append((sign, key))
+    for q, keys in by_run.items():
+        choices = options[q]
+        if choices is None:
+            return None
+        if q not in read:
+            read[q] = [_values(table, runs[q], reading) for reading in choices]
+        moves: set[int | Decimal] = set()
+        for values in read[q]:
+            if any(key not in values for _, key in keys):
+                return None
+            moves.add(sum((sign * values[key] for sign, key in keys), start=0))
+        sums = {total + move for total in sums for move in moves}
+        if len(sums) > MAX_SUMS:
+            return None
+    return sums
+
+
+def _fails_in_every_reading(
+    table: _Table,
+    runs: Sequence[Run],
+    relation: Relation,
+    cache: dict[int, list[dict[str, int | Decimal]] | None],
+) -> bool:
+    """Whether ``relation`` fails in every combination of the readings its runs allow.
+
+    Every reading the form allows counts (not only those breaking the fewest relations), and
+    a reading in which a cell of the relation is blank (a placeholder) lets it hold: it cannot
+    be checked there. The differences of its two sides over the combinations are summed run by
+    run, exactly up to `MAX_SUMS` distinct values and then as their least and greatest. False
+    when a run's readings are too many to list. ``cache``: each run's readings, as numbers.
+    """
+    signed = _signed(relation)
+    low: int | Decimal = sum(
+        (sign * table.known[key] for key, sign in signed.items() if key in table.known), start=0
+    )
+    high = low
+    sums: set[int | Decimal] | None = {low}
+    for p, run in enumerate(runs):
+        mine = [(signed[key], key) for index in run.cells if (key := table.keys[index]) in signed]
+        if not mine:
+            continue
+        if p not in cache:
+            try:
+                found, _ = _readings(table, run, allowed=None)
+            except _TooManyError:
+                cache[p] = None
+            else:
+                cache[p] = [_values(table, run, reading) for reading in found] or None
+        read = cache[p]
+        if read is None:
+            return False
+        moves: set[int | Decimal] = set()
+        for values in read:
+            if any(key not in values for _, key in mine):
+                return False  # blank in this reading: the relation cannot be checked there
+            moves.add(sum((sign * values[key] for sign, key in mine), start=0))
+        low, high = low + min(moves), high + max(moves)
+        if sums is not None:
+            sums = {total + move for total in sums for move in moves}
+            if len(sums) > MAX_SUMS:
+                sums = None
+    if sums is not None:
+        return 0 not in sums
+    return not low <= 0 <= high
+
+
+def _joined(run: Run) -> Run:
+    """The run with each two of its tokens that touch (nothing printed between) joined.
+
+    Where the reader cut a run's text is no boundary the page printed: ``80/——9017`` may come
+    as ``80``, ``/—``, ``—``, ``9017``, and the doubled placeholder ``——`` of one blank cell
+    then lies across two tokens. A piece of a reading never crosses a token, so the run's
+    tokens that touch are read as the one string they are.
+    """
+    tokens: list[Token] = []
+    for token in run.tokens:
+        if tokens and _touch(tokens[-1], token):
+            last = tokens[-1]
+            tokens[-1] = Token(
+                last.text + token.text,
+                TokenKind.VALUE,
+                location=attrs.evolve(last.location, end=token.location.end),
+                uncertain=tuple(dict.fromkeys((*last.uncertain, *token.uncertain))),
+            )
+        else:
+            tokens.append(token)
+    return run if len(tokens) == len(run.tokens) else Run(run.cells, tuple(tokens))
 
 
 class _TextReading(NamedTuple):
@@ -1060,7 +1400,7 @@ def _settle(outcome: RunOutcome, run: Run, settled: _Settled, *, contradicted: b
         pieces = {reading[slot] for reading in final}
         if len(pieces) > 1:
             outcome.unread[index] = (
-                Doubt.of("run.contradicted", text=text)
+                Doubt.of("run.contradicted", text=text, failing=failing_field(()))
                 if contradicted
                 else Doubt.of("run.ambiguous", text=text, readings=len(final))
             )

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, cast
 
 import attrs
 
+from gkbg.checks.certain import failing_finding
 from gkbg.checks.context import Context, Pair, positions
 from gkbg.checks.findings import Finding, NotCheckable
 from gkbg.checks.narrative import narrative
@@ -204,6 +205,9 @@ def relation(rule: Rule, context: Context) -> Iterator[Outcome]:
             except KeyError:
                 continue
         if None in numbers:
+            if (certain := failing_finding(rule, step.keys, step.fields, context)) is not None:
+                yield certain  # unread cells, but it fails in every reading of them
+                continue
             missing = tuple(key for key, n in zip(step.keys, numbers, strict=True) if n is None)
             yield NotCheckable(rule.id, step.keys, missing)
             continue

@@ -44,6 +44,11 @@ class Finding:
             agency and year): the previous year's and this year's for a series (the cell keys
             then start with ``prev.`` and ``this.``), the summary report and then its units'
             for a roll-up. Empty for a check of one report.
+        every_reading: True for a relation whose cells are unread, found failing in every
+            reading the printed characters of those cells allow (digits run together in
+            crawled text, `gkbg.checks.certain`): the report has this error whatever its
+            digits mean, but which cell is wrong cannot be told. ``expected`` and ``actual``
+            are then None.
     """
 
     rule: str
@@ -54,6 +59,7 @@ class Finding:
     actual: Value | None = None
     quote: str | None = None
     reports: tuple[str, ...] = ()
+    every_reading: bool = False
 
     @property
     def difference(self) -> Value | None:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EMPTY_UNREAD",
+    "FAILING",
     "FOUND_UNREAD",
     "OTHER",
     "PRINTED_UNREAD",
@@ -35,6 +36,8 @@ __all__ = [
     "Doubt",
     "Reason",
     "doubts",
+    "failing_field",
+    "failing_instances",
     "reason_zh",
 ]
 
@@ -277,8 +280,9 @@ REASONS: dict[str, Reason] = {
         _reason(
             "run.contradicted",
             "printed run together as {text!r}: no reading satisfies the relations, and the "
-            "readings the form allows differ in this cell",
-            "原文连写为 {text!r}：没有任何读法满足勾稽关系，且表格结构允许的各读法在本单元格不同",
+            "readings the form allows differ in this cell; failing in every reading: {failing}",
+            "原文连写为 {text!r}：没有任何读法满足勾稽关系，且表格结构允许的各读法在本单元格不同；"
+            "各读法均不成立的勾稽关系：{failing}",
         ),
         _reason(
             "run.unsplittable",
@@ -479,6 +483,32 @@ beside it); the doubt itself says the cell must be looked at."""
 EMPTY_UNREAD = frozenset({"markdown.floating_number", "ocr.unread_mark"})
 """The codes of reasons that make an empty cell unread, not blank: its number may be printed
 elsewhere (under the table, outside any cell), so the empty cell says nothing about it."""
+
+
+FAILING = "failing"
+"""The field of a doubt (``run.contradicted``) naming the relation instances that fail in every
+reading the printed characters of its cell allow: the report has those errors whatever its
+digits mean, though the cell itself is unread. Each instance is named by its rule's id and the
+first cell of its left side (a sum's total), ``rule (key)``, joined by ``, ``; ``—`` when none
+(`failing_field`, `failing_instances`). The checks report such an instance as failing
+(`gkbg.checks.certain`)."""
+
+_NO_FAILING = "—"
+_FAILING_ONE = regex.compile(r"([\w.]+) \(([\w.]+)\)")
+
+
+def failing_field(instances: Iterable[tuple[str, str]]) -> str:
+    """The value of a `FAILING` field naming ``instances`` (rule id, first key), each once."""
+    named = [f"{rule} ({key})" for rule, key in dict.fromkeys(instances)]
+    return ", ".join(named) if named else _NO_FAILING
+
+
+def failing_instances(doubt: Doubt) -> tuple[tuple[str, str], ...]:
+    """The relation instances (rule id, first key) a doubt's `FAILING` field names, if any."""
+    for name, value in doubt.fields:
+        if name == FAILING and value != _NO_FAILING:
+            return tuple((found[1], found[2]) for found in _FAILING_ONE.finditer(value))
+    return ()
 
 
 def _check_fields(instance: Doubt, _: object, fields: tuple[tuple[str, str], ...]) -> None:

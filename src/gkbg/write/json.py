@@ -92,9 +92,16 @@ def _make() -> cattrs.Converter:
     made.register_structure_hook(Doubt, _structure_doubt)
     made.register_structure_hook_func(_is_number_type, _structure_number)
     made.register_unstructure_hook_func(_is_number_type, _unstructure_number)
-    # Only a check across reports names the reports it compared.
+    # Only a check across reports names the reports it compared; only a relation failing in
+    # every reading of its unread cells says so.
     made.register_unstructure_hook(
-        Finding, make_dict_unstructure_fn(Finding, made, reports=override(omit_if_default=True))
+        Finding,
+        make_dict_unstructure_fn(
+            Finding,
+            made,
+            reports=override(omit_if_default=True),
+            every_reading=override(omit_if_default=True),
+        ),
     )
     # Only a result with a failing relation carries advice; the JSON of gkbg 0.1 has none.
     # (the results of a series and a roll-up, subclasses, keep their own fields).

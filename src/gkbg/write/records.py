@@ -84,8 +84,10 @@ FINDING_FIELDS: tuple[str, ...] = (
     "message_zh",
     "message_en",
     "quote",
+    "every_reading",
 )
-"""The fields of a finding record, in column order."""
+"""The fields of a finding record, in column order (``every_reading``: `Finding.every_reading`,
+True or False; it came after the others)."""
 
 _BOM = "\ufeff".encode()
 
@@ -181,6 +183,7 @@ def finding_record(finding: Finding, *, source: str | None) -> dict[str, Any]:
         "message_zh": finding.message.zh,
         "message_en": finding.message.en,
         "quote": finding.quote,
+        "every_reading": finding.every_reading,
     }
 
 
@@ -396,6 +399,9 @@ def finding_records_frame(records: Iterable[Mapping[str, Any]]) -> Any:  # noqa:
             if whole
             else pd.array([None if v is None else Decimal(v) for v in values], dtype="object")
         )
+    # (True, or "True" read back from a CSV file; absent from files written before it: False)
+    flags = [row.get("every_reading") in (True, "True") for row in rows]
+    frame["every_reading"] = pd.array(flags, dtype="bool")
     return frame
 
 

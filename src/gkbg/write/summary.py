@@ -27,6 +27,7 @@ _WORDS: dict[Lang, dict[str, str]] = {
         "warning": "警告",
         "expected": "应为",
         "found": "实为",
+        "every_reading": "（各种读法均不成立）",
         "advice": "建议：",
     },
     "en": {
@@ -34,6 +35,7 @@ _WORDS: dict[Lang, dict[str, str]] = {
         "warning": "WARNING",
         "expected": "expected",
         "found": "found",
+        "every_reading": "(fails in every reading)",
         "advice": "advice: ",
     },
 }
@@ -121,6 +123,8 @@ def result_text(result: CheckResult, lang: Lang | None = None) -> str:
         numbers = ""
         if finding.expected is not None or finding.actual is not None:
             numbers = f"  {words['expected']} {finding.expected}  {words['found']} {finding.actual}"
+        elif finding.every_reading:
+            numbers = f"  {words['every_reading']}"
         lines.append(f"  {pad(words[finding.severity.value], 8)} {finding.rule}  {where}{numbers}")
         lines.append(f"           {finding.message(chosen)}")
     if result.advice is not None:
