@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
 
     from gkbg.checks.rules import Rule
+    from gkbg.core.reasons import Doubt
 
 __all__ = [
     "cell_states",
@@ -341,9 +342,9 @@ def _block_keys(variant: str, table: str) -> tuple[tuple[str, ...], ...]:
     )
 
 
-def _printed(cells: list[Cell]) -> bool:
+def _printed(uncertain: list[tuple[Doubt, ...]]) -> bool:
     """Whether an unread cell says its row was found (its number printed but not placeable)."""
-    return any(doubt.code in FOUND_UNREAD for cell in cells for doubt in cell.uncertain)
+    return any(doubt.code in FOUND_UNREAD for doubts in uncertain for doubt in doubts)
 
 
 def missing_tables(rule: Rule, context: Context) -> Iterator[Outcome]:
@@ -375,15 +376,18 @@ def missing_tables(rule: Rule, context: Context) -> Iterator[Outcome]:
                 at = block_positions[index]
                 if any(column[i] is not None for i in at):
                     continue
-                if not all(table.cells[i].state is CellState.UNREAD for i in at):
+                states, uncertain = table.columns.states, table.columns.doubts
+                if not all(states[i] is CellState.UNREAD for i in at):
                     continue
-                if _printed([table.cells[i] for i in at]):
+                if _printed([uncertain[i] for i in at]):
                     continue
             elif any(context.values[key] is not None for key in keys):
                 continue  # a cell with a number was read: the shortcut of the test below
             else:
                 cells = [context.cells[key] for key in keys]
-                if not all(cell.state is CellState.UNREAD for cell in cells) or _printed(cells):
+                if not all(cell.state is CellState.UNREAD for cell in cells):
+                    continue
+                if _printed([cell.uncertain for cell in cells]):
                     continue
             caption = block.caption or str(index + 1)
             fields = {
