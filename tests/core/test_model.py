@@ -42,7 +42,7 @@ def test_a_table_built_by_hand_keeps_its_cells() -> None:
     assert table.cells is cells  # the very tuple given, not a copy
     assert table.columns.keys == ("applications.received.total", "applications.x")
     assert table.columns.values == (Decimal("12.5"), None)
-    assert table == gkbg.Table("applications", "2021", list(cells))
+    assert table == gkbg.Table("applications", "2021", list(cells))  # type: ignore[arg-type]
     assert gkbg.Table("applications", "2021").cells == ()
     assert [field.name for field in attrs.fields(gkbg.Table)] == ["key", "variant", "cells"]
     with pytest.raises(TypeError, match="Cell objects"):
