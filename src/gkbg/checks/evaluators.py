@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, cast
 import attrs
 
 from gkbg.checks.context import Context, Pair, positions
-from gkbg.checks.findings import Finding, NotCheckable
+from gkbg.checks.findings import Finding, NotCheckable, deferred
 from gkbg.checks.narrative import narrative
 from gkbg.checks.relations import applies, instances
 from gkbg.checks.reuse import text_reuse
@@ -228,7 +228,7 @@ def relation(rule: Rule, context: Context) -> Iterator[Outcome]:
             "op": rule.op,
         }
         yield Finding(
-            rule.id, rule.severity, rule.message.fill(fields), step.keys, expected, actual
+            rule.id, rule.severity, deferred(rule.message, fields), step.keys, expected, actual
         )
 
 
@@ -316,7 +316,7 @@ def cell_states(rule: Rule, context: Context) -> Iterator[Outcome]:
                 **extra,
             }
             yield Finding(
-                rule.id, rule.severity, rule.message.fill(fields), (cell.key,), None, actual
+                rule.id, rule.severity, deferred(rule.message, fields), (cell.key,), None, actual
             )
 
 
@@ -361,7 +361,7 @@ def missing_tables(rule: Rule, context: Context) -> Iterator[Outcome]:
             heading = reference.table(table.key).heading if reference else table.key
             title = reference.table(table.key).title_en if reference else table.key
             fields = {"part_label": f"“{heading}”表", "part_en": f"table {title!r}"}
-            yield Finding(rule.id, rule.severity, rule.message.fill(fields))
+            yield Finding(rule.id, rule.severity, deferred(rule.message, fields))
             continue
         form = context.table_form(table.key)
         if form is None or len(form.blocks) < 2:
@@ -394,7 +394,7 @@ def missing_tables(rule: Rule, context: Context) -> Iterator[Outcome]:
                 "part_label": f"“{form.heading}”中{caption}的数据",
                 "part_en": f"readable data for {caption} in table {form.title_en!r}",
             }
-            yield Finding(rule.id, rule.severity, rule.message.fill(fields), keys)
+            yield Finding(rule.id, rule.severity, deferred(rule.message, fields), keys)
 
 
 _TABLE_NAMES = {
@@ -461,7 +461,7 @@ def variant_year(rule: Rule, context: Context) -> Iterator[Outcome]:
             "tables_zh": "、".join(_TABLE_NAMES[t][0] for t in tables),
             "tables_en": ", ".join(_TABLE_NAMES[t][1] for t in tables),
         }
-        yield Finding(rule.id, rule.severity, rule.message.fill(fields))
+        yield Finding(rule.id, rule.severity, deferred(rule.message, fields))
 
 
 def variant_mixed(rule: Rule, context: Context) -> Iterator[Outcome]:
@@ -477,7 +477,7 @@ def variant_mixed(rule: Rule, context: Context) -> Iterator[Outcome]:
         "variants_zh": "；".join(f"{_TABLE_NAMES[t.key][0]}为{t.variant}年版" for t in found),
         "variants_en": "; ".join(f"{_TABLE_NAMES[t.key][1]}: {t.variant} form" for t in found),
     }
-    yield Finding(rule.id, rule.severity, rule.message.fill(fields))
+    yield Finding(rule.id, rule.severity, deferred(rule.message, fields))
 
 
 def stated_numbers(rule: Rule, context: Context) -> Iterator[Outcome]:
@@ -503,7 +503,7 @@ def repeated_text(rule: Rule, pair: Pair) -> Iterator[Outcome]:
     yield Finding(
         rule.id,
         rule.severity,
-        rule.message.fill(fields),
+        deferred(rule.message, fields),
         (),
         Decimal(str(threshold)),
         Decimal(f"{share:.2f}"),
@@ -549,4 +549,4 @@ def unit_sums(rule: Rule, summary: Report, units: tuple[Report, ...]) -> Iterato
             "actual": value,
             "difference": value - total,
         }
-        yield Finding(rule.id, rule.severity, rule.message.fill(fields), (key,), total, value)
+        yield Finding(rule.id, rule.severity, deferred(rule.message, fields), (key,), total, value)

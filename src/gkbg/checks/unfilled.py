@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
-from gkbg.checks.findings import Finding
+from gkbg.checks.findings import Finding, deferred
 from gkbg.core.model import CellState
 from gkbg.core.schema import forms
 
@@ -83,7 +83,7 @@ def unfilled_tables(rule: Rule, context: Context) -> Iterator[Finding]:
         "cells": sum(len(form_cells(table)) for table in empty),
     }
     keys = tuple(cell.key for table in empty for cell in form_cells(table))
-    yield Finding(rule.id, rule.severity, rule.message.fill(fields), keys)
+    yield Finding(rule.id, rule.severity, deferred(rule.message, fields), keys)
 
 
 def covered(findings: Iterable[Finding], rules: Iterable[object]) -> frozenset[str]:
