@@ -41,6 +41,7 @@ import io
 import itertools
 import json
 import os
+import pickle
 import platform
 import re
 import statistics
@@ -59,6 +60,7 @@ import lxml.etree  # type: ignore[import-untyped,unused-ignore]
 import lxml.html  # type: ignore[import-untyped,unused-ignore]
 
 import gkbg
+from gkbg.core.model import Columns
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -232,34 +234,38 @@ def _without_text_checks() -> gkbg.RuleSet:
 def model_floor(report: gkbg.Report) -> Callable[[], gkbg.Report]:
     """A function that builds a copy of ``report`` from its field values, with the public
     constructors and nothing else: the cost of the data model alone, which no parser can go
-    below while it returns a `Report` of `Cell`s that each have a `Location`."""
+    below while it returns a `Report` whose cells each have a `Location`. A table is built as
+    the alignment builds it, from its columns (`gkbg.core.model.Columns`): no `Cell` is made."""
     fields = [
         (
             table.key,
             table.variant,
+            table.columns.keys,
+            (table.columns.states, table.columns.values, table.columns.raws),
+            table.columns.doubts,
             [
-                (
-                    (cell.key, cell.state, cell.value, cell.raw, cell.uncertain),
-                    attrs.astuple(cell.location, recurse=False) if cell.location else None,
-                )
-                for cell in table.cells
+                attrs.astuple(where, recurse=False) if where else None
+                for where in table.columns.locations
             ],
         )
         for table in report.tables
     ]
     rest = (report.variant, report.year, report.agency, report.title, report.text)
-    cell, location, table = gkbg.Cell, gkbg.Location, gkbg.Table
+    location, table, columns = gkbg.Location, gkbg.Table, Columns
 
     def build() -> gkbg.Report:
         tables = tuple(
-            table(
+            table.from_columns(
                 key,
                 variant,
-                tuple(
-                    cell(*values, location(*where) if where else None) for values, where in cells
+                columns(
+                    keys,
+                    *values,
+                    doubts,
+                    tuple([location(*where) if where else None for where in places]),
                 ),
             )
-            for key, variant, cells in fields
+            for key, variant, keys, values, doubts, places in fields
         )
         return gkbg.Report(tables, *rest, source=report.source, format=report.format)
 
@@ -604,6 +610,62 @@ def profile(documents: list[Document], name: str, repeat: int) -> int:
     return 0
 
 
+def stages(documents: list[Document], names: Sequence[str], repeat: int) -> int:
+    """Print where parse and check of each named document spend their time, stage by stage.
+
+    Reading (the format's reader, up to its layout of tokens), the alignment (the `Report`
+    from the tokens), `gkbg.check` with and without the checks of the text, the model floor,
+    and what reading the result costs: `Report.cells`, every `Cell` made (`iter_cells` on a
+    fresh copy) and every finding's messages written (on a fresh result).
+    """
+    chosen = [doc for doc in documents if any(doc.name.startswith(name) for name in names)]
+    tables_only = _without_text_checks()
+    print("document: read, align, check (tables only), floor, cells(), cells made, messages")
+    for document in chosen:
+        functions, results = _stage_functions(document.data, tables_only, repeat)
+        timings, _, _ = interleaved(functions, repeat)
+        read, align, check, tables, floor, cells, made, messages = timings
+        print(
+            f"  {document.name}: read {_ms(read)}, align {_ms(align)}, check {check * 1e6:.0f} µs "
+            f"({tables * 1e6:.0f} µs), floor {floor * 1e6:.0f} µs, cells() {cells * 1e6:.0f} µs, "
+            f"cells made {made * 1e6:.0f} µs, {len(results[0].findings)} messages "
+            f"{messages * 1e6:.0f} µs"
+        )
+    return 0
+
+
+def _stage_functions(
+    data: bytes, tables_only: gkbg.RuleSet, repeat: int
+) -> tuple[list[Callable[[], object]], list[gkbg.CheckResult]]:
+    """The functions `stages` times for one document, and the results whose messages it reads."""
+    from gkbg.align.report import build_report  # noqa: PLC0415 - only for this option
+    from gkbg.read.base import Input  # noqa: PLC0415
+    from gkbg.read.registry import parse_layout  # noqa: PLC0415
+
+    limits = gkbg.Limits()
+    tokens = parse_layout(Input.of(data, limits), limits=limits)
+    report = gkbg.parse(data)
+    copies = [pickle_copy(report) for _ in range(repeat + 1)]
+    results = [gkbg.check(report) for _ in range(repeat + 2)]
+    functions: list[Callable[[], object]] = [
+        lambda: parse_layout(Input.of(data, limits), limits=limits),
+        lambda: build_report(tokens),
+        lambda: gkbg.check(report),
+        lambda: gkbg.check(report, tables_only),
+        model_floor(report),
+        report.cells,
+        lambda: tuple(copies.pop().iter_cells()),
+        lambda: [(f.message.zh, f.message.en) for f in results.pop().findings],
+    ]
+    return functions, results
+
+
+def pickle_copy(report: gkbg.Report) -> gkbg.Report:
+    """A copy of ``report`` with nothing made from its tables yet (a pickle carries no cache)."""
+    copy: gkbg.Report = pickle.loads(pickle.dumps(report))  # noqa: S301 - our own bytes
+    return copy
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
@@ -618,12 +680,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="NAME",
         help="instead, profile parse and check of the document whose name starts with NAME",
     )
+    parser.add_argument(
+        "--stages",
+        metavar="NAME",
+        nargs="+",
+        help="instead, time each stage of parse and check of the documents named NAME…",
+    )
     args = parser.parse_args(argv)
     repeat = args.repeat or (8 if args.quick else 40)
 
     documents = _documents()
     if args.profile:
         return profile(documents, args.profile, repeat)
+    if args.stages:
+        return stages(documents, args.stages, repeat)
     if args.batch:
         return measure_batch_cli(documents, 1 if args.quick else 3)
     html = next(doc for doc in documents if doc.group == "html")

@@ -5,7 +5,10 @@ shortcuts against the plain loop over the rules."""
 from __future__ import annotations
 
 import importlib.util
+import pickle
+from typing import TYPE_CHECKING
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,11 +17,15 @@ import gkbg
 from gkbg.checks.advice import advise
 from gkbg.checks.context import Context
 from gkbg.checks.engine import _plan, _Step
+from gkbg.checks.findings import deferred
 from gkbg.checks.kinds import KIND_TABLE
 from gkbg.checks.rules import Rule
 from gkbg.checks.unfilled import covered
 from gkbg.testing import blanked_reports, invalid_reports, mixed_reports, reports, with_cell
 from tests.helpers import CORPUS, FIXTURES, SEEDS, pipe_text
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def _check(variants: str | dict[str, str], year: int) -> gkbg.CheckResult:
@@ -169,3 +176,38 @@ def test_a_rule_set_is_planned_once_and_a_new_one_anew() -> None:
     assert "cell.missing" in [
         step.rule.id for step in _plan(rules).steps if isinstance(step, _Step)
     ]
+
+
+# --------------------------------------------------------------------------------------------
+# Findings whose messages are written when read (`gkbg.checks.findings.deferred`).
+
+
+def test_a_deferred_message_is_the_filled_one_by_every_reading() -> None:
+    template = gkbg.Text("{cell} 应为 {expected}", "{cell} should be {expected}")
+    fields = {"cell": "applications.received.total", "expected": 3}
+
+    def made(message: gkbg.Text) -> gkbg.Finding:
+        return gkbg.Finding("r", gkbg.Severity.ERROR, message, ("a",), 3, 4)
+
+    filled = made(template.fill(fields))
+    fresh = [made(deferred(template, fields)) for _ in range(6)]
+    assert pickle.dumps(fresh[0]) == pickle.dumps(filled)  # (pickled before it is read)
+    assert gkbg.to_json(fresh[1]) == gkbg.to_json(filled)
+    assert fresh[2] == filled
+    assert hash(fresh[3]) == hash(filled)
+    assert repr(fresh[4]) == repr(filled)
+    assert attrs.evolve(fresh[5], rule="s") == attrs.evolve(filled, rule="s")
+    assert fresh[5].message is fresh[5].message  # written once, then kept
+
+
+@pytest.mark.parametrize("path", [*SEEDS, *CORPUS, FIXTURES / "docx" / "form-2021-template.docx"])
+def test_the_findings_of_a_real_report_are_written_as_before(path: Path) -> None:
+    report = gkbg.parse(path)
+    result = gkbg.check(report)
+    # The JSON and pickle of a result not yet read are those of one whose messages were read.
+    json_text, pickled = gkbg.to_json(result), pickle.dumps(result)
+    read = [(finding.message.zh, finding.message.en) for finding in result.findings]
+    assert all(zh and en and "{" not in zh + en for zh, en in read)
+    assert gkbg.to_json(result) == json_text
+    assert pickle.dumps(result) == pickled
+    assert gkbg.from_json(json_text, gkbg.CheckResult) == result

@@ -31,8 +31,8 @@ from gkbg.align.order import Item, Placed, Reading, new_item, read_by_order
 from gkbg.align.runs import split_labels
 from gkbg.core.errors import NoTablesError
 from gkbg.core.limits import DEFAULT_LIMITS, check_time, time_budget
-from gkbg.core.model import Cell, CellState, Report, Table
-from gkbg.core.reasons import EMPTY_UNREAD, PLACEMENT, Doubt
+from gkbg.core.model import CellState, Columns, Report, Table
+from gkbg.core.reasons import EMPTY_UNREAD, PLACEMENT, Doubt, doubts
 from gkbg.core.schema import TABLES, TableForm, forms
 from gkbg.core.statements import stated
 from gkbg.core.text import LabelMatcher, read_value
@@ -45,10 +45,16 @@ if TYPE_CHECKING:
     from typing import TypeAlias
 
     from gkbg.core.limits import Limits
+    from gkbg.core.model import Location, Value
     from gkbg.core.statements import Stated
 
     _Said: TypeAlias = Callable[[str], Sequence[Stated]] | None
     """What the report's text states, by form: asked only for run-together digits."""
+
+    _Fields: TypeAlias = tuple[
+        CellState, Value | None, str | None, tuple[Doubt, ...], Location | None
+    ]
+    """A cell's fields after its key: state, value, raw text, doubts, location."""
 
     from gkbg.core.schema import ValueKind
     from gkbg.read.registry import ParserRegistry, Source
@@ -250,32 +256,34 @@ def _cell_specs(form: TableForm) -> tuple[tuple[str, ValueKind], ...]:
     return tuple((spec.key, spec.kind) for spec in form.cells)
 
 
-def _cells(reading: Reading) -> tuple[Cell, ...]:
+def _columns(reading: Reading) -> Columns:
+    """The reading's cells, in the form's order, as the table's `Columns` (no `Cell` made)."""
     placed, unread = reading.placed, reading.unread
-    return tuple(
-        [
-            _cell(key, kind, placed.get(index), unread, index)
-            for index, (key, kind) in enumerate(_cell_specs(reading.form))
-        ]
-    )
+    form = reading.form
+    fields = [
+        _cell(kind, placed.get(index), unread, index)
+        for index, (_, kind) in enumerate(_cell_specs(form))
+    ]
+    if not fields:
+        return Columns((), (), (), (), (), (), positions=form.positions)
+    states, values, raws, reasons, locations = zip(*fields, strict=True)
+    return Columns(form.keys, states, values, raws, reasons, locations, positions=form.positions)
 
 
-def _cell(
-    key: str, kind: ValueKind, placed: Placed | None, unread: dict[int, Doubt], index: int
-) -> Cell:
+def _cell(kind: ValueKind, placed: Placed | None, unread: dict[int, Doubt], index: int) -> _Fields:
     if placed is None:
         reason = unread.get(index, _NO_VALUE)
-        return Cell(key, CellState.UNREAD, uncertain=(reason,))
+        return (CellState.UNREAD, None, None, (reason,), None)
     item = placed.item
     token = item.token
-    reasons = (*token.uncertain, *placed.uncertain)
+    reasons = doubts((*token.uncertain, *placed.uncertain))
     if item.kind == "empty":
         if any(reason.code in EMPTY_UNREAD for reason in reasons):
             # An empty cell whose number the source may print elsewhere: not a blank.
-            return Cell(key, CellState.UNREAD, uncertain=reasons, location=token.location)
-        return Cell(key, CellState.BLANK, None, "", reasons, token.location)
+            return (CellState.UNREAD, None, None, reasons, token.location)
+        return (CellState.BLANK, None, "", reasons, token.location)
     if item.kind == "text":
-        return Cell(key, CellState.INVALID, None, token.text, reasons, token.location)
+        return (CellState.INVALID, None, token.text, reasons, token.location)
     text = token.text
     if item.parts > 1:
         text = "0"
@@ -285,7 +293,7 @@ def _cell(
     if read.note is not None and item.parts == 1:
         reasons = (*reasons, read.note)
     state = _STATES.get(read.state, CellState.INVALID)
-    return Cell(key, state, read.value, token.text, reasons, token.location)
+    return (state, read.value, token.text, reasons, token.location)
 
 
 # --------------------------------------------------------------------------------------------
@@ -369,7 +377,7 @@ def _read_table(
     variant = form.variant
     if len(candidates) == 1 and prefer is not None:
         variant = prefer
-    return Table(table_key, variant, _cells(reading))
+    return Table.from_columns(table_key, variant, _columns(reading))
 
 
 def build_report(layout: Layout) -> Report:

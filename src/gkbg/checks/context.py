@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import attrs
 
@@ -55,14 +55,15 @@ class Context:
         self.canonical = True
         for table in report.tables:
             variant = table.variant
+            columns = table.columns  # (the table's cells as tuples: no `Cell` is made)
             if variant is not None and variant in known:
-                self.forms[table.key] = known[variant].table(table.key)
-                cells = table.cells
-                # (comprehensions: Python 3.11 reads a slot faster than operator.attrgetter)
-                if [cell.key for cell in cells] == form_keys(variant, table.key):
-                    self.columns[table.key] = tuple([cell.value for cell in cells])
+                form = known[variant].table(table.key)
+                self.forms[table.key] = form
+                keys = columns.keys
+                if keys is form.keys or keys == form.keys:
+                    self.columns[table.key] = columns.values
                     continue
-            if table.cells:
+            if columns.keys:
                 self.canonical = False
 
     def column(self, key: str) -> tuple[Value | None, ...] | None:
@@ -83,14 +84,22 @@ class Context:
 
     @functools.cached_property
     def notable(self) -> dict[str, list[Cell]]:
-        """By table, the cells a ``cell`` rule may report: all but whole numbers >= 0."""
+        """By table, the cells a ``cell`` rule may report: all but whole numbers >= 0.
+
+        Found on the table's tuples; only the cells found are made `Cell` objects.
+        """
         value = CellState.VALUE
         notable: dict[str, list[Cell]] = {}
         for table in self.report.tables:
+            columns = table.columns
+            states, values = columns.states, columns.values
+            if states.count(value) == len(states) and _whole(values):
+                notable[table.key] = []  # (every cell a whole number >= 0, found in C)
+                continue
             notable[table.key] = [
-                cell
-                for cell in table.cells
-                if cell.state is not value or type(cell.value) is not int or cell.value < 0
+                columns.cell(index)
+                for index, (state, number) in enumerate(zip(states, values, strict=True))
+                if state is not value or type(number) is not int or number < 0
             ]
         return notable
 
@@ -102,6 +111,15 @@ class Context:
     def table_form(self, key: str) -> TableForm | None:
         """The form of table ``key`` as the report prints it; None when it has no known form."""
         return self.forms.get(key)
+
+
+def _whole(values: tuple[Value | None, ...]) -> bool:
+    """Whether every value is an `int` >= 0 (told by C loops: `map`, `set`, `min`)."""
+    if not values:
+        return True
+    if set(map(type, values)) != {int}:
+        return False
+    return min(cast("tuple[int, ...]", values)) >= 0
 
 
 class _ColumnValues(Mapping[str, "Value | None"]):

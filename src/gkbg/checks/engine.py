@@ -128,7 +128,7 @@ def check(report: Report, rules: RuleSet | None = None) -> CheckResult:
                 findings.append(outcome)
             else:
                 skipped.append(outcome)
-    unfilled = covered(findings, rules)
+    unfilled = covered(findings, rules) if findings else frozenset()
     if unfilled:  # a table printed with no number is one error, not a warning per blank cell
         blank = {
             r.id for r in rules if isinstance(r, Rule) and r.kind == "cell" and r.check == "blank"

@@ -18,7 +18,7 @@ import attrs
 
 from gkbg.checks.certain import failing_finding
 from gkbg.checks.context import Context, Pair, positions
-from gkbg.checks.findings import Finding, NotCheckable
+from gkbg.checks.findings import Finding, NotCheckable, deferred
 from gkbg.checks.narrative import narrative
 from gkbg.checks.relations import applies, instances
 from gkbg.checks.reuse import text_reuse
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
 
     from gkbg.checks.rules import Rule
+    from gkbg.core.reasons import Doubt
 
 __all__ = [
     "cell_states",
@@ -231,7 +232,7 @@ def relation(rule: Rule, context: Context) -> Iterator[Outcome]:
             "op": rule.op,
         }
         yield Finding(
-            rule.id, rule.severity, rule.message.fill(fields), step.keys, expected, actual
+            rule.id, rule.severity, deferred(rule.message, fields), step.keys, expected, actual
         )
 
 
@@ -319,7 +320,7 @@ def cell_states(rule: Rule, context: Context) -> Iterator[Outcome]:
                 **extra,
             }
             yield Finding(
-                rule.id, rule.severity, rule.message.fill(fields), (cell.key,), None, actual
+                rule.id, rule.severity, deferred(rule.message, fields), (cell.key,), None, actual
             )
 
 
@@ -345,9 +346,9 @@ def _block_keys(variant: str, table: str) -> tuple[tuple[str, ...], ...]:
     )
 
 
-def _printed(cells: list[Cell]) -> bool:
+def _printed(uncertain: list[tuple[Doubt, ...]]) -> bool:
     """Whether an unread cell says its row was found (its number printed but not placeable)."""
-    return any(doubt.code in FOUND_UNREAD for cell in cells for doubt in cell.uncertain)
+    return any(doubt.code in FOUND_UNREAD for doubts in uncertain for doubt in doubts)
 
 
 def missing_tables(rule: Rule, context: Context) -> Iterator[Outcome]:
@@ -364,7 +365,7 @@ def missing_tables(rule: Rule, context: Context) -> Iterator[Outcome]:
             heading = reference.table(table.key).heading if reference else table.key
             title = reference.table(table.key).title_en if reference else table.key
             fields = {"part_label": f"“{heading}”表", "part_en": f"table {title!r}"}
-            yield Finding(rule.id, rule.severity, rule.message.fill(fields))
+            yield Finding(rule.id, rule.severity, deferred(rule.message, fields))
             continue
         form = context.table_form(table.key)
         if form is None or len(form.blocks) < 2:
@@ -379,22 +380,25 @@ def missing_tables(rule: Rule, context: Context) -> Iterator[Outcome]:
                 at = block_positions[index]
                 if any(column[i] is not None for i in at):
                     continue
-                if not all(table.cells[i].state is CellState.UNREAD for i in at):
+                states, uncertain = table.columns.states, table.columns.doubts
+                if not all(states[i] is CellState.UNREAD for i in at):
                     continue
-                if _printed([table.cells[i] for i in at]):
+                if _printed([uncertain[i] for i in at]):
                     continue
             elif any(context.values[key] is not None for key in keys):
                 continue  # a cell with a number was read: the shortcut of the test below
             else:
                 cells = [context.cells[key] for key in keys]
-                if not all(cell.state is CellState.UNREAD for cell in cells) or _printed(cells):
+                if not all(cell.state is CellState.UNREAD for cell in cells):
+                    continue
+                if _printed([cell.uncertain for cell in cells]):
                     continue
             caption = block.caption or str(index + 1)
             fields = {
                 "part_label": f"“{form.heading}”中{caption}的数据",
                 "part_en": f"readable data for {caption} in table {form.title_en!r}",
             }
-            yield Finding(rule.id, rule.severity, rule.message.fill(fields), keys)
+            yield Finding(rule.id, rule.severity, deferred(rule.message, fields), keys)
 
 
 _TABLE_NAMES = {
@@ -461,7 +465,7 @@ def variant_year(rule: Rule, context: Context) -> Iterator[Outcome]:
             "tables_zh": "、".join(_TABLE_NAMES[t][0] for t in tables),
             "tables_en": ", ".join(_TABLE_NAMES[t][1] for t in tables),
         }
-        yield Finding(rule.id, rule.severity, rule.message.fill(fields))
+        yield Finding(rule.id, rule.severity, deferred(rule.message, fields))
 
 
 def variant_mixed(rule: Rule, context: Context) -> Iterator[Outcome]:
@@ -477,7 +481,7 @@ def variant_mixed(rule: Rule, context: Context) -> Iterator[Outcome]:
         "variants_zh": "；".join(f"{_TABLE_NAMES[t.key][0]}为{t.variant}年版" for t in found),
         "variants_en": "; ".join(f"{_TABLE_NAMES[t.key][1]}: {t.variant} form" for t in found),
     }
-    yield Finding(rule.id, rule.severity, rule.message.fill(fields))
+    yield Finding(rule.id, rule.severity, deferred(rule.message, fields))
 
 
 def stated_numbers(rule: Rule, context: Context) -> Iterator[Outcome]:
@@ -503,7 +507,7 @@ def repeated_text(rule: Rule, pair: Pair) -> Iterator[Outcome]:
     yield Finding(
         rule.id,
         rule.severity,
-        rule.message.fill(fields),
+        deferred(rule.message, fields),
         (),
         Decimal(str(threshold)),
         Decimal(f"{share:.2f}"),
@@ -549,4 +553,4 @@ def unit_sums(rule: Rule, summary: Report, units: tuple[Report, ...]) -> Iterato
             "actual": value,
             "difference": value - total,
         }
-        yield Finding(rule.id, rule.severity, rule.message.fill(fields), (key,), total, value)
+        yield Finding(rule.id, rule.severity, deferred(rule.message, fields), (key,), total, value)

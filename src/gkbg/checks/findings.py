@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast, overload
 
 import attrs
 
@@ -13,9 +13,18 @@ from gkbg.core.model import Value  # noqa: TC001 - resolved at run time by cattr
 from gkbg.core.views import VIEWS
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Mapping
 
-__all__ = ["Advice", "Change", "CheckResult", "Finding", "Fix", "NotCheckable", "Severity"]
+__all__ = [
+    "Advice",
+    "Change",
+    "CheckResult",
+    "Finding",
+    "Fix",
+    "NotCheckable",
+    "Severity",
+    "deferred",
+]
 
 
 class Severity(str, enum.Enum):
@@ -23,6 +32,53 @@ class Severity(str, enum.Enum):
 
     ERROR = "error"
     WARNING = "warning"
+
+
+class _Deferred:
+    """A message not yet written: its template and the fields to fill it with (`deferred`)."""
+
+    __slots__ = ("fields", "template")
+
+    def __init__(self, template: Text, fields: Mapping[str, object]) -> None:
+        self.template = template
+        self.fields = fields
+
+
+def deferred(template: Text, fields: Mapping[str, object]) -> Text:
+    """``template.fill(fields)``, filled only when the `Finding` given it is asked its message.
+
+    Only for `Finding`'s ``message`` (the evaluators' findings): a check that finds much
+    (every cell of a blank form) writes no sentence that nobody reads, or that the engine drops.
+    ``fields`` must not change afterwards.
+    """
+    return cast("Text", _Deferred(template, fields))
+
+
+class _MessageField:
+    """`Finding.message`: a `Text`, or a `deferred` one filled when first read (and kept).
+
+    It stands in for the slot attrs makes for the field: the field stays declared (cattrs,
+    `attrs.evolve`, equality, pickling and the JSON all read the filled `Text`).
+    """
+
+    def __init__(self, slot: Any) -> None:  # noqa: ANN401 - the slot's member descriptor
+        self.slot = slot
+
+    def __set__(self, finding: Finding, message: Text) -> None:
+        self.slot.__set__(finding, message)
+
+    @overload
+    def __get__(self, finding: None, owner: type[Finding]) -> _MessageField: ...
+    @overload
+    def __get__(self, finding: Finding, owner: type[Finding]) -> Text: ...
+    def __get__(self, finding: Finding | None, owner: type[Finding]) -> _MessageField | Text:
+        if finding is None:
+            return self
+        message = self.slot.__get__(finding, owner)
+        if message.__class__ is _Deferred:
+            message = message.template.fill(message.fields)
+            self.slot.__set__(finding, message)  # (the same message, now written)
+        return cast("Text", message)
 
 
 @attrs.frozen
@@ -67,6 +123,9 @@ class Finding:
         if self.expected is None or self.actual is None:
             return None
         return self.actual - self.expected
+
+
+setattr(Finding, "message", _MessageField(Finding.__dict__["message"]))  # noqa: B010 - attrs' slot
 
 
 @attrs.frozen

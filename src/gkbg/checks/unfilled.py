@@ -15,9 +15,10 @@ may hold a number, so a table with one is not unfilled either.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
-from gkbg.checks.findings import Finding
+from gkbg.checks.findings import Finding, deferred
 from gkbg.core.model import CellState
 from gkbg.core.schema import forms
 
@@ -31,21 +32,28 @@ if TYPE_CHECKING:
 __all__ = ["covered", "form_cells", "is_unfilled", "unfilled_tables"]
 
 
+@functools.cache
+def _form_keys(variant: str) -> frozenset[str]:
+    """The keys of every cell of form ``variant``."""
+    return frozenset(spec.key for spec in forms()[variant].cells())
+
+
 def form_cells(table: Table) -> tuple[Cell, ...]:
     """The cells of ``table`` that its form declares (all of them when its form is unknown).
 
     A cell no form has (a report built by hand, say) says nothing of whether the office
     filled in the form: it is left out of the judgement, and out of the finding.
     """
-    form = forms().get(table.variant) if table.variant else None
-    if form is None:
+    if not table.variant or table.variant not in forms():
         return table.cells
-    keys = {spec.key for spec in form.cells()}
+    keys = _form_keys(table.variant)
     return tuple(cell for cell in table.cells if cell.key in keys)
 
 
 def is_unfilled(table: Table) -> bool:
     """Whether ``table`` was found and prints nothing at all in any of its form's cells."""
+    if CellState.BLANK not in table.columns.states:
+        return False  # (no cell blank, none of the form's either: the common case, in C)
     cells = form_cells(table)
     return (
         table.found
@@ -75,7 +83,7 @@ def unfilled_tables(rule: Rule, context: Context) -> Iterator[Finding]:
         "cells": sum(len(form_cells(table)) for table in empty),
     }
     keys = tuple(cell.key for table in empty for cell in form_cells(table))
-    yield Finding(rule.id, rule.severity, rule.message.fill(fields), keys)
+    yield Finding(rule.id, rule.severity, deferred(rule.message, fields), keys)
 
 
 def covered(findings: Iterable[Finding], rules: Iterable[object]) -> frozenset[str]:

@@ -9,6 +9,7 @@ generators all read the objects built here.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping  # noqa: TC003 - resolved at run time by cattrs
 from importlib import resources
 from typing import TYPE_CHECKING, Literal
 
@@ -20,7 +21,7 @@ from gkbg.core.compat import tomllib
 from gkbg.core.errors import FormError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Iterator
 
 __all__ = [
     "TABLES",
@@ -143,6 +144,9 @@ class TableForm:
         cells: Every cell in reading order (block by block, row by row, column by column).
         rows: Every row of the table, in printing order.
         columns: Every distinct column of the table (the first of each key), in printing order.
+        keys: Every cell's key, in reading order (`cell_keys`, made once).
+        positions: The position of each cell key in reading order: the index by which a
+            report's cell is found by its key.
     """
 
     key: str
@@ -156,6 +160,8 @@ class TableForm:
     cells: tuple[CellSpec, ...] = attrs.field(init=False, eq=False, repr=False)
     rows: tuple[Row, ...] = attrs.field(init=False, eq=False, repr=False)
     columns: tuple[Column, ...] = attrs.field(init=False, eq=False, repr=False)
+    keys: tuple[str, ...] = attrs.field(init=False, eq=False, repr=False)
+    positions: Mapping[str, int] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         cells = tuple(
@@ -171,6 +177,10 @@ class TableForm:
             for column in block.columns:
                 seen.setdefault(column.key, column)
         object.__setattr__(self, "columns", tuple(seen.values()))
+        keys = tuple(cell.key for cell in cells)
+        object.__setattr__(self, "keys", keys)
+        positions = {key: index for index, key in enumerate(keys)}  # (read only)
+        object.__setattr__(self, "positions", positions)
 
     def block_of(self, row_key: str) -> Block:
         """The block that holds a row."""
@@ -181,7 +191,7 @@ class TableForm:
 
     def cell_keys(self) -> tuple[str, ...]:
         """The canonical key of every cell, in reading order."""
-        return tuple(cell.key for cell in self.cells)
+        return self.keys
 
     def printed_labels(self) -> frozenset[str]:
         """Every label the table prints, its rows' and columns' groups and aliases included."""
