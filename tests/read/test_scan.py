@@ -549,3 +549,47 @@ def test_a_table_whose_numbers_a_grey_seal_hides_is_found_with_its_cells_unread(
     assert unread >= len(hidden) // 2, unread  # the seal did hide the numbers
     missing = [f for f in gkbg.check(got).errors if f.rule == "table.missing"]
     assert not any(key.startswith("active.") for f in missing for key in f.cells), missing
+
+
+# --------------------------------------------------------------------------------------------
+# The engine out of memory.
+
+
+class _EngineError(RuntimeError):
+    """What onnxruntime raises: an exception of its own, the C++ one named in the message."""
+
+
+@pytest.mark.parametrize(
+    ("error", "memory"),
+    [
+        (_EngineError("[ONNXRuntimeError] : 1 : FAIL : Load model failed:std::bad_alloc"), True),
+        (ImportError("libXau.so.6: failed to map segment from shared object"), True),
+        (
+            ImportError("libXau.so.6: failed to map segment from shared object: not permitted"),
+            False,
+        ),
+        (_EngineError("[ONNXRuntimeError] : 2 : INVALID_ARGUMENT"), False),
+    ],
+)
+def test_the_engine_out_of_memory_is_a_memory_error(error: Exception, memory: bool) -> None:
+    with pytest.raises(MemoryError if memory else type(error)), scan_ocr.engine_memory():
+        raise error
+
+
+@OCR
+def test_a_scan_read_under_a_memory_limit_too_low_for_the_engine_says_so(tmp_path: Any) -> None:
+    # issue 15: the engine's std::bad_alloc under the isolated worker's address-space limit was
+    # a CorruptDocumentError whose message held the engine's whole traceback
+    path = tmp_path / "page.png"
+    path.write_bytes(png(_lines_page(), 150))
+    limits = gkbg.Limits(isolate=True, max_memory_bytes=1024 * 1024 * 1024)
+    with pytest.raises((gkbg.LimitExceededError, gkbg.NoTablesError)) as caught:
+        gkbg.parse(path, limits=limits)
+    if not isinstance(caught.value, gkbg.LimitExceededError):
+        pytest.skip("1 GiB is enough for the engine on this machine")
+    assert caught.value.limit == "max_memory_bytes"
+    message = str(caught.value)
+    assert "page.png" in message
+    assert "Limits.max_memory_bytes" in message
+    assert "\n" not in message
+    assert "Traceback" not in message
