@@ -210,6 +210,27 @@ def test_a_line_a_grey_seal_touches_is_still_a_line_and_a_filled_area_is_not() -
     assert across == pytest.approx([50, 75, 100, 125, 150, 175, 200, 225, 250], abs=2.5)
 
 
+def test_a_grey_seals_star_is_no_row_line_and_its_ring_past_a_lines_end_keeps_the_line() -> None:
+    # issue 15, a seal scanned in grey over a table (huaian-city-2024): a short stroke of it
+    # (there the edge of its star's arms, here its ring's arc), a dark run crossing a vertical
+    # line and ending at none, cut a row into two; its ring, touching the vertical line at
+    # x=500 past the grid's last line (y=500), carried that line too far to meet the last
+    # one, and the line was lost (two columns made one)
+    page = _grid_image()
+    draw = ImageDraw.Draw(page)
+    star = [(300 + 45 * dx, 232 + 45 * dy) for dx, dy in _STAR]
+    draw.polygon(star, fill=90)
+    draw.ellipse((470, 430, 560, 515), outline=90, width=12)
+    dark = scan_image.dark_pixels(np.asarray(page))
+    rules = scan_image.ruling_lines(dark, 0.5)
+    across = sorted(rule.at for rule in rules if rule.horizontal)
+    assert across == pytest.approx([50, 75, 100, 125, 150, 175, 200, 225, 250], abs=2.5)
+    down = sorted(rules_down := [rule for rule in rules if not rule.horizontal], key=lambda r: r.at)
+    assert [rule.at for rule in down] == pytest.approx([50, 150, 250, 350], abs=2.5)
+    for rule in rules_down:  # each from the first line to the last
+        assert (rule.start, rule.end) == pytest.approx((50, 250), abs=3)
+
+
 @pytest.mark.parametrize("angle", [-2.0, -0.7, 0.5, 1.5])
 def test_the_skew_of_a_page_is_measured(angle: float) -> None:
     dark = scan_image.dark_pixels(np.asarray(_grid_image(angle)))
