@@ -10,14 +10,17 @@ Run from the repository root (with the ``ocr`` extra installed)::
 The chosen pages of each PDF (by default those its tables are on) are rendered at ``--dpi``
 (greyscale, as a scanner gives them), wrapped into one image-only PDF, and read with
 `gkbg.parse`; the engine's calls are timed inside that read, so the floor is the engine's own
-time on exactly what gkbg gives it. The engine and onnxruntime are
-held to one thread (``OMP_NUM_THREADS=1`` and the engine's ``intra_op_num_threads``), and the
-times are the process's CPU seconds (`time.process_time`), so the figures are for one core and
-do not depend on what else the machine runs. Printed per document: seconds a page, the
-engine's seconds a page, gkbg's work on top of the engine as a share of the engine's time
-(target: at most 20%), the cells read exactly, flagged and silently wrong (or missing)
-against the text-layer original, the false errors (errors `gkbg.check` reports on the scan
-and not on the original) and the original's errors found on the scan.
+time on exactly what gkbg gives it. Two parts of gkbg's work run inside or beside the engine's
+and are counted as gkbg's, and shown apart: the candidates (`ocr.candidate_scores`, inside the
+engine's decoder: taken out of the floor) and the engine's direction classifier, which gkbg
+runs on each page's lines to tell which way up the page is (`ocr.quarter_turns`). The engine
+and onnxruntime are held to one thread (``OMP_NUM_THREADS=1`` and the engine's
+``intra_op_num_threads``), and the times are the process's CPU seconds (`time.process_time`),
+so the figures are for one core and do not depend on what else the machine runs. Printed per
+document: seconds a page, the engine's seconds a page, gkbg's work on top of the engine as a
+share of the engine's time (target: at most 20%), the cells read exactly, flagged and silently
+wrong (or missing) against the text-layer original, the false errors (errors `gkbg.check`
+reports on the scan and not on the original) and the original's errors found on the scan.
 """
 
 from __future__ import annotations
@@ -56,6 +59,16 @@ def _one_thread() -> _Timed:
     )
     ocr.with_candidates(engine)
     timed = _Timed(engine)
+    scores = ocr.candidate_scores
+
+    def candidate_scores(*arguments: Any) -> Any:  # noqa: ANN401 - as the function
+        started = time.process_time()
+        try:
+            return scores(*arguments)
+        finally:
+            timed.candidates += time.process_time() - started
+
+    ocr.candidate_scores = candidate_scores  # type: ignore[assignment]
     ocr.engine.cache_clear()
     ocr.engine = lambda: timed  # type: ignore[assignment]
     sys.modules["gkbg.read.pdf.reader"].engine = ocr.engine  # type: ignore[attr-defined]
@@ -68,10 +81,30 @@ class _Timed:
 
     def __init__(self, engine: Any) -> None:  # noqa: ANN401 - rapidocr is untyped
         self.engine = engine
-        self.seconds = 0.0
+        self.seconds = 0.0  # the engine's calls, the candidates in them included
+        self.candidates = 0.0  # gkbg's candidates, inside the engine's calls
+        self.direction = 0.0  # the direction classifier, as gkbg runs it
 
     def __getattr__(self, name: str) -> Any:  # noqa: ANN401 - the engine's other parts
-        return getattr(self.engine, name)
+        found = getattr(self.engine, name)
+        if name != "_load_cls_model":
+            return found
+
+        def load() -> Any:  # noqa: ANN401 - the classifier
+            classify = found()
+            if classify is None:
+                return None
+
+            def timed(*arguments: Any) -> Any:  # noqa: ANN401
+                started = time.process_time()
+                try:
+                    return classify(*arguments)
+                finally:
+                    self.direction += time.process_time() - started
+
+            return timed
+
+        return load
 
     def __call__(self, *arguments: Any, **options: Any) -> Any:  # noqa: ANN401
         started = time.process_time()
@@ -98,7 +131,7 @@ def _measure(path: Path, numbers: list[int], dpi: float, timed: _Timed) -> dict[
     pages[0].save(buffer, "PDF", save_all=True, append_images=pages[1:], resolution=dpi)
     original = gkbg.parse(path)
     expected = list(original.iter_cells())
-    timed.seconds = 0.0
+    timed.seconds = timed.candidates = timed.direction = 0.0
     started = time.process_time()
     scanned = gkbg.parse(buffer.getvalue())
     whole = time.process_time() - started
@@ -106,19 +139,21 @@ def _measure(path: Path, numbers: list[int], dpi: float, timed: _Timed) -> dict[
     errors = {(f.rule, f.cells) for f in gkbg.check(original).errors}
     found = {(f.rule, f.cells) for f in gkbg.check(scanned).errors}
     exact = flagged = wrong = 0
-    for original in expected:
-        cell = got.get(original.key)
+    for printed in expected:
+        cell = got.get(printed.key)
         if cell is None:
             wrong += 1
         elif cell.uncertain or cell.state is gkbg.CellState.UNREAD:
             flagged += 1
-        elif (cell.state, cell.value) == (original.state, original.value):
+        elif (cell.state, cell.value) == (printed.state, printed.value):
             exact += 1
         else:
             wrong += 1
     return {
         "whole": whole,
-        "engine": timed.seconds,
+        "engine": timed.seconds - timed.candidates,
+        "candidates": timed.candidates,
+        "direction": timed.direction,
         "cells": len(expected),
         "exact": exact,
         "flagged": flagged,
@@ -139,7 +174,8 @@ def main() -> None:
     timed = _one_thread()
     print(
         f"{'document':<28} {'pages':>5} {'dpi':>4} {'s/page':>7} {'OCR s/page':>10} "
-        f"{'on top':>6} {'cells':>5} {'exact':>5} {'flag':>4} {'wrong':>5} "
+        f"{'direction':>9} {'candidates':>10} {'on top':>6} {'cells':>5} {'exact':>5} "
+        f"{'flag':>4} {'wrong':>5} "
         f"{'false errors':>12} {'errors found':>12}"
     )
     for path in arguments.pdf:
@@ -156,7 +192,8 @@ def main() -> None:
             share = (m["whole"] - m["engine"]) / m["engine"]
             print(
                 f"{path.name:<28} {count:>5} {dpi:>4.0f} {m['whole'] / count:>7.2f} "
-                f"{m['engine'] / count:>10.2f} {share:>6.0%} {m['cells']:>5.0f} "
+                f"{m['engine'] / count:>10.2f} {m['direction'] / count:>9.2f} "
+                f"{m['candidates'] / count:>10.2f} {share:>6.0%} {m['cells']:>5.0f} "
                 f"{m['exact']:>5.0f} {m['flagged']:>4.0f} {m['wrong']:>5.0f} "
                 f"{m['false']:>12.0f} {m['found']:>8.0f} of {m['errors']:.0f}",
                 flush=True,

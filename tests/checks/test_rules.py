@@ -164,6 +164,28 @@ def test_a_value_placed_by_a_guess_is_not_reported_invalid_for_its_cell() -> Non
     assert finding.cells == ("active.fees.amount",)
 
 
+def test_a_block_whose_scanned_cells_hold_unread_marks_is_found_not_missing() -> None:
+    """A block of a scan whose cells are found but hold marks the engine did not read is found.
+
+    Its cells are unread (`ocr.unread_mark`: a seal scanned in grey over the numbers, say),
+    each with its warning; the report is not accused of lacking the block (issue 15). The
+    same cells unread with no reason that says they were found are a missing block.
+    """
+    report = gkbg.parse(pipe_text("2021", {}))
+    keys = ("active.penalty.decisions", "active.coercion.decisions")
+    marked = unread = report
+    for key in keys:
+        marked = with_cell(
+            marked, gkbg.Cell(key, gkbg.CellState.UNREAD, uncertain=(Doubt.of("ocr.unread_mark"),))
+        )
+        unread = with_cell(unread, gkbg.Cell(key, gkbg.CellState.UNREAD))
+    result = gkbg.check(marked)
+    assert not result.by_rule("table.missing")
+    assert {finding.cells for finding in result.by_rule("cell.unread")} == {(key,) for key in keys}
+    (missing,) = gkbg.check(unread).by_rule("table.missing")
+    assert missing.cells == keys
+
+
 def test_narrative_counts_only_clear_statements() -> None:
     narrative = (
         "2022年，共收到政府信息公开申请 12 件，其中受理 10 件，办结 9 件。"

@@ -441,11 +441,13 @@ FOUND_UNREAD = PRINTED_UNREAD | {
     "grid.unordered",
     "align.grid_contradicted",
     "grid.unlabelled_rows",
+    "ocr.unread_mark",
 }
 """The codes of reasons an unread cell gives when its row was found, labels and all, but its
-value could not be placed (or nothing was printed where a value belongs): a table or block whose
-cells are all unread for such reasons was found, and is not missing; its cells say why each is
-unread."""
+value could not be placed (or nothing was printed where a value belongs), or the cell itself was
+found but what it holds could not be read (a scan's mark under a seal, `ocr.unread_mark`): a
+table or block whose cells are all unread for such reasons was found, and is not missing; its
+cells say why each is unread."""
 
 PLACEMENT = frozenset(
     {

@@ -66,6 +66,9 @@ _MAX_THICK = 4.0
 _WANDER = 2
 # A vertical line's ends are this close (points) to the horizontal lines it meets.
 _MEET = 4.0
+# A vertical run that goes past the last horizontal line it meets by less than this (points:
+# less than a row is tall) ends at that line (a mark touching it carried it past).
+_OVERSHOOT = 14.0
 # A row of a group of runs dark over this share of its length is a ruling line's.
 _LINE_COVER = 0.8
 # An official seal is at most this wide (points: 42 mm); a line found under a mark must be
@@ -211,9 +214,9 @@ def _line_under_mark(dark: Mask, group: tuple[int, int, int, int], max_thick: in
 def ruling_lines(dark: Mask, scale: float) -> list[Rule]:
     """The page's ruling lines in points (``scale`` points a pixel).
 
-    A vertical run counts only when it meets horizontal lines at both its ends (within
-    ``_MEET`` points): the upright strokes of a large heading's characters are as long as the
-    side of a short cell, but meet no horizontal line.
+    A vertical run counts only when it meets horizontal lines at both its ends (`_between`),
+    and a short horizontal run inside a table only when it ends at its vertical lines
+    (`_stroke`).
     """
     max_thick = max(2, round(_MAX_THICK / scale))
     long_line = round(_SEAL / scale)
@@ -230,13 +233,54 @@ def ruling_lines(dark: Mask, scale: float) -> list[Rule]:
         )
     ]
 
-    def meets(rule: Rule, y: float) -> bool:
-        return any(
-            abs(line.at - y) <= _MEET and line.start - _MEET <= rule.at <= line.end + _MEET
-            for line in across
-        )
+    down = [line for rule in down if (line := _between(rule, across)) is not None]
+    across = [rule for rule in across if not _stroke(rule, down)]
+    return across + [line for rule in down if (line := _between(rule, across)) is not None]
 
-    return across + [rule for rule in down if meets(rule, rule.start) and meets(rule, rule.end)]
+
+def _between(rule: Rule, across: list[Rule]) -> Rule | None:
+    """A vertical run as a table's line between horizontal ones, or None when it is not one.
+
+    A vertical line of a table meets horizontal lines at both its ends (within ``_MEET``):
+    the upright strokes of a large heading's characters are as long as the side of a short
+    cell, but meet no horizontal line. A mark touching the line's end (the ring of a seal
+    scanned in grey) carries the run a little past the horizontal line it ends at: a run
+    that goes past its first or last horizontal line by less than a row is tall
+    (``_OVERSHOOT``) ends there.
+    """
+    ys = [
+        line.at
+        for line in across
+        if line.start - _MEET <= rule.at <= line.end + _MEET
+        and rule.start - _MEET <= line.at <= rule.end + _MEET
+    ]
+    if not ys:
+        return None
+    top, bottom = min(ys), max(ys)
+    if top - rule.start > _OVERSHOOT or rule.end - bottom > _OVERSHOOT:
+        return None
+    if abs(top - rule.start) > _MEET or abs(rule.end - bottom) > _MEET:
+        if bottom - top < _MIN_DOWN:
+            return None
+        return Rule.down(rule.at, max(rule.start, top), min(rule.end, bottom))
+    return rule
+
+
+def _stroke(rule: Rule, down: list[Rule]) -> bool:
+    """Whether a horizontal run is a stroke of a mark inside a table, not one of its lines.
+
+    A table's horizontal line runs from one of its vertical lines to another. A short run
+    (shorter than a seal is wide) that crosses a vertical line and ends at none is a stroke
+    of a mark printed over the table: the edge of a seal's star scanned in grey, say. As a
+    line it would cut the row it is drawn in into two. (A run that crosses no vertical line,
+    in a table without them or outside any table, is left as it is.)
+    """
+    if rule.end - rule.start >= _SEAL:
+        return False
+    spans = [line for line in down if line.start - _MEET <= rule.at <= line.end + _MEET]
+    crosses = any(rule.start + _MEET < line.at < rule.end - _MEET for line in spans)
+    ends = any(abs(line.at - end) <= _MEET for line in spans for end in (rule.start, rule.end))
+    return crosses and not ends
 
 
 def has_ink(dark: Mask, box: tuple[int, int, int, int], scale: float) -> bool:

@@ -25,6 +25,7 @@ an empty cell that the engine did not read.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 from typing import TYPE_CHECKING, Any, Self
@@ -44,7 +45,7 @@ from gkbg.read.scan.image import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
 
     from gkbg.read.layout import Layout, Token
     from gkbg.read.scan.image import Grey, Mask
@@ -61,6 +62,7 @@ __all__ = [
     "candidate_scores",
     "doubts",
     "engine",
+    "engine_memory",
     "read_image",
     "with_candidates",
 ]
@@ -78,18 +80,54 @@ _UPRIGHT_TEXT = 1.5
 _NO_GAP = 0.5
 
 
+# How onnxruntime says that it could not get memory: the C++ exception's name in the message of
+# its own exception (its exception types are not part of its API, and rapidocr wraps them).
+_OUT_OF_MEMORY = "bad_alloc"
+# How the dynamic loader says it could not map a native library of the engine (OpenCV's, say)
+# into the address space; "not permitted" is a file system mounted noexec, not memory.
+_NO_ROOM_TO_LOAD = "failed to map segment"
+_NOT_PERMITTED = "not permitted"
+
+
+@contextlib.contextmanager
+def engine_memory() -> Iterator[None]:
+    """Raise `MemoryError` where the engine fails because it could not get memory.
+
+    onnxruntime reports a failed allocation (``std::bad_alloc``, under the isolated worker's
+    `Limits.max_memory_bytes`, say) as an error of its own, loading a model or running one,
+    whose message holds a whole traceback; under a lower limit still, a native library of the
+    engine cannot even be loaded (an `ImportError`: "failed to map segment"). As a
+    `MemoryError` it is what it is: the reader's callers name the file and the limit in one
+    sentence (`LimitExceededError` on ``max_memory_bytes``). Any other error of the engine is
+    left as it is.
+    """
+    try:
+        yield
+    except MemoryError:
+        raise
+    except Exception as error:
+        message = str(error)
+        unmapped = isinstance(error, ImportError) and _NO_ROOM_TO_LOAD in message
+        if _OUT_OF_MEMORY in message or (unmapped and _NOT_PERMITTED not in message):
+            raise MemoryError("the OCR engine could not get the memory it needs") from error
+        raise
+
+
 @functools.cache
 def engine() -> Any:  # noqa: ANN401 - rapidocr is untyped
     """The OCR engine, made once per process, logging only errors.
 
     Raises:
         MissingExtraError: The ``ocr`` extra is not installed.
+        MemoryError: The engine could not get the memory to load (`engine_memory`).
     """
     rapidocr = import_extra("rapidocr", extra="ocr", purpose=PURPOSE)
-    # Every text box the detector finds is recognised, however unsure: an unsure reading is
-    # flagged (`doubts`), never dropped (a dropped box would leave its cell silently empty).
-    ocr = rapidocr.RapidOCR(params={"Global.log_level": "error", "Global.text_score": 0.0})
-    with_candidates(ocr)
+    with engine_memory():
+        # Every text box the detector finds is recognised, however unsure: an unsure reading
+        # is flagged (`doubts`), never dropped (a dropped box would leave its cell silently
+        # empty).
+        ocr = rapidocr.RapidOCR(params={"Global.log_level": "error", "Global.text_score": 0.0})
+        with_candidates(ocr)
     return ocr
 
 
@@ -247,7 +285,14 @@ def read_image(rgb: Grey, number: int, dpi: float) -> ScanPage:
 
     Raises:
         MissingExtraError: The ``ocr`` extra is not installed.
+        MemoryError: The engine ran out of memory (`engine_memory`).
     """
+    with engine_memory():
+        return _read_page(rgb, number, dpi)
+
+
+def _read_page(rgb: Grey, number: int, dpi: float) -> ScanPage:
+    """`read_image`'s work, the engine's failures as they come."""
     ocr = engine()
     scanned_page()
     np = _np()
