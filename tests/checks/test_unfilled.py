@@ -72,7 +72,9 @@ def test_no_document_among_the_fixtures_but_the_template_gets_it() -> None:
     assert len(documents) >= 10
     for path in documents:
         rules = {f.rule for f in gkbg.check(path).findings}
-        assert ("table.unfilled" in rules) == (path == TEMPLATE), path
+        # (The template as a converter turned it into markdown is the template too.)
+        template = path == TEMPLATE or path.name.startswith(f"{TEMPLATE.stem}.")
+        assert ("table.unfilled" in rules) == template, path
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
