@@ -285,6 +285,58 @@ def fanout_pdf(fan: int) -> bytes:
     return pdf_file(objects)
 
 
+def _form_stream(content: bytes, extra: bytes = b"") -> bytes:
+    packed = zlib.compress(content, 9)
+    head = b"<< /Length %d /Filter /FlateDecode %s >>" % (len(packed), extra)
+    return head + b"\nstream\n" + packed + b"\nendstream"
+
+
+_FORM = b"/Type /XObject /Subtype /Form /BBox [0 0 595 842]"
+
+
+def nested_forms_pdf(depth: int, fan: int = 2, *, cycle: bool = False) -> bytes:
+    """A PDF whose page draws form 1 ``fan`` times, which draws form 2 ``fan`` times, and so
+    on ``depth`` forms deep (``fan`` to the power ``depth`` drawings); with ``cycle`` the last
+    form draws the first again instead of a line."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+            b"/Resources << /XObject << /X 5 0 R >> >> >>"
+        ),
+        _form_stream(b"\n".join([b"q /X Do Q"] * fan)),
+    ]
+    for level in range(depth):
+        inner = 5 if cycle and level == depth - 1 else len(objects) + 2
+        if level == depth - 1 and not cycle:
+            objects.append(_form_stream(b"0 0 m 1 1 l S", _FORM))
+        else:
+            objects.append(
+                _form_stream(
+                    b"\n".join([b"q /X Do Q"] * fan),
+                    _FORM + b" /Resources << /XObject << /X %d 0 R >> >>" % inner,
+                )
+            )
+    return pdf_file(objects)
+
+
+def inline_image_pdf(width: int, height: int, data: int) -> bytes:
+    """A PDF whose page draws one inline image declared ``width`` x ``height`` pixels of 8-bit
+    RGB, with ``data`` bytes of pixels given (compressed, the page is a few kilobytes)."""
+    pixels = bytes(data)
+    content = (
+        b"q 100 0 0 100 0 0 cm BI /W %d /H %d /BPC 8 /CS /RGB ID " % (width, height)
+        + pixels
+        + b" EI Q BT /F1 12 Tf 72 720 Td (x) Tj ET"
+    )
+    stream = zlib.compress(content, 9)
+    plain = b"BT /F1 12 Tf 72 720 Td (x) Tj ET"
+    page = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(plain), plain)
+    bomb = b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream)
+    return pdf(["x"]).replace(page, bomb)
+
+
 def seed_text(index: int = 0) -> str:
     return SEEDS[index].read_text(encoding="utf-8")
 
@@ -520,6 +572,20 @@ CASES: dict[str, Case] = {
     # Refused by a page's count, before its characters or drawings are read (issue 18).
     "pdf-500k-tiny-characters": (lambda: tiny_chars_pdf(500_000), "LimitExceededError"),
     "pdf-forms-fanning-out": (lambda: fanout_pdf(500), "LimitExceededError"),
+    # Counted before PDFium loads the page (`gkbg.read.pdf.prescan`), which once cost it 6 s and
+    # 1.8 GB for a million drawings, and does not end for a thousand million.
+    "pdf-forms-fanning-out-to-a-million": (lambda: fanout_pdf(1000), "LimitExceededError"),
+    "pdf-forms-fanning-out-to-four-million": (lambda: fanout_pdf(2000), "LimitExceededError"),
+    "pdf-forms-nested-30-deep": (lambda: nested_forms_pdf(30), "LimitExceededError"),
+    "pdf-forms-in-a-cycle": (
+        lambda: nested_forms_pdf(4, 50, cycle=True),
+        "LimitExceededError|ScannedDocumentError",
+    ),
+    "pdf-stream-inflating-to-a-gibibyte": (lambda: inflating_pdf(1 << 30), "LimitExceededError"),
+    "pdf-huge-inline-image": (
+        lambda: inline_image_pdf(100_000, 100_000, 1 << 20),
+        "NoTablesError|LimitExceededError|CorruptDocumentError",
+    ),
     "pdf-flipped-bytes": (lambda: flipped(CORPUS[0].read_bytes(), every=2000), "*"),
     # Legacy.
     "ole-encrypted": (lambda: ole("EncryptedPackage", "EncryptionInfo"), "EncryptedDocumentError"),

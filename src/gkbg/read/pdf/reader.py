@@ -66,6 +66,7 @@ from gkbg.read.pdf.geometry import (
     regrid,
     stack_columns,
 )
+from gkbg.read.pdf.prescan import check_pages
 from gkbg.read.scan.ocr import PURPOSE, ScanPage, doubts, engine, read_image
 
 if TYPE_CHECKING:
@@ -176,11 +177,14 @@ class PdfParser:
             ScannedDocumentError: It has no text layer, and the ``ocr`` extra is not installed
                 (or OCR read nothing on its pages).
             NoTablesError: Every page prints only the same lines (read as running headers).
-            LimitExceededError: It has too many pages, characters or words.
+            LimitExceededError: It has too many pages, characters or words, a page draws too
+                many times (counted before PDFium loads it, `gkbg.read.pdf.prescan`), or a
+                page's content inflates to more than ``max_member_bytes``.
         """
         pdfium = _pdfium()
         pdf = _open(pdfium, document)
         try:
+            check_pages(document, len(pdf))  # before PDFium loads a page
             pages = _read_pages(pdf, document)
         except pdfium.PdfiumError as exc:
             raise CorruptDocumentError(document.name, f"damaged PDF ({exc})") from None
