@@ -202,6 +202,55 @@ def pdf_file(objects: list[bytes]) -> bytes:
     return bytes(out)
 
 
+def packed_pdf_file(objects: list[bytes]) -> bytes:
+    """A PDF 1.5 file of ``objects`` (numbered from 1, the first the catalogue) whose objects
+    other than streams are packed in an object stream, found through a cross-reference stream,
+    as Word and LibreOffice write them."""
+    packed = [n for n, body in enumerate(objects, start=1) if b"stream" not in body]
+    head = b" ".join(b"%d %d" % (n, 0) for n in packed)  # offsets filled below
+    offsets, bodies, position = [], [], 0
+    for number in packed:
+        offsets.append(position)
+        bodies.append(objects[number - 1] + b"\n")
+        position += len(bodies[-1])
+    head = b" ".join(b"%d %d" % (n, o) for n, o in zip(packed, offsets, strict=True)) + b"\n"
+    content = zlib.compress(head + b"".join(bodies))
+    holder = len(objects) + 1
+    out = bytearray(b"%PDF-1.7\n")
+    where: dict[int, int] = {}
+    for number, body in enumerate(objects, start=1):
+        if number not in packed:
+            where[number] = len(out)
+            out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    where[holder] = len(out)
+    out += b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\n" % (
+        holder,
+        len(packed),
+        len(head),
+        len(content),
+    )
+    out += b"stream\n" + content + b"\nendstream\nendobj\n"
+    xref = holder + 1
+    where[xref] = len(out)
+    rows = [b"\x00\x00\x00\x00\x00\xff\xff"]
+    for number in range(1, xref + 1):
+        if number in packed:
+            rows.append(
+                b"\x02" + holder.to_bytes(4, "big") + packed.index(number).to_bytes(2, "big")
+            )
+        else:
+            rows.append(b"\x01" + where[number].to_bytes(4, "big") + b"\x00\x00")
+    table = b"".join(rows)
+    out += b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /Length %d >>\n" % (
+        xref,
+        xref + 1,
+        len(table),
+    )
+    out += b"stream\n" + table + b"\nendstream\nendobj\n"
+    out += b"startxref\n%d\n%%%%EOF\n" % where[xref]
+    return bytes(out)
+
+
 def inflating_pdf(size: int) -> bytes:
     """A one-page PDF whose content stream inflates to ``size`` bytes of spaces.
 
@@ -258,9 +307,10 @@ def tiny_chars_pdf(characters: int) -> bytes:
     return pdf(["x"]).replace(page, bomb)
 
 
-def fanout_pdf(fan: int) -> bytes:
+def fanout_pdf(fan: int, *, packed: bool = False) -> bytes:
     """A PDF of about a kilobyte whose page draws a form ``fan`` times, which draws a second form
-    ``fan`` times, which strokes one line: ``fan`` squared drawings on one page."""
+    ``fan`` times, which strokes one line: ``fan`` squared drawings on one page (``packed``: its
+    page tree in an object stream, `packed_pdf_file`)."""
 
     def stream(content: bytes, extra: bytes = b"") -> bytes:
         packed = zlib.compress(content, 9)
@@ -282,7 +332,7 @@ def fanout_pdf(fan: int) -> bytes:
         ),
         stream(b"0 0 m 1 1 l S", form),
     ]
-    return pdf_file(objects)
+    return packed_pdf_file(objects) if packed else pdf_file(objects)
 
 
 def _form_stream(content: bytes, extra: bytes = b"") -> bytes:

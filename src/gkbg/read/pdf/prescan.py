@@ -124,7 +124,7 @@ def _string_end(data: bytes, start: int) -> int:
         elif found[0] == b")":
             depth -= 1
             if depth == 0:
-                return found.end()
+                return int(found.end())
     return len(data)
 
 
