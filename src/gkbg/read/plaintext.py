@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import regex
 
 from gkbg.core.errors import UnknownFormatError
+from gkbg.core.limits import check_time
 from gkbg.core.text import looks_like_value
 from gkbg.read.layout import TokenKind, TokenWriter
 
@@ -35,6 +36,8 @@ _CELL_LINE = regex.compile(r"\|[ \t]*$")
 _WORD = regex.compile(r"\S+")
 _CJK = regex.compile(r"\p{Han}")
 _MIN_CELL_LINES = 10
+# The clock is looked at once every so many lines or words (`gkbg.core.limits.check_time`).
+_CLOCK_EVERY = 256
 # A number inside a word: an optional sign (a ``-`` after digits may be the sign of the next
 # cell's number, or a placeholder: `gkbg.align.runs` reads it both ways), digits (each not the
 # number of a list item such as ``2.``, ``2．`` or ``2、`` before text), an optional fraction,
@@ -88,7 +91,9 @@ def _pipe_spans(text: str) -> Iterator[tuple[int, int, bool, TokenKind | None]]:
     one narrative token, without the white space around it.
     """
     offset = 0
-    for line in text.splitlines(keepends=True):
+    for number, line in enumerate(text.splitlines(keepends=True)):
+        if not number % _CLOCK_EVERY:
+            check_time()
         body = line.rstrip("\r\n")
         # What `_CELL_LINE` finds (``$`` is the end: no line break is left in ``body``).
         if body.rstrip(" \t").endswith("|"):
@@ -130,7 +135,9 @@ def _word_spans(text: str, most: int) -> Iterator[tuple[int, int]]:
     cutting never makes a document too large that is not.
     """
     count = 0
-    for word in _WORD.finditer(text):
+    for index, word in enumerate(_WORD.finditer(text)):
+        if not index % _CLOCK_EVERY:
+            check_time()
         start, end = word.span()
         pieces = _pieces(word.group())
         if len(pieces) > 1 and count + len(pieces) <= most:

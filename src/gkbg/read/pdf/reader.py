@@ -47,7 +47,7 @@ from gkbg.core.errors import (
     NoTablesError,
     ScannedDocumentError,
 )
-from gkbg.core.limits import check_text, check_tokens, exceeded
+from gkbg.core.limits import check_text, check_time, check_tokens, exceeded
 from gkbg.core.model import Location
 from gkbg.core.text import looks_like_value
 from gkbg.read.layout import Layout, Token, TokenKind, TokenWriter, token_kind
@@ -87,6 +87,8 @@ _BAR = 2.5
 # Columns of a table's two parts on consecutive pages line up within this many points.
 _ALIGNED = 3.0
 _MAX_DEPTH = 8
+# The clock is looked at once every so many characters or path segments (`check_time`).
+_CLOCK_EVERY = 1024
 # Quarter turns of a page's text.
 _HALF = 2
 _THREE_QUARTERS = 3
@@ -319,6 +321,7 @@ def _read_page(
         finally:
             textpage.close()
         _count_draws(page, number, document)
+        check_time()
         rules = _rules(page, frame)
     finally:
         page.close()
@@ -414,6 +417,7 @@ def _read_pages(pdf: Any, document: Input) -> list[_Page]:  # noqa: ANN401 - pyp
     pages: list[_Page] = []
     counter = _Counter(document)
     for index in range(len(pdf)):
+        check_time()
         page = _read_page(counter.load(pdf, index), index + 1, geometry=True, document=document)
         if page is None:
             break
@@ -423,6 +427,7 @@ def _read_pages(pdf: Any, document: Input) -> list[_Page]:  # noqa: ANN401 - pyp
     pages = []
     counter = _Counter(document)
     for index in range(len(pdf)):
+        check_time()
         page = _read_page(counter.load(pdf, index), index + 1, geometry=False, document=document)
         assert page is not None  # noqa: S101 - a text-order reading always gives a page
         pages.append(page)
@@ -490,6 +495,8 @@ def _chars(
     quarters: dict[float, int | None] = {}  # each angle's quarter turns (`_quarter`)
     turned: int | None = None  # the quarter turns of the page's printed characters
     for index in range(textpage.count_chars()):
+        if not index % _CLOCK_EVERY:
+            check_time()
         if generated(handle, index):
             continue
         code = unicode(handle, index)
@@ -753,6 +760,7 @@ def _walk(  # noqa: PLR0917 - a recursive helper
         if kind == path:
             _path_rules(calls, handle, _multiply(_matrix(calls, handle), outer), frame, rules)
         elif kind == form and depth < _MAX_DEPTH:
+            check_time()
             matrix = _multiply(_matrix(calls, handle), outer)
             count = calls.count_form_objects(handle)
             inner = [calls.get_form_object(handle, ctypes.c_ulong(i)) for i in range(count)]
@@ -781,6 +789,8 @@ def _path_rules(
     get_segment, segment_point = calls.get_segment, calls.segment_point
     segment_type, segment_close = calls.segment_type, calls.segment_close
     for index in range(calls.count_segments(handle)):
+        if not index % _CLOCK_EVERY:
+            check_time()
         segment = get_segment(handle, index)
         if not segment_point(segment, x_ref, y_ref):
             return
@@ -1041,6 +1051,7 @@ def _images(pdf: Any) -> bool:  # noqa: ANN401 - a pypdfium2 document
         _unchecked("FPDFPageObj_GetType"),
     )
     for index in range(len(pdf)):
+        check_time()
         page = pdf[index]
         try:
             handle = _handle(page.raw)
@@ -1056,6 +1067,7 @@ def _printed_chars(pdf: Any) -> int:  # noqa: ANN401 - a pypdfium2 document
     """How many characters the pages' text layers hold (printed or generated)."""
     count = 0
     for index in range(len(pdf)):
+        check_time()
         page = pdf[index]
         try:
             textpage = page.get_textpage()
