@@ -4,9 +4,9 @@ Each case runs in a child process (a fork, gkbg imported) whose address space th
 caps (``RLIMIT_AS``, 2 GiB unless told) and which is killed after a wall-clock limit (30 s),
 with gkbg's default `Limits` and the API's default isolation (off: the caller's own process
 reads the document). It prints one line per case: the outcome, wall and CPU seconds and the
-child's peak resident memory, and ends with status 1 when a case escaped (anything but a `GkbgError`, or a
-`TypeError` for a wrong Python type), killed its process, or took more than 5 s of CPU or
-1 GiB of memory::
+child's peak resident memory, and ends with status 1 when a case escaped (anything but a
+`GkbgError`, or a `TypeError` for a wrong Python type), killed its process, or took more than
+5 s of CPU or 1 GiB of memory::
 
     python bench/hostile.py                      # every case
     python bench/hostile.py --issue              # the rows of the issue's table only
