@@ -162,6 +162,8 @@ CASES: dict[str, Case] = {
         _file(lambda: hostile.inline_image_pdf(100_000, 100_000, 1 << 20)),
         False,
     ),
+    "pdf-path-of-2m-segments": (_file(lambda: hostile.long_path_pdf(2_000_000)), False),
+    "pdf-2000-pages": (_file(lambda: hostile.pdf([f"page {n}" for n in range(2000)])), False),
     "pdf-stream-inflating-to-3-gibibytes": (_file(lambda: hostile.inflating_pdf(3 << 30)), False),
     "html-200k-sibling-divs": (_file(lambda: b"<html><body>" + b"<div>x</div>" * 200_000), False),
     "html-200k-children-of-a-cell": (

@@ -387,6 +387,17 @@ def inline_image_pdf(width: int, height: int, data: int) -> bytes:
     return pdf(["x"]).replace(page, bomb)
 
 
+def long_path_pdf(segments: int) -> bytes:
+    """A PDF whose page strokes one path of ``segments`` short straight segments (one drawing,
+    a compressed page of a few hundred kilobytes)."""
+    body = b"0 0 m\n" + b"".join(b"%d %d l\n" % (n % 500, n % 7) for n in range(segments)) + b"S"
+    stream = zlib.compress(body, 9)
+    plain = b"BT /F1 12 Tf 72 720 Td (x) Tj ET"
+    page = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(plain), plain)
+    bomb = b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream)
+    return pdf(["x"]).replace(page, bomb)
+
+
 def seed_text(index: int = 0) -> str:
     return SEEDS[index].read_text(encoding="utf-8")
 
@@ -632,6 +643,7 @@ CASES: dict[str, Case] = {
         "LimitExceededError|ScannedDocumentError",
     ),
     "pdf-stream-inflating-to-a-gibibyte": (lambda: inflating_pdf(1 << 30), "LimitExceededError"),
+    "pdf-path-of-2m-segments": (lambda: long_path_pdf(2_000_000), "LimitExceededError"),
     "pdf-huge-inline-image": (
         lambda: inline_image_pdf(100_000, 100_000, 1 << 20),
         "NoTablesError|LimitExceededError|CorruptDocumentError",

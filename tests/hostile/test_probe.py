@@ -40,6 +40,7 @@ FAST = [
     "pdf-forms-nested-30-deep",
     "pdf-forms-in-a-cycle",
     "pdf-huge-inline-image",
+    "pdf-path-of-2m-segments",
     "html-200k-children-of-a-cell",
     "html-100k-empty-rows",
     "docx-tables-nested-60-deep",
@@ -69,8 +70,10 @@ def test_the_probe_of_issue_18_ends_every_input_within_bounds() -> None:
     }
     assert wrong == {}
     assert done.returncode == 0
-    # The PDFs that fanned out, nested and cycled are refused by the count before loading.
+    # The PDFs that fanned out, nested and cycled are refused by the count before loading, and
+    # so is the path of two million segments.
     refused = {record["case"]: record["message"] for record in records}
     for name in FAST:
         if name.startswith("pdf-forms-"):
             assert "(the limit is Limits.max_page_draws)" in refused[name], name
+    assert "(the limit is Limits.max_page_segments)" in refused["pdf-path-of-2m-segments"]

@@ -72,6 +72,9 @@ class Limits:
         max_page_draws: Drawing operations on one page of a PDF (200,000; a page of a
             report has about a thousand): its text, paths and images, and those of the forms
             it draws, each time it draws them; counted before any of its lines is read.
+        max_page_segments: Segments of the paths one page of a PDF draws (200,000; a page of a
+            report has a few thousand), those of its forms each time they are drawn; counted
+            before PDFium loads the page and again before any segment is read.
         conversion_seconds: How long LibreOffice may take to convert a legacy file (180).
         isolate: Read with native engines (PDFium for PDF) in a worker process, so that a
             document that crashes the engine or exhausts memory costs the worker, not the
@@ -99,6 +102,7 @@ class Limits:
     max_pages: int = attrs.field(default=2000, validator=_COUNT)
     max_page_chars: int = attrs.field(default=100_000, validator=_COUNT)
     max_page_draws: int = attrs.field(default=200_000, validator=_COUNT)
+    max_page_segments: int = attrs.field(default=200_000, validator=_COUNT)
     conversion_seconds: float = attrs.field(
         default=180.0, converter=float, validator=attrs.validators.gt(0.0)
     )

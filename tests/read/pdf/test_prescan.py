@@ -18,6 +18,7 @@ import gkbg
 from gkbg.core.office import find_soffice
 from gkbg.read.base import Input
 from gkbg.read.pdf import prescan
+from gkbg.read.pdf import reader as pdf_reader
 from tests.helpers import CORPUS, FIXTURES
 from tests.hostile import hostile
 
@@ -27,17 +28,21 @@ REAL = [
 ]
 
 
-def _pdfium_counts(data: bytes) -> list[int]:
-    """Each page's objects and those of every form it draws, as PDFium loads them."""
+def _pdfium_counts(data: bytes, *, segments: bool = False) -> list[int]:
+    """Each page's objects and those of every form it draws, as PDFium loads them (or the
+    segments of their paths)."""
     pdf = pdfium.PdfDocument(data)
 
     def walk(get: Any, parent: Any, count: int) -> int:
-        total = count
+        total = 0 if segments else count
         for index in range(count):
             child = get(parent, index)
-            if pdfium_raw.FPDFPageObj_GetType(child) == pdfium_raw.FPDF_PAGEOBJ_FORM:
+            kind = pdfium_raw.FPDFPageObj_GetType(child)
+            if kind == pdfium_raw.FPDF_PAGEOBJ_FORM:
                 inner = pdfium_raw.FPDFFormObj_CountObjects(child)
                 total += walk(pdfium_raw.FPDFFormObj_GetObject, child, inner)
+            elif segments and kind == pdfium_raw.FPDF_PAGEOBJ_PATH:
+                total += pdfium_raw.FPDFPath_CountSegments(child)
         return total
 
     counts = []
@@ -56,11 +61,11 @@ def _pdfium_counts(data: bytes) -> list[int]:
     return counts
 
 
-def _bounds(data: bytes, *, exact: bool) -> list[int]:
+def _bounds(data: bytes, *, exact: bool, segments: bool = False) -> list[int]:
     objects = prescan._Objects(data, 50 << 20)
     scan = prescan._Scan(objects, 10**9, exact=exact)
     pages = len(_pdfium_counts(data))
-    return [scan.page(page, resources) for page, resources in scan.pages(pages)]
+    return [scan.page(page, resources)[segments] for page, resources in scan.pages(pages)]
 
 
 def _real_pdfs() -> list[bytes]:
@@ -80,6 +85,8 @@ def test_the_count_is_pdfiums_own_on_every_real_pdf(index: int) -> None:
     assert _bounds(data, exact=True) == counts
     # The quick bound (a stream that draws no form counted by its length) is never below.
     assert all(q >= c for q, c in zip(_bounds(data, exact=False), counts, strict=True))
+    # Segments: those of the paths PDFium keeps (a clipping path it does not).
+    assert _bounds(data, exact=True, segments=True) == _pdfium_counts(data, segments=True)
     # At the page's own count the scan lets it through; one below, it refuses it.
     document = Input(data, "<bytes>", gkbg.Limits(max_page_draws=max(counts)))
     prescan.check_pages(document, len(counts))
@@ -133,8 +140,11 @@ def test_operators_in_strings_comments_and_inline_images_are_not_counted() -> No
         b"BT (S f \\) (Tj) B) Tj [(b) 3 <53>] TJ ET % S S S (\n"
         b"BI /W 1 /H 1 /BPC 8 /CS /G ID S f\n EI /X#30 Do /Im Do 0 0 m 1 1 l S"
     )
-    objects, names = prescan.count_content(content, 1000)
+    objects, segments, names = prescan.count_content(content, 1000)
     assert (objects, names) == (4, {b"X0": 1, b"Im": 1})  # Tj, TJ, BI, S and two names
+    assert segments == 2  # 0 0 m 1 1 l
+    clipped = b"0 0 595 842 re W n 1 1 m 2 2 l 3 3 l S 0 0 9 9 re f"
+    assert prescan.count_content(clipped, 1000) == (2, 8, {})
 
 
 def test_a_page_whose_content_inflates_past_the_stream_limit_is_refused() -> None:
@@ -155,3 +165,26 @@ def test_what_the_scan_cannot_read_is_left_to_pdfium() -> None:
     missing = hostile.fanout_pdf(30).replace(b"/X0 5 0 R", b"/X0 99 0 R")
     prescan.check_pages(Input(missing, "<bytes>", gkbg.Limits(max_page_draws=30)), 1)
     prescan.check_pages(Input(b"%PDF-1.7\n" + bytes(100), "<bytes>"), 1)
+
+
+def test_a_path_of_too_many_segments_is_refused_before_the_page_is_loaded() -> None:
+    """A path of 300,000 segments (PDFium takes a second and 300 MB to load two million) is
+    refused by the scan; within a higher limit it is read."""
+    data = hostile.long_path_pdf(300_000)
+    assert _bounds(data, exact=True, segments=True) == [300_001]
+    started = time.process_time()
+    with pytest.raises(gkbg.LimitExceededError, match=r"paths of more than 200,000 segments"):
+        prescan.check_pages(Input(data, "<bytes>"), 1)
+    assert time.process_time() - started < 2
+    with pytest.raises(gkbg.LimitExceededError) as refused:
+        gkbg.parse(data)
+    assert refused.value.limit == "max_page_segments"
+    higher = gkbg.Limits(max_page_segments=300_001)
+    prescan.check_pages(Input(data, "<bytes>", higher), 1)
+    # PDFium's count after loading, as the reader makes it, agrees.
+    with pytest.raises(gkbg.LimitExceededError, match="segments"):
+        pdf_reader._count_draws(
+            pdfium.PdfDocument(data)[0],
+            1,
+            Input(data, "<bytes>", gkbg.Limits(max_page_segments=300_000)),
+        )

@@ -62,13 +62,13 @@ _CATALOG = regex.compile(rb"/Type\s*+/Catalog(?![^" + _DELIMITER + rb"])")
 _NAME_ESCAPE = regex.compile(rb"#([0-9A-Fa-f]{2})")
 # In a content stream: what is skipped (comments, hex strings, literal strings without
 # parentheses inside), a literal string to skip by its parentheses, an XObject drawn by name,
-# and the other painting operators.
+# the other painting operators, and the operators that add segments to a path.
 _CONTENT = regex.compile(
     rb"%[^\r\n]*+|<[0-9A-Fa-f" + _WHITE + rb"]*+>|\((?:[^()\\]++|\\.)*+\)"
     rb"|(?P<open>\()"
     rb"|/(?P<name>[^" + _DELIMITER + rb"]*+)[" + _WHITE + rb"]*+Do(?![^" + _DELIMITER + rb"])"
-    rb"|(?<![^" + _WHITE + rb"\])>}])(?P<op>S|s|f\*?|F|B\*?|b\*?|Tj|TJ|'|\"|sh|Do|BI)"
-    rb"(?![^" + _DELIMITER + rb"])",
+    rb"|(?<![^" + _WHITE + rb"\])>}])(?:(?P<op>S|s|f\*?|F|B\*?|b\*?|Tj|TJ|'|\"|sh|Do|BI)"
+    rb"|(?P<path>re|[mlcvy])|(?P<unpainted>n))(?![^" + _DELIMITER + rb"])",
     regex.DOTALL,
 )
 _PARENTHESIS = regex.compile(rb"\\.|[()]", regex.DOTALL)
@@ -101,10 +101,17 @@ class _Stream:
 
 @attrs.frozen
 class _Counted:
-    """What one content stream draws: its other objects, and each XObject name how often."""
+    """What one content stream draws: objects, path segments, and XObjects by name."""
 
     objects: int
+    segments: int
     names: tuple[tuple[bytes, int], ...]
+
+
+# The operators that paint a path (and end it).
+_PAINTING = frozenset({b"S", b"s", b"f", b"f*", b"F", b"B", b"B*", b"b", b"b*"})
+# A rectangle (``re``) is a path of five points in PDFium: a move, three lines and a closing line.
+_RECTANGLE = 5
 
 
 # --------------------------------------------------------------------------------------------
@@ -328,16 +335,17 @@ class _InflatedError(Exception):
 # Content streams.
 
 
-def count_content(data: bytes, stop: int) -> tuple[int, dict[bytes, int]]:
-    """The painting operators of content ``data`` other than named XObjects, and those by name.
+def count_content(data: bytes, stop: int) -> tuple[int, int, dict[bytes, int]]:
+    """The painting operators of content ``data``, its paths' segments, its XObjects by name.
 
-    Strings, comments and inline images' data are skipped; a name is counted as it is written
-    in the resources (``#xx`` escapes decoded). The count stops once it is over ``stop``.
+    The operators counted are those other than an XObject drawn by name. Strings, comments and
+    inline images' data are skipped; a name is counted as it is written in the resources
+    (``#xx`` escapes decoded). The count stops once either count is over ``stop``.
     """
-    objects = 0
+    objects = segments = pending = 0  # pending: the segments of a path not yet painted
     names: dict[bytes, int] = {}
     position = 0
-    while position < len(data) and objects <= stop:
+    while position < len(data) and objects <= stop and segments <= stop:
         for found in _CONTENT.finditer(data, position):
             if found["open"] is not None:
                 position = _string_end(data, found.start())
@@ -346,7 +354,17 @@ def count_content(data: bytes, stop: int) -> tuple[int, dict[bytes, int]]:
             if name is not None:
                 key = _name(name)
                 names[key] = names.get(key, 0) + 1
+            elif found["path"] is not None:
+                pending += _RECTANGLE if found["path"] == b"re" else 1
+                if segments + pending > stop:  # painted or not, PDFium parses each one
+                    segments += pending
+                    break
+            elif found["unpainted"] is not None:
+                pending = 0  # a clipping path, or none: PDFium keeps no path object
             elif found["op"] is not None:
+                if found["op"] in _PAINTING:
+                    segments += pending
+                    pending = 0
                 objects += 1
                 if objects > stop:
                     break
@@ -355,7 +373,7 @@ def count_content(data: bytes, stop: int) -> tuple[int, dict[bytes, int]]:
                     break
         else:
             break
-    return objects, names
+    return objects, segments, names
 
 
 def _after_image(data: bytes, start: int) -> int:
@@ -385,7 +403,7 @@ class _Scan:
     exact: bool
     counted: dict[tuple[int, int, int], _Counted | None] = attrs.field(factory=dict)
     with_forms: dict[int, bool] = attrs.field(factory=dict)
-    forms: dict[tuple[int, int, int, int], int] = attrs.field(factory=dict)
+    forms: dict[tuple[int, int, int, int], tuple[int, int]] = attrs.field(factory=dict)
 
     def pages(self, pages: int) -> Iterator[tuple[dict[bytes, Any], dict[bytes, Any]]]:
         """Each page's dictionary and resources (inherited from the tree), in order.
@@ -423,8 +441,8 @@ class _Scan:
         resolved = self.objects.resolve(value)
         return resolved if isinstance(resolved, dict) else _EMPTY
 
-    def page(self, page: dict[bytes, Any], resources: dict[bytes, Any]) -> int:
-        """The objects PDFium makes of ``page`` (more than ``limit`` when it is over).
+    def page(self, page: dict[bytes, Any], resources: dict[bytes, Any]) -> tuple[int, int]:
+        """The objects PDFium makes of ``page`` and their segments (over ``limit`` when over).
 
         Raises:
             _UnreadableError: Its content cannot be read.
@@ -454,9 +472,10 @@ class _Scan:
         if not self.exact and not (
             self._draws_forms(resources) or self._draws_forms(page_resources)
         ):
-            return _Counted((len(data) + 1) // 2, ())
-        objects, names = count_content(data, self.limit)
-        return _Counted(objects, tuple(names.items()))
+            # An operator takes a byte and a delimiter; a rectangle's five segments, eleven.
+            return _Counted((len(data) + 1) // 2, (len(data) + 1) // 2, ())
+        objects, segments, names = count_content(data, self.limit)
+        return _Counted(objects, segments, tuple(names.items()))
 
     def _draws_forms(self, resources: dict[bytes, Any]) -> bool:
         """Whether ``resources`` hold a form XObject (or one the scan cannot read)."""
@@ -477,23 +496,30 @@ class _Scan:
         resources: dict[bytes, Any],
         page_resources: dict[bytes, Any],
         level: int,
-    ) -> int:
-        """The objects content ``counted`` makes at form ``level``, its forms expanded."""
-        total = counted.objects
+    ) -> tuple[int, int]:
+        """The objects and segments ``counted`` makes at form ``level``, its forms expanded.
+
+        The count stops once one of them is over the limit.
+        """
+        limit = self.limit
+        total, segments = counted.objects, counted.segments
         own = self._dict(resources.get(b"XObject"))
         fallback = self._dict(page_resources.get(b"XObject"))
         for name, times in counted.names:
             total += times
-            if total > self.limit:
-                return total
+            if total > limit or segments > limit:
+                break
             reference = own.get(name, fallback.get(name))
             if level + 1 > FORM_DEPTH or not isinstance(reference, _Reference):
                 continue
-            inner = self._form(reference.number, resources, page_resources, level + 1)
+            inner, inner_segments = self._form(
+                reference.number, resources, page_resources, level + 1
+            )
             total += times * inner
-            if total > self.limit:
-                return total
-        return total
+            segments += times * inner_segments
+            if total > limit or segments > limit:
+                break
+        return total, segments
 
     def _form(
         self,
@@ -501,19 +527,19 @@ class _Scan:
         resources: dict[bytes, Any],
         page_resources: dict[bytes, Any],
         level: int,
-    ) -> int:
-        """The objects form ``number`` makes inside it, drawn at ``level`` (0 if no form)."""
+    ) -> tuple[int, int]:
+        """The objects and segments form ``number`` makes, drawn at ``level`` (none if no form)."""
         key = (number, id(resources), id(page_resources), level)
         if key in self.forms:
             return self.forms[key]
         check_time()
         stream = self.objects.resolve(_Reference(number))
         if not isinstance(stream, _Stream) or stream.info.get(b"Subtype") != b"Form":
-            self.forms[key] = 0
-            return 0
+            self.forms[key] = (0, 0)
+            return 0, 0
         inner = self._dict(stream.info.get(b"Resources")) or resources
         memo = (number, 0, 0) if self.exact else (number, id(inner), id(page_resources))
-        counted = self.counted.get(memo, _Counted(-1, ()))
+        counted = self.counted.get(memo, _Counted(-1, 0, ()))
         if counted is not None and counted.objects < 0:
             try:
                 counted = self._count(self.objects.decode(stream), inner, page_resources)
@@ -521,9 +547,10 @@ class _Scan:
                 counted = None
             self.counted[memo] = counted
         if counted is None:
-            self.forms[key] = 0  # unread: PDFium's count after loading decides
-            return 0
-        found = min(self._draws(counted, inner, page_resources, level), self.limit + 1)
+            self.forms[key] = (0, 0)  # unread: PDFium's count after loading decides
+            return 0, 0
+        objects, segments = self._draws(counted, inner, page_resources, level)
+        found = min(objects, self.limit + 1), min(segments, self.limit + 1)
         self.forms[key] = found
         return found
 
@@ -557,10 +584,11 @@ def _root(objects: _Objects) -> Any:  # noqa: ANN401 - a PDF reference
 
 
 def check_pages(document: Input, pages: int) -> None:
-    """Refuse a PDF whose page draws more than ``max_page_draws`` times, or inflates too much.
+    """Refuse a PDF whose page draws more than ``max_page_draws`` times, or too much.
 
-    Its first ``pages`` pages are counted, and a page's or form's content that inflates to more
-    than ``max_member_bytes`` is refused too. Counted from the file's bytes before PDFium loads
+    Its first ``pages`` pages are counted; a page whose paths have more than
+    ``max_page_segments`` segments, or whose (or whose form's) content inflates to more than
+    ``max_member_bytes``, is refused too. Counted from the file's bytes before PDFium loads
     a page (see the module's text); what the scan cannot read is left to PDFium's count after
     loading.
 
@@ -569,24 +597,32 @@ def check_pages(document: Input, pages: int) -> None:
     """
     limits = document.limits
     objects = _Objects(document.data, limits.max_member_bytes)
-    quick = _Scan(objects, limits.max_page_draws, exact=False)
-    scan = _Scan(objects, limits.max_page_draws, exact=True)
+    most, most_segments = limits.max_page_draws, limits.max_page_segments
+    quick = _Scan(objects, max(most, most_segments), exact=False)
+    scan = _Scan(objects, max(most, most_segments), exact=True)
     number = 0
     try:
         for number, (page, resources) in enumerate(quick.pages(pages), start=1):
             check_time()
             try:
-                draws = quick.page(page, resources)
-                if draws > limits.max_page_draws:
-                    draws = scan.page(page, resources)
+                draws, segments = quick.page(page, resources)
+                if draws > most or segments > most_segments:
+                    draws, segments = scan.page(page, resources)
             except _UnreadableError:
                 continue
-            if draws > limits.max_page_draws:
+            if draws > most:
                 raise exceeded(
                     document.name,
                     "max_page_draws",
-                    f"page {number} of the PDF draws more than {limits.max_page_draws:,} times "
-                    "(its paths, text and images, and those of the forms it draws): refused",
+                    f"page {number} of the PDF draws more than {most:,} times (its paths, text "
+                    "and images, and those of the forms it draws): refused",
+                )
+            if segments > most_segments:
+                raise exceeded(
+                    document.name,
+                    "max_page_segments",
+                    f"page {number} of the PDF draws paths of more than {most_segments:,} "
+                    "segments: refused",
                 )
     except _UnreadableError:
         return

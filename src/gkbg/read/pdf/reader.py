@@ -638,35 +638,51 @@ def _rules(page: Any, frame: _Frame) -> list[Rule]:  # noqa: ANN401 - a pypdfium
 
 
 def _count_draws(page: Any, number: int, document: Input) -> None:  # noqa: ANN401 - pypdfium2
-    """Refuse a page that draws more than ``max_page_draws`` times, before any draw is read.
+    """Refuse a page that draws too much (``max_page_draws``, ``max_page_segments``), unread.
 
     The page's objects and those of every form it draws (as `_walk` reaches them: a form
     drawn a thousand times counts its objects a thousand times) are counted, form by form,
     until the count passes the limit; nothing but the forms' handles is kept.
 
     Raises:
-        LimitExceededError: The page draws more than ``max_page_draws`` times.
+        LimitExceededError: The page draws more than ``max_page_draws`` times, or paths of
+            more than ``max_page_segments`` segments (counted up to ``_MAX_DEPTH`` forms
+            deep, as `_walk` reads them).
     """
     calls = _path_calls()
     limit = document.limits.max_page_draws
+    most_segments = document.limits.max_page_segments
     handle = _handle(page.raw)
     count = calls.count_objects(handle)
     total = count
-    object_type, form = calls.object_type, calls.form
+    segments = 0
+    object_type, form, path = calls.object_type, calls.form, calls.path
     # Each entry: a page or form handle, how to read its objects, their count, and its depth.
     pending = [(handle, calls.get_object, count, 0)]
-    while pending and total <= limit:
+    while pending and total <= limit and segments <= most_segments:
         parent, get, count, depth = pending.pop()
         if depth >= _MAX_DEPTH:
             continue
         for index in range(count):
             child = get(parent, ctypes.c_ulong(index) if depth else index)
-            if object_type(child) == form:
+            kind = object_type(child)
+            if kind == path:
+                segments += calls.count_segments(child)
+                if segments > most_segments:
+                    break
+            elif kind == form:
                 inner = calls.count_form_objects(child)
                 total += inner
                 if total > limit:
                     break
                 pending.append((child, calls.get_form_object, inner, depth + 1))
+    if segments > most_segments:
+        raise exceeded(
+            document.name,
+            "max_page_segments",
+            f"page {number} of the PDF draws paths of more than {most_segments:,} segments: "
+            "refused",
+        )
     if total > limit:
         raise exceeded(
             document.name,
