@@ -62,7 +62,8 @@ class Limits:
         max_text_chars: Characters of text in the document as read (1,000,000); a PDF's text
             layer is measured page by page, each page before its words are read.
         max_zip_members: Members of a ``.docx``/``.xlsx`` zip package (2,000).
-        max_member_bytes: The uncompressed size of one member read from a package (50 MiB).
+        max_member_bytes: The uncompressed size of one member read from a package, or of
+            the content of one page or form of a PDF (50 MiB).
         max_package_bytes: The uncompressed size of all the members of a package (200 MiB).
         max_compression_ratio: How many times a member of more than 1 MiB may be compressed
             (200); more is refused as a zip bomb.
@@ -71,7 +72,8 @@ class Limits:
             has about a thousand), counted by PDFium before any of them is read.
         max_page_draws: Drawing operations on one page of a PDF (200,000; a page of a
             report has about a thousand): its text, paths and images, and those of the forms
-            it draws, each time it draws them; counted before any of its lines is read.
+            it draws, each time it draws them; counted from the file before PDFium loads the
+            page (`gkbg.read.pdf.prescan`), and again before any of its lines is read.
         max_page_segments: Segments of the paths one page of a PDF draws (200,000; a page of a
             report has a few thousand), those of its forms each time they are drawn; counted
             before PDFium loads the page and again before any segment is read.
