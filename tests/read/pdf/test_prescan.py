@@ -61,7 +61,8 @@ def _pdfium_counts(data: bytes, *, segments: bool = False) -> list[int]:
     return counts
 
 
-def _bounds(data: bytes, *, exact: bool, segments: bool = False) -> list[int]:
+def _bounds(data: bytes, *, exact: bool, segments: int = 0) -> list[int]:
+    """Each page's objects (or, ``segments`` 1, path segments; 2, fewest characters)."""
     objects = prescan._Objects(data, 50 << 20)
     scan = prescan._Scan(objects, 10**9, exact=exact)
     pages = len(_pdfium_counts(data))
@@ -87,6 +88,12 @@ def test_the_count_is_pdfiums_own_on_every_real_pdf(index: int) -> None:
     assert all(q >= c for q, c in zip(_bounds(data, exact=False), counts, strict=True))
     # Segments: those of the paths PDFium keeps (a clipping path it does not).
     assert _bounds(data, exact=True, segments=True) == _pdfium_counts(data, segments=True)
+    # Characters: never more than PDFium's text page holds (the scan refuses only what it
+    # would refuse).
+    pdf = pdfium.PdfDocument(data)
+    printed = [pdf[index].get_textpage().count_chars() for index in range(len(pdf))]
+    shown = _bounds(data, exact=True, segments=2)
+    assert all(s <= p for s, p in zip(shown, printed, strict=True)), (shown, printed)
     # At the page's own count the scan lets it through; one below, it refuses it.
     document = Input(data, "<bytes>", gkbg.Limits(max_page_draws=max(counts)))
     prescan.check_pages(document, len(counts))
@@ -140,11 +147,12 @@ def test_operators_in_strings_comments_and_inline_images_are_not_counted() -> No
         b"BT (S f \\) (Tj) B) Tj [(b) 3 <53>] TJ ET % S S S (\n"
         b"BI /W 1 /H 1 /BPC 8 /CS /G ID S f\n EI /X#30 Do /Im Do 0 0 m 1 1 l S"
     )
-    objects, segments, names = prescan.count_content(content, 1000)
+    objects, segments, chars, names = prescan.count_content(content, 1000)
     assert (objects, names) == (4, {b"X0": 1, b"Im": 1})  # Tj, TJ, BI, S and two names
     assert segments == 2  # 0 0 m 1 1 l
+    assert chars == 13 // 4  # 11 bytes shown by Tj (one escape), 2 by TJ
     clipped = b"0 0 595 842 re W n 1 1 m 2 2 l 3 3 l S 0 0 9 9 re f"
-    assert prescan.count_content(clipped, 1000) == (2, 8, {})
+    assert prescan.count_content(clipped, 1000) == (2, 8, 0, {})
 
 
 def test_a_page_whose_content_inflates_past_the_stream_limit_is_refused() -> None:
@@ -188,3 +196,18 @@ def test_a_path_of_too_many_segments_is_refused_before_the_page_is_loaded() -> N
             1,
             Input(data, "<bytes>", gkbg.Limits(max_page_segments=300_000)),
         )
+
+
+def test_a_page_showing_too_many_characters_is_refused_before_its_text_is_loaded() -> None:
+    """3.2 million characters on a page (PDFium's text page of them took half a gigabyte and
+    aborted a process capped at 1.5 GiB): refused by the bytes its strings show."""
+    started = time.process_time()
+    with pytest.raises(gkbg.LimitExceededError, match=r"shows more than 100,000 characters"):
+        prescan.check_pages(Input(hostile.text_bomb_pdf(100), "<bytes>"), 1)
+    assert time.process_time() - started < 2
+    # Two thousand digits in one byte each: at least 500 characters (a code may take four
+    # bytes), which is all the scan refuses on; PDFium's count refuses the rest.
+    data = hostile.tiny_chars_pdf(2000)
+    prescan.check_pages(Input(data, "<bytes>", gkbg.Limits(max_page_chars=500)), 1)
+    with pytest.raises(gkbg.LimitExceededError, match="max_page_chars"):
+        prescan.check_pages(Input(data, "<bytes>", gkbg.Limits(max_page_chars=499)), 1)

@@ -64,7 +64,7 @@ _NAME_ESCAPE = regex.compile(rb"#([0-9A-Fa-f]{2})")
 # parentheses inside), a literal string to skip by its parentheses, an XObject drawn by name,
 # the other painting operators, and the operators that add segments to a path.
 _CONTENT = regex.compile(
-    rb"%[^\r\n]*+|<[0-9A-Fa-f" + _WHITE + rb"]*+>|\((?:[^()\\]++|\\.)*+\)"
+    rb"%[^\r\n]*+|(?P<hex><[0-9A-Fa-f" + _WHITE + rb"]*+>)|(?P<literal>\((?:[^()\\]++|\\.)*+\))"
     rb"|(?P<open>\()"
     rb"|/(?P<name>[^" + _DELIMITER + rb"]*+)[" + _WHITE + rb"]*+Do(?![^" + _DELIMITER + rb"])"
     rb"|(?<![^" + _WHITE + rb"\])>}])(?:(?P<op>S|s|f\*?|F|B\*?|b\*?|Tj|TJ|'|\"|sh|Do|BI)"
@@ -105,9 +105,13 @@ class _Counted:
 
     objects: int
     segments: int
+    chars: int  # at least this many characters shown (a code takes at most four bytes)
     names: tuple[tuple[bytes, int], ...]
 
 
+# The operators that show text, and the most bytes one character's code takes.
+_SHOWING = frozenset({b"Tj", b"TJ", b"'", b'"'})
+_CODE_BYTES = 4
 # The operators that paint a path (and end it).
 _PAINTING = frozenset({b"S", b"s", b"f", b"f*", b"F", b"B", b"B*", b"b", b"b*"})
 # A rectangle (``re``) is a path of five points in PDFium: a move, three lines and a closing line.
@@ -335,20 +339,29 @@ class _InflatedError(Exception):
 # Content streams.
 
 
-def count_content(data: bytes, stop: int) -> tuple[int, int, dict[bytes, int]]:
-    """The painting operators of content ``data``, its paths' segments, its XObjects by name.
+def count_content(data: bytes, stop: int) -> tuple[int, int, int, dict[bytes, int]]:
+    """Content ``data``'s painting operators, segments, fewest characters, XObjects by name.
 
-    The operators counted are those other than an XObject drawn by name. Strings, comments and
-    inline images' data are skipped; a name is counted as it is written in the resources
-    (``#xx`` escapes decoded). The count stops once either count is over ``stop``.
+    The operators counted are those other than an XObject drawn by name; the characters,
+    the bytes of the strings text operators show divided by four (the longest code).
+    Strings, comments and inline images' data are skipped; a name is counted as it is
+    written in the resources (``#xx`` escapes decoded). The count stops once either count is
+    over ``stop``.
     """
     objects = segments = pending = 0  # pending: the segments of a path not yet painted
+    shown = text = 0  # bytes of strings shown, and of strings not yet shown
     names: dict[bytes, int] = {}
     position = 0
     while position < len(data) and objects <= stop and segments <= stop:
         for found in _CONTENT.finditer(data, position):
-            if found["open"] is not None:
+            if found["literal"] is not None:
+                text += _literal_bytes(found["literal"])
+            elif found["hex"] is not None:
+                digits = found["hex"].translate(None, _WHITE)
+                text += (len(digits) - 1) // 2
+            elif found["open"] is not None:
                 position = _string_end(data, found.start())
+                text += _literal_bytes(data[found.start() : position])
                 break
             name = found["name"]
             if name is not None:
@@ -365,6 +378,9 @@ def count_content(data: bytes, stop: int) -> tuple[int, int, dict[bytes, int]]:
                 if found["op"] in _PAINTING:
                     segments += pending
                     pending = 0
+                elif found["op"] in _SHOWING:
+                    shown += text
+                text = 0
                 objects += 1
                 if objects > stop:
                     break
@@ -373,7 +389,12 @@ def count_content(data: bytes, stop: int) -> tuple[int, int, dict[bytes, int]]:
                     break
         else:
             break
-    return objects, segments, names
+    return objects, segments, shown // _CODE_BYTES, names
+
+
+def _literal_bytes(string: bytes) -> int:
+    """The fewest bytes a literal string (parentheses included) holds (an escape, one)."""
+    return max(0, len(string) - 2 - 3 * string.count(b"\\"))
 
 
 def _after_image(data: bytes, start: int) -> int:
@@ -441,8 +462,11 @@ class _Scan:
         resolved = self.objects.resolve(value)
         return resolved if isinstance(resolved, dict) else _EMPTY
 
-    def page(self, page: dict[bytes, Any], resources: dict[bytes, Any]) -> tuple[int, int]:
-        """The objects PDFium makes of ``page`` and their segments (over ``limit`` when over).
+    def page(self, page: dict[bytes, Any], resources: dict[bytes, Any]) -> tuple[int, int, int]:
+        """The objects and segments PDFium makes of ``page``, and characters it shows.
+
+        The counts are over ``limit`` when they are over; the characters are the fewest the
+        page's own content shows (those of its forms are not counted).
 
         Raises:
             _UnreadableError: Its content cannot be read.
@@ -463,7 +487,7 @@ class _Scan:
             if size > self.objects.cap:
                 raise _InflatedError
         counted = self._count(b"\n".join(parts), resources, resources)
-        return self._draws(counted, resources, resources, 0)
+        return (*self._draws(counted, resources, resources, 0), counted.chars)
 
     def _count(
         self, data: bytes, resources: dict[bytes, Any], page_resources: dict[bytes, Any]
@@ -473,9 +497,11 @@ class _Scan:
             self._draws_forms(resources) or self._draws_forms(page_resources)
         ):
             # An operator takes a byte and a delimiter; a rectangle's five segments, eleven.
-            return _Counted((len(data) + 1) // 2, (len(data) + 1) // 2, ())
-        objects, segments, names = count_content(data, self.limit)
-        return _Counted(objects, segments, tuple(names.items()))
+            # Characters: at most a quarter of the bytes (a bound on the exact count's bound).
+            half, quarter = (len(data) + 1) // 2, (len(data) + 3) // _CODE_BYTES
+            return _Counted(half, half, quarter, ())
+        objects, segments, chars, names = count_content(data, self.limit)
+        return _Counted(objects, segments, chars, tuple(names.items()))
 
     def _draws_forms(self, resources: dict[bytes, Any]) -> bool:
         """Whether ``resources`` hold a form XObject (or one the scan cannot read)."""
@@ -539,7 +565,7 @@ class _Scan:
             return 0, 0
         inner = self._dict(stream.info.get(b"Resources")) or resources
         memo = (number, 0, 0) if self.exact else (number, id(inner), id(page_resources))
-        counted = self.counted.get(memo, _Counted(-1, 0, ()))
+        counted = self.counted.get(memo, _Counted(-1, 0, 0, ()))
         if counted is not None and counted.objects < 0:
             try:
                 counted = self._count(self.objects.decode(stream), inner, page_resources)
@@ -605,11 +631,18 @@ def check_pages(document: Input, pages: int) -> None:
         for number, (page, resources) in enumerate(quick.pages(pages), start=1):
             check_time()
             try:
-                draws, segments = quick.page(page, resources)
-                if draws > most or segments > most_segments:
-                    draws, segments = scan.page(page, resources)
+                draws, segments, chars = quick.page(page, resources)
+                if draws > most or segments > most_segments or chars > limits.max_page_chars:
+                    draws, segments, chars = scan.page(page, resources)
             except _UnreadableError:
                 continue
+            if chars > limits.max_page_chars:
+                raise exceeded(
+                    document.name,
+                    "max_page_chars",
+                    f"page {number} of the PDF shows more than {limits.max_page_chars:,} "
+                    "characters: refused",
+                )
             if draws > most:
                 raise exceeded(
                     document.name,
