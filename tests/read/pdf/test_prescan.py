@@ -150,7 +150,7 @@ def test_operators_in_strings_comments_and_inline_images_are_not_counted() -> No
     objects, segments, chars, names = prescan.count_content(content, 1000)
     assert (objects, names) == (4, {b"X0": 1, b"Im": 1})  # Tj, TJ, BI, S and two names
     assert segments == 2  # 0 0 m 1 1 l
-    assert chars == 13 // 4  # 11 bytes shown by Tj (one escape), 2 by TJ
+    assert chars == 11 // 4 + 2 // 4  # 11 bytes shown by Tj (one escape), 2 by TJ: no font
     clipped = b"0 0 595 842 re W n 1 1 m 2 2 l 3 3 l S 0 0 9 9 re f"
     assert prescan.count_content(clipped, 1000) == (2, 8, 0, {})
 
@@ -202,12 +202,16 @@ def test_a_page_showing_too_many_characters_is_refused_before_its_text_is_loaded
     """3.2 million characters on a page (PDFium's text page of them took half a gigabyte and
     aborted a process capped at 1.5 GiB): refused by the bytes its strings show."""
     started = time.process_time()
-    with pytest.raises(gkbg.LimitExceededError, match=r"shows more than 100,000 characters"):
+    with pytest.raises(gkbg.LimitExceededError, match=r"more than 1,000,000: refused as too"):
         prescan.check_pages(Input(hostile.text_bomb_pdf(100), "<bytes>"), 1)
     assert time.process_time() - started < 2
-    # Two thousand digits in one byte each: at least 500 characters (a code may take four
-    # bytes), which is all the scan refuses on; PDFium's count refuses the rest.
+    # Two thousand digits in Helvetica (a code a byte): 2,000 characters.
     data = hostile.tiny_chars_pdf(2000)
-    prescan.check_pages(Input(data, "<bytes>", gkbg.Limits(max_page_chars=500)), 1)
-    with pytest.raises(gkbg.LimitExceededError, match="max_page_chars"):
-        prescan.check_pages(Input(data, "<bytes>", gkbg.Limits(max_page_chars=499)), 1)
+    prescan.check_pages(Input(data, "<bytes>", gkbg.Limits(max_page_chars=2000)), 1)
+    with pytest.raises(gkbg.LimitExceededError, match="at least 2,000 characters, more than"):
+        prescan.check_pages(Input(data, "<bytes>", gkbg.Limits(max_page_chars=1999)), 1)
+    # In a font of codes of up to four bytes (Type0), at least a quarter of that.
+    wide = data.replace(b"/Subtype /Type1", b"/Subtype /Type0")
+    prescan.check_pages(Input(wide, "<bytes>", gkbg.Limits(max_page_chars=500)), 1)
+    with pytest.raises(gkbg.LimitExceededError, match="at least 500 characters"):
+        prescan.check_pages(Input(wide, "<bytes>", gkbg.Limits(max_page_chars=499)), 1)

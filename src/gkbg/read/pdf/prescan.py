@@ -66,6 +66,8 @@ _NAME_ESCAPE = regex.compile(rb"#([0-9A-Fa-f]{2})")
 _CONTENT = regex.compile(
     rb"%[^\r\n]*+|(?P<hex><[0-9A-Fa-f" + _WHITE + rb"]*+>)|(?P<literal>\((?:[^()\\]++|\\.)*+\))"
     rb"|(?P<open>\()"
+    rb"|/(?P<font>[^" + _DELIMITER + rb"]*+)[" + _WHITE + rb"]++[-+.0-9]++[" + _WHITE + rb"]*+Tf"
+    rb"(?![^" + _DELIMITER + rb"])"
     rb"|/(?P<name>[^" + _DELIMITER + rb"]*+)[" + _WHITE + rb"]*+Do(?![^" + _DELIMITER + rb"])"
     rb"|(?<![^" + _WHITE + rb"\])>}])(?:(?P<op>S|s|f\*?|F|B\*?|b\*?|Tj|TJ|'|\"|sh|Do|BI)"
     rb"|(?P<path>re|[mlcvy])|(?P<unpainted>n))(?![^" + _DELIMITER + rb"])",
@@ -112,6 +114,8 @@ class _Counted:
 # The operators that show text, and the most bytes one character's code takes.
 _SHOWING = frozenset({b"Tj", b"TJ", b"'", b'"'})
 _CODE_BYTES = 4
+# The kinds of font whose codes are one byte each (a Type0 font's take one to four).
+_SIMPLE_FONTS = frozenset({b"Type1", b"MMType1", b"TrueType", b"Type3"})
 # The operators that paint a path (and end it).
 _PAINTING = frozenset({b"S", b"s", b"f", b"f*", b"F", b"B", b"B*", b"b", b"b*"})
 # A rectangle (``re``) is a path of five points in PDFium: a move, three lines and a closing line.
@@ -339,17 +343,21 @@ class _InflatedError(Exception):
 # Content streams.
 
 
-def count_content(data: bytes, stop: int) -> tuple[int, int, int, dict[bytes, int]]:
+def count_content(
+    data: bytes, stop: int, simple: frozenset[bytes] = frozenset()
+) -> tuple[int, int, int, dict[bytes, int]]:
     """Content ``data``'s painting operators, segments, fewest characters, XObjects by name.
 
     The operators counted are those other than an XObject drawn by name; the characters,
-    the bytes of the strings text operators show divided by four (the longest code).
+    the bytes of the strings text operators show, divided by four (the longest code) unless
+    the font set (``Tf``) is one of the ``simple`` fonts, whose codes are one byte each.
     Strings, comments and inline images' data are skipped; a name is counted as it is
     written in the resources (``#xx`` escapes decoded). The count stops once either count is
     over ``stop``.
     """
     objects = segments = pending = 0  # pending: the segments of a path not yet painted
-    shown = text = 0  # bytes of strings shown, and of strings not yet shown
+    shown = text = 0  # characters shown, and bytes of strings not yet shown
+    width = _CODE_BYTES  # the most bytes a code of the current font takes
     names: dict[bytes, int] = {}
     position = 0
     while position < len(data) and objects <= stop and segments <= stop:
@@ -363,6 +371,8 @@ def count_content(data: bytes, stop: int) -> tuple[int, int, int, dict[bytes, in
                 position = _string_end(data, found.start())
                 text += _literal_bytes(data[found.start() : position])
                 break
+            elif found["font"] is not None:
+                width = 1 if _name(found["font"]) in simple else _CODE_BYTES
             name = found["name"]
             if name is not None:
                 key = _name(name)
@@ -379,7 +389,7 @@ def count_content(data: bytes, stop: int) -> tuple[int, int, int, dict[bytes, in
                     segments += pending
                     pending = 0
                 elif found["op"] in _SHOWING:
-                    shown += text
+                    shown += text // width
                 text = 0
                 objects += 1
                 if objects > stop:
@@ -389,7 +399,7 @@ def count_content(data: bytes, stop: int) -> tuple[int, int, int, dict[bytes, in
                     break
         else:
             break
-    return objects, segments, shown // _CODE_BYTES, names
+    return objects, segments, shown, names
 
 
 def _literal_bytes(string: bytes) -> int:
@@ -497,11 +507,21 @@ class _Scan:
             self._draws_forms(resources) or self._draws_forms(page_resources)
         ):
             # An operator takes a byte and a delimiter; a rectangle's five segments, eleven.
-            # Characters: at most a quarter of the bytes (a bound on the exact count's bound).
-            half, quarter = (len(data) + 1) // 2, (len(data) + 3) // _CODE_BYTES
-            return _Counted(half, half, quarter, ())
-        objects, segments, chars, names = count_content(data, self.limit)
+            # Characters: at most one a byte (a bound on the exact count's bound).
+            half = (len(data) + 1) // 2
+            return _Counted(half, half, len(data), ())
+        objects, segments, chars, names = count_content(data, self.limit, self._simple(resources))
         return _Counted(objects, segments, chars, tuple(names.items()))
+
+    def _simple(self, resources: dict[bytes, Any]) -> frozenset[bytes]:
+        """The names of ``resources``' fonts whose codes are one byte (any but Type0)."""
+        fonts = self._dict(resources.get(b"Font"))
+        simple = set()
+        for name, value in fonts.items():
+            font = self.objects.resolve(value)
+            if isinstance(font, dict) and font.get(b"Subtype") in _SIMPLE_FONTS:
+                simple.add(name)
+        return frozenset(simple)
 
     def _draws_forms(self, resources: dict[bytes, Any]) -> bool:
         """Whether ``resources`` hold a form XObject (or one the scan cannot read)."""
@@ -626,22 +646,37 @@ def check_pages(document: Input, pages: int) -> None:
     most, most_segments = limits.max_page_draws, limits.max_page_segments
     quick = _Scan(objects, max(most, most_segments), exact=False)
     scan = _Scan(objects, max(most, most_segments), exact=True)
-    number = 0
+    number = shown = 0
     try:
         for number, (page, resources) in enumerate(quick.pages(pages), start=1):
             check_time()
             try:
                 draws, segments, chars = quick.page(page, resources)
-                if draws > most or segments > most_segments or chars > limits.max_page_chars:
+                if (
+                    draws > most
+                    or segments > most_segments
+                    or chars > limits.max_page_chars
+                    or shown + chars > limits.max_text_chars
+                ):
                     draws, segments, chars = scan.page(page, resources)
+                else:
+                    chars = 0  # a bound from above only: it counts for no refusal
             except _UnreadableError:
                 continue
+            shown += chars
+            if shown > limits.max_text_chars:  # as PDFium's count: the pages so far first
+                raise exceeded(
+                    document.name,
+                    "max_text_chars",
+                    f"the PDF's pages to page {number} show at least {shown:,} characters, more "
+                    f"than {limits.max_text_chars:,}: refused as too large",
+                )
             if chars > limits.max_page_chars:
                 raise exceeded(
                     document.name,
                     "max_page_chars",
-                    f"page {number} of the PDF shows more than {limits.max_page_chars:,} "
-                    "characters: refused",
+                    f"page {number} of the PDF shows at least {chars:,} characters, more than "
+                    f"{limits.max_page_chars:,}: refused",
                 )
             if draws > most:
                 raise exceeded(
