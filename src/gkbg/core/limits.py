@@ -70,8 +70,8 @@ class Limits:
         max_pages: Pages of a PDF (2,000).
         max_page_chars: Characters on one page of a PDF (100,000; a dense page of a report
             has about a thousand), counted by PDFium before any of them is read, and first
-            from the bytes the page's strings show (a character's code takes at most four),
-            before PDFium builds the page's text.
+            from the bytes the page's strings show (a code a byte in a simple font, at most
+            four in a composite one), before PDFium builds the page's text.
         max_page_draws: Drawing operations on one page of a PDF (200,000; a page of a
             report has about a thousand): its text, paths and images, and those of the forms
             it draws, each time it draws them; counted from the file before PDFium loads the
