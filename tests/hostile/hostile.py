@@ -202,6 +202,55 @@ def pdf_file(objects: list[bytes]) -> bytes:
     return bytes(out)
 
 
+def packed_pdf_file(objects: list[bytes]) -> bytes:
+    """A PDF 1.5 file of ``objects`` (numbered from 1, the first the catalogue) whose objects
+    other than streams are packed in an object stream, found through a cross-reference stream,
+    as Word and LibreOffice write them."""
+    packed = [n for n, body in enumerate(objects, start=1) if b"stream" not in body]
+    head = b" ".join(b"%d %d" % (n, 0) for n in packed)  # offsets filled below
+    offsets, bodies, position = [], [], 0
+    for number in packed:
+        offsets.append(position)
+        bodies.append(objects[number - 1] + b"\n")
+        position += len(bodies[-1])
+    head = b" ".join(b"%d %d" % (n, o) for n, o in zip(packed, offsets, strict=True)) + b"\n"
+    content = zlib.compress(head + b"".join(bodies))
+    holder = len(objects) + 1
+    out = bytearray(b"%PDF-1.7\n")
+    where: dict[int, int] = {}
+    for number, body in enumerate(objects, start=1):
+        if number not in packed:
+            where[number] = len(out)
+            out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    where[holder] = len(out)
+    out += b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\n" % (
+        holder,
+        len(packed),
+        len(head),
+        len(content),
+    )
+    out += b"stream\n" + content + b"\nendstream\nendobj\n"
+    xref = holder + 1
+    where[xref] = len(out)
+    rows = [b"\x00\x00\x00\x00\x00\xff\xff"]
+    for number in range(1, xref + 1):
+        if number in packed:
+            rows.append(
+                b"\x02" + holder.to_bytes(4, "big") + packed.index(number).to_bytes(2, "big")
+            )
+        else:
+            rows.append(b"\x01" + where[number].to_bytes(4, "big") + b"\x00\x00")
+    table = b"".join(rows)
+    out += b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /Length %d >>\n" % (
+        xref,
+        xref + 1,
+        len(table),
+    )
+    out += b"stream\n" + table + b"\nendstream\nendobj\n"
+    out += b"startxref\n%d\n%%%%EOF\n" % where[xref]
+    return bytes(out)
+
+
 def inflating_pdf(size: int) -> bytes:
     """A one-page PDF whose content stream inflates to ``size`` bytes of spaces.
 
@@ -258,9 +307,10 @@ def tiny_chars_pdf(characters: int) -> bytes:
     return pdf(["x"]).replace(page, bomb)
 
 
-def fanout_pdf(fan: int) -> bytes:
+def fanout_pdf(fan: int, *, packed: bool = False) -> bytes:
     """A PDF of about a kilobyte whose page draws a form ``fan`` times, which draws a second form
-    ``fan`` times, which strokes one line: ``fan`` squared drawings on one page."""
+    ``fan`` times, which strokes one line: ``fan`` squared drawings on one page (``packed``: its
+    page tree in an object stream, `packed_pdf_file`)."""
 
     def stream(content: bytes, extra: bytes = b"") -> bytes:
         packed = zlib.compress(content, 9)
@@ -282,7 +332,70 @@ def fanout_pdf(fan: int) -> bytes:
         ),
         stream(b"0 0 m 1 1 l S", form),
     ]
+    return packed_pdf_file(objects) if packed else pdf_file(objects)
+
+
+def _form_stream(content: bytes, extra: bytes = b"") -> bytes:
+    packed = zlib.compress(content, 9)
+    head = b"<< /Length %d /Filter /FlateDecode %s >>" % (len(packed), extra)
+    return head + b"\nstream\n" + packed + b"\nendstream"
+
+
+_FORM = b"/Type /XObject /Subtype /Form /BBox [0 0 595 842]"
+
+
+def nested_forms_pdf(depth: int, fan: int = 2, *, cycle: bool = False) -> bytes:
+    """A PDF whose page draws form 1 ``fan`` times, which draws form 2 ``fan`` times, and so
+    on ``depth`` forms deep (``fan`` to the power ``depth`` drawings); with ``cycle`` the last
+    form draws the first again instead of a line."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+            b"/Resources << /XObject << /X 5 0 R >> >> >>"
+        ),
+        _form_stream(b"\n".join([b"q /X Do Q"] * fan)),
+    ]
+    for level in range(depth):
+        inner = 5 if cycle and level == depth - 1 else len(objects) + 2
+        if level == depth - 1 and not cycle:
+            objects.append(_form_stream(b"0 0 m 1 1 l S", _FORM))
+        else:
+            objects.append(
+                _form_stream(
+                    b"\n".join([b"q /X Do Q"] * fan),
+                    _FORM + b" /Resources << /XObject << /X %d 0 R >> >>" % inner,
+                )
+            )
     return pdf_file(objects)
+
+
+def inline_image_pdf(width: int, height: int, data: int) -> bytes:
+    """A PDF whose page draws one inline image declared ``width`` x ``height`` pixels of 8-bit
+    RGB, with ``data`` bytes of pixels given (compressed, the page is a few kilobytes)."""
+    pixels = bytes(data)
+    content = (
+        b"q 100 0 0 100 0 0 cm BI /W %d /H %d /BPC 8 /CS /RGB ID " % (width, height)
+        + pixels
+        + b" EI Q BT /F1 12 Tf 72 720 Td (x) Tj ET"
+    )
+    stream = zlib.compress(content, 9)
+    plain = b"BT /F1 12 Tf 72 720 Td (x) Tj ET"
+    page = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(plain), plain)
+    bomb = b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream)
+    return pdf(["x"]).replace(page, bomb)
+
+
+def long_path_pdf(segments: int) -> bytes:
+    """A PDF whose page strokes one path of ``segments`` short straight segments (one drawing,
+    a compressed page of a few hundred kilobytes)."""
+    body = b"0 0 m\n" + b"".join(b"%d %d l\n" % (n % 500, n % 7) for n in range(segments)) + b"S"
+    stream = zlib.compress(body, 9)
+    plain = b"BT /F1 12 Tf 72 720 Td (x) Tj ET"
+    page = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(plain), plain)
+    bomb = b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream)
+    return pdf(["x"]).replace(page, bomb)
 
 
 def seed_text(index: int = 0) -> str:
@@ -520,6 +633,21 @@ CASES: dict[str, Case] = {
     # Refused by a page's count, before its characters or drawings are read (issue 18).
     "pdf-500k-tiny-characters": (lambda: tiny_chars_pdf(500_000), "LimitExceededError"),
     "pdf-forms-fanning-out": (lambda: fanout_pdf(500), "LimitExceededError"),
+    # Counted before PDFium loads the page (`gkbg.read.pdf.prescan`), which once cost it 6 s and
+    # 1.8 GB for a million drawings, and does not end for a thousand million.
+    "pdf-forms-fanning-out-to-a-million": (lambda: fanout_pdf(1000), "LimitExceededError"),
+    "pdf-forms-fanning-out-to-four-million": (lambda: fanout_pdf(2000), "LimitExceededError"),
+    "pdf-forms-nested-30-deep": (lambda: nested_forms_pdf(30), "LimitExceededError"),
+    "pdf-forms-in-a-cycle": (
+        lambda: nested_forms_pdf(4, 50, cycle=True),
+        "LimitExceededError|ScannedDocumentError",
+    ),
+    "pdf-stream-inflating-to-a-gibibyte": (lambda: inflating_pdf(1 << 30), "LimitExceededError"),
+    "pdf-path-of-2m-segments": (lambda: long_path_pdf(2_000_000), "LimitExceededError"),
+    "pdf-huge-inline-image": (
+        lambda: inline_image_pdf(100_000, 100_000, 1 << 20),
+        "NoTablesError|LimitExceededError|CorruptDocumentError",
+    ),
     "pdf-flipped-bytes": (lambda: flipped(CORPUS[0].read_bytes(), every=2000), "*"),
     # Legacy.
     "ole-encrypted": (lambda: ole("EncryptedPackage", "EncryptionInfo"), "EncryptedDocumentError"),

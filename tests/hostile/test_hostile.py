@@ -31,6 +31,9 @@ import regex
 
 import gkbg
 from gkbg import cli
+from gkbg.core.limits import time_budget
+from gkbg.read.base import Input
+from gkbg.read.registry import default_registry
 from tests.helpers import CORPUS, SEEDS, golden
 from tests.hostile import hostile
 
@@ -616,3 +619,47 @@ def test_the_real_pdfs_are_read_the_same_at_their_own_counts() -> None:
         gkbg.parse(CORPUS[1], limits=attrs.evolve(tight, max_page_chars=782))
     with pytest.raises(gkbg.LimitExceededError):
         gkbg.parse(CORPUS[1], limits=attrs.evolve(tight, max_page_draws=752))
+
+
+# --------------------------------------------------------------------------------------------
+# Every reader looks at the clock as it goes (issue 18): a legal but large document given a
+# tiny budget ends in `LimitExceededError` on max_seconds, raised by the reader itself.
+
+
+def _budget_inputs() -> dict[str, tuple[str, bytes, str]]:
+    """Each reader's large legal input, and the file the reader's clock is looked at in."""
+    paragraphs = "".join(f"<p>第{n}段 政府信息公开</p>" for n in range(20_000))
+    rows = "".join(f"<tr><td>{n}</td><td>{n + 1}</td></tr>" for n in range(5_000))
+    html = f"<html><body>{paragraphs}<table>{rows}</table></body></html>"
+    markdown = "# 报告\n\n| 项目 | 数量 |\n| --- | --- |\n" + "".join(
+        f"| 第{n}项 | {n} |\n" for n in range(12_000)
+    )
+    return {
+        "html": ("html", html.encode(), "read/html.py"),
+        "markdown": ("markdown", markdown.encode(), "read/markdown.py"),
+        "pipe": ("pipe", "".join(f"第{n}项 |\n" for n in range(40_000)).encode(), "plaintext.py"),
+        "text": ("text", " ".join(f"第{n}项" for n in range(30_000)).encode(), "plaintext.py"),
+        "pdf": ("pdf", hostile.pdf([f"page {n} of many" for n in range(400)]), "read/pdf/"),
+    }
+
+
+BUDGET_INPUTS = _budget_inputs()
+
+
+@pytest.mark.parametrize("reader", list(BUDGET_INPUTS))
+def test_every_reader_stops_when_its_time_budget_is_spent(reader: str) -> None:
+    if reader == "pdf":
+        pytest.importorskip("pypdfium2")
+    name, data, where = BUDGET_INPUTS[reader]
+    parser = default_registry().get(name)
+    limits = gkbg.Limits(max_seconds=0.05)  # each reading takes more than half a second
+    document = Input(data, "<bytes>", limits)
+    started = time.monotonic()
+    with time_budget("<bytes>", limits), pytest.raises(gkbg.LimitExceededError) as caught:
+        parser.read(document)
+    assert caught.value.limit == "max_seconds"
+    assert any(where in str(entry.path) for entry in caught.traceback[-3:]), caught.traceback
+    assert time.monotonic() - started < 5
+    # Within a budget it can keep, the same document is read.
+    with time_budget("<bytes>", gkbg.Limits()):
+        assert parser.read(Input(data, "<bytes>")).tokens

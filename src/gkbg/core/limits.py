@@ -62,16 +62,23 @@ class Limits:
         max_text_chars: Characters of text in the document as read (1,000,000); a PDF's text
             layer is measured page by page, each page before its words are read.
         max_zip_members: Members of a ``.docx``/``.xlsx`` zip package (2,000).
-        max_member_bytes: The uncompressed size of one member read from a package (50 MiB).
+        max_member_bytes: The uncompressed size of one member read from a package, or of
+            the content of one page or form of a PDF (50 MiB).
         max_package_bytes: The uncompressed size of all the members of a package (200 MiB).
         max_compression_ratio: How many times a member of more than 1 MiB may be compressed
             (200); more is refused as a zip bomb.
         max_pages: Pages of a PDF (2,000).
         max_page_chars: Characters on one page of a PDF (100,000; a dense page of a report
-            has about a thousand), counted by PDFium before any of them is read.
+            has about a thousand), counted by PDFium before any of them is read, and first
+            from the bytes the page's strings show (a code a byte in a simple font, at most
+            four in a composite one), before PDFium builds the page's text.
         max_page_draws: Drawing operations on one page of a PDF (200,000; a page of a
             report has about a thousand): its text, paths and images, and those of the forms
-            it draws, each time it draws them; counted before any of its lines is read.
+            it draws, each time it draws them; counted from the file before PDFium loads the
+            page (`gkbg.read.pdf.prescan`), and again before any of its lines is read.
+        max_page_segments: Segments of the paths one page of a PDF draws (200,000; a page of a
+            report has a few thousand), those of its forms each time they are drawn; counted
+            before PDFium loads the page and again before any segment is read.
         conversion_seconds: How long LibreOffice may take to convert a legacy file (180).
         isolate: Read with native engines (PDFium for PDF) in a worker process, so that a
             document that crashes the engine or exhausts memory costs the worker, not the
@@ -99,6 +106,7 @@ class Limits:
     max_pages: int = attrs.field(default=2000, validator=_COUNT)
     max_page_chars: int = attrs.field(default=100_000, validator=_COUNT)
     max_page_draws: int = attrs.field(default=200_000, validator=_COUNT)
+    max_page_segments: int = attrs.field(default=200_000, validator=_COUNT)
     conversion_seconds: float = attrs.field(
         default=180.0, converter=float, validator=attrs.validators.gt(0.0)
     )

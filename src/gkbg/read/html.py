@@ -53,7 +53,7 @@ from gkbg.core.errors import (
     LimitExceededError,
     UnknownFormatError,
 )
-from gkbg.core.limits import MARKUP, NESTING, check_text, check_tokens
+from gkbg.core.limits import MARKUP, NESTING, check_text, check_time, check_tokens
 from gkbg.core.model import Location
 from gkbg.read.base import BOMS, decode
 from gkbg.read.layout import Layout, Token, TokenKind, token_kind
@@ -502,7 +502,9 @@ class _Tree:
         self.rows: dict[_Node, list[list[_Node]]] = {}
         for node in self.skipped:
             _mark_ancestors(node, self.slow)
+        check_time()
         self._walk_tables(root)
+        check_time()
         for node in root.iter("br"):
             if node not in self.skipped and (node.text is not None or len(node)):
                 _mark_ancestors(node, self.slow)
@@ -543,6 +545,7 @@ class _Tree:
         tables: dict[_Node, tuple[list[list[_Node]], list[list[_Node] | None]]] = {}
         rows_of: dict[_Node, list[_Node]] = {}  # each row's cells
         for node in root.iter(*_STRUCTURE):
+            check_time()  # a row or a cell: each takes far longer than a look at the clock
             tag = node.tag
             if tag == "table":
                 _mark_ancestors(node, self.holds_table)
@@ -691,6 +694,7 @@ class _Reader:
 
     def _flush(self) -> None:
         """Write the narrative text gathered so far as one block (a block per mark in it)."""
+        check_time()  # once per block, line break and table: the walk ends within the budget
         inline = self._inline
         if not inline:
             return
@@ -825,6 +829,7 @@ class _Reader:
         budget = _GRID_WORK_PER_TOKEN * self._limits.max_tokens
         for row, column, cell in _grid(rows, budget):
             if row != last_row:
+                check_time()
                 self._end_row()
                 last_row = row
             if self._skips(cell):

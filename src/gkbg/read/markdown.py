@@ -18,7 +18,7 @@ import attrs
 import regex
 
 from gkbg.core.errors import EmptyDocumentError
-from gkbg.core.limits import check_tokens
+from gkbg.core.limits import check_time, check_tokens
 from gkbg.core.model import Location
 from gkbg.core.reasons import Doubt
 from gkbg.core.text import PAGE_FOOTER, looks_like_value
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 __all__ = ["MarkdownParser"]
 
 _SNIFF_CHARS = 65536
+# The clock is looked at once every so many lines (`gkbg.core.limits.check_time`).
+_CLOCK_EVERY = 256
 # A pipe table's separator line: cells of dashes (with optional alignment colons), at least
 # one ``|`` between or around them.
 _SEPARATOR = regex.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$")
@@ -220,6 +222,8 @@ class _Reader:
         lines = self.lines
         number = 0
         while number < len(lines):
+            if not number % _CLOCK_EVERY:
+                check_time()
             line = lines[number][1]
             first = len(self.tokens)
             if (
@@ -360,6 +364,7 @@ class _Reader:
             line = self.lines[number][1]
             if not line.strip() or "|" not in line:
                 break
+            check_time()  # a row: far more work than a look at the clock
             if not _SEPARATOR.match(line) and not _is_footer_row(line):
                 # (A separator repeated inside the table, or a page footer the converter put
                 # in a row of its own, is no row.)
@@ -432,6 +437,8 @@ class _Reader:
         depth = 0
         last = number
         for index in range(number, len(self.lines)):
+            if not index % _CLOCK_EVERY:
+                check_time()
             line = self.lines[index][1]
             depth += len(_TABLE_OPEN.findall(line)) - len(_TABLE_CLOSE.findall(line))
             last = index

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import regex
 
 from gkbg.core.errors import UnknownFormatError
+from gkbg.core.limits import check_time
 from gkbg.core.text import PAGE_FOOTER, looks_like_value
 from gkbg.read.layout import TokenKind, TokenWriter
 
@@ -36,6 +37,8 @@ _CELL_LINE = regex.compile(r"\|[ \t]*$")
 _WORD = regex.compile(r"\S+")
 _CJK = regex.compile(r"\p{Han}")
 _MIN_CELL_LINES = 10
+# The clock is looked at once every so many lines or words (`gkbg.core.limits.check_time`).
+_CLOCK_EVERY = 256
 # A number inside a word: an optional sign (a ``-`` after digits may be the sign of the next
 # cell's number, or a placeholder: `gkbg.align.runs` reads it both ways), digits (each not the
 # number of a list item such as ``2.``, ``2．`` or ``2、`` before text), an optional fraction,
@@ -89,7 +92,9 @@ def _pipe_spans(text: str) -> Iterator[tuple[int, int, bool, TokenKind | None]]:
     one narrative token, without the white space around it.
     """
     offset = 0
-    for line in text.splitlines(keepends=True):
+    for number, line in enumerate(text.splitlines(keepends=True)):
+        if not number % _CLOCK_EVERY:
+            check_time()
         body = line.rstrip("\r\n")
         # What `_CELL_LINE` finds (``$`` is the end: no line break is left in ``body``).
         if body.rstrip(" \t").endswith("|"):
@@ -132,7 +137,9 @@ def _word_spans(text: str, most: int) -> Iterator[tuple[int, int]]:
     """
     count = 0
     footers = [line.span() for line in _FOOTER_LINE.finditer(text)]
-    for word in _WORD.finditer(text):
+    for index, word in enumerate(_WORD.finditer(text)):
+        if not index % _CLOCK_EVERY:
+            check_time()
         start, end = word.span()
         if footers and _within(footers, start):
             continue  # a page footer (``- 2 -``) on a line of its own: no word of the report

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 import attrs
 import regex
 
+from gkbg.core.limits import check_time
 from gkbg.core.reasons import Doubt
 
 if TYPE_CHECKING:
@@ -403,6 +404,7 @@ def _components(rules: list[Rule]) -> list[list[Rule]]:
     horizontal = [i for i, r in enumerate(rules) if r.horizontal]
     vertical = [i for i, r in enumerate(rules) if not r.horizontal]
     for h in horizontal:
+        check_time()  # one line against every other: within _MAX_RULES, still worth a look
         for v in vertical:
             if _touch(rules[h], rules[v]):
                 parent[find(h)] = find(v)
@@ -443,6 +445,7 @@ def find_grids(rules: Iterable[Rule], chars: Sequence[Char]) -> list[Grid]:
     if len(merged) > _MAX_RULES:
         return grids  # a drawing, not tables: the page is read as lines
     for component in _components(merged):
+        check_time()
         horizontal = [r for r in component if r.horizontal]
         vertical = [r for r in component if not r.horizontal]
         if len(horizontal) < 2 or len(vertical) < 2:

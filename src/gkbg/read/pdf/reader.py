@@ -47,7 +47,7 @@ from gkbg.core.errors import (
     NoTablesError,
     ScannedDocumentError,
 )
-from gkbg.core.limits import check_text, check_tokens, exceeded
+from gkbg.core.limits import check_text, check_time, check_tokens, exceeded
 from gkbg.core.model import Location
 from gkbg.core.text import looks_like_value
 from gkbg.read.layout import Layout, Token, TokenKind, TokenWriter, token_kind
@@ -66,6 +66,7 @@ from gkbg.read.pdf.geometry import (
     regrid,
     stack_columns,
 )
+from gkbg.read.pdf.prescan import check_pages
 from gkbg.read.scan.ocr import PURPOSE, ScanPage, doubts, engine, read_image
 
 if TYPE_CHECKING:
@@ -86,6 +87,8 @@ _BAR = 2.5
 # Columns of a table's two parts on consecutive pages line up within this many points.
 _ALIGNED = 3.0
 _MAX_DEPTH = 8
+# The clock is looked at once every so many characters or path segments (`check_time`).
+_CLOCK_EVERY = 1024
 # Quarter turns of a page's text.
 _HALF = 2
 _THREE_QUARTERS = 3
@@ -176,11 +179,14 @@ class PdfParser:
             ScannedDocumentError: It has no text layer, and the ``ocr`` extra is not installed
                 (or OCR read nothing on its pages).
             NoTablesError: Every page prints only the same lines (read as running headers).
-            LimitExceededError: It has too many pages, characters or words.
+            LimitExceededError: It has too many pages, characters or words, a page draws too
+                many times (counted before PDFium loads it, `gkbg.read.pdf.prescan`), or a
+                page's content inflates to more than ``max_member_bytes``.
         """
         pdfium = _pdfium()
         pdf = _open(pdfium, document)
         try:
+            check_pages(document, len(pdf))  # before PDFium loads a page
             pages = _read_pages(pdf, document)
         except pdfium.PdfiumError as exc:
             raise CorruptDocumentError(document.name, f"damaged PDF ({exc})") from None
@@ -315,6 +321,7 @@ def _read_page(
         finally:
             textpage.close()
         _count_draws(page, number, document)
+        check_time()
         rules = _rules(page, frame)
     finally:
         page.close()
@@ -410,6 +417,7 @@ def _read_pages(pdf: Any, document: Input) -> list[_Page]:  # noqa: ANN401 - pyp
     pages: list[_Page] = []
     counter = _Counter(document)
     for index in range(len(pdf)):
+        check_time()
         page = _read_page(counter.load(pdf, index), index + 1, geometry=True, document=document)
         if page is None:
             break
@@ -419,6 +427,7 @@ def _read_pages(pdf: Any, document: Input) -> list[_Page]:  # noqa: ANN401 - pyp
     pages = []
     counter = _Counter(document)
     for index in range(len(pdf)):
+        check_time()
         page = _read_page(counter.load(pdf, index), index + 1, geometry=False, document=document)
         assert page is not None  # noqa: S101 - a text-order reading always gives a page
         pages.append(page)
@@ -486,6 +495,8 @@ def _chars(
     quarters: dict[float, int | None] = {}  # each angle's quarter turns (`_quarter`)
     turned: int | None = None  # the quarter turns of the page's printed characters
     for index in range(textpage.count_chars()):
+        if not index % _CLOCK_EVERY:
+            check_time()
         if generated(handle, index):
             continue
         code = unicode(handle, index)
@@ -627,35 +638,51 @@ def _rules(page: Any, frame: _Frame) -> list[Rule]:  # noqa: ANN401 - a pypdfium
 
 
 def _count_draws(page: Any, number: int, document: Input) -> None:  # noqa: ANN401 - pypdfium2
-    """Refuse a page that draws more than ``max_page_draws`` times, before any draw is read.
+    """Refuse a page that draws too much (``max_page_draws``, ``max_page_segments``), unread.
 
     The page's objects and those of every form it draws (as `_walk` reaches them: a form
     drawn a thousand times counts its objects a thousand times) are counted, form by form,
     until the count passes the limit; nothing but the forms' handles is kept.
 
     Raises:
-        LimitExceededError: The page draws more than ``max_page_draws`` times.
+        LimitExceededError: The page draws more than ``max_page_draws`` times, or paths of
+            more than ``max_page_segments`` segments (counted up to ``_MAX_DEPTH`` forms
+            deep, as `_walk` reads them).
     """
     calls = _path_calls()
     limit = document.limits.max_page_draws
+    most_segments = document.limits.max_page_segments
     handle = _handle(page.raw)
     count = calls.count_objects(handle)
     total = count
-    object_type, form = calls.object_type, calls.form
+    segments = 0
+    object_type, form, path = calls.object_type, calls.form, calls.path
     # Each entry: a page or form handle, how to read its objects, their count, and its depth.
     pending = [(handle, calls.get_object, count, 0)]
-    while pending and total <= limit:
+    while pending and total <= limit and segments <= most_segments:
         parent, get, count, depth = pending.pop()
         if depth >= _MAX_DEPTH:
             continue
         for index in range(count):
             child = get(parent, ctypes.c_ulong(index) if depth else index)
-            if object_type(child) == form:
+            kind = object_type(child)
+            if kind == path:
+                segments += calls.count_segments(child)
+                if segments > most_segments:
+                    break
+            elif kind == form:
                 inner = calls.count_form_objects(child)
                 total += inner
                 if total > limit:
                     break
                 pending.append((child, calls.get_form_object, inner, depth + 1))
+    if segments > most_segments:
+        raise exceeded(
+            document.name,
+            "max_page_segments",
+            f"page {number} of the PDF draws paths of more than {most_segments:,} segments: "
+            "refused",
+        )
     if total > limit:
         raise exceeded(
             document.name,
@@ -749,6 +776,7 @@ def _walk(  # noqa: PLR0917 - a recursive helper
         if kind == path:
             _path_rules(calls, handle, _multiply(_matrix(calls, handle), outer), frame, rules)
         elif kind == form and depth < _MAX_DEPTH:
+            check_time()
             matrix = _multiply(_matrix(calls, handle), outer)
             count = calls.count_form_objects(handle)
             inner = [calls.get_form_object(handle, ctypes.c_ulong(i)) for i in range(count)]
@@ -777,6 +805,8 @@ def _path_rules(
     get_segment, segment_point = calls.get_segment, calls.segment_point
     segment_type, segment_close = calls.segment_type, calls.segment_close
     for index in range(calls.count_segments(handle)):
+        if not index % _CLOCK_EVERY:
+            check_time()
         segment = get_segment(handle, index)
         if not segment_point(segment, x_ref, y_ref):
             return
@@ -1037,6 +1067,7 @@ def _images(pdf: Any) -> bool:  # noqa: ANN401 - a pypdfium2 document
         _unchecked("FPDFPageObj_GetType"),
     )
     for index in range(len(pdf)):
+        check_time()
         page = pdf[index]
         try:
             handle = _handle(page.raw)
@@ -1052,6 +1083,7 @@ def _printed_chars(pdf: Any) -> int:  # noqa: ANN401 - a pypdfium2 document
     """How many characters the pages' text layers hold (printed or generated)."""
     count = 0
     for index in range(len(pdf)):
+        check_time()
         page = pdf[index]
         try:
             textpage = page.get_textpage()
