@@ -102,7 +102,7 @@ class Finding:
             for a roll-up. Empty for a check of one report.
         every_reading: True for a relation whose cells are unread, found failing in every
             reading the printed characters of those cells allow (digits run together in
-            crawled text, `gkbg.checks.certain`): the report has this error whatever its
+            crawled text, ``gkbg.checks.certain``): the report has this error whatever its
             digits mean, but which cell is wrong cannot be told. ``expected`` and ``actual``
             are then None.
     """

@@ -75,7 +75,7 @@ class Limits:
         max_page_draws: Drawing operations on one page of a PDF (200,000; a page of a
             report has about a thousand): its text, paths and images, and those of the forms
             it draws, each time it draws them; counted from the file before PDFium loads the
-            page (`gkbg.read.pdf.prescan`), and again before any of its lines is read.
+            page (``gkbg.read.pdf.prescan``), and again before any of its lines is read.
         max_page_segments: Segments of the paths one page of a PDF draws (200,000; a page of a
             report has a few thousand), those of its forms each time they are drawn; counted
             before PDFium loads the page and again before any segment is read.

@@ -118,8 +118,9 @@ def _counts(columns: Columns) -> str:
 class Columns:
     """A table's cells held compactly: one tuple per field of `Cell`, in the cells' order.
 
-    What a `Table` stores. `Table.cells` makes the `Cell` objects from it when first asked (and
-    keeps them); the checks and `Report.cells` read the tuples without making any. Equal to
+    What a `gkbg.Table` stores. ``Table.cells`` makes the `gkbg.Cell` objects from it when first
+    asked (and keeps them); the checks and `gkbg.Report.cells` read the tuples without making
+    any. Equal to
     another when every field of every cell is, as the tuples of `Cell` are; a pickle holds the
     tuples only (no `Cell` made, no index).
 
@@ -128,7 +129,7 @@ class Columns:
         states: Each cell's `CellState`.
         values: Each cell's number, or None.
         raws: Each cell's text as printed, or None.
-        doubts: Each cell's doubts (a tuple of `Doubt`, empty when sure).
+        doubts: Each cell's doubts (a tuple of `gkbg.Doubt`, empty when sure).
         locations: Each cell's `Location`, or None.
     """
 
@@ -296,8 +297,9 @@ class _CellsField:
 class Table:
     """One of the three statutory tables as read from a report.
 
-    The cells are held compactly (`Columns`, one tuple per field); `cells` makes the `Cell`
-    objects when first read. Two tables are equal when their keys, forms and cells are.
+    The cells are held compactly (`gkbg.core.model.Columns`, one tuple per field); ``cells``
+    makes the `Cell` objects when first read. Two tables are equal when their keys, forms and
+    cells are.
 
     Attributes:
         key: ``active``, ``applications`` or ``appeals``.
