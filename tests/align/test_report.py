@@ -204,6 +204,7 @@ def _plain_with_grid(form: TableForm, grid: GridReading, order: Reading) -> Read
         order.placed[index].item.token == placement.token
         for index, placement in grid.placed.items()
         if index in order.placed
+        and "grid.packed" not in {doubt.code for doubt in placement.token.uncertain}
     )
     used = {placement.token for placement in grid.placed.values()}
     for index in range(len(form.cells)):

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 
     from gkbg.core.text import LabelMatch
 
-__all__ = ["GridPlacement", "GridReading", "read_grid", "role_matcher"]
+__all__ = ["GridPlacement", "GridReading", "packed", "read_grid", "role_matcher"]
 
 _GROUP = "group:"
 _SPANNED_ACROSS = Doubt.of("grid.spanned_across")
@@ -309,6 +309,11 @@ def _parts(tokens: list[Token]) -> list[Token] | None:
             attrs.evolve(token, text=text, kind=token_kind(text, cell=True), location=location)
         )
     return split
+
+
+def packed(token: Token) -> bool:
+    """Whether the grid cut ``token`` out of a cell printing several numbers (``grid.packed``)."""
+    return any(doubt.code == "grid.packed" for doubt in token.uncertain)
 
 
 def _unpacked(row: dict[int, list[Token]]) -> _Row:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from gkbg.align.candidates import choose_candidates
-from gkbg.align.grid import GridPlacement, GridReading, read_grid
+from gkbg.align.grid import GridReading, packed, read_grid
 from gkbg.align.metadata import extract_metadata
 from gkbg.align.misreads import flag_misreads
 from gkbg.align.order import Item, Placed, Reading, new_item, read_by_order
@@ -32,7 +32,7 @@ from gkbg.align.runs import split_labels
 from gkbg.core.errors import NoTablesError
 from gkbg.core.limits import DEFAULT_LIMITS, check_time, time_budget
 from gkbg.core.model import CellState, Columns, Report, Table
-from gkbg.core.reasons import EMPTY_UNREAD, PLACEMENT, Doubt, doubts
+from gkbg.core.reasons import EMPTY_UNREAD, Doubt, doubts
 from gkbg.core.schema import TABLES, TableForm, forms
 from gkbg.core.statements import stated
 from gkbg.core.text import LabelMatcher, read_value
@@ -228,22 +228,14 @@ def _with_grid(form: TableForm, grid: GridReading, order: Reading) -> Reading:
 def _agree(grid: GridReading, order: Reading) -> bool:
     """Whether the order-based reading places the grid's token wherever it places a cell.
 
-    Where the grid placed a token by a guess about the layout (`PLACEMENT`: a number cut out
-    of a cell printing several, a row of numbers with no label given to its neighbour), the
-    two readings are not compared: the guess says so itself.
+    A number the grid cut out of a cell printing several (`packed`) is no token of the
+    order-based reading's, which reads that cell as it is printed: not compared.
     """
     # (A token is equal to itself: comparing the fields is needed only for two tokens.)
     return all(
         (token := order.placed[index].item.token) is placement.token or token == placement.token
         for index, placement in grid.placed.items()
-        if index in order.placed and not _guessed(placement)
-    )
-
-
-def _guessed(placement: GridPlacement) -> bool:
-    """Whether the grid placed a token by a guess about the layout."""
-    return any(
-        doubt.code in PLACEMENT for doubt in (*placement.token.uncertain, *placement.reasons)
+        if index in order.placed and not packed(placement.token)
     )
 
 
