@@ -218,7 +218,6 @@ GARBLED: dict[str, tuple[Any, ...]] = {
     "floating": (False, True, "above"),
     "uneven": (False, True),
     "loose": (False, True),
-    "merged_values": (False, True),
     "plain": ((), ("active",), ("appeals",), ("applications",)),
 }
 
