@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 
     from gkbg.core.text import LabelMatch
 
-__all__ = ["GridPlacement", "GridReading", "packed", "read_grid", "role_matcher"]
+__all__ = ["GridPlacement", "GridReading", "packed", "read_grid", "role_matcher", "several_numbers"]
 
 _GROUP = "group:"
 _SPANNED_ACROSS = Doubt.of("grid.spanned_across")
@@ -309,6 +309,11 @@ def _parts(tokens: list[Token]) -> list[Token] | None:
             attrs.evolve(token, text=text, kind=token_kind(text, cell=True), location=location)
         )
     return split
+
+
+def several_numbers(token: Token) -> bool:
+    """Whether a cell's text is several numbers apart (``0 937``), as `_parts` cuts them."""
+    return token.cell and token.kind is TokenKind.TEXT and _parts([token]) is not None
 
 
 def packed(token: Token) -> bool:

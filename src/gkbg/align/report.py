@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from gkbg.align.candidates import choose_candidates
-from gkbg.align.grid import GridReading, packed, read_grid
+from gkbg.align.grid import GridReading, packed, read_grid, several_numbers
 from gkbg.align.metadata import extract_metadata
 from gkbg.align.misreads import flag_misreads
 from gkbg.align.order import Item, Placed, Reading, new_item, read_by_order
@@ -275,6 +275,11 @@ def _cell(kind: ValueKind, placed: Placed | None, unread: dict[int, Doubt], inde
             return (CellState.UNREAD, None, None, reasons, token.location)
         return (CellState.BLANK, None, "", reasons, token.location)
     if item.kind == "text":
+        if several_numbers(token):
+            # Two cells' numbers in one (a conversion that lost a column boundary) that the
+            # grid did not cut apart: which is this cell's is not known.
+            apart = (*reasons, Doubt.of("order.packed", text=token.text))
+            return (CellState.UNREAD, None, None, apart, token.location)
         return (CellState.INVALID, None, token.text, reasons, token.location)
     text = token.text
     if item.parts > 1:

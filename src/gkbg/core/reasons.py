@@ -116,6 +116,12 @@ REASONS: dict[str, Reason] = {
             numbers=("broken",),
         ),
         _reason(
+            "order.packed",
+            "unread: the cell prints several numbers ({text!r}), as a conversion that lost a "
+            "column boundary prints them, and which of them is this cell's is not known",
+            "未读取：该单元格印有多个数字（{text!r}），系转换时丢失了列分隔，无法确定哪个属于本单元格",
+        ),
+        _reason(
             "order.count_mismatch",
             "unread: {values} values were found for the {cells} cells of the rows {labels}, so "
             "none of them can be placed with certainty",
@@ -436,6 +442,7 @@ all unread for such a reason was found, and is not missing."""
 
 FOUND_UNREAD = PRINTED_UNREAD | {
     "order.count_mismatch",
+    "order.packed",
     "order.rival_layouts",
     "grid.misaligned_unread",
     "grid.unordered",
