@@ -77,7 +77,7 @@ from gkbg.core.errors import (
 )
 from gkbg.core.lang import Text
 from gkbg.core.limits import Limits
-from gkbg.core.model import Cell, CellState, Location, Report, Table, Value
+from gkbg.core.model import Cell, CellState, Columns, Location, Report, Table, Value
 from gkbg.core.reasons import Doubt, reason_zh
 from gkbg.core.schema import TABLES, Block, CellSpec, Column, Form, Row, TableForm, form, forms
 from gkbg.core.version import __version__
@@ -107,6 +107,7 @@ __all__ = [
     "Check",
     "CheckResult",
     "Column",
+    "Columns",
     "CorruptDocumentError",
     "DocumentError",
     "Doubt",

@@ -297,7 +297,7 @@ class _CellsField:
 class Table:
     """One of the three statutory tables as read from a report.
 
-    The cells are held compactly (`gkbg.core.model.Columns`, one tuple per field); ``cells``
+    The cells are held compactly (`gkbg.Columns`, one tuple per field); ``cells``
     makes the `Cell` objects when first read. Two tables are equal when their keys, forms and
     cells are.
 
