@@ -30,7 +30,7 @@ import attrs
 
 from gkbg.core.model import CellState
 from gkbg.core.reasons import Doubt
-from gkbg.core.relations import statute_relations
+from gkbg.core.relations import read_values, statute_relations
 from gkbg.core.schema import forms
 
 if TYPE_CHECKING:
@@ -70,11 +70,7 @@ def _table(table: Table, readings: Mapping[Location, Sequence[str]]) -> Table:
     if table.variant is None or not table.cells:
         return table
     form = forms()[table.variant].table(table.key)
-    values: dict[str, int | Decimal] = {
-        cell.key: cell.value
-        for cell in table.cells
-        if cell.state is CellState.VALUE and cell.value is not None
-    }
+    values = read_values(table)
     options: dict[str, list[int]] = {}
     unread: set[str] = set()  # read as no number, with candidates that are numbers
     for cell in table.cells:
@@ -90,10 +86,8 @@ def _table(table: Table, readings: Mapping[Location, Sequence[str]]) -> Table:
         elif isinstance(cell.value, int) and cell.raw.strip() == str(cell.value):
             options[cell.key] = [cell.value, *dict.fromkeys(found)]
     known = set(values) | unread
-    relations = [r for r in statute_relations(form) if set(r.left) | set(r.right) <= known]
-    broken = [
-        r for r in relations if set(r.left) | set(r.right) <= set(values) and not r.holds(values)
-    ]
+    relations = [r for r in statute_relations(form) if r.keys <= known]
+    broken = [r for r in relations if r.keys <= values.keys() and not r.holds(values)]
     # a cell read as no number counts only where a relation can tell its reading
     unread = {key for key in unread if any(key in (*r.left, *r.right) for r in relations)}
     for key in set(options) - set(values) - unread:

@@ -20,14 +20,11 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from gkbg.core.model import CellState
 from gkbg.core.reasons import Doubt
-from gkbg.core.relations import statute_relations
+from gkbg.core.relations import read_values, relations_within
 from gkbg.core.schema import forms
 
 if TYPE_CHECKING:
-    from decimal import Decimal
-
     from gkbg.core.model import Cell, Report, Table
 
 __all__ = ["CONFUSED", "flag_misreads"]
@@ -56,12 +53,8 @@ def _table(table: Table) -> Table:
     if table.variant is None or not table.cells:
         return table
     form = forms()[table.variant].table(table.key)
-    values: dict[str, int | Decimal] = {
-        cell.key: cell.value
-        for cell in table.cells
-        if cell.state is CellState.VALUE and cell.value is not None
-    }
-    relations = [r for r in statute_relations(form) if set(r.left) | set(r.right) <= set(values)]
+    values = read_values(table)
+    relations = relations_within(form, values.keys())
     broken = [relation for relation in relations if not relation.holds(values)]
     if not broken:
         return table

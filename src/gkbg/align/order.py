@@ -35,7 +35,7 @@ import attrs
 from gkbg.align.grid import role_matcher
 from gkbg.align.runs import Run, can_split, run_together, solve
 from gkbg.core.reasons import Doubt
-from gkbg.core.relations import statute_relations
+from gkbg.core.relations import relations_within
 from gkbg.core.schema import forms
 from gkbg.core.text import label_key, read_value
 from gkbg.read.layout import Token, TokenKind
@@ -414,11 +414,7 @@ def _broken(form: TableForm, items: list[Item], values: list[int], order: list[i
         number = read_value(items[values[p]].token.text, cell.kind).value
         if number is not None:
             read[cell.key] = number
-    return sum(
-        not relation.holds(read)
-        for relation in statute_relations(form)
-        if all(key in read for key in (*relation.left, *relation.right))
-    )
+    return sum(not relation.holds(read) for relation in relations_within(form, read.keys()))
 
 
 def _score(form: TableForm, items: list[Item], values: list[int], order: list[int]) -> int:

@@ -17,14 +17,26 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from gkbg.core.compat import tomllib
+from gkbg.core.model import CellState
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
+    from collections.abc import Set as AbstractSet
     from decimal import Decimal
 
+    from gkbg.core.model import Table
     from gkbg.core.schema import Column, Row, TableForm
 
-__all__ = ["Relation", "bindings", "builtin_rules", "expand", "select", "statute_relations"]
+__all__ = [
+    "Relation",
+    "bindings",
+    "builtin_rules",
+    "expand",
+    "read_values",
+    "relations_within",
+    "select",
+    "statute_relations",
+]
 
 
 class Relation(NamedTuple):
@@ -37,6 +49,11 @@ class Relation(NamedTuple):
     def holds(self, values: Mapping[str, int | Decimal]) -> bool:
         """Whether ``Σ left == Σ right`` for ``values``, which hold every cell of both sides."""
         return bool(sum(values[key] for key in self.left) == sum(values[key] for key in self.right))
+
+    @property
+    def keys(self) -> frozenset[str]:
+        """The cells of both sides."""
+        return frozenset((*self.left, *self.right))
 
 
 def select(selector: str, form: TableForm) -> list[Row | Column]:
@@ -111,3 +128,17 @@ def statute_relations(form: TableForm) -> tuple[Relation, ...]:
             if set(left) | set(right) <= cells:
                 found.append(Relation(rule["id"], tuple(left), tuple(right)))
     return tuple(found)
+
+
+def relations_within(form: TableForm, known: AbstractSet[str]) -> list[Relation]:
+    """The statute's relations on ``form`` whose every cell is among ``known``."""
+    return [relation for relation in statute_relations(form) if relation.keys <= known]
+
+
+def read_values(table: Table) -> dict[str, int | Decimal]:
+    """The numbers a table was read with, by cell key (the cells holding one)."""
+    return {
+        cell.key: cell.value
+        for cell in table.cells
+        if cell.state is CellState.VALUE and cell.value is not None
+    }
