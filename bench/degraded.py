@@ -219,6 +219,8 @@ GARBLED: dict[str, tuple[Any, ...]] = {
     "uneven": (False, True),
     "loose": (False, True),
     "plain": ((), ("active",), ("appeals",), ("applications",)),
+    "merged_values": (False, True),
+    "labels_apart": (False, True),
 }
 
 

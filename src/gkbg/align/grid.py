@@ -707,6 +707,11 @@ class _GridReader:
             self.values_left = self.values_left or any(row.printed for row in pending)
             return
         between.sort(key=order.__getitem__)
+        if not any(self._under_header(row, u.header) for row in between for u in pending):
+            # Rows of other blocks only (their columns under none of the headers over the
+            # values), printed elsewhere (in lines beside the grid): the values are not theirs,
+            # but a labelled neighbour's that printed nothing (`_settle_apart`).
+            between = []
         printed = [row for row in pending if row.printed]
         if key is None and len(printed) == 1 and self._prints_nothing(self.last_row):
             # At the table's end, one row of values under a labelled row that printed nothing:
@@ -726,6 +731,15 @@ class _GridReader:
             self._doubt_apart(self.last_row)
         for row, unlabelled in zip(between, fitting, strict=True):
             self._place_unlabelled_as(row, unlabelled)
+
+    def _under_header(self, row: str, header: _Header) -> bool:
+        """Whether ``header`` may stand over row ``row``.
+
+        It may when it names one of the row's columns, or none of the form's (a header of
+        generic names, ``Col2``).
+        """
+        named = {found[0] for c in header.starts({}) if (found := header.column(c)) is not None}
+        return not named or any(column in named for column in self.columns_of[row])
 
     def _place_unlabelled_as(self, row: str, unlabelled: _Unlabelled) -> None:
         """Read a row that prints no label as the form's row ``row``, with a doubt."""
@@ -770,7 +784,11 @@ class _GridReader:
             return
         before, between, printed = apart
         empty_before = self._prints_nothing(before)
-        empty_after = key is not None and self._prints_nothing(key)
+        empty_after = (
+            key is not None
+            and any(self._under_header(key, row.header) for row in printed)
+            and self._prints_nothing(key)
+        )
         extra = len(printed) - len(between)
         rows: list[str] | None = None
         if extra == 1 and empty_before and not empty_after:

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import attrs
 
-from gkbg.align.grid import role_matcher
+from gkbg.align.grid import role_matcher, several_numbers
 from gkbg.align.runs import Run, can_split, run_together, solve
 from gkbg.core.reasons import Doubt
 from gkbg.core.relations import relations_within
@@ -208,6 +208,35 @@ def _read_rows_by_label(
     return fixed
 
 
+def _packed_cell(items: Sequence[Item]) -> Item | None:
+    """The first cell of ``items`` printing several numbers (``0 937``), if any."""
+    return next(
+        (item for item in items if item.kind == "text" and several_numbers(item.token)), None
+    )
+
+
+def _blank_among_values(items: Sequence[Item]) -> bool:
+    """Whether a grid row of ``items`` prints an empty cell between two numbers.
+
+    Such a row prints fewer numbers than cells: counting the numbers alone then tells nothing
+    of which rows they fill (the count may fit by chance, as a row that prints more makes up).
+    """
+    last: dict[tuple[int | None, int | None], str] = {}
+    gap: set[tuple[int | None, int | None]] = set()
+    for item in items:
+        if not item.token.cell or item.kind not in {"value", "empty"}:
+            continue
+        where = item.token.location
+        row = (where.table_index, where.row_index)
+        if item.kind == "empty":
+            if last.get(row) == "value":
+                gap.add(row)
+        elif row in gap:
+            return True
+        last[row] = item.kind
+    return False
+
+
 def _cut_short(item: Item, form: TableForm) -> bool:
     """Whether a label item is only the beginning of its label."""
     found = role_matcher(form.variant, form.key).match(item.token.text)
@@ -246,6 +275,10 @@ def _slots_after(
             or (cells and item.kind == "empty")
             or (cells and item.kind == "text" and item.token.cell)
         ):
+            if item.kind == "text" and several_numbers(item.token):
+                # A cell printing several numbers (``0 937``): the row holds more numbers than
+                # its cells, and which cell each is, is not known from the order.
+                return None
             slots.append(item)
         else:
             break
@@ -259,9 +292,46 @@ def _slots_after(
         return slots
     # Padding after a merged header cell looks like a row of blank cells: where row labels are
     # headers, a row is fixed by its label only when at least one of its cells holds something.
-    if len(slots) != width or (not blank_rows and all(slot.kind == "empty" for slot in slots)):
+    if len(slots) != width:
+        return None
+    if all(slot.kind == "empty" for slot in slots) and (
+        not blank_rows or (cells and _unlabelled_values_next(items, index))
+    ):
+        # A row of empty cells right before a row of the grid that prints numbers and no label:
+        # the label may stand apart from its numbers (a conversion that put them on a row of
+        # their own); whose numbers they are is then known by order only (`_read_segments`).
         return None
     return slots
+
+
+def _unlabelled_values_next(items: list[Item], index: int) -> bool:
+    """Whether the grid row after that of the label at ``index`` prints numbers and no label.
+
+    The label's own row must print nothing after it (empty cells, however many).
+    """
+    where = items[index].token.location
+    label_row = (where.table_index, where.row_index)
+    if None in label_row:
+        return False
+    next_row: tuple[int | None, int | None] | None = None
+    for item in itertools.islice(items, index + 1, None):
+        location = item.token.location
+        row = (location.table_index, location.row_index)
+        if row == label_row:
+            if item.kind != "empty":
+                return False
+            continue
+        if next_row is None:
+            if not item.token.cell or item.kind != "empty" or location.col_index != 0:
+                return False  # the next row begins with a label (or is no grid row)
+            next_row = row
+        elif row != next_row:
+            return False
+        if item.kind == "value":
+            return True
+        if item.kind in {"label", "text"}:
+            return False
+    return False
 
 
 _BARE_LABEL_REACH = 12  # the most labels and words looked back over for a row's label
@@ -444,7 +514,8 @@ def _read_in_order(items: list[Item], reading: Reading, fixed: set[str]) -> bool
     """Step (b): every value in reading order, choosing among layouts. False if it cannot."""
     form = reading.form
     values = [index for index, item in enumerate(items) if item.kind == "value"]
-    if len(values) != len(form.cells):
+    if len(values) != len(form.cells) or _packed_cell(items) is not None:
+        # (A cell printing several numbers makes the count fit by chance only.)
         return False
     scored = []
     for order, late_label in _candidate_orders(form, items, values):
@@ -498,7 +569,11 @@ def _read_trailing(items: list[Item], reading: Reading) -> bool:
     last_label = max((i for i, item in enumerate(items) if item.kind == "label"), default=-1)
     tail = [item for item in items[last_label + 1 :] if item.token.cell]
     count = len(reading.form.cells)
-    if len(tail) < count or any(item.kind != "empty" for item in tail[:-count]):
+    if (
+        len(tail) < count
+        or any(item.kind != "empty" for item in tail[:-count])
+        or _packed_cell(tail) is not None
+    ):
         return False
     for index, item in enumerate(tail[-count:]):
         reading.placed[index] = Placed(item)
@@ -564,7 +639,11 @@ def _fill_run(
         reading.runs.append((Run(tuple(cell_indices), tuple(tokens)), last))
         return
     labels = ", ".join(form.cells[offsets[key][0]].row.label for key in run)
-    if len(values) == len(cell_indices):
+    several = _packed_cell(items[after + 1 : before])
+    if several is not None:
+        # The rows' numbers include a cell printing several: their order does not place them.
+        reason = Doubt.of("order.packed_rows", text=several.token.text, labels=labels)
+    elif len(values) == len(cell_indices) and not _blank_among_values(items[after + 1 : before]):
         # The values fill the rows by their order only when the text prints the labels of the
         # rows only this form has (apart from them): rows it does not print may be another
         # form's, filled by numbers that fit them by chance (a number printed outside its

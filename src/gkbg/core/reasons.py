@@ -122,6 +122,14 @@ REASONS: dict[str, Reason] = {
             "未读取：该单元格印有多个数字（{text!r}），系转换时丢失了列分隔，无法确定哪个属于本单元格",
         ),
         _reason(
+            "order.packed_rows",
+            "unread: the rows {labels} print a cell of several numbers ({text!r}), as a "
+            "conversion that lost a column boundary prints them, so their numbers cannot be "
+            "placed by their order",
+            "未读取：“{labels}”各行有单元格印有多个数字（{text!r}），系转换时丢失了列分隔，"
+            "无法按顺序确定这些数值的位置",
+        ),
+        _reason(
             "order.count_mismatch",
             "unread: {values} values were found for the {cells} cells of the rows {labels}, so "
             "none of them can be placed with certainty",
@@ -443,6 +451,7 @@ all unread for such a reason was found, and is not missing."""
 FOUND_UNREAD = PRINTED_UNREAD | {
     "order.count_mismatch",
     "order.packed",
+    "order.packed_rows",
     "order.rival_layouts",
     "grid.misaligned_unread",
     "grid.unordered",
