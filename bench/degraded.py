@@ -30,7 +30,8 @@ The shapes (each option combination is spread evenly over the draws, by the draw
     a badly garbled conversion (OCR, a language model asked for markdown): ``render.markdown``
     with every option drawn at once for each draw (`GARBLED`, seeded by the draw's index): the
     options of ``markdown`` and ``footer_row``, ``scattered_headers``, ``unlabelled``,
-    ``notes``, ``floating``, ``uneven``, ``loose`` and ``plain``;
+    ``notes``, ``floating``, ``uneven``, ``loose``, ``plain``, ``merged_values`` and
+    ``labels_apart``;
 ``split-docx``
     a Word file whose table 二 or 三 is printed in two parts, the second on another column
     grid (narrower label columns, one label column fewer), with or without a page break
