@@ -257,9 +257,10 @@ def _slots_after(
         and can_split([slot.token for slot in slots], width)
     ):
         return slots
-    # Padding after a merged header cell looks like a row of blank cells: where row labels are
-    # headers, a row is fixed by its label only when at least one of its cells holds something.
-    if len(slots) != width or (not blank_rows and all(slot.kind == "empty" for slot in slots)):
+    # Padding after a merged header cell looks like a row of blank cells, and the rest of a
+    # header broken over lines (pandoc's ``结果`` / ``纠正``) like a row of words: where row
+    # labels are headers, a row is fixed by its label only when one of its cells is a value.
+    if len(slots) != width or (not blank_rows and all(slot.kind != "value" for slot in slots)):
         return None
     return slots
 
