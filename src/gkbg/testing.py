@@ -83,6 +83,7 @@ __all__ = [
     "blank_cell",
     "blanked_reports",
     "cell_values",
+    "column_orders",
     "error_relations",
     "free_values",
     "invalid_reports",
@@ -720,6 +721,35 @@ def label_styles() -> st.SearchStrategy[LabelStyle]:
         break_after=st.one_of(st.just(0), st.integers(2, 8)),
         shorten=st.booleans(),
     )
+
+
+@st.composite
+def column_orders(draw: st.DrawFn, variant: str) -> dict[str, list[str]]:
+    """The order a page prints table 三's columns in, for `gkbg.render.text`'s ``columns``.
+
+    A web page may print 总计 first or the organisations in another order: the columns outside
+    any spanning label and the spanning label's group are shuffled as units, and the columns
+    under it among themselves (they stay under their label). An order that differs from the
+    form's only in where the spanning label stands among the other columns is drawn too: text
+    taken from such a page cannot be told from a PDF's text of the form's order (which puts
+    the label above or below its neighbours), and is read in the form's order.
+    """
+    table = _form(variant).table("applications")
+    columns = table.blocks[0].columns
+    units: list[list[str]] = []
+    groups: dict[str, list[str]] = {}
+    for column in columns:
+        if column.group is None:
+            units.append([column.key])
+        elif column.group in groups:
+            groups[column.group].append(column.key)
+        else:
+            groups[column.group] = [column.key]
+            units.append(groups[column.group])
+    order: list[str] = []
+    for unit in draw(st.permutations(units)):
+        order.extend(draw(st.permutations(unit)) if len(unit) > 1 else unit)
+    return {"applications": order}
 
 
 # --- documents re-published through LibreOffice ----------------------------------------------

@@ -53,6 +53,7 @@ __all__ = ["GridPlacement", "GridReading", "packed", "read_grid", "role_matcher"
 
 _GROUP = "group:"
 _SPANNED_ACROSS = Doubt.of("grid.spanned_across")
+_ACROSS_ORDER = Doubt.of("grid.across_order")
 _OTHER = "<no form column>"  # a grid column headed by a label that is no column of the form
 
 
@@ -1145,14 +1146,18 @@ class _GridReader:
         if not any(token.kind is TokenKind.VALUE for token in printed):
             # Words and no number (结果 / 维持 纠正): a line of a header the conversion broke up.
             return False
-        if len(printed) == len(self.index) and any(
-            doubt.code == "grid.packed" for token in printed for doubt in token.uncertain
-        ):
+        packed = any(doubt.code == "grid.packed" for token in printed for doubt in token.uncertain)
+        # A row printing every cell of the table past the header's last column: a header whose
+        # cells the conversion broke over lines of their own (html2text's ``尚未`` / ``审结``),
+        # each narrower than the row; its columns say nothing of the row's.
+        beyond = max(cells) >= header.width
+        if len(printed) == len(self.index) and (packed or beyond):
             # A row printing every cell of the table, some several to a cell (the conversion
-            # lost column boundaries): its grid says nothing, its order is the form's.
+            # lost column boundaries), or past its header: its order is the form's.
+            reasons = () if packed else (_ACROSS_ORDER,)
             for cell, token in zip(sorted(self.index.values()), printed, strict=True):
                 self.candidates.setdefault(cell, []).append(
-                    _Candidate(token, exact=False, row=where)
+                    _Candidate(token, exact=False, row=where, reasons=reasons)
                 )
             self.rows.update(key for key, _ in self.index)
             return True

@@ -290,12 +290,15 @@ def _slots_after(
         and can_split([slot.token for slot in slots], width)
     ):
         return slots
-    # Padding after a merged header cell looks like a row of blank cells: where row labels are
-    # headers, a row is fixed by its label only when at least one of its cells holds something.
-    if len(slots) != width:
+    # Padding after a merged header cell looks like a row of blank cells, and the rest of a
+    # header broken over lines (pandoc's ``结果`` / ``纠正``) like a row of words: where row
+    # labels are headers, a row is fixed by its label only when one of its cells is a value.
+    if len(slots) != width or (not blank_rows and all(slot.kind != "value" for slot in slots)):
         return None
-    if all(slot.kind == "empty" for slot in slots) and (
-        not blank_rows or (cells and _unlabelled_values_next(items, index))
+    if (
+        cells
+        and all(slot.kind == "empty" for slot in slots)
+        and _unlabelled_values_next(items, index)
     ):
         # A row of empty cells right before a row of the grid that prints numbers and no label:
         # the label may stand apart from its numbers (a conversion that put them on a row of

@@ -25,11 +25,12 @@ import attrs
 
 from gkbg.align.candidates import choose_candidates
 from gkbg.align.grid import GridReading, packed, read_grid, several_numbers
+from gkbg.align.header import follow_header
 from gkbg.align.metadata import extract_metadata
 from gkbg.align.misreads import flag_misreads
 from gkbg.align.order import Item, Placed, Reading, new_item, read_by_order
 from gkbg.align.runs import split_labels
-from gkbg.core.errors import NoTablesError
+from gkbg.core.errors import DocumentError, NoTablesError
 from gkbg.core.limits import DEFAULT_LIMITS, check_time, time_budget
 from gkbg.core.model import CellState, Columns, Report, Table
 from gkbg.core.reasons import EMPTY_UNREAD, Doubt, doubts
@@ -175,12 +176,12 @@ _NO_VALUE = Doubt.of("align.no_value")
 def _align(tokens: Sequence[Token], form: TableForm, said: _Said = None) -> Reading:
     grid = read_grid(tokens, form)
     if grid is None:
-        return read_by_order(tokens, form, said)
+        return follow_header(tokens, read_by_order(tokens, form, said))
     # The order-based reading only fills the cells the grid neither places nor shows unread:
     # when there are none (the common case for a grid), it is not needed.
     if all(index in grid.placed or index in grid.unread for index in range(len(form.cells))):
         return _with_grid(form, grid, Reading(form))
-    return _with_grid(form, grid, read_by_order(tokens, form, said))
+    return _with_grid(form, grid, follow_header(tokens, read_by_order(tokens, form, said)))
 
 
 def _item(token: Token) -> Item:
@@ -519,10 +520,35 @@ def parse(
     with time_budget(document.name, limits):
         layout = parse_layout(document, format=format, registry=registry, limits=limits)
         report = build_report(layout)
-    if not any(table.found for table in report.tables):
+        if format is None and layout.format == "html" and not _found(report):
+            # Text that quotes markup (a page's text with its scripts' ``<table>`` strings, as
+            # ``lxml``'s text_content gives it) looks like HTML to the sniffer, but its tables
+            # are in its text: it is read as the text it is.
+            as_text = _as_text(document, registry, limits)
+            if as_text is not None:
+                layout, report = as_text
+    if not _found(report):
         raise NoTablesError(
             layout.source or "<document>",
             "none of the three statutory tables (二、主动公开, 三、收到和处理申请, "
             "四、行政复议和行政诉讼) was found in it",
         )
     return report
+
+
+def _found(report: Report) -> bool:
+    return any(table.found for table in report.tables)
+
+
+def _as_text(
+    document: Input, registry: ParserRegistry | None, limits: Limits
+) -> tuple[Layout, Report] | None:
+    """The layout and report of a text document read as flat text, if it finds a table."""
+    if not document.is_text():
+        return None
+    try:
+        layout = parse_layout(document, format="text", registry=registry, limits=limits)
+    except DocumentError:
+        return None
+    report = build_report(layout)
+    return (layout, report) if _found(report) else None

@@ -94,6 +94,18 @@ REASONS: dict[str, Reason] = {
             "按版式放置：源文本把“{label}”列印在其表头之后、其他各列之后",
         ),
         _reason(
+            "order.header_columns",
+            "placed by the header: the source prints its columns in another order than the "
+            "form, and this value stands under {label} in the header's order",
+            "按表头放置：源文本的列序与格式不同，此数值按表头顺序位于“{label}”之下",
+        ),
+        _reason(
+            "order.header_unknown",
+            "unread: the source's header prints the columns in another order than the form, "
+            "and not every column's label was found, so which column a value is under is not known",
+            "未读取：源文本表头的列序与格式不同，且未找到每一列的标签，无法确定数值所在的列",
+        ),
+        _reason(
             "order.rival_layouts",
             "unread: the values can be read in more than one order (row by row, column by "
             "column), which the labels and the table's relations do not tell apart, and this "
@@ -204,6 +216,14 @@ REASONS: dict[str, Reason] = {
             "the cells of the row {label} may not line up with the columns of the header above "
             "them",
             "“{label}”行的单元格可能与上方表头的各列没有对齐",
+        ),
+        _reason(
+            "grid.across_order",
+            "placed by order: the row prints as many cells as the table printed across has, "
+            "past the columns of its header (whose cells the conversion broke over lines), and "
+            "is read in the form's order",
+            "按顺序放置：该行印有横排表格的全部单元格，超出了表头的各列（转换时表头单元格被拆成多行），"
+            "按格式顺序读取",
         ),
         _reason(
             "grid.misaligned",
@@ -450,6 +470,7 @@ all unread for such a reason was found, and is not missing."""
 
 FOUND_UNREAD = PRINTED_UNREAD | {
     "order.count_mismatch",
+    "order.header_unknown",
     "order.packed",
     "order.packed_rows",
     "order.rival_layouts",
@@ -468,6 +489,7 @@ cells say why each is unread."""
 PLACEMENT = frozenset(
     {
         "order.late_column",
+        "order.header_columns",
         "order.rival_layouts",
         "order.label_apart",
         "order.chosen_layout",
@@ -477,6 +499,7 @@ PLACEMENT = frozenset(
         "grid.spanned_across",
         "grid.shifted",
         "grid.misaligned",
+        "grid.across_order",
         "grid.packed",
         "grid.values_apart",
         "grid.unnamed_column",

@@ -46,7 +46,7 @@ _HEADING_ANY = regex.compile(r"^[ \t]{0,3}#{1,6}[ \t]+\S", regex.MULTILINE)
 _TABLE_OPEN = regex.compile(r"<table\b", regex.IGNORECASE)
 _TABLE_CLOSE = regex.compile(r"</table\s*>", regex.IGNORECASE)
 _HTML_PAGE = regex.compile(r"^\s*<(?:!doctype\s+html|html)\b", regex.IGNORECASE)
-_WORD = regex.compile(r"\S+")
+_WORD = regex.compile(r"[^\s|]+")  # (a pipe in prose: a row the table lost, no word)
 # Emphasis marks around a word (``**总计**``) are markup, not text.
 _EMPHASIS = regex.compile(r"^[*_]{1,3}|[*_]{1,3}$")
 # A cell boundary: a ``|`` not escaped with a backslash.

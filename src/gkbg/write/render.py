@@ -39,10 +39,10 @@ from gkbg.core.office import convert, find_soffice
 from gkbg.core.schema import TABLES, form, forms
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     from gkbg.core.model import Cell, Report
-    from gkbg.core.schema import Block, Row, TableForm
+    from gkbg.core.schema import Block, Column, Row, TableForm
 
 __all__ = [
     "Placed",
@@ -148,16 +148,27 @@ class _Frame:
     depth: int
     width: int
     placed: list[Placed]
+    order: Sequence[str] = ()
+
+    def columns(self, block: Block) -> tuple[Column, ...]:
+        """The block's columns in print order: ``order``'s, when it names every one of them."""
+        keys = {column.key for column in block.columns}
+        if not self.order or not keys <= set(self.order):
+            return block.columns
+        return tuple(sorted(block.columns, key=lambda column: list(self.order).index(column.key)))
 
 
 def _down_table(
-    table: TableForm, cells: dict[str, Cell], labels: Callable[[str], str]
+    table: TableForm,
+    cells: dict[str, Cell],
+    labels: Callable[[str], str],
+    order: Sequence[str] = (),
 ) -> list[Placed]:
     depth = max(
         len(_path(row, _group_parents(block.rows))) for block in table.blocks for row in block.rows
     )
     width = max(len(block.columns) for block in table.blocks)
-    frame = _Frame(table, cells, labels, depth, width, [])
+    frame = _Frame(table, cells, labels, depth, width, [], order)
     top = 0
     for block in table.blocks:
         if block.caption:
@@ -170,9 +181,10 @@ def _down_table(
 
 def _header(frame: _Frame, block: Block, top: int) -> int:
     labels, placed, depth, width = frame.labels, frame.placed, frame.depth, frame.width
-    grouped = any(column.group for column in block.columns)
+    columns = frame.columns(block)
+    grouped = any(column.group for column in columns)
     column_rows = 2 if grouped else 1
-    pad = width - len(block.columns)
+    pad = width - len(columns)
     if frame.table.note is not None:
         spanning = 1 if block.header else 0
         placed.append(Placed(top, 0, labels(frame.table.note), spanning + column_rows, depth))
@@ -184,14 +196,14 @@ def _header(frame: _Frame, block: Block, top: int) -> int:
         start = top
     col = depth
     seen: set[str] = set()
-    for index, column in enumerate(block.columns):
-        span = 1 + (pad if index == len(block.columns) - 1 else 0)
+    for index, column in enumerate(columns):
+        span = 1 + (pad if index == len(columns) - 1 else 0)
         if column.group is None:
             placed.append(Placed(start, col, labels(column.label), column_rows, span))
         else:
             if column.group not in seen:
                 seen.add(column.group)
-                size = sum(1 for other in block.columns if other.group == column.group)
+                size = sum(1 for other in columns if other.group == column.group)
                 placed.append(Placed(start, col, labels(column.group), colspan=size))
             placed.append(Placed(start + 1, col, labels(column.label), colspan=span))
         col += span
@@ -202,7 +214,8 @@ def _body(frame: _Frame, block: Block, top: int) -> int:
     labels, placed, depth = frame.labels, frame.placed, frame.depth
     parents = _group_parents(block.rows)
     started: set[str] = set()
-    pad = frame.width - len(block.columns)
+    columns = frame.columns(block)
+    pad = frame.width - len(columns)
     for offset, row in enumerate(block.rows):
         path = _path(row, parents)
         for level, label in enumerate(path[:-1]):
@@ -217,8 +230,8 @@ def _body(frame: _Frame, block: Block, top: int) -> int:
             Placed(top + offset, level, labels(row.label), colspan=depth - level, row_label=True)
         )
         col = depth
-        for index, column in enumerate(block.columns):
-            span = 1 + (pad if index == len(block.columns) - 1 else 0)
+        for index, column in enumerate(columns):
+            span = 1 + (pad if index == len(columns) - 1 else 0)
             key = f"{frame.table.key}.{row.key}.{column.key}"
             printed = _printed(frame.cells.get(key))
             placed.append(Placed(top + offset, col, printed, colspan=span, key=key))
@@ -256,7 +269,13 @@ def _across_table(
     return placed + values
 
 
-def grid(report: Report, table: str, *, labels: Callable[[str], str] | None = None) -> list[Placed]:
+def grid(
+    report: Report,
+    table: str,
+    *,
+    labels: Callable[[str], str] | None = None,
+    columns: Mapping[str, Sequence[str]] | None = None,
+) -> list[Placed]:
     """The cells of one table of ``report`` in its form's layout, by row and column.
 
     Args:
@@ -264,6 +283,10 @@ def grid(report: Report, table: str, *, labels: Callable[[str], str] | None = No
         table: ``active``, ``applications`` or ``appeals``.
         labels: Applied to every label the form gives (headings, captions, row and column
             labels), to print them differently; by default they print as the form has them.
+        columns: For a table printed down the page, its column keys in the order a page
+            prints them (``{"applications": ["total", "natural_person", …]}``), applied to
+            each block whose columns it names all; the columns under one spanning label must
+            stay together. By default the form's order.
 
     Raises:
         RenderError: The table was not found in the report, or its form is unknown.
@@ -273,8 +296,10 @@ def grid(report: Report, table: str, *, labels: Callable[[str], str] | None = No
         raise RenderError(f"table {table!r} has no known form ({found.variant!r}): not rendered")
     declared = form(found.variant).table(table)
     cells = {cell.key: cell for cell in found.cells}
-    write = _across_table if declared.across else _down_table
-    placed = write(declared, cells, labels or _same)
+    if declared.across:
+        placed = _across_table(declared, cells, labels or _same)
+    else:
+        placed = _down_table(declared, cells, labels or _same, (columns or {}).get(table, ()))
     return sorted(placed, key=lambda cell: (cell.row, cell.col))
 
 
@@ -341,8 +366,15 @@ def _html_text(text: str) -> str:
     return "<br>".join(escape(line) for line in text.split("\n"))
 
 
-def html(report: Report, *, labels: Callable[[str], str] | None = None) -> str:
+def html(
+    report: Report,
+    *,
+    labels: Callable[[str], str] | None = None,
+    columns: Mapping[str, Sequence[str]] | None = None,
+) -> str:
     """The report as an HTML page, each table a ``<table>`` with ``rowspan`` and ``colspan``.
+
+    ``columns`` prints a table's columns in another order (`grid`).
 
     Raises:
         RenderError: No table of the report has a known form.
@@ -356,7 +388,7 @@ def html(report: Report, *, labels: Callable[[str], str] | None = None) -> str:
             body.append(f"<p>{_html_text(content)}</p>")
         else:
             lines = ['<table border="1">']
-            for row in by_row(grid(report, content, labels=chosen)):
+            for row in by_row(grid(report, content, labels=chosen, columns=columns)):
                 tds = "".join(
                     "<td"
                     + (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "")
@@ -382,6 +414,7 @@ def text(
     style: Literal["pipe", "flat", "run"] = "pipe",
     *,
     labels: Callable[[str], str] | None = None,
+    columns: Mapping[str, Sequence[str]] | None = None,
 ) -> str:
     """The report as text.
 
@@ -391,6 +424,7 @@ def text(
     space. Flat text has no cell boundaries, so an empty cell prints nothing at all.
     ``run``: as a crawler saves a web page's text, each table on one line, its labels and cells
     run together with no separator at all (``规章000规范性文件898989``).
+    ``columns`` prints a table's columns in the order a page prints them (`grid`).
 
     Raises:
         RenderError: No table of the report has a known form.
@@ -404,7 +438,7 @@ def text(
         if kind != "table":
             lines.append(content)
             continue
-        rows = by_row(grid(report, content, labels=chosen))
+        rows = by_row(grid(report, content, labels=chosen, columns=columns))
         if style == "run":
             lines.append("".join(cell.text.replace("\n", "") for row in rows for cell in row))
             continue

@@ -1,0 +1,194 @@
+# SPDX-License-Identifier: MIT
+"""The order in which a table's text prints its column header, for the reading by order.
+
+The reading by order (`gkbg.align.order`) reads a row's values in the form's column order. A
+web page's table may print its columns in another order (总计 first, the organisations
+reordered), and text made of the page (a crawler's, a browser's dump, a converter's) keeps the
+header's words before the values, in the page's order. When the words of a block's column
+labels, as printed before the table's first value, name its columns in another order than the
+form's, the values of the block's rows are in the header's order, not the form's:
+
+- when the header names every column of the block once, each row's values are moved to the
+  columns the header gives them, and each moved cell says so (`order.header_columns`);
+- when it names only some, in an order the form's contradicts, where each value belongs is not
+  known: the block's cells placed by order are unread (`order.header_unknown`).
+
+A header with two levels (``自然人 | 法人或其他组织 | 总计`` over ``商业企业 | 科研机构 | …``)
+flattens to its first level and then its second: each level is compared with the form's order
+on its own (text taken from a PDF places a label spanning two header rows above or below its
+neighbours), and each column under a spanning label counts where that label stands. A label
+broken over two lines (``商业`` / ``企业``) is matched as one.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from gkbg.align.grid import role_matcher
+from gkbg.align.order import Placed, Reading
+from gkbg.core.reasons import Doubt
+from gkbg.core.text import label_key
+from gkbg.read.layout import TokenKind
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from gkbg.core.schema import Block, TableForm
+    from gkbg.read.layout import Token
+
+__all__ = ["follow_header"]
+
+# Doubts of a placement that does not read a row's values in their printed order: such a
+# reading cannot be moved column by column.
+_NOT_ROW_ORDER = frozenset(
+    {"order.late_column", "order.chosen_layout", "order.rival_layouts", "grid.packed"}
+)
+
+
+def _header_words(tokens: Sequence[Token], form: TableForm) -> list[str]:
+    """The column keys and spanning labels (``group:`` + label) printed before the first value."""
+    match = role_matcher(form.variant, form.key).match
+    groups = {
+        label_key(column.group): column.group
+        for block in form.blocks
+        for column in block.columns
+        if column.group
+    }
+    words: list[str] = []
+    texts = []
+    for token in tokens:
+        if token.kind is TokenKind.VALUE:
+            break
+        if token.kind is TokenKind.EMPTY:
+            continue
+        texts.append(token.text)
+    skip = False
+    for index, text in enumerate(texts):
+        if skip:
+            skip = False
+            continue
+        found = match(text)
+        target = found.target if found is not None else None
+        if target is None and index + 1 < len(texts):
+            # A label broken over two lines (商业 / 企业).
+            joined = match(text + texts[index + 1])
+            if joined is not None and joined.target.startswith("col:"):
+                target, skip = joined.target, True
+        if target is not None and target.startswith("col:"):
+            words.append(target)
+        elif label_key(text) in groups:
+            words.append(f"group:{groups[label_key(text)]}")
+    return words
+
+
+def _printed_order(words: list[str], block: Block) -> list[str] | None:
+    """The block's column keys in the header's order, expanded from its two levels.
+
+    None when the header's words are not the block's, or name a column twice.
+    """
+    columns = {column.key: column for column in block.columns}
+    keys = [word.removeprefix("col:") for word in words if word.startswith("col:")]
+    if not keys or not set(keys) <= set(columns) or len(set(keys)) != len(keys):
+        return None
+    top: list[str] = []
+    members: dict[str, list[str]] = {}
+    for word in words:
+        if word.startswith("group:"):
+            group = word.removeprefix("group:")
+            if group in members:
+                return None
+            members[group] = []
+            top.append(word)
+            continue
+        key = word.removeprefix("col:")
+        group_of = columns[key].group
+        if group_of is None:
+            top.append(key)
+            continue
+        if group_of not in members:
+            members[group_of] = []
+            top.append(f"group:{group_of}")
+        members[group_of].append(key)
+    order: list[str] = []
+    for entry in top:
+        order.extend(
+            members[entry.removeprefix("group:")] if entry.startswith("group:") else [entry]
+        )
+    return order
+
+
+def _in_form_order(order: list[str], block: Block) -> bool:
+    """Whether each level of the header names its columns in the form's order.
+
+    The columns outside any spanning label are one row of the header, and those under each
+    spanning label another: within each, the printed order is the page's. Where a spanning
+    label stands among the first level's words is not compared: text extracted from a PDF puts
+    a label spanning two rows of the header before or after the row beside it.
+    """
+    group_of = {column.key: column.group for column in block.columns}
+    form_order = [column.key for column in block.columns]
+    for group in {None, *group_of.values()}:
+        printed = [key for key in order if group_of[key] == group]
+        if printed != [key for key in form_order if key in printed]:
+            return False
+    return True
+
+
+def follow_header(tokens: Sequence[Token], reading: Reading) -> Reading:
+    """The reading with each row of a block moved to the order its printed header gives.
+
+    ``reading`` is the reading by order of ``tokens``; it is changed in place and returned.
+    """
+    form = reading.form
+    if form.across:
+        # Printed across (四): its labels repeat in every group; its text is in the form's order.
+        return reading
+    words = _header_words(tokens, form)
+    if not words:
+        return reading
+    for block_index, block in enumerate(form.blocks):
+        if len(block.columns) < 2:
+            continue
+        order = _printed_order(words, block)
+        if order is None:
+            continue
+        if _in_form_order(order, block):
+            continue
+        _move(reading, block_index, block, order if len(order) == len(block.columns) else None)
+    return reading
+
+
+def _in_row_order(placed: Placed) -> bool:
+    """Whether a placement read its row's values in their printed order, as they stand.
+
+    Not so for a layout's guess, nor for digits run together, whose split the relations chose
+    for the form's columns (``run.*``): moved to other columns, the choice would not hold.
+    """
+    return not any(
+        doubt.code in _NOT_ROW_ORDER or doubt.code.startswith("run.") for doubt in placed.uncertain
+    )
+
+
+def _move(reading: Reading, block_index: int, block: Block, order: list[str] | None) -> None:
+    """Each row of the block read in the printed ``order`` (None: unknown, left unread)."""
+    form = reading.form
+    first = next(i for i, cell in enumerate(form.cells) if cell.block == block_index)
+    width = len(block.columns)
+    position = {column.key: p for p, column in enumerate(block.columns)}
+    for row in range(len(block.rows)):
+        cells = range(first + row * width, first + (row + 1) * width)
+        placed = [reading.placed.get(index) for index in cells]
+        movable = order is not None and all(p is not None and _in_row_order(p) for p in placed)
+        for index, p in zip(cells, placed, strict=True):
+            reading.placed.pop(index, None)
+            if not movable and p is not None:
+                reading.unread[index] = Doubt.of("order.header_unknown")
+        if not movable or order is None:
+            continue
+        for key, moved in zip(order, placed, strict=True):
+            if moved is None:  # (a movable row has every cell placed)
+                continue
+            doubt = Doubt.of("order.header_columns", label=block.columns[position[key]].label)
+            reading.placed[first + row * width + position[key]] = Placed(
+                moved.item, (*moved.uncertain, doubt)
+            )
