@@ -70,7 +70,8 @@ class Token:
     readings: tuple[str, ...] = ()
 
 
-_NO_GRID = (None, None, None)
+# Where a lazy token is: start, end, line, column, table_index, row_index, col_index.
+_At = tuple[int, int, int, int, int | None, int | None, int | None]
 
 
 class _SpanToken(Token):
@@ -84,9 +85,10 @@ class _SpanToken(Token):
     copied, pickled or evolved into a plain `Token`.
     """
 
-    # (start, end, line, column) of the token's text, and its `Location` once made.
+    # (start, end, line, column, table_index, row_index, col_index) of the token's text (the
+    # last three None but in a table's grid), and its `Location` once made.
     __slots__ = ("_at", "_made")
-    _at: tuple[int, int, int, int]
+    _at: _At
     _made: Location
 
     # Never set on a token of a text format (the base class's slots stay empty).
@@ -103,8 +105,8 @@ class _SpanToken(Token):
         try:
             return self._made
         except AttributeError:
-            start, end, line, column = self._at
-            made = Location(start, end, line, column)
+            start, end, line, column, table, row, col = self._at
+            made = Location(start, end, line, column, None, None, table, row, col)
             _SET(self, "_made", made)
             return made
 
@@ -145,11 +147,31 @@ _NEW = object.__new__
 _SET = object.__setattr__
 
 
+def span_token(
+    text: str,
+    kind: TokenKind,
+    at: _At,
+    *,
+    cell: bool = False,
+) -> Token:
+    """``Token(text, kind, cell, Location(start, end, line, column, table_index=…, …))``.
+
+    ``at`` is ``(start, end, line, column, table_index, row_index, col_index)``; the token's
+    `Location` is made when first read (`_SpanToken`).
+    """
+    token = _NEW(_SpanToken)
+    _SET(token, "text", text)
+    _SET(token, "kind", kind)
+    _SET(token, "cell", cell)
+    _SET(token, "_at", at)
+    return token
+
+
 def token_offsets(token: Token) -> tuple[int | None, int | None]:
     """``(token.location.start, token.location.end)``, without making a lazy token's location."""
     if type(token) is _SpanToken:
-        start, end, _, _ = token._at  # noqa: SLF001
-        return start, end
+        at = token._at  # noqa: SLF001
+        return at[0], at[1]
     location = token.location
     return location.start, location.end
 
@@ -162,9 +184,10 @@ def token_line(token: Token) -> int | None:
 
 
 def token_grid(token: Token) -> tuple[int | None, int | None, int | None]:
-    """``(table_index, row_index, col_index)`` of the token's location; a text token has none."""
+    """``(table_index, row_index, col_index)`` of the token's location."""
     if type(token) is _SpanToken:
-        return _NO_GRID
+        _, _, _, _, table, row, column = token._at  # noqa: SLF001
+        return table, row, column
     location = token.location
     return location.table_index, location.row_index, location.col_index
 
@@ -256,7 +279,11 @@ class TokenWriter:
             put(token, "text", stripped)
             put(token, "kind", kind)
             put(token, "cell", cell)
-            put(token, "_at", (start, end, line, start - line_starts[line - 1] + 1))
+            put(
+                token,
+                "_at",
+                (start, end, line, start - line_starts[line - 1] + 1, None, None, None),
+            )
             append(token)
 
     def add_words(self, spans: Iterable[tuple[int, int]]) -> None:
@@ -283,7 +310,11 @@ class TokenWriter:
             put(token, "text", stripped)
             put(token, "kind", kind)
             put(token, "cell", False)  # noqa: FBT003
-            put(token, "_at", (start, end, line, start - line_starts[line - 1] + 1))
+            put(
+                token,
+                "_at",
+                (start, end, line, start - line_starts[line - 1] + 1, None, None, None),
+            )
             append(token)
 
     def layout(self, *, source: str | None, format: str) -> Layout:  # noqa: A002
