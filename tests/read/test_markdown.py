@@ -511,7 +511,7 @@ def test_numbers_two_to_a_cell_and_labels_apart_read_back_or_flag(
 
 
 # --------------------------------------------------------------------------------------------
-# Shortcuts: tokens whose `Location` is made when first read, and a cell with no bracket known
+# Shortcuts: tokens whose `Location` is made only when read, and a cell with no bracket known
 # to hold no note before any pattern runs, give what the plain reading gives.
 
 

@@ -6,7 +6,7 @@ definition (`gkbg.read.plaintext`, and the `TokenWriter` of `gkbg.read.layout` i
 the line starts of `TokenWriter`; the pipe and flat tokenisers with the per-character and
 per-word loops around `TokenWriter.add` (token limit included), on generated and real text; the
 pipe-text sniffer's count of lines ending in ``|``, made with one search, with the lines
-``str.splitlines`` cuts; the tokens whose `Location` is made when first read with the plain
+``str.splitlines`` cuts; the tokens whose `Location` is made only when read with the plain
 `Token` of their fields (equality both ways, hash, repr, copies, pickles, the offsets and lines
 the alignment reads without the location), and the alignment of generated and real text from
 them with the alignment from plain tokens.
@@ -292,7 +292,7 @@ def test_cell_lines_are_counted_as_splitlines_cuts_them(text: str) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# Tokens whose location is made when first read (`_SpanToken`): the plain `Token` in every way.
+# Tokens whose location is made only when read (`_SpanToken`): the plain `Token` in every way.
 
 
 def _plain_tokens(tokens: Iterable[Token]) -> tuple[Token, ...]:
@@ -315,7 +315,7 @@ def _assert_same_tokens(lazy: Sequence[Token], plain: Sequence[Token]) -> None:
         assert token_offsets(token) == (where.start, where.end)
         assert token_line(token) == where.line
         assert token_grid(token) == (where.table_index, where.row_index, where.col_index)
-        assert token.location is token.location  # made once
+        assert token.location == where
         for copied in (
             pickle.loads(pickle.dumps(token)),
             copy.copy(token),

@@ -265,7 +265,7 @@ def _grid_rows(tokens: Sequence[Token]) -> list[tuple[tuple[int, int], _Row]]:
         if not token.cell:
             continue
         table, at_row, column = token_grid(token)
-        if table is None or at_row is None or column is None:
+        if column is None or table is None or at_row is None:
             continue
         row = rows.setdefault((table, at_row), {})
         row.setdefault(column, []).append(token)

@@ -75,7 +75,7 @@ _At = tuple[int, int, int, int, int | None, int | None, int | None]
 
 
 class _SpanToken(Token):
-    """A `Token` of a text format whose `Location` is made when first read (`TokenWriter`).
+    """A `Token` of a text format whose `Location` is made only when read (`TokenWriter`).
 
     A seed report's 400 tokens would each need a `Location` of nine fields, which cost more than
     the whole reading of the text; the alignment reads the location of the few tokens it places
@@ -86,10 +86,9 @@ class _SpanToken(Token):
     """
 
     # (start, end, line, column, table_index, row_index, col_index) of the token's text (the
-    # last three None but in a table's grid), and its `Location` once made.
-    __slots__ = ("_at", "_made")
+    # last three None but in a table's grid).
+    __slots__ = ("_at",)
     _at: _At
-    _made: Location
 
     # Never set on a token of a text format (the base class's slots stay empty).
     uncertain: tuple[Doubt, ...] = ()
@@ -101,14 +100,9 @@ class _SpanToken(Token):
 
     @property
     def location(self) -> Location:
-        """The token's `Location`, made on first reading and kept."""
-        try:
-            return self._made
-        except AttributeError:
-            start, end, line, column, table, row, col = self._at
-            made = Location(start, end, line, column, None, None, table, row, col)
-            _SET(self, "_made", made)
-            return made
+        """The token's `Location`, made when read (the alignment reads it of the cells only)."""
+        start, end, line, column, table, row, col = self._at
+        return Location(start, end, line, column, None, None, table, row, col)
 
     def _plain(self) -> Token:
         return Token(self.text, self.kind, self.cell, self.location, self.uncertain, self.readings)
@@ -157,7 +151,7 @@ def span_token(
     """``Token(text, kind, cell, Location(start, end, line, column, table_index=…, …))``.
 
     ``at`` is ``(start, end, line, column, table_index, row_index, col_index)``; the token's
-    `Location` is made when first read (`_SpanToken`).
+    `Location` is made only when read (`_SpanToken`).
     """
     token = _NEW(_SpanToken)
     _SET(token, "text", text)
@@ -254,7 +248,7 @@ class TokenWriter:
         """Add a token for each ``(start, end, cell, kind)``, in order: what `add` would add.
 
         One call for a document's tokens rather than one per token; each token is equal to the
-        one `add` makes, its `Location` made when first read (`_SpanToken`).
+        one `add` makes, its `Location` made only when read (`_SpanToken`).
         """
         text = self.text
         line_starts = self._line_starts
@@ -324,9 +318,11 @@ class TokenWriter:
 
 def token_span(tokens: Sequence[Token]) -> tuple[int, int] | None:
     """The character span covered by ``tokens`` in the decoded text, when they have offsets."""
-    offsets = list(map(token_offsets, tokens))
-    starts = [start for start, _ in offsets if start is not None]
-    ends = [end for _, end in offsets if end is not None]
+    lazy = _SpanToken
+    found = [t._at[0] if type(t) is lazy else t.location.start for t in tokens]  # noqa: SLF001
+    ended = [t._at[1] if type(t) is lazy else t.location.end for t in tokens]  # noqa: SLF001
+    starts = [start for start in found if start is not None]
+    ends = [end for end in ended if end is not None]
     if not starts or not ends:
         return None
     return min(starts), max(ends)
