@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -11,10 +12,20 @@ from hypothesis import strategies as st
 
 import gkbg
 from gkbg import render
+from gkbg.align.report import build_report
+from gkbg.core.model import Location
+from gkbg.core.text import looks_like_value
+from gkbg.read import markdown
+from gkbg.read.layout import Token, TokenKind, token_grid
 from gkbg.read.markdown import MarkdownParser
 from gkbg.read.registry import default_registry, parse_layout
 from gkbg.testing import LabelStyle, invalid_reports, label_styles, report_of, reports
 from tests.helpers import FIXTURES, SEEDS, assert_read_back_or_flagged
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import regex
 
 SHUYANG = FIXTURES / "corpus" / "shuyang-county-2025.md"
 
@@ -549,3 +560,111 @@ def test_numbers_apart_from_their_label_go_to_it_not_to_a_row_of_another_block()
     assert all("grid.unlabelled_row" in [d.code for d in cell.uncertain] for cell in docs)
     assert report.cell("active.licensing.decisions").value == 7
     assert _missing(report) == _missing(_small())
+
+
+# --------------------------------------------------------------------------------------------
+# Shortcuts: tokens whose `Location` is made only when read, and a cell with no bracket known
+# to hold no note before any pattern runs, give what the plain reading gives.
+
+
+def _plain_span_token(
+    text: str, kind: TokenKind, at: tuple[Any, ...], *, cell: bool = False
+) -> Token:
+    start, end, line, column, table, row, col = at
+    where = Location(start, end, line, column, table_index=table, row_index=row, col_index=col)
+    return Token(text, kind, cell, where)
+
+
+def _plain_noted(text: str) -> regex.Match[str] | None:
+    match = markdown._NOTED.fullmatch(text)
+    if match is None or not looks_like_value(match["number"]):
+        return None
+    return match
+
+
+def _plain_noted_parts(cell: str) -> list[regex.Match[str]] | None:
+    parts = list(markdown._NOTED_PART.finditer(cell))
+    if (
+        len(parts) < 2
+        or not any(part["note"] is not None for part in parts)
+        or not all(looks_like_value(part["number"]) for part in parts)
+        or "".join(part.group() for part in parts) != "".join(cell.split())
+    ):
+        return None
+    return parts
+
+
+def _assert_read_as_plainly(data: str | bytes) -> None:
+    """The layout and report of ``data`` are those of the plain tokens and note tests."""
+    lazy = parse_layout(data, format="markdown")
+    with (
+        mock.patch.object(markdown, "span_token", _plain_span_token),
+        mock.patch.object(markdown, "_noted", _plain_noted),
+        mock.patch.object(markdown, "_noted_parts", _plain_noted_parts),
+    ):
+        plain = parse_layout(data, format="markdown")
+    assert all(type(token) is Token for token in plain.tokens)
+    assert lazy.tokens == plain.tokens
+    assert [repr(token) for token in lazy.tokens] == [repr(token) for token in plain.tokens]
+    assert [token.location for token in lazy.tokens] == [token.location for token in plain.tokens]
+    assert [token_grid(token) for token in lazy.tokens] == [
+        token_grid(token) for token in plain.tokens
+    ]
+    read, expected = build_report(lazy), build_report(plain)
+    assert read == expected
+    assert list(read.iter_cells()) == list(expected.iter_cells())
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(reports(), invalid_reports().map(lambda invalid: invalid.report)), _GARBLED)
+def test_generated_markdown_is_read_as_by_the_plain_tokens(
+    report: gkbg.Report, options: dict[str, Any]
+) -> None:
+    _assert_read_as_plainly(render.markdown(report, **options))
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(reports(), _APART)
+def test_markdown_with_numbers_apart_is_read_as_by_the_plain_tokens(
+    report: gkbg.Report, options: dict[str, Any]
+) -> None:
+    _assert_read_as_plainly(render.markdown(report, **options))
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(FIXTURES.glob("**/*.md")),
+    ids=lambda path: path.name,
+)
+def test_real_markdown_is_read_as_by_the_plain_tokens(path: Path) -> None:
+    _assert_read_as_plainly(path.read_bytes())
+
+
+_CELL_PIECES = [
+    "1",
+    "20",
+    "0",
+    " ",
+    "  ",
+    "（",
+    "）",
+    "(",
+    ")",
+    "其中",
+    "件",
+    "万元",
+    "-",
+    "/",
+    "a",
+]
+
+
+@given(st.lists(st.sampled_from(_CELL_PIECES), max_size=14).map("".join))
+def test_notes_are_found_as_by_the_patterns_alone(cell: str) -> None:
+    def spans(found: regex.Match[str] | list[regex.Match[str]] | None) -> object:
+        if found is None:
+            return None
+        return [m.span() for m in found] if isinstance(found, list) else found.span()
+
+    assert spans(markdown._noted(cell)) == spans(_plain_noted(cell))
+    assert spans(markdown._noted_parts(cell)) == spans(_plain_noted_parts(cell))

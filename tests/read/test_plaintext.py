@@ -6,13 +6,20 @@ definition (`gkbg.read.plaintext`, and the `TokenWriter` of `gkbg.read.layout` i
 the line starts of `TokenWriter`; the pipe and flat tokenisers with the per-character and
 per-word loops around `TokenWriter.add` (token limit included), on generated and real text; the
 pipe-text sniffer's count of lines ending in ``|``, made with one search, with the lines
-``str.splitlines`` cuts.
+``str.splitlines`` cuts; the tokens whose `Location` is made only when read with the plain
+`Token` of their fields (equality both ways, hash, repr, copies, pickles, the offsets and lines
+the alignment reads without the location), and the alignment of generated and real text from
+them with the alignment from plain tokens.
 """
 
 from __future__ import annotations
 
+import copy
+import pickle
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import attrs
 import pytest
 import regex
 from hypothesis import HealthCheck, given, settings
@@ -21,10 +28,21 @@ from hypothesis import strategies as st
 import gkbg
 import gkbg.render
 import gkbg.testing
+from gkbg.align.report import build_report
 from gkbg.core.errors import LimitExceededError
 from gkbg.core.limits import Limits
 from gkbg.core.text import looks_like_value
-from gkbg.read.layout import Token, TokenKind, TokenWriter
+from gkbg.read.layout import (
+    Layout,
+    Token,
+    TokenKind,
+    TokenWriter,
+    _SpanToken,
+    token_grid,
+    token_line,
+    token_offsets,
+    token_span,
+)
 from gkbg.read.plaintext import (
     _CELL_LINE,
     _MIN_CELL_LINES,
@@ -34,6 +52,9 @@ from gkbg.read.plaintext import (
     _cell_lines,
     _pipe_spans,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -268,3 +289,88 @@ _LINE_PIECES = ["a", "|", " ", "\t", "\n", "\r", "\r\n", "\x0b", "\x0c", "\x1c",
 def test_cell_lines_are_counted_as_splitlines_cuts_them(text: str) -> None:
     plain = sum(1 for line in text.splitlines() if _CELL_LINE.search(line))
     assert _cell_lines(text) == min(plain, _MIN_CELL_LINES)
+
+
+# --------------------------------------------------------------------------------------------
+# Tokens whose location is made only when read (`_SpanToken`): the plain `Token` in every way.
+
+
+def _plain_tokens(tokens: Iterable[Token]) -> tuple[Token, ...]:
+    """The same tokens as plain `Token` objects, each with its `Location` made at once."""
+    return tuple(Token(t.text, t.kind, t.cell, t.location, t.uncertain, t.readings) for t in tokens)
+
+
+def _assert_same_tokens(lazy: Sequence[Token], plain: Sequence[Token]) -> None:
+    assert len(lazy) == len(plain)
+    for token, twin in zip(lazy, plain, strict=True):
+        assert type(twin) is Token
+        assert token == twin
+        assert twin == token
+        assert (token != twin, twin != token) == (False, False)
+        assert hash(token) == hash(twin)
+        assert {token} == {twin}
+        assert repr(token) == repr(twin)
+        assert attrs.asdict(token) == attrs.asdict(twin)
+        where = twin.location
+        assert token_offsets(token) == (where.start, where.end)
+        assert token_line(token) == where.line
+        assert token_grid(token) == (where.table_index, where.row_index, where.col_index)
+        assert token.location == where
+        for copied in (
+            pickle.loads(pickle.dumps(token)),
+            copy.copy(token),
+            copy.deepcopy(token),
+            attrs.evolve(token),
+        ):
+            assert type(copied) is Token
+            assert copied == twin
+        assert attrs.evolve(token, text="x") == attrs.evolve(twin, text="x")
+        assert type(_SpanToken(token.text, token.kind)) is Token
+    assert token_span(lazy) == token_span(plain)
+
+
+@given(texts)
+def test_lazy_tokens_are_the_plain_tokens(text: str) -> None:
+    """Generated text, both readers: each token is the `Token` of its fields."""
+    for parser, plain in ((PipeTextParser(), _plain_pipe), (FlatTextParser(), _plain_flat)):
+        if parser.name == "pipe" and not any(token.cell for token in plain(text)):
+            continue
+        tokens = _read(parser, text, LIMITS)
+        assert all(type(token) is _SpanToken for token in tokens)
+        _assert_same_tokens(tokens, _plain_tokens(tokens))
+
+
+def _report_with_plain_tokens(layout: Layout) -> gkbg.Report:
+    return build_report(attrs.evolve(layout, tokens=_plain_tokens(layout.tokens)))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.one_of(
+        gkbg.testing.reports(),
+        gkbg.testing.invalid_reports().map(lambda invalid: invalid.report),
+        gkbg.testing.blanked_reports().map(lambda blanked: blanked.report),
+    ),
+    st.sampled_from(["pipe", "flat", "run"]),
+    st.one_of(st.none(), gkbg.testing.label_styles()),
+)
+def test_generated_reports_align_alike_from_lazy_and_plain_tokens(
+    report: gkbg.Report, style: str, labels: gkbg.testing.LabelStyle | None
+) -> None:
+    """Generated reports in every text style: the alignment of the lazy tokens is that of the
+    plain ones, cell for cell (locations included)."""
+    text = gkbg.render.text(report, style, labels=labels)  # type: ignore[arg-type]
+    layout = gkbg.parse_layout(text.encode())
+    _assert_same_tokens(layout.tokens, _plain_tokens(layout.tokens))
+    lazy = build_report(layout)
+    assert lazy == _report_with_plain_tokens(layout)
+    assert list(lazy.iter_cells()) == list(_report_with_plain_tokens(layout).iter_cells())
+
+
+@pytest.mark.parametrize("path", [p for p in REAL if p.suffix == ".txt"], ids=lambda p: p.name)
+def test_real_texts_align_alike_from_lazy_and_plain_tokens(path: Path) -> None:
+    layout = gkbg.parse_layout(path)
+    _assert_same_tokens(layout.tokens, _plain_tokens(layout.tokens))
+    lazy = build_report(layout)
+    assert lazy == _report_with_plain_tokens(layout)
+    assert list(lazy.iter_cells()) == list(_report_with_plain_tokens(layout).iter_cells())

@@ -42,7 +42,7 @@ from gkbg.core.model import Location
 from gkbg.core.reasons import Doubt
 from gkbg.core.schema import TableForm, forms
 from gkbg.core.text import LabelMatcher, label_key, looks_like_value, nfkc
-from gkbg.read.layout import Token, TokenKind, token_kind
+from gkbg.read.layout import Token, TokenKind, token_grid, token_kind, token_line
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -263,16 +263,13 @@ class _Candidate(NamedTuple):
 def _grid_rows(tokens: Sequence[Token]) -> list[tuple[tuple[int, int], _Row]]:
     rows: dict[tuple[int, int], dict[int, list[Token]]] = {}
     for token in tokens:
-        location = token.location
-        if (
-            not token.cell
-            or location.table_index is None
-            or location.row_index is None
-            or location.col_index is None
-        ):
+        if not token.cell:
             continue
-        row = rows.setdefault((location.table_index, location.row_index), {})
-        row.setdefault(location.col_index, []).append(token)
+        table, at_row, column = token_grid(token)
+        if column is None or table is None or at_row is None:
+            continue
+        row = rows.setdefault((table, at_row), {})
+        row.setdefault(column, []).append(token)
     return [(where, _unpacked(row)) for where, row in rows.items()]
 
 
@@ -366,7 +363,7 @@ def _captions(tokens: Sequence[Token]) -> dict[int, tuple[Token, ...]]:
     apart = False
     seen: set[int] = set()
     for token in tokens:
-        table = token.location.table_index
+        table = token_grid(token)[0]
         if token.cell and table is not None:
             if table not in seen:
                 seen.add(table)
@@ -379,8 +376,8 @@ def _captions(tokens: Sequence[Token]) -> dict[int, tuple[Token, ...]]:
             # (A number between two lines of text: no heading is broken across it.)
             apart = True
         else:
-            line = token.location.line
-            previous = last[-1].location.line if last else None
+            line = token_line(token)
+            previous = token_line(last[-1]) if last else None
             joined = (
                 not apart
                 and line is not None
@@ -1200,7 +1197,7 @@ class _GridReader:
             return
         previous: Token | None = None
         for position, token in enumerate(tokens):
-            starts = previous is None or previous.location.line != token.location.line
+            starts = previous is None or token_line(previous) != token_line(token)
             previous = token
             if token.cell or token.kind is not TokenKind.TEXT or not starts:
                 continue
@@ -1208,10 +1205,10 @@ class _GridReader:
             if found is None or found.partial or found.target not in missing:
                 continue
             key = found.target
-            line = tokens[after - 1].location.line
+            line = token_line(tokens[after - 1])
             rest = []
             for other in tokens[after:]:
-                if other.location.line != line or other.cell:
+                if token_line(other) != line or other.cell:
                     break
                 rest.append(other)
             if not any(t.kind is TokenKind.VALUE for t in rest) and (
@@ -1248,13 +1245,13 @@ class _GridReader:
         if found is not None and not found.partial:
             return found, position + 1
         following = tokens[position + 1] if position + 1 < len(tokens) else None
-        line = token.location.line
+        line = token_line(token)
         if (
             following is None
             or following.cell
             or following.kind is not TokenKind.TEXT
             or line is None
-            or following.location.line != line + 1
+            or token_line(following) != line + 1
         ):
             return found, position + 1
         joined = self.row_labels.match(token.text + following.text)
@@ -1270,16 +1267,16 @@ class _GridReader:
         that prints nothing after its label (its number left out, or printed elsewhere),
         found, not missing.
         """
-        line = tokens[position].location.line
+        line = token_line(tokens[position])
         if line is None:
             return False
-        above = [t for t in tokens[:position] if t.location.line == line - 1]
+        above = [t for t in tokens[:position] if token_line(t) == line - 1]
         if not above or any(t.cell or t.kind is not TokenKind.TEXT for t in above):
             return False
         texts = [t.text for t in above]
         # A column label wrapped at the end of the line before (本年处理决 / 定数量), as
         # `_line_label` joins a wrapped row label.
-        before = [t for t in tokens[:position] if t.location.line == line - 2]
+        before = [t for t in tokens[:position] if token_line(t) == line - 2]
         if before and not any(t.cell or t.kind is not TokenKind.TEXT for t in before):
             texts.append(before[-1].text + above[0].text)
         columns = {f"col:{column}" for column in self.columns_of[key]}

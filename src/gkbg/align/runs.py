@@ -50,7 +50,7 @@ from gkbg.core.relations import statute_relations
 from gkbg.core.schema import forms
 from gkbg.core.statements import decide
 from gkbg.core.text import read_value
-from gkbg.read.layout import Token, TokenKind
+from gkbg.read.layout import Token, TokenKind, token_offsets
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -153,7 +153,7 @@ def _labels_run_into_numbers(tokens: Sequence[Token]) -> bool:
     for before, after in itertools.pairwise(tokens):
         if before.kind is not TokenKind.TEXT or after.kind is not TokenKind.VALUE:
             continue
-        end, start = before.location.end, after.location.start
+        end, start = token_offsets(before)[1], token_offsets(after)[0]
         if end is not None and end == start and any(map(before.text.endswith, labels)):
             return True
     return False
@@ -193,7 +193,7 @@ _ORDINAL = regex.compile(
 
 
 def _touch(before: Token, after: Token) -> bool:
-    end, start = before.location.end, after.location.start
+    end, start = token_offsets(before)[1], token_offsets(after)[0]
     return end is not None and end == start
 
 
@@ -281,7 +281,7 @@ def run_together(tokens: Sequence[Token]) -> bool:
     for before, after in itertools.pairwise(tokens):
         if TokenKind.VALUE not in {before.kind, after.kind}:
             continue
-        end, start = before.location.end, after.location.start
+        end, start = token_offsets(before)[1], token_offsets(after)[0]
         if end is not None and end == start:
             return True
     return False

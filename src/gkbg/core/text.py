@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
@@ -158,6 +159,9 @@ class LabelMatch:
 
 
 _MIN_PREFIX = 4
+# A fuzzy label as a text's length may be near it: its characters, the edits it allows, its
+# targets and its pattern.
+_Near = tuple[frozenset[str], int, set[str], "regex.Pattern[str]"]
 _CACHE_LIMIT = 20_000
 
 
@@ -183,6 +187,11 @@ class LabelMatcher:
             for key, targets in self._exact.items()
             if len(key) >= 6
         ]
+        # The indexes of the text never seen: the labels in order (those a text begins are
+        # found by bisection), and the fuzzy labels a text of each length may be near.
+        self._sorted = sorted(self._exact)
+        self._near: dict[int, list[_Near]] = {}
+        self._reach = max((len(key) + len(key) // 4 for key, _, _ in self._fuzzy), default=0)
         self._cache: dict[str, LabelMatch | None] = {}
         self._by_text: dict[str, LabelMatch | None] = {}
 
@@ -203,6 +212,30 @@ class LabelMatcher:
         self._by_text[text] = found
         return found
 
+    def _prefixed(self, key: str) -> set[str]:
+        """The targets of the labels that begin with ``key`` (`_sorted` holds them together)."""
+        labels = self._sorted
+        found: set[str] = set()
+        at = bisect.bisect_left(labels, key)
+        while at < len(labels) and labels[at].startswith(key):
+            found.update(self._exact[labels[at]])
+            at += 1
+        return found
+
+    def _near_labels(self, length: int) -> list[_Near]:
+        """The fuzzy labels a text of ``length`` characters may be within edits of."""
+        if length > self._reach:
+            return []  # longer than any label with its edits
+        near = self._near.get(length)
+        if near is None:
+            near = [
+                (frozenset(label), len(label) // 4, targets, pattern)
+                for label, targets, pattern in self._fuzzy
+                if abs(len(label) - length) <= len(label) // 4
+            ]
+            self._near[length] = near
+        return near
+
     def _match_key(self, key: str) -> LabelMatch | None:
         if not key:
             return None
@@ -210,14 +243,17 @@ class LabelMatcher:
         if exact is not None:
             return LabelMatch(next(iter(exact))) if len(exact) == 1 else None
         if len(key) >= _MIN_PREFIX:
-            prefixed = {t for k, ts in self._exact.items() if k.startswith(key) for t in ts}
+            prefixed = self._prefixed(key)
             if len(prefixed) == 1:
                 return LabelMatch(prefixed.pop(), partial=True)
             if prefixed:
                 return None
         best: list[tuple[int, str]] = []
-        for label, targets, pattern in self._fuzzy:
-            if abs(len(label) - len(key)) > len(label) // 4:
+        letters = set(key)
+        for characters, most, targets, pattern in self._near_labels(len(key)):
+            # Each character of the text the label lacks is an edit, and each of the label's
+            # the text lacks: more than the label allows, and no match is possible.
+            if len(letters - characters) > most or len(characters - letters) > most:
                 continue
             found = pattern.fullmatch(key)
             if found is not None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import bisect
 import enum
 import itertools
-import operator
 from typing import TYPE_CHECKING
 
 import attrs
@@ -69,6 +68,122 @@ class Token:
     location: Location = attrs.field(factory=Location)
     uncertain: tuple[Doubt, ...] = ()
     readings: tuple[str, ...] = ()
+
+
+# Where a lazy token is: start, end, line, column, table_index, row_index, col_index.
+_At = tuple[int, int, int, int, int | None, int | None, int | None]
+
+
+class _SpanToken(Token):
+    """A `Token` of a text format whose `Location` is made only when read (`TokenWriter`).
+
+    A seed report's 400 tokens would each need a `Location` of nine fields, which cost more than
+    the whole reading of the text; the alignment reads the location of the few tokens it places
+    in cells, and otherwise only their offsets and lines (`token_offsets`, `token_line`,
+    `token_grid`), which this token keeps as plain integers. In every other way it is the
+    `Token` of the same fields: equal to it (both ways) and hashed alike, printed alike, and
+    copied, pickled or evolved into a plain `Token`.
+    """
+
+    # (start, end, line, column, table_index, row_index, col_index) of the token's text (the
+    # last three None but in a table's grid).
+    __slots__ = ("_at",)
+    _at: _At
+
+    # Never set on a token of a text format (the base class's slots stay empty).
+    uncertain: tuple[Doubt, ...] = ()
+    readings: tuple[str, ...] = ()
+
+    def __new__(cls, *args: object, **kwargs: object) -> Token:  # type: ignore[misc]
+        """A plain `Token`: what ``_SpanToken(...)`` and `attrs.evolve` of one make."""
+        return Token(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def location(self) -> Location:
+        """The token's `Location`, made when read (the alignment reads it of the cells only)."""
+        start, end, line, column, table, row, col = self._at
+        return Location(start, end, line, column, None, None, table, row, col)
+
+    def _plain(self) -> Token:
+        return Token(self.text, self.kind, self.cell, self.location, self.uncertain, self.readings)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to a `Token` (of either class) of the same fields."""
+        if not isinstance(other, Token):
+            return NotImplemented
+        return (
+            self.text == other.text
+            and self.kind == other.kind
+            and self.cell == other.cell
+            and self.location == other.location
+            and self.uncertain == other.uncertain
+            and self.readings == other.readings
+        )
+
+    def __ne__(self, other: object) -> bool:
+        """Not `__eq__`."""
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = Token.__hash__
+
+    def __repr__(self) -> str:
+        """As the plain `Token` prints."""
+        return repr(self._plain())
+
+    def __reduce__(self) -> tuple[type[Token], tuple[object, ...]]:
+        """Pickled and copied as the plain `Token`."""
+        plain = self._plain()
+        return Token, (plain.text, plain.kind, plain.cell, plain.location, (), ())
+
+
+_NEW = object.__new__
+_SET = object.__setattr__
+
+
+def span_token(
+    text: str,
+    kind: TokenKind,
+    at: _At,
+    *,
+    cell: bool = False,
+) -> Token:
+    """``Token(text, kind, cell, Location(start, end, line, column, table_index=…, …))``.
+
+    ``at`` is ``(start, end, line, column, table_index, row_index, col_index)``; the token's
+    `Location` is made only when read (`_SpanToken`).
+    """
+    token = _NEW(_SpanToken)
+    _SET(token, "text", text)
+    _SET(token, "kind", kind)
+    _SET(token, "cell", cell)
+    _SET(token, "_at", at)
+    return token
+
+
+def token_offsets(token: Token) -> tuple[int | None, int | None]:
+    """``(token.location.start, token.location.end)``, without making a lazy token's location."""
+    if type(token) is _SpanToken:
+        at = token._at  # noqa: SLF001
+        return at[0], at[1]
+    location = token.location
+    return location.start, location.end
+
+
+def token_line(token: Token) -> int | None:
+    """``token.location.line``, without making a lazy token's location."""
+    if type(token) is _SpanToken:
+        return token._at[2]  # noqa: SLF001
+    return token.location.line
+
+
+def token_grid(token: Token) -> tuple[int | None, int | None, int | None]:
+    """``(table_index, row_index, col_index)`` of the token's location."""
+    if type(token) is _SpanToken:
+        _, _, _, _, table, row, column = token._at  # noqa: SLF001
+        return table, row, column
+    location = token.location
+    return location.table_index, location.row_index, location.col_index
 
 
 @attrs.frozen
@@ -132,7 +247,8 @@ class TokenWriter:
     def add_spans(self, spans: Iterable[tuple[int, int, bool, TokenKind | None]]) -> None:
         """Add a token for each ``(start, end, cell, kind)``, in order: what `add` would add.
 
-        One call for a document's tokens rather than one per token.
+        One call for a document's tokens rather than one per token; each token is equal to the
+        one `add` makes, its `Location` made only when read (`_SpanToken`).
         """
         text = self.text
         line_starts = self._line_starts
@@ -140,6 +256,7 @@ class TokenWriter:
         append = tokens.append
         limits = self._limits
         value, other, empty = TokenKind.VALUE, TokenKind.TEXT, TokenKind.EMPTY
+        new, put, lazy = _NEW, _SET, _SpanToken
         for start, end, cell, given in spans:
             if limits is not None and len(tokens) >= limits.max_tokens:
                 check_tokens(len(tokens) + 1, self._source, limits)
@@ -152,13 +269,22 @@ class TokenWriter:
                 else:
                     kind = empty if cell else other
             line = bisect.bisect_right(line_starts, start)
-            location = Location(start, end, line, start - line_starts[line - 1] + 1)
-            append(Token(stripped, kind, cell, location))
+            token = new(lazy)
+            put(token, "text", stripped)
+            put(token, "kind", kind)
+            put(token, "cell", cell)
+            put(
+                token,
+                "_at",
+                (start, end, line, start - line_starts[line - 1] + 1, None, None, None),
+            )
+            append(token)
 
     def add_words(self, spans: Iterable[tuple[int, int]]) -> None:
         """Add the text of each ``(start, end)`` span, in order, as a token that is no cell.
 
-        Each token is the one `add` would add for its span.
+        Each token is equal to the one `add` would add for its span, its `Location` made when
+        first read (`_SpanToken`).
         """
         text = self.text
         line_starts = self._line_starts
@@ -166,6 +292,7 @@ class TokenWriter:
         append = tokens.append
         limits = self._limits
         value, other = TokenKind.VALUE, TokenKind.TEXT
+        new, put, lazy = _NEW, _SET, _SpanToken
         for start, end in spans:
             if limits is not None and len(tokens) >= limits.max_tokens:
                 check_tokens(len(tokens) + 1, self._source, limits)
@@ -173,24 +300,29 @@ class TokenWriter:
             stripped = piece.strip()
             kind = value if stripped and looks_like_value(piece) else other
             line = bisect.bisect_right(line_starts, start)
-            location = Location(start, end, line, start - line_starts[line - 1] + 1)
-            append(Token(stripped, kind, cell=False, location=location))
+            token = new(lazy)
+            put(token, "text", stripped)
+            put(token, "kind", kind)
+            put(token, "cell", False)  # noqa: FBT003
+            put(
+                token,
+                "_at",
+                (start, end, line, start - line_starts[line - 1] + 1, None, None, None),
+            )
+            append(token)
 
     def layout(self, *, source: str | None, format: str) -> Layout:  # noqa: A002
         """The finished layout."""
         return Layout(tuple(self.tokens), self.text, source, format)
 
 
-_LOCATION = operator.attrgetter("location")
-_START = operator.attrgetter("start")
-_END = operator.attrgetter("end")
-
-
 def token_span(tokens: Sequence[Token]) -> tuple[int, int] | None:
     """The character span covered by ``tokens`` in the decoded text, when they have offsets."""
-    locations = list(map(_LOCATION, tokens))
-    starts = [start for start in map(_START, locations) if start is not None]
-    ends = [end for end in map(_END, locations) if end is not None]
+    lazy = _SpanToken
+    found = [t._at[0] if type(t) is lazy else t.location.start for t in tokens]  # noqa: SLF001
+    ended = [t._at[1] if type(t) is lazy else t.location.end for t in tokens]  # noqa: SLF001
+    starts = [start for start in found if start is not None]
+    ends = [end for end in ended if end is not None]
     if not starts or not ends:
         return None
     return min(starts), max(ends)

@@ -23,7 +23,7 @@ from gkbg.core.model import Location
 from gkbg.core.reasons import Doubt
 from gkbg.core.text import PAGE_FOOTER, looks_like_value
 from gkbg.read.html import read_markup
-from gkbg.read.layout import Layout, Token, TokenKind, token_kind
+from gkbg.read.layout import Layout, Token, TokenKind, span_token, token_grid, token_kind
 
 if TYPE_CHECKING:
     from gkbg.read.base import Input
@@ -103,6 +103,8 @@ def _is_continuation(stripped: str) -> bool:
 
 def _noted(text: str) -> regex.Match[str] | None:
     """The match of a number printed with a note after it, when ``text`` is one."""
+    if "（" not in text and "(" not in text:
+        return None  # no note without its bracket (what `_NOTED` requires)
     match = _NOTED.fullmatch(text)
     if match is None or not looks_like_value(match["number"]):
         return None
@@ -121,6 +123,8 @@ def _noted_parts(cell: str) -> list[regex.Match[str]] | None:
     None unless the cell is two or more numbers apart, at least one with a note (a cell of
     plain numbers is split by the grid alignment).
     """
+    if "（" not in cell and "(" not in cell:
+        return None  # no note without its bracket (what `_NOTED_PART`'s note requires)
     parts = list(_NOTED_PART.finditer(cell))
     if (
         len(parts) < 2
@@ -307,14 +311,16 @@ class _Reader:
 
     def _words(self, number: int, piece: str, position: int) -> None:
         """The words of a piece of line ``number`` that starts at ``position`` in the line."""
-        offset = self.lines[number][0] + position
+        line_offset = self.lines[number][0]
+        offset = line_offset + position
         for match in _WORD.finditer(piece):
             word = _EMPHASIS.sub("", match.group())
             if not word:
                 continue
             start, end = offset + match.start(), offset + match.end()
             kind = token_kind(word, cell=False)
-            self._add(Token(word, kind, location=self._location(number, start, end)))
+            at = (start, end, number + 1, start - line_offset + 1, None, None, None)
+            self._add(span_token(word, kind, at))
 
     def _floating(self, text: str) -> None:
         """Doubt the cells a number printed outside the tables around it may have left.
@@ -329,8 +335,8 @@ class _Reader:
             self.flagged.add(part)
             rows: dict[tuple[int | None, int | None], list[int]] = {}
             for index in range(*part):
-                where = self.tokens[index].location
-                rows.setdefault((where.table_index, where.row_index), []).append(index)
+                table, row, _ = token_grid(self.tokens[index])
+                rows.setdefault((table, row), []).append(index)
             widest = max((len(indices) for indices in rows.values()), default=0)
             empty = Doubt.of("markdown.floating_number", text=text)
             moved = Doubt.of("markdown.row_with_gap", text=text)
@@ -427,8 +433,8 @@ class _Reader:
                 start = end + 1
                 continue
             else:
-                where = self._location(number, cell_start, cell_end, grid)
-                token = Token(cell, token_kind(cell, cell=True), cell=True, location=where)
+                at = (cell_start, cell_end, number + 1, cell_start - offset + 1, *grid)
+                token = span_token(cell, token_kind(cell, cell=True), at, cell=True)
             self._add(token)
             start = end + 1
 
