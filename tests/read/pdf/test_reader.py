@@ -4,7 +4,9 @@ The reader's shortcuts give what the plain computations they replace give, each 
 here as the definition: its characters, read through PDFium's functions directly, are those
 that pypdfium2's ``get_charbox`` gives, turned upright as the reader turns it; the ruling lines
 it reads calling PDFium without ctypes' argument checks are those read through pypdfium2's
-declared functions. A token's location is built from every field of `Location`; each page is
+declared functions; the codes read with a page's text in one call are those read character
+by character (on every fixture and on pages written with what PDFium's text leaves out or
+writes differently). A token's location is built from every field of `Location`; each page is
 loaded once, its characters counted against the limit before any of them is read; the
 characters outside a page's tables are those no table holds.
 """
