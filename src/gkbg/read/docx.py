@@ -158,43 +158,59 @@ def _split(tag: object) -> tuple[str | None, str | None]:
     return "", tag
 
 
+def _child(node: _Node, tag: str) -> _Node | None:
+    """The first child of ``node`` with ``tag``.
+
+    (A loop over the children: lxml's ``iterchildren(tag)`` costs more to set up, per call,
+    than looking at the few children an element of WordprocessingML has.)
+    """
+    for child in node:
+        if child.tag == tag:
+            return child
+    return None
+
+
 class _Reader(BodyWriter):
-    """Walks the body, writing `Layout.text` and collecting one token per paragraph or cell."""
+    """Walks the body, writing `Layout.text` and collecting one token per paragraph or cell.
+
+    Elements are told apart by their qualified tags, made once per document from its namespace
+    (no element's name is split while walking), and a cell's or a run's properties are read in
+    one pass over their children.
+    """
 
     def __init__(self, namespace: str, source: str, limits: Limits) -> None:
         super().__init__(source, limits)
         self._ns = namespace
-        self._tags: dict[str, str] = {}  # a name as `_name` gives it -> its qualified tag
+        w, mc = f"{{{namespace}}}", f"{{{_MC_NAMESPACE}}}"
+        self._p, self._tbl, self._tr, self._tc = w + "p", w + "tbl", w + "tr", w + "tc"
+        self._r, self._t, self._sdt = w + "r", w + "t", w + "sdt"
+        self._alternate, self._choice, self._fallback = (
+            mc + "AlternateContent",
+            mc + "Choice",
+            mc + "Fallback",
+        )
+        self._sdt_content, self._sdt_props = w + "sdtContent", w + "sdtPr"
+        self._placeholder_tag = w + "showingPlcHdr"
+        self._run_props, self._vanish = w + "rPr", w + "vanish"
+        self._cell_props, self._row_props = w + "tcPr", w + "trPr"
+        self._grid_span, self._vmerge, self._hmerge = w + "gridSpan", w + "vMerge", w + "hMerge"
+        self._grid_before, self._deleted = w + "gridBefore", w + "del"
+        self._value = w + "val"
+        self._hyphen = w + "noBreakHyphen"
+        self._spaces = frozenset(w + name for name in ("br", "cr", "tab", "ptab"))
+        self._inline_containers = frozenset(w + name for name in _INLINE_CONTAINERS)
+        # What `_flagged` reads into: the block containers and alternate content.
+        self._block_containers = frozenset(
+            {*(w + name for name in _BLOCK_CONTAINERS), self._alternate}
+        )
+        self._blocks = frozenset({self._p, self._tbl})
+        self._rows = frozenset({self._tr})
+        self._cells = frozenset({self._tc})
 
     # ---- names and attributes
 
-    def _name(self, node: _Node) -> str | None:
-        """The local name of a WordprocessingML element.
-
-        ``mc:<name>`` for markup-compatibility elements, None for anything else.
-        """
-        namespace, local = _split(node.tag)
-        if namespace == self._ns:
-            return local
-        if namespace == _MC_NAMESPACE:
-            return f"mc:{local}"
-        return None
-
-    def _child(self, node: _Node, name: str) -> _Node | None:
-        """The first child named ``name`` (as `_name` gives it), picked out by lxml itself."""
-        tag = self._tags.get(name)
-        if tag is None:
-            local = name.removeprefix("mc:")
-            namespace = _MC_NAMESPACE if local != name else self._ns
-            tag = self._tags[name] = f"{{{namespace}}}{local}"
-        return next(node.iterchildren(tag), None)
-
-    def _property(self, node: _Node, props: str, name: str) -> _Node | None:
-        container = self._child(node, props)
-        return None if container is None else self._child(container, name)
-
     def _val(self, node: _Node) -> str | None:
-        return node.get(f"{{{self._ns}}}val")
+        return node.get(self._value)
 
     def _int(self, node: _Node | None, default: int) -> int:
         if node is None:
@@ -211,7 +227,8 @@ class _Reader(BodyWriter):
 
     def _placeholder(self, sdt: _Node) -> bool:
         """Whether a content control shows its placeholder prompt instead of content."""
-        return self._on(self._property(sdt, "sdtPr", "showingPlcHdr"))
+        props = _child(sdt, self._sdt_props)
+        return props is not None and self._on(_child(props, self._placeholder_tag))
 
     def _content(self, node: _Node) -> Iterator[_Node]:
         """The children of a container.
@@ -219,14 +236,14 @@ class _Reader(BodyWriter):
         For ``w:sdt``, those of its ``w:sdtContent``; for ``mc:AlternateContent``, those of its
         first choice.
         """
-        name = self._name(node)
-        if name == "sdt":
-            content = self._child(node, "sdtContent")
+        tag = node.tag
+        if tag == self._sdt:
+            content = _child(node, self._sdt_content)
             return iter(()) if content is None else iter(content)
-        if name == "mc:AlternateContent":
-            chosen = self._child(node, "mc:Choice")
+        if tag == self._alternate:
+            chosen = _child(node, self._choice)
             if chosen is None:
-                chosen = self._child(node, "mc:Fallback")
+                chosen = _child(node, self._fallback)
             return iter(()) if chosen is None else iter(chosen)
         return iter(node)
 
@@ -238,13 +255,14 @@ class _Reader(BodyWriter):
         Those inside content controls and custom XML are included, each paired with whether it
         only shows a content control's placeholder prompt.
         """
+        sdt, containers = self._sdt, self._block_containers
         for child in self._content(node):
-            name = self._name(child)
-            if name in wanted:
+            tag = child.tag
+            if tag in wanted:
                 yield child, blank
-            elif name == "sdt":
+            elif tag == sdt:
                 yield from self._flagged(child, wanted, blank=blank or self._placeholder(child))
-            elif name in _BLOCK_CONTAINERS or name == "mc:AlternateContent":
+            elif tag in containers:
                 yield from self._flagged(child, wanted, blank=blank)
 
     # ---- text
@@ -255,55 +273,81 @@ class _Reader(BodyWriter):
         return "".join(pieces).translate(_LINE_BREAKS)
 
     def _inline(self, node: _Node, pieces: list[str]) -> None:
+        run, sdt, containers = self._r, self._sdt, self._inline_containers
         for child in self._content(node):
-            name = self._name(child)
-            if name == "r":
-                if not self._on(self._property(child, "rPr", "vanish")):
-                    self._run(child, pieces)
-            elif name == "sdt":
+            tag = child.tag
+            if tag == run:
+                self._run(child, pieces)
+            elif tag == sdt:
                 if not self._placeholder(child):
                     self._inline(child, pieces)
-            elif name in _INLINE_CONTAINERS:
+            elif tag in containers:
                 self._inline(child, pieces)
 
     def _run(self, run: _Node, pieces: list[str]) -> None:
+        """Add the run's text to ``pieces``, unless its first ``w:rPr`` hides it."""
+        start = len(pieces)
+        text, spaces, hyphen, props = self._t, self._spaces, self._hyphen, self._run_props
+        seen_props = False
         for child in run:
-            name = self._name(child)
-            if name == "t":
+            tag = child.tag
+            if tag == text:
                 pieces.append(child.text or "")
-            elif name in {"br", "cr", "tab", "ptab"}:
+            elif tag in spaces:
                 pieces.append(" ")
-            elif name == "noBreakHyphen":
+            elif tag == hyphen:
                 pieces.append("-")
+            elif tag == props and not seen_props:
+                seen_props = True  # only the first ``w:rPr`` counts
+                if self._on(_child(child, self._vanish)):
+                    del pieces[start:]
+                    return
 
     # ---- structure
 
     def body(self, body: _Node) -> None:
         """Read the paragraphs and tables of the document's body."""
-        for child, blank in self._flagged(body, frozenset({"p", "tbl"})):
-            if self._name(child) == "p":
+        paragraph = self._p
+        for child, blank in self._flagged(body, self._blocks):
+            if child.tag == paragraph:
                 self._paragraph("" if blank else self._paragraph_text(child))
             else:
                 self._table(child, blank=blank)
+
+    def _first(self, node: _Node, tags: tuple[str, ...]) -> list[_Node | None]:
+        """The first child of ``node`` with each of ``tags`` (None where there is none)."""
+        found: list[_Node | None] = [None] * len(tags)
+        for child in node:
+            tag = child.tag
+            if tag in tags:
+                index = tags.index(tag)
+                if found[index] is None:
+                    found[index] = child
+        return found
 
     def _table(self, table: _Node, *, blank: bool) -> None:
         index = self._tables
         self._tables += 1
         merging: set[int] = set()  # grid columns where a vertical merge runs on from above
-        rows = (
-            (row, row_blank)
-            for row, row_blank in self._flagged(table, frozenset({"tr"}), blank=blank)
-            if self._property(row, "trPr", "del") is None  # a row deleted as a tracked change
-        )
-        for row_index, (row, row_blank) in enumerate(rows):
+        row_tags = (self._grid_before, self._deleted)
+        cell_tags = (self._grid_span, self._vmerge, self._hmerge)
+        row_props, cell_props = self._row_props, self._cell_props
+        row_index = 0
+        for row, row_blank in self._flagged(table, self._rows, blank=blank):
+            props = _child(row, row_props)
+            before, deleted = (None, None) if props is None else self._first(props, row_tags)
+            if deleted is not None:  # a row deleted as a tracked change
+                continue
             check_time()
             self._end_line()
-            column = self._int(self._property(row, "trPr", "gridBefore"), 0)
+            column = self._int(before, 0)
             continuing: set[int] = set()
-            for cell, cell_blank in self._flagged(row, frozenset({"tc"}), blank=row_blank):
-                span = max(1, self._int(self._property(cell, "tcPr", "gridSpan"), 1))
-                vmerge = self._property(cell, "tcPr", "vMerge")
-                hmerge = self._property(cell, "tcPr", "hMerge")
+            for cell, cell_blank in self._flagged(row, self._cells, blank=row_blank):
+                props = _child(cell, cell_props)
+                span_node, vmerge, hmerge = (
+                    (None, None, None) if props is None else self._first(props, cell_tags)
+                )
+                span = max(1, self._int(span_node, 1))
                 continues = vmerge is not None and self._val(vmerge) in {None, "continue"}
                 if continues and column in merging:
                     continuing.add(column)
@@ -314,12 +358,14 @@ class _Reader(BodyWriter):
                 column += span
             merging = continuing
             self._end_line()
+            row_index += 1
 
     def _cell_content(self, cell: _Node, table: int, row: int, column: int, *, blank: bool) -> None:
         texts: list[str] = []
         nested: list[tuple[_Node, bool]] = []
-        for child, child_blank in self._flagged(cell, frozenset({"p", "tbl"}), blank=blank):
-            if self._name(child) == "tbl":
+        nested_table = self._tbl
+        for child, child_blank in self._flagged(cell, self._blocks, blank=blank):
+            if child.tag == nested_table:
                 nested.append((child, child_blank))
             elif not child_blank:
                 text = self._paragraph_text(child).strip()

@@ -397,16 +397,29 @@ class BodyWriter:
     def layout(self, *, source: str, format: str) -> Layout:  # noqa: A002
         """The finished layout."""
         text = "".join(self._pieces)
-        writer = TokenWriter(text)
+        lines = text.split("\n")
+        del lines[-1]
+        line_starts = [0, *itertools.accumulate(map(_ONE.__add__, map(len, lines)))]
+        find_line = bisect.bisect_right
+        plain = TokenKind.TEXT
         tokens: list[Token] = []
+        append = tokens.append
         for start, end, cell, table, row, column in self.spans:
             piece = text[start:end]
-            # A narrative paragraph is never a value, whatever it holds.
-            kind = token_kind(piece, cell=True) if cell else TokenKind.TEXT
-            location = writer.location(start, end)
+            line = find_line(line_starts, start)
+            place = start - line_starts[line - 1] + 1
             if cell:
-                location = attrs.evolve(
-                    location, table_index=table, row_index=row, col_index=column
+                location = Location(
+                    start,
+                    end,
+                    line,
+                    place,
+                    table_index=table,
+                    row_index=row,
+                    col_index=column,
                 )
-            tokens.append(Token(piece, kind, cell, location))
+                append(Token(piece, token_kind(piece, cell=True), cell, location))
+            else:
+                # A narrative paragraph is never a value, whatever it holds.
+                append(Token(piece, plain, cell, Location(start, end, line, place)))
         return Layout(tuple(tokens), text, source, format)

@@ -4,7 +4,9 @@ The reader's shortcuts give what the plain computations they replace give, each 
 here as the definition: its characters, read through PDFium's functions directly, are those
 that pypdfium2's ``get_charbox`` gives, turned upright as the reader turns it; the ruling lines
 it reads calling PDFium without ctypes' argument checks are those read through pypdfium2's
-declared functions. A token's location is built from every field of `Location`; each page is
+declared functions; the codes read with a page's text in one call are those read character
+by character (on every fixture and on pages written with what PDFium's text leaves out or
+writes differently). A token's location is built from every field of `Location`; each page is
 loaded once, its characters counted against the limit before any of them is read; the
 characters outside a page's tables are those no table holds.
 """
@@ -264,11 +266,108 @@ def test_the_characters_are_those_of_get_charbox(path: Path) -> None:
         pdf.close()
 
 
+# The codes read with the page's text in one call (`_page_codes`) against one call per
+# character: on every fixture, and on pages written with what PDFium leaves out of its text or
+# writes there differently (control characters, ligatures, characters beyond the Basic
+# Multilingual Plane, a hyphen that ends a line, spaces and line breaks it generates).
+
+
+@pytest.mark.parametrize("path", _PDFS, ids=lambda path: Path(path).name)
+def test_the_characters_read_in_bulk_are_those_read_one_by_one(path: Path) -> None:
+    for page, textpage in pdf_pages(path.read_bytes()):
+        width, height = _unrotated_size(page)
+        bulk = _chars(textpage, width, height)
+        assert bulk == _chars(textpage, width, height, bulk=False)
+        assert bulk == _plain_chars(textpage, width, height)
+
+
+def test_the_corpus_is_read_in_bulk() -> None:
+    """The shortcut is taken on real reports, not only checked."""
+    for path in CORPUS:
+        if path.suffix != ".pdf":
+            continue
+        for _, textpage in pdf_pages(path.read_bytes()):
+            count = textpage.count_chars()
+            codes = pdf_reader._page_codes(pdf_reader._handle(textpage.raw), count)
+            assert codes is not None
+            assert len(codes) == count
+
+
+_TRICKY = st.sampled_from(
+    [
+        "a",
+        "1",
+        "-",
+        " ",
+        "  ",
+        "\u00ad",
+        "\ufb01",
+        "\ufb03",
+        "\x02",
+        "\x93",
+        "\x97",
+        "\ufffe",
+        "\U00020000",
+        "\U0001f600",
+        "\u0000",
+        "\u200b",
+        "\u00e9",
+        "x",
+    ]
+)
+
+
+def _written(lines: list[tuple[str, float, float]]) -> bytes:
+    """A page whose text objects hold ``lines`` (text, x, y) in Helvetica."""
+    document = pdfium.PdfDocument.new()
+    page = document.new_page(400, 400)
+    buffers = []
+    for text, x, y in lines:
+        item = pdfium.raw.FPDFPageObj_NewTextObj(document.raw, b"Helvetica", 10.0)
+        encoded = ctypes.create_string_buffer((text + "\0").encode("utf-16-le", "surrogatepass"))
+        buffers.append(encoded)
+        pdfium.raw.FPDFText_SetText(item, ctypes.cast(encoded, ctypes.POINTER(ctypes.c_ushort)))
+        pdfium.raw.FPDFPageObj_Transform(item, 1, 0, 0, 1, x, y)
+        pdfium.raw.FPDFPage_InsertObject(page.raw, item)
+    pdfium.raw.FPDFPage_GenerateContent(page.raw)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    document.close()
+    return buffer.getvalue()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(_TRICKY, min_size=1, max_size=8).map("".join),
+            st.sampled_from([20.0, 40.0, 47.5, 90.0]),
+            st.sampled_from([300.0, 300.5, 288.0, 200.0]),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_the_characters_read_in_bulk_are_those_read_one_by_one_on_written_pages(
+    lines: list[tuple[str, float, float]],
+) -> None:
+    for page, textpage in pdf_pages(_written(lines)):
+        width, height = _unrotated_size(page)
+        assert _chars(textpage, width, height) == _chars(textpage, width, height, bulk=False)
+
+
 # --------------------------------------------------------------------------------------------
 # The ruling lines, the tokens' locations and the limit on characters.
 
 
-_TEXT_CALLS = ("IsGenerated", "GetUnicode", "GetCharAngle", "GetCharBox", "GetLooseCharBox")
+_TEXT_CALLS = (
+    "IsGenerated",
+    "GetUnicode",
+    "GetCharAngle",
+    "GetCharBox",
+    "GetLooseCharBox",
+    "GetText",
+)
 
 DOCUMENTS = pdf_documents()
 
@@ -369,7 +468,7 @@ def test_every_function_called_without_checks_is_undeclared() -> None:
     values = attrs.asdict(pdf_reader._path_calls(), recurse=False).values()
     functions = [value for value in values if callable(value) and not isinstance(value, type)]
     functions += [pdf_reader._unchecked(f"FPDFText_{name}") for name in _TEXT_CALLS]
-    assert len(functions) == 17
+    assert len(functions) == 18
     assert all(function.argtypes is None for function in functions)
 
 

@@ -466,8 +466,13 @@ def _chars(
     textpage: Any,  # noqa: ANN401 - a pypdfium2 text page
     width: float,
     height: float,
+    *,
+    bulk: bool = True,
 ) -> tuple[list[Char], _Frame] | None:
     """The page's printed characters, each with its box (see `_char_box`), upright.
+
+    With ``bulk``, the characters' codes are read with the page's text in one call
+    (`_page_codes`) rather than one call per character; the result is the same.
 
     A page whose text is all turned by the same quarter turn (a landscape page drawn turned)
     is read turned back. None when some printed character has no usable box, or the text is
@@ -480,6 +485,8 @@ def _chars(
         _unchecked("FPDFText_GetUnicode"),
         _unchecked("FPDFText_GetCharAngle"),
     )
+    count = textpage.count_chars()
+    codes = _page_codes(handle, count) if bulk else None
     char_box, loose_box = _unchecked("FPDFText_GetCharBox"), _unchecked("FPDFText_GetLooseCharBox")
     # The boxes are read into buffers made once.
     left, right, bottom, top = (
@@ -494,15 +501,23 @@ def _chars(
     found: list[tuple[str, Box]] = []
     quarters: dict[float, int | None] = {}  # each angle's quarter turns (`_quarter`)
     turned: int | None = None  # the quarter turns of the page's printed characters
-    for index in range(textpage.count_chars()):
+    for index in range(count):
         if not index % _CLOCK_EVERY:
             check_time()
-        if generated(handle, index):
-            continue
-        code = unicode(handle, index)
+        if codes is None:
+            if generated(handle, index):
+                continue
+            code = unicode(handle, index)
+        else:
+            code = codes[index]
+            if code == _NOT_IN_TEXT:
+                code = unicode(handle, index)
         if code in _UNPRINTED or 0xD800 <= code <= 0xDFFF:
             continue
         text = chr(code)
+        # PDFium generates only spaces and line breaks (`_page_codes`).
+        if codes is not None and text.isspace() and generated(handle, index):
+            continue
         box: Box | None = None
         if char_box(handle, index, *refs) and loose_box(handle, index, rect_ref):
             # `_char_box`, written out.
@@ -548,6 +563,33 @@ def _chars(
 
 # Character codes that are no printed character, and the line breaks PDFium reports.
 _UNPRINTED = frozenset({0, 0xFFFE, 0xFFFF, ord("\r"), ord("\n")})
+# What PDFium's text of a page holds for a character whose code it does not give there.
+_NOT_IN_TEXT = 0xFFFE
+
+
+def _page_codes(handle: ctypes.c_void_p, count: int) -> list[int] | None:
+    """Each character's code, from the page's text read in one call; None when it cannot be.
+
+    PDFium keeps a page's text beside its list of characters: one entry for each character in
+    order, but none for a control character (its text then has fewer entries than there are
+    characters, and None is returned: the codes are read one by one), and U+FFFE for a
+    character whose code is 0 or a hyphen that ends a line, whose code `_chars` reads on its
+    own (`_NOT_IN_TEXT`). A character beyond the Basic Multilingual Plane takes two UTF-16
+    units in the text and is one character again once decoded; a text that does not decode to
+    one code per character is not used. The characters PDFium generates (`IsGenerated`) are
+    spaces and line breaks; `_chars` asks whether a white-space character is one.
+    """
+    if count <= 0:
+        return None
+    # Two UTF-16 units per character at most, and the terminating NUL.
+    buffer = (ctypes.c_ushort * (2 * count + 1))()
+    written = int(_unchecked("FPDFText_GetText")(handle, 0, count, ctypes.byref(buffer)))
+    if written <= 1 or written > len(buffer):
+        return None
+    text = ctypes.string_at(buffer, 2 * (written - 1)).decode("utf-16-le", "surrogatepass")
+    if len(text) != count:
+        return None
+    return list(map(ord, text))
 
 
 def _quarter(angle: float) -> int | None:
