@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gkbg
+from gkbg.checks.advice import advise, constraints
 from gkbg.checks.context import Context
 from gkbg.checks.engine import _plan, _run
 from gkbg.core.reasons import PLACEMENT, REASONS
@@ -30,6 +31,7 @@ from gkbg.testing import (
     reports,
     with_cell,
 )
+from tests.checks import _advice_reference as reference
 from tests.helpers import FIXTURES
 
 if TYPE_CHECKING:
@@ -236,3 +238,58 @@ def test_a_function_rule_still_runs_in_its_place() -> None:
         "user.one",
     ]
     assert seen == ["one", "two"] * 3
+
+
+# --------------------------------------------------------------------------------------------
+# The advice computed in integers first (`gkbg.checks.advice`) is the advice computed in
+# fractions throughout (`tests/checks/_advice_reference.py`, the module as it was).
+
+
+def _same_advice(report: gkbg.Report, rules: gkbg.RuleSet | None = None) -> None:
+    ours = advise(report, rules)
+    theirs = reference.advise(report, rules)
+    assert gkbg.to_json(gkbg.CheckResult(advice=ours)) == gkbg.to_json(
+        gkbg.CheckResult(advice=theirs)
+    )
+    assert ours == theirs
+    assert pickle.dumps(ours) == pickle.dumps(theirs)
+    assert [attrs.astuple(c) for c in reference.constraints(report, rules)] == [
+        attrs.astuple(c) for c in constraints(report, rules)
+    ]
+
+
+@st.composite
+def _failing_reports(draw: st.DrawFn) -> gkbg.Report:
+    """Reports whose relations fail, some with blanks, doubts, decimals and odd cells."""
+    report = draw(
+        st.one_of(
+            invalid_reports(max_changes=3).map(lambda invalid: invalid.report),
+            reports(valid=False),
+            _odd_reports(),
+        )
+    )
+    if draw(st.booleans()):
+        keys = [cell.key for cell in report.iter_cells()]
+        key = keys[draw(st.integers(0, len(keys) - 1))]
+        value = draw(st.decimals(0, 10**6, places=2, allow_nan=False, allow_infinity=False))
+        report = with_cell(report, gkbg.Cell(key, gkbg.CellState.VALUE, value, str(value)))
+    return report
+
+
+@settings(max_examples=200, deadline=None)
+@given(_failing_reports())
+def test_the_advice_is_the_one_in_fractions(report: gkbg.Report) -> None:
+    _same_advice(report)
+
+
+def test_the_advice_is_the_one_in_fractions_on_the_real_reports() -> None:
+    advised = 0
+    for path in _real_paths():
+        try:
+            report = gkbg.parse(path)
+        except gkbg.MissingExtraError:
+            continue
+        _same_advice(report)
+        _same_advice(report, _without_text())
+        advised += gkbg.check(report).advice is not None
+    assert advised  # (some real report's relations fail)
