@@ -62,12 +62,31 @@ class _Plan:
             (`gkbg.checks.plan`); None when there are none.
         rest: The steps `tables` does not test, in order: all that is run on a report on
             which `tables` is quiet.
+        loud: `steps_beside` made, by the rules it was given.
     """
 
     steps: tuple[_Step | FunctionRule | Check, ...]
     relations: frozenset[str]
     tables: TablePlan | None = None
     rest: tuple[_Step | FunctionRule | Check, ...] = ()
+    loud: dict[tuple[Rule, ...], tuple[_Step | FunctionRule | Check, ...]] = attrs.field(
+        factory=dict
+    )
+
+    def steps_beside(self, loud: tuple[Rule, ...]) -> tuple[_Step | FunctionRule | Check, ...]:
+        """`rest` and the steps of the rules ``loud`` of `tables`, in the set's order."""
+        if not loud:
+            return self.rest
+        found = self.loud.get(loud)
+        if found is None:
+            rest = {id(step) for step in self.rest}
+            found = tuple(
+                step
+                for step in self.steps
+                if id(step) in rest or (isinstance(step, _Step) and step.rule in loud)
+            )
+            self.loud[loud] = found
+        return found
 
 
 _PLANS: dict[int, tuple[RuleSet, _Plan]] = {}
@@ -125,9 +144,12 @@ def check(report: Report, rules: RuleSet | None = None) -> CheckResult:
     """
     rules = RuleSet.default() if rules is None else rules
     plan = _plan(rules)
-    if plan.tables is not None and plan.tables.quiet(report):
-        # The rules planned together give nothing on this report (`gkbg.checks.plan`).
-        return _run(report, rules, plan, plan.rest)
+    if plan.tables is not None:
+        loud = plan.tables.quiet(report)
+        if loud is not None:
+            # The rules planned together give nothing on this report but ``loud``, which read
+            # only its shape (`gkbg.checks.plan`).
+            return _run(report, rules, plan, plan.steps_beside(loud))
     return _run(report, rules, plan, plan.steps)
 
 

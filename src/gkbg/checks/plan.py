@@ -8,12 +8,13 @@ would find anything (`gkbg.checks.kinds.Kind.quiet`) costs more than the arithme
 ``table``, ``unfilled``, ``variant_year``, ``variant_mixed``) and, for each shape of report it
 meets (the year, and each table's key and form), compiles one function over the tables' value
 tuples (`gkbg.Columns`) that evaluates every instance of every relation, in one pass, as the
-relations' own compiled programs do (`gkbg.checks.evaluators`). `TablePlan.quiet` is True only
-when every one of those rules would give nothing on the report; the engine then skips them and
-runs the others (narrative checks, plugins) in their order. Anything else (a cell that is not a
-valid number, a relation that fails, a table not found, a form that does not apply, a report
-built by hand whose tables do not hold their forms' cells in order) makes it False, and the
-engine runs every rule as before, so the findings are the same either way;
+relations' own compiled programs do (`gkbg.checks.evaluators`). `TablePlan.quiet` tells when
+none of those rules gives anything on the report but the rules reading only its shape that give
+something on every report of that shape (a 2021 report printing table 三 in the 2019 form); the
+engine then runs those and the rules not planned (narrative checks, plugins), in their order, and
+skips the others. Anything else (a cell that is not a valid number, a relation that fails, a
+table not found, a report built by hand whose tables do not hold their forms' cells in order)
+makes it None, and the engine asks every rule as before, so the findings are the same either way;
 ``tests/checks/test_plan.py`` compares the two on generated and real reports.
 
 Everything is derived from the declarations: the relations' instances from the rules and the
@@ -56,8 +57,9 @@ PLANNED = frozenset({relation, cell_states, missing_tables, unfilled_tables})
 """The evaluators whose rules `TablePlan` tests over the tables' values."""
 
 STATIC = frozenset({variant_year, variant_mixed})
-"""The evaluators whose rules read only the report's year and its tables' keys and forms: what
-they give is known once per shape of report (`TablePlan` runs them once per shape)."""
+"""The evaluators whose rules read only the report's year and its tables' keys and forms: whether
+they give anything is known once per shape of report (`TablePlan` runs them once per shape; on a
+report of a shape on which one gives something, the engine runs it)."""
 
 _VALUE = CellState.VALUE
 _SHAPES_KEPT = 256
@@ -111,40 +113,49 @@ class TablePlan:
     def __init__(self, rules: Sequence[tuple[Rule, ReportEvaluator]]) -> None:
         """Plan ``rules``, each with its evaluator (`plannable`), in the rule set's order."""
         self.rules = tuple(rules)
-        self._shapes: dict[Shape, tuple[_Table, ...] | None] = {}
+        self._shapes: dict[Shape, tuple[tuple[_Table, ...], tuple[Rule, ...]] | None] = {}
 
-    def quiet(self, report: Report) -> bool:
-        """Whether every rule of the plan gives nothing on ``report`` (False when unsure)."""
+    def quiet(self, report: Report) -> tuple[Rule, ...] | None:
+        """The rules of the plan that may give something on ``report``, when known cheaply.
+
+        None when that is not known (a rule of the plan may give something); otherwise the
+        rules reading only the shape of the report (`STATIC`) that give something on reports of
+        its shape (a form outside its years, forms mixed), usually none: every other rule of
+        the plan gives nothing.
+        """
         tables = report.tables
         shape: Shape = (report.year, tuple([(table.key, table.variant) for table in tables]))
         try:
-            planned = self._shapes[shape]
+            known = self._shapes[shape]
         except KeyError:
-            planned = self._shape(report, shape)
-        if planned is None:
-            return False
+            known = self._shape(report, shape)
+        if known is None:
+            return None
+        planned, loud = known
         for table, planned_table in zip(tables, planned, strict=True):
             held = table.columns  # (every table found: its shape names its form)
             keys = planned_table.keys
             if held.keys is not keys and held.keys != keys:
-                return False
+                return None
             states = held.states
             if states.count(_VALUE) != len(states):
-                return False
+                return None
             values = held.values
             try:  # every value an int >= 0 (below 2**64), told in C; else each one judged
                 _unsigned("Q", values)  # type: ignore[type-var]
             except (TypeError, OverflowError):
                 if not _valid(values, planned_table.kinds):
-                    return False
+                    return None
                 if not planned_table.holds(values):  # type: ignore[arg-type]
-                    return False
+                    return None
                 continue
             if not planned_table.holds_whole(values):  # type: ignore[arg-type]
-                return False
-        return True
+                return None
+        return loud
 
-    def _shape(self, report: Report, shape: Shape) -> tuple[_Table, ...] | None:
+    def _shape(
+        self, report: Report, shape: Shape
+    ) -> tuple[tuple[_Table, ...], tuple[Rule, ...]] | None:
         """The test of one shape of report; None when the plan cannot tell it is quiet."""
         planned = _compile(self.rules, report, shape)
         if len(self._shapes) >= _SHAPES_KEPT:
@@ -165,12 +176,12 @@ def _valid(values: tuple[Value | None, ...], kinds: tuple[str, ...]) -> bool:
 
 def _compile(
     rules: tuple[tuple[Rule, ReportEvaluator], ...], report: Report, shape: Shape
-) -> tuple[_Table, ...] | None:
-    """The test of the plan's rules on reports of ``shape``, table by table; None when none.
+) -> tuple[tuple[_Table, ...], tuple[Rule, ...]] | None:
+    """The test of the plan's rules on reports of ``shape``, and the `STATIC` ones it wakes.
 
-    None when a table's form is unknown or two tables share a key, when a relation names a key
-    its table's form does not hold, when a table of blocks has a block without cells, or when a
-    rule that reads only the shape (`STATIC`) gives something on it.
+    The test is table by table; the rules are those reading only the shape that give something
+    on it. None when a table's form is unknown or two tables share a key, when a relation names
+    a key its table's form does not hold, or when a table of blocks has a block without cells.
     """
     known = forms()
     table_forms: list[TableForm] = []
@@ -183,11 +194,12 @@ def _compile(
         return None
     tests: list[list[tuple[str, list[int], list[int]]]] = [[] for _ in table_forms]
     context: Context | None = None
+    loud: list[Rule] = []
     for rule, evaluate in rules:
         if any(evaluate is known for known in STATIC):
             context = context or Context(report)
             if any(True for _ in evaluate(rule, context)):
-                return None
+                loud.append(rule)
         elif evaluate is relation:
             form = table_forms[index[rule.table]] if rule.table in index else None
             if form is None or not applies(rule, form.variant):
@@ -198,7 +210,7 @@ def _compile(
             tests[index[form.key]].extend(instances)
         elif evaluate is missing_tables and not _blocks_filled(table_forms):
             return None
-    return tuple(
+    planned = tuple(
         _Table(
             form.keys,
             tuple(cell.kind for cell in form.cells),
@@ -207,6 +219,7 @@ def _compile(
         )
         for form, table_tests in zip(table_forms, tests, strict=True)
     )
+    return planned, tuple(loud)
 
 
 def _blocks_filled(table_forms: list[TableForm]) -> bool:
