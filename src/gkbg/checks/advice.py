@@ -211,8 +211,13 @@ class _System:
         found: dict[frozenset[str], dict[str, Fraction]],
     ) -> None:
         """Every fix of ``size`` cells that contains ``chosen``, into ``found``."""
+        coefficients = self.coefficients
         unhit = next(
-            (c for c in self.failing if not any(key in chosen for key, _ in c.coefficients)),
+            (
+                c
+                for c in self.failing
+                if not any(key in coefficients[id(c)] for key in chosen)  # (its cells)
+            ),
             None,
         )
         if unhit is None and len(chosen) == size:
@@ -257,6 +262,10 @@ class _System:
             row: list[Exact] = [coefficients.get(key, 0) for key in chosen]
             residual = self.residuals[id(constraint)]
             if constraint.equality:
+                if residual == 0 and len(row) - row.count(0) == 1:
+                    # A relation that holds and has one cell of the set: that cell's change
+                    # must be 0, and every change must be one (what eliminating would find).
+                    return None
                 equations.append([*row, -residual])
             else:
                 inequalities.append((row, residual))
