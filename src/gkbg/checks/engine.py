@@ -148,26 +148,37 @@ def check(report: Report, rules: RuleSet | None = None) -> CheckResult:
         loud = plan.tables.quiet(report)
         if loud is not None:
             # The rules planned together give nothing on this report but ``loud``, which read
-            # only its shape (`gkbg.checks.plan`).
-            return _run(report, rules, plan, plan.steps_beside(loud))
+            # only its shape and give what they gave on its first report (`gkbg.checks.plan`).
+            steps = plan.steps_beside(tuple(rule for rule, _ in loud))
+            return _run(report, rules, plan, steps, dict(loud) if loud else None)
     return _run(report, rules, plan, plan.steps)
 
 
 def _run(
-    report: Report, rules: RuleSet, plan: _Plan, steps: tuple[_Step | FunctionRule | Check, ...]
+    report: Report,
+    rules: RuleSet,
+    plan: _Plan,
+    steps: tuple[_Step | FunctionRule | Check, ...],
+    known: dict[Rule, tuple[Outcome, ...]] | None = None,
 ) -> CheckResult:
-    """`check` running ``steps`` of ``plan`` (all of them: each rule asked in turn)."""
+    """`check` running ``steps`` of ``plan`` (all of them: each rule asked in turn).
+
+    A rule in ``known`` is not run: it gives those outcomes.
+    """
     context: Context | None = None
     findings: list[Finding] = []
     skipped: list[NotCheckable] = []
     for step in steps:
         outcomes: Iterable[Outcome]
         if isinstance(step, _Step):
-            if context is None:
-                context = Context(report)
-            if step.quiet is not None and step.quiet(step.rule, context):
-                continue
-            outcomes = step.evaluate(step.rule, context)
+            if known is not None and step.rule in known:
+                outcomes = known[step.rule]
+            else:
+                if context is None:
+                    context = Context(report)
+                if step.quiet is not None and step.quiet(step.rule, context):
+                    continue
+                outcomes = step.evaluate(step.rule, context)
         else:
             outcomes = step.evaluate(report)
         for outcome in outcomes:

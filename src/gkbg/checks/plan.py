@@ -46,12 +46,13 @@ from gkbg.core.schema import forms
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
+    from gkbg.checks.findings import Finding, NotCheckable
     from gkbg.checks.kinds import ReportEvaluator
     from gkbg.checks.rules import Rule
     from gkbg.core.model import Report, Value
     from gkbg.core.schema import TableForm
 
-__all__ = ["PLANNED", "STATIC", "TablePlan", "plannable"]
+__all__ = ["PLANNED", "STATIC", "Loud", "TablePlan", "plannable"]
 
 PLANNED = frozenset({relation, cell_states, missing_tables, unfilled_tables})
 """The evaluators whose rules `TablePlan` tests over the tables' values."""
@@ -67,6 +68,10 @@ _RUN = 8  # the fewest positions a step apart summed as one slice (`_side`)
 
 Shape = tuple[int | None, tuple[tuple[str, str | None], ...]]
 """A report's year, and each table's key and form, in the report's order."""
+
+Loud = tuple[tuple["Rule", tuple["Finding | NotCheckable", ...]], ...]
+"""The rules reading only a report's shape that give something on it, each with what it gives
+(the same on every report of the shape: findings are values, and these read nothing else)."""
 
 
 def plannable(evaluate: object) -> bool:
@@ -113,15 +118,15 @@ class TablePlan:
     def __init__(self, rules: Sequence[tuple[Rule, ReportEvaluator]]) -> None:
         """Plan ``rules``, each with its evaluator (`plannable`), in the rule set's order."""
         self.rules = tuple(rules)
-        self._shapes: dict[Shape, tuple[tuple[_Table, ...], tuple[Rule, ...]] | None] = {}
+        self._shapes: dict[Shape, tuple[tuple[_Table, ...], Loud] | None] = {}
 
-    def quiet(self, report: Report) -> tuple[Rule, ...] | None:
-        """The rules of the plan that may give something on ``report``, when known cheaply.
+    def quiet(self, report: Report) -> Loud | None:
+        """What the rules of the plan give on ``report``, when known cheaply.
 
         None when that is not known (a rule of the plan may give something); otherwise the
         rules reading only the shape of the report (`STATIC`) that give something on reports of
-        its shape (a form outside its years, forms mixed), usually none: every other rule of
-        the plan gives nothing.
+        its shape (a form outside its years, forms mixed), each with what it gives, usually
+        none: every other rule of the plan gives nothing.
         """
         tables = report.tables
         shape: Shape = (report.year, tuple([(table.key, table.variant) for table in tables]))
@@ -153,9 +158,7 @@ class TablePlan:
                 return None
         return loud
 
-    def _shape(
-        self, report: Report, shape: Shape
-    ) -> tuple[tuple[_Table, ...], tuple[Rule, ...]] | None:
+    def _shape(self, report: Report, shape: Shape) -> tuple[tuple[_Table, ...], Loud] | None:
         """The test of one shape of report; None when the plan cannot tell it is quiet."""
         planned = _compile(self.rules, report, shape)
         if len(self._shapes) >= _SHAPES_KEPT:
@@ -176,7 +179,7 @@ def _valid(values: tuple[Value | None, ...], kinds: tuple[str, ...]) -> bool:
 
 def _compile(
     rules: tuple[tuple[Rule, ReportEvaluator], ...], report: Report, shape: Shape
-) -> tuple[tuple[_Table, ...], tuple[Rule, ...]] | None:
+) -> tuple[tuple[_Table, ...], Loud] | None:
     """The test of the plan's rules on reports of ``shape``, and the `STATIC` ones it wakes.
 
     The test is table by table; the rules are those reading only the shape that give something
@@ -194,12 +197,13 @@ def _compile(
         return None
     tests: list[list[tuple[str, list[int], list[int]]]] = [[] for _ in table_forms]
     context: Context | None = None
-    loud: list[Rule] = []
+    loud: list[tuple[Rule, tuple[Finding | NotCheckable, ...]]] = []
     for rule, evaluate in rules:
         if any(evaluate is known for known in STATIC):
             context = context or Context(report)
-            if any(True for _ in evaluate(rule, context)):
-                loud.append(rule)
+            outcomes = tuple(evaluate(rule, context))
+            if outcomes:
+                loud.append((rule, outcomes))
         elif evaluate is relation:
             form = table_forms[index[rule.table]] if rule.table in index else None
             if form is None or not applies(rule, form.variant):
