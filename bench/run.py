@@ -634,6 +634,48 @@ def stages(documents: list[Document], names: Sequence[str], repeat: int) -> int:
     return 0
 
 
+def checks(documents: list[Document], repeat: int, most: int = 20) -> int:
+    """Time `gkbg.check` of each document's report, with and without the checks of its text.
+
+    Each figure is the median over ``repeat`` rounds of up to ``most`` checks in a row (about
+    2 ms of them; CPU time, per check); a report whose relations fail also pays for the advice.
+    """
+    tables_only = _without_text_checks()
+    rows = []
+    for document in documents:
+        report = gkbg.parse(document.data)
+        once = _clock(functools.partial(gkbg.check, report))
+        calls = max(1, min(most, int(0.002 / max(once, 1e-9))))  # about 2 ms a round
+
+        def run(
+            rules: gkbg.RuleSet | None, report: gkbg.Report = report, calls: int = calls
+        ) -> None:
+            for _ in range(calls):
+                gkbg.check(report, rules)
+
+        medians, _, _ = interleaved(
+            [functools.partial(run, None), functools.partial(run, tables_only)], repeat
+        )
+        holds = gkbg.check(report, tables_only).advice is None
+        rows.append((document.name, medians[0] / calls, medians[1] / calls, holds))
+    print(f"{'document':32} {'check µs':>10} {'tables µs':>10}  relations")
+    for name, whole, tables, holds in rows:
+        state = "hold" if holds else "fail (advice)"
+        print(f"{name[:32]:32} {whole * 1e6:10.1f} {tables * 1e6:10.1f}  {state}")
+    holding = [tables for _, _, tables, holds in rows if holds]
+    failing = [tables for _, _, tables, holds in rows if not holds]
+    median = statistics.median(tables for _, _, tables, _ in rows) * 1e6
+    print(
+        f"\ncheck() of the tables: {median:.1f} µs median over the documents; "
+        f"{statistics.median(holding) * 1e6:.1f} µs median ({max(holding) * 1e6:.1f} slowest) "
+        f"where the relations hold; {statistics.median(failing) * 1e3:.2f} ms median "
+        f"({max(failing) * 1e3:.2f} slowest) where they fail"
+    )
+    verdict = "MET" if median <= CHECK_MICROSECONDS else "NOT MET"
+    print(f"{verdict}: check() of the tables at most {CHECK_MICROSECONDS:g} µs (median)")
+    return 0 if median <= CHECK_MICROSECONDS else 1
+
+
 def _stage_functions(
     data: bytes, tables_only: gkbg.RuleSet, repeat: int
 ) -> tuple[list[Callable[[], object]], list[gkbg.CheckResult]]:
@@ -681,6 +723,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="instead, profile parse and check of the document whose name starts with NAME",
     )
     parser.add_argument(
+        "--checks",
+        action="store_true",
+        help="measure only gkbg.check of each document (with and without the text's checks)",
+    )
+    parser.add_argument(
         "--stages",
         metavar="NAME",
         nargs="+",
@@ -696,6 +743,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return stages(documents, args.stages, repeat)
     if args.batch:
         return measure_batch_cli(documents, 1 if args.quick else 3)
+    if args.checks:
+        return checks(documents, repeat)
     html = next(doc for doc in documents if doc.group == "html")
     text = next(doc for doc in documents if doc.group == "text")
     # The same report with its narrative grown, for the linearity targets.

@@ -32,7 +32,12 @@ from gkbg.core.lang import Text
 from gkbg.core.schema import forms
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from gkbg.core.model import Report, Value
+
+Exact = int | Fraction
+"""A number of the search: an `int` while it is whole, a `Fraction` once a division needs one."""
 
 __all__ = ["LIMIT", "SHOWN", "Constraint", "advise", "constraints"]
 
@@ -100,13 +105,20 @@ def constraints(report: Report, rules: RuleSet | None = None) -> list[Constraint
             for key in right:
                 coefficients[key] = coefficients.get(key, 0) - sign
             terms = tuple((key, c) for key, c in coefficients.items() if c)
-            residual = sum(
-                (c * Fraction(numbers[key]) for key, c in terms),  # type: ignore[arg-type]
-                start=Fraction(0),
-            )
+            residual = _residual(terms, numbers)
             total = left[0] if rule.kind == "sum" and left else None
             found.append(Constraint(rule.id, terms, equality, residual, total))
     return found
+
+
+def _residual(terms: tuple[tuple[str, int], ...], numbers: dict[str, Value | None]) -> Fraction:
+    """``sum(coefficient * value)``, exactly: in integers when every number is one."""
+    if all(type(numbers[key]) is int for key, _ in terms):
+        return Fraction(sum(c * numbers[key] for key, c in terms))  # type: ignore[operator,misc]
+    return sum(
+        (c * Fraction(numbers[key]) for key, c in terms),  # type: ignore[arg-type]
+        start=Fraction(0),
+    )
 
 
 def advise(report: Report, rules: RuleSet | None = None, *, limit: int = LIMIT) -> Advice | None:
@@ -162,17 +174,26 @@ class _System:
         for constraint in found:
             for key, _ in constraint.coefficients:
                 self.by_key.setdefault(key, []).append(constraint)
-        self.values: dict[str, Fraction] = {}
         self.printed: dict[str, Value] = {}
         self.order: dict[str, int] = {}
         self.doubtful: set[str] = set()
-        for index, cell in enumerate(report.iter_cells()):
-            self.order[cell.key] = index
-            if cell.value is not None:
-                self.printed[cell.key] = cell.value
-                self.values[cell.key] = Fraction(cell.value)
-            if cell.uncertain:
-                self.doubtful.add(cell.key)
+        index = 0
+        for table in report.tables:  # (the cells' fields as tuples: no `Cell` is made)
+            columns = table.columns
+            for key, value, doubts in zip(
+                columns.keys, columns.values, columns.doubts, strict=True
+            ):
+                self.order[key] = index
+                index += 1
+                if value is not None:
+                    self.printed[key] = value
+                if doubts:
+                    self.doubtful.add(key)
+        self.values = _Fractions(self.printed)
+        # Each constraint's residual as an int when it is whole: the search's arithmetic stays
+        # in integers until a division needs a fraction (the same numbers, exactly).
+        self.residuals = {id(c): _plain(c.residual) for c in found}
+        self.coefficients = {id(c): dict(c.coefficients) for c in found}  # (each key once)
         self.kinds: dict[str, str] = {}
         self.labels: dict[str, str] = {}
         for table in report.tables:
@@ -190,8 +211,13 @@ class _System:
         found: dict[frozenset[str], dict[str, Fraction]],
     ) -> None:
         """Every fix of ``size`` cells that contains ``chosen``, into ``found``."""
+        coefficients = self.coefficients
         unhit = next(
-            (c for c in self.failing if not any(key in chosen for key, _ in c.coefficients)),
+            (
+                c
+                for c in self.failing
+                if not any(key in coefficients[id(c)] for key in chosen)  # (its cells)
+            ),
             None,
         )
         if unhit is None and len(chosen) == size:
@@ -229,20 +255,21 @@ class _System:
         inequalities and the cells' kinds allow; two open changes are not searched.
         """
         touched = list({id(c): c for key in chosen for c in self.by_key.get(key, ())}.values())
-        position = {key: index for index, key in enumerate(chosen)}
-        width = len(chosen)
-        equations: list[list[Fraction]] = []
-        inequalities: list[tuple[list[Fraction], Fraction]] = []
+        equations: list[list[Exact]] = []
+        inequalities: list[tuple[list[Exact], Exact]] = []
         for constraint in touched:
-            row = [Fraction(0)] * width
-            for key, c in constraint.coefficients:
-                if key in position:
-                    row[position[key]] += c
+            coefficients = self.coefficients[id(constraint)]
+            row: list[Exact] = [coefficients.get(key, 0) for key in chosen]
+            residual = self.residuals[id(constraint)]
             if constraint.equality:
-                equations.append([*row, -constraint.residual])
+                if residual == 0 and len(row) - row.count(0) == 1:
+                    # A relation that holds and has one cell of the set: that cell's change
+                    # must be 0, and every change must be one (what eliminating would find).
+                    return None
+                equations.append([*row, -residual])
             else:
-                inequalities.append((row, constraint.residual))
-        solved = _eliminate(equations, width)
+                inequalities.append((row, residual))
+        solved = _eliminate(equations, len(chosen))
         if solved is None:
             return None
         base, slope = solved
@@ -261,8 +288,8 @@ class _System:
     def _check(
         self,
         chosen: tuple[str, ...],
-        deltas: list[Fraction],
-        inequalities: list[tuple[list[Fraction], Fraction]],
+        deltas: Sequence[Exact],
+        inequalities: list[tuple[list[Exact], Exact]],
     ) -> dict[str, Fraction] | None:
         """The new values, if every change is one, of the cell's kind, and the inequalities hold."""
         for row, residual in inequalities:
@@ -279,9 +306,9 @@ class _System:
     def _candidates(
         self,
         chosen: tuple[str, ...],
-        base: list[Fraction],
-        slope: list[Fraction],
-        inequalities: list[tuple[list[Fraction], Fraction]],
+        base: list[Exact],
+        slope: list[Exact],
+        inequalities: list[tuple[list[Exact], Exact]],
     ) -> list[Fraction]:
         """Values of the open change worth trying: near the ends of its allowed range, and 0.
 
@@ -289,12 +316,13 @@ class _System:
         ``offset + factor * t >= 0``; the candidates are the bounds themselves, rounded
         inward to whole numbers, and the whole numbers next to them, inside the range.
         """
-        bounds: list[tuple[Fraction, Fraction]] = []
+        bounds: list[tuple[Fraction, Exact]] = []  # (each offset a fraction: `values`' are)
         for key, b, m in zip(chosen, base, slope, strict=True):
             if self._kind(key) != "signed":
                 bounds.append((self.values[key] + b, m))
         for row, residual in inequalities:
-            offset = residual + sum((a * b for a, b in zip(row, base, strict=True)), Fraction(0))
+            products = sum((a * b for a, b in zip(row, base, strict=True)), Fraction(0))
+            offset = Fraction(residual) + products
             factor = sum((a * m for a, m in zip(row, slope, strict=True)), Fraction(0))
             bounds.append((offset, factor))
         low: Fraction | None = None
@@ -364,8 +392,8 @@ class _System:
 
 
 def _eliminate(
-    equations: list[list[Fraction]], width: int
-) -> tuple[list[Fraction], list[Fraction] | None] | None:
+    equations: list[list[Exact]], width: int
+) -> tuple[list[Exact], list[Exact] | None] | None:
     """The solutions of ``equations`` (rows of coefficients and the right side), exactly.
 
     None when they contradict each other, or leave two unknowns or more open. Otherwise the
@@ -382,7 +410,8 @@ def _eliminate(
             continue
         rows[top], rows[pivot] = rows[pivot], rows[top]
         lead = rows[top][column]
-        rows[top] = [entry / lead for entry in rows[top]]
+        if lead != 1:
+            rows[top] = [_divide(entry, lead) for entry in rows[top]]
         for i, row in enumerate(rows):
             if i != top and row[column] != 0:
                 factor = row[column]
@@ -394,17 +423,42 @@ def _eliminate(
     open_columns = [column for column in range(width) if column not in pivots]
     if len(open_columns) > 1:
         return None
-    base = [Fraction(0)] * width
+    base: list[Exact] = [Fraction(0)] * width
     for i, column in enumerate(pivots):
         base[column] = rows[i][width]
     if not open_columns:
         return base, None
     (free,) = open_columns
-    slope = [Fraction(0)] * width
+    slope: list[Exact] = [Fraction(0)] * width
     slope[free] = Fraction(1)
     for i, column in enumerate(pivots):
         slope[column] = -rows[i][free]
     return base, slope
+
+
+def _plain(number: Fraction) -> Exact:
+    """``number`` as an `int` when it is whole (the same number, in cheaper arithmetic)."""
+    return number.numerator if number.denominator == 1 else number
+
+
+def _divide(dividend: Exact, divisor: Exact) -> Exact:
+    """``dividend / divisor`` exactly: an `int` when both are and it divides, else a fraction."""
+    if type(dividend) is int and type(divisor) is int:
+        quotient, remainder = divmod(dividend, divisor)
+        return quotient if remainder == 0 else Fraction(dividend, divisor)
+    return Fraction(dividend) / divisor
+
+
+class _Fractions(dict[str, Fraction]):
+    """The printed numbers as fractions, each made when first asked for."""
+
+    def __init__(self, printed: dict[str, Value]) -> None:
+        super().__init__()
+        self.printed = printed
+
+    def __missing__(self, key: str) -> Fraction:
+        number = self[key] = Fraction(self.printed[key])
+        return number
 
 
 def _number(value: Fraction, kind: str) -> Value:

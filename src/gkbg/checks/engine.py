@@ -19,6 +19,7 @@ from gkbg.checks.advice import advise
 from gkbg.checks.context import Context
 from gkbg.checks.findings import CheckResult, Finding, NotCheckable, Severity
 from gkbg.checks.kinds import KIND_TABLE
+from gkbg.checks.plan import TablePlan, plannable
 from gkbg.checks.rules import Rule, RuleSet
 from gkbg.checks.unfilled import covered
 
@@ -57,10 +58,35 @@ class _Plan:
         steps: Each check of scope ``report``, in the set's order: a `_Step` for a declarative
             rule, the check itself for one written in Python (its ``evaluate`` method runs).
         relations: The ids of the relation rules, whose failure calls for advice.
+        tables: The rules among the steps tested together on a report's tables
+            (`gkbg.checks.plan`); None when there are none.
+        rest: The steps `tables` does not test, in order: all that is run on a report on
+            which `tables` is quiet.
+        loud: `steps_beside` made, by the rules it was given.
     """
 
     steps: tuple[_Step | FunctionRule | Check, ...]
     relations: frozenset[str]
+    tables: TablePlan | None = None
+    rest: tuple[_Step | FunctionRule | Check, ...] = ()
+    loud: dict[tuple[Rule, ...], tuple[_Step | FunctionRule | Check, ...]] = attrs.field(
+        factory=dict
+    )
+
+    def steps_beside(self, loud: tuple[Rule, ...]) -> tuple[_Step | FunctionRule | Check, ...]:
+        """`rest` and the steps of the rules ``loud`` of `tables`, in the set's order."""
+        if not loud:
+            return self.rest
+        found = self.loud.get(loud)
+        if found is None:
+            rest = {id(step) for step in self.rest}
+            found = tuple(
+                step
+                for step in self.steps
+                if id(step) in rest or (isinstance(step, _Step) and step.rule in loud)
+            )
+            self.loud[loud] = found
+        return found
 
 
 _PLANS: dict[int, tuple[RuleSet, _Plan]] = {}
@@ -88,7 +114,13 @@ def _plan(rules: RuleSet) -> _Plan:
     relations = frozenset(
         rule.id for rule in rules if isinstance(rule, Rule) and KIND_TABLE[rule.kind].relation
     )
-    plan = _Plan(tuple(steps), relations)
+    planned = [
+        (step.rule, step.evaluate)
+        for step in steps
+        if isinstance(step, _Step) and plannable(step.evaluate)
+    ]
+    rest = tuple(s for s in steps if not (isinstance(s, _Step) and plannable(s.evaluate)))
+    plan = _Plan(tuple(steps), relations, TablePlan(planned) if planned else None, rest)
     if len(_PLANS) >= _PLANS_KEPT:
         del _PLANS[next(iter(_PLANS))]
     _PLANS[id(rules)] = (rules, plan)
@@ -112,15 +144,41 @@ def check(report: Report, rules: RuleSet | None = None) -> CheckResult:
     """
     rules = RuleSet.default() if rules is None else rules
     plan = _plan(rules)
-    context = Context(report)
+    if plan.tables is not None:
+        loud = plan.tables.quiet(report)
+        if loud is not None:
+            # The rules planned together give nothing on this report but ``loud``, which read
+            # only its shape and give what they gave on its first report (`gkbg.checks.plan`).
+            steps = plan.steps_beside(tuple(rule for rule, _ in loud))
+            return _run(report, rules, plan, steps, dict(loud) if loud else None)
+    return _run(report, rules, plan, plan.steps)
+
+
+def _run(
+    report: Report,
+    rules: RuleSet,
+    plan: _Plan,
+    steps: tuple[_Step | FunctionRule | Check, ...],
+    known: dict[Rule, tuple[Outcome, ...]] | None = None,
+) -> CheckResult:
+    """`check` running ``steps`` of ``plan`` (all of them: each rule asked in turn).
+
+    A rule in ``known`` is not run: it gives those outcomes.
+    """
+    context: Context | None = None
     findings: list[Finding] = []
     skipped: list[NotCheckable] = []
-    for step in plan.steps:
+    for step in steps:
         outcomes: Iterable[Outcome]
         if isinstance(step, _Step):
-            if step.quiet is not None and step.quiet(step.rule, context):
-                continue
-            outcomes = step.evaluate(step.rule, context)
+            if known is not None and step.rule in known:
+                outcomes = known[step.rule]
+            else:
+                if context is None:
+                    context = Context(report)
+                if step.quiet is not None and step.quiet(step.rule, context):
+                    continue
+                outcomes = step.evaluate(step.rule, context)
         else:
             outcomes = step.evaluate(report)
         for outcome in outcomes:

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = [
     "cell_states",
     "cells_quiet",
+    "compiled_steps",
     "missing_tables",
     "relation",
     "relation_quiet",
@@ -43,6 +44,7 @@ __all__ = [
     "stated_numbers",
     "tables_quiet",
     "unit_sums",
+    "value_fault",
     "variant_mixed",
     "variant_year",
 ]
@@ -119,6 +121,17 @@ def _plan(rule: Rule, variant: str, table: str) -> tuple[_Step, ...]:
             )
         )
     return tuple(steps)
+
+
+def compiled_steps(
+    rule: Rule, variant: str, table: str
+) -> tuple[tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...]], ...]:
+    """Each instance of a relation rule on one table of one form as `relation` evaluates it.
+
+    Its keys, and the positions among them of its left and right sides, in the order each side
+    is summed (the planned test, `gkbg.checks.plan`, sums them in the same order).
+    """
+    return tuple((step.keys, step.left, step.right) for step in _plan(rule, variant, table))
 
 
 @attrs.frozen(eq=False)
@@ -269,11 +282,20 @@ def _invalid_reason(cell: Cell, spec: CellSpec) -> str | None:
         return "text"
     if cell.value is None:
         return None
-    if spec.kind == "amount":
-        return "negative_amount" if cell.value < 0 else None
-    if isinstance(cell.value, Decimal) and cell.value != cell.value.to_integral_value():
+    return value_fault(cell.value, spec.kind)
+
+
+def value_fault(value: Value, kind: str) -> str | None:
+    """Why a number read into a cell of column kind ``kind`` is not valid there; None if it is.
+
+    What ``cell`` rules of check ``invalid`` report for a cell holding a number (a key of the
+    reasons they give), read by them and by the planned test (`gkbg.checks.plan`) alike.
+    """
+    if kind == "amount":
+        return "negative_amount" if value < 0 else None
+    if isinstance(value, Decimal) and value != value.to_integral_value():
         return "fraction"
-    if spec.kind == "count" and cell.value < 0:
+    if kind == "count" and value < 0:
         return "negative"
     return None
 
