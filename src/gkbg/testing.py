@@ -729,10 +729,10 @@ def column_orders(draw: st.DrawFn, variant: str) -> dict[str, list[str]]:
 
     A web page may print 总计 first or the organisations in another order: the columns outside
     any spanning label and the spanning label's group are shuffled as units, and the columns
-    under it among themselves (they stay under their label). An order that differs from the
-    form's only in where the spanning label stands among the other columns is drawn too: text
-    taken from such a page cannot be told from a PDF's text of the form's order (which puts
-    the label above or below its neighbours), and is read in the form's order.
+    under it among themselves (they stay under their label). Orders that keep the columns
+    outside the spanning label in the form's order are drawn too: text taken from such a page
+    cannot be told from a PDF's text of the form's order (which puts a spanning or wrapped
+    label above or below its neighbours), and is read in the form's order.
     """
     table = _form(variant).table("applications")
     columns = table.blocks[0].columns

@@ -26,10 +26,10 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 def _told_apart(data: st.DataObject, report: gkbg.Report) -> dict[str, list[str]]:
     """A page's order of table 三's columns that its text's header tells apart from the form's.
 
-    Not an order that differs from the form's only in where the spanning label 法人或其他组织
-    stands among the first level's columns (总计 before it): text taken from a PDF puts that
-    label above or below its neighbours, so its place in the text is no evidence (a known
-    limit, docs/degraded.md).
+    Not an order that keeps the columns outside the spanning label 法人或其他组织 in the
+    form's order: text taken from a PDF puts a spanning or wrapped label above or below its
+    neighbours, so the places of the others in the text are no evidence (a known limit,
+    docs/degraded.md).
     """
     variant = report.table("applications").variant or ""
     order = data.draw(gkbg.testing.column_orders(variant))

@@ -14,9 +14,10 @@ form's, the values of the block's rows are in the header's order, not the form's
   known: the block's cells placed by order are unread (`order.header_unknown`).
 
 A header with two levels (``自然人 | 法人或其他组织 | 总计`` over ``商业企业 | 科研机构 | …``)
-flattens to its first level and then its second: each level is compared with the form's order
-on its own (text taken from a PDF places a label spanning two header rows above or below its
-neighbours), and each column under a spanning label counts where that label stands. A label
+flattens to its first level and then its second. Only the first level's columns outside the
+spanning label are compared with the form's order (text taken from a PDF places a label
+spanning two header rows, or one wrapped over two lines, above or below its neighbours); when
+they differ, each column under a spanning label counts where that label stands. A label
 broken over two lines (``商业`` / ``企业``) is matched as one.
 """
 
@@ -118,20 +119,17 @@ def _printed_order(words: list[str], block: Block) -> list[str] | None:
 
 
 def _in_form_order(order: list[str], block: Block) -> bool:
-    """Whether each level of the header names its columns in the form's order.
+    """Whether the header names the columns outside any spanning label in the form's order.
 
-    The columns outside any spanning label are one row of the header, and those under each
-    spanning label another: within each, the printed order is the page's. Where a spanning
-    label stands among the first level's words is not compared: text extracted from a PDF puts
-    a label spanning two rows of the header before or after the row beside it.
+    Those columns (自然人, 总计) span every row of the header and stand on one line of text.
+    Neither where a spanning label stands among them nor the order of the columns under it is
+    compared: text taken from a PDF puts a label spanning two header rows above or below its
+    neighbours, and a label wrapped over two lines (``社会公`` / ``益组织``) before or after one
+    that is not.
     """
     group_of = {column.key: column.group for column in block.columns}
-    form_order = [column.key for column in block.columns]
-    for group in {None, *group_of.values()}:
-        printed = [key for key in order if group_of[key] == group]
-        if printed != [key for key in form_order if key in printed]:
-            return False
-    return True
+    printed = [key for key in order if group_of[key] is None]
+    return printed == [column.key for column in block.columns if column.key in printed]
 
 
 def follow_header(tokens: Sequence[Token], reading: Reading) -> Reading:
