@@ -854,6 +854,9 @@ def _split(placed: Sequence[Placed]) -> tuple[list[Placed], list[Placed]]:
     top = min(cell.row for cell in placed if cell.key is not None)
     end = max(cell.row + cell.rowspan for cell in placed)
     at = (top + end + 1) // 2
+    if at >= end:
+        # (Table 四 prints its values across one row: no two rows of values to cut between.)
+        raise RenderError("the table prints its values on one row: it cannot be cut in two")
     first: list[Placed] = []
     second: list[Placed] = []
     for cell in placed:
@@ -951,7 +954,8 @@ def docx(
             one table when they save a ``.doc``).
 
     Raises:
-        RenderError: No table of the report has a known form.
+        RenderError: No table of the report has a known form, or the ``split`` table prints
+            its values on one row (table 四), with no two rows to cut between.
     """
     chosen = labels or _same
     document = lxml.etree.Element(_w("document"), nsmap={"w": _W})
