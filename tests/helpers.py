@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 import gkbg
 from gkbg.core import office as _office
 from gkbg.read.pdf.geometry import Char, Rule
+from gkbg.testing import blanked_reports, invalid_reports, mixed_reports, reports
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -75,6 +76,18 @@ def soffice(
         capture_output=True,
         timeout=300,
         env=environment,
+    )
+
+
+def every_kind_of_report() -> st.SearchStrategy[gkbg.Report]:
+    """Reports of every kind `gkbg.testing` draws: valid, failing, invalid, with blank cells,
+    and with the forms mixed."""
+    return st.one_of(
+        reports(),
+        reports(valid=False),
+        invalid_reports().map(lambda invalid: invalid.report),
+        blanked_reports().map(lambda blanked: blanked.report),
+        mixed_reports(),
     )
 
 

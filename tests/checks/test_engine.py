@@ -21,8 +21,8 @@ from gkbg.checks.findings import deferred
 from gkbg.checks.kinds import KIND_TABLE
 from gkbg.checks.rules import Rule
 from gkbg.checks.unfilled import covered
-from gkbg.testing import blanked_reports, invalid_reports, mixed_reports, reports, with_cell
-from tests.helpers import CORPUS, FIXTURES, SEEDS, pipe_text
+from gkbg.testing import with_cell
+from tests.helpers import CORPUS, FIXTURES, SEEDS, every_kind_of_report, pipe_text
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -131,13 +131,7 @@ def _quiet_is_sound(report: gkbg.Report) -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(
-    st.one_of(
-        reports(),
-        reports(valid=False),
-        invalid_reports().map(lambda invalid: invalid.report),
-        blanked_reports().map(lambda blanked: blanked.report),
-        mixed_reports(),
-    ),
+    every_kind_of_report(),
     st.lists(
         st.tuples(
             st.integers(0, 10**6),

@@ -24,7 +24,6 @@ from gkbg.checks.context import Context
 from gkbg.checks.engine import _plan, _run
 from gkbg.core.reasons import PLACEMENT, REASONS
 from gkbg.testing import (
-    blanked_reports,
     invalid_reports,
     mixed_reports,
     report_of,
@@ -32,7 +31,7 @@ from gkbg.testing import (
     with_cell,
 )
 from tests.checks import _advice_reference as reference
-from tests.helpers import FIXTURES
+from tests.helpers import FIXTURES, every_kind_of_report
 
 if TYPE_CHECKING:
     from gkbg.checks.plan import TablePlan
@@ -96,15 +95,7 @@ _ODD_VALUES = st.one_of(
 def _odd_reports(draw: st.DrawFn) -> gkbg.Report:
     """Reports of every kind: valid, failing, with blanks, unread, doubtful or odd cells, in
     either form or mixed, of any year."""
-    report = draw(
-        st.one_of(
-            reports(),
-            reports(valid=False),
-            invalid_reports().map(lambda invalid: invalid.report),
-            blanked_reports().map(lambda blanked: blanked.report),
-            mixed_reports(),
-        )
-    )
+    report = draw(every_kind_of_report())
     keys = [cell.key for cell in report.iter_cells()]
     doubts = _doubts(PLACEMENT) + _doubts(frozenset(REASONS))
     for _ in range(draw(st.integers(0, 3))):
