@@ -215,6 +215,16 @@ def _packed_cell(items: Sequence[Item]) -> Item | None:
     )
 
 
+def _value_outside_grid(items: Sequence[Item], values: Sequence[int]) -> bool:
+    """Whether some of the values are cells of a grid and others are not.
+
+    A number printed outside the table whose other numbers are its cells (a note's number,
+    ``7（含自然失效3件）`` above the table) is no cell of it, and may stand for none.
+    """
+    inside = [items[index].token.cell for index in values]
+    return any(inside) and not all(inside)
+
+
 def _blank_among_values(items: Sequence[Item]) -> bool:
     """Whether a grid row of ``items`` prints an empty cell between two numbers.
 
@@ -517,8 +527,13 @@ def _read_in_order(items: list[Item], reading: Reading, fixed: set[str]) -> bool
     """Step (b): every value in reading order, choosing among layouts. False if it cannot."""
     form = reading.form
     values = [index for index, item in enumerate(items) if item.kind == "value"]
-    if len(values) != len(form.cells) or _packed_cell(items) is not None:
-        # (A cell printing several numbers makes the count fit by chance only.)
+    if (
+        len(values) != len(form.cells)
+        or _packed_cell(items) is not None
+        or _value_outside_grid(items, values)
+    ):
+        # (A cell printing several numbers, or a number printed outside the grid that holds
+        # the others, makes the count fit by chance only.)
         return False
     scored = []
     for order, late_label in _candidate_orders(form, items, values):
@@ -643,9 +658,13 @@ def _fill_run(
         return
     labels = ", ".join(form.cells[offsets[key][0]].row.label for key in run)
     several = _packed_cell(items[after + 1 : before])
+    outside = _value_outside_grid(values, range(len(values)))
     if several is not None:
         # The rows' numbers include a cell printing several: their order does not place them.
         reason = Doubt.of("order.packed_rows", text=several.token.text, labels=labels)
+    elif outside and len(values) == len(cell_indices):
+        text = next(item.token.text for item in values if not item.token.cell)
+        reason = Doubt.of("order.value_outside", text=text, labels=labels)
     elif len(values) == len(cell_indices) and not _blank_among_values(items[after + 1 : before]):
         # The values fill the rows by their order only when the text prints the labels of the
         # rows only this form has (apart from them): rows it does not print may be another
