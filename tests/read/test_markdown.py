@@ -548,6 +548,10 @@ def test_labels_apart_with_every_other_garbling_read_right_or_flagged(name: str)
         # A note's number above table 三 and a blank cell in it: the numbers fitted the
         # table's cells by their count, all shifted by one.
         "garbled-mixed-number-outside-fits-count",
+        # A row of numbers with no label, one short (its total floating above), under a header
+        # of generic names: its empty first cell is under the label column's header, not the
+        # row's first cell.
+        "garbled-2019-unlabelled-row-under-label-header",
     ],
 )
 def test_found_blocks_and_numbers_apart_give_no_false_error(name: str) -> None:

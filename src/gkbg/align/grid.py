@@ -759,16 +759,23 @@ class _GridReader:
         own_header = self.own_header
         self.own_header = own  # (as when the row was read)
         # The label's place: the empty cell left of the values, if the row prints one and
-        # more cells than the row has columns (with exactly as many, the empty cell is the
-        # row's first, blank: a part printed without its label column, on a grid shifted
-        # against the header in force).
+        # more cells than the row has columns, or its table's own header names its column the
+        # label column (else, with exactly as many, the empty cell is the row's first, blank:
+        # a part printed without its label column, on a grid shifted against the header).
         first = min(cells)
         empty = cells[first].kind is TokenKind.EMPTY and first < header.first
         wider = len(cells) > len(self.columns_of[row])
-        leaf_col = first if empty and wider else -1
+        labelled = own and self._label_column(header, first)
+        leaf_col = first if empty and (wider or labelled) else -1
         self._place_row(row, leaf_col, cells, header, where)
         self._doubt_row(where, Doubt.of("grid.unlabelled_row", label=self.row_label_of[row]))
         self.own_header = own_header
+
+    def _label_column(self, header: _Header, c: int) -> bool:
+        """Whether the header names grid column ``c`` as the label column (申请人情况)."""
+        text = header.text(c)
+        headers = _block_headers(self.form.variant, self.form.key)
+        return text is not None and label_key(text) in headers
 
     def _prints_nothing(self, row: str) -> bool:
         """Whether the form's row ``row`` was read with every cell empty."""

@@ -41,7 +41,7 @@ from gkbg.core.text import label_key, read_value
 from gkbg.read.layout import Token, TokenKind
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterator, Sequence
     from decimal import Decimal
 
     from gkbg.core.schema import TableForm
@@ -322,24 +322,20 @@ def _unlabelled_values_next(items: list[Item], index: int) -> bool:
 
     The label's own row must print nothing after it (empty cells, however many).
     """
-    where = items[index].token.location
-    label_row = (where.table_index, where.row_index)
+    label_row = _grid_row(items[index])
     if None in label_row:
         return False
-    next_row: tuple[int | None, int | None] | None = None
-    for item in itertools.islice(items, index + 1, None):
-        location = item.token.location
-        row = (location.table_index, location.row_index)
-        if row == label_row:
-            if item.kind != "empty":
-                return False
-            continue
-        if next_row is None:
-            if not item.token.cell or item.kind != "empty" or location.col_index != 0:
-                return False  # the next row begins with a label (or is no grid row)
-            next_row = row
-        elif row != next_row:
+    position = index + 1
+    for item in _in_row(items, position, label_row):
+        if item.kind != "empty":
             return False
+        position += 1
+    if position == len(items):
+        return False
+    first = items[position]
+    if not first.token.cell or first.kind != "empty" or first.token.location.col_index != 0:
+        return False  # the next row begins with a label (or is no grid row)
+    for item in _in_row(items, position, _grid_row(first)):
         if item.kind == "value":
             return True
         if item.kind in {"label", "text"}:
@@ -365,17 +361,22 @@ def _after_a_bare_label(items: list[Item], index: int) -> bool:
 
 def _value_later_in_row(items: list[Item], position: int, slots: list[Item]) -> bool:
     """Whether the source's grid row of the last slot holds a value from ``position`` on."""
-    where = slots[-1].token.location
-    row = (where.table_index, where.row_index)
-    if None in row:
-        return False
+    row = _grid_row(slots[-1])
+    return None not in row and any(item.kind == "value" for item in _in_row(items, position, row))
+
+
+def _grid_row(item: Item) -> tuple[int | None, int | None]:
+    """The table and row of the source's grid an item stands in (None where it is in none)."""
+    where = item.token.location
+    return where.table_index, where.row_index
+
+
+def _in_row(items: list[Item], position: int, row: tuple[int | None, int | None]) -> Iterator[Item]:
+    """The items from ``position`` on that stand in the source's grid row ``row``."""
     for item in itertools.islice(items, position, None):
-        location = item.token.location
-        if (location.table_index, location.row_index) != row:
-            return False
-        if item.kind == "value":
-            return True
-    return False
+        if _grid_row(item) != row:
+            return
+        yield item
 
 
 @functools.cache
