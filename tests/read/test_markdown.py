@@ -533,6 +533,33 @@ def test_labels_apart_with_every_other_garbling_read_right_or_flagged(name: str)
     assert_read_back_or_flagged(generated, read)
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        # Block 八's label alone on a line under a header of generic names (信息内容 数据1
+        # 数据2), its number floating above: the block was reported missing.
+        "garbled-2019-label-under-generic-header",
+        # Block 八's label on a grid row with no cells, under generic column names: reported
+        # missing although the row is found (its cells `grid.no_column`).
+        "garbled-2019-label-row-without-cells",
+        # Rows of numbers with no label, all left of the one column the header names (总计):
+        # dropped, so that the label below one took the next row's numbers.
+        "garbled-2021-values-left-of-header",
+        # A note's number above table 三 and a blank cell in it: the numbers fitted the
+        # table's cells by their count, all shifted by one.
+        "garbled-mixed-number-outside-fits-count",
+        # A row of numbers with no label, one short (its total floating above), under a header
+        # of generic names: its empty first cell is under the label column's header, not the
+        # row's first cell.
+        "garbled-2019-unlabelled-row-under-label-header",
+    ],
+)
+def test_found_blocks_and_numbers_apart_give_no_false_error(name: str) -> None:
+    generated = gkbg.from_json((FIXTURES / "markdown" / f"{name}.json").read_text())
+    read = gkbg.parse(FIXTURES / "markdown" / f"{name}.md")
+    assert_read_back_or_flagged(generated, read)
+
+
 def test_a_row_of_empty_cells_before_a_row_of_numbers_alone_is_not_read_as_blanks() -> None:
     """The label on a row of empty cells, its numbers on the next row with no label."""
     generated = gkbg.from_json(

@@ -84,6 +84,13 @@ def role_matcher(variant: str, table_key: str) -> LabelMatcher:
 
 
 @functools.cache
+def _block_headers(variant: str, table_key: str) -> frozenset[str]:
+    """The headers of the label column of one table's blocks (信息内容), as label keys."""
+    table = forms()[variant].table(table_key)
+    return frozenset(label_key(block.header) for block in table.blocks if block.header)
+
+
+@functools.cache
 def _row_matcher(variant: str, table_key: str) -> LabelMatcher:
     """Row labels, alone and after their group, matched to the row key; groups to themselves."""
     table = forms()[variant].table(table_key)
@@ -636,15 +643,22 @@ class _GridReader:
                 del groups[deeper]
         if not labels:
             if not self._has_value(cells, header):
+                if held is None and self._values_before_header(cells, header):
+                    # Numbers with no label, all left of the first column the header names
+                    # (the others' headers generic, 数据1): a row printed, placed by order.
+                    self.unlabelled.append(_Unlabelled(cells, header, where, self.own_header))
+                    return True
                 self._flush(held)
                 if held is None and self._all_empty(cells, header):
                     self.unlabelled.append(
                         _Unlabelled(cells, header, where, self.own_header, printed=False)
                     )
                 return False
-            if held is not None:
+            if held is not None and not any(row.printed for row in self.unlabelled):
                 # Values under a label cut short over a row that printed nothing: the label's
-                # rest is lost, and the values are most likely its row's; said so.
+                # rest is lost, and the values are most likely its row's; said so. (Not when
+                # values with no label came just before the label too: they may be its row's,
+                # the label printed under them, and the rows are then placed by their count.)
                 self._place_row(held.key, held.col, cells, header, where)
                 reason = Doubt.of("grid.unlabelled_row", label=self.row_label_of[held.key])
                 self._doubt_row(where, reason)
@@ -745,16 +759,23 @@ class _GridReader:
         own_header = self.own_header
         self.own_header = own  # (as when the row was read)
         # The label's place: the empty cell left of the values, if the row prints one and
-        # more cells than the row has columns (with exactly as many, the empty cell is the
-        # row's first, blank: a part printed without its label column, on a grid shifted
-        # against the header in force).
+        # more cells than the row has columns, or its table's own header names its column the
+        # label column (else, with exactly as many, the empty cell is the row's first, blank:
+        # a part printed without its label column, on a grid shifted against the header).
         first = min(cells)
         empty = cells[first].kind is TokenKind.EMPTY and first < header.first
         wider = len(cells) > len(self.columns_of[row])
-        leaf_col = first if empty and wider else -1
+        labelled = own and self._label_column(header, first)
+        leaf_col = first if empty and (wider or labelled) else -1
         self._place_row(row, leaf_col, cells, header, where)
         self._doubt_row(where, Doubt.of("grid.unlabelled_row", label=self.row_label_of[row]))
         self.own_header = own_header
+
+    def _label_column(self, header: _Header, c: int) -> bool:
+        """Whether the header names grid column ``c`` as the label column (申请人情况)."""
+        text = header.text(c)
+        headers = _block_headers(self.form.variant, self.form.key)
+        return text is not None and label_key(text) in headers
 
     def _prints_nothing(self, row: str) -> bool:
         """Whether the form's row ``row`` was read with every cell empty."""
@@ -976,6 +997,20 @@ class _GridReader:
         """Whether a row prints nothing, with at least one empty cell under the header."""
         return all(t.kind is TokenKind.EMPTY for t in cells.values()) and any(
             c >= header.first for c in cells
+        )
+
+    @staticmethod
+    def _values_before_header(cells: _Row, header: _Header) -> bool:
+        """Whether a row prints only numbers (two or more) left of the header's first column.
+
+        Empty cells aside, the row prints nothing else. (The header's other columns are named
+        by generic words, 数据1, that name no form column.)
+        """
+        values = [c for c, t in cells.items() if t.kind is TokenKind.VALUE]
+        return (
+            len(values) > 1
+            and max(values) < header.first
+            and all(t.kind in {TokenKind.VALUE, TokenKind.EMPTY} for t in cells.values())
         )
 
     @staticmethod
@@ -1280,9 +1315,15 @@ class _GridReader:
         if before and not any(t.cell or t.kind is not TokenKind.TEXT for t in before):
             texts.append(before[-1].text + above[0].text)
         columns = {f"col:{column}" for column in self.columns_of[key]}
-        return any(
+        if any(
             (role := self.roles.match(text)) is not None and role.target in columns
             for text in texts
+        ):
+            return True
+        # A header whose column labels a converter replaced (信息内容 数据1 数据2) still starts
+        # with the label column's own header, followed by a word for each column.
+        return len(above) > 1 and label_key(above[0].text) in _block_headers(
+            self.form.variant, self.form.key
         )
 
     # Cells.

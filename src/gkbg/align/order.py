@@ -41,7 +41,7 @@ from gkbg.core.text import label_key, read_value
 from gkbg.read.layout import Token, TokenKind
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterator, Sequence
     from decimal import Decimal
 
     from gkbg.core.schema import TableForm
@@ -215,6 +215,16 @@ def _packed_cell(items: Sequence[Item]) -> Item | None:
     )
 
 
+def _value_outside_grid(items: Sequence[Item], values: Sequence[int]) -> bool:
+    """Whether some of the values are cells of a grid and others are not.
+
+    A number printed outside the table whose other numbers are its cells (a note's number,
+    ``7（含自然失效3件）`` above the table) is no cell of it, and may stand for none.
+    """
+    inside = [items[index].token.cell for index in values]
+    return any(inside) and not all(inside)
+
+
 def _blank_among_values(items: Sequence[Item]) -> bool:
     """Whether a grid row of ``items`` prints an empty cell between two numbers.
 
@@ -312,24 +322,20 @@ def _unlabelled_values_next(items: list[Item], index: int) -> bool:
 
     The label's own row must print nothing after it (empty cells, however many).
     """
-    where = items[index].token.location
-    label_row = (where.table_index, where.row_index)
+    label_row = _grid_row(items[index])
     if None in label_row:
         return False
-    next_row: tuple[int | None, int | None] | None = None
-    for item in itertools.islice(items, index + 1, None):
-        location = item.token.location
-        row = (location.table_index, location.row_index)
-        if row == label_row:
-            if item.kind != "empty":
-                return False
-            continue
-        if next_row is None:
-            if not item.token.cell or item.kind != "empty" or location.col_index != 0:
-                return False  # the next row begins with a label (or is no grid row)
-            next_row = row
-        elif row != next_row:
+    position = index + 1
+    for item in _in_row(items, position, label_row):
+        if item.kind != "empty":
             return False
+        position += 1
+    if position == len(items):
+        return False
+    first = items[position]
+    if not first.token.cell or first.kind != "empty" or first.token.location.col_index != 0:
+        return False  # the next row begins with a label (or is no grid row)
+    for item in _in_row(items, position, _grid_row(first)):
         if item.kind == "value":
             return True
         if item.kind in {"label", "text"}:
@@ -355,17 +361,22 @@ def _after_a_bare_label(items: list[Item], index: int) -> bool:
 
 def _value_later_in_row(items: list[Item], position: int, slots: list[Item]) -> bool:
     """Whether the source's grid row of the last slot holds a value from ``position`` on."""
-    where = slots[-1].token.location
-    row = (where.table_index, where.row_index)
-    if None in row:
-        return False
+    row = _grid_row(slots[-1])
+    return None not in row and any(item.kind == "value" for item in _in_row(items, position, row))
+
+
+def _grid_row(item: Item) -> tuple[int | None, int | None]:
+    """The table and row of the source's grid an item stands in (None where it is in none)."""
+    where = item.token.location
+    return where.table_index, where.row_index
+
+
+def _in_row(items: list[Item], position: int, row: tuple[int | None, int | None]) -> Iterator[Item]:
+    """The items from ``position`` on that stand in the source's grid row ``row``."""
     for item in itertools.islice(items, position, None):
-        location = item.token.location
-        if (location.table_index, location.row_index) != row:
-            return False
-        if item.kind == "value":
-            return True
-    return False
+        if _grid_row(item) != row:
+            return
+        yield item
 
 
 @functools.cache
@@ -517,8 +528,13 @@ def _read_in_order(items: list[Item], reading: Reading, fixed: set[str]) -> bool
     """Step (b): every value in reading order, choosing among layouts. False if it cannot."""
     form = reading.form
     values = [index for index, item in enumerate(items) if item.kind == "value"]
-    if len(values) != len(form.cells) or _packed_cell(items) is not None:
-        # (A cell printing several numbers makes the count fit by chance only.)
+    if (
+        len(values) != len(form.cells)
+        or _packed_cell(items) is not None
+        or _value_outside_grid(items, values)
+    ):
+        # (A cell printing several numbers, or a number printed outside the grid that holds
+        # the others, makes the count fit by chance only.)
         return False
     scored = []
     for order, late_label in _candidate_orders(form, items, values):
@@ -643,9 +659,13 @@ def _fill_run(
         return
     labels = ", ".join(form.cells[offsets[key][0]].row.label for key in run)
     several = _packed_cell(items[after + 1 : before])
+    outside = _value_outside_grid(values, range(len(values)))
     if several is not None:
         # The rows' numbers include a cell printing several: their order does not place them.
         reason = Doubt.of("order.packed_rows", text=several.token.text, labels=labels)
+    elif outside and len(values) == len(cell_indices):
+        text = next(item.token.text for item in values if not item.token.cell)
+        reason = Doubt.of("order.value_outside", text=text, labels=labels)
     elif len(values) == len(cell_indices) and not _blank_among_values(items[after + 1 : before]):
         # The values fill the rows by their order only when the text prints the labels of the
         # rows only this form has (apart from them): rows it does not print may be another

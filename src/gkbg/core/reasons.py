@@ -142,6 +142,13 @@ REASONS: dict[str, Reason] = {
             "无法按顺序确定这些数值的位置",
         ),
         _reason(
+            "order.value_outside",
+            "unread: among the numbers of the rows {labels} is one printed outside the table "
+            "({text!r}), so that they fit the rows' cells by their count by chance only",
+            "未读取：“{labels}”各行的数值中有一个印在表格之外（{text!r}），其个数与单元格数相符"
+            "只是巧合，无法按顺序确定这些数值的位置",
+        ),
+        _reason(
             "order.count_mismatch",
             "unread: {values} values were found for the {cells} cells of the rows {labels}, so "
             "none of them can be placed with certainty",
@@ -473,8 +480,10 @@ FOUND_UNREAD = PRINTED_UNREAD | {
     "order.header_unknown",
     "order.packed",
     "order.packed_rows",
+    "order.value_outside",
     "order.rival_layouts",
     "grid.misaligned_unread",
+    "grid.no_column",
     "grid.unordered",
     "align.grid_contradicted",
     "grid.unlabelled_rows",
