@@ -99,6 +99,7 @@ def _imports(module: str) -> list[tuple[str, bool]]:
                 assert isinstance(node.value, ast.Dict)
                 for value in node.value.values:
                     assert isinstance(value, ast.Constant)
+                    assert isinstance(value.value, str)
                     known = _known(value.value)
                     if known and known != module:
                         found.append((known, False))

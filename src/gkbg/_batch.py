@@ -1545,12 +1545,17 @@ class _Workers:
         return self.pool.submit(_work, path)
 
     def overdue(self, paths: Iterable[str], seconds: float) -> list[str]:
-        """Those of ``paths`` a worker has been reading for more than ``seconds``."""
+        """Those of ``paths`` a worker has been reading for more than ``seconds``.
+
+        ``paths`` are the files in flight: when each of the others began is forgotten, so that
+        what the pool keeps does not grow with the batch.
+        """
         while not self.started.empty():
             path, pid, since = self.started.get()
             self.began[path] = (pid, since)
+        began = self.began = {p: self.began[p] for p in paths if p in self.began}
         now = time.monotonic()
-        return [p for p in paths if p in self.began and now - self.began[p][1] > seconds]
+        return [p for p, (_, since) in began.items() if now - since > seconds]
 
     def next_deadline(self, paths: Iterable[str], seconds: float) -> float:
         """How long until the first of ``paths`` is overdue (at most a second: others start)."""
