@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 import os
 import pickle
+import subprocess
+import sys
 import threading
 from importlib import metadata
 from pathlib import Path
@@ -24,6 +27,67 @@ def test_all_is_complete() -> None:
     assert len(set(gkbg.__all__)) == len(gkbg.__all__)
     for name in gkbg.__all__:
         assert hasattr(gkbg, name), name
+
+
+def test_every_public_name_is_imported_when_first_used() -> None:
+    """``import gkbg`` imports none of the stages; each name comes from the module it did."""
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(gkbg))
+    (checking,) = (
+        n for n in tree.body if isinstance(n, ast.If) and "TYPE_CHECKING" in ast.unparse(n.test)
+    )
+    declared = {
+        alias.asname or alias.name: node.module
+        for node in checking.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    lazy = dict(gkbg._LAZY)
+    assert lazy.pop("_api") == "gkbg._api"
+    assert lazy.pop("render") == "gkbg.render"
+    declared.pop("_api")
+    assert declared.pop("render") == "gkbg"
+    assert lazy == declared
+    assert set(lazy) == set(gkbg.__all__)
+    assert set(gkbg.__all__) <= set(dir(gkbg))
+    for name, module in lazy.items():
+        assert getattr(gkbg, name) is getattr(importlib.import_module(module), name), name
+    with pytest.raises(AttributeError, match="has no attribute 'nothing'"):
+        _ = gkbg.nothing
+    script = (
+        "import sys, gkbg, gkbg.cli, gkbg._batch\n"
+        "print(sorted(m for m in sys.modules if m.startswith('gkbg.') and "
+        "m.split('.')[1] in ('read', 'align', 'checks', 'write')))\n"
+        "from gkbg import Report, parse\n"
+        "print(Report.__module__, parse.__module__)"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env
+    )
+    assert done.stdout.splitlines() == ["[]", "gkbg.core.model gkbg.align.report"]
+
+
+def test_the_model_views_work_without_gkbg_write_imported_first() -> None:
+    """A report read in a fresh process without the package's names lends itself its views."""
+    script = (
+        "import sys\n"
+        "from gkbg.align.report import parse\n"
+        "from gkbg.checks.engine import check\n"
+        f"report = parse({str(SEEDS[0])!r})\n"
+        "assert 'gkbg.write.summary' not in sys.modules\n"
+        "print(str(check(report)).splitlines()[-1].strip())\n"
+        "print(len(report._repr_html_()))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env
+    )
+    report = gkbg.parse(SEEDS[0])
+    expected = [str(gkbg.check(report)).splitlines()[-1].strip(), str(len(report._repr_html_()))]
+    assert done.stdout.splitlines() == expected
 
 
 def test_version_matches_metadata() -> None:

@@ -4,7 +4,8 @@ Every module lives in a stage folder or is one of the few front modules; imports
 down the pipeline; no two modules import each other, even through others; and no module of gkbg
 imports another inside a function. The imports are read from the source (``ast``), so an import
 inside a function counts like one at the top; a ``TYPE_CHECKING`` block does not, since it never
-runs.
+runs. The modules the package imports when a public name is first used (its table ``_LAZY``)
+count as its imports.
 """
 
 from __future__ import annotations
@@ -90,6 +91,18 @@ def _imports(module: str) -> list[tuple[str, bool]]:
             visit(child, inner)
 
     visit(tree, in_function=False)
+    if module == "gkbg":
+        # The package imports each public name's module when the name is first used (PEP 562):
+        # the modules its table `_LAZY` names are its imports as much as those at its top.
+        for node in tree.body:
+            if isinstance(node, ast.AnnAssign) and ast.unparse(node.target) == "_LAZY":
+                assert isinstance(node.value, ast.Dict)
+                for value in node.value.values:
+                    assert isinstance(value, ast.Constant)
+                    assert isinstance(value.value, str)
+                    known = _known(value.value)
+                    if known and known != module:
+                        found.append((known, False))
     return found
 
 

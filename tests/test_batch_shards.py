@@ -264,3 +264,43 @@ def test_a_worker_whose_shard_failed_to_write_goes_on_in_a_new_shard(
     assert gkbg.batch_files(files, out=out) == sorted(str(p) for p in [files[1], *files[3:]])
     gkbg.batch(files, out, jobs=1)
     _same_outputs(out, reference)
+
+
+def test_the_coordinator_reads_nothing_and_imports_no_stage(tmp_path: Path) -> None:
+    """With workers, ``gkbg batch`` hands out files and merges: the readers, the alignment,
+    the checks and the exports are imported by the workers only, and the first worker's
+    fingerprint and headers are those one process makes (its results resume with one)."""
+    files = _inputs(tmp_path / "in", 6)
+    out = tmp_path / "out"
+    script = (
+        "import sys\n"
+        "from gkbg.cli import main\n"
+        f"status = main(['batch', {str(tmp_path / 'in')!r}, '--out', {str(out)!r}, "
+        "'--jobs', '2', '--no-progress'])\n"
+        "print(status, sorted(m for m in sys.modules if m.startswith('gkbg.') and "
+        "m.split('.')[1] in ('read', 'align', 'checks', 'write')))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env
+    )
+    assert done.stdout.splitlines()[-1] == "2 []"  # two files are unreadable
+    settings = json.loads((out / _batch.SETTINGS).read_text(encoding="utf-8"))
+    assert {k: settings[k] for k in ("gkbg", "checks", "rules", "format")} == _batch._fingerprint()
+    again = gkbg.batch(files, out, jobs=1)
+    assert (again.read, again.skipped) == (0, len(files))
+    alone = tmp_path / "alone"
+    gkbg.batch(files, alone, jobs=1)
+    _same_outputs(out, alone)
+
+
+def test_the_pool_forgets_when_finished_files_began() -> None:
+    """What the pool keeps of the files it handed out does not grow with the batch."""
+    workers = _batch._Workers.__new__(_batch._Workers)
+    queue: list[tuple[str, int, float]] = []
+    workers.started = type("Q", (), {"empty": lambda _: not queue, "get": lambda _: queue.pop(0)})()
+    workers.began = {}
+    now = time.monotonic()
+    queue.extend((f"{index}.txt", 1, now - (100 if index == 999 else 0)) for index in range(1000))
+    assert workers.overdue(["998.txt", "999.txt"], 50) == ["999.txt"]
+    assert set(workers.began) == {"998.txt", "999.txt"}

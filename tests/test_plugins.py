@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 import gkbg
+from gkbg import _batch
 from gkbg.checks import rules as _rules
 from gkbg.cli import main
 from gkbg.read import registry as _parsers
@@ -158,6 +159,36 @@ def test_a_broken_plugin_can_be_made_an_error(site: Path) -> None:
         with pytest.raises(gkbg.PluginWarning) as raised:
             gkbg.RuleSet.default()
     assert raised.value.error.distribution == "gkbg-fake 1.0"
+
+
+def test_batch_names_each_broken_plugin_once(
+    site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With workers, the first of them loads the plugins and its coordinator names them."""
+    _distribution(
+        site,
+        "gkbg-fake",
+        "1.0",
+        {
+            "gkbg.rules": {"province": "fake_syntax_error:rules"},
+            "gkbg.parsers": {"tsv": "fake_import_error:Tsv"},
+        },
+    )
+    monkeypatch.setattr(_batch, "_start_method", lambda: "fork")  # the workers see the site
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for index in range(4):
+        (folder / f"{index}.txt").write_bytes(YAOHAI.read_bytes())
+    with warnings.catch_warnings():
+        warnings.simplefilter("default", gkbg.PluginWarning)
+        command = ["batch", str(folder), "--out", str(tmp_path / "out"), "--jobs", "2"]
+        status = main([*command, "--no-progress", "--lang", "en"])
+    assert status == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 2, lines
+    # the readers load first, as before any file is read
+    assert lines[0].startswith("gkbg: warning: plugin 'tsv' = 'fake_import_error:Tsv'")
+    assert lines[1].startswith("gkbg: warning: plugin 'province' = 'fake_syntax_error:rules'")
 
 
 def test_check_goes_on_and_names_the_broken_plugins(

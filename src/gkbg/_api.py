@@ -21,12 +21,16 @@ from gkbg.align.report import parse
 from gkbg.checks import engine, rollup, series
 from gkbg.checks.findings import CheckResult
 from gkbg.checks.rules import RuleSet
+from gkbg.core import compat as compat  # noqa: PLC0414 - for the front (see gkbg.__getattr__)
 from gkbg.core.errors import RuleError
 from gkbg.core.lang import default_lang
 from gkbg.core.limits import DEFAULT_LIMITS, Limits
 from gkbg.core.model import Report
 from gkbg.read.base import Source, is_source
-from gkbg.write import cellview, notebook, page, records
+from gkbg.write import cellview, notebook
+from gkbg.write import page as page  # noqa: PLC0414 - for the front, likewise
+from gkbg.write import records as records  # noqa: PLC0414 - for the front, likewise
+from gkbg.write import summary as summary  # noqa: PLC0414 - for the front, likewise
 
 if TYPE_CHECKING:
     from gkbg.checks.series import SeriesResult

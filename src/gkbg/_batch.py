@@ -44,37 +44,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal, TextIO
 
 import attrs
-import cattrs
-import tqdm.auto
-import tqdm.std
 
-from gkbg._api import choose
-from gkbg.align.report import parse
-from gkbg.checks.engine import check
-from gkbg.checks.findings import Finding, Severity
-from gkbg.checks.rules import Rule, RuleSet
-from gkbg.core.compat import import_extra
+import gkbg
 from gkbg.core.errors import GkbgError, LimitExceededError, PluginWarning
 from gkbg.core.lang import Lang, default_lang
 from gkbg.core.limits import ISOLATED_LIMITS, Limits
-from gkbg.core.model import Cell, CellState, Table
-from gkbg.core.reasons import Doubt
-from gkbg.core.schema import forms
 from gkbg.core.version import __version__
-from gkbg.read.registry import default_registry
-from gkbg.write.json import converter
-from gkbg.write.records import (
-    CELL_FIELDS,
-    FINDING_FIELDS,
-    cell_record,
-    cell_records_frame,
-    csv_bytes,
-    finding_record,
-    finding_records_frame,
-)
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
+
+    from gkbg.checks.rules import RuleSet
+    from gkbg.core.model import Cell, Report, Table
+    from gkbg.core.reasons import Doubt
 
 __all__ = [
     "SUMMARY_FIELDS",
@@ -149,16 +131,17 @@ class FileResult:
     variant: str | None = None
     year: int | None = None
     agency: str | None = None
-    tables: tuple[Table, ...] = ()
-    findings: tuple[Finding, ...] = ()
+    # named through the package: cattrs resolves them when first asked, importing them then
+    tables: tuple[gkbg.Table, ...] = ()
+    findings: tuple[gkbg.Finding, ...] = ()
     not_checkable: int = 0
 
     def __repr__(self) -> str:
         """``<FileResult a.pdf ok: 2021 淮安市人民政府 2024, 200 cells, 2 errors, 0 warnings>``."""
         if self.status != "ok":
             return f"<FileResult {self.source} {self.status}: {self.error_class}: {self.error}>"
-        errors = sum(f.severity is Severity.ERROR for f in self.findings)
-        warnings = sum(f.severity is Severity.WARNING for f in self.findings)
+        errors = sum(f.severity is gkbg.Severity.ERROR for f in self.findings)
+        warnings = sum(f.severity is gkbg.Severity.WARNING for f in self.findings)
         about = " ".join(str(part) for part in (self.variant, self.agency, self.year) if part)
         return (
             f"<FileResult {self.source} ok: {about}, {sum(1 for _ in self.cells())} cells, "
@@ -189,8 +172,8 @@ class FileResult:
             "agency": self.agency,
             "cells": len(cells) if self.status == "ok" else None,
             "uncertain": sum(1 for c in cells if c.uncertain) if self.status == "ok" else None,
-            "errors": sum(1 for f in self.findings if f.severity is Severity.ERROR),
-            "warnings": sum(1 for f in self.findings if f.severity is Severity.WARNING),
+            "errors": sum(1 for f in self.findings if f.severity is gkbg.Severity.ERROR),
+            "warnings": sum(1 for f in self.findings if f.severity is gkbg.Severity.WARNING),
             "not_checkable": self.not_checkable,
             "size": self.size,
             "mtime_ns": self.mtime_ns,
@@ -198,6 +181,7 @@ class FileResult:
 
     def cell_records(self) -> Iterator[dict[str, Any]]:
         """The file's rows of ``cells.csv`` (`gkbg.CELL_FIELDS`)."""
+        cell_record = gkbg._api.records.cell_record  # noqa: SLF001 - see `parse`
         for table in self.tables:
             for cell in table.cells:
                 yield cell_record(
@@ -210,6 +194,7 @@ class FileResult:
 
     def finding_records(self) -> Iterator[dict[str, Any]]:
         """The file's rows of ``findings.csv`` (`gkbg.FINDING_FIELDS`)."""
+        finding_record = gkbg._api.records.finding_record  # noqa: SLF001 - see `parse`
         for finding in self.findings:
             yield finding_record(finding, source=self.source)
 
@@ -344,6 +329,23 @@ def _stat(path: Path) -> tuple[int | None, int | None]:
     return info.st_size, info.st_mtime_ns
 
 
+# The coordinator of a batch only hands out files and merges what its workers wrote: it reads
+# no report. So this module imports none of the stages at its top, and reaches what it calls of
+# them (in the workers, and in `write_batch` and `read_batch`) through the package when first
+# used: ``gkbg.check``, ``gkbg._api.records.csv_bytes`` (see `gkbg.__getattr__` and
+# docs/architecture.md, "Imports").
+
+
+def parse(source: Path, *, format: str | None, limits: Limits) -> Report:  # noqa: A002
+    """`gkbg.parse`, imported on the first file a process reads."""
+    return gkbg.parse(source, format=format, limits=limits)
+
+
+def _cattrs() -> Any:  # noqa: ANN401 - the module
+    """The module cattrs (imported already by whoever made the converter that raised)."""
+    return importlib.import_module("cattrs")
+
+
 def _bare(table: Table) -> Table:
     return attrs.evolve(
         table, cells=tuple(attrs.evolve(cell, location=None) for cell in table.cells)
@@ -373,7 +375,7 @@ def batch_file(
     size, mtime_ns = _stat(Path(source))
     try:
         report = parse(Path(source), format=format, limits=limits)
-        result = check(report, rules)
+        result = gkbg.check(report, rules)
     except GkbgError as exc:
         return FileResult(source, size, mtime_ns, "unreadable", type(exc).__name__, str(exc))
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop a batch of thousands
@@ -457,8 +459,8 @@ def batch_files(
 
 def _check_identity(check: object) -> object:
     """What identifies a check in a fingerprint: a rule's every field; a function's name."""
-    if isinstance(check, Rule):
-        return converter.unstructure(check)
+    if isinstance(check, gkbg.Rule):
+        return gkbg.converter.unstructure(check)
     function = getattr(check, "function", check)
     kind = type(check)
     return {
@@ -475,7 +477,7 @@ def _fingerprint(rules: RuleSet | None = None, format: str | None = None) -> dic
 
     A check written in Python is known by its id and its function's name, not its code.
     """
-    rules = RuleSet.default() if rules is None else rules
+    rules = gkbg.RuleSet.default() if rules is None else rules
     identities = json.dumps(
         [_check_identity(check) for check in rules],
         ensure_ascii=False,
@@ -510,6 +512,60 @@ def _format_option(format: object) -> str:  # noqa: A002
     return f"--format {format}" if format else "the format detected in each file"
 
 
+def _forget(folder: Path) -> None:
+    """Forget the results in ``folder``: its manifest, its settings and any shards."""
+    (folder / MANIFEST).unlink(missing_ok=True)
+    (folder / SETTINGS).unlink(missing_ok=True)
+    shutil.rmtree(folder / SHARDS, ignore_errors=True)
+
+
+@attrs.frozen
+class _Prelude:
+    """What a batch's first worker tells its coordinator before any file is handed out.
+
+    Attributes:
+        fingerprint: What the results are made with (`_fingerprint`).
+        headers: The outputs' first lines (`_headers`).
+        warnings: The plugins left out, as loading them warned (`PluginWarning`).
+    """
+
+    fingerprint: dict[str, Any]
+    headers: dict[str, bytes]
+    warnings: tuple[Warning, ...]
+
+
+def _prelude(rules: RuleSet | None, format: str | None) -> _Prelude:  # noqa: A002
+    """Load the plugins and the checks, and say what the results are made with (`_Prelude`).
+
+    The coordinator would have to import the readers, the checks and the exports to know
+    it, which a worker does anyway to read its files.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", PluginWarning)
+        gkbg.default_registry().names()
+        fingerprint = _fingerprint(rules, format)
+    left_out = tuple(w.message for w in caught if isinstance(w.message, PluginWarning))
+    return _Prelude(fingerprint, dict(_headers()), left_out)
+
+
+def _ask_first_worker(
+    workers: _Workers,
+    rules: RuleSet | None,
+    format: str | None,  # noqa: A002
+) -> _Prelude:
+    """`_prelude` from one of ``workers``, its warnings issued here (once for the batch).
+
+    Made here when the pool cannot answer (a worker died at its start).
+    """
+    try:
+        said = workers.pool.submit(_prelude, rules, format).result()
+    except concurrent.futures.BrokenExecutor:
+        said = _prelude(rules, format)
+    for warning in said.warnings:
+        warnings.warn(warning, stacklevel=3)
+    return said
+
+
 def _settled(folder: Path, wanted: dict[str, Any], *, fresh: bool) -> None:
     """Make sure the results in ``folder`` were made as ``wanted``; record it for a new folder.
 
@@ -517,13 +573,10 @@ def _settled(folder: Path, wanted: dict[str, Any], *, fresh: bool) -> None:
         GkbgError: The folder holds results made otherwise (another gkbg, other checks,
             another format), or by a gkbg that did not record how.
     """
+    if fresh:
+        _forget(folder)
     folder.mkdir(parents=True, exist_ok=True)
     settings = folder / SETTINGS
-    manifest = folder / MANIFEST
-    if fresh:
-        manifest.unlink(missing_ok=True)
-        settings.unlink(missing_ok=True)
-        shutil.rmtree(folder / SHARDS, ignore_errors=True)
     has_results = next(_lines(folder), None) is not None
     try:
         recorded = json.loads(settings.read_text(encoding="utf-8"))
@@ -563,11 +616,26 @@ def _settings(folder: Path) -> dict[str, Any]:
 
 
 _OUTPUTS = ("summary", "cells", "findings")
-_FIELDS: dict[str, tuple[str, ...]] = {
-    "summary": SUMMARY_FIELDS,
-    "cells": CELL_FIELDS,
-    "findings": FINDING_FIELDS,
-}
+"""The outputs, in the order a shard's index gives each file's rows in them."""
+
+_HEADERS: dict[str, bytes] = {}
+"""Each output's first line, once known (`_headers`)."""
+
+
+def _headers() -> dict[str, bytes]:
+    """The first line of each output (`_OUTPUTS` order): byte-order mark and column names.
+
+    Written by the CSV writer of the exports; a batch with workers has the first of them say
+    it (see `_prelude`), so that its coordinator need not import the exports.
+    """
+    if not _HEADERS:
+        csv_bytes = gkbg._api.records.csv_bytes  # noqa: SLF001 - see `parse`
+        fields = (SUMMARY_FIELDS, gkbg.CELL_FIELDS, gkbg.FINDING_FIELDS)
+        _HEADERS.update(
+            (name, csv_bytes([columns], bom=True))
+            for name, columns in zip(_OUTPUTS, fields, strict=True)
+        )
+    return _HEADERS
 
 
 def _state(folder: Path) -> dict[str, Any]:
@@ -633,21 +701,23 @@ def _previous_rows(folder: Path) -> tuple[int, dict[str, list[Any]]] | None:
 
 def _same_columns(folder: Path) -> bool:
     """Whether the CSV outputs in ``folder`` have the columns this gkbg writes."""
-    for name, fields in _FIELDS.items():
-        header = csv_bytes([fields], bom=True)
-        try:
-            with (folder / f"{name}.csv").open("rb") as stream:
-                if stream.read(len(header)) != header:
-                    return False
-        except OSError:
-            return False
-    return True
+    return all(_starts_with(folder / f"{name}.csv", head) for name, head in _headers().items())
+
+
+def _starts_with(path: Path, head: bytes) -> bool:
+    """Whether the file ``path`` begins with ``head`` (False when it cannot be read)."""
+    try:
+        with path.open("rb") as stream:
+            return stream.read(len(head)) == head
+    except OSError:
+        return False
 
 
 # --- the manifest ---------------------------------------------------------------------------
 
 
 def _compact(result: FileResult) -> dict[str, Any]:
+    converter = gkbg.converter
     data: dict[str, Any] = converter.unstructure(result)
     data["tables"] = [
         {
@@ -675,19 +745,20 @@ def _number(value: object) -> int | Decimal | None:
 
 
 def _expand(data: dict[str, Any]) -> FileResult:
+    converter, cell_state, doubts = gkbg.converter, gkbg.CellState, tuple[gkbg.Doubt, ...]
     tables = data.pop("tables")
     result = converter.structure(data, FileResult)
     built = tuple(
-        Table(
+        gkbg.Table(
             table["key"],
             table["variant"],
             tuple(
-                Cell(
+                gkbg.Cell(
                     key,
-                    CellState(state),
+                    cell_state(state),
                     _number(value),
                     raw,
-                    converter.structure(uncertain, tuple[Doubt, ...]),
+                    converter.structure(uncertain, doubts),
                 )
                 for key, state, value, raw, uncertain in table["cells"]
             ),
@@ -792,7 +863,7 @@ class _Rows:
     Attributes:
         shard: The shard's name.
         key: The file's absolute path.
-        spans: Offset and length of its rows in each output's shard (`_FIELDS` order).
+        spans: Offset and length of its rows in each output's shard (`_OUTPUTS` order).
         tally: What it adds to the counts (`_Counts.tally`).
     """
 
@@ -848,10 +919,10 @@ class _Shard:
         where = folder / SHARDS
         where.mkdir(parents=True, exist_ok=True)
         self.name = f"{who}-{time.time_ns():020}-{os.getpid()}"
-        self.rows = {name: (where / f"{self.name}.{name}.csv").open("xb") for name in _FIELDS}
+        self.rows = {name: (where / f"{self.name}.{name}.csv").open("xb") for name in _OUTPUTS}
         self.manifest = (where / f"{self.name}.jsonl").open("xb")
         self.index = (where / f"{self.name}.index.jsonl").open("xb")
-        self.sizes = dict.fromkeys(_FIELDS, 0)
+        self.sizes = dict.fromkeys(_OUTPUTS, 0)
         self.manifest_size = 0
 
     def add(self, result: FileResult) -> None:
@@ -899,7 +970,7 @@ def _merge_shards(folder: Path) -> dict[int, _Rows]:
             for _, line in _whole_lines(where / f"{name}.index.jsonl"):
                 with contextlib.suppress(ValueError, TypeError):
                     offset, key, *spans, tally = json.loads(line)
-                    if len(spans) == 2 * len(_FIELDS):
+                    if len(spans) == 2 * len(_OUTPUTS):
                         index[offset] = _Rows(name, key, tuple(spans), tally)
             for offset, line in _whole_lines(where / f"{name}.jsonl"):
                 at = manifest.add_line(line)
@@ -952,7 +1023,7 @@ def _read_record(stream: BinaryIO, offset: int, manifest: Path) -> FileResult:
     data.pop("key", None)
     try:
         return _expand(data)
-    except (cattrs.BaseValidationError, KeyError, ValueError, TypeError) as exc:
+    except (_cattrs().BaseValidationError, KeyError, ValueError, TypeError) as exc:
         raise GkbgError(
             f"{manifest}: the record of {data.get('source')} cannot be read ({exc}); "
             "delete its line to read the file again"
@@ -962,47 +1033,70 @@ def _read_record(stream: BinaryIO, offset: int, manifest: Path) -> FileResult:
 # --- outputs --------------------------------------------------------------------------------
 
 
-def _write_parquet(folder: Path, names: Sequence[str]) -> list[str]:
-    """The CSV outputs again as Parquet, numbers as exact decimals, when pyarrow is installed."""
+def _write_parquet(folder: Path, names: Sequence[str], processes: int = 0) -> list[str]:
+    """The CSV outputs again as Parquet, numbers as exact decimals, when pyarrow is installed.
+
+    With ``processes``, each output is converted in a process of its own (at most that many
+    at once), so that a batch's coordinator neither imports pyarrow nor converts: the files
+    are the same.
+    """
+    if processes and names and _installed("pyarrow"):
+        context = multiprocessing.get_context(_start_method())
+        with concurrent.futures.ProcessPoolExecutor(
+            max_workers=min(processes, len(names)), mp_context=context
+        ) as pool:
+            done = list(pool.map(_parquet, [folder] * len(names), names))
+    else:
+        done = [_parquet(folder, name) for name in names]
+    return [f"{name}.parquet" for name, made in zip(names, done, strict=True) if made]
+
+
+def _installed(module: str) -> bool:
+    """Whether ``module`` can be found (without importing it)."""
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):  # a module set to None in sys.modules, say
+        return False
+
+
+def _parquet(folder: Path, name: str) -> bool:
+    """``name``.csv in ``folder`` again as Parquet; False when pyarrow cannot be imported."""
     try:
         pa = importlib.import_module("pyarrow")
         pc = importlib.import_module("pyarrow.compute")
         pcsv = importlib.import_module("pyarrow.csv")
         pq = importlib.import_module("pyarrow.parquet")
     except ImportError:
-        return []
+        return False
     numeric = {"cells": {"value"}, "findings": {"expected", "actual", "difference"}}
     integer = {
         "summary": {"year", "cells", "uncertain", "errors", "warnings", "not_checkable", "size"}
         | {"mtime_ns"},
         "cells": {"year"},
     }
-    written = []
-    for name in names:
-        source = folder / f"{name}.csv"
-        with source.open(encoding="utf-8-sig", newline="") as stream:
-            header = stream.readline().strip().split(",")
-        table = pcsv.read_csv(
-            source,
-            convert_options=pcsv.ConvertOptions(
-                column_types=dict.fromkeys(header, pa.string()),
-                strings_can_be_null=True,
-                null_values=[""],
-            ),
-        )
-        for index, column in enumerate(table.column_names):
-            data = table.column(column)
-            if column in numeric.get(name, ()):
-                # the most digits after the point any value has (what follows its first ".")
-                after = pc.replace_substring_regex(data, pattern=r"^[^.]*\.?", replacement="")
-                scale = pc.max(pc.utf8_length(after)).as_py() or 0
-                data = pc.cast(data, pa.decimal128(38, scale))
-            elif column in integer.get(name, ()):
-                data = pc.cast(data, pa.int64())
-            table = table.set_column(index, column, data)
-        pq.write_table(table, folder / f"{name}.parquet")
-        written.append(f"{name}.parquet")
-    return written
+    source = folder / f"{name}.csv"
+    with source.open(encoding="utf-8-sig", newline="") as stream:
+        header = stream.readline().strip().split(",")
+    table = pcsv.read_csv(
+        source,
+        convert_options=pcsv.ConvertOptions(
+            column_types=dict.fromkeys(header, pa.string()),
+            strings_can_be_null=True,
+            null_values=[""],
+        ),
+    )
+    for index, column in enumerate(table.column_names):
+        data = table.column(column)
+        if column in numeric.get(name, ()):
+            # the most digits after the point any value has (what follows its first ".")
+            after = pc.replace_substring_regex(data, pattern=r"^[^.]*\.?", replacement="")
+            scale = pc.max(pc.utf8_length(after)).as_py() or 0
+            data = pc.cast(data, pa.decimal128(38, scale))
+        elif column in integer.get(name, ()):
+            data = pc.cast(data, pa.int64())
+        table = table.set_column(index, column, data)
+    pq.write_table(table, folder / f"{name}.parquet")
+    return True
 
 
 class _Counts:
@@ -1016,7 +1110,7 @@ class _Counts:
     @staticmethod
     def tally(result: FileResult) -> list[Any]:
         """What one result adds: status, errors, warnings, and source, class and message."""
-        errors = sum(1 for f in result.findings if f.severity is Severity.ERROR)
+        errors = sum(1 for f in result.findings if f.severity is gkbg.Severity.ERROR)
         return [
             result.status,
             errors,
@@ -1042,7 +1136,8 @@ class _Counts:
 
 
 def _chunks(result: FileResult) -> dict[str, bytes]:
-    """A file's rows of each output, as CSV bytes (`_FIELDS` order)."""
+    """A file's rows of each output, as CSV bytes (`_OUTPUTS` order)."""
+    csv_bytes = gkbg._api.records.csv_bytes  # noqa: SLF001 - see `parse`
     return {
         "summary": csv_bytes([result.summary_record().values()]),
         "cells": csv_bytes(r.values() for r in result.cell_records()),
@@ -1051,7 +1146,12 @@ def _chunks(result: FileResult) -> dict[str, bytes]:
 
 
 def _write_outputs(
-    folder: Path, *, read: int, skipped: int, merged: dict[int, _Rows] | None = None
+    folder: Path,
+    *,
+    read: int,
+    skipped: int,
+    merged: dict[int, _Rows] | None = None,
+    processes: int = 0,
 ) -> BatchSummary:
     """Write cells, findings and summary from the manifest, sorted by path.
 
@@ -1059,7 +1159,8 @@ def _write_outputs(
     Otherwise the rows of a file recorded since are copied from the shard that wrote them
     (``merged``: by the record's offset in the manifest) or made from its record, and those of
     the other files are copied from the outputs as last written, when these are unchanged since
-    (``batch.json`` records where each file's rows are); else every row is made afresh.
+    (``batch.json`` records where each file's rows are); else every row is made afresh. With
+    ``processes``, the Parquet files are written by that many processes (`_write_parquet`).
     """
     merged = merged or {}
     unchanged = _unchanged_outputs(folder, read=read, skipped=skipped)
@@ -1074,7 +1175,8 @@ def _write_outputs(
     shards: dict[str, dict[str, BinaryIO]] = {}
     index: dict[str, list[Any]] = {}
     counts = _Counts()
-    names = _FIELDS
+    names = _OUTPUTS
+    headers = _headers()
     with contextlib.ExitStack() as stack:
         records = stack.enter_context(manifest.open("rb")) if new else None
         earlier = (
@@ -1086,8 +1188,8 @@ def _write_outputs(
             name: stack.enter_context((folder / f".{name}.csv.partial").open("wb"))
             for name in names
         }
-        for name, fields in names.items():
-            targets[name].write(csv_bytes([fields], bom=True))
+        for name in names:
+            targets[name].write(headers[name])
         for key in sorted(old.keys() | new.keys()):
             if key in new:
                 assert records is not None  # noqa: S101 - opened when there are new records
@@ -1125,7 +1227,7 @@ def _write_outputs(
     for name in names:
         (folder / f".{name}.csv.partial").replace(folder / f"{name}.csv")
     written = [f"{name}.csv" for name in names]
-    written += _write_parquet(folder, list(names))
+    written += _write_parquet(folder, list(names), processes)
     summary = BatchSummary(
         out=str(folder), read=read, skipped=skipped, outputs=tuple(written), **counts.fields()
     )
@@ -1213,7 +1315,7 @@ def _cell_value(value: object, variant: str | None, key: str | None) -> int | De
     if value is None:
         return None
     number = value if isinstance(value, (int, Decimal)) else Decimal(str(value))
-    form = forms().get(variant) if variant else None
+    form = gkbg.forms().get(variant) if variant else None
     spec = next((c for c in form.cells() if c.key == key), None) if form else None
     kind = spec.kind if spec else ("amount" if "." in str(number) else "count")
     if kind == "amount":
@@ -1224,6 +1326,7 @@ def _cell_value(value: object, variant: str | None, key: str | None) -> int | De
 def _rows(folder: Path, name: str, parquet: bool) -> list[dict[str, Any]]:
     """The rows of one output as dicts of Python values; an empty field is None."""
     if parquet:
+        import_extra = gkbg._api.compat.import_extra  # noqa: SLF001 - see `parse`
         pq = import_extra("pyarrow.parquet", extra="parquet", purpose="reading Parquet outputs")
         rows: list[dict[str, Any]] = pq.read_table(folder / f"{name}.parquet").to_pylist()
     else:
@@ -1262,6 +1365,7 @@ def read_batch(
         GkbgError: The folder holds no batch outputs.
         MissingExtraError: pandas (or, for ``source="parquet"``, pyarrow) is not installed.
     """
+    import_extra = gkbg._api.compat.import_extra  # noqa: SLF001 - see `parse`
     pd = import_extra("pandas", extra="pandas", purpose="reading batch outputs as frames")
     where = Path(folder)
     if source == "auto":
@@ -1283,14 +1387,15 @@ def read_batch(
             [None if row[field] is None else int(row[field]) for row in summary_rows],
             dtype="Int64",
         )
+    records = gkbg._api.records  # noqa: SLF001 - see `parse`
     cell_rows = _rows(where, "cells", parquet)
     for row in cell_rows:
         row["year"] = None if row["year"] is None else int(row["year"])
         row["value"] = _cell_value(row["value"], row["variant"], row["key"])
     return BatchFrames(
         summary=summary,
-        cells=cell_records_frame(cell_rows),
-        findings=finding_records_frame(_rows(where, "findings", parquet)),
+        cells=records.cell_records_frame(cell_rows),
+        findings=records.finding_records_frame(_rows(where, "findings", parquet)),
     )
 
 
@@ -1313,8 +1418,8 @@ def in_notebook() -> bool:
 def _bar_class() -> Any:  # noqa: ANN401 - a tqdm class
     """The bar: tqdm's notebook bar in Jupyter (when ipywidgets can draw it), else its text bar."""
     if in_notebook() and importlib.util.find_spec("ipywidgets") is not None:
-        return tqdm.auto.tqdm
-    return tqdm.std.tqdm
+        return importlib.import_module("tqdm.auto").tqdm
+    return importlib.import_module("tqdm.std").tqdm
 
 
 class _Progress:
@@ -1440,12 +1545,17 @@ class _Workers:
         return self.pool.submit(_work, path)
 
     def overdue(self, paths: Iterable[str], seconds: float) -> list[str]:
-        """Those of ``paths`` a worker has been reading for more than ``seconds``."""
+        """Those of ``paths`` a worker has been reading for more than ``seconds``.
+
+        ``paths`` are the files in flight: when each of the others began is forgotten, so that
+        what the pool keeps does not grow with the batch.
+        """
         while not self.started.empty():
             path, pid, since = self.started.get()
             self.began[path] = (pid, since)
+        began = self.began = {p: self.began[p] for p in paths if p in self.began}
         now = time.monotonic()
-        return [p for p in paths if p in self.began and now - self.began[p][1] > seconds]
+        return [p for p, (_, since) in began.items() if now - since > seconds]
 
     def next_deadline(self, paths: Iterable[str], seconds: float) -> float:
         """How long until the first of ``paths`` is overdue (at most a second: others start)."""
@@ -1514,7 +1624,11 @@ def _read_alone(path: str, setup: _Setup) -> tuple[FileResult, bool]:
 
 
 def _run_pool(
-    todo: Sequence[str], jobs: int, setup: _Setup, method: str | None = None
+    todo: Sequence[str],
+    jobs: int,
+    setup: _Setup,
+    method: str | None = None,
+    opening: Callable[[_Workers], None] | None = None,
 ) -> Iterator[tuple[FileResult, bool]]:
     """Every file's result, from ``jobs`` worker processes, whatever happens to a worker.
 
@@ -1531,6 +1645,8 @@ def _run_pool(
     A file read for longer than ``setup.limits.max_seconds`` (timed from when its worker
     began it) is stopped: its worker is ended, the file recorded as unreadable with a
     `LimitExceededError`, and the other files in flight go back to the queue of a new pool.
+
+    ``opening`` is called with the first pool before any file is handed out to it.
     """
     seconds = setup.limits.max_seconds
     recorded = setup.out is not None
@@ -1539,6 +1655,9 @@ def _run_pool(
     while queue:
         suspects: list[str] = []
         with contextlib.closing(_Workers(jobs, setup, method)) as workers:
+            if opening is not None:
+                opening(workers)
+                opening = None
             pending: dict[concurrent.futures.Future[FileResult], str] = {}
             broken = False  # a worker died while files were being handed out
             while queue or pending:
@@ -1643,21 +1762,28 @@ def batch(
         RuleError: ``select`` or ``ignore`` names no check.
     """
     if select is not None or ignore is not None:
-        rules = choose(rules, select=select, ignore=ignore)
+        rules = gkbg._api.choose(rules, select=select, ignore=ignore)  # noqa: SLF001 - see `parse`
     folder = Path(out)
-    # Plugins load here first, so that one left out is named once, not once per worker.
-    default_registry().names()
-    _settled(folder, _fingerprint(rules, format), fresh=fresh)
+    if fresh:
+        _forget(folder)
     chosen = _collect(paths)
     todo = sorted(_pending(chosen, folder).values())
     skipped = len(chosen) - len(todo)
     stream = sys.stderr if stream is None else stream
     show = (in_notebook() or stream.isatty()) if progress in (None, "auto") else bool(progress)
     method = _start_method()  # before the bar, whose thread would rule out fork
-    bar = _Progress(len(todo), stream if show else None)
     workers = max(1, jobs or _cores())
-    merged = _merge_shards(folder)  # what a killed run left in its shards
-    if jobs == 1 or not todo:
+    pooled = jobs != 1 and bool(todo)
+    merged: dict[int, _Rows] = {}
+    if not pooled:
+        # Plugins load here first, so that one left out is named once. With workers, the first
+        # of them loads them and says what the results are made with (`_prelude`), so that the
+        # coordinator need not import the readers, the checks and the exports.
+        gkbg.default_registry().names()
+        _settled(folder, _fingerprint(rules, format), fresh=False)
+        merged |= _merge_shards(folder)  # what a killed run left in its shards
+    bar = _Progress(len(todo), stream if show else None)
+    if not pooled:
         manifest = _Manifest(folder)
         try:
             for path in todo:
@@ -1672,8 +1798,17 @@ def batch(
         # its own, the files a worker could not (stopped, or killed with their worker).
         setup = _Setup(rules, format, limits, str(folder))
         own: _Shard | None = None
+
+        def opening(pool: _Workers) -> None:
+            """Before any file is handed out: settle the folder, merge what a killed run left."""
+            said = _ask_first_worker(pool, rules, format)
+            _settled(folder, said.fingerprint, fresh=False)
+            _HEADERS.update(said.headers)
+            merged.update(_merge_shards(folder))
+
         try:
-            for result, recorded in _run_pool(todo, min(workers, len(todo)), setup, method):
+            jobs = min(workers, len(todo))
+            for result, recorded in _run_pool(todo, jobs, setup, method, opening):
                 if not recorded:
                     own = own or _Shard(folder, "z")
                     own.add(result)
@@ -1683,6 +1818,8 @@ def batch(
                 own.close()
             bar.close()
         merged |= _merge_shards(folder)
-    summary = _write_outputs(folder, read=len(todo), skipped=skipped, merged=merged)
+    summary = _write_outputs(
+        folder, read=len(todo), skipped=skipped, merged=merged, processes=workers if pooled else 0
+    )
     shutil.rmtree(folder / SHARDS, ignore_errors=True)  # every shard is in the outputs now
     return summary

@@ -13,6 +13,7 @@ reports cannot be compared (this wins over 1).
 from __future__ import annotations
 
 import argparse
+import functools
 import html
 import json
 import os
@@ -25,30 +26,22 @@ from typing import TYPE_CHECKING, TextIO
 
 import attrs
 
-from gkbg._api import choose, show_cell
+import gkbg
 from gkbg._batch import batch, batch_files
-from gkbg.align.report import parse
-from gkbg.checks.engine import check
-from gkbg.checks.rollup import check_rollup
-from gkbg.checks.rules import RuleSet
-from gkbg.checks.series import check_series
-from gkbg.core.compat import EXTRAS, extra_installed, install_hint
 from gkbg.core.errors import GkbgError, PluginWarning, RuleError
 from gkbg.core.lang import Lang, Text, count, default_lang
 from gkbg.core.limits import ISOLATED_LIMITS, Limits
 from gkbg.core.version import __version__
-from gkbg.read.registry import default_registry
-from gkbg.write.json import converter, to_json
-from gkbg.write.page import PageItem, html_page, thumbnails
-from gkbg.write.summary import pad, report_line, summary_line
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from gkbg._batch import BatchSummary
     from gkbg.checks.findings import CheckResult, Finding
+    from gkbg.checks.rules import RuleSet
     from gkbg.core.model import Report
-    from gkbg.read.base import Parser
+    from gkbg.read.base import Parser, Source
+    from gkbg.write.page import PageItem
 
 __all__ = ["main"]
 
@@ -109,6 +102,37 @@ _FILES_HELP = (
 )
 
 
+# The command imports what a subcommand needs when it runs it: the stages through the package
+# (``gkbg.parse``, ``gkbg._api.page``; see `gkbg.__getattr__` and docs/architecture.md,
+# "Imports"), so that ``gkbg batch``, whose workers read the files, starts without them.
+
+
+def parse(source: Source, *, format: str | None, limits: Limits) -> Report:  # noqa: A002
+    """`gkbg.parse` (the name a test replaces to make reading fail)."""
+    return gkbg.parse(source, format=format, limits=limits)
+
+
+def check(report: Report, rules: RuleSet | None = None) -> CheckResult:
+    """`gkbg.check` of a report (the name a test replaces to make checking fail)."""
+    return gkbg.check(report, rules)
+
+
+def pad(text: str, width: int) -> str:
+    """`text` padded to `width` columns (`gkbg.write.summary.pad`)."""
+    return gkbg._api.summary.pad(text, width)  # noqa: SLF001 - see above
+
+
+def report_line(report: Report, lang: Lang) -> str:
+    """What a report is, in one line (`gkbg.write.summary.report_line`)."""
+    return gkbg._api.summary.report_line(report, lang)  # noqa: SLF001 - see above
+
+
+def summary_line(result: CheckResult, lang: Lang, *, report: Report | None = None) -> str:
+    """What a check found, in one line (`gkbg.write.summary.summary_line`)."""
+    return gkbg._api.summary.summary_line(result, lang, report=report)  # noqa: SLF001 - see above
+
+
+@functools.cache
 def docs_url() -> str:
     """The documentation site: the ``Documentation`` URL of gkbg's metadata, else `DOCS_URL`."""
     try:
@@ -502,7 +526,7 @@ def _chosen_rules(args: argparse.Namespace) -> RuleSet:
     Raises:
         GkbgError: As `_rules`; or a ``--select``/``--ignore`` names no check.
     """
-    return choose(
+    return gkbg._api.choose(  # noqa: SLF001 - see above
         _rules(args.rules),
         select=_patterns(args.select),
         ignore=_patterns(args.ignore),
@@ -526,7 +550,7 @@ def _rules(paths: Sequence[Path]) -> RuleSet:
         GkbgError: A rule file cannot be used; any other failure (a bug) is one too, so that
             the command says it in one line and exits with status 2, never with a traceback.
     """
-    rules = RuleSet.default()
+    rules = gkbg.RuleSet.default()
     for path in paths:
         rules = rules.with_rules(*_rule_file(path))
     return rules
@@ -535,7 +559,7 @@ def _rules(paths: Sequence[Path]) -> RuleSet:
 def _rule_file(path: Path) -> RuleSet:
     """The checks of one ``--rules`` file; any failure is a `GkbgError` (see `_rules`)."""
     try:
-        return RuleSet.from_toml(path)
+        return gkbg.RuleSet.from_toml(path)
     except GkbgError:
         raise
     except Exception as exc:
@@ -557,13 +581,14 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_UNREADABLE
     status = EXIT_OK
     records = _Records(out, lines=args.jsonl) if args.json or args.jsonl else None
+    make_item = gkbg._api.page.PageItem  # noqa: SLF001 - see above
     page: list[PageItem] = []
     for given in _files(args.files):
         path = _shown(given)
         report = _read(given, args.format, args.limits)
         if isinstance(report, str):
             status = EXIT_UNREADABLE
-            page.append(PageItem(path, error=report))
+            page.append(make_item(path, error=report))
             if records is not None:
                 records.add({"source": path, "error": report})
             else:
@@ -577,7 +602,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 f"{path}: internal error while checking ({type(exc).__name__}: {exc}); "
                 "please report it"
             )
-            page.append(PageItem(path, error=reason))
+            page.append(make_item(path, error=reason))
             if records is not None:
                 records.add({"source": path, "error": reason})
             else:
@@ -585,8 +610,10 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             continue
         pictures: tuple[tuple[str, bytes], ...] = ()
         if args.html is not None and report.format == "pdf" and given != STDIN:
-            pictures = thumbnails(_bytes_of(Path(given)), report, result)
-        page.append(PageItem(path, report, result, thumbnails=pictures))
+            pictures = gkbg._api.page.thumbnails(  # noqa: SLF001 - see above
+                _bytes_of(Path(given)), report, result
+            )
+        page.append(make_item(path, report, result, thumbnails=pictures))
         if _fails(result, args) and status == EXIT_OK:
             status = EXIT_FINDINGS
         if records is not None:
@@ -598,7 +625,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     "year": report.year,
                     "agency": report.agency,
                     "uncertain_cells": [cell.key for cell in report.uncertain_cells()],
-                    **converter.unstructure(result),
+                    **gkbg.converter.unstructure(result),
                 }
             )
         else:
@@ -607,7 +634,8 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         records.close()
     if args.html is not None:
         try:
-            args.html.write_text(html_page(page, lang=lang), encoding="utf-8")
+            written = gkbg._api.page.html_page(page, lang=lang)  # noqa: SLF001 - see above
+            args.html.write_text(written, encoding="utf-8")
         except OSError as exc:
             err.write(f"gkbg: {args.html}: cannot write the HTML report ({exc.strerror})\n")
             return EXIT_UNREADABLE
@@ -672,12 +700,13 @@ def _check_series(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_UNREADABLE
     rules, reports = read
     try:
-        result = check_series(reports, rules)
+        result = gkbg.check_series(reports, rules)
     except GkbgError as exc:
         err.write(f"gkbg: {exc}\n")
         return EXIT_UNREADABLE
     if args.json:
-        out.write(json.dumps(converter.unstructure(result), ensure_ascii=False, indent=2) + "\n")
+        data = gkbg.converter.unstructure(result)
+        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
         years = ", ".join(str(year) for year in result.years)
         out.write(f"{words['series']} {result.source or words['none']}: {years}\n")
@@ -693,9 +722,10 @@ def _check_rollup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if read is None:
         return EXIT_UNREADABLE
     rules, (summary, *units) = read
-    result = check_rollup(summary, units, rules)
+    result = gkbg.check_rollup(summary, units, rules)
     if args.json:
-        out.write(json.dumps(converter.unstructure(result), ensure_ascii=False, indent=2) + "\n")
+        data = gkbg.converter.unstructure(result)
+        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
         out.write(
             f"{words['rollup']} {_shown(args.summary)} ({report_line(summary, lang)}), "
@@ -786,7 +816,7 @@ def _parse(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         else:
             reports.append(report)
     if reports:  # nothing on standard output when nothing could be read
-        out.write(to_json(reports[0] if one else reports) + "\n")
+        out.write(gkbg.to_json(reports[0] if one else reports) + "\n")
     return status
 
 
@@ -802,7 +832,7 @@ def _show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(f"gkbg: {_WORDS[lang]['cannot']}: {report}\n")
         return EXIT_UNREADABLE
     try:
-        view = show_cell(report, args.cell, lang=lang)  # the page: from the file named
+        view = gkbg.show_cell(report, args.cell, lang=lang)  # the page: from the file named
     except KeyError as exc:
         err.write(f"gkbg: {_shown(given)}: {_one_line(str(exc.args[0] if exc.args else exc))}\n")
         return EXIT_UNREADABLE
@@ -834,7 +864,7 @@ def _show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _list_rules(args: argparse.Namespace, out: TextIO) -> int:
     lang: Lang = args.lang or default_lang()
-    for rule in RuleSet.default():
+    for rule in gkbg.RuleSet.default():
         severity = _WORDS[lang][rule.severity.value] if lang == "zh" else rule.severity.value
         title = getattr(rule, "title", "")
         if isinstance(title, Text):
@@ -846,15 +876,17 @@ def _list_rules(args: argparse.Namespace, out: TextIO) -> int:
 def _needs(parser: Parser) -> str:
     """Whether the extra a parser needs is installed, as the listing of formats says it."""
     extra = getattr(parser, "extra", None)
-    if not isinstance(extra, str) or extra not in EXTRAS:
+    compat = gkbg._api.compat  # noqa: SLF001 - see above
+    if not isinstance(extra, str) or extra not in compat.EXTRAS:
         return ""
-    if extra_installed(extra):
+    if compat.extra_installed(extra):
         return f" (the {extra} extra: installed)"
-    return f" (needs the {extra} extra, not installed: {install_hint(EXTRAS[extra], extra)})"
+    hint = compat.install_hint(compat.EXTRAS[extra], extra)
+    return f" (needs the {extra} extra, not installed: {hint})"
 
 
 def _list_formats(out: TextIO) -> int:
-    registry = default_registry()
+    registry = gkbg.default_registry()
     for name in registry.names():
         parser = registry.get(name)
         out.write(f"{name:<8} {parser.description}{_needs(parser)}\n")

@@ -3,13 +3,16 @@
 
 ``report.to_pandas()`` and a notebook's ``_repr_html_`` are conveniences on the model, but what
 they call lives in ``gkbg.write``, which imports the model. So the model does not import the
-output stage: ``gkbg.write`` lends its functions here when it is imported, and ``import gkbg``
-(which every ``import gkbg.…`` runs first) imports it. The dependency points down the pipeline
-only: ``write`` → ``core``.
+output stage: ``gkbg.write`` lends its functions here when it is imported. A view not lent
+yet imports the modules that lend them (`LENDERS`, by name) when it is first called, so that
+``import gkbg`` need not import the output stage for a program that never calls one (see
+docs/architecture.md, "Imports"). The dependency points down the pipeline only: ``write`` →
+``core``.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -20,11 +23,30 @@ if TYPE_CHECKING:
     from gkbg.checks.findings import CheckResult
     from gkbg.core.model import Report
 
-__all__ = ["VIEWS", "Views"]
+__all__ = ["LENDERS", "VIEWS", "Views"]
+
+LENDERS = (
+    "gkbg.write.records",
+    "gkbg.write.notebook",
+    "gkbg.write.cellview",
+    "gkbg.write.summary",
+)
+"""The modules that lend the views, each setting its own when it is imported."""
 
 
-def _missing(*_: object, **__: object) -> Any:  # noqa: ANN401 - stands in for any view
-    raise RuntimeError("gkbg.write has not been imported: import gkbg first")
+@attrs.frozen
+class _Lent:
+    """Stands in for a view until the modules that lend them are imported (on first call)."""
+
+    name: str
+
+    def __call__(self, *args: object, **kwargs: object) -> Any:  # noqa: ANN401 - any view
+        for module in LENDERS:
+            importlib.import_module(module)
+        view = getattr(VIEWS, self.name)
+        if isinstance(view, _Lent):
+            raise TypeError(f"gkbg.write lends no view {self.name!r}")  # pragma: no cover
+        return view(*args, **kwargs)
 
 
 @attrs.define
@@ -40,12 +62,12 @@ class Views:
         show_cell: `gkbg.write.cellview.show`, behind `Report.show_cell`.
     """
 
-    cells_frame: Callable[..., Any] = _missing
-    findings_frame: Callable[[CheckResult], Any] = _missing
-    report_html: Callable[[Report], str] = _missing
-    result_html: Callable[[CheckResult], str] = _missing
-    result_text: Callable[[CheckResult], str] = _missing
-    show_cell: Callable[..., Any] = _missing
+    cells_frame: Callable[..., Any] = _Lent("cells_frame")
+    findings_frame: Callable[[CheckResult], Any] = _Lent("findings_frame")
+    report_html: Callable[[Report], str] = _Lent("report_html")
+    result_html: Callable[[CheckResult], str] = _Lent("result_html")
+    result_text: Callable[[CheckResult], str] = _Lent("result_text")
+    show_cell: Callable[..., Any] = _Lent("show_cell")
 
 
 VIEWS = Views()
