@@ -131,7 +131,15 @@ def _right_or_flagged(report: gkbg.Report, got: gkbg.Report, *, valid: bool) -> 
     In a valid report a cell read with a doubt is right too. In an invalid one, the relations
     may find a reading of the printed characters that satisfies them although it is not the
     one meant: such a cell says the relations chose it (`run.chosen`), never silently.
+    A table read in another form than the one printed is a failure of its own: its cells
+    would be read under another form's rows.
     """
+    wrong = {
+        key: (printed, got.variants.get(key))
+        for key, printed in report.variants.items()
+        if got.variants.get(key) != printed
+    }
+    assert not wrong, f"tables read in another form than printed (printed, read): {wrong}"
     for cell in report.iter_cells():
         read = got.cell(cell.key)
         if read.state is gkbg.CellState.UNREAD or read.uncertain:
@@ -227,6 +235,23 @@ def test_the_form_comes_from_the_labels_that_are_there() -> None:
     """Every row of the 2019 form is found by its label; the 2021 form lacks three: 2019."""
     got = gkbg.parse(TABLE_3_2019, format="text")
     assert got.variants["applications"] == "2019"
+
+
+WRONG_FORM_2019 = Path(__file__).parents[1] / "fixtures" / "runs" / "wrong-form-2019.json"
+
+
+def test_a_wrong_total_does_not_make_another_form_fit() -> None:
+    """A 2019 report with three cells changed (a drawn example that once failed below).
+
+    Under its own form the changes break relations; the 2021 form read the same text with no
+    relation broken by leaving the cells under its three rows of （六）, whose labels the text
+    does not print, unread. A form whose own rows are printed nowhere is not the form printed.
+    """
+    report = gkbg.from_json(WRONG_FORM_2019.read_text(encoding="utf-8"))
+    assert report.variants["applications"] == "2019"
+    got = gkbg.parse(gkbg.render.text(report, "run"), format="text")
+    assert got.variants == report.variants
+    _right_or_flagged(report, got, valid=False)
 
 
 @FEW

@@ -29,14 +29,14 @@ from gkbg.align.header import follow_header
 from gkbg.align.metadata import extract_metadata
 from gkbg.align.misreads import flag_misreads
 from gkbg.align.order import Item, Placed, Reading, new_item, read_by_order
-from gkbg.align.runs import split_labels
+from gkbg.align.runs import run_together, split_labels
 from gkbg.core.errors import DocumentError, NoTablesError
 from gkbg.core.limits import DEFAULT_LIMITS, check_time, time_budget
 from gkbg.core.model import CellState, Columns, Report, Table
 from gkbg.core.reasons import EMPTY_UNREAD, Doubt, doubts
 from gkbg.core.schema import TABLES, TableForm, forms
 from gkbg.core.statements import stated
-from gkbg.core.text import LabelMatcher, read_value
+from gkbg.core.text import LabelMatcher, label_key, read_value
 from gkbg.read.base import Input
 from gkbg.read.layout import Layout, Token, TokenKind, token_span
 from gkbg.read.registry import parse_layout
@@ -298,6 +298,43 @@ def _cell(kind: ValueKind, placed: Placed | None, unread: dict[int, Doubt], inde
 # Step 2 and the report.
 
 
+@functools.cache  # the forms are loaded once (`forms`)
+def _own_labels(form: TableForm) -> tuple[frozenset[str], ...]:
+    """For each row of ``form`` that no other form's table prints, the keys of its labels."""
+    others = {
+        label_key(label)
+        for other in _distinct_forms(form.key)
+        if other.variant != form.variant
+        for row in other.rows
+        for label in (row.label, *row.aliases)
+    }
+    own = []
+    for row in form.rows:
+        keys = frozenset(label_key(label) for label in (row.label, *row.aliases))
+        if not keys & others:
+            own.append(keys)
+    return tuple(own)
+
+
+def _prints_own_rows(tokens: Sequence[Token], form: TableForm) -> bool:
+    """Whether the text prints the label of every row that only ``form`` has.
+
+    Asked of run-together text only (a crawled page keeps every label it prints); converted
+    markdown may lose a row's label and keep its numbers (a row placed by its order).
+
+    A form whose own rows are printed nowhere in the text (the 2021 form's three rows under
+    （六）其他处理 in a 2019 table 三) is not the form the text prints, however well its other
+    rows fit: numbers fall under its absent rows only by chance, and a reading that leaves them
+    unread hides the relations that would break under the form printed (a wrong total of a
+    2019 table read as a consistent 2021 one).
+    """
+    own = _own_labels(form)
+    if not own:
+        return True
+    text = label_key("".join(token.text for token in tokens if token.kind is TokenKind.TEXT))
+    return all(any(key in text for key in keys) for keys in own)
+
+
 def _evidence(tokens: Sequence[Token], table_key: str) -> dict[str, int]:
     matcher = _evidence_matcher(table_key)
     counts: dict[str, int] = {}
@@ -325,13 +362,18 @@ def _best_reading(
 ) -> Reading:
     """The reading of the candidate form that fits the tokens best.
 
-    The forms are ranked by the labels only one form prints, then by whether the source's
-    labels fix every row of the form, then by how completely and how well each form's
-    reading places the values. A form whose labels already rank it below
+    The forms are ranked by the labels only one form prints, then, in run-together text, by
+    whether it prints the labels of every row only the form has (`_prints_own_rows`), then by
+    whether the source's labels fix every row of the form, then by how completely and how well
+    each form's reading places the values. A form whose labels already rank it below
     another cannot win on its reading, so it is not read, unless ``every_form`` asks for the
     full search (the definition the shortcut is tested against).
     """
     evidence = _evidence(tokens, candidates[0].key)
+    # Crawled text runs cells together but keeps every label: a row only one form has whose
+    # label is printed nowhere is not there. (Converted text may lose a row's label and keep
+    # its numbers: there, the labels printed do not rule a form out.)
+    crawled = not any(token.cell for token in tokens) and run_together(tokens)
     margins = []
     for form in candidates:
         others = max((n for v, n in evidence.items() if v != form.variant), default=0)
@@ -344,6 +386,7 @@ def _best_reading(
         reading = _align(tokens, form, said)
         fit = (
             margin,
+            not crawled or _prints_own_rows(tokens, form),
             _every_row_labelled(reading),
             reading.decided == len(form.cells),
             reading.decided,
