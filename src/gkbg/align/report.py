@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from gkbg.align.candidates import choose_candidates
-from gkbg.align.grid import GridReading, packed, read_grid, several_numbers
+from gkbg.align.grid import GridReading, packed, read_grid, role_matcher, several_numbers
 from gkbg.align.header import follow_header
 from gkbg.align.metadata import extract_metadata
 from gkbg.align.misreads import flag_misreads
@@ -36,7 +36,7 @@ from gkbg.core.model import CellState, Columns, Report, Table
 from gkbg.core.reasons import EMPTY_UNREAD, Doubt, doubts
 from gkbg.core.schema import TABLES, TableForm, forms
 from gkbg.core.statements import stated
-from gkbg.core.text import LabelMatcher, read_value
+from gkbg.core.text import LabelMatcher, label_key, read_value
 from gkbg.read.base import Input
 from gkbg.read.layout import Layout, Token, TokenKind, token_span
 from gkbg.read.registry import parse_layout
@@ -344,6 +344,7 @@ def _best_reading(
         reading = _align(tokens, form, said)
         fit = (
             margin,
+            not _own_rows_absent(tokens, form),
             _every_row_labelled(reading),
             reading.decided == len(form.cells),
             reading.decided,
@@ -353,6 +354,55 @@ def _best_reading(
         ranked.append((fit, reading))
     ranked.sort(key=lambda entry: entry[0], reverse=True)
     return ranked[0][1]
+
+
+@functools.cache
+def _own_labels(form: TableForm) -> dict[str, tuple[str, ...]]:
+    """The labels of the rows only ``form`` has, by row key.
+
+    A row is the form's own when no other form's table of the same key prints its label (or one
+    of its aliases) as a row's.
+    """
+    others = {
+        label_key(label)
+        for other in forms().values()
+        if other.variant != form.variant
+        for row in other.table(form.key).rows
+        for label in (row.label, *row.aliases)
+    }
+    own: dict[str, tuple[str, ...]] = {}
+    for row in form.rows:
+        labels = (row.label, *row.aliases)
+        if not {label_key(label) for label in labels} & others:
+            own[row.key] = labels
+    return own
+
+
+def _own_rows_absent(tokens: Sequence[Token], form: TableForm) -> bool:
+    """Whether the text prints none of the rows only ``form`` has, though it has some.
+
+    The 2021 form's table 三 has three rows under （六）其他处理 that the 2019 form's lacks; a
+    text that prints the 2019 table names none of them, and neither form's labels alone tell
+    the two apart (the 2019 form's row （六）其他处理 is the 2021 form's group label). A row
+    counts as printed when a token is its label (the tolerant matcher) or when its label is in
+    the text with the tokens joined (a label broken over lines).
+    """
+    own = _own_labels(form)
+    if not own:
+        return False
+    match = role_matcher(form.variant, form.key).match
+    matched: set[str] = set()
+    words: list[str] = []
+    for token in tokens:
+        if token.kind is TokenKind.TEXT:
+            words.append(token.text)
+            found = match(token.text)
+            if found is not None:
+                matched.add(found.target)
+    if any(f"row:{key}" in matched for key in own):
+        return False
+    text = label_key("".join(words))
+    return not any(label_key(label) in text for labels in own.values() for label in labels)
 
 
 def _every_row_labelled(reading: Reading) -> bool:
