@@ -68,9 +68,9 @@ def test_the_form_is_the_one_whose_rows_the_text_prints(year: int) -> None:
 def test_two_rows_listed_column_by_column_after_one_label_are_not_read_by_order(
     year: int, total: int
 ) -> None:
-    """``（七）总计 0 21 0 0 0 0 …``: the numbers of （六）其他处理 and （七）总计, column by column,
-    after the second label. Before, （七）总计 took the first seven (0, 21, 0, …): three cells
-    silently wrong and four false errors."""
+    """``（七）总计 0 21 0 0 0 0 …``: the numbers of （六）其他处理 and （七）总计, column by
+    column, after the second label. Before, （七）总计 took the first seven (0, 21, 0, …):
+    three cells silently wrong and four false errors."""
     report = _hongze(year)
     for column, value in [("natural_person", total), ("commercial", 0), ("total", total)]:
         assert report.cell(f"applications.total.{column}").value == value, column
