@@ -359,10 +359,10 @@ def _labels_trail(items: list[Item], form: TableForm) -> bool:
     ``pdftotext`` writes a row whose label is lower on the page than its numbers (a label cell
     centred over two lines) numbers first: ``427 18 84 规章 0 821 821 规范性文件``. Each label
     is then followed by the next row's values, so a label followed by a row's worth of values
-    fixes nothing. The text says so when a row label is preceded by exactly a row's worth of
-    values that no row label comes before (the first row's values, after the header), and
-    no row label is followed by exactly a row's worth of values that no row label comes after
-    (the last row's values, before what follows the table).
+    fixes nothing. The text says so when a row label is preceded by values that no row label
+    comes before (the first row's values, after the header; fewer than its cells when one
+    prints nothing), and no row label is followed by exactly a row's worth of values that no
+    row label comes after (the last row's values, before what follows the table).
     """
     offsets = _row_offsets(form)
     match = role_matcher(form.variant, form.key).match
@@ -387,7 +387,7 @@ def _labels_trail(items: list[Item], form: TableForm) -> bool:
         before = index
         while before > 0 and items[before - 1].kind == "value":
             before -= 1
-        if index - before == width and not row_label(before - 1) and not row_label(before - 2):
+        if index > before and not row_label(before - 1) and not row_label(before - 2):
             trailing = True
         after = index + 1
         while after < len(items) and items[after].kind == "value":
@@ -578,6 +578,7 @@ def _read_in_order(items: list[Item], reading: Reading, fixed: set[str]) -> bool
         scored.append((_score(form, items, values, columns), columns, None))
     # Values stacked column by column over several rows (`gkbg.align.stacks`).
     tokens = [item.token for item in items]
+    by_order_only = False
     by_stacks = None if form.across else stacks_order(form, tokens, values)
     if by_stacks is not None and all(by_stacks != order for _, order, _ in scored):
         scored.append((_score(form, items, values, by_stacks), by_stacks, None))
@@ -585,7 +586,13 @@ def _read_in_order(items: list[Item], reading: Reading, fixed: set[str]) -> bool
     if not form.across and stacked(tokens, values):
         # Values stacked a number a line: a stack may be a row's numbers or a column's over
         # several rows, and the labels beside them tell neither (a label may follow its
-        # numbers): no layout wins by its labels; only the relations may choose one.
+        # numbers, a placeholder its row's label): no layout wins by its labels; only the
+        # relations may choose one. One layout alone is read by order only (flagged), and
+        # only when it breaks none of the relations.
+        if len({tuple(order) for _, order, _ in scored}) == 1:
+            if _broken(form, items, values, scored[0][1]):
+                return False
+            by_order_only = True
         scored = [(0, order, late_label) for _, order, late_label in scored]
     best_score = max(score for score, _, _ in scored)
     best = next(entry for entry in scored if entry[0] == best_score)
@@ -618,7 +625,7 @@ def _read_in_order(items: list[Item], reading: Reading, fixed: set[str]) -> bool
             # Its value differs between orders nothing tells apart: none is guessed.
             reading.unread[cell_index] = _RIVAL_LAYOUTS
             continue
-        if rivals and form.cells[cell_index].row.key not in fixed:
+        if (rivals or by_order_only) and form.cells[cell_index].row.key not in fixed:
             # The same in every such order, none of which the relations confirm: by order only.
             reasons.append(_LABEL_APART)
         reading.placed[cell_index] = Placed(item, tuple(reasons))
