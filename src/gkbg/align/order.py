@@ -337,22 +337,6 @@ def _unlabelled_values_next(items: list[Item], index: int) -> bool:
     return False
 
 
-_BARE_LABEL_REACH = 12  # the most labels and words looked back over for a row's label
-
-
-def _after_a_bare_label(items: list[Item], index: int) -> bool:
-    """Whether another row's label comes before the label at ``index`` with no value between.
-
-    Group labels and words between them do not count (``（四）无法提供``, a broken heading).
-    """
-    for item in itertools.islice(reversed(items[:index]), _BARE_LABEL_REACH):
-        if item.kind in {"value", "empty"}:
-            return False
-        if item.kind == "label" and (item.target or "").startswith("row:"):
-            return True
-    return False
-
-
 def _labels_trail(items: list[Item], form: TableForm) -> bool:
     """Whether the text may print rows' labels after their values, and no row's before them.
 
