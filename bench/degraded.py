@@ -7,6 +7,7 @@ Run from the repository root (with the ``test`` extra installed, for hypothesis)
     python bench/degraded.py --shape all --n 10000 --jobs 2      # every shape but split-pdf
     python bench/degraded.py --shape split-pdf --n 500 --jobs 2   # LibreOffice: slow
     python bench/degraded.py --shape libreoffice --n 200 --jobs 1  # every lo-* shape: slower
+    python bench/degraded.py --shape pdf-text --n 300 --jobs 1  # PDF text: pdftotext, pdfplumber…
     python bench/degraded.py --table bench/results/degraded.json  # print the docs table again
 
 Reports are drawn with hypothesis from `gkbg.testing`, rendered by `gkbg.render` in a degraded
@@ -53,7 +54,20 @@ The shapes (each option combination is spread evenly over the draws, by the draw
     and saved as ``.doc``, PDF, HTML, ``.docx`` or ``.odt``;
 ``lo-xls``, ``lo-xlsx``, ``lo-ods``
     the HTML page (the table split as in ``split-html``, or not) opened in LibreOffice Calc and
-    saved as a spreadsheet.
+    saved as a spreadsheet;
+``pdftotext``, ``pdftotext-layout``, ``pdfplumber``, ``pdfplumber-layout``, ``pypdf``
+    the text a researcher holds of a PDF report: ``render.docx`` laid out by
+    `gkbg.testing.relaid_docx` on an A4 page, portrait or landscape at 10.5 points
+    (``orientation``), with table 二 or 三 printed in two parts on two column grids or not
+    (``split``), the parts adjacent or a page apart (``page_break``), exported to PDF by
+    LibreOffice (one ``soffice`` run per chunk; the same PDFs for every one of these shapes,
+    drawn by `_pdf_text_options`), and its text extracted by poppler's ``pdftotext -enc UTF-8
+    [-layout]`` (Debian's ``poppler-utils``), pdfplumber's ``page.extract_text([layout=True])``
+    of every page joined by line breaks, or pypdf's ``page.extract_text()`` likewise. pdfplumber
+    and pypdf are no dependency of gkbg: they run in a virtual environment of their own
+    (``$GKBG_PDFVENV``, by default ``/tmp/pdfvenv``: ``python -m venv /tmp/pdfvenv &&
+    /tmp/pdfvenv/bin/pip install pdfplumber pypdf``), one process per chunk. A shape whose
+    tool is missing is refused at the start.
 
 Every shape is also drawn with the form's labels and with a drawn `gkbg.testing.LabelStyle`
 (punctuation, ``，`` for ``、``, line breaks inside labels, shortened labels), alternately.
@@ -109,6 +123,7 @@ import random
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
@@ -155,6 +170,16 @@ LIBREOFFICE: dict[str, tuple[str, str]] = {
     "lo-ods": ("html", "ods"),
 }
 CALC_FROM_HTML = "HTML (StarCalc)"
+# A PDF's text as a tool extracts it: the tool, and its command's options (``pdftotext``) or
+# the keyword arguments of ``extract_text`` (pdfplumber, pypdf, run in `PDFVENV`).
+PDF_TEXT: dict[str, tuple[str, dict[str, Any] | list[str]]] = {
+    "pdftotext": ("pdftotext", []),
+    "pdftotext-layout": ("pdftotext", ["-layout"]),
+    "pdfplumber": ("pdfplumber", {}),
+    "pdfplumber-layout": ("pdfplumber", {"layout": True}),
+    "pypdf": ("pypdf", {}),
+}
+PDFVENV = Path(os.environ.get("GKBG_PDFVENV", "/tmp/pdfvenv"))  # noqa: S108 - bench only
 SHAPES = (
     "run",
     "flat",
@@ -164,6 +189,7 @@ SHAPES = (
     "split-html",
     "split-pdf",
     *LIBREOFFICE,
+    *PDF_TEXT,
 )
 FAST_SHAPES = SHAPES[:6]  # ``all``: every shape but LibreOffice's
 KINDS = (
@@ -247,6 +273,7 @@ OPTIONS: dict[str, list[dict[str, Any]]] = {
     ],
     "split-pdf": [{"split": table} for table in SPLIT_TABLES],
     **{shape: [] for shape in LIBREOFFICE},  # drawn per index (`_libreoffice_options`)
+    **{shape: [] for shape in PDF_TEXT},  # drawn per index (`_pdf_text_options`)
 }
 
 
@@ -265,9 +292,25 @@ def _libreoffice_options(shape: str, index: int) -> dict[str, Any]:
     return chosen
 
 
+def _pdf_text_options(index: int) -> dict[str, Any]:
+    """The PDF of draw ``index`` for every PDF-text shape (the same for all of them): the
+    page's orientation, which table is printed in two parts (or none), whether a page break
+    separates them."""
+    chooser = random.Random(f"pdf-text {index}")  # noqa: S311 - not for security
+    return {
+        "orientation": chooser.choice(("portrait", "landscape")),
+        "split": chooser.choice((None, *SPLIT_TABLES)),
+        "page_break": chooser.random() < 0.5,
+    }
+
+
 def options_of(shape: str, index: int) -> dict[str, Any]:
     """The options of draw ``index`` (over the whole run): every combination in turn, then
     the same again with the drawn label style (``labels``: ``form`` or ``styled``)."""
+    if shape in PDF_TEXT:
+        chosen = _pdf_text_options(index)
+        chosen["labels"] = "styled" if index % 2 else "form"
+        return chosen
     if shape == "markdown-garbled" or shape in LIBREOFFICE:
         chosen = (
             _garbled_options(index)
@@ -342,7 +385,87 @@ def render(shape: str, report: gkbg.Report, options: dict[str, Any], style: Labe
         return gkbg.render.docx(report, labels=labels, split=options["split"])
     if shape in LIBREOFFICE:
         return _libreoffice_source(shape, report, options, labels)
+    if shape in PDF_TEXT:
+        word = gkbg.render.docx(
+            report, labels=labels, split=options["split"], page_break=options["page_break"]
+        )
+        landscape = options["orientation"] == "landscape"
+        return relaid_docx(
+            word, orientation=options["orientation"], font_size=10.5 if landscape else None
+        )
     raise ValueError(f"unknown shape {shape!r}")
+
+
+# pdfplumber and pypdf, run in `PDFVENV` on the PDFs named on its standard input (one path a
+# line); the text of each, pages joined by line breaks, as a JSON list on its standard output.
+_EXTRACT = """
+import json, sys
+tool, kwargs = sys.argv[1], json.loads(sys.argv[2])
+texts = []
+for path in sys.stdin.read().split(chr(10)):
+    if not path:
+        continue
+    try:
+        if tool == "pdfplumber":
+            import pdfplumber
+            with pdfplumber.open(path) as pdf:
+                texts.append(chr(10).join(page.extract_text(**kwargs) or "" for page in pdf.pages))
+        else:
+            import pypdf
+            reader = pypdf.PdfReader(path)
+            texts.append(chr(10).join(page.extract_text(**kwargs) or "" for page in reader.pages))
+    except Exception:
+        texts.append(None)
+print(json.dumps(texts))
+"""
+
+
+def pdf_text_tools(shapes: Iterable[str]) -> list[str]:
+    """What is missing to measure ``shapes`` (the tools their text is extracted with)."""
+    missing: list[str] = []
+    for shape in shapes:
+        if shape not in PDF_TEXT:
+            continue
+        tool = PDF_TEXT[shape][0]
+        if tool == "pdftotext" and shutil.which("pdftotext") is None:
+            missing.append(f"{shape}: pdftotext (apt-get install poppler-utils)")
+        elif tool != "pdftotext" and not (PDFVENV / "bin" / "python").is_file():
+            missing.append(f"{shape}: {tool} in {PDFVENV} (python -m venv; pip install {tool})")
+    return missing
+
+
+def extract_text(shape: str, pdfs: Sequence[bytes | None]) -> list[bytes | None]:
+    """The text ``shape``'s tool extracts from each PDF (UTF-8), None where it fails."""
+    tool, options = PDF_TEXT[shape]
+    out: list[bytes | None] = [None] * len(pdfs)
+    with tempfile.TemporaryDirectory(prefix="gkbg-pdf-text-") as folder:
+        paths: dict[int, Path] = {}
+        for index, data in enumerate(pdfs):
+            if data is not None:
+                paths[index] = Path(folder) / f"{index}.pdf"
+                paths[index].write_bytes(data)
+        if tool == "pdftotext":
+            for index, path in paths.items():
+                done = subprocess.run(  # noqa: S603 - our own arguments
+                    ["pdftotext", "-enc", "UTF-8", *options, str(path), "-"],  # noqa: S607
+                    capture_output=True,
+                    check=False,
+                    timeout=60,
+                )
+                out[index] = done.stdout if done.returncode == 0 else None
+            return out
+        done = subprocess.run(  # noqa: S603 - our own arguments
+            [str(PDFVENV / "bin" / "python"), "-c", _EXTRACT, tool, json.dumps(options)],
+            input="\n".join(str(path) for path in paths.values()),
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60 + 20 * len(paths),
+        )
+        texts = json.loads(done.stdout)
+        for index, text in zip(paths, texts, strict=True):
+            out[index] = None if text is None else text.encode()
+    return out
 
 
 def _libreoffice_source(
@@ -380,6 +503,7 @@ SUFFIX = {
     "split-html": "html",
     "split-pdf": "pdf",
     **{shape: target for shape, (_, target) in LIBREOFFICE.items()},
+    **dict.fromkeys(PDF_TEXT, "txt"),
 }
 
 
@@ -642,6 +766,8 @@ def measure_chunk(
     start = time.process_time()
     draws = draw_chunk(chunk, size, base_seed)
     result = ChunkResult(chunk, time.process_time() - start, {}, {}, {}, {})
+    pdfs: list[bytes | None] | None = None  # the PDF-text shapes' PDFs, made once
+    sources: dict[str, list[bytes | None]] = {}
     for shape in shapes:
         tally = result.tallies.setdefault(shape, Tally())
         saved = result.failures.setdefault(shape, [])
@@ -652,7 +778,13 @@ def measure_chunk(
             for draw, options in zip(draws, chosen, strict=True)
         ]
         inputs: list[bytes | None] = list(documents)
-        if shape == "split-pdf":
+        if shape in PDF_TEXT:
+            # The same PDFs for every PDF-text shape of the chunk: converted once.
+            if pdfs is None:
+                pdfs = republish(documents, "docx", "pdf")
+            sources[shape] = pdfs
+            inputs = extract_text(shape, pdfs)
+        elif shape == "split-pdf":
             inputs = republish(documents, "docx", "pdf")
         elif shape in LIBREOFFICE:
             source, target = LIBREOFFICE[shape]
@@ -687,6 +819,10 @@ def measure_chunk(
                         source = LIBREOFFICE.get(shape, ("docx", ""))[0]
                         name_source = f"chunk{draw.chunk:04}-{draw.index:06}.source.{source}"
                         (failures / shape / name_source).write_bytes(documents[draws.index(draw)])
+                    if shape in PDF_TEXT:  # the PDF the text was extracted from
+                        name_source = f"chunk{draw.chunk:04}-{draw.index:06}.source.pdf"
+                        pdf = sources[shape][draws.index(draw)]
+                        (failures / shape / name_source).write_bytes(pdf or b"")
                 saved.append(record)
         tally.seconds += time.perf_counter() - begun
         tally.cpu_seconds += time.process_time() - cpu
@@ -953,10 +1089,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--shape",
         action="append",
-        choices=[*SHAPES, "all", "libreoffice"],
+        choices=[*SHAPES, "all", "libreoffice", "pdf-text"],
         help=(
             "a shape to measure (repeat for several; all: every shape but LibreOffice's; "
-            "libreoffice: every lo-* shape)"
+            "libreoffice: every lo-* shape; pdf-text: every PDF-text shape)"
         ),
     )
     parser.add_argument("--n", type=int, default=10_000, help="reports per shape")
@@ -983,6 +1119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if shape == "all"
                 else tuple(LIBREOFFICE)
                 if shape == "libreoffice"
+                else tuple(PDF_TEXT)
+                if shape == "pdf-text"
                 else (shape,)
                 for shape in args.shape or ["all"]
             )
@@ -994,6 +1132,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{', '.join(shapes)}: {args.n} reports each, {args.jobs} jobs",
         file=sys.stderr,
     )
+    missing = pdf_text_tools(shapes)
+    if missing:
+        print("cannot measure: " + "; ".join(missing), file=sys.stderr)
+        return 2
     commit = _commit()
 
     def save(results: dict[str, dict[str, object]]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -74,6 +75,31 @@ def test_a_shape_measured_on_a_few_reports(shape: str, n: int, chunk: int, tmp_p
 def test_split_pdf_measured_with_one_conversion(tmp_path: Path) -> None:
     results = degraded.run(["split-pdf"], 2, chunk=2, failures=tmp_path)
     _consistent(results["split-pdf"], 2)
+
+
+@pytest.mark.skipif(
+    SOFFICE is None or shutil.which("pdftotext") is None,
+    reason="needs LibreOffice (soffice) and poppler's pdftotext",
+)
+def test_pdf_text_shapes_measured_on_one_conversion(tmp_path: Path) -> None:
+    results = degraded.run(["pdftotext", "pdftotext-layout"], 2, chunk=2, failures=tmp_path)
+    for shape in ("pdftotext", "pdftotext-layout"):
+        _consistent(results[shape], 2)
+
+
+def test_every_pdf_text_shape_reads_the_same_pdf_of_a_draw() -> None:
+    for index in range(40):
+        chosen = [degraded.options_of(shape, index) for shape in degraded.PDF_TEXT]
+        assert all(options == chosen[0] for options in chosen)
+    drawn = [degraded.options_of("pypdf", index) for index in range(200)]
+    assert {options["orientation"] for options in drawn} == {"portrait", "landscape"}
+    assert {options["split"] for options in drawn} == {None, "active", "applications"}
+    assert {options["labels"] for options in drawn} == {"form", "styled"}
+
+
+def test_a_missing_extraction_tool_is_named() -> None:
+    missing = degraded.pdf_text_tools(["flat", "pdftotext", "pypdf"])
+    assert all(line.startswith(("pdftotext:", "pypdf:")) for line in missing)
 
 
 def test_the_same_seed_draws_the_same_reports() -> None:

@@ -81,8 +81,6 @@ KNOWN: set[str] = {
     "county_2020_gbk.trafilatura-tables-md.md",
     "county_2020_gbk.trafilatura-tables.txt",
     "form-2021-template.pandoc-plain.txt",
-    "hongze-district-2023.pdftotext.txt",
-    "hongze-district-2024.pdftotext.txt",
 }
 """Converted files that still read a cell wrong or give a false error (see docs/degraded.md)."""
 

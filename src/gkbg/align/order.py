@@ -34,6 +34,7 @@ import attrs
 
 from gkbg.align.grid import role_matcher, several_numbers
 from gkbg.align.runs import Run, can_split, run_together, solve
+from gkbg.align.stacks import stacked, stacks_order
 from gkbg.core.reasons import Doubt
 from gkbg.core.relations import relations_within
 from gkbg.core.schema import forms
@@ -262,14 +263,13 @@ def _slots_after(
     items: list[Item], index: int, width: int, *, cells: bool, blank_rows: bool, split: bool
 ) -> list[Item] | None:
     slots: list[Item] = []
-    # A row label right after another row's label, which thus prints no value: text that lists
-    # the labels of a block and then its values (a PDF's text extracted column by column).
-    stacked = not cells and not split and _after_a_bare_label(items, index)
     for position, item in enumerate(itertools.islice(items, index + 1, None), index + 1):
         if len(slots) == width:
-            if stacked and item.kind == "value":
-                # More values than the row has, after two labels: whose they are is known by
-                # order only (`_read_segments`).
+            if not cells and not split and item.kind == "value":
+                # More values than the row has after its label, in text: a PDF's text that
+                # lists the labels of a block and then its values column by column, or two
+                # rows' values column by column after one label (``（七）总计 0 21 0 0 …``).
+                # Whose they are is known by order only (`_read_segments`).
                 return None
             # In cell-delimited text, a value right after a full row, or further on in the
             # same row of the source's grid (after empty cells), means the row holds more cells
@@ -343,20 +343,52 @@ def _unlabelled_values_next(items: list[Item], index: int) -> bool:
     return False
 
 
-_BARE_LABEL_REACH = 12  # the most labels and words looked back over for a row's label
+def _labels_trail(items: list[Item], form: TableForm) -> bool:
+    """Whether the text may print rows' labels after their values, and no row's before them.
 
-
-def _after_a_bare_label(items: list[Item], index: int) -> bool:
-    """Whether another row's label comes before the label at ``index`` with no value between.
-
-    Group labels and words between them do not count (``（四）无法提供``, a broken heading).
+    ``pdftotext`` writes a row whose label is lower on the page than its numbers (a label cell
+    centred over two lines) numbers first: ``427 18 84 规章 0 821 821 规范性文件``. Each label
+    is then followed by the next row's values, so a label followed by a row's worth of values
+    fixes nothing. The text says so when a row label is preceded by values that no row label
+    comes before (the first row's values, after the header; fewer than its cells when one
+    prints nothing), and no row label is followed by exactly a row's worth of values that no
+    row label comes after (the last row's values, before what follows the table).
     """
-    for item in itertools.islice(reversed(items[:index]), _BARE_LABEL_REACH):
-        if item.kind in {"value", "empty"}:
+    offsets = _row_offsets(form)
+    match = role_matcher(form.variant, form.key).match
+
+    def row_label(at: int) -> bool:
+        # A row's label, or the first piece of one broken over two words (规范 / 性文件).
+        if at < 0 or at >= len(items):
             return False
-        if item.kind == "label" and (item.target or "").startswith("row:"):
+        if _row_label(items[at]):
             return True
-    return False
+        if items[at].kind != "text" or at + 1 >= len(items):
+            return False
+        found = match(items[at].token.text + items[at + 1].token.text)
+        return found is not None and found.target.startswith("row:")
+
+    trailing = leading = False
+    for index, item in enumerate(items):
+        if item.kind != "label" or not (item.target or "").startswith("row:"):
+            continue
+        start, stop = offsets[(item.target or "").removeprefix("row:")]
+        width = stop - start
+        before = index
+        while before > 0 and items[before - 1].kind == "value":
+            before -= 1
+        if index > before and not row_label(before - 1) and not row_label(before - 2):
+            trailing = True
+        after = index + 1
+        while after < len(items) and items[after].kind == "value":
+            after += 1
+        if after - index - 1 == width and not row_label(after):
+            leading = True
+    return trailing and not leading
+
+
+def _row_label(item: Item) -> bool:
+    return item.kind == "label" and (item.target or "").startswith("row:")
 
 
 def _value_later_in_row(items: list[Item], position: int, slots: list[Item]) -> bool:
@@ -544,6 +576,24 @@ def _read_in_order(items: list[Item], reading: Reading, fixed: set[str]) -> bool
     columns = None if form.across else _columns_order(form, items, values)
     if columns is not None:
         scored.append((_score(form, items, values, columns), columns, None))
+    # Values stacked column by column over several rows (`gkbg.align.stacks`).
+    tokens = [item.token for item in items]
+    by_order_only = False
+    by_stacks = None if form.across else stacks_order(form, tokens, values)
+    if by_stacks is not None and all(by_stacks != order for _, order, _ in scored):
+        scored.append((_score(form, items, values, by_stacks), by_stacks, None))
+    evidence = max(score for score, _, _ in scored)
+    if not form.across and stacked(tokens, values):
+        # Values stacked a number a line: a stack may be a row's numbers or a column's over
+        # several rows, and the labels beside them tell neither (a label may follow its
+        # numbers, a placeholder its row's label): no layout wins by its labels; only the
+        # relations may choose one. One layout alone is read by order only (flagged), and
+        # only when it breaks none of the relations.
+        if len({tuple(order) for _, order, _ in scored}) == 1:
+            if _broken(form, items, values, scored[0][1]):
+                return False
+            by_order_only = True
+        scored = [(0, order, late_label) for _, order, late_label in scored]
     best_score = max(score for score, _, _ in scored)
     best = next(entry for entry in scored if entry[0] == best_score)
     _, order, late_label = best
@@ -575,11 +625,11 @@ def _read_in_order(items: list[Item], reading: Reading, fixed: set[str]) -> bool
             # Its value differs between orders nothing tells apart: none is guessed.
             reading.unread[cell_index] = _RIVAL_LAYOUTS
             continue
-        if rivals and form.cells[cell_index].row.key not in fixed:
+        if (rivals or by_order_only) and form.cells[cell_index].row.key not in fixed:
             # The same in every such order, none of which the relations confirm: by order only.
             reasons.append(_LABEL_APART)
         reading.placed[cell_index] = Placed(item, tuple(reasons))
-    reading.evidence += best_score
+    reading.evidence += evidence
     return True
 
 
@@ -672,8 +722,12 @@ def _fill_run(
         # form's, filled by numbers that fit them by chance (a number printed outside its
         # table, say), which would make this form fit better than the one printed.
         if not _unprinted(items, form, run, printed):
+            rival = _stacked_rows(items, form, run, after, before)
             for cell_index, item in zip(cell_indices, values, strict=True):
-                reading.placed[cell_index] = Placed(item, (_LABEL_APART,))
+                if cell_index in rival:
+                    reading.unread[cell_index] = _RIVAL_LAYOUTS
+                else:
+                    reading.placed[cell_index] = Placed(item, (_LABEL_APART,))
             return
         reason = Doubt.of("order.unprinted_rows", labels=labels)
     else:
@@ -682,6 +736,29 @@ def _fill_run(
         )
     for cell_index in cell_indices:
         reading.unread[cell_index] = reason
+
+
+def _stacked_rows(
+    items: list[Item], form: TableForm, run: list[str], after: int, before: int
+) -> set[int]:
+    """The cells of ``run`` whose values its stacked text may put elsewhere (`gkbg.align.stacks`).
+
+    Values of several rows stacked column by column can be read row by row too: the cells that
+    differ between the two readings, or every cell when the stacks tile no rows.
+    """
+    if len(run) < 2 or form.across:
+        return set()
+    tokens = [item.token for item in items]
+    values = [i for i in range(after + 1, before) if items[i].kind == "value"]
+    if not stacked(tokens, values):
+        return set()
+    keys = [row.key for row in form.rows]
+    offsets = _row_offsets(form)
+    cells = [i for key in run for i in range(*offsets[key])]
+    order = stacks_order(form, tokens, values, [keys.index(key) for key in run])
+    if order is None:
+        return set(cells)
+    return {cell for cell, other in zip(cells, order, strict=True) if cell != other}
 
 
 @functools.cache
@@ -737,7 +814,11 @@ def read_by_order(
     reading = Reading(form)
     items = _split_glued(_items(tokens, form), len(form.cells))
     cells = any(map(_IS_CELL, tokens))
-    fixed = _read_rows_by_label(items, reading, cells=cells)
+    if not cells and _labels_trail(items, form):
+        # Text that prints a row's values before its label: no label fixes the values after it.
+        fixed: set[str] = set()
+    else:
+        fixed = _read_rows_by_label(items, reading, cells=cells)
     reading.evidence = len(fixed)
     if len(fixed) == len(form.rows):
         return reading
@@ -748,10 +829,10 @@ def read_by_order(
     if not cells and run_together(tokens):
         # Step (e): text that runs cells together, read again with runs of digits split.
         split = Reading(form)
-        fixed = _read_rows_by_label(items, split, cells=cells, split=True)
-        split.evidence = len(fixed)
-        if len(fixed) < len(form.rows):
-            _read_segments(items, split, fixed, split=True)
+        split_fixed = _read_rows_by_label(items, split, cells=cells, split=True)
+        split.evidence = len(split_fixed)
+        if len(split_fixed) < len(form.rows):
+            _read_segments(items, split, split_fixed, split=True)
         if split.runs:
             return _solve_runs(split, said(form.variant) if said is not None else ())
     _read_segments(items, reading, fixed)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from gkbg.align.candidates import choose_candidates
-from gkbg.align.grid import GridReading, packed, read_grid, several_numbers
+from gkbg.align.grid import GridReading, packed, read_grid, role_matcher, several_numbers
 from gkbg.align.header import follow_header
 from gkbg.align.metadata import extract_metadata
 from gkbg.align.misreads import flag_misreads
@@ -298,24 +298,6 @@ def _cell(kind: ValueKind, placed: Placed | None, unread: dict[int, Doubt], inde
 # Step 2 and the report.
 
 
-@functools.cache  # the forms are loaded once (`forms`)
-def _own_labels(form: TableForm) -> tuple[frozenset[str], ...]:
-    """For each row of ``form`` that no other form's table prints, the keys of its labels."""
-    others = {
-        label_key(label)
-        for other in _distinct_forms(form.key)
-        if other.variant != form.variant
-        for row in other.rows
-        for label in (row.label, *row.aliases)
-    }
-    own = []
-    for row in form.rows:
-        keys = frozenset(label_key(label) for label in (row.label, *row.aliases))
-        if not keys & others:
-            own.append(keys)
-    return tuple(own)
-
-
 def _prints_own_rows(tokens: Sequence[Token], form: TableForm) -> bool:
     """Whether the text prints the label of every row that only ``form`` has.
 
@@ -332,7 +314,7 @@ def _prints_own_rows(tokens: Sequence[Token], form: TableForm) -> bool:
     if not own:
         return True
     text = label_key("".join(token.text for token in tokens if token.kind is TokenKind.TEXT))
-    return all(any(key in text for key in keys) for keys in own)
+    return all(any(label_key(label) in text for label in labels) for labels in own.values())
 
 
 def _evidence(tokens: Sequence[Token], table_key: str) -> dict[str, int]:
@@ -362,8 +344,9 @@ def _best_reading(
 ) -> Reading:
     """The reading of the candidate form that fits the tokens best.
 
-    The forms are ranked by the labels only one form prints, then, in run-together text, by
-    whether it prints the labels of every row only the form has (`_prints_own_rows`), then by
+    The forms are ranked by the labels only one form prints, then by whether the text prints
+    any row only the form has (`_own_rows_absent`), then, in run-together text, by whether it
+    prints the labels of every row only the form has (`_prints_own_rows`), then by
     whether the source's labels fix every row of the form, then by how completely and how well
     each form's reading places the values. A form whose labels already rank it below
     another cannot win on its reading, so it is not read, unless ``every_form`` asks for the
@@ -386,6 +369,7 @@ def _best_reading(
         reading = _align(tokens, form, said)
         fit = (
             margin,
+            not _own_rows_absent(tokens, form),
             not crawled or _prints_own_rows(tokens, form),
             _every_row_labelled(reading),
             reading.decided == len(form.cells),
@@ -396,6 +380,55 @@ def _best_reading(
         ranked.append((fit, reading))
     ranked.sort(key=lambda entry: entry[0], reverse=True)
     return ranked[0][1]
+
+
+@functools.cache
+def _own_labels(form: TableForm) -> dict[str, tuple[str, ...]]:
+    """The labels of the rows only ``form`` has, by row key.
+
+    A row is the form's own when no other form's table of the same key prints its label (or one
+    of its aliases) as a row's.
+    """
+    others = {
+        label_key(label)
+        for other in forms().values()
+        if other.variant != form.variant
+        for row in other.table(form.key).rows
+        for label in (row.label, *row.aliases)
+    }
+    own: dict[str, tuple[str, ...]] = {}
+    for row in form.rows:
+        labels = (row.label, *row.aliases)
+        if not {label_key(label) for label in labels} & others:
+            own[row.key] = labels
+    return own
+
+
+def _own_rows_absent(tokens: Sequence[Token], form: TableForm) -> bool:
+    """Whether the text prints none of the rows only ``form`` has, though it has some.
+
+    The 2021 form's table 三 has three rows under （六）其他处理 that the 2019 form's lacks; a
+    text that prints the 2019 table names none of them, and neither form's labels alone tell
+    the two apart (the 2019 form's row （六）其他处理 is the 2021 form's group label). A row
+    counts as printed when a token is its label (the tolerant matcher) or when its label is in
+    the text with the tokens joined (a label broken over lines).
+    """
+    own = _own_labels(form)
+    if not own:
+        return False
+    match = role_matcher(form.variant, form.key).match
+    matched: set[str] = set()
+    words: list[str] = []
+    for token in tokens:
+        if token.kind is TokenKind.TEXT:
+            words.append(token.text)
+            found = match(token.text)
+            if found is not None:
+                matched.add(found.target)
+    if any(f"row:{key}" in matched for key in own):
+        return False
+    text = label_key("".join(words))
+    return not any(label_key(label) in text for labels in own.values() for label in labels)
 
 
 def _every_row_labelled(reading: Reading) -> bool:
