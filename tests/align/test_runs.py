@@ -254,6 +254,26 @@ def test_a_wrong_total_does_not_make_another_form_fit() -> None:
     _right_or_flagged(report, got, valid=False)
 
 
+BLANK_MARKS = Path(__file__).parents[1] / "fixtures" / "runs" / "blank-marks-side-by-side.txt"
+
+
+def test_two_blank_marks_side_by_side_are_two_cells_not_one_invalid() -> None:
+    """``00／——000``: 0, 0, a blank printed ``／``, a blank printed ``——``, 0, 0, 0 (a drawn
+    crawled page of `bench/degraded.py`). Cut as ``／—`` and ``—``, the count still fitted, and
+    the cell of ``／`` was read silently as the invalid ``／—``."""
+    report = gkbg.parse(BLANK_MARKS.read_text(encoding="utf-8"), format="text")
+    cells = [report.cell(f"applications.received.{c}") for c in ("research", "social_org")]
+    assert [(cell.state, cell.raw) for cell in cells] == [
+        (gkbg.CellState.BLANK, "／"),
+        (gkbg.CellState.BLANK, "——"),
+    ]
+    assert not [
+        cell.key
+        for cell in report.iter_cells()
+        if cell.state is gkbg.CellState.INVALID and not cell.uncertain
+    ]
+
+
 @FEW
 @given(invalid_reports())
 def test_run_together_errors_are_found_or_their_cells_flagged(invalid: Invalid) -> None:

@@ -84,7 +84,10 @@ _CHECK_EVERY = 1023
 # A placeholder a crawled page prints for a blank cell, run into the digits of the cells beside
 # it: a dash or a slash (one cell, or two when doubled) or ``无``/``空``.
 _PLACEHOLDER = r"(?:[\-\u2212\u2013\u2014\u2015\u2500\uff0d/\uff0f\\_×]|无|空)"
-_RUN = regex.compile(rf"[+\-\u2212]?[0-9.]+(?:万元|亿元|元)?|{_PLACEHOLDER}{{1,2}}")
+# One placeholder, or the same printed twice (``——``: one blank cell or two); two different
+# ones side by side (``／——``: ``／`` and ``——``) are never one cell's.
+_PLACEHOLDERS = rf"(?P<mark>{_PLACEHOLDER})(?P=mark)?"
+_RUN = regex.compile(rf"[+\-\u2212]?[0-9.]+(?:万元|亿元|元)?|{_PLACEHOLDERS}")
 _PIECE = {
     "count": regex.compile(r"0|[1-9][0-9]*"),
     "signed": regex.compile(r"[+\-\u2212]?(?:0|[1-9][0-9]*)"),
@@ -184,8 +187,8 @@ def split_labels(tokens: Sequence[Token]) -> list[Token]:
     return _placeholders_apart(result)
 
 
-_LEADING = regex.compile(rf"{_PLACEHOLDER}{{1,2}}")
-_TRAILING = regex.compile(rf"{_PLACEHOLDER}{{1,2}}$")
+_LEADING = regex.compile(_PLACEHOLDERS)
+_TRAILING = regex.compile(rf"{_PLACEHOLDERS}$")
 _ORDINAL = regex.compile(
     r"(?<!\d)\d++[.．、]|[（(][一二三四五六七八九十]++[)）]"
     r"|(?<![一二三四五六七八九十])[一二三四五六七八九十]++[、.．]"
