@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -71,3 +72,81 @@ def test_a_pages_order_of_columns_is_printed() -> None:
     text = gkbg.render.text(report, "flat", columns={"applications": order})
     assert "总计 自然人 法人或其他组织" in text
     assert "一、本年新收政府信息公开申请数量 17 11 14 12 13 16 15" in text
+
+
+def _lacking(data: st.DataObject, report: gkbg.Report) -> dict[str, list[str]]:
+    """A page's order of table 三's columns, which may lack a column (drawn half the time)."""
+    variant = report.table("applications").variant or ""
+    order = data.draw(gkbg.testing.column_orders(variant, lacking=True))
+    block = gkbg.forms()[variant].table("applications").blocks[0]
+    keys = order["applications"]
+    assume(
+        len(keys) < len(block.columns)
+        or keys == [column.key for column in block.columns]
+        or not _in_form_order(keys, block)
+    )
+    return order
+
+
+_SHAPES = [
+    ("flat", "span"),
+    ("pipe", "span"),
+    ("pipe", "before"),
+    ("pipe", "after"),
+    ("run", "span"),
+]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data(), st.sampled_from(_SHAPES))
+def test_a_page_lacking_a_column_reads_right_or_flagged(
+    data: st.DataObject, shape: tuple[str, str]
+) -> None:
+    """A page whose table 三 lacks a column (a 2019 page without 法律服务机构), its columns
+    in any order, as text; in pipe text a padding cell beside a row's numbers (before or after
+    them, as trafilatura's and pandoc's text print it) lines up with them as if the row were
+    complete. Every cell right or flagged, no false error."""
+    style, spare = shape
+    report = data.draw(gkbg.testing.reports())
+    order = _lacking(data, report)
+    text = gkbg.render.text(report, style, columns=order, spare=spare)  # type: ignore[arg-type]
+    assert_read_back_or_flagged(
+        report, gkbg.parse(text, format="pipe" if style == "pipe" else "text")
+    )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data(), st.sampled_from(_SHAPES[:4]))
+def test_a_page_lacking_a_column_keeps_the_errors(
+    data: st.DataObject, shape: tuple[str, str]
+) -> None:
+    """The same for reports with an error: each error found again, or a cell of it flagged."""
+    style, spare = shape
+    report = data.draw(gkbg.testing.invalid_reports()).report
+    order = _lacking(data, report)
+    text = gkbg.render.text(report, style, columns=order, spare=spare)  # type: ignore[arg-type]
+    assert_read_back_or_flagged(
+        report, gkbg.parse(text, format="pipe" if style == "pipe" else "text")
+    )
+
+
+@pytest.mark.parametrize("spare", ["before", "after"])
+def test_a_padding_cell_beside_a_rows_numbers_is_no_cell(spare: str) -> None:
+    """Pipe text of a page lacking 法律服务机构, a padding cell before or after each row's six
+    numbers: the numbers are read by the header, 法律服务机构 unread, nothing read as blank."""
+    report = gkbg.parse(FIXTURES / "grid" / "cms-2021-split-repeated.html")
+    order = ["natural_person", "commercial", "research", "social_org", "other_org", "total"]
+    text = gkbg.render.text(
+        report,
+        "pipe",
+        columns={"applications": order},
+        spare=spare,  # type: ignore[arg-type]
+    )
+    read = gkbg.parse(text, format="pipe")
+    for key in order:
+        cell = read.cell(f"applications.received.{key}")
+        assert cell.value == report.cell(f"applications.received.{key}").value
+        assert [doubt.code for doubt in cell.uncertain] == ["order.header_subset"]
+    lacking = read.cell("applications.received.legal_service")
+    assert lacking.state is gkbg.CellState.UNREAD
+    assert [doubt.code for doubt in lacking.uncertain] == ["order.header_no_column"]

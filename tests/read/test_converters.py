@@ -73,9 +73,6 @@ ORIGINALS = {
 }
 CASES = sorted(path for path in CONVERTED.iterdir() if path.suffix in {".md", ".txt", ".html"})
 KNOWN: set[str] = {
-    "cms-2019-split-bare.pandoc-plain.txt",
-    "cms-2019-split-bare.trafilatura-tables-md.md",
-    "cms-2019-split-bare.trafilatura-tables.txt",
     "cms-2021-copies.bs4.txt",
     "cms-2021-copies.lxml.txt",
     "county_2020_gbk.trafilatura-tables-md.md",

@@ -29,7 +29,7 @@ from gkbg.align.grid import role_matcher
 from gkbg.align.order import Placed, Reading
 from gkbg.core.reasons import Doubt
 from gkbg.core.text import label_key
-from gkbg.read.layout import TokenKind
+from gkbg.read.layout import TokenKind, token_line
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -46,6 +46,9 @@ _NOT_ROW_ORDER = frozenset(
 )
 
 
+_WRAP_LINES = 3  # the most lines a header cell's label is looked for below its first line
+
+
 def _header_words(tokens: Sequence[Token], form: TableForm) -> list[str]:
     """The column keys and spanning labels (``group:`` + label) printed before the first value."""
     match = role_matcher(form.variant, form.key).match
@@ -56,30 +59,64 @@ def _header_words(tokens: Sequence[Token], form: TableForm) -> list[str]:
         if column.group
     }
     words: list[str] = []
-    texts = []
+    texts: list[str] = []
+    # Where each text stands in cell-delimited text: its line and its cell's place in the line.
+    places: list[tuple[int, int] | None] = []
+    line_cells: dict[int, int] = {}
     for token in tokens:
         if token.kind is TokenKind.VALUE:
             break
+        line = token_line(token) if token.cell else None
+        place = None
+        if line is not None:
+            place = (line, line_cells.get(line, 0))
+            line_cells[line] = place[1] + 1
         if token.kind is TokenKind.EMPTY:
             continue
         texts.append(token.text)
-    skip = False
+        places.append(place)
+    below = {place: index for index, place in enumerate(places) if place is not None}
+    skip: set[int] = set()
     for index, text in enumerate(texts):
-        if skip:
-            skip = False
+        if index in skip:
             continue
         found = match(text)
         target = found.target if found is not None else None
-        if target is None and index + 1 < len(texts):
-            # A label broken over two lines (商业 / 企业).
-            joined = match(text + texts[index + 1])
-            if joined is not None and joined.target.startswith("col:"):
-                target, skip = joined.target, True
+        if target is None:
+            for rest in _rest_of_label(index, places, below, skip):
+                # A label broken over two lines (商业 / 企业): the next text, or in a table
+                # drawn over lines (pandoc's grid tables), the text in the same cell below.
+                joined = match(text + texts[rest])
+                if joined is not None and joined.target.startswith("col:"):
+                    target = joined.target
+                    skip.add(rest)
+                    break
         if target is not None and target.startswith("col:"):
             words.append(target)
         elif label_key(text) in groups:
             words.append(f"group:{groups[label_key(text)]}")
     return words
+
+
+def _rest_of_label(
+    index: int,
+    places: list[tuple[int, int] | None],
+    below: dict[tuple[int, int], int],
+    skip: set[int],
+) -> list[int]:
+    """Where the rest of the text at ``index`` may stand, if it is a label broken over lines."""
+    found: list[int] = []
+    place = places[index]
+    if place is not None:
+        line, cell = place
+        for next_line in range(line + 1, line + 1 + _WRAP_LINES):
+            rest = below.get((next_line, cell))
+            if rest is not None and rest not in skip:
+                found.append(rest)
+                break
+    if index + 1 < len(places) and index + 1 not in skip and index + 1 not in found:
+        found.append(index + 1)
+    return found
 
 
 def _printed_order(words: list[str], block: Block) -> list[str] | None:
@@ -150,10 +187,81 @@ def follow_header(tokens: Sequence[Token], reading: Reading) -> Reading:
         order = _printed_order(words, block)
         if order is None:
             continue
+        if len(order) < len(block.columns):
+            _follow_short_header(reading, block_index, block, order)
+            continue
         if _in_form_order(order, block):
             continue
-        _move(reading, block_index, block, order if len(order) == len(block.columns) else None)
+        _move(reading, block_index, block, order)
     return reading
+
+
+def _follow_short_header(
+    reading: Reading, block_index: int, block: Block, order: list[str]
+) -> None:
+    """Each row of a block whose printed header names fewer columns than the form's.
+
+    The page may lack a column (its table 三 without 法律服务机构), and a row's padding cell
+    (an empty cell beside its label, or the next line's) then lines up with its numbers as if
+    the row were complete. A row printing every column of the form keeps its reading when the
+    columns the header names outside a spanning label stand in the form's order (a label the
+    header wraps over lines may go unmatched) and its numbers are printed apart, not digits
+    run together that the form's columns split. Any other row placed by order is read by the
+    header when it prints as many numbers as the header names columns (or none: a row of empty
+    cells), the columns the header does not name unread (`order.header_no_column`); otherwise
+    its cells are unread (`order.header_count`; `order.header_unknown` when the header's
+    columns contradict the form's order).
+    """
+    form = reading.form
+    first = next(i for i, cell in enumerate(form.cells) if cell.block == block_index)
+    width = len(block.columns)
+    position = {column.key: p for p, column in enumerate(block.columns)}
+    in_form_order = _in_form_order(order, block)
+    for row in range(len(block.rows)):
+        cells = range(first + row * width, first + (row + 1) * width)
+        placed = [reading.placed.get(index) for index in cells]
+        if all(p is None for p in placed):
+            continue
+        values = [p for p in placed if p is not None and p.item.kind == "value"]
+        if in_form_order and len(values) == width and not any(map(_split_run, values)):
+            continue
+        plain = all(
+            p is not None and p.item.kind in {"value", "empty"} and _in_row_order(p) for p in placed
+        )
+        if plain and not values:  # a row of empty cells: the header's columns are blank
+            values = [p for p in placed if p is not None][: len(order)]
+        for index in cells:
+            reading.placed.pop(index, None)
+        if not plain or len(values) != len(order):
+            doubt = (
+                Doubt.of("order.header_count", numbers=len(values), count=len(order))
+                if in_form_order
+                else Doubt.of("order.header_unknown")
+            )
+            for index, p in zip(cells, placed, strict=True):
+                if p is not None:
+                    reading.unread[index] = doubt
+            continue
+        for key, moved in zip(order, values, strict=True):
+            doubt = Doubt.of(
+                "order.header_subset",
+                count=len(order),
+                width=width,
+                label=block.columns[position[key]].label,
+            )
+            reading.placed[first + row * width + position[key]] = Placed(
+                moved.item, (*moved.uncertain, doubt)
+            )
+        for column in block.columns:
+            if column.key not in order:
+                reading.unread[first + row * width + position[column.key]] = Doubt.of(
+                    "order.header_no_column", label=column.label
+                )
+
+
+def _split_run(placed: Placed) -> bool:
+    """Whether a placement is a part of digits run together, split for the form's columns."""
+    return any(doubt.code.startswith("run.") for doubt in placed.uncertain)
 
 
 def _in_row_order(placed: Placed) -> bool:

@@ -100,6 +100,23 @@ REASONS: dict[str, Reason] = {
             "按表头放置：源文本的列序与格式不同，此数值按表头顺序位于“{label}”之下",
         ),
         _reason(
+            "order.header_subset",
+            "placed by the header: the source's header prints {count} of the block's {width} "
+            "columns, and this value stands under {label} in the header's order",
+            "按表头放置：源文本表头只印出本栏{width}列中的{count}列，此数值按表头顺序位于“{label}”之下",
+        ),
+        _reason(
+            "order.header_no_column",
+            "unread: the source's header prints no column {label}",
+            "未读取：源文本表头没有“{label}”列",
+        ),
+        _reason(
+            "order.header_count",
+            "unread: the row prints {numbers} numbers where the source's header prints {count} "
+            "columns, so which column a value is under is not known",
+            "未读取：该行印有{numbers}个数值，而源文本表头印有{count}列，无法确定数值所在的列",
+        ),
+        _reason(
             "order.header_unknown",
             "unread: the source's header prints the columns in another order than the form, "
             "and not every column's label was found, so which column a value is under is not known",
@@ -471,6 +488,8 @@ all unread for such a reason was found, and is not missing."""
 FOUND_UNREAD = PRINTED_UNREAD | {
     "order.count_mismatch",
     "order.header_unknown",
+    "order.header_no_column",
+    "order.header_count",
     "order.packed",
     "order.packed_rows",
     "order.rival_layouts",
@@ -490,6 +509,7 @@ PLACEMENT = frozenset(
     {
         "order.late_column",
         "order.header_columns",
+        "order.header_subset",
         "order.rival_layouts",
         "order.label_apart",
         "order.chosen_layout",
