@@ -117,6 +117,13 @@ REASONS: dict[str, Reason] = {
             "未读取：该行印有{numbers}个数值，而源文本表头印有{count}列，无法确定数值所在的列",
         ),
         _reason(
+            "text.repeated_digits",
+            "printed run together as {text!r}, one number printed {times} times over: the page "
+            "may print a merged cell's {number} in each column it covers",
+            "原文连写为 {text!r}，即同一数字重复{times}次：网页可能在合并单元格所跨的每一列都印出"
+            "“{number}”",
+        ),
+        _reason(
             "order.header_unknown",
             "unread: the source's header prints the columns in another order than the form, "
             "and not every column's label was found, so which column a value is under is not known",
