@@ -73,8 +73,6 @@ ORIGINALS = {
 }
 CASES = sorted(path for path in CONVERTED.iterdir() if path.suffix in {".md", ".txt", ".html"})
 KNOWN: set[str] = {
-    "county_2020_gbk.trafilatura-tables-md.md",
-    "county_2020_gbk.trafilatura-tables.txt",
     "form-2021-template.pandoc-plain.txt",
     "hongze-district-2023.pdftotext.txt",
     "hongze-district-2024.pdftotext.txt",
