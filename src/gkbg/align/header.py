@@ -23,7 +23,7 @@ broken over two lines (``商业`` / ``企业``) is matched as one.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from gkbg.align.grid import role_matcher
 from gkbg.align.order import Placed, Reading
@@ -46,11 +46,25 @@ _NOT_ROW_ORDER = frozenset(
 )
 
 
+_CELL = -1  # the "line" of a column named by a cell of cell-delimited text (`_Header`)
 _WRAP_LINES = 3  # the most lines a header cell's label is looked for below its first line
 
 
-def _header_words(tokens: Sequence[Token], form: TableForm) -> list[str]:
-    """The column keys and spanning labels (``group:`` + label) printed before the first value."""
+class _Header(NamedTuple):
+    """The words of a table's header.
+
+    ``words``: column keys and spanning labels (``group:`` + label) in printed order.
+    ``lines``: for each column named by a whole label (one word, or one cell's lines), the line
+    it stands on; `_CELL` for a cell of cell-delimited text, whose cells are in printed order
+    whatever their lines.
+    """
+
+    words: list[str]
+    lines: dict[str, int]
+
+
+def _header_words(tokens: Sequence[Token], form: TableForm) -> _Header:
+    """The column keys and spanning labels printed before the first value."""
     match = role_matcher(form.variant, form.key).match
     groups = {
         label_key(column.group): column.group
@@ -58,22 +72,24 @@ def _header_words(tokens: Sequence[Token], form: TableForm) -> list[str]:
         for column in block.columns
         if column.group
     }
-    words: list[str] = []
+    header = _Header([], {})
     texts: list[str] = []
+    lines: list[int | None] = []
     # Where each text stands in cell-delimited text: its line and its cell's place in the line.
     places: list[tuple[int, int] | None] = []
     line_cells: dict[int, int] = {}
     for token in tokens:
         if token.kind is TokenKind.VALUE:
             break
-        line = token_line(token) if token.cell else None
+        line = token_line(token)
         place = None
-        if line is not None:
+        if line is not None and token.cell:
             place = (line, line_cells.get(line, 0))
             line_cells[line] = place[1] + 1
         if token.kind is TokenKind.EMPTY:
             continue
         texts.append(token.text)
+        lines.append(line)
         places.append(place)
     below = {place: index for index, place in enumerate(places) if place is not None}
     skip: set[int] = set()
@@ -82,6 +98,7 @@ def _header_words(tokens: Sequence[Token], form: TableForm) -> list[str]:
             continue
         found = match(text)
         target = found.target if found is not None else None
+        whole = True
         if target is None:
             for rest in _rest_of_label(index, places, below, skip):
                 # A label broken over two lines (商业 / 企业): the next text, or in a table
@@ -90,12 +107,26 @@ def _header_words(tokens: Sequence[Token], form: TableForm) -> list[str]:
                 if joined is not None and joined.target.startswith("col:"):
                     target = joined.target
                     skip.add(rest)
+                    whole = (
+                        places[index] is not None
+                        and places[rest] is not None
+                        and (
+                            places[index][1] == places[rest][1]  # type: ignore[index]
+                        )
+                    )
                     break
         if target is not None and target.startswith("col:"):
-            words.append(target)
+            header.words.append(target)
+            line = _CELL if places[index] is not None else lines[index]
+            if whole and line is not None:
+                header.lines[target.removeprefix("col:")] = line
         elif label_key(text) in groups:
-            words.append(f"group:{groups[label_key(text)]}")
-    return words
+            word = f"group:{groups[label_key(text)]}"
+            header.words.append(word)
+            line = _CELL if places[index] is not None else lines[index]
+            if line is not None:
+                header.lines[word] = line
+    return header
 
 
 def _rest_of_label(
@@ -178,22 +209,111 @@ def follow_header(tokens: Sequence[Token], reading: Reading) -> Reading:
     if form.across:
         # Printed across (四): its labels repeat in every group; its text is in the form's order.
         return reading
-    words = _header_words(tokens, form)
-    if not words:
+    header = _header_words(tokens, form)
+    if not header.words:
         return reading
     for block_index, block in enumerate(form.blocks):
         if len(block.columns) < 2:
             continue
-        order = _printed_order(words, block)
+        order = _printed_order(header.words, block)
         if order is None:
             continue
         if len(order) < len(block.columns):
             _follow_short_header(reading, block_index, block, order)
             continue
-        if _in_form_order(order, block):
+        if not _in_form_order(order, block):
+            _move(reading, block_index, block, order)
             continue
-        _move(reading, block_index, block, order)
+        form_order = [column.key for column in block.columns]
+        members = _members_in_printed_order(order, block)
+        told = _members_told_apart(header, block, members)
+        target = order if _group_told_apart(header, block) else members
+        if not told:
+            target = _members_in_form_order(target, block)
+        if target != form_order:
+            _move(reading, block_index, block, target)
+        if not told:
+            _doubt_members(reading, block_index, block, members)
     return reading
+
+
+def _group_told_apart(header: _Header, block: Block) -> bool:
+    """Whether the text tells where a spanning label stands among the columns outside it.
+
+    So when the label and those columns are named by whole labels, all cells of
+    cell-delimited text or all words of one line: a PDF's text puts a label spanning two
+    header rows on a line of its own, above or below them.
+    """
+    words = [f"group:{group}" for group in {column.group for column in block.columns} if group]
+    words += [column.key for column in block.columns if column.group is None]
+    return all(word in header.lines for word in words) and (
+        len({header.lines[word] for word in words}) == 1
+    )
+
+
+def _members_in_form_order(order: list[str], block: Block) -> list[str]:
+    """``order`` with the columns under each spanning label in the form's order."""
+    group_of = {column.key: column.group for column in block.columns}
+    taken = {
+        group: iter([column.key for column in block.columns if column.group == group])
+        for group in set(group_of.values())
+        if group is not None
+    }
+    return [key if group_of[key] is None else next(taken[group_of[key]]) for key in order]
+
+
+def _members_in_printed_order(order: list[str], block: Block) -> list[str]:
+    """The form's columns, those under each spanning label in the order the header prints."""
+    printed: dict[str | None, list[str]] = {}
+    for column in sorted(block.columns, key=lambda column: order.index(column.key)):
+        printed.setdefault(column.group, []).append(column.key)
+    taken = {group: iter(keys) for group, keys in printed.items()}
+    return [
+        column.key if column.group is None else next(taken[column.group])
+        for column in block.columns
+    ]
+
+
+def _members_told_apart(header: _Header, block: Block, members: list[str]) -> bool:
+    """Whether a spanning label's members printed out of order are told apart by the text.
+
+    So when each is named by a whole label, all cells of cell-delimited text or all words of
+    one line (a web page's header as text), not pieced together from words a PDF's text wraps
+    over lines and sets above or below their neighbours.
+    """
+    moved = [
+        key
+        for key, column in zip(members, block.columns, strict=True)
+        if column.group is not None and key != column.key
+    ]
+    group_of = {column.key: column.group for column in block.columns}
+    for group in {group_of[key] for key in moved}:
+        keys = [column.key for column in block.columns if column.group == group]
+        if not all(key in header.lines for key in keys):
+            return False
+        if len({header.lines[key] for key in keys}) != 1:
+            return False
+    return True
+
+
+def _doubt_members(reading: Reading, block_index: int, block: Block, members: list[str]) -> None:
+    """Flag each cell read by order in a column whose member the header prints elsewhere.
+
+    The header's order of a spanning label's members is no evidence there, nor is the form's
+    (`order.header_members`).
+    """
+    form = reading.form
+    first = next(i for i, cell in enumerate(form.cells) if cell.block == block_index)
+    width = len(block.columns)
+    for position, (key, column) in enumerate(zip(members, block.columns, strict=True)):
+        if key == column.key or column.group is None:
+            continue
+        doubt = Doubt.of("order.header_members", group=column.group, label=column.label)
+        for row in range(len(block.rows)):
+            index = first + row * width + position
+            placed = reading.placed.get(index)
+            if placed is not None:
+                reading.placed[index] = Placed(placed.item, (*placed.uncertain, doubt))
 
 
 def _follow_short_header(

@@ -100,6 +100,14 @@ REASONS: dict[str, Reason] = {
             "按表头放置：源文本的列序与格式不同，此数值按表头顺序位于“{label}”之下",
         ),
         _reason(
+            "order.header_members",
+            "placed by the form's order: the source's header prints the columns under {group} "
+            "in another order, pieced from words that may be out of place in text (a label "
+            "wrapped over lines), so this value may be another of those columns' than {label}'s",
+            "按格式顺序放置：源文本表头中“{group}”下各列的顺序与格式不同，但这些词可能因换行而错位，"
+            "此数值未必属于“{label}”",
+        ),
+        _reason(
             "order.header_subset",
             "placed by the header: the source's header prints {count} of the block's {width} "
             "columns, and this value stands under {label} in the header's order",
@@ -517,6 +525,7 @@ PLACEMENT = frozenset(
         "order.late_column",
         "order.header_columns",
         "order.header_subset",
+        "order.header_members",
         "order.rival_layouts",
         "order.label_apart",
         "order.chosen_layout",
