@@ -14,11 +14,19 @@ form's, the values of the block's rows are in the header's order, not the form's
   known: the block's cells placed by order are unread (`order.header_unknown`).
 
 A header with two levels (``自然人 | 法人或其他组织 | 总计`` over ``商业企业 | 科研机构 | …``)
-flattens to its first level and then its second. Only the first level's columns outside the
-spanning label are compared with the form's order (text taken from a PDF places a label
-spanning two header rows, or one wrapped over two lines, above or below its neighbours); when
-they differ, each column under a spanning label counts where that label stands. A label
-broken over two lines (``商业`` / ``企业``) is matched as one.
+flattens to its first level and then its second. Where the spanning label stands among the
+columns outside it, and the order of the columns under it, count only when the text names
+them by whole labels, all cells or all words of one line: text taken from a PDF places a label
+spanning two header rows, or one wrapped over two lines, above or below its neighbours. The
+columns under a spanning label whose order the text does not tell are read in the form's
+order where the two orders disagree, flagged (`order.header_members`). A label broken over two
+lines (``商业`` / ``企业``, or a cell's lines in a table drawn over lines) is matched as one.
+
+A header naming some of a block's columns and no other (a page lacking a column) reads each row
+by the header when the row prints as many numbers as it names columns
+(`order.header_subset`, the columns it lacks `order.header_no_column`); a padding cell among
+the row's cells is then no cell. Other rows are unread (`order.header_count`), but for a row
+printing every column of the form in a header whose named columns agree with the form's order.
 """
 
 from __future__ import annotations
@@ -107,13 +115,8 @@ def _header_words(tokens: Sequence[Token], form: TableForm) -> _Header:
                 if joined is not None and joined.target.startswith("col:"):
                     target = joined.target
                     skip.add(rest)
-                    whole = (
-                        places[index] is not None
-                        and places[rest] is not None
-                        and (
-                            places[index][1] == places[rest][1]  # type: ignore[index]
-                        )
-                    )
+                    here, there = places[index], places[rest]
+                    whole = here is not None and there is not None and here[1] == there[1]
                     break
         if target is not None and target.startswith("col:"):
             header.words.append(target)
