@@ -256,13 +256,13 @@ def _group_told_apart(header: _Header, block: Block) -> bool:
 
 def _members_in_form_order(order: list[str], block: Block) -> list[str]:
     """``order`` with the columns under each spanning label in the form's order."""
-    group_of = {column.key: column.group for column in block.columns}
+    group_of = {column.key: column.group or "" for column in block.columns}
     taken = {
         group: iter([column.key for column in block.columns if column.group == group])
         for group in set(group_of.values())
-        if group is not None
+        if group
     }
-    return [key if group_of[key] is None else next(taken[group_of[key]]) for key in order]
+    return [next(taken[group_of[key]]) if group_of[key] else key for key in order]
 
 
 def _members_in_printed_order(order: list[str], block: Block) -> list[str]:
