@@ -64,11 +64,12 @@ class _Header(NamedTuple):
     ``words``: column keys and spanning labels (``group:`` + label) in printed order.
     ``lines``: for each column named by a whole label (one word, or one cell's lines), the line
     it stands on; `_CELL` for a cell of cell-delimited text, whose cells are in printed order
-    whatever their lines.
+    whatever their lines. ``laid_out``: the words have places on a page (a PDF).
     """
 
     words: list[str]
     lines: dict[str, int]
+    laid_out: bool = False
 
 
 def _header_words(tokens: Sequence[Token], form: TableForm) -> _Header:
@@ -80,12 +81,13 @@ def _header_words(tokens: Sequence[Token], form: TableForm) -> _Header:
         for column in block.columns
         if column.group
     }
-    header = _Header([], {})
+    header = _Header([], {}, laid_out=False)
     texts: list[str] = []
     lines: list[int | None] = []
     # Where each text stands in cell-delimited text: its line and its cell's place in the line.
     places: list[tuple[int, int] | None] = []
     line_cells: dict[int, int] = {}
+    laid_out = False
     for token in tokens:
         if token.kind is TokenKind.VALUE:
             break
@@ -99,6 +101,7 @@ def _header_words(tokens: Sequence[Token], form: TableForm) -> _Header:
         texts.append(token.text)
         lines.append(line)
         places.append(place)
+        laid_out = laid_out or token.location.page is not None
     below = {place: index for index, place in enumerate(places) if place is not None}
     skip: set[int] = set()
     for index, text in enumerate(texts):
@@ -129,7 +132,7 @@ def _header_words(tokens: Sequence[Token], form: TableForm) -> _Header:
             line = _CELL if places[index] is not None else lines[index]
             if line is not None:
                 header.lines[word] = line
-    return header
+    return header._replace(laid_out=laid_out)
 
 
 def _rest_of_label(
@@ -220,6 +223,13 @@ def follow_header(tokens: Sequence[Token], reading: Reading) -> Reading:
             continue
         order = _printed_order(header.words, block)
         if order is None:
+            continue
+        if header.laid_out:
+            # A page laid out (a PDF): its words' reading order follows where each stands, and
+            # a header's labels spanning or wrapped over rows stand above or below the others.
+            if not _in_form_order(order, block):
+                full = len(order) == len(block.columns)
+                _move(reading, block_index, block, order if full else None)
             continue
         if len(order) < len(block.columns):
             _follow_short_header(reading, block_index, block, order)
