@@ -724,15 +724,18 @@ def label_styles() -> st.SearchStrategy[LabelStyle]:
 
 
 @st.composite
-def column_orders(draw: st.DrawFn, variant: str) -> dict[str, list[str]]:
+def column_orders(draw: st.DrawFn, variant: str, *, lacking: bool = False) -> dict[str, list[str]]:
     """The order a page prints table 三's columns in, for `gkbg.render.text`'s ``columns``.
 
     A web page may print 总计 first or the organisations in another order: the columns outside
     any spanning label and the spanning label's group are shuffled as units, and the columns
     under it among themselves (they stay under their label). Orders that keep the columns
-    outside the spanning label in the form's order are drawn too: text taken from such a page
-    cannot be told from a PDF's text of the form's order (which puts a spanning or wrapped
-    label above or below its neighbours), and is read in the form's order.
+    outside the spanning label in the form's order, and move the label or reorder the
+    organisations under it, are drawn too: text keeping the header's labels whole on one line
+    (or in cells) is read by them, and text that does not is flagged (`gkbg.align.header`).
+
+    With ``lacking``, the page may also lack one column (a 2019 page without
+    法律服务机构): the order then names the others only.
     """
     table = _form(variant).table("applications")
     columns = table.blocks[0].columns
@@ -749,6 +752,8 @@ def column_orders(draw: st.DrawFn, variant: str) -> dict[str, list[str]]:
     order: list[str] = []
     for unit in draw(st.permutations(units)):
         order.extend(draw(st.permutations(unit)) if len(unit) > 1 else unit)
+    if lacking and draw(st.booleans()):
+        order.remove(draw(st.sampled_from(order)))
     return {"applications": order}
 
 

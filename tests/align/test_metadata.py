@@ -167,6 +167,20 @@ def test_agency_from_prepared_by() -> None:
     assert extract_metadata("本报告由青山区教育局编制。").agency == "青山区教育局"
 
 
+def test_the_government_whose_office_compiled_the_report_when_it_does_the_years_work() -> None:
+    """Without a title, 本报告由…办公室编制 names the government when the text opens a year's
+    work with it (trafilatura's text of a county page drops the page's title); the office when
+    it is the office that acts, or nothing says which."""
+    by = "本报告由某某县人民政府办公室根据《条例》编制。\n一、总体情况\n"
+    assert extract_metadata(by + "2020年，某某县人民政府认真贯彻落实《条例》。").agency == (
+        "某某县人民政府"
+    )
+    assert extract_metadata(by + "2020年，某某县人民政府办公室认真贯彻落实。").agency == (
+        "某某县人民政府办公室"
+    )
+    assert extract_metadata(by + "全年主动公开政府信息3215条。").agency == "某某县人民政府办公室"
+
+
 def test_agency_from_electronic_edition() -> None:
     text = "本报告电子版可在东城区人民政府门户网站下载。如有疑问,请联系。"
     assert extract_metadata(text).agency == "东城区人民政府"

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 import gkbg
 from gkbg.align.grid import GridReading, read_grid
+from gkbg.align.header import follow_header
 from gkbg.align.order import Item, Placed, Reading, read_by_order
 from gkbg.align.report import (
     _GRID_CONTRADICTED,
@@ -227,8 +228,9 @@ def _plain_with_grid(form: TableForm, grid: GridReading, order: Reading) -> Read
 
 
 def _plain_align(tokens: Sequence[Token], form: TableForm) -> Reading:
-    """Both readings, always: the grid's where it speaks, the order-based one elsewhere."""
-    reading = read_by_order(tokens, form)
+    """Both readings, always: the grid's where it speaks, the order-based one elsewhere
+    (which follows the order of columns the text's header prints, as `_align`'s does)."""
+    reading = follow_header(tokens, read_by_order(tokens, form))
     grid = read_grid(tokens, form)
     if grid is None:
         return reading

@@ -31,6 +31,7 @@ import gkbg.testing
 from gkbg.align.report import build_report
 from gkbg.core.errors import LimitExceededError
 from gkbg.core.limits import Limits
+from gkbg.core.reasons import Doubt
 from gkbg.core.text import looks_like_value
 from gkbg.read.layout import (
     Layout,
@@ -145,12 +146,52 @@ def _plain_flat(text: str, limits: Limits | None = None) -> list[Token]:
     writer = TokenWriter(text, limits=limits)
     most = (limits or Limits()).max_tokens
     for match in _WORD.finditer(text):
-        pieces = _pieces(match.group())
+        word = match.group()
+        pieces = _pieces(word)
         if len(writer.tokens) + len(pieces) > most:
-            pieces = [(0, len(match.group()))]  # kept whole: cutting would pass the limit
-        for start, end in pieces:
-            writer.add(match.start() + start, match.start() + end, cell=False)
+            pieces = [(0, len(word))]  # kept whole: cutting would pass the limit
+        for index, (start, end) in enumerate(pieces):
+            row_number = index == 0 and _plain_row_number(text, match.start(), word, pieces)
+            kind = TokenKind.TEXT if row_number else None
+            writer.add(match.start() + start, match.start() + end, cell=False, kind=kind)
+            token = writer.tokens[-1]
+            if len(pieces) > 1 and token.kind is TokenKind.VALUE:
+                writer.tokens[-1] = _plain_repeated(token)
     return writer.tokens
+
+
+def _plain_row_number(text: str, at: int, word: str, pieces: list[tuple[int, int]]) -> bool:
+    """A row's number glued to its label at a line's start, ``2行政规范性文件456``."""
+    if len(pieces) < 3:
+        return False
+    number, label = word[: pieces[0][1]], word[pieces[1][0] : pieces[1][1]]
+    line_start = max(text.rfind(c, 0, at) for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+    return (
+        1 <= len(number) <= 3
+        and all(c in "0123456789" for c in number)
+        and len(label) >= 2
+        and regex.match(r"\p{Han}", label) is not None
+        and text[line_start + 1 : at].strip(" \t\u3000") == ""
+    )
+
+
+def _plain_repeated(token: Token) -> Token:
+    """A number cut from a word printing one number several times over (``777``) doubted."""
+    digits = token.text
+    for size in range(1, len(digits) // 2 + 1):
+        unit = digits[:size]
+        if (
+            unit[0] in "123456789"
+            and unit.isascii()
+            and unit.isdigit()
+            and len(digits) % size == 0
+            and unit * (len(digits) // size) == digits
+        ):
+            doubt = Doubt.of(
+                "text.repeated_digits", text=digits, times=str(len(digits) // size), number=unit
+            )
+            return attrs.evolve(token, uncertain=(doubt,))
+    return token
 
 
 def _read(parser: PipeTextParser | FlatTextParser, text: str, limits: Limits) -> list[Token]:
@@ -374,3 +415,31 @@ def test_real_texts_align_alike_from_lazy_and_plain_tokens(path: Path) -> None:
     lazy = build_report(layout)
     assert lazy == _report_with_plain_tokens(layout)
     assert list(lazy.iter_cells()) == list(_report_with_plain_tokens(layout).iter_cells())
+
+
+def test_a_row_number_glued_to_its_label_at_a_lines_start_is_a_word() -> None:
+    """``2行政规范性文件456``: the 2 is the row's number (序号), a word; 456 its values."""
+    tokens = _read(FlatTextParser(), "1规章123\n2行政规范性文件456\n共2021年12件", LIMITS)
+    kinds = [(token.text, token.kind) for token in tokens]
+    assert kinds[:6] == [
+        ("1", TokenKind.TEXT),
+        ("规章", TokenKind.TEXT),
+        ("123", TokenKind.VALUE),
+        ("2", TokenKind.TEXT),
+        ("行政规范性文件", TokenKind.TEXT),
+        ("456", TokenKind.VALUE),
+    ]
+    assert ("2021", TokenKind.VALUE) in kinds  # not at a line's start
+
+
+def test_one_number_printed_several_times_over_in_a_word_is_doubted() -> None:
+    """``行政许可777`` may be a merged 7 printed three times: kept as printed, doubted; a number
+    standing apart (``777``) or of zeros (``000``, glued zeros) is not."""
+    tokens = _read(FlatTextParser(), "行政许可777 行政处罚 777 规章000 收费1212", LIMITS)
+    codes = [(t.text, [d.code for d in t.uncertain]) for t in tokens if t.text in {"777", "1212"}]
+    assert codes == [
+        ("777", ["text.repeated_digits"]),
+        ("777", []),
+        ("1212", ["text.repeated_digits"]),
+    ]
+    assert [d.code for t in tokens if t.text == "000" for d in t.uncertain] == []

@@ -14,22 +14,30 @@ form's, the values of the block's rows are in the header's order, not the form's
   known: the block's cells placed by order are unread (`order.header_unknown`).
 
 A header with two levels (``自然人 | 法人或其他组织 | 总计`` over ``商业企业 | 科研机构 | …``)
-flattens to its first level and then its second. Only the first level's columns outside the
-spanning label are compared with the form's order (text taken from a PDF places a label
-spanning two header rows, or one wrapped over two lines, above or below its neighbours); when
-they differ, each column under a spanning label counts where that label stands. A label
-broken over two lines (``商业`` / ``企业``) is matched as one.
+flattens to its first level and then its second. Where the spanning label stands among the
+columns outside it, and the order of the columns under it, count only when the text names
+them by whole labels, all cells or all words of one line: text taken from a PDF places a label
+spanning two header rows, or one wrapped over two lines, above or below its neighbours. The
+columns under a spanning label whose order the text does not tell are read in the form's
+order where the two orders disagree, flagged (`order.header_members`). A label broken over two
+lines (``商业`` / ``企业``, or a cell's lines in a table drawn over lines) is matched as one.
+
+A header naming some of a block's columns and no other (a page lacking a column) reads each row
+by the header when the row prints as many numbers as it names columns
+(`order.header_subset`, the columns it lacks `order.header_no_column`); a padding cell among
+the row's cells is then no cell. Other rows are unread (`order.header_count`), but for a row
+printing every column of the form in a header whose named columns agree with the form's order.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from gkbg.align.grid import role_matcher
 from gkbg.align.order import Placed, Reading
 from gkbg.core.reasons import Doubt
 from gkbg.core.text import label_key
-from gkbg.read.layout import TokenKind
+from gkbg.read.layout import TokenKind, token_line
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -46,8 +54,26 @@ _NOT_ROW_ORDER = frozenset(
 )
 
 
-def _header_words(tokens: Sequence[Token], form: TableForm) -> list[str]:
-    """The column keys and spanning labels (``group:`` + label) printed before the first value."""
+_CELL = -1  # the "line" of a column named by a cell of cell-delimited text (`_Header`)
+_WRAP_LINES = 3  # the most lines a header cell's label is looked for below its first line
+
+
+class _Header(NamedTuple):
+    """The words of a table's header.
+
+    ``words``: column keys and spanning labels (``group:`` + label) in printed order.
+    ``lines``: for each column named by a whole label (one word, or one cell's lines), the line
+    it stands on; `_CELL` for a cell of cell-delimited text, whose cells are in printed order
+    whatever their lines. ``laid_out``: the words have places on a page (a PDF).
+    """
+
+    words: list[str]
+    lines: dict[str, int]
+    laid_out: bool = False
+
+
+def _header_words(tokens: Sequence[Token], form: TableForm) -> _Header:
+    """The column keys and spanning labels printed before the first value."""
     match = role_matcher(form.variant, form.key).match
     groups = {
         label_key(column.group): column.group
@@ -55,31 +81,79 @@ def _header_words(tokens: Sequence[Token], form: TableForm) -> list[str]:
         for column in block.columns
         if column.group
     }
-    words: list[str] = []
-    texts = []
+    header = _Header([], {}, laid_out=False)
+    texts: list[str] = []
+    lines: list[int | None] = []
+    # Where each text stands in cell-delimited text: its line and its cell's place in the line.
+    places: list[tuple[int, int] | None] = []
+    line_cells: dict[int, int] = {}
+    laid_out = False
     for token in tokens:
         if token.kind is TokenKind.VALUE:
             break
+        line = token_line(token)
+        place = None
+        if line is not None and token.cell:
+            place = (line, line_cells.get(line, 0))
+            line_cells[line] = place[1] + 1
         if token.kind is TokenKind.EMPTY:
             continue
         texts.append(token.text)
-    skip = False
+        lines.append(line)
+        places.append(place)
+        laid_out = laid_out or token.location.page is not None
+    below = {place: index for index, place in enumerate(places) if place is not None}
+    skip: set[int] = set()
     for index, text in enumerate(texts):
-        if skip:
-            skip = False
+        if index in skip:
             continue
         found = match(text)
         target = found.target if found is not None else None
-        if target is None and index + 1 < len(texts):
-            # A label broken over two lines (商业 / 企业).
-            joined = match(text + texts[index + 1])
-            if joined is not None and joined.target.startswith("col:"):
-                target, skip = joined.target, True
+        whole = True
+        if target is None:
+            for rest in _rest_of_label(index, places, below, skip):
+                # A label broken over two lines (商业 / 企业): the next text, or in a table
+                # drawn over lines (pandoc's grid tables), the text in the same cell below.
+                joined = match(text + texts[rest])
+                if joined is not None and joined.target.startswith("col:"):
+                    target = joined.target
+                    skip.add(rest)
+                    here, there = places[index], places[rest]
+                    whole = here is not None and there is not None and here[1] == there[1]
+                    break
         if target is not None and target.startswith("col:"):
-            words.append(target)
+            header.words.append(target)
+            line = _CELL if places[index] is not None else lines[index]
+            if whole and line is not None:
+                header.lines[target.removeprefix("col:")] = line
         elif label_key(text) in groups:
-            words.append(f"group:{groups[label_key(text)]}")
-    return words
+            word = f"group:{groups[label_key(text)]}"
+            header.words.append(word)
+            line = _CELL if places[index] is not None else lines[index]
+            if line is not None:
+                header.lines[word] = line
+    return header._replace(laid_out=laid_out)
+
+
+def _rest_of_label(
+    index: int,
+    places: list[tuple[int, int] | None],
+    below: dict[tuple[int, int], int],
+    skip: set[int],
+) -> list[int]:
+    """Where the rest of the text at ``index`` may stand, if it is a label broken over lines."""
+    found: list[int] = []
+    place = places[index]
+    if place is not None:
+        line, cell = place
+        for next_line in range(line + 1, line + 1 + _WRAP_LINES):
+            rest = below.get((next_line, cell))
+            if rest is not None and rest not in skip:
+                found.append(rest)
+                break
+    if index + 1 < len(places) and index + 1 not in skip and index + 1 not in found:
+        found.append(index + 1)
+    return found
 
 
 def _printed_order(words: list[str], block: Block) -> list[str] | None:
@@ -141,19 +215,186 @@ def follow_header(tokens: Sequence[Token], reading: Reading) -> Reading:
     if form.across:
         # Printed across (四): its labels repeat in every group; its text is in the form's order.
         return reading
-    words = _header_words(tokens, form)
-    if not words:
+    header = _header_words(tokens, form)
+    if not header.words:
         return reading
     for block_index, block in enumerate(form.blocks):
         if len(block.columns) < 2:
             continue
-        order = _printed_order(words, block)
+        order = _printed_order(header.words, block)
         if order is None:
             continue
-        if _in_form_order(order, block):
+        if header.laid_out:
+            # A page laid out (a PDF): its words' reading order follows where each stands, and
+            # a header's labels spanning or wrapped over rows stand above or below the others.
+            if not _in_form_order(order, block):
+                full = len(order) == len(block.columns)
+                _move(reading, block_index, block, order if full else None)
             continue
-        _move(reading, block_index, block, order if len(order) == len(block.columns) else None)
+        if len(order) < len(block.columns):
+            _follow_short_header(reading, block_index, block, order)
+            continue
+        if not _in_form_order(order, block):
+            _move(reading, block_index, block, order)
+            continue
+        form_order = [column.key for column in block.columns]
+        members = _members_in_printed_order(order, block)
+        told = _members_told_apart(header, block, members)
+        target = order if _group_told_apart(header, block) else members
+        if not told:
+            target = _members_in_form_order(target, block)
+        if target != form_order:
+            _move(reading, block_index, block, target)
+        if not told:
+            _doubt_members(reading, block_index, block, members)
     return reading
+
+
+def _group_told_apart(header: _Header, block: Block) -> bool:
+    """Whether the text tells where a spanning label stands among the columns outside it.
+
+    So when the label and those columns are named by whole labels, all cells of
+    cell-delimited text or all words of one line: a PDF's text puts a label spanning two
+    header rows on a line of its own, above or below them.
+    """
+    words = [f"group:{group}" for group in {column.group for column in block.columns} if group]
+    words += [column.key for column in block.columns if column.group is None]
+    return all(word in header.lines for word in words) and (
+        len({header.lines[word] for word in words}) == 1
+    )
+
+
+def _members_in_form_order(order: list[str], block: Block) -> list[str]:
+    """``order`` with the columns under each spanning label in the form's order."""
+    group_of = {column.key: column.group or "" for column in block.columns}
+    taken = {
+        group: iter([column.key for column in block.columns if column.group == group])
+        for group in set(group_of.values())
+        if group
+    }
+    return [next(taken[group_of[key]]) if group_of[key] else key for key in order]
+
+
+def _members_in_printed_order(order: list[str], block: Block) -> list[str]:
+    """The form's columns, those under each spanning label in the order the header prints."""
+    printed: dict[str | None, list[str]] = {}
+    for column in sorted(block.columns, key=lambda column: order.index(column.key)):
+        printed.setdefault(column.group, []).append(column.key)
+    taken = {group: iter(keys) for group, keys in printed.items()}
+    return [
+        column.key if column.group is None else next(taken[column.group])
+        for column in block.columns
+    ]
+
+
+def _members_told_apart(header: _Header, block: Block, members: list[str]) -> bool:
+    """Whether a spanning label's members printed out of order are told apart by the text.
+
+    So when each is named by a whole label, all cells of cell-delimited text or all words of
+    one line (a web page's header as text), not pieced together from words a PDF's text wraps
+    over lines and sets above or below their neighbours.
+    """
+    moved = [
+        key
+        for key, column in zip(members, block.columns, strict=True)
+        if column.group is not None and key != column.key
+    ]
+    group_of = {column.key: column.group for column in block.columns}
+    for group in {group_of[key] for key in moved}:
+        keys = [column.key for column in block.columns if column.group == group]
+        if not all(key in header.lines for key in keys):
+            return False
+        if len({header.lines[key] for key in keys}) != 1:
+            return False
+    return True
+
+
+def _doubt_members(reading: Reading, block_index: int, block: Block, members: list[str]) -> None:
+    """Flag each cell read by order in a column whose member the header prints elsewhere.
+
+    The header's order of a spanning label's members is no evidence there, nor is the form's
+    (`order.header_members`).
+    """
+    form = reading.form
+    first = next(i for i, cell in enumerate(form.cells) if cell.block == block_index)
+    width = len(block.columns)
+    for position, (key, column) in enumerate(zip(members, block.columns, strict=True)):
+        if key == column.key or column.group is None:
+            continue
+        doubt = Doubt.of("order.header_members", group=column.group, label=column.label)
+        for row in range(len(block.rows)):
+            index = first + row * width + position
+            placed = reading.placed.get(index)
+            if placed is not None:
+                reading.placed[index] = Placed(placed.item, (*placed.uncertain, doubt))
+
+
+def _follow_short_header(
+    reading: Reading, block_index: int, block: Block, order: list[str]
+) -> None:
+    """Each row of a block whose printed header names fewer columns than the form's.
+
+    The page may lack a column (its table 三 without 法律服务机构), and a row's padding cell
+    (an empty cell beside its label, or the next line's) then lines up with its numbers as if
+    the row were complete. A row printing every column of the form keeps its reading when the
+    columns the header names outside a spanning label stand in the form's order (a label the
+    header wraps over lines may go unmatched) and its numbers are printed apart, not digits
+    run together that the form's columns split. Any other row placed by order is read by the
+    header when it prints as many numbers as the header names columns (or none: a row of empty
+    cells), the columns the header does not name unread (`order.header_no_column`); otherwise
+    its cells are unread (`order.header_count`; `order.header_unknown` when the header's
+    columns contradict the form's order).
+    """
+    form = reading.form
+    first = next(i for i, cell in enumerate(form.cells) if cell.block == block_index)
+    width = len(block.columns)
+    position = {column.key: p for p, column in enumerate(block.columns)}
+    in_form_order = _in_form_order(order, block)
+    for row in range(len(block.rows)):
+        cells = range(first + row * width, first + (row + 1) * width)
+        placed = [reading.placed.get(index) for index in cells]
+        if all(p is None for p in placed):
+            continue
+        values = [p for p in placed if p is not None and p.item.kind == "value"]
+        if in_form_order and len(values) == width and not any(map(_split_run, values)):
+            continue
+        plain = all(
+            p is not None and p.item.kind in {"value", "empty"} and _in_row_order(p) for p in placed
+        )
+        if plain and not values:  # a row of empty cells: the header's columns are blank
+            values = [p for p in placed if p is not None][: len(order)]
+        for index in cells:
+            reading.placed.pop(index, None)
+        if not plain or len(values) != len(order):
+            doubt = (
+                Doubt.of("order.header_count", numbers=len(values), count=len(order))
+                if in_form_order
+                else Doubt.of("order.header_unknown")
+            )
+            for index, p in zip(cells, placed, strict=True):
+                if p is not None:
+                    reading.unread[index] = doubt
+            continue
+        for key, moved in zip(order, values, strict=True):
+            doubt = Doubt.of(
+                "order.header_subset",
+                count=len(order),
+                width=width,
+                label=block.columns[position[key]].label,
+            )
+            reading.placed[first + row * width + position[key]] = Placed(
+                moved.item, (*moved.uncertain, doubt)
+            )
+        for column in block.columns:
+            if column.key not in order:
+                reading.unread[first + row * width + position[column.key]] = Doubt.of(
+                    "order.header_no_column", label=column.label
+                )
+
+
+def _split_run(placed: Placed) -> bool:
+    """Whether a placement is a part of digits run together, split for the form's columns."""
+    return any(doubt.code.startswith("run.") for doubt in placed.uncertain)
 
 
 def _in_row_order(placed: Placed) -> bool:

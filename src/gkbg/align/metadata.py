@@ -215,7 +215,8 @@ def extract_metadata(text: str) -> Metadata:
 
     title, title_agency, title_year = _find_title(lines)
     by = _agency_by(compact)
-    agency = _qualified(title_agency, by) or by or _agency_edition(compact)
+    agency = _qualified(title_agency, by) or _government_of(by, compact) or by
+    agency = agency or _agency_edition(compact)
     if agency is None:
         agency = _agency_signature(lines)
     year = title_year
@@ -361,6 +362,29 @@ def _qualified(title_agency: str | None, by: str | None) -> str | None:
             if government.endswith(title_agency) and _is_agency(government):
                 return government
     return title_agency
+
+
+def _government_of(by: str | None, compact: str) -> str | None:
+    """Without a title, the government whose office (办公室) compiled the report, if it acts.
+
+    ``本报告由某某县人民政府办公室…编制`` may be the office's own report or its government's:
+    the government's when the text opens a year's work with it (``2020年，某某县人民政府认真
+    贯彻…``), not with its office.
+    """
+    if by is None:
+        return None
+    for suffix in _OFFICE_SUFFIXES:
+        government = by.removesuffix(suffix)
+        if government == by or not _is_agency(government):
+            continue
+        at = compact.find(government)
+        while at >= 0:
+            after = compact[at + len(government) : at + len(government) + len(suffix)]
+            before = compact[max(0, at - 2) : at]
+            if after not in _OFFICE_SUFFIXES and (before.endswith("年") or before[-2:] == "年,"):
+                return government
+            at = compact.find(government, at + 1)
+    return None
 
 
 def _compact(text: str) -> str:

@@ -100,6 +100,38 @@ REASONS: dict[str, Reason] = {
             "按表头放置：源文本的列序与格式不同，此数值按表头顺序位于“{label}”之下",
         ),
         _reason(
+            "order.header_members",
+            "placed by the form's order: the source's header prints the columns under {group} "
+            "in another order, pieced from words that may be out of place in text (a label "
+            "wrapped over lines), so this value may be another of those columns' than {label}'s",
+            "按格式顺序放置：源文本表头中“{group}”下各列的顺序与格式不同，但这些词可能因换行而错位，"
+            "此数值未必属于“{label}”",
+        ),
+        _reason(
+            "order.header_subset",
+            "placed by the header: the source's header prints {count} of the block's {width} "
+            "columns, and this value stands under {label} in the header's order",
+            "按表头放置：源文本表头只印出本栏{width}列中的{count}列，此数值按表头顺序位于“{label}”之下",
+        ),
+        _reason(
+            "order.header_no_column",
+            "unread: the source's header prints no column {label}",
+            "未读取：源文本表头没有“{label}”列",
+        ),
+        _reason(
+            "order.header_count",
+            "unread: the row prints {numbers} numbers where the source's header prints {count} "
+            "columns, so which column a value is under is not known",
+            "未读取：该行印有{numbers}个数值，而源文本表头印有{count}列，无法确定数值所在的列",
+        ),
+        _reason(
+            "text.repeated_digits",
+            "printed run together as {text!r}, one number printed {times} times over: the page "
+            "may print a merged cell's {number} in each column it covers",
+            "原文连写为 {text!r}，即同一数字重复{times}次：网页可能在合并单元格所跨的每一列都印出"
+            "“{number}”",
+        ),
+        _reason(
             "order.header_unknown",
             "unread: the source's header prints the columns in another order than the form, "
             "and not every column's label was found, so which column a value is under is not known",
@@ -478,6 +510,8 @@ all unread for such a reason was found, and is not missing."""
 FOUND_UNREAD = PRINTED_UNREAD | {
     "order.count_mismatch",
     "order.header_unknown",
+    "order.header_no_column",
+    "order.header_count",
     "order.packed",
     "order.packed_rows",
     "order.value_outside",
@@ -499,6 +533,8 @@ PLACEMENT = frozenset(
     {
         "order.late_column",
         "order.header_columns",
+        "order.header_subset",
+        "order.header_members",
         "order.rival_layouts",
         "order.label_apart",
         "order.chosen_layout",

@@ -10,7 +10,11 @@ saved from a web page runs a table's cells together (``规章000规范性文件8
 mixes numbers with other text is cut where a number begins and ends, so that labels and runs of
 digits are tokens of their own. A run of digits may stand for several cells; which, is for
 `gkbg.align.runs` to read from the form. The number of a list item (``2.其他``) stays with its
-label.
+label, and a number that begins a line glued to the text after it (``2行政规范性文件``: the
+序号 column a page's table prints before its labels) is that row's number, a word, not a value.
+A number cut out of a word that prints one number several times over (``行政许可777``) may be a
+merged cell's number printed in each column it covers (a page writing merged cells out as
+copies): it is kept as printed, and says so (``text.repeated_digits``).
 """
 
 from __future__ import annotations
@@ -18,12 +22,14 @@ from __future__ import annotations
 import bisect
 from typing import TYPE_CHECKING
 
+import attrs
 import regex
 
 from gkbg.core.errors import UnknownFormatError
 from gkbg.core.limits import check_time
+from gkbg.core.reasons import Doubt
 from gkbg.core.text import PAGE_FOOTER, looks_like_value
-from gkbg.read.layout import TokenKind, TokenWriter
+from gkbg.read.layout import TokenKind, TokenWriter, token_offsets
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -125,15 +131,52 @@ class FlatTextParser:
         """Every run of non-space characters is a token."""
         text = document.text()
         writer = TokenWriter(text, source=document.name, limits=document.limits)
-        writer.add_words(_word_spans(text, document.limits.max_tokens))
+        row_numbers: set[int] = set()
+        writer.add_words(_word_spans(text, document.limits.max_tokens, row_numbers))
+        _mark_pieces(writer, row_numbers)
         return writer.layout(source=document.name, format=self.name)
 
 
-def _word_spans(text: str, most: int) -> Iterator[tuple[int, int]]:
+def _mark_pieces(writer: TokenWriter, row_numbers: set[int]) -> None:
+    """Row numbers glued to their label made words; repeated numbers cut from words doubted."""
+    tokens = writer.tokens
+    text = writer.text
+    for index, token in enumerate(tokens):
+        if token.kind is not TokenKind.VALUE:
+            continue
+        start, end = token_offsets(token)
+        if start is None or end is None:
+            continue
+        if start in row_numbers:
+            tokens[index] = attrs.evolve(token, kind=TokenKind.TEXT)
+            continue
+        inside = (start > 0 and not text[start - 1].isspace()) or (
+            end < len(text) and not text[end].isspace()
+        )
+        repeated = _REPEATED.fullmatch(token.text) if inside else None
+        if repeated is not None and repeated["unit"].strip("0"):
+            doubt = Doubt.of(
+                "text.repeated_digits",
+                text=token.text,
+                times=str(len(token.text) // len(repeated["unit"])),
+                number=repeated["unit"],
+            )
+            tokens[index] = attrs.evolve(token, uncertain=(*token.uncertain, doubt))
+
+
+# One number printed two times or more over (``777``, ``1212``), with no leading zero.
+_REPEATED = regex.compile(r"(?P<unit>[1-9][0-9]*?)(?P=unit)+")
+
+
+def _word_spans(
+    text: str, most: int, row_numbers: set[int] | None = None
+) -> Iterator[tuple[int, int]]:
     """The words of flattened text, each word that mixes numbers and text cut into its pieces.
 
     A word is kept whole when its pieces would make more than ``most`` tokens in all, so that
-    cutting never makes a document too large that is not.
+    cutting never makes a document too large that is not. The start of each number that begins
+    a line glued to Chinese text after it (a row's number, ``2行政规范性文件``) is added to
+    ``row_numbers``.
     """
     count = 0
     footers = [line.span() for line in _FOOTER_LINE.finditer(text)]
@@ -146,10 +189,31 @@ def _word_spans(text: str, most: int) -> Iterator[tuple[int, int]]:
         pieces = _pieces(word.group())
         if len(pieces) > 1 and count + len(pieces) <= most:
             count += len(pieces)
+            if row_numbers is not None and _row_number(text, start, word.group(), pieces):
+                row_numbers.add(start)
             yield from ((start + a, start + b) for a, b in pieces)
         else:
             count += 1
             yield start, end
+
+
+def _row_number(text: str, start: int, word: str, pieces: list[tuple[int, int]]) -> bool:
+    """Whether a word's first piece is a row's number (``2行政规范性文件456``).
+
+    That is, one to three digits that begin a line, glued to Chinese text of two characters or
+    more, itself followed by a number (the row's values run together with its label).
+    """
+    if len(pieces) < 3 or not _ROW_NUMBER.fullmatch(word, *pieces[0]):
+        return False
+    label = word[pieces[1][0] : pieces[1][1]]
+    if len(label) < 2 or _CJK.match(label) is None:
+        return False
+    before = text[:start].rstrip(" \t\u3000")
+    return not before or before[-1] in _LINE_BREAKS
+
+
+_ROW_NUMBER = regex.compile(r"[0-9]{1,3}")
+_LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 
 
 # A line holding nothing but a page footer (``- 2 -`` between a table's label and its value).

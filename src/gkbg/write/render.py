@@ -57,6 +57,10 @@ __all__ = [
 ]
 
 
+Spare = Literal["span", "before", "after"]
+"""Where the width a block's columns leave unused goes (`grid`)."""
+
+
 class RenderError(GkbgError, RuntimeError):
     """A report could not be rendered (no form known for it, or no converter for PDF)."""
 
@@ -149,13 +153,25 @@ class _Frame:
     width: int
     placed: list[Placed]
     order: Sequence[str] = ()
+    spare: Spare = "span"
+
+    def span(self, index: int, columns: Sequence[Column]) -> int:
+        """How many grid columns the block's column at ``index`` covers."""
+        pad = self.width - len(columns)
+        return 1 + (pad if index == len(columns) - 1 and self.spare == "span" else 0)
 
     def columns(self, block: Block) -> tuple[Column, ...]:
-        """The block's columns in print order: ``order``'s, when it names every one of them."""
+        """The block's columns in print order: ``order``'s, when it names every one of them.
+
+        When it names some of them and no other column, those only (a page lacking a column).
+        """
         keys = {column.key for column in block.columns}
-        if not self.order or not keys <= set(self.order):
+        named = set(self.order)
+        if not self.order or not (keys <= named or named < keys):
             return block.columns
-        return tuple(sorted(block.columns, key=lambda column: list(self.order).index(column.key)))
+        order = list(self.order)
+        printed = [column for column in block.columns if column.key in named]
+        return tuple(sorted(printed, key=lambda column: order.index(column.key)))
 
 
 def _down_table(
@@ -163,12 +179,13 @@ def _down_table(
     cells: dict[str, Cell],
     labels: Callable[[str], str],
     order: Sequence[str] = (),
+    spare: Spare = "span",
 ) -> list[Placed]:
     depth = max(
         len(_path(row, _group_parents(block.rows))) for block in table.blocks for row in block.rows
     )
     width = max(len(block.columns) for block in table.blocks)
-    frame = _Frame(table, cells, labels, depth, width, [], order)
+    frame = _Frame(table, cells, labels, depth, width, [], order, spare)
     top = 0
     for block in table.blocks:
         if block.caption:
@@ -195,9 +212,12 @@ def _header(frame: _Frame, block: Block, top: int) -> int:
         placed.append(Placed(top, 0, labels(block.header or ""), column_rows, depth))
         start = top
     col = depth
+    if pad and frame.spare == "before":
+        placed.append(Placed(start, col, "", column_rows, pad))
+        col += pad
     seen: set[str] = set()
     for index, column in enumerate(columns):
-        span = 1 + (pad if index == len(columns) - 1 else 0)
+        span = frame.span(index, columns)
         if column.group is None:
             placed.append(Placed(start, col, labels(column.label), column_rows, span))
         else:
@@ -207,6 +227,8 @@ def _header(frame: _Frame, block: Block, top: int) -> int:
                 placed.append(Placed(start, col, labels(column.group), colspan=size))
             placed.append(Placed(start + 1, col, labels(column.label), colspan=span))
         col += span
+    if pad and frame.spare == "after":
+        placed.append(Placed(start, col, "", column_rows, pad))
     return start + column_rows
 
 
@@ -230,12 +252,17 @@ def _body(frame: _Frame, block: Block, top: int) -> int:
             Placed(top + offset, level, labels(row.label), colspan=depth - level, row_label=True)
         )
         col = depth
+        if pad and frame.spare == "before":
+            placed.append(Placed(top + offset, col, "", colspan=pad))
+            col += pad
         for index, column in enumerate(columns):
-            span = 1 + (pad if index == len(columns) - 1 else 0)
+            span = frame.span(index, columns)
             key = f"{frame.table.key}.{row.key}.{column.key}"
             printed = _printed(frame.cells.get(key))
             placed.append(Placed(top + offset, col, printed, colspan=span, key=key))
             col += span
+        if pad and frame.spare == "after":
+            placed.append(Placed(top + offset, col, "", colspan=pad))
     return top + len(block.rows)
 
 
@@ -275,6 +302,7 @@ def grid(
     *,
     labels: Callable[[str], str] | None = None,
     columns: Mapping[str, Sequence[str]] | None = None,
+    spare: Spare = "span",
 ) -> list[Placed]:
     """The cells of one table of ``report`` in its form's layout, by row and column.
 
@@ -286,7 +314,12 @@ def grid(
         columns: For a table printed down the page, its column keys in the order a page
             prints them (``{"applications": ["total", "natural_person", …]}``), applied to
             each block whose columns it names all; the columns under one spanning label must
-            stay together. By default the form's order.
+            stay together. A block of which it names some columns and no other prints those
+            only (a page lacking a column). By default the form's order.
+        spare: Where the width a block's columns leave unused goes (a block printing fewer
+            columns than the table's widest): ``span``, covered by its last column;
+            ``before`` or ``after``, an empty cell before its first column or after its last
+            (the padding cell a converter's text then prints among a row's numbers).
 
     Raises:
         RenderError: The table was not found in the report, or its form is unknown.
@@ -299,7 +332,9 @@ def grid(
     if declared.across:
         placed = _across_table(declared, cells, labels or _same)
     else:
-        placed = _down_table(declared, cells, labels or _same, (columns or {}).get(table, ()))
+        placed = _down_table(
+            declared, cells, labels or _same, (columns or {}).get(table, ()), spare
+        )
     return sorted(placed, key=lambda cell: (cell.row, cell.col))
 
 
@@ -371,10 +406,12 @@ def html(
     *,
     labels: Callable[[str], str] | None = None,
     columns: Mapping[str, Sequence[str]] | None = None,
+    spare: Spare = "span",
 ) -> str:
     """The report as an HTML page, each table a ``<table>`` with ``rowspan`` and ``colspan``.
 
-    ``columns`` prints a table's columns in another order (`grid`).
+    ``columns`` prints a table's columns in another order, ``spare`` places the width a
+    block's columns leave unused (`grid`).
 
     Raises:
         RenderError: No table of the report has a known form.
@@ -388,7 +425,7 @@ def html(
             body.append(f"<p>{_html_text(content)}</p>")
         else:
             lines = ['<table border="1">']
-            for row in by_row(grid(report, content, labels=chosen, columns=columns)):
+            for row in by_row(grid(report, content, labels=chosen, columns=columns, spare=spare)):
                 tds = "".join(
                     "<td"
                     + (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "")
@@ -415,6 +452,7 @@ def text(
     *,
     labels: Callable[[str], str] | None = None,
     columns: Mapping[str, Sequence[str]] | None = None,
+    spare: Spare = "span",
 ) -> str:
     """The report as text.
 
@@ -424,7 +462,8 @@ def text(
     space. Flat text has no cell boundaries, so an empty cell prints nothing at all.
     ``run``: as a crawler saves a web page's text, each table on one line, its labels and cells
     run together with no separator at all (``规章000规范性文件898989``).
-    ``columns`` prints a table's columns in the order a page prints them (`grid`).
+    ``columns`` prints a table's columns in the order a page prints them (or some of them),
+    ``spare`` places the width a block's columns leave unused (`grid`).
 
     Raises:
         RenderError: No table of the report has a known form.
@@ -438,7 +477,7 @@ def text(
         if kind != "table":
             lines.append(content)
             continue
-        rows = by_row(grid(report, content, labels=chosen, columns=columns))
+        rows = by_row(grid(report, content, labels=chosen, columns=columns, spare=spare))
         if style == "run":
             lines.append("".join(cell.text.replace("\n", "") for row in rows for cell in row))
             continue
