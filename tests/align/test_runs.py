@@ -274,6 +274,18 @@ def test_two_blank_marks_side_by_side_are_two_cells_not_one_invalid() -> None:
     ]
 
 
+NO_READING = Path(__file__).parents[1] / "fixtures" / "runs" / "no-reading-within-the-allowance.txt"
+
+
+def test_a_run_with_no_reading_within_its_allowance_is_left_unread_not_a_crash() -> None:
+    """A drawn crawled page (blanks printed as marks) on which the search of the fewest broken
+    relations, asked again with each run's allowance, found a run with no reading and raised
+    ``ValueError`` from ``min()``: nothing is settled that way, and the page is read."""
+    report = gkbg.parse(NO_READING.read_text(encoding="utf-8"), format="text")
+    assert report.variant is not None
+    assert all(cell.uncertain for cell in report.uncertain_cells())
+
+
 @FEW
 @given(invalid_reports())
 def test_run_together_errors_are_found_or_their_cells_flagged(invalid: Invalid) -> None:

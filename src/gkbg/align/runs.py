@@ -674,8 +674,11 @@ def _fewest(
 
     Runs no relation that can be checked links (each of its cells in a run or known) are
     independent: each group of linked runs is searched on its own (`_fewest_linked`), within
-    one bound on the steps of all. None when the search takes more than `MAX_COMBINATIONS`.
+    one bound on the steps of all. None when the search takes more than `MAX_COMBINATIONS`,
+    or a run has no reading to search (none within the relations it was allowed to break).
     """
+    if not all(options):
+        return None
     run_of = {table.keys[index]: p for p, run in enumerate(runs) for index in run.cells}
     group = list(range(len(runs)))
 
