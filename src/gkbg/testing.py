@@ -732,7 +732,7 @@ def column_orders(draw: st.DrawFn, variant: str, *, lacking: bool = False) -> di
     under it among themselves (they stay under their label). Orders that keep the columns
     outside the spanning label in the form's order, and move the label or reorder the
     organisations under it, are drawn too: text keeping the header's labels whole on one line
-    (or in cells) is read by them, and text that does not is flagged (`gkbg.align.header`).
+    (or in cells) is read by them, and text that does not is flagged (``gkbg.align.header``).
 
     With ``lacking``, the page may also lack one column (a 2019 page without
     法律服务机构): the order then names the others only.
