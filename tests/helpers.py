@@ -19,6 +19,7 @@ import itertools
 import json
 import os
 import subprocess
+import sys
 from decimal import Decimal
 from html import escape
 from pathlib import Path
@@ -700,3 +701,13 @@ def pdf_tables(
         tall = 0.0 if on_y else draw(st.sampled_from([0.0, 5.0, 10.0]))
         chars.append(Char(draw(_GRID_TEXTS), x0, top, x0 + width, top + tall))
     return xs, ys, horizontal, vertical, chars
+
+
+def run_fresh(script: str) -> list[str]:
+    """The lines ``script`` prints, run by this Python in a fresh process that imports from
+    the test session's path (what a program importing gkbg for the first time sees)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env
+    )
+    return done.stdout.splitlines()

@@ -6,8 +6,6 @@ import importlib
 import io
 import os
 import pickle
-import subprocess
-import sys
 import threading
 from importlib import metadata
 from pathlib import Path
@@ -20,7 +18,7 @@ import gkbg
 from gkbg import render
 from gkbg.read import registry as _parsers
 from gkbg.testing import reports
-from tests.helpers import FIXTURES, SEEDS
+from tests.helpers import FIXTURES, SEEDS, run_fresh
 
 
 def test_all_is_complete() -> None:
@@ -63,11 +61,8 @@ def test_every_public_name_is_imported_when_first_used() -> None:
         "from gkbg import Report, parse\n"
         "print(Report.__module__, parse.__module__)"
     )
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env
-    )
-    assert done.stdout.splitlines() == ["[]", "gkbg.core.model gkbg.align.report"]
+    lines = run_fresh(script)
+    assert lines == ["[]", "gkbg.core.model gkbg.align.report"]
 
 
 def test_the_model_views_work_without_gkbg_write_imported_first() -> None:
@@ -81,13 +76,10 @@ def test_the_model_views_work_without_gkbg_write_imported_first() -> None:
         "print(str(check(report)).splitlines()[-1].strip())\n"
         "print(len(report._repr_html_()))\n"
     )
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env
-    )
+    lines = run_fresh(script)
     report = gkbg.parse(SEEDS[0])
     expected = [str(gkbg.check(report)).splitlines()[-1].strip(), str(len(report._repr_html_()))]
-    assert done.stdout.splitlines() == expected
+    assert lines == expected
 
 
 def test_version_matches_metadata() -> None:

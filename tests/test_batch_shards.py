@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 import gkbg
 from gkbg import _batch
 from gkbg.testing import blanked_reports, invalid_reports, mixed_reports, reports
-from tests.helpers import FIXTURES, SEEDS
+from tests.helpers import FIXTURES, SEEDS, run_fresh
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -280,11 +280,8 @@ def test_the_coordinator_reads_nothing_and_imports_no_stage(tmp_path: Path) -> N
         "print(status, sorted(m for m in sys.modules if m.startswith('gkbg.') and "
         "m.split('.')[1] in ('read', 'align', 'checks', 'write')))\n"
     )
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env
-    )
-    assert done.stdout.splitlines()[-1] == "2 []"  # two files are unreadable
+    lines = run_fresh(script)
+    assert lines[-1] == "2 []"  # two files are unreadable
     settings = json.loads((out / _batch.SETTINGS).read_text(encoding="utf-8"))
     assert {k: settings[k] for k in ("gkbg", "checks", "rules", "format")} == _batch._fingerprint()
     again = gkbg.batch(files, out, jobs=1)
