@@ -42,7 +42,7 @@ from gkbg.core.text import label_key, read_value
 from gkbg.read.layout import Token, TokenKind
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
     from decimal import Decimal
 
     from gkbg.core.schema import TableForm
@@ -216,14 +216,14 @@ def _packed_cell(items: Sequence[Item]) -> Item | None:
     )
 
 
-def _value_outside_grid(items: Sequence[Item], values: Sequence[int]) -> bool:
-    """Whether some of the values are cells of a grid and others are not.
+def _value_outside_grid(values: Iterable[Item]) -> bool:
+    """Whether some of the value items are cells of a grid and others are not.
 
     A number printed outside the table whose other numbers are its cells (a note's number,
     ``7（含自然失效3件）`` above the table) is no cell of it, and may stand for none.
     """
-    inside = [items[index].token.cell for index in values]
-    return any(inside) and not all(inside)
+    inside = {item.token.cell for item in values}
+    return len(inside) == 2
 
 
 def _blank_among_values(items: Sequence[Item]) -> bool:
@@ -563,7 +563,7 @@ def _read_in_order(items: list[Item], reading: Reading, fixed: set[str]) -> bool
     if (
         len(values) != len(form.cells)
         or _packed_cell(items) is not None
-        or _value_outside_grid(items, values)
+        or _value_outside_grid(items[index] for index in values)
     ):
         # (A cell printing several numbers, or a number printed outside the grid that holds
         # the others, makes the count fit by chance only.)
@@ -709,7 +709,7 @@ def _fill_run(
         return
     labels = ", ".join(form.cells[offsets[key][0]].row.label for key in run)
     several = _packed_cell(items[after + 1 : before])
-    outside = _value_outside_grid(values, range(len(values)))
+    outside = _value_outside_grid(values)
     if several is not None:
         # The rows' numbers include a cell printing several: their order does not place them.
         reason = Doubt.of("order.packed_rows", text=several.token.text, labels=labels)
