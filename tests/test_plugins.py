@@ -161,10 +161,9 @@ def test_a_broken_plugin_can_be_made_an_error(site: Path) -> None:
     assert raised.value.error.distribution == "gkbg-fake 1.0"
 
 
-def test_batch_names_each_broken_plugin_once(
-    site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """With workers, the first of them loads the plugins and its coordinator names them."""
+def _broken_plugins(site: Path) -> None:
+    """A distribution with a rule set that cannot be imported and a parser that cannot be
+    loaded."""
     _distribution(
         site,
         "gkbg-fake",
@@ -174,6 +173,13 @@ def test_batch_names_each_broken_plugin_once(
             "gkbg.parsers": {"tsv": "fake_import_error:Tsv"},
         },
     )
+
+
+def test_batch_names_each_broken_plugin_once(
+    site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With workers, the first of them loads the plugins and its coordinator names them."""
+    _broken_plugins(site)
     monkeypatch.setattr(_batch, "_start_method", lambda: "fork")  # the workers see the site
     folder = tmp_path / "in"
     folder.mkdir()
@@ -194,15 +200,7 @@ def test_batch_names_each_broken_plugin_once(
 def test_check_goes_on_and_names_the_broken_plugins(
     site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _distribution(
-        site,
-        "gkbg-fake",
-        "1.0",
-        {
-            "gkbg.rules": {"province": "fake_syntax_error:rules"},
-            "gkbg.parsers": {"tsv": "fake_import_error:Tsv"},
-        },
-    )
+    _broken_plugins(site)
     with warnings.catch_warnings():
         warnings.simplefilter("default", gkbg.PluginWarning)
         status = main(["check", str(YAOHAI), "--lang", "en"])
